@@ -1,0 +1,131 @@
+/**
+ * The one copy of every stylization option: its default, its range and what it
+ * means. The CLI's flags, the VS Code settings and the docs are derived from
+ * this table; nothing else states a default.
+ */
+
+export type Optimizer = 'lbfgs' | 'adam';
+export type Init = 'content' | 'noise' | 'blend';
+export type Pooling = 'avg' | 'max';
+export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
+
+export const VGG_LAYERS = [
+  'conv1_1', 'conv1_2', 'conv2_1', 'conv2_2',
+  'conv3_1', 'conv3_2', 'conv3_3', 'conv3_4',
+  'conv4_1', 'conv4_2', 'conv4_3', 'conv4_4',
+  'conv5_1', 'conv5_2', 'conv5_3', 'conv5_4',
+] as const;
+export type VggLayer = (typeof VGG_LAYERS)[number];
+
+/** Everything that shapes one stylization. */
+export interface StylizeOptions {
+  size: number;
+  iterations: number;
+  optimizer: Optimizer;
+  learningRate: number;
+  lbfgsHistory: number;
+  tolerance: number;
+  contentWeight: number;
+  styleWeight: number;
+  tvWeight: number;
+  contentLayer: VggLayer;
+  styleLayers: VggLayer[];
+  styleLayerWeights: number[];
+  styleBlendWeights: number[];
+  styleScale: number;
+  init: Init;
+  noiseRatio: number;
+  seed: number;
+  pooling: Pooling;
+  preserveColors: boolean;
+  multiScale: boolean;
+  previewEvery: number;
+  previewSize: number;
+}
+
+/** Options of the programs around the core (CLI, engine process, extension). */
+export interface RunOptions {
+  backend: BackendChoice;
+  maxInputPixels: number;
+}
+
+interface SpecBase<T> {
+  default: T;
+  description: string;
+}
+export type OptionSpec =
+  | (SpecBase<number> & { type: 'number'; min: number; max: number; integer?: boolean; exclusiveMin?: boolean })
+  | (SpecBase<boolean> & { type: 'boolean' })
+  | (SpecBase<string> & { type: 'enum'; values: readonly string[] })
+  | (SpecBase<string[]> & { type: 'layers' })
+  | (SpecBase<number[]> & { type: 'numbers'; min: number });
+
+export const OPTION_SPECS = {
+  size: { type: 'number', integer: true, min: 16, max: 4096, default: 512,
+    description: 'Longest side of the output in pixels. The content image is resized to it (never upscaled beyond 4096).' },
+  iterations: { type: 'number', integer: true, min: 1, max: 10000, default: 300,
+    description: 'Optimizer iterations at the final scale (coarser scales of a multi-scale run add their own, cheaper ones).' },
+  optimizer: { type: 'enum', values: ['lbfgs', 'adam'], default: 'lbfgs',
+    description: 'L-BFGS (the paper\'s and jcjohnson/neural-style\'s choice: best pictures per iteration) or Adam (steadier memory use).' },
+  learningRate: { type: 'number', min: 0, max: 1000, exclusiveMin: true, default: 2,
+    description: 'Adam\'s learning rate, in pixel units (0..255). L-BFGS takes the classic fixed step and ignores it.' },
+  lbfgsHistory: { type: 'number', integer: true, min: 1, max: 200, default: 100,
+    description: 'L-BFGS history length (pairs of vectors kept; more costs memory: 2 × 12 bytes per pixel each).' },
+  tolerance: { type: 'number', min: 0, max: 1, default: 0,
+    description: 'Stop a scale early when the total loss changes by less than this fraction over 10 iterations (0: run every iteration).' },
+  contentWeight: { type: 'number', min: 0, max: 1e12, default: 1,
+    description: 'Weight α of the content loss (conv4_2 by default).' },
+  styleWeight: { type: 'number', min: 0, max: 1e12, default: 1000,
+    description: 'Weight β of the style loss. The paper\'s α/β = 1e-3 is contentWeight 1, styleWeight 1000; raise it for more paint.' },
+  tvWeight: { type: 'number', min: 0, max: 1e6, default: 0.001,
+    description: 'Weight of the total-variation loss (smoothness; not in the paper, it removes high-frequency noise). 0 turns it off.' },
+  contentLayer: { type: 'enum', values: VGG_LAYERS, default: 'conv4_2',
+    description: 'VGG19 layer whose features the result keeps from the content image.' },
+  styleLayers: { type: 'layers', default: ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1'],
+    description: 'VGG19 layers whose Gram matrices the result takes from the style image(s).' },
+  styleLayerWeights: { type: 'numbers', min: 0, default: [1, 1, 1, 1, 1],
+    description: 'Relative weight of each style layer (normalised to sum to 1: the paper\'s w_l = 1/5).' },
+  styleBlendWeights: { type: 'numbers', min: 0, default: [] as number[],
+    description: 'Relative weight of each style image when several are given (normalised; empty: equal).' },
+  styleScale: { type: 'number', min: 0.05, max: 4, default: 1,
+    description: 'Size of the style image relative to the output (smaller: finer brush strokes).' },
+  init: { type: 'enum', values: ['content', 'noise', 'blend'], default: 'content',
+    description: 'Starting image: the content photo, white noise, or a blend of the two (see noiseRatio).' },
+  noiseRatio: { type: 'number', min: 0, max: 1, default: 0.6,
+    description: 'With init "blend": the share of noise in the starting image.' },
+  seed: { type: 'number', integer: true, min: 0, max: 2147483647, default: 0,
+    description: 'Random seed: the same seed on the same backend gives the same output bytes.' },
+  pooling: { type: 'enum', values: ['avg', 'max'], default: 'avg',
+    description: 'VGG19 pooling: average (the paper\'s choice for synthesis, smoother) or max (the network as trained).' },
+  preserveColors: { type: 'boolean', default: false,
+    description: 'Keep the content photo\'s colours: only luminance is transferred (like jcjohnson\'s -original_colors 1).' },
+  multiScale: { type: 'boolean', default: true,
+    description: 'Coarse to fine: run at 1/4 and 1/2 of the size first and upsample each result as the next start (faster, larger strokes).' },
+  previewEvery: { type: 'number', integer: true, min: 0, max: 10000, default: 10,
+    description: 'Send a preview image every N iterations (0: none).' },
+  previewSize: { type: 'number', integer: true, min: 16, max: 1024, default: 256,
+    description: 'Longest side of the preview images in pixels.' },
+} as const satisfies Record<keyof StylizeOptions, OptionSpec>;
+
+export const RUN_OPTION_SPECS = {
+  backend: { type: 'enum', values: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'], default: 'auto',
+    description: 'TensorFlow.js backend: auto picks tfjs-node-gpu (CUDA), then tfjs-node, then wasm (embedded), then cpu.' },
+  maxInputPixels: { type: 'number', integer: true, min: 1, max: 1e10, default: 268402689,
+    description: 'Refuse input images with more pixels than this (decompression-bomb guard; sharp\'s default 16383²).' },
+} as const satisfies Record<keyof RunOptions, OptionSpec>;
+
+type Defaults<T> = { -readonly [K in keyof T]: T[K] extends { default: infer D } ? Widen<D> : never };
+type Widen<D> = D extends string ? string : D extends number ? number : D extends boolean ? boolean
+  : D extends readonly string[] ? string[] : D extends readonly number[] ? number[] : D;
+
+function defaultsOf<T extends Record<string, OptionSpec>>(specs: T): Defaults<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(specs)) {
+    out[key] = Array.isArray(spec.default) ? [...spec.default] : spec.default;
+  }
+  return out as Defaults<T>;
+}
+
+export const DEFAULTS: Readonly<StylizeOptions> = Object.freeze(defaultsOf(OPTION_SPECS) as unknown as StylizeOptions);
+export const RUN_DEFAULTS: Readonly<RunOptions> = Object.freeze(defaultsOf(RUN_OPTION_SPECS) as RunOptions);

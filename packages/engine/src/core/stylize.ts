@@ -1,0 +1,224 @@
+import * as tf from '@tensorflow/tfjs';
+import { contentLoss, normalizedGram, styleLayerLoss, totalVariationLoss } from './losses';
+import { createOptimizer } from './optimizers';
+import { StylizeOptions, VggLayer } from './options';
+import { fitLongestSide, fromVggInput, keepContentColors, resizeImage, RgbImage, toVggInput } from './pixels';
+import { NeuralStyleError, styleBlend, validateOptions } from './validate';
+import { FeatureExtractor } from './vgg19';
+
+export interface StylizeRequest {
+  content: RgbImage;
+  /** One or more style images; blended by options.styleBlendWeights. */
+  styles: RgbImage[];
+  options?: Partial<StylizeOptions>;
+}
+
+export interface LossTerms { content: number; style: number; tv: number; total: number }
+
+/** What the loop reports after every iteration (a plain record: printing and saving live outside). */
+export interface Progress {
+  /** 1-based index of the current scale, and how many there are. */
+  scale: number;
+  scales: number;
+  width: number;
+  height: number;
+  /** Iteration within this scale (1-based) and this scale's count. */
+  iteration: number;
+  iterations: number;
+  /** Iterations done over all scales, and their total. */
+  step: number;
+  totalSteps: number;
+  losses: LossTerms;
+  elapsedMs: number;
+  /** Estimated time left, from the measured cost per pixel-iteration. */
+  etaMs: number;
+  backend: string;
+  /** Every options.previewEvery iterations (and at the end of a scale): a small RGB preview. */
+  preview?: RgbImage;
+}
+
+export interface StylizeHooks {
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export interface StylizeResult {
+  image: RgbImage;
+  losses: LossTerms;
+  steps: number;
+  elapsedMs: number;
+  backend: string;
+  options: StylizeOptions;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('Stylization cancelled.');
+    this.name = 'AbortError';
+  }
+}
+
+/** Longest sides of the scales, coarse to fine: 1/4, 1/2, 1 of the size, none under 64 px. */
+export function scaleSizes(options: StylizeOptions): number[] {
+  if (!options.multiScale) return [options.size];
+  const sizes = [Math.round(options.size / 4), Math.round(options.size / 2)].filter((s) => s >= 64);
+  return [...sizes, options.size];
+}
+
+/** Coarse scales are cheap (1/16, 1/4 of the pixels) and get half the iterations of the final one. */
+export function scaleIterations(options: StylizeOptions, scaleCount: number): number[] {
+  return Array.from({ length: scaleCount }, (_, i) => (i === scaleCount - 1 ? options.iterations : Math.ceil(options.iterations / 2)));
+}
+
+interface Targets { content: tf.Tensor4D | null; grams: Map<VggLayer, tf.Tensor2D> }
+
+function computeTargets(vgg: FeatureExtractor, content: tf.Tensor4D, styles: tf.Tensor4D[], blend: number[],
+  o: StylizeOptions, height: number, width: number): Targets {
+  let targets: Targets | null = null;
+  tf.tidy(() => {
+    const grams = new Map<VggLayer, tf.Tensor2D>();
+    const styleSide = Math.max(16, Math.round(o.styleScale * Math.max(height, width)));
+    styles.forEach((style, i) => {
+      const dims = fitLongestSide(style.shape[2], style.shape[1], styleSide);
+      const feats = vgg.extract(resizeImage(style, dims.height, dims.width), o.styleLayers, o.pooling);
+      for (const layer of o.styleLayers) {
+        const g = tf.mul(normalizedGram(feats.get(layer)!), blend[i]) as tf.Tensor2D;
+        const prev = grams.get(layer);
+        grams.set(layer, prev ? tf.add(prev, g) : g);
+      }
+    });
+    const contentFeatures = o.contentWeight > 0 ? vgg.extract(content, [o.contentLayer], o.pooling).get(o.contentLayer)! : null;
+    for (const g of grams.values()) tf.keep(g);
+    targets = { content: contentFeatures ? tf.keep(contentFeatures) : null, grams };
+  });
+  return targets!;
+}
+
+function initialImage(o: StylizeOptions, content: tf.Tensor4D): tf.Tensor4D {
+  if (o.init === 'content') return tf.clone(content);
+  return tf.tidy(() => {
+    const noise = tf.randomUniform(content.shape, -128, 128, 'float32', o.seed) as tf.Tensor4D;
+    return o.init === 'noise' ? noise : tf.add(tf.mul(noise, o.noiseRatio), tf.mul(content, 1 - o.noiseRatio)) as tf.Tensor4D;
+  });
+}
+
+/** The loss, its terms and its gradient with respect to the image. */
+function lossAndGradient(vgg: FeatureExtractor, x: tf.Tensor4D, targets: Targets, o: StylizeOptions,
+  layerWeights: number[]): { terms: LossTerms; grad: tf.Tensor4D } {
+  const layers = [...o.styleLayers, ...(targets.content ? [o.contentLayer] : [])];
+  let kept: tf.Scalar[] = [];
+  const f = (image: tf.Tensor4D): tf.Scalar => {
+    const feats = vgg.extract(image, layers, o.pooling);
+    const c = targets.content ? contentLoss(feats.get(o.contentLayer)!, targets.content) : tf.scalar(0);
+    let s: tf.Scalar = tf.scalar(0);
+    o.styleLayers.forEach((layer, i) => {
+      s = tf.add(s, tf.mul(styleLayerLoss(feats.get(layer)!, targets.grams.get(layer)!), layerWeights[i]));
+    });
+    const tv = o.tvWeight > 0 ? totalVariationLoss(image) : tf.scalar(0);
+    kept = [tf.keep(c), tf.keep(s), tf.keep(tv)];
+    return tf.addN([tf.mul(c, o.contentWeight), tf.mul(s, o.styleWeight), tf.mul(tv, o.tvWeight)]) as tf.Scalar;
+  };
+  const { value, grad } = tf.valueAndGrad(f)(x);
+  const [content, style, tv] = kept.map((t) => t.dataSync()[0]);
+  const total = value.dataSync()[0];
+  tf.dispose([value, ...kept]);
+  return { terms: { content, style, tv, total }, grad: grad as tf.Tensor4D };
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Paints `content` in the style of `styles` (Gatys et al. 2015). Runs on the
+ * current tfjs backend; frees every tensor it made, also when cancelled or failing.
+ */
+export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, hooks: StylizeHooks = {}): Promise<StylizeResult> {
+  const o = validateOptions(request.options);
+  if (request.styles.length === 0) throw new NeuralStyleError('At least one style image is needed.');
+  const blend = styleBlend(o, request.styles.length);
+  const weightSum = o.styleLayerWeights.reduce((a, b) => a + b, 0);
+  const layerWeights = o.styleLayerWeights.map((w) => w / weightSum);
+  const backend = tf.getBackend();
+  const started = performance.now();
+  const final = fitLongestSide(request.content.width, request.content.height, o.size);
+  const sizes = scaleSizes(o);
+  const iterations = scaleIterations(o, sizes.length);
+  const dims = sizes.map((s) => fitLongestSide(final.width, final.height, s));
+  const work = dims.map((d, i) => d.width * d.height * iterations[i]);
+  const totalSteps = iterations.reduce((a, b) => a + b, 0);
+
+  const owned: tf.Tensor[] = [];
+  const own = <T extends tf.Tensor>(t: T): T => { owned.push(t); return t; };
+  let x: tf.Tensor4D | null = null;
+  let step = 0;
+  let lastTerms: LossTerms = { content: 0, style: 0, tv: 0, total: 0 };
+  let msPerPixelIteration = 0;
+  try {
+    const contentFull = own(toVggInput(request.content));
+    const styles = request.styles.map((s) => own(toVggInput(s)));
+    for (let k = 0; k < sizes.length; k++) {
+      const { width, height } = dims[k];
+      const content = own(resizeImage(contentFull, height, width));
+      const targets = computeTargets(vgg, content, styles, blend, o, height, width);
+      if (targets.content) own(targets.content);
+      targets.grams.forEach((g) => own(g));
+      const start: tf.Tensor4D = x ? resizeImage(x, height, width) : initialImage(o, content);
+      x?.dispose();
+      x = start;
+      let current: tf.Tensor4D = start;
+      const optimizer = createOptimizer(o.optimizer, o);
+      const scaleStarted = performance.now();
+      const history: number[] = [];
+      try {
+        for (let i = 1; i <= iterations[k]; i++) {
+          await yieldToEventLoop();
+          if (hooks.signal?.aborted) throw new CancelledError();
+          const { terms, grad } = lossAndGradient(vgg, current, targets, o, layerWeights);
+          if (!Number.isFinite(terms.total)) {
+            grad.dispose();
+            throw new NeuralStyleError(`The loss became ${terms.total} at scale ${k + 1}, iteration ${i}. Lower the weights or the learning rate.`, 'EDIVERGED');
+          }
+          const next = optimizer.next(current, terms.total, grad) as tf.Tensor4D;
+          grad.dispose();
+          current.dispose();
+          x = current = next;
+          step += 1;
+          lastTerms = terms;
+          history.push(terms.total);
+          msPerPixelIteration = (performance.now() - scaleStarted) / (width * height * i);
+          const remaining = work.slice(k + 1).reduce((a, b) => a + b, 0) + width * height * (iterations[k] - i);
+          const converged = o.tolerance > 0 && history.length > 10
+            && Math.abs(history[history.length - 11] - terms.total) < o.tolerance * Math.abs(terms.total);
+          const last = i === iterations[k] || converged;
+          const wantPreview = o.previewEvery > 0 && (i % o.previewEvery === 0 || last);
+          hooks.onProgress?.({
+            scale: k + 1, scales: sizes.length, width, height, iteration: i, iterations: iterations[k], step, totalSteps,
+            losses: terms, elapsedMs: performance.now() - started, etaMs: remaining * msPerPixelIteration, backend,
+            preview: wantPreview ? preview(current, content, o) : undefined,
+          });
+          if (converged) break;
+        }
+      } finally {
+        optimizer.dispose();
+      }
+    }
+    const result = o.preserveColors ? keepContentColors(x!, own(resizeImage(contentFull, final.height, final.width))) : tf.clone(x!);
+    const image = fromVggInput(result);
+    result.dispose();
+    return { image, losses: lastTerms, steps: step, elapsedMs: performance.now() - started, backend, options: o };
+  } finally {
+    x?.dispose();
+    tf.dispose(owned);
+  }
+}
+
+function preview(x: tf.Tensor4D, content: tf.Tensor4D, o: StylizeOptions): RgbImage {
+  const [, h, w] = x.shape;
+  const dims = fitLongestSide(w, h, Math.min(o.previewSize, Math.max(w, h)));
+  const small = tf.tidy(() => {
+    const colored = o.preserveColors ? keepContentColors(x, content) : x;
+    return resizeImage(colored, dims.height, dims.width);
+  });
+  const image = fromVggInput(small);
+  small.dispose();
+  return image;
+}

@@ -1,0 +1,97 @@
+import {
+  DEFAULTS, OPTION_SPECS, OptionSpec, RUN_DEFAULTS, RUN_OPTION_SPECS, RunOptions, StylizeOptions, VGG_LAYERS,
+} from './options';
+
+/** A bad option or input: its message says what was wrong and what is allowed. */
+export class NeuralStyleError extends Error {
+  constructor(message: string, readonly code: string = 'EINVAL') {
+    super(message);
+    this.name = 'NeuralStyleError';
+  }
+}
+
+function describeRange(spec: OptionSpec & { type: 'number' }): string {
+  const low = spec.exclusiveMin ? `greater than ${spec.min}` : `at least ${spec.min}`;
+  return `${spec.integer ? 'an integer' : 'a number'} ${low} and at most ${spec.max}`;
+}
+
+/** Checks one value against its spec; returns the value (normalised) or throws naming it. */
+export function checkOption(name: string, spec: OptionSpec, value: unknown): unknown {
+  const bad = (what: string) => new NeuralStyleError(`Invalid ${name} ${JSON.stringify(value)}. ${what}`);
+  switch (spec.type) {
+    case 'number': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isFinite(n) || (spec.integer && !Number.isInteger(n))
+        || n < spec.min || n > spec.max || (spec.exclusiveMin && n === spec.min)) {
+        throw bad(`Use ${describeRange(spec)}.`);
+      }
+      return n;
+    }
+    case 'boolean':
+      if (value === true || value === 'true') return true;
+      if (value === false || value === 'false') return false;
+      throw bad('Use true or false.');
+    case 'enum':
+      if (typeof value !== 'string' || !spec.values.includes(value)) throw bad(`Use one of: ${spec.values.join(', ')}.`);
+      return value;
+    case 'layers': {
+      const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+      if (!Array.isArray(list) || list.length === 0
+        || !list.every((l) => typeof l === 'string' && (VGG_LAYERS as readonly string[]).includes(l))) {
+        throw bad(`Use a non-empty list of: ${VGG_LAYERS.join(', ')}.`);
+      }
+      return [...list];
+    }
+    case 'numbers': {
+      const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean).map(Number) : value;
+      if (!Array.isArray(list) || !list.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= spec.min)) {
+        throw bad(`Use a list of numbers, each at least ${spec.min}.`);
+      }
+      return [...list];
+    }
+  }
+}
+
+function merge<T extends object>(specs: Record<string, OptionSpec>, defaults: Readonly<T>, given: object): T {
+  const out = { ...defaults } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    const spec = specs[key];
+    if (!spec) throw new NeuralStyleError(`Unknown option "${key}". Known options: ${Object.keys(specs).join(', ')}.`);
+    out[key] = checkOption(key, spec, value);
+  }
+  return out as T;
+}
+
+/** Merges the given options over the defaults and checks every value and their coherence. */
+export function validateOptions(given: Partial<StylizeOptions> = {}): StylizeOptions {
+  const o = merge<StylizeOptions>(OPTION_SPECS, DEFAULTS, given);
+  if (o.styleLayerWeights.length !== o.styleLayers.length) {
+    if (given.styleLayerWeights !== undefined || o.styleLayerWeights.length !== DEFAULTS.styleLayerWeights.length
+      || given.styleLayers === undefined) {
+      throw new NeuralStyleError(`Invalid styleLayerWeights: ${o.styleLayerWeights.length} weights for ${o.styleLayers.length} style layers (${o.styleLayers.join(', ')}). Give one weight per layer.`);
+    }
+    o.styleLayerWeights = o.styleLayers.map(() => 1);
+  }
+  if (o.styleLayerWeights.reduce((a, b) => a + b, 0) <= 0) {
+    throw new NeuralStyleError('Invalid styleLayerWeights: at least one must be greater than 0.');
+  }
+  return o;
+}
+
+export function validateRunOptions(given: Partial<RunOptions> = {}): RunOptions {
+  return merge<RunOptions>(RUN_OPTION_SPECS, RUN_DEFAULTS, given);
+}
+
+/** The blend weight of each of `count` style images, normalised to sum to 1. */
+export function styleBlend(options: StylizeOptions, count: number): number[] {
+  if (count < 1) throw new NeuralStyleError('At least one style image is needed.');
+  const given = options.styleBlendWeights;
+  if (given.length === 0) return Array.from({ length: count }, () => 1 / count);
+  if (given.length !== count) {
+    throw new NeuralStyleError(`Invalid styleBlendWeights: ${given.length} weights for ${count} style images. Give one per style image.`);
+  }
+  const sum = given.reduce((a, b) => a + b, 0);
+  if (sum <= 0) throw new NeuralStyleError('Invalid styleBlendWeights: at least one must be greater than 0.');
+  return given.map((w) => w / sum);
+}

@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs';
+import { VGG_LAYERS, VggLayer } from './options';
+import { NeuralStyleError } from './validate';
+
+/** The TF.js weights manifest (`model.json`, format "weights-only"). */
+export interface WeightsManifest {
+  format?: string;
+  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+}
+
+/** Raw weight files as a source read them: the manifest and each shard by its path. */
+export interface WeightFiles {
+  manifest: WeightsManifest;
+  shards: Map<string, Uint8Array>;
+  /** Expected sha256 (hex) of each shard path; verified when present. */
+  sha256?: Record<string, string>;
+  /** Where the files came from, for error messages. */
+  origin: string;
+}
+
+export interface ConvWeights { kernel: tf.Tensor4D; bias: tf.Tensor1D }
+export type Vgg19Weights = Record<VggLayer, ConvWeights>;
+
+/** `conv4_2` ↔ `block4_conv2`: the manifest uses Keras names. */
+export function kerasName(layer: VggLayer): string {
+  const [, block, index] = /^conv(\d)_(\d)$/.exec(layer)!;
+  return `block${block}_conv${index}`;
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  // WebCrypto: the same call in Node 20 and in a browser, so the core stays Node-free.
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function parseManifest(text: string, origin: string): WeightsManifest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new NeuralStyleError(`Weights manifest ${origin} is not valid JSON (${(e as Error).message}).`, 'EWEIGHTS');
+  }
+  const m = parsed as WeightsManifest;
+  if (!m || !Array.isArray(m.weightsManifest) || m.weightsManifest.length === 0
+    || !m.weightsManifest.every((g) => Array.isArray(g.paths) && Array.isArray(g.weights))) {
+    throw new NeuralStyleError(`Weights manifest ${origin} has no "weightsManifest" groups with paths and weights.`, 'EWEIGHTS');
+  }
+  return m;
+}
+
+/** Bytes each weight entry occupies in the shards, to check sizes before decoding. */
+function entryBytes(entry: tf.io.WeightsManifestEntry): number {
+  const count = entry.shape.reduce((a, b) => a * b, 1);
+  const q = entry.quantization;
+  if (q) return count * (q.dtype === 'uint8' ? 1 : q.dtype === 'uint16' ? 2 : 2);
+  return count * 4;
+}
+
+/** Checks that every shard is there, has its recorded hash, and that the sizes add up. */
+export async function verifyWeightFiles(files: WeightFiles): Promise<void> {
+  for (const group of files.manifest.weightsManifest) {
+    let total = 0;
+    for (const path of group.paths) {
+      const bytes = files.shards.get(path);
+      if (!bytes) throw new NeuralStyleError(`Weight file ${path} is missing from ${files.origin}.`, 'EWEIGHTS');
+      const expected = files.sha256?.[path];
+      if (expected) {
+        const actual = await sha256Hex(bytes);
+        if (actual !== expected.toLowerCase()) {
+          throw new NeuralStyleError(`Weight file ${path} in ${files.origin} is corrupt: sha256 ${actual}, expected ${expected}. Reinstall or re-download the weights.`, 'EWEIGHTS');
+        }
+      }
+      total += bytes.byteLength;
+    }
+    const needed = group.weights.reduce((sum, w) => sum + entryBytes(w), 0);
+    if (total !== needed) {
+      throw new NeuralStyleError(`Weight files ${group.paths.join(', ')} in ${files.origin} hold ${total} bytes; the manifest needs ${needed}. A shard is truncated or from another model.`, 'EWEIGHTS');
+    }
+  }
+}
+
+/** Dequantizes the shards into VGG19 conv kernels (HWIO) and biases, named conv1_1 … conv5_4. */
+export function decodeVgg19(files: WeightFiles): Vgg19Weights {
+  const named: Record<string, tf.Tensor> = {};
+  for (const group of files.manifest.weightsManifest) {
+    const parts = group.paths.map((p) => files.shards.get(p)!);
+    const buffer = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+    let offset = 0;
+    for (const p of parts) { buffer.set(p, offset); offset += p.byteLength; }
+    Object.assign(named, tf.io.decodeWeights(buffer.buffer, group.weights));
+  }
+  const out = {} as Vgg19Weights;
+  const missing: string[] = [];
+  for (const layer of VGG_LAYERS) {
+    const kernel = named[`${kerasName(layer)}/kernel`];
+    const bias = named[`${kerasName(layer)}/bias`];
+    if (!kernel || !bias) { missing.push(kerasName(layer)); continue; }
+    out[layer] = { kernel: kernel as tf.Tensor4D, bias: bias as tf.Tensor1D };
+  }
+  if (missing.length > 0) {
+    Object.values(named).forEach((t) => t.dispose());
+    throw new NeuralStyleError(`Weights in ${files.origin} lack layers ${missing.join(', ')} (expected Keras VGG19 names block1_conv1/kernel …).`, 'EWEIGHTS');
+  }
+  return out;
+}

@@ -1,0 +1,17 @@
+/** Neural Style engine: Gatys et al. 2015 style transfer on TensorFlow.js with real VGG19 weights. */
+export * from './core/options';
+export { NeuralStyleError, validateOptions, validateRunOptions, checkOption, styleBlend } from './core/validate';
+export { stylize, scaleSizes, scaleIterations, CancelledError } from './core/stylize';
+export type { StylizeRequest, StylizeHooks, StylizeResult, Progress, LossTerms } from './core/stylize';
+export type { RgbImage } from './core/pixels';
+export { createVgg19 } from './core/vgg19';
+export type { FeatureExtractor } from './core/vgg19';
+export { decodeVgg19, verifyWeightFiles, parseManifest } from './core/weights';
+export type { WeightFiles, WeightsManifest } from './core/weights';
+export { chooseBackend, describeBackend } from './node/backend';
+export type { BackendReport } from './node/backend';
+export { loadEngine, stylizeFiles } from './node/engine';
+export type { Engine, EngineConfig, FileJob } from './node/engine';
+export { decodeImageFile, encodeImage, writeImageFile, OUTPUT_FORMATS } from './node/image';
+export { loadWeightFiles, BUNDLED_WEIGHTS_DIR } from './node/weights-source';
+export * from './protocol';

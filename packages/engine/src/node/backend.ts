@@ -1,0 +1,106 @@
+import * as tf from '@tensorflow/tfjs';
+import * as fs from 'fs';
+import * as path from 'path';
+import { BackendChoice } from '../core/options';
+import { NeuralStyleError } from '../core/validate';
+
+/** Which backend runs, and why each better one did not. */
+export interface BackendReport {
+  name: Exclude<BackendChoice, 'auto'>;
+  /** tfjs's own backend name: tensorflow, wasm or cpu. */
+  tfjsBackend: string;
+  /** e.g. "wasm (SIMD, 1 thread)". */
+  detail: string;
+  /** One line per better backend that was skipped: "tfjs-node-gpu: not installed". */
+  skipped: string[];
+}
+
+const ORDER: Exclude<BackendChoice, 'auto'>[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+};
+
+let chosen: BackendReport | null = null;
+
+/** Short reason a package could not be loaded: not installed, or its native part is missing. */
+function loadFailure(pkg: string, error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  const short = pkg.replace('@tensorflow/', '');
+  if (e?.code === 'MODULE_NOT_FOUND' && String(e.message).includes(`'${pkg}'`)) return `${short}: not installed`;
+  const first = String(e?.message ?? e).split('\n')[0].slice(0, 200);
+  return `${short}: installed but cannot load (${first})`;
+}
+
+// tfjs-node keeps its native addon in lib/napi-vN; without it, require() registers kernels and then throws.
+function nativeAddonMissing(pkg: string): string | null {
+  let dir: string;
+  try {
+    dir = path.dirname(require.resolve(`${pkg}/package.json`));
+  } catch {
+    return `${pkg.replace('@tensorflow/', '')}: not installed`;
+  }
+  const lib = path.join(dir, 'lib');
+  const found = fs.existsSync(lib) && fs.readdirSync(lib).some((d) => d.startsWith('napi-v') && fs.existsSync(path.join(lib, d, 'tfjs_binding.node')));
+  return found ? null : `${pkg.replace('@tensorflow/', '')}: installed without its native library (its install script could not download libtensorflow)`;
+}
+
+async function tryNative(kind: 'tensorflow-gpu' | 'tensorflow'): Promise<string | null> {
+  const pkg = PACKAGES[kind];
+  const missing = nativeAddonMissing(pkg);
+  if (missing) return missing;
+  try {
+    // Lazy: these are optionalDependencies whose install downloads libtensorflow; usually absent.
+    require(pkg);
+  } catch (error) {
+    return loadFailure(pkg, error);
+  }
+  if (!(await tf.setBackend('tensorflow'))) return `${pkg.replace('@tensorflow/', '')}: loaded but the backend did not initialise`;
+  return null;
+}
+
+async function tryWasm(): Promise<string | null> {
+  try {
+    require('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) return 'wasm: the backend did not initialise';
+    return null;
+  } catch (error) {
+    return `wasm: ${String((error as Error).message ?? error).split('\n')[0]}`;
+  }
+}
+
+async function describe(name: BackendReport['name']): Promise<string> {
+  if (name === 'wasm') {
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    return `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'threads' : '1 thread'})`;
+  }
+  if (name === 'tensorflow-gpu') return 'tfjs-node-gpu (CUDA)';
+  if (name === 'tensorflow') return 'tfjs-node (native CPU)';
+  return 'cpu (plain JavaScript, slow)';
+}
+
+/**
+ * Sets the best available tfjs backend (or the forced one) and says which and
+ * why. Once chosen, a process keeps its backend: tfjs-node cannot be unloaded.
+ */
+export async function chooseBackend(choice: BackendChoice = 'auto'): Promise<BackendReport> {
+  if (chosen && (choice === 'auto' || choice === chosen.name)) return chosen;
+  if (chosen) throw new NeuralStyleError(`This process already runs on ${chosen.name}; start a new one to use ${choice}.`, 'EBACKEND');
+  const candidates = choice === 'auto' ? ORDER : [choice];
+  const skipped: string[] = [];
+  for (const name of candidates) {
+    const failure = name === 'wasm' ? await tryWasm() : name === 'cpu' ? ((await tf.setBackend('cpu')) ? null : 'cpu: did not initialise') : await tryNative(name);
+    if (failure === null) {
+      chosen = { name, tfjsBackend: tf.getBackend(), detail: await describe(name), skipped };
+      return chosen;
+    }
+    skipped.push(failure);
+  }
+  throw new NeuralStyleError(`Backend ${choice} is not available: ${skipped.join('; ')}.`, 'EBACKEND');
+}
+
+/** One line for logs: "backend: wasm (SIMD, 1 thread); skipped tfjs-node-gpu: not installed; …". */
+export function describeBackend(report: BackendReport): string {
+  return `backend: ${report.detail}${report.skipped.length ? `; skipped ${report.skipped.join('; ')}` : ''}`;
+}

@@ -1,0 +1,102 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import sharp from 'sharp';
+import { RgbImage } from '../core/pixels';
+import { NeuralStyleError } from '../core/validate';
+import { writeFileAtomic } from './atomic';
+import { withPngText } from './png-text';
+
+export const OUTPUT_FORMATS = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.webp': 'webp', '.avif': 'avif', '.tif': 'tiff', '.tiff': 'tiff' } as const;
+
+export interface DecodeOptions {
+  /** Resize so that the longest side is exactly this (up or down, Lanczos). */
+  longestSide?: number;
+  /** Refuse images with more pixels than this, from the header alone (decompression bombs). */
+  maxInputPixels: number;
+}
+
+/** A sharp failure, said in words a user can act on. */
+function explain(file: string, error: Error): NeuralStyleError {
+  const m = error.message;
+  if (/exceeds pixel limit/i.test(m)) {
+    return new NeuralStyleError(`${file} is too large: it declares more pixels than the limit of the maxInputPixels option. Resize it first, or raise the limit if it is genuine.`, 'ETOOBIG');
+  }
+  if (/unsupported image format|bad seek|Input buffer contains unsupported/i.test(m)) {
+    return new NeuralStyleError(`${file} is not an image we can read. Use png, jpeg, webp, tiff, gif or avif.`, 'EIMAGE');
+  }
+  return new NeuralStyleError(`${file} could not be decoded (${m.split('\n')[0]}); it may be truncated or corrupt.`, 'EIMAGE');
+}
+
+/**
+ * Reads an image file as 8-bit RGB: EXIF orientation applied; greyscale,
+ * palette, 16-bit and CMYK converted to sRGB; transparency composited onto
+ * white (a transparent pixel reads as paper, as in a painting); GIFs and other
+ * animations give their first frame.
+ */
+export async function decodeImageFile(file: string, options: DecodeOptions): Promise<RgbImage> {
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new NeuralStyleError(code === 'ENOENT' ? `${file} does not exist.` : `Cannot read ${file} (${code}).`, 'ENOENT');
+  }
+  if (!stat.isFile()) throw new NeuralStyleError(`${file} is not a file.`, 'EIMAGE');
+  if (stat.size === 0) throw new NeuralStyleError(`${file} is empty (0 bytes).`, 'EIMAGE');
+  try {
+    let pipeline = sharp(file, { limitInputPixels: options.maxInputPixels, failOn: 'truncated', pages: 1 })
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb');
+    if (options.longestSide) {
+      pipeline = pipeline.resize(options.longestSide, options.longestSide, { fit: 'inside', kernel: 'lanczos3' });
+    }
+    const { data, info } = await pipeline.removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
+    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  } catch (e) {
+    throw explain(file, e as Error);
+  }
+}
+
+/** Image dimensions from the header, oriented, without decoding. */
+export async function imageSize(file: string, maxInputPixels: number): Promise<{ width: number; height: number }> {
+  try {
+    const meta = await sharp(file, { limitInputPixels: maxInputPixels }).metadata();
+    const swap = (meta.orientation ?? 1) >= 5;
+    return swap ? { width: meta.height!, height: meta.width! } : { width: meta.width!, height: meta.height! };
+  } catch (e) {
+    throw explain(file, e as Error);
+  }
+}
+
+export function outputFormat(file: string): (typeof OUTPUT_FORMATS)[keyof typeof OUTPUT_FORMATS] {
+  const ext = path.extname(file).toLowerCase() as keyof typeof OUTPUT_FORMATS;
+  const format = OUTPUT_FORMATS[ext];
+  if (!format) {
+    throw new NeuralStyleError(`Cannot write ${file}: unknown output format "${ext || '(none)'}". Use one of: ${Object.keys(OUTPUT_FORMATS).join(', ')}.`, 'EINVAL');
+  }
+  return format;
+}
+
+/** Encodes RGB pixels to the format the file name asks for (PNG gets `parameters` as a tEXt chunk). */
+export async function encodeImage(image: RgbImage, file: string, parameters?: Record<string, unknown>): Promise<Buffer> {
+  const format = outputFormat(file);
+  const raw = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
+    raw: { width: image.width, height: image.height, channels: 3 },
+  });
+  const encoded = await raw.toFormat(format, format === 'jpeg' ? { quality: 92 } : {}).toBuffer();
+  return format === 'png' && parameters ? withPngText(encoded, 'neural-style', JSON.stringify(parameters)) : encoded;
+}
+
+/** Writes the image atomically; refuses to write over any of `inputs`. */
+export async function writeImageFile(image: RgbImage, file: string, inputs: string[], parameters?: Record<string, unknown>): Promise<void> {
+  const target = path.resolve(file);
+  const real = (p: string) => { try { return fs.realpathSync(p); } catch { return path.resolve(p); } };
+  if (inputs.some((input) => real(input) === real(target))) {
+    throw new NeuralStyleError(`Refusing to write ${file}: it is one of the input images. Choose another output path.`, 'EINVAL');
+  }
+  const dir = path.dirname(target);
+  if (!fs.existsSync(dir)) throw new NeuralStyleError(`Cannot write ${file}: folder ${dir} does not exist.`, 'ENOENT');
+  await writeFileAtomic(target, await encodeImage(image, file, parameters));
+}
