@@ -61,7 +61,7 @@ export class Lbfgs implements PixelOptimizer {
     this.iteration += 1;
     if (this.prevGrad && this.lastStep) this.remember(grad);
     const direction = this.direction(grad);
-    const t = this.iteration === 1 ? Math.min(1, 1 / tf.tidy(() => tf.sum(tf.abs(grad))).dataSync()[0]) * this.stepScale : this.stepScale;
+    const t = this.iteration === 1 ? Math.min(1, 1 / readScalar(() => tf.sum(tf.abs(grad)))) * this.stepScale : this.stepScale;
     this.prevGrad?.dispose();
     this.prevGrad = tf.clone(grad);
     this.lastStep?.dispose();
@@ -115,8 +115,16 @@ export class Lbfgs implements PixelOptimizer {
   }
 }
 
+/** Runs a scalar computation and returns its value, freeing the tensor. */
+function readScalar(compute: () => tf.Tensor): number {
+  const t = tf.tidy(compute);
+  const value = t.dataSync()[0];
+  t.dispose();
+  return value;
+}
+
 function dot(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.sum(tf.mul(a, b))).dataSync()[0];
+  return readScalar(() => tf.sum(tf.mul(a, b)));
 }
 
 function replace(old: tf.Tensor, fresh: tf.Tensor): tf.Tensor {

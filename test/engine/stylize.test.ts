@@ -1,0 +1,114 @@
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+import { CancelledError, Progress, stylize, scaleSizes, validateOptions } from '../../packages/engine/src/index';
+import { decodeImageFile } from '../../packages/engine/src/node/image';
+import { RgbImage } from '../../packages/engine/src/core/pixels';
+import { CONTENT, STYLE, testEngine } from './helpers';
+
+describe('stylize (64 px)', function () {
+  let content: RgbImage;
+  let style: RgbImage;
+  const base = { size: 64, multiScale: false, previewEvery: 0 };
+
+  before(async () => {
+    await testEngine();
+    content = await decodeImageFile(CONTENT, { maxInputPixels: 1e8 });
+    style = await decodeImageFile(STYLE, { maxInputPixels: 1e8 });
+  });
+
+  async function run(options: object, hooks = {}) {
+    const engine = await testEngine();
+    const seen: Progress[] = [];
+    const result = await stylize(engine.vgg, { content, styles: [style], options: { ...base, ...options } }, {
+      onProgress: (p: Progress) => seen.push(p), ...hooks,
+    });
+    return { result, seen };
+  }
+
+  for (const [optimizer, iterations, factor] of [['lbfgs', 20, 4], ['adam', 20, 2]] as const) {
+    it(`${optimizer} lowers the total loss at least ${factor}x in ${iterations} iterations`, async () => {
+      const { result, seen } = await run({ optimizer, iterations, learningRate: 5 });
+      expect(seen).to.have.length(iterations);
+      const first = seen[0].losses.total;
+      const last = seen[seen.length - 1].losses.total;
+      expect(first / last, `loss ${first} → ${last}`).to.be.above(factor);
+      expect(result.image.width).to.equal(64);
+      expect(result.image.height).to.equal(43);
+      expect(result.image.data).to.have.length(64 * 43 * 3);
+    });
+  }
+
+  it('reports every iteration with losses per term, ETA, backend, and previews every N', async () => {
+    const { seen } = await run({ iterations: 6, previewEvery: 3, previewSize: 32 });
+    expect(seen.map((p) => p.step)).to.deep.equal([1, 2, 3, 4, 5, 6]);
+    for (const p of seen) {
+      expect(p.losses.content).to.be.at.least(0);
+      expect(p.losses.style).to.be.above(0);
+      expect(p.losses.total).to.be.closeTo(p.losses.content + 1000 * p.losses.style + 0.001 * p.losses.tv, p.losses.total * 1e-5);
+      expect(p.backend).to.equal(tf.getBackend());
+      expect(p.etaMs).to.be.at.least(0);
+    }
+    expect(seen[seen.length - 1].etaMs).to.equal(0);
+    expect(seen.filter((p) => p.preview).map((p) => p.step)).to.deep.equal([3, 6]);
+    const preview = seen[2].preview!;
+    expect(Math.max(preview.width, preview.height)).to.equal(32);
+    expect(preview.data).to.have.length(preview.width * preview.height * 3);
+  });
+
+  it('runs coarse to fine: 1/4 → 1/2 → 1 (none under 64 px)', async () => {
+    expect(scaleSizes(validateOptions({ size: 512 }))).to.deep.equal([128, 256, 512]);
+    expect(scaleSizes(validateOptions({ size: 200 }))).to.deep.equal([100, 200]);
+    const { seen, result } = await run({ size: 128, multiScale: true, iterations: 2 });
+    expect(seen.map((p) => [p.scale, p.width])).to.deep.equal([[1, 64], [2, 128], [2, 128]]);
+    expect(result.image.width).to.equal(128);
+  });
+
+  it('the same seed on the same backend gives identical bytes; another seed does not', async () => {
+    const options = { init: 'noise', iterations: 3, seed: 42 };
+    const a = await run(options);
+    const b = await run(options);
+    const c = await run({ ...options, seed: 43 });
+    expect(Buffer.from(a.result.image.data).equals(Buffer.from(b.result.image.data))).to.equal(true);
+    expect(Buffer.from(a.result.image.data).equals(Buffer.from(c.result.image.data))).to.equal(false);
+  });
+
+  it('blends several styles and preserves the content colours on request', async () => {
+    const engine = await testEngine();
+    const result = await stylize(engine.vgg, {
+      content, styles: [style, content], options: { ...base, iterations: 3, styleBlendWeights: [3, 1], preserveColors: true },
+    });
+    // Colour preservation keeps the content's chrominance: the mean colour stays close.
+    const mean = (img: RgbImage, c: number) => img.data.filter((_, i) => i % 3 === c).reduce((a, b) => a + b, 0) / (img.width * img.height);
+    for (let c = 0; c < 3; c++) expect(Math.abs(mean(result.image, c) - mean(content, c))).to.be.below(25);
+    await expectRejection(stylize(engine.vgg, { content, styles: [style], options: { styleBlendWeights: [1, 2] } }), /styleBlendWeights: 2 weights for 1 style/);
+  });
+
+  it('a cancel stops within one iteration and frees every tensor', async () => {
+    const engine = await testEngine();
+    const before = tf.memory().numTensors;
+    const abort = new AbortController();
+    let steps = 0;
+    const error = await stylize(engine.vgg, { content, styles: [style], options: { ...base, iterations: 50 } }, {
+      signal: abort.signal,
+      onProgress: (p) => { steps = p.step; if (p.step === 3) abort.abort(); },
+    }).catch((e) => e);
+    expect(error).to.be.instanceOf(CancelledError);
+    expect(steps).to.equal(3);
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+
+  it('tf.memory() does not grow across runs (both optimizers, multi-scale, previews)', async () => {
+    await run({ iterations: 2 });
+    const before = tf.memory();
+    for (const optimizer of ['lbfgs', 'adam']) await run({ optimizer, iterations: 3, size: 128, multiScale: true, previewEvery: 1, preserveColors: true });
+    const after = tf.memory();
+    expect(after.numTensors).to.equal(before.numTensors);
+    expect(after.numBytes).to.equal(before.numBytes);
+  });
+});
+
+async function expectRejection(promise: Promise<unknown>, message: RegExp): Promise<void> {
+  const error = await promise.then(() => null, (e) => e);
+  expect(error, 'expected a rejection').to.be.instanceOf(Error);
+  expect((error as Error).message).to.match(message);
+}
