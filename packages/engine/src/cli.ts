@@ -4,11 +4,12 @@
  */
 import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
-import { OPTION_SPECS, OptionSpec, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
+import { OPTION_SPECS, OptionSpec, RUN_DEFAULTS, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
 import { CancelledError, Progress } from './core/stylize';
 import { checkOption, NeuralStyleError, validateOptions } from './core/validate';
 import { describeBackend } from './node/backend';
 import { loadEngine, stylizeFiles } from './node/engine';
+import { imageSize, outputFormat } from './node/image';
 import { formatDuration, ProgressBar } from './node/progress-bar';
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -91,6 +92,9 @@ export async function main(argv: string[]): Promise<number> {
     if (typeof values.output !== 'string') throw new NeuralStyleError('Give the output file with -o <file>.');
     const options = validateOptions(given);
     const [content, ...styles] = positionals;
+    // Read the headers first: a bad input fails in milliseconds, before the weights load.
+    for (const file of positionals) await imageSize(file, (run.maxInputPixels as number | undefined) ?? RUN_DEFAULTS.maxInputPixels);
+    outputFormat(values.output);
     const engine = await loadEngine({ backend: run.backend as never, weights: values.weights as string | undefined });
     const backendLine = describeBackend(engine.backend);
     if (json) process.stdout.write(`${JSON.stringify({ event: 'backend', backend: engine.backend.name, detail: engine.backend.detail, skipped: engine.backend.skipped })}\n`);

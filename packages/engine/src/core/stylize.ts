@@ -4,7 +4,7 @@ import { createOptimizer } from './optimizers';
 import { StylizeOptions, VggLayer } from './options';
 import { fitLongestSide, fromVggInput, keepContentColors, resizeImage, RgbImage, toVggInput } from './pixels';
 import { NeuralStyleError, styleBlend, validateOptions } from './validate';
-import { FeatureExtractor } from './vgg19';
+import { FeatureExtractor, minimumSide } from './vgg19';
 
 export interface StylizeRequest {
   content: RgbImage;
@@ -140,7 +140,12 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
   const backend = tf.getBackend();
   const started = performance.now();
   const final = fitLongestSide(request.content.width, request.content.height, o.size);
-  const sizes = scaleSizes(o);
+  const minSide = minimumSide([...o.styleLayers, o.contentLayer]);
+  if (Math.min(final.width, final.height) < minSide) {
+    throw new NeuralStyleError(`The output would be ${final.width}×${final.height} px; VGG19 needs at least ${minSide} px on the shorter side for these layers. Raise size.`);
+  }
+  // Coarse scales too small for the network are left out.
+  const sizes = scaleSizes(o).filter((s) => { const d = fitLongestSide(final.width, final.height, s); return Math.min(d.width, d.height) >= minSide; });
   const iterations = scaleIterations(o, sizes.length);
   const dims = sizes.map((s) => fitLongestSide(final.width, final.height, s));
   const work = dims.map((d, i) => d.width * d.height * iterations[i]);

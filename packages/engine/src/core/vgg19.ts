@@ -9,6 +9,12 @@ export const MEAN_BGR = [103.939, 116.779, 123.68] as const;
 /** Layers after which VGG19 pools (2x2, stride 2). conv5_4's pool is never needed here. */
 const POOL_AFTER: ReadonlySet<VggLayer> = new Set<VggLayer>(['conv1_2', 'conv2_2', 'conv3_4', 'conv4_4']);
 
+/** The smallest side an input may have so that every pooling before `layers` leaves at least 1 px. */
+export function minimumSide(layers: readonly VggLayer[]): number {
+  const deepest = Math.max(...layers.map((l) => VGG_LAYERS.indexOf(l)));
+  return 2 ** VGG_LAYERS.slice(0, deepest).filter((l) => POOL_AFTER.has(l)).length;
+}
+
 export interface FeatureExtractor {
   /** Features (after ReLU) of an NHWC BGR-minus-mean image, only at `layers`; stops at the deepest one. */
   extract(image: tf.Tensor4D, layers: readonly VggLayer[], pooling?: Pooling): Map<VggLayer, tf.Tensor4D>;

@@ -27,13 +27,8 @@ function explain(file: string, error: Error): NeuralStyleError {
   return new NeuralStyleError(`${file} could not be decoded (${m.split('\n')[0]}); it may be truncated or corrupt.`, 'EIMAGE');
 }
 
-/**
- * Reads an image file as 8-bit RGB: EXIF orientation applied; greyscale,
- * palette, 16-bit and CMYK converted to sRGB; transparency composited onto
- * white (a transparent pixel reads as paper, as in a painting); GIFs and other
- * animations give their first frame.
- */
-export async function decodeImageFile(file: string, options: DecodeOptions): Promise<RgbImage> {
+/** Fails with a plain sentence when the file is missing, not a file, or empty. */
+async function checkReadable(file: string): Promise<void> {
   let stat: fs.Stats;
   try {
     stat = await fs.promises.stat(file);
@@ -43,6 +38,16 @@ export async function decodeImageFile(file: string, options: DecodeOptions): Pro
   }
   if (!stat.isFile()) throw new NeuralStyleError(`${file} is not a file.`, 'EIMAGE');
   if (stat.size === 0) throw new NeuralStyleError(`${file} is empty (0 bytes).`, 'EIMAGE');
+}
+
+/**
+ * Reads an image file as 8-bit RGB: EXIF orientation applied; greyscale,
+ * palette, 16-bit and CMYK converted to sRGB; transparency composited onto
+ * white (a transparent pixel reads as paper, as in a painting); GIFs and other
+ * animations give their first frame.
+ */
+export async function decodeImageFile(file: string, options: DecodeOptions): Promise<RgbImage> {
+  await checkReadable(file);
   try {
     let pipeline = sharp(file, { limitInputPixels: options.maxInputPixels, failOn: 'truncated', pages: 1 })
       .rotate()
@@ -59,15 +64,19 @@ export async function decodeImageFile(file: string, options: DecodeOptions): Pro
   }
 }
 
-/** Image dimensions from the header, oriented, without decoding. */
+/** Image dimensions from the header, oriented, without decoding; checks the pixel limit. */
 export async function imageSize(file: string, maxInputPixels: number): Promise<{ width: number; height: number }> {
+  await checkReadable(file);
+  let meta: sharp.Metadata;
   try {
-    const meta = await sharp(file, { limitInputPixels: maxInputPixels }).metadata();
-    const swap = (meta.orientation ?? 1) >= 5;
-    return swap ? { width: meta.height!, height: meta.width! } : { width: meta.width!, height: meta.height! };
+    meta = await sharp(file, { limitInputPixels: maxInputPixels }).metadata();
   } catch (e) {
     throw explain(file, e as Error);
   }
+  if (!meta.width || !meta.height) throw new NeuralStyleError(`${file} has no image dimensions; it may be truncated or corrupt.`, 'EIMAGE');
+  if (meta.width * meta.height > maxInputPixels) throw explain(file, new Error('Input image exceeds pixel limit'));
+  const swap = (meta.orientation ?? 1) >= 5;
+  return swap ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
 }
 
 export function outputFormat(file: string): (typeof OUTPUT_FORMATS)[keyof typeof OUTPUT_FORMATS] {

@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { NeuralStyleError, stylizeFiles, validateOptions } from '../../packages/engine/src/index';
+import { CONTENT, listFiles, ROOT, STYLE, tempDir, testEngine } from './helpers';
+
+/** A tiny PNG whose header declares width × height: one short IDAT, then IEND. */
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(zlib.crc32(body), body.length + 4);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+describe('bad input: one clear error each, nothing written', () => {
+  let inputs: string;
+  let out: string;
+  const sources: Record<string, Buffer | null> = {};
+
+  before(async () => {
+    await testEngine();
+    inputs = tempDir('ns-bad-in-');
+    const rocket = fs.readFileSync(path.join(ROOT, '..', 'shared', 'images', 'content', 'rocket.jpg'));
+    const chelsea = fs.readFileSync(path.join(ROOT, 'media', 'examples', 'chelsea.png'));
+    Object.assign(sources, {
+      'empty.png': Buffer.alloc(0),
+      'notes.png': Buffer.from('these are not the pixels you are looking for\n'.repeat(20)),
+      'truncated.jpg': rocket.subarray(0, Math.floor(rocket.length / 2)),
+      'half.png': chelsea.subarray(0, Math.floor(chelsea.length / 2)),
+      'bomb.png': pngHeaderOnly(100000, 100000),
+    });
+    for (const [name, bytes] of Object.entries(sources)) fs.writeFileSync(path.join(inputs, name), bytes!);
+  });
+  beforeEach(() => { out = tempDir('ns-bad-out-'); });
+
+  async function failure(content: string, options: object = {}, output = path.join(out, 'result.png')): Promise<NeuralStyleError> {
+    const engine = await testEngine();
+    const started = performance.now();
+    const error = await stylizeFiles(engine, { content, styles: [STYLE], output, options: { size: 32, iterations: 1, ...options } }).catch((e) => e);
+    expect(error, 'expected an error').to.be.instanceOf(NeuralStyleError);
+    expect(performance.now() - started, 'refused quickly').to.be.below(2000);
+    expect(listFiles(out), 'nothing written').to.deep.equal([]);
+    expect((error as Error).message.split('\n'), 'one line').to.have.length(1);
+    return error;
+  }
+
+  const cases: [string, string, RegExp][] = [
+    ['a missing file', 'missing.png', /missing\.png does not exist/],
+    ['zero bytes', 'empty.png', /empty\.png is empty \(0 bytes\)/],
+    ['not an image', 'notes.png', /notes\.png is not an image we can read\. Use png, jpeg/],
+    ['a truncated JPEG', 'truncated.jpg', /truncated\.jpg could not be decoded .*truncated or corrupt/],
+    ['half a PNG', 'half.png', /half\.png could not be decoded .*truncated or corrupt/],
+    ['a PNG header declaring 100000×100000 pixels', 'bomb.png', /bomb\.png is too large: it declares more pixels than the limit/],
+  ];
+  for (const [what, file, message] of cases) {
+    it(what, async () => {
+      const before = sources[file] ? Buffer.from(sources[file]!) : null;
+      expect((await failure(path.join(inputs, file))).message).to.match(message);
+      if (before) expect(fs.readFileSync(path.join(inputs, file)).equals(before), 'input untouched').to.equal(true);
+    });
+  }
+
+  it('bad option values name the option and the valid values', async () => {
+    expect((await failure(CONTENT, { optimizer: 'sgd' })).message).to.equal('Invalid optimizer "sgd". Use one of: lbfgs, adam.');
+    expect((await failure(CONTENT, { size: -5 })).message).to.equal('Invalid size -5. Use an integer at least 16 and at most 4096.');
+    expect((await failure(CONTENT, { styleLayers: ['conv9_9'] })).message).to.match(/^Invalid styleLayers \["conv9_9"\]\. Use a non-empty list of: conv1_1/);
+    expect((await failure(CONTENT, { styleWeight: Number.NaN })).message).to.match(/^Invalid styleWeight null/);
+    expect((await failure(CONTENT, { colour: 'red' })).message).to.match(/^Unknown option "colour"/);
+    expect((await failure(CONTENT, {}, path.join(out, 'result.bmp'))).message).to.match(/unknown output format/);
+    expect((await failure(CONTENT, { size: 16 })).message).to.equal('The output would be 16×11 px; VGG19 needs at least 16 px on the shorter side for these layers. Raise size.');
+    expect(() => validateOptions({ styleLayers: ['conv1_1', 'conv2_1'], styleLayerWeights: [1, 2, 3] })).to.throw(/3 weights for 2 style layers/);
+  });
+});
