@@ -80,3 +80,10 @@ describe('CLI (built bin, end to end)', () => {
     expect(listFiles(dir)).to.deep.equal([]);
   });
 });
+
+describe('README', () => {
+  it('shows the current --help (node scripts/update-readme.mjs regenerates it)', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'update-readme.mjs'), '--check'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+  });
+});

@@ -15,6 +15,8 @@ import { formatDuration, ProgressBar } from './node/progress-bar';
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const ALL_SPECS: Record<string, OptionSpec> = { ...OPTION_SPECS, ...RUN_OPTION_SPECS };
 
+const row = (flag: string, text: string) => `  ${flag.padEnd(36)}${text}`;
+
 function usage(): string {
   const lines = [
     'Usage: neural-style <content> <style> [<style2> …] -o <output> [options]',
@@ -23,16 +25,16 @@ function usage(): string {
     '(png, jpg, webp, avif or tiff, from its extension). The inputs are never modified.',
     '',
     'Options:',
-    '  -o, --output <file>          output image (required; never one of the inputs)',
-    '      --weights <dir|url>      VGG19 weights: a folder or an https URL of a model.json (default: bundled)',
-    '      --json                   print JSON lines (progress, done) on stdout instead of a progress bar',
-    '      --verbose                print stack traces on errors',
-    '  -h, --help                   this help',
+    row('-o, --output <file>', 'Output image (required; never one of the inputs).'),
+    row('    --weights <dir|url>', 'VGG19 weights: a folder, or an https URL of a model.json (default: the bundled ones).'),
+    row('    --json', 'Print JSON lines (backend, progress, done) on stdout instead of a progress bar.'),
+    row('    --verbose', 'Print stack traces with errors.'),
+    row('-h, --help', 'This help.'),
   ];
   for (const [name, spec] of Object.entries(ALL_SPECS)) {
     const flag = spec.type === 'boolean' ? `--${kebab(name)}, --no-${kebab(name)}` : `--${kebab(name)} <${spec.type === 'enum' ? spec.values.join('|') : spec.type === 'number' ? 'n' : 'list'}>`;
     const def = Array.isArray(spec.default) ? (spec.default.length ? spec.default.join(',') : 'none') : String(spec.default);
-    lines.push(`      ${flag.padEnd(27)}${spec.description} (default: ${def})`);
+    lines.push(row(`    ${flag}`, `${spec.description} (default: ${def})`));
   }
   return lines.join('\n');
 }

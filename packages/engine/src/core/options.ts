@@ -63,7 +63,7 @@ export type OptionSpec =
 
 export const OPTION_SPECS = {
   size: { type: 'number', integer: true, min: 16, max: 4096, default: 512,
-    description: 'Longest side of the output in pixels. The content image is resized to it (never upscaled beyond 4096).' },
+    description: 'Longest side of the output in pixels (the content photo is resized to it).' },
   iterations: { type: 'number', integer: true, min: 1, max: 10000, default: 300,
     description: 'Optimizer iterations at the final scale (coarser scales of a multi-scale run add their own, cheaper ones).' },
   optimizer: { type: 'enum', values: ['lbfgs', 'adam'], default: 'lbfgs',
@@ -71,7 +71,7 @@ export const OPTION_SPECS = {
   learningRate: { type: 'number', min: 0, max: 1000, exclusiveMin: true, default: 2,
     description: 'Adam\'s learning rate, in pixel units (0..255). L-BFGS takes the classic fixed step and ignores it.' },
   lbfgsHistory: { type: 'number', integer: true, min: 1, max: 200, default: 100,
-    description: 'L-BFGS history length (pairs of vectors kept; more costs memory: 2 × 12 bytes per pixel each).' },
+    description: 'L-BFGS history length: pairs of vectors kept (each pair costs 24 bytes per output pixel).' },
   tolerance: { type: 'number', min: 0, max: 1, default: 0,
     description: 'Stop a scale early when the total loss changes by less than this fraction over 10 iterations (0: run every iteration).' },
   contentWeight: { type: 'number', min: 0, max: 1e12, default: 1,
