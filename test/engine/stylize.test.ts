@@ -55,6 +55,14 @@ describe('stylize (64 px)', function () {
     expect(preview.data).to.have.length(preview.width * preview.height * 3);
   });
 
+  it('stops a scale early once the loss changes less than the tolerance over 10 iterations', async () => {
+    const { seen } = await run({ optimizer: 'adam', learningRate: 0.5, iterations: 30, tolerance: 0.5 });
+    expect(seen.length).to.equal(11);
+    expect(seen[0].losses.total - seen[10].losses.total).to.be.below(0.5 * seen[10].losses.total);
+    const full = await run({ optimizer: 'adam', learningRate: 0.5, iterations: 12, tolerance: 0 });
+    expect(full.seen.length).to.equal(12);
+  });
+
   it('runs coarse to fine: 1/4 → 1/2 → 1 (none under 64 px)', async () => {
     expect(scaleSizes(validateOptions({ size: 512 }))).to.deep.equal([128, 256, 512]);
     expect(scaleSizes(validateOptions({ size: 200 }))).to.deep.equal([100, 200]);

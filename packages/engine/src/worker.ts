@@ -16,8 +16,9 @@ let engine: Promise<Engine> | null = null;
 let engineKey = '';
 let running: { id: string; abort: AbortController } | null = null;
 
-function send(message: EngineMessage): void {
-  if (process.connected) process.send!(message);
+function send(message: EngineMessage, then?: () => void): void {
+  if (process.connected) process.send!(message, then);
+  else then?.();
 }
 
 async function pngBase64(image: RgbImage): Promise<string> {
@@ -72,7 +73,11 @@ async function start(message: StartMessage): Promise<void> {
       send({ type: 'cancelled', id });
     } else {
       const e = error as Error;
-      send({ type: 'error', id, code: e instanceof NeuralStyleError ? e.code : 'EINTERNAL', message: e instanceof NeuralStyleError ? e.message : `${e.message}\n${e.stack ?? ''}` });
+      const known = e instanceof NeuralStyleError;
+      // An aborted wasm instance cannot run again: exit once the error is sent; the host starts a fresh process.
+      const fatal = known && e.code === 'EABORTED';
+      send({ type: 'error', id, code: known ? e.code : 'EINTERNAL', message: known ? e.message : `${e.message}\n${e.stack ?? ''}` },
+        fatal ? () => process.exit(1) : undefined);
     }
   } finally {
     running = null;

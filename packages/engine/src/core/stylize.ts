@@ -125,6 +125,36 @@ function lossAndGradient(vgg: FeatureExtractor, x: tf.Tensor4D, targets: Targets
   return { terms: { content, style, tv, total }, grad: grad as tf.Tensor4D };
 }
 
+/**
+ * wasm32 has 4 GB for everything, and VGG19's activations and their gradients
+ * already take about 3 GB at 512×512; so there the L-BFGS history is capped at
+ * 512 MB (24 bytes per pixel per pair): 81 pairs at 512×512.
+ */
+function historyFor(requested: number, pixels: number, backend: string): number {
+  if (backend !== 'wasm') return requested;
+  return Math.max(5, Math.min(requested, Math.floor(512e6 / (24 * pixels))));
+}
+
+/** Measured peak of one iteration on wasm, per output pixel (VGG19 to conv5_1, forward + input gradient). */
+const WASM_BYTES_PER_PIXEL = 11_500;
+const WASM_MEMORY_LIMIT = 3.8e9;
+
+function checkMemory(width: number, height: number, backend: string): void {
+  if (backend === 'wasm' && width * height * WASM_BYTES_PER_PIXEL > WASM_MEMORY_LIMIT) {
+    const side = Math.floor(Math.sqrt(WASM_MEMORY_LIMIT / WASM_BYTES_PER_PIXEL));
+    throw new NeuralStyleError(`A ${width}×${height} output needs more than the wasm backend's 4 GB of memory. Lower size (up to about ${side}×${side} pixels fits), or install @tensorflow/tfjs-node or tfjs-node-gpu.`, 'ENOMEM');
+  }
+}
+
+/** wasm aborts with a bare "Aborted()" when it runs out of memory: say what happened. */
+function explainFailure(error: unknown, width: number, height: number, backend: string): unknown {
+  const message = String((error as Error)?.message ?? error);
+  if (backend === 'wasm' && /Aborted\(|out of memory|Cannot enlarge memory|RangeError: Array buffer allocation failed/i.test(message)) {
+    return new NeuralStyleError(`The wasm backend ran out of memory at ${width}×${height} (${message.split('\n')[0]}). Lower size, or install @tensorflow/tfjs-node or tfjs-node-gpu.`, 'EABORTED');
+  }
+  return error;
+}
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
@@ -148,6 +178,7 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
   const sizes = scaleSizes(o).filter((s) => { const d = fitLongestSide(final.width, final.height, s); return Math.min(d.width, d.height) >= minSide; });
   const iterations = scaleIterations(o, sizes.length);
   const dims = sizes.map((s) => fitLongestSide(final.width, final.height, s));
+  checkMemory(final.width, final.height, backend);
   const work = dims.map((d, i) => d.width * d.height * iterations[i]);
   const totalSteps = iterations.reduce((a, b) => a + b, 0);
 
@@ -170,14 +201,20 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
       x?.dispose();
       x = start;
       let current: tf.Tensor4D = start;
-      const optimizer = createOptimizer(o.optimizer, o);
+      const optimizer = createOptimizer(o.optimizer, { ...o, lbfgsHistory: historyFor(o.lbfgsHistory, width * height, backend) });
       const scaleStarted = performance.now();
       const history: number[] = [];
       try {
         for (let i = 1; i <= iterations[k]; i++) {
           await yieldToEventLoop();
           if (hooks.signal?.aborted) throw new CancelledError();
-          const { terms, grad } = lossAndGradient(vgg, current, targets, o, layerWeights);
+          let evaluated: { terms: LossTerms; grad: tf.Tensor4D };
+          try {
+            evaluated = lossAndGradient(vgg, current, targets, o, layerWeights);
+          } catch (error) {
+            throw explainFailure(error, width, height, backend);
+          }
+          const { terms, grad } = evaluated;
           if (!Number.isFinite(terms.total)) {
             grad.dispose();
             throw new NeuralStyleError(`The loss became ${terms.total} at scale ${k + 1}, iteration ${i}. Lower the weights or the learning rate.`, 'EDIVERGED');
