@@ -17,7 +17,7 @@ let engineKey = '';
 let running: { id: string; abort: AbortController } | null = null;
 
 function send(message: EngineMessage, then?: () => void): void {
-  if (process.connected) process.send!(message, then);
+  if (process.connected) process.send!(message, () => then?.());
   else then?.();
 }
 
