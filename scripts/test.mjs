@@ -18,7 +18,10 @@ function run(command, args, env = {}) {
   return r.status ?? 1;
 }
 
-if (run('pnpm', ['run', '-s', 'build']) !== 0) {
+// Under `pnpm test` (also `npx pnpm@10 test`, where pnpm is not on PATH) npm_execpath is pnpm itself.
+const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
+  ? [process.execPath, [process.env.npm_execpath]] : ['pnpm', []];
+if (run(pnpm[0], [...pnpm[1], 'run', '-s', 'build']) !== 0) {
   console.log('tests: 0 passed, 1 failed (build failed)');
   process.exit(1);
 }

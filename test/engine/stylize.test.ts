@@ -91,6 +91,20 @@ describe('stylize (64 px)', function () {
     await expectRejection(stylize(engine.vgg, { content, styles: [style], options: { styleBlendWeights: [1, 2] } }), /styleBlendWeights: 2 weights for 1 style/);
   });
 
+  it('style scale and init change the picture; every init starts where it says', async () => {
+    const a = await run({ iterations: 2, styleScale: 1 });
+    const b = await run({ iterations: 2, styleScale: 0.5 });
+    expect(Buffer.from(a.result.image.data).equals(Buffer.from(b.result.image.data))).to.equal(false);
+    // The first reported content loss measures the distance of the start from the photo.
+    const startContent = async (init: string, noiseRatio = 0.6) => (await run({ iterations: 1, init, noiseRatio })).seen[0].losses.content;
+    const fromContent = await startContent('content');
+    const fromBlend = await startContent('blend', 0.3);
+    const fromNoise = await startContent('noise');
+    expect(fromContent).to.be.below(1e-2); // 0 up to float rounding
+    expect(fromBlend).to.be.above(0);
+    expect(fromNoise).to.be.above(fromBlend);
+  });
+
   it('a cancel stops within one iteration and frees every tensor', async () => {
     const engine = await testEngine();
     const before = tf.memory().numTensors;
