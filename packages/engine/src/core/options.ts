@@ -78,7 +78,7 @@ export const OPTION_SPECS = {
     description: 'Weight α of the content loss (conv4_2 by default).' },
   styleWeight: { type: 'number', min: 0, max: 1e12, default: 1000,
     description: 'Weight β of the style loss. The paper\'s α/β = 1e-3 is contentWeight 1, styleWeight 1000; raise it for more paint.' },
-  tvWeight: { type: 'number', min: 0, max: 1e6, default: 0.001,
+  tvWeight: { type: 'number', min: 0, max: 1e6, default: 1,
     description: 'Weight of the total-variation loss (smoothness; not in the paper, it removes high-frequency noise). 0 turns it off.' },
   contentLayer: { type: 'enum', values: VGG_LAYERS, default: 'conv4_2',
     description: 'VGG19 layer whose features the result keeps from the content image.' },
