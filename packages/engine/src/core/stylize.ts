@@ -5,6 +5,7 @@ import { StylizeOptions, VggLayer } from './options';
 import { fitLongestSide, fromVggInput, keepContentColors, resizeImage, RgbImage, toVggInput } from './pixels';
 import { NeuralStyleError, styleBlend, validateOptions } from './validate';
 import { FeatureExtractor, minimumSide } from './vgg19';
+import { checkMemory, explainFailure, historyFor } from './memory';
 
 export interface StylizeRequest {
   content: RgbImage;
@@ -123,36 +124,6 @@ function lossAndGradient(vgg: FeatureExtractor, x: tf.Tensor4D, targets: Targets
   const total = value.dataSync()[0];
   tf.dispose([value, ...kept]);
   return { terms: { content, style, tv, total }, grad: grad as tf.Tensor4D };
-}
-
-/**
- * wasm32 has 4 GB for everything, and VGG19's activations and their gradients
- * already take about 3 GB at 512×512; so there the L-BFGS history is capped at
- * 512 MB (24 bytes per pixel per pair): 81 pairs at 512×512.
- */
-function historyFor(requested: number, pixels: number, backend: string): number {
-  if (backend !== 'wasm') return requested;
-  return Math.max(5, Math.min(requested, Math.floor(512e6 / (24 * pixels))));
-}
-
-/** Measured peak of one iteration on wasm, per output pixel (VGG19 to conv5_1, forward + input gradient). */
-const WASM_BYTES_PER_PIXEL = 11_500;
-const WASM_MEMORY_LIMIT = 3.8e9;
-
-function checkMemory(width: number, height: number, backend: string): void {
-  if (backend === 'wasm' && width * height * WASM_BYTES_PER_PIXEL > WASM_MEMORY_LIMIT) {
-    const side = Math.floor(Math.sqrt(WASM_MEMORY_LIMIT / WASM_BYTES_PER_PIXEL));
-    throw new NeuralStyleError(`A ${width}×${height} output needs more than the wasm backend's 4 GB of memory. Lower size (up to about ${side}×${side} pixels fits), or install @tensorflow/tfjs-node or tfjs-node-gpu.`, 'ENOMEM');
-  }
-}
-
-/** wasm aborts with a bare "Aborted()" when it runs out of memory: say what happened. */
-function explainFailure(error: unknown, width: number, height: number, backend: string): unknown {
-  const message = String((error as Error)?.message ?? error);
-  if (backend === 'wasm' && /Aborted\(|out of memory|Cannot enlarge memory|RangeError: Array buffer allocation failed/i.test(message)) {
-    return new NeuralStyleError(`The wasm backend ran out of memory at ${width}×${height} (${message.split('\n')[0]}). Lower size, or install @tensorflow/tfjs-node or tfjs-node-gpu.`, 'EABORTED');
-  }
-  return error;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));

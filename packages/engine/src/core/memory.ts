@@ -1,0 +1,33 @@
+import { NeuralStyleError } from './validate';
+
+// The wasm backend's 4 GB: what fits, and what to say when it does not.
+
+/**
+ * wasm32 has 4 GB for everything, and VGG19's activations and their gradients
+ * already take about 3 GB at 512×512; so there the L-BFGS history is capped at
+ * 512 MB (24 bytes per pixel per pair): 81 pairs at 512×512.
+ */
+export function historyFor(requested: number, pixels: number, backend: string): number {
+  if (backend !== 'wasm') return requested;
+  return Math.max(5, Math.min(requested, Math.floor(512e6 / (24 * pixels))));
+}
+
+/** Measured peak of one iteration on wasm, per output pixel (VGG19 to conv5_1, forward + input gradient). */
+const WASM_BYTES_PER_PIXEL = 11_500;
+const WASM_MEMORY_LIMIT = 3.8e9;
+
+export function checkMemory(width: number, height: number, backend: string): void {
+  if (backend === 'wasm' && width * height * WASM_BYTES_PER_PIXEL > WASM_MEMORY_LIMIT) {
+    const side = Math.floor(Math.sqrt(WASM_MEMORY_LIMIT / WASM_BYTES_PER_PIXEL));
+    throw new NeuralStyleError(`A ${width}×${height} output needs more than the wasm backend's 4 GB of memory. Lower size (up to about ${side}×${side} pixels fits), or install @tensorflow/tfjs-node or tfjs-node-gpu.`, 'ENOMEM');
+  }
+}
+
+/** wasm aborts with a bare "Aborted()" when it runs out of memory: say what happened. */
+export function explainFailure(error: unknown, width: number, height: number, backend: string): unknown {
+  const message = String((error as Error)?.message ?? error);
+  if (backend === 'wasm' && /Aborted\(|out of memory|Cannot enlarge memory|RangeError: Array buffer allocation failed/i.test(message)) {
+    return new NeuralStyleError(`The wasm backend ran out of memory at ${width}×${height} (${message.split('\n')[0]}). Lower size, or install @tensorflow/tfjs-node or tfjs-node-gpu.`, 'EABORTED');
+  }
+  return error;
+}
