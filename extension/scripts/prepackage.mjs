@@ -5,7 +5,6 @@
 //                                  binary (@img/sharp-<os>-<arch> + libvips): the .vsix is per platform
 //   media/styles/                  the style presets, their list and their licences
 import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,14 +21,18 @@ cpSync(join(engineDir, 'weights', 'vgg19'), join(target, 'weights', 'vgg19'), { 
 const modules = join(target, 'node_modules');
 rmSync(modules, { recursive: true, force: true });
 const copied = new Set();
+// Node's lookup, by hand: some packages (@img/*) do not export their package.json.
+function findPackage(name, fromDir) {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return null;
+  }
+}
 function copyPackage(name, fromDir) {
   if (copied.has(name)) return;
-  let manifest;
-  try {
-    manifest = createRequire(join(fromDir, 'package.json')).resolve(`${name}/package.json`);
-  } catch {
-    return; // an optional dependency for another platform
-  }
+  const manifest = findPackage(name, fromDir);
+  if (!manifest) return; // an optional dependency for another platform
   const dir = realpathSync(dirname(manifest));
   copied.add(name);
   cpSync(dir, join(modules, name), { recursive: true, dereference: true });

@@ -198,7 +198,12 @@ export class JobManager implements vscode.Disposable {
         const { done } = outcome;
         this.log.info(`${id}: done in ${formatDuration(done.elapsedMs)} (${done.steps} iterations on ${done.backend}); wrote ${done.output}`);
         record.post({ type: 'done', done: { outputSrc: '', outputName: path.basename(done.output), elapsedMs: done.elapsedMs, steps: done.steps, backend: done.backend } });
-        if (settings.output.openWhenDone) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(done.output), { preview: false, viewColumn: vscode.ViewColumn.One });
+        if (settings.output.openWhenDone) {
+          // Next to the panel, not over it: the panel has the before/after view.
+          const panelColumn = record.panel?.isDisposed ? undefined : record.panel?.panel.viewColumn;
+          const viewColumn = panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+          void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(done.output), { preview: false, viewColumn, preserveFocus: true });
+        }
         this.onDidFinishEmitter.fire({ id, outcome: 'done', output: done.output });
         break;
       }

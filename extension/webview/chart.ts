@@ -20,7 +20,11 @@ export function logTicks(min: number, max: number): number[] {
   const hi = Math.ceil(Math.log10(max));
   const stride = Math.max(1, Math.ceil((hi - lo) / 6));
   const ticks: number[] = [];
-  for (let e = lo; e <= hi; e += stride) ticks.push(e);
+  // The last tick is at or above the largest value, so no line leaves the plot.
+  for (let e = lo; ; e += stride) {
+    ticks.push(e);
+    if (e >= hi) break;
+  }
   return ticks;
 }
 

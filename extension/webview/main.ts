@@ -142,6 +142,10 @@ window.addEventListener('message', (event: MessageEvent) => {
   render(state);
 });
 
-new ResizeObserver(() => state && drawLossChart($<HTMLCanvasElement>('chart'), state.losses, state.progress?.totalSteps ?? 0)).observe(document.body);
+const redrawChart = () => state && $('chart') && drawLossChart($<HTMLCanvasElement>('chart'), state.losses, state.progress?.totalSteps ?? 0);
+new ResizeObserver(redrawChart).observe(document.body);
+// A theme change swaps the body's class and the --vscode-* variables: the canvas must be redrawn in the new colours.
+new MutationObserver(redrawChart).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+new MutationObserver(redrawChart).observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 if (state) render(state);
 vscode.postMessage({ type: 'ready' });
