@@ -17,7 +17,8 @@ const repo = resolve(extensionDir, '..');
 const rig = process.env.VSCODE_TEST_RIG ?? resolve(repo, '..', 'shared', 'vscode-test');
 const { startCodeServer, launchBrowser, CS_BIN } = createRequire(import.meta.url)(join(rig, 'cs-lib.js'));
 const vsix = resolve(process.argv[2] ?? join(extensionDir, 'neural-style.vsix'));
-const shots = join(repo, 'media', 'screenshots');
+const shots = resolve(process.env.NS_SCREENSHOTS ?? join(repo, 'media', 'screenshots'));
+mkdirSync(shots, { recursive: true });
 const OUTPUT = 'chelsea.van_gogh_starry_night.png';
 // Labels in the Color Theme picker (the setting values are 'Default Dark Modern', …).
 const THEMES = { dark: 'Dark Modern', light: 'Light Modern' };
@@ -43,6 +44,27 @@ writeFileSync(userSettings, JSON.stringify({
     'workbench.startupEditor': 'none', 'git.enabled': false, 'update.mode': 'none', 'workbench.tips.enabled': false,
     'chat.commandCenter.enabled': false, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
   }, null, 2));
+
+// The webview's inner frame: the one with the panel's #title.
+async function panelFrame(page) {
+  for (const deadline = Date.now() + 30000; Date.now() < deadline;) {
+    for (const f of page.frames()) {
+      try { if (await f.locator('#title').count()) return f; } catch { /* a frame going away */ }
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error('the job panel did not open');
+}
+
+async function runCommand(page, title) {
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible', timeout: 5000 });
+  await input.fill(`>${title}`);
+  const command = page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${title}`) }).first();
+  await command.waitFor({ timeout: 5000 });
+  await command.click();
+}
 
 // Switches the colour theme the way a person does: Preferences: Color Theme.
 async function setTheme(page, theme) {
@@ -101,14 +123,7 @@ try {
   await preset.click();
   log('picked The Starry Night');
 
-  let frame;
-  for (const deadline = Date.now() + 30000; !frame && Date.now() < deadline;) {
-    for (const f of page.frames()) {
-      try { if (await f.locator('#title').count()) { frame = f; break; } } catch { /* a frame going away */ }
-    }
-    if (!frame) await page.waitForTimeout(200);
-  }
-  if (!frame) throw new Error('the job panel did not open');
+  let frame = await panelFrame(page);
   await frame.locator('#progress-text', { hasText: /Step (1[0-9]|[2-9][0-9]) \// }).waitFor({ timeout: 120000 });
   await frame.locator('#preview[src^="data:"]').waitFor({ timeout: 30000 });
   await page.mouse.move(0, 0);
@@ -129,7 +144,22 @@ try {
   await page.screenshot({ path: join(shots, 'panel-done-light.png') });
   await setTheme(page, THEMES.dark);
   await page.screenshot({ path: join(shots, 'panel-done-dark.png') });
-  log('done screenshots taken; E2E OK');
+  log('done screenshots taken');
+
+  // A window reload brings the finished panel back (WebviewPanelSerializer + the webview's own state).
+  await runCommand(page, 'Developer: Reload Window');
+  await page.waitForTimeout(2000);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+  frame = await panelFrame(page);
+  await frame.locator('#status', { hasText: 'Done' }).waitFor({ timeout: 30000 });
+  await frame.locator('#after[src]').waitFor({ state: 'attached', timeout: 10000 });
+  log('the panel came back after a window reload');
+
+  // The image preview's title bar offers Stylize Image… too.
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'chelsea.png' }).first().click();
+  await page.locator('.editor-actions .action-label[aria-label^="Stylize Image"]').first().waitFor({ timeout: 20000 });
+  await page.screenshot({ path: join(shots, 'image-preview-title.png') });
+  log('image preview title bar has Stylize Image…; E2E OK');
 } catch (e) {
   failed = true;
   console.error('E2E FAILED', e);
