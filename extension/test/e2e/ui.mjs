@@ -35,7 +35,7 @@ mkdirSync(join(ws, '.vscode'), { recursive: true });
 copyFileSync(join(repo, 'media', 'examples', 'chelsea.png'), join(ws, 'chelsea.png'));
 // Small and quick, but big enough to see the painting happen.
 writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({
-  'neuralStyle.size': 128, 'neuralStyle.iterations': 40, 'neuralStyle.multiScale': true, 'neuralStyle.previewEvery': 2, 'neuralStyle.previewSize': 256,
+  'neuralStyle.size': 128, 'neuralStyle.iterations': 30, 'neuralStyle.multiScale': true, 'neuralStyle.previewEvery': 2, 'neuralStyle.previewSize': 256,
 }, null, 2));
 const userSettings = join(dataDir, 'user', 'User', 'settings.json');
 mkdirSync(dirname(userSettings), { recursive: true });
