@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { RgbImage } from '../core/pixels';
 import { NeuralStyleError } from '../core/validate';
 import { writeFileAtomic } from './atomic';
+import { decodeBmp } from './bmp';
 import { withPngText } from './png-text';
 
 export const OUTPUT_FORMATS = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.webp': 'webp', '.avif': 'avif', '.tif': 'tiff', '.tiff': 'tiff' } as const;
@@ -22,7 +23,7 @@ function explain(file: string, error: Error): NeuralStyleError {
     return new NeuralStyleError(`${file} is too large: it declares more pixels than the limit of the maxInputPixels option. Resize it first, or raise the limit if it is genuine.`, 'ETOOBIG');
   }
   if (/unsupported image format|bad seek|Input buffer contains unsupported/i.test(m)) {
-    return new NeuralStyleError(`${file} is not an image we can read. Use png, jpeg, webp, tiff, gif or avif.`, 'EIMAGE');
+    return new NeuralStyleError(`${file} is not an image we can read. Use png, jpeg, webp, tiff, gif, avif or bmp.`, 'EIMAGE');
   }
   return new NeuralStyleError(`${file} could not be decoded (${m.split('\n')[0]}); it may be truncated or corrupt.`, 'EIMAGE');
 }
@@ -43,8 +44,20 @@ export async function decodeImageFile(file: string, options: DecodeOptions): Pro
   }
   if (!stat.isFile()) throw new NeuralStyleError(`${file} is not a file.`, 'EIMAGE');
   if (stat.size === 0) throw new NeuralStyleError(`${file} is empty (0 bytes).`, 'EIMAGE');
+  let input: string | Buffer = file;
+  let raw: sharp.SharpOptions['raw'];
+  const head = Buffer.alloc(2);
+  const fd = await fs.promises.open(file, 'r');
+  try { await fd.read(head, 0, 2, 0); } finally { await fd.close(); }
+  if (head[0] === 0x42 && head[1] === 0x4d) { // "BM"
+    // sharp's libvips reads no BMP: decode it here and hand sharp the pixels.
+    const bmp = decodeBmp(new Uint8Array(await fs.promises.readFile(file)), file);
+    if (bmp.width * bmp.height > options.maxInputPixels) throw explain(file, new Error('Input image exceeds pixel limit'));
+    input = Buffer.from(bmp.data.buffer, bmp.data.byteOffset, bmp.data.byteLength);
+    raw = { width: bmp.width, height: bmp.height, channels: bmp.channels };
+  }
   try {
-    let pipeline = sharp(file, { limitInputPixels: options.maxInputPixels, failOn: 'truncated', pages: 1 })
+    let pipeline = sharp(input, { limitInputPixels: options.maxInputPixels, failOn: 'truncated', pages: 1, raw })
       .rotate()
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb');
