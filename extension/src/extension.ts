@@ -21,7 +21,7 @@ export interface NeuralStyleApi {
 
 export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   const log = vscode.window.createOutputChannel('Neural Style', { log: true });
-  const resources = findResources(context.extensionUri.fsPath);
+  const resources = findResources(context.extensionUri.fsPath, context.extensionMode !== vscode.ExtensionMode.Production);
   log.info(`Neural Style ${context.extension.packageJSON.version}: engine ${resources.workerPath} (${resources.packaged ? 'bundled' : 'from the repository'}), Node ${process.version}`);
   const jobs = new JobManager(context.extensionUri, resources, log);
   const memory = new StyleMemory(context.globalState);

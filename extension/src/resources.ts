@@ -14,10 +14,16 @@ export interface Resources {
   packaged: boolean;
 }
 
-export function findResources(extensionRoot: string): Resources {
+/**
+ * `fromRepository`: prefer the repository's engine build when there is one (the
+ * extension runs in development or under test), so a stale copy from an earlier
+ * packaging never stands in for the code being tested.
+ */
+export function findResources(extensionRoot: string, fromRepository = false): Resources {
   const packagedWorker = path.join(extensionRoot, 'engine', 'dist', 'worker.js');
   const packagedWeights = path.join(extensionRoot, 'engine', 'weights', 'vgg19');
-  if (fs.existsSync(packagedWorker) && fs.existsSync(path.join(packagedWeights, 'model.json'))) {
+  const repoWorker = path.join(extensionRoot, '..', 'packages', 'engine', 'dist', 'worker.js');
+  if (!(fromRepository && fs.existsSync(repoWorker)) && fs.existsSync(packagedWorker) && fs.existsSync(path.join(packagedWeights, 'model.json'))) {
     return { workerPath: packagedWorker, weightsDir: packagedWeights, presetsDir: path.join(extensionRoot, 'media', 'styles'), packaged: true };
   }
   const repo = path.resolve(extensionRoot, '..');

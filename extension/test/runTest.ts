@@ -19,6 +19,7 @@ async function main(): Promise<number> {
   fs.copyFileSync(path.join(fixtures, 'chelsea-64.png'), path.join(workspace, 'chelsea.png'));
   fs.copyFileSync(path.join(fixtures, 'chelsea-64.png'), path.join(workspace, 'chelsea-copy.png'));
   fs.copyFileSync(path.join(fixtures, 'starry-64.png'), path.join(workspace, 'starry.png'));
+  fs.copyFileSync(path.join(fixtures, 'bmp', 'starry-16-24bit.bmp'), path.join(workspace, 'tiny.bmp'));
 
   let vscodeExecutablePath = process.env.VSCODE_TEST_EXECUTABLE || undefined;
   if (!vscodeExecutablePath) {

@@ -90,6 +90,11 @@ log('installed the .vsix');
 const cs = await startCodeServer({ dataDir, folder: ws });
 let ctx;
 let failed = false;
+let stopped = false;
+// Engine processes of the extension installed for this run.
+const enginePids = () => execFileSync('ps', ['-eo', 'pid=,args=']).toString().split('\n')
+  .filter((l) => l.includes(join(dataDir, 'extensions')) && l.includes('worker.js')).map((l) => Number(l.trim().split(/\s+/)[0]));
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 try {
   ctx = await launchBrowser(join(dataDir, 'chromium'));
   const page = ctx.pages()[0] ?? await ctx.newPage();
@@ -159,14 +164,36 @@ try {
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'chelsea.png' }).first().click();
   await page.locator('.editor-actions .action-label[aria-label^="Stylize Image"]').first().waitFor({ timeout: 20000 });
   await page.screenshot({ path: join(shots, 'image-preview-title.png') });
-  log('image preview title bar has Stylize Image…; E2E OK');
+  log('image preview title bar has Stylize Image…');
+
+  // Closing while a job runs leaves no engine process behind.
+  await page.keyboard.press('Escape');
+  const again = page.locator('.context-view .action-label', { hasText: 'Stylize with Last Style' });
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'chelsea.png' }).first().click({ button: 'right' });
+  await again.waitFor({ timeout: 10000 });
+  await again.click();
+  for (const deadline = Date.now() + 30000; !enginePids().length;) {
+    if (Date.now() > deadline) throw new Error('no engine process started for the second job');
+    await page.waitForTimeout(200);
+  }
+  const running = enginePids();
+  log(`second job running in engine process ${running.join(', ')}; closing the browser and the server`);
+  await ctx.close();
+  ctx = undefined;
+  await cs.stop();
+  stopped = true;
+  for (const deadline = Date.now() + 5000; running.some(alive);) {
+    if (Date.now() > deadline) throw new Error(`engine process(es) left behind after closing: ${running.filter(alive).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  log('no engine process left after closing; E2E OK');
 } catch (e) {
   failed = true;
   console.error('E2E FAILED', e);
   try { await ctx?.pages()[0]?.screenshot({ path: join(dataDir, 'failure.png') }); console.error(`failure screenshot: ${join(dataDir, 'failure.png')}`); } catch { /* no page */ }
 } finally {
   await ctx?.close().catch(() => {});
-  await cs.stop();
+  if (!stopped) await cs.stop();
   if (!failed) rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

@@ -114,6 +114,14 @@ suite('Neural Style in VS Code', () => {
     assert.strictEqual(statuses[0], 'queued');
   });
 
+  test('a BMP (which sharp cannot read) is stylized too', async () => {
+    const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('tiny.bmp'));
+    const result = await finishOf(id);
+    assert.strictEqual(result.outcome, 'done', result.message);
+    assert.strictEqual(result.output, path.join(ws, 'tiny.starry.png'));
+    assert.ok(fs.statSync(result.output!).size > 0);
+  });
+
   test('cancel ends the engine within 2 s and writes nothing', async () => {
     await setSettings({ size: 64, iterations: 500 });
     try {
