@@ -46,8 +46,8 @@ writeFileSync(userSettings, JSON.stringify({
   }, null, 2));
 
 // The webview's inner frame: the one with the panel's #title.
-async function panelFrame(page) {
-  for (const deadline = Date.now() + 30000; Date.now() < deadline;) {
+async function panelFrame(page, timeoutMs = 30000) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     for (const f of page.frames()) {
       try { if (await f.locator('#title').count()) return f; } catch { /* a frame going away */ }
     }
@@ -99,6 +99,7 @@ try {
   ctx = await launchBrowser(join(dataDir, 'chromium'));
   const page = ctx.pages()[0] ?? await ctx.newPage();
   page.on('pageerror', (e) => console.log('[pageerror]', e.message));
+  page.on('console', (m) => { if (/neural|webview|serializ/i.test(m.text())) console.log(`[console.${m.type()}]`, m.text().slice(0, 300)); });
   await page.goto(`${cs.url}?folder=${encodeURIComponent(ws)}`);
   await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'chelsea.png' });
@@ -155,7 +156,14 @@ try {
   await runCommand(page, 'Developer: Reload Window');
   await page.waitForTimeout(2000);
   await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-  frame = await panelFrame(page);
+  // code-server's webview service worker sometimes leaves a restored webview blank after a reload
+  // ("Found unexpected service worker controller"); a second reload brings it.
+  frame = await panelFrame(page, 20000).catch(async () => {
+    log('the restored panel stayed blank; reloading the page once more');
+    await page.reload();
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    return panelFrame(page);
+  });
   await frame.locator('#status', { hasText: 'Done' }).waitFor({ timeout: 30000 });
   await frame.locator('#after[src]').waitFor({ state: 'attached', timeout: 10000 });
   log('the panel came back after a window reload');
@@ -171,7 +179,9 @@ try {
   const again = page.locator('.context-view .action-label', { hasText: 'Stylize with Last Style' });
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'chelsea.png' }).first().click({ button: 'right' });
   await again.waitFor({ timeout: 10000 });
+  await page.waitForTimeout(500); // a click on a menu that is still animating in can be lost
   await again.click();
+  if (await again.isVisible().catch(() => false)) await page.keyboard.press('Enter');
   for (const deadline = Date.now() + 30000; !enginePids().length;) {
     if (Date.now() > deadline) throw new Error('no engine process started for the second job');
     await page.waitForTimeout(200);
