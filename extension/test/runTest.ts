@@ -14,12 +14,6 @@ async function main(): Promise<number> {
   const extensionDevelopmentPath = path.resolve(__dirname, '../..');
   const extensionTestsPath = path.resolve(__dirname, 'suite/index');
   const fixtures = path.resolve(extensionDevelopmentPath, '..', 'test', 'fixtures');
-  // A fresh folder each run: the tests write results beside the fixture images.
-  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-ext-ws-'));
-  fs.copyFileSync(path.join(fixtures, 'chelsea-64.png'), path.join(workspace, 'chelsea.png'));
-  fs.copyFileSync(path.join(fixtures, 'chelsea-64.png'), path.join(workspace, 'chelsea-copy.png'));
-  fs.copyFileSync(path.join(fixtures, 'starry-64.png'), path.join(workspace, 'starry.png'));
-  fs.copyFileSync(path.join(fixtures, 'bmp', 'starry-16-24bit.bmp'), path.join(workspace, 'tiny.bmp'));
 
   let vscodeExecutablePath = process.env.VSCODE_TEST_EXECUTABLE || undefined;
   if (!vscodeExecutablePath) {
@@ -35,6 +29,12 @@ async function main(): Promise<number> {
       return 0;
     }
   }
+  // A fresh folder each run: the tests write results beside the fixture images.
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-ext-ws-'));
+  fs.copyFileSync(path.join(fixtures, 'chelsea-64.png'), path.join(workspace, 'chelsea.png'));
+  fs.copyFileSync(path.join(fixtures, 'chelsea-64.png'), path.join(workspace, 'chelsea-copy.png'));
+  fs.copyFileSync(path.join(fixtures, 'starry-64.png'), path.join(workspace, 'starry.png'));
+  fs.copyFileSync(path.join(fixtures, 'bmp', 'starry-16-24bit.bmp'), path.join(workspace, 'tiny.bmp'));
   try {
     await runTests({
       vscodeExecutablePath,

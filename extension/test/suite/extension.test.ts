@@ -168,6 +168,7 @@ suite('Neural Style in VS Code', () => {
       assert.match(result.message!, /stopped unexpectedly \(exit code 3\).*boom/);
     } finally {
       await setSettings({ enginePath: undefined });
+      fs.rmSync(path.dirname(crash), { recursive: true, force: true });
     }
   });
 
