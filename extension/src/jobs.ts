@@ -9,7 +9,7 @@ import type { ProgressMessage } from '@neural-style/engine/dist/protocol';
 import { FromWebview, JobView, PanelState, ToWebview } from '../shared/protocol';
 import { applyMessage } from '../shared/state';
 import { EngineOutcome, runEngine } from './engineProcess';
-import { freeOutputPath, outputFolder } from './outputPath';
+import { freeOutputPath, outputFolder, removeEngineTemps } from './outputPath';
 import { JobPanel } from './panel';
 import { JobQueue } from './queue';
 import { Resources } from './resources';
@@ -165,6 +165,7 @@ export class JobManager implements vscode.Disposable {
     record.post({ type: 'snapshot', state: { ...record.state, job: { ...record.state.job, status: 'running', position: undefined, outputPath: output, size: settings.options.size, iterations: settings.options.iterations } } });
     this.log.info(`${id}: ${request.content} + ${request.style.path} → ${output} (size ${settings.options.size}, ${settings.options.iterations} iterations, ${settings.options.optimizer}, backend ${settings.run.backend})`);
     const started = Date.now();
+    let enginePid = 0;
     let outcome: EngineOutcome;
     try {
       outcome = await this.withNotification(record, id, signal, (report) => runEngine({
@@ -175,7 +176,10 @@ export class JobManager implements vscode.Disposable {
         weights: settings.weightsPath || this.resources.weightsDir || undefined,
         signal,
         events: {
-          started: (pid) => this.log.info(`${id}: engine process ${pid} (${settings.enginePath || this.resources.workerPath})`),
+          started: (pid) => {
+            enginePid = pid;
+            this.log.info(`${id}: engine process ${pid} (${settings.enginePath || this.resources.workerPath})`);
+          },
           log: (level, message) => this.log[level === 'info' ? 'info' : level === 'warn' ? 'warn' : 'error'](`${id}: ${message}`),
           progress: (p) => {
             const { type: _type, id: _id, ...progress } = p;
@@ -188,6 +192,9 @@ export class JobManager implements vscode.Disposable {
       }));
     } finally {
       this.reserved.delete(output);
+    }
+    if (outcome.kind !== 'done' && enginePid) {
+      for (const f of removeEngineTemps(output, enginePid)) this.log.info(`${id}: removed ${f}, left by the stopped engine`);
     }
     this.finish(record, id, outcome, settings, Date.now() - started);
   }

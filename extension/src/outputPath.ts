@@ -1,8 +1,9 @@
 /**
  * Where a result goes: beside the source as `<name>.<style>.png` (or the
  * configured folder, pattern and format), never over an existing file:
- * a taken name gets `-1`, `-2`, … Pure apart from the `exists` check it is given.
+ * a taken name gets `-1`, `-2`, …
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { FORMAT_EXTENSIONS, OutputFormatSetting } from './settingsSchema';
 
@@ -49,4 +50,21 @@ export function freeOutputPath(req: OutputRequest, exists: (file: string) => boo
     if (!inputs.has(candidate) && !exists(candidate)) return candidate;
   }
   throw new Error(`No free file name for ${base}${ext} in ${dir}.`);
+}
+
+/**
+ * The engine writes `<dir>/.<name>.<pid>.<time>.tmp` and renames it over the
+ * result; an engine killed mid-write leaves that behind. Removes those of `pid`.
+ */
+export function removeEngineTemps(output: string, pid: number): string[] {
+  const dir = path.dirname(output);
+  const prefix = `.${path.basename(output)}.${pid}.`;
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.tmp'));
+  } catch {
+    return [];
+  }
+  for (const f of names) fs.rmSync(path.join(dir, f), { force: true });
+  return names;
 }

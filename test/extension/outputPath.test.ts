@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as path from 'path';
-import { baseName, freeOutputPath, outputFolder, slug } from '../../extension/src/outputPath';
+import { baseName, freeOutputPath, outputFolder, removeEngineTemps, slug } from '../../extension/src/outputPath';
 
 const req = { content: '/ws/photos/cat.jpg', style: 'van_gogh_starry_night', folder: '', pattern: '${name}.${style}', format: 'png' as const };
 const none = () => false;
@@ -40,5 +40,21 @@ describe('output naming', () => {
     assert.strictEqual(slug('a/b\\c:d'), 'a_b_c_d');
     assert.strictEqual(slug('..hidden'), 'hidden');
     assert.strictEqual(slug(''), 'style');
+  });
+});
+
+describe('temp files of a stopped engine', () => {
+  it('removes only the stopped process\'s temp files of that output', () => {
+    const fs = require('fs') as typeof import('fs');
+    const os = require('os') as typeof import('os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-temps-'));
+    try {
+      const output = path.join(dir, 'cat.starry.png');
+      for (const f of ['.cat.starry.png.123.1700.tmp', '.cat.starry.png.456.1700.tmp', '.other.png.123.1700.tmp', 'cat.png']) fs.writeFileSync(path.join(dir, f), '');
+      assert.deepStrictEqual(removeEngineTemps(output, 123), ['.cat.starry.png.123.1700.tmp']);
+      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['.cat.starry.png.456.1700.tmp', '.other.png.123.1700.tmp', 'cat.png']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
