@@ -8,7 +8,7 @@
  */
 import { ChildProcess, fork } from 'child_process';
 import type {
-  DoneMessage, HostMessage, JobSpec, PreviewMessage, ProgressMessage,
+  DoneMessage, EngineMessage, HostMessage, JobSpec, PreviewMessage, ProgressMessage,
 } from '@neural-style/engine/dist/protocol';
 import { parseEngineMessage, PROTOCOL_VERSION } from '@neural-style/engine/dist/protocol';
 import type { BackendChoice } from '@neural-style/engine/dist/core/options';
@@ -58,6 +58,39 @@ export function killAllEngines(): void {
   }
 }
 
+/** One engine message: pass it on, or end the run. */
+function dispatch(message: EngineMessage, run: EngineRun, send: (m: HostMessage) => void, finish: (o: EngineOutcome) => void): void {
+  const events = run.events ?? {};
+  switch (message.type) {
+    case 'ready':
+      if (message.version !== PROTOCOL_VERSION) {
+        finish({ kind: 'error', message: `The engine speaks protocol version ${message.version}; this extension needs ${PROTOCOL_VERSION}.`, code: 'EPROTOCOL' });
+        return;
+      }
+      events.started?.(message.pid);
+      send({ type: 'start', id: run.id, job: run.job, backend: run.backend, weights: run.weights || undefined });
+      break;
+    case 'log':
+      events.log?.(message.level, message.message);
+      break;
+    case 'progress':
+      events.progress?.(message);
+      break;
+    case 'preview':
+      events.preview?.(message);
+      break;
+    case 'done':
+      finish({ kind: 'done', done: message });
+      break;
+    case 'cancelled':
+      finish({ kind: 'cancelled' });
+      break;
+    case 'error':
+      finish({ kind: 'error', message: message.message, code: message.code });
+      break;
+  }
+}
+
 export function runEngine(run: EngineRun): Promise<EngineOutcome> {
   const { events = {}, cancelGraceMs = 1500 } = run;
   return new Promise<EngineOutcome>((resolve) => {
@@ -104,7 +137,7 @@ export function runEngine(run: EngineRun): Promise<EngineOutcome> {
       events.log?.('warn', text.trimEnd());
     });
     child.on('message', (raw) => {
-      let message;
+      let message: EngineMessage;
       try {
         message = parseEngineMessage(raw);
       } catch (e) {
@@ -112,34 +145,7 @@ export function runEngine(run: EngineRun): Promise<EngineOutcome> {
         finish({ kind: 'error', message: `The engine sent a message this extension does not understand: ${(e as Error).message}`, code: 'EPROTOCOL' });
         return;
       }
-      switch (message.type) {
-        case 'ready':
-          if (message.version !== PROTOCOL_VERSION) {
-            finish({ kind: 'error', message: `The engine speaks protocol version ${message.version}; this extension needs ${PROTOCOL_VERSION}.`, code: 'EPROTOCOL' });
-            return;
-          }
-          events.started?.(message.pid);
-          send({ type: 'start', id: run.id, job: run.job, backend: run.backend, weights: run.weights || undefined });
-          break;
-        case 'log':
-          events.log?.(message.level, message.message);
-          break;
-        case 'progress':
-          events.progress?.(message);
-          break;
-        case 'preview':
-          events.preview?.(message);
-          break;
-        case 'done':
-          finish({ kind: 'done', done: message });
-          break;
-        case 'cancelled':
-          finish({ kind: 'cancelled' });
-          break;
-        case 'error':
-          finish({ kind: 'error', message: message.message, code: message.code });
-          break;
-      }
+      dispatch(message, run, send, finish);
     });
     child.on('error', (e) => {
       events.log?.('error', `engine process: ${e.message}`);

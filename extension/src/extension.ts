@@ -8,7 +8,7 @@ import { restoredState } from '../shared/state';
 import { registerCommands } from './commands';
 import { killAllEngines, liveEnginePids } from './engineProcess';
 import { JobManager } from './jobs';
-import { JobPanel, panelTraffic, VIEW_TYPE } from './panel';
+import { JobPanel, panelTraffic, setPanelLog, VIEW_TYPE } from './panel';
 import { findResources } from './resources';
 import { StyleMemory } from './stylePicker';
 
@@ -21,6 +21,7 @@ export interface NeuralStyleApi {
 
 export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   const log = vscode.window.createOutputChannel('Neural Style', { log: true });
+  setPanelLog(log);
   const resources = findResources(context.extensionUri.fsPath, context.extensionMode !== vscode.ExtensionMode.Production);
   log.info(`Neural Style ${context.extension.packageJSON.version}: engine ${resources.workerPath} (${resources.packaged ? 'bundled' : 'from the repository'}), Node ${process.version}`);
   const jobs = new JobManager(context.extensionUri, resources, log);

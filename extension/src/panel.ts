@@ -16,6 +16,12 @@ export const panelTraffic = new vscode.EventEmitter<{ jobId: string; direction: 
 
 export type PanelHandler = (panel: JobPanel, message: FromWebview) => void;
 
+let log: vscode.LogOutputChannel | undefined;
+/** Where a panel reports a message that broke the protocol. */
+export function setPanelLog(channel: vscode.LogOutputChannel): void {
+  log = channel;
+}
+
 /** One place for the options, so a restored panel gets the current roots too. */
 export function webviewOptions(extensionUri: vscode.Uri, presetsDir: string, state: PanelState): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   const folders = new Set([path.dirname(state.job.contentPath), path.dirname(state.job.stylePath), path.dirname(state.job.outputPath), presetsDir]);
@@ -98,7 +104,7 @@ export class JobPanel {
       message = parseWebviewMessage(raw);
     } catch (e) {
       // A webview only sends what its protocol allows; anything else is dropped.
-      console.warn(`neural-style: ${(e as Error).message}`);
+      log?.warn(`panel ${this.jobId}: dropped a message: ${(e as Error).message}`);
       return;
     }
     panelTraffic.fire({ jobId: this.jobId, direction: 'fromWebview', message });

@@ -6,7 +6,7 @@
  */
 import { OPTION_SPECS, RUN_OPTION_SPECS, RunOptions, StylizeOptions } from '@neural-style/engine/dist/core/options';
 import { checkOption, NeuralStyleError, validateOptions } from '@neural-style/engine/dist/core/validate';
-import { EXTENSION_SPECS, OutputFormatSetting, SECTION, settingSpecs } from './settingsSchema';
+import { OutputFormatSetting, SECTION, settingSpecs } from './settingsSchema';
 
 export interface OutputSettings {
   folder: string;
@@ -93,4 +93,3 @@ export function readSettings(get: SettingGetter): JobSettings {
   };
 }
 
-export { EXTENSION_SPECS };
