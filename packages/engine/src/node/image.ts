@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { RgbImage } from '../core/pixels';
 import { NeuralStyleError } from '../core/validate';
 import { writeFileAtomic } from './atomic';
+import { decodeBmp } from './bmp';
 import { withPngText } from './png-text';
 
 export const OUTPUT_FORMATS = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.webp': 'webp', '.avif': 'avif', '.tif': 'tiff', '.tiff': 'tiff' } as const;
@@ -22,7 +23,7 @@ function explain(file: string, error: Error): NeuralStyleError {
     return new NeuralStyleError(`${file} is too large: it declares more pixels than the limit of the maxInputPixels option. Resize it first, or raise the limit if it is genuine.`, 'ETOOBIG');
   }
   if (/unsupported image format|bad seek|Input buffer contains unsupported/i.test(m)) {
-    return new NeuralStyleError(`${file} is not an image we can read. Use png, jpeg, webp, tiff, gif or avif.`, 'EIMAGE');
+    return new NeuralStyleError(`${file} is not an image we can read. Use png, jpeg, webp, tiff, gif, avif or bmp.`, 'EIMAGE');
   }
   return new NeuralStyleError(`${file} could not be decoded (${m.split('\n')[0]}); it may be truncated or corrupt.`, 'EIMAGE');
 }
@@ -40,6 +41,13 @@ async function checkReadable(file: string): Promise<void> {
   if (stat.size === 0) throw new NeuralStyleError(`${file} is empty (0 bytes).`, 'EIMAGE');
 }
 
+async function isBmp(file: string): Promise<boolean> {
+  const head = Buffer.alloc(2);
+  const fd = await fs.promises.open(file, 'r');
+  try { await fd.read(head, 0, 2, 0); } finally { await fd.close(); }
+  return head[0] === 0x42 && head[1] === 0x4d; // "BM"
+}
+
 /**
  * Reads an image file as 8-bit RGB: EXIF orientation applied; greyscale,
  * palette, 16-bit and CMYK converted to sRGB; transparency composited onto
@@ -48,8 +56,17 @@ async function checkReadable(file: string): Promise<void> {
  */
 export async function decodeImageFile(file: string, options: DecodeOptions): Promise<RgbImage> {
   await checkReadable(file);
+  let input: string | Buffer = file;
+  let raw: sharp.SharpOptions['raw'];
+  if (await isBmp(file)) {
+    // sharp's libvips reads no BMP: decode it here and hand sharp the pixels.
+    const bmp = decodeBmp(new Uint8Array(await fs.promises.readFile(file)), file);
+    if (bmp.width * bmp.height > options.maxInputPixels) throw explain(file, new Error('Input image exceeds pixel limit'));
+    input = Buffer.from(bmp.data.buffer, bmp.data.byteOffset, bmp.data.byteLength);
+    raw = { width: bmp.width, height: bmp.height, channels: bmp.channels };
+  }
   try {
-    let pipeline = sharp(file, { limitInputPixels: options.maxInputPixels, failOn: 'truncated', pages: 1 })
+    let pipeline = sharp(input, { limitInputPixels: options.maxInputPixels, failOn: 'truncated', pages: 1, raw })
       .rotate()
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb');
@@ -67,6 +84,7 @@ export async function decodeImageFile(file: string, options: DecodeOptions): Pro
 /** Image dimensions from the header, oriented, without decoding; checks the pixel limit. */
 export async function imageSize(file: string, maxInputPixels: number): Promise<{ width: number; height: number }> {
   await checkReadable(file);
+  if (await isBmp(file)) return decodeImageFile(file, { maxInputPixels }); // libvips has no BMP reader: decode it
   let meta: sharp.Metadata;
   try {
     meta = await sharp(file, { limitInputPixels: maxInputPixels }).metadata();

@@ -1,0 +1,42 @@
+// Bundles the extension with esbuild: one entry per runtime.
+//   host    src/extension.ts   → dist/extension.js   (node, `vscode` external)
+//   webview webview/main.ts    → dist/webview.js     (browser) + webview.css, icon.svg
+//   tests   test/**            → out/test/**         (node; run by @vscode/test-electron)
+// --production minifies and also bundles the engine process (see bundle-engine.mjs).
+// Type-checking is `tsc --noEmit` (pnpm typecheck); esbuild only strips types.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
+
+const testEntries = ['test/runTest.ts', 'test/suite/index.ts',
+  ...readdirSync(join(root, 'test/suite')).filter((f) => f.endsWith('.test.ts')).map((f) => `test/suite/${f}`)];
+
+const builds = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { ...common, minify: false, sourcemap: true, entryPoints: testEntries, outdir: 'out/test', outbase: 'test', platform: 'node', format: 'cjs', target: 'node20',
+    external: ['vscode', 'mocha', '@vscode/test-electron'] },
+];
+
+function copyAssets() {
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  copyFileSync(join(root, 'webview/webview.css'), join(root, 'dist/webview.css'));
+  copyFileSync(join(root, 'media/icon.svg'), join(root, 'dist/icon.svg'));
+}
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  copyAssets();
+} else {
+  const t0 = Date.now();
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  copyAssets();
+  if (production) await import('./bundle-engine.mjs');
+  console.log(`extension built in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);
+}

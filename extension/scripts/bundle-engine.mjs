@@ -1,0 +1,25 @@
+// Bundles the engine process (packages/engine/src/worker.ts) into engine/dist/worker.js:
+// tfjs and the wasm backend go into the bundle; the backend's .wasm files go beside it,
+// where the bundled backend looks for them (its __dirname). sharp stays external: it is a
+// native module, copied with its platform binary by prepackage.mjs. tfjs-node(-gpu) are
+// optional and loaded by name at run time, so they stay out (the engine then uses wasm).
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const engineDir = join(root, '..', 'packages', 'engine');
+const out = join(root, 'engine', 'dist');
+mkdirSync(out, { recursive: true });
+await esbuild.build({
+  entryPoints: [join(engineDir, 'src', 'worker.ts')],
+  outfile: join(out, 'worker.js'),
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, sourcemap: false, logLevel: 'error',
+  external: ['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+});
+const requireFromEngine = createRequire(join(engineDir, 'package.json'));
+const wasmDir = dirname(requireFromEngine.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(out, f));
+console.log(`engine bundled into ${out}`);

@@ -1,0 +1,40 @@
+/**
+ * How a message changes what a panel shows. The host keeps the same state as
+ * its webview (so a hidden or reloaded webview gets it all back in one
+ * snapshot); the webview applies the same function to what it receives.
+ */
+import { PanelState, ToWebview } from './protocol';
+
+/** Loss points kept for the chart; beyond this, every other one is dropped. */
+export const MAX_LOSS_POINTS = 1000;
+
+export function applyMessage(state: PanelState, message: ToWebview): PanelState {
+  switch (message.type) {
+    case 'snapshot':
+      return message.state;
+    case 'status':
+      return {
+        ...state,
+        job: { ...state.job, status: message.status, position: message.position },
+        error: message.message ?? (message.status === 'failed' ? state.error : undefined),
+      };
+    case 'progress': {
+      const p = message.progress;
+      let losses = [...state.losses, [p.step, p.losses.content, p.losses.style, p.losses.tv] as [number, number, number, number]];
+      if (losses.length > MAX_LOSS_POINTS) losses = losses.filter((_, i) => i % 2 === 1 || i === losses.length - 1);
+      return { ...state, job: { ...state.job, status: 'running', position: undefined }, progress: p, losses };
+    }
+    case 'preview':
+      return { ...state, preview: message.src };
+    case 'done':
+      return { ...state, job: { ...state.job, status: 'done', position: undefined }, done: message.done };
+    case 'failed':
+      return { ...state, job: { ...state.job, status: 'failed', position: undefined }, error: message.message };
+  }
+}
+
+/** A panel restored after a reload: a job that was in flight did not survive it. */
+export function restoredState(state: PanelState): PanelState {
+  const active = state.job.status === 'running' || state.job.status === 'queued';
+  return active ? { ...state, job: { ...state.job, status: 'interrupted', position: undefined } } : state;
+}

@@ -1,0 +1,89 @@
+/** The commands: Stylize Image…, Stylize with Last Style, Use as Style Image, Cancel. */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { JobManager } from './jobs';
+import { IMAGE_EXTENSIONS, isImagePath, Resources } from './resources';
+import { fileChoice, pickStyle, StyleChoice, StyleMemory } from './stylePicker';
+
+/**
+ * The images a command was run on. Explorer menus pass (clicked, selected[]);
+ * the image preview's title bar passes its resource; the palette passes
+ * nothing, so ask.
+ */
+export async function targetImages(clicked: unknown, selected: unknown, openLabel: string, many = true): Promise<string[]> {
+  const uris = Array.isArray(selected) && selected.length ? selected : clicked instanceof vscode.Uri ? [clicked] : [];
+  let files = uris.filter((u): u is vscode.Uri => u instanceof vscode.Uri && u.scheme === 'file').map((u) => u.fsPath);
+  if (!files.length && !uris.length) {
+    const activeTab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: many, openLabel, filters: { Images: IMAGE_EXTENSIONS },
+      defaultUri: activeTab instanceof vscode.TabInputCustom ? activeTab.uri : vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    files = (picked ?? []).map((u) => u.fsPath);
+  }
+  const skipped = files.filter((f) => !isImagePath(f));
+  if (skipped.length) void vscode.window.showWarningMessage(`Neural Style: not an image, skipped: ${skipped.map((f) => path.basename(f)).join(', ')}`);
+  if (uris.some((u) => u instanceof vscode.Uri && u.scheme !== 'file')) {
+    void vscode.window.showWarningMessage('Neural Style works on files on disk; virtual or remote files were skipped.');
+  }
+  return files.filter(isImagePath);
+}
+
+export function registerCommands(context: vscode.ExtensionContext, jobs: JobManager, resources: Resources, memory: StyleMemory, log: vscode.LogOutputChannel): void {
+  const stylize = (contents: string[], style: StyleChoice) => {
+    void memory.remember(style);
+    return contents.map((content) => jobs.enqueue({ content, style }));
+  };
+  const register = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      log.error(`${id}: ${(e as Error).stack ?? e}`);
+      void vscode.window.showErrorMessage(`Neural Style: ${(e as Error).message}`, 'Show Log').then((c) => c && log.show(true));
+      return undefined;
+    }
+  }));
+
+  register('neuralStyle.stylize', async (clicked, selected) => {
+    const contents = await targetImages(clicked, selected, 'Stylize');
+    if (!contents.length) return [];
+    const style = await pickStyle(resources.presetsDir, memory, contents);
+    return style ? stylize(contents, style) : [];
+  });
+
+  register('neuralStyle.stylizeWithLastStyle', async (clicked, selected) => {
+    const contents = await targetImages(clicked, selected, 'Stylize');
+    if (!contents.length) return [];
+    const style = memory.last ?? await pickStyle(resources.presetsDir, memory, contents);
+    return style ? stylize(contents, style) : [];
+  });
+
+  register('neuralStyle.useAsStyle', async (clicked) => {
+    const [file] = await targetImages(clicked, undefined, 'Use as Style', false);
+    if (!file) return undefined;
+    const choice = fileChoice(file, resources.presetsDir);
+    await memory.remember(choice);
+    void vscode.window.setStatusBarMessage(`Neural Style: ${choice.label} is the style for "Stylize with Last Style"`, 5000);
+    return choice;
+  });
+
+  register('neuralStyle.cancel', async (jobId) => {
+    if (typeof jobId === 'string') return jobs.cancel(jobId);
+    const waiting = jobs.queue.queued.length;
+    if (!jobs.queue.running && !waiting) {
+      void vscode.window.showInformationMessage('Neural Style: nothing is running.');
+      return false;
+    }
+    if (waiting) {
+      const pick = await vscode.window.showQuickPick(['Cancel the running job', `Cancel all (${waiting} queued)`], { title: 'Neural Style: Cancel' });
+      if (!pick) return false;
+      if (pick.startsWith('Cancel all')) {
+        jobs.queue.cancelAll();
+        return true;
+      }
+    }
+    return jobs.cancel();
+  });
+
+  register('neuralStyle.showRunning', () => jobs.showPanel());
+}

@@ -1,0 +1,70 @@
+/**
+ * Where a result goes: beside the source as `<name>.<style>.png` (or the
+ * configured folder, pattern and format), never over an existing file:
+ * a taken name gets `-1`, `-2`, …
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { FORMAT_EXTENSIONS, OutputFormatSetting } from './settingsSchema';
+
+export interface OutputRequest {
+  /** Absolute path of the content image. */
+  content: string;
+  /** The style's short name (preset id or the style file's name). */
+  style: string;
+  folder: string;
+  pattern: string;
+  format: OutputFormatSetting;
+  /** Root of the workspace folder holding the content, for a relative output folder. */
+  workspaceFolder?: string;
+}
+
+/** Safe file-name part: no separators or control characters, no leading dots. */
+export function slug(text: string): string {
+  const cleaned = text.normalize('NFC').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').replace(/\s+/g, '_').replace(/^\.+/, '');
+  return cleaned.slice(0, 80) || 'style';
+}
+
+/** The folder the result goes to. */
+export function outputFolder(req: Pick<OutputRequest, 'content' | 'folder' | 'workspaceFolder'>): string {
+  if (!req.folder) return path.dirname(req.content);
+  if (path.isAbsolute(req.folder)) return req.folder;
+  return path.resolve(req.workspaceFolder ?? path.dirname(req.content), req.folder);
+}
+
+/** The name the pattern gives, before collision handling. */
+export function baseName(req: Pick<OutputRequest, 'content' | 'style' | 'pattern'>): string {
+  const name = path.basename(req.content, path.extname(req.content));
+  const expanded = req.pattern.replace(/\$\{name\}/g, name).replace(/\$\{style\}/g, slug(req.style));
+  return slug(expanded);
+}
+
+/** The first free path: `<base><ext>`, then `<base>-1<ext>`, `<base>-2<ext>`, … */
+export function freeOutputPath(req: OutputRequest, exists: (file: string) => boolean): string {
+  const dir = outputFolder(req);
+  const base = baseName(req);
+  const ext = FORMAT_EXTENSIONS[req.format];
+  const inputs = new Set([path.resolve(req.content)]);
+  for (let n = 0; n < 100000; n++) {
+    const candidate = path.join(dir, `${base}${n === 0 ? '' : `-${n}`}${ext}`);
+    if (!inputs.has(candidate) && !exists(candidate)) return candidate;
+  }
+  throw new Error(`No free file name for ${base}${ext} in ${dir}.`);
+}
+
+/**
+ * The engine writes `<dir>/.<name>.<pid>.<time>.tmp` and renames it over the
+ * result; an engine killed mid-write leaves that behind. Removes those of `pid`.
+ */
+export function removeEngineTemps(output: string, pid: number): string[] {
+  const dir = path.dirname(output);
+  const prefix = `.${path.basename(output)}.${pid}.`;
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.tmp'));
+  } catch {
+    return [];
+  }
+  for (const f of names) fs.rmSync(path.join(dir, f), { force: true });
+  return names;
+}

@@ -1,0 +1,95 @@
+/**
+ * Settings → engine options, read when a job starts. Every value is checked
+ * with the engine's own `checkOption`; a bad one throws a message that names
+ * the setting (`neuralStyle.size`), which the extension shows as is.
+ * Pure: the caller passes a getter (vscode's WorkspaceConfiguration.get).
+ */
+import { OPTION_SPECS, RUN_OPTION_SPECS, RunOptions, StylizeOptions } from '@neural-style/engine/dist/core/options';
+import { checkOption, NeuralStyleError, validateOptions } from '@neural-style/engine/dist/core/validate';
+import { OutputFormatSetting, SECTION, settingSpecs } from './settingsSchema';
+
+export interface OutputSettings {
+  folder: string;
+  pattern: string;
+  format: OutputFormatSetting;
+  openWhenDone: boolean;
+}
+
+export interface JobSettings {
+  options: StylizeOptions;
+  run: RunOptions;
+  output: OutputSettings;
+  weightsPath: string;
+  enginePath: string;
+}
+
+export class SettingsError extends Error {
+  constructor(readonly setting: string, message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Reads one setting's value; `undefined` means "not set: use the default". */
+export type SettingGetter = (name: string) => unknown;
+
+// Engine messages say "Invalid size 5. Use …": say which setting instead.
+function renamed(name: string, error: unknown): SettingsError {
+  const message = error instanceof Error ? error.message : String(error);
+  const key = `${SECTION}.${name}`;
+  return new SettingsError(key, `Setting ${key}: ${message.replace(new RegExp(`^Invalid ${name}\\b`), 'invalid value')}`);
+}
+
+export function readSettings(get: SettingGetter): JobSettings {
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of settingSpecs()) {
+    const raw = get(name);
+    if (raw === undefined || raw === null) {
+      values[name] = Array.isArray(spec.default) ? [...spec.default] : spec.default;
+      continue;
+    }
+    if (spec.type === 'string') {
+      if (typeof raw !== 'string') throw new SettingsError(`${SECTION}.${name}`, `Setting ${SECTION}.${name}: invalid value ${JSON.stringify(raw)}. Use a text value.`);
+      values[name] = raw.trim();
+      continue;
+    }
+    try {
+      values[name] = checkOption(name, spec, raw);
+    } catch (e) {
+      throw renamed(name, e);
+    }
+  }
+  const given: Partial<StylizeOptions> = {};
+  // VS Code hands back the default for an unset setting: pass only what differs, so the engine's
+  // own rules for unset options apply (fewer style layers with default weights get one weight each).
+  for (const [key, spec] of Object.entries(OPTION_SPECS)) {
+    if (key in values && JSON.stringify(values[key]) !== JSON.stringify(spec.default)) (given as Record<string, unknown>)[key] = values[key];
+  }
+  let options: StylizeOptions;
+  try {
+    options = validateOptions(given);
+  } catch (e) {
+    // Coherence errors ("3 weights for 5 style layers") name their option: turn it into the setting.
+    const m = e instanceof NeuralStyleError ? /^Invalid (\w+)/.exec(e.message) : null;
+    const name = m?.[1] ?? 'styleLayerWeights';
+    throw new SettingsError(`${SECTION}.${name}`, `Setting ${SECTION}.${name}: ${(e as Error).message}`);
+  }
+  const run = Object.fromEntries(Object.keys(RUN_OPTION_SPECS).map((k) => [k, values[k]])) as unknown as RunOptions;
+  const pattern = values.fileNamePattern as string;
+  if (!pattern || /[/\\]/.test(pattern)) {
+    throw new SettingsError(`${SECTION}.fileNamePattern`, `Setting ${SECTION}.fileNamePattern: invalid value ${JSON.stringify(pattern)}. Use a file name without folders, e.g. \${name}.\${style}.`);
+  }
+  return {
+    options,
+    run,
+    output: {
+      folder: values.outputFolder as string,
+      pattern,
+      format: values.outputFormat as OutputFormatSetting,
+      openWhenDone: values.openWhenDone as boolean,
+    },
+    weightsPath: values.weightsPath as string,
+    enginePath: values.enginePath as string,
+  };
+}
+

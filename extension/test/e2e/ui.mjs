@@ -1,0 +1,209 @@
+// End to end, as a person would: install the built .vsix into code-server, open a
+// folder with a photo, right-click it → Stylize Image… → pick a painting, and wait for
+// the result file. Saves screenshots of the panel mid-run and when done, in the dark
+// and the light theme, to media/screenshots/. Needs: pnpm package (the .vsix),
+// bash ../shared/vscode-test/install-code-server.sh, Debian's chromium.
+// Usage: node test/e2e/ui.mjs [path/to.vsix]      (pnpm test:e2e)
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const extensionDir = resolve(here, '..', '..');
+const repo = resolve(extensionDir, '..');
+const rig = process.env.VSCODE_TEST_RIG ?? resolve(repo, '..', 'shared', 'vscode-test');
+const { startCodeServer, launchBrowser, CS_BIN } = createRequire(import.meta.url)(join(rig, 'cs-lib.js'));
+const vsix = resolve(process.argv[2] ?? join(extensionDir, 'neural-style.vsix'));
+const shots = resolve(process.env.NS_SCREENSHOTS ?? join(repo, 'media', 'screenshots'));
+mkdirSync(shots, { recursive: true });
+const OUTPUT = 'chelsea.van_gogh_starry_night.png';
+// Labels in the Color Theme picker (the setting values are 'Default Dark Modern', …).
+const THEMES = { dark: 'Dark Modern', light: 'Light Modern' };
+
+if (!existsSync(vsix)) {
+  console.error(`e2e: ${vsix} not found; run pnpm package first.`);
+  process.exit(1);
+}
+const t0 = Date.now();
+const log = (m) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+const dataDir = mkdtempSync(join(tmpdir(), 'ns-e2e-'));
+const ws = join(dataDir, 'photos');
+mkdirSync(join(ws, '.vscode'), { recursive: true });
+copyFileSync(join(repo, 'media', 'examples', 'chelsea.png'), join(ws, 'chelsea.png'));
+// Small and quick, but big enough to see the painting happen.
+writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({
+  'neuralStyle.size': 128, 'neuralStyle.iterations': 30, 'neuralStyle.multiScale': true, 'neuralStyle.previewEvery': 2, 'neuralStyle.previewSize': 256,
+}, null, 2));
+const userSettings = join(dataDir, 'user', 'User', 'settings.json');
+mkdirSync(dirname(userSettings), { recursive: true });
+writeFileSync(userSettings, JSON.stringify({
+    'workbench.colorTheme': 'Default Dark Modern', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false,
+    'workbench.startupEditor': 'none', 'git.enabled': false, 'update.mode': 'none', 'workbench.tips.enabled': false,
+    'chat.commandCenter.enabled': false, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  }, null, 2));
+
+// The webview's inner frame: the one with the panel's #title.
+async function panelFrame(page, timeoutMs = 30000) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    for (const f of page.frames()) {
+      try { if (await f.locator('#title').count()) return f; } catch { /* a frame going away */ }
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error('the job panel did not open');
+}
+
+async function runCommand(page, title) {
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible', timeout: 5000 });
+  await input.fill(`>${title}`);
+  const command = page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${title}`) }).first();
+  await command.waitFor({ timeout: 5000 });
+  await command.click();
+}
+
+// Switches the colour theme the way a person does: Preferences: Color Theme.
+async function setTheme(page, theme) {
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible', timeout: 5000 });
+  await input.fill('>Preferences: Color Theme');
+  const command = page.locator('.quick-input-list .monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first();
+  await command.waitFor({ timeout: 5000 });
+  await command.click();
+  await page.waitForTimeout(300);
+  await input.fill(theme);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${theme}`) }).first();
+  await row.waitFor({ timeout: 5000 });
+  await row.click();
+  await page.waitForTimeout(1200);
+  await page.mouse.move(0, 0);
+}
+
+const env = { ...process.env, XDG_CONFIG_HOME: join(dataDir, 'xdg-config'), XDG_DATA_HOME: join(dataDir, 'xdg-data') };
+execFileSync(process.execPath, [CS_BIN, '--user-data-dir', join(dataDir, 'user'), '--extensions-dir', join(dataDir, 'extensions'), '--install-extension', vsix], { stdio: 'inherit', env });
+log('installed the .vsix');
+const cs = await startCodeServer({ dataDir, folder: ws });
+let ctx;
+let failed = false;
+let stopped = false;
+// Engine processes of the extension installed for this run.
+const enginePids = () => execFileSync('ps', ['-eo', 'pid=,args=']).toString().split('\n')
+  .filter((l) => l.includes(join(dataDir, 'extensions')) && l.includes('worker.js')).map((l) => Number(l.trim().split(/\s+/)[0]));
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+try {
+  ctx = await launchBrowser(join(dataDir, 'chromium'));
+  const page = ctx.pages()[0] ?? await ctx.newPage();
+  page.on('pageerror', (e) => console.log('[pageerror]', e.message));
+  page.on('console', (m) => { if (/neural|webview|serializ/i.test(m.text())) console.log(`[console.${m.type()}]`, m.text().slice(0, 300)); });
+  await page.goto(`${cs.url}?folder=${encodeURIComponent(ws)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'chelsea.png' });
+  await row.waitFor({ timeout: 60000 });
+  log('workbench ready');
+
+  // Right-click → Stylize Image…: retried, the menu entry appears once the extension host is up.
+  const menuItem = page.locator('.context-view .action-label', { hasText: 'Stylize Image…' });
+  for (let i = 0; ; i++) {
+    await row.click({ button: 'right' });
+    try {
+      await menuItem.waitFor({ timeout: 2000 });
+      break;
+    } catch (e) {
+      if (i >= 20) throw e;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(shots, 'context-menu.png') });
+  await menuItem.click();
+  const preset = page.locator('.quick-input-list .monaco-list-row', { hasText: 'The Starry Night' });
+  await preset.waitFor({ timeout: 20000 });
+  await page.waitForTimeout(500); // let the thumbnails load
+  await page.screenshot({ path: join(shots, 'style-picker.png') });
+  await preset.click();
+  log('picked The Starry Night');
+
+  let frame = await panelFrame(page);
+  await frame.locator('#progress-text', { hasText: /Step (1[0-9]|[2-9][0-9]) \// }).waitFor({ timeout: 120000 });
+  await frame.locator('#preview[src^="data:"]').waitFor({ timeout: 30000 });
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(shots, 'panel-running-dark.png') });
+  await setTheme(page, THEMES.light);
+  await page.screenshot({ path: join(shots, 'panel-running-light.png') });
+  log('mid-run screenshots taken');
+
+  const output = join(ws, OUTPUT);
+  for (const deadline = Date.now() + 240000; !existsSync(output);) {
+    if (Date.now() > deadline) throw new Error(`${OUTPUT} was not written`);
+    await page.waitForTimeout(250);
+  }
+  log(`${OUTPUT} written`);
+  await frame.locator('#status', { hasText: 'Done' }).waitFor({ timeout: 30000 });
+  await frame.locator('#after').evaluate((img) => img.complete || new Promise((r) => { img.onload = r; }));
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(shots, 'panel-done-light.png') });
+  await setTheme(page, THEMES.dark);
+  await page.screenshot({ path: join(shots, 'panel-done-dark.png') });
+  log('done screenshots taken');
+
+  // A window reload brings the finished panel back (WebviewPanelSerializer + the webview's own state).
+  await runCommand(page, 'Developer: Reload Window');
+  await page.waitForTimeout(2000);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+  // code-server's webview service worker sometimes leaves a restored webview blank after a reload
+  // ("Found unexpected service worker controller"); a second reload brings it.
+  frame = await panelFrame(page, 20000).catch(async () => {
+    log('the restored panel stayed blank; reloading the page once more');
+    await page.reload();
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    return panelFrame(page);
+  });
+  await frame.locator('#status', { hasText: 'Done' }).waitFor({ timeout: 30000 });
+  await frame.locator('#after[src]').waitFor({ state: 'attached', timeout: 10000 });
+  log('the panel came back after a window reload');
+
+  // The image preview's title bar offers Stylize Image… too.
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'chelsea.png' }).first().click();
+  await page.locator('.editor-actions .action-label[aria-label^="Stylize Image"]').first().waitFor({ timeout: 20000 });
+  await page.screenshot({ path: join(shots, 'image-preview-title.png') });
+  log('image preview title bar has Stylize Image…');
+
+  // Closing while a job runs leaves no engine process behind.
+  await page.keyboard.press('Escape');
+  const again = page.locator('.context-view .action-label', { hasText: 'Stylize with Last Style' });
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'chelsea.png' }).first().click({ button: 'right' });
+  await again.waitFor({ timeout: 10000 });
+  await page.waitForTimeout(500); // a click on a menu that is still animating in can be lost
+  await again.click();
+  if (await again.isVisible().catch(() => false)) await page.keyboard.press('Enter');
+  for (const deadline = Date.now() + 30000; !enginePids().length;) {
+    if (Date.now() > deadline) throw new Error('no engine process started for the second job');
+    await page.waitForTimeout(200);
+  }
+  const running = enginePids();
+  log(`second job running in engine process ${running.join(', ')}; closing the browser and the server`);
+  await ctx.close();
+  ctx = undefined;
+  await cs.stop();
+  stopped = true;
+  for (const deadline = Date.now() + 5000; running.some(alive);) {
+    if (Date.now() > deadline) throw new Error(`engine process(es) left behind after closing: ${running.filter(alive).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  log('no engine process left after closing; E2E OK');
+} catch (e) {
+  failed = true;
+  console.error('E2E FAILED', e);
+  try { await ctx?.pages()[0]?.screenshot({ path: join(dataDir, 'failure.png') }); console.error(`failure screenshot: ${join(dataDir, 'failure.png')}`); } catch { /* no page */ }
+} finally {
+  await ctx?.close().catch(() => {});
+  if (!stopped) await cs.stop();
+  if (!failed) rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

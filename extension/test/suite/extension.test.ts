@@ -1,0 +1,180 @@
+/**
+ * Integration tests in a real extension host: the commands run on fixture
+ * images (32 px, a few iterations) through the real engine process.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { NeuralStyleApi } from '../../src/extension';
+import type { FromWebview, ToWebview } from '../../shared/protocol';
+
+const ws = process.env.NS_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+const file = (name: string) => vscode.Uri.file(path.join(ws, name));
+const config = () => vscode.workspace.getConfiguration('neuralStyle');
+
+type Traffic = { jobId: string; direction: 'toWebview' | 'fromWebview'; message: ToWebview | FromWebview };
+type Finish = { id: string; outcome: string; output?: string; message?: string };
+
+let api: NeuralStyleApi;
+const traffic: Traffic[] = [];
+const finished: Finish[] = [];
+const enginePids = new Set<number>();
+
+function waitFor<T>(what: string, find: () => T | undefined, timeoutMs = 90_000): Promise<T> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      const found = find();
+      if (found !== undefined) return resolve(found);
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      setTimeout(tick, 50);
+    };
+    tick();
+  });
+}
+
+const finishOf = (id: string) => waitFor(`job ${id} to end`, () => finished.find((f) => f.id === id));
+const messagesOf = (id: string, direction: Traffic['direction']) => traffic.filter((t) => t.jobId === id && t.direction === direction).map((t) => t.message);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function setSettings(values: Record<string, unknown>, target = vscode.ConfigurationTarget.Global): Promise<void> {
+  for (const [k, v] of Object.entries(values)) await config().update(k, v, target);
+}
+
+suite('Neural Style in VS Code', () => {
+  suiteSetup(async () => {
+    const ext = vscode.extensions.getExtension<NeuralStyleApi>('neural-style.neural-style');
+    assert.ok(ext, 'extension not found');
+    api = await ext.activate();
+    api.panelTraffic((t) => traffic.push(t));
+    api.jobs.onDidFinish((f) => finished.push(f));
+    // Sample the engine pids while jobs run, to check later that none is left.
+    setInterval(() => api.liveEnginePids().forEach((p) => enginePids.add(p)), 20).unref();
+    await setSettings({ size: 32, iterations: 4, multiScale: false, previewEvery: 2, previewSize: 32, openWhenDone: false });
+  });
+
+  suiteTeardown(async () => {
+    for (const k of ['size', 'iterations', 'multiScale', 'previewEvery', 'previewSize', 'openWhenDone', 'enginePath']) await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  test('contributes its commands', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    for (const c of ['neuralStyle.stylize', 'neuralStyle.stylizeWithLastStyle', 'neuralStyle.useAsStyle', 'neuralStyle.cancel']) {
+      assert.ok(commands.includes(c), `${c} missing`);
+    }
+  });
+
+  test('stylizes an image to completion: output file, panel messages, no process left', async () => {
+    const style = await vscode.commands.executeCommand<{ id: string }>('neuralStyle.useAsStyle', file('starry.png'));
+    assert.strictEqual(style.id, 'starry');
+    const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea.png'));
+    const result = await finishOf(id);
+    assert.strictEqual(result.outcome, 'done', result.message);
+    const output = path.join(ws, 'chelsea.starry.png');
+    assert.strictEqual(result.output, output);
+    const bytes = fs.readFileSync(output);
+    assert.deepStrictEqual([...bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join(''), 'PNG');
+
+    const sent = messagesOf(id, 'toWebview') as ToWebview[];
+    const progress = sent.flatMap((m) => (m.type === 'progress' ? [m.progress] : []));
+    assert.deepStrictEqual(progress.map((p) => p.step), [1, 2, 3, 4]);
+    assert.ok(progress.every((p) => p.totalSteps === 4 && p.losses.style > 0 && p.backend.length > 0));
+    const previews = sent.filter((m) => m.type === 'preview');
+    assert.ok(previews.length >= 2, `expected previews every 2 steps, got ${previews.length}`);
+    assert.ok(previews.every((m) => m.type === 'preview' && m.src.startsWith('data:image/png;base64,')));
+    const done = sent.find((m) => m.type === 'done');
+    assert.ok(done && done.type === 'done' && done.done.outputName === 'chelsea.starry.png' && done.done.steps === 4);
+    // The webview loaded under its CSP, ran its script and asked for the state.
+    await waitFor('the webview to say ready', () => messagesOf(id, 'fromWebview').find((m) => m.type === 'ready'), 30_000);
+    assert.deepStrictEqual(api.liveEnginePids(), []);
+    assert.ok(enginePids.size > 0, 'no engine process was seen');
+    for (const pid of enginePids) assert.ok(!alive(pid), `engine process ${pid} is still alive`);
+  });
+
+  test('multi-select queues each image; a taken name gets -1', async () => {
+    const ids = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea.png'), [file('chelsea.png'), file('chelsea-copy.png')]);
+    assert.strictEqual(ids.length, 2);
+    assert.strictEqual(api.jobs.queue.position(ids[1]), 1, 'the second job waits for the first');
+    const [a, b] = await Promise.all(ids.map(finishOf));
+    assert.strictEqual(a.output, path.join(ws, 'chelsea.starry-1.png'));
+    assert.strictEqual(b.output, path.join(ws, 'chelsea-copy.starry.png'));
+    assert.ok(fs.existsSync(a.output!) && fs.existsSync(b.output!));
+    assert.ok(fs.statSync(path.join(ws, 'chelsea.starry.png')).size > 0, 'the first result is still there');
+    const statuses = (messagesOf(ids[1], 'toWebview') as ToWebview[]).filter((m) => m.type === 'status').map((m) => m.type === 'status' && m.status);
+    assert.strictEqual(statuses[0], 'queued');
+  });
+
+  test('a BMP (which sharp cannot read) is stylized too', async () => {
+    const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('tiny.bmp'));
+    const result = await finishOf(id);
+    assert.strictEqual(result.outcome, 'done', result.message);
+    assert.strictEqual(result.output, path.join(ws, 'tiny.starry.png'));
+    assert.ok(fs.statSync(result.output!).size > 0);
+  });
+
+  test('cancel ends the engine within 2 s and writes nothing', async () => {
+    await setSettings({ size: 64, iterations: 500 });
+    try {
+      const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea-copy.png'));
+      await waitFor('the first progress', () => messagesOf(id, 'toWebview').find((m) => m.type === 'progress'));
+      const pids = api.liveEnginePids();
+      assert.strictEqual(pids.length, 1);
+      const t0 = Date.now();
+      assert.strictEqual(await vscode.commands.executeCommand('neuralStyle.cancel', id), true);
+      const result = await finishOf(id);
+      const ms = Date.now() - t0;
+      assert.strictEqual(result.outcome, 'cancelled');
+      assert.ok(ms < 2000, `cancel took ${ms} ms`);
+      assert.ok(!alive(pids[0]), 'the engine process is still alive');
+      assert.ok(!fs.existsSync(path.join(ws, 'chelsea-copy.starry-1.png')), 'a cancelled job wrote a file');
+      assert.ok(!fs.readdirSync(ws).some((f) => f.endsWith('.tmp')), 'a temp file was left');
+      assert.ok((messagesOf(id, 'toWebview') as ToWebview[]).some((m) => m.type === 'status' && m.status === 'cancelled'));
+    } finally {
+      await setSettings({ size: 32, iterations: 4 });
+    }
+  });
+
+  test('an invalid setting fails the job with a message naming the setting', async () => {
+    await setSettings({ size: 5 });
+    try {
+      const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea.png'));
+      const result = await finishOf(id);
+      assert.strictEqual(result.outcome, 'invalid');
+      assert.match(result.message!, /^Setting neuralStyle\.size: invalid value 5\. Use an integer at least 16 and at most 4096\.$/);
+      assert.ok((messagesOf(id, 'toWebview') as ToWebview[]).some((m) => m.type === 'failed' && m.message.includes('neuralStyle.size')));
+    } finally {
+      await setSettings({ size: 32 });
+    }
+  });
+
+  test('an engine that crashes is reported as such', async () => {
+    const crash = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ns-crash-')), 'worker.js');
+    fs.writeFileSync(crash, 'process.stderr.write("boom\\n"); process.exit(3);\n');
+    await setSettings({ enginePath: crash });
+    try {
+      const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea.png'));
+      const result = await finishOf(id);
+      assert.strictEqual(result.outcome, 'crashed');
+      assert.match(result.message!, /stopped unexpectedly \(exit code 3\).*boom/);
+    } finally {
+      await setSettings({ enginePath: undefined });
+      fs.rmSync(path.dirname(crash), { recursive: true, force: true });
+    }
+  });
+
+  test('no engine process is left behind', async () => {
+    await api.jobs.queue.idle();
+    assert.deepStrictEqual(api.liveEnginePids(), []);
+    for (const pid of enginePids) assert.ok(!alive(pid), `engine process ${pid} is still alive`);
+  });
+});

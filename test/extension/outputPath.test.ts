@@ -1,0 +1,60 @@
+import * as assert from 'assert';
+import * as path from 'path';
+import { baseName, freeOutputPath, outputFolder, removeEngineTemps, slug } from '../../extension/src/outputPath';
+
+const req = { content: '/ws/photos/cat.jpg', style: 'van_gogh_starry_night', folder: '', pattern: '${name}.${style}', format: 'png' as const };
+const none = () => false;
+
+describe('output naming', () => {
+  it('goes beside the source as <name>.<style>.png', () => {
+    assert.strictEqual(freeOutputPath(req, none), '/ws/photos/cat.van_gogh_starry_night.png');
+  });
+
+  it('never takes an existing name: -1, -2, …', () => {
+    const taken = new Set(['/ws/photos/cat.van_gogh_starry_night.png', '/ws/photos/cat.van_gogh_starry_night-1.png']);
+    assert.strictEqual(freeOutputPath(req, (f) => taken.has(f)), '/ws/photos/cat.van_gogh_starry_night-2.png');
+  });
+
+  it('never returns the content image itself', () => {
+    const r = { ...req, content: '/ws/a.png', pattern: '${name}', style: 'x' };
+    assert.strictEqual(freeOutputPath(r, none), '/ws/a-1.png');
+  });
+
+  it('uses the configured format extension', () => {
+    assert.strictEqual(path.extname(freeOutputPath({ ...req, format: 'jpeg' }, none)), '.jpg');
+    assert.strictEqual(path.extname(freeOutputPath({ ...req, format: 'tiff' }, none)), '.tif');
+  });
+
+  it('a relative folder is taken from the workspace folder, else from the source folder', () => {
+    assert.strictEqual(outputFolder({ ...req, folder: 'stylized', workspaceFolder: '/ws' }), '/ws/stylized');
+    assert.strictEqual(outputFolder({ ...req, folder: 'stylized' }), '/ws/photos/stylized');
+    assert.strictEqual(outputFolder({ ...req, folder: '/tmp/out', workspaceFolder: '/ws' }), '/tmp/out');
+  });
+
+  it('the pattern can reorder the parts', () => {
+    assert.strictEqual(baseName({ ...req, pattern: '${style}-${name}-painted' }), 'van_gogh_starry_night-cat-painted');
+  });
+
+  it('style names are made safe for file names', () => {
+    assert.strictEqual(slug('The Starry Night'), 'The_Starry_Night');
+    assert.strictEqual(slug('a/b\\c:d'), 'a_b_c_d');
+    assert.strictEqual(slug('..hidden'), 'hidden');
+    assert.strictEqual(slug(''), 'style');
+  });
+});
+
+describe('temp files of a stopped engine', () => {
+  it('removes only the stopped process\'s temp files of that output', () => {
+    const fs = require('fs') as typeof import('fs');
+    const os = require('os') as typeof import('os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-temps-'));
+    try {
+      const output = path.join(dir, 'cat.starry.png');
+      for (const f of ['.cat.starry.png.123.1700.tmp', '.cat.starry.png.456.1700.tmp', '.other.png.123.1700.tmp', 'cat.png']) fs.writeFileSync(path.join(dir, f), '');
+      assert.deepStrictEqual(removeEngineTemps(output, 123), ['.cat.starry.png.123.1700.tmp']);
+      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['.cat.starry.png.456.1700.tmp', '.other.png.123.1700.tmp', 'cat.png']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,82 @@
+import * as assert from 'assert';
+import { DEFAULTS, RUN_DEFAULTS } from '../../packages/engine/dist/core/options';
+import { readSettings, SettingsError } from '../../extension/src/settings';
+
+const from = (values: Record<string, unknown>) => (name: string) => values[name];
+
+function error(values: Record<string, unknown>): SettingsError {
+  try {
+    readSettings(from(values));
+  } catch (e) {
+    assert.ok(e instanceof SettingsError, `not a SettingsError: ${e}`);
+    return e;
+  }
+  assert.fail('no error');
+}
+
+describe('settings → engine options', () => {
+  it('unset settings give the engine defaults', () => {
+    const s = readSettings(from({}));
+    assert.deepStrictEqual(s.options, { ...DEFAULTS });
+    assert.deepStrictEqual(s.run, { ...RUN_DEFAULTS });
+    assert.deepStrictEqual(s.output, { folder: '', pattern: '${name}.${style}', format: 'png', openWhenDone: true });
+    assert.strictEqual(s.weightsPath, '');
+  });
+
+  it('set values reach the engine options', () => {
+    const s = readSettings(from({ size: 64, iterations: 7, optimizer: 'adam', preserveColors: true, styleLayers: ['conv1_1', 'conv2_1'], styleLayerWeights: [1, 3], backend: 'wasm' }));
+    assert.strictEqual(s.options.size, 64);
+    assert.strictEqual(s.options.iterations, 7);
+    assert.strictEqual(s.options.optimizer, 'adam');
+    assert.strictEqual(s.options.preserveColors, true);
+    assert.deepStrictEqual(s.options.styleLayers, ['conv1_1', 'conv2_1']);
+    assert.deepStrictEqual(s.options.styleLayerWeights, [1, 3]);
+    assert.strictEqual(s.run.backend, 'wasm');
+  });
+
+  it('a number out of range names the setting and its range', () => {
+    const e = error({ size: 5 });
+    assert.strictEqual(e.setting, 'neuralStyle.size');
+    assert.strictEqual(e.message, 'Setting neuralStyle.size: invalid value 5. Use an integer at least 16 and at most 4096.');
+  });
+
+  it('a fractional iteration count is refused', () => {
+    assert.match(error({ iterations: 2.5 }).message, /^Setting neuralStyle\.iterations: invalid value 2\.5\. Use an integer/);
+  });
+
+  it('an unknown enum value names the valid ones', () => {
+    const e = error({ pooling: 'median' });
+    assert.strictEqual(e.message, 'Setting neuralStyle.pooling: invalid value "median". Use one of: avg, max.');
+  });
+
+  it('a learning rate of 0 is refused (exclusive minimum)', () => {
+    assert.match(error({ learningRate: 0 }).message, /neuralStyle\.learningRate.*greater than 0/);
+  });
+
+  it('an unknown layer is refused', () => {
+    assert.match(error({ styleLayers: ['conv9_9'] }).message, /^Setting neuralStyle\.styleLayers: .*non-empty list of: conv1_1/);
+  });
+
+  it('layer weights that do not match the layers name styleLayerWeights', () => {
+    const e = error({ styleLayers: ['conv1_1', 'conv2_1'], styleLayerWeights: [1, 1, 1] });
+    assert.strictEqual(e.setting, 'neuralStyle.styleLayerWeights');
+    assert.match(e.message, /3 weights for 2 style layers/);
+  });
+
+  it('fewer style layers with the default weights get one weight each', () => {
+    assert.deepStrictEqual(readSettings(from({ styleLayers: ['conv1_1', 'conv3_1'] })).options.styleLayerWeights, [1, 1]);
+  });
+
+  it('a file-name pattern with a folder in it is refused', () => {
+    assert.strictEqual(error({ fileNamePattern: 'out/${name}' }).setting, 'neuralStyle.fileNamePattern');
+  });
+
+  it('a path setting must be text, and is trimmed', () => {
+    assert.strictEqual(error({ outputFolder: 42 }).setting, 'neuralStyle.outputFolder');
+    assert.strictEqual(readSettings(from({ weightsPath: '  /w  ' })).weightsPath, '/w');
+  });
+
+  it('an unknown output format is refused', () => {
+    assert.match(error({ outputFormat: 'gif' }).message, /^Setting neuralStyle\.outputFormat: invalid value "gif"\. Use one of: png, jpeg, webp, avif, tiff\.$/);
+  });
+});
