@@ -13,7 +13,9 @@ import * as tf from '@tensorflow/tfjs';
  *   transpose F explicitly and write the gradient, F(dG + dGᵀ), without a
  *   transposed operand.
  *
- * Both are checked against tfjs's own gradients on random inputs in the tests.
+ * Both free what backprop no longer needs as soon as they can (see
+ * conv3x3Relu), and both are checked against tfjs's own gradients on random
+ * inputs in test/engine/fast-ops.test.ts.
  */
 
 export interface ConvLayer {
@@ -28,7 +30,18 @@ export function prepareConv(kernel: tf.Tensor4D, bias: tf.Tensor1D): ConvLayer {
   return { kernel, bias, kernelForInputGrad };
 }
 
-/** relu(conv2d(x, kernel, 'same') + bias), with the fast input gradient. */
+/**
+ * relu(conv2d(x, kernel, 'same') + bias), with the fast input gradient.
+ *
+ * Memory: tfjs frees a tf.grad's forward intermediates when the forward pass
+ * ends and keeps only what ops `save` (a copy on wasm) — but it keeps every
+ * intermediate gradient, and everything a custom gradient computes, until the
+ * whole backward pass ends (a 512 px VGG19 iteration peaked at ~2 GB of
+ * tensors). Backprop reaches this layer after every consumer of its output, so
+ * once its input gradient is computed neither the saved output nor the
+ * output's gradient dy is needed again: we tidy the gradient's temporaries and
+ * free both here (tfjs's final cleanup disposing them again is a no-op).
+ */
 export function conv3x3Relu(x: tf.Tensor4D, layer: ConvLayer): tf.Tensor4D {
   const op = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
     const y = tf.fused.conv2d({
@@ -38,8 +51,9 @@ export function conv3x3Relu(x: tf.Tensor4D, layer: ConvLayer): tf.Tensor4D {
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const active = tf.step(saved[0]);
-        return tf.conv2d(tf.mul(dy, active) as tf.Tensor4D, layer.kernelForInputGrad, 1, 'same');
+        const dx = tf.tidy(() => tf.conv2d(tf.mul(dy, tf.step(saved[0])) as tf.Tensor4D, layer.kernelForInputGrad, 1, 'same'));
+        tf.dispose([dy, saved[0]]);
+        return dx;
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
@@ -60,8 +74,9 @@ export function gram(features: tf.Tensor4D): tf.Tensor2D {
     return {
       value: tf.matMul(tf.transpose(f), f),
       gradFunc: (dG: tf.Tensor, saved: tf.Tensor[]) => {
-        const dF = tf.matMul(saved[0] as tf.Tensor2D, tf.add(dG, tf.transpose(dG)) as tf.Tensor2D);
-        return tf.reshape(dF, [1, h, w, c]);
+        const dF = tf.tidy(() => tf.reshape(tf.matMul(saved[0] as tf.Tensor2D, tf.add(dG, tf.transpose(dG)) as tf.Tensor2D), [1, h, w, c]));
+        tf.dispose([dG, saved[0]]); // as in conv3x3Relu: nothing needs them after this
+        return dF;
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);

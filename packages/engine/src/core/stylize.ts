@@ -74,24 +74,26 @@ interface Targets { content: tf.Tensor4D | null; grams: Map<VggLayer, tf.Tensor2
 
 function computeTargets(vgg: FeatureExtractor, content: tf.Tensor4D, styles: tf.Tensor4D[], blend: number[],
   o: StylizeOptions, height: number, width: number): Targets {
-  let targets: Targets | null = null;
-  tf.tidy(() => {
-    const grams = new Map<VggLayer, tf.Tensor2D>();
-    const styleSide = Math.max(16, Math.round(o.styleScale * Math.max(height, width)));
-    styles.forEach((style, i) => {
-      const dims = fitLongestSide(style.shape[2], style.shape[1], styleSide);
+  // One tidy per image: a VGG forward pass holds every activation until its
+  // tidy ends, and the targets are what bounds peak memory at large sizes.
+  const grams = new Map<VggLayer, tf.Tensor2D>();
+  const styleSide = Math.max(16, Math.round(o.styleScale * Math.max(height, width)));
+  styles.forEach((style, i) => {
+    const dims = fitLongestSide(style.shape[2], style.shape[1], styleSide);
+    const layerGrams = tf.tidy(() => {
       const feats = vgg.extract(resizeImage(style, dims.height, dims.width), o.styleLayers, o.pooling);
-      for (const layer of o.styleLayers) {
-        const g = tf.mul(normalizedGram(feats.get(layer)!), blend[i]) as tf.Tensor2D;
-        const prev = grams.get(layer);
-        grams.set(layer, prev ? tf.add(prev, g) : g);
-      }
+      return o.styleLayers.map((layer) => tf.mul(normalizedGram(feats.get(layer)!), blend[i]) as tf.Tensor2D);
     });
-    const contentFeatures = o.contentWeight > 0 ? vgg.extract(content, [o.contentLayer], o.pooling).get(o.contentLayer)! : null;
-    for (const g of grams.values()) tf.keep(g);
-    targets = { content: contentFeatures ? tf.keep(contentFeatures) : null, grams };
+    o.styleLayers.forEach((layer, j) => {
+      const prev = grams.get(layer);
+      grams.set(layer, prev ? tf.add(prev, layerGrams[j]) : layerGrams[j]);
+      if (prev) tf.dispose([prev, layerGrams[j]]);
+    });
   });
-  return targets!;
+  const contentFeatures = o.contentWeight > 0
+    ? tf.tidy(() => vgg.extract(content, [o.contentLayer], o.pooling).get(o.contentLayer)!)
+    : null;
+  return { content: contentFeatures, grams };
 }
 
 function initialImage(o: StylizeOptions, content: tf.Tensor4D): tf.Tensor4D {

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// pnpm bench [--json] [--sizes 256,512] [--iters K] [--no-pytorch] [--quality]
+//
+// Speed: seconds per iteration (VGG19 to conv5_1 forward + input gradient +
+// Adam step, the paper's loss) and peak RSS, per backend and size, each in its
+// own process; the wasm matMul ceiling; the PyTorch CPU reference
+// (gatys_torch.py bench) in the same run. --quality: time to a good picture
+// (see quality.mjs). Human table by default, one JSON object per line with --json.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { iterationFlops } from './flops.mjs';
+import { runQuality } from './quality.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const PYTHON = process.env.NS_PYTHON ?? '/usr/bin/python3';
+export const REFERENCE = process.env.NS_TORCH_REFERENCE ?? '/work/shared/reference/gatys_torch.py';
+const TORCH_THREADS = 2;
+
+function parseArgs(argv) {
+  const args = { json: false, sizes: [256, 512], iters: 5, pytorch: true, quality: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') args.json = true;
+    else if (a === '--no-pytorch') args.pytorch = false;
+    else if (a === '--quality') args.quality = true;
+    else if (a === '--sizes') args.sizes = argv[++i].split(',').map(Number);
+    else if (a === '--iters') args.iters = Number(argv[++i]);
+    else throw new Error(`Unknown option "${a}". Use --json, --sizes 256,512, --iters K, --no-pytorch, --quality.`);
+  }
+  return args;
+}
+
+/** Runs a command; returns its last JSON stdout line (or an error) and peak RSS from /usr/bin/time. */
+export function runMeasured(command, args, timeoutMs = 600_000) {
+  const timed = existsSync('/usr/bin/time');
+  const started = performance.now();
+  const r = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', command, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 })
+    : spawnSync(command, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const wallS = (performance.now() - started) / 1000;
+  const rss = /MAXRSS_KB=(\d+)/.exec(r.stderr ?? '');
+  const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  let json = null;
+  try { json = line ? JSON.parse(line) : null; } catch { /* reported below */ }
+  if (!json || r.status !== 0) {
+    const why = json?.error ?? (r.error ? String(r.error.message) : (r.stderr ?? '').trim().split('\n').slice(-3).join(' | '));
+    return { error: why || `exit ${r.status}`, wallS, stdout: r.stdout };
+  }
+  return { json, peakRssMb: rss ? Math.round(Number(rss[1]) / 1024) : json.peak_rss_mb, wallS, stdout: r.stdout };
+}
+
+function engineChild(...args) {
+  return runMeasured(process.execPath, [join(here, 'child.mjs'), ...args]);
+}
+
+function emit(args, record, line) {
+  if (args.json) console.log(JSON.stringify(record));
+  else console.log(line);
+}
+
+function speed(args) {
+  const gf = (s, size) => iterationFlops(size, size) / s / 1e9;
+  const ceiling = engineChild('ceiling', 'wasm');
+  const ceilingGflops = ceiling.json?.ceiling_gflops;
+  emit(args, { impl: 'engine', backend: 'wasm', ceiling_gflops: ceilingGflops ?? null, detail: ceiling.json?.detail, error: ceiling.error },
+    ceiling.error ? `wasm ceiling: failed (${ceiling.error})` : `wasm ceiling (${ceiling.json.detail}): matMul ${ceilingGflops.toFixed(1)} GFLOP/s`);
+  const torch = {};
+  if (args.pytorch && existsSync(PYTHON) && existsSync(REFERENCE)) {
+    for (const size of args.sizes) {
+      const r = runMeasured(PYTHON, [REFERENCE, '--threads', String(TORCH_THREADS), 'bench', '--size', String(size), '--iters', String(args.iters)]);
+      if (r.error) {
+        emit(args, { impl: 'pytorch', size, error: r.error }, `pytorch ${size}px: failed (${r.error})`);
+        continue;
+      }
+      const s = r.json.median_s_per_iter;
+      torch[size] = s;
+      emit(args, { impl: 'pytorch', backend: `cpu, ${r.json.threads} threads`, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb },
+        `pytorch (cpu, ${r.json.threads} threads) ${size}px: ${s.toFixed(3)} s/iter, ${gf(s, size).toFixed(1)} GFLOP/s, peak RSS ${r.peakRssMb} MB`);
+    }
+  } else if (args.pytorch) {
+    emit(args, { impl: 'pytorch', skipped: `${PYTHON} or ${REFERENCE} not found` }, `pytorch: skipped (${PYTHON} or ${REFERENCE} not found)`);
+  }
+  for (const backend of ['tensorflow-gpu', 'tensorflow', 'wasm']) {
+    for (const size of args.sizes) {
+      const r = engineChild('iter', backend, String(size), String(args.iters));
+      if (r.error) {
+        emit(args, { impl: 'engine', backend, size, skipped: r.error }, `engine ${backend} ${size}px: skipped (${r.error})`);
+        if (backend !== 'wasm') break; // a backend that does not load fails the same way at every size
+        continue;
+      }
+      const s = r.json.s_per_iter;
+      const record = { impl: 'engine', backend, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb, detail: r.json.detail };
+      if (backend === 'wasm' && ceilingGflops) record.fraction_of_ceiling = gf(s, size) / ceilingGflops;
+      if (torch[size]) record.vs_pytorch = s / torch[size];
+      emit(args, record, `engine ${r.json.detail} ${size}px: ${s.toFixed(3)} s/iter, ${gf(s, size).toFixed(1)} GFLOP/s`
+        + (record.fraction_of_ceiling ? ` (${(100 * record.fraction_of_ceiling).toFixed(0)}% of ceiling)` : '')
+        + `, peak RSS ${r.peakRssMb} MB` + (record.vs_pytorch ? `, ${record.vs_pytorch.toFixed(2)}x PyTorch's time` : ''));
+    }
+  }
+}
+
+const args = parseArgs(process.argv.slice(2));
+if (args.quality) runQuality(args, emit);
+else speed(args);
