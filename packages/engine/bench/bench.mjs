@@ -8,6 +8,7 @@
 // (see quality.mjs). Human table by default, one JSON object per line with --json.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { iterationFlops } from './flops.mjs';
@@ -35,6 +36,8 @@ function parseArgs(argv) {
 /** Runs a command; returns its last JSON stdout line (or an error) and peak RSS from /usr/bin/time. */
 export function runMeasured(command, args, timeoutMs = 600_000) {
   const timed = existsSync('/usr/bin/time');
+  // The 1-minute load before the run: other processes on the machine skew timings, and this shows when.
+  const load1 = Math.round(loadavg()[0] * 100) / 100;
   const started = performance.now();
   const r = timed
     ? spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', command, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 })
@@ -46,9 +49,9 @@ export function runMeasured(command, args, timeoutMs = 600_000) {
   try { json = line ? JSON.parse(line) : null; } catch { /* reported below */ }
   if (!json || r.status !== 0) {
     const why = json?.error ?? (r.error ? String(r.error.message) : (r.stderr ?? '').trim().split('\n').slice(-3).join(' | '));
-    return { error: why || `exit ${r.status}`, wallS, stdout: r.stdout };
+    return { error: why || `exit ${r.status}`, wallS, load1, stdout: r.stdout };
   }
-  return { json, peakRssMb: rss ? Math.round(Number(rss[1]) / 1024) : json.peak_rss_mb, wallS, stdout: r.stdout };
+  return { json, peakRssMb: rss ? Math.round(Number(rss[1]) / 1024) : json.peak_rss_mb, wallS, load1, stdout: r.stdout };
 }
 
 function engineChild(...args) {
@@ -61,10 +64,11 @@ function emit(args, record, line) {
 }
 
 function speed(args) {
+  if (!args.json) console.log(`${new Date().toISOString()}  cpus: ${availableParallelism()}  load: ${loadavg().map((l) => l.toFixed(2)).join(' ')}  (timings are per impl, each in its own process)`);
   const gf = (s, size) => iterationFlops(size, size) / s / 1e9;
   const ceiling = engineChild('ceiling', 'wasm');
   const ceilingGflops = ceiling.json?.ceiling_gflops;
-  emit(args, { impl: 'engine', backend: 'wasm', ceiling_gflops: ceilingGflops ?? null, detail: ceiling.json?.detail, error: ceiling.error },
+  emit(args, { impl: 'engine', backend: 'wasm', ceiling_gflops: ceilingGflops ?? null, detail: ceiling.json?.detail, error: ceiling.error, load1: ceiling.load1 },
     ceiling.error ? `wasm ceiling: failed (${ceiling.error})` : `wasm ceiling (${ceiling.json.detail}): matMul ${ceilingGflops.toFixed(1)} GFLOP/s`);
   const torch = {};
   if (args.pytorch && existsSync(PYTHON) && existsSync(REFERENCE)) {
@@ -76,7 +80,7 @@ function speed(args) {
       }
       const s = r.json.median_s_per_iter;
       torch[size] = s;
-      emit(args, { impl: 'pytorch', backend: `cpu, ${r.json.threads} threads`, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb },
+      emit(args, { impl: 'pytorch', backend: `cpu, ${r.json.threads} threads`, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb, load1: r.load1 },
         `pytorch (cpu, ${r.json.threads} threads) ${size}px: ${s.toFixed(3)} s/iter, ${gf(s, size).toFixed(1)} GFLOP/s, peak RSS ${r.peakRssMb} MB`);
     }
   } else if (args.pytorch) {
@@ -91,7 +95,7 @@ function speed(args) {
         continue;
       }
       const s = r.json.s_per_iter;
-      const record = { impl: 'engine', backend, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb, detail: r.json.detail };
+      const record = { impl: 'engine', backend, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb, detail: r.json.detail, load1: r.load1 };
       if (backend === 'wasm' && ceilingGflops) record.fraction_of_ceiling = gf(s, size) / ceilingGflops;
       if (torch[size]) record.vs_pytorch = s / torch[size];
       emit(args, record, `engine ${r.json.detail} ${size}px: ${s.toFixed(3)} s/iter, ${gf(s, size).toFixed(1)} GFLOP/s`

@@ -27,7 +27,10 @@ async function main() {
     const result = await engine.stylize(loaded.vgg, { ...images, options }, {
       signal: abort.signal,
       onProgress: (p) => {
-        if (p.iteration % 10 === 0 || p.iteration === 1) trace.push([p.scale, p.iteration, Math.round(p.elapsedMs) / 1000, p.losses.total]);
+        if (p.iteration % 10 === 0 || p.iteration === 1) {
+          trace.push([p.scale, p.iteration, Math.round(p.elapsedMs) / 1000, p.losses.total]);
+          if (process.env.NS_TRACE) console.error(JSON.stringify(trace[trace.length - 1]));
+        }
         if (p.scale !== p.scales || !p.preview) return;
         if (!best || p.losses.total < best.loss) best = { loss: p.losses.total, image: p.preview, step: p.step, ms: performance.now() - started };
         if (p.losses.total <= target) {

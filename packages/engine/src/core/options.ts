@@ -40,6 +40,7 @@ export interface StylizeOptions {
   pooling: Pooling;
   preserveColors: boolean;
   multiScale: boolean;
+  coarseIterations: number;
   previewEvery: number;
   previewSize: number;
 }
@@ -102,6 +103,8 @@ export const OPTION_SPECS = {
     description: 'Keep the content photo\'s colours: only luminance is transferred (like jcjohnson\'s -original_colors 1).' },
   multiScale: { type: 'boolean', default: true,
     description: 'Coarse to fine: run at 1/4 and 1/2 of the size first and upsample each result as the next start (faster, larger strokes).' },
+  coarseIterations: { type: 'number', min: 0, max: 4, default: 0.5,
+    description: 'In a multi-scale run, the iterations of each coarser scale as a fraction of iterations (they cost 1/16 and 1/4 of a final one).' },
   previewEvery: { type: 'number', integer: true, min: 0, max: 10000, default: 10,
     description: 'Send a preview image every N iterations (0: none).' },
   previewSize: { type: 'number', integer: true, min: 16, max: 1024, default: 256,

@@ -65,9 +65,27 @@ export function scaleSizes(options: StylizeOptions): number[] {
   return [...sizes, options.size];
 }
 
-/** Coarse scales are cheap (1/16, 1/4 of the pixels) and get half the iterations of the final one. */
+/** Coarse scales are cheap (1/16, 1/4 of the pixels); each gets options.coarseIterations × the final one's iterations. */
 export function scaleIterations(options: StylizeOptions, scaleCount: number): number[] {
-  return Array.from({ length: scaleCount }, (_, i) => (i === scaleCount - 1 ? options.iterations : Math.ceil(options.iterations / 2)));
+  return Array.from({ length: scaleCount }, (_, i) => (i === scaleCount - 1
+    ? options.iterations : Math.max(1, Math.ceil(options.iterations * options.coarseIterations))));
+}
+
+/**
+ * The start of a finer scale: the coarser result upsampled, plus the content's
+ * detail that upsampling cannot bring back (content − up(down(content))).
+ * A plain upsample is blurred, which the finer scale's style (conv1_1 Grams)
+ * and content terms both punish: its loss started ~10x above the coarse
+ * scale's end. Adding the missing band of the content photo starts it where
+ * an init from content would have those frequencies.
+ */
+function upscaleWithContentDetail(x: tf.Tensor4D, content: tf.Tensor4D): tf.Tensor4D {
+  const [, h, w] = content.shape;
+  const [, ch, cw] = x.shape;
+  return tf.tidy(() => {
+    const blurredContent = resizeImage(resizeImage(content, ch, cw), h, w);
+    return tf.add(resizeImage(x, h, w), tf.sub(content, blurredContent)) as tf.Tensor4D;
+  });
 }
 
 interface Targets { content: tf.Tensor4D | null; grams: Map<VggLayer, tf.Tensor2D> }
@@ -163,7 +181,7 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
       const targets = computeTargets(vgg, content, styles, blend, o, height, width);
       if (targets.content) own(targets.content);
       targets.grams.forEach((g) => own(g));
-      const start: tf.Tensor4D = x ? resizeImage(x, height, width) : initialImage(o, content);
+      const start: tf.Tensor4D = x ? upscaleWithContentDetail(x, content) : initialImage(o, content);
       x?.dispose();
       x = start;
       let current: tf.Tensor4D = start;
