@@ -58,9 +58,35 @@ function engineChild(...args) {
   return runMeasured(process.execPath, [join(here, 'child.mjs'), ...args]);
 }
 
+const records = [];
+
+/** --json: the record on stdout at once. Otherwise: a progress line on stderr, and the record kept for the table. */
 function emit(args, record, line) {
+  records.push(record);
   if (args.json) console.log(JSON.stringify(record));
-  else console.log(line);
+  else if (args.quality) console.log(line);
+  else console.error(line);
+}
+
+function printTable() {
+  const fmt = (v, d) => (typeof v === 'number' ? v.toFixed(d) : '');
+  const ceiling = records.find((r) => r.ceiling_gflops)?.ceiling_gflops;
+  const rows = [['impl', 'backend', 'size', 's/iter', 'GFLOP/s', '% of wasm ceiling', 'peak RSS MB', 'x PyTorch s/iter', 'load']];
+  for (const r of records) {
+    if (r.ceiling_gflops !== undefined) {
+      rows.push([r.impl, `${r.detail ?? r.backend} matMul ceiling`, '', '', fmt(r.ceiling_gflops, 1), '100', '', '', fmt(r.load1, 2)]);
+    } else if (r.skipped || r.error) {
+      rows.push([r.impl, r.backend ?? '', String(r.size ?? ''), `skipped: ${r.skipped ?? r.error}`, '', '', '', '', '']);
+    } else {
+      rows.push([r.impl, r.detail ?? r.backend, String(r.size), fmt(r.s_per_iter, 3), fmt(r.gflops, 1),
+        ceiling ? fmt((100 * r.gflops) / ceiling, 0) : '', String(r.peak_rss_mb ?? ''), fmt(r.vs_pytorch, 2), fmt(r.load1, 2)]);
+    }
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.filter((r) => !r[3]?.startsWith('skipped')).map((r) => r[i].length)));
+  for (const r of rows) {
+    if (r[3]?.startsWith('skipped')) console.log(`| ${r[0]} | ${r[1]} | ${r[2]} | ${r[3]} |`);
+    else console.log(`| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`);
+  }
 }
 
 function speed(args) {
@@ -107,4 +133,7 @@ function speed(args) {
 
 const args = parseArgs(process.argv.slice(2));
 if (args.quality) runQuality(args, emit);
-else speed(args);
+else {
+  speed(args);
+  if (!args.json) printTable();
+}

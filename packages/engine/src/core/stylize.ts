@@ -5,6 +5,7 @@ import { StylizeOptions, VggLayer } from './options';
 import { fitLongestSide, fromVggInput, keepContentColors, resizeImage, RgbImage, toVggInput } from './pixels';
 import { NeuralStyleError, styleBlend, validateOptions } from './validate';
 import { FeatureExtractor } from './vgg19';
+import { GradientArena } from './fast-ops';
 
 export interface StylizeRequest {
   content: RgbImage;
@@ -127,18 +128,25 @@ function lossAndGradient(vgg: FeatureExtractor, x: tf.Tensor4D, targets: Targets
   layerWeights: number[]): { terms: LossTerms; grad: tf.Tensor4D } {
   const layers = [...o.styleLayers, ...(targets.content ? [o.contentLayer] : [])];
   let kept: tf.Scalar[] = [];
+  const arena = new GradientArena();
   const f = (image: tf.Tensor4D): tf.Scalar => {
-    const feats = vgg.extract(image, layers, o.pooling);
+    const feats = vgg.extract(image, layers, o.pooling, arena);
     const c = targets.content ? contentLoss(feats.get(o.contentLayer)!, targets.content) : tf.scalar(0);
     let s: tf.Scalar = tf.scalar(0);
     o.styleLayers.forEach((layer, i) => {
-      s = tf.add(s, tf.mul(styleLayerLoss(feats.get(layer)!, targets.grams.get(layer)!), layerWeights[i]));
+      s = tf.add(s, tf.mul(styleLayerLoss(feats.get(layer)!, targets.grams.get(layer)!, arena), layerWeights[i]));
     });
     const tv = o.tvWeight > 0 ? totalVariationLoss(image) : tf.scalar(0);
     kept = [tf.keep(c), tf.keep(s), tf.keep(tv)];
     return tf.addN([tf.mul(c, o.contentWeight), tf.mul(s, o.styleWeight), tf.mul(tv, o.tvWeight)]) as tf.Scalar;
   };
-  const { value, grad } = tf.valueAndGrad(f)(x);
+  let result: { value: tf.Scalar; grad: tf.Tensor };
+  try {
+    result = tf.valueAndGrad(f)(x);
+  } finally {
+    arena.dispose();
+  }
+  const { value, grad } = result;
   const [content, style, tv] = kept.map((t) => t.dataSync()[0]);
   const total = value.dataSync()[0];
   tf.dispose([value, ...kept]);
