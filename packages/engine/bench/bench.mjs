@@ -92,10 +92,10 @@ function printTable() {
 function speed(args) {
   if (!args.json) console.log(`${new Date().toISOString()}  cpus: ${availableParallelism()}  load: ${loadavg().map((l) => l.toFixed(2)).join(' ')}  (timings are per impl, each in its own process)`);
   const gf = (s, size) => iterationFlops(size, size) / s / 1e9;
+  // Measured before and after the rest (the best of both): a busy moment must not lower the ceiling.
   const ceiling = engineChild('ceiling', 'wasm');
-  const ceilingGflops = ceiling.json?.ceiling_gflops;
-  emit(args, { impl: 'engine', backend: 'wasm', ceiling_gflops: ceilingGflops ?? null, detail: ceiling.json?.detail, error: ceiling.error, load1: ceiling.load1 },
-    ceiling.error ? `wasm ceiling: failed (${ceiling.error})` : `wasm ceiling (${ceiling.json.detail}): matMul ${ceilingGflops.toFixed(1)} GFLOP/s`);
+  let ceilingGflops = ceiling.json?.ceiling_gflops;
+  if (!args.json) console.error(ceiling.error ? `wasm ceiling: failed (${ceiling.error})` : `wasm ceiling (before): matMul ${ceilingGflops.toFixed(1)} GFLOP/s`);
   const torch = {};
   if (args.pytorch && existsSync(PYTHON) && existsSync(REFERENCE)) {
     for (const size of args.sizes) {
@@ -112,6 +112,7 @@ function speed(args) {
   } else if (args.pytorch) {
     emit(args, { impl: 'pytorch', skipped: `${PYTHON} or ${REFERENCE} not found` }, `pytorch: skipped (${PYTHON} or ${REFERENCE} not found)`);
   }
+  const engineRecords = [];
   for (const backend of ['tensorflow-gpu', 'tensorflow', 'wasm']) {
     for (const size of args.sizes) {
       const r = engineChild('iter', backend, String(size), String(args.iters));
@@ -122,12 +123,20 @@ function speed(args) {
       }
       const s = r.json.s_per_iter;
       const record = { impl: 'engine', backend, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb, detail: r.json.detail, load1: r.load1 };
-      if (backend === 'wasm' && ceilingGflops) record.fraction_of_ceiling = gf(s, size) / ceilingGflops;
       if (torch[size]) record.vs_pytorch = s / torch[size];
-      emit(args, record, `engine ${r.json.detail} ${size}px: ${s.toFixed(3)} s/iter, ${gf(s, size).toFixed(1)} GFLOP/s`
-        + (record.fraction_of_ceiling ? ` (${(100 * record.fraction_of_ceiling).toFixed(0)}% of ceiling)` : '')
-        + `, peak RSS ${r.peakRssMb} MB` + (record.vs_pytorch ? `, ${record.vs_pytorch.toFixed(2)}x PyTorch's time` : ''));
+      console.error(`engine ${r.json.detail} ${size}px: ${s.toFixed(3)} s/iter, ${gf(s, size).toFixed(1)} GFLOP/s, peak RSS ${r.peakRssMb} MB`
+        + (record.vs_pytorch ? `, ${record.vs_pytorch.toFixed(2)}x PyTorch's time` : ''));
+      engineRecords.push(record);
     }
+  }
+  const again = engineChild('ceiling', 'wasm');
+  if (again.json && !(again.json.ceiling_gflops <= ceilingGflops)) ceilingGflops = again.json.ceiling_gflops;
+  emit(args, { impl: 'engine', backend: 'wasm', ceiling_gflops: ceilingGflops ?? null, detail: ceiling.json?.detail ?? again.json?.detail,
+    error: ceilingGflops ? undefined : ceiling.error, load1: ceiling.load1 },
+  ceilingGflops ? `wasm ceiling (${ceiling.json?.detail ?? again.json?.detail}): matMul ${ceilingGflops.toFixed(1)} GFLOP/s (best of before and after)` : `wasm ceiling: failed (${ceiling.error})`);
+  for (const record of engineRecords) {
+    if (record.backend === 'wasm' && ceilingGflops) record.fraction_of_ceiling = record.gflops / ceilingGflops;
+    emit(args, record, `engine ${record.detail} ${record.size}px: ${(100 * (record.fraction_of_ceiling ?? 0)).toFixed(0)}% of the wasm ceiling`);
   }
 }
 

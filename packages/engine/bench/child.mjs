@@ -30,7 +30,7 @@ async function ceiling() {
     const a = tf.randomNormal([n, n]);
     const b = tf.randomNormal([n, n]);
     tf.matMul(a, b).dispose();
-    const reps = n === 1024 ? 8 : 3;
+    const reps = n === 1024 ? 16 : 5;
     for (let r = 0; r < reps; r++) {
       const t = performance.now();
       const c = tf.matMul(a, b);

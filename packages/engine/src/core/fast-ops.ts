@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
 /*
- * Two ops with hand-written gradients, because tfjs's generic ones are slow on
- * the wasm backend (see ../../../README.md, Performance):
+ * Ops with hand-written gradients, because tfjs's generic ones are slow or
+ * memory-hungry on the wasm backend (see docs/PERFORMANCE.md):
  *
  * - conv3x3 + bias + ReLU. The input gradient of a stride-1 "same" convolution
  *   is a forward convolution of dy with the kernel rotated 180° and its in/out
@@ -12,9 +12,10 @@ import * as tf from '@tensorflow/tfjs';
  * - Gram matrix FᵀF. On wasm only an untransposed matMul reaches XNNPACK, so we
  *   transpose F explicitly and write the gradient, F(dG + dGᵀ), without a
  *   transposed operand.
+ * - 2x2 average pooling whose gradient does not keep a copy of its input.
  *
- * Both free what backprop no longer needs as soon as they can (see
- * conv3x3Relu), and both are checked against tfjs's own gradients on random
+ * All free what backprop no longer needs as soon as they can (see
+ * conv3x3Relu), and each is checked against tfjs's own gradients on random
  * inputs in test/engine/fast-ops.test.ts.
  */
 

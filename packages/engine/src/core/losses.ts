@@ -12,7 +12,8 @@ import { GradientArena, gram } from './fast-ops';
  * E_l = 1/(4 N_l²) Σ (G_l/M_l − A_l/M'_l)². When the style image has the
  * output's size (M' = M) this is exactly the paper's E_l; when it differs
  * (style scale, several styles) it compares the two on the same footing
- * instead of penalising the size difference.
+ * instead of penalising the size difference. Option gramNormalization
+ * 'paper' restores the paper's form (the target scaled by M'/M in stylize.ts).
  */
 
 /** The Gram matrix divided by the number of positions M (the target form of the style loss). */

@@ -7,6 +7,7 @@
 export type Optimizer = 'lbfgs' | 'adam';
 export type Init = 'content' | 'noise' | 'blend';
 export type Pooling = 'avg' | 'max';
+export type GramNormalization = 'per-image' | 'paper';
 export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
 
@@ -38,6 +39,7 @@ export interface StylizeOptions {
   noiseRatio: number;
   seed: number;
   pooling: Pooling;
+  gramNormalization: GramNormalization;
   preserveColors: boolean;
   multiScale: boolean;
   coarseIterations: number;
@@ -99,6 +101,8 @@ export const OPTION_SPECS = {
     description: 'Random seed: the same seed on the same backend gives the same output bytes.' },
   pooling: { type: 'enum', values: ['avg', 'max'], default: 'avg',
     description: 'VGG19 pooling: average (the paper\'s choice for synthesis, smoother) or max (the network as trained).' },
+  gramNormalization: { type: 'enum', values: ['per-image', 'paper'], default: 'per-image',
+    description: 'Style Grams divided by their own image\'s positions (per-image: a style image of another size keeps its weight) or both by the output\'s, the 2015 paper\'s exact E_l (paper).' },
   preserveColors: { type: 'boolean', default: false,
     description: 'Keep the content photo\'s colours: only luminance is transferred (like jcjohnson\'s -original_colors 1).' },
   multiScale: { type: 'boolean', default: true,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { contentLoss, normalizedGram, styleLayerLoss, totalVariationLoss } from './losses';
 import { createOptimizer } from './optimizers';
-import { StylizeOptions, VggLayer } from './options';
+import { StylizeOptions, VGG_LAYERS, VggLayer } from './options';
 import { fitLongestSide, fromVggInput, keepContentColors, resizeImage, RgbImage, toVggInput } from './pixels';
 import { NeuralStyleError, styleBlend, validateOptions } from './validate';
 import { FeatureExtractor } from './vgg19';
@@ -91,6 +91,12 @@ function upscaleWithContentDetail(x: tf.Tensor4D, content: tf.Tensor4D): tf.Tens
 
 interface Targets { content: tf.Tensor4D | null; grams: Map<VggLayer, tf.Tensor2D> }
 
+/** Positions M of a VGG layer's features for an image of height × width (2x2 'valid' pools floor). */
+function positions(layer: VggLayer, height: number, width: number): number {
+  const pools = ['conv1_2', 'conv2_2', 'conv3_4', 'conv4_4'].filter((p) => VGG_LAYERS.indexOf(p as VggLayer) < VGG_LAYERS.indexOf(layer)).length;
+  return Math.floor(height / 2 ** pools) * Math.floor(width / 2 ** pools);
+}
+
 function computeTargets(vgg: FeatureExtractor, content: tf.Tensor4D, styles: tf.Tensor4D[], blend: number[],
   o: StylizeOptions, height: number, width: number): Targets {
   // One tidy per image: a VGG forward pass holds every activation until its
@@ -101,7 +107,11 @@ function computeTargets(vgg: FeatureExtractor, content: tf.Tensor4D, styles: tf.
     const dims = fitLongestSide(style.shape[2], style.shape[1], styleSide);
     const layerGrams = tf.tidy(() => {
       const feats = vgg.extract(resizeImage(style, dims.height, dims.width), o.styleLayers, o.pooling);
-      return o.styleLayers.map((layer) => tf.mul(normalizedGram(feats.get(layer)!), blend[i]) as tf.Tensor2D);
+      return o.styleLayers.map((layer) => {
+        // 'paper': A/M with the output's M, not the style's M' (see losses.ts).
+        const scale = o.gramNormalization === 'paper' ? positions(layer, dims.height, dims.width) / positions(layer, height, width) : 1;
+        return tf.mul(normalizedGram(feats.get(layer)!), blend[i] * scale) as tf.Tensor2D;
+      });
     });
     o.styleLayers.forEach((layer, j) => {
       const prev = grams.get(layer);
