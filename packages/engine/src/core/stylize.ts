@@ -94,7 +94,7 @@ interface Targets { content: tf.Tensor4D | null; grams: Map<VggLayer, tf.Tensor2
 /** Positions M of a VGG layer's features for an image of height × width (2x2 'valid' pools floor). */
 function positions(layer: VggLayer, height: number, width: number): number {
   const pools = ['conv1_2', 'conv2_2', 'conv3_4', 'conv4_4'].filter((p) => VGG_LAYERS.indexOf(p as VggLayer) < VGG_LAYERS.indexOf(layer)).length;
-  return Math.floor(height / 2 ** pools) * Math.floor(width / 2 ** pools);
+  return Math.max(1, Math.floor(height / 2 ** pools)) * Math.max(1, Math.floor(width / 2 ** pools));
 }
 
 function computeTargets(vgg: FeatureExtractor, content: tf.Tensor4D, styles: tf.Tensor4D[], blend: number[],
