@@ -79,7 +79,7 @@ describe('bad input: one clear error each, nothing written', () => {
     expect((await failure(CONTENT, { colour: 'red' })).message).to.match(/^Unknown option "colour"/);
     expect((await failure(CONTENT, {}, path.join(out, 'result.bmp'))).message).to.match(/unknown output format/);
     if ((await testEngine()).backend.name === 'wasm') {
-      expect((await failure(CONTENT, { size: 1024 })).message).to.match(/^A 1024×688 output needs more than the wasm backend's 4 GB of memory\. Lower size \(up to about 574×574/);
+      expect((await failure(CONTENT, { size: 1024 })).message).to.match(/^A 1024×688 output needs more than the wasm backend's 4 GB of memory\. Lower size \(up to about 745×745/);
     }
     expect((await failure(CONTENT, { size: 16 })).message).to.equal('The output would be 16×11 px; VGG19 needs at least 16 px on the shorter side for these layers. Raise size.');
     expect(() => validateOptions({ styleLayers: ['conv1_1', 'conv2_1'], styleLayerWeights: [1, 2, 3] })).to.throw(/3 weights for 2 style layers/);

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
 /*
- * Two ops with hand-written gradients, because tfjs's generic ones are slow on
- * the wasm backend (see ../../../README.md, Performance):
+ * Ops with hand-written gradients, because tfjs's generic ones are slow or
+ * memory-hungry on the wasm backend (see docs/PERFORMANCE.md):
  *
  * - conv3x3 + bias + ReLU. The input gradient of a stride-1 "same" convolution
  *   is a forward convolution of dy with the kernel rotated 180° and its in/out
@@ -12,8 +12,11 @@ import * as tf from '@tensorflow/tfjs';
  * - Gram matrix FᵀF. On wasm only an untransposed matMul reaches XNNPACK, so we
  *   transpose F explicitly and write the gradient, F(dG + dGᵀ), without a
  *   transposed operand.
+ * - 2x2 average pooling whose gradient does not keep a copy of its input.
  *
- * Both are checked against tfjs's own gradients on random inputs in the tests.
+ * All free what backprop no longer needs as soon as they can (see
+ * conv3x3Relu), and each is checked against tfjs's own gradients on random
+ * inputs in test/engine/fast-ops.test.ts.
  */
 
 export interface ConvLayer {
@@ -28,21 +31,84 @@ export function prepareConv(kernel: tf.Tensor4D, bias: tf.Tensor1D): ConvLayer {
   return { kernel, bias, kernelForInputGrad };
 }
 
-/** relu(conv2d(x, kernel, 'same') + bias), with the fast input gradient. */
-export function conv3x3Relu(x: tf.Tensor4D, layer: ConvLayer): tf.Tensor4D {
+/**
+ * Tensors the fast ops keep alive for one tf.grad instead of `save`-ing them.
+ * tfjs's save clones, a clone is a copy on wasm, and original and copy both
+ * live until the forward pass ends: twice the activations at the forward
+ * peak. With an arena the op keeps its own output and its gradient frees it;
+ * dispose() frees whatever a failed or skipped backward pass left.
+ */
+export class GradientArena {
+  private readonly kept: tf.Tensor[] = [];
+
+  keep<T extends tf.Tensor>(tensor: T): T {
+    this.kept.push(tf.keep(tensor));
+    return tensor;
+  }
+
+  dispose(): void {
+    tf.dispose(this.kept);
+    this.kept.length = 0;
+  }
+}
+
+/**
+ * relu(conv2d(x, kernel, 'same') + bias), with the fast input gradient.
+ *
+ * Memory: tfjs keeps every intermediate gradient, and everything a custom
+ * gradient computes, until the whole backward pass ends (a 512 px VGG19
+ * iteration peaked at ~2 GB of tensors). Backprop reaches this layer after
+ * every consumer of its output, so once its input gradient is computed
+ * neither the output nor its gradient dy is needed again: we free both, and
+ * the gradient's temporaries, as soon as each is used (tfjs's final cleanup
+ * disposing them again is a no-op). Pass an arena to also avoid the copy
+ * `save` makes.
+ */
+export function conv3x3Relu(x: tf.Tensor4D, layer: ConvLayer, arena?: GradientArena): tf.Tensor4D {
   const op = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
     const y = tf.fused.conv2d({
       x: input as tf.Tensor4D, filter: layer.kernel, bias: layer.bias, strides: 1, pad: 'same', activation: 'relu',
     });
-    save([y]);
+    if (arena) arena.keep(y);
+    else save([y]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const active = tf.step(saved[0]);
-        return tf.conv2d(tf.mul(dy, active) as tf.Tensor4D, layer.kernelForInputGrad, 1, 'same');
+        // Free each input as soon as its last use is done: this is the peak of the iteration.
+        const output = arena ? y : saved[0];
+        const active = tf.step(output);
+        tf.dispose(output);
+        const masked = tf.mul(dy, active) as tf.Tensor4D;
+        tf.dispose([dy, active]);
+        const dx = tf.conv2d(masked, layer.kernelForInputGrad, 1, 'same');
+        masked.dispose();
+        return dx;
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x) as unknown as tf.Tensor4D;
+}
+
+/**
+ * 2x2 stride-2 average pooling ('valid') whose gradient does not keep its
+ * input: tfjs's AvgPool saves x (a copy on wasm) only for its shape. The
+ * gradient spreads dy/4 over each window; rows or columns the pooling dropped
+ * (odd sizes) get zero.
+ */
+export function avgPool2x2(x: tf.Tensor4D): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  const op = tf.customGrad(((input: tf.Tensor) => ({
+    value: tf.avgPool(input as tf.Tensor4D, 2, 2, 'valid'),
+    gradFunc: (dy: tf.Tensor) => {
+      const [, ph, pw] = dy.shape;
+      const dx = tf.tidy(() => {
+        const spread = tf.mul(tf.image.resizeNearestNeighbor(dy as tf.Tensor4D, [2 * ph, 2 * pw]), 0.25) as tf.Tensor4D;
+        return h === 2 * ph && w === 2 * pw ? spread : tf.pad(spread, [[0, 0], [0, h - 2 * ph], [0, w - 2 * pw], [0, 0]]);
+      });
+      tf.dispose(dy); // as in conv3x3Relu
+      return dx;
+    },
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x) as unknown as tf.Tensor4D;
 }
 
@@ -52,16 +118,19 @@ export function conv3x3ReluReference(x: tf.Tensor4D, layer: ConvLayer): tf.Tenso
 }
 
 /** Gram matrix FᵀF of NHWC features (batch 1) as [C, C], unnormalised. */
-export function gram(features: tf.Tensor4D): tf.Tensor2D {
+export function gram(features: tf.Tensor4D, arena?: GradientArena): tf.Tensor2D {
   const [, h, w, c] = features.shape;
   const op = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
     const f = tf.reshape(input, [h * w, c]) as tf.Tensor2D;
-    save([f]);
+    if (arena) arena.keep(f); // a reshape shares the features' memory: no copy
+    else save([f]);
     return {
       value: tf.matMul(tf.transpose(f), f),
       gradFunc: (dG: tf.Tensor, saved: tf.Tensor[]) => {
-        const dF = tf.matMul(saved[0] as tf.Tensor2D, tf.add(dG, tf.transpose(dG)) as tf.Tensor2D);
-        return tf.reshape(dF, [1, h, w, c]);
+        const features = (arena ? f : saved[0]) as tf.Tensor2D;
+        const dF = tf.tidy(() => tf.reshape(tf.matMul(features, tf.add(dG, tf.transpose(dG)) as tf.Tensor2D), [1, h, w, c]));
+        tf.dispose([dG, features]); // as in conv3x3Relu: nothing needs them after this
+        return dF;
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { gram } from './fast-ops';
+import { GradientArena, gram } from './fast-ops';
 
 /*
  * The paper's losses (Gatys, Ecker, Bethge 2015), on features F of the image
@@ -12,13 +12,14 @@ import { gram } from './fast-ops';
  * E_l = 1/(4 N_l²) Σ (G_l/M_l − A_l/M'_l)². When the style image has the
  * output's size (M' = M) this is exactly the paper's E_l; when it differs
  * (style scale, several styles) it compares the two on the same footing
- * instead of penalising the size difference.
+ * instead of penalising the size difference. Option gramNormalization
+ * 'paper' restores the paper's form (the target scaled by M'/M in stylize.ts).
  */
 
 /** The Gram matrix divided by the number of positions M (the target form of the style loss). */
-export function normalizedGram(features: tf.Tensor4D): tf.Tensor2D {
+export function normalizedGram(features: tf.Tensor4D, arena?: GradientArena): tf.Tensor2D {
   const [, h, w] = features.shape;
-  return tf.div(gram(features), h * w);
+  return tf.div(gram(features, arena), h * w);
 }
 
 export function contentLoss(features: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
@@ -26,9 +27,9 @@ export function contentLoss(features: tf.Tensor4D, target: tf.Tensor4D): tf.Scal
 }
 
 /** E_l for one layer, given the target's normalised Gram A/M'. */
-export function styleLayerLoss(features: tf.Tensor4D, targetGram: tf.Tensor2D): tf.Scalar {
+export function styleLayerLoss(features: tf.Tensor4D, targetGram: tf.Tensor2D, arena?: GradientArena): tf.Scalar {
   const channels = features.shape[3];
-  return tf.div(tf.sum(tf.squaredDifference(normalizedGram(features), targetGram)), 4 * channels * channels);
+  return tf.div(tf.sum(tf.squaredDifference(normalizedGram(features, arena), targetGram)), 4 * channels * channels);
 }
 
 /**

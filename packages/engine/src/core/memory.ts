@@ -4,7 +4,7 @@ import { NeuralStyleError } from './validate';
 
 /**
  * wasm32 has 4 GB for everything, and VGG19's activations and their gradients
- * already take about 3 GB at 512×512; so there the L-BFGS history is capped at
+ * take 1.5 GB at 512×512; so there the L-BFGS history is capped at
  * 512 MB (24 bytes per pixel per pair): 81 pairs at 512×512.
  */
 export function historyFor(requested: number, pixels: number, backend: string): number {
@@ -12,13 +12,19 @@ export function historyFor(requested: number, pixels: number, backend: string): 
   return Math.max(5, Math.min(requested, Math.floor(512e6 / (24 * pixels))));
 }
 
-/** Measured peak of one iteration on wasm, per output pixel (VGG19 to conv5_1, forward + input gradient). */
-const WASM_BYTES_PER_PIXEL = 11_500;
+/*
+ * Peak of one iteration on wasm (VGG19 to conv5_1, forward + input gradient),
+ * from `pnpm bench`: ~0.7 GB at any size (weights, runtime) plus ~3 KB per
+ * output pixel (1.5 GB RSS at 512×512); we allow 4.5 KB per pixel, plus the
+ * L-BFGS history's 0.5 GB, under the 4 GB of wasm32.
+ */
+const WASM_FIXED_BYTES = 0.8e9 + 0.5e9;
+const WASM_BYTES_PER_PIXEL = 4_500;
 const WASM_MEMORY_LIMIT = 3.8e9;
 
 export function checkMemory(width: number, height: number, backend: string): void {
-  if (backend === 'wasm' && width * height * WASM_BYTES_PER_PIXEL > WASM_MEMORY_LIMIT) {
-    const side = Math.floor(Math.sqrt(WASM_MEMORY_LIMIT / WASM_BYTES_PER_PIXEL));
+  if (backend === 'wasm' && WASM_FIXED_BYTES + width * height * WASM_BYTES_PER_PIXEL > WASM_MEMORY_LIMIT) {
+    const side = Math.floor(Math.sqrt((WASM_MEMORY_LIMIT - WASM_FIXED_BYTES) / WASM_BYTES_PER_PIXEL));
     throw new NeuralStyleError(`A ${width}×${height} output needs more than the wasm backend's 4 GB of memory. Lower size (up to about ${side}×${side} pixels fits), or install @tensorflow/tfjs-node or tfjs-node-gpu.`, 'ENOMEM');
   }
 }

@@ -7,6 +7,7 @@
 export type Optimizer = 'lbfgs' | 'adam';
 export type Init = 'content' | 'noise' | 'blend';
 export type Pooling = 'avg' | 'max';
+export type GramNormalization = 'per-image' | 'paper';
 export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
 
@@ -38,8 +39,10 @@ export interface StylizeOptions {
   noiseRatio: number;
   seed: number;
   pooling: Pooling;
+  gramNormalization: GramNormalization;
   preserveColors: boolean;
   multiScale: boolean;
+  coarseIterations: number;
   previewEvery: number;
   previewSize: number;
 }
@@ -98,10 +101,14 @@ export const OPTION_SPECS = {
     description: 'Random seed: the same seed on the same backend gives the same output bytes.' },
   pooling: { type: 'enum', values: ['avg', 'max'], default: 'avg',
     description: 'VGG19 pooling: average (the paper\'s choice for synthesis, smoother) or max (the network as trained).' },
+  gramNormalization: { type: 'enum', values: ['per-image', 'paper'], default: 'per-image',
+    description: 'Style Grams divided by their own image\'s positions (per-image: a style image of another size keeps its weight) or both by the output\'s, the 2015 paper\'s exact E_l (paper).' },
   preserveColors: { type: 'boolean', default: false,
     description: 'Keep the content photo\'s colours: only luminance is transferred (like jcjohnson\'s -original_colors 1).' },
   multiScale: { type: 'boolean', default: true,
     description: 'Coarse to fine: run at 1/4 and 1/2 of the size first and upsample each result as the next start (faster, larger strokes).' },
+  coarseIterations: { type: 'number', min: 0, max: 4, default: 0.5,
+    description: 'In a multi-scale run, the iterations of each coarser scale as a fraction of iterations (they cost 1/16 and 1/4 of a final one).' },
   previewEvery: { type: 'number', integer: true, min: 0, max: 10000, default: 10,
     description: 'Send a preview image every N iterations (0: none).' },
   previewSize: { type: 'number', integer: true, min: 16, max: 1024, default: 256,

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { contentLoss, normalizedGram, styleLayerLoss, totalVariationLoss } from './losses';
 import { createOptimizer } from './optimizers';
-import { StylizeOptions, VggLayer } from './options';
+import { StylizeOptions, VGG_LAYERS, VggLayer } from './options';
 import { fitLongestSide, fromVggInput, keepContentColors, resizeImage, RgbImage, toVggInput } from './pixels';
 import { NeuralStyleError, styleBlend, validateOptions } from './validate';
 import { FeatureExtractor, minimumSide } from './vgg19';
+import { GradientArena } from './fast-ops';
 import { checkMemory, explainFailure, historyFor } from './memory';
 
 export interface StylizeRequest {
@@ -66,33 +67,63 @@ export function scaleSizes(options: StylizeOptions): number[] {
   return [...sizes, options.size];
 }
 
-/** Coarse scales are cheap (1/16, 1/4 of the pixels) and get half the iterations of the final one. */
+/** Coarse scales are cheap (1/16, 1/4 of the pixels); each gets options.coarseIterations × the final one's iterations. */
 export function scaleIterations(options: StylizeOptions, scaleCount: number): number[] {
-  return Array.from({ length: scaleCount }, (_, i) => (i === scaleCount - 1 ? options.iterations : Math.ceil(options.iterations / 2)));
+  return Array.from({ length: scaleCount }, (_, i) => (i === scaleCount - 1
+    ? options.iterations : Math.max(1, Math.ceil(options.iterations * options.coarseIterations))));
+}
+
+/**
+ * The start of a finer scale: the coarser result upsampled, plus the content's
+ * detail that upsampling cannot bring back (content − up(down(content))).
+ * A plain upsample is blurred, which the finer scale's style (conv1_1 Grams)
+ * and content terms both punish: its loss started ~10x above the coarse
+ * scale's end. Adding the missing band of the content photo starts it where
+ * an init from content would have those frequencies.
+ */
+function upscaleWithContentDetail(x: tf.Tensor4D, content: tf.Tensor4D): tf.Tensor4D {
+  const [, h, w] = content.shape;
+  const [, ch, cw] = x.shape;
+  return tf.tidy(() => {
+    const blurredContent = resizeImage(resizeImage(content, ch, cw), h, w);
+    return tf.add(resizeImage(x, h, w), tf.sub(content, blurredContent)) as tf.Tensor4D;
+  });
 }
 
 interface Targets { content: tf.Tensor4D | null; grams: Map<VggLayer, tf.Tensor2D> }
 
+/** Positions M of a VGG layer's features for an image of height × width (2x2 'valid' pools floor). */
+function positions(layer: VggLayer, height: number, width: number): number {
+  const pools = ['conv1_2', 'conv2_2', 'conv3_4', 'conv4_4'].filter((p) => VGG_LAYERS.indexOf(p as VggLayer) < VGG_LAYERS.indexOf(layer)).length;
+  return Math.max(1, Math.floor(height / 2 ** pools)) * Math.max(1, Math.floor(width / 2 ** pools));
+}
+
 function computeTargets(vgg: FeatureExtractor, content: tf.Tensor4D, styles: tf.Tensor4D[], blend: number[],
   o: StylizeOptions, height: number, width: number): Targets {
-  let targets: Targets | null = null;
-  tf.tidy(() => {
-    const grams = new Map<VggLayer, tf.Tensor2D>();
-    const styleSide = Math.max(16, Math.round(o.styleScale * Math.max(height, width)));
-    styles.forEach((style, i) => {
-      const dims = fitLongestSide(style.shape[2], style.shape[1], styleSide);
+  // One tidy per image: a VGG forward pass holds every activation until its
+  // tidy ends, and the targets are what bounds peak memory at large sizes.
+  const grams = new Map<VggLayer, tf.Tensor2D>();
+  const styleSide = Math.max(16, Math.round(o.styleScale * Math.max(height, width)));
+  styles.forEach((style, i) => {
+    const dims = fitLongestSide(style.shape[2], style.shape[1], styleSide);
+    const layerGrams = tf.tidy(() => {
       const feats = vgg.extract(resizeImage(style, dims.height, dims.width), o.styleLayers, o.pooling);
-      for (const layer of o.styleLayers) {
-        const g = tf.mul(normalizedGram(feats.get(layer)!), blend[i]) as tf.Tensor2D;
-        const prev = grams.get(layer);
-        grams.set(layer, prev ? tf.add(prev, g) : g);
-      }
+      return o.styleLayers.map((layer) => {
+        // 'paper': A/M with the output's M, not the style's M' (see losses.ts).
+        const scale = o.gramNormalization === 'paper' ? positions(layer, dims.height, dims.width) / positions(layer, height, width) : 1;
+        return tf.mul(normalizedGram(feats.get(layer)!), blend[i] * scale) as tf.Tensor2D;
+      });
     });
-    const contentFeatures = o.contentWeight > 0 ? vgg.extract(content, [o.contentLayer], o.pooling).get(o.contentLayer)! : null;
-    for (const g of grams.values()) tf.keep(g);
-    targets = { content: contentFeatures ? tf.keep(contentFeatures) : null, grams };
+    o.styleLayers.forEach((layer, j) => {
+      const prev = grams.get(layer);
+      grams.set(layer, prev ? tf.add(prev, layerGrams[j]) : layerGrams[j]);
+      if (prev) tf.dispose([prev, layerGrams[j]]);
+    });
   });
-  return targets!;
+  const contentFeatures = o.contentWeight > 0
+    ? tf.tidy(() => vgg.extract(content, [o.contentLayer], o.pooling).get(o.contentLayer)!)
+    : null;
+  return { content: contentFeatures, grams };
 }
 
 function initialImage(o: StylizeOptions, content: tf.Tensor4D): tf.Tensor4D {
@@ -108,18 +139,25 @@ function lossAndGradient(vgg: FeatureExtractor, x: tf.Tensor4D, targets: Targets
   layerWeights: number[]): { terms: LossTerms; grad: tf.Tensor4D } {
   const layers = [...o.styleLayers, ...(targets.content ? [o.contentLayer] : [])];
   let kept: tf.Scalar[] = [];
+  const arena = new GradientArena();
   const f = (image: tf.Tensor4D): tf.Scalar => {
-    const feats = vgg.extract(image, layers, o.pooling);
+    const feats = vgg.extract(image, layers, o.pooling, arena);
     const c = targets.content ? contentLoss(feats.get(o.contentLayer)!, targets.content) : tf.scalar(0);
     let s: tf.Scalar = tf.scalar(0);
     o.styleLayers.forEach((layer, i) => {
-      s = tf.add(s, tf.mul(styleLayerLoss(feats.get(layer)!, targets.grams.get(layer)!), layerWeights[i]));
+      s = tf.add(s, tf.mul(styleLayerLoss(feats.get(layer)!, targets.grams.get(layer)!, arena), layerWeights[i]));
     });
     const tv = o.tvWeight > 0 ? totalVariationLoss(image) : tf.scalar(0);
     kept = [tf.keep(c), tf.keep(s), tf.keep(tv)];
     return tf.addN([tf.mul(c, o.contentWeight), tf.mul(s, o.styleWeight), tf.mul(tv, o.tvWeight)]) as tf.Scalar;
   };
-  const { value, grad } = tf.valueAndGrad(f)(x);
+  let result: { value: tf.Scalar; grad: tf.Tensor };
+  try {
+    result = tf.valueAndGrad(f)(x);
+  } finally {
+    arena.dispose();
+  }
+  const { value, grad } = result;
   const [content, style, tv] = kept.map((t) => t.dataSync()[0]);
   const total = value.dataSync()[0];
   tf.dispose([value, ...kept]);
@@ -168,7 +206,7 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
       const targets = computeTargets(vgg, content, styles, blend, o, height, width);
       if (targets.content) own(targets.content);
       targets.grams.forEach((g) => own(g));
-      const start: tf.Tensor4D = x ? resizeImage(x, height, width) : initialImage(o, content);
+      const start: tf.Tensor4D = x ? upscaleWithContentDetail(x, content) : initialImage(o, content);
       x?.dispose();
       x = start;
       let current: tf.Tensor4D = start;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ConvLayer, conv3x3Relu, prepareConv } from './fast-ops';
+import { avgPool2x2, ConvLayer, conv3x3Relu, GradientArena, prepareConv } from './fast-ops';
 import { Pooling, VGG_LAYERS, VggLayer } from './options';
 import { Vgg19Weights } from './weights';
 
@@ -16,8 +16,12 @@ export function minimumSide(layers: readonly VggLayer[]): number {
 }
 
 export interface FeatureExtractor {
-  /** Features (after ReLU) of an NHWC BGR-minus-mean image, only at `layers`; stops at the deepest one. */
-  extract(image: tf.Tensor4D, layers: readonly VggLayer[], pooling?: Pooling): Map<VggLayer, tf.Tensor4D>;
+  /**
+   * Features (after ReLU) of an NHWC BGR-minus-mean image, only at `layers`;
+   * stops at the deepest one. Inside a tf.grad, pass an arena (and dispose it
+   * after) to hold half the memory: see GradientArena.
+   */
+  extract(image: tf.Tensor4D, layers: readonly VggLayer[], pooling?: Pooling, arena?: GradientArena): Map<VggLayer, tf.Tensor4D>;
   dispose(): void;
 }
 
@@ -28,16 +32,16 @@ class Vgg19 implements FeatureExtractor {
     this.convs = new Map(VGG_LAYERS.map((l) => [l, prepareConv(weights[l].kernel, weights[l].bias)]));
   }
 
-  extract(image: tf.Tensor4D, layers: readonly VggLayer[], pooling: Pooling = 'avg'): Map<VggLayer, tf.Tensor4D> {
+  extract(image: tf.Tensor4D, layers: readonly VggLayer[], pooling: Pooling = 'avg', arena?: GradientArena): Map<VggLayer, tf.Tensor4D> {
     const wanted = new Set(layers);
     const deepest = Math.max(...layers.map((l) => VGG_LAYERS.indexOf(l)));
     const out = new Map<VggLayer, tf.Tensor4D>();
     let x = image;
     for (const layer of VGG_LAYERS.slice(0, deepest + 1)) {
-      x = conv3x3Relu(x, this.convs.get(layer)!);
+      x = conv3x3Relu(x, this.convs.get(layer)!, arena);
       if (wanted.has(layer)) out.set(layer, x);
       if (POOL_AFTER.has(layer) && layer !== VGG_LAYERS[deepest]) {
-        x = pooling === 'avg' ? tf.avgPool(x, 2, 2, 'valid') : tf.maxPool(x, 2, 2, 'valid');
+        x = pooling === 'avg' ? avgPool2x2(x) : tf.maxPool(x, 2, 2, 'valid');
       }
     }
     return out;

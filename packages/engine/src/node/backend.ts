@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BackendChoice } from '../core/options';
 import { NeuralStyleError } from '../core/validate';
+import { defaultWasmThreads, setThreadedWasmBackend, threadedWasmUnavailable } from './wasm-threads';
 
 /** Which backend runs, and why each better one did not. */
 export interface BackendReport {
@@ -22,6 +23,7 @@ const PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
 };
 
 let chosen: BackendReport | null = null;
+let wasmThreadCount = 1;
 
 /** Short reason a package could not be loaded: not installed, or its native part is missing. */
 function loadFailure(pkg: string, error: unknown): string {
@@ -59,10 +61,32 @@ async function tryNative(kind: 'tensorflow-gpu' | 'tensorflow'): Promise<string 
   return null;
 }
 
+/** XNNPACK threads for wasm: NEURAL_STYLE_WASM_THREADS, else every core. */
+function wasmThreadsWanted(): number {
+  const forced = Number(process.env.NEURAL_STYLE_WASM_THREADS);
+  return Number.isInteger(forced) && forced >= 1 ? Math.min(8, forced) : defaultWasmThreads();
+}
+
+let wasmNote = '';
+
 async function tryWasm(): Promise<string | null> {
   try {
     require('@tensorflow/tfjs-backend-wasm');
+    const threads = wasmThreadsWanted();
+    const unavailable = threads > 1 ? threadedWasmUnavailable() : 'one thread asked for';
+    if (unavailable === null) {
+      try {
+        wasmThreadCount = await setThreadedWasmBackend(threads);
+        return null;
+      } catch (error) {
+        // Fall back to tfjs's own single-threaded loader below.
+        wasmNote = `; threads failed: ${String((error as Error).message ?? error).split('\n')[0]}`;
+      }
+    } else if (threads > 1) {
+      wasmNote = `; threads unavailable: ${unavailable}`;
+    }
     if (!(await tf.setBackend('wasm'))) return 'wasm: the backend did not initialise';
+    wasmThreadCount = 1;
     return null;
   } catch (error) {
     return `wasm: ${String((error as Error).message ?? error).split('\n')[0]}`;
@@ -71,9 +95,8 @@ async function tryWasm(): Promise<string | null> {
 
 async function describe(name: BackendReport['name']): Promise<string> {
   if (name === 'wasm') {
-    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-    return `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'threads' : '1 thread'})`;
+    const simd = wasmThreadCount > 1 || (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+    return `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${wasmThreadCount === 1 ? '1 thread' : `${wasmThreadCount} threads`}${wasmNote})`;
   }
   if (name === 'tensorflow-gpu') return 'tfjs-node-gpu (CUDA)';
   if (name === 'tensorflow') return 'tfjs-node (native CPU)';

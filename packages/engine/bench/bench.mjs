@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// pnpm bench [--json] [--sizes 256,512] [--iters K] [--no-pytorch] [--quality]
+//
+// Speed: seconds per iteration (VGG19 to conv5_1 forward + input gradient +
+// Adam step, the paper's loss) and peak RSS, per backend and size, each in its
+// own process; the wasm matMul ceiling; the PyTorch CPU reference
+// (gatys_torch.py bench) in the same run. --quality: time to a good picture
+// (see quality.mjs). Human table by default, one JSON object per line with --json.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { iterationFlops } from './flops.mjs';
+import { runQuality } from './quality.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const PYTHON = process.env.NS_PYTHON ?? '/usr/bin/python3';
+export const REFERENCE = process.env.NS_TORCH_REFERENCE ?? '/work/shared/reference/gatys_torch.py';
+const TORCH_THREADS = 2;
+
+function parseArgs(argv) {
+  const args = { json: false, sizes: [256, 512], iters: 5, pytorch: true, quality: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') args.json = true;
+    else if (a === '--no-pytorch') args.pytorch = false;
+    else if (a === '--quality') args.quality = true;
+    else if (a === '--sizes') args.sizes = argv[++i].split(',').map(Number);
+    else if (a === '--iters') args.iters = Number(argv[++i]);
+    else throw new Error(`Unknown option "${a}". Use --json, --sizes 256,512, --iters K, --no-pytorch, --quality.`);
+  }
+  return args;
+}
+
+/** Runs a command; returns its last JSON stdout line (or an error) and peak RSS from /usr/bin/time. */
+export function runMeasured(command, args, timeoutMs = 600_000) {
+  const timed = existsSync('/usr/bin/time');
+  // The 1-minute load before the run: other processes on the machine skew timings, and this shows when.
+  const load1 = Math.round(loadavg()[0] * 100) / 100;
+  const started = performance.now();
+  const r = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', command, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 })
+    : spawnSync(command, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const wallS = (performance.now() - started) / 1000;
+  const rss = /MAXRSS_KB=(\d+)/.exec(r.stderr ?? '');
+  const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  let json = null;
+  try { json = line ? JSON.parse(line) : null; } catch { /* reported below */ }
+  if (!json || r.status !== 0) {
+    const why = json?.error ?? (r.error ? String(r.error.message) : (r.stderr ?? '').trim().split('\n').slice(-3).join(' | '));
+    return { error: why || `exit ${r.status}`, wallS, load1, stdout: r.stdout };
+  }
+  return { json, peakRssMb: rss ? Math.round(Number(rss[1]) / 1024) : json.peak_rss_mb, wallS, load1, stdout: r.stdout };
+}
+
+function engineChild(...args) {
+  return runMeasured(process.execPath, [join(here, 'child.mjs'), ...args]);
+}
+
+const records = [];
+
+/** --json: the record on stdout at once. Otherwise: a progress line on stderr, and the record kept for the table. */
+function emit(args, record, line) {
+  records.push(record);
+  if (args.json) console.log(JSON.stringify(record));
+  else if (args.quality) console.log(line);
+  else console.error(line);
+}
+
+function printTable() {
+  const fmt = (v, d) => (typeof v === 'number' ? v.toFixed(d) : '');
+  const ceiling = records.find((r) => r.ceiling_gflops)?.ceiling_gflops;
+  const rows = [['impl', 'backend', 'size', 's/iter', 'GFLOP/s', '% of wasm ceiling', 'peak RSS MB', 'x PyTorch s/iter', 'load']];
+  for (const r of records) {
+    if (r.ceiling_gflops !== undefined) {
+      rows.push([r.impl, `${r.detail ?? r.backend} matMul ceiling`, '', '', fmt(r.ceiling_gflops, 1), '100', '', '', fmt(r.load1, 2)]);
+    } else if (r.skipped || r.error) {
+      rows.push([r.impl, r.backend ?? '', String(r.size ?? ''), `skipped: ${r.skipped ?? r.error}`, '', '', '', '', '']);
+    } else {
+      rows.push([r.impl, r.detail ?? r.backend, String(r.size), fmt(r.s_per_iter, 3), fmt(r.gflops, 1),
+        ceiling ? fmt((100 * r.gflops) / ceiling, 0) : '', String(r.peak_rss_mb ?? ''), fmt(r.vs_pytorch, 2), fmt(r.load1, 2)]);
+    }
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.filter((r) => !r[3]?.startsWith('skipped')).map((r) => r[i].length)));
+  for (const r of rows) {
+    if (r[3]?.startsWith('skipped')) console.log(`| ${r[0]} | ${r[1]} | ${r[2]} | ${r[3]} |`);
+    else console.log(`| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`);
+  }
+}
+
+function speed(args) {
+  if (!args.json) console.log(`${new Date().toISOString()}  cpus: ${availableParallelism()}  load: ${loadavg().map((l) => l.toFixed(2)).join(' ')}  (timings are per impl, each in its own process)`);
+  const gf = (s, size) => iterationFlops(size, size) / s / 1e9;
+  // Measured before and after the rest (the best of both): a busy moment must not lower the ceiling.
+  const ceiling = engineChild('ceiling', 'wasm');
+  let ceilingGflops = ceiling.json?.ceiling_gflops;
+  if (!args.json) console.error(ceiling.error ? `wasm ceiling: failed (${ceiling.error})` : `wasm ceiling (before): matMul ${ceilingGflops.toFixed(1)} GFLOP/s`);
+  const torch = {};
+  if (args.pytorch && existsSync(PYTHON) && existsSync(REFERENCE)) {
+    for (const size of args.sizes) {
+      const r = runMeasured(PYTHON, [REFERENCE, '--threads', String(TORCH_THREADS), 'bench', '--size', String(size), '--iters', String(args.iters)]);
+      if (r.error) {
+        emit(args, { impl: 'pytorch', size, error: r.error }, `pytorch ${size}px: failed (${r.error})`);
+        continue;
+      }
+      const s = r.json.median_s_per_iter;
+      torch[size] = s;
+      emit(args, { impl: 'pytorch', backend: `cpu, ${r.json.threads} threads`, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb, load1: r.load1 },
+        `pytorch (cpu, ${r.json.threads} threads) ${size}px: ${s.toFixed(3)} s/iter, ${gf(s, size).toFixed(1)} GFLOP/s, peak RSS ${r.peakRssMb} MB`);
+    }
+  } else if (args.pytorch) {
+    emit(args, { impl: 'pytorch', skipped: `${PYTHON} or ${REFERENCE} not found` }, `pytorch: skipped (${PYTHON} or ${REFERENCE} not found)`);
+  }
+  const engineRecords = [];
+  for (const backend of ['tensorflow-gpu', 'tensorflow', 'wasm']) {
+    for (const size of args.sizes) {
+      const r = engineChild('iter', backend, String(size), String(args.iters));
+      if (r.error) {
+        emit(args, { impl: 'engine', backend, size, skipped: r.error }, `engine ${backend} ${size}px: skipped (${r.error})`);
+        if (backend !== 'wasm') break; // a backend that does not load fails the same way at every size
+        continue;
+      }
+      const s = r.json.s_per_iter;
+      const record = { impl: 'engine', backend, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb, detail: r.json.detail, load1: r.load1 };
+      if (torch[size]) record.vs_pytorch = s / torch[size];
+      console.error(`engine ${r.json.detail} ${size}px: ${s.toFixed(3)} s/iter, ${gf(s, size).toFixed(1)} GFLOP/s, peak RSS ${r.peakRssMb} MB`
+        + (record.vs_pytorch ? `, ${record.vs_pytorch.toFixed(2)}x PyTorch's time` : ''));
+      engineRecords.push(record);
+    }
+  }
+  const again = engineChild('ceiling', 'wasm');
+  if (again.json && !(again.json.ceiling_gflops <= ceilingGflops)) ceilingGflops = again.json.ceiling_gflops;
+  emit(args, { impl: 'engine', backend: 'wasm', ceiling_gflops: ceilingGflops ?? null, detail: ceiling.json?.detail ?? again.json?.detail,
+    error: ceilingGflops ? undefined : ceiling.error, load1: ceiling.load1 },
+  ceilingGflops ? `wasm ceiling (${ceiling.json?.detail ?? again.json?.detail}): matMul ${ceilingGflops.toFixed(1)} GFLOP/s (best of before and after)` : `wasm ceiling: failed (${ceiling.error})`);
+  for (const record of engineRecords) {
+    if (record.backend === 'wasm' && ceilingGflops) record.fraction_of_ceiling = record.gflops / ceilingGflops;
+    emit(args, record, `engine ${record.detail} ${record.size}px: ${(100 * (record.fraction_of_ceiling ?? 0)).toFixed(0)}% of the wasm ceiling`);
+  }
+}
+
+const args = parseArgs(process.argv.slice(2));
+if (args.quality) runQuality(args, emit);
+else {
+  speed(args);
+  if (!args.json) printTable();
+}

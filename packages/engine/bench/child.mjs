@@ -1,0 +1,76 @@
+// One measurement in its own process, so that its peak RSS is its own.
+//   node child.mjs iter BACKEND SIZE ITERS   seconds per engine iteration (Adam, the paper's loss)
+//   node child.mjs ceiling BACKEND           matMul GFLOP/s on that backend
+// Prints one JSON line. Loads the built engine (dist), as users do.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const engine = require('../dist/index.js');
+const tf = engine.tf ?? require('@tensorflow/tfjs');
+const [mode, backendChoice, sizeArg, itersArg] = process.argv.slice(2);
+
+function maxRssMb() {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+function randomImage(size, seed) {
+  let s = seed;
+  const data = new Uint8Array(size * size * 3);
+  for (let i = 0; i < data.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    data[i] = s >>> 24;
+  }
+  return { width: size, height: size, data };
+}
+
+async function ceiling() {
+  // Square matMuls at sizes VGG's layers reach; the best is the ceiling.
+  let best = 0;
+  for (const n of [1024, 2048]) {
+    const a = tf.randomNormal([n, n]);
+    const b = tf.randomNormal([n, n]);
+    tf.matMul(a, b).dispose();
+    const reps = n === 1024 ? 16 : 5;
+    for (let r = 0; r < reps; r++) {
+      const t = performance.now();
+      const c = tf.matMul(a, b);
+      c.dataSync();
+      const s = (performance.now() - t) / 1000;
+      c.dispose();
+      best = Math.max(best, (2 * n ** 3) / s / 1e9);
+    }
+    tf.dispose([a, b]);
+  }
+  return { ceiling_gflops: best };
+}
+
+async function iterate(size, iters) {
+  const loaded = await engine.loadEngine({ backend: backendChoice });
+  const times = [];
+  let last = performance.now();
+  await engine.stylize(loaded.vgg, {
+    content: randomImage(size, 1),
+    styles: [randomImage(size, 2)],
+    options: { size, iterations: iters + 2, multiScale: false, optimizer: 'adam', init: 'noise', tvWeight: 0, previewEvery: 0 },
+  }, {
+    onProgress: () => {
+      const now = performance.now();
+      times.push((now - last) / 1000);
+      last = now;
+    },
+  });
+  const measured = times.slice(2).sort((a, b) => a - b);
+  return { s_per_iter: measured[Math.floor(measured.length / 2)], times: times.map((t) => Math.round(t * 1000) / 1000) };
+}
+
+async function main() {
+  const loaded = mode === 'ceiling' ? await engine.chooseBackend(backendChoice) : null;
+  const result = mode === 'ceiling' ? await ceiling() : await iterate(Number(sizeArg), Number(itersArg));
+  const report = loaded ?? (await engine.chooseBackend(backendChoice));
+  console.log(JSON.stringify({ ...result, backend: report.name, detail: report.detail, peak_rss_mb: Math.round(maxRssMb()) }));
+}
+
+main().catch((error) => {
+  console.log(JSON.stringify({ error: String(error?.message ?? error).split('\n')[0] }));
+  process.exitCode = 1;
+});

@@ -1,0 +1,56 @@
+// Our engine to a target loss: node quality-child.mjs CONTENT STYLE OUT SIZE TARGET OPTIONS_JSON
+// Runs the engine's stylize with OPTIONS; at the final scale, as soon as the
+// total loss (the paper's, equal to gatys_torch.py's score when style and
+// output sizes match) is at or below TARGET, saves that image and stops.
+// Prints one JSON line: seconds from start, loss, iterations, whether it got there.
+import { createRequire } from 'node:module';
+
+const started = performance.now();
+const require = createRequire(import.meta.url);
+const engine = require('../dist/index.js');
+const [content, style, out, sizeArg, targetArg, optionsJson] = process.argv.slice(2);
+const size = Number(sizeArg);
+const target = Number(targetArg);
+const options = { ...JSON.parse(optionsJson || '{}'), size, previewEvery: 1, previewSize: size };
+
+async function main() {
+  const loaded = await engine.loadEngine({ backend: 'wasm' });
+  const images = {
+    content: await engine.decodeImageFile(content, { longestSide: size, maxInputPixels: 1e8 }),
+    styles: [await engine.decodeImageFile(style, { longestSide: Math.round(size * (options.styleScale ?? 1)), maxInputPixels: 1e8 })],
+  };
+  const abort = new AbortController();
+  let best = null;
+  let reached = false;
+  const trace = [];
+  try {
+    const result = await engine.stylize(loaded.vgg, { ...images, options }, {
+      signal: abort.signal,
+      onProgress: (p) => {
+        if (p.iteration % 10 === 0 || p.iteration === 1) {
+          trace.push([p.scale, p.iteration, Math.round(p.elapsedMs) / 1000, p.losses.total]);
+          if (process.env.NS_TRACE) console.error(JSON.stringify(trace[trace.length - 1]));
+        }
+        if (p.scale !== p.scales || !p.preview) return;
+        if (!best || p.losses.total < best.loss) best = { loss: p.losses.total, image: p.preview, step: p.step, ms: performance.now() - started };
+        if (p.losses.total <= target) {
+          reached = true;
+          abort.abort();
+        }
+      },
+    });
+    if (!best) best = { loss: result.losses.total, image: result.image, step: result.steps, ms: performance.now() - started };
+  } catch (error) {
+    if (!(error instanceof engine.CancelledError)) throw error;
+  }
+  await engine.writeImageFile(best.image, out, [content, style], { bench: 'quality', target });
+  console.log(JSON.stringify({
+    seconds: Math.round(best.ms) / 1000, loss: best.loss, steps: best.step, reached,
+    backend: loaded.backend.detail, trace,
+  }));
+}
+
+main().catch((error) => {
+  console.log(JSON.stringify({ error: String(error?.message ?? error).split('\n')[0] }));
+  process.exitCode = 1;
+});

@@ -1,0 +1,59 @@
+// pnpm bench --quality: time to a good picture at 256 px.
+// 1. The PyTorch reference: gatys_torch.py stylize, L-BFGS, 300 iterations
+//    (timed: the whole process), then `score` of its output = the target.
+// 2. Our engine (wasm) on the same objective — contentWeight 1, styleWeight
+//    1000, no TV, avg pooling, the same layers — multi-scale L-BFGS from the
+//    content image, stopping as soon as its own loss at the final scale reaches
+//    the target (timed: the whole process); then `score` of its output.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PYTHON, REFERENCE, runMeasured } from './bench.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const IMAGES = process.env.NS_IMAGES ?? '/work/shared/images';
+const SIZE = 256;
+/** The paper's objective, as the reference has it; the schedule is ours (see docs/PERFORMANCE.md). */
+const OBJECTIVE = { contentWeight: 1, styleWeight: 1000, tvWeight: 0, pooling: 'avg', gramNormalization: 'paper', optimizer: 'lbfgs', init: 'content' };
+const SCHEDULE = JSON.parse(process.env.NS_QUALITY_SCHEDULE ?? 'null') ?? { multiScale: true, iterations: 300, coarseIterations: 0.2 };
+
+function score(content, style, result) {
+  const r = runMeasured(PYTHON, [REFERENCE, 'score', content, style, result, '--size', String(SIZE)]);
+  if (r.error) throw new Error(`score failed: ${r.error}`);
+  return r.json.total;
+}
+
+export function runQuality(args, emit) {
+  const content = process.env.NS_CONTENT ?? join(IMAGES, 'content', 'chelsea.png');
+  const style = process.env.NS_STYLE ?? join(IMAGES, 'styles', 'van_gogh_starry_night.jpg');
+  if (!existsSync(PYTHON) || !existsSync(REFERENCE) || !existsSync(content) || !existsSync(style)) {
+    emit(args, { impl: 'pytorch', skipped: 'reference, python or images not found' }, 'quality: skipped (reference, python or images not found)');
+    return;
+  }
+  const dir = process.env.NS_QUALITY_OUT ?? mkdtempSync(join(tmpdir(), 'ns-quality-'));
+  const refOut = join(dir, 'pytorch.png');
+  let target = Number(process.env.NS_QUALITY_TARGET);
+  let refRecord = null;
+  if (!Number.isFinite(target)) {
+    const ref = runMeasured(PYTHON, [REFERENCE, '--threads', '2', 'stylize', content, style, refOut,
+      '--optimizer', 'lbfgs', '--iters', '300', '--size', String(SIZE)], 1_800_000);
+    if (ref.error) throw new Error(`reference stylize failed: ${ref.error}`);
+    target = score(content, style, refOut);
+    refRecord = { impl: 'pytorch', size: SIZE, seconds_to_score: ref.wallS, score: target, output: refOut };
+    emit(args, refRecord, `pytorch (L-BFGS, 300 iterations) ${SIZE}px: ${ref.wallS.toFixed(1)} s, score ${target.toExponential(4)} → ${refOut}`);
+  }
+  const ourOut = join(dir, 'engine.png');
+  const options = { ...OBJECTIVE, ...SCHEDULE };
+  const ours = runMeasured(process.execPath, [join(here, 'quality-child.mjs'), content, style, ourOut, String(SIZE), String(target), JSON.stringify(options)]);
+  if (ours.error) throw new Error(`engine failed: ${ours.error}`);
+  const ourScore = score(content, style, ourOut);
+  const record = {
+    impl: 'engine', backend: 'wasm', size: SIZE, seconds_to_score: ours.wallS, score: ourScore, reached: ourScore <= target,
+    own_loss: ours.json.loss, steps: ours.json.steps, output: ourOut, schedule: SCHEDULE,
+  };
+  if (refRecord) record.vs_pytorch = ours.wallS / refRecord.seconds_to_score;
+  emit(args, record, `engine ${ours.json.backend} ${SIZE}px: ${ours.wallS.toFixed(1)} s (${ours.json.steps} iterations), score ${ourScore.toExponential(4)}`
+    + ` (${ourScore <= target ? 'reached' : 'NOT reached'})` + (record.vs_pytorch ? `, ${record.vs_pytorch.toFixed(2)}x PyTorch's time` : '') + ` → ${ourOut}`);
+  if (args.trace) console.error(JSON.stringify(ours.json.trace));
+}

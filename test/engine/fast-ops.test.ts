@@ -1,0 +1,122 @@
+import * as assert from 'assert';
+import { tf } from '../../packages/engine/src/node/engine';
+import { chooseBackend } from '../../packages/engine/src/node/backend';
+import { avgPool2x2, conv3x3Relu, conv3x3ReluReference, GradientArena, gram, gramReference, prepareConv } from '../../packages/engine/src/core/fast-ops';
+
+/*
+ * Every speed trick of the engine checked against tfjs's plain gradients on
+ * random inputs, on the backend the engine runs on (wasm, threaded when the
+ * machine has several cores). Small sizes: this file runs in a few seconds.
+ */
+
+function relativeError(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.norm(tf.sub(a, b)).dataSync()[0] / Math.max(1e-12, tf.norm(b).dataSync()[0]));
+}
+
+function randomLayer(cin: number, cout: number, seed: number) {
+  return prepareConv(tf.randomNormal([3, 3, cin, cout], 0, 0.2, 'float32', seed) as tf.Tensor4D,
+    tf.randomNormal([cout], 0, 0.1, 'float32', seed + 1) as tf.Tensor1D);
+}
+
+function disposeLayer(layer: ReturnType<typeof prepareConv>): void {
+  tf.dispose([layer.kernel, layer.bias, layer.kernelForInputGrad]);
+}
+
+describe('fast ops (wasm)', () => {
+  before(async () => {
+    const report = await chooseBackend('wasm');
+    assert.strictEqual(tf.getBackend(), 'wasm', report.detail);
+  });
+
+  it('uses every core through the threaded wasm build', async () => {
+    const report = await chooseBackend('wasm');
+    const cores = require('os').availableParallelism?.() ?? require('os').cpus().length;
+    const wanted = Number(process.env.NEURAL_STYLE_WASM_THREADS) || Math.min(8, cores);
+    assert.match(report.detail, wanted > 1 ? new RegExp(`${wanted} threads`) : /1 thread/);
+  });
+
+  it('conv3x3Relu: same value and input gradient as tfjs (odd sizes, bias, ReLU)', () => {
+    const layer = randomLayer(5, 7, 1);
+    const x = tf.randomNormal([1, 9, 11, 5], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const dy = tf.randomNormal([1, 9, 11, 7], 0, 1, 'float32', 4);
+    const before = tf.memory().numTensors;
+    const loss = (f: typeof conv3x3Relu) => (input: tf.Tensor4D) => tf.sum(tf.mul(f(input, layer), dy)) as tf.Scalar;
+    const fast = tf.valueAndGrad(loss(conv3x3Relu))(x);
+    const plain = tf.valueAndGrad(loss(conv3x3ReluReference))(x);
+    assert.ok(Math.abs(fast.value.dataSync()[0] - plain.value.dataSync()[0]) < 1e-4 * Math.abs(plain.value.dataSync()[0]));
+    assert.ok(relativeError(fast.grad, plain.grad) < 1e-5, `relative error ${relativeError(fast.grad, plain.grad)}`);
+    tf.dispose([fast.value, fast.grad, plain.value, plain.grad]);
+    assert.strictEqual(tf.memory().numTensors, before, 'no tensor leaks');
+    tf.dispose([x, dy]);
+    disposeLayer(layer);
+  });
+
+  it('avgPool2x2: same value and gradient as tfjs, odd sizes included', () => {
+    for (const [h, w] of [[8, 6], [9, 7]]) {
+      const x = tf.randomNormal([1, h, w, 3], 0, 1, 'float32', h) as tf.Tensor4D;
+      const dy = tf.randomNormal([1, Math.floor(h / 2), Math.floor(w / 2), 3], 0, 1, 'float32', w);
+      const loss = (f: typeof avgPool2x2) => (input: tf.Tensor4D) => tf.sum(tf.mul(f(input), dy)) as tf.Scalar;
+      const fast = tf.valueAndGrad(loss(avgPool2x2))(x);
+      const plain = tf.valueAndGrad(loss((t) => tf.avgPool(t, 2, 2, 'valid')))(x);
+      assert.ok(relativeError(fast.grad, plain.grad) < 1e-6, `${h}x${w}: relative error ${relativeError(fast.grad, plain.grad)}`);
+      tf.dispose([fast.value, fast.grad, plain.value, plain.grad, x, dy]);
+    }
+  });
+
+  it('gram: same value and gradient as tfjs\'s transposed matMul', () => {
+    const x = tf.randomNormal([1, 6, 5, 8], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const w = tf.randomNormal([8, 8], 0, 1, 'float32', 6);
+    const before = tf.memory().numTensors;
+    const loss = (f: typeof gram) => (input: tf.Tensor4D) => tf.sum(tf.mul(f(input), w)) as tf.Scalar;
+    const fast = tf.valueAndGrad(loss(gram))(x);
+    const plain = tf.valueAndGrad(loss(gramReference))(x);
+    assert.ok(relativeError(fast.value, plain.value) < 1e-5);
+    assert.ok(relativeError(fast.grad, plain.grad) < 1e-5, `relative error ${relativeError(fast.grad, plain.grad)}`);
+    tf.dispose([fast.value, fast.grad, plain.value, plain.grad]);
+    assert.strictEqual(tf.memory().numTensors, before, 'no tensor leaks');
+    tf.dispose([x, w]);
+  });
+
+  for (const withArena of [false, true]) {
+    it(`a VGG-like chain (conv, shared output, avg pool, Gram and content terms)${withArena ? ' with a GradientArena' : ''}: same gradient, no leak`, () => {
+      // The early frees in the custom gradients must be safe when an output feeds several consumers.
+      const l1 = randomLayer(3, 8, 10);
+      const l2 = randomLayer(8, 8, 12);
+      const l3 = randomLayer(8, 16, 14);
+      const x = tf.randomNormal([1, 17, 13, 3], 0, 1, 'float32', 20) as tf.Tensor4D;
+      const target = tf.randomNormal([1, 8, 6, 16], 0, 1, 'float32', 21);
+      const arena = withArena ? new GradientArena() : undefined;
+      const fastConv = (input: tf.Tensor4D, layer: typeof l1) => conv3x3Relu(input, layer, arena);
+      const fastGram = (features: tf.Tensor4D) => gram(features, arena);
+      const net = (conv: typeof fastConv, g: typeof fastGram, pool: typeof avgPool2x2) => (input: tf.Tensor4D) => {
+        const a = conv(input, l1);
+        const b = conv(a, l2);
+        const c = conv(pool(b), l3);
+        const style = tf.add(tf.sum(tf.square(g(a))), tf.sum(tf.square(g(c))));
+        return tf.add(tf.mul(style, 1e-3), tf.sum(tf.squaredDifference(c, target))) as tf.Scalar;
+      };
+      const before = tf.memory().numTensors;
+      const fast = tf.valueAndGrad(net(fastConv, fastGram, avgPool2x2))(x);
+      arena?.dispose();
+      const plain = tf.valueAndGrad(net(conv3x3ReluReference, gramReference, (t) => tf.avgPool(t, 2, 2, 'valid')))(x);
+      assert.ok(Math.abs(fast.value.dataSync()[0] - plain.value.dataSync()[0]) < 1e-4 * Math.abs(plain.value.dataSync()[0]));
+      assert.ok(relativeError(fast.grad, plain.grad) < 1e-4, `relative error ${relativeError(fast.grad, plain.grad)}`);
+      tf.dispose([fast.value, fast.grad, plain.value, plain.grad]);
+      assert.strictEqual(tf.memory().numTensors, before, 'no tensor leaks');
+      tf.dispose([x, target]);
+      [l1, l2, l3].forEach(disposeLayer);
+    });
+  }
+
+  it('a GradientArena frees what it kept when no gradient is taken', () => {
+    const layer = randomLayer(3, 4, 30);
+    const x = tf.randomNormal([1, 8, 8, 3], 0, 1, 'float32', 31) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const arena = new GradientArena();
+    tf.dispose(tf.tidy(() => gram(conv3x3Relu(x, layer, arena), arena)));
+    arena.dispose();
+    assert.strictEqual(tf.memory().numTensors, before);
+    tf.dispose(x);
+    disposeLayer(layer);
+  });
+});
