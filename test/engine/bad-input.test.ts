@@ -83,5 +83,6 @@ describe('bad input: one clear error each, nothing written', () => {
     }
     expect((await failure(CONTENT, { size: 16 })).message).to.equal('The output would be 16×11 px; VGG19 needs at least 16 px on the shorter side for these layers. Raise size.');
     expect(() => validateOptions({ styleLayers: ['conv1_1', 'conv2_1'], styleLayerWeights: [1, 2, 3] })).to.throw(/3 weights for 2 style layers/);
+    expect(validateOptions({ styleLayers: ['conv1_1'], styleLayerWeights: [1, 1, 1, 1, 1] }).styleLayerWeights).to.deep.equal([1]);
   });
 });

@@ -67,11 +67,15 @@ describe('CLI (built bin, end to end)', () => {
     const child = spawn(process.execPath, [BIN, EXAMPLE, PRESET, '-o', path.join(dir, 'out.png'), '--size', '64', '--iterations', '500', '--json']);
     let stdout = '';
     let stderr = '';
+    let interrupted = false;
     child.stderr.on('data', (d) => { stderr += d; });
     const code = await new Promise<number | null>((resolve) => {
       child.stdout.on('data', (d) => {
         stdout += d;
-        if (stdout.includes('"event":"progress"')) child.kill('SIGINT');
+        if (!interrupted && stdout.includes('"event":"progress"')) {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
       });
       child.on('exit', resolve);
     });

@@ -58,7 +58,7 @@ describe('settings → engine options', () => {
   });
 
   it('layer weights that do not match the layers name styleLayerWeights', () => {
-    const e = error({ styleLayers: ['conv1_1', 'conv2_1'], styleLayerWeights: [1, 1, 1] });
+    const e = error({ styleLayers: ['conv1_1', 'conv2_1'], styleLayerWeights: [1, 2, 3] });
     assert.strictEqual(e.setting, 'neuralStyle.styleLayerWeights');
     assert.match(e.message, /3 weights for 2 style layers/);
   });

@@ -80,8 +80,8 @@ export async function main(argv: string[]): Promise<number> {
   let verbose = argv.includes('--verbose');
   const abort = new AbortController();
   const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal); // not once: a second Ctrl-C during cleanup must not kill us mid-write
+  process.on('SIGTERM', onSignal);
   try {
     const { values, positionals, stylize: given, run } = parse(argv);
     verbose = Boolean(values.verbose);

@@ -65,9 +65,9 @@ export type OptionSpec =
   | (SpecBase<number[]> & { type: 'numbers'; min: number });
 
 export const OPTION_SPECS = {
-  size: { type: 'number', integer: true, min: 16, max: 4096, default: 512,
+  size: { type: 'number', integer: true, min: 16, max: 4096, default: 384,
     description: 'Longest side of the output in pixels (the content photo is resized to it).' },
-  iterations: { type: 'number', integer: true, min: 1, max: 10000, default: 300,
+  iterations: { type: 'number', integer: true, min: 1, max: 10000, default: 100,
     description: 'Optimizer iterations at the final scale (coarser scales of a multi-scale run add their own, cheaper ones).' },
   optimizer: { type: 'enum', values: ['lbfgs', 'adam'], default: 'lbfgs',
     description: 'L-BFGS (the paper\'s and jcjohnson/neural-style\'s choice: best pictures per iteration) or Adam (steadier memory use).' },

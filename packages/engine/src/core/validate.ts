@@ -67,8 +67,10 @@ function merge<T extends object>(specs: Record<string, OptionSpec>, defaults: Re
 export function validateOptions(given: Partial<StylizeOptions> = {}): StylizeOptions {
   const o = merge<StylizeOptions>(OPTION_SPECS, DEFAULTS, given);
   if (o.styleLayerWeights.length !== o.styleLayers.length) {
-    if (given.styleLayerWeights !== undefined || o.styleLayerWeights.length !== DEFAULTS.styleLayerWeights.length
-      || given.styleLayers === undefined) {
+    // The default weights (all 1) stretch to any number of layers, also when given explicitly
+    // (VS Code settings always hand over the default).
+    const allOnes = o.styleLayerWeights.every((w) => w === 1);
+    if (!allOnes) {
       throw new NeuralStyleError(`Invalid styleLayerWeights: ${o.styleLayerWeights.length} weights for ${o.styleLayers.length} style layers (${o.styleLayers.join(', ')}). Give one weight per layer.`);
     }
     o.styleLayerWeights = o.styleLayers.map(() => 1);
