@@ -22,4 +22,11 @@ await esbuild.build({
 const requireFromEngine = createRequire(join(engineDir, 'package.json'));
 const wasmDir = dirname(requireFromEngine.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
 for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(out, f));
+// The threaded wasm build (both cores) and its pthread worker entry, found beside the bundle
+// by packages/engine/src/node/wasm-threads.ts.
+const wasmOut = join(dirname(requireFromEngine.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');
+for (const f of ['tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.wasm', 'tfjs-backend-wasm-threaded-simd.worker.js']) {
+  copyFileSync(join(wasmOut, f), join(out, f));
+}
+copyFileSync(join(engineDir, 'wasm', 'pthread-worker.cjs'), join(out, 'pthread-worker.cjs'));
 console.log(`engine bundled into ${out}`);

@@ -25,11 +25,24 @@ import * as path from 'path';
  *   waits for), and end the idle pre-spawned ones.
  */
 
-const WASM_OUT = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');
-const FACTORY = path.join(WASM_OUT, 'tfjs-backend-wasm-threaded-simd.js');
-const BINARY = path.join(WASM_OUT, 'tfjs-backend-wasm-threaded-simd.wasm');
+const THREADED = 'tfjs-backend-wasm-threaded-simd';
+
+/** Where the threaded build lives: beside a bundled engine (the .vsix), else in tfjs-backend-wasm's wasm-out. */
+function wasmOutDir(): string | null {
+  if (fs.existsSync(path.join(__dirname, `${THREADED}.js`))) return __dirname;
+  try {
+    return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');
+  } catch {
+    return null;
+  }
+}
+const WASM_OUT = wasmOutDir() ?? __dirname;
+const FACTORY = path.join(WASM_OUT, `${THREADED}.js`);
+const BINARY = path.join(WASM_OUT, `${THREADED}.wasm`);
 // src/node and dist/node are both two levels below the package root.
-const PTHREAD_WORKER = path.join(__dirname, '..', '..', 'wasm', 'pthread-worker.cjs');
+// Bundled: copied beside the bundle.
+const PTHREAD_WORKER = [path.join(__dirname, 'pthread-worker.cjs'), path.join(__dirname, '..', '..', 'wasm', 'pthread-worker.cjs')]
+  .find((f) => fs.existsSync(f)) ?? path.join(__dirname, '..', '..', 'wasm', 'pthread-worker.cjs');
 
 interface EmscriptenWorker { unref(): void; terminate(): unknown }
 interface ThreadedModule {
