@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { contentLoss, normalizedGram, styleLayerLoss, totalVariationLoss } from './losses';
 import { createOptimizer } from './optimizers';
-import { StylizeOptions, VGG_LAYERS, VggLayer } from './options';
+import { StylizeOptions, VggLayer } from './options';
 import { fitLongestSide, fromVggInput, keepContentColors, resizeImage, RgbImage, toVggInput } from './pixels';
 import { NeuralStyleError, styleBlend, validateOptions } from './validate';
-import { FeatureExtractor, minimumSide } from './vgg19';
+import { FeatureExtractor, minimumSide, poolsBefore } from './vgg19';
 import { GradientArena } from './fast-ops';
 import { checkMemory, explainFailure, historyFor } from './memory';
 
@@ -94,7 +94,7 @@ interface Targets { content: tf.Tensor4D | null; grams: Map<VggLayer, tf.Tensor2
 
 /** Positions M of a VGG layer's features for an image of height × width (2x2 'valid' pools floor). */
 function positions(layer: VggLayer, height: number, width: number): number {
-  const pools = ['conv1_2', 'conv2_2', 'conv3_4', 'conv4_4'].filter((p) => VGG_LAYERS.indexOf(p as VggLayer) < VGG_LAYERS.indexOf(layer)).length;
+  const pools = poolsBefore(layer);
   return Math.max(1, Math.floor(height / 2 ** pools)) * Math.max(1, Math.floor(width / 2 ** pools));
 }
 

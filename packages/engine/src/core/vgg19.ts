@@ -9,10 +9,14 @@ export const MEAN_BGR = [103.939, 116.779, 123.68] as const;
 /** Layers after which VGG19 pools (2x2, stride 2). conv5_4's pool is never needed here. */
 const POOL_AFTER: ReadonlySet<VggLayer> = new Set<VggLayer>(['conv1_2', 'conv2_2', 'conv3_4', 'conv4_4']);
 
+/** How many 2x2 poolings come before `layer`'s convolution. */
+export function poolsBefore(layer: VggLayer): number {
+  return VGG_LAYERS.slice(0, VGG_LAYERS.indexOf(layer)).filter((l) => POOL_AFTER.has(l)).length;
+}
+
 /** The smallest side an input may have so that every pooling before `layers` leaves at least 1 px. */
 export function minimumSide(layers: readonly VggLayer[]): number {
-  const deepest = Math.max(...layers.map((l) => VGG_LAYERS.indexOf(l)));
-  return 2 ** VGG_LAYERS.slice(0, deepest).filter((l) => POOL_AFTER.has(l)).length;
+  return 2 ** Math.max(...layers.map(poolsBefore));
 }
 
 export interface FeatureExtractor {
