@@ -56,16 +56,17 @@ describe('stylize (64 px)', function () {
   });
 
   it('stops a scale early once the loss changes less than the tolerance over 10 iterations', async () => {
-    const { seen } = await run({ optimizer: 'adam', learningRate: 0.5, iterations: 30, tolerance: 0.5 });
+    const { seen } = await run({ optimizer: 'adam', init: 'content', learningRate: 0.5, iterations: 30, tolerance: 0.5 });
     expect(seen.length).to.equal(11);
     expect(seen[0].losses.total - seen[10].losses.total).to.be.below(0.5 * seen[10].losses.total);
-    const full = await run({ optimizer: 'adam', learningRate: 0.5, iterations: 12, tolerance: 0 });
+    const full = await run({ optimizer: 'adam', init: 'content', learningRate: 0.5, iterations: 12, tolerance: 0 });
     expect(full.seen.length).to.equal(12);
   });
 
   it('runs coarse to fine: 1/4 → 1/2 → 1 (none under 64 px)', async () => {
-    expect(scaleSizes(validateOptions({ size: 512 }))).to.deep.equal([128, 256, 512]);
-    expect(scaleSizes(validateOptions({ size: 200 }))).to.deep.equal([100, 200]);
+    expect(scaleSizes(validateOptions({ size: 512 }))).to.deep.equal([512]); // multiScale is off by default
+    expect(scaleSizes(validateOptions({ size: 512, multiScale: true }))).to.deep.equal([128, 256, 512]);
+    expect(scaleSizes(validateOptions({ size: 200, multiScale: true }))).to.deep.equal([100, 200]);
     const { seen, result } = await run({ size: 128, multiScale: true, iterations: 2 });
     expect(seen.map((p) => [p.scale, p.width])).to.deep.equal([[1, 64], [2, 128], [2, 128]]);
     expect(result.image.width).to.equal(128);
@@ -100,8 +101,10 @@ describe('stylize (64 px)', function () {
     const fromContent = await startContent('content');
     const fromBlend = await startContent('blend', 0.3);
     const fromNoise = await startContent('noise');
+    const fromRecolored = await startContent('content-in-style-colors');
     expect(fromContent).to.be.below(1e-2); // 0 up to float rounding
     expect(fromBlend).to.be.above(0);
+    expect(fromRecolored).to.be.above(0).and.below(fromNoise);
     expect(fromNoise).to.be.above(fromBlend);
   });
 

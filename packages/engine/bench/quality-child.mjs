@@ -1,7 +1,9 @@
 // Our engine to a target loss: node quality-child.mjs CONTENT STYLE OUT SIZE TARGET OPTIONS_JSON
-// Runs the engine's stylize with OPTIONS; at the final scale, as soon as the
-// total loss (the paper's, equal to gatys_torch.py's score when style and
-// output sizes match) is at or below TARGET, saves that image and stops.
+// CONTENT and STYLE are already at SIZE (resized once by the reference's own
+// PIL code: both sides optimise the same pixels). Runs the engine's stylize
+// with OPTIONS; at the final scale, as soon as the total loss (the paper's,
+// what gatys_torch.py's score computes) is at or below TARGET, saves that
+// image and stops.
 // Prints one JSON line: seconds from start, loss, iterations, whether it got there.
 import { createRequire } from 'node:module';
 
@@ -16,8 +18,8 @@ const options = { ...JSON.parse(optionsJson || '{}'), size, previewEvery: 1, pre
 async function main() {
   const loaded = await engine.loadEngine({ backend: 'wasm' });
   const images = {
-    content: await engine.decodeImageFile(content, { longestSide: size, maxInputPixels: 1e8 }),
-    styles: [await engine.decodeImageFile(style, { longestSide: Math.round(size * (options.styleScale ?? 1)), maxInputPixels: 1e8 })],
+    content: await engine.decodeImageFile(content, { maxInputPixels: 1e8 }),
+    styles: [await engine.decodeImageFile(style, { maxInputPixels: 1e8 })],
   };
   const abort = new AbortController();
   let best = null;
@@ -28,7 +30,7 @@ async function main() {
       signal: abort.signal,
       onProgress: (p) => {
         if (p.iteration % 10 === 0 || p.iteration === 1) {
-          trace.push([p.scale, p.iteration, Math.round(p.elapsedMs) / 1000, p.losses.total]);
+          trace.push([p.scale, p.iteration, Math.round(p.elapsedMs) / 1000, p.losses.total, p.losses.content, p.losses.style]);
           if (process.env.NS_TRACE) console.error(JSON.stringify(trace[trace.length - 1]));
         }
         if (p.scale !== p.scales || !p.preview) return;

@@ -5,7 +5,8 @@
  */
 
 export type Optimizer = 'lbfgs' | 'adam';
-export type Init = 'content' | 'noise' | 'blend';
+export type Init = 'content-in-style-colors' | 'content' | 'noise' | 'blend';
+export type Parameterization = 'pyramid' | 'pixels';
 export type Pooling = 'avg' | 'max';
 export type GramNormalization = 'per-image' | 'paper';
 export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -36,6 +37,7 @@ export interface StylizeOptions {
   styleBlendWeights: number[];
   styleScale: number;
   init: Init;
+  parameterization: Parameterization;
   noiseRatio: number;
   seed: number;
   pooling: Pooling;
@@ -93,8 +95,8 @@ export const OPTION_SPECS = {
     description: 'Relative weight of each style image when several are given (normalised; empty: equal).' },
   styleScale: { type: 'number', min: 0.05, max: 4, default: 1,
     description: 'Size of the style image relative to the output (smaller: finer brush strokes).' },
-  init: { type: 'enum', values: ['content', 'noise', 'blend'], default: 'content',
-    description: 'Starting image: the content photo, white noise, or a blend of the two (see noiseRatio).' },
+  init: { type: 'enum', values: ['content-in-style-colors', 'content', 'noise', 'blend'], default: 'content-in-style-colors',
+    description: 'Starting image: the content photo recoloured to the style\'s colour mean and covariance (fastest to a good picture), the photo as it is, white noise, or a blend of photo and noise (see noiseRatio).' },
   noiseRatio: { type: 'number', min: 0, max: 1, default: 0.6,
     description: 'With init "blend": the share of noise in the starting image.' },
   seed: { type: 'number', integer: true, min: 0, max: 2147483647, default: 0,
@@ -105,8 +107,10 @@ export const OPTION_SPECS = {
     description: 'Style Grams divided by their own image\'s positions (per-image: a style image of another size keeps its weight) or both by the output\'s, the 2015 paper\'s exact E_l (paper).' },
   preserveColors: { type: 'boolean', default: false,
     description: 'Keep the content photo\'s colours: only luminance is transferred (like jcjohnson\'s -original_colors 1).' },
-  multiScale: { type: 'boolean', default: true,
-    description: 'Coarse to fine: run at 1/4 and 1/2 of the size first and upsample each result as the next start (faster, larger strokes).' },
+  parameterization: { type: 'enum', values: ['pyramid', 'pixels'], default: 'pyramid',
+    description: 'What L-BFGS optimises: a Laplacian pyramid of the image (the same picture, reached in fewer iterations) or its pixels directly, as in the paper. Adam always uses pixels.' },
+  multiScale: { type: 'boolean', default: false,
+    description: 'Coarse to fine: run at 1/4 and 1/2 of the size first and upsample each result as the next start (larger strokes; with the pyramid, slower to the same loss).' },
   coarseIterations: { type: 'number', min: 0, max: 4, default: 0.5,
     description: 'In a multi-scale run, the iterations of each coarser scale as a fraction of iterations (they cost 1/16 and 1/4 of a final one).' },
   previewEvery: { type: 'number', integer: true, min: 0, max: 10000, default: 10,

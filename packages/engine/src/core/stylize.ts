@@ -4,8 +4,10 @@ import { createOptimizer } from './optimizers';
 import { StylizeOptions, VggLayer } from './options';
 import { fitLongestSide, fromVggInput, keepContentColors, resizeImage, RgbImage, toVggInput } from './pixels';
 import { NeuralStyleError, styleBlend, validateOptions } from './validate';
-import { FeatureExtractor, minimumSide, poolsBefore } from './vgg19';
+import { FeatureExtractor, MEAN_BGR, minimumSide, poolsBefore } from './vgg19';
 import { GradientArena } from './fast-ops';
+import { PyramidParameterization } from './pyramid';
+import { matchColourStatistics } from './color-transfer';
 import { checkMemory, explainFailure, historyFor } from './memory';
 
 export interface StylizeRequest {
@@ -90,6 +92,18 @@ function upscaleWithContentDetail(x: tf.Tensor4D, content: tf.Tensor4D): tf.Tens
   });
 }
 
+/**
+ * The content loss is a sum over conv4_2's positions, the style loss is not
+ * (E_l divides by M_l²): at a coarse scale with 1/4 of the pixels the same
+ * contentWeight would paint 4x more style than the final scale wants, and the
+ * final scale would spend its (expensive) iterations pulling the picture back
+ * towards the photo. Scaling contentWeight by the ratio of positions makes
+ * every scale aim at the final scale's balance.
+ */
+function contentBalance(layer: VggLayer, final: { width: number; height: number }, scale: { width: number; height: number }): number {
+  return positions(layer, final.height, final.width) / positions(layer, scale.height, scale.width);
+}
+
 interface Targets { content: tf.Tensor4D | null; grams: Map<VggLayer, tf.Tensor2D> }
 
 /** Positions M of a VGG layer's features for an image of height × width (2x2 'valid' pools floor). */
@@ -126,7 +140,8 @@ function computeTargets(vgg: FeatureExtractor, content: tf.Tensor4D, styles: tf.
   return { content: contentFeatures, grams };
 }
 
-function initialImage(o: StylizeOptions, content: tf.Tensor4D): tf.Tensor4D {
+function initialImage(o: StylizeOptions, content: tf.Tensor4D, styles: tf.Tensor4D[], blend: number[]): tf.Tensor4D {
+  if (o.init === 'content-in-style-colors') return matchColourStatistics(content, styles, blend);
   if (o.init === 'content') return tf.clone(content);
   return tf.tidy(() => {
     const noise = tf.randomUniform(content.shape, -128, 128, 'float32', o.seed) as tf.Tensor4D;
@@ -135,12 +150,13 @@ function initialImage(o: StylizeOptions, content: tf.Tensor4D): tf.Tensor4D {
 }
 
 /** The loss, its terms and its gradient with respect to the image. */
-function lossAndGradient(vgg: FeatureExtractor, x: tf.Tensor4D, targets: Targets, o: StylizeOptions,
-  layerWeights: number[]): { terms: LossTerms; grad: tf.Tensor4D } {
+function lossAndGradient(vgg: FeatureExtractor, x: tf.Tensor, toImage: ((v: tf.Tensor) => tf.Tensor4D) | null, targets: Targets, o: StylizeOptions,
+  layerWeights: number[], contentWeight: number): { terms: LossTerms; grad: tf.Tensor } {
   const layers = [...o.styleLayers, ...(targets.content ? [o.contentLayer] : [])];
   let kept: tf.Scalar[] = [];
   const arena = new GradientArena();
-  const f = (image: tf.Tensor4D): tf.Scalar => {
+  const f = (v: tf.Tensor): tf.Scalar => {
+    const image = toImage ? toImage(v) : v as tf.Tensor4D;
     const feats = vgg.extract(image, layers, o.pooling, arena);
     const c = targets.content ? contentLoss(feats.get(o.contentLayer)!, targets.content) : tf.scalar(0);
     let s: tf.Scalar = tf.scalar(0);
@@ -149,7 +165,7 @@ function lossAndGradient(vgg: FeatureExtractor, x: tf.Tensor4D, targets: Targets
     });
     const tv = o.tvWeight > 0 ? totalVariationLoss(image) : tf.scalar(0);
     kept = [tf.keep(c), tf.keep(s), tf.keep(tv)];
-    return tf.addN([tf.mul(c, o.contentWeight), tf.mul(s, o.styleWeight), tf.mul(tv, o.tvWeight)]) as tf.Scalar;
+    return tf.addN([tf.mul(c, contentWeight), tf.mul(s, o.styleWeight), tf.mul(tv, o.tvWeight)]) as tf.Scalar;
   };
   let result: { value: tf.Scalar; grad: tf.Tensor };
   try {
@@ -161,7 +177,7 @@ function lossAndGradient(vgg: FeatureExtractor, x: tf.Tensor4D, targets: Targets
   const [content, style, tv] = kept.map((t) => t.dataSync()[0]);
   const total = value.dataSync()[0];
   tf.dispose([value, ...kept]);
-  return { terms: { content, style, tv, total }, grad: grad as tf.Tensor4D };
+  return { terms: { content, style, tv, total }, grad };
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -198,6 +214,13 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
   let lastTerms: LossTerms = { content: 0, style: 0, tv: 0, total: 0 };
   let msPerPixelIteration = 0;
   try {
+    // The optimiser stays inside 0..255 (in VGG's BGR − mean units): what it
+    // optimises is what gets saved (see Lbfgs).
+    const pixelRange = {
+      low: own(tf.tidy(() => tf.neg(tf.tensor1d([...MEAN_BGR])))),
+      high: own(tf.tidy(() => tf.sub(255, tf.tensor1d([...MEAN_BGR])))),
+    };
+    const clip = (candidate: tf.Tensor) => tf.tidy(() => tf.minimum(tf.maximum(candidate, pixelRange.low), pixelRange.high));
     const contentFull = own(toVggInput(request.content));
     const styles = request.styles.map((s) => own(toVggInput(s)));
     for (let k = 0; k < sizes.length; k++) {
@@ -206,20 +229,27 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
       const targets = computeTargets(vgg, content, styles, blend, o, height, width);
       if (targets.content) own(targets.content);
       targets.grams.forEach((g) => own(g));
-      const start: tf.Tensor4D = x ? upscaleWithContentDetail(x, content) : initialImage(o, content);
+      const unclipped: tf.Tensor4D = x ? upscaleWithContentDetail(x, content) : initialImage(o, content, styles, blend);
+      const start = clip(unclipped) as tf.Tensor4D;
+      unclipped.dispose();
       x?.dispose();
       x = start;
-      let current: tf.Tensor4D = start;
-      const optimizer = createOptimizer(o.optimizer, { ...o, lbfgsHistory: historyFor(o.lbfgsHistory, width * height, backend) });
+      // Adam adapts its step per coordinate, which undoes what the pyramid is for (and was not tuned): pixels.
+      const param = o.parameterization === 'pyramid' && o.optimizer === 'lbfgs' ? new PyramidParameterization(height, width) : null;
+      let variable: tf.Tensor = param ? param.fromImage(start) : start;
+      const toImage = param ? (v: tf.Tensor) => param.toImage(v) : null;
+      const contentWeight = o.contentWeight * contentBalance(o.contentLayer, final, dims[k]);
+      const optimizer = createOptimizer(o.optimizer, { ...o, lbfgsHistory: historyFor(o.lbfgsHistory, width * height, backend) },
+        param ? (candidate) => param.project(candidate, clip) : clip);
       const scaleStarted = performance.now();
       const history: number[] = [];
       try {
         for (let i = 1; i <= iterations[k]; i++) {
           await yieldToEventLoop();
           if (hooks.signal?.aborted) throw new CancelledError();
-          let evaluated: { terms: LossTerms; grad: tf.Tensor4D };
+          let evaluated: { terms: LossTerms; grad: tf.Tensor };
           try {
-            evaluated = lossAndGradient(vgg, current, targets, o, layerWeights);
+            evaluated = lossAndGradient(vgg, variable, toImage, targets, o, layerWeights, contentWeight);
           } catch (error) {
             throw explainFailure(error, width, height, backend);
           }
@@ -228,10 +258,17 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
             grad.dispose();
             throw new NeuralStyleError(`The loss became ${terms.total} at scale ${k + 1}, iteration ${i}. Lower the weights or the learning rate.`, 'EDIVERGED');
           }
-          const next = optimizer.next(current, terms.total, grad) as tf.Tensor4D;
+          const next = optimizer.next(variable, terms.total, grad);
           grad.dispose();
-          current.dispose();
-          x = current = next;
+          variable.dispose();
+          variable = next;
+          if (param) {
+            x?.dispose();
+            x = param.toImage(variable);
+          } else {
+            x = variable as tf.Tensor4D;
+          }
+          const current = x!;
           step += 1;
           lastTerms = terms;
           history.push(terms.total);
@@ -250,6 +287,7 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
         }
       } finally {
         optimizer.dispose();
+        if (param) variable.dispose();
       }
     }
     const result = o.preserveColors ? keepContentColors(x!, own(resizeImage(contentFull, final.height, final.width))) : tf.clone(x!);
