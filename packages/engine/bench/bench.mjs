@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// pnpm bench [--json] [--sizes 256,512] [--iters K] [--no-pytorch] [--quality]
+// pnpm bench [--json] [--sizes 256,512] [--iters K] [--no-pytorch] [--quality] (with --quality, --sizes defaults to 256)
 //
 // Speed: seconds per iteration (VGG19 to conv5_1 forward + input gradient +
 // Adam step, the paper's loss) and peak RSS, per backend and size, each in its
@@ -20,7 +20,7 @@ export const REFERENCE = process.env.NS_TORCH_REFERENCE ?? '/work/shared/referen
 const TORCH_THREADS = 2;
 
 function parseArgs(argv) {
-  const args = { json: false, sizes: [256, 512], iters: 5, pytorch: true, quality: false };
+  const args = { json: false, sizes: null, iters: 5, pytorch: true, quality: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
@@ -30,6 +30,7 @@ function parseArgs(argv) {
     else if (a === '--iters') args.iters = Number(argv[++i]);
     else throw new Error(`Unknown option "${a}". Use --json, --sizes 256,512, --iters K, --no-pytorch, --quality.`);
   }
+  args.sizes ??= args.quality ? [256] : [256, 512];
   return args;
 }
 

@@ -18,14 +18,13 @@ import { PYTHON, REFERENCE, runMeasured } from './bench.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const IMAGES = process.env.NS_IMAGES ?? '/work/shared/images';
-const SIZE = 256;
 /** The paper's objective, as the reference has it; the schedule is ours (see docs/PERFORMANCE.md). */
 const OBJECTIVE = { contentWeight: 1, styleWeight: 1000, tvWeight: 0, pooling: 'avg', gramNormalization: 'paper', optimizer: 'lbfgs' };
 /** How the engine gets there: its defaults, at most 300 iterations; NS_QUALITY_SCHEDULE='{"init":"content",...}' tries others. */
 const SCHEDULE = JSON.parse(process.env.NS_QUALITY_SCHEDULE ?? 'null') ?? { iterations: 300 };
 
-/** CONTENT and STYLE resized to SIZE by gatys_torch.py's load_image code (PIL, bicubic), as PNG in DIR. */
-function resizeLikeReference(files, dir) {
+/** CONTENT and STYLE resized to size by gatys_torch.py's load_image code (PIL, bicubic), as PNG in DIR. */
+function resizeLikeReference(files, dir, size) {
   const code = `import sys
 from PIL import Image
 size = int(sys.argv[1])
@@ -34,19 +33,23 @@ for src, dst in zip(sys.argv[2::2], sys.argv[3::2]):
     scale = size / max(img.size)
     img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.BICUBIC).save(dst)
 print('{}')`;
-  const out = files.map((f, i) => join(dir, `input-${i}.png`));
-  const r = runMeasured(PYTHON, ['-c', code, String(SIZE), ...files.flatMap((f, i) => [f, out[i]])]);
+  const out = files.map((f, i) => join(dir, `input-${i}-${size}.png`));
+  const r = runMeasured(PYTHON, ['-c', code, String(size), ...files.flatMap((f, i) => [f, out[i]])]);
   if (r.error) throw new Error(`resizing the inputs failed: ${r.error}`);
   return out;
 }
 
-function score(content, style, result) {
-  const r = runMeasured(PYTHON, [REFERENCE, 'score', content, style, result, '--size', String(SIZE)]);
+function score(content, style, result, size) {
+  const r = runMeasured(PYTHON, [REFERENCE, 'score', content, style, result, '--size', String(size)]);
   if (r.error) throw new Error(`score failed: ${r.error}`);
   return r.json.total;
 }
 
 export function runQuality(args, emit) {
+  for (const size of args.sizes) runQualityAt(size, args, emit);
+}
+
+function runQualityAt(size, args, emit) {
   const originalContent = process.env.NS_CONTENT ?? join(IMAGES, 'content', 'chelsea.png');
   const originalStyle = process.env.NS_STYLE ?? join(IMAGES, 'styles', 'van_gogh_starry_night.jpg');
   if (!existsSync(PYTHON) || !existsSync(REFERENCE) || !existsSync(originalContent) || !existsSync(originalStyle)) {
@@ -55,29 +58,29 @@ export function runQuality(args, emit) {
   }
   const dir = process.env.NS_QUALITY_OUT ?? mkdtempSync(join(tmpdir(), 'ns-quality-'));
   mkdirSync(dir, { recursive: true });
-  const [content, style] = resizeLikeReference([originalContent, originalStyle], dir);
-  const refOut = join(dir, 'pytorch.png');
+  const [content, style] = resizeLikeReference([originalContent, originalStyle], dir, size);
+  const refOut = join(dir, `pytorch-${size}.png`);
   let target = Number(process.env.NS_QUALITY_TARGET);
   let refRecord = null;
   if (!Number.isFinite(target)) {
     const ref = runMeasured(PYTHON, [REFERENCE, '--threads', '2', 'stylize', content, style, refOut,
-      '--optimizer', 'lbfgs', '--iters', '300', '--size', String(SIZE)], 1_800_000);
+      '--optimizer', 'lbfgs', '--iters', '300', '--size', String(size)], 1_800_000);
     if (ref.error) throw new Error(`reference stylize failed: ${ref.error}`);
-    target = score(content, style, refOut);
-    refRecord = { impl: 'pytorch', size: SIZE, seconds_to_score: ref.wallS, score: target, output: refOut };
-    emit(args, refRecord, `pytorch (L-BFGS, 300 iterations) ${SIZE}px: ${ref.wallS.toFixed(1)} s, score ${target.toExponential(4)} → ${refOut}`);
+    target = score(content, style, refOut, size);
+    refRecord = { impl: 'pytorch', size: size, seconds_to_score: ref.wallS, score: target, output: refOut };
+    emit(args, refRecord, `pytorch (L-BFGS, 300 iterations) ${size}px: ${ref.wallS.toFixed(1)} s, score ${target.toExponential(4)} → ${refOut}`);
   }
-  const ourOut = join(dir, 'engine.png');
+  const ourOut = join(dir, `engine-${size}.png`);
   const options = { ...OBJECTIVE, ...SCHEDULE };
-  const ours = runMeasured(process.execPath, [join(here, 'quality-child.mjs'), content, style, ourOut, String(SIZE), String(target), JSON.stringify(options)]);
+  const ours = runMeasured(process.execPath, [join(here, 'quality-child.mjs'), content, style, ourOut, String(size), String(target), JSON.stringify(options)], 1_800_000);
   if (ours.error) throw new Error(`engine failed: ${ours.error}`);
-  const ourScore = score(content, style, ourOut);
+  const ourScore = score(content, style, ourOut, size);
   const record = {
-    impl: 'engine', backend: 'wasm', size: SIZE, seconds_to_score: ours.wallS, score: ourScore, reached: ourScore <= target,
+    impl: 'engine', backend: 'wasm', size: size, seconds_to_score: ours.wallS, score: ourScore, reached: ourScore <= target,
     own_loss: ours.json.loss, steps: ours.json.steps, output: ourOut, schedule: SCHEDULE,
   };
   if (refRecord) record.vs_pytorch = ours.wallS / refRecord.seconds_to_score;
-  emit(args, record, `engine ${ours.json.backend} ${SIZE}px: ${ours.wallS.toFixed(1)} s (${ours.json.steps} iterations), score ${ourScore.toExponential(4)}`
+  emit(args, record, `engine ${ours.json.backend} ${size}px: ${ours.wallS.toFixed(1)} s (${ours.json.steps} iterations), score ${ourScore.toExponential(4)}`
     + ` (${ourScore <= target ? 'reached' : 'NOT reached'})` + (record.vs_pytorch ? `, ${record.vs_pytorch.toFixed(2)}x PyTorch's time` : '') + ` → ${ourOut}`);
   if (args.trace) console.error(JSON.stringify(ours.json.trace));
 }
