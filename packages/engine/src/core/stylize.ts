@@ -258,30 +258,36 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
             grad.dispose();
             throw new NeuralStyleError(`The loss became ${terms.total} at scale ${k + 1}, iteration ${i}. Lower the weights or the learning rate.`, 'EDIVERGED');
           }
-          const next = optimizer.next(variable, terms.total, grad);
-          grad.dispose();
-          variable.dispose();
-          variable = next;
-          if (param) {
-            x?.dispose();
-            x = param.toImage(variable);
-          } else {
-            x = variable as tf.Tensor4D;
-          }
-          const current = x!;
           step += 1;
           lastTerms = terms;
           history.push(terms.total);
-          msPerPixelIteration = (performance.now() - scaleStarted) / (width * height * i);
-          const remaining = work.slice(k + 1).reduce((a, b) => a + b, 0) + width * height * (iterations[k] - i);
           const converged = o.tolerance > 0 && history.length > 10
             && Math.abs(history[history.length - 11] - terms.total) < o.tolerance * Math.abs(terms.total);
           const last = i === iterations[k] || converged;
+          // Previews show the point whose losses are reported, and the last
+          // point evaluated is the result: a final step would be unmeasured.
           const wantPreview = o.previewEvery > 0 && (i % o.previewEvery === 0 || last);
+          const shown = wantPreview ? preview(x!, content, o) : undefined;
+          if (last) {
+            grad.dispose();
+          } else {
+            const next = optimizer.next(variable, terms.total, grad);
+            grad.dispose();
+            variable.dispose();
+            variable = next;
+            if (param) {
+              x?.dispose();
+              x = param.toImage(variable);
+            } else {
+              x = variable as tf.Tensor4D;
+            }
+          }
+          msPerPixelIteration = (performance.now() - scaleStarted) / (width * height * i);
+          const remaining = work.slice(k + 1).reduce((a, b) => a + b, 0) + width * height * (iterations[k] - i);
           hooks.onProgress?.({
             scale: k + 1, scales: sizes.length, width, height, iteration: i, iterations: iterations[k], step, totalSteps,
             losses: terms, elapsedMs: performance.now() - started, etaMs: remaining * msPerPixelIteration, backend,
-            preview: wantPreview ? preview(current, content, o) : undefined,
+            preview: shown,
           });
           if (converged) break;
         }
