@@ -7,6 +7,7 @@ import { NeuralStyleError, styleBlend, validateOptions } from './validate';
 import { FeatureExtractor, MEAN_BGR, minimumSide, poolsBefore } from './vgg19';
 import { GradientArena } from './fast-ops';
 import { PyramidParameterization } from './pyramid';
+import { ImageVariable } from './image-variable';
 import { matchColourStatistics } from './color-transfer';
 import { checkMemory, explainFailure, historyFor } from './memory';
 
@@ -230,17 +231,16 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
       if (targets.content) own(targets.content);
       targets.grams.forEach((g) => own(g));
       const unclipped: tf.Tensor4D = x ? upscaleWithContentDetail(x, content) : initialImage(o, content, styles, blend);
+      x?.dispose();
+      x = null;
       const start = clip(unclipped) as tf.Tensor4D;
       unclipped.dispose();
-      x?.dispose();
-      x = start;
       // Adam adapts its step per coordinate, which undoes what the pyramid is for (and was not tuned): pixels.
-      const param = o.parameterization === 'pyramid' && o.optimizer === 'lbfgs' ? new PyramidParameterization(height, width) : null;
-      let variable: tf.Tensor = param ? param.fromImage(start) : start;
-      const toImage = param ? (v: tf.Tensor) => param.toImage(v) : null;
+      const pyramid = o.parameterization === 'pyramid' && o.optimizer === 'lbfgs' ? new PyramidParameterization(height, width) : null;
+      const image = new ImageVariable(start, pyramid);
       const contentWeight = o.contentWeight * contentBalance(o.contentLayer, final, dims[k]);
       const optimizer = createOptimizer(o.optimizer, { ...o, lbfgsHistory: historyFor(o.lbfgsHistory, width * height, backend) },
-        param ? (candidate) => param.project(candidate, clip) : clip);
+        image.projection(clip));
       const scaleStarted = performance.now();
       const history: number[] = [];
       try {
@@ -249,7 +249,7 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
           if (hooks.signal?.aborted) throw new CancelledError();
           let evaluated: { terms: LossTerms; grad: tf.Tensor };
           try {
-            evaluated = lossAndGradient(vgg, variable, toImage, targets, o, layerWeights, contentWeight);
+            evaluated = lossAndGradient(vgg, image.value, image.toImage, targets, o, layerWeights, contentWeight);
           } catch (error) {
             throw explainFailure(error, width, height, backend);
           }
@@ -267,21 +267,9 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
           // Previews show the point whose losses are reported, and the last
           // point evaluated is the result: a final step would be unmeasured.
           const wantPreview = o.previewEvery > 0 && (i % o.previewEvery === 0 || last);
-          const shown = wantPreview ? preview(x!, content, o) : undefined;
-          if (last) {
-            grad.dispose();
-          } else {
-            const next = optimizer.next(variable, terms.total, grad);
-            grad.dispose();
-            variable.dispose();
-            variable = next;
-            if (param) {
-              x?.dispose();
-              x = param.toImage(variable);
-            } else {
-              x = variable as tf.Tensor4D;
-            }
-          }
+          const shown = wantPreview ? preview(image.image, content, o) : undefined;
+          if (!last) image.moveTo(optimizer.next(image.value, terms.total, grad));
+          grad.dispose();
           msPerPixelIteration = (performance.now() - scaleStarted) / (width * height * i);
           const remaining = work.slice(k + 1).reduce((a, b) => a + b, 0) + width * height * (iterations[k] - i);
           hooks.onProgress?.({
@@ -291,9 +279,10 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
           });
           if (converged) break;
         }
+        x = image.release();
       } finally {
         optimizer.dispose();
-        if (param) variable.dispose();
+        image.dispose();
       }
     }
     const result = o.preserveColors ? keepContentColors(x!, own(resizeImage(contentFull, final.height, final.width))) : tf.clone(x!);
