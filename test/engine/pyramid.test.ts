@@ -33,7 +33,10 @@ describe('pyramid parameterization', function () {
     // And the coarse levels do move the picture: the gradient there is not zero.
     const coarse = p.levels[p.levels.length - 1];
     expect(sum(tf.sum(tf.abs(tf.slice(grad, [coarse.offset], [coarse.size]))))).to.be.above(0);
-    tf.dispose([z, r, grad]);
+    // The written-out adjoint (what stylize uses) is that same gradient.
+    const written = p.gradient(r as tf.Tensor4D);
+    expect(sum(tf.max(tf.abs(tf.sub(written, grad))))).to.be.below(1e-4 * (sum(tf.max(tf.abs(grad))) + 1));
+    tf.dispose([z, r, grad, written]);
   });
 
   it('upsamples to the size asked, and a constant stays constant inside', () => {
@@ -47,12 +50,13 @@ describe('pyramid parameterization', function () {
   it('project moves only the finest level and lands in the feasible set', () => {
     const p = new PyramidParameterization(16, 16);
     const z = tf.randomNormal([p.length], 0, 200);
-    const projected = p.project(z, (x) => tf.clipByValue(x, -50, 50));
+    const { z: projected, image: given } = p.project(z, (x) => tf.clipByValue(x, -50, 50));
     const image = p.toImage(projected);
     expect(sum(tf.max(image))).to.be.at.most(50 + 1e-3);
     expect(sum(tf.min(image))).to.be.at.least(-50 - 1e-3);
+    expect(sum(tf.max(tf.abs(tf.sub(image, given))))).to.be.below(1e-3); // the image it returns is its z's
     const fine = p.levels[0].size;
     expect(sum(tf.max(tf.abs(tf.sub(tf.slice(projected, [fine]), tf.slice(z, [fine])))))).to.equal(0);
-    tf.dispose([z, projected, image]);
+    tf.dispose([z, projected, given, image]);
   });
 });

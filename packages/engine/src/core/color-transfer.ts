@@ -19,8 +19,8 @@ function colourStatistics(image: tf.Tensor4D): { mean: number[]; covariance: Mat
     const pixels = tf.reshape(image, [-1, 3]);
     const m = tf.mean(pixels, 0);
     const centred = tf.sub(pixels, m);
-    // Σ = Xᵀ X / n, written as a sum of outer products to avoid a transposed matMul on wasm.
-    const cov = tf.div(tf.sum(tf.mul(tf.expandDims(centred, 2), tf.expandDims(centred, 1)), 0), pixels.shape[0]);
+    // Σ = Xᵀ X / n: a [3, n] × [n, 3] product (9n multiply-adds, cheap even as wasm's scalar transposed matMul).
+    const cov = tf.div(tf.matMul(centred, centred, true, false), pixels.shape[0]);
     return [m, cov];
   });
   const m = Array.from(mean.dataSync());

@@ -5,11 +5,15 @@ import { PyramidParameterization } from './pyramid';
 /**
  * What the optimiser moves at one scale: the image's pixels, or the levels of
  * a pyramid over them (see pyramid.ts). Either way it keeps the image of its
- * current value at hand, and owns both tensors.
+ * current value at hand, and owns both tensors. The loss is differentiated
+ * with respect to that image; gradient() turns the result into the gradient
+ * with respect to the value.
  */
 export class ImageVariable {
   private current: tf.Tensor;
   private currentImage: tf.Tensor4D;
+  /** The image of the last projected candidate: the optimiser's next value is always one. */
+  private projectedImage: tf.Tensor4D | null = null;
   private released = false;
 
   /** Takes ownership of `start`. */
@@ -21,28 +25,32 @@ export class ImageVariable {
   get value(): tf.Tensor { return this.current; }
   get image(): tf.Tensor4D { return this.currentImage; }
 
-  /** The differentiable map from the value to the image (null: they are the same). */
-  get toImage(): ((v: tf.Tensor) => tf.Tensor4D) | null {
-    const pyramid = this.pyramid;
-    return pyramid ? (v) => pyramid.toImage(v) : null;
+  /** d/d(value), given d/d(image). */
+  gradient(imageGradient: tf.Tensor4D): tf.Tensor {
+    return this.pyramid ? this.pyramid.gradient(imageGradient) : tf.clone(imageGradient);
   }
 
   /** A projection of the value that keeps its image inside what `projectImage` allows. */
   projection(projectImage: Projection): Projection {
     const pyramid = this.pyramid;
-    return pyramid ? (candidate) => pyramid.project(candidate, projectImage) : projectImage;
+    if (!pyramid) return projectImage;
+    return (candidate) => {
+      const { z, image } = pyramid.project(candidate, projectImage);
+      this.projectedImage?.dispose();
+      this.projectedImage = tf.keep(image); // the optimiser's tidy would free it
+      return z;
+    };
   }
 
   /** Moves to `next` (taking ownership), freeing the old value and image. */
   moveTo(next: tf.Tensor): void {
+    this.current.dispose();
+    this.currentImage.dispose();
+    this.current = next;
     if (this.pyramid) {
-      this.current.dispose();
-      this.currentImage.dispose();
-      this.current = next;
-      this.currentImage = this.pyramid.toImage(next);
+      this.currentImage = this.projectedImage ?? this.pyramid.toImage(next);
+      this.projectedImage = null;
     } else {
-      this.current.dispose();
-      this.current = next;
       this.currentImage = next as tf.Tensor4D;
     }
   }
@@ -50,6 +58,7 @@ export class ImageVariable {
   /** Hands the image over to the caller and frees the rest; dispose() then does nothing. */
   release(): tf.Tensor4D {
     if (this.pyramid) this.current.dispose();
+    this.projectedImage?.dispose();
     this.released = true;
     return this.currentImage;
   }
@@ -58,5 +67,6 @@ export class ImageVariable {
     if (this.released) return;
     this.current.dispose();
     this.currentImage.dispose();
+    this.projectedImage?.dispose();
   }
 }

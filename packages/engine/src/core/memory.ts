@@ -4,12 +4,13 @@ import { NeuralStyleError } from './validate';
 
 /**
  * wasm32 has 4 GB for everything, and VGG19's activations and their gradients
- * take 1.5 GB at 512×512; so there the L-BFGS history is capped at
- * 512 MB (24 bytes per pixel per pair): 81 pairs at 512×512.
+ * take 1.5 GB at 512×512; so there the L-BFGS history is capped at 512 MB
+ * (8 bytes per optimised value per pair: 81 pairs for the pixels of a
+ * 512×512 image, 61 for its pyramid, which has 4/3 as many values).
  */
-export function historyFor(requested: number, pixels: number, backend: string): number {
+export function historyFor(requested: number, values: number, backend: string): number {
   if (backend !== 'wasm') return requested;
-  return Math.max(5, Math.min(requested, Math.floor(512e6 / (24 * pixels))));
+  return Math.max(5, Math.min(requested, Math.floor(512e6 / (8 * values))));
 }
 
 /*

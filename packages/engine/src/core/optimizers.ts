@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 
+/** Maps a candidate onto the feasible set (images in the valid pixel range); returns a new tensor. */
+export type Projection = (x: tf.Tensor) => tf.Tensor;
+
 /**
  * An optimiser over the image pixels. The stylize loop evaluates the loss and
  * its gradient at `x`, then asks for the next `x`; the optimiser owns its state
  * tensors and frees them on dispose. `x` passed in is not disposed by it.
  */
-/** Maps a candidate image onto the feasible set (the valid pixel range); returns a new tensor. */
-export type Projection = (x: tf.Tensor) => tf.Tensor;
-
 export interface PixelOptimizer {
   next(x: tf.Tensor, loss: number, grad: tf.Tensor): tf.Tensor;
   dispose(): void;

@@ -42,11 +42,14 @@ export class PyramidParameterization {
 
   /** The z of an image: the image in level 0, zeros in the others. */
   fromImage(image: tf.Tensor4D): tf.Tensor1D {
-    return tf.tidy(() => {
-      const flat = tf.reshape(image, [-1]) as tf.Tensor1D;
-      const rest = this.length - this.levels[0].size;
-      return rest > 0 ? tf.concat([flat, tf.zeros([rest])]) : tf.clone(flat);
-    });
+    return tf.tidy(() => this.inFinestLevel(image));
+  }
+
+  /** A z holding `image` in level 0 and zeros elsewhere (inside a tidy). */
+  private inFinestLevel(image: tf.Tensor): tf.Tensor1D {
+    const flat = tf.reshape(image, [-1]) as tf.Tensor1D;
+    const rest = this.length - this.levels[0].size;
+    return rest > 0 ? tf.concat([flat, tf.zeros([rest])]) : tf.clone(flat);
   }
 
   /** The image of z, [1, height, width, 3]. Differentiable. */
@@ -66,15 +69,34 @@ export class PyramidParameterization {
   }
 
   /**
-   * A z whose image is `projectImage(image(z))`: the difference goes into
-   * level 0, so the coarse levels keep what they hold.
+   * The gradient with respect to z of a function of the image, given its
+   * gradient with respect to the image: the adjoint of toImage, written out
+   * (each upsampling's adjoint is a strided convolution), so that the loss is
+   * differentiated with respect to the image and toImage is not run again
+   * inside every gradient tape.
    */
-  project(z: tf.Tensor, projectImage: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
+  gradient(imageGradient: tf.Tensor4D): tf.Tensor1D {
+    return tf.tidy(() => {
+      const parts: tf.Tensor[] = [tf.reshape(imageGradient, [-1])];
+      let r: tf.Tensor4D = imageGradient;
+      for (let k = 1; k < this.levels.length; k++) {
+        const { height, width } = this.levels[k];
+        r = tf.mul(upsample2xAdjoint(r, height, width), LEVEL_WEIGHT) as tf.Tensor4D;
+        parts.push(tf.reshape(r, [-1]));
+      }
+      return tf.concat(parts) as tf.Tensor1D;
+    });
+  }
+
+  /**
+   * A z whose image is `projectImage(image(z))`, and that image: the
+   * difference goes into level 0, so the coarse levels keep what they hold.
+   */
+  project(z: tf.Tensor, projectImage: (x: tf.Tensor) => tf.Tensor): { z: tf.Tensor; image: tf.Tensor4D } {
     return tf.tidy(() => {
       const x = this.toImage(z);
-      const delta = tf.reshape(tf.sub(projectImage(x), x), [-1]);
-      const rest = this.length - this.levels[0].size;
-      return tf.add(z, rest > 0 ? tf.concat([delta, tf.zeros([rest])]) : delta);
+      const image = projectImage(x) as tf.Tensor4D;
+      return { z: tf.add(z, this.inFinestLevel(tf.sub(image, x))), image };
     });
   }
 }
@@ -95,9 +117,21 @@ const TAPS = [0.25, 0.75, 0.75, 0.25];
 export function upsample2x(x: tf.Tensor4D, height: number, width: number): tf.Tensor4D {
   return tf.tidy(() => {
     const [, h, w] = x.shape;
-    const kernel = tf.tensor4d(TAPS.flatMap((a) => TAPS.map((b) => a * b)), [4, 4, 1, 1]);
-    const planes = tf.reshape(tf.transpose(x, [3, 1, 2, 0]), [3, h, w, 1]) as tf.Tensor4D;
-    const up = tf.conv2dTranspose(planes, kernel, [3, 2 * h, 2 * w, 1], 2, 'same');
-    return tf.transpose(tf.slice(up, [0, 0, 0, 0], [3, height, width, 1]), [3, 1, 2, 0]) as tf.Tensor4D;
+    const up = tf.conv2dTranspose(asPlanes(x), upsamplingKernel(), [3, 2 * h, 2 * w, 1], 2, 'same');
+    return fromPlanes(tf.slice(up, [0, 0, 0, 0], [3, height, width, 1]));
   });
 }
+
+/** The adjoint of upsample2x(·, H, W) for an [1, H, W, 3] input: back to [1, h, w, 3]. */
+export function upsample2xAdjoint(y: tf.Tensor4D, h: number, w: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [, height, width] = y.shape;
+    const padded = tf.pad(asPlanes(y), [[0, 0], [0, 2 * h - height], [0, 2 * w - width], [0, 0]]) as tf.Tensor4D;
+    return fromPlanes(tf.conv2d(padded, upsamplingKernel(), 2, 'same'));
+  });
+}
+
+const upsamplingKernel = () => tf.tensor4d(TAPS.flatMap((a) => TAPS.map((b) => a * b)), [4, 4, 1, 1]);
+/** [1, h, w, 3] → [3, h, w, 1]: the channels as a batch of one-channel images. */
+const asPlanes = (x: tf.Tensor4D) => tf.reshape(tf.transpose(x, [3, 1, 2, 0]), [3, x.shape[1], x.shape[2], 1]) as tf.Tensor4D;
+const fromPlanes = (x: tf.Tensor) => tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D;

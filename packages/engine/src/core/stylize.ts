@@ -151,13 +151,12 @@ function initialImage(o: StylizeOptions, content: tf.Tensor4D, styles: tf.Tensor
 }
 
 /** The loss, its terms and its gradient with respect to the image. */
-function lossAndGradient(vgg: FeatureExtractor, x: tf.Tensor, toImage: ((v: tf.Tensor) => tf.Tensor4D) | null, targets: Targets, o: StylizeOptions,
-  layerWeights: number[], contentWeight: number): { terms: LossTerms; grad: tf.Tensor } {
+function lossAndGradient(vgg: FeatureExtractor, x: tf.Tensor4D, targets: Targets, o: StylizeOptions,
+  layerWeights: number[], contentWeight: number): { terms: LossTerms; grad: tf.Tensor4D } {
   const layers = [...o.styleLayers, ...(targets.content ? [o.contentLayer] : [])];
   let kept: tf.Scalar[] = [];
   const arena = new GradientArena();
-  const f = (v: tf.Tensor): tf.Scalar => {
-    const image = toImage ? toImage(v) : v as tf.Tensor4D;
+  const f = (image: tf.Tensor4D): tf.Scalar => {
     const feats = vgg.extract(image, layers, o.pooling, arena);
     const c = targets.content ? contentLoss(feats.get(o.contentLayer)!, targets.content) : tf.scalar(0);
     let s: tf.Scalar = tf.scalar(0);
@@ -178,7 +177,7 @@ function lossAndGradient(vgg: FeatureExtractor, x: tf.Tensor, toImage: ((v: tf.T
   const [content, style, tv] = kept.map((t) => t.dataSync()[0]);
   const total = value.dataSync()[0];
   tf.dispose([value, ...kept]);
-  return { terms: { content, style, tv, total }, grad };
+  return { terms: { content, style, tv, total }, grad: grad as tf.Tensor4D };
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -239,7 +238,7 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
       const pyramid = o.parameterization === 'pyramid' && o.optimizer === 'lbfgs' ? new PyramidParameterization(height, width) : null;
       const image = new ImageVariable(start, pyramid);
       const contentWeight = o.contentWeight * contentBalance(o.contentLayer, final, dims[k]);
-      const optimizer = createOptimizer(o.optimizer, { ...o, lbfgsHistory: historyFor(o.lbfgsHistory, width * height, backend) },
+      const optimizer = createOptimizer(o.optimizer, { ...o, lbfgsHistory: historyFor(o.lbfgsHistory, image.value.size, backend) },
         image.projection(clip));
       const scaleStarted = performance.now();
       const history: number[] = [];
@@ -247,13 +246,15 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
         for (let i = 1; i <= iterations[k]; i++) {
           await yieldToEventLoop();
           if (hooks.signal?.aborted) throw new CancelledError();
-          let evaluated: { terms: LossTerms; grad: tf.Tensor };
+          let evaluated: { terms: LossTerms; grad: tf.Tensor4D };
           try {
-            evaluated = lossAndGradient(vgg, image.value, image.toImage, targets, o, layerWeights, contentWeight);
+            evaluated = lossAndGradient(vgg, image.image, targets, o, layerWeights, contentWeight);
           } catch (error) {
             throw explainFailure(error, width, height, backend);
           }
-          const { terms, grad } = evaluated;
+          const { terms } = evaluated;
+          const grad = image.gradient(evaluated.grad);
+          evaluated.grad.dispose();
           if (!Number.isFinite(terms.total)) {
             grad.dispose();
             throw new NeuralStyleError(`The loss became ${terms.total} at scale ${k + 1}, iteration ${i}. Lower the weights or the learning rate.`, 'EDIVERGED');
