@@ -18,9 +18,14 @@ function channel(mask: number): (v: number) => number {
   return (v) => Math.round((((v & mask) >>> shift) * 255) / max);
 }
 
-export function decodeBmp(bytes: Uint8Array, file: string): RawImage {
+interface BmpHeader { width: number; height: number; topDown: boolean; bpp: number; compression: number; headerSize: number; dataOffset: number; stride: number }
+
+const unreadable = (file: string, why: string) => new NeuralStyleError(`${file} is a BMP we cannot read (${why}). Convert it to PNG.`, 'EIMAGE');
+
+/** The header's facts, checked (size, compression, bit depth, truncation), without touching the pixels. */
+export function readBmpHeader(bytes: Uint8Array, file: string): BmpHeader {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const bad = (why: string) => new NeuralStyleError(`${file} is a BMP we cannot read (${why}). Convert it to PNG.`, 'EIMAGE');
+  const bad = (why: string) => unreadable(file, why);
   if (!isBmp(bytes) || bytes.length < 54) throw bad('truncated header');
   const dataOffset = view.getUint32(10, true);
   const headerSize = view.getUint32(14, true);
@@ -30,9 +35,18 @@ export function decodeBmp(bytes: Uint8Array, file: string): RawImage {
   const bpp = view.getUint16(28, true);
   const compression = view.getUint32(30, true);
   const height = Math.abs(rawHeight);
-  const topDown = rawHeight < 0;
   if (width <= 0 || height === 0 || width * height > 1e9) throw bad(`size ${width}×${rawHeight}`);
   if (compression !== 0 && compression !== 3) throw bad(compression === 1 || compression === 2 ? 'RLE compression' : `compression ${compression}`);
+  if (![1, 4, 8, 16, 24, 32].includes(bpp)) throw bad(`${bpp} bits per pixel`);
+  const stride = Math.floor((bpp * width + 31) / 32) * 4;
+  if (dataOffset + stride * height > bytes.length) throw bad('truncated pixel data');
+  return { width, height, topDown: rawHeight < 0, bpp, compression, headerSize, dataOffset, stride };
+}
+
+export function decodeBmp(bytes: Uint8Array, file: string): RawImage {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bad = (why: string) => unreadable(file, why);
+  const { width, height, topDown, bpp, compression, headerSize, dataOffset, stride } = readBmpHeader(bytes, file);
   let masks = bpp === 16 ? [0x7c00, 0x03e0, 0x001f, 0] : [0xff0000, 0xff00, 0xff, 0];
   if (compression === 3) {
     // At byte 54 either way: right after a 40-byte header, or inside a V3/V4/V5 one (which adds alpha).
@@ -43,9 +57,6 @@ export function decodeBmp(bytes: Uint8Array, file: string): RawImage {
   const colors = view.getUint32(46, true) || (bpp <= 8 ? 1 << bpp : 0);
   // The palette follows the header (and, with a 40-byte header and bit fields, the 3 masks).
   const palette = 14 + headerSize + (compression === 3 && headerSize === 40 ? 12 : 0);
-  const stride = Math.floor((bpp * width + 31) / 32) * 4;
-  if (![1, 4, 8, 16, 24, 32].includes(bpp)) throw bad(`${bpp} bits per pixel`);
-  if (dataOffset + stride * height > bytes.length) throw bad('truncated pixel data');
   const out = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++) {
     const row = dataOffset + (topDown ? y : height - 1 - y) * stride;

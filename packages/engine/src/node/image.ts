@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { RgbImage } from '../core/pixels';
 import { NeuralStyleError } from '../core/validate';
 import { writeFileAtomic } from './atomic';
-import { decodeBmp } from './bmp';
+import { decodeBmp, readBmpHeader } from './bmp';
 import { withPngText } from './png-text';
 
 export const OUTPUT_FORMATS = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.webp': 'webp', '.avif': 'avif', '.tif': 'tiff', '.tiff': 'tiff' } as const;
@@ -41,11 +41,20 @@ async function checkReadable(file: string): Promise<void> {
   if (stat.size === 0) throw new NeuralStyleError(`${file} is empty (0 bytes).`, 'EIMAGE');
 }
 
-async function isBmp(file: string): Promise<boolean> {
+/** The whole file if it is a BMP (sharp's libvips reads none), else null. */
+async function readIfBmp(file: string): Promise<Uint8Array | null> {
   const head = Buffer.alloc(2);
   const fd = await fs.promises.open(file, 'r');
   try { await fd.read(head, 0, 2, 0); } finally { await fd.close(); }
-  return head[0] === 0x42 && head[1] === 0x4d; // "BM"
+  if (head[0] !== 0x42 || head[1] !== 0x4d) return null; // "BM"
+  return new Uint8Array(await fs.promises.readFile(file));
+}
+
+/** A BMP's size from its header, refused before any pixel is decoded when over the limit. */
+function bmpSize(bytes: Uint8Array, file: string, maxInputPixels: number): { width: number; height: number } {
+  const { width, height } = readBmpHeader(bytes, file);
+  if (width * height > maxInputPixels) throw explain(file, new Error('Input image exceeds pixel limit'));
+  return { width, height };
 }
 
 /**
@@ -58,10 +67,11 @@ export async function decodeImageFile(file: string, options: DecodeOptions): Pro
   await checkReadable(file);
   let input: string | Buffer = file;
   let raw: sharp.SharpOptions['raw'];
-  if (await isBmp(file)) {
+  const bmpBytes = await readIfBmp(file);
+  if (bmpBytes) {
     // sharp's libvips reads no BMP: decode it here and hand sharp the pixels.
-    const bmp = decodeBmp(new Uint8Array(await fs.promises.readFile(file)), file);
-    if (bmp.width * bmp.height > options.maxInputPixels) throw explain(file, new Error('Input image exceeds pixel limit'));
+    bmpSize(bmpBytes, file, options.maxInputPixels);
+    const bmp = decodeBmp(bmpBytes, file);
     input = Buffer.from(bmp.data.buffer, bmp.data.byteOffset, bmp.data.byteLength);
     raw = { width: bmp.width, height: bmp.height, channels: bmp.channels };
   }
@@ -84,7 +94,8 @@ export async function decodeImageFile(file: string, options: DecodeOptions): Pro
 /** Image dimensions from the header, oriented, without decoding; checks the pixel limit. */
 export async function imageSize(file: string, maxInputPixels: number): Promise<{ width: number; height: number }> {
   await checkReadable(file);
-  if (await isBmp(file)) return decodeImageFile(file, { maxInputPixels }); // libvips has no BMP reader: decode it
+  const bmpBytes = await readIfBmp(file);
+  if (bmpBytes) return bmpSize(bmpBytes, file, maxInputPixels);
   let meta: sharp.Metadata;
   try {
     meta = await sharp(file, { limitInputPixels: maxInputPixels }).metadata();
