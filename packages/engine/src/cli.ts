@@ -4,9 +4,9 @@
  */
 import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
-import { OPTION_SPECS, OptionSpec, RUN_DEFAULTS, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
+import { OPTION_SPECS, OptionSpec, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
 import { CancelledError, Progress } from './core/stylize';
-import { checkOption, NeuralStyleError, validateOptions } from './core/validate';
+import { checkOption, NeuralStyleError, validateOptions, validateRunOptions } from './core/validate';
 import { describeBackend } from './node/backend';
 import { loadEngine, stylizeFiles } from './node/engine';
 import { imageSize, outputFormat } from './node/image';
@@ -93,17 +93,18 @@ export async function main(argv: string[]): Promise<number> {
     if (positionals.length < 2) throw new NeuralStyleError('Give a content image and at least one style image. Run with --help for usage.');
     if (typeof values.output !== 'string') throw new NeuralStyleError('Give the output file with -o <file>.');
     const options = validateOptions(given);
+    const runOptions = validateRunOptions(run);
     const [content, ...styles] = positionals;
     // Read the headers first: a bad input fails in milliseconds, before the weights load.
-    for (const file of positionals) await imageSize(file, (run.maxInputPixels as number | undefined) ?? RUN_DEFAULTS.maxInputPixels);
+    for (const file of positionals) await imageSize(file, runOptions.maxInputPixels);
     outputFormat(values.output);
-    const engine = await loadEngine({ backend: run.backend as never, weights: values.weights as string | undefined });
+    const engine = await loadEngine({ backend: runOptions.backend, weights: values.weights as string | undefined });
     const backendLine = describeBackend(engine.backend);
     if (json) process.stdout.write(`${JSON.stringify({ event: 'backend', backend: engine.backend.name, detail: engine.backend.detail, skipped: engine.backend.skipped })}\n`);
     else process.stderr.write(`${backendLine}\n`);
     const bar = !json && process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
     let lastLine = 0;
-    const result = await stylizeFiles(engine, { content, styles, output: values.output, options, maxInputPixels: run.maxInputPixels as number | undefined }, {
+    const result = await stylizeFiles(engine, { content, styles, output: values.output, options, maxInputPixels: runOptions.maxInputPixels }, {
       signal: abort.signal,
       onProgress: (p) => {
         printProgress(json, bar, p);

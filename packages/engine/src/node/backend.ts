@@ -61,18 +61,12 @@ async function tryNative(kind: 'tensorflow-gpu' | 'tensorflow'): Promise<string 
   return null;
 }
 
-/** XNNPACK threads for wasm: NEURAL_STYLE_WASM_THREADS, else every core. */
-function wasmThreadsWanted(): number {
-  const forced = Number(process.env.NEURAL_STYLE_WASM_THREADS);
-  return Number.isInteger(forced) && forced >= 1 ? Math.min(8, forced) : defaultWasmThreads();
-}
-
 let wasmNote = '';
 
 async function tryWasm(): Promise<string | null> {
   try {
     require('@tensorflow/tfjs-backend-wasm');
-    const threads = wasmThreadsWanted();
+    const threads = defaultWasmThreads();
     const unavailable = threads > 1 ? threadedWasmUnavailable() : 'one thread asked for';
     if (unavailable === null) {
       try {

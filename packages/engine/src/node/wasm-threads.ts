@@ -52,10 +52,11 @@ interface ThreadedModule {
 }
 type Imports = Record<string, Record<string, unknown>>;
 
-/** Threads worth asking for: every core this process may use (XNNPACK's pool is capped at 8). */
+/** Threads to ask for: NEURAL_STYLE_WASM_THREADS, else every core this process may use (XNNPACK's pool is capped at 8). */
 export function defaultWasmThreads(): number {
+  const forced = Number(process.env.NEURAL_STYLE_WASM_THREADS);
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(8, cores));
+  return Math.max(1, Math.min(8, Number.isInteger(forced) && forced >= 1 ? forced : cores));
 }
 
 /** Why threaded wasm cannot run in this process, or null when it can. */
@@ -70,15 +71,18 @@ async function instantiate(threads: number): Promise<ThreadedModule> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const factory = require(FACTORY) as (config: object) => Promise<ThreadedModule>;
   const binary = fs.readFileSync(BINARY);
-  return factory({
-    locateFile: (file: string) => (file.endsWith('.worker.js') ? PTHREAD_WORKER : path.join(WASM_OUT, file)),
-    mainScriptUrlOrBlob: FACTORY,
-    instantiateWasm(info: Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
-      const env = { ...info.env, emscripten_num_logical_cores: () => 2 * threads };
-      WebAssembly.instantiate(binary, { ...info, env, wasi_snapshot_preview1: env })
-        .then(({ instance, module }) => receive(instance, module));
-      return {};
-    },
+  // Emscripten's promise never settles when instantiateWasm fails: reject ours ourselves.
+  return new Promise((resolve, reject) => {
+    factory({
+      locateFile: (file: string) => (file.endsWith('.worker.js') ? PTHREAD_WORKER : path.join(WASM_OUT, file)),
+      mainScriptUrlOrBlob: FACTORY,
+      instantiateWasm(info: Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+        const env = { ...info.env, emscripten_num_logical_cores: () => 2 * threads };
+        WebAssembly.instantiate(binary, { ...info, env, wasi_snapshot_preview1: env })
+          .then(({ instance, module }) => receive(instance, module), reject);
+        return {};
+      },
+    }).then(resolve, reject);
   });
 }
 
@@ -101,9 +105,15 @@ export async function setThreadedWasmBackend(threads = defaultWasmThreads()): Pr
   };
   wasm.setThreadsCount(threads);
   // Not findBackend: it would start tfjs's own (threadless) initialisation.
-  if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
+  const ownFactory = tf.findBackendFactory('wasm') as ReturnType<typeof tf.findBackendFactory> | null; // null when none
+  if (ownFactory) tf.removeBackend('wasm');
   tf.registerBackend('wasm', () => new wasm.BackendWasm(module as never), 3);
-  if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm backend did not initialise');
+  if (!(await tf.setBackend('wasm'))) {
+    // Put tfjs's own loader back, so that the caller's single-thread fallback gets it.
+    tf.removeBackend('wasm');
+    if (ownFactory) tf.registerBackend('wasm', ownFactory, 2);
+    throw new Error('the threaded wasm backend did not initialise');
+  }
   for (const worker of module.PThread.runningWorkers) worker.unref();
   // Emscripten pre-spawns 8 workers; XNNPACK's pool took threads − 1 of them and
   // never grows. The idle ones would each hold a V8 isolate: end them.
