@@ -6,18 +6,15 @@
 // own process; the wasm matMul ceiling; the PyTorch CPU reference
 // (gatys_torch.py bench) in the same run. --quality: time to a good picture
 // (see quality.mjs). Human table by default, one JSON object per line with --json.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { iterationFlops } from './flops.mjs';
+import { PYTHON, REFERENCE, runMeasured, TORCH_THREADS } from './measure.mjs';
 import { runQuality } from './quality.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const PYTHON = process.env.NS_PYTHON ?? '/usr/bin/python3';
-export const REFERENCE = process.env.NS_TORCH_REFERENCE ?? '/work/shared/reference/gatys_torch.py';
-const TORCH_THREADS = 2;
 
 function parseArgs(argv) {
   const args = { json: false, sizes: null, iters: 5, pytorch: true, quality: false };
@@ -32,27 +29,6 @@ function parseArgs(argv) {
   }
   args.sizes ??= args.quality ? [256] : [256, 512];
   return args;
-}
-
-/** Runs a command; returns its last JSON stdout line (or an error) and peak RSS from /usr/bin/time. */
-export function runMeasured(command, args, timeoutMs = 600_000) {
-  const timed = existsSync('/usr/bin/time');
-  // The 1-minute load before the run: other processes on the machine skew timings, and this shows when.
-  const load1 = Math.round(loadavg()[0] * 100) / 100;
-  const started = performance.now();
-  const r = timed
-    ? spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', command, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 })
-    : spawnSync(command, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
-  const wallS = (performance.now() - started) / 1000;
-  const rss = /MAXRSS_KB=(\d+)/.exec(r.stderr ?? '');
-  const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  let json = null;
-  try { json = line ? JSON.parse(line) : null; } catch { /* reported below */ }
-  if (!json || r.status !== 0) {
-    const why = json?.error ?? (r.error ? String(r.error.message) : (r.stderr ?? '').trim().split('\n').slice(-3).join(' | '));
-    return { error: why || `exit ${r.status}`, wallS, load1, stdout: r.stdout };
-  }
-  return { json, peakRssMb: rss ? Math.round(Number(rss[1]) / 1024) : json.peak_rss_mb, wallS, load1, stdout: r.stdout };
 }
 
 function engineChild(...args) {

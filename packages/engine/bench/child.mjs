@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const engine = require('../dist/index.js');
-const tf = engine.tf ?? require('@tensorflow/tfjs');
+const tf = require('@tensorflow/tfjs');
 const [mode, backendChoice, sizeArg, itersArg] = process.argv.slice(2);
 
 function maxRssMb() {

@@ -14,10 +14,10 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PYTHON, REFERENCE, runMeasured } from './bench.mjs';
+import { PYTHON, REFERENCE, runMeasured, SHARED, TORCH_THREADS } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const IMAGES = process.env.NS_IMAGES ?? '/work/shared/images';
+const IMAGES = process.env.NS_IMAGES ?? join(SHARED, 'images');
 /** The paper's objective, as the reference has it; the schedule is ours (see docs/PERFORMANCE.md). */
 const OBJECTIVE = { contentWeight: 1, styleWeight: 1000, tvWeight: 0, pooling: 'avg', gramNormalization: 'paper', optimizer: 'lbfgs' };
 /** How the engine gets there: its defaults, at most 300 iterations; NS_QUALITY_SCHEDULE='{"init":"content",...}' tries others. */
@@ -63,7 +63,7 @@ function runQualityAt(size, args, emit) {
   let target = Number(process.env.NS_QUALITY_TARGET);
   let refRecord = null;
   if (!Number.isFinite(target)) {
-    const ref = runMeasured(PYTHON, [REFERENCE, '--threads', '2', 'stylize', content, style, refOut,
+    const ref = runMeasured(PYTHON, [REFERENCE, '--threads', String(TORCH_THREADS), 'stylize', content, style, refOut,
       '--optimizer', 'lbfgs', '--iters', '300', '--size', String(size)], 1_800_000);
     if (ref.error) throw new Error(`reference stylize failed: ${ref.error}`);
     target = score(content, style, refOut, size);
@@ -82,5 +82,4 @@ function runQualityAt(size, args, emit) {
   if (refRecord) record.vs_pytorch = ours.wallS / refRecord.seconds_to_score;
   emit(args, record, `engine ${ours.json.backend} ${size}px: ${ours.wallS.toFixed(1)} s (${ours.json.steps} iterations), score ${ourScore.toExponential(4)}`
     + ` (${ourScore <= target ? 'reached' : 'NOT reached'})` + (record.vs_pytorch ? `, ${record.vs_pytorch.toFixed(2)}x PyTorch's time` : '') + ` → ${ourOut}`);
-  if (args.trace) console.error(JSON.stringify(ours.json.trace));
 }
