@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { atomicTempPrefix } from '@neural-style/engine/dist/node/atomic';
 import { FORMAT_EXTENSIONS, OutputFormatSetting } from './settingsSchema';
 
 export interface OutputRequest {
@@ -53,12 +54,12 @@ export function freeOutputPath(req: OutputRequest, exists: (file: string) => boo
 }
 
 /**
- * The engine writes `<dir>/.<name>.<pid>.<time>.tmp` and renames it over the
+ * The engine writes a temp file beside the result and renames it over the
  * result; an engine killed mid-write leaves that behind. Removes those of `pid`.
  */
 export function removeEngineTemps(output: string, pid: number): string[] {
   const dir = path.dirname(output);
-  const prefix = `.${path.basename(output)}.${pid}.`;
+  const prefix = atomicTempPrefix(output, pid);
   let names: string[] = [];
   try {
     names = fs.readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.tmp'));

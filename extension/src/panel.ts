@@ -40,21 +40,22 @@ export class JobPanel {
   static create(extensionUri: vscode.Uri, presetsDir: string, state: PanelState, handler: PanelHandler): JobPanel {
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, JobPanel.title(state), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       webviewOptions(extensionUri, presetsDir, state));
-    return new JobPanel(panel, extensionUri, state, handler);
+    return new JobPanel(panel, extensionUri, presetsDir, state, handler);
   }
 
   /** A panel VS Code restored after a reload (WebviewPanelSerializer). */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, presetsDir: string, state: PanelState, handler: PanelHandler): JobPanel {
     // Reset the options so the restored panel uses the current roots.
     panel.webview.options = webviewOptions(extensionUri, presetsDir, state);
-    return new JobPanel(panel, extensionUri, state, handler);
+    return new JobPanel(panel, extensionUri, presetsDir, state, handler);
   }
 
   private static title(state: PanelState): string {
     return `Stylize ${state.job.contentName}`;
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, private current: PanelState, private readonly handler: PanelHandler) {
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, private readonly presetsDir: string,
+    private current: PanelState, private readonly handler: PanelHandler) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'dist', 'icon.svg');
     this.current = applyMessage(current, this.withImageUris({ type: 'snapshot', state: current }));
     panel.webview.html = this.html();
@@ -76,8 +77,11 @@ export class JobPanel {
 
   post(raw: ToWebview): void {
     const message = this.withImageUris(raw);
+    const outputFolder = path.dirname(this.current.job.outputPath);
     this.current = applyMessage(this.current, message);
     if (this.disposed) return;
+    // The output folder is settled when the job starts (settings may have changed since it was queued): let the panel show it.
+    if (path.dirname(this.current.job.outputPath) !== outputFolder) this.panel.webview.options = webviewOptions(this.extensionUri, this.presetsDir, this.current);
     panelTraffic.fire({ jobId: this.jobId, direction: 'toWebview', message });
     void this.panel.webview.postMessage(message);
   }

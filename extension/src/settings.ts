@@ -59,12 +59,9 @@ export function readSettings(get: SettingGetter): JobSettings {
       throw renamed(name, e);
     }
   }
-  const given: Partial<StylizeOptions> = {};
-  // VS Code hands back the default for an unset setting: pass only what differs, so the engine's
-  // own rules for unset options apply (fewer style layers with default weights get one weight each).
-  for (const [key, spec] of Object.entries(OPTION_SPECS)) {
-    if (key in values && JSON.stringify(values[key]) !== JSON.stringify(spec.default)) (given as Record<string, unknown>)[key] = values[key];
-  }
+  // The engine's options among the settings (the others are the extension's own). Defaults are
+  // passed as given: validateOptions stretches the default layer weights to any layer count.
+  const given = Object.fromEntries(Object.keys(OPTION_SPECS).filter((key) => key in values).map((key) => [key, values[key]])) as Partial<StylizeOptions>;
   let options: StylizeOptions;
   try {
     options = validateOptions(given);

@@ -23,8 +23,9 @@ export function presetChoice(presetsDir: string, preset: Preset): StyleChoice {
   return { path: path.join(presetsDir, preset.file), id: preset.id, label: preset.name };
 }
 
-export function fileChoice(file: string, presetsDir: string): StyleChoice {
-  const preset = readPresets(presetsDir).find((p) => path.join(presetsDir, p.file) === file);
+/** `presets`: already read (the picker lists up to 50 images; each would read presets.json again). */
+export function fileChoice(file: string, presetsDir: string, presets: Preset[] = readPresets(presetsDir)): StyleChoice {
+  const preset = presets.find((p) => path.join(presetsDir, p.file) === file);
   if (preset) return presetChoice(presetsDir, preset);
   return { path: file, id: path.basename(file, path.extname(file)), label: path.basename(file) };
 }
@@ -79,7 +80,7 @@ export async function pickStyle(presetsDir: string, memory: StyleMemory, exclude
   if (images.length) {
     items.push({ label: 'Images in the workspace', kind: vscode.QuickPickItemKind.Separator });
     for (const u of images) {
-      items.push({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(path.dirname(u.fsPath)), iconPath: u, choice: fileChoice(u.fsPath, presetsDir) });
+      items.push({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(path.dirname(u.fsPath)), iconPath: u, choice: fileChoice(u.fsPath, presetsDir, presets) });
     }
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
@@ -89,5 +90,5 @@ export async function pickStyle(presetsDir: string, memory: StyleMemory, exclude
   if (!picked) return undefined;
   if (!picked.browse) return picked.choice;
   const uris = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use as style', filters: { Images: IMAGE_EXTENSIONS } });
-  return uris?.[0] ? fileChoice(uris[0].fsPath, presetsDir) : undefined;
+  return uris?.[0] ? fileChoice(uris[0].fsPath, presetsDir, presets) : undefined;
 }

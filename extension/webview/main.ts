@@ -80,7 +80,8 @@ function setSrc(id: string, src: string | undefined): void {
   if (src && img.getAttribute('src') !== src) img.src = src;
 }
 
-function render(s: PanelState): void {
+/** Shows `s`; the loss chart only when the losses may have changed (drawing it is the costly part). */
+function render(s: PanelState, drawChart = true): void {
   const app = $('app');
   if (!$('title')) build(app);
   const { job, progress, done } = s;
@@ -118,7 +119,7 @@ function render(s: PanelState): void {
   $('open').hidden = !finished;
   $('reveal').hidden = !finished;
   $('log').hidden = !(job.status === 'failed' || finished);
-  drawLossChart($<HTMLCanvasElement>('chart'), s.losses, progress?.totalSteps ?? 0);
+  if (drawChart) drawLossChart($<HTMLCanvasElement>('chart'), s.losses, progress?.totalSteps ?? 0);
 }
 
 function progressText(s: PanelState): string {
@@ -138,9 +139,22 @@ window.addEventListener('message', (event: MessageEvent) => {
   }
   if (!state && message.type !== 'snapshot') return;
   state = applyMessage(state!, message);
-  vscode.setState(state);
-  render(state);
+  saveState(message.type !== 'progress');
+  render(state, message.type === 'progress' || message.type === 'snapshot');
 });
+
+// setState serialises the whole state (losses, a preview data URL) to the workbench: at most once a
+// second while progress streams in, at once for everything else (a finished job survives a reload).
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function saveState(now: boolean): void {
+  const save = () => { saveTimer = undefined; if (state) vscode.setState(state); };
+  if (now) {
+    clearTimeout(saveTimer);
+    save();
+  } else {
+    saveTimer ??= setTimeout(save, 1000);
+  }
+}
 
 const redrawChart = () => state && $('chart') && drawLossChart($<HTMLCanvasElement>('chart'), state.losses, state.progress?.totalSteps ?? 0);
 new ResizeObserver(redrawChart).observe(document.body);

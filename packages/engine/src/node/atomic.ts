@@ -6,7 +6,7 @@ import * as path from 'path';
  * file in the same folder, fsync, then rename over the target.
  */
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  const temp = path.join(path.dirname(target), `${atomicTempPrefix(target, process.pid)}${Date.now()}.tmp`);
   try {
     const handle = await fs.promises.open(temp, 'wx');
     try {
@@ -20,4 +20,9 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
     await fs.promises.rm(temp, { force: true });
     throw e;
   }
+}
+
+/** How the temp files of process `pid` writing `target` begin (they end in `.tmp`): for cleaning up after a killed writer. */
+export function atomicTempPrefix(target: string, pid: number): string {
+  return `.${path.basename(target)}.${pid}.`;
 }
