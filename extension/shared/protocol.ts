@@ -5,9 +5,12 @@
  * Plain TypeScript: imported by the host (Node) and the webview (browser).
  */
 
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+import type { LossTerms } from '@neural-style/engine/dist/core/stylize';
+import type { ProgressMessage as EngineProgress } from '@neural-style/engine/dist/protocol';
 
-export interface LossTerms { content: number; style: number; tv: number; total: number }
+export type { LossTerms };
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 /** What the panel shows about its job; also the core of its saved state. */
 export interface JobView {
@@ -28,10 +31,8 @@ export interface JobView {
   position?: number;
 }
 
-export interface ProgressView {
-  step: number; totalSteps: number; scale: number; scales: number; iteration: number; iterations: number;
-  width: number; height: number; losses: LossTerms; elapsedMs: number; etaMs: number; backend: string;
-}
+/** The engine's progress report, as the panel keeps it. */
+export type ProgressView = Omit<EngineProgress, 'type' | 'id'>;
 
 export interface DoneView { outputSrc: string; outputName: string; elapsedMs: number; steps: number; backend: string }
 
