@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { tf } from '../../packages/engine/src/node/engine';
 import { chooseBackend } from '../../packages/engine/src/node/backend';
-import { avgPool2x2, conv3x3Relu, conv3x3ReluReference, GradientArena, gram, gramReference, prepareConv } from '../../packages/engine/src/core/fast-ops';
+import { avgPool2x2, ConvAlgorithm, ConvLayer, conv3x3Relu, conv3x3ReluReference, GradientArena, gram, gramReference, prepareConv } from '../../packages/engine/src/core/fast-ops';
 
 /*
  * Every speed trick of the engine checked against tfjs's plain gradients on
@@ -13,13 +13,25 @@ function relativeError(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.norm(tf.sub(a, b)).dataSync()[0] / Math.max(1e-12, tf.norm(b).dataSync()[0]));
 }
 
-function randomLayer(cin: number, cout: number, seed: number) {
-  return prepareConv(tf.randomNormal([3, 3, cin, cout], 0, 0.2, 'float32', seed) as tf.Tensor4D,
-    tf.randomNormal([cout], 0, 0.1, 'float32', seed + 1) as tf.Tensor1D);
+interface TestLayer extends ConvLayer {
+  /** The same layer in plain tfjs ops. */
+  reference(x: tf.Tensor4D): tf.Tensor4D;
 }
 
-function disposeLayer(layer: ReturnType<typeof prepareConv>): void {
-  tf.dispose([layer.kernel, layer.bias, layer.kernelForInputGrad]);
+/** A random layer; the layer owns its copy of the weights, the reference keeps its own. */
+function randomLayer(cin: number, cout: number, seed: number, algorithm: ConvAlgorithm = 'direct'): TestLayer {
+  const kernel = tf.randomNormal([3, 3, cin, cout], 0, 0.2, 'float32', seed) as tf.Tensor4D;
+  const bias = tf.randomNormal([cout], 0, 0.1, 'float32', seed + 1) as tf.Tensor1D;
+  const layer = prepareConv(tf.clone(kernel), tf.clone(bias), algorithm);
+  return {
+    ...layer,
+    reference: (x) => conv3x3ReluReference(x, kernel, bias),
+    dispose: () => { layer.dispose(); tf.dispose([kernel, bias]); },
+  };
+}
+
+function disposeLayer(layer: TestLayer): void {
+  layer.dispose();
 }
 
 describe('fast ops (wasm)', () => {
@@ -35,21 +47,23 @@ describe('fast ops (wasm)', () => {
     assert.match(report.detail, wanted > 1 ? new RegExp(`${wanted} threads`) : /1 thread/);
   });
 
-  it('conv3x3Relu: same value and input gradient as tfjs (odd sizes, bias, ReLU)', () => {
-    const layer = randomLayer(5, 7, 1);
-    const x = tf.randomNormal([1, 9, 11, 5], 0, 1, 'float32', 3) as tf.Tensor4D;
-    const dy = tf.randomNormal([1, 9, 11, 7], 0, 1, 'float32', 4);
-    const before = tf.memory().numTensors;
-    const loss = (f: typeof conv3x3Relu) => (input: tf.Tensor4D) => tf.sum(tf.mul(f(input, layer), dy)) as tf.Scalar;
-    const fast = tf.valueAndGrad(loss(conv3x3Relu))(x);
-    const plain = tf.valueAndGrad(loss(conv3x3ReluReference))(x);
-    assert.ok(Math.abs(fast.value.dataSync()[0] - plain.value.dataSync()[0]) < 1e-4 * Math.abs(plain.value.dataSync()[0]));
-    assert.ok(relativeError(fast.grad, plain.grad) < 1e-5, `relative error ${relativeError(fast.grad, plain.grad)}`);
-    tf.dispose([fast.value, fast.grad, plain.value, plain.grad]);
-    assert.strictEqual(tf.memory().numTensors, before, 'no tensor leaks');
-    tf.dispose([x, dy]);
-    disposeLayer(layer);
-  });
+  for (const algorithm of ['direct', 'winograd'] as const) {
+    it(`conv3x3Relu (${algorithm}): same value and input gradient as tfjs (odd sizes, bias, ReLU)`, () => {
+      const layer = randomLayer(5, 7, 1, algorithm);
+      const x = tf.randomNormal([1, 9, 11, 5], 0, 1, 'float32', 3) as tf.Tensor4D;
+      const dy = tf.randomNormal([1, 9, 11, 7], 0, 1, 'float32', 4);
+      const before = tf.memory().numTensors;
+      const loss = (f: (t: tf.Tensor4D) => tf.Tensor4D) => (input: tf.Tensor4D) => tf.sum(tf.mul(f(input), dy)) as tf.Scalar;
+      const fast = tf.valueAndGrad(loss((t) => conv3x3Relu(t, layer)))(x);
+      const plain = tf.valueAndGrad(loss(layer.reference))(x);
+      assert.ok(Math.abs(fast.value.dataSync()[0] - plain.value.dataSync()[0]) < 1e-4 * Math.abs(plain.value.dataSync()[0]));
+      assert.ok(relativeError(fast.grad, plain.grad) < 1e-5, `relative error ${relativeError(fast.grad, plain.grad)}`);
+      tf.dispose([fast.value, fast.grad, plain.value, plain.grad]);
+      assert.strictEqual(tf.memory().numTensors, before, 'no tensor leaks');
+      tf.dispose([x, dy]);
+      disposeLayer(layer);
+    });
+  }
 
   it('avgPool2x2: same value and gradient as tfjs, odd sizes included', () => {
     for (const [h, w] of [[8, 6], [9, 7]]) {
@@ -77,17 +91,18 @@ describe('fast ops (wasm)', () => {
     tf.dispose([x, w]);
   });
 
-  for (const withArena of [false, true]) {
-    it(`a VGG-like chain (conv, shared output, avg pool, Gram and content terms)${withArena ? ' with a GradientArena' : ''}: same gradient, no leak`, () => {
+  for (const [withArena, algorithm] of [[false, 'direct'], [true, 'direct'], [true, 'winograd']] as const) {
+    it(`a VGG-like chain (conv, shared output, avg pool, Gram and content terms)${withArena ? ' with a GradientArena' : ''}, ${algorithm} convolutions: same gradient, no leak`, () => {
       // The early frees in the custom gradients must be safe when an output feeds several consumers.
-      const l1 = randomLayer(3, 8, 10);
-      const l2 = randomLayer(8, 8, 12);
-      const l3 = randomLayer(8, 16, 14);
+      const l1 = randomLayer(3, 8, 10, algorithm);
+      const l2 = randomLayer(8, 8, 12, algorithm);
+      const l3 = randomLayer(8, 16, 14, algorithm);
       const x = tf.randomNormal([1, 17, 13, 3], 0, 1, 'float32', 20) as tf.Tensor4D;
       const target = tf.randomNormal([1, 8, 6, 16], 0, 1, 'float32', 21);
       const arena = withArena ? new GradientArena() : undefined;
       const fastConv = (input: tf.Tensor4D, layer: typeof l1) => conv3x3Relu(input, layer, arena);
       const fastGram = (features: tf.Tensor4D) => gram(features, arena);
+      const referenceConv = (input: tf.Tensor4D, layer: typeof l1) => layer.reference(input);
       const net = (conv: typeof fastConv, g: typeof fastGram, pool: typeof avgPool2x2) => (input: tf.Tensor4D) => {
         const a = conv(input, l1);
         const b = conv(a, l2);
@@ -98,7 +113,7 @@ describe('fast ops (wasm)', () => {
       const before = tf.memory().numTensors;
       const fast = tf.valueAndGrad(net(fastConv, fastGram, avgPool2x2))(x);
       arena?.dispose();
-      const plain = tf.valueAndGrad(net(conv3x3ReluReference, gramReference, (t) => tf.avgPool(t, 2, 2, 'valid')))(x);
+      const plain = tf.valueAndGrad(net(referenceConv, gramReference, (t) => tf.avgPool(t, 2, 2, 'valid')))(x);
       assert.ok(Math.abs(fast.value.dataSync()[0] - plain.value.dataSync()[0]) < 1e-4 * Math.abs(plain.value.dataSync()[0]));
       assert.ok(relativeError(fast.grad, plain.grad) < 1e-4, `relative error ${relativeError(fast.grad, plain.grad)}`);
       tf.dispose([fast.value, fast.grad, plain.value, plain.grad]);

@@ -10,20 +10,24 @@ const relativeL2 = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.norm(tf.sub(
 describe('gradients', () => {
   before(async () => { await testEngine(); });
 
-  it('the fast conv3x3+ReLU input gradient equals tfjs\'s own on random inputs', () => {
-    tf.tidy(() => {
-      for (const [h, w, cin, cout] of [[9, 7, 3, 8], [16, 16, 16, 32], [5, 12, 64, 64]]) {
-        const layer = prepareConv(tf.randomNormal([3, 3, cin, cout], 0, 0.2, 'float32', 1) as tf.Tensor4D,
-          tf.randomNormal([cout], 0, 0.5, 'float32', 2) as tf.Tensor1D);
-        const x = tf.randomNormal([1, h, w, cin], 0, 1, 'float32', 3) as tf.Tensor4D;
-        const dy = tf.randomNormal([1, h, w, cout], 0, 1, 'float32', 4);
-        const fast = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(conv3x3Relu(v as tf.Tensor4D, layer), dy)))(x);
-        const plain = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(conv3x3ReluReference(v as tf.Tensor4D, layer), dy)))(x);
-        expect(relativeL2(conv3x3Relu(x, layer), conv3x3ReluReference(x, layer)), 'forward').to.be.below(1e-5);
-        expect(relativeL2(fast, plain), `input gradient ${h}x${w}x${cin}→${cout}`).to.be.below(1e-5);
-      }
+  for (const algorithm of ['direct', 'winograd'] as const) {
+    it(`the fast conv3x3+ReLU (${algorithm}) input gradient equals tfjs's own on random inputs`, () => {
+      tf.tidy(() => {
+        for (const [h, w, cin, cout] of [[9, 7, 3, 8], [16, 16, 16, 32], [5, 12, 64, 64], [1, 1, 4, 4], [2, 3, 128, 8]]) {
+          const kernel = tf.randomNormal([3, 3, cin, cout], 0, 0.2, 'float32', 1) as tf.Tensor4D;
+          const bias = tf.randomNormal([cout], 0, 0.5, 'float32', 2) as tf.Tensor1D;
+          const layer = prepareConv(tf.clone(kernel), tf.clone(bias), algorithm);
+          const x = tf.randomNormal([1, h, w, cin], 0, 1, 'float32', 3) as tf.Tensor4D;
+          const dy = tf.randomNormal([1, h, w, cout], 0, 1, 'float32', 4);
+          const fast = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(conv3x3Relu(v as tf.Tensor4D, layer), dy)))(x);
+          const plain = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(conv3x3ReluReference(v as tf.Tensor4D, kernel, bias), dy)))(x);
+          expect(relativeL2(conv3x3Relu(x, layer), conv3x3ReluReference(x, kernel, bias)), 'forward').to.be.below(1e-5);
+          expect(relativeL2(fast, plain), `input gradient ${h}x${w}x${cin}→${cout}`).to.be.below(1e-5);
+          layer.dispose();
+        }
+      });
     });
-  });
+  }
 
   it('the fast Gram gradient equals tfjs\'s own on random inputs', () => {
     tf.tidy(() => {

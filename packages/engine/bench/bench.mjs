@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// pnpm bench [--json] [--sizes 256,512] [--iters K] [--no-pytorch] [--quality] (with --quality, --sizes defaults to 256)
+// pnpm bench [--json] [--sizes 256,512] [--iters K] [--no-pytorch] [--quality] [--convolution auto|direct|winograd]
+// (with --quality, --sizes defaults to 256)
 //
 // Speed: seconds per iteration (VGG19 to conv5_1 forward + input gradient +
 // Adam step, the paper's loss) and peak RSS, per backend and size, each in its
 // own process; the wasm matMul ceiling; the PyTorch CPU reference
 // (gatys_torch.py bench) in the same run. --quality: time to a good picture
 // (see quality.mjs). Human table by default, one JSON object per line with --json.
+// --convolution: how VGG19 convolves (default auto: Winograd for the wide
+// layers on wasm). GFLOP/s always count a direct convolution's FLOPs, so with
+// Winograd they are effective figures, and can pass the matMul ceiling.
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,7 +21,7 @@ import { runQuality } from './quality.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const args = { json: false, sizes: null, iters: 5, pytorch: true, quality: false };
+  const args = { json: false, sizes: null, iters: 5, pytorch: true, quality: false, convolution: 'auto' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
@@ -25,9 +29,11 @@ function parseArgs(argv) {
     else if (a === '--quality') args.quality = true;
     else if (a === '--sizes') args.sizes = argv[++i].split(',').map(Number);
     else if (a === '--iters') args.iters = Number(argv[++i]);
-    else throw new Error(`Unknown option "${a}". Use --json, --sizes 256,512, --iters K, --no-pytorch, --quality.`);
+    else if (a === '--convolution') args.convolution = argv[++i];
+    else throw new Error(`Unknown option "${a}". Use --json, --sizes 256,512, --iters K, --no-pytorch, --quality, --convolution auto|direct|winograd.`);
   }
   args.sizes ??= args.quality ? [256] : [256, 512];
+  if (!['auto', 'direct', 'winograd'].includes(args.convolution)) throw new Error('--convolution is auto, direct or winograd');
   return args;
 }
 
@@ -92,16 +98,17 @@ function speed(args) {
   const engineRecords = [];
   for (const backend of ['tensorflow-gpu', 'tensorflow', 'wasm']) {
     for (const size of args.sizes) {
-      const r = engineChild('iter', backend, String(size), String(args.iters));
+      const r = engineChild('iter', backend, String(size), String(args.iters), args.convolution);
       if (r.error) {
         emit(args, { impl: 'engine', backend, size, skipped: r.error }, `engine ${backend} ${size}px: skipped (${r.error})`);
         if (backend !== 'wasm') break; // a backend that does not load fails the same way at every size
         continue;
       }
       const s = r.json.s_per_iter;
-      const record = { impl: 'engine', backend, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb, detail: r.json.detail, load1: r.load1 };
+      const record = { impl: 'engine', backend, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb, detail: r.json.detail,
+        convolution: r.json.convolution, load1: r.load1 };
       if (torch[size]) record.vs_pytorch = s / torch[size];
-      console.error(`engine ${r.json.detail} ${size}px: ${s.toFixed(3)} s/iter, ${gf(s, size).toFixed(1)} GFLOP/s, peak RSS ${r.peakRssMb} MB`
+      console.error(`engine ${r.json.detail}, ${r.json.convolution} ${size}px: ${s.toFixed(3)} s/iter, ${gf(s, size).toFixed(1)} GFLOP/s, peak RSS ${r.peakRssMb} MB`
         + (record.vs_pytorch ? `, ${record.vs_pytorch.toFixed(2)}x PyTorch's time` : ''));
       engineRecords.push(record);
     }

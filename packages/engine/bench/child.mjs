@@ -1,5 +1,5 @@
 // One measurement in its own process, so that its peak RSS is its own.
-//   node child.mjs iter BACKEND SIZE ITERS   seconds per engine iteration (Adam, the paper's loss)
+//   node child.mjs iter BACKEND SIZE ITERS [CONVOLUTION]   seconds per engine iteration (Adam, the paper's loss)
 //   node child.mjs ceiling BACKEND           matMul GFLOP/s on that backend
 // Prints one JSON line. Loads the built engine (dist), as users do.
 import { createRequire } from 'node:module';
@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const engine = require('../dist/index.js');
 const tf = require('@tensorflow/tfjs');
-const [mode, backendChoice, sizeArg, itersArg] = process.argv.slice(2);
+const [mode, backendChoice, sizeArg, itersArg, convolution = 'auto'] = process.argv.slice(2);
 
 function maxRssMb() {
   return process.resourceUsage().maxRSS / 1024;
@@ -45,7 +45,7 @@ async function ceiling() {
 }
 
 async function iterate(size, iters) {
-  const loaded = await engine.loadEngine({ backend: backendChoice });
+  const loaded = await engine.loadEngine({ backend: backendChoice, convolution });
   const times = [];
   let last = performance.now();
   await engine.stylize(loaded.vgg, {
@@ -60,7 +60,9 @@ async function iterate(size, iters) {
     },
   });
   const measured = times.slice(2).sort((a, b) => a - b);
-  return { s_per_iter: measured[Math.floor(measured.length / 2)], times: times.map((t) => Math.round(t * 1000) / 1000) };
+  const layers = [...loaded.vgg.algorithms()].filter(([, a]) => a === 'winograd').map(([l]) => l);
+  const used = layers.length === 0 ? 'direct' : `winograd ${layers[0]}..${layers[layers.length - 1]}`;
+  return { s_per_iter: measured[Math.floor(measured.length / 2)], convolution: used, times: times.map((t) => Math.round(t * 1000) / 1000) };
 }
 
 async function main() {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { disposeWinogradFilter, winogradConv3x3, winogradFilter } from './winograd';
 
 /*
  * Ops with hand-written gradients, because tfjs's generic ones are slow or
@@ -9,6 +10,8 @@ import * as tf from '@tensorflow/tfjs';
  *   channels swapped. tfjs computes it with Conv2DBackpropInput, a scalar loop
  *   on wasm; the forward conv runs on XNNPACK, ~7x faster. We never need the
  *   weights' gradient, so the kernel is closed over rather than an input.
+ *   Both convolutions are direct (XNNPACK) or Winograd F(2x2, 3x3) (see
+ *   winograd.ts), chosen per layer.
  * - Gram matrix FᵀF. On wasm only an untransposed matMul reaches XNNPACK, so we
  *   transpose F explicitly and write the gradient, F(dG + dGᵀ), without a
  *   transposed operand.
@@ -19,16 +22,48 @@ import * as tf from '@tensorflow/tfjs';
  * inputs in test/engine/fast-ops.test.ts.
  */
 
+/** How a layer convolves: XNNPACK's direct convolution, or Winograd's F(2x2, 3x3) built from tfjs ops. */
+export type ConvAlgorithm = 'direct' | 'winograd';
+
 export interface ConvLayer {
-  kernel: tf.Tensor4D;
-  bias: tf.Tensor1D;
-  /** kernel reversed on H and W, in/out swapped: [3, 3, out, in]. */
-  kernelForInputGrad: tf.Tensor4D;
+  readonly algorithm: ConvAlgorithm;
+  /** relu(conv2d(x, kernel, 1, 'same') + bias). */
+  forward(x: tf.Tensor4D): tf.Tensor4D;
+  /** conv2d(dy, kernel rotated 180° with in/out swapped, 1, 'same'): the input gradient of the convolution. */
+  inputGradient(dy: tf.Tensor4D): tf.Tensor4D;
+  dispose(): void;
 }
 
-export function prepareConv(kernel: tf.Tensor4D, bias: tf.Tensor1D): ConvLayer {
-  const kernelForInputGrad = tf.tidy(() => tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D);
-  return { kernel, bias, kernelForInputGrad };
+/**
+ * Prepares a layer; it owns `kernel` and `bias` from now on (a Winograd layer
+ * keeps only their transforms, so it frees the kernel at once). What it keeps
+ * is tf.keep-ed: a layer prepared inside a tidy outlives it.
+ */
+export function prepareConv(kernel: tf.Tensor4D, bias: tf.Tensor1D, algorithm: ConvAlgorithm = 'direct'): ConvLayer {
+  tf.keep(kernel);
+  tf.keep(bias);
+  const kernelForInputGrad = tf.keep(tf.tidy(() => tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D));
+  if (algorithm === 'direct') {
+    return {
+      algorithm,
+      forward: (x) => tf.fused.conv2d({ x, filter: kernel, bias, strides: 1, pad: 'same', activation: 'relu' }),
+      inputGradient: (dy) => tf.conv2d(dy, kernelForInputGrad, 1, 'same'),
+      dispose: () => tf.dispose([kernel, bias, kernelForInputGrad]),
+    };
+  }
+  const forward = winogradFilter(kernel);
+  const backward = winogradFilter(kernelForInputGrad);
+  tf.dispose([kernel, kernelForInputGrad]);
+  return {
+    algorithm,
+    forward: (x) => tf.tidy(() => tf.relu(winogradConv3x3(x, forward, bias))),
+    inputGradient: (dy) => winogradConv3x3(dy, backward),
+    dispose: () => {
+      disposeWinogradFilter(forward);
+      disposeWinogradFilter(backward);
+      bias.dispose();
+    },
+  };
 }
 
 /**
@@ -66,9 +101,7 @@ export class GradientArena {
  */
 export function conv3x3Relu(x: tf.Tensor4D, layer: ConvLayer, arena?: GradientArena): tf.Tensor4D {
   const op = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
-    const y = tf.fused.conv2d({
-      x: input as tf.Tensor4D, filter: layer.kernel, bias: layer.bias, strides: 1, pad: 'same', activation: 'relu',
-    });
+    const y = layer.forward(input as tf.Tensor4D);
     if (arena) arena.keep(y);
     else save([y]);
     return {
@@ -80,7 +113,7 @@ export function conv3x3Relu(x: tf.Tensor4D, layer: ConvLayer, arena?: GradientAr
         tf.dispose(output);
         const masked = tf.mul(dy, active) as tf.Tensor4D;
         tf.dispose([dy, active]);
-        const dx = tf.conv2d(masked, layer.kernelForInputGrad, 1, 'same');
+        const dx = layer.inputGradient(masked);
         masked.dispose();
         return dx;
       },
@@ -113,8 +146,8 @@ export function avgPool2x2(x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /** The plain-tfjs version of conv3x3Relu, the reference its gradient is tested against. */
-export function conv3x3ReluReference(x: tf.Tensor4D, layer: ConvLayer): tf.Tensor4D {
-  return tf.relu(tf.add(tf.conv2d(x, layer.kernel, 1, "same"), layer.bias)) as tf.Tensor4D;
+export function conv3x3ReluReference(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D {
+  return tf.relu(tf.add(tf.conv2d(x, kernel, 1, 'same'), bias)) as tf.Tensor4D;
 }
 
 /** Gram matrix FᵀF of NHWC features (batch 1) as [C, C], unnormalised. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { avgPool2x2, ConvLayer, conv3x3Relu, GradientArena, prepareConv } from './fast-ops';
+import { avgPool2x2, ConvAlgorithm, ConvLayer, conv3x3Relu, GradientArena, prepareConv } from './fast-ops';
 import { Pooling, VGG_LAYERS, VggLayer } from './options';
 import { Vgg19Weights } from './weights';
 
@@ -26,14 +26,54 @@ export interface FeatureExtractor {
    * after) to hold half the memory: see GradientArena.
    */
   extract(image: tf.Tensor4D, layers: readonly VggLayer[], pooling?: Pooling, arena?: GradientArena): Map<VggLayer, tf.Tensor4D>;
+  /** Which algorithm each layer convolves (or will convolve) with. */
+  algorithms(): Map<VggLayer, ConvAlgorithm>;
   dispose(): void;
 }
 
-class Vgg19 implements FeatureExtractor {
-  private readonly convs: Map<VggLayer, ConvLayer>;
+/**
+ * 'auto': Winograd F(2x2, 3x3) on the wasm backend for layers with at least
+ * WINOGRAD_MIN_CHANNELS channels on both sides (conv2_2 onwards), where it
+ * measured faster than XNNPACK's direct convolution (docs/PERFORMANCE.md);
+ * direct everywhere else. Native and GPU backends have their own fast
+ * convolutions, and narrow layers' transforms cost about what they save.
+ */
+export type ConvolutionChoice = 'auto' | ConvAlgorithm;
+export const WINOGRAD_MIN_CHANNELS = 128;
 
-  constructor(weights: Vgg19Weights) {
-    this.convs = new Map(VGG_LAYERS.map((l) => [l, prepareConv(weights[l].kernel, weights[l].bias)]));
+export function convAlgorithmFor(choice: ConvolutionChoice, backend: string, inChannels: number, outChannels: number): ConvAlgorithm {
+  if (choice !== 'auto') return choice;
+  return backend === 'wasm' && Math.min(inChannels, outChannels) >= WINOGRAD_MIN_CHANNELS ? 'winograd' : 'direct';
+}
+
+class Vgg19 implements FeatureExtractor {
+  private readonly convs = new Map<VggLayer, ConvLayer>();
+
+  constructor(private readonly weights: Vgg19Weights, private readonly convolution: ConvolutionChoice) {}
+
+  /**
+   * A layer is prepared (its Winograd transforms built, its raw kernel freed)
+   * the first time it is used: layers no run reaches (conv5_2..) cost only
+   * their raw weights. prepareConv keeps what it builds, so preparing inside
+   * a tidy or a gradient is safe.
+   */
+  private conv(layer: VggLayer): ConvLayer {
+    let conv = this.convs.get(layer);
+    if (!conv) {
+      const { kernel, bias } = this.weights[layer];
+      conv = prepareConv(kernel, bias, this.algorithmFor(layer));
+      this.convs.set(layer, conv);
+    }
+    return conv;
+  }
+
+  private algorithmFor(layer: VggLayer): ConvAlgorithm {
+    const [, , inChannels, outChannels] = this.weights[layer].kernel.shape;
+    return convAlgorithmFor(this.convolution, tf.getBackend(), inChannels, outChannels);
+  }
+
+  algorithms(): Map<VggLayer, ConvAlgorithm> {
+    return new Map(VGG_LAYERS.map((l) => [l, this.convs.get(l)?.algorithm ?? this.algorithmFor(l)]));
   }
 
   extract(image: tf.Tensor4D, layers: readonly VggLayer[], pooling: Pooling = 'avg', arena?: GradientArena): Map<VggLayer, tf.Tensor4D> {
@@ -42,7 +82,7 @@ class Vgg19 implements FeatureExtractor {
     const out = new Map<VggLayer, tf.Tensor4D>();
     let x = image;
     for (const layer of VGG_LAYERS.slice(0, deepest + 1)) {
-      x = conv3x3Relu(x, this.convs.get(layer)!, arena);
+      x = conv3x3Relu(x, this.conv(layer), arena);
       if (wanted.has(layer)) out.set(layer, x);
       if (POOL_AFTER.has(layer) && layer !== VGG_LAYERS[deepest]) {
         x = pooling === 'avg' ? avgPool2x2(x) : tf.maxPool(x, 2, 2, 'valid');
@@ -52,15 +92,16 @@ class Vgg19 implements FeatureExtractor {
   }
 
   dispose(): void {
-    for (const conv of this.convs.values()) {
-      conv.kernel.dispose();
-      conv.bias.dispose();
-      conv.kernelForInputGrad.dispose();
+    for (const layer of VGG_LAYERS) {
+      const conv = this.convs.get(layer);
+      if (conv) conv.dispose();
+      else tf.dispose([this.weights[layer].kernel, this.weights[layer].bias]);
     }
+    this.convs.clear();
   }
 }
 
-/** Builds the feature extractor; it owns (and disposes) the weight tensors. */
-export function createVgg19(weights: Vgg19Weights): FeatureExtractor {
-  return new Vgg19(weights);
+/** Builds the feature extractor on the active backend; it owns (and disposes) the weight tensors. */
+export function createVgg19(weights: Vgg19Weights, convolution: ConvolutionChoice = 'auto'): FeatureExtractor {
+  return new Vgg19(weights, convolution);
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { RunOptions, StylizeOptions } from '../core/options';
 import { stylize, StylizeHooks, StylizeResult } from '../core/stylize';
 import { validateOptions, validateRunOptions } from '../core/validate';
-import { createVgg19, FeatureExtractor } from '../core/vgg19';
+import { ConvolutionChoice, createVgg19, FeatureExtractor } from '../core/vgg19';
 import { decodeVgg19, verifyWeightFiles } from '../core/weights';
 import { BackendReport, chooseBackend } from './backend';
 import { decodeImageFile, outputFormat, writeImageFile } from './image';
@@ -13,6 +13,8 @@ export interface EngineConfig {
   /** A weights folder or an http(s) URL of a model.json; default: the bundled VGG19. */
   weights?: string;
   onDownload?: (p: DownloadProgress) => void;
+  /** How VGG19 convolves; default 'auto' (see convAlgorithmFor). Benchmarks compare the others. */
+  convolution?: ConvolutionChoice;
 }
 
 /** A loaded engine: the backend is set and the VGG19 weights are on it. */
@@ -27,7 +29,11 @@ export async function loadEngine(config: EngineConfig = {}): Promise<Engine> {
   const backend = await chooseBackend(choice);
   const files = await loadWeightFiles(config.weights, config.onDownload);
   await verifyWeightFiles(files);
-  const vgg = createVgg19(decodeVgg19(files));
+  const convolution = config.convolution ?? 'auto';
+  if (!['auto', 'direct', 'winograd'].includes(convolution)) {
+    throw new Error(`convolution must be 'auto', 'direct' or 'winograd', got ${JSON.stringify(convolution)}`);
+  }
+  const vgg = createVgg19(decodeVgg19(files), convolution);
   return { backend, vgg, dispose: () => vgg.dispose() };
 }
 

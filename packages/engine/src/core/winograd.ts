@@ -1,0 +1,140 @@
+import * as tf from '@tensorflow/tfjs';
+
+/*
+ * 3x3 stride-1 'same' convolution by Winograd's minimal filtering F(2x2, 3x3)
+ * (Lavin & Gray 2016, "Fast Algorithms for Convolutional Neural Networks"):
+ * each 2x2 block of outputs comes from a 4x4 tile of the input with 16
+ * multiplications per channel pair instead of 36, so the matrix products, the
+ * whole cost of the deep VGG layers, shrink 2.25x:
+ *
+ *   Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A     summed over input channels,
+ *
+ * the ⊙ over channels being 16 independent matMuls [tiles, in] x [in, out].
+ *
+ * Written with tfjs ops, so it runs on any backend, but every step is chosen
+ * for what is fast on wasm (measured in docs/PERFORMANCE.md): the input
+ * transform is 16 depthwise 3x3 stride-2 convolutions (XNNPACK; each row of
+ * Bᵀ touches at most 3 consecutive rows of the tile, so a 3x3 window at one
+ * of two offsets holds it), each giving one [tiles, in] matrix directly;
+ * slices (which copy their whole source on wasm), batched matMul (a scalar
+ * loop there) and transposes that move the innermost axis (slow) are all
+ * avoided. The output transform is adds, and the 2x2 blocks are put in place
+ * with two transposes that keep the channel axis innermost (memcpy-fast).
+ *
+ * Float32 error is ~1e-6 relative, like the direct convolution's.
+ */
+
+/** Rows of Bᵀ for F(2x2, 3x3), each as (first tile row it reads, its 3 taps from there). */
+const INPUT_ROWS: ReadonlyArray<readonly [0 | 1, readonly number[]]> = [
+  [0, [1, 0, -1]],
+  [1, [1, 1, 0]],
+  [1, [-1, 1, 0]],
+  [1, [1, 0, -1]],
+];
+
+/** G: the filter transform (4x3). */
+const G = [
+  [1, 0, 0],
+  [0.5, 0.5, 0.5],
+  [0.5, -0.5, 0.5],
+  [0, 0, 1],
+];
+
+export interface WinogradFilter {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  /** U_k = (G g Gᵀ)_k for the 16 tile positions k = 4a + b, each [in, out]. */
+  readonly transformed: readonly tf.Tensor2D[];
+  /** The 16 input transforms as depthwise filters [3, 3, in, 1], with the tile offset each reads from. */
+  readonly inputTransforms: ReadonlyArray<{ rowOffset: 0 | 1; colOffset: 0 | 1; filter: tf.Tensor4D }>;
+}
+
+/** Transforms a [3, 3, in, out] kernel once; the caller owns (and disposes) the result, which outlives any tidy. */
+export function winogradFilter(kernel: tf.Tensor4D): WinogradFilter {
+  const [kh, kw, inChannels, outChannels] = kernel.shape;
+  if (kh !== 3 || kw !== 3) throw new Error(`winogradFilter: a 3x3 kernel is needed, got ${kh}x${kw}`);
+  const transformed = tf.tidy(() => {
+    // (G g Gᵀ)_(a,b) = Σ_ij G[a][i] G[b][j] g_ij: one [1, 9] x [9, in*out] product per
+    // position (a split of one [16, 9] product would copy the whole result per piece on wasm).
+    const taps = tf.reshape(kernel, [9, inChannels * outChannels]) as tf.Tensor2D;
+    const products: tf.Tensor2D[] = [];
+    for (const ga of G) {
+      for (const gb of G) {
+        const weights: number[] = [];
+        for (const x of ga) for (const y of gb) weights.push(x * y);
+        products.push(tf.keep(tf.reshape(tf.matMul(tf.tensor2d(weights, [1, 9]), taps), [inChannels, outChannels]) as tf.Tensor2D));
+      }
+    }
+    return products;
+  });
+  const inputTransforms = [];
+  for (const [rowOffset, rowTaps] of INPUT_ROWS) {
+    for (const [colOffset, colTaps] of INPUT_ROWS) {
+      const taps: number[] = [];
+      for (const r of rowTaps) for (const c of colTaps) taps.push(r * c);
+      const filter = tf.keep(tf.tidy(() => tf.tile(tf.tensor4d(taps, [3, 3, 1, 1]), [1, 1, inChannels, 1]) as tf.Tensor4D));
+      inputTransforms.push({ rowOffset, colOffset, filter });
+    }
+  }
+  return { inChannels, outChannels, transformed, inputTransforms };
+}
+
+export function disposeWinogradFilter(filter: WinogradFilter): void {
+  tf.dispose([...filter.transformed, ...filter.inputTransforms.map((t) => t.filter)]);
+}
+
+/**
+ * Where a bias can be added once for all four outputs of a tile: row and
+ * column 1 of Aᵀ are all ones, so M_(1,1) reaches every output with weight 1.
+ */
+const BIAS_POSITION = 4 * 1 + 1;
+
+/**
+ * conv2d(x, kernel, 1, 'same') (+ bias) for batch 1, the kernel given as
+ * winogradFilter(kernel). The bias rides on one of the 16 matMuls, fused.
+ */
+export function winogradConv3x3(x: tf.Tensor4D, filter: WinogradFilter, bias?: tf.Tensor1D): tf.Tensor4D {
+  const [batch, height, width, channels] = x.shape;
+  if (batch !== 1 || channels !== filter.inChannels) {
+    throw new Error(`winogradConv3x3: expected [1, h, w, ${filter.inChannels}], got [${x.shape}]`);
+  }
+  const out = filter.outChannels;
+  const tileRows = Math.ceil(height / 2);
+  const tileCols = Math.ceil(width / 2);
+  const tiles = tileRows * tileCols;
+  return tf.tidy(() => {
+    // Tile (i, j) reads rows 2i-1 .. 2i+2 of x (zero outside). The view for
+    // offset o starts at tile row o; 'valid' 3x3 stride-2 windows on it give
+    // exactly tileRows x tileCols outputs.
+    const views = new Map<string, tf.Tensor4D>();
+    const view = (rowOffset: number, colOffset: number): tf.Tensor4D => {
+      const key = `${rowOffset}${colOffset}`;
+      if (!views.has(key)) {
+        views.set(key, tf.pad(x, [[0, 0], [1 - rowOffset, 2 * tileRows - height + rowOffset], [1 - colOffset, 2 * tileCols - width + colOffset], [0, 0]]));
+      }
+      return views.get(key)!;
+    };
+    // M_k = V_k U_k, freeing each V_k at once: the peak is the 16 products, not 32 matrices.
+    const products = filter.inputTransforms.map(({ rowOffset, colOffset, filter: taps }, k) => {
+      const v = tf.depthwiseConv2d(view(rowOffset, colOffset), taps, 2, 'valid');
+      const a = tf.reshape(v, [tiles, channels]) as tf.Tensor2D;
+      const m = bias && k === BIAS_POSITION ? tf.fused.matMul({ a, b: filter.transformed[k], bias }) : tf.matMul(a, filter.transformed[k]);
+      v.dispose();
+      return m;
+    });
+    tf.dispose([...views.values()]);
+    // Aᵀ = [[1, 1, 1, 0], [0, 1, -1, -1]] applied to the tile rows a, then to the columns b.
+    const rowPass = (at: (a: number) => tf.Tensor): tf.Tensor[] => [
+      tf.add(tf.add(at(0), at(1)), at(2)),
+      tf.sub(tf.sub(at(1), at(2)), at(3)),
+    ];
+    const byColumn = [0, 1, 2, 3].map((b) => rowPass((a) => products[4 * a + b]));
+    tf.dispose(products);
+    const blocks = [0, 1].flatMap((p) => rowPass((b) => byColumn[b][p])); // Y_00, Y_01, Y_10, Y_11
+    // [p, q, tileRow, tileCol, c] -> [tileRow, p, tileCol, q, c], channels staying innermost.
+    const stacked = tf.reshape(tf.concat(blocks, 0), [4, tileRows, tileCols * out]);
+    const rowsInterleaved = tf.reshape(tf.transpose(stacked, [1, 0, 2]), [2 * tileRows, 2, tileCols, out]);
+    const full = tf.reshape(tf.transpose(rowsInterleaved, [0, 2, 1, 3]), [1, 2 * tileRows, 2 * tileCols, out]) as tf.Tensor4D;
+    return height === 2 * tileRows && width === 2 * tileCols ? full : tf.slice(full, [0, 0, 0, 0], [1, height, width, out]);
+  });
+}

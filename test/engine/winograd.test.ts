@@ -1,0 +1,72 @@
+import * as assert from 'assert';
+import { tf } from '../../packages/engine/src/node/engine';
+import { chooseBackend } from '../../packages/engine/src/node/backend';
+import { disposeWinogradFilter, winogradConv3x3, winogradFilter } from '../../packages/engine/src/core/winograd';
+import { convAlgorithmFor } from '../../packages/engine/src/core/vgg19';
+
+/*
+ * Winograd F(2x2, 3x3) against tfjs's own convolution, on the backend the
+ * engine runs on: even and odd sizes (the last tile row/column half outside),
+ * images smaller than a tile, and channel counts like VGG's.
+ */
+
+function relativeError(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.norm(tf.sub(a, b)).dataSync()[0] / Math.max(1e-12, tf.norm(b).dataSync()[0]));
+}
+
+describe('Winograd F(2x2, 3x3) convolution', () => {
+  before(async () => {
+    await chooseBackend('wasm');
+  });
+
+  const shapes: Array<[number, number, number, number]> = [
+    [8, 6, 3, 5], [9, 7, 4, 4], [1, 1, 2, 3], [2, 3, 8, 1], [16, 11, 64, 32], [5, 4, 256, 16],
+  ];
+  for (const [h, w, cin, cout] of shapes) {
+    it(`equals tf.conv2d(x, kernel, 1, 'same') for ${h}x${w}, ${cin}→${cout} channels`, () => {
+      const kernel = tf.randomNormal([3, 3, cin, cout], 0, 0.3, 'float32', h * 31 + w) as tf.Tensor4D;
+      const x = tf.randomNormal([1, h, w, cin], 0, 1, 'float32', cin) as tf.Tensor4D;
+      const filter = winogradFilter(kernel);
+      const before = tf.memory().numTensors;
+      const fast = winogradConv3x3(x, filter);
+      assert.strictEqual(tf.memory().numTensors, before + 1, 'only the result is left');
+      const plain = tf.conv2d(x, kernel, 1, 'same');
+      assert.deepStrictEqual(fast.shape, plain.shape);
+      const error = relativeError(fast, plain);
+      assert.ok(error < 2e-6, `relative error ${error}`);
+      tf.dispose([fast, plain, x, kernel]);
+      disposeWinogradFilter(filter);
+    });
+  }
+
+  it('adds a bias to every output, odd sizes included', () => {
+    const kernel = tf.randomNormal([3, 3, 6, 5], 0, 0.3, 'float32', 7) as tf.Tensor4D;
+    const bias = tf.randomNormal([5], 0, 1, 'float32', 8) as tf.Tensor1D;
+    const x = tf.randomNormal([1, 7, 5, 6], 0, 1, 'float32', 9) as tf.Tensor4D;
+    const filter = winogradFilter(kernel);
+    const fast = winogradConv3x3(x, filter, bias);
+    const plain = tf.add(tf.conv2d(x, kernel, 1, 'same'), bias);
+    const error = relativeError(fast, plain);
+    assert.ok(error < 2e-6, `relative error ${error}`);
+    tf.dispose([fast, plain, x, kernel, bias]);
+    disposeWinogradFilter(filter);
+  });
+
+  it('rejects a kernel that is not 3x3 and an input with the wrong channel count', () => {
+    const k5 = tf.zeros([5, 5, 2, 2]) as tf.Tensor4D;
+    assert.throws(() => winogradFilter(k5), /3x3/);
+    const filter = winogradFilter(tf.zeros([3, 3, 2, 2]) as tf.Tensor4D);
+    const x = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
+    assert.throws(() => winogradConv3x3(x, filter), /expected \[1, h, w, 2\]/);
+    tf.dispose([k5, x]);
+    disposeWinogradFilter(filter);
+  });
+
+  it("'auto' picks Winograd only on wasm and only for wide layers", () => {
+    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 256, 256), 'winograd');
+    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 64, 128), 'direct');
+    assert.strictEqual(convAlgorithmFor('auto', 'tensorflow', 512, 512), 'direct');
+    assert.strictEqual(convAlgorithmFor('direct', 'wasm', 512, 512), 'direct');
+    assert.strictEqual(convAlgorithmFor('winograd', 'cpu', 3, 64), 'winograd');
+  });
+});
