@@ -32,6 +32,16 @@ const INPUT_ROWS: ReadonlyArray<readonly [0 | 1, readonly number[]]> = [
   [1, [1, 0, -1]],
 ];
 
+/** Aᵀ: the output transform (2x4). */
+const OUTPUT_ROWS = [
+  [1, 1, 1, 0],
+  [0, 1, -1, -1],
+];
+
+/** The 16 tile positions k = 4a + b grouped by the padded view they read (see INPUT_ROWS), so one view is alive at a time. */
+const BY_OFFSET = Array.from({ length: 16 }, (_, k) => k)
+  .sort((j, k) => (2 * INPUT_ROWS[j >> 2][0] + INPUT_ROWS[j & 3][0]) - (2 * INPUT_ROWS[k >> 2][0] + INPUT_ROWS[k & 3][0]));
+
 /** G: the filter transform (4x3). */
 const G = [
   [1, 0, 0],
@@ -102,39 +112,48 @@ export function winogradConv3x3(x: tf.Tensor4D, filter: WinogradFilter, bias?: t
   const tileRows = Math.ceil(height / 2);
   const tileCols = Math.ceil(width / 2);
   const tiles = tileRows * tileCols;
+  // Memory: a tidy frees only at its end, and the early layers of a 512 px
+  // image make every transient tens of MB (the wasm heap keeps its peak), so
+  // each step frees what it no longer needs; at most one padded view, one V_k,
+  // one M_k and the four output accumulators are alive at once.
+  const free = (...tensors: tf.Tensor[]) => tf.dispose(tensors);
   return tf.tidy(() => {
-    // Tile (i, j) reads rows 2i-1 .. 2i+2 of x (zero outside). The view for
-    // offset o starts at tile row o; 'valid' 3x3 stride-2 windows on it give
-    // exactly tileRows x tileCols outputs.
-    const views = new Map<string, tf.Tensor4D>();
-    const view = (rowOffset: number, colOffset: number): tf.Tensor4D => {
-      const key = `${rowOffset}${colOffset}`;
-      if (!views.has(key)) {
-        views.set(key, tf.pad(x, [[0, 0], [1 - rowOffset, 2 * tileRows - height + rowOffset], [1 - colOffset, 2 * tileCols - width + colOffset], [0, 0]]));
+    const outputs: Array<tf.Tensor | null> = [null, null, null, null]; // Y_pq at 2p + q
+    let view = x;
+    let viewKey = -1;
+    for (const k of BY_OFFSET) {
+      const { rowOffset, colOffset, filter: taps } = filter.inputTransforms[k];
+      // Tile (i, j) reads rows 2i-1 .. 2i+2 of x (zero outside). The view for
+      // offset o starts at tile row o; 'valid' 3x3 stride-2 windows on it give
+      // exactly tileRows x tileCols outputs.
+      if (viewKey !== 2 * rowOffset + colOffset) {
+        if (view !== x) free(view);
+        view = tf.pad(x, [[0, 0], [1 - rowOffset, 2 * tileRows - height + rowOffset], [1 - colOffset, 2 * tileCols - width + colOffset], [0, 0]]);
+        viewKey = 2 * rowOffset + colOffset;
       }
-      return views.get(key)!;
-    };
-    // M_k = V_k U_k, freeing each V_k at once: the peak is the 16 products, not 32 matrices.
-    const products = filter.inputTransforms.map(({ rowOffset, colOffset, filter: taps }, k) => {
-      const v = tf.depthwiseConv2d(view(rowOffset, colOffset), taps, 2, 'valid');
+      const v = tf.depthwiseConv2d(view, taps, 2, 'valid');
       const a = tf.reshape(v, [tiles, channels]) as tf.Tensor2D;
       const m = bias && k === BIAS_POSITION ? tf.fused.matMul({ a, b: filter.transformed[k], bias }) : tf.matMul(a, filter.transformed[k]);
-      v.dispose();
-      return m;
-    });
-    tf.dispose([...views.values()]);
-    // Aᵀ = [[1, 1, 1, 0], [0, 1, -1, -1]] applied to the tile rows a, then to the columns b.
-    const rowPass = (at: (a: number) => tf.Tensor): tf.Tensor[] => [
-      tf.add(tf.add(at(0), at(1)), at(2)),
-      tf.sub(tf.sub(at(1), at(2)), at(3)),
-    ];
-    const byColumn = [0, 1, 2, 3].map((b) => rowPass((a) => products[4 * a + b]));
-    tf.dispose(products);
-    const blocks = [0, 1].flatMap((p) => rowPass((b) => byColumn[b][p])); // Y_00, Y_01, Y_10, Y_11
+      free(v, a);
+      // Y_pq += Aᵀ[p][a] Aᵀ[q][b] M_ab, every coefficient being 0 or ±1.
+      for (let pq = 0; pq < 4; pq++) {
+        const sign = OUTPUT_ROWS[pq >> 1][k >> 2] * OUTPUT_ROWS[pq & 1][k & 3];
+        if (sign === 0) continue;
+        const previous = outputs[pq];
+        outputs[pq] = previous ? (sign > 0 ? tf.add(previous, m) : tf.sub(previous, m)) : (sign > 0 ? tf.clone(m) : tf.neg(m));
+        if (previous) free(previous);
+      }
+      free(m);
+    }
+    if (view !== x) free(view);
     // [p, q, tileRow, tileCol, c] -> [tileRow, p, tileCol, q, c], channels staying innermost.
+    const blocks = outputs as tf.Tensor[];
     const stacked = tf.reshape(tf.concat(blocks, 0), [4, tileRows, tileCols * out]);
+    free(...blocks);
     const rowsInterleaved = tf.reshape(tf.transpose(stacked, [1, 0, 2]), [2 * tileRows, 2, tileCols, out]);
+    free(stacked);
     const full = tf.reshape(tf.transpose(rowsInterleaved, [0, 2, 1, 3]), [1, 2 * tileRows, 2 * tileCols, out]) as tf.Tensor4D;
+    free(rowsInterleaved);
     return height === 2 * tileRows && width === 2 * tileCols ? full : tf.slice(full, [0, 0, 0, 0], [1, height, width, out]);
   });
 }
