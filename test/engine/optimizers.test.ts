@@ -37,13 +37,13 @@ describe('L-BFGS', function () {
     const before = tf.memory().numTensors;
     const opt = new Lbfgs(5);
     const x0 = tf.tensor1d([1, 1]);
-    const g0 = tf.tensor1d([1, 1]);
-    const x1 = opt.next(x0, 1, g0); // first step: −g/‖g‖₁ = (−0.5, −0.5)
-    expect(Array.from(x1.dataSync())).to.deep.equal([0.5, 0.5]);
+    const g0 = tf.tensor1d([4, 2]);
+    const x1 = opt.next(x0, 1, g0); // first step: the largest coordinate moves by 4 along −g
+    expect(Array.from(x1.dataSync())).to.deep.equal([-3, -1]);
     const g1 = tf.tensor1d([5, 5]);
     const x2 = opt.next(x1, 3, g1); // 3 > 2 × 1: back to x0, a quarter of the step
     expect(opt.retreats).to.equal(1);
-    expect(Array.from(x2.dataSync())).to.deep.equal([0.875, 0.875]);
+    expect(Array.from(x2.dataSync())).to.deep.equal([0, 0.5]);
     const x3 = opt.next(x2, 1.5, g1); // in bounds again: a normal step from there
     expect(opt.retreats).to.equal(1);
     opt.dispose();

@@ -38,10 +38,6 @@ const OUTPUT_ROWS = [
   [0, 1, -1, -1],
 ];
 
-/** The 16 tile positions k = 4a + b grouped by the padded view they read (see INPUT_ROWS), so one view is alive at a time. */
-const BY_OFFSET = Array.from({ length: 16 }, (_, k) => k)
-  .sort((j, k) => (2 * INPUT_ROWS[j >> 2][0] + INPUT_ROWS[j & 3][0]) - (2 * INPUT_ROWS[k >> 2][0] + INPUT_ROWS[k & 3][0]));
-
 /** G: the filter transform (4x3). */
 const G = [
   [1, 0, 0],
@@ -114,38 +110,43 @@ export function winogradConv3x3(x: tf.Tensor4D, filter: WinogradFilter, bias?: t
   const tiles = tileRows * tileCols;
   // Memory: a tidy frees only at its end, and the early layers of a 512 px
   // image make every transient tens of MB (the wasm heap keeps its peak), so
-  // each step frees what it no longer needs; at most one padded view, one V_k,
-  // one M_k and the four output accumulators are alive at once.
+  // each step frees what it no longer needs: at most one tile row's four V_k
+  // or M_k and the four output accumulators are alive at once.
   const free = (...tensors: tf.Tensor[]) => tf.dispose(tensors);
   return tf.tidy(() => {
     const outputs: Array<tf.Tensor | null> = [null, null, null, null]; // Y_pq at 2p + q
-    let view = x;
-    let viewKey = -1;
-    for (const k of BY_OFFSET) {
-      const { rowOffset, colOffset, filter: taps } = filter.inputTransforms[k];
-      // Tile (i, j) reads rows 2i-1 .. 2i+2 of x (zero outside). The view for
-      // offset o starts at tile row o; 'valid' 3x3 stride-2 windows on it give
-      // exactly tileRows x tileCols outputs.
-      if (viewKey !== 2 * rowOffset + colOffset) {
-        if (view !== x) free(view);
-        view = tf.pad(x, [[0, 0], [1 - rowOffset, 2 * tileRows - height + rowOffset], [1 - colOffset, 2 * tileCols - width + colOffset], [0, 0]]);
-        viewKey = 2 * rowOffset + colOffset;
-      }
-      const v = tf.depthwiseConv2d(view, taps, 2, 'valid');
-      const a = tf.reshape(v, [tiles, channels]) as tf.Tensor2D;
-      const m = bias && k === BIAS_POSITION ? tf.fused.matMul({ a, b: filter.transformed[k], bias }) : tf.matMul(a, filter.transformed[k]);
-      free(v, a);
-      // Y_pq += Aᵀ[p][a] Aᵀ[q][b] M_ab, every coefficient being 0 or ±1.
-      for (let pq = 0; pq < 4; pq++) {
-        const sign = OUTPUT_ROWS[pq >> 1][k >> 2] * OUTPUT_ROWS[pq & 1][k & 3];
+    for (let a = 0; a < 4; a++) {
+      const products = [0, 1, 2, 3].map((b) => {
+        const k = 4 * a + b;
+        const { rowOffset, colOffset, filter: taps } = filter.inputTransforms[k];
+        // Tile (i, j) reads rows 2i-1 .. 2i+2 of x (zero outside); from tile row
+        // `rowOffset` on, 3x3 stride-2 windows with this padding (XNNPACK pads
+        // without a copy) give exactly tileRows x tileCols outputs.
+        const v = tf.depthwiseConv2d(x, taps, 2,
+          [[0, 0], [1 - rowOffset, 2 * tileRows - height + rowOffset], [1 - colOffset, 2 * tileCols - width + colOffset], [0, 0]]);
+        const lhs = tf.reshape(v, [tiles, channels]) as tf.Tensor2D;
+        const m = bias && k === BIAS_POSITION ? tf.fused.matMul({ a: lhs, b: filter.transformed[k], bias }) : tf.matMul(lhs, filter.transformed[k]);
+        free(v, lhs);
+        return m;
+      });
+      // Aᵀ over the tile columns b: C_q = Σ_b Aᵀ[q][b] M_ab ...
+      const partial = [tf.add(products[0], products[1]), tf.sub(products[1], products[2])];
+      const columns = [tf.add(partial[0], products[2]), tf.sub(partial[1], products[3])];
+      free(...products, ...partial);
+      // ... then over the rows: Y_pq += Aᵀ[p][a] C_q (every coefficient 0 or ±1).
+      for (let p = 0; p < 2; p++) {
+        const sign = OUTPUT_ROWS[p][a];
         if (sign === 0) continue;
-        const previous = outputs[pq];
-        outputs[pq] = previous ? (sign > 0 ? tf.add(previous, m) : tf.sub(previous, m)) : (sign > 0 ? tf.clone(m) : tf.neg(m));
-        if (previous) free(previous);
+        for (let q = 0; q < 2; q++) {
+          const previous = outputs[2 * p + q];
+          // A reshape shares its data: the first term costs no copy (tf.clone copies on wasm).
+          outputs[2 * p + q] = previous ? (sign > 0 ? tf.add(previous, columns[q]) : tf.sub(previous, columns[q]))
+            : (sign > 0 ? tf.reshape(columns[q], columns[q].shape) : tf.neg(columns[q]));
+          if (previous) free(previous);
+        }
       }
-      free(m);
+      free(...columns);
     }
-    if (view !== x) free(view);
     // [p, q, tileRow, tileCol, c] -> [tileRow, p, tileCol, q, c], channels staying innermost.
     const blocks = outputs as tf.Tensor[];
     const stacked = tf.reshape(tf.concat(blocks, 0), [4, tileRows, tileCols * out]);
