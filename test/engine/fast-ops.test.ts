@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { tf } from '../../packages/engine/src/node/engine';
 import { chooseBackend } from '../../packages/engine/src/node/backend';
-import { avgPool2x2, ConvAlgorithm, ConvLayer, conv3x3Relu, conv3x3ReluReference, GradientArena, gram, gramReference, prepareConv } from '../../packages/engine/src/core/fast-ops';
+import { avgPool2x2, ConvAlgorithm, ConvLayer, conv3x3Relu, conv3x3ReluReference, GradientArena, gram, gramReference, prepareConv, rotateForInputGradient } from '../../packages/engine/src/core/fast-ops';
 
 /*
  * Every speed trick of the engine checked against tfjs's plain gradients on
@@ -64,6 +64,15 @@ describe('fast ops (wasm)', () => {
       disposeLayer(layer);
     });
   }
+
+  it('rotateForInputGradient equals reverse + transpose in tfjs ops', () => {
+    const kernel = tf.randomNormal([3, 3, 5, 7], 0, 1, 'float32', 40) as tf.Tensor4D;
+    const fast = rotateForInputGradient(kernel);
+    const plain = tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]);
+    assert.deepStrictEqual(fast.shape, [3, 3, 7, 5]);
+    assert.deepStrictEqual(Array.from(fast.dataSync()), Array.from(plain.dataSync()));
+    tf.dispose([kernel, fast, plain]);
+  });
 
   it('avgPool2x2: same value and gradient as tfjs, odd sizes included', () => {
     for (const [h, w] of [[8, 6], [9, 7]]) {

@@ -62,9 +62,11 @@ describe('Winograd F(2x2, 3x3) convolution', () => {
     disposeWinogradFilter(filter);
   });
 
-  it("'auto' picks Winograd only on wasm and only for wide layers", () => {
+  it("'auto' picks Winograd only on wasm and not for the 3-channel first layer", () => {
     assert.strictEqual(convAlgorithmFor('auto', 'wasm', 256, 256), 'winograd');
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 64, 128), 'direct');
+    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 64, 64), 'winograd');
+    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 3, 64), 'direct');
+    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 64, 3), 'direct');
     assert.strictEqual(convAlgorithmFor('auto', 'tensorflow', 512, 512), 'direct');
     assert.strictEqual(convAlgorithmFor('direct', 'wasm', 512, 512), 'direct');
     assert.strictEqual(convAlgorithmFor('winograd', 'cpu', 3, 64), 'winograd');

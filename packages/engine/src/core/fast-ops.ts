@@ -42,7 +42,7 @@ export interface ConvLayer {
 export function prepareConv(kernel: tf.Tensor4D, bias: tf.Tensor1D, algorithm: ConvAlgorithm = 'direct'): ConvLayer {
   tf.keep(kernel);
   tf.keep(bias);
-  const kernelForInputGrad = tf.keep(tf.tidy(() => tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D));
+  const kernelForInputGrad = tf.keep(rotateForInputGradient(kernel));
   if (algorithm === 'direct') {
     return {
       algorithm,
@@ -64,6 +64,27 @@ export function prepareConv(kernel: tf.Tensor4D, bias: tf.Tensor1D, algorithm: C
       bias.dispose();
     },
   };
+}
+
+/**
+ * The kernel rotated 180° with its in/out channels swapped, [3, 3, out, in],
+ * rearranged in JS: tfjs's wasm transpose of the channel axes (a scalar loop)
+ * took 0.55 s for VGG19's weights, this ~20x less.
+ */
+export function rotateForInputGradient(kernel: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, inChannels, outChannels] = kernel.shape;
+  const source = kernel.dataSync();
+  const rotated = new Float32Array(source.length);
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const from = ((kh - 1 - i) * kw + (kw - 1 - j)) * inChannels * outChannels;
+      const to = (i * kw + j) * outChannels * inChannels;
+      for (let c = 0; c < inChannels; c++) {
+        for (let o = 0; o < outChannels; o++) rotated[to + o * inChannels + c] = source[from + c * outChannels + o];
+      }
+    }
+  }
+  return tf.tensor4d(rotated, [kh, kw, outChannels, inChannels]);
 }
 
 /**

@@ -33,13 +33,13 @@ export interface FeatureExtractor {
 
 /**
  * 'auto': Winograd F(2x2, 3x3) on the wasm backend for layers with at least
- * WINOGRAD_MIN_CHANNELS channels on both sides (conv2_2 onwards), where it
+ * WINOGRAD_MIN_CHANNELS channels on both sides (all but conv1_1), where it
  * measured faster than XNNPACK's direct convolution (docs/PERFORMANCE.md);
  * direct everywhere else. Native and GPU backends have their own fast
  * convolutions, and narrow layers' transforms cost about what they save.
  */
 export type ConvolutionChoice = 'auto' | ConvAlgorithm;
-export const WINOGRAD_MIN_CHANNELS = 128;
+export const WINOGRAD_MIN_CHANNELS = 64;
 
 export function convAlgorithmFor(choice: ConvolutionChoice, backend: string, inChannels: number, outChannels: number): ConvAlgorithm {
   if (choice !== 'auto') return choice;
