@@ -51,8 +51,15 @@ export interface WinogradFilter {
   readonly outChannels: number;
   /** U_k = (G g Gᵀ)_k for the 16 tile positions k = 4a + b, each [in, out]. */
   readonly transformed: readonly tf.Tensor2D[];
-  /** The 16 input transforms as depthwise filters [3, 3, in, 1], with the tile offset each reads from. */
-  readonly inputTransforms: ReadonlyArray<{ rowOffset: 0 | 1; colOffset: 0 | 1; filter: tf.Tensor4D }>;
+  /**
+   * The input transform Bᵀ d B, separable: row a of Bᵀ as a depthwise filter
+   * [3, 1, in, 1] down the rows, then as [1, 3, in, 1] along the columns, each
+   * with the tile offset it reads from.
+   */
+  readonly inputTransforms: {
+    readonly rows: ReadonlyArray<{ offset: 0 | 1; filter: tf.Tensor4D }>;
+    readonly columns: ReadonlyArray<{ offset: 0 | 1; filter: tf.Tensor4D }>;
+  };
   /** Depthwise filters [1 + rows, 1 + cols, out, 1] that drop the last row and/or column (see crop). */
   readonly crops: { readonly row: tf.Tensor4D; readonly column: tf.Tensor4D; readonly both: tf.Tensor4D };
 }
@@ -75,15 +82,11 @@ export function winogradFilter(kernel: tf.Tensor4D): WinogradFilter {
     }
     return products;
   });
-  const inputTransforms = [];
-  for (const [rowOffset, rowTaps] of INPUT_ROWS) {
-    for (const [colOffset, colTaps] of INPUT_ROWS) {
-      const taps: number[] = [];
-      for (const r of rowTaps) for (const c of colTaps) taps.push(r * c);
-      const filter = tf.keep(tf.tidy(() => tf.tile(tf.tensor4d(taps, [3, 3, 1, 1]), [1, 1, inChannels, 1]) as tf.Tensor4D));
-      inputTransforms.push({ rowOffset, colOffset, filter });
-    }
-  }
+  const transformFilters = (shape: [number, number]) => INPUT_ROWS.map(([offset, taps]) => ({
+    offset,
+    filter: tf.keep(tf.tidy(() => tf.tile(tf.tensor4d([...taps], [...shape, 1, 1]), [1, 1, inChannels, 1]) as tf.Tensor4D)),
+  }));
+  const inputTransforms = { rows: transformFilters([3, 1]), columns: transformFilters([1, 3]) };
   const cropFilter = (rows: number, cols: number) => tf.keep(tf.tidy(() => {
     const taps = new Array<number>((1 + rows) * (1 + cols)).fill(0);
     taps[0] = 1;
@@ -94,7 +97,8 @@ export function winogradFilter(kernel: tf.Tensor4D): WinogradFilter {
 }
 
 export function disposeWinogradFilter(filter: WinogradFilter): void {
-  tf.dispose([...filter.transformed, ...filter.inputTransforms.map((t) => t.filter), ...Object.values(filter.crops)]);
+  const { rows, columns } = filter.inputTransforms;
+  tf.dispose([...filter.transformed, ...[...rows, ...columns].map((t) => t.filter), ...Object.values(filter.crops)]);
 }
 
 /**
@@ -135,19 +139,22 @@ export function winogradConv3x3(x: tf.Tensor4D, filter: WinogradFilter, bias?: t
   return tf.tidy(() => {
     const outputs: Array<tf.Tensor | null> = [null, null, null, null]; // Y_pq at 2p + q
     for (let a = 0; a < 4; a++) {
-      const products = [0, 1, 2, 3].map((b) => {
+      // Tile (i, j) reads rows 2i-1 .. 2i+2 of x (zero outside): from tile row
+      // `offset` on, 3-tap stride-2 windows with this padding (XNNPACK pads
+      // without a copy) give exactly tileRows (then tileCols) outputs. Rows
+      // first, then columns: 4 + 16 one-dimensional depthwise convolutions
+      // measured 2-3x faster than 16 two-dimensional ones.
+      const row = filter.inputTransforms.rows[a];
+      const rows = tf.depthwiseConv2d(x, row.filter, [2, 1], [[0, 0], [1 - row.offset, 2 * tileRows - height + row.offset], [0, 0], [0, 0]]);
+      const products = filter.inputTransforms.columns.map((column, b) => {
         const k = 4 * a + b;
-        const { rowOffset, colOffset, filter: taps } = filter.inputTransforms[k];
-        // Tile (i, j) reads rows 2i-1 .. 2i+2 of x (zero outside); from tile row
-        // `rowOffset` on, 3x3 stride-2 windows with this padding (XNNPACK pads
-        // without a copy) give exactly tileRows x tileCols outputs.
-        const v = tf.depthwiseConv2d(x, taps, 2,
-          [[0, 0], [1 - rowOffset, 2 * tileRows - height + rowOffset], [1 - colOffset, 2 * tileCols - width + colOffset], [0, 0]]);
+        const v = tf.depthwiseConv2d(rows, column.filter, [1, 2], [[0, 0], [0, 0], [1 - column.offset, 2 * tileCols - width + column.offset], [0, 0]]);
         const lhs = tf.reshape(v, [tiles, channels]) as tf.Tensor2D;
         const m = bias && k === BIAS_POSITION ? tf.fused.matMul({ a: lhs, b: filter.transformed[k], bias }) : tf.matMul(lhs, filter.transformed[k]);
         free(v, lhs);
         return m;
       });
+      free(rows);
       // Aᵀ over the tile columns b: C_q = Σ_b Aᵀ[q][b] M_ab ...
       const partial = [tf.add(products[0], products[1]), tf.sub(products[1], products[2])];
       const columns = [tf.add(partial[0], products[2]), tf.sub(partial[1], products[3])];
