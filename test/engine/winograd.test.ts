@@ -64,7 +64,8 @@ describe('Winograd F(2x2, 3x3) convolution', () => {
 
   it("'auto' picks Winograd only on wasm and not for the 3-channel first layer", () => {
     assert.strictEqual(convAlgorithmFor('auto', 'wasm', 256, 256), 'winograd');
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 64, 64), 'winograd');
+    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 128, 64), 'winograd-when-small');
+    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 64, 64), 'winograd-when-small');
     assert.strictEqual(convAlgorithmFor('auto', 'wasm', 3, 64), 'direct');
     assert.strictEqual(convAlgorithmFor('auto', 'wasm', 64, 3), 'direct');
     assert.strictEqual(convAlgorithmFor('auto', 'tensorflow', 512, 512), 'direct');

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// pnpm bench [--json] [--sizes 256,512] [--iters K] [--no-pytorch] [--quality] [--convolution auto|direct|winograd]
+// pnpm bench [--json] [--sizes 256,512] [--iters K] [--no-pytorch] [--quality] [--convolution auto|direct|winograd|winograd-when-small]
 // (with --quality, --sizes defaults to 256)
 //
 // Speed: seconds per iteration (VGG19 to conv5_1 forward + input gradient +
@@ -30,10 +30,10 @@ function parseArgs(argv) {
     else if (a === '--sizes') args.sizes = argv[++i].split(',').map(Number);
     else if (a === '--iters') args.iters = Number(argv[++i]);
     else if (a === '--convolution') args.convolution = argv[++i];
-    else throw new Error(`Unknown option "${a}". Use --json, --sizes 256,512, --iters K, --no-pytorch, --quality, --convolution auto|direct|winograd.`);
+    else throw new Error(`Unknown option "${a}". Use --json, --sizes 256,512, --iters K, --no-pytorch, --quality, --convolution auto|direct|winograd|winograd-when-small.`);
   }
   args.sizes ??= args.quality ? [256] : [256, 512];
-  if (!['auto', 'direct', 'winograd'].includes(args.convolution)) throw new Error('--convolution is auto, direct or winograd');
+  if (!['auto', 'direct', 'winograd', 'winograd-when-small'].includes(args.convolution)) throw new Error('--convolution is auto, direct, winograd or winograd-when-small');
   return args;
 }
 

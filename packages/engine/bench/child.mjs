@@ -60,8 +60,13 @@ async function iterate(size, iters) {
     },
   });
   const measured = times.slice(2).sort((a, b) => a - b);
-  const layers = [...loaded.vgg.algorithms()].filter(([, a]) => a === 'winograd').map(([l]) => l);
-  const used = layers.length === 0 ? 'direct' : `winograd ${layers[0]}..${layers[layers.length - 1]}`;
+  // Which layers convolved how: 'winograd conv2_2..conv5_4, when small conv1_2..conv2_1'.
+  const span = (algorithm) => {
+    const layers = [...loaded.vgg.algorithms()].filter(([, a]) => a === algorithm).map(([l]) => l);
+    return layers.length === 0 ? null : `${layers[0]}..${layers[layers.length - 1]}`;
+  };
+  const used = [span('winograd') && `winograd ${span('winograd')}`, span('winograd-when-small') && `winograd when small ${span('winograd-when-small')}`]
+    .filter(Boolean).join(', ') || 'direct';
   return { s_per_iter: measured[Math.floor(measured.length / 2)], convolution: used, times: times.map((t) => Math.round(t * 1000) / 1000) };
 }
 

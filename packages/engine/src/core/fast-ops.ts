@@ -22,8 +22,23 @@ import { disposeWinogradFilter, winogradConv3x3, winogradFilter } from './winogr
  * inputs in test/engine/fast-ops.test.ts.
  */
 
-/** How a layer convolves: XNNPACK's direct convolution, or Winograd's F(2x2, 3x3) built from tfjs ops. */
-export type ConvAlgorithm = 'direct' | 'winograd';
+/**
+ * How a layer convolves: XNNPACK's direct convolution, Winograd's F(2x2, 3x3)
+ * built from tfjs ops, or 'winograd-when-small': Winograd for activations of
+ * at most WINOGRAD_SMALL_ELEMENTS elements and direct above, where its
+ * transients (a few activation-sized tensors) would raise the peak memory
+ * more than its speed is worth (such a layer keeps both forms of its weights).
+ */
+export type ConvAlgorithm = 'direct' | 'winograd' | 'winograd-when-small';
+
+/**
+ * 4M floats: conv1_2's activations up to ~256x256 px, where Winograd on
+ * conv1_2 and conv2_1 saves 4.5% of an iteration. Measured at 512x512 px
+ * (`node packages/engine/bench/child.mjs iter wasm 512 3 auto`): always
+ * Winograd there peaked at 1431-1444 MB RSS, this 1332-1359 MB, for a
+ * difference in speed lost in the machine's noise.
+ */
+export const WINOGRAD_SMALL_ELEMENTS = 4 * 1024 * 1024;
 
 export interface ConvLayer {
   readonly algorithm: ConvAlgorithm;
@@ -43,26 +58,31 @@ export function prepareConv(kernel: tf.Tensor4D, bias: tf.Tensor1D, algorithm: C
   tf.keep(kernel);
   tf.keep(bias);
   const kernelForInputGrad = tf.keep(rotateForInputGradient(kernel));
-  if (algorithm === 'direct') {
-    return {
-      algorithm,
-      forward: (x) => tf.fused.conv2d({ x, filter: kernel, bias, strides: 1, pad: 'same', activation: 'relu' }),
-      inputGradient: (dy) => tf.conv2d(dy, kernelForInputGrad, 1, 'same'),
-      dispose: () => tf.dispose([kernel, bias, kernelForInputGrad]),
-    };
-  }
+  const direct = {
+    forward: (x: tf.Tensor4D) => tf.fused.conv2d({ x, filter: kernel, bias, strides: 1, pad: 'same', activation: 'relu' }),
+    inputGradient: (dy: tf.Tensor4D) => tf.conv2d(dy, kernelForInputGrad, 1, 'same'),
+  };
+  if (algorithm === 'direct') return { algorithm, ...direct, dispose: () => tf.dispose([kernel, bias, kernelForInputGrad]) };
   const forward = winogradFilter(kernel);
   const backward = winogradFilter(kernelForInputGrad);
-  tf.dispose([kernel, kernelForInputGrad]);
+  const winograd = {
+    forward: (x: tf.Tensor4D) => tf.tidy(() => tf.relu(winogradConv3x3(x, forward, bias))),
+    inputGradient: (dy: tf.Tensor4D) => winogradConv3x3(dy, backward),
+  };
+  const disposeWinograd = () => {
+    disposeWinogradFilter(forward);
+    disposeWinogradFilter(backward);
+  };
+  if (algorithm === 'winograd') {
+    tf.dispose([kernel, kernelForInputGrad]);
+    return { algorithm, ...winograd, dispose: () => { disposeWinograd(); bias.dispose(); } };
+  }
+  const small = (t: tf.Tensor4D) => t.size <= WINOGRAD_SMALL_ELEMENTS;
   return {
     algorithm,
-    forward: (x) => tf.tidy(() => tf.relu(winogradConv3x3(x, forward, bias))),
-    inputGradient: (dy) => winogradConv3x3(dy, backward),
-    dispose: () => {
-      disposeWinogradFilter(forward);
-      disposeWinogradFilter(backward);
-      bias.dispose();
-    },
+    forward: (x) => (small(x) ? winograd.forward(x) : direct.forward(x)),
+    inputGradient: (dy) => (small(dy) ? winograd.inputGradient(dy) : direct.inputGradient(dy)),
+    dispose: () => { disposeWinograd(); tf.dispose([kernel, bias, kernelForInputGrad]); },
   };
 }
 
@@ -118,20 +138,22 @@ export class GradientArena {
  * neither the output nor its gradient dy is needed again: we free both, and
  * the gradient's temporaries, as soon as each is used (tfjs's final cleanup
  * disposing them again is a no-op). Pass an arena to also avoid the copy
- * `save` makes.
+ * `save` makes: the layer then keeps only where its output is positive (the
+ * ReLU's gradient), as a 1-byte bool, so a caller that needs the output only
+ * as the next layer's input may free it once that layer has run (see
+ * Vgg19.extract).
  */
 export function conv3x3Relu(x: tf.Tensor4D, layer: ConvLayer, arena?: GradientArena): tf.Tensor4D {
   const op = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
     const y = layer.forward(input as tf.Tensor4D);
-    if (arena) arena.keep(y);
-    else save([y]);
+    const positive = arena ? arena.keep(tf.greater(y, 0)) : null;
+    if (!arena) save([y]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         // Free each input as soon as its last use is done: this is the peak of the iteration.
-        const output = arena ? y : saved[0];
-        const active = tf.step(output);
-        tf.dispose(output);
+        const active = positive ? tf.cast(positive, 'float32') : tf.step(saved[0]);
+        tf.dispose(positive ?? saved[0]);
         const masked = tf.mul(dy, active) as tf.Tensor4D;
         tf.dispose([dy, active]);
         const dx = layer.inputGradient(masked);

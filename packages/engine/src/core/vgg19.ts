@@ -32,18 +32,22 @@ export interface FeatureExtractor {
 }
 
 /**
- * 'auto': Winograd F(2x2, 3x3) on the wasm backend for layers with at least
- * WINOGRAD_MIN_CHANNELS channels on both sides (all but conv1_1), where it
- * measured faster than XNNPACK's direct convolution (docs/PERFORMANCE.md);
- * direct everywhere else. Native and GPU backends have their own fast
- * convolutions, and narrow layers' transforms cost about what they save.
+ * 'auto': on the wasm backend, Winograd F(2x2, 3x3) for layers with at least
+ * WINOGRAD_MIN_CHANNELS channels on both sides (conv2_2 onwards), and for the
+ * 64-channel ones (conv1_2, conv2_1) while their activations are small (see
+ * WINOGRAD_SMALL_ELEMENTS); direct for conv1_1 (3 channels: the transforms
+ * cost more than they save) and on every other backend (native and GPU
+ * backends have their own fast convolutions). Measured: docs/PERFORMANCE.md,
+ * `node packages/engine/bench/conv-layers.mjs`.
  */
 export type ConvolutionChoice = 'auto' | ConvAlgorithm;
-export const WINOGRAD_MIN_CHANNELS = 64;
+export const WINOGRAD_MIN_CHANNELS = 128;
 
 export function convAlgorithmFor(choice: ConvolutionChoice, backend: string, inChannels: number, outChannels: number): ConvAlgorithm {
   if (choice !== 'auto') return choice;
-  return backend === 'wasm' && Math.min(inChannels, outChannels) >= WINOGRAD_MIN_CHANNELS ? 'winograd' : 'direct';
+  const narrowest = Math.min(inChannels, outChannels);
+  if (backend !== 'wasm' || narrowest < WINOGRAD_MIN_CHANNELS / 2) return 'direct';
+  return narrowest >= WINOGRAD_MIN_CHANNELS ? 'winograd' : 'winograd-when-small';
 }
 
 class Vgg19 implements FeatureExtractor {
@@ -80,12 +84,25 @@ class Vgg19 implements FeatureExtractor {
     const wanted = new Set(layers);
     const deepest = Math.max(...layers.map((l) => VGG_LAYERS.indexOf(l)));
     const out = new Map<VggLayer, tf.Tensor4D>();
+    // Inside a gradient (an arena), an activation that is not returned is
+    // read only by the next layer's forward pass: the convolution keeps just
+    // a ReLU mask, and neither the next convolution's gradient nor the average
+    // pool's reads its input. So it is freed as soon as the next layer has
+    // run, instead of at the end of the backward pass: 126 MB less at 512 px.
+    // tfjs's max pool gradient does read its input and output: not then.
+    const freeEarly = arena !== undefined && pooling === 'avg';
+    let consumed: tf.Tensor4D[] = [];
     let x = image;
     for (const layer of VGG_LAYERS.slice(0, deepest + 1)) {
-      x = conv3x3Relu(x, this.conv(layer), arena);
-      if (wanted.has(layer)) out.set(layer, x);
+      const y = conv3x3Relu(x, this.conv(layer), arena);
+      tf.dispose(consumed);
+      consumed = [];
+      if (wanted.has(layer)) out.set(layer, y);
+      else if (freeEarly) consumed.push(y);
+      x = y;
       if (POOL_AFTER.has(layer) && layer !== VGG_LAYERS[deepest]) {
-        x = pooling === 'avg' ? avgPool2x2(x) : tf.maxPool(x, 2, 2, 'valid');
+        x = pooling === 'avg' ? avgPool2x2(y) : tf.maxPool(y, 2, 2, 'valid');
+        if (freeEarly) consumed.push(x);
       }
     }
     return out;

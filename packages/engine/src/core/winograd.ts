@@ -12,14 +12,23 @@ import * as tf from '@tensorflow/tfjs';
  * the ⊙ over channels being 16 independent matMuls [tiles, in] x [in, out].
  *
  * Written with tfjs ops, so it runs on any backend, but every step is chosen
- * for what is fast on wasm (measured in docs/PERFORMANCE.md): the input
- * transform is 16 depthwise 3x3 stride-2 convolutions (XNNPACK; each row of
- * Bᵀ touches at most 3 consecutive rows of the tile, so a 3x3 window at one
- * of two offsets holds it), each giving one [tiles, in] matrix directly;
- * slices (which copy their whole source on wasm), batched matMul (a scalar
- * loop there) and transposes that move the innermost axis (slow) are all
- * avoided. The output transform is adds, and the 2x2 blocks are put in place
- * with two transposes that keep the channel axis innermost (memcpy-fast).
+ * for what is fast on tfjs's wasm backend (measured in docs/PERFORMANCE.md):
+ * - the input transform is separable, and each row of Bᵀ touches at most 3
+ *   consecutive rows of the tile: 4 depthwise [3, 1] stride-(2, 1)
+ *   convolutions down the rows, then 16 [1, 3] stride-(1, 2) ones along the
+ *   columns (XNNPACK, every thread, the zero border as padding, no copy),
+ *   each giving one [tiles, in] matrix directly;
+ * - avoided: tf.slice and tf.split (they copy their whole source through JS),
+ *   batched matMul (~5x slower than one matMul per batch), transposes that
+ *   move the innermost axis and depthToSpace (scalar loops, 10-40x slower
+ *   than the transposes used here);
+ * - the output transform is 24 whole-tensor adds (Aᵀ holds only 0 and ±1),
+ *   accumulated tile row by tile row so few products are alive; the 2x2 blocks are
+ *   put in place with two transposes that keep the channel axis innermost;
+ *   odd sizes lose their extra row/column to a one-tap depthwise convolution.
+ * What is left is ~60% matMul at the wasm ceiling: F(4x4, 3x3) would need
+ * 6-tap stride-4 transforms, which XNNPACK's depthwise kernels run ~25x slower
+ * per output than 3-tap ones, so it was not pursued.
  *
  * Float32 error is ~1e-6 relative, like the direct convolution's.
  */
@@ -146,19 +155,30 @@ export function winogradConv3x3(x: tf.Tensor4D, filter: WinogradFilter, bias?: t
       // measured 2-3x faster than 16 two-dimensional ones.
       const row = filter.inputTransforms.rows[a];
       const rows = tf.depthwiseConv2d(x, row.filter, [2, 1], [[0, 0], [1 - row.offset, 2 * tileRows - height + row.offset], [0, 0], [0, 0]]);
-      const products = filter.inputTransforms.columns.map((column, b) => {
+      const product = (b: number): tf.Tensor => {
+        const column = filter.inputTransforms.columns[b];
         const k = 4 * a + b;
         const v = tf.depthwiseConv2d(rows, column.filter, [1, 2], [[0, 0], [0, 0], [1 - column.offset, 2 * tileCols - width + column.offset], [0, 0]]);
         const lhs = tf.reshape(v, [tiles, channels]) as tf.Tensor2D;
         const m = bias && k === BIAS_POSITION ? tf.fused.matMul({ a: lhs, b: filter.transformed[k], bias }) : tf.matMul(lhs, filter.transformed[k]);
         free(v, lhs);
         return m;
-      });
+      };
+      // Aᵀ over the tile columns b: C_0 = M_0 + M_1 + M_2, C_1 = M_1 - M_2 - M_3, in
+      // an order that keeps at most two products and two partial sums alive.
+      const m1 = product(1);
+      const m2 = product(2);
+      const sum = tf.add(m1, m2);
+      const difference = tf.sub(m1, m2);
+      free(m1, m2);
+      const m0 = product(0);
+      const c0 = tf.add(sum, m0);
+      free(sum, m0);
+      const m3 = product(3);
+      const c1 = tf.sub(difference, m3);
+      free(difference, m3);
       free(rows);
-      // Aᵀ over the tile columns b: C_q = Σ_b Aᵀ[q][b] M_ab ...
-      const partial = [tf.add(products[0], products[1]), tf.sub(products[1], products[2])];
-      const columns = [tf.add(partial[0], products[2]), tf.sub(partial[1], products[3])];
-      free(...products, ...partial);
+      const columns = [c0, c1];
       // ... then over the rows: Y_pq += Aᵀ[p][a] C_q (every coefficient 0 or ±1).
       for (let p = 0; p < 2; p++) {
         const sign = OUTPUT_ROWS[p][a];

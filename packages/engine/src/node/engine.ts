@@ -30,8 +30,8 @@ export async function loadEngine(config: EngineConfig = {}): Promise<Engine> {
   const files = await loadWeightFiles(config.weights, config.onDownload);
   await verifyWeightFiles(files);
   const convolution = config.convolution ?? 'auto';
-  if (!['auto', 'direct', 'winograd'].includes(convolution)) {
-    throw new Error(`convolution must be 'auto', 'direct' or 'winograd', got ${JSON.stringify(convolution)}`);
+  if (!['auto', 'direct', 'winograd', 'winograd-when-small'].includes(convolution)) {
+    throw new Error(`convolution must be 'auto', 'direct', 'winograd' or 'winograd-when-small', got ${JSON.stringify(convolution)}`);
   }
   const vgg = createVgg19(decodeVgg19(files), convolution);
   return { backend, vgg, dispose: () => vgg.dispose() };
