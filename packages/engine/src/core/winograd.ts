@@ -69,8 +69,8 @@ export interface WinogradFilter {
     readonly rows: ReadonlyArray<{ offset: 0 | 1; filter: tf.Tensor4D }>;
     readonly columns: ReadonlyArray<{ offset: 0 | 1; filter: tf.Tensor4D }>;
   };
-  /** Depthwise filters [1 + rows, 1 + cols, out, 1] that drop the last row and/or column (see crop). */
-  readonly crops: { readonly row: tf.Tensor4D; readonly column: tf.Tensor4D; readonly both: tf.Tensor4D };
+  /** A depthwise identity [3, 3, out, 1] (centre tap 1): with padding on one side only, it drops the last row and/or column (see crop). */
+  readonly identity: tf.Tensor4D;
 }
 
 /** Transforms a [3, 3, in, out] kernel once; the caller owns (and disposes) the result, which outlives any tidy. */
@@ -96,29 +96,26 @@ export function winogradFilter(kernel: tf.Tensor4D): WinogradFilter {
     filter: tf.keep(tf.tidy(() => tf.tile(tf.tensor4d([...taps], [...shape, 1, 1]), [1, 1, inChannels, 1]) as tf.Tensor4D)),
   }));
   const inputTransforms = { rows: transformFilters([3, 1]), columns: transformFilters([1, 3]) };
-  const cropFilter = (rows: number, cols: number) => tf.keep(tf.tidy(() => {
-    const taps = new Array<number>((1 + rows) * (1 + cols)).fill(0);
-    taps[0] = 1;
-    return tf.tile(tf.tensor4d(taps, [1 + rows, 1 + cols, 1, 1]), [1, 1, outChannels, 1]) as tf.Tensor4D;
-  }));
-  const crops = { row: cropFilter(1, 0), column: cropFilter(0, 1), both: cropFilter(1, 1) };
-  return { inChannels, outChannels, transformed, inputTransforms, crops };
+  const identity = tf.keep(tf.tidy(() => tf.tile(tf.tensor4d([0, 0, 0, 0, 1, 0, 0, 0, 0], [3, 3, 1, 1]), [1, 1, outChannels, 1]) as tf.Tensor4D));
+  return { inChannels, outChannels, transformed, inputTransforms, identity };
 }
 
 export function disposeWinogradFilter(filter: WinogradFilter): void {
   const { rows, columns } = filter.inputTransforms;
-  tf.dispose([...filter.transformed, ...[...rows, ...columns].map((t) => t.filter), ...Object.values(filter.crops)]);
+  tf.dispose([...filter.transformed, ...[...rows, ...columns].map((t) => t.filter), filter.identity]);
 }
 
 /**
- * Drops the last row and/or column that a size not divisible by 2 leaves.
- * tf.slice on wasm copies its whole input through JS (6.4 ms for 128x86x256;
- * a 'valid' one-tap depthwise convolution, XNNPACK on every thread, 0.6 ms).
+ * Drops the last row and/or column that a size not divisible by 2 leaves:
+ * a 3x3 depthwise identity padded on the leading side only of the axes to
+ * shorten. tf.slice on wasm copies its whole input through JS, and XNNPACK's
+ * depthwise kernels other than 3x3 are slow ones: for 128x86x256, slice
+ * 8.1 ms, a one-tap [1, 2] kernel 35.5 ms, this ~2 ms
+ * (`node packages/engine/bench/wasm-ops.mjs`).
  */
 function crop(full: tf.Tensor4D, extraRow: boolean, extraColumn: boolean, filter: WinogradFilter): tf.Tensor4D {
   if (!extraRow && !extraColumn) return full;
-  const taps = extraRow && extraColumn ? filter.crops.both : extraRow ? filter.crops.row : filter.crops.column;
-  return tf.depthwiseConv2d(full, taps, 1, 'valid');
+  return tf.depthwiseConv2d(full, filter.identity, 1, [[0, 0], [1, extraRow ? 0 : 1], [1, extraColumn ? 0 : 1], [0, 0]]);
 }
 
 /**

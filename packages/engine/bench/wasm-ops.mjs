@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// node packages/engine/bench/wasm-ops.mjs
+// Why core/winograd.ts is built the way it is: the tfjs ops it uses and the
+// ones it avoids, timed on the wasm backend with the engine's threads
+// (median ms of 7 runs; wasm kernels run synchronously). Shapes are those of
+// a Winograd layer at 256 px (a 64x44 tile grid of 256 channels). Loads the
+// built engine (dist): run `pnpm build` first.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const engine = require('../dist/index.js');
+const tf = require('@tensorflow/tfjs');
+
+function median(run, reps = 7) {
+  tf.dispose(run());
+  const times = [];
+  for (let r = 0; r < reps; r++) {
+    const t = performance.now();
+    const y = run();
+    times.push(performance.now() - t);
+    tf.dispose(y);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(reps / 2)];
+}
+
+const report = await engine.chooseBackend('wasm');
+const rows = [];
+const time = (what, run) => rows.push([what, median(run)]);
+
+const parts = 16;
+const stacked = tf.randomNormal([parts, 32 * 22 * 256]); // 16 products of a 64x44x256 layer, one tensor
+const pieces = tf.split(stacked, parts, 0).map((p) => tf.keep(p));
+time(`tf.split of a [${stacked.shape}] tensor into ${parts}`, () => tf.split(stacked, parts, 0));
+time(`tf.slice x${parts} of the same (contiguous rows)`, () => pieces.map((_, k) => tf.slice(stacked, [k, 0], [1, stacked.shape[1]])));
+time(`tf.concat of the ${parts} pieces (the reverse)`, () => tf.concat(pieces, 0));
+
+const a = tf.randomNormal([parts, 704, 256]);
+const b = tf.randomNormal([parts, 256, 256]);
+const a2 = tf.unstack(a).map((t) => tf.keep(t));
+const b2 = tf.unstack(b).map((t) => tf.keep(t));
+time(`batched matMul [${a.shape}] x [${b.shape}]`, () => tf.matMul(a, b));
+time(`${parts} separate matMuls [704,256] x [256,256]`, () => a2.map((t, k) => tf.matMul(t, b2[k])));
+
+const planes = tf.randomNormal([4, 32, 22 * 256]);
+time('transpose [4, 32, 22*256] -> [32, 4, 22*256] (innermost kept)', () => tf.transpose(planes, [1, 0, 2]));
+const inner = tf.randomNormal([32 * 22 * 256, parts]);
+time(`transpose [${inner.shape}] -> [${parts}, ...] (innermost moved)`, () => tf.transpose(inner));
+const deep = tf.randomNormal([1, 32, 22, 4 * 256]);
+time('depthToSpace [1, 32, 22, 1024] by 2', () => tf.depthToSpace(deep, 2));
+
+const x = tf.randomNormal([1, 64, 44, 256]);
+const padded = tf.randomNormal([1, 66, 46, 256]);
+const dw = (h, w) => tf.randomNormal([h, w, 256, 1]);
+const f33 = dw(3, 3);
+const f31 = dw(3, 1);
+const f13 = dw(1, 3);
+const f66 = dw(6, 6);
+const f61 = dw(6, 1);
+time('depthwise 3x3 stride 2, padding inside (one F(2x2) input transform)', () => tf.depthwiseConv2d(x, f33, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]));
+time('16 depthwise 3x3 stride 2 (F(2x2) input transform, 2-D)', () => Array.from({ length: 16 }, () => tf.depthwiseConv2d(x, f33, 2, [[0, 0], [1, 1], [1, 1], [0, 0]])));
+time('4 [3,1] + 16 [1,3] depthwise (F(2x2) input transform, separable)', () => {
+  const out = [];
+  for (let r = 0; r < 4; r++) {
+    const rowsDone = tf.depthwiseConv2d(x, f31, [2, 1], [[0, 0], [1, 1], [0, 0], [0, 0]]);
+    for (let c = 0; c < 4; c++) out.push(tf.depthwiseConv2d(rowsDone, f13, [1, 2], [[0, 0], [0, 0], [1, 1], [0, 0]]));
+    out.push(rowsDone);
+  }
+  return out;
+});
+time('depthwise 6x6 stride 4 (one F(4x4) input transform, 4x fewer outputs)', () => tf.depthwiseConv2d(padded, f66, 4, 'valid'));
+time('depthwise 6x1 stride (4,1) (F(4x4), rows only)', () => tf.depthwiseConv2d(padded, f61, [4, 1], 'valid'));
+const crop = tf.randomNormal([1, 128, 86, 256]);
+const oneTap = tf.tile(tf.tensor4d([1, 0], [1, 2, 1, 1]), [1, 1, 256, 1]);
+const identity = tf.tile(tf.tensor4d([0, 0, 0, 0, 1, 0, 0, 0, 0], [3, 3, 1, 1]), [1, 1, 256, 1]);
+time('tf.slice dropping the last column of [1, 128, 86, 256]', () => tf.slice(crop, [0, 0, 0, 0], [1, 128, 85, 256]));
+time('the same by a one-tap depthwise [1, 2] convolution', () => tf.depthwiseConv2d(crop, oneTap, 1, 'valid'));
+time('the same by a 3x3 depthwise identity, padded on one side (winograd.ts)', () => tf.depthwiseConv2d(crop, identity, 1, [[0, 0], [1, 1], [1, 0], [0, 0]]));
+time('tf.add of two [1, 128, 86, 256]', () => tf.add(crop, crop));
+
+console.log(`${report.detail}; median ms of 7\n| op | ms |\n|---|---|`);
+for (const [what, ms] of rows) console.log(`| ${what} | ${ms.toFixed(2)} |`);
