@@ -88,8 +88,8 @@ export function prepareConv(kernel: tf.Tensor4D, bias: tf.Tensor1D, algorithm: C
 
 /**
  * The kernel rotated 180° with its in/out channels swapped, [3, 3, out, in],
- * rearranged in JS: tfjs's wasm transpose of the channel axes (a scalar loop)
- * took 0.55 s for VGG19's weights, this ~20x less.
+ * rearranged in JS: tfjs's wasm transpose of the channel axes is a scalar
+ * loop (see bench/wasm-ops.mjs), and this runs once per layer at start-up.
  */
 export function rotateForInputGradient(kernel: tf.Tensor4D): tf.Tensor4D {
   const [kh, kw, inChannels, outChannels] = kernel.shape;

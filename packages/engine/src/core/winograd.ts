@@ -19,16 +19,15 @@ import * as tf from '@tensorflow/tfjs';
  *   columns (XNNPACK, every thread, the zero border as padding, no copy),
  *   each giving one [tiles, in] matrix directly;
  * - avoided: tf.slice and tf.split (they copy their whole source through JS),
- *   batched matMul (~5x slower than one matMul per batch), transposes that
- *   move the innermost axis and depthToSpace (scalar loops, 10-40x slower
- *   than the transposes used here);
+ *   batched matMul, transposes that move the innermost axis and depthToSpace
+ *   (scalar loops): `node packages/engine/bench/wasm-ops.mjs` times each;
  * - the output transform is 24 whole-tensor adds (Aᵀ holds only 0 and ±1),
  *   accumulated tile row by tile row so few products are alive; the 2x2 blocks are
  *   put in place with two transposes that keep the channel axis innermost;
- *   odd sizes lose their extra row/column to a one-tap depthwise convolution.
- * What is left is ~60% matMul at the wasm ceiling: F(4x4, 3x3) would need
- * 6-tap stride-4 transforms, which XNNPACK's depthwise kernels run ~25x slower
- * per output than 3-tap ones, so it was not pursued.
+ *   odd sizes lose their extra row/column to a padded 3x3 depthwise identity.
+ * What is left is ~60% matMul at the wasm ceiling (bench/profile.mjs):
+ * F(4x4, 3x3) would need 6-tap stride-4 transforms, which XNNPACK's
+ * depthwise kernels run on a slow path, so it was not pursued.
  *
  * Float32 error is ~1e-6 relative, like the direct convolution's.
  */
