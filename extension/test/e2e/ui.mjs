@@ -157,13 +157,20 @@ try {
   await page.waitForTimeout(2000);
   await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
   // code-server's webview service worker sometimes leaves a restored webview blank after a reload
-  // ("Found unexpected service worker controller"); a second reload brings it.
-  frame = await panelFrame(page, 20000).catch(async () => {
-    log('the restored panel stayed blank; reloading the page once more');
+  // ("Found unexpected service worker controller"; its tab is there, its frame empty). Focusing
+  // the tab, then reloading the page, brings it back: up to three tries.
+  frame = null;
+  for (let attempt = 1; !frame; attempt++) {
+    frame = await panelFrame(page, 20000).catch(() => null);
+    if (frame) break;
+    if (attempt === 3) throw new Error('the restored job panel stayed blank after 3 tries');
+    log(`the restored panel stayed blank (try ${attempt}); focusing its tab and reloading the page`);
+    await page.locator('.tab', { hasText: 'Stylize chelsea.png' }).first().click().catch(() => {});
+    frame = await panelFrame(page, 5000).catch(() => null);
+    if (frame) break;
     await page.reload();
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-    return panelFrame(page);
-  });
+  }
   await frame.locator('#status', { hasText: 'Done' }).waitFor({ timeout: 30000 });
   await frame.locator('#after[src]').waitFor({ state: 'attached', timeout: 10000 });
   log('the panel came back after a window reload');
