@@ -11,12 +11,15 @@
 // layers on wasm). GFLOP/s always count a direct convolution's FLOPs, so with
 // Winograd they are effective figures, and can pass the matMul ceiling.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { iterationFlops } from './flops.mjs';
 import { PYTHON, REFERENCE, runMeasured, TORCH_THREADS } from './measure.mjs';
 import { runQuality } from './quality.mjs';
+
+const { CONVOLUTION_CHOICES } = createRequire(import.meta.url)('../dist/index.js');
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -30,10 +33,10 @@ function parseArgs(argv) {
     else if (a === '--sizes') args.sizes = argv[++i].split(',').map(Number);
     else if (a === '--iters') args.iters = Number(argv[++i]);
     else if (a === '--convolution') args.convolution = argv[++i];
-    else throw new Error(`Unknown option "${a}". Use --json, --sizes 256,512, --iters K, --no-pytorch, --quality, --convolution auto|direct|winograd|winograd-when-small.`);
+    else throw new Error(`Unknown option "${a}". Use --json, --sizes 256,512, --iters K, --no-pytorch, --quality, --convolution ${CONVOLUTION_CHOICES.join('|')}.`);
   }
   args.sizes ??= args.quality ? [256] : [256, 512];
-  if (!['auto', 'direct', 'winograd', 'winograd-when-small'].includes(args.convolution)) throw new Error('--convolution is auto, direct, winograd or winograd-when-small');
+  if (!CONVOLUTION_CHOICES.includes(args.convolution)) throw new Error(`--convolution is one of ${CONVOLUTION_CHOICES.join(', ')}`);
   return args;
 }
 

@@ -6,6 +6,7 @@
 // ratio. What vgg19.ts's WINOGRAD_MIN_CHANNELS was chosen from. Loads the
 // built engine (dist): run `pnpm build` first.
 import { createRequire } from 'node:module';
+import { medianMs } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
 const engine = require('../dist/index.js');
@@ -16,18 +17,7 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const size = Number(args.find((a) => !a.startsWith('--')) ?? 256);
 
-function median(run, reps = 7) {
-  tf.dispose(run());
-  const times = [];
-  for (let r = 0; r < reps; r++) {
-    const t = performance.now();
-    const y = run();
-    y.dataSync(); // wasm runs synchronously; this only makes sure nothing is pending
-    times.push(performance.now() - t);
-    y.dispose();
-  }
-  return times.sort((a, b) => a - b)[Math.floor(reps / 2)];
-}
+const median = (run) => medianMs(tf, run);
 
 const report = await engine.chooseBackend('wasm');
 // [side divisor, in, out, layers]: the input gradient of a layer is the same shape with in/out swapped.

@@ -12,6 +12,23 @@ export const PYTHON = process.env.NS_PYTHON ?? '/usr/bin/python3';
 export const REFERENCE = process.env.NS_TORCH_REFERENCE ?? join(SHARED, 'reference', 'gatys_torch.py');
 export const TORCH_THREADS = 2;
 
+/**
+ * Median milliseconds of `reps` calls of `run` (after one warm-up call), each
+ * result disposed. For in-process timings of tfjs ops: wasm kernels run
+ * synchronously, so the op's time is the call's.
+ */
+export function medianMs(tf, run, reps = 7) {
+  tf.dispose(run());
+  const times = [];
+  for (let r = 0; r < reps; r++) {
+    const t = performance.now();
+    const result = run();
+    times.push(performance.now() - t);
+    tf.dispose(result);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(reps / 2)];
+}
+
 /** Runs a command; returns its last JSON stdout line (or an error) and peak RSS from /usr/bin/time. */
 export function runMeasured(command, args, timeoutMs = 600_000) {
   const timed = existsSync('/usr/bin/time');

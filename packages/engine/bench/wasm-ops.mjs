@@ -6,22 +6,13 @@
 // a Winograd layer at 256 px (a 64x44 tile grid of 256 channels). Loads the
 // built engine (dist): run `pnpm build` first.
 import { createRequire } from 'node:module';
+import { medianMs } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
 const engine = require('../dist/index.js');
 const tf = require('@tensorflow/tfjs');
 
-function median(run, reps = 7) {
-  tf.dispose(run());
-  const times = [];
-  for (let r = 0; r < reps; r++) {
-    const t = performance.now();
-    const y = run();
-    times.push(performance.now() - t);
-    tf.dispose(y);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(reps / 2)];
-}
+const median = (run) => medianMs(tf, run);
 
 const report = await engine.chooseBackend('wasm');
 const rows = [];

@@ -4,7 +4,7 @@ export { NeuralStyleError, validateOptions, validateRunOptions, checkOption, sty
 export { stylize, scaleSizes, scaleIterations, CancelledError } from './core/stylize';
 export type { StylizeRequest, StylizeHooks, StylizeResult, Progress, LossTerms } from './core/stylize';
 export type { RgbImage } from './core/pixels';
-export { createVgg19, convAlgorithmFor } from './core/vgg19';
+export { createVgg19, convAlgorithmFor, CONVOLUTION_CHOICES } from './core/vgg19';
 export type { FeatureExtractor, ConvolutionChoice } from './core/vgg19';
 export { decodeVgg19, verifyWeightFiles, parseManifest } from './core/weights';
 export type { WeightFiles, WeightsManifest } from './core/weights';

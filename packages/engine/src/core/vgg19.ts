@@ -40,7 +40,8 @@ export interface FeatureExtractor {
  * backends have their own fast convolutions). Measured: docs/PERFORMANCE.md,
  * `node packages/engine/bench/conv-layers.mjs`.
  */
-export type ConvolutionChoice = 'auto' | ConvAlgorithm;
+export const CONVOLUTION_CHOICES = ['auto', 'direct', 'winograd', 'winograd-when-small'] as const;
+export type ConvolutionChoice = (typeof CONVOLUTION_CHOICES)[number];
 export const WINOGRAD_MIN_CHANNELS = 128;
 
 export function convAlgorithmFor(choice: ConvolutionChoice, backend: string, inChannels: number, outChannels: number): ConvAlgorithm {

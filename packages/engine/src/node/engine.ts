@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { RunOptions, StylizeOptions } from '../core/options';
 import { stylize, StylizeHooks, StylizeResult } from '../core/stylize';
 import { validateOptions, validateRunOptions } from '../core/validate';
-import { ConvolutionChoice, createVgg19, FeatureExtractor } from '../core/vgg19';
+import { CONVOLUTION_CHOICES, ConvolutionChoice, createVgg19, FeatureExtractor } from '../core/vgg19';
 import { decodeVgg19, verifyWeightFiles } from '../core/weights';
 import { BackendReport, chooseBackend } from './backend';
 import { decodeImageFile, outputFormat, writeImageFile } from './image';
@@ -30,8 +30,8 @@ export async function loadEngine(config: EngineConfig = {}): Promise<Engine> {
   const files = await loadWeightFiles(config.weights, config.onDownload);
   await verifyWeightFiles(files);
   const convolution = config.convolution ?? 'auto';
-  if (!['auto', 'direct', 'winograd', 'winograd-when-small'].includes(convolution)) {
-    throw new Error(`convolution must be 'auto', 'direct', 'winograd' or 'winograd-when-small', got ${JSON.stringify(convolution)}`);
+  if (!CONVOLUTION_CHOICES.includes(convolution)) {
+    throw new Error(`convolution must be one of ${CONVOLUTION_CHOICES.join(', ')}, got ${JSON.stringify(convolution)}`);
   }
   const vgg = createVgg19(decodeVgg19(files), convolution);
   return { backend, vgg, dispose: () => vgg.dispose() };
