@@ -2,70 +2,89 @@ import * as assert from 'assert';
 import { tf } from '../../packages/engine/src/node/engine';
 import { chooseBackend } from '../../packages/engine/src/node/backend';
 import { disposeWinogradFilter, winogradConv3x3, winogradFilter } from '../../packages/engine/src/core/winograd';
+import { disposeWinograd4x4Filter, winograd4x4Conv3x3, winograd4x4Filter } from '../../packages/engine/src/core/winograd-4x4';
 import { convAlgorithmFor } from '../../packages/engine/src/core/vgg19';
 
 /*
- * Winograd F(2x2, 3x3) against tfjs's own convolution, on the backend the
- * engine runs on: even and odd sizes (the last tile row/column half outside),
- * images smaller than a tile, and channel counts like VGG's.
+ * Winograd F(2x2, 3x3) and F(4x4, 3x3) against tfjs's own convolution, on the
+ * backend the engine runs on: sizes at every remainder of the tile size (the
+ * last tile row/column partly outside), images smaller than a tile, and
+ * channel counts like VGG's.
  */
+
+interface Variant<F> {
+  name: string;
+  make: (kernel: tf.Tensor4D) => F;
+  conv: (x: tf.Tensor4D, filter: F, bias?: tf.Tensor1D) => tf.Tensor4D;
+  dispose: (filter: F) => void;
+  /** Relative error allowed against tf.conv2d: F(4x4)'s larger transform coefficients lose ~10x more bits. */
+  tolerance: number;
+}
 
 function relativeError(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.norm(tf.sub(a, b)).dataSync()[0] / Math.max(1e-12, tf.norm(b).dataSync()[0]));
 }
 
-describe('Winograd F(2x2, 3x3) convolution', () => {
-  before(async () => {
-    await chooseBackend('wasm');
-  });
-
-  const shapes: Array<[number, number, number, number]> = [
-    [8, 6, 3, 5], [9, 7, 4, 4], [1, 1, 2, 3], [2, 3, 8, 1], [16, 11, 64, 32], [5, 4, 256, 16],
-  ];
-  for (const [h, w, cin, cout] of shapes) {
-    it(`equals tf.conv2d(x, kernel, 1, 'same') for ${h}x${w}, ${cin}→${cout} channels`, () => {
-      const kernel = tf.randomNormal([3, 3, cin, cout], 0, 0.3, 'float32', h * 31 + w) as tf.Tensor4D;
-      const x = tf.randomNormal([1, h, w, cin], 0, 1, 'float32', cin) as tf.Tensor4D;
-      const filter = winogradFilter(kernel);
-      const before = tf.memory().numTensors;
-      const fast = winogradConv3x3(x, filter);
-      assert.strictEqual(tf.memory().numTensors, before + 1, 'only the result is left');
-      const plain = tf.conv2d(x, kernel, 1, 'same');
-      assert.deepStrictEqual(fast.shape, plain.shape);
-      const error = relativeError(fast, plain);
-      assert.ok(error < 2e-6, `relative error ${error}`);
-      tf.dispose([fast, plain, x, kernel]);
-      disposeWinogradFilter(filter);
+function describeVariant<F>(v: Variant<F>): void {
+  describe(`Winograd ${v.name} convolution`, () => {
+    before(async () => {
+      await chooseBackend('wasm');
     });
-  }
 
-  it('adds a bias to every output, odd sizes included', () => {
-    const kernel = tf.randomNormal([3, 3, 6, 5], 0, 0.3, 'float32', 7) as tf.Tensor4D;
-    const bias = tf.randomNormal([5], 0, 1, 'float32', 8) as tf.Tensor1D;
-    const x = tf.randomNormal([1, 7, 5, 6], 0, 1, 'float32', 9) as tf.Tensor4D;
-    const filter = winogradFilter(kernel);
-    const fast = winogradConv3x3(x, filter, bias);
-    const plain = tf.add(tf.conv2d(x, kernel, 1, 'same'), bias);
-    const error = relativeError(fast, plain);
-    assert.ok(error < 2e-6, `relative error ${error}`);
-    tf.dispose([fast, plain, x, kernel, bias]);
-    disposeWinogradFilter(filter);
+    const shapes: Array<[number, number, number, number]> = [
+      [8, 6, 3, 5], [9, 7, 4, 4], [1, 1, 2, 3], [2, 3, 8, 1], [16, 11, 64, 32], [5, 4, 256, 16], [10, 13, 6, 7], [7, 12, 5, 9],
+    ];
+    for (const [h, w, cin, cout] of shapes) {
+      it(`equals tf.conv2d(x, kernel, 1, 'same') for ${h}x${w}, ${cin}→${cout} channels`, () => {
+        const kernel = tf.randomNormal([3, 3, cin, cout], 0, 0.3, 'float32', h * 31 + w) as tf.Tensor4D;
+        const x = tf.randomNormal([1, h, w, cin], 0, 1, 'float32', cin) as tf.Tensor4D;
+        const filter = v.make(kernel);
+        const before = tf.memory().numTensors;
+        const fast = v.conv(x, filter);
+        assert.strictEqual(tf.memory().numTensors, before + 1, 'only the result is left');
+        const plain = tf.conv2d(x, kernel, 1, 'same');
+        assert.deepStrictEqual(fast.shape, plain.shape);
+        const error = relativeError(fast, plain);
+        assert.ok(error < v.tolerance, `relative error ${error}`);
+        tf.dispose([fast, plain, x, kernel]);
+        v.dispose(filter);
+      });
+    }
+
+    it('adds a bias to every output, odd sizes included', () => {
+      const kernel = tf.randomNormal([3, 3, 6, 5], 0, 0.3, 'float32', 7) as tf.Tensor4D;
+      const bias = tf.randomNormal([5], 0, 1, 'float32', 8) as tf.Tensor1D;
+      const x = tf.randomNormal([1, 7, 5, 6], 0, 1, 'float32', 9) as tf.Tensor4D;
+      const filter = v.make(kernel);
+      const fast = v.conv(x, filter, bias);
+      const plain = tf.add(tf.conv2d(x, kernel, 1, 'same'), bias);
+      const error = relativeError(fast, plain);
+      assert.ok(error < v.tolerance, `relative error ${error}`);
+      tf.dispose([fast, plain, x, kernel, bias]);
+      v.dispose(filter);
+    });
+
+    it('rejects a kernel that is not 3x3 and an input with the wrong channel count', () => {
+      const k5 = tf.zeros([5, 5, 2, 2]) as tf.Tensor4D;
+      assert.throws(() => v.make(k5), /3x3/);
+      const filter = v.make(tf.zeros([3, 3, 2, 2]) as tf.Tensor4D);
+      const x = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
+      assert.throws(() => v.conv(x, filter), /expected \[1, h, w, 2\]/);
+      tf.dispose([k5, x]);
+      v.dispose(filter);
+    });
   });
+}
 
-  it('rejects a kernel that is not 3x3 and an input with the wrong channel count', () => {
-    const k5 = tf.zeros([5, 5, 2, 2]) as tf.Tensor4D;
-    assert.throws(() => winogradFilter(k5), /3x3/);
-    const filter = winogradFilter(tf.zeros([3, 3, 2, 2]) as tf.Tensor4D);
-    const x = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
-    assert.throws(() => winogradConv3x3(x, filter), /expected \[1, h, w, 2\]/);
-    tf.dispose([k5, x]);
-    disposeWinogradFilter(filter);
-  });
+describeVariant({ name: 'F(2x2, 3x3)', make: winogradFilter, conv: winogradConv3x3, dispose: disposeWinogradFilter, tolerance: 2e-6 });
+describeVariant({ name: 'F(4x4, 3x3)', make: winograd4x4Filter, conv: winograd4x4Conv3x3, dispose: disposeWinograd4x4Filter, tolerance: 3e-5 });
 
-  it("'auto' picks Winograd only on wasm and not for the 3-channel first layer", () => {
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 256, 256), 'winograd');
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 128, 64), 'winograd-when-small');
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 64, 64), 'winograd-when-small');
+describe('convolution algorithm per layer', () => {
+  it("'auto' picks Winograd F(4x4) only on wasm and not for the 3-channel first layer", () => {
+    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 256, 256), 'winograd-4x4');
+    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 128, 256), 'winograd-4x4');
+    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 128, 64), 'winograd-4x4-when-small');
+    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 64, 64), 'winograd-4x4-when-small');
     assert.strictEqual(convAlgorithmFor('auto', 'wasm', 3, 64), 'direct');
     assert.strictEqual(convAlgorithmFor('auto', 'wasm', 64, 3), 'direct');
     assert.strictEqual(convAlgorithmFor('auto', 'tensorflow', 512, 512), 'direct');

@@ -60,12 +60,12 @@ async function iterate(size, iters) {
     },
   });
   const measured = times.slice(2).sort((a, b) => a - b);
-  // Which layers convolved how: 'winograd conv2_2..conv5_4, when small conv1_2..conv2_1'.
+  // Which layers convolved how: 'winograd-4x4 conv2_2..conv5_4, winograd-4x4-when-small conv1_2..conv2_1'.
   const span = (algorithm) => {
     const layers = [...loaded.vgg.algorithms()].filter(([, a]) => a === algorithm).map(([l]) => l);
     return layers.length === 0 ? null : `${layers[0]}..${layers[layers.length - 1]}`;
   };
-  const used = [span('winograd') && `winograd ${span('winograd')}`, span('winograd-when-small') && `winograd when small ${span('winograd-when-small')}`]
+  const used = ['winograd', 'winograd-4x4', 'winograd-4x4-when-small'].map((a) => span(a) && `${a} ${span(a)}`)
     .filter(Boolean).join(', ') || 'direct';
   return { s_per_iter: measured[Math.floor(measured.length / 2)], convolution: used, times: times.map((t) => Math.round(t * 1000) / 1000) };
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { disposeWinogradFilter, winogradConv3x3, winogradFilter } from './winograd';
+import { disposeWinograd4x4Filter, winograd4x4Conv3x3, winograd4x4Filter } from './winograd-4x4';
 
 /*
  * Ops with hand-written gradients, because tfjs's generic ones are slow or
@@ -10,8 +11,8 @@ import { disposeWinogradFilter, winogradConv3x3, winogradFilter } from './winogr
  *   channels swapped. tfjs computes it with Conv2DBackpropInput, a scalar loop
  *   on wasm; the forward conv runs on XNNPACK, ~7x faster. We never need the
  *   weights' gradient, so the kernel is closed over rather than an input.
- *   Both convolutions are direct (XNNPACK) or Winograd F(2x2, 3x3) (see
- *   winograd.ts), chosen per layer.
+ *   Both convolutions are direct (XNNPACK) or Winograd, F(2x2, 3x3) or
+ *   F(4x4, 3x3) (see winograd.ts, winograd-4x4.ts), chosen per layer.
  * - Gram matrix FᵀF. On wasm only an untransposed matMul reaches XNNPACK, so we
  *   transpose F explicitly and write the gradient, F(dG + dGᵀ), without a
  *   transposed operand.
@@ -24,19 +25,19 @@ import { disposeWinogradFilter, winogradConv3x3, winogradFilter } from './winogr
 
 /**
  * How a layer convolves: XNNPACK's direct convolution, Winograd's F(2x2, 3x3)
- * built from tfjs ops, or 'winograd-when-small': Winograd for activations of
- * at most WINOGRAD_SMALL_ELEMENTS elements and direct above, where its
- * transients (a few activation-sized tensors) would raise the peak memory
- * more than its speed is worth (such a layer keeps both forms of its weights).
+ * ('winograd') or F(4x4, 3x3) ('winograd-4x4') built from tfjs ops, or
+ * 'winograd-4x4-when-small': F(4x4, 3x3) for activations of at most
+ * WINOGRAD_SMALL_ELEMENTS elements and direct above, where its transients
+ * (a few activation-sized tensors) would raise the peak memory more than its
+ * speed is worth (such a layer keeps both forms of its weights).
  */
-export type ConvAlgorithm = 'direct' | 'winograd' | 'winograd-when-small';
+export type ConvAlgorithm = 'direct' | 'winograd' | 'winograd-4x4' | 'winograd-4x4-when-small';
 
 /**
- * 4M floats: conv1_2's activations up to ~256x256 px, where Winograd on
- * conv1_2 and conv2_1 saves 4.5% of an iteration. Measured at 512x512 px
- * (`node packages/engine/bench/child.mjs iter wasm 512 3 auto`): always
- * Winograd there peaked at 1431-1444 MB RSS, this 1332-1359 MB, for a
- * difference in speed lost in the machine's noise.
+ * 4M floats: conv1_2's activations up to ~256x256 px. Measured with F(2x2)
+ * at 512x512 px (`node packages/engine/bench/child.mjs iter wasm 512 3 auto`):
+ * Winograd on conv1_2 and conv2_1 at every size peaked at 1431-1444 MB RSS,
+ * this 1332-1359 MB, for a difference in speed lost in the machine's noise.
  */
 export const WINOGRAD_SMALL_ELEMENTS = 4 * 1024 * 1024;
 
@@ -63,26 +64,42 @@ export function prepareConv(kernel: tf.Tensor4D, bias: tf.Tensor1D, algorithm: C
     inputGradient: (dy: tf.Tensor4D) => tf.conv2d(dy, kernelForInputGrad, 1, 'same'),
   };
   if (algorithm === 'direct') return { algorithm, ...direct, dispose: () => tf.dispose([kernel, bias, kernelForInputGrad]) };
-  const forward = winogradFilter(kernel);
-  const backward = winogradFilter(kernelForInputGrad);
-  const winograd = {
-    forward: (x: tf.Tensor4D) => tf.tidy(() => tf.relu(winogradConv3x3(x, forward, bias))),
-    inputGradient: (dy: tf.Tensor4D) => winogradConv3x3(dy, backward),
-  };
-  const disposeWinograd = () => {
-    disposeWinogradFilter(forward);
-    disposeWinogradFilter(backward);
-  };
-  if (algorithm === 'winograd') {
+  const winograd = algorithm === 'winograd' ? winogradConvolutions(kernel, kernelForInputGrad, bias)
+    : winograd4x4Convolutions(kernel, kernelForInputGrad, bias);
+  if (algorithm !== 'winograd-4x4-when-small') {
     tf.dispose([kernel, kernelForInputGrad]);
-    return { algorithm, ...winograd, dispose: () => { disposeWinograd(); bias.dispose(); } };
+    return { algorithm, ...winograd, dispose: () => { winograd.dispose(); bias.dispose(); } };
   }
   const small = (t: tf.Tensor4D) => t.size <= WINOGRAD_SMALL_ELEMENTS;
   return {
     algorithm,
     forward: (x) => (small(x) ? winograd.forward(x) : direct.forward(x)),
     inputGradient: (dy) => (small(dy) ? winograd.inputGradient(dy) : direct.inputGradient(dy)),
-    dispose: () => { disposeWinograd(); tf.dispose([kernel, bias, kernelForInputGrad]); },
+    dispose: () => { winograd.dispose(); tf.dispose([kernel, bias, kernelForInputGrad]); },
+  };
+}
+
+type Convolutions = Pick<ConvLayer, 'forward' | 'inputGradient' | 'dispose'>;
+
+/** Forward and input-gradient convolutions by F(2x2, 3x3); dispose() frees the transforms, not the bias. */
+function winogradConvolutions(kernel: tf.Tensor4D, kernelForInputGrad: tf.Tensor4D, bias: tf.Tensor1D): Convolutions {
+  const forward = winogradFilter(kernel);
+  const backward = winogradFilter(kernelForInputGrad);
+  return {
+    forward: (x) => tf.tidy(() => tf.relu(winogradConv3x3(x, forward, bias))),
+    inputGradient: (dy) => winogradConv3x3(dy, backward),
+    dispose: () => { disposeWinogradFilter(forward); disposeWinogradFilter(backward); },
+  };
+}
+
+/** The same by F(4x4, 3x3). */
+function winograd4x4Convolutions(kernel: tf.Tensor4D, kernelForInputGrad: tf.Tensor4D, bias: tf.Tensor1D): Convolutions {
+  const forward = winograd4x4Filter(kernel);
+  const backward = winograd4x4Filter(kernelForInputGrad);
+  return {
+    forward: (x) => tf.tidy(() => tf.relu(winograd4x4Conv3x3(x, forward, bias))),
+    inputGradient: (dy) => winograd4x4Conv3x3(dy, backward),
+    dispose: () => { disposeWinograd4x4Filter(forward); disposeWinograd4x4Filter(backward); },
   };
 }
 

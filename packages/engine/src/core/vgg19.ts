@@ -32,15 +32,17 @@ export interface FeatureExtractor {
 }
 
 /**
- * 'auto': on the wasm backend, Winograd F(2x2, 3x3) for layers with at least
+ * 'auto': on the wasm backend, Winograd F(4x4, 3x3) for layers with at least
  * WINOGRAD_MIN_CHANNELS channels on both sides (conv2_2 onwards), and for the
  * 64-channel ones (conv1_2, conv2_1) while their activations are small (see
  * WINOGRAD_SMALL_ELEMENTS); direct for conv1_1 (3 channels: the transforms
  * cost more than they save) and on every other backend (native and GPU
- * backends have their own fast convolutions). Measured: docs/PERFORMANCE.md,
- * `node packages/engine/bench/conv-layers.mjs`.
+ * backends have their own fast convolutions). F(4x4) beat F(2x2) on every
+ * layer from conv1_2 to conv4_4 at 256x170 and 256x256 px (1.05-1.6x, the
+ * most on the deep layers); conv5_1 is a tie. Measured: docs/PERFORMANCE.md,
+ * `node packages/engine/bench/conv-layers.mjs 256 170`.
  */
-export const CONVOLUTION_CHOICES = ['auto', 'direct', 'winograd', 'winograd-when-small'] as const;
+export const CONVOLUTION_CHOICES = ['auto', 'direct', 'winograd', 'winograd-4x4', 'winograd-4x4-when-small'] as const;
 export type ConvolutionChoice = (typeof CONVOLUTION_CHOICES)[number];
 export const WINOGRAD_MIN_CHANNELS = 128;
 
@@ -48,7 +50,7 @@ export function convAlgorithmFor(choice: ConvolutionChoice, backend: string, inC
   if (choice !== 'auto') return choice;
   const narrowest = Math.min(inChannels, outChannels);
   if (backend !== 'wasm' || narrowest < WINOGRAD_MIN_CHANNELS / 2) return 'direct';
-  return narrowest >= WINOGRAD_MIN_CHANNELS ? 'winograd' : 'winograd-when-small';
+  return narrowest >= WINOGRAD_MIN_CHANNELS ? 'winograd-4x4' : 'winograd-4x4-when-small';
 }
 
 class Vgg19 implements FeatureExtractor {
@@ -60,7 +62,10 @@ class Vgg19 implements FeatureExtractor {
    * A layer is prepared (its Winograd transforms built, its raw kernel freed)
    * the first time it is used: layers no run reaches (conv5_2..) cost only
    * their raw weights. prepareConv keeps what it builds, so preparing inside
-   * a tidy or a gradient is safe.
+   * a tidy is safe; inside a gradient it is correct but costly: tfjs's tape
+   * keeps a copy of every input of the transforms' ops until the gradient
+   * ends (GBs for conv4/conv5 with F(4x4)), so use a layer in a forward pass
+   * first. stylize does: its targets are computed before any gradient.
    */
   private conv(layer: VggLayer): ConvLayer {
     let conv = this.convs.get(layer);
