@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // node packages/engine/bench/wasm-ops.mjs
-// Why core/winograd.ts is built the way it is: the tfjs ops it uses and the
-// ones it avoids, timed on the wasm backend with the engine's threads
+// Why core/winograd.ts and core/winograd-4x4.ts are built the way they are:
+// the tfjs ops they use and the ones they avoid, timed on the wasm backend with the engine's threads
 // (median ms of 7 runs; wasm kernels run synchronously). Shapes are those of
 // a Winograd layer at 256 px (a 64x44 tile grid of 256 channels). Loads the
 // built engine (dist): run `pnpm build` first.
@@ -60,6 +60,14 @@ time('4 [3,1] + 16 [1,3] depthwise (F(2x2) input transform, separable)', () => {
 });
 time('depthwise 6x6 stride 4 (one F(4x4) input transform, 4x fewer outputs)', () => tf.depthwiseConv2d(padded, f66, 4, 'valid'));
 time('depthwise 6x1 stride (4,1) (F(4x4), rows only)', () => tf.depthwiseConv2d(padded, f61, [4, 1], 'valid'));
+// XNNPACK's depthwise kernels by tap count: the fast ones are 3, 4, 9 and 25
+// taps (winograd-4x4.ts pads its 5-tap rows of Bᵀ to 9).
+for (const taps of [3, 4, 5, 6, 7, 8, 9]) {
+  const filter = dw(taps, 1);
+  time(`depthwise ${taps}x1 stride (4,1), ${taps} taps`, () => tf.depthwiseConv2d(padded, filter, [4, 1], 'valid'));
+}
+const f55 = dw(5, 5);
+time('depthwise 5x5 stride 4, 25 taps', () => tf.depthwiseConv2d(padded, f55, 4, 'valid'));
 const crop = tf.randomNormal([1, 128, 86, 256]);
 const oneTap = tf.tile(tf.tensor4d([1, 0], [1, 2, 1, 1]), [1, 1, 256, 1]);
 const identity = tf.tile(tf.tensor4d([0, 0, 0, 0, 1, 0, 0, 0, 0], [3, 3, 1, 1]), [1, 1, 256, 1]);

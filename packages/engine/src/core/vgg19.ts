@@ -32,25 +32,33 @@ export interface FeatureExtractor {
 }
 
 /**
- * 'auto': on the wasm backend, Winograd F(4x4, 3x3) for layers with at least
- * WINOGRAD_MIN_CHANNELS channels on both sides (conv2_2 onwards), and for the
+ * 'auto', on the wasm backend: Winograd F(4x4, 3x3) for layers with 128 to
+ * 256 channels on the narrower side (conv2_2 .. conv4_1), and for the
  * 64-channel ones (conv1_2, conv2_1) while their activations are small (see
- * WINOGRAD_SMALL_ELEMENTS); direct for conv1_1 (3 channels: the transforms
- * cost more than they save) and on every other backend (native and GPU
- * backends have their own fast convolutions). F(4x4) beat F(2x2) on every
- * layer from conv1_2 to conv4_4 at 256x170 and 256x256 px (1.05-1.6x, the
- * most on the deep layers); conv5_1 is a tie. Measured: docs/PERFORMANCE.md,
- * `node packages/engine/bench/conv-layers.mjs 256 170`.
+ * WINOGRAD_SMALL_ELEMENTS); F(2x2, 3x3) for the 512-channel layers (conv4_2
+ * onwards); direct for conv1_1 (3 channels: the transforms cost more than
+ * they save). On every other backend direct (native and GPU backends have
+ * their own fast convolutions).
+ *
+ * Why F(2x2) for 512 channels, although F(4x4) is faster there too (17.1 vs
+ * 20.0 ms a convolution at 256x170 px): memory. F(4x4) keeps 36/9 of a
+ * kernel per direction (F(2x2) 16/9), and conv4_2 .. conv5_1 hold 73% of
+ * VGG's weights up to conv5_1: F(4x4) everywhere peaked at 1826 MB RSS at
+ * 512 px, this rule at 1555 MB (PyTorch: ~1100 MB; the target is ≤ 1.5x).
+ * Measured: docs/PERFORMANCE.md, `node packages/engine/bench/conv-layers.mjs 256 170`.
  */
 export const CONVOLUTION_CHOICES = ['auto', 'direct', 'winograd', 'winograd-4x4', 'winograd-4x4-when-small'] as const;
 export type ConvolutionChoice = (typeof CONVOLUTION_CHOICES)[number];
+/** Narrowest channel counts from which 'auto' uses Winograd at every size, and F(2x2) instead of F(4x4). */
 export const WINOGRAD_MIN_CHANNELS = 128;
+export const WINOGRAD_2X2_MIN_CHANNELS = 512;
 
 export function convAlgorithmFor(choice: ConvolutionChoice, backend: string, inChannels: number, outChannels: number): ConvAlgorithm {
   if (choice !== 'auto') return choice;
   const narrowest = Math.min(inChannels, outChannels);
   if (backend !== 'wasm' || narrowest < WINOGRAD_MIN_CHANNELS / 2) return 'direct';
-  return narrowest >= WINOGRAD_MIN_CHANNELS ? 'winograd-4x4' : 'winograd-4x4-when-small';
+  if (narrowest < WINOGRAD_MIN_CHANNELS) return 'winograd-4x4-when-small';
+  return narrowest >= WINOGRAD_2X2_MIN_CHANNELS ? 'winograd' : 'winograd-4x4';
 }
 
 class Vgg19 implements FeatureExtractor {

@@ -8,18 +8,20 @@ import * as tf from '@tensorflow/tfjs';
  *
  *   Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A     summed over input channels,
  *
- * the ⊙ over channels being 36 matMuls [tiles, in] x [in, out]. It pays where
- * those products dominate (≥ 256 channels on both sides, conv3_2 onwards):
- * per call its 36 matMuls, 42 depthwise transforms and ~130 elementwise ops
- * have fixed costs that F(2x2)'s fewer, larger ones do not, and for 64 and
- * 128 channels F(2x2) is as fast or faster (`node
- * packages/engine/bench/conv-layers.mjs`).
+ * the ⊙ over channels being 36 matMuls [tiles, in] x [in, out]. Each call
+ * has more fixed costs than F(2x2)'s (36 matMuls, 42 depthwise transforms and
+ * ~110 elementwise ops against 16, 20 and 24), but the products dominate:
+ * at 256x170 px it beat F(2x2) on every VGG layer from conv1_2 to conv4_4
+ * (1.05-1.2x; conv5_1, 16x10 px, a tie): `node
+ * packages/engine/bench/conv-layers.mjs 256 170`. Its transformed kernels
+ * take 4x the kernel's memory per direction (F(2x2): 1.8x), which is why
+ * vgg19.ts keeps F(2x2) for the 512-channel layers.
  *
  * Built from the ops that are fast on tfjs's wasm backend, as winograd.ts is:
  * - the input transform is separable: 6 depthwise convolutions down the
  *   rows (stride 4), then 6 along the columns of each. XNNPACK's depthwise
  *   kernels are fast for 3, 4, 9 and 25 taps only (5 to 8 taps take a slow
- *   path, 10-20x slower: `node packages/engine/bench/wasm-ops.mjs`): rows 1-4
+ *   path, 7-20x slower: `node packages/engine/bench/wasm-ops.mjs`): rows 1-4
  *   of Bᵀ touch 4 consecutive tile rows ([4, 1] filters), rows 0 and 5 span
  *   5 and run as [9, 1] filters padded with zeros;
  * - the output transform is the same 1-D transform twice (over the tile
