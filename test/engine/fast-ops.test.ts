@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { tf } from '../../packages/engine/src/node/engine';
 import { chooseBackend } from '../../packages/engine/src/node/backend';
-import { avgPool2x2, ConvAlgorithm, ConvLayer, conv3x3Relu, conv3x3ReluReference, GradientArena, gram, gramReference, prepareConv, rotateForInputGradient } from '../../packages/engine/src/core/fast-ops';
+import { avgPool2x2, ConvAlgorithm, ConvLayer, conv3x3Relu, conv3x3ReluReference, GradientArena, gram, gramReference, prepareConv, rotateForInputGradient, WINOGRAD_SMALL_ELEMENTS } from '../../packages/engine/src/core/fast-ops';
 
 /*
  * Every speed trick of the engine checked against tfjs's plain gradients on
@@ -63,6 +63,29 @@ describe('fast ops (wasm)', () => {
       tf.dispose([fast.value, fast.grad, plain.value, plain.grad]);
       assert.strictEqual(tf.memory().numTensors, before, 'no tensor leaks');
       tf.dispose([x, dy]);
+      disposeLayer(layer);
+    });
+  }
+
+  for (const algorithm of ['winograd-4x4-when-small', 'winograd-4x4-when-small-else-2x2'] as const) {
+    it(`${algorithm}: right on both sides of WINOGRAD_SMALL_ELEMENTS (forward and input gradient), frees everything`, () => {
+      const layer = randomLayer(4, 4, 50, algorithm);
+      const rotated = tf.tidy(() => rotateForInputGradient(tf.randomNormal([3, 3, 4, 4], 0, 0.2, 'float32', 50) as tf.Tensor4D));
+      const before = tf.memory().numTensors;
+      // 1024 x 1024 x 4 is exactly the limit (F(4x4)); one more row is over it (the other algorithm).
+      for (const height of [1024, 1025]) {
+        const x = tf.randomNormal([1, height, 1024, 4], 0, 1, 'float32', height) as tf.Tensor4D;
+        assert.strictEqual(x.size <= WINOGRAD_SMALL_ELEMENTS, height === 1024);
+        const fast = layer.forward(x);
+        const plain = tf.tidy(() => layer.reference(x));
+        assert.ok(relativeError(fast, plain) < 5e-5, `forward, ${height} rows: relative error ${relativeError(fast, plain)}`);
+        const gradient = layer.inputGradient(x);
+        const plainGradient = tf.conv2d(x, rotated, 1, 'same');
+        assert.ok(relativeError(gradient, plainGradient) < 5e-5, `input gradient, ${height} rows: relative error ${relativeError(gradient, plainGradient)}`);
+        tf.dispose([x, fast, plain, gradient, plainGradient]);
+      }
+      assert.strictEqual(tf.memory().numTensors, before, 'no tensor leaks');
+      rotated.dispose();
       disposeLayer(layer);
     });
   }

@@ -65,7 +65,7 @@ async function iterate(size, iters) {
     const layers = [...loaded.vgg.algorithms()].filter(([, a]) => a === algorithm).map(([l]) => l);
     return layers.length === 0 ? null : `${layers[0]}..${layers[layers.length - 1]}`;
   };
-  const used = ['winograd', 'winograd-4x4', 'winograd-4x4-when-small'].map((a) => span(a) && `${a} ${span(a)}`)
+  const used = ['winograd', 'winograd-4x4', 'winograd-4x4-when-small', 'winograd-4x4-when-small-else-2x2'].map((a) => span(a) && `${a} ${span(a)}`)
     .filter(Boolean).join(', ') || 'direct';
   return { s_per_iter: measured[Math.floor(measured.length / 2)], convolution: used, times: times.map((t) => Math.round(t * 1000) / 1000) };
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node packages/engine/bench/profile.mjs [WIDTH HEIGHT] [--convolution auto|direct|winograd|winograd-4x4|winograd-4x4-when-small]
+// node packages/engine/bench/profile.mjs [WIDTH HEIGHT] [--convolution auto|direct|winograd|winograd-4x4|winograd-4x4-when-small|winograd-4x4-when-small-else-2x2]
 // Where one gradient of the paper's style + content features goes: tf.profile
 // kernel times on the wasm backend (default 256x170, the quality bench's
 // size), summed per kernel, largest first. Profiling adds its own overhead;

@@ -26,12 +26,14 @@ import { disposeWinograd4x4Filter, winograd4x4Conv3x3, winograd4x4Filter } from 
 /**
  * How a layer convolves: XNNPACK's direct convolution, Winograd's F(2x2, 3x3)
  * ('winograd') or F(4x4, 3x3) ('winograd-4x4') built from tfjs ops, or
- * 'winograd-4x4-when-small': F(4x4, 3x3) for activations of at most
- * WINOGRAD_SMALL_ELEMENTS elements and direct above, where its transients
- * (a few activation-sized tensors) would raise the peak memory more than its
- * speed is worth (such a layer keeps both forms of its weights).
+ * F(4x4, 3x3) for activations of at most WINOGRAD_SMALL_ELEMENTS elements and
+ * direct ('winograd-4x4-when-small') or F(2x2, 3x3)
+ * ('winograd-4x4-when-small-else-2x2') above, where F(4x4)'s transients (a
+ * few activation-sized tensors, more than F(2x2)'s) would raise the peak
+ * memory more than its speed is worth. Such a layer keeps both forms of its
+ * weights.
  */
-export type ConvAlgorithm = 'direct' | 'winograd' | 'winograd-4x4' | 'winograd-4x4-when-small';
+export type ConvAlgorithm = 'direct' | 'winograd' | 'winograd-4x4' | 'winograd-4x4-when-small' | 'winograd-4x4-when-small-else-2x2';
 
 /**
  * 4M floats: conv1_2's activations up to ~256x256 px. Measured with F(2x2)
@@ -64,18 +66,29 @@ export function prepareConv(kernel: tf.Tensor4D, bias: tf.Tensor1D, algorithm: C
     inputGradient: (dy: tf.Tensor4D) => tf.conv2d(dy, kernelForInputGrad, 1, 'same'),
   };
   if (algorithm === 'direct') return { algorithm, ...direct, dispose: () => tf.dispose([kernel, bias, kernelForInputGrad]) };
-  const winograd = algorithm === 'winograd' ? winogradConvolutions(kernel, kernelForInputGrad, bias)
-    : winograd4x4Convolutions(kernel, kernelForInputGrad, bias);
-  if (algorithm !== 'winograd-4x4-when-small') {
+  if (algorithm === 'winograd' || algorithm === 'winograd-4x4') {
+    const fast = algorithm === 'winograd' ? winogradConvolutions(kernel, kernelForInputGrad, bias)
+      : winograd4x4Convolutions(kernel, kernelForInputGrad, bias);
     tf.dispose([kernel, kernelForInputGrad]);
-    return { algorithm, ...winograd, dispose: () => { winograd.dispose(); bias.dispose(); } };
+    return { algorithm, ...fast, dispose: () => { fast.dispose(); bias.dispose(); } };
   }
-  const small = (t: tf.Tensor4D) => t.size <= WINOGRAD_SMALL_ELEMENTS;
+  const small = winograd4x4Convolutions(kernel, kernelForInputGrad, bias);
+  const large = algorithm === 'winograd-4x4-when-small-else-2x2' ? winogradConvolutions(kernel, kernelForInputGrad, bias) : null;
+  if (large) tf.dispose([kernel, kernelForInputGrad]);
+  const fits = (t: tf.Tensor4D) => t.size <= WINOGRAD_SMALL_ELEMENTS;
   return {
     algorithm,
-    forward: (x) => (small(x) ? winograd.forward(x) : direct.forward(x)),
-    inputGradient: (dy) => (small(dy) ? winograd.inputGradient(dy) : direct.inputGradient(dy)),
-    dispose: () => { winograd.dispose(); tf.dispose([kernel, bias, kernelForInputGrad]); },
+    forward: (x) => (fits(x) ? small.forward(x) : (large ?? direct).forward(x)),
+    inputGradient: (dy) => (fits(dy) ? small.inputGradient(dy) : (large ?? direct).inputGradient(dy)),
+    dispose: () => {
+      small.dispose();
+      if (large) {
+        large.dispose();
+        bias.dispose();
+      } else {
+        tf.dispose([kernel, bias, kernelForInputGrad]);
+      }
+    },
   };
 }
 

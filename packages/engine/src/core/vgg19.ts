@@ -32,33 +32,37 @@ export interface FeatureExtractor {
 }
 
 /**
- * 'auto', on the wasm backend: Winograd F(4x4, 3x3) for layers with 128 to
- * 256 channels on the narrower side (conv2_2 .. conv4_1), and for the
- * 64-channel ones (conv1_2, conv2_1) while their activations are small (see
- * WINOGRAD_SMALL_ELEMENTS); F(2x2, 3x3) for the 512-channel layers (conv4_2
- * onwards); direct for conv1_1 (3 channels: the transforms cost more than
- * they save). On every other backend direct (native and GPU backends have
- * their own fast convolutions).
+ * 'auto', on the wasm backend, by the narrower side's channel count:
+ * - 3 (conv1_1): direct (the transforms cost more than they save);
+ * - 64 (conv1_2, conv2_1): Winograd F(4x4, 3x3) while the activations are
+ *   small (WINOGRAD_SMALL_ELEMENTS), direct above;
+ * - 128 (conv2_2, conv3_1): F(4x4) while small, F(2x2, 3x3) above;
+ * - 256 (conv3_2 .. conv4_1): F(4x4);
+ * - 512 (conv4_2 onwards): F(2x2).
+ * Every other backend: direct (native and GPU backends have their own fast
+ * convolutions).
  *
- * Why F(2x2) for 512 channels, although F(4x4) is faster there too (17.1 vs
- * 20.0 ms a convolution at 256x170 px): memory. F(4x4) keeps 36/9 of a
- * kernel per direction (F(2x2) 16/9), and conv4_2 .. conv5_1 hold 73% of
- * VGG's weights up to conv5_1: F(4x4) everywhere peaked at 1826 MB RSS at
- * 512 px, this rule at 1555 MB (PyTorch: ~1100 MB; the target is ≤ 1.5x).
- * Measured: docs/PERFORMANCE.md, `node packages/engine/bench/conv-layers.mjs 256 170`.
+ * F(4x4) is the fastest wherever it runs (conv1_2 .. conv4_4 at 256x170 px:
+ * 1.05-1.2x F(2x2)'s speed; `node packages/engine/bench/conv-layers.mjs 256 170`);
+ * what limits it is memory, the 512 px peak (target ≤ 1.5x PyTorch's ~1100
+ * MB). Its transformed kernels take 36/9 of a kernel per direction (F(2x2)
+ * 16/9), and the 512-channel layers hold 73% of VGG's weights up to conv5_1;
+ * and its transients on large activations (conv2_2 at 512 px) grow the wasm
+ * heap more than F(2x2)'s. Peak RSS at 512 px (`node
+ * packages/engine/bench/child.mjs iter wasm 512 3`): F(4x4) everywhere but
+ * conv1_1 1826 MB, F(2x2) for 512 channels 1572-1590, and F(2x2) for conv2_2
+ * too 1487. docs/PERFORMANCE.md has the figures.
  */
-export const CONVOLUTION_CHOICES = ['auto', 'direct', 'winograd', 'winograd-4x4', 'winograd-4x4-when-small'] as const;
+export const CONVOLUTION_CHOICES = ['auto', 'direct', 'winograd', 'winograd-4x4', 'winograd-4x4-when-small', 'winograd-4x4-when-small-else-2x2'] as const;
 export type ConvolutionChoice = (typeof CONVOLUTION_CHOICES)[number];
-/** Narrowest channel counts from which 'auto' uses Winograd at every size, and F(2x2) instead of F(4x4). */
-export const WINOGRAD_MIN_CHANNELS = 128;
-export const WINOGRAD_2X2_MIN_CHANNELS = 512;
 
 export function convAlgorithmFor(choice: ConvolutionChoice, backend: string, inChannels: number, outChannels: number): ConvAlgorithm {
   if (choice !== 'auto') return choice;
   const narrowest = Math.min(inChannels, outChannels);
-  if (backend !== 'wasm' || narrowest < WINOGRAD_MIN_CHANNELS / 2) return 'direct';
-  if (narrowest < WINOGRAD_MIN_CHANNELS) return 'winograd-4x4-when-small';
-  return narrowest >= WINOGRAD_2X2_MIN_CHANNELS ? 'winograd' : 'winograd-4x4';
+  if (backend !== 'wasm' || narrowest < 64) return 'direct';
+  if (narrowest < 128) return 'winograd-4x4-when-small';
+  if (narrowest < 256) return 'winograd-4x4-when-small-else-2x2';
+  return narrowest < 512 ? 'winograd-4x4' : 'winograd';
 }
 
 class Vgg19 implements FeatureExtractor {
