@@ -80,9 +80,10 @@ describeVariant({ name: 'F(2x2, 3x3)', make: winogradFilter, conv: winogradConv3
 describeVariant({ name: 'F(4x4, 3x3)', make: winograd4x4Filter, conv: winograd4x4Conv3x3, dispose: disposeWinograd4x4Filter, tolerance: 3e-5 });
 
 describe('convolution algorithm per layer', () => {
-  it("'auto' picks Winograd only on wasm and not for the 3-channel first layer; F(4x4) up to 256 channels, F(2x2) for 512", () => {
+  it("'auto' picks Winograd only on wasm and not for the 3-channel first layer; F(4x4) up to 256 channels, F(2x2) with 512", () => {
     assert.strictEqual(convAlgorithmFor('auto', 'wasm', 512, 512), 'winograd');
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 256, 512), 'winograd-4x4');
+    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 256, 512), 'winograd');
+    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 512, 256), 'winograd');
     assert.strictEqual(convAlgorithmFor('auto', 'wasm', 256, 256), 'winograd-4x4');
     assert.strictEqual(convAlgorithmFor('auto', 'wasm', 128, 256), 'winograd-4x4-when-small-else-2x2');
     assert.strictEqual(convAlgorithmFor('auto', 'wasm', 128, 128), 'winograd-4x4-when-small-else-2x2');

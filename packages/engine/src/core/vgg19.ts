@@ -32,26 +32,24 @@ export interface FeatureExtractor {
 }
 
 /**
- * 'auto', on the wasm backend, by the narrower side's channel count:
- * - 3 (conv1_1): direct (the transforms cost more than they save);
- * - 64 (conv1_2, conv2_1): Winograd F(4x4, 3x3) while the activations are
- *   small (WINOGRAD_SMALL_ELEMENTS), direct above;
- * - 128 (conv2_2, conv3_1): F(4x4) while small, F(2x2, 3x3) above;
- * - 256 (conv3_2 .. conv4_1): F(4x4);
- * - 512 (conv4_2 onwards): F(2x2).
+ * 'auto', on the wasm backend, by the layer's channel counts:
+ * - 3 in (conv1_1): direct (the transforms cost more than they save);
+ * - 512 on either side (conv4_1 onwards): Winograd F(2x2, 3x3);
+ * - otherwise F(4x4, 3x3) while the activations are small
+ *   (WINOGRAD_SMALL_ELEMENTS), and above that direct for 64 channels
+ *   (conv1_2, conv2_1), F(2x2) for 128 (conv2_2, conv3_1) and still F(4x4)
+ *   for 256 (conv3_2 .. conv3_4, small up to 512 px).
  * Every other backend: direct (native and GPU backends have their own fast
  * convolutions).
  *
  * F(4x4) is the fastest wherever it runs (conv1_2 .. conv4_4 at 256x170 px:
  * 1.05-1.2x F(2x2)'s speed; `node packages/engine/bench/conv-layers.mjs 256 170`);
- * what limits it is memory, the 512 px peak (target ≤ 1.5x PyTorch's ~1100
- * MB). Its transformed kernels take 36/9 of a kernel per direction (F(2x2)
- * 16/9), and the 512-channel layers hold 73% of VGG's weights up to conv5_1;
- * and its transients on large activations (conv2_2 at 512 px) grow the wasm
- * heap more than F(2x2)'s. Peak RSS at 512 px (`node
- * packages/engine/bench/child.mjs iter wasm 512 3`): F(4x4) everywhere but
- * conv1_1 1826 MB, F(2x2) for 512 channels 1572-1590, and F(2x2) for conv2_2
- * too 1487. docs/PERFORMANCE.md has the figures.
+ * what limits it is memory, the 512 px peak (target ≤ 1.5x PyTorch's
+ * 975-1110 MB). Its transformed kernels take 36/9 of a kernel per direction
+ * (F(2x2) 16/9), and the layers with 512 channels hold 82% of VGG's weights
+ * up to conv5_1; its transients on large activations grow the wasm heap
+ * more than F(2x2)'s (`bench/conv-heap.mjs`). docs/PERFORMANCE.md has the
+ * peak RSS of each rule tried.
  */
 export const CONVOLUTION_CHOICES = ['auto', 'direct', 'winograd', 'winograd-4x4', 'winograd-4x4-when-small', 'winograd-4x4-when-small-else-2x2'] as const;
 export type ConvolutionChoice = (typeof CONVOLUTION_CHOICES)[number];
@@ -60,9 +58,9 @@ export function convAlgorithmFor(choice: ConvolutionChoice, backend: string, inC
   if (choice !== 'auto') return choice;
   const narrowest = Math.min(inChannels, outChannels);
   if (backend !== 'wasm' || narrowest < 64) return 'direct';
+  if (Math.max(inChannels, outChannels) >= 512) return 'winograd';
   if (narrowest < 128) return 'winograd-4x4-when-small';
-  if (narrowest < 256) return 'winograd-4x4-when-small-else-2x2';
-  return narrowest < 512 ? 'winograd-4x4' : 'winograd';
+  return narrowest < 256 ? 'winograd-4x4-when-small-else-2x2' : 'winograd-4x4';
 }
 
 class Vgg19 implements FeatureExtractor {

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
  * (1.05-1.2x; conv5_1, 16x10 px, a tie): `node
  * packages/engine/bench/conv-layers.mjs 256 170`. Its transformed kernels
  * take 4x the kernel's memory per direction (F(2x2): 1.8x), which is why
- * vgg19.ts keeps F(2x2) for the 512-channel layers.
+ * vgg19.ts keeps F(2x2) for the 512-channel layers and large activations.
  *
  * Built from the ops that are fast on tfjs's wasm backend, as winograd.ts is:
  * - the input transform is separable: 6 depthwise convolutions down the

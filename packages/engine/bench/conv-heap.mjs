@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// node packages/engine/bench/conv-heap.mjs direct|winograd|winograd-4x4 HEIGHT WIDTH CHANNELS
+// How much one convolution (CHANNELS → CHANNELS, 3x3) grows the wasm heap:
+// the heap never shrinks, so a convolution's transients (and how they
+// fragment it) add to the peak memory of every run that reaches its size.
+// Run each algorithm in its own process (a fresh heap). Loads the built
+// engine (dist): `pnpm build` first.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const engine = require('../dist/index.js');
+const { winogradFilter, winogradConv3x3 } = require('../dist/core/winograd.js');
+const { winograd4x4Filter, winograd4x4Conv3x3 } = require('../dist/core/winograd-4x4.js');
+const tf = require('@tensorflow/tfjs');
+
+const [algorithm = 'winograd-4x4', ...dims] = process.argv.slice(2);
+const [height = 256, width = 256, channels = 128] = dims.map(Number);
+await engine.chooseBackend('wasm');
+const x = tf.randomNormal([1, height, width, channels]);
+const kernel = tf.randomNormal([3, 3, channels, channels], 0, 0.05);
+const convolve = {
+  direct: () => tf.conv2d(x, kernel, 1, 'same'),
+  winograd: ((f) => () => winogradConv3x3(x, f))(algorithm === 'winograd' ? winogradFilter(kernel) : null),
+  'winograd-4x4': ((f) => () => winograd4x4Conv3x3(x, f))(algorithm === 'winograd-4x4' ? winograd4x4Filter(kernel) : null),
+}[algorithm];
+if (!convolve) throw new Error('algorithm: direct, winograd or winograd-4x4');
+const heapMb = () => tf.backend().wasm.HEAPU8.buffer.byteLength / 2 ** 20;
+const before = heapMb();
+for (let i = 0; i < 3; i++) tf.dispose(convolve());
+console.log(`${algorithm} ${height}x${width}x${channels}: wasm heap ${before.toFixed(0)} -> ${heapMb().toFixed(0)} MB `
+  + `(+${(heapMb() - before).toFixed(0)}); the output is ${((x.size * 4) / 2 ** 20).toFixed(0)} MB`);
