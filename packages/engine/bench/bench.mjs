@@ -82,35 +82,37 @@ function speed(args) {
   const ceiling = engineChild('ceiling', 'wasm');
   let ceilingGflops = ceiling.json?.ceiling_gflops;
   if (!args.json) console.error(ceiling.error ? `wasm ceiling: failed (${ceiling.error})` : `wasm ceiling (before): matMul ${ceilingGflops.toFixed(1)} GFLOP/s`);
-  const torch = {};
-  if (args.pytorch && existsSync(PYTHON) && existsSync(REFERENCE)) {
-    for (const size of args.sizes) {
-      const r = runMeasured(PYTHON, [REFERENCE, '--threads', String(TORCH_THREADS), 'bench', '--size', String(size), '--iters', String(args.iters)]);
-      if (r.error) {
-        emit(args, { impl: 'pytorch', size, error: r.error }, `pytorch ${size}px: failed (${r.error})`);
-        continue;
-      }
-      const s = r.json.median_s_per_iter;
-      torch[size] = s;
-      emit(args, { impl: 'pytorch', backend: `cpu, ${r.json.threads} threads`, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb, load1: r.load1 },
-        `pytorch (cpu, ${r.json.threads} threads) ${size}px: ${s.toFixed(3)} s/iter, ${gf(s, size).toFixed(1)} GFLOP/s, peak RSS ${r.peakRssMb} MB`);
-    }
-  } else if (args.pytorch) {
+  // Each size's PyTorch and engine rows are measured back to back: the
+  // machine is shared, and its speed drifts by ±10% over minutes.
+  const torchAvailable = existsSync(PYTHON) && existsSync(REFERENCE);
+  if (args.pytorch && !torchAvailable) {
     emit(args, { impl: 'pytorch', skipped: `${PYTHON} or ${REFERENCE} not found` }, `pytorch: skipped (${PYTHON} or ${REFERENCE} not found)`);
   }
   const engineRecords = [];
-  for (const backend of ['tensorflow-gpu', 'tensorflow', 'wasm']) {
-    for (const size of args.sizes) {
+  const unavailable = new Set();
+  for (const size of args.sizes) {
+    let torch = null;
+    if (args.pytorch && torchAvailable) {
+      const r = runMeasured(PYTHON, [REFERENCE, '--threads', String(TORCH_THREADS), 'bench', '--size', String(size), '--iters', String(args.iters)]);
+      if (r.error) {
+        emit(args, { impl: 'pytorch', size, error: r.error }, `pytorch ${size}px: failed (${r.error})`);
+      } else {
+        torch = r.json.median_s_per_iter;
+        emit(args, { impl: 'pytorch', backend: `cpu, ${r.json.threads} threads`, size, s_per_iter: torch, gflops: gf(torch, size), peak_rss_mb: r.peakRssMb, load1: r.load1 },
+          `pytorch (cpu, ${r.json.threads} threads) ${size}px: ${torch.toFixed(3)} s/iter, ${gf(torch, size).toFixed(1)} GFLOP/s, peak RSS ${r.peakRssMb} MB`);
+      }
+    }
+    for (const backend of ['tensorflow-gpu', 'tensorflow', 'wasm'].filter((b) => !unavailable.has(b))) {
       const r = engineChild('iter', backend, String(size), String(args.iters), args.convolution);
       if (r.error) {
         emit(args, { impl: 'engine', backend, size, skipped: r.error }, `engine ${backend} ${size}px: skipped (${r.error})`);
-        if (backend !== 'wasm') break; // a backend that does not load fails the same way at every size
+        if (backend !== 'wasm') unavailable.add(backend); // a backend that does not load fails the same way at every size
         continue;
       }
       const s = r.json.s_per_iter;
       const record = { impl: 'engine', backend, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb, detail: r.json.detail,
         convolution: r.json.convolution, load1: r.load1 };
-      if (torch[size]) record.vs_pytorch = s / torch[size];
+      if (torch) record.vs_pytorch = s / torch;
       console.error(`engine ${r.json.detail}, ${r.json.convolution} ${size}px: ${s.toFixed(3)} s/iter, ${gf(s, size).toFixed(1)} GFLOP/s, peak RSS ${r.peakRssMb} MB`
         + (record.vs_pytorch ? `, ${record.vs_pytorch.toFixed(2)}x PyTorch's time` : ''));
       engineRecords.push(record);
