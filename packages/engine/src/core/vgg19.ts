@@ -43,7 +43,7 @@ export interface FeatureExtractor {
  * convolutions).
  *
  * F(4x4) is the fastest wherever it runs (conv1_2 .. conv4_4 at 256x170 px:
- * 1.05-1.2x F(2x2)'s speed; `node packages/engine/bench/conv-layers.mjs 256 170`);
+ * 1.07-1.28x F(2x2)'s speed; `node packages/engine/bench/conv-layers.mjs 256 170`);
  * what limits it is memory, the 512 px peak (target ≤ 1.5x PyTorch's
  * 975-1110 MB). Its transformed kernels take 36/9 of a kernel per direction
  * (F(2x2) 16/9), and the layers with 512 channels hold 82% of VGG's weights

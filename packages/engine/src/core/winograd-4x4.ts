@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
  * has more fixed costs than F(2x2)'s (36 matMuls, 42 depthwise transforms and
  * ~110 elementwise ops against 16, 20 and 24), but the products dominate:
  * at 256x170 px it beat F(2x2) on every VGG layer from conv1_2 to conv4_4
- * (1.05-1.2x; conv5_1, 16x10 px, a tie): `node
+ * (1.07-1.28x; conv5_1, 16x10 px, a tie): `node
  * packages/engine/bench/conv-layers.mjs 256 170`. Its transformed kernels
  * take 4x the kernel's memory per direction (F(2x2): 1.8x), which is why
  * vgg19.ts keeps F(2x2) for the 512-channel layers and large activations.
