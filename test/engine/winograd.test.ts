@@ -1,9 +1,11 @@
 import * as assert from 'assert';
 import { tf } from '../../packages/engine/src/node/engine';
 import { chooseBackend } from '../../packages/engine/src/node/backend';
-import { disposeWinogradFilter, winogradConv3x3, winogradFilter } from '../../packages/engine/src/core/winograd';
-import { disposeWinograd4x4Filter, winograd4x4Conv3x3, winograd4x4Filter } from '../../packages/engine/src/core/winograd-4x4';
-import { convAlgorithmFor } from '../../packages/engine/src/core/vgg19';
+import { WINOGRAD_2X2 } from '../../packages/engine/src/core/winograd';
+import { WINOGRAD_4X4 } from '../../packages/engine/src/core/winograd-4x4';
+import { WinogradVariant } from '../../packages/engine/src/core/winograd-parts';
+import { convAlgorithmFor, ConvolutionChoice } from '../../packages/engine/src/core/vgg19';
+import { ConvAlgorithm } from '../../packages/engine/src/core/fast-ops';
 
 /*
  * Winograd F(2x2, 3x3) and F(4x4, 3x3) against tfjs's own convolution, on the
@@ -12,11 +14,8 @@ import { convAlgorithmFor } from '../../packages/engine/src/core/vgg19';
  * channel counts like VGG's.
  */
 
-interface Variant<F> {
+interface Variant<F> extends WinogradVariant<F> {
   name: string;
-  make: (kernel: tf.Tensor4D) => F;
-  conv: (x: tf.Tensor4D, filter: F, bias?: tf.Tensor1D) => tf.Tensor4D;
-  dispose: (filter: F) => void;
   /** Relative error allowed against tf.conv2d: F(4x4)'s larger transform coefficients lose ~10x more bits. */
   tolerance: number;
 }
@@ -38,7 +37,7 @@ function describeVariant<F>(v: Variant<F>): void {
       it(`equals tf.conv2d(x, kernel, 1, 'same') for ${h}x${w}, ${cin}→${cout} channels`, () => {
         const kernel = tf.randomNormal([3, 3, cin, cout], 0, 0.3, 'float32', h * 31 + w) as tf.Tensor4D;
         const x = tf.randomNormal([1, h, w, cin], 0, 1, 'float32', cin) as tf.Tensor4D;
-        const filter = v.make(kernel);
+        const filter = v.filter(kernel);
         const before = tf.memory().numTensors;
         const fast = v.conv(x, filter);
         assert.strictEqual(tf.memory().numTensors, before + 1, 'only the result is left');
@@ -55,7 +54,7 @@ function describeVariant<F>(v: Variant<F>): void {
       const kernel = tf.randomNormal([3, 3, 6, 5], 0, 0.3, 'float32', 7) as tf.Tensor4D;
       const bias = tf.randomNormal([5], 0, 1, 'float32', 8) as tf.Tensor1D;
       const x = tf.randomNormal([1, 7, 5, 6], 0, 1, 'float32', 9) as tf.Tensor4D;
-      const filter = v.make(kernel);
+      const filter = v.filter(kernel);
       const fast = v.conv(x, filter, bias);
       const plain = tf.add(tf.conv2d(x, kernel, 1, 'same'), bias);
       const error = relativeError(fast, plain);
@@ -66,8 +65,8 @@ function describeVariant<F>(v: Variant<F>): void {
 
     it('rejects a kernel that is not 3x3 and an input with the wrong channel count', () => {
       const k5 = tf.zeros([5, 5, 2, 2]) as tf.Tensor4D;
-      assert.throws(() => v.make(k5), /3x3/);
-      const filter = v.make(tf.zeros([3, 3, 2, 2]) as tf.Tensor4D);
+      assert.throws(() => v.filter(k5), /3x3/);
+      const filter = v.filter(tf.zeros([3, 3, 2, 2]) as tf.Tensor4D);
       const x = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
       assert.throws(() => v.conv(x, filter), /expected \[1, h, w, 2\]/);
       tf.dispose([k5, x]);
@@ -76,23 +75,28 @@ function describeVariant<F>(v: Variant<F>): void {
   });
 }
 
-describeVariant({ name: 'F(2x2, 3x3)', make: winogradFilter, conv: winogradConv3x3, dispose: disposeWinogradFilter, tolerance: 2e-6 });
-describeVariant({ name: 'F(4x4, 3x3)', make: winograd4x4Filter, conv: winograd4x4Conv3x3, dispose: disposeWinograd4x4Filter, tolerance: 3e-5 });
+describeVariant({ ...WINOGRAD_2X2, name: 'F(2x2, 3x3)', tolerance: 2e-6 });
+describeVariant({ ...WINOGRAD_4X4, name: 'F(4x4, 3x3)', tolerance: 3e-5 });
 
 describe('convolution algorithm per layer', () => {
   it("'auto' picks Winograd only on wasm and not for the 3-channel first layer; F(4x4) up to 256 channels, F(2x2) with 512", () => {
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 512, 512), 'winograd');
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 256, 512), 'winograd');
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 512, 256), 'winograd');
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 256, 256), 'winograd-4x4');
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 128, 256), 'winograd-4x4-when-small-else-2x2');
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 128, 128), 'winograd-4x4-when-small-else-2x2');
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 128, 64), 'winograd-4x4-when-small');
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 64, 64), 'winograd-4x4-when-small');
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 3, 64), 'direct');
-    assert.strictEqual(convAlgorithmFor('auto', 'wasm', 64, 3), 'direct');
-    assert.strictEqual(convAlgorithmFor('auto', 'tensorflow', 512, 512), 'direct');
-    assert.strictEqual(convAlgorithmFor('direct', 'wasm', 512, 512), 'direct');
-    assert.strictEqual(convAlgorithmFor('winograd', 'cpu', 3, 64), 'winograd');
+    const cases: Array<[ConvolutionChoice, string, number, number, ConvAlgorithm]> = [
+      ['auto', 'wasm', 512, 512, 'winograd'],
+      ['auto', 'wasm', 256, 512, 'winograd'],
+      ['auto', 'wasm', 512, 256, 'winograd'],
+      ['auto', 'wasm', 256, 256, 'winograd-4x4'],
+      ['auto', 'wasm', 128, 256, 'winograd-4x4-when-small-else-2x2'],
+      ['auto', 'wasm', 128, 128, 'winograd-4x4-when-small-else-2x2'],
+      ['auto', 'wasm', 128, 64, 'winograd-4x4-when-small'],
+      ['auto', 'wasm', 64, 64, 'winograd-4x4-when-small'],
+      ['auto', 'wasm', 3, 64, 'direct'],
+      ['auto', 'wasm', 64, 3, 'direct'],
+      ['auto', 'tensorflow', 512, 512, 'direct'],
+      ['direct', 'wasm', 512, 512, 'direct'],
+      ['winograd', 'cpu', 3, 64, 'winograd'],
+    ];
+    for (const [choice, backend, inChannels, outChannels, expected] of cases) {
+      assert.strictEqual(convAlgorithmFor(choice, backend, inChannels, outChannels), expected, `${choice} on ${backend}, ${inChannels}→${outChannels}`);
+    }
   });
 });

@@ -9,8 +9,8 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const engine = require('../dist/index.js');
-const { winogradFilter, winogradConv3x3 } = require('../dist/core/winograd.js');
-const { winograd4x4Filter, winograd4x4Conv3x3 } = require('../dist/core/winograd-4x4.js');
+const { WINOGRAD_2X2 } = require('../dist/core/winograd.js');
+const { WINOGRAD_4X4 } = require('../dist/core/winograd-4x4.js');
 const tf = require('@tensorflow/tfjs');
 
 const [algorithm = 'winograd-4x4', ...dims] = process.argv.slice(2);
@@ -18,12 +18,10 @@ const [height = 256, width = 256, channels = 128] = dims.map(Number);
 await engine.chooseBackend('wasm');
 const x = tf.randomNormal([1, height, width, channels]);
 const kernel = tf.randomNormal([3, 3, channels, channels], 0, 0.05);
-const convolve = {
-  direct: () => tf.conv2d(x, kernel, 1, 'same'),
-  winograd: ((f) => () => winogradConv3x3(x, f))(algorithm === 'winograd' ? winogradFilter(kernel) : null),
-  'winograd-4x4': ((f) => () => winograd4x4Conv3x3(x, f))(algorithm === 'winograd-4x4' ? winograd4x4Filter(kernel) : null),
-}[algorithm];
-if (!convolve) throw new Error('algorithm: direct, winograd or winograd-4x4');
+const variant = { winograd: WINOGRAD_2X2, 'winograd-4x4': WINOGRAD_4X4 }[algorithm];
+if (!variant && algorithm !== 'direct') throw new Error('algorithm: direct, winograd or winograd-4x4');
+const filter = variant?.filter(kernel);
+const convolve = variant ? () => variant.conv(x, filter) : () => tf.conv2d(x, kernel, 1, 'same');
 const heapMb = () => tf.backend().wasm.HEAPU8.buffer.byteLength / 2 ** 20;
 const before = heapMb();
 for (let i = 0; i < 3; i++) tf.dispose(convolve());

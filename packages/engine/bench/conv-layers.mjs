@@ -11,8 +11,8 @@ import { medianMs } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
 const engine = require('../dist/index.js');
-const { winogradFilter, winogradConv3x3, disposeWinogradFilter } = require('../dist/core/winograd.js');
-const { winograd4x4Filter, winograd4x4Conv3x3, disposeWinograd4x4Filter } = require('../dist/core/winograd-4x4.js');
+const { WINOGRAD_2X2 } = require('../dist/core/winograd.js');
+const { WINOGRAD_4X4 } = require('../dist/core/winograd-4x4.js');
 const tf = require('@tensorflow/tfjs');
 
 const args = process.argv.slice(2);
@@ -32,11 +32,13 @@ for (const [divisor, cin, cout, layer] of shapes) {
   const [w, h] = [width, height].map((s) => Math.floor(s / divisor));
   const x = tf.randomNormal([1, h, w, cin]);
   const kernel = tf.randomNormal([3, 3, cin, cout], 0, 0.05);
-  const filter = winogradFilter(kernel);
-  const filter4x4 = winograd4x4Filter(kernel);
   const direct = median(() => tf.conv2d(x, kernel, 1, 'same'));
-  const winograd = median(() => winogradConv3x3(x, filter));
-  const winograd4x4 = median(() => winograd4x4Conv3x3(x, filter4x4));
+  const [winograd, winograd4x4] = [WINOGRAD_2X2, WINOGRAD_4X4].map((variant) => {
+    const filter = variant.filter(kernel);
+    const ms = median(() => variant.conv(x, filter));
+    variant.dispose(filter);
+    return ms;
+  });
   const record = {
     layer, width: w, height: h, in: cin, out: cout, direct_ms: direct, winograd_ms: winograd, winograd_4x4_ms: winograd4x4,
     speedup: direct / winograd, speedup_4x4: direct / winograd4x4,
@@ -44,6 +46,4 @@ for (const [divisor, cin, cout, layer] of shapes) {
   if (json) console.log(JSON.stringify(record));
   else console.log(`| ${layer} | ${w}x${h} | ${cin}→${cout} | ${direct.toFixed(1)} | ${winograd.toFixed(1)} | ${winograd4x4.toFixed(1)} | ${(direct / winograd).toFixed(2)}x | ${(direct / winograd4x4).toFixed(2)}x |`);
   tf.dispose([x, kernel]);
-  disposeWinogradFilter(filter);
-  disposeWinograd4x4Filter(filter4x4);
 }

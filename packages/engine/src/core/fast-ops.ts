@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { disposeWinogradFilter, winogradConv3x3, winogradFilter } from './winograd';
-import { disposeWinograd4x4Filter, winograd4x4Conv3x3, winograd4x4Filter } from './winograd-4x4';
+import { WINOGRAD_2X2 } from './winograd';
+import { WINOGRAD_4X4 } from './winograd-4x4';
+import { WinogradVariant } from './winograd-parts';
 
 /*
  * Ops with hand-written gradients, because tfjs's generic ones are slow or
@@ -67,13 +68,13 @@ export function prepareConv(kernel: tf.Tensor4D, bias: tf.Tensor1D, algorithm: C
   };
   if (algorithm === 'direct') return { algorithm, ...direct, dispose: () => tf.dispose([kernel, bias, kernelForInputGrad]) };
   if (algorithm === 'winograd' || algorithm === 'winograd-4x4') {
-    const fast = algorithm === 'winograd' ? winogradConvolutions(kernel, kernelForInputGrad, bias)
-      : winograd4x4Convolutions(kernel, kernelForInputGrad, bias);
+    const fast = algorithm === 'winograd' ? winogradConvolutions(WINOGRAD_2X2, kernel, kernelForInputGrad, bias)
+      : winogradConvolutions(WINOGRAD_4X4, kernel, kernelForInputGrad, bias);
     tf.dispose([kernel, kernelForInputGrad]);
     return { algorithm, ...fast, dispose: () => { fast.dispose(); bias.dispose(); } };
   }
-  const small = winograd4x4Convolutions(kernel, kernelForInputGrad, bias);
-  const large = algorithm === 'winograd-4x4-when-small-else-2x2' ? winogradConvolutions(kernel, kernelForInputGrad, bias) : null;
+  const small = winogradConvolutions(WINOGRAD_4X4, kernel, kernelForInputGrad, bias);
+  const large = algorithm === 'winograd-4x4-when-small-else-2x2' ? winogradConvolutions(WINOGRAD_2X2, kernel, kernelForInputGrad, bias) : null;
   if (large) tf.dispose([kernel, kernelForInputGrad]);
   const fits = (t: tf.Tensor4D) => t.size <= WINOGRAD_SMALL_ELEMENTS;
   return {
@@ -94,25 +95,15 @@ export function prepareConv(kernel: tf.Tensor4D, bias: tf.Tensor1D, algorithm: C
 
 type Convolutions = Pick<ConvLayer, 'forward' | 'inputGradient' | 'dispose'>;
 
-/** Forward and input-gradient convolutions by F(2x2, 3x3); dispose() frees the transforms, not the bias. */
-function winogradConvolutions(kernel: tf.Tensor4D, kernelForInputGrad: tf.Tensor4D, bias: tf.Tensor1D): Convolutions {
-  const forward = winogradFilter(kernel);
-  const backward = winogradFilter(kernelForInputGrad);
+/** Forward and input-gradient convolutions by one Winograd variant; dispose() frees the transforms, not the bias. */
+function winogradConvolutions<F>(variant: WinogradVariant<F>, kernel: tf.Tensor4D, kernelForInputGrad: tf.Tensor4D,
+  bias: tf.Tensor1D): Convolutions {
+  const forward = variant.filter(kernel);
+  const backward = variant.filter(kernelForInputGrad);
   return {
-    forward: (x) => tf.tidy(() => tf.relu(winogradConv3x3(x, forward, bias))),
-    inputGradient: (dy) => winogradConv3x3(dy, backward),
-    dispose: () => { disposeWinogradFilter(forward); disposeWinogradFilter(backward); },
-  };
-}
-
-/** The same by F(4x4, 3x3). */
-function winograd4x4Convolutions(kernel: tf.Tensor4D, kernelForInputGrad: tf.Tensor4D, bias: tf.Tensor1D): Convolutions {
-  const forward = winograd4x4Filter(kernel);
-  const backward = winograd4x4Filter(kernelForInputGrad);
-  return {
-    forward: (x) => tf.tidy(() => tf.relu(winograd4x4Conv3x3(x, forward, bias))),
-    inputGradient: (dy) => winograd4x4Conv3x3(dy, backward),
-    dispose: () => { disposeWinograd4x4Filter(forward); disposeWinograd4x4Filter(backward); },
+    forward: (x) => tf.tidy(() => tf.relu(variant.conv(x, forward, bias))),
+    inputGradient: (dy) => variant.conv(dy, backward),
+    dispose: () => { variant.dispose(forward); variant.dispose(backward); },
   };
 }
 

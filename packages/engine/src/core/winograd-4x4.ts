@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { channelFilter, checkInput, interleaveTiles, transformKernel, WinogradVariant } from './winograd-parts';
 
 /*
  * 3x3 stride-1 'same' convolution by Winograd's F(4x4, 3x3) (Lavin & Gray
@@ -77,32 +78,17 @@ export interface Winograd4x4Filter {
   readonly cropColumns: tf.Tensor4D;
 }
 
-/** A filter `taps` of the given shape, the same for every one of `channels` channels. */
-function depthwiseFilter(taps: readonly number[], shape: [number, number], channels: number): tf.Tensor4D {
-  return tf.tidy(() => tf.tile(tf.tensor4d([...taps], [...shape, 1, 1]), [1, 1, channels, 1]) as tf.Tensor4D);
-}
-
 /** Transforms a [3, 3, in, out] kernel once; the caller owns (and disposes) the result, which outlives any tidy. */
 export function winograd4x4Filter(kernel: tf.Tensor4D): Winograd4x4Filter {
-  const [kh, kw, inChannels, outChannels] = kernel.shape;
-  if (kh !== 3 || kw !== 3) throw new Error(`winograd4x4Filter: a 3x3 kernel is needed, got ${kh}x${kw}`);
-  const transformed = tf.tidy(() => {
-    // One [1, 9] x [9, in*out] product per position (a split of one product copies on wasm).
-    const taps = tf.reshape(kernel, [9, inChannels * outChannels]) as tf.Tensor2D;
-    return G.flatMap((ga) => G.map((gb) => {
-      const weights = ga.flatMap((x) => gb.map((y) => x * y));
-      return tf.keep(tf.reshape(tf.matMul(tf.tensor2d(weights, [1, 9]), taps), [inChannels, outChannels]) as tf.Tensor2D);
-    }));
-  });
-  const keep = (t: tf.Tensor4D) => tf.keep(t);
+  const [, , inChannels, outChannels] = kernel.shape;
   return {
     inChannels,
     outChannels,
-    transformed,
-    rows: INPUT_ROWS.map(({ taps }) => keep(depthwiseFilter(taps, [taps.length, 1], inChannels))),
-    columns: INPUT_ROWS.map(({ taps }) => keep(depthwiseFilter(taps, [1, taps.length], inChannels))),
-    cropRows: keep(depthwiseFilter([1, 0, 0, 0], [4, 1], outChannels)),
-    cropColumns: keep(depthwiseFilter([1, 0, 0, 0], [1, 4], outChannels)),
+    transformed: transformKernel(kernel, G, 'winograd4x4Filter'),
+    rows: INPUT_ROWS.map(({ taps }) => channelFilter(taps, [taps.length, 1], inChannels)),
+    columns: INPUT_ROWS.map(({ taps }) => channelFilter(taps, [1, taps.length], inChannels)),
+    cropRows: channelFilter([1, 0, 0, 0], [4, 1], outChannels),
+    cropColumns: channelFilter([1, 0, 0, 0], [1, 4], outChannels),
   };
 }
 
@@ -159,10 +145,8 @@ function crop(full: tf.Tensor4D, extraRows: number, extraColumns: number, filter
  * winograd4x4Filter(kernel).
  */
 export function winograd4x4Conv3x3(x: tf.Tensor4D, filter: Winograd4x4Filter, bias?: tf.Tensor1D): tf.Tensor4D {
-  const [batch, height, width, channels] = x.shape;
-  if (batch !== 1 || channels !== filter.inChannels) {
-    throw new Error(`winograd4x4Conv3x3: expected [1, h, w, ${filter.inChannels}], got [${x.shape}]`);
-  }
+  checkInput(x, filter.inChannels, 'winograd4x4Conv3x3');
+  const [, height, width, channels] = x.shape;
   const out = filter.outChannels;
   const tileRows = Math.ceil(height / 4);
   const tileCols = Math.ceil(width / 4);
@@ -196,13 +180,9 @@ export function winograd4x4Conv3x3(x: tf.Tensor4D, filter: Winograd4x4Filter, bi
     };
     // ... then over the tile rows: Y_p = [Aᵀ C]_p, four columns q each.
     const blocks = outputTransform(tileRow).flat(); // Y_pq at 4p + q
-    // [p, q, tileRow, tileCol, c] -> [tileRow, p, tileCol, q, c], channels staying innermost.
-    const stacked = tf.reshape(tf.concat(blocks, 0), [16, tileRows, tileCols * out]);
-    tf.dispose(blocks);
-    const rowsInterleaved = tf.reshape(tf.transpose(stacked, [1, 0, 2]), [4 * tileRows, 4, tileCols, out]);
-    stacked.dispose();
-    const full = tf.reshape(tf.transpose(rowsInterleaved, [0, 2, 1, 3]), [1, 4 * tileRows, 4 * tileCols, out]) as tf.Tensor4D;
-    rowsInterleaved.dispose();
+    const full = interleaveTiles(blocks, 4, tileRows, tileCols, out);
     return crop(full, 4 * tileRows - height, 4 * tileCols - width, filter);
   });
 }
+
+export const WINOGRAD_4X4: WinogradVariant<Winograd4x4Filter> = { filter: winograd4x4Filter, conv: winograd4x4Conv3x3, dispose: disposeWinograd4x4Filter };

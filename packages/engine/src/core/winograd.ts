@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { channelFilter, checkInput, interleaveTiles, transformKernel, WinogradVariant } from './winograd-parts';
 
 /*
  * 3x3 stride-1 'same' convolution by Winograd's minimal filtering F(2x2, 3x3)
@@ -74,28 +75,14 @@ export interface WinogradFilter {
 
 /** Transforms a [3, 3, in, out] kernel once; the caller owns (and disposes) the result, which outlives any tidy. */
 export function winogradFilter(kernel: tf.Tensor4D): WinogradFilter {
-  const [kh, kw, inChannels, outChannels] = kernel.shape;
-  if (kh !== 3 || kw !== 3) throw new Error(`winogradFilter: a 3x3 kernel is needed, got ${kh}x${kw}`);
-  const transformed = tf.tidy(() => {
-    // (G g Gᵀ)_(a,b) = Σ_ij G[a][i] G[b][j] g_ij: one [1, 9] x [9, in*out] product per
-    // position (a split of one [16, 9] product would copy the whole result per piece on wasm).
-    const taps = tf.reshape(kernel, [9, inChannels * outChannels]) as tf.Tensor2D;
-    const products: tf.Tensor2D[] = [];
-    for (const ga of G) {
-      for (const gb of G) {
-        const weights: number[] = [];
-        for (const x of ga) for (const y of gb) weights.push(x * y);
-        products.push(tf.keep(tf.reshape(tf.matMul(tf.tensor2d(weights, [1, 9]), taps), [inChannels, outChannels]) as tf.Tensor2D));
-      }
-    }
-    return products;
-  });
+  const [, , inChannels, outChannels] = kernel.shape;
+  const transformed = transformKernel(kernel, G, 'winogradFilter');
   const transformFilters = (shape: [number, number]) => INPUT_ROWS.map(([offset, taps]) => ({
     offset,
-    filter: tf.keep(tf.tidy(() => tf.tile(tf.tensor4d([...taps], [...shape, 1, 1]), [1, 1, inChannels, 1]) as tf.Tensor4D)),
+    filter: channelFilter(taps, shape, inChannels),
   }));
   const inputTransforms = { rows: transformFilters([3, 1]), columns: transformFilters([1, 3]) };
-  const identity = tf.keep(tf.tidy(() => tf.tile(tf.tensor4d([0, 0, 0, 0, 1, 0, 0, 0, 0], [3, 3, 1, 1]), [1, 1, outChannels, 1]) as tf.Tensor4D));
+  const identity = channelFilter([0, 0, 0, 0, 1, 0, 0, 0, 0], [3, 3], outChannels);
   return { inChannels, outChannels, transformed, inputTransforms, identity };
 }
 
@@ -128,10 +115,8 @@ const BIAS_POSITION = 4 * 1 + 1;
  * winogradFilter(kernel). The bias rides on one of the 16 matMuls, fused.
  */
 export function winogradConv3x3(x: tf.Tensor4D, filter: WinogradFilter, bias?: tf.Tensor1D): tf.Tensor4D {
-  const [batch, height, width, channels] = x.shape;
-  if (batch !== 1 || channels !== filter.inChannels) {
-    throw new Error(`winogradConv3x3: expected [1, h, w, ${filter.inChannels}], got [${x.shape}]`);
-  }
+  checkInput(x, filter.inChannels, 'winogradConv3x3');
+  const [, height, width, channels] = x.shape;
   const out = filter.outChannels;
   const tileRows = Math.ceil(height / 2);
   const tileCols = Math.ceil(width / 2);
@@ -189,14 +174,9 @@ export function winogradConv3x3(x: tf.Tensor4D, filter: WinogradFilter, bias?: t
       }
       free(...columns);
     }
-    // [p, q, tileRow, tileCol, c] -> [tileRow, p, tileCol, q, c], channels staying innermost.
-    const blocks = outputs as tf.Tensor[];
-    const stacked = tf.reshape(tf.concat(blocks, 0), [4, tileRows, tileCols * out]);
-    free(...blocks);
-    const rowsInterleaved = tf.reshape(tf.transpose(stacked, [1, 0, 2]), [2 * tileRows, 2, tileCols, out]);
-    free(stacked);
-    const full = tf.reshape(tf.transpose(rowsInterleaved, [0, 2, 1, 3]), [1, 2 * tileRows, 2 * tileCols, out]) as tf.Tensor4D;
-    free(rowsInterleaved);
+    const full = interleaveTiles(outputs as tf.Tensor[], 2, tileRows, tileCols, out);
     return crop(full, height !== 2 * tileRows, width !== 2 * tileCols, filter);
   });
 }
+
+export const WINOGRAD_2X2: WinogradVariant<WinogradFilter> = { filter: winogradFilter, conv: winogradConv3x3, dispose: disposeWinogradFilter };
