@@ -157,6 +157,24 @@ describe('fast ops (wasm)', () => {
     });
   }
 
+  for (const mask of ['float32', 'bool'] as const) {
+    it(`with a GradientArena and ${mask} ReLU masks: the same input gradient as tfjs, no leak`, () => {
+      const layer = randomLayer(5, 16, 32);
+      const x = tf.randomNormal([1, 13, 10, 5], 0, 1, 'float32', 33) as tf.Tensor4D;
+      const dy = tf.randomNormal([1, 13, 10, 16], 0, 1, 'float32', 34);
+      const before = tf.memory().numTensors;
+      const arena = new GradientArena();
+      const fast = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(conv3x3Relu(t as tf.Tensor4D, layer, arena, mask), dy)))(x);
+      arena.dispose();
+      const plain = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(layer.reference(t as tf.Tensor4D), dy)))(x);
+      assert.ok(relativeError(fast, plain) < 1e-5, `relative error ${relativeError(fast, plain)}`);
+      tf.dispose([fast, plain]);
+      assert.strictEqual(tf.memory().numTensors, before, 'no tensor leaks');
+      tf.dispose([x, dy]);
+      disposeLayer(layer);
+    });
+  }
+
   it('a GradientArena frees what it kept when no gradient is taken', () => {
     const layer = randomLayer(3, 4, 30);
     const x = tf.randomNormal([1, 8, 8, 3], 0, 1, 'float32', 31) as tf.Tensor4D;

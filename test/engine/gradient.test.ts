@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { conv3x3Relu, conv3x3ReluReference, gram, gramReference, prepareConv } from '../../packages/engine/src/core/fast-ops';
+import { conv3x3Relu, conv3x3ReluReference, GradientArena, gram, gramDistance, gramReference, prepareConv } from '../../packages/engine/src/core/fast-ops';
 import { contentLoss, styleLayerLoss, totalVariationLoss, normalizedGram } from '../../packages/engine/src/core/losses';
 import { VggLayer } from '../../packages/engine/src/core/options';
 import { testEngine } from './helpers';
@@ -40,6 +40,25 @@ describe('gradients', () => {
       expect(relativeL2(tf.grad(loss(gram))(f), tf.grad(loss(gramReference))(f)), 'gradient').to.be.below(1e-5);
     });
   });
+
+  for (const withArena of [false, true]) {
+    it(`the fused style term Σ(G/M − A)² and its gradient equal tfjs's own on random inputs${withArena ? ' (GradientArena)' : ''}`, () => {
+      tf.tidy(() => {
+        for (const [h, w, c] of [[6, 5, 12], [1, 1, 4], [9, 14, 64]]) {
+          const f = tf.relu(tf.randomNormal([1, h, w, c], 0, 1, 'float32', 15)) as tf.Tensor4D;
+          const other = tf.relu(tf.randomNormal([1, h + 2, w, c], 0, 1, 'float32', 16)) as tf.Tensor4D;
+          const target = tf.div(gramReference(other), (h + 2) * w) as tf.Tensor2D; // symmetric, as a style target is
+          const plain = (v: tf.Tensor) => tf.sum(tf.squaredDifference(tf.div(gramReference(v as tf.Tensor4D), h * w), target));
+          const arena = withArena ? new GradientArena() : undefined;
+          const fast = tf.valueAndGrad((v: tf.Tensor) => gramDistance(v as tf.Tensor4D, target, arena))(f);
+          arena?.dispose();
+          const reference = tf.valueAndGrad(plain)(f);
+          expect(relativeL2(fast.value, reference.value), `value ${h}x${w}x${c}`).to.be.below(1e-5);
+          expect(relativeL2(fast.grad, reference.grad), `gradient ${h}x${w}x${c}`).to.be.below(1e-5);
+        }
+      });
+    });
+  }
 
   it('the gradient of the full loss w.r.t. the image matches finite differences', async () => {
     const engine = await testEngine();

@@ -76,5 +76,21 @@ time('the same by a one-tap depthwise [1, 2] convolution', () => tf.depthwiseCon
 time('the same by a 3x3 depthwise identity, padded on one side (winograd.ts)', () => tf.depthwiseConv2d(crop, identity, 1, [[0, 0], [1, 1], [1, 0], [0, 0]]));
 time('tf.add of two [1, 128, 86, 256]', () => tf.add(crop, crop));
 
+// The ReLU mask a layer keeps for its gradient (fast-ops.ts FLOAT_MASK_ELEMENTS),
+// on conv1_2's output at 256x170 (2.8M values).
+const relu = tf.relu(tf.randomNormal([1, 170, 256, 64]));
+const bool = tf.greater(relu, 0);
+const float = tf.step(relu);
+time('tf.greater(y, 0) of [1, 170, 256, 64] (bool mask)', () => tf.greater(relu, 0));
+time('tf.step(y) of the same (float32 mask)', () => tf.step(relu));
+time('tf.cast(tf.step(y), \'bool\') (bool mask, no comparison kernel)', () => tf.cast(tf.step(relu), 'bool'));
+time('tf.cast of the bool mask to float32', () => tf.cast(bool, 'float32'));
+time('tf.mul of the gradient by the float mask', () => tf.mul(relu, float));
+// A Gram matrix's transposed features (fast-ops.ts gram): the same values as [M, C] or [H, W, C].
+const flat = tf.reshape(relu, [170 * 256, 64]);
+const image = tf.reshape(relu, [170, 256, 64]);
+time('transpose [43520, 64] -> [64, 43520]', () => tf.transpose(flat));
+time('transpose [170, 256, 64] -> [64, 170, 256] (the same values)', () => tf.transpose(image, [2, 0, 1]));
+
 console.log(`${report.detail}; median ms of 7\n| op | ms |\n|---|---|`);
 for (const [what, ms] of rows) console.log(`| ${what} | ${ms.toFixed(2)} |`);

@@ -16,7 +16,8 @@ import { WinogradVariant } from './winograd-parts';
  *   F(4x4, 3x3) (see winograd.ts, winograd-4x4.ts), chosen per layer.
  * - Gram matrix FᵀF. On wasm only an untransposed matMul reaches XNNPACK, so we
  *   transpose F explicitly and write the gradient, F(dG + dGᵀ), without a
- *   transposed operand.
+ *   transposed operand; and the style term's Σ (G/M − A)² as one op whose
+ *   gradient is a single matMul (gramDistance).
  * - 2x2 average pooling whose gradient does not keep a copy of its input.
  *
  * All free what backprop no longer needs as soon as they can (see
@@ -150,6 +151,26 @@ export class GradientArena {
 }
 
 /**
+ * How a layer with an arena keeps where its output is positive (the ReLU's
+ * gradient): float32 0/1 from tf.step, or a bool, 1 byte instead of 4. On
+ * wasm tf.greater is a scalar loop: for 2.8M values (conv1_2 at 256x170)
+ * 8.8 ms against tf.step's 0.6, and the bool needs a cast back (1.2 ms) in
+ * the gradient (`node packages/engine/bench/wasm-ops.mjs`). Vgg19.extract
+ * picks by the size of the whole network's activations (FLOAT_MASK_ELEMENTS).
+ */
+export type ReluMask = 'float32' | 'bool';
+
+/**
+ * A network whose activations total at most this many values keeps float32
+ * ReLU masks: 128 MB of them, 96 MB more than as bools, for ~40 ms less per
+ * iteration at 256x170 px (of ~560). VGG19 to conv5_1 at 256x170 has 12.6M,
+ * at the default 384x256 28.5M; at 512x512 (76M) they stay bools. Float
+ * masks on only the smaller layers at 512 px raised the peak RSS by 17-110 MB
+ * (wasm heap fragmentation; `node packages/engine/bench/child.mjs iter wasm 512 3`).
+ */
+export const FLOAT_MASK_ELEMENTS = 32 * 1024 * 1024;
+
+/**
  * relu(conv2d(x, kernel, 'same') + bias), with the fast input gradient.
  *
  * Memory: tfjs keeps every intermediate gradient, and everything a custom
@@ -160,21 +181,22 @@ export class GradientArena {
  * the gradient's temporaries, as soon as each is used (tfjs's final cleanup
  * disposing them again is a no-op). Pass an arena to also avoid the copy
  * `save` makes: the layer then keeps only where its output is positive (the
- * ReLU's gradient), as a 1-byte bool, so a caller that needs the output only
- * as the next layer's input may free it once that layer has run (see
- * Vgg19.extract).
+ * ReLU's gradient, as `mask`), so a caller that needs the output only as the
+ * next layer's input may free it once that layer has run (see Vgg19.extract).
  */
-export function conv3x3Relu(x: tf.Tensor4D, layer: ConvLayer, arena?: GradientArena): tf.Tensor4D {
+export function conv3x3Relu(x: tf.Tensor4D, layer: ConvLayer, arena?: GradientArena, mask: ReluMask = 'bool'): tf.Tensor4D {
   const op = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
     const y = layer.forward(input as tf.Tensor4D);
-    const positive = arena ? arena.keep(tf.greater(y, 0)) : null;
+    const positive = arena ? arena.keep(mask === 'float32' ? tf.step(y) : tf.greater(y, 0)) : null;
     if (!arena) save([y]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         // Free each input as soon as its last use is done: this is the peak of the iteration.
-        const active = positive ? tf.cast(positive, 'float32') : tf.step(saved[0]);
-        tf.dispose(positive ?? saved[0]);
+        const mask = positive ?? tf.step(saved[0]);
+        if (!positive) tf.dispose(saved[0]);
+        const active = mask.dtype === 'bool' ? tf.cast(mask, 'float32') : mask;
+        if (active !== mask) mask.dispose();
         const masked = tf.mul(dy, active) as tf.Tensor4D;
         tf.dispose([dy, active]);
         const dx = layer.inputGradient(masked);
@@ -222,7 +244,7 @@ export function gram(features: tf.Tensor4D, arena?: GradientArena): tf.Tensor2D 
     if (arena) arena.keep(f); // a reshape shares the features' memory: no copy
     else save([f]);
     return {
-      value: tf.matMul(tf.transpose(f), f),
+      value: transposedTimesSelf(input as tf.Tensor4D),
       gradFunc: (dG: tf.Tensor, saved: tf.Tensor[]) => {
         const features = (arena ? f : saved[0]) as tf.Tensor2D;
         const dF = tf.tidy(() => tf.reshape(tf.matMul(features, tf.add(dG, tf.transpose(dG)) as tf.Tensor2D), [1, h, w, c]));
@@ -232,6 +254,55 @@ export function gram(features: tf.Tensor4D, arena?: GradientArena): tf.Tensor2D 
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(features) as unknown as tf.Tensor2D;
+}
+
+/**
+ * Σ (FᵀF/M − A)² of NHWC features F (batch 1), M = H·W positions, for a
+ * symmetric A (a Gram target): the core of a style term as one op. With
+ * D = FᵀF/M − A its gradient is 4/M · F·D, one matMul; tfjs's chain rule
+ * through squaredDifference, the division and the Gram adds seven ops on
+ * [C, C] and a transpose of dG. D (C² values) is kept from the forward pass.
+ * D is symmetric up to rounding (FᵀF is computed, not mirrored), so F·D
+ * stands for F·(D + Dᵀ)/2; checked against tfjs's own gradient in
+ * test/engine/gradient.test.ts.
+ */
+export function gramDistance(features: tf.Tensor4D, target: tf.Tensor2D, arena?: GradientArena): tf.Scalar {
+  const [, h, w, c] = features.shape;
+  const positions = h * w;
+  const op = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
+    const f = tf.reshape(input, [positions, c]) as tf.Tensor2D;
+    const d = tf.sub(tf.div(transposedTimesSelf(input as tf.Tensor4D), positions), target) as tf.Tensor2D;
+    if (arena) {
+      arena.keep(f); // a reshape shares the features' memory: no copy
+      arena.keep(d);
+    } else {
+      save([f, d]);
+    }
+    return {
+      value: tf.sum(tf.square(d)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [features, difference] = (arena ? [f, d] : saved) as tf.Tensor2D[];
+        const dF = tf.tidy(() => tf.reshape(tf.matMul(features, tf.mul(difference, tf.mul(dy, 4 / positions)) as tf.Tensor2D), [1, h, w, c]));
+        tf.dispose([features, difference]); // as in conv3x3Relu: nothing needs them after this
+        return dF;
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(features) as unknown as tf.Scalar;
+}
+
+/**
+ * FᵀF of [1, H, W, C] features. Fᵀ is made as [C, H, W]: tfjs's wasm
+ * transpose of the same values viewed as [H·W, C] is ~6x slower
+ * (bench/wasm-ops.mjs: 14.9 vs 2.6 ms for conv1_1 at 256x170), and a matMul
+ * with a transposed operand is slower still.
+ */
+function transposedTimesSelf(features: tf.Tensor4D): tf.Tensor2D {
+  const [, h, w, c] = features.shape;
+  return tf.tidy(() => {
+    const transposed = tf.reshape(tf.transpose(tf.reshape(features, [h, w, c]), [2, 0, 1]), [c, h * w]) as tf.Tensor2D;
+    return tf.matMul(transposed, tf.reshape(features, [h * w, c]) as tf.Tensor2D);
+  });
 }
 
 export function gramReference(features: tf.Tensor4D): tf.Tensor2D {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { GradientArena, gram } from './fast-ops';
+import { GradientArena, gram, gramDistance } from './fast-ops';
 
 /*
  * The paper's losses (Gatys, Ecker, Bethge 2015), on features F of the image
@@ -29,7 +29,7 @@ export function contentLoss(features: tf.Tensor4D, target: tf.Tensor4D): tf.Scal
 /** E_l for one layer, given the target's normalised Gram A/M'. */
 export function styleLayerLoss(features: tf.Tensor4D, targetGram: tf.Tensor2D, arena?: GradientArena): tf.Scalar {
   const channels = features.shape[3];
-  return tf.div(tf.sum(tf.squaredDifference(normalizedGram(features, arena), targetGram)), 4 * channels * channels);
+  return tf.div(gramDistance(features, targetGram, arena), 4 * channels * channels);
 }
 
 /**

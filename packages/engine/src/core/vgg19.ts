@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { avgPool2x2, ConvAlgorithm, ConvLayer, conv3x3Relu, GradientArena, prepareConv } from './fast-ops';
+import { avgPool2x2, ConvAlgorithm, ConvLayer, conv3x3Relu, FLOAT_MASK_ELEMENTS, GradientArena, prepareConv, ReluMask } from './fast-ops';
 import { Pooling, VGG_LAYERS, VggLayer } from './options';
 import { Vgg19Weights } from './weights';
 
@@ -107,10 +107,11 @@ class Vgg19 implements FeatureExtractor {
     // run, instead of at the end of the backward pass: 126 MB less at 512 px.
     // tfjs's max pool gradient does read its input and output: not then.
     const freeEarly = arena !== undefined && pooling === 'avg';
+    const mask: ReluMask = this.activationElements(image.shape[1], image.shape[2], deepest) <= FLOAT_MASK_ELEMENTS ? 'float32' : 'bool';
     let consumed: tf.Tensor4D[] = [];
     let x = image;
     for (const layer of VGG_LAYERS.slice(0, deepest + 1)) {
-      const y = conv3x3Relu(x, this.conv(layer), arena);
+      const y = conv3x3Relu(x, this.conv(layer), arena, mask);
       tf.dispose(consumed);
       consumed = [];
       if (wanted.has(layer)) out.set(layer, y);
@@ -122,6 +123,17 @@ class Vgg19 implements FeatureExtractor {
       }
     }
     return out;
+  }
+
+  /** How many values the activations of layers 0..deepest take for an image of height × width. */
+  private activationElements(height: number, width: number, deepest: number): number {
+    let total = 0;
+    let [h, w] = [height, width];
+    for (const layer of VGG_LAYERS.slice(0, deepest + 1)) {
+      total += h * w * this.weights[layer].kernel.shape[3];
+      if (POOL_AFTER.has(layer)) [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
+    }
+    return total;
   }
 
   dispose(): void {
