@@ -91,6 +91,12 @@ const flat = tf.reshape(relu, [170 * 256, 64]);
 const image = tf.reshape(relu, [170, 256, 64]);
 time('transpose [43520, 64] -> [64, 43520]', () => tf.transpose(flat));
 time('transpose [170, 256, 64] -> [64, 170, 256] (the same values)', () => tf.transpose(image, [2, 0, 1]));
+// The Gram FᵀF itself: XNNPACK packs the right operand once per tensor (tfjs
+// caches the operator), and with K = 43520 it streams its panels from memory.
+const flatT = tf.transpose(flat);
+time('matMul Fᵀ [64, 43520] x F [43520, 64], F the same tensor each time', () => tf.matMul(flatT, flat));
+time('the same with a new F each time (as in every iteration)', () => tf.matMul(flatT, tf.add(flat, 0)));
+time('tf.add(F, 0) alone (the copy above)', () => tf.add(flat, 0));
 
 console.log(`${report.detail}; median ms of 7\n| op | ms |\n|---|---|`);
 for (const [what, ms] of rows) console.log(`| ${what} | ${ms.toFixed(2)} |`);
