@@ -97,6 +97,14 @@ const flatT = tf.transpose(flat);
 time('matMul Fᵀ [64, 43520] x F [43520, 64], F the same tensor each time', () => tf.matMul(flatT, flat));
 time('the same with a new F each time (as in every iteration)', () => tf.matMul(flatT, tf.add(flat, 0)));
 time('tf.add(F, 0) alone (the copy above)', () => tf.add(flat, 0));
+// What a Gram could use instead, each a scalar loop or a JS copy on wasm:
+const left = tf.randomNormal([176, 512]);
+const right = tf.randomNormal([512, 512]);
+time('matMul [176, 512] x [512, 512] (the same right operand each time)', () => tf.matMul(left, right));
+time('the same product with transposeB (b given as bᵀ)', () => tf.matMul(left, right, false, true));
+const leftT = tf.transpose(left);
+time('the same product with transposeA (a given as aᵀ)', () => tf.matMul(leftT, right, true, false));
+time('tf.slice: half the rows of F [43520, 64]', () => tf.slice(flat, [0, 0], [21760, 64]));
 
 console.log(`${report.detail}; median ms of 7\n| op | ms |\n|---|---|`);
 for (const [what, ms] of rows) console.log(`| ${what} | ${ms.toFixed(2)} |`);

@@ -162,11 +162,13 @@ export type ReluMask = 'float32' | 'bool';
 
 /**
  * A network whose activations total at most this many values keeps float32
- * ReLU masks: 128 MB of them, 96 MB more than as bools, for ~40 ms less per
- * iteration at 256x170 px (of ~560). VGG19 to conv5_1 at 256x170 has 12.6M,
- * at the default 384x256 28.5M; at 512x512 (76M) they stay bools. Float
- * masks on only the smaller layers at 512 px raised the peak RSS by 17-110 MB
- * (wasm heap fragmentation; `node packages/engine/bench/child.mjs iter wasm 512 3`).
+ * ReLU masks: 128 MB of them at most, 96 MB more than as bools. VGG19 to
+ * conv5_1 has 12.6M at 256x170 px (tf.greater over them: ~40 ms an
+ * iteration at wasm-ops.mjs's 8.8 ms per 2.8M), 28.5M at the default
+ * 384x256; at 512x512 (76M) the masks stay bools. Rules
+ * that gave float masks to the smaller layers at 512 px too (tried with
+ * temporary code and `node packages/engine/bench/child.mjs iter wasm 512 3`)
+ * raised its peak RSS by 17-110 MB: the wasm heap's fragmentation.
  */
 export const FLOAT_MASK_ELEMENTS = 32 * 1024 * 1024;
 
