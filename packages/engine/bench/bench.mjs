@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // pnpm bench [--json] [--sizes 256,512] [--iters K] [--no-pytorch] [--quality] [--convolution auto|direct|winograd|winograd-4x4|winograd-4x4-when-small|winograd-4x4-when-small-else-2x2]
+//            [--backends tensorflow-gpu,tensorflow,wasm] (the default; cpu may be added)
 // (with --quality, --sizes defaults to 256)
 //
 // Speed: seconds per iteration (VGG19 to conv5_1 forward + input gradient +
 // Adam step, the paper's loss) and peak RSS, per backend and size, each in its
-// own process; the wasm matMul ceiling; the PyTorch CPU reference
+// own process; each backend's matMul ceiling (its peak as measured here:
+// the fraction of it an iteration reaches); the PyTorch CPU reference
 // (gatys_torch.py bench) in the same run. --quality: time to a good picture
 // (see quality.mjs). Human table by default, one JSON object per line with --json.
 // --convolution: how VGG19 convolves (default auto: Winograd for the wide
@@ -22,9 +24,11 @@ import { runQuality } from './quality.mjs';
 const { CONVOLUTION_CHOICES } = createRequire(import.meta.url)('../dist/index.js');
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** The engine's backends the bench tries by default, best first (cpu is ~30x slower than wasm: on request). */
+const ENGINE_BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm'];
 
 function parseArgs(argv) {
-  const args = { json: false, sizes: null, iters: 5, pytorch: true, quality: false, convolution: 'auto' };
+  const args = { json: false, sizes: null, iters: 5, pytorch: true, quality: false, convolution: 'auto', backends: ENGINE_BACKENDS };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
@@ -33,8 +37,11 @@ function parseArgs(argv) {
     else if (a === '--sizes') args.sizes = argv[++i].split(',').map(Number);
     else if (a === '--iters') args.iters = Number(argv[++i]);
     else if (a === '--convolution') args.convolution = argv[++i];
-    else throw new Error(`Unknown option "${a}". Use --json, --sizes 256,512, --iters K, --no-pytorch, --quality, --convolution ${CONVOLUTION_CHOICES.join('|')}.`);
+    else if (a === '--backends') args.backends = argv[++i].split(',');
+    else throw new Error(`Unknown option "${a}". Use --json, --sizes 256,512, --iters K, --no-pytorch, --quality, --convolution ${CONVOLUTION_CHOICES.join('|')}, --backends ${[...ENGINE_BACKENDS, 'cpu'].join(',')}.`);
   }
+  const unknown = args.backends.filter((b) => ![...ENGINE_BACKENDS, 'cpu'].includes(b));
+  if (unknown.length > 0) throw new Error(`--backends: unknown ${unknown.join(', ')} (tensorflow-gpu, tensorflow, wasm, cpu)`);
   args.sizes ??= args.quality ? [256] : [256, 512];
   if (!CONVOLUTION_CHOICES.includes(args.convolution)) throw new Error(`--convolution is one of ${CONVOLUTION_CHOICES.join(', ')}`);
   return args;
@@ -56,8 +63,7 @@ function emit(args, record, line) {
 
 function printTable() {
   const fmt = (v, d) => (typeof v === 'number' ? v.toFixed(d) : '');
-  const ceiling = records.find((r) => r.ceiling_gflops)?.ceiling_gflops;
-  const rows = [['impl', 'backend', 'size', 's/iter', 'GFLOP/s', '% of wasm ceiling', 'peak RSS MB', 'x PyTorch s/iter', 'load']];
+  const rows = [['impl', 'backend', 'size', 's/iter', 'GFLOP/s', '% of its backend\'s ceiling', 'peak RSS MB', 'x PyTorch s/iter', 'load']];
   for (const r of records) {
     if (r.ceiling_gflops !== undefined) {
       rows.push([r.impl, `${r.detail ?? r.backend} matMul ceiling`, '', '', fmt(r.ceiling_gflops, 1), '100', '', '', fmt(r.load1, 2)]);
@@ -65,7 +71,7 @@ function printTable() {
       rows.push([r.impl, r.backend ?? '', String(r.size ?? ''), `skipped: ${r.skipped ?? r.error}`, '', '', '', '', '']);
     } else {
       rows.push([r.impl, r.detail ?? r.backend, String(r.size), fmt(r.s_per_iter, 3), fmt(r.gflops, 1),
-        ceiling ? fmt((100 * r.gflops) / ceiling, 0) : '', String(r.peak_rss_mb ?? ''), fmt(r.vs_pytorch, 2), fmt(r.load1, 2)]);
+        r.fraction_of_ceiling ? fmt(100 * r.fraction_of_ceiling, 0) : '', String(r.peak_rss_mb ?? ''), fmt(r.vs_pytorch, 2), fmt(r.load1, 2)]);
     }
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.filter((r) => !r[3]?.startsWith('skipped')).map((r) => r[i].length)));
@@ -78,10 +84,18 @@ function printTable() {
 function speed(args) {
   if (!args.json) console.log(`${new Date().toISOString()}  cpus: ${availableParallelism()}  load: ${loadavg().map((l) => l.toFixed(2)).join(' ')}  (timings are per impl, each in its own process)`);
   const gf = (s, size) => iterationFlops(size, size) / s / 1e9;
-  // Measured before and after the rest (the best of both): a busy moment must not lower the ceiling.
-  const ceiling = engineChild('ceiling', 'wasm');
-  let ceilingGflops = ceiling.json?.ceiling_gflops;
-  if (!args.json) console.error(ceiling.error ? `wasm ceiling: failed (${ceiling.error})` : `wasm ceiling (before): matMul ${ceilingGflops.toFixed(1)} GFLOP/s`);
+  // Each backend's matMul ceiling, measured before its rows and after all
+  // of them (the best of both): a busy moment must not lower the ceiling.
+  // A native or GPU backend's ceiling is measured only if it loads.
+  const ceilings = new Map();
+  const measureCeiling = (backend) => {
+    const r = engineChild('ceiling', backend);
+    const best = ceilings.get(backend);
+    if (r.json && !(r.json.ceiling_gflops <= best?.ceiling_gflops)) ceilings.set(backend, { ...r.json, load1: r.load1 });
+    else if (!best && r.error) ceilings.set(backend, { error: r.error, load1: r.load1 });
+    if (!args.json) console.error(r.error ? `${backend} ceiling: failed (${r.error})` : `${backend} ceiling: matMul ${r.json.ceiling_gflops.toFixed(1)} GFLOP/s`);
+  };
+  if (args.backends.includes('wasm')) measureCeiling('wasm');
   // Each size's PyTorch and engine rows are measured back to back: the
   // machine is shared, and its speed drifts by ±10% over minutes.
   const torchAvailable = existsSync(PYTHON) && existsSync(REFERENCE);
@@ -102,13 +116,14 @@ function speed(args) {
           `pytorch (cpu, ${r.json.threads} threads) ${size}px: ${torch.toFixed(3)} s/iter, ${gf(torch, size).toFixed(1)} GFLOP/s, peak RSS ${r.peakRssMb} MB`);
       }
     }
-    for (const backend of ['tensorflow-gpu', 'tensorflow', 'wasm'].filter((b) => !unavailable.has(b))) {
+    for (const backend of args.backends.filter((b) => !unavailable.has(b))) {
       const r = engineChild('iter', backend, String(size), String(args.iters), args.convolution);
       if (r.error) {
         emit(args, { impl: 'engine', backend, size, skipped: r.error }, `engine ${backend} ${size}px: skipped (${r.error})`);
         if (backend !== 'wasm') unavailable.add(backend); // a backend that does not load fails the same way at every size
         continue;
       }
+      if (!ceilings.has(backend)) measureCeiling(backend);
       const s = r.json.s_per_iter;
       const record = { impl: 'engine', backend, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb, detail: r.json.detail,
         convolution: r.json.convolution, load1: r.load1 };
@@ -118,14 +133,15 @@ function speed(args) {
       engineRecords.push(record);
     }
   }
-  const again = engineChild('ceiling', 'wasm');
-  if (again.json && !(again.json.ceiling_gflops <= ceilingGflops)) ceilingGflops = again.json.ceiling_gflops;
-  emit(args, { impl: 'engine', backend: 'wasm', ceiling_gflops: ceilingGflops ?? null, detail: ceiling.json?.detail ?? again.json?.detail,
-    error: ceilingGflops ? undefined : ceiling.error, load1: ceiling.load1 },
-  ceilingGflops ? `wasm ceiling (${ceiling.json?.detail ?? again.json?.detail}): matMul ${ceilingGflops.toFixed(1)} GFLOP/s (best of before and after)` : `wasm ceiling: failed (${ceiling.error})`);
+  for (const backend of ceilings.keys()) measureCeiling(backend);
+  for (const [backend, c] of ceilings) {
+    emit(args, { impl: 'engine', backend, ceiling_gflops: c.ceiling_gflops ?? null, detail: c.detail, error: c.error, load1: c.load1 },
+      c.ceiling_gflops ? `${c.detail} ceiling: matMul ${c.ceiling_gflops.toFixed(1)} GFLOP/s (best of before and after)` : `${backend} ceiling: failed (${c.error})`);
+  }
   for (const record of engineRecords) {
-    if (record.backend === 'wasm' && ceilingGflops) record.fraction_of_ceiling = record.gflops / ceilingGflops;
-    emit(args, record, `engine ${record.detail} ${record.size}px: ${(100 * (record.fraction_of_ceiling ?? 0)).toFixed(0)}% of the wasm ceiling`);
+    const ceiling = ceilings.get(record.backend)?.ceiling_gflops;
+    if (ceiling) record.fraction_of_ceiling = record.gflops / ceiling;
+    emit(args, record, `engine ${record.detail} ${record.size}px: ${ceiling ? `${(100 * record.fraction_of_ceiling).toFixed(0)}% of its backend's matMul ceiling` : 'no ceiling measured'}`);
   }
 }
 
