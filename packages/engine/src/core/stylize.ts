@@ -183,6 +183,30 @@ function lossAndGradient(vgg: FeatureExtractor, x: tf.Tensor4D, targets: Targets
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
+ * A forward pass and a gradient on the smallest image the layers allow,
+ * before anything large exists: every layer gets prepared (its Winograd
+ * transforms built, outside any gradient: see Vgg19.conv) and the backend
+ * builds its operators (XNNPACK keeps a packed copy of every kernel), so
+ * these long-lived buffers sit together at the bottom of the wasm heap, not
+ * between the activations of the first iterations. The heap never shrinks
+ * and its fragmentation sets the peak: at 512 px (`node
+ * packages/engine/bench/child.mjs iter wasm 512 3`) 1429-1436 MB with a
+ * warm-up, 1448-1464 MB without.
+ */
+function warmUp(vgg: FeatureExtractor, layers: VggLayer[], pooling: StylizeOptions['pooling']): void {
+  const side = minimumSide(layers);
+  const image = tf.zeros([1, side, side, 3]) as tf.Tensor4D;
+  const arena = new GradientArena();
+  try {
+    tf.tidy(() => { vgg.extract(image, layers, pooling); });
+    tf.tidy(() => { tf.grad((x: tf.Tensor) => tf.addN([...vgg.extract(x as tf.Tensor4D, layers, pooling, arena).values()].map((f) => tf.sum(f))))(image); });
+  } finally {
+    arena.dispose();
+    image.dispose();
+  }
+}
+
+/**
  * Paints `content` in the style of `styles` (Gatys et al. 2015). Runs on the
  * current tfjs backend; frees every tensor it made, also when cancelled or failing.
  */
@@ -207,6 +231,7 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
   const work = dims.map((d, i) => d.width * d.height * iterations[i]);
   const totalSteps = iterations.reduce((a, b) => a + b, 0);
 
+  warmUp(vgg, [...o.styleLayers, o.contentLayer], o.pooling);
   const owned: tf.Tensor[] = [];
   const own = <T extends tf.Tensor>(t: T): T => { owned.push(t); return t; };
   let x: tf.Tensor4D | null = null;

@@ -75,7 +75,7 @@ class Vgg19 implements FeatureExtractor {
    * a tidy is safe; inside a gradient it is correct but costly: tfjs's tape
    * keeps a copy of every input of the transforms' ops until the gradient
    * ends (GBs for conv4/conv5 with F(4x4)), so use a layer in a forward pass
-   * first. stylize does: its targets are computed before any gradient.
+   * first. stylize does (its warmUp, then its targets, both before any gradient).
    */
   private conv(layer: VggLayer): ConvLayer {
     let conv = this.convs.get(layer);
