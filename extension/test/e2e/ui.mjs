@@ -158,12 +158,14 @@ try {
   await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
   // code-server's webview service worker sometimes leaves a restored webview blank after a reload
   // ("Found unexpected service worker controller"; its tab is there, its frame empty). Focusing
-  // the tab, then reloading the page, brings it back: up to three tries.
+  // the tab, then reloading the page, brings it back: up to five tries (three were not always
+  // enough: one CI run of 2026-11-23 failed after three).
+  const tries = 5;
   frame = null;
   for (let attempt = 1; !frame; attempt++) {
     frame = await panelFrame(page, 20000).catch(() => null);
     if (frame) break;
-    if (attempt === 3) throw new Error('the restored job panel stayed blank after 3 tries');
+    if (attempt === tries) throw new Error(`the restored job panel stayed blank after ${tries} tries`);
     log(`the restored panel stayed blank (try ${attempt}); focusing its tab and reloading the page`);
     await page.locator('.tab', { hasText: 'Stylize chelsea.png' }).first().click().catch(() => {});
     frame = await panelFrame(page, 5000).catch(() => null);
