@@ -195,10 +195,10 @@ export function conv3x3Relu(x: tf.Tensor4D, layer: ConvLayer, arena?: GradientAr
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         // Free each input as soon as its last use is done: this is the peak of the iteration.
-        const mask = positive ?? tf.step(saved[0]);
+        const where = positive ?? tf.step(saved[0]);
         if (!positive) tf.dispose(saved[0]);
-        const active = mask.dtype === 'bool' ? tf.cast(mask, 'float32') : mask;
-        if (active !== mask) mask.dispose();
+        const active = where.dtype === 'bool' ? tf.cast(where, 'float32') : where;
+        if (active !== where) where.dispose();
         const masked = tf.mul(dy, active) as tf.Tensor4D;
         tf.dispose([dy, active]);
         const dx = layer.inputGradient(masked);
