@@ -76,7 +76,7 @@ export const OPTION_SPECS = {
   learningRate: { type: 'number', min: 0, max: 1000, exclusiveMin: true, default: 2,
     description: 'Adam\'s learning rate, in pixel units (0..255). L-BFGS takes the classic fixed step and ignores it.' },
   lbfgsHistory: { type: 'number', integer: true, min: 1, max: 200, default: 100,
-    description: 'L-BFGS history length: pairs of vectors kept (each pair costs 24 bytes per output pixel).' },
+    description: 'L-BFGS history length: pairs of vectors kept (each pair costs 32 bytes per output pixel on the pyramid, 24 on pixels).' },
   tolerance: { type: 'number', min: 0, max: 1, default: 0,
     description: 'Stop a scale early when the total loss changes by less than this fraction over 10 iterations (0: run every iteration).' },
   contentWeight: { type: 'number', min: 0, max: 1e12, default: 1,
