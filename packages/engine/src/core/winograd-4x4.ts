@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { channelFilter, checkInput, interleaveTiles, transformKernel, WinogradVariant } from './winograd-parts';
+import { channelFilter, interleaveTiles, tileGrid, transformKernel, WinogradVariant } from './winograd-parts';
 
 /*
  * 3x3 stride-1 'same' convolution by Winograd's F(4x4, 3x3) (Lavin & Gray
@@ -145,12 +145,8 @@ function crop(full: tf.Tensor4D, extraRows: number, extraColumns: number, filter
  * winograd4x4Filter(kernel).
  */
 export function winograd4x4Conv3x3(x: tf.Tensor4D, filter: Winograd4x4Filter, bias?: tf.Tensor1D): tf.Tensor4D {
-  checkInput(x, filter.inChannels, 'winograd4x4Conv3x3');
-  const [, height, width, channels] = x.shape;
+  const { height, width, channels, tileRows, tileCols, tiles } = tileGrid(x, filter.inChannels, 4, 'winograd4x4Conv3x3');
   const out = filter.outChannels;
-  const tileRows = Math.ceil(height / 4);
-  const tileCols = Math.ceil(width / 4);
-  const tiles = tileRows * tileCols;
   // Tile (i, j) reads rows 4i-1 .. 4i+4 of x (zero outside). A filter of n
   // taps starting at tile row `offset`, stride 4, with this padding gives
   // exactly tileRows (then tileCols) outputs; XNNPACK pads without a copy.

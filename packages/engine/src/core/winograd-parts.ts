@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 /*
  * What Winograd's F(2x2, 3x3) (winograd.ts) and F(4x4, 3x3)
  * (winograd-4x4.ts) share: the filter transform, channel-tiled depthwise
- * filters, the input check and putting the output tiles in place.
+ * filters, the input check and tile grid, and putting the output tiles in place.
  */
 
 /** One Winograd algorithm: its kernel transform, the convolution, and freeing the transform. */
@@ -38,10 +38,23 @@ export function channelFilter(taps: readonly number[], shape: [number, number], 
   return tf.keep(tf.tidy(() => tf.tile(tf.tensor4d([...taps], [...shape, 1, 1]), [1, 1, channels, 1]) as tf.Tensor4D));
 }
 
-/** Throws unless x is [1, h, w, inChannels]. */
-export function checkInput(x: tf.Tensor4D, inChannels: number, caller: string): void {
-  const [batch, , , channels] = x.shape;
+/** An input's size and its grid of n x n output tiles (the last row/column of tiles may reach past the image). */
+export interface TileGrid {
+  height: number;
+  width: number;
+  channels: number;
+  tileRows: number;
+  tileCols: number;
+  tiles: number;
+}
+
+/** The tile grid of x for n x n output tiles; throws unless x is [1, h, w, inChannels]. */
+export function tileGrid(x: tf.Tensor4D, inChannels: number, n: number, caller: string): TileGrid {
+  const [batch, height, width, channels] = x.shape;
   if (batch !== 1 || channels !== inChannels) throw new Error(`${caller}: expected [1, h, w, ${inChannels}], got [${x.shape}]`);
+  const tileRows = Math.ceil(height / n);
+  const tileCols = Math.ceil(width / n);
+  return { height, width, channels, tileRows, tileCols, tiles: tileRows * tileCols };
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { channelFilter, checkInput, interleaveTiles, transformKernel, WinogradVariant } from './winograd-parts';
+import { channelFilter, interleaveTiles, tileGrid, transformKernel, WinogradVariant } from './winograd-parts';
 
 /*
  * 3x3 stride-1 'same' convolution by Winograd's minimal filtering F(2x2, 3x3)
@@ -115,12 +115,8 @@ const BIAS_POSITION = 4 * 1 + 1;
  * winogradFilter(kernel). The bias rides on one of the 16 matMuls, fused.
  */
 export function winogradConv3x3(x: tf.Tensor4D, filter: WinogradFilter, bias?: tf.Tensor1D): tf.Tensor4D {
-  checkInput(x, filter.inChannels, 'winogradConv3x3');
-  const [, height, width, channels] = x.shape;
+  const { height, width, channels, tileRows, tileCols, tiles } = tileGrid(x, filter.inChannels, 2, 'winogradConv3x3');
   const out = filter.outChannels;
-  const tileRows = Math.ceil(height / 2);
-  const tileCols = Math.ceil(width / 2);
-  const tiles = tileRows * tileCols;
   // Memory: a tidy frees only at its end, and the early layers of a 512 px
   // image make every transient tens of MB (the wasm heap keeps its peak), so
   // each step frees what it no longer needs: at most one tile row's four V_k
