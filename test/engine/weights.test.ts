@@ -18,6 +18,15 @@ async function loadError(location: string): Promise<Error> {
   return error;
 }
 
+/** Shard names a hostile manifest might use to reach outside its folder. */
+const TRAVERSALS = ['../../../escaped.txt', '..\\..\\escaped.txt', '/tmp/escaped.txt', 'sub/../../escaped.txt', '..', '.hidden', 'SHA256SUMS', '%2e%2e%2fescaped.txt', ''];
+
+function evilManifest(shard: string): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(BUNDLED_WEIGHTS_DIR, 'model.json'), 'utf8'));
+  manifest.weightsManifest[0].paths[0] = shard;
+  return JSON.stringify(manifest);
+}
+
 describe('VGG19 weights', () => {
   it('the bundled weights pass their sha256 and size checks', async () => {
     const files = await loadWeightFiles();
@@ -51,6 +60,14 @@ describe('VGG19 weights', () => {
     expect((await loadError(dir)).message).to.match(/hold \d+ bytes; the manifest needs \d+\. A shard is truncated/);
   });
 
+  it('a folder whose manifest names a shard outside it is refused before anything is read', async () => {
+    const dir = copyWeights();
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+    manifest.weightsManifest[0].paths[0] = '../outside.bin';
+    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(manifest));
+    expect((await loadError(dir)).message).to.match(/names shard "\.\.\/outside\.bin", which is not a plain file name/);
+  });
+
   describe('from a URL (a server on 127.0.0.1)', () => {
     let server: http.Server;
     let base: string;
@@ -61,6 +78,10 @@ describe('VGG19 weights', () => {
       requests = [];
       server = http.createServer((req, res) => {
         requests.push(req.url!);
+        const evil = /^\/evil\/(\d+)\/model\.json$/.exec(req.url!);
+        if (evil) { res.writeHead(200).end(evilManifest(TRAVERSALS[Number(evil[1])])); return; }
+        if (req.url === '/moved/model.json') { res.writeHead(302, { location: 'http://example.com/x/model.json' }).end(); return; }
+        if (req.url === '/loop/model.json') { res.writeHead(301, { location: '/loop/model.json' }).end(); return; }
         const file = path.join(BUNDLED_WEIGHTS_DIR, path.basename(req.url!));
         if (!req.url!.startsWith('/vgg19/') || !fs.existsSync(file)) { res.writeHead(404).end(); return; }
         const body = fs.readFileSync(file);
@@ -71,6 +92,7 @@ describe('VGG19 weights', () => {
       cache = tempDir('ns-cache-');
       process.env.NEURAL_STYLE_CACHE = cache;
     });
+    const cacheEntries = () => (fs.existsSync(path.join(cache, 'weights')) ? fs.readdirSync(path.join(cache, 'weights')).sort() : []);
     after(() => {
       server.close();
       delete process.env.NEURAL_STYLE_CACHE;
@@ -94,6 +116,25 @@ describe('VGG19 weights', () => {
       bytes[0] ^= 1;
       fs.writeFileSync(cached, bytes);
       expect((await loadError(`${base}/vgg19/model.json`)).message).to.match(/group1-shard2of10\.bin .* is corrupt/);
+    });
+
+    for (const [i, shard] of TRAVERSALS.entries()) {
+      it(`a manifest naming shard ${JSON.stringify(shard)} is refused and nothing is written`, async () => {
+        const outside = path.join(cache, '..', 'escaped.txt');
+        const entriesBefore = cacheEntries();
+        const message = (await loadError(`${base}/evil/${i}/model.json`)).message;
+        expect(message).to.include('which is not a plain file name');
+        expect(message).to.include(JSON.stringify(shard).slice(0, 20));
+        expect(fs.existsSync(outside)).to.equal(false);
+        expect(cacheEntries()).to.deep.equal(entriesBefore);
+        expect(requests.filter((r) => r.startsWith('/evil/') && !r.endsWith('model.json') && !r.endsWith('SHA256SUMS'))).to.deep.equal([]);
+      });
+    }
+
+    it('plain http is refused except to this machine, also after a redirect', async () => {
+      expect((await loadError('http://example.com/vgg19/model.json')).message).to.match(/Refusing to download http:\/\/example\.com\/vgg19\/model\.json: plain http is allowed only to this machine/);
+      expect((await loadError(`${base}/moved/model.json`)).message).to.match(/Refusing to download http:\/\/example\.com\/x\/model\.json: plain http/);
+      expect((await loadError(`${base}/loop/model.json`)).message).to.match(/more than 5 redirects/);
     });
 
     it('a URL that is not there gives the HTTP status', async () => {

@@ -45,7 +45,29 @@ export function parseManifest(text: string, origin: string): WeightsManifest {
     || !m.weightsManifest.every((g) => Array.isArray(g.paths) && Array.isArray(g.weights))) {
     throw new NeuralStyleError(`Weights manifest ${origin} has no "weightsManifest" groups with paths and weights.`, 'EWEIGHTS');
   }
+  const seen = new Set<string>();
+  for (const shard of m.weightsManifest.flatMap((g) => g.paths as unknown[])) {
+    checkShardName(shard, origin);
+    if (seen.has(shard)) throw new NeuralStyleError(`Weights manifest ${origin} lists shard ${shard} twice.`, 'EWEIGHTS');
+    seen.add(shard);
+  }
   return m;
+}
+
+/** What a shard may be called: a plain file name, so that it can only name a file in the manifest's own folder. */
+const SHARD_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$/;
+/** The files a weights folder (and the download cache) keeps beside the shards. */
+const RESERVED_NAMES = new Set(['model.json', 'sha256sums']);
+
+/**
+ * A manifest's shard paths come from outside (a folder, a URL): one with a
+ * folder part, `..` or an absolute path would make the engine read or write a
+ * file outside the weights' folder. Only plain file names pass.
+ */
+export function checkShardName(shard: unknown, origin: string): asserts shard is string {
+  if (typeof shard === 'string' && SHARD_NAME.test(shard) && !RESERVED_NAMES.has(shard.toLowerCase())) return;
+  const shown = typeof shard === 'string' ? JSON.stringify(shard.length > 80 ? `${shard.slice(0, 80)}…` : shard) : typeof shard;
+  throw new NeuralStyleError(`Weights manifest ${origin} names shard ${shown}, which is not a plain file name (letters, digits, '.', '_', '-'; no folders, not model.json or SHA256SUMS). Refusing to read or write it.`, 'EWEIGHTS');
 }
 
 /** Bytes each weight entry occupies in the shards, to check sizes before decoding. */

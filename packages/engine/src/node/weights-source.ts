@@ -4,12 +4,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { NeuralStyleError } from '../core/validate';
 import { parseManifest, sha256Hex, verifyWeightFiles, WeightFiles } from '../core/weights';
-import { writeFileAtomic } from './atomic';
+import { DownloadProgress, downloadBytes } from './download';
+
+export type { DownloadProgress };
 
 /** The VGG19 weights shipped in this package (the embedded default; nothing is downloaded). */
 export const BUNDLED_WEIGHTS_DIR = path.resolve(__dirname, '..', '..', 'weights', 'vgg19');
-
-export interface DownloadProgress { file: string; receivedBytes: number; totalBytes: number }
 
 /** `SHA256SUMS` (sha256sum's format): hex, two spaces, file name. */
 export function parseSha256Sums(text: string): Record<string, string> {
@@ -44,56 +44,58 @@ export function weightsCacheDir(): string {
   return path.join(process.env.NEURAL_STYLE_CACHE ? base : path.join(base, 'neural-style'), 'weights');
 }
 
-async function fetchBytes(url: string, onProgress?: (p: DownloadProgress) => void): Promise<Uint8Array> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (e) {
-    throw new NeuralStyleError(`Cannot download ${url}: ${(e as Error).cause ?? (e as Error).message}.`, 'EWEIGHTS');
-  }
-  if (!response.ok || !response.body) throw new NeuralStyleError(`Cannot download ${url}: HTTP ${response.status}.`, 'EWEIGHTS');
-  const total = Number(response.headers.get('content-length') ?? 0);
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    chunks.push(chunk);
-    received += chunk.byteLength;
-    onProgress?.({ file: url, receivedBytes: received, totalBytes: total });
-  }
-  return new Uint8Array(Buffer.concat(chunks));
-}
+/** Size limits of a download: VGG19's conv layers are 20 MB quantized, 80 MB as float32. */
+export const WEIGHTS_LIMITS = { manifestBytes: 4 * 1024 * 1024, sumsBytes: 64 * 1024, totalBytes: 1024 * 1024 * 1024 } as const;
 
 /**
  * Downloads weights from a URL to a model.json once into the user cache (with
- * progress), checks them like bundled ones (sizes; SHA256SUMS when the server
- * has one beside model.json) and records their hashes so a later load notices
- * a corrupted cache.
+ * progress). Everything is fetched and checked in memory first (shard names,
+ * sizes, SHA256SUMS when the server has one beside model.json); only then is
+ * a cache entry written, in a temp folder renamed into place, so the cache
+ * never holds a partial or unverified download. The entry records the
+ * shards' hashes, so a later load notices a corrupted cache.
  */
 export async function downloadWeights(url: string, onProgress?: (p: DownloadProgress) => void): Promise<string> {
   if (!/^https?:\/\//.test(url) || !url.endsWith('.json')) {
-    throw new NeuralStyleError(`Invalid weights URL ${url}. Give an http(s) URL of a TF.js model.json.`, 'EWEIGHTS');
+    throw new NeuralStyleError(`Invalid weights URL ${url.slice(0, 200)}. Give an https URL of a TF.js model.json.`, 'EWEIGHTS');
   }
-  const dir = path.join(weightsCacheDir(), crypto.createHash('sha256').update(url).digest('hex').slice(0, 16));
+  const cache = weightsCacheDir();
+  const dir = path.join(cache, crypto.createHash('sha256').update(url).digest('hex').slice(0, 16));
   if (fs.existsSync(path.join(dir, 'SHA256SUMS'))) return dir;
-  const manifestText = new TextDecoder().decode(await fetchBytes(url));
-  const manifest = parseManifest(manifestText, url);
-  let expected: Record<string, string> | undefined;
-  const sums = await fetch(new URL('SHA256SUMS', url)).catch(() => null);
-  if (sums?.ok) expected = parseSha256Sums(await sums.text());
+  const manifestBytes = (await downloadBytes(url, WEIGHTS_LIMITS.manifestBytes))!;
+  const manifestText = new TextDecoder().decode(manifestBytes);
+  const manifest = parseManifest(manifestText, url); // refuses shard names that are not plain file names
+  const sums = await downloadBytes(new URL('SHA256SUMS', url).href, WEIGHTS_LIMITS.sumsBytes, { optional: true });
+  const expected = sums ? parseSha256Sums(new TextDecoder().decode(sums)) : undefined;
   const files: WeightFiles = { manifest, shards: new Map(), sha256: expected, origin: url };
-  for (const rel of manifest.weightsManifest.flatMap((g) => g.paths)) {
-    files.shards.set(rel, await fetchBytes(new URL(rel, url).toString(), onProgress));
+  let budget = WEIGHTS_LIMITS.totalBytes;
+  for (const name of manifest.weightsManifest.flatMap((g) => g.paths)) {
+    const bytes = (await downloadBytes(new URL(name, url).href, budget, { onProgress }))!;
+    budget -= bytes.byteLength;
+    files.shards.set(name, bytes);
   }
   await verifyWeightFiles(files);
-  fs.mkdirSync(dir, { recursive: true });
-  let sumsText = '';
-  for (const [rel, bytes] of files.shards) {
-    await writeFileAtomic(path.join(dir, rel), bytes);
-    sumsText += `${await sha256Hex(bytes)}  ${rel}\n`;
-  }
-  await writeFileAtomic(path.join(dir, 'model.json'), manifestText);
-  await writeFileAtomic(path.join(dir, 'SHA256SUMS'), sumsText); // last: its presence marks a complete download
+  await writeCacheEntry(dir, files, manifestText);
   return dir;
+}
+
+/** Writes a verified download as a cache entry: in a temp folder, renamed into place last. */
+async function writeCacheEntry(dir: string, files: WeightFiles, manifestText: string): Promise<void> {
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const temp = fs.mkdtempSync(`${dir}.partial-`);
+  try {
+    let sumsText = '';
+    for (const [name, bytes] of files.shards) {
+      fs.writeFileSync(path.join(temp, name), bytes, { flag: 'wx' });
+      sumsText += `${await sha256Hex(bytes)}  ${name}\n`;
+    }
+    fs.writeFileSync(path.join(temp, 'model.json'), manifestText, { flag: 'wx' });
+    fs.writeFileSync(path.join(temp, 'SHA256SUMS'), sumsText, { flag: 'wx' });
+    fs.rmSync(dir, { recursive: true, force: true }); // an older entry without SHA256SUMS: incomplete
+    fs.renameSync(temp, dir);
+  } finally {
+    fs.rmSync(temp, { recursive: true, force: true });
+  }
 }
 
 /** Weight files from the bundled default, a folder, or a URL (downloaded once). */
