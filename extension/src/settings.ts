@@ -5,7 +5,8 @@
  * Pure: the caller passes a getter (vscode's WorkspaceConfiguration.get).
  */
 import { OPTION_SPECS, RUN_OPTION_SPECS, RunOptions, StylizeOptions } from '@neural-style/engine/dist/core/options';
-import { checkOption, NeuralStyleError, validateOptions } from '@neural-style/engine/dist/core/validate';
+import { NeuralStyleError } from '@neural-style/engine/dist/core/errors';
+import { checkOption, validateOptions } from '@neural-style/engine/dist/core/validate';
 import { OutputFormatSetting, SECTION, settingSpecs } from './settingsSchema';
 
 export interface OutputSettings {

@@ -5,8 +5,9 @@
 import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
 import { OPTION_SPECS, OptionSpec, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
-import { CancelledError, Progress } from './core/stylize';
-import { checkOption, NeuralStyleError, validateOptions, validateRunOptions } from './core/validate';
+import { CancelledError, NeuralStyleError } from './core/errors';
+import { Progress } from './core/stylize';
+import { checkOption, validateOptions, validateRunOptions } from './core/validate';
 import { describeBackend } from './node/backend';
 import { loadEngine, stylizeFiles } from './node/engine';
 import { imageSize, outputFormat } from './node/image';

@@ -1,7 +1,8 @@
 /** Neural Style engine: Gatys et al. 2015 style transfer on TensorFlow.js with real VGG19 weights. */
 export * from './core/options';
-export { NeuralStyleError, validateOptions, validateRunOptions, checkOption, styleBlend } from './core/validate';
-export { stylize, scaleSizes, scaleIterations, CancelledError } from './core/stylize';
+export { NeuralStyleError, CancelledError } from './core/errors';
+export { validateOptions, validateRunOptions, checkOption, styleBlend } from './core/validate';
+export { stylize, scaleSizes, scaleIterations } from './core/stylize';
 export type { StylizeRequest, StylizeHooks, StylizeResult, Progress, LossTerms } from './core/stylize';
 export type { RgbImage } from './core/pixels';
 export { createVgg19, convAlgorithmFor, CONVOLUTION_CHOICES } from './core/vgg19';

@@ -5,8 +5,7 @@
  */
 import sharp from 'sharp';
 import { RgbImage } from './core/pixels';
-import { CancelledError } from './core/stylize';
-import { NeuralStyleError } from './core/validate';
+import { CancelledError, NeuralStyleError } from './core/errors';
 import { describeBackend } from './node/backend';
 import { Engine, loadEngine } from './node/engine';
 import { stylizeFiles } from './node/engine';

@@ -1,4 +1,4 @@
-import { NeuralStyleError } from './validate';
+import { NeuralStyleError } from './errors';
 
 // The wasm backend's 4 GB: what fits, and what to say when it does not.
 

@@ -3,7 +3,8 @@ import { contentLoss, normalizedGram, styleLayerLoss, totalVariationLoss } from 
 import { createOptimizer } from './optimizers';
 import { StylizeOptions, VggLayer } from './options';
 import { fitLongestSide, fromVggInput, keepContentColors, resizeImage, RgbImage, toVggInput } from './pixels';
-import { NeuralStyleError, styleBlend, validateOptions } from './validate';
+import { CancelledError, NeuralStyleError } from './errors';
+import { styleBlend, validateOptions } from './validate';
 import { FeatureExtractor, MEAN_BGR, minimumSide, poolsBefore } from './vgg19';
 import { GradientArena } from './fast-ops';
 import { PyramidParameterization } from './pyramid';
@@ -54,13 +55,6 @@ export interface StylizeResult {
   elapsedMs: number;
   backend: string;
   options: StylizeOptions;
-}
-
-export class CancelledError extends Error {
-  constructor() {
-    super('Stylization cancelled.');
-    this.name = 'AbortError';
-  }
 }
 
 /** Longest sides of the scales, coarse to fine: 1/4, 1/2, 1 of the size, none under 64 px. */

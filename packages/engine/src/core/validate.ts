@@ -2,13 +2,7 @@ import {
   DEFAULTS, OPTION_SPECS, OptionSpec, RUN_DEFAULTS, RUN_OPTION_SPECS, RunOptions, StylizeOptions, VGG_LAYERS,
 } from './options';
 
-/** A bad option or input: its message says what was wrong and what is allowed. */
-export class NeuralStyleError extends Error {
-  constructor(message: string, readonly code: string = 'EINVAL') {
-    super(message);
-    this.name = 'NeuralStyleError';
-  }
-}
+import { NeuralStyleError } from './errors';
 
 function describeRange(spec: OptionSpec & { type: 'number' }): string {
   const low = spec.exclusiveMin ? `greater than ${spec.min}` : `at least ${spec.min}`;

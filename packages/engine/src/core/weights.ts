@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VGG_LAYERS, VggLayer } from './options';
-import { NeuralStyleError } from './validate';
+import { NeuralStyleError } from './errors';
 
 /** The TF.js weights manifest (`model.json`, format "weights-only"). */
 export interface WeightsManifest {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BackendChoice } from '../core/options';
-import { NeuralStyleError } from '../core/validate';
+import { NeuralStyleError } from '../core/errors';
 import { defaultWasmThreads, setThreadedWasmBackend, threadedWasmUnavailable } from './wasm-threads';
 
 /** Which backend runs, and why each better one did not. */

@@ -3,7 +3,7 @@
  * what image editors write: uncompressed 1/4/8-bit palette, 16/24/32-bit
  * (BI_RGB and BI_BITFIELDS), bottom-up or top-down. RLE is refused by name.
  */
-import { NeuralStyleError } from '../core/validate';
+import { NeuralStyleError } from '../core/errors';
 
 export interface RawImage { width: number; height: number; channels: 4; data: Uint8Array }
 

@@ -1,4 +1,4 @@
-import { NeuralStyleError } from '../core/validate';
+import { NeuralStyleError } from '../core/errors';
 
 /*
  * Downloads with limits, for weights from a URL: https only (http only to

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
 import { RgbImage } from '../core/pixels';
-import { NeuralStyleError } from '../core/validate';
+import { NeuralStyleError } from '../core/errors';
 import { writeFileAtomic } from './atomic';
 import { decodeBmp, readBmpHeader } from './bmp';
 import { withPngText } from './png-text';

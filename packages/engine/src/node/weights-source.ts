@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { NeuralStyleError } from '../core/validate';
+import { NeuralStyleError } from '../core/errors';
 import { parseManifest, sha256Hex, verifyWeightFiles, WeightFiles } from '../core/weights';
 import { DownloadProgress, downloadBytes } from './download';
 
