@@ -1,0 +1,27 @@
+import type { RgbImage } from './pixels';
+
+/** What a run reports: plain records, so that printing, saving and showing live outside the core. */
+
+export interface LossTerms { content: number; style: number; tv: number; total: number }
+
+/** What the loop reports after every iteration (a plain record: printing and saving live outside). */
+export interface Progress {
+  /** 1-based index of the current scale, and how many there are. */
+  scale: number;
+  scales: number;
+  width: number;
+  height: number;
+  /** Iteration within this scale (1-based) and this scale's count. */
+  iteration: number;
+  iterations: number;
+  /** Iterations done over all scales, and their total. */
+  step: number;
+  totalSteps: number;
+  losses: LossTerms;
+  elapsedMs: number;
+  /** Estimated time left, from the measured cost per pixel-iteration. */
+  etaMs: number;
+  backend: string;
+  /** Every options.previewEvery iterations (and at the end of a scale): a small RGB preview. */
+  preview?: RgbImage;
+}
