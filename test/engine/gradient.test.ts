@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { conv3x3Relu, conv3x3ReluReference, GradientArena, gram, gramDistance, gramReference, prepareConv } from '../../packages/engine/src/core/fast-ops';
+import { prepareConv } from '../../packages/engine/src/core/ops/conv';
+import { conv3x3Relu } from '../../packages/engine/src/core/ops/conv-relu';
+import { GradientArena } from '../../packages/engine/src/core/ops/gradient-arena';
+import { gram, gramDistance } from '../../packages/engine/src/core/ops/gram';
+import { conv3x3ReluReference, gramReference } from './references';
 import { contentLoss, styleLayerLoss, totalVariationLoss, normalizedGram } from '../../packages/engine/src/core/losses';
 import { VggLayer } from '../../packages/engine/src/core/options';
 import { testEngine } from './helpers';

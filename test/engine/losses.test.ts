@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { gram } from '../../packages/engine/src/core/fast-ops';
+import { gram } from '../../packages/engine/src/core/ops/gram';
 import { contentLoss, normalizedGram, styleLayerLoss, totalVariationLoss } from '../../packages/engine/src/core/losses';
 import { testEngine } from './helpers';
 

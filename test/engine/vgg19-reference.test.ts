@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { decodeImageFile } from '../../packages/engine/src/node/image';
 import { toVggInput } from '../../packages/engine/src/core/pixels';
-import { gram } from '../../packages/engine/src/core/fast-ops';
+import { gram } from '../../packages/engine/src/core/ops/gram';
 import { VggLayer } from '../../packages/engine/src/core/options';
 import { CONTENT, FIXTURES, testEngine } from './helpers';
 

@@ -1,11 +1,10 @@
 import * as assert from 'assert';
 import { tf } from '../../packages/engine/src/node/engine';
 import { chooseBackend } from '../../packages/engine/src/node/backend';
-import { WINOGRAD_2X2 } from '../../packages/engine/src/core/winograd';
-import { WINOGRAD_4X4 } from '../../packages/engine/src/core/winograd-4x4';
-import { WinogradVariant } from '../../packages/engine/src/core/winograd-parts';
-import { convAlgorithmFor, ConvolutionChoice } from '../../packages/engine/src/core/vgg19';
-import { ConvAlgorithm } from '../../packages/engine/src/core/fast-ops';
+import { ConvAlgorithm, convAlgorithmFor, ConvolutionChoice } from '../../packages/engine/src/core/ops/conv';
+import { WinogradVariant } from '../../packages/engine/src/core/ops/winograd/common';
+import { WINOGRAD_2X2 } from '../../packages/engine/src/core/ops/winograd/f2x2';
+import { WINOGRAD_4X4 } from '../../packages/engine/src/core/ops/winograd/f4x4';
 
 /*
  * Winograd F(2x2, 3x3) and F(4x4, 3x3) against tfjs's own convolution, on the

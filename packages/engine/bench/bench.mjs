@@ -13,15 +13,14 @@
 // layers on wasm). GFLOP/s always count a direct convolution's FLOPs, so with
 // Winograd they are effective figures, and can pass the matMul ceiling.
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { iterationFlops } from './flops.mjs';
 import { PYTHON, REFERENCE, runMeasured, TORCH_THREADS } from './measure.mjs';
 import { runQuality } from './quality.mjs';
+import { CONVOLUTION_CHOICES } from './engine.mjs';
 
-const { CONVOLUTION_CHOICES } = createRequire(import.meta.url)('../dist/index.js');
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The engine's backends the bench tries by default, best first (cpu is ~30x slower than wasm: on request). */

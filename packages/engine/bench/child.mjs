@@ -3,10 +3,9 @@
 //   node child.mjs ceiling BACKEND           matMul GFLOP/s on that backend
 // Prints one JSON line. Loads the built engine (dist), as users do.
 import { createRequire } from 'node:module';
+import { benchEngine, engine } from './engine.mjs';
 
-const require = createRequire(import.meta.url);
-const engine = require('../dist/index.js');
-const tf = require('@tensorflow/tfjs');
+const tf = createRequire(import.meta.url)('@tensorflow/tfjs');
 const [mode, backendChoice, sizeArg, itersArg, convolution = 'auto'] = process.argv.slice(2);
 
 function maxRssMb() {
@@ -47,7 +46,7 @@ async function ceiling() {
 }
 
 async function iterate(size, iters) {
-  const loaded = await engine.loadEngine({ backend: backendChoice, convolution });
+  const loaded = await benchEngine(backendChoice, convolution);
   const times = [];
   let last = performance.now();
   await engine.stylize(loaded.vgg, {

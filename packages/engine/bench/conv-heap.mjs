@@ -9,8 +9,8 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const engine = require('../dist/index.js');
-const { WINOGRAD_2X2 } = require('../dist/core/winograd.js');
-const { WINOGRAD_4X4 } = require('../dist/core/winograd-4x4.js');
+const { WINOGRAD_2X2 } = require('../dist/core/ops/winograd/f2x2.js');
+const { WINOGRAD_4X4 } = require('../dist/core/ops/winograd/f4x4.js');
 const tf = require('@tensorflow/tfjs');
 
 const [algorithm = 'winograd-4x4', ...dims] = process.argv.slice(2);

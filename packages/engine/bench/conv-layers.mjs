@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // node packages/engine/bench/conv-layers.mjs [WIDTH [HEIGHT]] [--json]
 // Each VGG19 convolution shape of a WIDTH x HEIGHT image (default 256 x 256), direct
-// (tf.conv2d, XNNPACK) against Winograd F(2x2, 3x3) (core/winograd.ts) and
-// F(4x4, 3x3) (core/winograd-4x4.ts) on the wasm backend with the engine's
+// (tf.conv2d, XNNPACK) against Winograd F(2x2, 3x3) (core/ops/winograd/f2x2.ts) and
+// F(4x4, 3x3) (core/ops/winograd/f4x4.ts) on the wasm backend with the engine's
 // threads: median ms of 15 runs each, and the speed-ups over direct. What
 // vgg19.ts's convAlgorithmFor rule was chosen from. Loads the built engine
 // (dist): run `pnpm build` first.
@@ -11,8 +11,8 @@ import { medianMs } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
 const engine = require('../dist/index.js');
-const { WINOGRAD_2X2 } = require('../dist/core/winograd.js');
-const { WINOGRAD_4X4 } = require('../dist/core/winograd-4x4.js');
+const { WINOGRAD_2X2 } = require('../dist/core/ops/winograd/f2x2.js');
+const { WINOGRAD_4X4 } = require('../dist/core/ops/winograd/f4x4.js');
 const tf = require('@tensorflow/tfjs');
 
 const args = process.argv.slice(2);

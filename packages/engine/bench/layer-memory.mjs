@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const engine = require('../dist/index.js');
-const { prepareConv } = require('../dist/core/fast-ops.js');
+const { prepareConv } = require('../dist/core/ops/conv.js');
 const tf = require('@tensorflow/tfjs');
 
 const [algorithm = 'winograd', ...rest] = process.argv.slice(2);

@@ -5,9 +5,9 @@
 // size), summed per kernel, largest first. Profiling adds its own overhead;
 // the shares are what matter. Loads the built engine (dist): `pnpm build` first.
 import { createRequire } from 'node:module';
+import { benchEngine, engine } from './engine.mjs';
 
 const require = createRequire(import.meta.url);
-const engine = require('../dist/index.js');
 const tf = require('@tensorflow/tfjs');
 
 const args = process.argv.slice(2);
@@ -17,34 +17,18 @@ const convolution = option('--convolution') ?? 'auto';
 const byShape = option('--by-shape');
 const [width = 256, height = 170] = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')).map(Number);
 
-const loaded = await engine.loadEngine({ backend: 'wasm', convolution });
-const { GradientArena } = require('../dist/core/fast-ops.js');
-const { contentLoss, normalizedGram, styleLayerLoss } = require('../dist/core/losses.js');
-// The paper's loss as stylize computes it: five Gram terms and conv4_2's, with a GradientArena.
-const styleLayers = ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1'];
-const layers = [...styleLayers, 'conv4_2'];
-const image = tf.randomUniform([1, height, width, 3], -100, 100);
-// The targets' forward pass is also the warm-up: layers are prepared in a
-// forward pass (inside a gradient tfjs's tape would copy what their
-// transforms read: see Vgg19.conv).
-const targets = tf.tidy(() => {
-  const features = loaded.vgg.extract(tf.randomUniform([1, height, width, 3], -100, 100), layers);
-  return { grams: styleLayers.map((l) => tf.keep(normalizedGram(features.get(l)))), content: tf.keep(features.get('conv4_2')) };
-});
-const gradient = () => tf.tidy(() => {
-  const arena = new GradientArena();
-  try {
-    return tf.grad((x) => {
-      const features = loaded.vgg.extract(x, layers, 'avg', arena);
-      let total = contentLoss(features.get('conv4_2'), targets.content);
-      styleLayers.forEach((l, i) => { total = tf.add(total, tf.mul(styleLayerLoss(features.get(l), targets.grams[i], arena), 200)); });
-      return total;
-    })(image);
-  } finally {
-    arena.dispose();
-  }
-});
-for (let i = 0; i < 2; i++) gradient().dispose();
+const loaded = await benchEngine('wasm', convolution);
+const { createObjective } = require('../dist/core/objective.js');
+// The paper's loss (style + content, no TV) as stylize computes it: the plan, the objective and its evaluate().
+const options = engine.validateOptions({ size: Math.max(width, height), tvWeight: 0 });
+const plan = engine.planStylization(options, { width, height }, 1, 'wasm');
+const scale = plan.scales[plan.scales.length - 1];
+loaded.vgg.prepare(plan.layers, options.pooling);
+const inputs = { content: tf.randomUniform([1, scale.height, scale.width, 3], -100, 100), styles: [tf.randomUniform([1, scale.height, scale.width, 3], -100, 100)] };
+const objective = createObjective(loaded.vgg, inputs, plan, scale);
+const image = tf.randomUniform([1, scale.height, scale.width, 3], -100, 100);
+const gradient = async () => (await objective.evaluate(image)).gradient;
+for (let i = 0; i < 2; i++) (await gradient()).dispose();
 const started = performance.now();
 const info = await tf.profile(gradient);
 const wall = performance.now() - started;
@@ -58,7 +42,7 @@ for (const k of info.kernels) {
   byKernel.set(key, [sum + ms, calls + 1]);
 }
 const kernelTotal = [...byKernel.values()].reduce((a, [ms]) => a + ms, 0);
-console.log(`${loaded.backend.detail}, ${width}x${height}, convolution ${convolution}: one gradient ${wall.toFixed(0)} ms wall (profiled), `
+console.log(`${loaded.backend.detail}, ${scale.width}x${scale.height}, convolution ${convolution}: one gradient ${wall.toFixed(0)} ms wall (profiled), `
   + `${kernelTotal.toFixed(0)} ms in ${byShape ?? 'kernels'}, ${info.kernels.length} kernel calls`);
 console.log(`| ${byShape ? `${byShape} input shapes` : 'kernel'} | ms | share of wall | calls |\n|---|---|---|---|`);
 for (const [name, [ms, calls]] of [...byKernel].sort((a, b) => b[1][0] - a[1][0]).slice(0, 14)) {

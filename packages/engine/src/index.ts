@@ -1,14 +1,5 @@
 /** Neural Style engine: Gatys et al. 2015 style transfer on TensorFlow.js with real VGG19 weights. */
-export * from './core/options';
-export { NeuralStyleError, CancelledError } from './core/errors';
-export { validateOptions, validateRunOptions, checkOption, styleBlend } from './core/validate';
-export { stylize, scaleSizes, scaleIterations } from './core/stylize';
-export type { StylizeRequest, StylizeHooks, StylizeResult, Progress, LossTerms } from './core/stylize';
-export type { RgbImage } from './core/pixels';
-export { createVgg19, convAlgorithmFor, CONVOLUTION_CHOICES } from './core/vgg19';
-export type { FeatureExtractor, ConvolutionChoice } from './core/vgg19';
-export { decodeVgg19, verifyWeightFiles, parseManifest } from './core/weights';
-export type { WeightFiles, WeightsManifest } from './core/weights';
+export * from './core/index';
 export { chooseBackend, describeBackend } from './node/backend';
 export type { BackendReport } from './node/backend';
 export { loadEngine, stylizeFiles } from './node/engine';

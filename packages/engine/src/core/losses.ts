@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { GradientArena, gram, gramDistance } from './fast-ops';
+import { GradientArena } from './ops/gradient-arena';
+import { gram, gramDistance } from './ops/gram';
 
 /*
  * The paper's losses (Gatys, Ecker, Bethge 2015), on features F of the image
@@ -13,7 +14,7 @@ import { GradientArena, gram, gramDistance } from './fast-ops';
  * output's size (M' = M) this is exactly the paper's E_l; when it differs
  * (style scale, several styles) it compares the two on the same footing
  * instead of penalising the size difference. Option gramNormalization
- * 'paper' restores the paper's form (the target scaled by M'/M in stylize.ts).
+ * 'paper' restores the paper's form (the objective scales the target by M'/M).
  */
 
 /** The Gram matrix divided by the number of positions M (the target form of the style loss). */

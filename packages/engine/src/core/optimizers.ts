@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { LBFGS_FIRST_STEP, LBFGS_RETREAT_ABOVE, LBFGS_RETREAT_FACTOR } from './tuning';
 
 /** Maps a candidate onto the feasible set (images in the valid pixel range); returns a new tensor. */
 export type Projection = (x: tf.Tensor) => tf.Tensor;
@@ -46,37 +47,19 @@ export class Adam implements PixelOptimizer {
 /**
  * L-BFGS with a fixed step, a port of torch.optim.LBFGS without line search
  * (itself a port of jcjohnson/neural-style's optim.lbfgs), so that our
- * iterations and PyTorch's reference are the same algorithm, but for the
- * first step (FIRST_STEP below); later steps are `stepScale` (1 = the classic step).
- *
- * Departure from torch: each new point is projected onto the valid pixel range
- * and the step remembered is the one actually taken (x_{k+1} − x_k), so the
- * curvature pairs stay true secants. Unconstrained, the reference's picture
- * drifts out of 0..255 and loses ~7% of its loss to clipping when saved
- * (chelsea × Starry Night, 256 px, 300 iterations: 7.92e9 in memory, 8.49e9
- * as a PNG); projected, what is optimised is what is saved.
- *
- * Second departure, a safeguard instead of a line search: when the loss at
- * the new point is more than RETREAT_ABOVE times the loss at the previous
- * one, the step is taken back and a quarter of it tried instead (again, until
- * the loss is back in bounds). The reference never needs it on the pixel
- * parameterisation; on the pyramid, the first steps at small sizes can
- * overshoot by orders of magnitude (measured: 2e11 → 3e12 at 128 px).
+ * iterations and PyTorch's reference are the same algorithm, but for three
+ * departures (docs/PERFORMANCE.md has the figures):
+ * - each new point is projected onto the valid pixel range and the step
+ *   remembered is the one actually taken (x_{k+1} − x_k), so the curvature
+ *   pairs stay true secants and what is optimised is what is saved;
+ * - a safeguard instead of a line search: when the loss more than
+ *   multiplies by LBFGS_RETREAT_ABOVE, the step is taken back and a fraction
+ *   of it tried (on the pyramid the first steps can overshoot by orders of
+ *   magnitude at small sizes);
+ * - the first step (no curvature known yet) moves the coordinate with the
+ *   largest gradient by LBFGS_FIRST_STEP; torch's min(1, 1/|g|₁) moves ~1e-9
+ *   here, a wasted evaluation. Later steps are `stepScale` (1 = the classic step).
  */
-const RETREAT_ABOVE = 2;
-
-/**
- * The first step (no curvature known yet) moves the coordinate with the
- * largest gradient by this much (pixel levels, or pyramid coefficients) along
- * −g. PyTorch's rule, min(1, 1/|g|₁), is ~1e-9 here (|g|₁ ~ 1e9): a step
- * that changes nothing, so the second evaluation was wasted (the loss at
- * iterations 1 and 2 was identical). Measured on the quality bench (256 px):
- * 66 iterations to the reference's score instead of 68; a too-long first step
- * is caught by the retreat.
- */
-const FIRST_STEP = 4;
-const RETREAT_FACTOR = 0.25;
-
 export class Lbfgs implements PixelOptimizer {
   private readonly dirs: tf.Tensor[] = []; // y_k = g_{k+1} − g_k
   private readonly steps: tf.Tensor[] = []; // s_k = t d_k
@@ -92,12 +75,12 @@ export class Lbfgs implements PixelOptimizer {
   constructor(private readonly history: number, private readonly project: Projection = tf.clone, private readonly stepScale = 1) {}
 
   next(x: tf.Tensor, loss: number, grad: tf.Tensor): tf.Tensor {
-    if (this.lastStep && this.previousLoss !== null && loss > RETREAT_ABOVE * this.previousLoss) return this.retreat(x);
+    if (this.lastStep && this.previousLoss !== null && loss > LBFGS_RETREAT_ABOVE * this.previousLoss) return this.retreat(x);
     this.iteration += 1;
     this.previousLoss = loss;
     if (this.prevGrad && this.lastStep) this.remember(grad);
     const direction = this.direction(grad);
-    const t = this.iteration === 1 ? (FIRST_STEP / readScalar(() => tf.max(tf.abs(grad)))) * this.stepScale : this.stepScale;
+    const t = this.iteration === 1 ? (LBFGS_FIRST_STEP / readScalar(() => tf.max(tf.abs(grad)))) * this.stepScale : this.stepScale;
     this.prevGrad?.dispose();
     this.prevGrad = tf.clone(grad);
     const next = tf.tidy(() => this.project(tf.add(x, tf.mul(direction, t))));
@@ -111,7 +94,7 @@ export class Lbfgs implements PixelOptimizer {
   private retreat(x: tf.Tensor): tf.Tensor {
     this.retreats += 1;
     const step = this.lastStep!;
-    const next = tf.tidy(() => this.project(tf.add(tf.sub(x, step), tf.mul(step, RETREAT_FACTOR))));
+    const next = tf.tidy(() => this.project(tf.add(tf.sub(x, step), tf.mul(step, LBFGS_RETREAT_FACTOR))));
     this.lastStep = tf.tidy(() => tf.sub(next, tf.sub(x, step)));
     step.dispose();
     return next;

@@ -1,14 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { PYRAMID_LEVEL_WEIGHT as LEVEL_WEIGHT, PYRAMID_MAX_LEVELS as MAX_LEVELS } from './tuning';
 
-/**
- * How much each coarser level counts (wᵏ for level k). Tuned on the quality
- * bench (chelsea × Starry Night, 256 px, paper objective; loss after 50
- * L-BFGS iterations, see docs/PERFORMANCE.md): 0.6 beat 0.5 and 0.7; 1.0
- * overshoots in the first steps (L-BFGS has no line search).
- */
-const LEVEL_WEIGHT = 0.6;
-/** Levels, finest included; the coarsest stops at 2 px (about 1/128 of the image). */
-const MAX_LEVELS = 8;
 
 interface Level { height: number; width: number; size: number; offset: number }
 

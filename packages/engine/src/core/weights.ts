@@ -29,7 +29,7 @@ export function kerasName(layer: VggLayer): string {
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   // WebCrypto: the same call in Node 20 and in a browser, so the core stays Node-free.
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 

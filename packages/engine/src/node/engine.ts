@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { RunOptions, StylizeOptions } from '../core/options';
 import { stylize, StylizeHooks, StylizeResult } from '../core/stylize';
 import { validateOptions, validateRunOptions } from '../core/validate';
-import { CONVOLUTION_CHOICES, ConvolutionChoice, createVgg19, FeatureExtractor } from '../core/vgg19';
+import { styleLongestSide } from '../core/plan';
+import { createVgg19, FeatureExtractor } from '../core/vgg19';
 import { decodeVgg19, verifyWeightFiles } from '../core/weights';
 import { BackendReport, chooseBackend } from './backend';
 import { decodeImageFile, outputFormat, writeImageFile } from './image';
@@ -13,8 +14,6 @@ export interface EngineConfig {
   /** A weights folder or an http(s) URL of a model.json; default: the bundled VGG19. */
   weights?: string;
   onDownload?: (p: DownloadProgress) => void;
-  /** How VGG19 convolves; default 'auto' (see convAlgorithmFor). Benchmarks compare the others. */
-  convolution?: ConvolutionChoice;
 }
 
 /** A loaded engine: the backend is set and the VGG19 weights are on it. */
@@ -29,11 +28,7 @@ export async function loadEngine(config: EngineConfig = {}): Promise<Engine> {
   const backend = await chooseBackend(choice);
   const files = await loadWeightFiles(config.weights, config.onDownload);
   await verifyWeightFiles(files);
-  const convolution = config.convolution ?? 'auto';
-  if (!CONVOLUTION_CHOICES.includes(convolution)) {
-    throw new Error(`convolution must be one of ${CONVOLUTION_CHOICES.join(', ')}, got ${JSON.stringify(convolution)}`);
-  }
-  const vgg = createVgg19(decodeVgg19(files), convolution);
+  const vgg = createVgg19(decodeVgg19(files));
   return { backend, vgg, dispose: () => vgg.dispose() };
 }
 
@@ -54,7 +49,7 @@ export async function stylizeFiles(engine: Engine, job: FileJob, hooks: StylizeH
   const { maxInputPixels } = validateRunOptions({ maxInputPixels: job.maxInputPixels });
   outputFormat(job.output); // fail on a bad extension before any work
   const content = await decodeImageFile(job.content, { longestSide: options.size, maxInputPixels });
-  const styleSide = Math.max(16, Math.round(options.size * options.styleScale));
+  const styleSide = styleLongestSide(options, options.size);
   const styles = await Promise.all(job.styles.map((s) => decodeImageFile(s, { longestSide: styleSide, maxInputPixels })));
   const result = await stylize(engine.vgg, { content, styles, options }, hooks);
   const parameters = {

@@ -51,6 +51,9 @@ interface ThreadedModule {
   tfjs?: unknown;
 }
 type Imports = Record<string, Record<string, unknown>>;
+/** The part of the WebAssembly JS API used here: a global in Node, whose types TypeScript ships only with the DOM lib. */
+interface WasmInstantiation { instance: object; module: object }
+declare const WebAssembly: { instantiate(bytes: Uint8Array, imports: Imports): Promise<WasmInstantiation> };
 
 /** Threads to ask for: NEURAL_STYLE_WASM_THREADS, else every core this process may use (XNNPACK's pool is capped at 8). */
 export function defaultWasmThreads(): number {
@@ -76,7 +79,7 @@ async function instantiate(threads: number): Promise<ThreadedModule> {
     factory({
       locateFile: (file: string) => (file.endsWith('.worker.js') ? PTHREAD_WORKER : path.join(WASM_OUT, file)),
       mainScriptUrlOrBlob: FACTORY,
-      instantiateWasm(info: Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+      instantiateWasm(info: Imports, receive: (instance: object, module: object) => void) {
         const env = { ...info.env, emscripten_num_logical_cores: () => 2 * threads };
         WebAssembly.instantiate(binary, { ...info, env, wasi_snapshot_preview1: env })
           .then(({ instance, module }) => receive(instance, module), reject);

@@ -1,39 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
-import { channelFilter, interleaveTiles, tileGrid, transformKernel, WinogradVariant } from './winograd-parts';
+import { channelFilter, interleaveTiles, tileGrid, transformKernel, WinogradVariant } from './common';
 
 /*
  * 3x3 stride-1 'same' convolution by Winograd's F(4x4, 3x3) (Lavin & Gray
  * 2016): each 4x4 block of outputs from a 6x6 input tile, 36 multiplications
- * per channel pair instead of 144, so the matrix products shrink 4x against a
- * direct convolution and 1.78x against F(2x2, 3x3) (winograd.ts):
+ * per channel pair instead of 144 (1.78x fewer than F(2x2), f2x2.ts):
  *
  *   Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A     summed over input channels,
  *
- * the ⊙ over channels being 36 matMuls [tiles, in] x [in, out]. Each call
- * has more fixed costs than F(2x2)'s (36 matMuls, 42 depthwise transforms and
- * ~110 elementwise ops against 16, 20 and 24), but the products dominate:
- * at 256x170 px it beat F(2x2) on every VGG layer from conv1_2 to conv4_4
- * (1.07-1.28x; conv5_1, 16x10 px, a tie): `node
- * packages/engine/bench/conv-layers.mjs 256 170`. Its transformed kernels
- * take 4x the kernel's memory per direction (F(2x2): 1.8x), which is why
- * vgg19.ts keeps F(2x2) for the 512-channel layers and large activations.
+ * the ⊙ over channels being 36 matMuls [tiles, in] x [in, out]. More fixed
+ * costs per call than F(2x2), and transformed kernels 4x a kernel's size per
+ * direction: conv.ts's rule says where it pays (docs/PERFORMANCE.md).
  *
- * Built from the ops that are fast on tfjs's wasm backend, as winograd.ts is:
- * - the input transform is separable: 6 depthwise convolutions down the
- *   rows (stride 4), then 6 along the columns of each. XNNPACK's depthwise
- *   kernels are fast for 3, 4, 9 and 25 taps only (5 to 8 taps take a slow
- *   path, 7-20x slower: `node packages/engine/bench/wasm-ops.mjs`): rows 1-4
- *   of Bᵀ touch 4 consecutive tile rows ([4, 1] filters), rows 0 and 5 span
- *   5 and run as [9, 1] filters padded with zeros;
- * - the output transform is the same 1-D transform twice (over the tile
- *   columns, then the rows), in whole-tensor ops with its even/odd symmetry
- *   (Aᵀ's columns 1, 2 and 3, 4 are ±pairs), 11 ops per 6 inputs;
- * - a size not divisible by 4 loses its 1-3 extra rows/columns to a one-tap
- *   [4, 1] / [1, 4] depthwise filter (4 taps: the fast path; tf.slice copies
- *   through JS).
- * Float32 error ~2e-5 relative, ~10x F(2x2)'s: the larger transforms'
- * coefficients (up to 5 and 1/24) lose more bits. test/engine/winograd.test.ts
- * checks both against tf.conv2d.
+ * Built like f2x2.ts from ops that are fast on wasm: a separable input
+ * transform whose filters have 4 or 9 taps (XNNPACK's fast depthwise tap
+ * counts; rows 0 and 5 of Bᵀ span 5 and are zero-padded to 9), the 1-D
+ * output transform twice with its even/odd symmetry, and one-tap 4-tap
+ * filters to drop the 1-3 rows/columns a size not divisible by 4 leaves.
+ * Float32 error ~2e-5 relative: the larger transforms' coefficients (up to
+ * 5 and 1/24) lose more bits.
  */
 
 /** G: the filter transform (6x3). */

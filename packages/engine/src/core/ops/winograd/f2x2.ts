@@ -1,36 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
-import { channelFilter, interleaveTiles, tileGrid, transformKernel, WinogradVariant } from './winograd-parts';
+import { channelFilter, interleaveTiles, tileGrid, transformKernel, WinogradVariant } from './common';
 
 /*
  * 3x3 stride-1 'same' convolution by Winograd's minimal filtering F(2x2, 3x3)
  * (Lavin & Gray 2016, "Fast Algorithms for Convolutional Neural Networks"):
- * each 2x2 block of outputs comes from a 4x4 tile of the input with 16
- * multiplications per channel pair instead of 36, so the matrix products, the
- * whole cost of the deep VGG layers, shrink 2.25x:
+ * each 2x2 block of outputs comes from a 4x4 input tile with 16
+ * multiplications per channel pair instead of 36:
  *
  *   Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A     summed over input channels,
  *
- * the ⊙ over channels being 16 independent matMuls [tiles, in] x [in, out].
+ * the ⊙ over channels being 16 matMuls [tiles, in] x [in, out].
  *
- * Written with tfjs ops, so it runs on any backend, but every step is chosen
- * for what is fast on tfjs's wasm backend (measured in docs/PERFORMANCE.md):
- * - the input transform is separable, and each row of Bᵀ touches at most 3
- *   consecutive rows of the tile: 4 depthwise [3, 1] stride-(2, 1)
- *   convolutions down the rows, then 16 [1, 3] stride-(1, 2) ones along the
- *   columns (XNNPACK, every thread, the zero border as padding, no copy),
- *   each giving one [tiles, in] matrix directly;
- * - avoided: tf.slice and tf.split (they copy their whole source through JS),
- *   batched matMul, transposes that move the innermost axis and depthToSpace
- *   (scalar loops): `node packages/engine/bench/wasm-ops.mjs` times each;
- * - the output transform is 24 whole-tensor adds (Aᵀ holds only 0 and ±1),
- *   accumulated tile row by tile row so few products are alive; the 2x2 blocks are
- *   put in place with two transposes that keep the channel axis innermost;
- *   odd sizes lose their extra row/column to a padded 3x3 depthwise identity.
- * What is left is ~60% matMul at the wasm ceiling (bench/profile.mjs):
- * F(4x4, 3x3) would need 6-tap stride-4 transforms, which XNNPACK's
- * depthwise kernels run on a slow path, so it was not pursued.
- *
- * Float32 error is ~1e-6 relative, like the direct convolution's.
+ * Built from tfjs ops chosen for what is fast on wasm (docs/PERFORMANCE.md):
+ * the input transform is separable and each row of Bᵀ reads at most 3
+ * consecutive tile rows, so it runs as 4 + 16 one-dimensional strided
+ * depthwise convolutions (XNNPACK, padding without copies); the output
+ * transform is whole-tensor adds (Aᵀ holds only 0 and ±1); two transposes
+ * that keep the channel axis innermost put the blocks in place. Avoided:
+ * tf.slice/split (copies through JS), batched matMul, transposes moving the
+ * innermost axis. Float32 error ~1e-6 relative, like a direct convolution's.
  */
 
 /** Rows of Bᵀ for F(2x2, 3x3), each as (first tile row it reads, its 3 taps from there). */
@@ -94,10 +82,8 @@ export function disposeWinogradFilter(filter: WinogradFilter): void {
 /**
  * Drops the last row and/or column that a size not divisible by 2 leaves:
  * a 3x3 depthwise identity padded on the leading side only of the axes to
- * shorten. tf.slice on wasm copies its whole input through JS, and XNNPACK's
- * depthwise kernels other than 3x3 are slow ones: for 128x86x256, slice
- * 8.1 ms, a one-tap [1, 2] kernel 35.5 ms, this ~2 ms
- * (`node packages/engine/bench/wasm-ops.mjs`).
+ * shorten (tf.slice copies through JS, and XNNPACK's other small depthwise
+ * kernels take a slow path on wasm).
  */
 function crop(full: tf.Tensor4D, extraRow: boolean, extraColumn: boolean, filter: WinogradFilter): tf.Tensor4D {
   if (!extraRow && !extraColumn) return full;
@@ -117,19 +103,17 @@ const BIAS_POSITION = 4 * 1 + 1;
 export function winogradConv3x3(x: tf.Tensor4D, filter: WinogradFilter, bias?: tf.Tensor1D): tf.Tensor4D {
   const { height, width, channels, tileRows, tileCols, tiles } = tileGrid(x, filter.inChannels, 2, 'winogradConv3x3');
   const out = filter.outChannels;
-  // Memory: a tidy frees only at its end, and the early layers of a 512 px
-  // image make every transient tens of MB (the wasm heap keeps its peak), so
-  // each step frees what it no longer needs: at most one tile row's four V_k
-  // or M_k and the four output accumulators are alive at once.
+  // A tidy frees only at its end and the wasm heap keeps its peak, so each
+  // step frees what it no longer needs: at most one tile row's four V_k or
+  // M_k and the four output accumulators are alive at once.
   const free = (...tensors: tf.Tensor[]) => tf.dispose(tensors);
   return tf.tidy(() => {
     const outputs: Array<tf.Tensor | null> = [null, null, null, null]; // Y_pq at 2p + q
     for (let a = 0; a < 4; a++) {
       // Tile (i, j) reads rows 2i-1 .. 2i+2 of x (zero outside): from tile row
-      // `offset` on, 3-tap stride-2 windows with this padding (XNNPACK pads
-      // without a copy) give exactly tileRows (then tileCols) outputs. Rows
-      // first, then columns: 4 + 16 one-dimensional depthwise convolutions
-      // measured 2-3x faster than 16 two-dimensional ones.
+      // `offset` on, 3-tap stride-2 windows with this padding give exactly
+      // tileRows (then tileCols) outputs. Rows first, then columns: faster
+      // than 16 two-dimensional depthwise convolutions.
       const row = filter.inputTransforms.rows[a];
       const rows = tf.depthwiseConv2d(x, row.filter, [2, 1], [[0, 0], [1 - row.offset, 2 * tileRows - height + row.offset], [0, 0], [0, 0]]);
       const product = (b: number): tf.Tensor => {

@@ -1,7 +1,13 @@
 import * as assert from 'assert';
 import { tf } from '../../packages/engine/src/node/engine';
 import { chooseBackend } from '../../packages/engine/src/node/backend';
-import { avgPool2x2, ConvAlgorithm, ConvLayer, conv3x3Relu, conv3x3ReluReference, GradientArena, gram, gramReference, prepareConv, rotateForInputGradient, WINOGRAD_SMALL_ELEMENTS } from '../../packages/engine/src/core/fast-ops';
+import { ConvAlgorithm, ConvLayer, prepareConv, rotateForInputGradient } from '../../packages/engine/src/core/ops/conv';
+import { conv3x3Relu } from '../../packages/engine/src/core/ops/conv-relu';
+import { GradientArena } from '../../packages/engine/src/core/ops/gradient-arena';
+import { gram } from '../../packages/engine/src/core/ops/gram';
+import { avgPool2x2 } from '../../packages/engine/src/core/ops/pool';
+import { WINOGRAD_SMALL_ELEMENTS } from '../../packages/engine/src/core/tuning';
+import { conv3x3ReluReference, gramReference } from './references';
 
 /*
  * Every speed trick of the engine checked against tfjs's plain gradients on

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /*
- * What Winograd's F(2x2, 3x3) (winograd.ts) and F(4x4, 3x3)
- * (winograd-4x4.ts) share: the filter transform, channel-tiled depthwise
+ * What Winograd's F(2x2, 3x3) (f2x2.ts) and F(4x4, 3x3) (f4x4.ts) share: the filter transform, channel-tiled depthwise
  * filters, the input check and tile grid, and putting the output tiles in place.
  */
 

@@ -1,0 +1,18 @@
+/**
+ * The engine's core: no Node or DOM API, so the same code runs in the engine
+ * process and in a webview. It takes RGB pixel buffers and weight bytes.
+ */
+export * from './options';
+export { NeuralStyleError, CancelledError } from './errors';
+export { validateOptions, validateRunOptions, checkOption, styleBlend } from './validate';
+export { stylize } from './stylize';
+export type { StylizeRequest, StylizeHooks, StylizeResult } from './stylize';
+export type { Progress, LossTerms } from './progress';
+export { planStylization, scaleSizes, scaleIterations, styleLongestSide } from './plan';
+export type { Plan, ScalePlan, Size } from './plan';
+export type { Objective, Evaluation } from './objective';
+export type { RgbImage } from './pixels';
+export { createVgg19 } from './vgg19';
+export type { FeatureExtractor } from './vgg19';
+export { decodeVgg19, verifyWeightFiles, parseManifest } from './weights';
+export type { WeightFiles, WeightsManifest } from './weights';

@@ -1,0 +1,81 @@
+import { NeuralStyleError } from './errors';
+import { minimumSide } from './geometry';
+import { StylizeOptions, VggLayer } from './options';
+import { fitLongestSide } from './pixels';
+import { styleBlend } from './validate';
+import { checkMemory } from './wasm-memory';
+
+/*
+ * What a run will do, decided before any tensor exists: the sizes of its
+ * scales and their iterations, the style images' sizes, the weights, and
+ * whether it fits the backend's memory. Everything here is checked up front
+ * so that a bad request fails in milliseconds.
+ */
+
+export interface Size { width: number; height: number }
+
+export interface ScalePlan extends Size {
+  /** 0-based, coarse to fine; the last is the output's size. */
+  index: number;
+  iterations: number;
+}
+
+export interface Plan {
+  options: StylizeOptions;
+  /** The output's size. */
+  final: Size;
+  scales: ScalePlan[];
+  totalSteps: number;
+  /** Every layer the objective reads: the style layers, then the content layer. */
+  layers: VggLayer[];
+  /** The paper's w_l: the style layers' weights normalised to sum to 1. */
+  styleLayerWeights: number[];
+  /** Each style image's weight, normalised to sum to 1. */
+  styleBlend: number[];
+}
+
+/** Longest sides of the scales, coarse to fine: 1/4, 1/2, 1 of the size with multiScale, none under 64 px. */
+export function scaleSizes(options: StylizeOptions): number[] {
+  if (!options.multiScale) return [options.size];
+  const sizes = [Math.round(options.size / 4), Math.round(options.size / 2)].filter((s) => s >= 64);
+  return [...sizes, options.size];
+}
+
+/** Coarse scales are cheap (1/16, 1/4 of the pixels); each gets options.coarseIterations × the final one's iterations. */
+export function scaleIterations(options: StylizeOptions, scaleCount: number): number[] {
+  return Array.from({ length: scaleCount }, (_, i) => (i === scaleCount - 1
+    ? options.iterations : Math.max(1, Math.ceil(options.iterations * options.coarseIterations))));
+}
+
+/** The longest side of the style images at a scale whose longest side is `scaleSide`. */
+export function styleLongestSide(options: StylizeOptions, scaleSide: number): number {
+  return Math.max(16, Math.round(options.styleScale * scaleSide));
+}
+
+/** A style image's size at `scale`. */
+export function styleSize(options: StylizeOptions, style: Size, scale: Size): Size {
+  return fitLongestSide(style.width, style.height, styleLongestSide(options, Math.max(scale.width, scale.height)));
+}
+
+/** Plans a run of `options` (validated) on a content image of `content`'s size with `styleCount` styles. */
+export function planStylization(options: StylizeOptions, content: Size, styleCount: number, backend: string): Plan {
+  const blend = styleBlend(options, styleCount);
+  const final = fitLongestSide(content.width, content.height, options.size);
+  const layers = [...options.styleLayers, options.contentLayer];
+  const minSide = minimumSide(layers);
+  if (Math.min(final.width, final.height) < minSide) {
+    throw new NeuralStyleError(`The output would be ${final.width}×${final.height} px; VGG19 needs at least ${minSide} px on the shorter side for these layers. Raise size.`);
+  }
+  checkMemory(final.width, final.height, backend);
+  // Coarse scales too small for the network are left out.
+  const sizes = scaleSizes(options).map((s) => fitLongestSide(final.width, final.height, s))
+    .filter((d) => Math.min(d.width, d.height) >= minSide);
+  const iterations = scaleIterations(options, sizes.length);
+  const scales = sizes.map((d, index) => ({ ...d, index, iterations: iterations[index] }));
+  const weightSum = options.styleLayerWeights.reduce((a, b) => a + b, 0);
+  return {
+    options, final, scales, layers, styleBlend: blend,
+    totalSteps: iterations.reduce((a, b) => a + b, 0),
+    styleLayerWeights: options.styleLayerWeights.map((w) => w / weightSum),
+  };
+}

@@ -1,0 +1,37 @@
+/*
+ * The engine's tuned numbers, each chosen by measurement. The figures that
+ * decided them, and the commands that reproduce those, are in
+ * docs/PERFORMANCE.md (section "Design choices").
+ */
+
+/** F(4x4) Winograd only while a layer's activations are at most this many values: above it, their transients raise the wasm heap's peak more than the speed is worth. */
+export const WINOGRAD_SMALL_ELEMENTS = 4 * 1024 * 1024;
+
+/** A network whose activations total at most this many values keeps float32 ReLU masks (fast on wasm); above it, 1-byte bool masks (memory). */
+export const FLOAT_MASK_ELEMENTS = 32 * 1024 * 1024;
+
+/** Pyramid: how much each coarser level counts (wᵏ for level k); 0.6 beat 0.5 and 0.7, 1.0 overshoots without a line search. */
+export const PYRAMID_LEVEL_WEIGHT = 0.6;
+/** Pyramid levels, finest included: the coarsest is ~1/128 of the image. */
+export const PYRAMID_MAX_LEVELS = 8;
+
+/** L-BFGS's first step moves the coordinate with the largest gradient by this much (torch's rule moves ~1e-9 here: a wasted evaluation). */
+export const LBFGS_FIRST_STEP = 4;
+/** L-BFGS takes a step back when the loss more than multiplies by this... */
+export const LBFGS_RETREAT_ABOVE = 2;
+/** ...and tries this fraction of it instead. */
+export const LBFGS_RETREAT_FACTOR = 0.25;
+
+/** wasm32's heap: what one run may use, and the L-BFGS history's share of it. */
+export const WASM_MEMORY = {
+  /** Usable heap (4 GB less what the runtime keeps). */
+  limitBytes: 3.8e9,
+  /** Weights, runtime and the L-BFGS history's budget, whatever the size. */
+  fixedBytes: 0.8e9 + 0.5e9,
+  /** One iteration's peak per output pixel, with margin (measured ~3 KB). */
+  bytesPerPixel: 4_500,
+  /** The L-BFGS history may take this much (8 bytes per optimised value per pair). */
+  historyBytes: 512e6,
+  /** The shortest L-BFGS history the cap leaves. */
+  minHistory: 5,
+} as const;
