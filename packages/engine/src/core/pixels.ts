@@ -16,9 +16,8 @@ export function fitLongestSide(width: number, height: number, size: number): { w
 
 /*
  * RGB ↔ BGR is swapped in the JS loops that copy the pixels anyway:
- * tf.reverse over the innermost axis is a scalar loop on wasm (6.4 ms for a
- * 256×170 image, against 0.1 ms for this), and a preview is made every
- * previewEvery iterations.
+ * tf.reverse over the innermost axis is a scalar loop on wasm, and a preview
+ * is made every previewEvery iterations.
  */
 
 /** RGB bytes → [1, H, W, 3] float32 in VGG's convention (BGR, mean subtracted). */

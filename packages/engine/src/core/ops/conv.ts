@@ -11,7 +11,7 @@ import { WinogradVariant } from './winograd/common';
  * so the kernel is closed over rather than an input. The input gradient of a
  * stride-1 "same" convolution is a forward convolution of dy with the kernel
  * rotated 180° and its in/out channels swapped: on wasm that runs on XNNPACK,
- * ~7x faster than tfjs's Conv2DBackpropInput (docs/PERFORMANCE.md).
+ * much faster than tfjs's Conv2DBackpropInput (docs/PERFORMANCE.md).
  */
 
 /**

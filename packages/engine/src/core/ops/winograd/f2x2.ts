@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { channelFilter, interleaveTiles, tileGrid, transformKernel, WinogradVariant } from './common';
+import { channelFilter, interleaveTiles, tileGrid, TileGrid, transformKernel, WinogradVariant } from './common';
 
 /*
  * 3x3 stride-1 'same' convolution by Winograd's minimal filtering F(2x2, 3x3)
@@ -96,66 +96,74 @@ function crop(full: tf.Tensor4D, extraRow: boolean, extraColumn: boolean, filter
  */
 const BIAS_POSITION = 4 * 1 + 1;
 
+const free = (...tensors: tf.Tensor[]) => tf.dispose(tensors);
+
+/**
+ * Tile row a of the products, transformed over the tile columns:
+ * C_0 = M_0 + M_1 + M_2, C_1 = M_1 - M_2 - M_3, in an order that keeps at
+ * most two products and two partial sums alive.
+ */
+function tileRowColumns(x: tf.Tensor4D, grid: TileGrid, a: number, filter: WinogradFilter, bias?: tf.Tensor1D): [tf.Tensor, tf.Tensor] {
+  const { height, width, channels, tileRows, tileCols, tiles } = grid;
+  // Tile (i, j) reads rows 2i-1 .. 2i+2 of x (zero outside): from tile row
+  // `offset` on, 3-tap stride-2 windows with this padding give exactly
+  // tileRows (then tileCols) outputs. Rows first, then columns: faster than
+  // 16 two-dimensional depthwise convolutions.
+  const row = filter.inputTransforms.rows[a];
+  const rows = tf.depthwiseConv2d(x, row.filter, [2, 1], [[0, 0], [1 - row.offset, 2 * tileRows - height + row.offset], [0, 0], [0, 0]]);
+  const product = (b: number): tf.Tensor => {
+    const column = filter.inputTransforms.columns[b];
+    const k = 4 * a + b;
+    const v = tf.depthwiseConv2d(rows, column.filter, [1, 2], [[0, 0], [0, 0], [1 - column.offset, 2 * tileCols - width + column.offset], [0, 0]]);
+    const lhs = tf.reshape(v, [tiles, channels]) as tf.Tensor2D;
+    const m = bias && k === BIAS_POSITION ? tf.fused.matMul({ a: lhs, b: filter.transformed[k], bias }) : tf.matMul(lhs, filter.transformed[k]);
+    free(v, lhs);
+    return m;
+  };
+  const m1 = product(1);
+  const m2 = product(2);
+  const sum = tf.add(m1, m2);
+  const difference = tf.sub(m1, m2);
+  free(m1, m2);
+  const m0 = product(0);
+  const c0 = tf.add(sum, m0);
+  free(sum, m0);
+  const m3 = product(3);
+  const c1 = tf.sub(difference, m3);
+  free(difference, m3, rows);
+  return [c0, c1];
+}
+
+/** Y_pq += Aᵀ[p][a] C_q (every coefficient 0 or ±1) for the outputs Y_pq at 2p + q; frees the columns. */
+function accumulateRows(outputs: Array<tf.Tensor | null>, a: number, columns: tf.Tensor[]): void {
+  for (let p = 0; p < 2; p++) {
+    const sign = OUTPUT_ROWS[p][a];
+    if (sign === 0) continue;
+    for (let q = 0; q < 2; q++) {
+      const previous = outputs[2 * p + q];
+      // A reshape shares its data: the first term costs no copy (tf.clone copies on wasm).
+      outputs[2 * p + q] = previous ? (sign > 0 ? tf.add(previous, columns[q]) : tf.sub(previous, columns[q]))
+        : (sign > 0 ? tf.reshape(columns[q], columns[q].shape) : tf.neg(columns[q]));
+      if (previous) free(previous);
+    }
+  }
+  free(...columns);
+}
+
 /**
  * conv2d(x, kernel, 1, 'same') (+ bias) for batch 1, the kernel given as
  * winogradFilter(kernel). The bias rides on one of the 16 matMuls, fused.
+ * A tidy frees only at its end and the wasm heap keeps its peak, so each step
+ * frees what it no longer needs: at most one tile row's four V_k or M_k and
+ * the four output accumulators are alive at once.
  */
 export function winogradConv3x3(x: tf.Tensor4D, filter: WinogradFilter, bias?: tf.Tensor1D): tf.Tensor4D {
-  const { height, width, channels, tileRows, tileCols, tiles } = tileGrid(x, filter.inChannels, 2, 'winogradConv3x3');
-  const out = filter.outChannels;
-  // A tidy frees only at its end and the wasm heap keeps its peak, so each
-  // step frees what it no longer needs: at most one tile row's four V_k or
-  // M_k and the four output accumulators are alive at once.
-  const free = (...tensors: tf.Tensor[]) => tf.dispose(tensors);
+  const grid = tileGrid(x, filter.inChannels, 2, 'winogradConv3x3');
   return tf.tidy(() => {
-    const outputs: Array<tf.Tensor | null> = [null, null, null, null]; // Y_pq at 2p + q
-    for (let a = 0; a < 4; a++) {
-      // Tile (i, j) reads rows 2i-1 .. 2i+2 of x (zero outside): from tile row
-      // `offset` on, 3-tap stride-2 windows with this padding give exactly
-      // tileRows (then tileCols) outputs. Rows first, then columns: faster
-      // than 16 two-dimensional depthwise convolutions.
-      const row = filter.inputTransforms.rows[a];
-      const rows = tf.depthwiseConv2d(x, row.filter, [2, 1], [[0, 0], [1 - row.offset, 2 * tileRows - height + row.offset], [0, 0], [0, 0]]);
-      const product = (b: number): tf.Tensor => {
-        const column = filter.inputTransforms.columns[b];
-        const k = 4 * a + b;
-        const v = tf.depthwiseConv2d(rows, column.filter, [1, 2], [[0, 0], [0, 0], [1 - column.offset, 2 * tileCols - width + column.offset], [0, 0]]);
-        const lhs = tf.reshape(v, [tiles, channels]) as tf.Tensor2D;
-        const m = bias && k === BIAS_POSITION ? tf.fused.matMul({ a: lhs, b: filter.transformed[k], bias }) : tf.matMul(lhs, filter.transformed[k]);
-        free(v, lhs);
-        return m;
-      };
-      // Aᵀ over the tile columns b: C_0 = M_0 + M_1 + M_2, C_1 = M_1 - M_2 - M_3, in
-      // an order that keeps at most two products and two partial sums alive.
-      const m1 = product(1);
-      const m2 = product(2);
-      const sum = tf.add(m1, m2);
-      const difference = tf.sub(m1, m2);
-      free(m1, m2);
-      const m0 = product(0);
-      const c0 = tf.add(sum, m0);
-      free(sum, m0);
-      const m3 = product(3);
-      const c1 = tf.sub(difference, m3);
-      free(difference, m3);
-      free(rows);
-      const columns = [c0, c1];
-      // ... then over the rows: Y_pq += Aᵀ[p][a] C_q (every coefficient 0 or ±1).
-      for (let p = 0; p < 2; p++) {
-        const sign = OUTPUT_ROWS[p][a];
-        if (sign === 0) continue;
-        for (let q = 0; q < 2; q++) {
-          const previous = outputs[2 * p + q];
-          // A reshape shares its data: the first term costs no copy (tf.clone copies on wasm).
-          outputs[2 * p + q] = previous ? (sign > 0 ? tf.add(previous, columns[q]) : tf.sub(previous, columns[q]))
-            : (sign > 0 ? tf.reshape(columns[q], columns[q].shape) : tf.neg(columns[q]));
-          if (previous) free(previous);
-        }
-      }
-      free(...columns);
-    }
-    const full = interleaveTiles(outputs as tf.Tensor[], 2, tileRows, tileCols, out);
-    return crop(full, height !== 2 * tileRows, width !== 2 * tileCols, filter);
+    const outputs: Array<tf.Tensor | null> = [null, null, null, null];
+    for (let a = 0; a < 4; a++) accumulateRows(outputs, a, tileRowColumns(x, grid, a, filter, bias));
+    const full = interleaveTiles(outputs as tf.Tensor[], 2, grid.tileRows, grid.tileCols, filter.outChannels);
+    return crop(full, grid.height !== 2 * grid.tileRows, grid.width !== 2 * grid.tileCols, filter);
   });
 }
 
