@@ -1,41 +1,68 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { Lbfgs } from '../../packages/engine/src/core/optimizers';
+import { HOST_SPACE } from '../../packages/engine/src/core/optim/host-space';
+import { Adam, Lbfgs, Optimizer } from '../../packages/engine/src/core/optim/optimizers';
+import { TENSOR_SPACE } from '../../packages/engine/src/core/optim/tensor-space';
 import { testEngine } from './helpers';
 
+const D = [1, 10, 100, 0.5];
+const C = [3, -3, 0.5, 2];
 /** f(x) = ½ Σ dᵢ (xᵢ − cᵢ)², an ill-conditioned quadratic with its minimum at c. */
-function quadratic(d: tf.Tensor1D, c: tf.Tensor1D) {
-  return (x: tf.Tensor) => tf.tidy(() => {
-    const diff = tf.sub(x, c);
-    return { loss: tf.sum(tf.mul(tf.mul(d, tf.square(diff)), 0.5)).dataSync()[0], grad: tf.mul(d, diff) };
-  });
+function quadratic(x: number[]): { loss: number; grad: number[] } {
+  const diff = x.map((v, i) => v - C[i]);
+  return { loss: diff.reduce((s, v, i) => s + 0.5 * D[i] * v * v, 0), grad: diff.map((v, i) => D[i] * v) };
 }
 
-describe('L-BFGS', function () {
+/** Runs an optimiser on tensors or on host arrays for `steps` iterations; returns every iterate. */
+function iterates<V>(make: (project: (x: V) => V) => Optimizer<V>, fromArray: (a: number[]) => V, toArray: (v: V) => number[],
+  project: (x: V) => V, free: (v: V) => void, steps: number): number[][] {
+  const opt = make(project);
+  let x = fromArray([0, 0, 0, 0]);
+  const out: number[][] = [];
+  for (let i = 0; i < steps; i++) {
+    const { loss, grad } = quadratic(toArray(x));
+    const g = fromArray(grad);
+    const next = opt.next(x, loss, g);
+    free(g);
+    free(x);
+    x = next;
+    out.push(toArray(x));
+  }
+  free(x);
+  opt.dispose();
+  return out;
+}
+
+const onTensors = <T extends Optimizer<tf.Tensor>>(make: (p: (x: tf.Tensor) => tf.Tensor) => T, steps: number) => iterates(make,
+  (a) => tf.tensor1d(a), (v) => Array.from(v.dataSync()), (x) => tf.clipByValue(x, -1, 1), (v) => v.dispose(), steps);
+const onHost = <T extends Optimizer<Float32Array>>(make: (p: (x: Float32Array) => Float32Array) => T, steps: number) => iterates(make,
+  (a) => Float32Array.from(a), (v) => Array.from(v), (x) => x.map((v) => Math.min(1, Math.max(-1, v))), () => {}, steps);
+
+describe('optimizers on tensors and on host arrays', function () {
   before(async () => { await testEngine(); });
 
-  it('stays inside the box it is given and finds the constrained minimum', () => {
-    const d = tf.tensor1d([1, 10, 100, 0.5]);
-    const c = tf.tensor1d([3, -3, 0.5, 2]);
-    const f = quadratic(d, c);
-    const opt = new Lbfgs(10, (x) => tf.clipByValue(x, -1, 1));
-    let x: tf.Tensor = tf.zeros([4]);
-    for (let i = 0; i < 60; i++) {
-      const { loss, grad } = f(x);
-      const next = opt.next(x, loss, grad);
-      grad.dispose(); x.dispose(); x = next;
-      const v = Array.from(x.dataSync());
-      expect(Math.max(...v.map(Math.abs)), `iteration ${i}`).to.be.at.most(1 + 1e-6);
-    }
-    const v = Array.from(x.dataSync());
-    [1, -1, 0.5, 1].forEach((want, i) => expect(v[i]).to.be.closeTo(want, 1e-3));
-    opt.dispose();
-    tf.dispose([x, d, c]);
+  it('L-BFGS stays inside the box it is given and finds the constrained minimum', () => {
+    const before = tf.memory().numTensors;
+    const xs = onTensors((p) => new Lbfgs(TENSOR_SPACE, 10, p), 60);
+    xs.forEach((x, i) => expect(Math.max(...x.map(Math.abs)), `iteration ${i}`).to.be.at.most(1 + 1e-6));
+    [1, -1, 0.5, 1].forEach((want, i) => expect(xs[59][i]).to.be.closeTo(want, 1e-3));
+    expect(tf.memory().numTensors).to.equal(before);
   });
+
+  for (const [name, tensor, host] of [
+    ['L-BFGS', (p: (x: tf.Tensor) => tf.Tensor) => new Lbfgs(TENSOR_SPACE, 10, p), (p: (x: Float32Array) => Float32Array) => new Lbfgs(HOST_SPACE, 10, p)],
+    ['Adam', (p: (x: tf.Tensor) => tf.Tensor) => new Adam(TENSOR_SPACE, 0.1, p), (p: (x: Float32Array) => Float32Array) => new Adam(HOST_SPACE, 0.1, p)],
+  ] as const) {
+    it(`${name} takes the same steps on host arrays as on tensors`, () => {
+      const a = onTensors(tensor, 25);
+      const b = onHost(host, 25);
+      a.forEach((x, i) => x.forEach((v, j) => expect(b[i][j], `iteration ${i}`).to.be.closeTo(v, 1e-4)));
+    });
+  }
 
   it('takes a step back when the loss more than doubles, and frees everything', () => {
     const before = tf.memory().numTensors;
-    const opt = new Lbfgs(5);
+    const opt = new Lbfgs(TENSOR_SPACE, 5, (x) => tf.clone(x));
     const x0 = tf.tensor1d([1, 1]);
     const g0 = tf.tensor1d([4, 2]);
     const x1 = opt.next(x0, 1, g0); // first step: the largest coordinate moves by 4 along −g

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { fromVggInput, keepContentColors, RgbImage, toVggInput } from '../../packages/engine/src/core/pixels';
-import { MEAN_BGR } from '../../packages/engine/src/core/vgg19';
+import { keepContentColors } from '../../packages/engine/src/core/image/colour';
+import { MEAN_BGR, toRgbImage, toVggImage } from '../../packages/engine/src/core/image/convert';
+import { hostImage, RgbImage } from '../../packages/engine/src/core/image/host-image';
+import { resizeHost } from '../../packages/engine/src/core/image/resize';
+import { fromTensor, toTensor } from '../../packages/engine/src/core/pixels';
 import { testEngine } from './helpers';
 
 function randomImage(width: number, height: number, seed: number): RgbImage {
@@ -11,33 +14,54 @@ function randomImage(width: number, height: number, seed: number): RgbImage {
   return { width, height, data };
 }
 
-describe('pixel conversions (RGB bytes ↔ VGG input)', function () {
+describe('pixel conversions (RGB bytes ↔ the network’s convention)', function () {
   before(async () => { await testEngine(); });
 
   it('puts RGB bytes in BGR order with the mean subtracted', () => {
-    const image: RgbImage = { width: 2, height: 1, data: Uint8Array.from([255, 0, 10, 1, 2, 3]) };
-    const x = toVggInput(image);
-    expect(x.shape).to.deep.equal([1, 1, 2, 3]);
-    const got = Array.from(x.dataSync());
+    const x = toVggImage({ width: 2, height: 1, data: Uint8Array.from([255, 0, 10, 1, 2, 3]) });
+    expect([x.height, x.width, x.channels]).to.deep.equal([1, 2, 3]);
     const want = [10 - MEAN_BGR[0], 0 - MEAN_BGR[1], 255 - MEAN_BGR[2], 3 - MEAN_BGR[0], 2 - MEAN_BGR[1], 1 - MEAN_BGR[2]];
-    got.forEach((v, i) => expect(v).to.be.closeTo(want[i], 1e-4));
-    x.dispose();
+    Array.from(x.data).forEach((v, i) => expect(v).to.be.closeTo(want[i], 1e-4));
   });
 
-  it('round-trips bytes exactly, and clips and rounds what is outside 0..255', () => {
+  it('round-trips bytes exactly, and clips and rounds what is outside 0..255 (half to even, as tf.round)', () => {
     const image = randomImage(7, 5, 3);
-    const x = toVggInput(image);
-    expect(Array.from(fromVggInput(x).data)).to.deep.equal(Array.from(image.data));
-    x.dispose();
-    const outside = tf.tensor4d([-500, 0.4 - MEAN_BGR[1], 500, 254.6 - MEAN_BGR[0], 1e6, -1e6], [1, 1, 2, 3]);
-    expect(Array.from(fromVggInput(outside).data)).to.deep.equal([255, 0, 0, 0, 255, 255]);
-    outside.dispose();
+    expect(Array.from(toRgbImage(toVggImage(image)).data)).to.deep.equal(Array.from(image.data));
+    const outside = hostImage(1, 3, 3, Float32Array.from([-500, 0.4 - MEAN_BGR[1], 500, 254.6 - MEAN_BGR[0], 1e6, -1e6, 2.5 - MEAN_BGR[0], 3.5 - MEAN_BGR[1], 0.5 - MEAN_BGR[2]]));
+    const got = Array.from(toRgbImage(outside).data);
+    const viaTensors = tf.tidy(() => Array.from(tf.add(toTensor(outside), tf.tensor1d([...MEAN_BGR])).clipByValue(0, 255).round().dataSync()));
+    expect(got).to.deep.equal([255, 0, 0, 0, 255, 255, 0, 4, 2]);
+    expect([viaTensors[2], viaTensors[1], viaTensors[0], viaTensors[5], viaTensors[4], viaTensors[3], viaTensors[8], viaTensors[7], viaTensors[6]]).to.deep.equal(got);
   });
+
+  it('moves images to tensors and back unchanged', () => {
+    const x = toVggImage(randomImage(5, 4, 7));
+    const t = toTensor(x);
+    expect(t.shape).to.deep.equal([1, 4, 5, 3]);
+    expect(Array.from(fromTensor(t).data)).to.deep.equal(Array.from(x.data));
+    t.dispose();
+  });
+
+  for (const [h, w, toH, toW] of [[17, 23, 5, 7], [9, 8, 4, 4], [6, 10, 13, 21], [5, 5, 5, 5], [40, 30, 9, 14]]) {
+    it(`resizes ${h}x${w} to ${toH}x${toW} as the tensor path did (2x2 averages, then bilinear with half-pixel centres)`, () => {
+      const x = toVggImage(randomImage(w, h, h * w));
+      const want = tf.tidy(() => {
+        let y = toTensor(x);
+        while (y.shape[1] >= 2 * toH && y.shape[2] >= 2 * toW) y = tf.avgPool(y, 2, 2, 'valid');
+        return y.shape[1] === toH && y.shape[2] === toW ? y : tf.image.resizeBilinear(y, [toH, toW], false, true);
+      });
+      const got = resizeHost(x, toH, toW);
+      const expected = want.dataSync();
+      expect([got.height, got.width]).to.deep.equal([toH, toW]);
+      got.data.forEach((v, i) => expect(v).to.be.closeTo(expected[i], 1e-3));
+      want.dispose();
+    });
+  }
 
   it('keepContentColors takes the luminance (YIQ) of one image and the colour of the other', () => {
     const stylized = randomImage(6, 4, 11);
     const content = randomImage(6, 4, 29);
-    const out = tf.tidy(() => fromVggInput(keepContentColors(toVggInput(stylized), toVggInput(content))));
+    const out = toRgbImage(keepContentColors(toVggImage(stylized), toVggImage(content), MEAN_BGR));
     // The same in plain RGB arithmetic.
     const y = (d: Uint8Array, i: number) => 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
     const iq = (d: Uint8Array, i: number) => [

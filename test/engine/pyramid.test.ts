@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { PyramidParameterization, upsample2x } from '../../packages/engine/src/core/pyramid';
+import { PyramidParameterization, upsample2x } from '../../packages/engine/src/core/optim/pyramid';
 import { testEngine } from './helpers';
 
 const sum = (t: tf.Tensor) => { const v = t.dataSync()[0]; t.dispose(); return v; };

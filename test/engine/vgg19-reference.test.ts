@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { decodeImageFile } from '../../packages/engine/src/node/image';
-import { toVggInput } from '../../packages/engine/src/core/pixels';
+import { toVggImage } from '../../packages/engine/src/core/image/convert';
+import { toTensor } from '../../packages/engine/src/core/pixels';
 import { gram } from '../../packages/engine/src/core/ops/gram';
 import { VggLayer } from '../../packages/engine/src/core/options';
 import { CONTENT, FIXTURES, testEngine } from './helpers';
@@ -25,7 +26,7 @@ describe('VGG19 features match the PyTorch reference', () => {
     const engine = await testEngine();
     const image = await decodeImageFile(CONTENT, { maxInputPixels: 1e8 });
     tf.tidy(() => {
-      const feats = engine.vgg.extract(toVggInput(image), LAYERS, 'avg');
+      const feats = engine.vgg.extract(toTensor(toVggImage(image)), LAYERS, 'avg');
       for (const layer of LAYERS) {
         const f = feats.get(layer)!;
         const g = gram(f);

@@ -1,18 +1,16 @@
-import * as tf from '@tensorflow/tfjs';
 import { CancelledError, NeuralStyleError } from './errors';
-import { ImageVariable } from './image-variable';
+import { RgbImage } from './image/host-image';
+import { ImageSpace } from './image-space';
 import { Evaluation, Objective } from './objective';
-import { createOptimizer, Projection } from './optimizers';
+import { createOptimizer } from './optim/optimizers';
 import { Plan, ScalePlan } from './plan';
-import { RgbImage } from './pixels';
 import { LossTerms, Progress } from './progress';
-import { PyramidParameterization } from './pyramid';
 import { explainFailure, historyFor } from './wasm-memory';
 
 /*
- * One scale's optimisation: what the optimiser moves (pixels or a pyramid),
- * the optimiser, and the loop with its cancel, divergence and convergence
- * checks, previews and progress reports.
+ * One scale's optimisation: what the optimiser moves (pixels or a pyramid,
+ * on the backend or in ordinary memory), the optimiser, and the loop with its
+ * cancel, divergence and convergence checks, previews and progress reports.
  */
 
 export interface LoopHooks {
@@ -48,18 +46,17 @@ export class RunClock {
   }
 }
 
-export interface ScaleRun {
+export interface ScaleRun<V, I> {
   plan: Plan;
   scale: ScalePlan;
-  objective: Objective;
+  objective: Objective<I>;
+  space: ImageSpace<V, I>;
   /** The starting image, inside the pixel range; the loop takes it over. */
-  start: tf.Tensor4D;
-  /** Onto the valid pixel range. */
-  clip: Projection;
+  start: I;
   clock: RunClock;
   backend: string;
   /** A small RGB picture of an image of this scale, for progress reports. */
-  preview: (image: tf.Tensor4D) => RgbImage;
+  preview: (image: I) => RgbImage;
 }
 
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -81,14 +78,12 @@ class Convergence {
 }
 
 /** Runs one scale's iterations; returns the last image evaluated (the caller owns it) and its loss terms. */
-export async function optimizeScale(run: ScaleRun, hooks: LoopHooks): Promise<{ image: tf.Tensor4D; terms: LossTerms }> {
-  const { plan, scale, objective } = run;
+export async function optimizeScale<V, I>(run: ScaleRun<V, I>, hooks: LoopHooks): Promise<{ image: I; terms: LossTerms }> {
+  const { plan, scale, objective, space } = run;
   const o = plan.options;
-  // Adam adapts its step per coordinate, which undoes what the pyramid is for: pixels.
-  const pyramid = o.parameterization === 'pyramid' && o.optimizer === 'lbfgs' ? new PyramidParameterization(scale.height, scale.width) : null;
-  const image = new ImageVariable(run.start, pyramid);
-  const history = historyFor(o.lbfgsHistory, image.value.size, run.backend);
-  const optimizer = createOptimizer(o.optimizer, { ...o, lbfgsHistory: history }, image.projection(run.clip));
+  const variable = space.variable(run.start);
+  const history = historyFor(o.lbfgsHistory, space.vectors.size(variable.value), run.backend);
+  const optimizer = createOptimizer(space.vectors, o.optimizer, { ...o, lbfgsHistory: history }, variable.projection(space.clip));
   const convergence = new Convergence(o.tolerance);
   let terms: LossTerms = { content: 0, style: 0, tv: 0, total: 0 };
   run.clock.startScale();
@@ -96,10 +91,10 @@ export async function optimizeScale(run: ScaleRun, hooks: LoopHooks): Promise<{ 
     for (let i = 1; i <= scale.iterations; i++) {
       await yieldToEventLoop();
       throwIfCancelled(hooks.signal);
-      const evaluation = await evaluate(objective, image.image, scale, run.backend);
+      const evaluation = await evaluate(objective, variable.image, scale, run.backend);
       terms = evaluation.terms;
-      const grad = image.gradient(evaluation.gradient);
-      evaluation.gradient.dispose();
+      const grad = variable.gradient(evaluation.gradient);
+      space.disposeImage(evaluation.gradient);
       try {
         if (!Number.isFinite(terms.total)) {
           throw new NeuralStyleError(`The loss became ${terms.total} at scale ${scale.index + 1}, iteration ${i}. Lower the weights or the learning rate.`, 'EDIVERGED');
@@ -108,22 +103,22 @@ export async function optimizeScale(run: ScaleRun, hooks: LoopHooks): Promise<{ 
         const last = i === scale.iterations || converged;
         // Previews show the point whose losses are reported, and the last
         // point evaluated is the result: a final step would be unmeasured.
-        const shown = o.previewEvery > 0 && (i % o.previewEvery === 0 || last) ? run.preview(image.image) : undefined;
-        if (!last) image.moveTo(optimizer.next(image.value, terms.total, grad));
+        const shown = o.previewEvery > 0 && (i % o.previewEvery === 0 || last) ? run.preview(variable.image) : undefined;
+        if (!last) variable.moveTo(optimizer.next(variable.value, terms.total, grad));
         hooks.onProgress?.(run.clock.tick(scale, i, terms, shown));
         if (converged) break;
       } finally {
-        grad.dispose();
+        space.vectors.dispose(grad);
       }
     }
-    return { image: image.release(), terms };
+    return { image: variable.release(), terms };
   } finally {
     optimizer.dispose();
-    image.dispose();
+    variable.dispose();
   }
 }
 
-async function evaluate(objective: Objective, image: tf.Tensor4D, scale: ScalePlan, backend: string): Promise<Evaluation> {
+async function evaluate<I>(objective: Objective<I>, image: I, scale: ScalePlan, backend: string): Promise<Evaluation<I>> {
   try {
     return await objective.evaluate(image);
   } catch (error) {

@@ -4,25 +4,28 @@ import { contentLoss, normalizedGram, styleLayerLoss, totalVariationLoss } from 
 import { GradientArena, withArena } from './ops/gradient-arena';
 import { StylizeOptions, VggLayer } from './options';
 import { Plan, ScalePlan, styleSize } from './plan';
-import { resizeImage } from './pixels';
+import { HostImage } from './image/host-image';
+import { resizeHost } from './image/resize';
+import { toTensor } from './pixels';
 import { LossTerms } from './progress';
 import { FeatureExtractor } from './vgg19';
 
 /** The loss terms at an image, and the gradient of their weighted sum with respect to it (the caller owns it). */
-export interface Evaluation { terms: LossTerms; gradient: tf.Tensor4D }
+export interface Evaluation<I> { terms: LossTerms; gradient: I }
 
 /**
- * The function a scale minimises: loss and gradient of an image ([1, H, W, 3],
- * VGG convention) of the scale's size. It owns its targets and weights;
- * computed on the whole image here, tile by tile for high resolution.
+ * The function a scale minimises: loss and gradient of an image (the
+ * network's convention) of the scale's size. It owns its targets and weights.
+ * Computed on the whole image as a tensor here; tile by tile, on an image in
+ * ordinary memory, for high resolution (tiled-objective.ts).
  */
-export interface Objective {
-  evaluate(image: tf.Tensor4D): Promise<Evaluation>;
+export interface Objective<I> {
+  evaluate(image: I): Promise<Evaluation<I>>;
   dispose(): void;
 }
 
-/** The images one scale compares with, already at the scale's size (content) or any size (styles). */
-export interface ObjectiveInputs { content: tf.Tensor4D; styles: tf.Tensor4D[] }
+/** The images one scale compares with: the content at the scale's size, the styles at any size. */
+export interface ObjectiveInputs { content: HostImage; styles: HostImage[] }
 
 type TermName = Exclude<keyof LossTerms, 'total'>;
 
@@ -51,13 +54,13 @@ function contentBalance(plan: Plan, scale: ScalePlan): number {
  * paper's E_l, which divides both Grams by the output's M (see losses.ts).
  * One tidy per image: a forward pass holds every activation until its tidy ends.
  */
-function styleTargets(vgg: FeatureExtractor, styles: tf.Tensor4D[], plan: Plan, scale: ScalePlan): Map<VggLayer, tf.Tensor2D> {
+function styleTargets(vgg: FeatureExtractor, styles: HostImage[], plan: Plan, scale: ScalePlan): Map<VggLayer, tf.Tensor2D> {
   const o = plan.options;
   const grams = new Map<VggLayer, tf.Tensor2D>();
   styles.forEach((style, i) => {
-    const dims = styleSize(o, { width: style.shape[2], height: style.shape[1] }, scale);
+    const dims = styleSize(o, style, scale);
     const layerGrams = tf.tidy(() => {
-      const feats = vgg.extract(resizeImage(style, dims.height, dims.width), o.styleLayers, o.pooling);
+      const feats = vgg.extract(toTensor(resizeHost(style, dims.height, dims.width)), o.styleLayers, o.pooling);
       return o.styleLayers.map((layer) => {
         const paper = o.gramNormalization === 'paper' ? positions(layer, dims.height, dims.width) / positions(layer, scale.height, scale.width) : 1;
         return tf.mul(normalizedGram(feats.get(layer)!), plan.styleBlend[i] * paper) as tf.Tensor2D;
@@ -88,7 +91,7 @@ function terms(o: StylizeOptions, plan: Plan, scale: ScalePlan, grams: Map<VggLa
 }
 
 /** The objective of one scale on the whole image at once (it fits the backend's memory). */
-class WholeImageObjective implements Objective {
+class WholeImageObjective implements Objective<tf.Tensor4D> {
   private readonly grams: Map<VggLayer, tf.Tensor2D>;
   private readonly content: tf.Tensor4D | null;
   private readonly terms: Term[];
@@ -98,13 +101,13 @@ class WholeImageObjective implements Objective {
   constructor(private readonly vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan, scale: ScalePlan) {
     const o = plan.options;
     this.grams = styleTargets(vgg, inputs.styles, plan, scale);
-    this.content = o.contentWeight > 0 ? tf.tidy(() => vgg.extract(inputs.content, [o.contentLayer], o.pooling).get(o.contentLayer)!) : null;
+    this.content = o.contentWeight > 0 ? tf.tidy(() => vgg.extract(toTensor(inputs.content), [o.contentLayer], o.pooling).get(o.contentLayer)!) : null;
     this.terms = terms(o, plan, scale, this.grams, this.content);
     this.layers = this.content ? plan.layers : o.styleLayers;
     this.pooling = o.pooling;
   }
 
-  async evaluate(image: tf.Tensor4D): Promise<Evaluation> {
+  async evaluate(image: tf.Tensor4D): Promise<Evaluation<tf.Tensor4D>> {
     const values: Partial<Record<TermName, tf.Scalar>> = {};
     const { value, grad } = withArena((arena) => tf.valueAndGrad((x: tf.Tensor4D) => {
       const features = this.vgg.extract(x, this.layers, this.pooling, arena);
@@ -127,6 +130,6 @@ class WholeImageObjective implements Objective {
 }
 
 /** The objective of `scale`: its targets computed from `inputs` (which the objective does not take over). */
-export function createObjective(vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan, scale: ScalePlan): Objective {
+export function createObjective(vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan, scale: ScalePlan): Objective<tf.Tensor4D> {
   return new WholeImageObjective(vgg, inputs, plan, scale);
 }

@@ -1,14 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
-import { matchColourStatistics } from './color-transfer';
 import { NeuralStyleError } from './errors';
+import { keepContentColors, matchColourStatistics } from './image/colour';
+import { MEAN_BGR, toRgbImage, toVggImage } from './image/convert';
+import { HostImage, hostImage, RgbImage } from './image/host-image';
+import { uniformNoise } from './image/noise';
+import { resizeHost, upscaleWithContentDetail } from './image/resize';
+import { ImageSpace, tensorImageSpace } from './image-space';
 import { LoopHooks, optimizeScale, RunClock, throwIfCancelled } from './loop';
 import { createObjective } from './objective';
 import { StylizeOptions } from './options';
-import { Plan, planStylization } from './plan';
-import { fitLongestSide, fromVggInput, keepContentColors, resizeImage, RgbImage, toVggInput } from './pixels';
+import { Plan, planStylization, ScalePlan } from './plan';
+import { fitLongestSide } from './pixels';
 import { LossTerms, Progress } from './progress';
 import { validateOptions } from './validate';
-import { FeatureExtractor, MEAN_BGR } from './vgg19';
+import { FeatureExtractor } from './vgg19';
 
 export type { LossTerms, Progress };
 
@@ -30,13 +35,6 @@ export interface StylizeResult {
   options: StylizeOptions;
 }
 
-/** Tensors a run owns until it ends, however it ends. */
-class Owned {
-  private readonly tensors: tf.Tensor[] = [];
-  add<T extends tf.Tensor>(t: T): T { this.tensors.push(t); return t; }
-  dispose(): void { tf.dispose(this.tensors); }
-}
-
 /**
  * Paints `content` in the style of `styles` (Gatys et al. 2015): plan the
  * scales, then per scale build its objective and optimise, coarse to fine.
@@ -50,88 +48,62 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
   const plan = planStylization(o, request.content, request.styles.length, backend);
   const clock = new RunClock(plan, backend);
   vgg.prepare(plan.layers, o.pooling);
-  const owned = new Owned();
-  let x: tf.Tensor4D | null = null;
+  const contentFull = toVggImage(request.content);
+  const styles = request.styles.map(toVggImage);
+  let x: HostImage | null = null;
   let terms: LossTerms = { content: 0, style: 0, tv: 0, total: 0 };
+  for (const scale of plan.scales) {
+    throwIfCancelled(hooks.signal);
+    const content = resizeHost(contentFull, scale.height, scale.width);
+    const start = x ? upscaleWithContentDetail(x, content) : initialImage(plan, content, styles);
+    ({ image: x, terms } = await runScale(vgg, plan, scale, { content, styles, start }, clock, hooks));
+  }
+  const result = o.preserveColors ? keepContentColors(x!, resizeHost(contentFull, plan.final.height, plan.final.width), MEAN_BGR) : x!;
+  return { image: toRgbImage(result), losses: terms, steps: clock.steps, elapsedMs: clock.elapsedMs, backend, options: o };
+}
+
+interface ScaleInputs { content: HostImage; styles: HostImage[]; start: HostImage }
+
+/** One scale: its objective and image space, the optimisation, and the result back in ordinary memory. */
+async function runScale(vgg: FeatureExtractor, plan: Plan, scale: ScalePlan, inputs: ScaleInputs, clock: RunClock,
+  hooks: LoopHooks): Promise<{ image: HostImage; terms: LossTerms }> {
+  const o = plan.options;
+  // Adam adapts its step per coordinate, which undoes what the pyramid is for: pixels.
+  const space = tensorImageSpace(o.parameterization === 'pyramid' && o.optimizer === 'lbfgs');
+  const objective = createObjective(vgg, inputs, plan, scale);
   try {
-    const clip = pixelRange(owned);
-    const contentFull = owned.add(toVggInput(request.content));
-    const styles = request.styles.map((s) => owned.add(toVggInput(s)));
-    for (const scale of plan.scales) {
-      throwIfCancelled(hooks.signal);
-      const content = owned.add(resizeImage(contentFull, scale.height, scale.width));
-      const objective = createObjective(vgg, { content, styles }, plan, scale);
-      try {
-        const unclipped = x ? upscaleWithContentDetail(x, content) : initialImage(plan, content, styles);
-        x?.dispose();
-        x = null;
-        const start = clip(unclipped) as tf.Tensor4D;
-        unclipped.dispose();
-        ({ image: x, terms } = await optimizeScale({ plan, scale, objective, start, clip, clock, backend, preview: (image) => preview(image, content, o) }, hooks));
-      } finally {
-        objective.dispose();
-      }
-    }
-    const image = finalImage(x!, contentFull, plan);
-    return { image, losses: terms, steps: clock.steps, elapsedMs: clock.elapsedMs, backend, options: o };
+    const start = clipped(space, inputs.start);
+    const preview = (image: tf.Tensor4D) => previewOf(space.download(image), inputs.content, o);
+    const result = await optimizeScale({ plan, scale, objective, space, start, clock, backend: tf.getBackend(), preview }, hooks);
+    const image = space.download(result.image);
+    space.disposeImage(result.image);
+    return { image, terms: result.terms };
   } finally {
-    x?.dispose();
-    owned.dispose();
+    objective.dispose();
+    space.dispose();
   }
 }
 
-/**
- * Onto 0..255 (in VGG's BGR − mean units): every step stays inside it, so
- * what is optimised is what is saved.
- */
-function pixelRange(owned: Owned): (candidate: tf.Tensor) => tf.Tensor {
-  const low = owned.add(tf.tidy(() => tf.neg(tf.tensor1d([...MEAN_BGR]))));
-  const high = owned.add(tf.tidy(() => tf.sub(255, tf.tensor1d([...MEAN_BGR]))));
-  return (candidate) => tf.tidy(() => tf.minimum(tf.maximum(candidate, low), high));
+function clipped<V, I>(space: ImageSpace<V, I>, image: HostImage): I {
+  const uploaded = space.upload(image);
+  const start = space.clip(uploaded);
+  space.disposeImage(uploaded);
+  return start;
 }
 
-function initialImage(plan: Plan, content: tf.Tensor4D, styles: tf.Tensor4D[]): tf.Tensor4D {
+function initialImage(plan: Plan, content: HostImage, styles: HostImage[]): HostImage {
   const o = plan.options;
   if (o.init === 'content-in-style-colors') return matchColourStatistics(content, styles, plan.styleBlend);
-  if (o.init === 'content') return tf.clone(content);
-  return tf.tidy(() => {
-    const noise = tf.randomUniform(content.shape, -128, 128, 'float32', o.seed) as tf.Tensor4D;
-    return o.init === 'noise' ? noise : tf.add(tf.mul(noise, o.noiseRatio), tf.mul(content, 1 - o.noiseRatio)) as tf.Tensor4D;
-  });
-}
-
-/**
- * The start of a finer scale: the coarser result upsampled, plus the content's
- * detail that upsampling cannot bring back (content − up(down(content))). A
- * plain upsample is blurred, which the finer scale's style (conv1_1 Grams)
- * and content terms both punish.
- */
-function upscaleWithContentDetail(x: tf.Tensor4D, content: tf.Tensor4D): tf.Tensor4D {
-  const [, h, w] = content.shape;
-  const [, ch, cw] = x.shape;
-  return tf.tidy(() => {
-    const blurredContent = resizeImage(resizeImage(content, ch, cw), h, w);
-    return tf.add(resizeImage(x, h, w), tf.sub(content, blurredContent)) as tf.Tensor4D;
-  });
-}
-
-function finalImage(x: tf.Tensor4D, contentFull: tf.Tensor4D, plan: Plan): RgbImage {
-  const { width, height } = plan.final;
-  const result = tf.tidy(() => (plan.options.preserveColors ? keepContentColors(x, resizeImage(contentFull, height, width)) : tf.clone(x)));
-  try {
-    return fromVggInput(result);
-  } finally {
-    result.dispose();
+  if (o.init === 'content') return hostImage(content.height, content.width, 3, content.data.slice());
+  const noise = uniformNoise(content.height, content.width, 3, o.seed);
+  if (o.init === 'blend') {
+    for (let i = 0; i < noise.data.length; i++) noise.data[i] = noise.data[i] * o.noiseRatio + content.data[i] * (1 - o.noiseRatio);
   }
+  return noise;
 }
 
-function preview(x: tf.Tensor4D, content: tf.Tensor4D, o: StylizeOptions): RgbImage {
-  const [, h, w] = x.shape;
-  const dims = fitLongestSide(w, h, Math.min(o.previewSize, Math.max(w, h)));
-  const small = tf.tidy(() => resizeImage(o.preserveColors ? keepContentColors(x, content) : x, dims.height, dims.width));
-  try {
-    return fromVggInput(small);
-  } finally {
-    small.dispose();
-  }
+function previewOf(image: HostImage, content: HostImage, o: StylizeOptions): RgbImage {
+  const dims = fitLongestSide(image.width, image.height, Math.min(o.previewSize, Math.max(image.width, image.height)));
+  const small = resizeHost(image, dims.height, dims.width);
+  return toRgbImage(o.preserveColors ? keepContentColors(small, resizeHost(content, dims.height, dims.width), MEAN_BGR) : small);
 }

@@ -8,8 +8,7 @@ import { Pooling, VGG_LAYERS, VggLayer } from './options';
 import { FLOAT_MASK_ELEMENTS } from './tuning';
 import { Vgg19Weights } from './weights';
 
-/** Caffe/Keras VGG convention: BGR order, 0..255, this mean subtracted, no std. */
-export const MEAN_BGR = [103.939, 116.779, 123.68] as const;
+export { MEAN_BGR } from './image/convert';
 
 export interface FeatureExtractor {
   /**

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { Projection } from './optimizers';
+import { Parameterization } from './parameterization';
 import { PyramidParameterization } from './pyramid';
+import { Projection } from './vector-space';
 
 /**
  * What the optimiser moves at one scale: the image's pixels, or the levels of
@@ -9,7 +10,7 @@ import { PyramidParameterization } from './pyramid';
  * with respect to that image; gradient() turns the result into the gradient
  * with respect to the value.
  */
-export class ImageVariable {
+export class ImageVariable implements Parameterization<tf.Tensor, tf.Tensor4D> {
   private current: tf.Tensor;
   private currentImage: tf.Tensor4D;
   /** The image of the last projected candidate: the optimiser's next value is always one. */
@@ -31,11 +32,11 @@ export class ImageVariable {
   }
 
   /** A projection of the value that keeps its image inside what `projectImage` allows. */
-  projection(projectImage: Projection): Projection {
+  projection(projectImage: Projection<tf.Tensor4D>): Projection<tf.Tensor> {
     const pyramid = this.pyramid;
-    if (!pyramid) return projectImage;
+    if (!pyramid) return projectImage as Projection<tf.Tensor>;
     return (candidate) => {
-      const { z, image } = pyramid.project(candidate, projectImage);
+      const { z, image } = pyramid.project(candidate, projectImage as Projection<tf.Tensor>);
       this.projectedImage?.dispose();
       this.projectedImage = tf.keep(image); // the optimiser's tidy would free it
       return z;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { PYRAMID_LEVEL_WEIGHT as LEVEL_WEIGHT, PYRAMID_MAX_LEVELS as MAX_LEVELS } from './tuning';
+import { PYRAMID_LEVEL_WEIGHT as LEVEL_WEIGHT, PYRAMID_MAX_LEVELS as MAX_LEVELS } from '../tuning';
 
 
 interface Level { height: number; width: number; size: number; offset: number }

@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs';
+import { MEAN_BGR } from './image/convert';
+import { HostImage, hostImage } from './image/host-image';
+import { HOST_SPACE } from './optim/host-space';
+import { ImageVariable } from './optim/image-variable';
+import { Parameterization } from './optim/parameterization';
+import { PyramidParameterization } from './optim/pyramid';
+import { TENSOR_SPACE } from './optim/tensor-space';
+import { fromTensor, toTensor } from './pixels';
+import { Projection, VectorSpace } from './optim/vector-space';
+
+/*
+ * Where one scale's image lives while it is optimised: as a tensor on the
+ * backend (it fits whole), or in ordinary memory (a tiled scale), with the
+ * optimiser's vectors, the pixel range and the moves between the two.
+ */
+export interface ImageSpace<V, I> {
+  readonly vectors: VectorSpace<V>;
+  /** The optimiser's view of `start`, which it takes over. */
+  variable(start: I): Parameterization<V, I>;
+  /** Onto 0..255 (in the network's units): every step stays inside, so what is optimised is what is saved. */
+  readonly clip: Projection<I>;
+  upload(image: HostImage): I;
+  download(image: I): HostImage;
+  disposeImage(image: I): void;
+  dispose(): void;
+}
+
+const LOW = MEAN_BGR.map((m) => -m);
+const HIGH = MEAN_BGR.map((m) => 255 - m);
+
+/** A whole image on the backend; L-BFGS may move a Laplacian pyramid of it instead of its pixels. */
+export function tensorImageSpace(pyramid: boolean): ImageSpace<tf.Tensor, tf.Tensor4D> {
+  const low = tf.tensor1d(LOW);
+  const high = tf.tensor1d(HIGH);
+  return {
+    vectors: TENSOR_SPACE,
+    variable: (start) => new ImageVariable(start, pyramid ? new PyramidParameterization(start.shape[1], start.shape[2]) : null),
+    clip: (x) => tf.tidy(() => tf.minimum(tf.maximum(x, low), high)),
+    upload: toTensor,
+    download: fromTensor,
+    disposeImage: (image) => image.dispose(),
+    dispose: () => tf.dispose([low, high]),
+  };
+}
+
+/** The pixels of an image in ordinary memory (a tiled scale). */
+class HostPixels implements Parameterization<Float32Array, HostImage> {
+  constructor(private current: HostImage) {}
+  get value(): Float32Array { return this.current.data; }
+  get image(): HostImage { return this.current; }
+  gradient(imageGradient: HostImage): Float32Array { return imageGradient.data; }
+  projection(clip: Projection<HostImage>): Projection<Float32Array> {
+    return (candidate) => clip(hostImage(this.current.height, this.current.width, this.current.channels, candidate)).data;
+  }
+  moveTo(next: Float32Array): void { this.current = hostImage(this.current.height, this.current.width, this.current.channels, next); }
+  release(): HostImage { return this.current; }
+  dispose(): void {}
+}
+
+function clipHost(image: HostImage): HostImage {
+  const out = new Float32Array(image.data.length);
+  const c = image.channels;
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(HIGH[i % c], Math.max(LOW[i % c], image.data[i]));
+  return hostImage(image.height, image.width, c, out);
+}
+
+export function hostImageSpace(): ImageSpace<Float32Array, HostImage> {
+  return {
+    vectors: HOST_SPACE,
+    variable: (start) => new HostPixels(start),
+    clip: clipHost,
+    upload: (image) => image,
+    download: (image) => image,
+    disposeImage: () => {},
+    dispose: () => {},
+  };
+}

@@ -1,0 +1,179 @@
+import { LBFGS_FIRST_STEP, LBFGS_RETREAT_ABOVE, LBFGS_RETREAT_FACTOR } from '../tuning';
+import { Projection, VectorSpace } from './vector-space';
+
+/**
+ * An optimiser over the image. The loop evaluates the loss and its gradient
+ * at `x`, then asks for the next `x`; the optimiser owns its state and frees
+ * it on dispose. `x` and `grad` stay the caller's.
+ */
+export interface Optimizer<V> {
+  next(x: V, loss: number, grad: V): V;
+  dispose(): void;
+}
+
+/** Adam (Kingma & Ba), torch's defaults β = (0.9, 0.999), ε = 1e-8. */
+export class Adam<V> implements Optimizer<V> {
+  private m: V | null = null;
+  private v: V | null = null;
+  private t = 0;
+
+  constructor(private readonly space: VectorSpace<V>, private readonly learningRate: number, private readonly project: Projection<V>,
+    private readonly beta1 = 0.9, private readonly beta2 = 0.999, private readonly epsilon = 1e-8) {}
+
+  next(x: V, _loss: number, grad: V): V {
+    const { space, beta1, beta2 } = this;
+    this.t += 1;
+    const m = this.m ? space.combine(beta1, this.m, 1 - beta1, grad) : space.scale(1 - beta1, grad);
+    const v = space.decayedSquare(this.v, grad, beta2);
+    this.release();
+    this.m = m;
+    this.v = v;
+    const stepSize = this.learningRate / (1 - beta1 ** this.t);
+    const candidate = space.adamUpdate(x, m, v, stepSize, Math.sqrt(1 - beta2 ** this.t), this.epsilon);
+    const next = this.project(candidate);
+    space.dispose(candidate);
+    return next;
+  }
+
+  private release(): void {
+    if (this.m) this.space.dispose(this.m);
+    if (this.v) this.space.dispose(this.v);
+    this.m = this.v = null;
+  }
+
+  dispose(): void {
+    this.release();
+  }
+}
+
+/**
+ * L-BFGS with a fixed step, a port of torch.optim.LBFGS without line search
+ * (itself a port of jcjohnson/neural-style's optim.lbfgs), so that our
+ * iterations and PyTorch's reference are the same algorithm, but for three
+ * departures (docs/PERFORMANCE.md has the figures):
+ * - each new point is projected onto the valid pixel range and the step
+ *   remembered is the one actually taken (x_{k+1} − x_k), so the curvature
+ *   pairs stay true secants and what is optimised is what is saved;
+ * - a safeguard instead of a line search: when the loss more than
+ *   multiplies by LBFGS_RETREAT_ABOVE, the step is taken back and a fraction
+ *   of it tried (on the pyramid the first steps can overshoot by orders of
+ *   magnitude at small sizes);
+ * - the first step (no curvature known yet) moves the coordinate with the
+ *   largest gradient by LBFGS_FIRST_STEP; torch's min(1, 1/|g|₁) moves ~1e-9
+ *   here, a wasted evaluation. Later steps are `stepScale` (1 = the classic step).
+ */
+export class Lbfgs<V> implements Optimizer<V> {
+  private readonly dirs: V[] = []; // y_k = g_{k+1} − g_k
+  private readonly steps: V[] = []; // s_k = x_{k+1} − x_k
+  private readonly rho: number[] = [];
+  private hDiag = 1;
+  private prevGrad: V | null = null;
+  private lastStep: V | null = null; // the step taken by the previous iteration
+  private iteration = 0;
+  private previousLoss: number | null = null; // the loss at x − lastStep
+  /** Steps taken back so far (for tests and traces). */
+  retreats = 0;
+
+  constructor(private readonly space: VectorSpace<V>, private readonly history: number, private readonly project: Projection<V>,
+    private readonly stepScale = 1) {}
+
+  next(x: V, loss: number, grad: V): V {
+    if (this.lastStep && this.previousLoss !== null && loss > LBFGS_RETREAT_ABOVE * this.previousLoss) return this.retreat(x);
+    const { space } = this;
+    this.iteration += 1;
+    this.previousLoss = loss;
+    if (this.prevGrad && this.lastStep) this.remember(grad);
+    const direction = this.direction(grad);
+    const t = this.iteration === 1 ? (LBFGS_FIRST_STEP / space.maxAbs(grad)) * this.stepScale : this.stepScale;
+    this.replacePrevGrad(space.clone(grad));
+    const next = this.projected(space.combine(1, x, t, direction));
+    space.dispose(direction);
+    this.replaceLastStep(space.combine(1, next, -1, x));
+    return next;
+  }
+
+  /** Back to x − lastStep, then a shorter step the same way; history and gradient stay those of that point. */
+  private retreat(x: V): V {
+    const { space } = this;
+    this.retreats += 1;
+    const step = this.lastStep!;
+    const base = space.combine(1, x, -1, step);
+    const next = this.projected(space.combine(1, base, LBFGS_RETREAT_FACTOR, step));
+    this.replaceLastStep(space.combine(1, next, -1, base));
+    space.dispose(base);
+    return next;
+  }
+
+  private projected(candidate: V): V {
+    const next = this.project(candidate);
+    this.space.dispose(candidate);
+    return next;
+  }
+
+  private remember(grad: V): void {
+    const { space } = this;
+    const y = space.combine(1, grad, -1, this.prevGrad!);
+    const s = this.lastStep!;
+    const ys = space.dot(y, s);
+    if (ys > 1e-10) {
+      if (this.dirs.length === this.history) {
+        space.dispose(this.dirs.shift()!);
+        space.dispose(this.steps.shift()!);
+        this.rho.shift();
+      }
+      this.dirs.push(y);
+      this.steps.push(space.clone(s));
+      this.rho.push(1 / ys);
+      this.hDiag = ys / space.dot(y, y);
+    } else {
+      space.dispose(y);
+    }
+  }
+
+  /** The two-loop recursion: d = −H g. */
+  private direction(grad: V): V {
+    const { space } = this;
+    if (this.dirs.length === 0) return space.scale(-1, grad);
+    const alpha: number[] = new Array(this.dirs.length);
+    let q = space.scale(-1, grad);
+    for (let i = this.dirs.length - 1; i >= 0; i--) {
+      alpha[i] = space.dot(this.steps[i], q) * this.rho[i];
+      q = this.swap(q, space.combine(1, q, -alpha[i], this.dirs[i]));
+    }
+    let r = this.swap(q, space.scale(this.hDiag, q));
+    for (let i = 0; i < this.dirs.length; i++) {
+      const beta = space.dot(this.dirs[i], r) * this.rho[i];
+      r = this.swap(r, space.combine(1, r, alpha[i] - beta, this.steps[i]));
+    }
+    return r;
+  }
+
+  private swap(old: V, fresh: V): V {
+    this.space.dispose(old);
+    return fresh;
+  }
+
+  private replacePrevGrad(grad: V): void {
+    if (this.prevGrad) this.space.dispose(this.prevGrad);
+    this.prevGrad = grad;
+  }
+
+  private replaceLastStep(step: V): void {
+    if (this.lastStep) this.space.dispose(this.lastStep);
+    this.lastStep = step;
+  }
+
+  dispose(): void {
+    for (const t of [...this.dirs, ...this.steps]) this.space.dispose(t);
+    this.dirs.length = this.steps.length = this.rho.length = 0;
+    if (this.prevGrad) this.space.dispose(this.prevGrad);
+    if (this.lastStep) this.space.dispose(this.lastStep);
+    this.prevGrad = this.lastStep = null;
+    this.previousLoss = null;
+  }
+}
+
+export function createOptimizer<V>(space: VectorSpace<V>, kind: 'lbfgs' | 'adam', options: { learningRate: number; lbfgsHistory: number },
+  project: Projection<V>): Optimizer<V> {
+  return kind === 'adam' ? new Adam(space, options.learningRate, project) : new Lbfgs(space, options.lbfgsHistory, project);
+}

@@ -1,0 +1,24 @@
+/*
+ * The operations the optimisers need on their vectors, so that the same
+ * L-BFGS and Adam run on backend tensors (a whole image) and on arrays in
+ * ordinary memory (a tiled image that a backend cannot hold whole).
+ * Every operation returns a new vector; the caller disposes it.
+ */
+export interface VectorSpace<V> {
+  /** How many values `a` holds. */
+  size(a: V): number;
+  dot(a: V, b: V): number;
+  maxAbs(a: V): number;
+  /** a·x + b·y. */
+  combine(a: number, x: V, b: number, y: V): V;
+  scale(a: number, x: V): V;
+  clone(x: V): V;
+  /** β·previous + (1 − β)·x², or (1 − β)·x² without a previous (Adam's second moment). */
+  decayedSquare(previous: V | null, x: V, beta: number): V;
+  /** x − step · m / (√v / c + ε) (Adam's update). */
+  adamUpdate(x: V, m: V, v: V, step: number, c: number, epsilon: number): V;
+  dispose(x: V): void;
+}
+
+/** Maps a candidate onto the feasible set (images in the valid pixel range); returns a new vector, the candidate stays the caller's. */
+export type Projection<V> = (x: V) => V;
