@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ProgressMessage } from '@neural-style/engine/dist/protocol';
+import type { FromEngine } from '@neural-style/engine/dist/protocol';
 import { FromWebview, JobView, PanelState, ToWebview } from '../shared/protocol';
 import { applyMessage } from '../shared/state';
 import { EngineOutcome, runEngine } from './engineProcess';
@@ -18,7 +18,7 @@ import { SECTION } from './settingsSchema';
 import { formatDuration, QueueStatusBar } from './statusBar';
 import { StyleChoice } from './stylePicker';
 
-export interface StylizeRequest {
+export interface JobRequest {
   content: string;
   style: StyleChoice;
 }
@@ -26,7 +26,7 @@ export interface StylizeRequest {
 /** A job's request, its state as its panel shows it, and its panel while open. */
 class JobRecord {
   panel?: JobPanel;
-  constructor(readonly request: StylizeRequest, public state: PanelState) {}
+  constructor(readonly request: JobRequest, public state: PanelState) {}
 
   post(message: ToWebview): void {
     this.state = applyMessage(this.state, message);
@@ -56,7 +56,7 @@ export class JobManager implements vscode.Disposable {
   }
 
   /** Queues one image; returns the job id. */
-  enqueue(request: StylizeRequest): string {
+  enqueue(request: JobRequest): string {
     const contentName = path.basename(request.content);
     const config = vscode.workspace.getConfiguration(SECTION, vscode.Uri.file(request.content));
     const folder = outputFolder({ content: request.content, folder: config.get<string>('outputFolder') ?? '', workspaceFolder: this.workspaceFolderOf(request.content) });
@@ -123,7 +123,7 @@ export class JobManager implements vscode.Disposable {
     return vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath;
   }
 
-  private refreshStatusBar(progress?: ProgressMessage): void {
+  private refreshStatusBar(progress?: FromEngine<'progress'>): void {
     const running = this.queue.running;
     this.statusBar.update(running && {
       name: path.basename(running.job.request.content),
@@ -237,7 +237,7 @@ export class JobManager implements vscode.Disposable {
   }
 
   /** A cancellable notification that follows the job until it ends. */
-  private withNotification<T>(record: JobRecord, id: string, signal: AbortSignal, work: (report: (p: ProgressMessage) => void) => Promise<T>): Thenable<T> {
+  private withNotification<T>(record: JobRecord, id: string, signal: AbortSignal, work: (report: (p: FromEngine<'progress'>) => void) => Promise<T>): Thenable<T> {
     const title = `Stylizing ${path.basename(record.request.content)} as ${record.request.style.label}`;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
       token.onCancellationRequested(() => this.queue.cancel(id));

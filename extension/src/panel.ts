@@ -6,7 +6,7 @@
 import * as crypto from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { FromWebview, PanelState, parseWebviewMessage, ToWebview } from '../shared/protocol';
+import { FromWebview, PanelState, parseFromWebview, ToWebview } from '../shared/protocol';
 import { applyMessage } from '../shared/state';
 
 export const VIEW_TYPE = 'neuralStyle.job';
@@ -105,7 +105,7 @@ export class JobPanel {
   private receive(raw: unknown): void {
     let message: FromWebview;
     try {
-      message = parseWebviewMessage(raw);
+      message = parseFromWebview(raw);
     } catch (e) {
       // A webview only sends what its protocol allows; anything else is dropped.
       log?.warn(`panel ${this.jobId}: dropped a message: ${(e as Error).message}`);

@@ -3,7 +3,7 @@
  * with setState so a reload shows it again, and sends only the messages of
  * shared/protocol.ts back. Never imports vscode or Node.
  */
-import { FromWebview, JobStatus, PanelState, parseHostMessage, parsePanelState, ToWebview } from '../shared/protocol';
+import { FromWebview, JobStatus, PanelState, parseToWebview, parsePanelState, ToWebview } from '../shared/protocol';
 import { applyMessage } from '../shared/state';
 import { drawLossChart, SERIES } from './chart';
 
@@ -132,7 +132,7 @@ function progressText(s: PanelState): string {
 window.addEventListener('message', (event: MessageEvent) => {
   let message: ToWebview;
   try {
-    message = parseHostMessage(event.data);
+    message = parseToWebview(event.data);
   } catch (e) {
     console.warn(`neural-style webview: ${(e as Error).message}`);
     return;
