@@ -5,10 +5,10 @@
  * validate what they receive (`parseFromWebview`, `parseToWebview`).
  * Plain TypeScript: imported by the host (Node) and the webview (browser).
  */
-import { progressReport, ProgressReport } from '@neural-style/engine/dist/protocol';
+import { progressReport, ProgressReport } from '@neural-style/engine/protocol';
 import {
   array, Infer, Message, messageParser, MessageSchemas, number, object, oneOf, optional, parse, string, tuple,
-} from '@neural-style/engine/dist/schema';
+} from '@neural-style/engine/schema';
 
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 /** A job as its panel shows it: the queue's states, and "interrupted" for one a reload cut short. */

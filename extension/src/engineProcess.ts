@@ -7,8 +7,8 @@
  * No `vscode` here, so the unit tests run it too.
  */
 import { ChildProcess, fork } from 'child_process';
-import type { BackendChoice } from '@neural-style/engine/dist/core/options';
-import { FromEngine, JobSpec, parseFromEngine, PROTOCOL_VERSION, ToEngine } from '@neural-style/engine/dist/protocol';
+import type { BackendChoice } from '@neural-style/engine/options';
+import { FromEngine, JobSpec, parseFromEngine, PROTOCOL_VERSION, ToEngine } from '@neural-style/engine/protocol';
 
 export interface EngineEvents {
   log?(level: FromEngine<'log'>['level'], message: string): void;

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { FromEngine } from '@neural-style/engine/dist/protocol';
+import type { FromEngine } from '@neural-style/engine/protocol';
 import { FromWebview, JobView, PanelState, ToWebview } from '../shared/protocol';
 import { applyMessage } from '../shared/state';
 import { EngineOutcome, runEngine } from './engineProcess';

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { atomicTempPrefix } from '@neural-style/engine/dist/node/atomic';
+import { atomicTempPrefix } from '@neural-style/engine/atomic';
 import { FORMAT_EXTENSIONS, OutputFormatSetting } from './settingsSchema';
 
 export interface OutputRequest {

@@ -6,7 +6,7 @@
  * (scripts/gen-config.ts); a unit test checks that they match.
  * Pure: no `vscode`, no tfjs.
  */
-import { OPTION_SPECS, OptionSpec, RUN_OPTION_SPECS, VGG_LAYERS } from '@neural-style/engine/dist/core/options';
+import { OPTION_SPECS, OptionSpec, RUN_OPTION_SPECS, VGG_LAYERS } from '@neural-style/engine/options';
 
 export const SECTION = 'neuralStyle';
 

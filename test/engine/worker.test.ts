@@ -3,9 +3,10 @@ import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FromEngine, parseFromEngine, parseToEngine, ProtocolError, ToEngine } from '../../packages/engine/src/protocol';
-import { CONTENT, listFiles, ROOT, STYLE, tempDir } from './helpers';
+import { CONTENT, listFiles, STYLE, tempDir } from './helpers';
 
-const WORKER = path.join(ROOT, 'packages', 'engine', 'dist', 'worker.js');
+/** The engine process, found the way any host finds it: the package's `./worker` entry. */
+const WORKER = require.resolve('@neural-style/engine/worker');
 
 /** A forked engine process and every message it sent, each checked against the protocol. */
 class EngineProcess {

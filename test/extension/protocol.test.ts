@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { parseFromEngine, parseToEngine, ProtocolError } from '../../packages/engine/dist/protocol';
+import { parseFromEngine, parseToEngine, ProtocolError } from '@neural-style/engine/protocol';
 import { PanelState, parseFromWebview, parsePanelState, parseToWebview, ProgressView } from '../../extension/shared/protocol';
 import { applyMessage, MAX_LOSS_POINTS, restoredState } from '../../extension/shared/state';
 

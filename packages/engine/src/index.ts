@@ -1,7 +1,5 @@
 /** Neural Style engine: Gatys et al. 2015 style transfer on TensorFlow.js with real VGG19 weights. */
-export * from './core/options';
-export { NeuralStyleError, CancelledError } from './core/errors';
-export { validateOptions, validateRunOptions, checkOption, styleBlend } from './core/validate';
+export * from './options';
 export { stylize, scaleSizes, scaleIterations } from './core/stylize';
 export type { StylizeRequest, StylizeHooks, StylizeResult, Progress, LossTerms } from './core/stylize';
 export type { RgbImage } from './core/pixels';

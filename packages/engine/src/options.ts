@@ -1,0 +1,8 @@
+/**
+ * The `@neural-style/engine/options` entry: what a program around the engine
+ * needs to offer and check its options without loading TensorFlow.js (the
+ * extension host imports this). No Node, no DOM, no tfjs.
+ */
+export * from './core/options';
+export { NeuralStyleError, CancelledError } from './core/errors';
+export { validateOptions, validateRunOptions, checkOption, styleBlend } from './core/validate';
