@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { formatDuration } from '@neural-style/engine/options';
 import type { FromEngine } from '@neural-style/engine/protocol';
 import { FromWebview, JobView, PanelState, ToWebview } from '../shared/protocol';
 import { applyMessage } from '../shared/state';
@@ -15,7 +16,7 @@ import { JobQueue } from './queue';
 import { Resources } from './resources';
 import { JobSettings, readSettings, SettingsError } from './settings';
 import { SECTION } from './settingsSchema';
-import { formatDuration, QueueStatusBar } from './statusBar';
+import { QueueStatusBar } from './statusBar';
 import { StyleChoice } from './stylePicker';
 
 export interface JobRequest {

@@ -5,14 +5,14 @@
  * Pure: the caller passes a getter (vscode's WorkspaceConfiguration.get).
  */
 import {
-  checkOption, NeuralStyleError, OPTION_SPECS, RUN_OPTION_SPECS, RunOptions, StylizeOptions, validateOptions,
+  checkOption, NeuralStyleError, OPTION_SPECS, OutputFormat, RUN_OPTION_SPECS, RunOptions, StylizeOptions, validateOptions,
 } from '@neural-style/engine/options';
-import { OutputFormatSetting, SECTION, settingSpecs } from './settingsSchema';
+import { SECTION, settingSpecs } from './settingsSchema';
 
 export interface OutputSettings {
   folder: string;
   pattern: string;
-  format: OutputFormatSetting;
+  format: OutputFormat;
   openWhenDone: boolean;
 }
 
@@ -83,7 +83,7 @@ export function readSettings(get: SettingGetter): JobSettings {
     output: {
       folder: values.outputFolder as string,
       pattern,
-      format: values.outputFormat as OutputFormatSetting,
+      format: values.outputFormat as OutputFormat,
       openWhenDone: values.openWhenDone as boolean,
     },
     weightsPath: values.weightsPath as string,

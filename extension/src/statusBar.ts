@@ -1,5 +1,6 @@
 /** The status bar mirror of the queue: what runs, how far, how many wait. */
 import * as vscode from 'vscode';
+import { formatDuration } from '@neural-style/engine/options';
 
 export class QueueStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('neuralStyle.queue', vscode.StatusBarAlignment.Left, 50);
@@ -24,10 +25,4 @@ export class QueueStatusBar implements vscode.Disposable {
   dispose(): void {
     this.item.dispose();
   }
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const m = Math.floor(s / 60);
-  return m ? `${m}:${String(s % 60).padStart(2, '0')}` : `${s} s`;
 }

@@ -3,6 +3,7 @@
  * with setState so a reload shows it again, and sends only the messages of
  * shared/protocol.ts back. Never imports vscode or Node.
  */
+import { formatDuration } from '@neural-style/engine/options';
 import { FromWebview, JobStatus, PanelState, parseToWebview, parsePanelState, ToWebview } from '../shared/protocol';
 import { applyMessage } from '../shared/state';
 import { drawLossChart, SERIES } from './chart';
@@ -29,12 +30,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-function duration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const m = Math.floor(s / 60);
-  return `${m}:${String(s % 60).padStart(2, '0')}`;
-}
 
 function button(id: string, label: string, message: FromWebview, secondary = false): HTMLButtonElement {
   const b = el('button', { id, class: secondary ? 'secondary' : '' }, label);
@@ -124,9 +119,9 @@ function render(s: PanelState, drawChart = true): void {
 
 function progressText(s: PanelState): string {
   const { job, progress: p, done } = s;
-  if (done) return `${done.steps} steps in ${duration(done.elapsedMs)} on ${done.backend} · ${done.outputName}`;
+  if (done) return `${done.steps} steps in ${formatDuration(done.elapsedMs)} on ${done.backend} · ${done.outputName}`;
   if (!p) return job.status === 'queued' ? 'Waiting for the jobs before it.' : job.status === 'running' ? `Starting the engine (${job.size} px, ${job.iterations} iterations)…` : '';
-  return `Step ${p.step} / ${p.totalSteps} · scale ${p.scale}/${p.scales} (${p.width}×${p.height}) · iteration ${p.iteration}/${p.iterations} · ${duration(p.elapsedMs)} elapsed · ${duration(p.etaMs)} left · ${p.backend}`;
+  return `Step ${p.step} / ${p.totalSteps} · scale ${p.scale}/${p.scales} (${p.width}×${p.height}) · iteration ${p.iteration}/${p.iterations} · ${formatDuration(p.elapsedMs)} elapsed · ${formatDuration(p.etaMs)} left · ${p.backend}`;
 }
 
 window.addEventListener('message', (event: MessageEvent) => {

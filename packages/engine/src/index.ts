@@ -11,6 +11,6 @@ export { chooseBackend, describeBackend } from './node/backend';
 export type { BackendReport } from './node/backend';
 export { loadEngine, stylizeFiles } from './node/engine';
 export type { Engine, EngineConfig } from './node/engine';
-export { decodeImageFile, encodeImage, writeImageFile, OUTPUT_FORMATS } from './node/image';
+export { decodeImageFile, encodeImage, writeImageFile } from './node/image';
 export { loadWeightFiles, BUNDLED_WEIGHTS_DIR } from './node/weights-source';
 export * from './protocol';
