@@ -26,9 +26,10 @@ const jobView = object({
   /** Absolute paths, for the host after a reload. */
   contentPath: string,
   stylePath: string,
+  /** Empty until the job starts and its settings are read. */
   outputPath: string,
-  size: number,
-  iterations: number,
+  size: optional(number),
+  iterations: optional(number),
   status: jobStatus,
   /** 1 = next after the running job. */
   position: optional(number),

@@ -4,7 +4,7 @@
  * shared/protocol.ts back. Never imports vscode or Node.
  */
 import { formatDuration } from '@neural-style/engine/options';
-import { FromWebview, JobStatus, PanelState, parseToWebview, parsePanelState, ToWebview } from '../shared/protocol';
+import { FromWebview, JobStatus, PanelState, parsePanelState, parseToWebview, ToWebview } from '../shared/protocol';
 import { applyMessage } from '../shared/state';
 import { drawLossChart, SERIES } from './chart';
 
@@ -117,10 +117,14 @@ function render(s: PanelState, drawChart = true): void {
   if (drawChart) drawLossChart($<HTMLCanvasElement>('chart'), s.losses, progress?.totalSteps ?? 0);
 }
 
+function startingText({ job }: PanelState): string {
+  return job.size === undefined ? 'Starting the engine…' : `Starting the engine (${job.size} px, ${job.iterations} iterations)…`;
+}
+
 function progressText(s: PanelState): string {
   const { job, progress: p, done } = s;
   if (done) return `${done.steps} steps in ${formatDuration(done.elapsedMs)} on ${done.backend} · ${done.outputName}`;
-  if (!p) return job.status === 'queued' ? 'Waiting for the jobs before it.' : job.status === 'running' ? `Starting the engine (${job.size} px, ${job.iterations} iterations)…` : '';
+  if (!p) return job.status === 'queued' ? 'Waiting for the jobs before it.' : job.status === 'running' ? startingText(s) : '';
   return `Step ${p.step} / ${p.totalSteps} · scale ${p.scale}/${p.scales} (${p.width}×${p.height}) · iteration ${p.iteration}/${p.iterations} · ${formatDuration(p.elapsedMs)} elapsed · ${formatDuration(p.etaMs)} left · ${p.backend}`;
 }
 

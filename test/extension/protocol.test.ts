@@ -109,5 +109,8 @@ describe('panel state', () => {
     const reasons: string[] = [];
     assert.strictEqual(parsePanelState({ ...state, extra: 1 }, (why) => reasons.push(why)), undefined);
     assert.deepStrictEqual(reasons, ['Unexpected field "extra" in a saved panel state: 1.']);
+    // A queued job's size and iterations are known once it starts.
+    const { size: _size, iterations: _iterations, ...queued } = { ...job, status: 'queued' as const };
+    assert.deepStrictEqual(parsePanelState({ job: queued, losses: [] }), { job: queued, losses: [] });
   });
 });
