@@ -4,8 +4,10 @@
 //   tests   test/**            → out/test/**         (node; run by @vscode/test-electron)
 // --production minifies and also bundles the engine process (see bundle-engine.mjs).
 // Type-checking is `tsc --noEmit` (pnpm typecheck); esbuild only strips types.
+// The host build's metafile (dist/extension.meta.json) lists every module in the bundle: a unit
+// test reads it to check that the host never loads tfjs.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +20,7 @@ const testEntries = ['test/runTest.ts', 'test/suite/index.ts',
   ...readdirSync(join(root, 'test/suite')).filter((f) => f.endsWith('.test.ts')).map((f) => `test/suite/${f}`)];
 
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], metafile: true },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, minify: false, sourcemap: true, entryPoints: testEntries, outdir: 'out/test', outbase: 'test', platform: 'node', format: 'cjs', target: 'node20',
     external: ['vscode', 'mocha', '@vscode/test-electron'] },
@@ -30,13 +32,18 @@ function copyAssets() {
   copyFileSync(join(root, 'media/icon.svg'), join(root, 'dist/icon.svg'));
 }
 
+function writeMetafile(result) {
+  if (result.metafile) writeFileSync(join(root, 'dist/extension.meta.json'), JSON.stringify(result.metafile));
+}
+
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
   copyAssets();
 } else {
   const t0 = Date.now();
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
   copyAssets();
+  results.forEach(writeMetafile);
   if (production) await import('./bundle-engine.mjs');
   console.log(`extension built in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);
 }

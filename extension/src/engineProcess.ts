@@ -7,22 +7,19 @@
  * No `vscode` here, so the unit tests run it too.
  */
 import { ChildProcess, fork } from 'child_process';
-import type {
-  DoneMessage, EngineMessage, HostMessage, JobSpec, PreviewMessage, ProgressMessage,
-} from '@neural-style/engine/dist/protocol';
-import { parseEngineMessage, PROTOCOL_VERSION } from '@neural-style/engine/dist/protocol';
-import type { BackendChoice } from '@neural-style/engine/dist/core/options';
+import type { BackendChoice } from '@neural-style/engine/options';
+import { FromEngine, JobSpec, parseFromEngine, PROTOCOL_VERSION, ToEngine } from '@neural-style/engine/protocol';
 
 export interface EngineEvents {
-  log?(level: 'info' | 'warn' | 'error', message: string): void;
-  progress?(message: ProgressMessage): void;
-  preview?(message: PreviewMessage): void;
+  log?(level: FromEngine<'log'>['level'], message: string): void;
+  progress?(message: FromEngine<'progress'>): void;
+  preview?(message: FromEngine<'preview'>): void;
   /** The process is up (pid), before the job starts. */
   started?(pid: number): void;
 }
 
 export type EngineOutcome =
-  | { kind: 'done'; done: DoneMessage }
+  | { kind: 'done'; done: FromEngine<'done'> }
   | { kind: 'cancelled' }
   | { kind: 'error'; message: string; code: string }
   | { kind: 'crashed'; message: string };
@@ -50,7 +47,7 @@ export function liveEnginePids(): number[] {
 export function killAllEngines(): void {
   for (const child of live) {
     try {
-      if (child.connected) child.send({ type: 'shutdown' } satisfies HostMessage);
+      if (child.connected) child.send({ type: 'shutdown' } satisfies ToEngine);
     } catch {
       // Already going away.
     }
@@ -59,7 +56,7 @@ export function killAllEngines(): void {
 }
 
 /** One engine message: pass it on, or end the run. */
-function dispatch(message: EngineMessage, run: EngineRun, send: (m: HostMessage) => void, finish: (o: EngineOutcome) => void): void {
+function dispatch(message: FromEngine, run: EngineRun, send: (m: ToEngine) => void, finish: (o: EngineOutcome) => void): void {
   const events = run.events ?? {};
   switch (message.type) {
     case 'ready':
@@ -109,7 +106,7 @@ export function runEngine(run: EngineRun): Promise<EngineOutcome> {
     let outcome: EngineOutcome | null = null;
     let stderrTail = '';
     let killTimer: NodeJS.Timeout | undefined;
-    const send = (message: HostMessage) => {
+    const send = (message: ToEngine) => {
       if (child.connected) child.send(message);
     };
     // Settle once the process is gone, so callers never see a leftover process.
@@ -137,9 +134,9 @@ export function runEngine(run: EngineRun): Promise<EngineOutcome> {
       events.log?.('warn', text.trimEnd());
     });
     child.on('message', (raw) => {
-      let message: EngineMessage;
+      let message: FromEngine;
       try {
-        message = parseEngineMessage(raw);
+        message = parseFromEngine(raw);
       } catch (e) {
         events.log?.('error', (e as Error).message);
         finish({ kind: 'error', message: `The engine sent a message this extension does not understand: ${(e as Error).message}`, code: 'EPROTOCOL' });

@@ -5,8 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { atomicTempPrefix } from '@neural-style/engine/dist/node/atomic';
-import { FORMAT_EXTENSIONS, OutputFormatSetting } from './settingsSchema';
+import { atomicTempPrefix } from '@neural-style/engine/atomic';
+import { extensionOf, OutputFormat } from '@neural-style/engine/options';
 
 export interface OutputRequest {
   /** Absolute path of the content image. */
@@ -15,7 +15,7 @@ export interface OutputRequest {
   style: string;
   folder: string;
   pattern: string;
-  format: OutputFormatSetting;
+  format: OutputFormat;
   /** Root of the workspace folder holding the content, for a relative output folder. */
   workspaceFolder?: string;
 }
@@ -44,7 +44,7 @@ export function baseName(req: Pick<OutputRequest, 'content' | 'style' | 'pattern
 export function freeOutputPath(req: OutputRequest, exists: (file: string) => boolean): string {
   const dir = outputFolder(req);
   const base = baseName(req);
-  const ext = FORMAT_EXTENSIONS[req.format];
+  const ext = extensionOf(req.format);
   const inputs = new Set([path.resolve(req.content)]);
   for (let n = 0; n < 100000; n++) {
     const candidate = path.join(dir, `${base}${n === 0 ? '' : `-${n}`}${ext}`);

@@ -1,89 +1,94 @@
 /**
  * One webview panel per job: thumbnails, live preview, progress, loss chart,
- * Cancel, and when done Open / Reveal / before-after. The host keeps the
- * panel's state and sends it whole whenever the webview (re)loads.
+ * Cancel, and when done Open / Reveal / before-after. The panel keeps no state
+ * of its own: it shows its model's (kept by the job manager), sends it whole
+ * whenever the webview (re)loads, and fills in the webview URIs of the images.
  */
 import * as crypto from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { FromWebview, PanelState, parseWebviewMessage, ToWebview } from '../shared/protocol';
-import { applyMessage } from '../shared/state';
+import { FromWebview, PanelState, parseFromWebview, ToWebview } from '../shared/protocol';
+import { Disposable } from './dispose';
 
 export const VIEW_TYPE = 'neuralStyle.job';
 
 /** Messages in and out of every panel, for the log and the integration tests. */
 export const panelTraffic = new vscode.EventEmitter<{ jobId: string; direction: 'toWebview' | 'fromWebview'; message: ToWebview | FromWebview }>();
 
-export type PanelHandler = (panel: JobPanel, message: FromWebview) => void;
+/** Where a panel's state lives: it is kept once, by the job manager. */
+export interface PanelModel {
+  readonly state: PanelState;
+}
 
-let log: vscode.LogOutputChannel | undefined;
-/** Where a panel reports a message that broke the protocol. */
-export function setPanelLog(channel: vscode.LogOutputChannel): void {
-  log = channel;
+export interface PanelContext {
+  extensionUri: vscode.Uri;
+  presetsDir: string;
+  /** Where a panel reports a message that broke the protocol. */
+  log: vscode.LogOutputChannel;
+}
+
+export type PanelHandler = (message: FromWebview) => void;
+
+function resourceFolders(presetsDir: string, state: PanelState): string[] {
+  const { contentPath, stylePath, outputPath } = state.job;
+  // The output path is empty until the job starts.
+  return [...new Set([contentPath, stylePath, outputPath].filter(Boolean).map((f) => path.dirname(f)).concat(presetsDir))];
 }
 
 /** One place for the options, so a restored panel gets the current roots too. */
-export function webviewOptions(extensionUri: vscode.Uri, presetsDir: string, state: PanelState): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  const folders = new Set([path.dirname(state.job.contentPath), path.dirname(state.job.stylePath), path.dirname(state.job.outputPath), presetsDir]);
+export function webviewOptions(context: PanelContext, state: PanelState): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
     enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), ...[...folders].map((f) => vscode.Uri.file(f))],
+    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), ...resourceFolders(context.presetsDir, state).map((f) => vscode.Uri.file(f))],
   };
 }
 
-export class JobPanel {
-  private readonly disposables: vscode.Disposable[] = [];
-  private disposed = false;
+export class JobPanel extends Disposable {
   private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDidDisposeEmitter.event;
+  /** The folders the webview may load from, as last set. */
+  private roots: string;
 
-  static create(extensionUri: vscode.Uri, presetsDir: string, state: PanelState, handler: PanelHandler): JobPanel {
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, JobPanel.title(state), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      webviewOptions(extensionUri, presetsDir, state));
-    return new JobPanel(panel, extensionUri, presetsDir, state, handler);
+  static create(context: PanelContext, model: PanelModel, handler: PanelHandler): JobPanel {
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Stylize ${model.state.job.contentName}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(context, model.state));
+    return new JobPanel(panel, context, model, handler);
   }
 
   /** A panel VS Code restored after a reload (WebviewPanelSerializer). */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, presetsDir: string, state: PanelState, handler: PanelHandler): JobPanel {
+  static revive(panel: vscode.WebviewPanel, context: PanelContext, model: PanelModel, handler: PanelHandler): JobPanel {
     // Reset the options so the restored panel uses the current roots.
-    panel.webview.options = webviewOptions(extensionUri, presetsDir, state);
-    return new JobPanel(panel, extensionUri, presetsDir, state, handler);
+    panel.webview.options = webviewOptions(context, model.state);
+    return new JobPanel(panel, context, model, handler);
   }
 
-  private static title(state: PanelState): string {
-    return `Stylize ${state.job.contentName}`;
-  }
-
-  private constructor(readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, private readonly presetsDir: string,
-    private current: PanelState, private readonly handler: PanelHandler) {
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'dist', 'icon.svg');
-    this.current = applyMessage(current, this.withImageUris({ type: 'snapshot', state: current }));
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly context: PanelContext,
+    private readonly model: PanelModel, private readonly handler: PanelHandler) {
+    super();
+    this.register(panel);
+    this.roots = resourceFolders(context.presetsDir, model.state).join('\n');
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'icon.svg');
     panel.webview.html = this.html();
-    panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw), null, this.disposables);
-  }
-
-  get state(): PanelState {
-    return this.current;
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
   }
 
   get jobId(): string {
-    return this.current.job.id;
+    return this.model.state.job.id;
   }
 
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
-  post(raw: ToWebview): void {
-    const message = this.withImageUris(raw);
-    const outputFolder = path.dirname(this.current.job.outputPath);
-    this.current = applyMessage(this.current, message);
-    if (this.disposed) return;
+  /** Sends `message`, which the model has already applied. */
+  post(message: ToWebview): void {
+    if (this.isDisposed) return;
     // The output folder is settled when the job starts (settings may have changed since it was queued): let the panel show it.
-    if (path.dirname(this.current.job.outputPath) !== outputFolder) this.panel.webview.options = webviewOptions(this.extensionUri, this.presetsDir, this.current);
-    panelTraffic.fire({ jobId: this.jobId, direction: 'toWebview', message });
-    void this.panel.webview.postMessage(message);
+    const roots = resourceFolders(this.context.presetsDir, this.model.state).join('\n');
+    if (roots !== this.roots) {
+      this.roots = roots;
+      this.panel.webview.options = webviewOptions(this.context, this.model.state);
+    }
+    const withUris = this.withImageUris(message);
+    panelTraffic.fire({ jobId: this.jobId, direction: 'toWebview', message: withUris });
+    void this.panel.webview.postMessage(withUris);
   }
 
   // Webview URIs of the images: computed here, where the webview is, from the paths in the state.
@@ -94,7 +99,7 @@ export class JobPanel {
       return { ...message, state: { ...s, job: { ...s.job, contentSrc: uri(s.job.contentPath), styleSrc: uri(s.job.stylePath) },
         done: s.done && { ...s.done, outputSrc: uri(s.job.outputPath) } } };
     }
-    if (message.type === 'done') return { ...message, done: { ...message.done, outputSrc: uri(this.current.job.outputPath) } };
+    if (message.type === 'done') return { ...message, done: { ...message.done, outputSrc: uri(this.model.state.job.outputPath) } };
     return message;
   }
 
@@ -105,24 +110,24 @@ export class JobPanel {
   private receive(raw: unknown): void {
     let message: FromWebview;
     try {
-      message = parseWebviewMessage(raw);
+      message = parseFromWebview(raw);
     } catch (e) {
       // A webview only sends what its protocol allows; anything else is dropped.
-      log?.warn(`panel ${this.jobId}: dropped a message: ${(e as Error).message}`);
+      this.context.log.warn(`panel ${this.jobId}: dropped a message: ${(e as Error).message}`);
       return;
     }
     panelTraffic.fire({ jobId: this.jobId, direction: 'fromWebview', message });
     if (message.type === 'ready') {
-      this.post({ type: 'snapshot', state: this.current });
+      this.post({ type: 'snapshot', state: this.model.state });
       return;
     }
-    this.handler(this, message);
+    this.handler(message);
   }
 
   private html(): string {
     const webview = this.panel.webview;
     const nonce = crypto.randomBytes(16).toString('base64');
-    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', name));
+    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', name));
     return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -139,11 +144,9 @@ export class JobPanel {
 </html>`;
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.panel.dispose();
-    while (this.disposables.length) this.disposables.pop()?.dispose();
+  override dispose(): void {
+    if (this.isDisposed) return;
+    super.dispose();
     this.onDidDisposeEmitter.fire();
     this.onDidDisposeEmitter.dispose();
   }

@@ -3,12 +3,13 @@
  * job drops it; cancelling the running one aborts its signal and the next
  * job starts once its runner has settled. Pure: no `vscode`.
  */
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+/** Where an entry is in the queue (a panel adds "interrupted": see JobStatus in shared/protocol.ts). */
+export type QueueEntryState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface QueueEntry<T> {
   readonly id: string;
   readonly job: T;
-  state: JobState;
+  state: QueueEntryState;
   error?: unknown;
 }
 

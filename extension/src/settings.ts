@@ -4,15 +4,15 @@
  * the setting (`neuralStyle.size`), which the extension shows as is.
  * Pure: the caller passes a getter (vscode's WorkspaceConfiguration.get).
  */
-import { OPTION_SPECS, RUN_OPTION_SPECS, RunOptions, StylizeOptions } from '@neural-style/engine/dist/core/options';
-import { NeuralStyleError } from '@neural-style/engine/dist/core/errors';
-import { checkOption, validateOptions } from '@neural-style/engine/dist/core/validate';
-import { OutputFormatSetting, SECTION, settingSpecs } from './settingsSchema';
+import {
+  checkOption, NeuralStyleError, OPTION_SPECS, OutputFormat, RUN_OPTION_SPECS, RunOptions, StylizeOptions, validateOptions,
+} from '@neural-style/engine/options';
+import { SECTION, settingSpecs } from './settingsSchema';
 
 export interface OutputSettings {
   folder: string;
   pattern: string;
-  format: OutputFormatSetting;
+  format: OutputFormat;
   openWhenDone: boolean;
 }
 
@@ -62,7 +62,7 @@ export function readSettings(get: SettingGetter): JobSettings {
   }
   // The engine's options among the settings (the others are the extension's own). Defaults are
   // passed as given: validateOptions stretches the default layer weights to any layer count.
-  const given = Object.fromEntries(Object.keys(OPTION_SPECS).filter((key) => key in values).map((key) => [key, values[key]])) as Partial<StylizeOptions>;
+  const given = Object.fromEntries(Object.keys(OPTION_SPECS).filter((key) => Object.hasOwn(values, key)).map((key) => [key, values[key]])) as Partial<StylizeOptions>;
   let options: StylizeOptions;
   try {
     options = validateOptions(given);
@@ -83,7 +83,7 @@ export function readSettings(get: SettingGetter): JobSettings {
     output: {
       folder: values.outputFolder as string,
       pattern,
-      format: values.outputFormat as OutputFormatSetting,
+      format: values.outputFormat as OutputFormat,
       openWhenDone: values.openWhenDone as boolean,
     },
     weightsPath: values.weightsPath as string,

@@ -6,7 +6,7 @@
  * (scripts/gen-config.ts); a unit test checks that they match.
  * Pure: no `vscode`, no tfjs.
  */
-import { OPTION_SPECS, OptionSpec, RUN_OPTION_SPECS, VGG_LAYERS } from '@neural-style/engine/dist/core/options';
+import { OPTION_SPECS, OptionSpec, OUTPUT_FORMAT_NAMES, RUN_OPTION_SPECS, VGG_LAYERS } from '@neural-style/engine/options';
 
 export const SECTION = 'neuralStyle';
 
@@ -16,16 +16,12 @@ export type SettingSpec = (OptionSpec | { type: 'string'; default: string; descr
   scope?: 'machine';
 };
 
-export const OUTPUT_FORMATS = ['png', 'jpeg', 'webp', 'avif', 'tiff'] as const;
-export type OutputFormatSetting = (typeof OUTPUT_FORMATS)[number];
-export const FORMAT_EXTENSIONS: Record<OutputFormatSetting, string> = { png: '.png', jpeg: '.jpg', webp: '.webp', avif: '.avif', tiff: '.tif' };
-
 export const EXTENSION_SPECS = {
   outputFolder: { type: 'string', default: '', scope: 'machine',
     description: 'Folder for results. Empty: beside the source image. A relative path is taken from the source image\'s workspace folder.' },
   fileNamePattern: { type: 'string', default: '${name}.${style}',
     description: 'File name of a result, without extension. ${name}: the source file name without extension; ${style}: the style\'s name. A taken name gets -1, -2, … appended; nothing is ever overwritten.' },
-  outputFormat: { type: 'enum', values: OUTPUT_FORMATS, default: 'png',
+  outputFormat: { type: 'enum', values: OUTPUT_FORMAT_NAMES, default: 'png',
     description: 'Format of the result (PNG results carry the run\'s parameters in a tEXt chunk).' },
   openWhenDone: { type: 'boolean', default: true,
     description: 'Open the result in an editor when the job is done.' },

@@ -1,15 +1,24 @@
 /** The status bar mirror of the queue: what runs, how far, how many wait. */
 import * as vscode from 'vscode';
+import { formatDuration } from '@neural-style/engine/options';
+import { Disposable } from './dispose';
 
-export class QueueStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('neuralStyle.queue', vscode.StatusBarAlignment.Left, 50);
+export interface RunningJob {
+  name: string;
+  fraction?: number;
+  etaMs?: number;
+}
+
+export class QueueStatusBar extends Disposable {
+  private readonly item = this.register(vscode.window.createStatusBarItem('neuralStyle.queue', vscode.StatusBarAlignment.Left, 50));
 
   constructor() {
+    super();
     this.item.name = 'Neural Style';
     this.item.command = 'neuralStyle.showRunning';
   }
 
-  update(running: { name: string; fraction?: number; etaMs?: number } | undefined, queued: number): void {
+  update(running: RunningJob | undefined, queued: number): void {
     if (!running) {
       this.item.hide();
       return;
@@ -20,14 +29,4 @@ export class QueueStatusBar implements vscode.Disposable {
     this.item.tooltip = `Neural Style: stylizing ${running.name}${running.etaMs ? `, about ${formatDuration(running.etaMs)} left` : ''}${more}. Click to show its panel.`;
     this.item.show();
   }
-
-  dispose(): void {
-    this.item.dispose();
-  }
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const m = Math.floor(s / 60);
-  return m ? `${m}:${String(s % 60).padStart(2, '0')}` : `${s} s`;
 }

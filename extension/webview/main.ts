@@ -3,7 +3,8 @@
  * with setState so a reload shows it again, and sends only the messages of
  * shared/protocol.ts back. Never imports vscode or Node.
  */
-import { FromWebview, JobStatus, PanelState, parseHostMessage, parsePanelState, ToWebview } from '../shared/protocol';
+import { formatDuration } from '@neural-style/engine/options';
+import { FromWebview, JobStatus, PanelState, parsePanelState, parseToWebview, ToWebview } from '../shared/protocol';
 import { applyMessage } from '../shared/state';
 import { drawLossChart, SERIES } from './chart';
 
@@ -29,12 +30,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-function duration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const m = Math.floor(s / 60);
-  return `${m}:${String(s % 60).padStart(2, '0')}`;
-}
 
 function button(id: string, label: string, message: FromWebview, secondary = false): HTMLButtonElement {
   const b = el('button', { id, class: secondary ? 'secondary' : '' }, label);
@@ -122,17 +117,21 @@ function render(s: PanelState, drawChart = true): void {
   if (drawChart) drawLossChart($<HTMLCanvasElement>('chart'), s.losses, progress?.totalSteps ?? 0);
 }
 
+function startingText({ job }: PanelState): string {
+  return job.size === undefined ? 'Starting the engine…' : `Starting the engine (${job.size} px, ${job.iterations} iterations)…`;
+}
+
 function progressText(s: PanelState): string {
   const { job, progress: p, done } = s;
-  if (done) return `${done.steps} steps in ${duration(done.elapsedMs)} on ${done.backend} · ${done.outputName}`;
-  if (!p) return job.status === 'queued' ? 'Waiting for the jobs before it.' : job.status === 'running' ? `Starting the engine (${job.size} px, ${job.iterations} iterations)…` : '';
-  return `Step ${p.step} / ${p.totalSteps} · scale ${p.scale}/${p.scales} (${p.width}×${p.height}) · iteration ${p.iteration}/${p.iterations} · ${duration(p.elapsedMs)} elapsed · ${duration(p.etaMs)} left · ${p.backend}`;
+  if (done) return `${done.steps} steps in ${formatDuration(done.elapsedMs)} on ${done.backend} · ${done.outputName}`;
+  if (!p) return job.status === 'queued' ? 'Waiting for the jobs before it.' : job.status === 'running' ? startingText(s) : '';
+  return `Step ${p.step} / ${p.totalSteps} · scale ${p.scale}/${p.scales} (${p.width}×${p.height}) · iteration ${p.iteration}/${p.iterations} · ${formatDuration(p.elapsedMs)} elapsed · ${formatDuration(p.etaMs)} left · ${p.backend}`;
 }
 
 window.addEventListener('message', (event: MessageEvent) => {
   let message: ToWebview;
   try {
-    message = parseHostMessage(event.data);
+    message = parseToWebview(event.data);
   } catch (e) {
     console.warn(`neural-style webview: ${(e as Error).message}`);
     return;

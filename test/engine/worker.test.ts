@@ -2,33 +2,34 @@ import { expect } from 'chai';
 import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { EngineMessage, HostMessage, parseEngineMessage, parseHostMessage, ProtocolError } from '../../packages/engine/src/protocol';
-import { CONTENT, listFiles, ROOT, STYLE, tempDir } from './helpers';
+import { FromEngine, parseFromEngine, parseToEngine, ProtocolError, ToEngine } from '../../packages/engine/src/protocol';
+import { CONTENT, listFiles, STYLE, tempDir } from './helpers';
 
-const WORKER = path.join(ROOT, 'packages', 'engine', 'dist', 'worker.js');
+/** The engine process, found the way any host finds it: the package's `./worker` entry. */
+const WORKER = require.resolve('@neural-style/engine/worker');
 
 /** A forked engine process and every message it sent, each checked against the protocol. */
 class EngineProcess {
   readonly child: ChildProcess;
-  readonly messages: EngineMessage[] = [];
-  private waiters: { test: (m: EngineMessage) => boolean; resolve: (m: EngineMessage) => void }[] = [];
+  readonly messages: FromEngine[] = [];
+  private waiters: { test: (m: FromEngine) => boolean; resolve: (m: FromEngine) => void }[] = [];
 
   constructor() {
     this.child = fork(WORKER, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     this.child.on('message', (raw) => {
-      const message = parseEngineMessage(raw);
+      const message = parseFromEngine(raw);
       this.messages.push(message);
       this.waiters = this.waiters.filter((w) => !(w.test(message) && (w.resolve(message), true)));
     });
   }
 
-  next<T extends EngineMessage['type']>(type: T, test: (m: Extract<EngineMessage, { type: T }>) => boolean = () => true): Promise<Extract<EngineMessage, { type: T }>> {
+  next<T extends FromEngine['type']>(type: T, test: (m: Extract<FromEngine, { type: T }>) => boolean = () => true): Promise<Extract<FromEngine, { type: T }>> {
     const found = this.messages.find((m) => m.type === type && test(m as never));
     if (found) return Promise.resolve(found as never);
     return new Promise((resolve) => this.waiters.push({ test: (m) => m.type === type && test(m as never), resolve: resolve as never }));
   }
 
-  send(message: HostMessage | Record<string, unknown>): void {
+  send(message: ToEngine | Record<string, unknown>): void {
     this.child.send(message);
   }
 
@@ -44,10 +45,21 @@ describe('engine process protocol (fork, IPC)', () => {
   });
 
   it('validates messages in both directions', () => {
-    expect(parseHostMessage({ type: 'cancel', id: 'a' })).to.deep.equal({ type: 'cancel', id: 'a' });
-    expect(() => parseHostMessage({ type: 'start', id: 'a', job: { content: 'c', styles: [], output: 'o' } })).to.throw(ProtocolError, /Bad field "job"/);
-    expect(() => parseHostMessage({ type: 'rm -rf' })).to.throw(ProtocolError, /Not a host message/);
-    expect(() => parseEngineMessage({ type: 'done', id: 'a', output: 3 })).to.throw(ProtocolError, /Bad field "output"/);
+    expect(parseToEngine({ type: 'cancel', id: 'a' })).to.deep.equal({ type: 'cancel', id: 'a' });
+    expect(() => parseToEngine({ type: 'start', id: 'a', job: { content: 'c', styles: [], output: 'o' } }))
+      .to.throw(ProtocolError, 'Bad field "job.styles" in message "start" to the engine: expected a list of at least 1 (each a string), got [].');
+    expect(() => parseToEngine({ type: 'rm -rf' })).to.throw(ProtocolError, 'Not a message to the engine: {"type":"rm -rf"}.');
+    expect(() => parseFromEngine({ type: 'done', id: 'a', output: 3 })).to.throw(ProtocolError, /^Bad field "output" in message "done" from the engine: expected a string, got 3\.$/);
+  });
+
+  it('refuses unknown fields, option names and backends by name', () => {
+    const job = { content: 'c', styles: ['s'], output: 'o.png' };
+    expect(() => parseToEngine({ type: 'start', id: 'a', job, priority: 1 })).to.throw(ProtocolError, /^Unexpected field "priority" in message "start"/);
+    expect(() => parseToEngine({ type: 'start', id: 'a', job: { ...job, options: { sise: 32 } } })).to.throw(ProtocolError, /^Unexpected field "job\.options\.sise"/);
+    expect(() => parseToEngine({ type: 'start', id: 'a', job: { ...job, options: { constructor: 1 } } })).to.throw(ProtocolError, /"job\.options\.constructor"/);
+    expect(() => parseToEngine({ type: 'start', id: 'a', job, backend: 'gpu' })).to.throw(ProtocolError, /^Bad field "backend".*expected one of "auto", .*got "gpu"\.$/);
+    // Option values are the engine's to check (validateOptions names the bad one), not the protocol's.
+    expect(parseToEngine({ type: 'start', id: 'a', job: { ...job, options: { size: 'big' } } }).type).to.equal('start');
   });
 
   it('runs a job: ready, progress, preview, done, and the file exists', async () => {
@@ -69,7 +81,7 @@ describe('engine process protocol (fork, IPC)', () => {
       engine.send({ type: 'start', id: 'job2', job: { content: path.join(dir, 'missing.png'), styles: [STYLE], output: path.join(dir, 'x.png') } });
       expect(await engine.next('error', (m) => m.id === 'job2')).to.include({ code: 'ENOENT' });
       engine.send({ type: 'bogus' });
-      expect((await engine.next('error', (m) => m.code === 'EPROTOCOL')).message).to.match(/Not a host message/);
+      expect((await engine.next('error', (m) => m.code === 'EPROTOCOL')).message).to.match(/^Not a message to the engine: \{"type":"bogus"\}\.$/);
       engine.send({ type: 'shutdown' });
       expect(await engine.exited()).to.equal(0);
     } finally {

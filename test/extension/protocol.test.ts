@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { parseEngineMessage, parseHostMessage as parseEngineHostMessage } from '../../packages/engine/dist/protocol';
-import { PanelState, parseHostMessage, parsePanelState, parseWebviewMessage, ProgressView } from '../../extension/shared/protocol';
+import { parseFromEngine, parseToEngine, ProtocolError } from '@neural-style/engine/protocol';
+import { PanelState, parseFromWebview, parsePanelState, parseToWebview, ProgressView } from '../../extension/shared/protocol';
 import { applyMessage, MAX_LOSS_POINTS, restoredState } from '../../extension/shared/state';
 
 const job = {
@@ -15,39 +15,66 @@ const progress = (step: number): ProgressView => ({
 
 describe('webview → host messages', () => {
   it('accepts each message of the protocol', () => {
-    for (const type of ['ready', 'cancel', 'open', 'reveal', 'showLog']) assert.deepStrictEqual(parseWebviewMessage({ type }), { type });
+    for (const type of ['ready', 'cancel', 'open', 'reveal', 'showLog']) assert.deepStrictEqual(parseFromWebview({ type }), { type });
   });
 
   it('rejects unknown types, non-objects and extra fields', () => {
-    assert.throws(() => parseWebviewMessage({ type: 'runCommand', command: 'rm' }), /Not a webview message/);
-    assert.throws(() => parseWebviewMessage('cancel'), /Not a webview message/);
-    assert.throws(() => parseWebviewMessage(null), /Not a webview message/);
-    assert.throws(() => parseWebviewMessage({ type: 'open', path: '/etc/passwd' }), /Unexpected field "path"/);
-    assert.throws(() => parseWebviewMessage({ type: 'toString' }), /Not a webview message/);
+    assert.throws(() => parseFromWebview({ type: 'runCommand', command: 'rm' }), /^ProtocolError: Not a message from the webview: \{"type":"runCommand","command":"rm"\}\.$/);
+    assert.throws(() => parseFromWebview('cancel'), /Not a message from the webview: "cancel"/);
+    assert.throws(() => parseFromWebview(null), /Not a message from the webview: null/);
+    assert.throws(() => parseFromWebview({ type: 'open', path: '/etc/passwd' }), /^ProtocolError: Unexpected field "path" in message "open" from the webview: "\/etc\/passwd"\.$/);
+  });
+
+  it('inherited names are neither message types nor fields', () => {
+    for (const type of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      assert.throws(() => parseFromWebview({ type }), ProtocolError, type);
+      assert.throws(() => parseToWebview({ type }), ProtocolError, type);
+    }
+    // JSON.parse makes "__proto__" an own field, which no message has.
+    assert.throws(() => parseFromWebview(JSON.parse('{"type":"cancel","__proto__":{"x":1}}')), /Unexpected field "__proto__"/);
+    assert.throws(() => parseFromWebview({ type: 'cancel', constructor: 'x' }), /Unexpected field "constructor"/);
   });
 });
 
 describe('host → webview messages', () => {
-  it('validates fields', () => {
-    assert.strictEqual(parseHostMessage({ type: 'progress', progress: progress(1) }).type, 'progress');
-    assert.throws(() => parseHostMessage({ type: 'progress', progress: { ...progress(1), step: 'one' } }), /Bad field "progress"/);
-    assert.throws(() => parseHostMessage({ type: 'status', status: 'exploded' }), /Bad field "status"/);
-    assert.strictEqual(parseHostMessage({ type: 'snapshot', state }).type, 'snapshot');
-    assert.throws(() => parseHostMessage({ type: 'snapshot', state: { job: {} } }), /Bad field "state"/);
+  it('validates fields, nested ones by their path', () => {
+    assert.strictEqual(parseToWebview({ type: 'progress', progress: progress(1) }).type, 'progress');
+    assert.throws(() => parseToWebview({ type: 'progress', progress: { ...progress(1), step: 'one' } }),
+      /^ProtocolError: Bad field "progress\.step" in message "progress" to the webview: expected a finite number, got "one"\.$/);
+    assert.throws(() => parseToWebview({ type: 'status', status: 'exploded' }), /Bad field "status" in message "status" to the webview: expected one of "queued", .*got "exploded"/);
+    assert.strictEqual(parseToWebview({ type: 'snapshot', state }).type, 'snapshot');
+    assert.throws(() => parseToWebview({ type: 'snapshot', state: { job: {} } }), /^ProtocolError: Missing field "state\.job\.id" in message "snapshot" to the webview: expected a string\.$/);
+  });
+
+  it('rejects unknown fields at any depth', () => {
+    assert.throws(() => parseToWebview({ type: 'progress', progress: { ...progress(1), extra: 1 } }), /Unexpected field "progress\.extra"/);
+    assert.throws(() => parseToWebview({ type: 'progress', progress: { ...progress(1), losses: { content: 1, style: 2, tv: 3, total: 6, gram: 0 } } }),
+      /Unexpected field "progress\.losses\.gram"/);
+    assert.throws(() => parseToWebview({ type: 'snapshot', state: { ...state, job: { ...job, script: 'x' } } }), /Unexpected field "state\.job\.script"/);
+  });
+
+  it('quotes a bad value cut to about 100 characters', () => {
+    let message = '';
+    try {
+      parseToWebview({ type: 'failed', message: ['x'.repeat(500)] });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    assert.match(message, /^Bad field "message" in message "failed" to the webview: expected a string, got \["x{97}…\.$/);
   });
 });
 
 describe('engine messages as the host sees them', () => {
   it('accepts a progress message and rejects a malformed one', () => {
-    const { type: _t, ...p } = { type: 'progress', ...progress(1) };
-    assert.strictEqual(parseEngineMessage({ type: 'progress', id: 'a', ...p }).type, 'progress');
-    assert.throws(() => parseEngineMessage({ type: 'progress', id: 'a', ...p, losses: { content: 1 } }), /Bad field "losses"/);
-    assert.throws(() => parseEngineMessage({ type: 'done', id: 'a' }), /Bad field "output"/);
+    const p = progress(1);
+    assert.strictEqual(parseFromEngine({ type: 'progress', id: 'a', ...p }).type, 'progress');
+    assert.throws(() => parseFromEngine({ type: 'progress', id: 'a', ...p, losses: { content: 1 } }), /Missing field "losses\.style" in message "progress" from the engine/);
+    assert.throws(() => parseFromEngine({ type: 'done', id: 'a' }), /Missing field "output" in message "done" from the engine: expected a string\./);
   });
 
   it('the start message the host sends is valid for the engine', () => {
     const start = { type: 'start', id: 'a', job: { content: '/c.png', styles: ['/s.png'], output: '/o.png', options: { size: 32 } }, backend: 'wasm' };
-    assert.strictEqual(parseEngineHostMessage(start).type, 'start');
+    assert.strictEqual(parseToEngine(start).type, 'start');
   });
 });
 
@@ -79,5 +106,11 @@ describe('panel state', () => {
     assert.strictEqual(parsePanelState({ job, losses: [[1, 2]] }), undefined);
     assert.strictEqual(parsePanelState(undefined), undefined);
     assert.strictEqual(parsePanelState({ job: { ...job, status: 'weird' }, losses: [] }), undefined);
+    const reasons: string[] = [];
+    assert.strictEqual(parsePanelState({ ...state, extra: 1 }, (why) => reasons.push(why)), undefined);
+    assert.deepStrictEqual(reasons, ['Unexpected field "extra" in a saved panel state: 1.']);
+    // A queued job's size and iterations are known once it starts.
+    const { size: _size, iterations: _iterations, ...queued } = { ...job, status: 'queued' as const };
+    assert.deepStrictEqual(parsePanelState({ job: queued, losses: [] }), { job: queued, losses: [] });
   });
 });

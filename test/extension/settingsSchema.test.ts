@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { OPTION_SPECS, RUN_OPTION_SPECS } from '../../packages/engine/dist/core/options';
+import { OPTION_SPECS, RUN_OPTION_SPECS } from '@neural-style/engine/options';
 import { expectedPackageJson, expectedReadme } from '../../extension/scripts/gen-config';
 import { configurationContribution, settingSpecs } from '../../extension/src/settingsSchema';
 

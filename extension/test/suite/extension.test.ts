@@ -172,6 +172,28 @@ suite('Neural Style in VS Code', () => {
     }
   });
 
+  test('a panel restored after a reload shows its saved state, its job interrupted', async () => {
+    const saved = {
+      job: { id: 'earlier-1', contentName: 'chelsea.png', styleName: 'starry', contentSrc: '', styleSrc: '', contentPath: path.join(ws, 'chelsea.png'),
+        stylePath: path.join(ws, 'starry.png'), outputPath: '', status: 'running' },
+      losses: [[1, 1, 2, 3]],
+    };
+    const panel = vscode.window.createWebviewPanel('neuralStyle.job', 'restored', vscode.ViewColumn.One);
+    api.jobs.revivePanel(panel, saved);
+    const snapshot = await waitFor('the restored panel\'s snapshot', () => messagesOf('earlier-1', 'toWebview').find((m) => m.type === 'snapshot'), 30_000);
+    assert.ok(snapshot.type === 'snapshot');
+    assert.strictEqual(snapshot.state.job.status, 'interrupted');
+    assert.deepStrictEqual(snapshot.state.losses, [[1, 1, 2, 3]]);
+    assert.ok(snapshot.state.job.contentSrc.length > 0, 'the panel gives its images webview URIs');
+    panel.dispose();
+
+    const broken = vscode.window.createWebviewPanel('neuralStyle.job', 'broken', vscode.ViewColumn.One);
+    let closed = false;
+    broken.onDidDispose(() => { closed = true; });
+    api.jobs.revivePanel(broken, { ...saved, job: { ...saved.job, status: 'exploded' } });
+    assert.ok(closed, 'a panel whose saved state is not one is closed');
+  });
+
   test('no engine process is left behind', async () => {
     await api.jobs.queue.idle();
     assert.deepStrictEqual(api.liveEnginePids(), []);

@@ -11,7 +11,8 @@ import { checkOption, validateOptions, validateRunOptions } from './core/validat
 import { describeBackend } from './node/backend';
 import { loadEngine, stylizeFiles } from './node/engine';
 import { imageSize, outputFormat } from './node/image';
-import { formatDuration, ProgressBar } from './node/progress-bar';
+import { formatDuration } from './duration';
+import { ProgressBar } from './node/progress-bar';
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const ALL_SPECS: Record<string, OptionSpec> = { ...OPTION_SPECS, ...RUN_OPTION_SPECS };

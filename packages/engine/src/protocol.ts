@@ -1,94 +1,67 @@
 /*
  * The one message protocol between a host (the VS Code extension, a test) and
  * the engine process (worker.ts), over Node's IPC channel. Plain data only;
- * every message is validated on arrival, in both directions.
+ * every message is validated on arrival, in both directions. The types are
+ * derived from the schemas (schema.ts), so each field is written once.
  */
-import type { LossTerms } from './core/stylize';
-import type { BackendChoice, StylizeOptions } from './core/options';
+import { OPTION_SPECS, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
+import type { LossTerms, Progress } from './core/progress';
+import {
+  array, Assert, Infer, Message, messageParser, MessageSchemas, number, object, oneOf, optional, Same, someOf, string,
+} from './schema';
 
+export { ProtocolError } from './schema';
+
+/** The wire format's version: bump it when a message changes shape; a host refuses an engine of another. */
 export const PROTOCOL_VERSION = 1;
 
-export interface JobSpec {
-  content: string;
-  styles: string[];
-  output: string;
-  options?: Partial<StylizeOptions>;
-  maxInputPixels?: number;
-}
+/** One stylization of image files: what a start message carries and `stylizeFiles` runs. */
+export const jobSpec = object({
+  content: string,
+  styles: array(string, 1),
+  output: string,
+  /** Checked by validateOptions, which names a bad value; here only the names. */
+  options: optional(someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>)),
+  maxInputPixels: optional(number),
+});
+export type JobSpec = Infer<typeof jobSpec>;
 
-// ── host → engine ──────────────────────────────────────────────────────────
-export interface StartMessage { type: 'start'; id: string; job: JobSpec; backend?: BackendChoice; weights?: string }
-export interface CancelMessage { type: 'cancel'; id: string }
-export interface ShutdownMessage { type: 'shutdown' }
-export type HostMessage = StartMessage | CancelMessage | ShutdownMessage;
+export const lossTerms = object({ content: number, style: number, tv: number, total: number });
 
-// ── engine → host ──────────────────────────────────────────────────────────
-export interface ReadyMessage { type: 'ready'; version: number; pid: number }
-export interface LogMessage { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; id?: string }
-export interface ProgressMessage {
-  type: 'progress'; id: string; scale: number; scales: number; width: number; height: number;
-  iteration: number; iterations: number; step: number; totalSteps: number;
-  losses: LossTerms; elapsedMs: number; etaMs: number; backend: string;
-}
-/** A small preview, PNG, base64. */
-export interface PreviewMessage { type: 'preview'; id: string; step: number; width: number; height: number; png: string }
-export interface DoneMessage { type: 'done'; id: string; output: string; steps: number; elapsedMs: number; losses: LossTerms; backend: string }
-export interface ErrorMessage { type: 'error'; id?: string; message: string; code: string }
-export interface CancelledMessage { type: 'cancelled'; id: string }
-export type EngineMessage = ReadyMessage | LogMessage | ProgressMessage | PreviewMessage | DoneMessage | ErrorMessage | CancelledMessage;
+/** The core's progress record as it travels (its preview goes as a message of its own). */
+export const progressReport = object({
+  scale: number, scales: number, width: number, height: number, iteration: number, iterations: number,
+  step: number, totalSteps: number, losses: lossTerms, elapsedMs: number, etaMs: number, backend: string,
+});
+export type ProgressReport = Infer<typeof progressReport>;
 
-export class ProtocolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProtocolError';
-  }
-}
+// The core's records and these schemas are one shape: a field added to only one of them does not compile.
+type ProgressMatchesCore = Assert<Same<ProgressReport, Omit<Progress, 'preview'>>>;
+type LossesMatchCore = Assert<Same<Infer<typeof lossTerms>, LossTerms>>;
 
-type Check = (v: unknown) => boolean;
-const str: Check = (v) => typeof v === 'string';
-const optStr: Check = (v) => v === undefined || typeof v === 'string';
-const num: Check = (v) => typeof v === 'number' && Number.isFinite(v);
-const obj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const losses: Check = (v) => obj(v) && ['content', 'style', 'tv', 'total'].every((k) => typeof v[k] === 'number');
-const strings: Check = (v) => Array.isArray(v) && v.length > 0 && v.every(str);
-const job: Check = (v) => obj(v) && str(v.content) && strings(v.styles) && str(v.output)
-  && (v.options === undefined || obj(v.options)) && (v.maxInputPixels === undefined || num(v.maxInputPixels));
-
-const HOST_SCHEMA: Record<HostMessage['type'], Record<string, Check>> = {
-  start: { id: str, job, backend: optStr, weights: optStr },
-  cancel: { id: str },
+const TO_ENGINE = {
+  start: { id: string, job: jobSpec, backend: optional(oneOf(RUN_OPTION_SPECS.backend.values)), weights: optional(string) },
+  cancel: { id: string },
   shutdown: {},
-};
+} satisfies MessageSchemas;
 
-const ENGINE_SCHEMA: Record<EngineMessage['type'], Record<string, Check>> = {
-  ready: { version: num, pid: num },
-  log: { level: (v) => v === 'info' || v === 'warn' || v === 'error', message: str, id: optStr },
-  progress: {
-    id: str, scale: num, scales: num, width: num, height: num, iteration: num, iterations: num, step: num,
-    totalSteps: num, losses, elapsedMs: num, etaMs: num, backend: str,
-  },
-  preview: { id: str, step: num, width: num, height: num, png: str },
-  done: { id: str, output: str, steps: num, elapsedMs: num, losses, backend: str },
-  error: { id: optStr, message: str, code: str },
-  cancelled: { id: str },
-};
+const FROM_ENGINE = {
+  ready: { version: number, pid: number },
+  log: { level: oneOf(['info', 'warn', 'error']), message: string, id: optional(string) },
+  progress: { id: string, ...progressReport.fields },
+  /** A small preview, PNG, base64. */
+  preview: { id: string, step: number, width: number, height: number, png: string },
+  done: { id: string, output: string, steps: number, elapsedMs: number, losses: lossTerms, backend: string },
+  error: { id: optional(string), message: string, code: string },
+  cancelled: { id: string },
+} satisfies MessageSchemas;
 
-function parse<T extends { type: string }>(schemas: Record<string, Record<string, Check>>, value: unknown, side: string): T {
-  if (!obj(value) || typeof value.type !== 'string' || !Object.hasOwn(schemas, value.type)) {
-    throw new ProtocolError(`Not a ${side} message: ${JSON.stringify(value)?.slice(0, 200)}`);
-  }
-  for (const [field, check] of Object.entries(schemas[value.type])) {
-    if (!check(value[field])) throw new ProtocolError(`Bad field "${field}" in ${side} message "${value.type}".`);
-  }
-  return value as unknown as T;
-}
+/** A message from a host to the engine; `ToEngine<'start'>` is the start message. */
+export type ToEngine<K extends keyof typeof TO_ENGINE = keyof typeof TO_ENGINE> = Message<typeof TO_ENGINE, K>;
+/** A message from the engine to its host; `FromEngine<'progress'>` is a progress report. */
+export type FromEngine<K extends keyof typeof FROM_ENGINE = keyof typeof FROM_ENGINE> = Message<typeof FROM_ENGINE, K>;
 
-/** Validates a message sent to the engine process. */
-export function parseHostMessage(value: unknown): HostMessage {
-  return parse<HostMessage>(HOST_SCHEMA, value, 'host');
-}
-
+/** Validates a message sent to the engine process (throws a ProtocolError naming the field). */
+export const parseToEngine = messageParser('to the engine', TO_ENGINE);
 /** Validates a message sent by the engine process. */
-export function parseEngineMessage(value: unknown): EngineMessage {
-  return parse<EngineMessage>(ENGINE_SCHEMA, value, 'engine');
-}
+export const parseFromEngine = messageParser('from the engine', FROM_ENGINE);

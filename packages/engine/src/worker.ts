@@ -1,5 +1,5 @@
 /**
- * The engine process: `fork()` this file and speak protocol.ts over IPC. One
+ * The engine process: `fork()` this file (`@neural-style/engine/worker`) and speak protocol.ts over IPC. One
  * job runs at a time (hosts queue); a cancel stops it within one iteration and
  * writes nothing. The process exits when told to, or when its parent goes away.
  */
@@ -9,13 +9,13 @@ import { CancelledError, NeuralStyleError } from './core/errors';
 import { describeBackend } from './node/backend';
 import { Engine, loadEngine } from './node/engine';
 import { stylizeFiles } from './node/engine';
-import { EngineMessage, HostMessage, parseHostMessage, PROTOCOL_VERSION, StartMessage } from './protocol';
+import { FromEngine, parseToEngine, PROTOCOL_VERSION, ToEngine } from './protocol';
 
 let engine: Promise<Engine> | null = null;
 let engineKey = '';
 let running: { id: string; abort: AbortController } | null = null;
 
-function send(message: EngineMessage, then?: () => void): void {
+function send(message: FromEngine, then?: () => void): void {
   if (process.connected) process.send!(message, () => then?.());
   else then?.();
 }
@@ -25,7 +25,7 @@ async function pngBase64(image: RgbImage): Promise<string> {
   return (await sharp(Buffer.from(image.data), { raw }).png({ compressionLevel: 3 }).toBuffer()).toString('base64');
 }
 
-async function getEngine(message: StartMessage): Promise<Engine> {
+async function getEngine(message: ToEngine<'start'>): Promise<Engine> {
   const key = `${message.backend ?? 'auto'}|${message.weights ?? ''}`;
   if (engine && key !== engineKey) {
     (await engine).dispose();
@@ -45,7 +45,7 @@ async function getEngine(message: StartMessage): Promise<Engine> {
   return engine;
 }
 
-async function start(message: StartMessage): Promise<void> {
+async function start(message: ToEngine<'start'>): Promise<void> {
   if (running) {
     send({ type: 'error', id: message.id, code: 'EBUSY', message: `Job ${running.id} is still running; send one job at a time.` });
     return;
@@ -84,9 +84,9 @@ async function start(message: StartMessage): Promise<void> {
 }
 
 function handle(raw: unknown): void {
-  let message: HostMessage;
+  let message: ToEngine;
   try {
-    message = parseHostMessage(raw);
+    message = parseToEngine(raw);
   } catch (e) {
     send({ type: 'error', code: 'EPROTOCOL', message: (e as Error).message });
     return;

@@ -10,7 +10,6 @@ export type Parameterization = 'pyramid' | 'pixels';
 export type Pooling = 'avg' | 'max';
 export type GramNormalization = 'per-image' | 'paper';
 export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
-export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
 
 export const VGG_LAYERS = [
   'conv1_1', 'conv1_2', 'conv2_1', 'conv2_2',

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { RunOptions, StylizeOptions } from '../core/options';
+import { RunOptions } from '../core/options';
+import type { JobSpec } from '../protocol';
 import { stylize, StylizeHooks, StylizeResult } from '../core/stylize';
 import { validateOptions, validateRunOptions } from '../core/validate';
 import { styleLongestSide } from '../core/plan';
@@ -32,19 +33,11 @@ export async function loadEngine(config: EngineConfig = {}): Promise<Engine> {
   return { backend, vgg, dispose: () => vgg.dispose() };
 }
 
-export interface FileJob {
-  content: string;
-  styles: string[];
-  output: string;
-  options?: Partial<StylizeOptions>;
-  maxInputPixels?: number;
-}
-
 /**
  * Stylizes image files: decodes and resizes them with sharp, runs the core, and
  * writes the result atomically. A cancelled or failed run writes nothing.
  */
-export async function stylizeFiles(engine: Engine, job: FileJob, hooks: StylizeHooks = {}): Promise<StylizeResult & { output: string }> {
+export async function stylizeFiles(engine: Engine, job: JobSpec, hooks: StylizeHooks = {}): Promise<StylizeResult & { output: string }> {
   const options = validateOptions(job.options);
   const { maxInputPixels } = validateRunOptions({ maxInputPixels: job.maxInputPixels });
   outputFormat(job.output); // fail on a bad extension before any work

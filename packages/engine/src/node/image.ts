@@ -3,11 +3,10 @@ import * as path from 'path';
 import sharp from 'sharp';
 import { RgbImage } from '../core/pixels';
 import { NeuralStyleError } from '../core/errors';
+import { formatOfExtension, OUTPUT_EXTENSIONS, OutputFormat } from '../output-formats';
 import { writeFileAtomic } from './atomic';
 import { decodeBmp, readBmpHeader } from './bmp';
 import { withPngText } from './png-text';
-
-export const OUTPUT_FORMATS = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.webp': 'webp', '.avif': 'avif', '.tif': 'tiff', '.tiff': 'tiff' } as const;
 
 export interface DecodeOptions {
   /** Resize so that the longest side is exactly this (up or down, Lanczos). */
@@ -108,11 +107,11 @@ export async function imageSize(file: string, maxInputPixels: number): Promise<{
   return swap ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
 }
 
-export function outputFormat(file: string): (typeof OUTPUT_FORMATS)[keyof typeof OUTPUT_FORMATS] {
-  const ext = path.extname(file).toLowerCase() as keyof typeof OUTPUT_FORMATS;
-  const format = OUTPUT_FORMATS[ext];
+export function outputFormat(file: string): OutputFormat {
+  const ext = path.extname(file).toLowerCase();
+  const format = formatOfExtension(ext);
   if (!format) {
-    throw new NeuralStyleError(`Cannot write ${file}: unknown output format "${ext || '(none)'}". Use one of: ${Object.keys(OUTPUT_FORMATS).join(', ')}.`, 'EINVAL');
+    throw new NeuralStyleError(`Cannot write ${file}: unknown output format "${ext || '(none)'}". Use one of: ${OUTPUT_EXTENSIONS.join(', ')}.`, 'EINVAL');
   }
   return format;
 }

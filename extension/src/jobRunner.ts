@@ -1,0 +1,82 @@
+/**
+ * Runs one job: reads its settings (once, when it starts), settles a free
+ * output path, runs the engine process and cleans up after a stopped one.
+ * It reports through callbacks; the job manager passes that on to the panel.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { EngineEvents, EngineOutcome, runEngine } from './engineProcess';
+import { freeOutputPath, removeEngineTemps } from './outputPath';
+import { Resources } from './resources';
+import { JobSettings, readSettings } from './settings';
+import { SECTION } from './settingsSchema';
+import { StyleChoice } from './stylePicker';
+
+/** What the user asked for: one content image in one style. */
+export interface JobRequest {
+  content: string;
+  style: StyleChoice;
+}
+
+/** A job whose settings are read and whose output path is settled. */
+export interface PreparedJob {
+  id: string;
+  request: JobRequest;
+  settings: JobSettings;
+  output: string;
+}
+
+export class JobRunner {
+  /** Outputs of running jobs: taken, though not on disk yet. */
+  private readonly reserved = new Set<string>();
+
+  constructor(private readonly resources: Resources, private readonly log: vscode.LogOutputChannel) {}
+
+  /** Reads the settings and picks the output; throws (a SettingsError names the setting) what the user must fix. */
+  prepare(id: string, request: JobRequest): PreparedJob {
+    const config = vscode.workspace.getConfiguration(SECTION, vscode.Uri.file(request.content));
+    const settings = readSettings((name) => config.get(name));
+    const { folder, pattern, format } = settings.output;
+    const workspaceFolder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(request.content))?.uri.fsPath;
+    const output = freeOutputPath({ content: request.content, style: request.style.id, folder, pattern, format, workspaceFolder },
+      (f) => this.reserved.has(f) || fs.existsSync(f));
+    fs.mkdirSync(path.dirname(output), { recursive: true });
+    return { id, request, settings, output };
+  }
+
+  /** Runs the engine until the job ends, however it ends; a stopped engine's temp files are removed. */
+  async execute(job: PreparedJob, signal: AbortSignal, events: Pick<EngineEvents, 'progress' | 'preview'>): Promise<EngineOutcome> {
+    const { id, request, settings, output } = job;
+    const { options, run } = settings;
+    const workerPath = settings.enginePath || this.resources.workerPath;
+    this.log.info(`${id}: ${request.content} + ${request.style.path} → ${output} (size ${options.size}, ${options.iterations} iterations, ${options.optimizer}, backend ${run.backend})`);
+    this.reserved.add(output);
+    let enginePid = 0;
+    let outcome: EngineOutcome;
+    try {
+      outcome = await runEngine({
+        workerPath,
+        id,
+        job: { content: request.content, styles: [request.style.path], output, options, maxInputPixels: run.maxInputPixels },
+        backend: run.backend,
+        weights: settings.weightsPath || this.resources.weightsDir || undefined,
+        signal,
+        events: {
+          ...events,
+          started: (pid) => {
+            enginePid = pid;
+            this.log.info(`${id}: engine process ${pid} (${workerPath})`);
+          },
+          log: (level, message) => this.log[level](`${id}: ${message}`),
+        },
+      });
+    } finally {
+      this.reserved.delete(output);
+    }
+    if (outcome.kind !== 'done' && enginePid) {
+      for (const f of removeEngineTemps(output, enginePid)) this.log.info(`${id}: removed ${f}, left by the stopped engine`);
+    }
+    return outcome;
+  }
+}

@@ -1,0 +1,30 @@
+/** What a job tells the user outside its panel: a progress notification while it runs, an error when it fails. */
+import * as vscode from 'vscode';
+import type { FromEngine } from '@neural-style/engine/protocol';
+import { formatDuration } from '@neural-style/engine/options';
+
+export type ReportProgress = (progress: FromEngine<'progress'>) => void;
+
+/** A cancellable notification that follows one job until `work` settles. */
+export function withJobNotification<T>(title: string, cancel: () => void, work: (report: ReportProgress) => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+    token.onCancellationRequested(cancel);
+    let reported = 0;
+    return work((p) => {
+      const fraction = p.step / p.totalSteps;
+      progress.report({
+        increment: Math.max(0, (fraction - reported) * 100),
+        message: `${p.step}/${p.totalSteps} · scale ${p.scale}/${p.scales} · ${formatDuration(p.etaMs)} left`,
+      });
+      reported = fraction;
+    });
+  });
+}
+
+/** The first line of `message`, with Show Log and, for a bad setting, Open Settings on it. */
+export async function showJobError(message: string, log: vscode.LogOutputChannel, setting?: string): Promise<void> {
+  const actions = setting ? ['Open Settings', 'Show Log'] : ['Show Log'];
+  const choice = await vscode.window.showErrorMessage(`Neural Style: ${message.split('\n')[0]}`, ...actions);
+  if (choice === 'Show Log') log.show(true);
+  if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', setting);
+}
