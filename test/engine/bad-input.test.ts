@@ -77,6 +77,10 @@ describe('bad input: one clear error each, nothing written', () => {
     expect((await failure(CONTENT, { styleLayers: ['conv9_9'] })).message).to.match(/^Invalid styleLayers \["conv9_9"\]\. Use a non-empty list of: conv1_1/);
     expect((await failure(CONTENT, { styleWeight: Number.NaN })).message).to.match(/^Invalid styleWeight null/);
     expect((await failure(CONTENT, { colour: 'red' })).message).to.match(/^Unknown option "colour"/);
+    for (const inherited of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      const given = JSON.parse(`{"${inherited}": 1}`); // a real own key, as a message or settings object would carry it
+      expect(() => validateOptions(given), inherited).to.throw(new RegExp(`^Unknown option "${inherited}"`));
+    }
     expect((await failure(CONTENT, {}, path.join(out, 'result.bmp'))).message).to.match(/unknown output format/);
     if ((await testEngine()).backend.name === 'wasm') {
       expect((await failure(CONTENT, { size: 1024 })).message).to.match(/^A 1024×688 output needs more than the wasm backend's 4 GB of memory\. Lower size \(up to about 745×745/);

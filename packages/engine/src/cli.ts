@@ -63,7 +63,7 @@ function parse(argv: string[]) {
     let value = values[kebab(name)];
     if (values[`no-${kebab(name)}`]) value = false;
     if (value === undefined) continue;
-    const target = name in OPTION_SPECS ? stylize : run;
+    const target = Object.hasOwn(OPTION_SPECS, name) ? stylize : run;
     target[name] = checkOption(`--${kebab(name)}`, spec, value);
   }
   return { values, positionals: parsed.positionals, stylize: stylize as Partial<StylizeOptions>, run };

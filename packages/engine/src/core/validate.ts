@@ -50,8 +50,9 @@ function merge<T extends object>(specs: Record<string, OptionSpec>, defaults: Re
   const out = { ...defaults } as Record<string, unknown>;
   for (const [key, value] of Object.entries(given)) {
     if (value === undefined) continue;
-    const spec = specs[key];
-    if (!spec) throw new NeuralStyleError(`Unknown option "${key}". Known options: ${Object.keys(specs).join(', ')}.`);
+    // Own properties only: "constructor" or "__proto__" are no options.
+    const spec = Object.hasOwn(specs, key) ? specs[key] : undefined;
+    if (!spec) throw new NeuralStyleError(`Unknown option ${JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key)}. Known options: ${Object.keys(specs).join(', ')}.`);
     out[key] = checkOption(key, spec, value);
   }
   return out as T;
