@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const suites = [
   { name: 'engine', args: ['--config', 'test/engine/.mocharc.json'] },
-  { name: 'extension unit', args: ['--config', 'test/extension/.mocharc.json'], when: 'test/extension/.mocharc.json' },
+  { name: 'extension unit', args: ['--config', 'test/extension/unit/.mocharc.json'] },
   { name: 'extension integration (VS Code)', command: ['node', 'extension/out/test/runTest.js'], when: 'extension/out/test/runTest.js' },
 ];
 

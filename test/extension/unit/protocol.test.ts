@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { parseEngineMessage, parseHostMessage as parseEngineHostMessage } from '../../packages/engine/dist/protocol';
-import { PanelState, parseHostMessage, parsePanelState, parseWebviewMessage, ProgressView } from '../../extension/shared/protocol';
-import { applyMessage, MAX_LOSS_POINTS, restoredState } from '../../extension/shared/state';
+import { parseEngineMessage, parseHostMessage as parseEngineHostMessage } from '../../../packages/engine/dist/protocol';
+import { PanelState, parseHostMessage, parsePanelState, parseWebviewMessage, ProgressView } from '../../../extension/shared/protocol';
+import { applyMessage, MAX_LOSS_POINTS, restoredState } from '../../../extension/shared/state';
 
 const job = {
   id: 'ns-1', contentName: 'cat.png', styleName: 'The Starry Night', contentSrc: 'x', styleSrc: 'y', contentPath: '/ws/cat.png',

@@ -1,5 +1,5 @@
 /**
- * Runs the integration suite (suite/) inside a real VS Code extension host.
+ * Runs the integration suite (index.ts and *.test.ts beside it) inside a real VS Code extension host.
  * VSCODE_TEST_EXECUTABLE (set by .ci/run to ../shared/vscode-test/code-shim,
  * which runs the tests in code-server) is used when set; otherwise VS Code is
  * downloaded. A failed download fails the run under CI=true and is a printed
@@ -12,7 +12,7 @@ import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 
 async function main(): Promise<number> {
   const extensionDevelopmentPath = path.resolve(__dirname, '../..');
-  const extensionTestsPath = path.resolve(__dirname, 'suite/index');
+  const extensionTestsPath = path.resolve(__dirname, 'index');
   const fixtures = path.resolve(extensionDevelopmentPath, '..', 'test', 'fixtures');
 
   let vscodeExecutablePath = process.env.VSCODE_TEST_EXECUTABLE || undefined;

@@ -1,11 +1,11 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { OPTION_SPECS, RUN_OPTION_SPECS } from '../../packages/engine/dist/core/options';
-import { expectedPackageJson, expectedReadme } from '../../extension/scripts/gen-config';
-import { configurationContribution, settingSpecs } from '../../extension/src/settingsSchema';
+import { OPTION_SPECS, RUN_OPTION_SPECS } from '../../../packages/engine/dist/core/options';
+import { expectedPackageJson, expectedReadme } from '../../../extension/scripts/gen-config';
+import { configurationContribution, settingSpecs } from '../../../extension/src/settingsSchema';
 
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'extension', 'package.json'), 'utf8'));
 const properties = pkg.contributes.configuration.properties as Record<string, Record<string, unknown>>;
 
