@@ -3,7 +3,7 @@
  * VSCODE_TEST_EXECUTABLE (set by .ci/run to ../shared/vscode-test/code-shim,
  * which runs the tests in code-server) is used when set; otherwise VS Code is
  * downloaded. A failed download fails the run under CI=true and is a printed
- * skip elsewhere.
+ * skip elsewhere (the "suite skipped: why" line scripts/test.mjs reports).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -25,7 +25,7 @@ async function main(): Promise<number> {
         console.error(`extension integration tests FAILED: ${why}.`);
         return 1;
       }
-      console.log(`extension integration tests SKIPPED: ${why}. Run bash ../shared/vscode-test/install-code-server.sh and set VSCODE_TEST_EXECUTABLE=<repo>/../shared/vscode-test/code-shim.`);
+      console.log(`suite skipped: ${why}. Run bash ../shared/vscode-test/install-code-server.sh and set VSCODE_TEST_EXECUTABLE=<repo>/../shared/vscode-test/code-shim.`);
       return 0;
     }
   }
@@ -41,7 +41,7 @@ async function main(): Promise<number> {
       extensionDevelopmentPath,
       extensionTestsPath,
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust'],
-      extensionTestsEnv: { NS_TEST_WORKSPACE: workspace, NS_TEST_STATS: process.env.NS_TEST_STATS ?? '' },
+      extensionTestsEnv: { NS_TEST_WORKSPACE: workspace },
     });
     return 0;
   } catch (e) {
