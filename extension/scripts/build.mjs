@@ -3,7 +3,7 @@
 //   webview webview/main.ts    → dist/webview.js     (browser) + webview.css, icon.svg
 //   tests   ../test/extension/host/*.ts → out/test/*.js (node; run by @vscode/test-electron)
 // --production minifies and also bundles the engine process (see bundle-engine.mjs).
-// Type-checking is `tsc --noEmit` (pnpm typecheck); esbuild only strips types.
+// Type-checking is the root `tsc -b` (or pnpm typecheck here); esbuild only strips types.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
