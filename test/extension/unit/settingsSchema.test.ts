@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { OPTION_SPECS, RUN_OPTION_SPECS } from '../../../packages/engine/dist/core/options';
-import { expectedPackageJson, expectedReadme } from '../../../extension/scripts/gen-config';
+import { expectedPackageJson, expectedReadme } from '../../../scripts/generate';
 import { configurationContribution, settingSpecs } from '../../../extension/src/settingsSchema';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -10,7 +10,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'extension', 'package.jso
 const properties = pkg.contributes.configuration.properties as Record<string, Record<string, unknown>>;
 
 describe('settings derived from the engine defaults', () => {
-  it('package.json contributes.configuration is what the generator makes (run pnpm -C extension gen)', () => {
+  it('package.json contributes.configuration is what the generator makes (run pnpm gen)', () => {
     assert.deepStrictEqual(pkg, expectedPackageJson(pkg));
   });
 
