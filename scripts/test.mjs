@@ -1,53 +1,73 @@
 #!/usr/bin/env node
-// Runs every test suite in order (build first), prints each with mocha's spec
-// reporter, and ends with one line of totals: "tests: N passed, N failed, N skipped".
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// `pnpm test`: the build, then each suite's own script (package.json test:*, mocha with the suite's
+// .mocharc and mocha's spec reporter), then one line over all of them, the last one printed:
+// "tests: N passed, N failed, N skipped". The counts are read from each run's spec summary.
+import { spawn } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
 const suites = [
-  { name: 'engine', args: ['--config', 'test/engine/.mocharc.json'] },
-  { name: 'extension unit', args: ['--config', 'test/extension/.mocharc.json'], when: 'test/extension/.mocharc.json' },
-  { name: 'extension integration (VS Code)', command: ['node', 'extension/out/test/runTest.js'], when: 'extension/out/test/runTest.js' },
+  { name: 'engine', script: 'test:engine' },
+  { name: 'extension unit', script: 'test:extension:unit' },
+  { name: 'extension host (VS Code)', script: 'test:extension:host' },
 ];
-
-function run(command, args, env = {}) {
-  const r = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-  return r.status ?? 1;
-}
+// A suite that cannot run here says so on a line of its own and exits 0.
+const SKIP_LINE = /^suite skipped: (.+)$/m;
 
 // Under `pnpm test` (also `npx pnpm@10 test`, where pnpm is not on PATH) npm_execpath is pnpm itself.
 const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
-  ? [process.execPath, [process.env.npm_execpath]] : ['pnpm', []];
-if (run(pnpm[0], [...pnpm[1], 'run', '-s', 'build']) !== 0) {
-  console.log('tests: 0 passed, 1 failed (build failed)');
-  process.exit(1);
+  ? [process.execPath, process.env.npm_execpath] : ['pnpm'];
+
+/** Runs `pnpm run -s <script>` with its output passed through; resolves to its exit code and stdout. */
+function runScript(script) {
+  // Piped output turns mocha's colours off; keep them for a terminal.
+  const env = process.stdout.isTTY ? { ...process.env, MOCHA_COLORS: '1' } : process.env;
+  const child = spawn(pnpm[0], [...pnpm.slice(1), 'run', '-s', script], { cwd: root, env, stdio: ['inherit', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    stdout += chunk;
+  });
+  return new Promise((resolve) => {
+    child.on('error', (error) => resolve({ code: 1, stdout: `${stdout}\n${error.message}` }));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout }));
+  });
 }
+
+/** Mocha's spec summary ("N passing (…)", then "N pending" and "N failing" when not 0), or null. */
+function specSummary(output) {
+  const text = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const passing = [...text.matchAll(/^\s*(\d+) passing \(/gm)].pop();
+  if (!passing) return null;
+  const rest = text.slice(passing.index);
+  const count = (word) => Number(rest.match(new RegExp(`^\\s*(\\d+) ${word}$`, 'm'))?.[1] ?? 0);
+  return { passed: Number(passing[1]), failed: count('failing'), skipped: count('pending') };
+}
+
+/** One suite's counts; a run that ends without a summary or exits non-zero counts as a failure. */
+function outcome({ code, stdout }) {
+  const summary = specSummary(stdout);
+  const skip = stdout.match(SKIP_LINE);
+  if (!summary && code === 0 && skip) return { passed: 0, failed: 0, skipped: 0, skippedBecause: skip[1] };
+  if (!summary) return { passed: 0, failed: 1, skipped: 0, note: `ended without mocha's summary (exit code ${code}): counted as 1 failed` };
+  if (code !== 0 && summary.failed === 0) return { ...summary, failed: 1, note: `exit code ${code} after its summary: counted as 1 failed` };
+  return summary;
+}
+
+const counts = (c) => `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;
+const lines = [];
 const totals = { passed: 0, failed: 0, skipped: 0 };
-const statsDir = mkdtempSync(join(tmpdir(), 'ns-test-'));
-let exit = 0;
-for (const suite of suites) {
-  if (suite.when && !existsSync(join(root, suite.when))) {
-    console.log(`\n== ${suite.name}: skipped (${suite.when} not present)`);
-    continue;
+const build = await runScript('build');
+if (build.code !== 0) {
+  lines.push(`build: failed (exit code ${build.code}); no suite ran`);
+  totals.failed = 1;
+} else {
+  for (const suite of suites) {
+    console.log(`\n== ${suite.name} (pnpm ${suite.script})`);
+    const result = outcome(await runScript(suite.script));
+    const said = result.skippedBecause ? `skipped (${result.skippedBecause})` : `${counts(result)}${result.note ? `; ${result.note}` : ''}`;
+    lines.push(`${suite.name}: ${said}`);
+    for (const key of Object.keys(totals)) totals[key] += result[key];
   }
-  console.log(`\n== ${suite.name}`);
-  const statsFile = join(statsDir, `${suite.name.replace(/\W+/g, '_')}.json`);
-  const env = { NS_TEST_STATS: statsFile };
-  const code = suite.command
-    ? run(suite.command[0], suite.command.slice(1), env)
-    : run(process.execPath, [join(root, 'node_modules/mocha/bin/mocha.js'), ...suite.args], env);
-  if (existsSync(statsFile)) {
-    const s = JSON.parse(readFileSync(statsFile, 'utf8'));
-    totals.passed += s.passes;
-    totals.failed += s.failures;
-    totals.skipped += s.pending;
-  } else if (code !== 0) {
-    totals.failed += 1;
-  }
-  if (code !== 0) exit = 1;
 }
-console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-process.exit(exit);
+console.log(`\n${lines.join('\n')}\ntests: ${counts(totals)}`);
+process.exit(totals.failed > 0 ? 1 : 0);

@@ -1,13 +1,13 @@
 // Bundles the extension with esbuild: one entry per runtime.
 //   host    src/extension.ts   → dist/extension.js   (node, `vscode` external)
 //   webview webview/main.ts    → dist/webview.js     (browser) + webview.css, icon.svg
-//   tests   test/**            → out/test/**         (node; run by @vscode/test-electron)
+//   tests   ../test/extension/host/*.ts → out/test/*.js (node; run by @vscode/test-electron)
 // --production minifies and also bundles the engine process (see bundle-engine.mjs).
-// Type-checking is `tsc --noEmit` (pnpm typecheck); esbuild only strips types.
+// Type-checking is the root `tsc -b` (or pnpm typecheck here); esbuild only strips types.
 // The host build's metafile (dist/extension.meta.json) lists every module in the bundle: a unit
 // test reads it to check that the host never loads tfjs.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,13 +16,13 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
 
-const testEntries = ['test/runTest.ts', 'test/suite/index.ts',
-  ...readdirSync(join(root, 'test/suite')).filter((f) => f.endsWith('.test.ts')).map((f) => `test/suite/${f}`)];
+const hostTests = '../test/extension/host';
+const testEntries = readdirSync(join(root, hostTests)).filter((f) => f.endsWith('.ts')).map((f) => `${hostTests}/${f}`);
 
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], metafile: true },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
-  { ...common, minify: false, sourcemap: true, entryPoints: testEntries, outdir: 'out/test', outbase: 'test', platform: 'node', format: 'cjs', target: 'node20',
+  { ...common, minify: false, sourcemap: true, entryPoints: testEntries, outdir: 'out/test', outbase: hostTests, platform: 'node', format: 'cjs', target: 'node20',
     external: ['vscode', 'mocha', '@vscode/test-electron'] },
 ];
 
@@ -41,6 +41,7 @@ if (watch) {
   copyAssets();
 } else {
   const t0 = Date.now();
+  rmSync(join(root, 'out/test'), { recursive: true, force: true }); // a deleted test's old bundle must not run
   const results = await Promise.all(builds.map((b) => esbuild.build(b)));
   copyAssets();
   results.forEach(writeMetafile);

@@ -1,9 +1,9 @@
 /**
- * Runs the integration suite (suite/) inside a real VS Code extension host.
+ * Runs the integration suite (index.ts and *.test.ts beside it) inside a real VS Code extension host.
  * VSCODE_TEST_EXECUTABLE (set by .ci/run to ../shared/vscode-test/code-shim,
  * which runs the tests in code-server) is used when set; otherwise VS Code is
  * downloaded. A failed download fails the run under CI=true and is a printed
- * skip elsewhere.
+ * skip elsewhere (the "suite skipped: why" line scripts/test.mjs reports).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,7 +12,7 @@ import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 
 async function main(): Promise<number> {
   const extensionDevelopmentPath = path.resolve(__dirname, '../..');
-  const extensionTestsPath = path.resolve(__dirname, 'suite/index');
+  const extensionTestsPath = path.resolve(__dirname, 'index');
   const fixtures = path.resolve(extensionDevelopmentPath, '..', 'test', 'fixtures');
 
   let vscodeExecutablePath = process.env.VSCODE_TEST_EXECUTABLE || undefined;
@@ -25,7 +25,7 @@ async function main(): Promise<number> {
         console.error(`extension integration tests FAILED: ${why}.`);
         return 1;
       }
-      console.log(`extension integration tests SKIPPED: ${why}. Run bash ../shared/vscode-test/install-code-server.sh and set VSCODE_TEST_EXECUTABLE=<repo>/../shared/vscode-test/code-shim.`);
+      console.log(`suite skipped: ${why}. Run bash ../shared/vscode-test/install-code-server.sh and set VSCODE_TEST_EXECUTABLE=<repo>/../shared/vscode-test/code-shim.`);
       return 0;
     }
   }
@@ -41,7 +41,7 @@ async function main(): Promise<number> {
       extensionDevelopmentPath,
       extensionTestsPath,
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust'],
-      extensionTestsEnv: { NS_TEST_WORKSPACE: workspace, NS_TEST_STATS: process.env.NS_TEST_STATS ?? '' },
+      extensionTestsEnv: { NS_TEST_WORKSPACE: workspace },
     });
     return 0;
   } catch (e) {

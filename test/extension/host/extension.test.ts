@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { NeuralStyleApi } from '../../src/extension';
-import type { FromWebview, ToWebview } from '../../shared/protocol';
+import type { NeuralStyleApi } from '../../../extension/src/extension';
+import type { FromWebview, ToWebview } from '../../../extension/shared/protocol';
 
 const ws = process.env.NS_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
 const file = (name: string) => vscode.Uri.file(path.join(ws, name));

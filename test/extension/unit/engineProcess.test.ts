@@ -2,9 +2,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { liveEnginePids, runEngine } from '../../extension/src/engineProcess';
+import { liveEnginePids, runEngine } from '../../../extension/src/engineProcess';
 
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..', '..', '..');
 const worker = path.join(root, 'packages', 'engine', 'dist', 'worker.js');
 const fixtures = path.join(root, 'test', 'fixtures');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-engine-proc-'));

@@ -2,15 +2,15 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { OPTION_SPECS, RUN_OPTION_SPECS } from '@neural-style/engine/options';
-import { expectedPackageJson, expectedReadme } from '../../extension/scripts/gen-config';
-import { configurationContribution, settingSpecs } from '../../extension/src/settingsSchema';
+import { expectedPackageJson, expectedReadme } from '../../../scripts/generate';
+import { configurationContribution, settingSpecs } from '../../../extension/src/settingsSchema';
 
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'extension', 'package.json'), 'utf8'));
 const properties = pkg.contributes.configuration.properties as Record<string, Record<string, unknown>>;
 
 describe('settings derived from the engine defaults', () => {
-  it('package.json contributes.configuration is what the generator makes (run pnpm -C extension gen)', () => {
+  it('package.json contributes.configuration is what the generator makes (run pnpm gen)', () => {
     assert.deepStrictEqual(pkg, expectedPackageJson(pkg));
   });
 

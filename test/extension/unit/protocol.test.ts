@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { parseFromEngine, parseToEngine, ProtocolError } from '@neural-style/engine/protocol';
-import { PanelState, parseFromWebview, parsePanelState, parseToWebview, ProgressView } from '../../extension/shared/protocol';
-import { applyMessage, MAX_LOSS_POINTS, restoredState } from '../../extension/shared/state';
+import { PanelState, parseFromWebview, parsePanelState, parseToWebview, ProgressView } from '../../../extension/shared/protocol';
+import { applyMessage, MAX_LOSS_POINTS, restoredState } from '../../../extension/shared/state';
 
 const job = {
   id: 'ns-1', contentName: 'cat.png', styleName: 'The Starry Night', contentSrc: 'x', styleSrc: 'y', contentPath: '/ws/cat.png',

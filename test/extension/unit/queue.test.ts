@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { JobQueue } from '../../extension/src/queue';
+import { JobQueue } from '../../../extension/src/queue';
 
 /** A runner whose jobs end when the test says so. */
 function controlled() {

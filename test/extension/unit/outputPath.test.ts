@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as path from 'path';
-import { baseName, freeOutputPath, outputFolder, removeEngineTemps, slug } from '../../extension/src/outputPath';
+import { baseName, freeOutputPath, outputFolder, removeEngineTemps, slug } from '../../../extension/src/outputPath';
 
 const req = { content: '/ws/photos/cat.jpg', style: 'van_gogh_starry_night', folder: '', pattern: '${name}.${style}', format: 'png' as const };
 const none = () => false;

@@ -3,7 +3,7 @@
 // the result file. Saves screenshots of the panel mid-run and when done, in the dark
 // and the light theme, to media/screenshots/. Needs: pnpm package (the .vsix),
 // bash ../shared/vscode-test/install-code-server.sh, Debian's chromium.
-// Usage: node test/e2e/ui.mjs [path/to.vsix]      (pnpm test:e2e)
+// Usage: node test/extension/e2e/ui.mjs [path/to.vsix]      (pnpm test:e2e)
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,8 +12,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const extensionDir = resolve(here, '..', '..');
-const repo = resolve(extensionDir, '..');
+const repo = resolve(here, '..', '..', '..');
+const extensionDir = join(repo, 'extension');
 const rig = process.env.VSCODE_TEST_RIG ?? resolve(repo, '..', 'shared', 'vscode-test');
 const { startCodeServer, launchBrowser, CS_BIN } = createRequire(import.meta.url)(join(rig, 'cs-lib.js'));
 const vsix = resolve(process.argv[2] ?? join(extensionDir, 'neural-style.vsix'));

@@ -3,7 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..', '..', '..');
 const metafile = path.join(root, 'extension', 'dist', 'extension.meta.json');
 /** What the extension host may import from the engine (the `exports` entries without tfjs). */
 const HOST_ENTRIES = ['@neural-style/engine/options', '@neural-style/engine/protocol', '@neural-style/engine/schema', '@neural-style/engine/atomic'];

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { DEFAULTS, RUN_DEFAULTS } from '@neural-style/engine/options';
-import { readSettings, SettingsError } from '../../extension/src/settings';
+import { readSettings, SettingsError } from '../../../extension/src/settings';
 
 const from = (values: Record<string, unknown>) => (name: string) => values[name];
 

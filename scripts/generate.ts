@@ -1,0 +1,70 @@
+/**
+ * Writes every part of the repository that is derived from code:
+ *   README.md               cli-help: the CLI's --help; settings: the extension's settings table
+ *   extension/package.json  contributes.configuration, and the Restricted Mode list of settings
+ * In a Markdown file a generated part sits between `<!-- begin generated NAME … -->` and
+ * `<!-- end generated NAME -->`. Run: pnpm gen (it builds first: cli-help runs the built CLI).
+ * `--check` changes nothing and fails when a file is stale (the unit tests check the same).
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { configurationContribution, SECTION, settingsMarkdown, settingSpecs } from '../extension/src/settingsSchema';
+
+const root = path.resolve(__dirname, '..');
+const README = path.join(root, 'README.md');
+const PACKAGE_JSON = path.join(root, 'extension', 'package.json');
+const CLI = path.join(root, 'packages', 'engine', 'bin', 'neural-style.js');
+
+export const beginMarker = (name: string) => `<!-- begin generated ${name} (by pnpm gen; do not edit) -->`;
+export const endMarker = (name: string) => `<!-- end generated ${name} -->`;
+
+/** The README's generated parts, by marker name. */
+const README_PARTS: Record<string, () => string> = {
+  'cli-help': () => `\`\`\`\n${execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).trimEnd()}\n\`\`\``,
+  settings: settingsMarkdown,
+};
+
+/** `text` with the part between NAME's markers replaced by `body`. */
+export function replacePart(text: string, name: string, body: string): string {
+  const begin = beginMarker(name);
+  const start = text.indexOf(begin);
+  const end = start < 0 ? -1 : text.indexOf(endMarker(name), start);
+  if (end < 0) throw new Error(`README.md has no ${begin} … ${endMarker(name)} markers`);
+  return `${text.slice(0, start + begin.length)}\n${body}\n${text.slice(end)}`;
+}
+
+export function expectedReadme(current: string): string {
+  return Object.entries(README_PARTS).reduce((text, [name, render]) => replacePart(text, name, render()), current);
+}
+
+export function expectedPackageJson(current: Record<string, any>): Record<string, any> {
+  const next = structuredClone(current);
+  next.contributes.configuration = configurationContribution();
+  // Restricted Mode: a workspace (untrusted) cannot set any of these; user settings still apply.
+  next.capabilities.untrustedWorkspaces.restrictedConfigurations = settingSpecs().map(([name]) => `${SECTION}.${name}`);
+  return next;
+}
+
+function main(): void {
+  const files = [
+    { file: PACKAGE_JSON, next: (text: string) => `${JSON.stringify(expectedPackageJson(JSON.parse(text)), null, 2)}\n` },
+    { file: README, next: expectedReadme },
+  ].map(({ file, next }) => {
+    const text = fs.readFileSync(file, 'utf8');
+    return { file, text, expected: next(text) };
+  });
+  const stale = files.filter((f) => f.expected !== f.text);
+  const names = stale.map((f) => path.relative(root, f.file)).join(', ');
+  if (process.argv.includes('--check')) {
+    if (stale.length) {
+      console.error(`Stale: ${names}. Run pnpm gen.`);
+      process.exit(1);
+    }
+    return;
+  }
+  for (const f of stale) fs.writeFileSync(f.file, f.expected);
+  console.log(stale.length ? `Updated ${names}.` : 'Up to date.');
+}
+
+if (require.main === module) main();
