@@ -45,12 +45,18 @@ export function deepestLayer(layers: readonly VggLayer[]): VggLayer {
   return VGG_LAYERS[Math.max(...layers.map((l) => VGG_LAYERS.indexOf(l)))];
 }
 
-/** How many values the activations of every layer up to `deepest` take for an image of height × width. */
-export function activationValues(height: number, width: number, deepest: VggLayer): number {
+/** How many values the activations of `layers` (consecutive, VGG's pools between them) take for an input of height × width. */
+export function activationValues(height: number, width: number, layers: readonly VggLayer[]): number {
   let total = 0;
-  for (const layer of VGG_LAYERS.slice(0, VGG_LAYERS.indexOf(deepest) + 1)) {
-    const f = featureSize(layer, height, width);
-    total += f.height * f.width * CHANNELS[layer];
+  let [h, w] = [height, width];
+  for (const layer of layers) {
+    total += h * w * CHANNELS[layer];
+    if (POOL_AFTER.has(layer)) [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
   }
   return total;
+}
+
+/** VGG19's layers from conv1_1 to `deepest`. */
+export function layersUpTo(deepest: VggLayer): VggLayer[] {
+  return VGG_LAYERS.slice(0, VGG_LAYERS.indexOf(deepest) + 1);
 }

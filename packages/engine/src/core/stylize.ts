@@ -7,7 +7,7 @@ import { uniformNoise } from './image/noise';
 import { resizeHost, upscaleWithContentDetail } from './image/resize';
 import { ImageSpace, tensorImageSpace } from './image-space';
 import { LoopHooks, optimizeScale, RunClock, throwIfCancelled } from './loop';
-import { createObjective } from './objective';
+import { createWholeImageObjective } from './whole-objective';
 import { StylizeOptions } from './options';
 import { Plan, planStylization, ScalePlan } from './plan';
 import { fitLongestSide } from './pixels';
@@ -70,7 +70,7 @@ async function runScale(vgg: FeatureExtractor, plan: Plan, scale: ScalePlan, inp
   const o = plan.options;
   // Adam adapts its step per coordinate, which undoes what the pyramid is for: pixels.
   const space = tensorImageSpace(o.parameterization === 'pyramid' && o.optimizer === 'lbfgs');
-  const objective = createObjective(vgg, inputs, plan, scale);
+  const objective = await createWholeImageObjective(vgg, inputs, plan, scale);
   try {
     const start = clipped(space, inputs.start);
     const preview = (image: tf.Tensor4D) => previewOf(space.download(image), inputs.content, o);

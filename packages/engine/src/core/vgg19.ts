@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { activationValues, deepestLayer, minimumSide, POOL_AFTER } from './geometry';
+import { activationValues, deepestLayer, layersUpTo, minimumSide, POOL_AFTER } from './geometry';
 import { ConvAlgorithm, convAlgorithmFor, ConvLayer, ConvolutionChoice, prepareConv } from './ops/conv';
 import { conv3x3Relu, ReluMask } from './ops/conv-relu';
 import { GradientArena, withArena } from './ops/gradient-arena';
@@ -18,6 +18,12 @@ export interface FeatureExtractor {
    */
   extract(image: tf.Tensor4D, layers: readonly VggLayer[], pooling?: Pooling, arena?: GradientArena): Map<VggLayer, tf.Tensor4D>;
   /**
+   * Runs consecutive `layers` on `input` (the activation before the first),
+   * pooling where VGG19 pools, also after the last when `poolAfterLast`.
+   * Returns the features of the `wanted` layers and the segment's output.
+   */
+  runSegment(input: tf.Tensor4D, segment: Segment, wanted: ReadonlySet<VggLayer>, pooling?: Pooling, arena?: GradientArena): SegmentResult;
+  /**
    * Prepares `layers` (and those before them) on the smallest image they take:
    * a forward pass and a gradient. Do it before anything large exists (see Vgg19.conv).
    */
@@ -26,6 +32,10 @@ export interface FeatureExtractor {
   algorithms(): Map<VggLayer, ConvAlgorithm>;
   dispose(): void;
 }
+
+/** Consecutive layers of the network, and whether VGG19's pool after the last one is applied. */
+export interface Segment { readonly layers: readonly VggLayer[]; readonly poolAfterLast: boolean }
+export interface SegmentResult { features: Map<VggLayer, tf.Tensor4D>; output: tf.Tensor4D }
 
 class Vgg19 implements FeatureExtractor {
   private readonly convs = new Map<VggLayer, ConvLayer>();
@@ -60,31 +70,37 @@ class Vgg19 implements FeatureExtractor {
   }
 
   extract(image: tf.Tensor4D, layers: readonly VggLayer[], pooling: Pooling = 'avg', arena?: GradientArena): Map<VggLayer, tf.Tensor4D> {
-    const wanted = new Set(layers);
-    const deepest = deepestLayer(layers);
-    const out = new Map<VggLayer, tf.Tensor4D>();
+    const segment = { layers: layersUpTo(deepestLayer(layers)), poolAfterLast: false };
+    return this.runSegment(image, segment, new Set(layers), pooling, arena).features;
+  }
+
+  runSegment(input: tf.Tensor4D, segment: Segment, wanted: ReadonlySet<VggLayer>, pooling: Pooling = 'avg', arena?: GradientArena): SegmentResult {
+    const features = new Map<VggLayer, tf.Tensor4D>();
+    const { layers } = segment;
+    const last = layers[layers.length - 1];
     // Inside a gradient (an arena) an activation that is not returned is read
     // only by the next layer's forward pass (the convolution keeps a ReLU
     // mask; neither its gradient nor the average pool's reads its input), so
     // it is freed as soon as the next layer ran. tfjs's max pool gradient
     // reads its input and output: not then.
     const freeEarly = arena !== undefined && pooling === 'avg';
-    const mask: ReluMask = activationValues(image.shape[1], image.shape[2], deepest) <= FLOAT_MASK_ELEMENTS ? 'float32' : 'bool';
+    const mask: ReluMask = activationValues(input.shape[1], input.shape[2], layers) <= FLOAT_MASK_ELEMENTS ? 'float32' : 'bool';
     let consumed: tf.Tensor4D[] = [];
-    let x = image;
-    for (const layer of VGG_LAYERS.slice(0, VGG_LAYERS.indexOf(deepest) + 1)) {
+    let x = input;
+    for (const layer of layers) {
       const y = conv3x3Relu(x, this.conv(layer), arena, mask);
       tf.dispose(consumed);
       consumed = [];
-      if (wanted.has(layer)) out.set(layer, y);
-      else if (freeEarly) consumed.push(y);
+      if (wanted.has(layer)) features.set(layer, y);
+      else if (freeEarly && (layer !== last || segment.poolAfterLast)) consumed.push(y);
       x = y;
-      if (POOL_AFTER.has(layer) && layer !== deepest) {
+      if (POOL_AFTER.has(layer) && (layer !== last || segment.poolAfterLast)) {
         x = pooling === 'avg' ? avgPool2x2(y) : tf.maxPool(y, 2, 2, 'valid');
-        if (freeEarly) consumed.push(x);
+        if (freeEarly && layer !== last) consumed.push(x);
       }
     }
-    return out;
+    tf.dispose(consumed);
+    return { features, output: x };
   }
 
   /**

@@ -66,3 +66,28 @@ function transposedTimesSelf(features: tf.Tensor4D): tf.Tensor2D {
     return tf.matMul(transposed, tf.reshape(features, [h * w, c]) as tf.Tensor2D);
   });
 }
+
+/**
+ * Σ_p F_p D F_pᵀ = Σ F ⊙ (F·D) of NHWC features F (batch 1) for a symmetric
+ * D, with gradient 2·F·D: one matMul, kept from the forward pass. With
+ * D = G/M − A of a whole image, its gradient at a tile's positions is that
+ * image's style gradient there up to a constant (tiled-objective.ts).
+ */
+export function gramTrace(features: tf.Tensor4D, d: tf.Tensor2D, arena?: GradientArena): tf.Scalar {
+  const [, h, w, c] = features.shape;
+  return customUnaryOp<tf.Tensor4D, tf.Scalar>((input, save) => {
+    const f = tf.reshape(input, [h * w, c]) as tf.Tensor2D;
+    const fd = tf.matMul(f, d);
+    if (arena) arena.keep(fd);
+    else save([fd]);
+    return {
+      value: tf.sum(tf.mul(f, fd)),
+      gradFunc: (dy, saved) => {
+        const product = (arena ? fd : saved[0]) as tf.Tensor2D;
+        const dF = tf.tidy(() => tf.reshape(tf.mul(product, tf.mul(dy, 2)), [1, h, w, c]));
+        product.dispose(); // as in conv3x3Relu: nothing needs it after this
+        return dF;
+      },
+    };
+  })(features);
+}

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VectorSpace } from './vector-space';
 
 /** Runs a scalar computation and returns its value, freeing the tensor. */
-function readScalar(compute: () => tf.Tensor): number {
+export function readScalar(compute: () => tf.Tensor): number {
   const t = tf.tidy(compute);
   const value = t.dataSync()[0];
   t.dispose();

@@ -1,0 +1,151 @@
+import * as tf from '@tensorflow/tfjs';
+import { addIntoHost, cropHost, HostImage, hostImage, Rect, writeIntoHost } from '../image/host-image';
+import { throwIfCancelled, yieldToEventLoop } from '../loop';
+import { withArena } from '../ops/gradient-arena';
+import { Pooling, VggLayer } from '../options';
+import { fromTensor, toTensor } from '../pixels';
+import { FeatureExtractor } from '../vgg19';
+import { Stage } from './stages';
+import { stageOutputLength, StageTile, stageTiles } from './tile-grid';
+
+/*
+ * The network run over an image in ordinary memory, stage by stage and tile
+ * by tile: forward (features and each stage's output), and backward (the
+ * gradient of tile-local loss terms, plus the next stage's gradient, with
+ * respect to the image). Only one tile's tensors exist at a time.
+ */
+
+/** A tile's interior at a layer: rows and columns of the whole layer's features. */
+export type LayerRect = Rect;
+
+/** What the forward sweep hands over for a wanted layer: the interior's features (freed after the call) and where they are. */
+export type FeatureVisitor = (layer: VggLayer, features: tf.Tensor4D, at: LayerRect) => void;
+
+/** A tile-local loss term at a wanted layer, for the backward sweep (inside its gradient tape), or null for none. */
+export type LocalLoss = (layer: VggLayer, features: tf.Tensor4D, at: LayerRect) => tf.Scalar | null;
+
+export interface SweepHooks {
+  signal?: AbortSignal;
+  /** After each tile. */
+  onTile?: () => void;
+}
+
+export interface Sweep {
+  vgg: FeatureExtractor;
+  stages: readonly Stage[];
+  pooling: Pooling;
+  /** The largest interior, at its stage's output resolution, of each stage's tiles. */
+  tileShape: (stage: Stage) => { rows: number; cols: number };
+}
+
+/** The part `rect` of NHWC features (no copy when it is all of them). */
+function sliceRect(x: tf.Tensor4D, rect: Rect): tf.Tensor4D {
+  const [, h, w, c] = x.shape;
+  if (rect.top === 0 && rect.left === 0 && rect.height === h && rect.width === w) return x;
+  return tf.slice(x, [0, rect.top, rect.left, 0], [1, rect.height, rect.width, c]);
+}
+
+/** A tile's interior at `layer` in the whole layer's coordinates. */
+function layerRect(tile: StageTile, stage: Stage, layer: VggLayer): LayerRect {
+  const inCrop = tile.layers.get(layer)!;
+  const scale = stage.layerScale.get(layer)!;
+  return { ...inCrop, top: inCrop.top + tile.crop.top / scale, left: inCrop.left + tile.crop.left / scale };
+}
+
+function tilesOf(sweep: Sweep, stage: Stage, input: HostImage): StageTile[] {
+  const { rows, cols } = sweep.tileShape(stage);
+  return stageTiles(stage, input.height, input.width, rows, cols);
+}
+
+/** How many tiles a forward and a backward sweep over an image of height × width visit, together. */
+export function tilesPerEvaluation(sweep: Sweep, height: number, width: number): number {
+  let [h, w] = [height, width];
+  let total = 0;
+  for (const stage of sweep.stages) {
+    const { rows, cols } = sweep.tileShape(stage);
+    total += 2 * Math.max(1, Math.ceil(stageOutputLength(stage, h) / rows)) * Math.max(1, Math.ceil(stageOutputLength(stage, w) / cols));
+    [h, w] = [stageOutputLength(stage, h), stageOutputLength(stage, w)];
+  }
+  return total;
+}
+
+async function betweenTiles(hooks: SweepHooks): Promise<void> {
+  await yieldToEventLoop();
+  throwIfCancelled(hooks.signal);
+}
+
+/**
+ * Runs every stage forward over `image`, visiting the interiors of the
+ * `wanted` layers; returns each stage's input (the image, then every stage's
+ * output but the last's) for a backward sweep.
+ */
+export async function forwardSweep(sweep: Sweep, image: HostImage, wanted: ReadonlySet<VggLayer>, visit: FeatureVisitor,
+  hooks: SweepHooks = {}): Promise<HostImage[]> {
+  const inputs: HostImage[] = [image];
+  for (const [s, stage] of sweep.stages.entries()) {
+    const input = inputs[s];
+    const last = s === sweep.stages.length - 1;
+    const output = last ? null : hostImage(stageOutputLength(stage, input.height), stageOutputLength(stage, input.width), stage.outputChannels);
+    const stageWanted = new Set(stage.layers.filter((l) => wanted.has(l)));
+    for (const tile of tilesOf(sweep, stage, input)) {
+      await betweenTiles(hooks);
+      tf.tidy(() => {
+        const segment = { layers: stage.layers, poolAfterLast: stage.endsWithPool };
+        const result = sweep.vgg.runSegment(toTensor(cropHost(input, tile.crop)), segment, stageWanted, sweep.pooling);
+        for (const [layer, features] of result.features) visit(layer, sliceRect(features, tile.layers.get(layer)!), layerRect(tile, stage, layer));
+        if (output) writeIntoHost(output, fromTensor(sliceRect(result.output, tile.outputInCrop)), tile.output.top, tile.output.left);
+      });
+      hooks.onTile?.();
+    }
+    if (output) inputs.push(output);
+  }
+  return inputs;
+}
+
+/**
+ * The gradient with respect to the image of Σ over tiles of the local loss
+ * terms at their interiors, given each stage's input from a forward sweep.
+ * Stage by stage from the last: a tile's gradient is that of its own terms
+ * plus ⟨its output interior, the next stage's gradient there⟩, and the
+ * tiles' crop gradients add up (their halos overlap) into the stage input's.
+ */
+export async function backwardSweep(sweep: Sweep, inputs: HostImage[], wanted: ReadonlySet<VggLayer>, loss: LocalLoss,
+  hooks: SweepHooks = {}): Promise<HostImage> {
+  let outputGradient: HostImage | null = null;
+  for (let s = sweep.stages.length - 1; s >= 0; s--) {
+    const stage = sweep.stages[s];
+    const input = inputs[s];
+    const gradient = hostImage(input.height, input.width, input.channels);
+    const stageWanted = new Set(stage.layers.filter((l) => wanted.has(l)));
+    for (const tile of tilesOf(sweep, stage, input)) {
+      await betweenTiles(hooks);
+      const seed = outputGradient ? cropHost(outputGradient, tile.output) : null;
+      const dx = tileGradient(sweep, stage, tile, cropHost(input, tile.crop), stageWanted, loss, seed);
+      addIntoHost(gradient, dx, tile.crop.top, tile.crop.left);
+      hooks.onTile?.();
+    }
+    outputGradient = gradient;
+  }
+  return outputGradient!;
+}
+
+function tileGradient(sweep: Sweep, stage: Stage, tile: StageTile, crop: HostImage, wanted: ReadonlySet<VggLayer>, loss: LocalLoss,
+  seed: HostImage | null): HostImage {
+  const dx = withArena((arena) => tf.tidy(() => {
+    const seedTensor = seed ? toTensor(seed) : null;
+    return tf.grad((x: tf.Tensor) => {
+      const segment = { layers: stage.layers, poolAfterLast: stage.endsWithPool };
+      const result = sweep.vgg.runSegment(x as tf.Tensor4D, segment, wanted, sweep.pooling, arena);
+      const terms: tf.Scalar[] = [];
+      for (const [layer, features] of result.features) {
+        const term = loss(layer, sliceRect(features, tile.layers.get(layer)!), layerRect(tile, stage, layer));
+        if (term) terms.push(term);
+      }
+      if (seedTensor) terms.push(tf.sum(tf.mul(sliceRect(result.output, tile.outputInCrop), seedTensor)));
+      return terms.length > 0 ? tf.addN(terms) as tf.Scalar : tf.mul(tf.sum(result.output), 0) as tf.Scalar;
+    })(toTensor(crop)) as tf.Tensor4D;
+  }));
+  const out = fromTensor(dx);
+  dx.dispose();
+  return out;
+}

@@ -1,0 +1,149 @@
+import * as tf from '@tensorflow/tfjs';
+import { CHANNELS, deepestLayer, featureSize, positions } from '../geometry';
+import { cropHost, HostImage, hostImage, writeIntoHost } from '../image/host-image';
+import { contentLoss } from '../losses';
+import { EvaluationHooks, Evaluation, GramsOf, Objective, ObjectiveInputs, styleTargets, TermWeights, termWeights } from '../objective';
+import { gram, gramTrace } from '../ops/gram';
+import { VggLayer } from '../options';
+import { readScalar } from '../optim/tensor-space';
+import { Plan, ScalePlan } from '../plan';
+import { fromTensor, toTensor } from '../pixels';
+import { FeatureExtractor } from '../vgg19';
+import { Stage, vggStages } from './stages';
+import { backwardSweep, forwardSweep, LayerRect, Sweep, SweepHooks, tilesPerEvaluation } from './sweep';
+import { addTotalVariation } from './total-variation';
+
+/*
+ * The objective of a scale too large for the backend to hold whole: the same
+ * loss and gradient as whole-objective.ts, computed stage by stage and tile
+ * by tile on an image in ordinary memory (sweep.ts).
+ *
+ * Every term is a sum over positions, and so is a Gram matrix. A forward
+ * sweep sums each tile's Gram contribution at its interior (the image's G_l,
+ * exact) and its content loss; the style loss follows from G_l. A backward
+ * sweep then differentiates, per tile, Σ_l k_l Σ_p F_p D_l F_pᵀ with the whole
+ * image's D_l = G_l/M_l − A_l, whose gradient at the tile's positions is the
+ * image's style gradient there, plus the content term at the tile's
+ * positions; TV is local and computed on the whole image.
+ */
+
+/** The largest interior of a stage's tiles, at the stage's output resolution. */
+export type TileShape = (stage: Stage) => { rows: number; cols: number };
+
+function sweepOf(vgg: FeatureExtractor, layers: readonly VggLayer[], plan: Plan, tileShape: TileShape): Sweep {
+  return { vgg, stages: vggStages(deepestLayer(layers)), pooling: plan.options.pooling, tileShape };
+}
+
+/** The Grams G/M of an image of any size, summed tile by tile. */
+export function tiledGrams(vgg: FeatureExtractor, layers: readonly VggLayer[], plan: Plan, tileShape: TileShape, hooks: SweepHooks = {}): GramsOf {
+  return async (image: HostImage) => {
+    const { grams: sums } = await sumGrams(sweepOf(vgg, layers, plan, tileShape), image, layers, hooks);
+    for (const layer of layers) {
+      const sum = sums.get(layer)!;
+      sums.set(layer, tf.div(sum, positions(layer, image.height, image.width)));
+      sum.dispose();
+    }
+    return sums;
+  };
+}
+
+/** Σ over tiles of FᵀF at the tiles' interiors, per layer; with `visit`, also what a forward sweep shows it. */
+async function sumGrams(sweep: Sweep, image: HostImage, layers: readonly VggLayer[], hooks: SweepHooks,
+  visit?: (layer: VggLayer, features: tf.Tensor4D, at: LayerRect) => void, wanted = new Set(layers)): Promise<{ grams: Map<VggLayer, tf.Tensor2D>; inputs: HostImage[] }> {
+  const sums = new Map(layers.map((l) => [l, tf.zeros([CHANNELS[l], CHANNELS[l]]) as tf.Tensor2D] as const));
+  const inputs = await forwardSweep(sweep, image, wanted, (layer, features, at) => {
+    const sum = sums.get(layer);
+    if (sum) {
+      sums.set(layer, tf.keep(tf.add(sum, gram(features)) as tf.Tensor2D));
+      sum.dispose();
+    }
+    visit?.(layer, features, at);
+  }, hooks);
+  return { grams: sums, inputs };
+}
+
+/** The content layer's features of an image, assembled tile by tile in ordinary memory. */
+async function tiledFeatures(sweep: Sweep, image: HostImage, layer: VggLayer): Promise<HostImage> {
+  const size = featureSize(layer, image.height, image.width);
+  const out = hostImage(size.height, size.width, CHANNELS[layer]);
+  await forwardSweep(sweep, image, new Set([layer]), (_layer, features, at) => writeIntoHost(out, fromTensor(features), at.top, at.left));
+  return out;
+}
+
+class TiledObjective implements Objective<HostImage> {
+  private readonly weights: TermWeights;
+  private readonly wanted: Set<VggLayer>;
+
+  constructor(private readonly sweep: Sweep, private readonly targets: Map<VggLayer, tf.Tensor2D>, private readonly content: HostImage | null,
+    private readonly plan: Plan, scale: ScalePlan) {
+    this.weights = termWeights(plan, scale);
+    this.wanted = new Set(content ? plan.layers : plan.options.styleLayers);
+  }
+
+  /** Tiles visited by one evaluation of an image of height × width. */
+  tiles(height: number, width: number): number {
+    return tilesPerEvaluation(this.sweep, height, width);
+  }
+
+  async evaluate(image: HostImage, hooks: EvaluationHooks = {}): Promise<Evaluation<HostImage>> {
+    const o = this.plan.options;
+    const total = this.tiles(image.height, image.width);
+    let done = 0;
+    const sweepHooks: SweepHooks = { signal: hooks.signal, onTile: () => hooks.onTile?.(++done, total) };
+    let content = 0;
+    const { grams: sums, inputs } = await sumGrams(this.sweep, image, o.styleLayers, sweepHooks, (layer, features, at) => {
+      if (this.content && layer === o.contentLayer) content += readScalar(() => contentLoss(features, this.contentAt(at)));
+    }, this.wanted);
+    const differences = new Map<VggLayer, tf.Tensor2D>();
+    let style = 0;
+    try {
+      o.styleLayers.forEach((layer, i) => {
+        const d = tf.tidy(() => tf.sub(tf.div(sums.get(layer)!, positions(layer, image.height, image.width)), this.targets.get(layer)!)) as tf.Tensor2D;
+        differences.set(layer, d);
+        style += this.weights.styleLayers[i] * readScalar(() => tf.sum(tf.square(d))) / (4 * CHANNELS[layer] ** 2);
+      });
+      const gradient = await backwardSweep(this.sweep, inputs, this.wanted, (layer, features, at) => this.localLoss(layer, features, at, differences, image), sweepHooks);
+      const tv = this.weights.tv > 0 ? addTotalVariation(image, gradient.data, this.weights.tv) : 0;
+      const totalLoss = this.weights.content * content + this.weights.style * style + this.weights.tv * tv;
+      return { terms: { content, style, tv, total: totalLoss }, gradient };
+    } finally {
+      tf.dispose([...sums.values(), ...differences.values()]);
+    }
+  }
+
+  /**
+   * The terms of a tile at `layer` whose gradient is the whole loss's there:
+   * for a style layer k·Σ_p F_p D F_pᵀ with k = β w_l / (2 C² M), as the
+   * gradient of β w_l Σ (G/M − A)² / (4C²) with respect to F_p is
+   * β w_l / (C² M) · F_p D; for the content layer α' · ½ Σ (F − P)².
+   */
+  private localLoss(layer: VggLayer, features: tf.Tensor4D, at: LayerRect, differences: Map<VggLayer, tf.Tensor2D>, image: HostImage): tf.Scalar | null {
+    const o = this.plan.options;
+    const terms: tf.Scalar[] = [];
+    const i = o.styleLayers.indexOf(layer);
+    if (i >= 0) {
+      const k = (this.weights.style * this.weights.styleLayers[i]) / (2 * CHANNELS[layer] ** 2 * positions(layer, image.height, image.width));
+      terms.push(tf.mul(gramTrace(features, differences.get(layer)!), k) as tf.Scalar);
+    }
+    if (this.content && layer === o.contentLayer) terms.push(tf.mul(contentLoss(features, this.contentAt(at)), this.weights.content) as tf.Scalar);
+    return terms.length === 0 ? null : terms.length === 1 ? terms[0] : tf.add(terms[0], terms[1]) as tf.Scalar;
+  }
+
+  private contentAt(at: LayerRect): tf.Tensor4D {
+    return toTensor(cropHost(this.content!, at));
+  }
+
+  dispose(): void {
+    tf.dispose([...this.targets.values()]);
+  }
+}
+
+/** The tiled objective of `scale`: its targets computed (tile by tile where large) from `inputs`, which it does not take over. */
+export async function createTiledObjective(vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan, scale: ScalePlan,
+  tileShape: TileShape): Promise<Objective<HostImage> & { tiles(height: number, width: number): number }> {
+  const o = plan.options;
+  const layers = o.contentWeight > 0 ? plan.layers : o.styleLayers;
+  const targets = await styleTargets(inputs.styles, plan, scale, tiledGrams(vgg, o.styleLayers, plan, tileShape));
+  const content = o.contentWeight > 0 ? await tiledFeatures(sweepOf(vgg, [o.contentLayer], plan, tileShape), inputs.content, o.contentLayer) : null;
+  return new TiledObjective(sweepOf(vgg, layers, plan, tileShape), targets, content, plan, scale);
+}

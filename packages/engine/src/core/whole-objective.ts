@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs';
+import { HostImage } from './image/host-image';
+import { contentLoss, normalizedGram, styleLayerLoss, totalVariationLoss } from './losses';
+import { Evaluation, GramsOf, Objective, ObjectiveInputs, styleTargets, TermWeights, termWeights } from './objective';
+import { GradientArena, withArena } from './ops/gradient-arena';
+import { StylizeOptions, VggLayer } from './options';
+import { Plan, ScalePlan } from './plan';
+import { toTensor } from './pixels';
+import { LossTerms } from './progress';
+import { FeatureExtractor } from './vgg19';
+
+type TermName = Exclude<keyof LossTerms, 'total'>;
+
+/** One weighted term of the loss, reading the features of the layers it needs (or the image itself). */
+interface Term {
+  readonly name: TermName;
+  readonly weight: number;
+  value(features: Map<VggLayer, tf.Tensor4D>, image: tf.Tensor4D, arena: GradientArena): tf.Scalar;
+}
+
+/** The loss as a weighted sum of terms, in the paper's order (content, style) and TV's; a term of weight 0 is left out. */
+function terms(o: StylizeOptions, weights: TermWeights, grams: Map<VggLayer, tf.Tensor2D>, content: tf.Tensor4D | null): Term[] {
+  const list: Term[] = [];
+  if (content) list.push({ name: 'content', weight: weights.content, value: (features) => contentLoss(features.get(o.contentLayer)!, content) });
+  list.push({
+    name: 'style', weight: weights.style,
+    value: (features, _image, arena) => tf.addN(o.styleLayers.map((layer, i) =>
+      tf.mul(styleLayerLoss(features.get(layer)!, grams.get(layer)!, arena), weights.styleLayers[i]))) as tf.Scalar,
+  });
+  if (weights.tv > 0) list.push({ name: 'tv', weight: weights.tv, value: (_features, image) => totalVariationLoss(image) });
+  return list;
+}
+
+/** The Grams G/M of a whole image's features, on the backend. */
+export function wholeImageGrams(vgg: FeatureExtractor, layers: readonly VggLayer[], pooling: StylizeOptions['pooling']): GramsOf {
+  return async (image: HostImage) => {
+    // One tidy per image: a forward pass holds every activation until its tidy ends.
+    const grams = tf.tidy(() => {
+      const features = vgg.extract(toTensor(image), layers, pooling);
+      return layers.map((layer) => normalizedGram(features.get(layer)!));
+    });
+    return new Map(layers.map((layer, i) => [layer, grams[i]] as const));
+  };
+}
+
+/** The objective of one scale on the whole image at once (it fits the backend's memory). */
+class WholeImageObjective implements Objective<tf.Tensor4D> {
+  private readonly terms: Term[];
+  private readonly layers: VggLayer[];
+
+  constructor(private readonly vgg: FeatureExtractor, private readonly grams: Map<VggLayer, tf.Tensor2D>,
+    private readonly content: tf.Tensor4D | null, private readonly plan: Plan, scale: ScalePlan) {
+    this.terms = terms(plan.options, termWeights(plan, scale), grams, content);
+    this.layers = content ? plan.layers : plan.options.styleLayers;
+  }
+
+  async evaluate(image: tf.Tensor4D): Promise<Evaluation<tf.Tensor4D>> {
+    const values: Partial<Record<TermName, tf.Scalar>> = {};
+    const { value, grad } = withArena((arena) => tf.valueAndGrad((x: tf.Tensor4D) => {
+      const features = this.vgg.extract(x, this.layers, this.plan.options.pooling, arena);
+      const weighted = this.terms.map((term) => {
+        const v = term.value(features, x, arena);
+        values[term.name] = tf.keep(v);
+        return tf.mul(v, term.weight);
+      });
+      return tf.addN(weighted) as tf.Scalar;
+    })(image));
+    const read = (name: TermName) => values[name]?.dataSync()[0] ?? 0;
+    const terms = { content: read('content'), style: read('style'), tv: read('tv'), total: value.dataSync()[0] };
+    tf.dispose([value, ...Object.values(values)]);
+    return { terms, gradient: grad as tf.Tensor4D };
+  }
+
+  dispose(): void {
+    tf.dispose([...this.grams.values(), ...(this.content ? [this.content] : [])]);
+  }
+}
+
+/** The objective of `scale` on the whole image: its targets computed from `inputs` (which it does not take over). */
+export async function createWholeImageObjective(vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan, scale: ScalePlan): Promise<Objective<tf.Tensor4D>> {
+  const o = plan.options;
+  const grams = await styleTargets(inputs.styles, plan, scale, wholeImageGrams(vgg, o.styleLayers, o.pooling));
+  const content = o.contentWeight > 0 ? tf.tidy(() => vgg.extract(toTensor(inputs.content), [o.contentLayer], o.pooling).get(o.contentLayer)!) : null;
+  return new WholeImageObjective(vgg, grams, content, plan, scale);
+}
