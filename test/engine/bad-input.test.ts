@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { NeuralStyleError, stylizeFiles, validateOptions } from '../../packages/engine/src/index';
+import { decodeImageFile, NeuralStyleError, stylize, stylizeFiles, validateOptions } from '../../packages/engine/src/index';
 import { CONTENT, listFiles, ROOT, STYLE, tempDir, testEngine } from './helpers';
 
 /** A tiny PNG whose header declares width × height: one short IDAT, then IEND. */
@@ -73,7 +73,7 @@ describe('bad input: one clear error each, nothing written', () => {
 
   it('bad option values name the option and the valid values', async () => {
     expect((await failure(CONTENT, { optimizer: 'sgd' })).message).to.equal('Invalid optimizer "sgd". Use one of: lbfgs, adam.');
-    expect((await failure(CONTENT, { size: -5 })).message).to.equal('Invalid size -5. Use an integer at least 16 and at most 4096.');
+    expect((await failure(CONTENT, { size: -5 })).message).to.equal('Invalid size -5. Use an integer at least 16 and at most 8192.');
     expect((await failure(CONTENT, { styleLayers: ['conv9_9'] })).message).to.match(/^Invalid styleLayers \["conv9_9"\]\. Use a non-empty list of: conv1_1/);
     expect((await failure(CONTENT, { styleWeight: Number.NaN })).message).to.match(/^Invalid styleWeight null/);
     expect((await failure(CONTENT, { colour: 'red' })).message).to.match(/^Unknown option "colour"/);
@@ -82,9 +82,9 @@ describe('bad input: one clear error each, nothing written', () => {
       expect(() => validateOptions(given), inherited).to.throw(new RegExp(`^Unknown option "${inherited}"`));
     }
     expect((await failure(CONTENT, {}, path.join(out, 'result.bmp'))).message).to.match(/unknown output format/);
-    if ((await testEngine()).backend.name === 'wasm') {
-      expect((await failure(CONTENT, { size: 1024 })).message).to.match(/^A 1024×688 output needs more than the wasm backend's 4 GB of memory\. Lower size \(up to about 745×745/);
-    }
+    const content = await decodeImageFile(CONTENT, { maxInputPixels: 1e8 });
+    const tooLarge = await stylize((await testEngine()).vgg, { content, styles: [content], options: { size: 4096 }, limits: { hostBytes: 1e9 } }).catch((e) => e);
+    expect(tooLarge.message).to.match(/^A 4096×2752 output needs about \d+\.\d GB of memory, more than the 1\.0 GB this run may use\. Lower size \(up to about \d+×\d+ pixels fits\)\.$/);
     expect((await failure(CONTENT, { size: 16 })).message).to.equal('The output would be 16×11 px; VGG19 needs at least 16 px on the shorter side for these layers. Raise size.');
     expect(() => validateOptions({ styleLayers: ['conv1_1', 'conv2_1'], styleLayerWeights: [1, 2, 3] })).to.throw(/3 weights for 2 style layers/);
     expect(validateOptions({ styleLayers: ['conv1_1'], styleLayerWeights: [1, 1, 1, 1, 1] }).styleLayerWeights).to.deep.equal([1]);

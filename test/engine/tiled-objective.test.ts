@@ -66,7 +66,7 @@ describe('tiled objective: the whole image\'s loss and gradient, tile by tile', 
   });
 
   it('… with max pooling, TV off, the paper\'s Gram normalisation', async () => {
-    await compare(64, { pooling: 'max', tvWeight: 0, gramNormalization: 'paper' }, 24);
+    await compare(64, { pooling: 'max', tvWeight: 0, normalization: 'paper' }, 24);
   });
 
   it('… with every layer a style layer and conv1_2 as the content layer', async () => {

@@ -32,6 +32,7 @@ export const lossTerms = object({ content: number, style: number, tv: number, to
 export const progressReport = object({
   scale: number, scales: number, width: number, height: number, iteration: number, iterations: number,
   step: number, totalSteps: number, losses: lossTerms, elapsedMs: number, etaMs: number, backend: string,
+  tile: optional(number), tiles: optional(number),
 });
 export type ProgressReport = Infer<typeof progressReport>;
 

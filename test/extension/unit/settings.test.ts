@@ -37,7 +37,7 @@ describe('settings → engine options', () => {
   it('a number out of range names the setting and its range', () => {
     const e = error({ size: 5 });
     assert.strictEqual(e.setting, 'neuralStyle.size');
-    assert.strictEqual(e.message, 'Setting neuralStyle.size: invalid value 5. Use an integer at least 16 and at most 4096.');
+    assert.strictEqual(e.message, 'Setting neuralStyle.size: invalid value 5. Use an integer at least 16 and at most 8192.');
   });
 
   it('a fractional iteration count is refused', () => {

@@ -33,7 +33,7 @@ describe('settings derived from the engine defaults', () => {
   });
 
   it('numbers carry their range and enums their values', () => {
-    assert.deepStrictEqual([properties['neuralStyle.size'].type, properties['neuralStyle.size'].minimum, properties['neuralStyle.size'].maximum], ['integer', 16, 4096]);
+    assert.deepStrictEqual([properties['neuralStyle.size'].type, properties['neuralStyle.size'].minimum, properties['neuralStyle.size'].maximum], ['integer', 16, 8192]);
     assert.strictEqual(properties['neuralStyle.learningRate'].exclusiveMinimum, 0);
     assert.deepStrictEqual(properties['neuralStyle.optimizer'].enum, ['lbfgs', 'adam']);
     assert.deepStrictEqual(properties['neuralStyle.backend'].enum, ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);

@@ -15,6 +15,8 @@ import { Projection, VectorSpace } from './optim/vector-space';
  * optimiser's vectors, the pixel range and the moves between the two.
  */
 export interface ImageSpace<V, I> {
+  /** Where the image and the optimiser's vectors live. */
+  readonly memory: 'backend' | 'host';
   readonly vectors: VectorSpace<V>;
   /** The optimiser's view of `start`, which it takes over. */
   variable(start: I): Parameterization<V, I>;
@@ -34,6 +36,7 @@ export function tensorImageSpace(pyramid: boolean): ImageSpace<tf.Tensor, tf.Ten
   const low = tf.tensor1d(LOW);
   const high = tf.tensor1d(HIGH);
   return {
+    memory: 'backend',
     vectors: TENSOR_SPACE,
     variable: (start) => new ImageVariable(start, pyramid ? new PyramidParameterization(start.shape[1], start.shape[2]) : null),
     clip: (x) => tf.tidy(() => tf.minimum(tf.maximum(x, low), high)),
@@ -67,6 +70,7 @@ function clipHost(image: HostImage): HostImage {
 
 export function hostImageSpace(): ImageSpace<Float32Array, HostImage> {
   return {
+    memory: 'host',
     vectors: HOST_SPACE,
     variable: (start) => new HostPixels(start),
     clip: clipHost,

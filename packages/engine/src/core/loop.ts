@@ -1,11 +1,11 @@
 import { CancelledError, NeuralStyleError } from './errors';
 import { RgbImage } from './image/host-image';
 import { ImageSpace } from './image-space';
-import { Evaluation, Objective } from './objective';
+import { Evaluation, EvaluationHooks, Objective } from './objective';
 import { createOptimizer } from './optim/optimizers';
 import { Plan, ScalePlan } from './plan';
 import { LossTerms, Progress } from './progress';
-import { explainFailure, historyFor } from './wasm-memory';
+import { explainFailure, historyFor } from './memory-limits';
 
 /*
  * One scale's optimisation: what the optimiser moves (pixels or a pyramid,
@@ -32,16 +32,25 @@ export class RunClock {
   startScale(): void { this.scaleStarted = performance.now(); }
 
   /** The progress record of `iteration` (1-based) of `scale`, counting it as a step done. */
-  tick(scale: ScalePlan, iteration: number, losses: LossTerms, preview?: RgbImage): Progress {
+  tick(scale: ScalePlan, iteration: number, losses: LossTerms, preview?: RgbImage, tiles?: number): Progress {
     this.step += 1;
+    return { ...this.record(scale, iteration, iteration, losses), ...(tiles ? { tile: tiles, tiles } : {}), preview };
+  }
+
+  /** Within an iteration of a tiled scale: `done` of `total` tiles, the losses still the last iteration's. */
+  partial(scale: ScalePlan, iteration: number, done: number, total: number, losses: LossTerms): Progress {
+    return { ...this.record(scale, iteration, iteration - 1 + done / total, losses), tile: done, tiles: total };
+  }
+
+  private record(scale: ScalePlan, iteration: number, iterationsDone: number, losses: LossTerms): Progress {
     const { width, height } = scale;
-    const msPerPixelIteration = (performance.now() - this.scaleStarted) / (width * height * iteration);
+    const msPerPixelIteration = (performance.now() - this.scaleStarted) / (width * height * iterationsDone);
     const later = this.plan.scales.slice(scale.index + 1).reduce((sum, s) => sum + s.width * s.height * s.iterations, 0);
-    const remaining = later + width * height * (scale.iterations - iteration);
+    const remaining = later + width * height * (scale.iterations - iterationsDone);
     return {
       scale: scale.index + 1, scales: this.plan.scales.length, width, height, iteration, iterations: scale.iterations,
       step: this.step, totalSteps: this.plan.totalSteps, losses, elapsedMs: this.elapsedMs,
-      etaMs: remaining * msPerPixelIteration, backend: this.backend, preview,
+      etaMs: remaining * msPerPixelIteration, backend: this.backend,
     };
   }
 }
@@ -82,7 +91,7 @@ export async function optimizeScale<V, I>(run: ScaleRun<V, I>, hooks: LoopHooks)
   const { plan, scale, objective, space } = run;
   const o = plan.options;
   const variable = space.variable(run.start);
-  const history = historyFor(o.lbfgsHistory, space.vectors.size(variable.value), run.backend);
+  const history = historyFor(o.lbfgsHistory, space.vectors.size(variable.value), space.memory, run.backend);
   const optimizer = createOptimizer(space.vectors, o.optimizer, { ...o, lbfgsHistory: history }, variable.projection(space.clip));
   const convergence = new Convergence(o.tolerance);
   let terms: LossTerms = { content: 0, style: 0, tv: 0, total: 0 };
@@ -91,7 +100,14 @@ export async function optimizeScale<V, I>(run: ScaleRun<V, I>, hooks: LoopHooks)
     for (let i = 1; i <= scale.iterations; i++) {
       await yieldToEventLoop();
       throwIfCancelled(hooks.signal);
-      const evaluation = await evaluate(objective, variable.image, scale, run.backend);
+      let tiles = 0;
+      const evaluation = await evaluate(objective, variable.image, scale, run.backend, {
+        signal: hooks.signal,
+        onTile: (done, total) => {
+          tiles = total;
+          if (done < total) hooks.onProgress?.(run.clock.partial(scale, i, done, total, terms));
+        },
+      });
       terms = evaluation.terms;
       const grad = variable.gradient(evaluation.gradient);
       space.disposeImage(evaluation.gradient);
@@ -105,7 +121,7 @@ export async function optimizeScale<V, I>(run: ScaleRun<V, I>, hooks: LoopHooks)
         // point evaluated is the result: a final step would be unmeasured.
         const shown = o.previewEvery > 0 && (i % o.previewEvery === 0 || last) ? run.preview(variable.image) : undefined;
         if (!last) variable.moveTo(optimizer.next(variable.value, terms.total, grad));
-        hooks.onProgress?.(run.clock.tick(scale, i, terms, shown));
+        hooks.onProgress?.(run.clock.tick(scale, i, terms, shown, tiles));
         if (converged) break;
       } finally {
         space.vectors.dispose(grad);
@@ -118,9 +134,9 @@ export async function optimizeScale<V, I>(run: ScaleRun<V, I>, hooks: LoopHooks)
   }
 }
 
-async function evaluate<I>(objective: Objective<I>, image: I, scale: ScalePlan, backend: string): Promise<Evaluation<I>> {
+async function evaluate<I>(objective: Objective<I>, image: I, scale: ScalePlan, backend: string, hooks: EvaluationHooks): Promise<Evaluation<I>> {
   try {
-    return await objective.evaluate(image);
+    return await objective.evaluate(image, hooks);
   } catch (error) {
     throw explainFailure(error, scale.width, scale.height, backend);
   }

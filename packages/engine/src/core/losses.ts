@@ -13,8 +13,9 @@ import { gram, gramDistance } from './ops/gram';
  * E_l = 1/(4 N_l²) Σ (G_l/M_l − A_l/M'_l)². When the style image has the
  * output's size (M' = M) this is exactly the paper's E_l; when it differs
  * (style scale, several styles) it compares the two on the same footing
- * instead of penalising the size difference. Option gramNormalization
- * 'paper' restores the paper's form (the objective scales the target by M'/M).
+ * instead of penalising the size difference. Option normalization 'paper'
+ * restores the paper's form (the objective scales the target by M'/M); the
+ * default also scales the content and TV sums to a 256×256 image (objective.ts).
  */
 
 /** The Gram matrix divided by the number of positions M (the target form of the style loss). */

@@ -34,17 +34,37 @@ export interface ObjectiveInputs { content: HostImage; styles: HostImage[] }
 export interface TermWeights { content: number; style: number; tv: number; styleLayers: readonly number[] }
 
 /**
- * The content loss is a sum over conv4_2's positions, the style loss is not
- * (E_l divides by M_l²): at a coarse scale with 1/4 of the pixels the same
- * contentWeight would paint 4x more style than the final scale wants.
- * Scaling contentWeight by the ratio of positions makes every scale aim at
- * the final scale's balance.
+ * The size the 'size-independent' normalisation refers its sums to: at
+ * 256×256 the loss is the paper's, at any other size the content and TV sums
+ * are scaled by (that size's positions) / (the scale's), as a mean over
+ * positions would be. The style term is per position already (E_l divides by
+ * M_l²), so content and style keep their balance at every size: a 2048 px
+ * picture gets as much paint as a 256 px one. Not in the paper, whose sums
+ * give larger pictures less paint.
+ */
+export const REFERENCE_SIDE = 256;
+
+/**
+ * The weights of one scale's terms. 'paper': the sums as they are, and at a
+ * coarse scale of a multi-scale run contentWeight scaled by the final
+ * scale's positions over this one's, so that every scale aims at the final
+ * scale's balance; 'size-independent': content and TV scaled to REFERENCE_SIDE.
  */
 export function termWeights(plan: Plan, scale: ScalePlan): TermWeights {
   const o = plan.options;
   const layer = o.contentLayer;
-  const balance = positions(layer, plan.final.height, plan.final.width) / positions(layer, scale.height, scale.width);
-  return { content: o.contentWeight * balance, style: o.styleWeight, tv: o.tvWeight, styleLayers: plan.styleLayerWeights };
+  const contentPositions = positions(layer, scale.height, scale.width);
+  const styleLayers = plan.styleLayerWeights;
+  if (o.normalization === 'paper') {
+    const balance = positions(layer, plan.final.height, plan.final.width) / contentPositions;
+    return { content: o.contentWeight * balance, style: o.styleWeight, tv: o.tvWeight, styleLayers };
+  }
+  return {
+    content: o.contentWeight * positions(layer, REFERENCE_SIDE, REFERENCE_SIDE) / contentPositions,
+    style: o.styleWeight,
+    tv: o.tvWeight * (REFERENCE_SIDE * REFERENCE_SIDE) / (scale.width * scale.height),
+    styleLayers,
+  };
 }
 
 /** The Grams G/M of an image's features at `layers` (M: each layer's positions). */
@@ -52,8 +72,8 @@ export type GramsOf = (image: HostImage) => Promise<Map<VggLayer, tf.Tensor2D>>;
 
 /**
  * The blended style target A/M' of each style layer, each style image at its
- * size for the scale. With gramNormalization 'paper' a target is scaled by
- * M'/M (its positions over the output's): the paper's E_l, which divides both
+ * size for the scale. With normalization 'paper' a target is scaled by M'/M
+ * (its positions over the output's): the paper's E_l, which divides both
  * Grams by the output's M (see losses.ts).
  */
 export async function styleTargets(styles: HostImage[], plan: Plan, scale: ScalePlan, gramsOf: GramsOf): Promise<Map<VggLayer, tf.Tensor2D>> {
@@ -63,7 +83,7 @@ export async function styleTargets(styles: HostImage[], plan: Plan, scale: Scale
     const dims = styleSize(o, style, scale);
     const grams = await gramsOf(resizeHost(style, dims.height, dims.width));
     for (const layer of o.styleLayers) {
-      const paper = o.gramNormalization === 'paper' ? positions(layer, dims.height, dims.width) / positions(layer, scale.height, scale.width) : 1;
+      const paper = o.normalization === 'paper' ? positions(layer, dims.height, dims.width) / positions(layer, scale.height, scale.width) : 1;
       const weighted = tf.mul(grams.get(layer)!, plan.styleBlend[i] * paper) as tf.Tensor2D;
       const previous = targets.get(layer);
       targets.set(layer, previous ? tf.add(previous, weighted) : weighted);

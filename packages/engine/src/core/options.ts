@@ -8,7 +8,7 @@ export type Optimizer = 'lbfgs' | 'adam';
 export type Init = 'content-in-style-colors' | 'content' | 'noise' | 'blend';
 export type Parameterization = 'pyramid' | 'pixels';
 export type Pooling = 'avg' | 'max';
-export type GramNormalization = 'per-image' | 'paper';
+export type Normalization = 'size-independent' | 'paper';
 export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 export const VGG_LAYERS = [
@@ -40,12 +40,13 @@ export interface StylizeOptions {
   noiseRatio: number;
   seed: number;
   pooling: Pooling;
-  gramNormalization: GramNormalization;
+  normalization: Normalization;
   preserveColors: boolean;
   multiScale: boolean;
   coarseIterations: number;
   previewEvery: number;
   previewSize: number;
+  tileSize: number;
 }
 
 /** Options of the programs around the core (CLI, engine process, extension). */
@@ -66,7 +67,7 @@ export type OptionSpec =
   | (SpecBase<number[]> & { type: 'numbers'; min: number });
 
 export const OPTION_SPECS = {
-  size: { type: 'number', integer: true, min: 16, max: 4096, default: 384,
+  size: { type: 'number', integer: true, min: 16, max: 8192, default: 384,
     description: 'Longest side of the output in pixels (the content photo is resized to it).' },
   iterations: { type: 'number', integer: true, min: 1, max: 10000, default: 100,
     description: 'Optimizer iterations at the final scale (coarser scales of a multi-scale run add their own, cheaper ones).' },
@@ -80,8 +81,8 @@ export const OPTION_SPECS = {
     description: 'Stop a scale early when the total loss changes by less than this fraction over 10 iterations (0: run every iteration).' },
   contentWeight: { type: 'number', min: 0, max: 1e12, default: 1,
     description: 'Weight α of the content loss (conv4_2 by default).' },
-  styleWeight: { type: 'number', min: 0, max: 1e12, default: 1000,
-    description: 'Weight β of the style loss. The paper\'s α/β = 1e-3 is contentWeight 1, styleWeight 1000; raise it for more paint.' },
+  styleWeight: { type: 'number', min: 0, max: 1e12, default: 1500,
+    description: 'Weight β of the style loss: raise it for more paint. With normalization "paper", the paper\'s α/β = 1e-3 is contentWeight 1, styleWeight 1000.' },
   tvWeight: { type: 'number', min: 0, max: 1e6, default: 1,
     description: 'Weight of the total-variation loss (smoothness; not in the paper, it removes high-frequency noise). 0 turns it off.' },
   contentLayer: { type: 'enum', values: VGG_LAYERS, default: 'conv4_2',
@@ -102,8 +103,8 @@ export const OPTION_SPECS = {
     description: 'Random seed: the same seed on the same backend gives the same output bytes.' },
   pooling: { type: 'enum', values: ['avg', 'max'], default: 'avg',
     description: 'VGG19 pooling: average (the paper\'s choice for synthesis, smoother) or max (the network as trained).' },
-  gramNormalization: { type: 'enum', values: ['per-image', 'paper'], default: 'per-image',
-    description: 'Style Grams divided by their own image\'s positions (per-image: a style image of another size keeps its weight) or both by the output\'s, the 2015 paper\'s exact E_l (paper).' },
+  normalization: { type: 'enum', values: ['size-independent', 'paper'], default: 'size-independent',
+    description: 'How the loss is normalised. size-independent: the same look at every size (content and TV terms scaled to a 256×256 image, as a mean over positions would be; each Gram divided by its own image\'s positions). paper: the 2015 paper\'s exact sums (content ½Σ(F−P)², E_l with the output\'s positions for both Grams, TV as a sum): larger pictures get less paint.' },
   preserveColors: { type: 'boolean', default: false,
     description: 'Keep the content photo\'s colours: only luminance is transferred (like jcjohnson\'s -original_colors 1).' },
   parameterization: { type: 'enum', values: ['pyramid', 'pixels'], default: 'pyramid',
@@ -116,6 +117,8 @@ export const OPTION_SPECS = {
     description: 'Send a preview image every N iterations (0: none).' },
   previewSize: { type: 'number', integer: true, min: 16, max: 1024, default: 256,
     description: 'Longest side of the preview images in pixels.' },
+  tileSize: { type: 'number', integer: true, min: 0, max: 8192, default: 0,
+    description: 'For experts and tests: compute every scale tile by tile, the first stage\'s tiles this many pixels wide (0: the engine decides, from the size and the backend\'s memory). The result is the same either way.' },
 } as const satisfies Record<keyof StylizeOptions, OptionSpec>;
 
 export const RUN_OPTION_SPECS = {

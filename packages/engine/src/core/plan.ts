@@ -3,7 +3,8 @@ import { minimumSide } from './geometry';
 import { StylizeOptions, VggLayer } from './options';
 import { fitLongestSide } from './pixels';
 import { styleBlend } from './validate';
-import { checkMemory } from './wasm-memory';
+import { checkHostMemory, DEFAULT_LIMITS, MemoryLimits, wholeImageFits } from './memory-limits';
+import { TILING } from './tuning';
 
 /*
  * What a run will do, decided before any tensor exists: the sizes of its
@@ -18,6 +19,8 @@ export interface ScalePlan extends Size {
   /** 0-based, coarse to fine; the last is the output's size. */
   index: number;
   iterations: number;
+  /** Whole on the backend (null), or tile by tile with first-stage tiles this wide (0: the default shape). */
+  tileSize: number | null;
 }
 
 export interface Plan {
@@ -57,8 +60,20 @@ export function styleSize(options: StylizeOptions, style: Size, scale: Size): Si
   return fitLongestSide(style.width, style.height, styleLongestSide(options, Math.max(scale.width, scale.height)));
 }
 
+/**
+ * Whole while the image is small enough to be fastest that way and fits the
+ * backend; tile by tile otherwise, or whenever tileSize asks for tiles.
+ */
+function tilingOf(options: StylizeOptions, size: Size, backend: string, limits: MemoryLimits): number | null {
+  const whole = options.tileSize === 0 && size.width * size.height <= TILING.wholeImagePixels && wholeImageFits(size.width, size.height, backend);
+  if (whole) return null;
+  checkHostMemory(size.width, size.height, limits);
+  return options.tileSize;
+}
+
 /** Plans a run of `options` (validated) on a content image of `content`'s size with `styleCount` styles. */
-export function planStylization(options: StylizeOptions, content: Size, styleCount: number, backend: string): Plan {
+export function planStylization(options: StylizeOptions, content: Size, styleCount: number, backend: string,
+  limits: MemoryLimits = DEFAULT_LIMITS): Plan {
   const blend = styleBlend(options, styleCount);
   const final = fitLongestSide(content.width, content.height, options.size);
   const layers = [...options.styleLayers, options.contentLayer];
@@ -66,12 +81,11 @@ export function planStylization(options: StylizeOptions, content: Size, styleCou
   if (Math.min(final.width, final.height) < minSide) {
     throw new NeuralStyleError(`The output would be ${final.width}×${final.height} px; VGG19 needs at least ${minSide} px on the shorter side for these layers. Raise size.`);
   }
-  checkMemory(final.width, final.height, backend);
   // Coarse scales too small for the network are left out.
   const sizes = scaleSizes(options).map((s) => fitLongestSide(final.width, final.height, s))
     .filter((d) => Math.min(d.width, d.height) >= minSide);
   const iterations = scaleIterations(options, sizes.length);
-  const scales = sizes.map((d, index) => ({ ...d, index, iterations: iterations[index] }));
+  const scales = sizes.map((d, index) => ({ ...d, index, iterations: iterations[index], tileSize: tilingOf(options, d, backend, limits) }));
   const weightSum = options.styleLayerWeights.reduce((a, b) => a + b, 0);
   return {
     options, final, scales, layers, styleBlend: blend,

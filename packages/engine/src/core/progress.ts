@@ -22,6 +22,9 @@ export interface Progress {
   /** Estimated time left, from the measured cost per pixel-iteration. */
   etaMs: number;
   backend: string;
+  /** At a tiled scale: tiles done of this iteration's evaluation, and how many it has (reported after every tile). */
+  tile?: number;
+  tiles?: number;
   /** Every options.previewEvery iterations (and at the end of a scale): a small RGB preview. */
   preview?: RgbImage;
 }

@@ -5,8 +5,12 @@ import { MEAN_BGR, toRgbImage, toVggImage } from './image/convert';
 import { HostImage, hostImage, RgbImage } from './image/host-image';
 import { uniformNoise } from './image/noise';
 import { resizeHost, upscaleWithContentDetail } from './image/resize';
-import { ImageSpace, tensorImageSpace } from './image-space';
+import { hostImageSpace, ImageSpace, tensorImageSpace } from './image-space';
 import { LoopHooks, optimizeScale, RunClock, throwIfCancelled } from './loop';
+import { MemoryLimits } from './memory-limits';
+import { Objective } from './objective';
+import { createTiledObjective } from './tiling/tiled-objective';
+import { tileShapes } from './tiling/tile-shapes';
 import { createWholeImageObjective } from './whole-objective';
 import { StylizeOptions } from './options';
 import { Plan, planStylization, ScalePlan } from './plan';
@@ -22,6 +26,8 @@ export interface StylizeRequest {
   /** One or more style images; blended by options.styleBlendWeights. */
   styles: RgbImage[];
   options?: Partial<StylizeOptions>;
+  /** What the run may use; default DEFAULT_LIMITS. */
+  limits?: MemoryLimits;
 }
 
 export type StylizeHooks = LoopHooks;
@@ -45,7 +51,7 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
   const o = validateOptions(request.options);
   if (request.styles.length === 0) throw new NeuralStyleError('At least one style image is needed.');
   const backend = tf.getBackend();
-  const plan = planStylization(o, request.content, request.styles.length, backend);
+  const plan = planStylization(o, request.content, request.styles.length, backend, request.limits);
   const clock = new RunClock(plan, backend);
   vgg.prepare(plan.layers, o.pooling);
   const contentFull = toVggImage(request.content);
@@ -64,16 +70,25 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
 
 interface ScaleInputs { content: HostImage; styles: HostImage[]; start: HostImage }
 
-/** One scale: its objective and image space, the optimisation, and the result back in ordinary memory. */
+/** One scale: its objective and image space (whole on the backend, or tiled in ordinary memory), the optimisation, the result in ordinary memory. */
 async function runScale(vgg: FeatureExtractor, plan: Plan, scale: ScalePlan, inputs: ScaleInputs, clock: RunClock,
   hooks: LoopHooks): Promise<{ image: HostImage; terms: LossTerms }> {
+  if (scale.tileSize !== null) {
+    const objective = await createTiledObjective(vgg, inputs, plan, scale, tileShapes(scale.tileSize));
+    return optimizeIn(hostImageSpace(), objective, plan, scale, inputs, clock, hooks);
+  }
   const o = plan.options;
   // Adam adapts its step per coordinate, which undoes what the pyramid is for: pixels.
   const space = tensorImageSpace(o.parameterization === 'pyramid' && o.optimizer === 'lbfgs');
-  const objective = await createWholeImageObjective(vgg, inputs, plan, scale);
+  return optimizeIn(space, await createWholeImageObjective(vgg, inputs, plan, scale), plan, scale, inputs, clock, hooks);
+}
+
+/** Optimises one scale in `space`; frees the objective and the space's own tensors, however it ends. */
+async function optimizeIn<V, I>(space: ImageSpace<V, I>, objective: Objective<I>, plan: Plan, scale: ScalePlan, inputs: ScaleInputs,
+  clock: RunClock, hooks: LoopHooks): Promise<{ image: HostImage; terms: LossTerms }> {
   try {
     const start = clipped(space, inputs.start);
-    const preview = (image: tf.Tensor4D) => previewOf(space.download(image), inputs.content, o);
+    const preview = (image: I) => previewOf(space.download(image), inputs.content, plan.options);
     const result = await optimizeScale({ plan, scale, objective, space, start, clock, backend: tf.getBackend(), preview }, hooks);
     const image = space.download(result.image);
     space.disposeImage(result.image);

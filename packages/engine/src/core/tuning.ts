@@ -35,3 +35,19 @@ export const WASM_MEMORY = {
   /** The shortest L-BFGS history the cap leaves. */
   minHistory: 5,
 } as const;
+
+/**
+ * Tiles. A scale is optimised whole while it has at most WHOLE_IMAGE_PIXELS
+ * (and fits the backend), else tile by tile. Each stage's crops hold at
+ * most TILE_ACTIVATIONS activation values (the float32-mask regime), the first
+ * stage's at most FIRST_STAGE_TILE² pixels (F(4x4) on conv1_2): the fast
+ * regime of every layer, for a halo of a few pixels per stage.
+ */
+export const TILING = {
+  wholeImagePixels: 512 * 512,
+  tileActivations: FLOAT_MASK_ELEMENTS,
+  firstStageTile: 256,
+} as const;
+
+/** Ordinary memory a tiled run may use for its L-BFGS history (8 bytes per value per pair), and the shortest history it leaves. */
+export const HOST_HISTORY = { bytes: 1e9, minHistory: 5 } as const;

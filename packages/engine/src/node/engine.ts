@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import * as os from 'os';
+import { MemoryLimits } from '../core/memory-limits';
 import { RunOptions } from '../core/options';
 import type { JobSpec } from '../protocol';
 import { stylize, StylizeHooks, StylizeResult } from '../core/stylize';
@@ -37,6 +39,11 @@ export async function loadEngine(config: EngineConfig = {}): Promise<Engine> {
  * Stylizes image files: decodes and resizes them with sharp, runs the core, and
  * writes the result atomically. A cancelled or failed run writes nothing.
  */
+/** What a run on this machine may use: three quarters of its memory (the rest for the system and the backend's own heap). */
+export function machineLimits(): MemoryLimits {
+  return { hostBytes: 0.75 * os.totalmem() };
+}
+
 export async function stylizeFiles(engine: Engine, job: JobSpec, hooks: StylizeHooks = {}): Promise<StylizeResult & { output: string }> {
   const options = validateOptions(job.options);
   const { maxInputPixels } = validateRunOptions({ maxInputPixels: job.maxInputPixels });
@@ -44,7 +51,7 @@ export async function stylizeFiles(engine: Engine, job: JobSpec, hooks: StylizeH
   const content = await decodeImageFile(job.content, { longestSide: options.size, maxInputPixels });
   const styleSide = styleLongestSide(options, options.size);
   const styles = await Promise.all(job.styles.map((s) => decodeImageFile(s, { longestSide: styleSide, maxInputPixels })));
-  const result = await stylize(engine.vgg, { content, styles, options }, hooks);
+  const result = await stylize(engine.vgg, { content, styles, options, limits: machineLimits() }, hooks);
   const parameters = {
     software: 'neural-style', content: job.content, styles: job.styles, backend: engine.backend.name, ...options,
     steps: result.steps, seconds: Math.round(result.elapsedMs / 100) / 10,

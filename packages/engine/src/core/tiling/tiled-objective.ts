@@ -51,15 +51,20 @@ export function tiledGrams(vgg: FeatureExtractor, layers: readonly VggLayer[], p
 async function sumGrams(sweep: Sweep, image: HostImage, layers: readonly VggLayer[], hooks: SweepHooks,
   visit?: (layer: VggLayer, features: tf.Tensor4D, at: LayerRect) => void, wanted = new Set(layers)): Promise<{ grams: Map<VggLayer, tf.Tensor2D>; inputs: HostImage[] }> {
   const sums = new Map(layers.map((l) => [l, tf.zeros([CHANNELS[l], CHANNELS[l]]) as tf.Tensor2D] as const));
-  const inputs = await forwardSweep(sweep, image, wanted, (layer, features, at) => {
-    const sum = sums.get(layer);
-    if (sum) {
-      sums.set(layer, tf.keep(tf.add(sum, gram(features)) as tf.Tensor2D));
-      sum.dispose();
-    }
-    visit?.(layer, features, at);
-  }, hooks);
-  return { grams: sums, inputs };
+  try {
+    const inputs = await forwardSweep(sweep, image, wanted, (layer, features, at) => {
+      const sum = sums.get(layer);
+      if (sum) {
+        sums.set(layer, tf.keep(tf.add(sum, gram(features)) as tf.Tensor2D));
+        sum.dispose();
+      }
+      visit?.(layer, features, at);
+    }, hooks);
+    return { grams: sums, inputs };
+  } catch (error) {
+    tf.dispose([...sums.values()]); // cancelled or failed mid-sweep
+    throw error;
+  }
 }
 
 /** The content layer's features of an image, assembled tile by tile in ordinary memory. */
