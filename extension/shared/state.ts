@@ -3,6 +3,7 @@
  * its webview (so a hidden or reloaded webview gets it all back in one
  * snapshot); the webview applies the same function to what it receives.
  */
+import { endsIteration } from '@neural-style/engine/protocol';
 import { PanelState, ToWebview } from './protocol';
 
 /** Loss points kept for the chart; beyond this, every other one is dropped. */
@@ -20,6 +21,8 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
       };
     case 'progress': {
       const p = message.progress;
+      // A tile done within an iteration moves the bar, not the chart.
+      if (!endsIteration(p)) return { ...state, job: { ...state.job, status: 'running', position: undefined }, progress: p };
       let losses = [...state.losses, [p.step, p.losses.content, p.losses.style, p.losses.tv] as [number, number, number, number]];
       if (losses.length > MAX_LOSS_POINTS) losses = losses.filter((_, i) => i % 2 === 1 || i === losses.length - 1);
       return { ...state, job: { ...state.job, status: 'running', position: undefined }, progress: p, losses };

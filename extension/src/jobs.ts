@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { formatDuration } from '@neural-style/engine/options';
-import type { FromEngine } from '@neural-style/engine/protocol';
+import { progressFraction, type FromEngine } from '@neural-style/engine/protocol';
 import { FromWebview, PanelState, parsePanelState, ToWebview } from '../shared/protocol';
 import { applyMessage, restoredState } from '../shared/state';
 import { Disposable } from './dispose';
@@ -157,7 +157,7 @@ export class JobManager extends Disposable {
     const running = this.queue.running;
     this.statusBar.update(running && {
       name: path.basename(running.job.request.content),
-      fraction: progress ? progress.step / progress.totalSteps : undefined,
+      fraction: progress ? progressFraction(progress) : undefined,
       etaMs: progress?.etaMs,
     }, this.queue.queued.length);
   }

@@ -1,6 +1,6 @@
 /** What a job tells the user outside its panel: a progress notification while it runs, an error when it fails. */
 import * as vscode from 'vscode';
-import type { FromEngine } from '@neural-style/engine/protocol';
+import { progressFraction, type FromEngine } from '@neural-style/engine/protocol';
 import { formatDuration } from '@neural-style/engine/options';
 
 export type ReportProgress = (progress: FromEngine<'progress'>) => void;
@@ -11,7 +11,7 @@ export function withJobNotification<T>(title: string, cancel: () => void, work: 
     token.onCancellationRequested(cancel);
     let reported = 0;
     return work((p) => {
-      const fraction = p.step / p.totalSteps;
+      const fraction = progressFraction(p);
       progress.report({
         increment: Math.max(0, (fraction - reported) * 100),
         message: `${p.step}/${p.totalSteps} · scale ${p.scale}/${p.scales} · ${formatDuration(p.etaMs)} left`,

@@ -4,6 +4,7 @@
  * shared/protocol.ts back. Never imports vscode or Node.
  */
 import { formatDuration } from '@neural-style/engine/options';
+import { progressFraction } from '@neural-style/engine/protocol';
 import { FromWebview, JobStatus, PanelState, parsePanelState, parseToWebview, ToWebview } from '../shared/protocol';
 import { applyMessage } from '../shared/state';
 import { drawLossChart, SERIES } from './chart';
@@ -89,7 +90,7 @@ function render(s: PanelState, drawChart = true): void {
   $('content-caption').textContent = job.contentName;
   $('style-caption').textContent = job.styleName;
 
-  const fraction = done ? 1 : progress ? progress.step / progress.totalSteps : 0;
+  const fraction = done ? 1 : progress ? progressFraction(progress) : 0;
   $('bar-fill').style.width = `${(fraction * 100).toFixed(1)}%`;
   $('bar').setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
   $('progress-text').textContent = progressText(s);
@@ -125,7 +126,8 @@ function progressText(s: PanelState): string {
   const { job, progress: p, done } = s;
   if (done) return `${done.steps} steps in ${formatDuration(done.elapsedMs)} on ${done.backend} · ${done.outputName}`;
   if (!p) return job.status === 'queued' ? 'Waiting for the jobs before it.' : job.status === 'running' ? startingText(s) : '';
-  return `Step ${p.step} / ${p.totalSteps} · scale ${p.scale}/${p.scales} (${p.width}×${p.height}) · iteration ${p.iteration}/${p.iterations} · ${formatDuration(p.elapsedMs)} elapsed · ${formatDuration(p.etaMs)} left · ${p.backend}`;
+  const tile = p.tiles ? ` · tile ${p.tile}/${p.tiles}` : '';
+  return `Step ${p.step} / ${p.totalSteps} · scale ${p.scale}/${p.scales} (${p.width}×${p.height}) · iteration ${p.iteration}/${p.iterations}${tile} · ${formatDuration(p.elapsedMs)} elapsed · ${formatDuration(p.etaMs)} left · ${p.backend}`;
 }
 
 window.addEventListener('message', (event: MessageEvent) => {

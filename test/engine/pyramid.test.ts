@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
+import { hostImage } from '../../packages/engine/src/core/image/host-image';
+import { HostPyramid } from '../../packages/engine/src/core/optim/host-pyramid';
 import { PyramidParameterization, upsample2x } from '../../packages/engine/src/core/optim/pyramid';
 import { testEngine } from './helpers';
 
@@ -59,4 +61,25 @@ describe('pyramid parameterization', function () {
     expect(sum(tf.max(tf.abs(tf.sub(tf.slice(projected, [fine]), tf.slice(z, [fine])))))).to.equal(0);
     tf.dispose([z, projected, given, image]);
   });
+});
+
+describe('the pyramid in ordinary memory (tiled scales)', function () {
+  before(async () => { await testEngine(); });
+
+  for (const [h, w] of [[13, 9], [32, 20], [7, 7]]) {
+    it(`equals the tensor pyramid's image and gradient at ${h}x${w}`, () => {
+      const tensorPyramid = new PyramidParameterization(h, w);
+      const z = tf.randomNormal([tensorPyramid.length], 0, 10, 'float32', h * w) as tf.Tensor1D;
+      const dx = tf.randomNormal([1, h, w, 3], 0, 1, 'float32', h + w) as tf.Tensor4D;
+      const wantImage = tensorPyramid.toImage(z);
+      const wantGradient = tensorPyramid.gradient(dx);
+      const host = new HostPyramid(hostImage(h, w, 3));
+      host.moveTo(z.dataSync() as Float32Array);
+      const gotGradient = host.gradient(hostImage(h, w, 3, dx.dataSync() as Float32Array));
+      const close = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(b).forEach((v, i) => expect(a[i], `value ${i}`).to.be.closeTo(v, 1e-4 * (1 + Math.abs(v))));
+      close(host.image.data, wantImage.dataSync());
+      close(gotGradient, wantGradient.dataSync());
+      tf.dispose([z, dx, wantImage, wantGradient]);
+    });
+  }
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { CancelledError, Progress, stylize, scaleSizes, validateOptions } from '../../packages/engine/src/index';
+import { CancelledError, Progress, scaleIterations, scaleSizes, stylize, validateOptions } from '../../packages/engine/src/index';
 import { decodeImageFile } from '../../packages/engine/src/node/image';
 import { RgbImage } from '../../packages/engine/src/core/pixels';
 import { CONTENT, STYLE, testEngine } from './helpers';
@@ -65,12 +65,14 @@ describe('stylize (64 px)', function () {
     expect(full.seen.length).to.equal(12);
   });
 
-  it('runs coarse to fine: 1/4 → 1/2 → 1 (none under 64 px)', async () => {
-    expect(scaleSizes(validateOptions({ size: 512 }))).to.deep.equal([512]); // multiScale is off by default
-    expect(scaleSizes(validateOptions({ size: 512, multiScale: true }))).to.deep.equal([128, 256, 512]);
-    expect(scaleSizes(validateOptions({ size: 200, multiScale: true }))).to.deep.equal([100, 200]);
-    const { seen, result } = await run({ size: 128, multiScale: true, iterations: 2 });
-    expect(seen.map((p) => [p.scale, p.width])).to.deep.equal([[1, 64], [2, 128], [2, 128]]);
+  it('runs coarse to fine above the draft size, each scale twice the last, the finer ones with fineIterations', async () => {
+    expect(scaleSizes(validateOptions({ size: 512 }))).to.deep.equal([512]);
+    expect(scaleSizes(validateOptions({ size: 2048 }))).to.deep.equal([512, 1024, 2048]);
+    expect(scaleSizes(validateOptions({ size: 1500 }))).to.deep.equal([375, 750, 1500]);
+    expect(scaleSizes(validateOptions({ size: 2048, multiScale: false }))).to.deep.equal([2048]);
+    expect(scaleIterations(validateOptions({ iterations: 30, fineIterations: 4 }), 3)).to.deep.equal([30, 4, 4]);
+    const { seen, result } = await run({ size: 128, draftSize: 64, multiScale: true, iterations: 2, fineIterations: 1 });
+    expect(seen.map((p) => [p.scale, p.width])).to.deep.equal([[1, 64], [1, 64], [2, 128]]);
     expect(result.image.width).to.equal(128);
   });
 
@@ -128,7 +130,7 @@ describe('stylize (64 px)', function () {
   it('tf.memory() does not grow across runs (both optimizers, multi-scale, previews)', async () => {
     await run({ iterations: 2 });
     const before = tf.memory();
-    for (const optimizer of ['lbfgs', 'adam']) await run({ optimizer, iterations: 3, size: 128, multiScale: true, previewEvery: 1, preserveColors: true });
+    for (const optimizer of ['lbfgs', 'adam']) await run({ optimizer, iterations: 3, size: 128, multiScale: true, draftSize: 64, previewEvery: 1, preserveColors: true });
     const after = tf.memory();
     expect(after.numTensors).to.equal(before.numTensors);
     expect(after.numBytes).to.equal(before.numBytes);

@@ -8,8 +8,7 @@ import { CONTENT, STYLE, testEngine } from './helpers';
 describe('stylize tile by tile (64 px, 16 px tiles)', function () {
   let content: RgbImage;
   let style: RgbImage;
-  // Pixels: a tiled scale optimises its pixels (the pyramid is for whole images).
-  const base = { size: 64, iterations: 6, multiScale: false, previewEvery: 0, parameterization: 'pixels' as const, seed: 3 };
+  const base = { size: 64, iterations: 5, multiScale: false, previewEvery: 0, seed: 3 };
 
   before(async () => {
     await testEngine();

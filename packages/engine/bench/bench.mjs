@@ -13,7 +13,7 @@
 // layers on wasm). GFLOP/s always count a direct convolution's FLOPs, so with
 // Winograd they are effective figures, and can pass the matMul ceiling.
 import { existsSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { iterationFlops } from './flops.mjs';
@@ -46,8 +46,21 @@ function parseArgs(argv) {
   return args;
 }
 
+/** A measured process's time limit: 10 minutes at 512 px, growing with the pixels (a 2048 px iteration takes minutes). */
+const timeLimitMs = (size) => 600_000 * Math.max(1, (size / 512) ** 2);
+
+/**
+ * PyTorch's peak at 512 px was ~1.1 GB, nearly all of it in proportion to the
+ * pixels: above what this machine has, its row is skipped rather than swapped.
+ */
+function torchFits(size) {
+  const estimate = 1.1e9 * (size / 512) ** 2;
+  return estimate < 0.8 * totalmem() ? null : `would need about ${(estimate / 1e9).toFixed(0)} GB, more than this machine's ${(totalmem() / 1e9).toFixed(0)} GB`;
+}
+
 function engineChild(...args) {
-  return runMeasured(process.execPath, [join(here, 'child.mjs'), ...args]);
+  const size = Number(args[2]) || 512;
+  return runMeasured(process.execPath, [join(here, 'child.mjs'), ...args], timeLimitMs(size));
 }
 
 const records = [];
@@ -105,8 +118,10 @@ function speed(args) {
   const unavailable = new Set();
   for (const size of args.sizes) {
     let torch = null;
-    if (args.pytorch && torchAvailable) {
-      const r = runMeasured(PYTHON, [REFERENCE, '--threads', String(TORCH_THREADS), 'bench', '--size', String(size), '--iters', String(args.iters)]);
+    const tooLarge = torchFits(size);
+    if (args.pytorch && torchAvailable && tooLarge) emit(args, { impl: 'pytorch', size, skipped: tooLarge }, `pytorch ${size}px: skipped (${tooLarge})`);
+    if (args.pytorch && torchAvailable && !tooLarge) {
+      const r = runMeasured(PYTHON, [REFERENCE, '--threads', String(TORCH_THREADS), 'bench', '--size', String(size), '--iters', String(args.iters)], timeLimitMs(size));
       if (r.error) {
         emit(args, { impl: 'pytorch', size, error: r.error }, `pytorch ${size}px: failed (${r.error})`);
       } else {
@@ -125,9 +140,9 @@ function speed(args) {
       if (!ceilings.has(backend)) measureCeiling(backend);
       const s = r.json.s_per_iter;
       const record = { impl: 'engine', backend, size, s_per_iter: s, gflops: gf(s, size), peak_rss_mb: r.peakRssMb, detail: r.json.detail,
-        convolution: r.json.convolution, load1: r.load1 };
+        convolution: r.json.convolution, tiles_per_iteration: r.json.tiles, load1: r.load1 };
       if (torch) record.vs_pytorch = s / torch;
-      console.error(`engine ${r.json.detail}, ${r.json.convolution} ${size}px: ${s.toFixed(3)} s/iter, ${gf(s, size).toFixed(1)} GFLOP/s, peak RSS ${r.peakRssMb} MB`
+      console.error(`engine ${r.json.detail}, ${r.json.convolution}${r.json.tiles ? `, ${r.json.tiles} tiles an iteration` : ', whole image'} ${size}px: ${s.toFixed(3)} s/iter, ${gf(s, size).toFixed(1)} GFLOP/s, peak RSS ${r.peakRssMb} MB`
         + (record.vs_pytorch ? `, ${record.vs_pytorch.toFixed(2)}x PyTorch's time` : ''));
       engineRecords.push(record);
     }

@@ -1,12 +1,13 @@
 // One measurement in its own process, so that its peak RSS is its own.
-//   node child.mjs iter BACKEND SIZE ITERS [CONVOLUTION]   seconds per engine iteration (Adam, the paper's loss)
+//   node child.mjs iter BACKEND SIZE ITERS [CONVOLUTION [OPTIONS_JSON]]   seconds per engine iteration (Adam, the paper's loss;
+//                                                   OPTIONS_JSON overrides stylize options, e.g. '{"tileSize":256}')
 //   node child.mjs ceiling BACKEND           matMul GFLOP/s on that backend
 // Prints one JSON line. Loads the built engine (dist), as users do.
 import { createRequire } from 'node:module';
 import { benchEngine, engine } from './engine.mjs';
 
 const tf = createRequire(import.meta.url)('@tensorflow/tfjs');
-const [mode, backendChoice, sizeArg, itersArg, convolution = 'auto'] = process.argv.slice(2);
+const [mode, backendChoice, sizeArg, itersArg, convolution = 'auto', optionsJson = '{}'] = process.argv.slice(2);
 
 function maxRssMb() {
   return process.resourceUsage().maxRSS / 1024;
@@ -48,13 +49,16 @@ async function ceiling() {
 async function iterate(size, iters) {
   const loaded = await benchEngine(backendChoice, convolution);
   const times = [];
+  let tiles = 0;
   let last = performance.now();
   await engine.stylize(loaded.vgg, {
     content: randomImage(size, 1),
     styles: [randomImage(size, 2)],
-    options: { size, iterations: iters + 2, multiScale: false, optimizer: 'adam', init: 'noise', tvWeight: 0, previewEvery: 0 },
+    options: { size, iterations: iters + 2, multiScale: false, optimizer: 'adam', init: 'noise', tvWeight: 0, previewEvery: 0, ...JSON.parse(optionsJson) },
   }, {
-    onProgress: () => {
+    onProgress: (p) => {
+      if (p.tile !== p.tiles) return; // a tile done inside an iteration
+      tiles = p.tiles ?? 0;
       const now = performance.now();
       times.push((now - last) / 1000);
       last = now;
@@ -68,7 +72,7 @@ async function iterate(size, iters) {
   };
   const used = ['winograd', 'winograd-4x4', 'winograd-4x4-when-small', 'winograd-4x4-when-small-else-2x2'].map((a) => span(a) && `${a} ${span(a)}`)
     .filter(Boolean).join(', ') || 'direct';
-  return { s_per_iter: measured[Math.floor(measured.length / 2)], convolution: used, times: times.map((t) => Math.round(t * 1000) / 1000) };
+  return { s_per_iter: measured[Math.floor(measured.length / 2)], tiles, convolution: used, times: times.map((t) => Math.round(t * 1000) / 1000) };
 }
 
 async function main() {

@@ -13,6 +13,7 @@ import { loadEngine, stylizeFiles } from './node/engine';
 import { imageSize, outputFormat } from './node/image';
 import { formatDuration } from './duration';
 import { ProgressBar } from './node/progress-bar';
+import { progressFraction } from './protocol';
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const ALL_SPECS: Record<string, OptionSpec> = { ...OPTION_SPECS, ...RUN_OPTION_SPECS };
@@ -74,7 +75,8 @@ function printProgress(json: boolean, bar: ProgressBar | null, p: Progress): voi
     const { preview: _preview, ...rest } = p;
     process.stdout.write(`${JSON.stringify({ event: 'progress', ...rest })}\n`);
   } else {
-    bar?.update(p.step / p.totalSteps, `scale ${p.scale}/${p.scales} ${p.width}×${p.height}  it ${p.iteration}/${p.iterations}  loss ${p.losses.total.toExponential(3)}  ETA ${formatDuration(p.etaMs)}`);
+    const tile = p.tiles ? `  tile ${p.tile}/${p.tiles}` : '';
+    bar?.update(progressFraction(p), `scale ${p.scale}/${p.scales} ${p.width}×${p.height}  it ${p.iteration}/${p.iterations}${tile}  loss ${p.losses.total.toExponential(3)}  ETA ${formatDuration(p.etaMs)}`);
   }
 }
 
@@ -113,7 +115,8 @@ export async function main(argv: string[]): Promise<number> {
         // Without a TTY (logs, CI) print a plain line now and then rather than a bar.
         if (!json && !bar && (p.step === p.totalSteps || performance.now() - lastLine > 10_000)) {
           lastLine = performance.now();
-          process.stderr.write(`step ${p.step}/${p.totalSteps} (scale ${p.scale}/${p.scales}) loss ${p.losses.total.toExponential(3)} ETA ${formatDuration(p.etaMs)}\n`);
+          const tile = p.tiles && p.tile !== p.tiles ? `, tile ${p.tile}/${p.tiles}` : '';
+          process.stderr.write(`step ${p.step}/${p.totalSteps} (scale ${p.scale}/${p.scales}${tile}) loss ${p.losses.total.toExponential(3)} ETA ${formatDuration(p.etaMs)}\n`);
         }
       },
     });

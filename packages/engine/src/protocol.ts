@@ -36,6 +36,16 @@ export const progressReport = object({
 });
 export type ProgressReport = Infer<typeof progressReport>;
 
+/** Whether a report ends an iteration (a tiled scale also reports each tile within one). */
+export function endsIteration(p: Pick<ProgressReport, 'tile' | 'tiles'>): boolean {
+  return p.tiles === undefined || p.tile === p.tiles;
+}
+
+/** How far the run is, 0..1, counting the tiles done of an iteration in progress. */
+export function progressFraction(p: Pick<ProgressReport, 'step' | 'totalSteps' | 'tile' | 'tiles'>): number {
+  return (p.step + (endsIteration(p) ? 0 : p.tile! / p.tiles!)) / p.totalSteps;
+}
+
 // The core's records and these schemas are one shape: a field added to only one of them does not compile.
 type ProgressMatchesCore = Assert<Same<ProgressReport, Omit<Progress, 'preview'>>>;
 type LossesMatchCore = Assert<Same<Infer<typeof lossTerms>, LossTerms>>;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MEAN_BGR } from './image/convert';
 import { HostImage, hostImage } from './image/host-image';
+import { HostPyramid } from './optim/host-pyramid';
 import { HOST_SPACE } from './optim/host-space';
 import { ImageVariable } from './optim/image-variable';
 import { Parameterization } from './optim/parameterization';
@@ -68,11 +69,12 @@ function clipHost(image: HostImage): HostImage {
   return hostImage(image.height, image.width, c, out);
 }
 
-export function hostImageSpace(): ImageSpace<Float32Array, HostImage> {
+/** An image in ordinary memory (a tiled scale); L-BFGS may move a Laplacian pyramid of it instead of its pixels. */
+export function hostImageSpace(pyramid: boolean): ImageSpace<Float32Array, HostImage> {
   return {
     memory: 'host',
     vectors: HOST_SPACE,
-    variable: (start) => new HostPixels(start),
+    variable: (start) => (pyramid ? new HostPyramid(start) : new HostPixels(start)),
     clip: clipHost,
     upload: (image) => image,
     download: (image) => image,

@@ -43,7 +43,8 @@ export interface StylizeOptions {
   normalization: Normalization;
   preserveColors: boolean;
   multiScale: boolean;
-  coarseIterations: number;
+  draftSize: number;
+  fineIterations: number;
   previewEvery: number;
   previewSize: number;
   tileSize: number;
@@ -67,10 +68,10 @@ export type OptionSpec =
   | (SpecBase<number[]> & { type: 'numbers'; min: number });
 
 export const OPTION_SPECS = {
-  size: { type: 'number', integer: true, min: 16, max: 8192, default: 384,
+  size: { type: 'number', integer: true, min: 16, max: 8192, default: 1024,
     description: 'Longest side of the output in pixels (the content photo is resized to it).' },
-  iterations: { type: 'number', integer: true, min: 1, max: 10000, default: 100,
-    description: 'Optimizer iterations at the final scale (coarser scales of a multi-scale run add their own, cheaper ones).' },
+  iterations: { type: 'number', integer: true, min: 1, max: 10000, default: 40,
+    description: 'Optimizer iterations of the first scale: the whole picture up to draftSize, else its draft, which sets the look (finer scales add fineIterations each).' },
   optimizer: { type: 'enum', values: ['lbfgs', 'adam'], default: 'lbfgs',
     description: 'L-BFGS (the paper\'s and jcjohnson/neural-style\'s choice: best pictures per iteration) or Adam (steadier memory use).' },
   learningRate: { type: 'number', min: 0, max: 1000, exclusiveMin: true, default: 2,
@@ -109,10 +110,12 @@ export const OPTION_SPECS = {
     description: 'Keep the content photo\'s colours: only luminance is transferred (like jcjohnson\'s -original_colors 1).' },
   parameterization: { type: 'enum', values: ['pyramid', 'pixels'], default: 'pyramid',
     description: 'What L-BFGS optimises: a Laplacian pyramid of the image (the same picture, reached in fewer iterations) or its pixels directly, as in the paper. Adam always uses pixels.' },
-  multiScale: { type: 'boolean', default: false,
-    description: 'Coarse to fine: run at 1/4 and 1/2 of the size first and upsample each result as the next start (larger strokes; with the pyramid, slower to the same loss).' },
-  coarseIterations: { type: 'number', min: 0, max: 4, default: 0.5,
-    description: 'In a multi-scale run, the iterations of each coarser scale as a fraction of iterations (they cost 1/16 and 1/4 of a final one).' },
+  multiScale: { type: 'boolean', default: true,
+    description: 'Coarse to fine when size is above draftSize: a draft, then each scale twice the last up to size, each result upsampled (with the photo\'s detail) as the next start. The draft sets the composition cheaply; the finer scales add detail.' },
+  draftSize: { type: 'number', integer: true, min: 32, max: 8192, default: 512,
+    description: 'In a multi-scale run, the longest side of the first scale (the draft), at most.' },
+  fineIterations: { type: 'number', integer: true, min: 1, max: 10000, default: 6,
+    description: 'In a multi-scale run, the iterations of each scale after the draft: it starts close to its result and adds the detail of its size.' },
   previewEvery: { type: 'number', integer: true, min: 0, max: 10000, default: 10,
     description: 'Send a preview image every N iterations (0: none).' },
   previewSize: { type: 'number', integer: true, min: 16, max: 1024, default: 256,

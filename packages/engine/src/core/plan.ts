@@ -37,17 +37,16 @@ export interface Plan {
   styleBlend: number[];
 }
 
-/** Longest sides of the scales, coarse to fine: 1/4, 1/2, 1 of the size with multiScale, none under 64 px. */
+/** Longest sides of the scales, coarse to fine: with multiScale, halving from size down to a draft of at most draftSize. */
 export function scaleSizes(options: StylizeOptions): number[] {
-  if (!options.multiScale) return [options.size];
-  const sizes = [Math.round(options.size / 4), Math.round(options.size / 2)].filter((s) => s >= 64);
-  return [...sizes, options.size];
+  const sizes = [options.size];
+  while (options.multiScale && sizes[0] > options.draftSize) sizes.unshift(Math.round(sizes[0] / 2));
+  return sizes;
 }
 
-/** Coarse scales are cheap (1/16, 1/4 of the pixels); each gets options.coarseIterations × the final one's iterations. */
+/** The first scale (the draft) gets options.iterations, each finer one options.fineIterations. */
 export function scaleIterations(options: StylizeOptions, scaleCount: number): number[] {
-  return Array.from({ length: scaleCount }, (_, i) => (i === scaleCount - 1
-    ? options.iterations : Math.max(1, Math.ceil(options.iterations * options.coarseIterations))));
+  return Array.from({ length: scaleCount }, (_, i) => (i === 0 ? options.iterations : options.fineIterations));
 }
 
 /** The longest side of the style images at a scale whose longest side is `scaleSide`. */

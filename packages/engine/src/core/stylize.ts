@@ -73,13 +73,14 @@ interface ScaleInputs { content: HostImage; styles: HostImage[]; start: HostImag
 /** One scale: its objective and image space (whole on the backend, or tiled in ordinary memory), the optimisation, the result in ordinary memory. */
 async function runScale(vgg: FeatureExtractor, plan: Plan, scale: ScalePlan, inputs: ScaleInputs, clock: RunClock,
   hooks: LoopHooks): Promise<{ image: HostImage; terms: LossTerms }> {
-  if (scale.tileSize !== null) {
-    const objective = await createTiledObjective(vgg, inputs, plan, scale, tileShapes(scale.tileSize));
-    return optimizeIn(hostImageSpace(), objective, plan, scale, inputs, clock, hooks);
-  }
   const o = plan.options;
   // Adam adapts its step per coordinate, which undoes what the pyramid is for: pixels.
-  const space = tensorImageSpace(o.parameterization === 'pyramid' && o.optimizer === 'lbfgs');
+  const pyramid = o.parameterization === 'pyramid' && o.optimizer === 'lbfgs';
+  if (scale.tileSize !== null) {
+    const objective = await createTiledObjective(vgg, inputs, plan, scale, tileShapes(scale.tileSize));
+    return optimizeIn(hostImageSpace(pyramid), objective, plan, scale, inputs, clock, hooks);
+  }
+  const space = tensorImageSpace(pyramid);
   return optimizeIn(space, await createWholeImageObjective(vgg, inputs, plan, scale), plan, scale, inputs, clock, hooks);
 }
 

@@ -2,7 +2,23 @@ import * as tf from '@tensorflow/tfjs';
 import { PYRAMID_LEVEL_WEIGHT as LEVEL_WEIGHT, PYRAMID_MAX_LEVELS as MAX_LEVELS } from '../tuning';
 
 
-interface Level { height: number; width: number; size: number; offset: number }
+/** One level of a pyramid: its size, and where it sits in the flat vector of all levels. */
+export interface PyramidLevel { height: number; width: number; size: number; offset: number }
+
+/** The levels of a pyramid over a height × width image, finest first; the coarsest stops at 2 px (or MAX_LEVELS). */
+export function pyramidLevels(height: number, width: number, maxLevels = MAX_LEVELS): PyramidLevel[] {
+  const levels: PyramidLevel[] = [];
+  let offset = 0;
+  let h = height;
+  let w = width;
+  for (let k = 0; k < maxLevels && (k === 0 || (h >= 2 && w >= 2)); k++) {
+    levels.push({ height: h, width: w, size: h * w * 3, offset });
+    offset += h * w * 3;
+    h = Math.ceil(h / 2);
+    w = Math.ceil(w / 2);
+  }
+  return levels;
+}
 
 /**
  * The image as a Laplacian-style pyramid: x = z₀ + w·up(z₁ + w·up(z₂ + …)),
@@ -16,20 +32,12 @@ interface Level { height: number; width: number; size: number; offset: number }
  * Distill 2017. Not in Gatys et al.)
  */
 export class PyramidParameterization {
-  readonly levels: Level[] = [];
+  readonly levels: PyramidLevel[];
   readonly length: number;
 
   constructor(readonly height: number, readonly width: number, maxLevels = MAX_LEVELS) {
-    let offset = 0;
-    let h = height;
-    let w = width;
-    for (let k = 0; k < maxLevels && (k === 0 || (h >= 2 && w >= 2)); k++) {
-      this.levels.push({ height: h, width: w, size: h * w * 3, offset });
-      offset += h * w * 3;
-      h = Math.ceil(h / 2);
-      w = Math.ceil(w / 2);
-    }
-    this.length = offset;
+    this.levels = pyramidLevels(height, width, maxLevels);
+    this.length = this.levels.reduce((sum, l) => sum + l.size, 0);
   }
 
   /** The z of an image: the image in level 0, zeros in the others. */

@@ -1,0 +1,130 @@
+import { HostImage, hostImage } from '../image/host-image';
+import { Parameterization } from './parameterization';
+import { pyramidLevels, PyramidLevel } from './pyramid';
+import { PYRAMID_LEVEL_WEIGHT as LEVEL_WEIGHT } from '../tuning';
+import { Projection } from './vector-space';
+
+/*
+ * The Laplacian-style pyramid of pyramid.ts (x = z₀ + w·up(z₁ + w·up(z₂ + …)))
+ * for an image in ordinary memory, so a tiled scale is optimised as a whole
+ * one is. up() is the same bilinear 2× upsampling, the transposed
+ * convolution with taps [¼, ¾, ¾, ¼] and zero padding, here as its two
+ * phases: y[2j] = ¾ x[j] + ¼ x[j−1], y[2j+1] = ¾ x[j] + ¼ x[j+1].
+ */
+
+/** Upsamples `src` (rows × cols × 3) 2× along one axis, to `length` along it. */
+function upAxis(src: Float32Array, rows: number, cols: number, axis: 0 | 1, length: number): Float32Array {
+  const outRows = axis === 0 ? length : rows;
+  const outCols = axis === 1 ? length : cols;
+  const out = new Float32Array(outRows * outCols * 3);
+  const n = axis === 0 ? rows : cols;
+  const at = (r: number, c: number, k: number) => src[(r * cols + c) * 3 + k];
+  for (let r = 0; r < outRows; r++) {
+    for (let c = 0; c < outCols; c++) {
+      const i = axis === 0 ? r : c;
+      const j = i >> 1;
+      const neighbour = i % 2 === 0 ? j - 1 : j + 1;
+      for (let k = 0; k < 3; k++) {
+        const near = axis === 0 ? at(j, c, k) : at(r, j, k);
+        const far = neighbour < 0 || neighbour >= n ? 0 : axis === 0 ? at(neighbour, c, k) : at(r, neighbour, k);
+        out[(r * outCols + c) * 3 + k] = 0.75 * near + 0.25 * far;
+      }
+    }
+  }
+  return out;
+}
+
+/** The adjoint of upAxis: from `length` along the axis back to `n`. */
+function upAxisAdjoint(g: Float32Array, rows: number, cols: number, axis: 0 | 1, n: number): Float32Array {
+  const outRows = axis === 0 ? n : rows;
+  const outCols = axis === 1 ? n : cols;
+  const length = axis === 0 ? rows : cols;
+  const out = new Float32Array(outRows * outCols * 3);
+  const at = (i: number, r: number, c: number, k: number) => (i < 0 || i >= length ? 0
+    : axis === 0 ? g[(i * cols + c) * 3 + k] : g[(r * cols + i) * 3 + k]);
+  for (let r = 0; r < outRows; r++) {
+    for (let c = 0; c < outCols; c++) {
+      const j = axis === 0 ? r : c;
+      for (let k = 0; k < 3; k++) {
+        out[(r * outCols + c) * 3 + k] = 0.25 * at(2 * j - 1, r, c, k) + 0.75 * at(2 * j, r, c, k) + 0.75 * at(2 * j + 1, r, c, k) + 0.25 * at(2 * j + 2, r, c, k);
+      }
+    }
+  }
+  return out;
+}
+
+/** Bilinear 2× upsampling of level `from` to the size of level `to` (one level finer). */
+function upsample(data: Float32Array, from: PyramidLevel, to: PyramidLevel): Float32Array {
+  return upAxis(upAxis(data, from.height, from.width, 0, to.height), to.height, from.width, 1, to.width);
+}
+
+function upsampleAdjoint(data: Float32Array, to: PyramidLevel, from: PyramidLevel): Float32Array {
+  return upAxisAdjoint(upAxisAdjoint(data, to.height, to.width, 1, from.width), to.height, from.width, 0, from.height);
+}
+
+/** The pyramid over an image in ordinary memory; owns nothing that needs freeing. */
+export class HostPyramid implements Parameterization<Float32Array, HostImage> {
+  private readonly levels: PyramidLevel[];
+  private z: Float32Array;
+  private current: HostImage;
+  /** The image of the last projected candidate: the optimiser's next value is always one. */
+  private pending: { z: Float32Array; image: HostImage } | null = null;
+
+  constructor(start: HostImage) {
+    this.levels = pyramidLevels(start.height, start.width);
+    const total = this.levels.reduce((sum, l) => sum + l.size, 0);
+    this.z = new Float32Array(total);
+    this.z.set(start.data);
+    this.current = start;
+  }
+
+  get value(): Float32Array { return this.z; }
+  get image(): HostImage { return this.current; }
+
+  /** The image of z. */
+  private toImage(z: Float32Array): HostImage {
+    const last = this.levels.length - 1;
+    let x: Float32Array = z.slice(this.levels[last].offset, this.levels[last].offset + this.levels[last].size);
+    for (let k = last - 1; k >= 0; k--) {
+      const level = this.levels[k];
+      const up = upsample(x, this.levels[k + 1], level);
+      for (let i = 0; i < up.length; i++) up[i] = z[level.offset + i] + LEVEL_WEIGHT * up[i];
+      x = up;
+    }
+    return hostImage(this.levels[0].height, this.levels[0].width, 3, x);
+  }
+
+  /** d/dz from d/d(image): the adjoint of toImage. */
+  gradient(imageGradient: HostImage): Float32Array {
+    const out = new Float32Array(this.z.length);
+    let r: Float32Array = imageGradient.data;
+    out.set(r, 0);
+    for (let k = 1; k < this.levels.length; k++) {
+      r = upsampleAdjoint(r, this.levels[k - 1], this.levels[k]);
+      for (let i = 0; i < r.length; i++) r[i] *= LEVEL_WEIGHT;
+      out.set(r, this.levels[k].offset);
+    }
+    return out;
+  }
+
+  /** A z whose image is clip(image(z)): the difference goes into level 0, so the coarse levels keep what they hold. */
+  projection(clip: Projection<HostImage>): Projection<Float32Array> {
+    return (candidate) => {
+      const image = this.toImage(candidate);
+      const clipped = clip(image);
+      const z = candidate.slice();
+      for (let i = 0; i < clipped.data.length; i++) z[i] += clipped.data[i] - image.data[i];
+      this.pending = { z, image: clipped };
+      return z;
+    };
+  }
+
+  moveTo(next: Float32Array): void {
+    this.current = this.pending?.z === next ? this.pending.image : this.toImage(next);
+    this.pending = null;
+    this.z = next;
+  }
+
+  release(): HostImage { return this.current; }
+  dispose(): void {}
+}
