@@ -150,7 +150,7 @@ suite('Neural Style in VS Code', () => {
       const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea.png'));
       const result = await finishOf(id);
       assert.strictEqual(result.outcome, 'invalid');
-      assert.match(result.message!, /^Setting neuralStyle\.size: invalid value 5\. Use an integer at least 16 and at most 4096\.$/);
+      assert.match(result.message!, /^Setting neuralStyle\.size: invalid value 5\. Use an integer at least 16 and at most 8192\.$/);
       assert.ok((messagesOf(id, 'toWebview') as ToWebview[]).some((m) => m.type === 'failed' && m.message.includes('neuralStyle.size')));
     } finally {
       await setSettings({ size: 32 });
