@@ -18,7 +18,8 @@ import { progressFraction } from './protocol';
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const ALL_SPECS: Record<string, OptionSpec> = { ...OPTION_SPECS, ...RUN_OPTION_SPECS };
 
-const row = (flag: string, text: string) => `  ${flag.padEnd(36)}${text}`;
+/** A help row: the flag, then its text at column 38 (on the next line when the flag is longer). */
+const row = (flag: string, text: string) => (flag.length < 36 ? `  ${flag.padEnd(36)}${text}` : `  ${flag}\n${' '.repeat(38)}${text}`);
 
 function usage(): string {
   const lines = [
