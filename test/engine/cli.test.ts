@@ -25,9 +25,12 @@ describe('CLI (built bin, end to end)', () => {
     expect(r.status).to.equal(0);
     for (const [name, spec] of Object.entries({ ...OPTION_SPECS, ...RUN_OPTION_SPECS })) {
       const def = Array.isArray(spec.default) ? (spec.default.length ? spec.default.join(',') : 'none') : String(spec.default);
-      const line = r.stdout.split('\n').find((l) => l.includes(`--${kebab(name)}`));
-      expect(line, name).to.be.a('string');
-      expect(line, name).to.contain(`(default: ${def})`);
+      // A long flag puts its text on the next line: the entry is the flag's line and that one.
+      const lines = r.stdout.split('\n');
+      const at = lines.findIndex((l) => l.includes(`--${kebab(name)}`));
+      expect(at, name).to.be.at.least(0);
+      const entry = /^\s+-/.test(lines[at + 1] ?? '-') ? lines[at] : `${lines[at]} ${lines[at + 1]}`;
+      expect(entry, name).to.contain(`(default: ${def})`);
     }
   });
 

@@ -27,9 +27,9 @@ export interface StageTile {
   readonly layers: ReadonlyMap<VggLayer, Rect>;
 }
 
-/** How long a stage's output is for an input of `length` (each pool floors). */
+/** How long a stage's output is for an input of `length` (each pool floors, so together they floor once). */
 export function stageOutputLength(stage: Stage, length: number): number {
-  return stage.endsWithPool ? Math.floor(length / stage.factor) : Math.floor(length / stage.factor);
+  return Math.floor(length / stage.factor);
 }
 
 function spans(stage: Stage, inputLength: number, tileLength: number): Span[] {
