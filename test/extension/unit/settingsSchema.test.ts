@@ -36,7 +36,7 @@ describe('settings derived from the engine defaults', () => {
     assert.deepStrictEqual([properties['neuralStyle.size'].type, properties['neuralStyle.size'].minimum, properties['neuralStyle.size'].maximum], ['integer', 16, 8192]);
     assert.strictEqual(properties['neuralStyle.learningRate'].exclusiveMinimum, 0);
     assert.deepStrictEqual(properties['neuralStyle.optimizer'].enum, ['lbfgs', 'adam']);
-    assert.deepStrictEqual(properties['neuralStyle.backend'].enum, ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+    assert.deepStrictEqual(properties['neuralStyle.backend'].enum, ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu', 'webgpu', 'webgl']);
     for (const [key, prop] of Object.entries(properties)) {
       assert.ok(typeof prop.description === 'string' && prop.description.length > 10, `${key} has no description`);
       assert.ok('default' in prop, `${key} has no default`);

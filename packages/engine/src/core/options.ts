@@ -9,7 +9,10 @@ export type Init = 'content-in-style-colors' | 'content' | 'noise' | 'blend';
 export type Parameterization = 'pyramid' | 'pixels';
 export type Pooling = 'avg' | 'max';
 export type Normalization = 'size-independent' | 'paper';
-export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu' | 'webgpu' | 'webgl';
+/** The backends that run in a browser (VS Code's webview), not in the engine process: Node has neither API. */
+export const WEBVIEW_BACKENDS = ['webgpu', 'webgl'] as const;
+export type WebviewBackend = (typeof WEBVIEW_BACKENDS)[number];
 
 export const VGG_LAYERS = [
   'conv1_1', 'conv1_2', 'conv2_1', 'conv2_2',
@@ -125,8 +128,8 @@ export const OPTION_SPECS = {
 } as const satisfies Record<keyof StylizeOptions, OptionSpec>;
 
 export const RUN_OPTION_SPECS = {
-  backend: { type: 'enum', values: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'], default: 'auto',
-    description: 'TensorFlow.js backend: auto picks tfjs-node-gpu (CUDA), then tfjs-node, then wasm (embedded), then cpu.' },
+  backend: { type: 'enum', values: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu', 'webgpu', 'webgl'], default: 'auto',
+    description: 'TensorFlow.js backend: auto picks tfjs-node-gpu (CUDA), then (in VS Code) the webview\'s WebGPU, then its WebGL2, then tfjs-node, then wasm (embedded), then cpu; a software GPU (SwiftShader, llvmpipe, a fallback adapter) is skipped as slower than wasm. webgpu and webgl run in VS Code\'s webview only, not in the CLI or the engine process.' },
   maxInputPixels: { type: 'number', integer: true, min: 1, max: 1e10, default: 268402689,
     description: 'Refuse input images with more pixels than this (decompression-bomb guard; sharp\'s default 16383²).' },
 } as const satisfies Record<keyof RunOptions, OptionSpec>;

@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BackendChoice } from '../core/options';
+import { BackendChoice, WEBVIEW_BACKENDS } from '../core/options';
 import { NeuralStyleError } from '../core/errors';
 import { defaultWasmThreads, setThreadedWasmBackend, threadedWasmUnavailable } from './wasm-threads';
 
+/** The backends a Node process can run. */
+type NodeBackend = Exclude<BackendChoice, 'auto' | (typeof WEBVIEW_BACKENDS)[number]>;
+
 /** Which backend runs, and why each better one did not. */
 export interface BackendReport {
-  name: Exclude<BackendChoice, 'auto'>;
+  name: NodeBackend;
   /** tfjs's own backend name: tensorflow, wasm or cpu. */
   tfjsBackend: string;
   /** e.g. "wasm (SIMD, 1 thread)". */
@@ -16,7 +19,7 @@ export interface BackendReport {
   skipped: string[];
 }
 
-const ORDER: Exclude<BackendChoice, 'auto'>[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const ORDER: NodeBackend[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 const PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
   tensorflow: '@tensorflow/tfjs-node',
@@ -102,6 +105,9 @@ async function describe(name: BackendReport['name']): Promise<string> {
  * why. Once chosen, a process keeps its backend: tfjs-node cannot be unloaded.
  */
 export async function chooseBackend(choice: BackendChoice = 'auto'): Promise<BackendReport> {
+  if (choice === 'webgpu' || choice === 'webgl') {
+    throw new NeuralStyleError(`Backend ${choice} runs in VS Code's webview (a browser), not in the engine process or the CLI: Node has no ${choice === 'webgpu' ? 'WebGPU' : 'WebGL'}. Here use auto, tensorflow-gpu, tensorflow, wasm or cpu.`, 'EBACKEND');
+  }
   if (chosen && (choice === 'auto' || choice === chosen.name)) return chosen;
   if (chosen) throw new NeuralStyleError(`This process already runs on ${chosen.name}; start a new one to use ${choice}.`, 'EBACKEND');
   const candidates = choice === 'auto' ? ORDER : [choice];

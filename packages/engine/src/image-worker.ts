@@ -1,0 +1,71 @@
+/**
+ * The image process: `fork()` this file (`@neural-style/engine/image-worker`)
+ * and speak image-protocol.ts over IPC. It decodes a job's images and writes
+ * results for a host whose compute runs elsewhere (VS Code's webview on the
+ * GPU), with the engine's own code: sharp, the same sizes, the same atomic
+ * write that refuses an input as the output. It loads no TensorFlow.js backend
+ * and keeps sharp off the extension host.
+ */
+import { validateOptions, validateRunOptions } from './core/validate';
+import { styleLongestSide } from './core/plan';
+import { RgbImage } from './core/pixels';
+import { NeuralStyleError } from './core/errors';
+import { decodeImageFile, outputFormat, writeImageFile } from './node/image';
+import { decodePixels, encodePixels, FromImages, parseToImages, ToImages } from './image-protocol';
+
+function send(message: FromImages, then?: () => void): void {
+  if (process.connected) process.send!(message, () => then?.());
+  else then?.();
+}
+
+const asMessage = (image: RgbImage) => ({ width: image.width, height: image.height, data: encodePixels(image.data) });
+
+async function decode(message: ToImages<'decode'>): Promise<void> {
+  const options = validateOptions(message.options);
+  const { maxInputPixels } = validateRunOptions({ maxInputPixels: message.maxInputPixels });
+  const content = await decodeImageFile(message.content, { longestSide: options.size, maxInputPixels });
+  const styleSide = styleLongestSide(options, options.size);
+  const styles = await Promise.all(message.styles.map((s) => decodeImageFile(s, { longestSide: styleSide, maxInputPixels })));
+  send({ type: 'decoded', id: message.id, content: asMessage(content), styles: styles.map(asMessage) });
+}
+
+async function write(message: ToImages<'write'>): Promise<void> {
+  outputFormat(message.output);
+  const image = decodePixels(message.image, 'the result');
+  let parameters: Record<string, unknown>;
+  try {
+    parameters = JSON.parse(message.parameters) as Record<string, unknown>;
+  } catch {
+    throw new NeuralStyleError('The result\'s parameters are not JSON.', 'EPROTOCOL');
+  }
+  await writeImageFile(image, message.output, message.inputs, parameters);
+  send({ type: 'written', id: message.id, output: message.output });
+}
+
+function handle(raw: unknown): void {
+  let message: ToImages;
+  try {
+    message = parseToImages(raw);
+  } catch (e) {
+    send({ type: 'error', code: 'EPROTOCOL', message: (e as Error).message });
+    return;
+  }
+  if (message.type === 'shutdown') {
+    process.disconnect();
+    process.exit(0);
+  }
+  const { id } = message;
+  const work = message.type === 'decode' ? decode(message) : write(message);
+  work.catch((error: Error) => {
+    const known = error instanceof NeuralStyleError;
+    send({ type: 'error', id, code: known ? error.code : 'EINTERNAL', message: error.message });
+  });
+}
+
+if (!process.send) {
+  console.error('This is the Neural Style image process: start it with child_process.fork() and speak its IPC protocol.');
+  process.exit(2);
+}
+process.on('message', handle);
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready', pid: process.pid });
