@@ -1,6 +1,8 @@
 // Bundles the extension with esbuild: one entry per runtime.
 //   host    src/extension.ts   → dist/extension.js   (node, `vscode` external)
 //   webview webview/main.ts    → dist/webview.js     (browser) + webview.css, icon.svg
+//   compute webview/compute/index.ts → dist/compute.js (browser: the engine core on tfjs's WebGPU and
+//           WebGL2 backends; the panel loads it only for a job that runs on the GPU)
 //   tests   ../test/extension/host/*.ts → out/test/*.js (node; run by @vscode/test-electron)
 // --production minifies and also bundles the engine process (see bundle-engine.mjs).
 // Type-checking is the root `tsc -b` (or pnpm typecheck here); esbuild only strips types.
@@ -22,6 +24,9 @@ const testEntries = readdirSync(join(root, hostTests)).filter((f) => f.endsWith(
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], metafile: true },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { ...common, entryPoints: ['webview/compute/index.ts'], outfile: 'dist/compute.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  // The bench page's code (pnpm bench --browser); not in the .vsix.
+  { ...common, entryPoints: ['webview/compute/bench.ts'], outfile: 'dist/compute-bench.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, minify: false, sourcemap: true, entryPoints: testEntries, outdir: 'out/test', outbase: hostTests, platform: 'node', format: 'cjs', target: 'node20',
     external: ['vscode', 'mocha', '@vscode/test-electron'] },
 ];

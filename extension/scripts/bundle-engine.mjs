@@ -19,6 +19,13 @@ await esbuild.build({
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, sourcemap: false, logLevel: 'error',
   external: ['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
 });
+// The image process: decodes and writes for jobs that compute in a webview (extension/src/imageProcess.ts).
+await esbuild.build({
+  entryPoints: [join(engineDir, 'src', 'image-worker.ts')],
+  outfile: join(out, 'image-worker.js'),
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, sourcemap: false, logLevel: 'error',
+  external: ['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+});
 const requireFromEngine = createRequire(join(engineDir, 'package.json'));
 const wasmDir = dirname(requireFromEngine.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
 for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(out, f));

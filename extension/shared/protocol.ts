@@ -5,9 +5,11 @@
  * validate what they receive (`parseFromWebview`, `parseToWebview`).
  * Plain TypeScript: imported by the host (Node) and the webview (browser).
  */
-import { progressReport, ProgressReport } from '@neural-style/engine/protocol';
+import { OPTION_SPECS, StylizeOptions, WEBVIEW_BACKENDS } from '@neural-style/engine/options';
+import { rgbPixels } from '@neural-style/engine/image-protocol';
+import { lossTerms, progressReport, ProgressReport } from '@neural-style/engine/protocol';
 import {
-  array, Infer, Message, messageParser, MessageSchemas, number, object, oneOf, optional, parse, string, tuple,
+  array, boolean, Infer, Message, messageParser, MessageSchemas, number, object, oneOf, optional, parse, someOf, string, tuple,
 } from '@neural-style/engine/schema';
 
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
@@ -54,7 +56,51 @@ const panelState = object({
 });
 export type PanelState = Infer<typeof panelState>;
 
+/** A GPU the webview found: WebGPU's adapter or WebGL2's renderer, as the browser names it. */
+const adapterView = object({
+  /** e.g. "Apple M2 (metal-3)", "ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 …)". */
+  name: string,
+  /** WebGPU's isFallbackAdapter (a software adapter). */
+  fallback: boolean,
+  /** WebGL's MAX_TEXTURE_SIZE, WebGPU's maxTextureDimension2D. */
+  maxTextureSize: number,
+});
+export type AdapterView = Infer<typeof adapterView>;
+
+/** Why a compute run failed: ECANCELLED (asked to stop), EGPULOST (the context or device was lost), else the core's code. */
+export const COMPUTE_FAILURES = ['ECANCELLED', 'EGPULOST', 'EGPU', 'EWEIGHTS', 'EINVAL', 'EDIVERGED', 'EINTERNAL'] as const;
+
+/** The messages that run the engine core in the panel's webview on its GPU (extension/webview/compute/). */
+const TO_COMPUTE = {
+  /** Which GPUs the webview has: answered with `adapters`. */
+  probe: {},
+  /** Runs a stylization; answered with computeStarted, computeProgress…, then computeDone or computeFailed. */
+  compute: {
+    backend: oneOf(WEBVIEW_BACKENDS),
+    /** The weights as webview URIs (asWebviewUri) and each shard's expected sha256, from the host's SHA256SUMS. */
+    weights: object({ manifestUrl: string, shards: array(object({ name: string, url: string, sha256: string }), 1) }),
+    content: rgbPixels,
+    styles: array(rgbPixels, 1),
+    /** Checked by the core's validateOptions. */
+    options: someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>),
+  },
+  /** Cancel: the core stops within one iteration (one tile at a tiled scale). */
+  stopCompute: {},
+  /** Loses the running job's GPU context or device, as a driver reset would: for the tests of that path. */
+  loseGpu: {},
+} satisfies MessageSchemas;
+
+const FROM_COMPUTE = {
+  adapters: { webgpu: optional(adapterView), webgl: optional(adapterView), webgpuProblem: optional(string), webglProblem: optional(string) },
+  computeStarted: { backend: oneOf(WEBVIEW_BACKENDS), adapter: adapterView },
+  /** A progress report; `preview` a PNG data URL when the step has one. */
+  computeProgress: { progress: progressReport, preview: optional(string) },
+  computeDone: { image: rgbPixels, losses: lossTerms, steps: number, elapsedMs: number, backend: string },
+  computeFailed: { code: oneOf(COMPUTE_FAILURES), message: string },
+} satisfies MessageSchemas;
+
 const TO_WEBVIEW = {
+  ...TO_COMPUTE,
   /** Everything the panel shows: sent when the webview (re)loads. */
   snapshot: { state: panelState },
   status: { status: jobStatus, position: optional(number), message: optional(string) },
@@ -66,7 +112,14 @@ const TO_WEBVIEW = {
 
 const FROM_WEBVIEW = {
   ready: {}, cancel: {}, open: {}, reveal: {}, showLog: {},
+  ...FROM_COMPUTE,
 } satisfies MessageSchemas;
+
+/** The compute messages each way, for the code that handles only those. */
+export type ToCompute = Message<typeof TO_COMPUTE>;
+export type FromCompute = Message<typeof FROM_COMPUTE>;
+export const isFromCompute = (m: FromWebview): m is FromCompute => Object.hasOwn(FROM_COMPUTE, m.type);
+export const isToCompute = (m: ToWebview): m is ToCompute => Object.hasOwn(TO_COMPUTE, m.type);
 
 /** A message from the host to a panel; `ToWebview<'done'>` is the done message. */
 export type ToWebview<K extends keyof typeof TO_WEBVIEW = keyof typeof TO_WEBVIEW> = Message<typeof TO_WEBVIEW, K>;

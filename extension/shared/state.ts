@@ -33,6 +33,11 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
       return { ...state, job: { ...state.job, status: 'done', position: undefined }, done: message.done };
     case 'failed':
       return { ...state, job: { ...state.job, status: 'failed', position: undefined }, error: message.message };
+    case 'probe':
+    case 'compute':
+    case 'stopCompute':
+    case 'loseGpu':
+      return state; // for the compute, not the view
   }
 }
 

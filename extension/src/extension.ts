@@ -1,6 +1,7 @@
 /**
  * Neural Style for VS Code: activation wires the commands, the job manager,
- * the log and the panel serializer. Compute runs in engine processes only.
+ * the log and the panel serializer. Compute runs in engine processes, or in a
+ * job's panel on the GPU (webviewRunner.ts); never on the extension host.
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';

@@ -6,19 +6,21 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { formatDuration } from '@neural-style/engine/options';
+import { type BackendChoice, formatDuration } from '@neural-style/engine/options';
 import { progressFraction, type FromEngine } from '@neural-style/engine/protocol';
-import { FromWebview, PanelState, parsePanelState, ToWebview } from '../shared/protocol';
+import { FromCompute, FromWebview, isFromCompute, PanelState, parsePanelState, ToWebview } from '../shared/protocol';
 import { applyMessage, restoredState } from '../shared/state';
 import { Disposable } from './dispose';
 import { EngineOutcome } from './engineProcess';
 import { JobRequest, JobRunner, PreparedJob } from './jobRunner';
-import { showJobError, withJobNotification } from './notifications';
+import { showGpuLostError, showJobError, withJobNotification } from './notifications';
 import { JobPanel, PanelContext } from './panel';
 import { JobQueue, QueueEntry } from './queue';
 import { Resources } from './resources';
 import { SettingsError } from './settings';
 import { QueueStatusBar } from './statusBar';
+import { AdapterProbe, chooseRoute, needsProbe, nodeGpuProblem, Route } from './backendRoute';
+import { ComputeChannel, probeAdapters, runInWebview } from './webviewRunner';
 
 export type { JobRequest } from './jobRunner';
 
@@ -28,11 +30,17 @@ export interface JobEnd {
   outcome: EngineOutcome['kind'] | 'invalid';
   output?: string;
   message?: string;
+  /** What ran it, as the log and the panel say: "wasm", "webgl: ANGLE (…)". */
+  backend?: string;
+  code?: string;
 }
+
+type ComputeListener = (message: FromCompute | { type: 'ready' }) => void;
 
 /** A job's panel state, kept only here, and its panel while one is open. */
 class JobRecord {
   panel?: JobPanel;
+  readonly computeListeners = new Set<ComputeListener>();
   constructor(public state: PanelState) {}
 
   post(message: ToWebview): void {
@@ -44,6 +52,8 @@ class JobRecord {
 interface QueuedJob {
   request: JobRequest;
   record: JobRecord;
+  /** Instead of the neuralStyle.backend setting ("Run on CPU instead"). */
+  backend?: BackendChoice;
 }
 
 export class JobManager extends Disposable {
@@ -55,8 +65,11 @@ export class JobManager extends Disposable {
   private readonly onDidFinishEmitter = this.register(new vscode.EventEmitter<JobEnd>());
   /** Fires when a job ends, however it ends. */
   readonly onDidFinish = this.onDidFinishEmitter.event;
+  private readonly onDidLogEmitter = this.register(new vscode.EventEmitter<string>());
+  /** The lines about where jobs run (backend, adapter, what was skipped and why), as written to the log. */
+  readonly onDidLog = this.onDidLogEmitter.event;
 
-  constructor(extensionUri: vscode.Uri, resources: Resources, private readonly log: vscode.LogOutputChannel) {
+  constructor(extensionUri: vscode.Uri, private readonly resources: Resources, private readonly log: vscode.LogOutputChannel) {
     super();
     this.runner = new JobRunner(resources, log);
     this.panelContext = { extensionUri, presetsDir: resources.presetsDir, log };
@@ -67,8 +80,8 @@ export class JobManager extends Disposable {
     this.register({ dispose: () => this.closeAll() });
   }
 
-  /** Queues one image and opens its panel; returns the job id. */
-  enqueue(request: JobRequest): string {
+  /** Queues one image and opens its panel; returns the job id. `backend` overrides the setting for this job. */
+  enqueue(request: JobRequest, backend?: BackendChoice): string {
     const contentName = path.basename(request.content);
     const record = new JobRecord({
       job: {
@@ -77,7 +90,7 @@ export class JobManager extends Disposable {
       },
       losses: [],
     });
-    const id = this.queue.add({ request, record });
+    const id = this.queue.add({ request, record, backend });
     // The id exists only now; a queued job's panel opens right away so the queue is visible.
     record.state = { ...record.state, job: { ...record.state.job, id } };
     this.records.set(id, record);
@@ -114,9 +127,15 @@ export class JobManager extends Disposable {
 
   private handlePanelMessage(record: JobRecord, message: FromWebview): void {
     const { id, outputPath } = record.state.job;
+    if (isFromCompute(message)) {
+      record.computeListeners.forEach((listener) => listener(message));
+      return;
+    }
     switch (message.type) {
       case 'ready':
-        break; // the panel answers it with a snapshot
+        // The panel answers it with a snapshot; a run in it learns that the webview (re)loaded.
+        record.computeListeners.forEach((listener) => listener({ type: 'ready' }));
+        break;
       case 'cancel':
         if (!this.cancel(id)) this.log.info(`cancel ${id}: the job is not running any more`);
         break;
@@ -162,10 +181,15 @@ export class JobManager extends Disposable {
     }, this.queue.queued.length);
   }
 
-  private async run({ request, record }: QueuedJob, id: string, signal: AbortSignal): Promise<void> {
+  private async run({ request, record, backend }: QueuedJob, id: string, signal: AbortSignal): Promise<void> {
     let job: PreparedJob;
+    let route: Route;
+    let weightsDir = '';
     try {
       job = this.runner.prepare(id, request);
+      if (backend) job.settings.run.backend = backend;
+      route = await this.routeOf(job, record);
+      if (route.where === 'webview') weightsDir = this.webviewWeightsDir(job);
     } catch (e) {
       this.fail(record, id, 'invalid', (e as Error).message, e instanceof SettingsError ? e.setting : undefined);
       return;
@@ -175,16 +199,81 @@ export class JobManager extends Disposable {
       outputPath: job.output, size: options.size, iterations: options.iterations } } });
     const started = Date.now();
     const title = `Stylizing ${path.basename(request.content)} as ${request.style.label}`;
-    const outcome = await withJobNotification(title, () => this.queue.cancel(id), (report) => this.runner.execute(job, signal, {
-      progress: (p) => {
-        const { type: _type, id: _id, ...progress } = p;
-        record.post({ type: 'progress', progress });
+    const outcome = await withJobNotification(title, () => this.queue.cancel(id), (report) => {
+      const progress = (p: FromEngine<'progress'>) => {
+        const { type: _type, id: _id, ...rest } = p;
+        record.post({ type: 'progress', progress: rest });
         this.refreshStatusBar(p);
         report(p);
-      },
-      preview: (p) => record.post({ type: 'preview', step: p.step, src: `data:image/png;base64,${p.png}` }),
-    }));
+      };
+      if (route.where === 'engine') {
+        return this.runner.execute(job, signal, { progress, preview: (p) => record.post({ type: 'preview', step: p.step, src: `data:image/png;base64,${p.png}` }) });
+      }
+      return runInWebview({
+        id, backend: route.backend, adapter: route.adapter, content: request.content, style: request.style.path, output: job.output,
+        options, maxInputPixels: job.settings.run.maxInputPixels, weightsDir, imageWorkerPath: this.resources.imageWorkerPath,
+        channel: this.channelOf(record), signal,
+        events: { progress, preview: (step, src) => record.post({ type: 'preview', step, src }), log: (level, message) => this.note(level, message) },
+      });
+    });
     this.finish(record, job, outcome, Date.now() - started);
+  }
+
+  /** Where the job runs (backendRoute.ts); logs the choice and why each better one was skipped. */
+  private async routeOf(job: PreparedJob, record: JobRecord): Promise<Route> {
+    const choice = job.settings.run.backend;
+    const nodeGpu = choice === 'auto' ? nodeGpuProblem(job.settings.enginePath || this.resources.workerPath) : null;
+    let probe: AdapterProbe | undefined;
+    if (needsProbe(choice, nodeGpu)) {
+      if (!record.panel || record.panel.isDisposed) this.openPanel(record);
+      probe = await probeAdapters(this.channelOf(record));
+    }
+    const route = chooseRoute(choice, nodeGpu, probe);
+    const where = route.where === 'webview' ? `the panel's webview on ${route.backend}: ${route.adapter.name}` : `the engine process (backend ${route.backend})`;
+    this.note('info', `${job.id}: runs in ${where}${route.skipped.length ? `; skipped ${route.skipped.join('; ')}` : ''}`);
+    return route;
+  }
+
+  private note(level: 'info' | 'warn' | 'error', line: string): void {
+    this.log[level](line);
+    this.onDidLogEmitter.fire(line);
+  }
+
+  /** Loses the GPU of the job running in `id`'s panel, as a driver reset would: for the tests of that path. */
+  loseGpu(id: string): void {
+    this.records.get(id)?.panel?.postCompute({ type: 'loseGpu' });
+  }
+
+  private webviewWeightsDir(job: PreparedJob): string {
+    const configured = job.settings.weightsPath;
+    if (/^https?:\/\//.test(configured)) {
+      throw new SettingsError('neuralStyle.weightsPath', `Setting neuralStyle.weightsPath: a GPU run in the webview reads a weights folder, not a URL (${configured}). Run once on wasm to download it, or give a folder.`);
+    }
+    if (!configured) return this.resources.bundledWeightsDir;
+    return configured.endsWith('model.json') ? path.dirname(configured) : configured;
+  }
+
+  /** The job's panel as a run sees it; the panel is looked up on each call (it may have been reopened). */
+  private channelOf(record: JobRecord): ComputeChannel {
+    const panel = () => (record.panel && !record.panel.isDisposed ? record.panel : undefined);
+    return {
+      post: (message) => panel()?.postCompute(message),
+      onMessage: (listener) => {
+        record.computeListeners.add(listener);
+        return () => record.computeListeners.delete(listener);
+      },
+      onClosed: (listener) => {
+        const current = panel();
+        if (!current) {
+          queueMicrotask(listener);
+          return () => undefined;
+        }
+        const subscription = current.onDidDispose(listener);
+        return () => subscription.dispose();
+      },
+      webviewUri: (file) => panel()?.webviewUri(file) ?? '',
+      allowFolder: (dir) => panel()?.allowFolder(dir),
+    };
   }
 
   private finish(record: JobRecord, job: PreparedJob, outcome: EngineOutcome, ms: number): void {
@@ -195,7 +284,7 @@ export class JobManager extends Disposable {
         this.log.info(`${id}: done in ${formatDuration(done.elapsedMs)} (${done.steps} iterations on ${done.backend}); wrote ${done.output}`);
         record.post({ type: 'done', done: { outputSrc: '', outputName: path.basename(done.output), elapsedMs: done.elapsedMs, steps: done.steps, backend: done.backend } });
         if (job.settings.output.openWhenDone) this.openResult(record, done.output);
-        this.onDidFinishEmitter.fire({ id, outcome: 'done', output: done.output });
+        this.onDidFinishEmitter.fire({ id, outcome: 'done', output: done.output, backend: done.backend });
         break;
       }
       case 'cancelled':
@@ -204,10 +293,26 @@ export class JobManager extends Disposable {
         this.onDidFinishEmitter.fire({ id, outcome: 'cancelled' });
         break;
       case 'error':
+        if (outcome.code === 'EGPULOST') {
+          this.failOnGpu(record, id, outcome.message, job.request);
+          break;
+        }
+        this.fail(record, id, outcome.kind, outcome.message, undefined, outcome.code);
+        break;
       case 'crashed':
         this.fail(record, id, outcome.kind, outcome.message);
         break;
     }
+  }
+
+  /** A lost GPU: the error, with "Run on CPU instead" (the same job again, on wasm). */
+  private failOnGpu(record: JobRecord, id: string, message: string, request: JobRequest): void {
+    this.log.error(`${id}: ${message}`);
+    record.post({ type: 'failed', message: `${message} Choose "Run on CPU instead" in the notification to run it on wasm.` });
+    this.onDidFinishEmitter.fire({ id, outcome: 'error', message, code: 'EGPULOST' });
+    void showGpuLostError(message, this.log).then((again) => {
+      if (again) this.enqueue(request, 'wasm');
+    });
   }
 
   /** Next to the panel, not over it: the panel has the before/after view. */
@@ -217,10 +322,10 @@ export class JobManager extends Disposable {
     void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(output), { preview: false, viewColumn, preserveFocus: true });
   }
 
-  private fail(record: JobRecord, id: string, outcome: 'invalid' | 'error' | 'crashed', message: string, setting?: string): void {
+  private fail(record: JobRecord, id: string, outcome: 'invalid' | 'error' | 'crashed', message: string, setting?: string, code?: string): void {
     this.log.error(`${id}: ${message}`);
     record.post({ type: 'failed', message });
-    this.onDidFinishEmitter.fire({ id, outcome, message });
+    this.onDidFinishEmitter.fire({ id, outcome, message, code });
     void showJobError(message, this.log, setting);
   }
 

@@ -28,3 +28,10 @@ export async function showJobError(message: string, log: vscode.LogOutputChannel
   if (choice === 'Show Log') log.show(true);
   if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', setting);
 }
+
+/** A lost GPU context or device: the error with "Run on CPU instead"; resolves true when the user chose it. */
+export async function showGpuLostError(message: string, log: vscode.LogOutputChannel): Promise<boolean> {
+  const choice = await vscode.window.showErrorMessage(`Neural Style: ${message.split('\n')[0]}`, 'Run on CPU instead', 'Show Log');
+  if (choice === 'Show Log') log.show(true);
+  return choice === 'Run on CPU instead';
+}

@@ -7,7 +7,7 @@
 import * as crypto from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { FromWebview, PanelState, parseFromWebview, ToWebview } from '../shared/protocol';
+import { FromWebview, PanelState, parseFromWebview, ToCompute, ToWebview } from '../shared/protocol';
 import { Disposable } from './dispose';
 
 export const VIEW_TYPE = 'neuralStyle.job';
@@ -35,11 +35,17 @@ function resourceFolders(presetsDir: string, state: PanelState): string[] {
   return [...new Set([contentPath, stylePath, outputPath].filter(Boolean).map((f) => path.dirname(f)).concat(presetsDir))];
 }
 
-/** One place for the options, so a restored panel gets the current roots too. */
-export function webviewOptions(context: PanelContext, state: PanelState): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+/**
+ * One place for the options, so a restored panel gets the current roots too.
+ * retainContextWhenHidden: a job may run in its panel on the GPU, and a hidden
+ * panel without it loses its page (the run with it). The panel is the job:
+ * closing it cancels, and its memory is freed with it.
+ */
+export function webviewOptions(context: PanelContext, state: PanelState, extraRoots: readonly string[] = []): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
     enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), ...resourceFolders(context.presetsDir, state).map((f) => vscode.Uri.file(f))],
+    retainContextWhenHidden: true,
+    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), ...[...resourceFolders(context.presetsDir, state), ...extraRoots].map((f) => vscode.Uri.file(f))],
   };
 }
 
@@ -48,6 +54,8 @@ export class JobPanel extends Disposable {
   readonly onDidDispose = this.onDidDisposeEmitter.event;
   /** The folders the webview may load from, as last set. */
   private roots: string;
+  /** Folders a run in this panel reads (its weights). */
+  private readonly extraRoots = new Set<string>();
 
   static create(context: PanelContext, model: PanelModel, handler: PanelHandler): JobPanel {
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Stylize ${model.state.job.contentName}`,
@@ -80,15 +88,36 @@ export class JobPanel extends Disposable {
   /** Sends `message`, which the model has already applied. */
   post(message: ToWebview): void {
     if (this.isDisposed) return;
-    // The output folder is settled when the job starts (settings may have changed since it was queued): let the panel show it.
-    const roots = resourceFolders(this.context.presetsDir, this.model.state).join('\n');
-    if (roots !== this.roots) {
-      this.roots = roots;
-      this.panel.webview.options = webviewOptions(this.context, this.model.state);
-    }
+    this.updateRoots();
     const withUris = this.withImageUris(message);
     panelTraffic.fire({ jobId: this.jobId, direction: 'toWebview', message: withUris });
     void this.panel.webview.postMessage(withUris);
+  }
+
+  /** Sends a message to the compute running in this panel (it changes nothing the panel shows). */
+  postCompute(message: ToCompute): void {
+    if (this.isDisposed) return;
+    panelTraffic.fire({ jobId: this.jobId, direction: 'toWebview', message });
+    void this.panel.webview.postMessage(message);
+  }
+
+  /** Lets the webview load files from `dir` (a run's weights). */
+  allowFolder(dir: string): void {
+    this.extraRoots.add(dir);
+    this.updateRoots();
+  }
+
+  webviewUri(file: string): string {
+    return this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
+  }
+
+  // The output folder is settled when the job starts (settings may have changed since it was queued): let the panel show it.
+  private updateRoots(): void {
+    const roots = [...resourceFolders(this.context.presetsDir, this.model.state), ...this.extraRoots].join('\n');
+    if (roots !== this.roots) {
+      this.roots = roots;
+      this.panel.webview.options = webviewOptions(this.context, this.model.state, [...this.extraRoots]);
+    }
   }
 
   // Webview URIs of the images: computed here, where the webview is, from the paths in the state.
@@ -117,10 +146,8 @@ export class JobPanel extends Disposable {
       return;
     }
     panelTraffic.fire({ jobId: this.jobId, direction: 'fromWebview', message });
-    if (message.type === 'ready') {
-      this.post({ type: 'snapshot', state: this.model.state });
-      return;
-    }
+    // The handler hears `ready` too: a run in this panel learns that its webview reloaded.
+    if (message.type === 'ready') this.post({ type: 'snapshot', state: this.model.state });
     this.handler(message);
   }
 
@@ -132,14 +159,14 @@ export class JobPanel extends Disposable {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; connect-src ${webview.cspSource};">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link href="${asset('webview.css')}" rel="stylesheet">
 <title>Neural Style</title>
 </head>
 <body>
 <main id="app" aria-live="polite"></main>
-<script nonce="${nonce}" src="${asset('webview.js')}"></script>
+<script nonce="${nonce}" src="${asset('webview.js')}" data-compute="${asset('compute.js')}"></script>
 </body>
 </html>`;
   }

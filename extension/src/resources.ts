@@ -8,8 +8,12 @@ import * as path from 'path';
 
 export interface Resources {
   workerPath: string;
+  /** The image process (decodes and writes for runs in a webview), beside the bundled engine. */
+  imageWorkerPath: string;
   /** Empty: the engine's own bundled weights. */
   weightsDir: string;
+  /** The bundled weights' folder, for runs in a webview (which fetch them as webview URIs). */
+  bundledWeightsDir: string;
   presetsDir: string;
   packaged: boolean;
 }
@@ -24,12 +28,15 @@ export function findResources(extensionRoot: string, fromRepository = false): Re
   const packagedWeights = path.join(extensionRoot, 'engine', 'weights', 'vgg19');
   const repoWorker = path.join(extensionRoot, '..', 'packages', 'engine', 'dist', 'worker.js');
   if (!(fromRepository && fs.existsSync(repoWorker)) && fs.existsSync(packagedWorker) && fs.existsSync(path.join(packagedWeights, 'model.json'))) {
-    return { workerPath: packagedWorker, weightsDir: packagedWeights, presetsDir: path.join(extensionRoot, 'media', 'styles'), packaged: true };
+    return { workerPath: packagedWorker, imageWorkerPath: path.join(path.dirname(packagedWorker), 'image-worker.js'), weightsDir: packagedWeights,
+      bundledWeightsDir: packagedWeights, presetsDir: path.join(extensionRoot, 'media', 'styles'), packaged: true };
   }
   const repo = path.resolve(extensionRoot, '..');
   return {
     workerPath: path.join(repo, 'packages', 'engine', 'dist', 'worker.js'),
+    imageWorkerPath: path.join(repo, 'packages', 'engine', 'dist', 'image-worker.js'),
     weightsDir: '',
+    bundledWeightsDir: path.join(repo, 'packages', 'engine', 'weights', 'vgg19'),
     presetsDir: path.join(repo, 'media', 'styles'),
     packaged: false,
   };

@@ -5,9 +5,11 @@
  */
 import { formatDuration } from '@neural-style/engine/options';
 import { progressFraction } from '@neural-style/engine/protocol';
-import { FromWebview, JobStatus, PanelState, parsePanelState, parseToWebview, ToWebview } from '../shared/protocol';
+import { FromWebview, isToCompute, JobStatus, PanelState, parsePanelState, parseToWebview, ToCompute, ToWebview } from '../shared/protocol';
 import { applyMessage } from '../shared/state';
 import { drawLossChart, SERIES } from './chart';
+import { probeAdapters } from './compute/adapters';
+import { COMPUTE_GLOBAL, type ComputeApi } from './compute/api';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -17,6 +19,10 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
+// compute.js (tfjs and the core, megabytes) is loaded only when a job runs on the GPU: from the URI
+// the host put on this script, with this script's nonce, the only one the CSP lets run.
+const thisScript = document.currentScript as HTMLScriptElement;
+let compute: Promise<ComputeApi> | undefined;
 let state: PanelState | undefined = parsePanelState(vscode.getState());
 
 const STATUS_TEXT: Record<JobStatus, string> = {
@@ -130,12 +136,39 @@ function progressText(s: PanelState): string {
   return `Step ${p.step} / ${p.totalSteps} · scale ${p.scale}/${p.scales} (${p.width}×${p.height}) · iteration ${p.iteration}/${p.iterations}${tile} · ${formatDuration(p.elapsedMs)} elapsed · ${formatDuration(p.etaMs)} left · ${p.backend}`;
 }
 
+function loadCompute(): Promise<ComputeApi> {
+  compute ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.nonce = thisScript.nonce;
+    script.src = thisScript.dataset.compute ?? '';
+    script.onload = () => resolve((globalThis as unknown as Record<string, ComputeApi>)[COMPUTE_GLOBAL]);
+    script.onerror = () => reject(new Error(`could not load ${script.src}`));
+    document.head.append(script);
+  });
+  return compute;
+}
+
+/** The adapters are probed here (no tfjs needed); a run loads compute.js. */
+function forwardToCompute(message: ToCompute): void {
+  if (message.type === 'probe') {
+    void probeAdapters().then((m) => vscode.postMessage(m));
+    return;
+  }
+  loadCompute().then((api) => api.handle(message, (m) => vscode.postMessage(m)), (e: Error) => {
+    if (message.type === 'compute') vscode.postMessage({ type: 'computeFailed', code: 'EINTERNAL', message: `The GPU code did not load: ${e.message}` });
+  });
+}
+
 window.addEventListener('message', (event: MessageEvent) => {
   let message: ToWebview;
   try {
     message = parseToWebview(event.data);
   } catch (e) {
     console.warn(`neural-style webview: ${(e as Error).message}`);
+    return;
+  }
+  if (isToCompute(message)) {
+    forwardToCompute(message);
     return;
   }
   if (!state && message.type !== 'snapshot') return;

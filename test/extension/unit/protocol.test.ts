@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { decodePixels, encodePixels } from '@neural-style/engine/image-protocol';
 import { parseFromEngine, parseToEngine, ProtocolError } from '@neural-style/engine/protocol';
 import { PanelState, parseFromWebview, parsePanelState, parseToWebview, ProgressView } from '../../../extension/shared/protocol';
 import { applyMessage, MAX_LOSS_POINTS, restoredState } from '../../../extension/shared/state';
@@ -112,5 +113,35 @@ describe('panel state', () => {
     // A queued job's size and iterations are known once it starts.
     const { size: _size, iterations: _iterations, ...queued } = { ...job, status: 'queued' as const };
     assert.deepStrictEqual(parsePanelState({ job: queued, losses: [] }), { job: queued, losses: [] });
+  });
+});
+
+describe('compute messages (the engine core in the panel on the GPU)', () => {
+  const pixels = (width: number, height: number) => ({ width, height, data: Buffer.alloc(width * height * 3, 7).toString('base64') });
+  const compute = {
+    type: 'compute', backend: 'webgl', options: { size: 32 }, content: pixels(4, 2), styles: [pixels(2, 2)],
+    weights: { manifestUrl: 'https://file+.vscode-resource/w/model.json', shards: [{ name: 'a.bin', url: 'https://x/a.bin', sha256: 'ab'.repeat(32) }] },
+  };
+
+  it('a compute message passes whole and is refused with a bad backend, an unknown option or no style', () => {
+    assert.deepStrictEqual(parseToWebview(compute), compute);
+    assert.throws(() => parseToWebview({ ...compute, backend: 'wasm' }), /Bad field "backend" in message "compute" to the webview: expected one of "webgpu", "webgl", got "wasm"/);
+    assert.throws(() => parseToWebview({ ...compute, options: { size: 32, constructor: 1 } }), /Unexpected field "options.constructor"/);
+    assert.throws(() => parseToWebview({ ...compute, styles: [] }), /Bad field "styles"/);
+  });
+
+  it('pixels: exactly width × height × 3 bytes of base64, or an error saying what arrived', () => {
+    assert.deepStrictEqual([...decodePixels(pixels(2, 1), 'x').data], [7, 7, 7, 7, 7, 7]);
+    assert.throws(() => decodePixels({ width: 2, height: 2, data: pixels(2, 1).data }, 'the result'), /^Error: the result: 6 bytes for 2×2 RGB \(expected 12\)\.$/);
+    assert.throws(() => decodePixels({ width: 1.5, height: 2, data: '' }, 'the result'), /bad size 1.5×2/);
+    assert.throws(() => decodePixels({ width: 1, height: 1, data: '***' }, 'the result'), /not base64/);
+    const bytes = Uint8Array.from({ length: 70000 }, (_, i) => i % 251);
+    assert.deepStrictEqual(decodePixels({ width: 70000 / 3 | 0, height: 1, data: encodePixels(bytes.subarray(0, (70000 / 3 | 0) * 3)) }, 'x').data, bytes.subarray(0, (70000 / 3 | 0) * 3));
+  });
+
+  it('a failure names its kind (a lost GPU is EGPULOST), and the compute messages change nothing the panel shows', () => {
+    assert.deepStrictEqual(parseFromWebview({ type: 'computeFailed', code: 'EGPULOST', message: 'lost' }), { type: 'computeFailed', code: 'EGPULOST', message: 'lost' });
+    assert.throws(() => parseFromWebview({ type: 'computeFailed', code: 'EWHATEVER', message: '' }), /Bad field "code"/);
+    for (const type of ['probe', 'stopCompute', 'loseGpu'] as const) assert.strictEqual(applyMessage(state, { type }), state);
   });
 });

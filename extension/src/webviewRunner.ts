@@ -1,0 +1,149 @@
+/**
+ * Runs a job in its panel's webview on the GPU (WebGPU or WebGL2): the host
+ * has the images decoded by the image process, sends the pixels and the
+ * weights' webview URIs to the panel, relays its progress, and writes the
+ * result through the image process (atomic, never over an input). A cancel
+ * stops the core within one iteration; closing the panel cancels; a lost GPU
+ * or a reloaded webview ends the run with an error, never a hang. Nothing is
+ * written unless the run finished and was not cancelled.
+ * No `vscode` here: the panel is reached through a ComputeChannel.
+ */
+import type { FromEngine } from '@neural-style/engine/protocol';
+import type { StylizeOptions, WebviewBackend } from '@neural-style/engine/options';
+import type { AdapterView, FromCompute, ToCompute } from '../shared/protocol';
+import type { AdapterProbe } from './backendRoute';
+import type { EngineOutcome } from './engineProcess';
+import { ImageProcess } from './imageProcess';
+import { webviewWeights } from './webviewWeights';
+
+/** A job's panel as the compute sees it. */
+export interface ComputeChannel {
+  post(message: ToCompute): void;
+  /** The compute's messages, and `ready` when the webview (re)loaded. Returns an unsubscribe function. */
+  onMessage(listener: (message: FromCompute | { type: 'ready' }) => void): () => void;
+  /** The panel was closed. Returns an unsubscribe function. */
+  onClosed(listener: () => void): () => void;
+  /** The webview URI of a local file (asWebviewUri); `allowFolder` first. */
+  webviewUri(file: string): string;
+  allowFolder(dir: string): void;
+}
+
+export interface WebviewRun {
+  id: string;
+  backend: WebviewBackend;
+  adapter: AdapterView;
+  content: string;
+  style: string;
+  output: string;
+  options: StylizeOptions;
+  maxInputPixels: number;
+  weightsDir: string;
+  imageWorkerPath: string;
+  channel: ComputeChannel;
+  signal: AbortSignal;
+  events: {
+    progress(message: FromEngine<'progress'>): void;
+    preview(step: number, src: string): void;
+    log(level: 'info' | 'warn' | 'error', message: string): void;
+  };
+  /** How long a cancelled run may take to say so before the job ends anyway (nothing is written either way). */
+  cancelGraceMs?: number;
+}
+
+/** Asks the panel which GPUs it has; asks again every 2 s until it answers (the webview may still be loading). */
+export function probeAdapters(channel: ComputeChannel, timeoutMs = 30_000): Promise<AdapterProbe> {
+  return new Promise((resolve) => {
+    const asked = setInterval(() => channel.post({ type: 'probe' }), 2000);
+    const timer = setTimeout(() => finish({ webgpuProblem: `the panel did not answer within ${timeoutMs / 1000} s`, webglProblem: 'the panel did not answer' }), timeoutMs);
+    const stop = channel.onMessage((m) => { if (m.type === 'adapters') finish(m); });
+    const stopClosed = channel.onClosed(() => finish({ webgpuProblem: 'the panel was closed', webglProblem: 'the panel was closed' }));
+    function finish(result: AdapterProbe & { type?: string }): void {
+      clearInterval(asked);
+      clearTimeout(timer);
+      stop();
+      stopClosed();
+      const { type: _type, ...probe } = result;
+      resolve(probe);
+    }
+    channel.post({ type: 'probe' });
+  });
+}
+
+type Computed = { kind: 'computed'; done: FromCompute & { type: 'computeDone' } } | Exclude<EngineOutcome, { kind: 'done' }>;
+
+/** Posts the compute message and waits for the run's end, however it ends. */
+function computeInPanel(run: WebviewRun, message: ToCompute & { type: 'compute' }): Promise<Computed> {
+  const { channel, signal, events, id } = run;
+  return new Promise((resolve) => {
+    const cleanups: Array<() => void> = [];
+    let settled = false;
+    const settle = (outcome: Computed) => {
+      if (settled) return;
+      settled = true;
+      cleanups.forEach((c) => c());
+      resolve(outcome);
+    };
+    cleanups.push(channel.onMessage((m) => {
+      switch (m.type) {
+        case 'ready':
+          settle({ kind: 'error', code: 'EGPULOST', message: 'The panel\'s webview reloaded during the run, which ended it. Nothing was written.' });
+          break;
+        case 'computeStarted':
+          events.log('info', `${id}: running on ${m.backend}: ${m.adapter.name} (textures up to ${m.adapter.maxTextureSize} px)`);
+          break;
+        case 'computeProgress':
+          events.progress({ type: 'progress', id, ...m.progress });
+          if (m.preview) events.preview(m.progress.step, m.preview);
+          break;
+        case 'computeDone':
+          settle({ kind: 'computed', done: m });
+          break;
+        case 'computeFailed':
+          settle(m.code === 'ECANCELLED' ? { kind: 'cancelled' } : { kind: 'error', code: m.code, message: m.message });
+          break;
+        case 'adapters':
+          break;
+      }
+    }));
+    cleanups.push(channel.onClosed(() => settle({ kind: 'cancelled' })));
+    const onAbort = () => {
+      events.log('info', `cancelling job ${id}`);
+      channel.post({ type: 'stopCompute' });
+      const timer = setTimeout(() => settle({ kind: 'cancelled' }), run.cancelGraceMs ?? 2000);
+      cleanups.push(() => clearTimeout(timer));
+    };
+    if (signal.aborted) return settle({ kind: 'cancelled' });
+    signal.addEventListener('abort', onAbort, { once: true });
+    cleanups.push(() => signal.removeEventListener('abort', onAbort));
+    channel.post(message);
+  });
+}
+
+export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
+  const { id, channel, signal, options } = run;
+  const images = new ImageProcess(run.imageWorkerPath, (m) => run.events.log('warn', `${id}: ${m}`));
+  try {
+    channel.allowFolder(run.weightsDir);
+    const weights = webviewWeights(run.weightsDir, (f) => channel.webviewUri(f));
+    const decoded = await images.decode({ content: run.content, styles: [run.style], options, maxInputPixels: run.maxInputPixels });
+    if (signal.aborted) return { kind: 'cancelled' };
+    const computed = await computeInPanel(run, { type: 'compute', backend: run.backend, weights, content: decoded.content, styles: decoded.styles, options });
+    if (computed.kind !== 'computed') return computed;
+    // Cancelled after the last iteration: still nothing is written.
+    if (signal.aborted) return { kind: 'cancelled' };
+    const { image, steps, elapsedMs, losses } = computed.done;
+    if (image.width !== decoded.content.width || image.height !== decoded.content.height) {
+      return { kind: 'error', code: 'EPROTOCOL', message: `The webview sent a ${image.width}×${image.height} result for a ${decoded.content.width}×${decoded.content.height} job.` };
+    }
+    const backend = `${run.backend}: ${run.adapter.name}`;
+    const parameters = { software: 'neural-style', content: run.content, styles: [run.style], backend, ...options, steps, seconds: Math.round(elapsedMs / 100) / 10 };
+    await images.write({ image, output: run.output, inputs: [run.content, run.style], parameters: JSON.stringify(parameters) });
+    return { kind: 'done', done: { type: 'done', id, output: run.output, steps, elapsedMs, losses, backend } };
+  } catch (e) {
+    // A NeuralStyleError (settings, weights) or an ImageProcessError (decoding, writing) carries its code.
+    const error = e as Error & { code?: unknown };
+    return { kind: 'error', code: typeof error.code === 'string' ? error.code : 'EINTERNAL', message: error.message };
+  } finally {
+    images.dispose();
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * What the compute bundle (compute.js, loaded by the panel only when a job
+ * runs on the GPU) gives the panel's script: the panel owns the one
+ * acquireVsCodeApi() and passes each compute message on with a way to answer.
+ */
+import type { FromCompute, ToCompute } from '../../shared/protocol';
+
+export interface ComputeApi {
+  handle(message: ToCompute, post: (message: FromCompute) => void): void;
+}
+
+/** The global compute.js sets when it loads. */
+export const COMPUTE_GLOBAL = 'neuralStyleCompute';

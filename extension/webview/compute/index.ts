@@ -1,0 +1,41 @@
+/**
+ * The compute bundle (dist/compute.js): the engine core with tfjs's WebGPU
+ * and WebGL2 backends, loaded into a job's panel only when the job runs on
+ * the GPU. One run at a time; a second compute while one runs is refused.
+ */
+import type { WebviewBackend } from '@neural-style/engine/options';
+import type { FromCompute, ToCompute } from '../../shared/protocol';
+import { probeAdapters } from './adapters';
+import { COMPUTE_GLOBAL, type ComputeApi } from './api';
+import { loseGpu } from './gpu-lost';
+import { runCompute } from './run';
+
+let running: { abort: AbortController; backend: WebviewBackend } | undefined;
+
+const api: ComputeApi = {
+  handle(message: ToCompute, post: (m: FromCompute) => void): void {
+    switch (message.type) {
+      case 'probe':
+        void probeAdapters().then(post); // the panel's script answers probes itself; here for completeness
+        break;
+      case 'compute': {
+        if (running) {
+          post({ type: 'computeFailed', code: 'EINVAL', message: 'A run is already going on in this panel.' });
+          return;
+        }
+        const current = { abort: new AbortController(), backend: message.backend };
+        running = current;
+        void runCompute(message, current.abort.signal, post).finally(() => { if (running === current) running = undefined; });
+        break;
+      }
+      case 'stopCompute':
+        running?.abort.abort();
+        break;
+      case 'loseGpu':
+        if (running) loseGpu(running.backend);
+        break;
+    }
+  },
+};
+
+(globalThis as Record<string, unknown>)[COMPUTE_GLOBAL] = api;

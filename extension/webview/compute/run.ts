@@ -1,0 +1,110 @@
+/**
+ * One stylization in the webview: the engine core (the same plan, objective,
+ * optimiser and loop as in the engine process) on tfjs's WebGPU or WebGL2
+ * backend. Pixels come and go as validated messages; the host writes the file.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { CancelledError, createVgg19, decodeVgg19, NeuralStyleError, stylize, type FeatureExtractor, type Progress } from '@neural-style/engine/core';
+import type { WebviewBackend } from '@neural-style/engine/options';
+import { decodePixels, encodePixels } from '@neural-style/engine/image-protocol';
+import { COMPUTE_FAILURES, type AdapterView, type FromCompute, type ToCompute } from '../../shared/protocol';
+import { describeAdapter, describeWebGl, requestAdapter } from './adapters';
+import { watchGpuLoss } from './gpu-lost';
+import { fetchWeightFiles } from './weights';
+
+type Post = (message: FromCompute) => void;
+type ComputeMessage = ToCompute & { type: 'compute' };
+
+/**
+ * Ordinary memory a tiled scale may use here: the webview's renderer process
+ * also holds VS Code's view of the panel, and a browser tab is not given the
+ * machine's memory as the engine process is.
+ */
+const WEBVIEW_HOST_BYTES = 2e9;
+
+export async function useBackend(backend: WebviewBackend): Promise<AdapterView> {
+  // setBackend resolves false (it does not throw) when the backend cannot start, e.g. WebGPU without an adapter.
+  if (!(await tf.setBackend(backend))) {
+    throw new NeuralStyleError(`The ${backend === 'webgpu' ? 'WebGPU' : 'WebGL2'} backend did not start in this webview (no usable GPU). Set neuralStyle.backend to auto or wasm.`, 'EGPU');
+  }
+  await tf.ready();
+  if (backend === 'webgl') return describeWebGl((tf.backend() as unknown as { gpgpu: { gl: WebGL2RenderingContext } }).gpgpu.gl);
+  const found = await requestAdapter();
+  const adapter = found ? describeAdapter(found) : { name: 'unnamed adapter', fallback: false, maxTextureSize: 0 };
+  checkSyncReadback(adapter);
+  return adapter;
+}
+
+/**
+ * The optimiser reads scalars synchronously (dataSync). tfjs's webgpu backend
+ * does that through a canvas copy, which returns zeros on some adapters (here:
+ * SwiftShader's fallback adapter in headless Chromium): a run would "succeed"
+ * with a loss of 0 and a wrong picture. Refuse such an adapter up front.
+ */
+function checkSyncReadback(adapter: AdapterView): void {
+  // Above tfjs's CPU hand-off size (1000 values), so that the sum is computed on the GPU.
+  const n = 4096;
+  const sum = tf.tidy(() => tf.add(tf.range(0, n, 1, 'float32'), 1));
+  const got = sum.dataSync();
+  sum.dispose();
+  const wrong = got.findIndex((v, i) => v !== i + 1);
+  if (wrong >= 0) {
+    throw new NeuralStyleError(`WebGPU on ${adapter.name} reads results back wrong (tfjs's synchronous readback gave ${got[wrong]} where ${wrong + 1} was computed), so a run would paint garbage. Set neuralStyle.backend to webgl or auto.`, 'EGPU');
+  }
+}
+
+/** A preview as a PNG data URL (the panel shows it as an <img>). */
+function pngDataUrl(image: { width: number; height: number; data: Uint8Array }): string {
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const context = canvas.getContext('2d')!;
+  const rgba = context.createImageData(image.width, image.height);
+  for (let i = 0, j = 0; i < image.data.length; i += 3, j += 4) {
+    rgba.data[j] = image.data[i];
+    rgba.data[j + 1] = image.data[i + 1];
+    rgba.data[j + 2] = image.data[i + 2];
+    rgba.data[j + 3] = 255;
+  }
+  context.putImageData(rgba, 0, 0);
+  return canvas.toDataURL('image/png');
+}
+
+function failure(error: unknown): FromCompute & { type: 'computeFailed' } {
+  if (error instanceof CancelledError) return { type: 'computeFailed', code: 'ECANCELLED', message: 'Cancelled.' };
+  const e = error as Error;
+  const code = error instanceof NeuralStyleError && (COMPUTE_FAILURES as readonly string[]).includes(error.code) ? error.code as typeof COMPUTE_FAILURES[number] : 'EINTERNAL';
+  return { type: 'computeFailed', code, message: code === 'EINTERNAL' ? `${e?.message ?? e}\n${e?.stack ?? ''}` : e.message };
+}
+
+/** Runs `message` until it ends; posts exactly one computeDone or computeFailed, a lost GPU included. */
+export async function runCompute(message: ComputeMessage, signal: AbortSignal, post: Post): Promise<void> {
+  let ended = false;
+  const end = (m: FromCompute) => {
+    if (ended) return;
+    ended = true;
+    post(m);
+  };
+  let vgg: FeatureExtractor | undefined;
+  let stopWatching = () => {};
+  try {
+    const adapter = await useBackend(message.backend);
+    stopWatching = watchGpuLoss(message.backend, (why) => end({ type: 'computeFailed', code: 'EGPULOST', message: `The GPU stopped during the run: ${why}. Nothing was written.` }));
+    post({ type: 'computeStarted', backend: message.backend, adapter });
+    vgg = createVgg19(decodeVgg19(await fetchWeightFiles(message.weights)));
+    const content = decodePixels(message.content, 'the content image');
+    const styles = message.styles.map((s, i) => decodePixels(s, `style image ${i + 1}`));
+    const onProgress = ({ preview, ...progress }: Progress) => {
+      if (!ended) post({ type: 'computeProgress', progress, preview: preview && pngDataUrl(preview) });
+    };
+    const result = await stylize(vgg, { content, styles, options: message.options, limits: { hostBytes: WEBVIEW_HOST_BYTES } }, { signal, onProgress });
+    const image = { width: result.image.width, height: result.image.height, data: encodePixels(result.image.data) };
+    end({ type: 'computeDone', image, losses: result.losses, steps: result.steps, elapsedMs: result.elapsedMs, backend: result.backend });
+  } catch (error) {
+    end(failure(error));
+  } finally {
+    stopWatching();
+    vgg?.dispose();
+  }
+}

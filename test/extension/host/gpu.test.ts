@@ -1,0 +1,134 @@
+/**
+ * The engine core on the GPU in the job's panel (WebGPU, WebGL2), in the rig's
+ * headless Chromium: both are software there (SwiftShader), which is slow but
+ * exact enough to compare with the engine process's wasm run.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { NeuralStyleApi } from '../../../extension/src/extension';
+import type { JobEnd } from '../../../extension/src/jobs';
+import type { FromWebview, ToWebview } from '../../../extension/shared/protocol';
+
+const ws = process.env.NS_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+const file = (name: string) => vscode.Uri.file(path.join(ws, name));
+const config = () => vscode.workspace.getConfiguration('neuralStyle');
+const SETTINGS = { size: 48, iterations: 4, multiScale: false, previewEvery: 2, previewSize: 32, openWhenDone: false, seed: 3, backend: 'wasm' };
+
+let api: NeuralStyleApi;
+const traffic: Array<{ jobId: string; direction: string; message: ToWebview | FromWebview }> = [];
+const finished: JobEnd[] = [];
+const logLines: string[] = [];
+
+function waitFor<T>(what: string, find: () => T | undefined, timeoutMs = 240_000): Promise<T> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      const found = find();
+      if (found !== undefined) return resolve(found);
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      setTimeout(tick, 50);
+    };
+    tick();
+  });
+}
+
+const sentTo = (id: string) => traffic.filter((t) => t.jobId === id && t.direction === 'toWebview').map((t) => t.message as ToWebview);
+const finishOf = (id: string) => waitFor(`job ${id} to end`, () => finished.find((f) => f.id === id));
+const linesOf = (id: string) => logLines.filter((l) => l.startsWith(`${id}:`));
+
+/** The total loss of the last iteration (the result's: the last image evaluated is the result). */
+function finalLoss(id: string): number {
+  const progress = sentTo(id).flatMap((m) => (m.type === 'progress' ? [m.progress] : []));
+  assert.strictEqual(progress.at(-1)?.step, SETTINGS.iterations, `job ${id} did not report its last step`);
+  return progress.at(-1)!.losses.total;
+}
+
+async function stylize(backend: string): Promise<{ id: string; end: JobEnd }> {
+  await config().update('backend', backend, vscode.ConfigurationTarget.Global);
+  const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea.png'));
+  return { id, end: await finishOf(id) };
+}
+
+suite('Neural Style on the GPU in the webview', function () {
+  this.timeout(300_000);
+  let wasmLoss = 0;
+
+  suiteSetup(async () => {
+    api = await vscode.extensions.getExtension<NeuralStyleApi>('neural-style.neural-style')!.activate();
+    api.panelTraffic((t) => traffic.push(t));
+    api.jobs.onDidFinish((f) => finished.push(f));
+    api.jobs.onDidLog((line) => logLines.push(line));
+    for (const [k, v] of Object.entries(SETTINGS)) await config().update(k, v, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('neuralStyle.useAsStyle', file('starry.png'));
+  });
+
+  suiteTeardown(async () => {
+    for (const k of Object.keys(SETTINGS)) await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  test('the engine process\'s wasm run: the reference', async () => {
+    const { end } = await stylize('wasm');
+    assert.strictEqual(end.outcome, 'done', end.message);
+    wasmLoss = finalLoss(end.id);
+    assert.ok(wasmLoss > 0);
+  });
+
+  for (const backend of ['webgl', 'webgpu'] as const) {
+    test(`${backend}: a result within 1e-3 relative total loss of wasm's, written by the host, the adapter named in the log and the panel`, async () => {
+      assert.ok(wasmLoss > 0, 'the wasm reference did not run');
+      const { id, end } = await stylize(backend);
+      if (backend === 'webgpu' && end.code === 'EGPU' && /reads results back wrong/.test(end.message ?? '')) {
+        // SwiftShader's fallback adapter returns zeros through tfjs's synchronous readback: the run is refused, not garbage.
+        console.log(`      webgpu: no loss comparison on this adapter: ${end.message}`);
+        assert.match(end.message!, /^WebGPU on .*SwiftShader.* reads results back wrong .* Set neuralStyle.backend to webgl or auto\.$/i);
+        assert.ok(!sentTo(id).some((m) => m.type === 'done'));
+        const output = sentTo(id).flatMap((m) => (m.type === 'snapshot' && m.state.job.outputPath ? [m.state.job.outputPath] : [])).at(-1);
+        assert.ok(!output || !fs.existsSync(output), `a refused job wrote ${output}`);
+        return;
+      }
+      assert.strictEqual(end.outcome, 'done', end.message);
+      assert.match(end.backend!, new RegExp(`^${backend}: .*SwiftShader`, 'i'));
+      const bytes = fs.readFileSync(end.output!);
+      assert.strictEqual(bytes.subarray(1, 4).toString('latin1'), 'PNG');
+      assert.ok(!fs.readdirSync(ws).some((f) => f.endsWith('.tmp')), 'a temp file was left');
+      const loss = finalLoss(id);
+      const relative = Math.abs(loss - wasmLoss) / wasmLoss;
+      console.log(`      ${backend} total loss ${loss} vs wasm ${wasmLoss}: ${relative.toExponential(2)} relative`);
+      assert.ok(relative < 1e-3, `${backend} total loss ${loss} vs wasm ${wasmLoss}: ${relative.toExponential(2)} relative`);
+      assert.ok(linesOf(id).some((l) => l.includes(`running on ${backend}: `) && /SwiftShader/i.test(l)), linesOf(id).join('\n'));
+      const done = sentTo(id).find((m) => m.type === 'done');
+      assert.ok(done?.type === 'done' && done.done.backend === end.backend, 'the panel names the adapter');
+      assert.ok(sentTo(id).some((m) => m.type === 'preview' && m.src.startsWith('data:image/png;base64,')), 'no preview reached the panel');
+    });
+  }
+
+  test('webgl: cancel mid-run stops within an iteration, leaves no file, and the panel says cancelled', async () => {
+    await config().update('iterations', 300, vscode.ConfigurationTarget.Global);
+    try {
+      await config().update('backend', 'webgl', vscode.ConfigurationTarget.Global);
+      const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea.png'));
+      await waitFor('the second iteration', () => sentTo(id).find((m) => m.type === 'progress' && m.progress.step >= 2));
+      const output = sentTo(id).flatMap((m) => (m.type === 'snapshot' && m.state.job.outputPath ? [m.state.job.outputPath] : [])).at(-1)!;
+      const t0 = Date.now();
+      assert.strictEqual(await vscode.commands.executeCommand('neuralStyle.cancel', id), true);
+      const end = await finishOf(id);
+      assert.strictEqual(end.outcome, 'cancelled');
+      assert.ok(Date.now() - t0 < 10_000, `cancel took ${Date.now() - t0} ms`);
+      assert.ok(output && !fs.existsSync(output), `a cancelled job wrote ${output}`);
+      assert.ok(sentTo(id).some((m) => m.type === 'status' && m.status === 'cancelled'));
+    } finally {
+      await config().update('iterations', SETTINGS.iterations, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('auto on software adapters (SwiftShader) runs on wasm and the log says why each GPU was skipped', async () => {
+    const { id, end } = await stylize('auto');
+    assert.strictEqual(end.outcome, 'done', end.message);
+    assert.strictEqual(end.backend, 'wasm');
+    const route = linesOf(id).find((l) => l.includes('runs in the engine process'));
+    assert.ok(route, linesOf(id).join('\n'));
+    assert.match(route, /skipped tfjs-node-gpu: [^;]+; webgpu: .*(fallback|software).*slower than wasm; webgl: .*SwiftShader.*slower than wasm/);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * The compute bundle's run (extension/webview/compute/run.ts, built into
+ * dist/compute-bench.js) in headless Chromium, without VS Code: a lost WebGL
+ * context ends the run at once with EGPULOST, whatever the core was doing;
+ * and WebGPU on an adapter whose synchronous readback is broken is refused
+ * up front, not run to a garbage picture. (The host side of both is tested
+ * with a stand-in panel in webviewRunner.test.ts.)
+ */
+import * as assert from 'assert';
+import { existsSync, readFileSync } from 'fs';
+import { createServer, Server } from 'http';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const bundle = path.join(root, 'extension', 'dist', 'compute-bench.js');
+const weights = path.join(root, 'packages', 'engine', 'weights', 'vgg19');
+
+function serve(): Promise<Server> {
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url === '/b.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(bundle));
+    else if (/^\/w\/[A-Za-z0-9._-]+$/.test(url)) res.writeHead(200).end(readFileSync(path.join(weights, url.slice(3))));
+    else res.writeHead(200, { 'content-type': 'text/html' }).end('<script src="/b.js"></script>');
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+describe('the compute in a browser page (headless Chromium, software GPU)', function () {
+  this.timeout(300_000);
+  let server: Server;
+  let browser: import('playwright-core').Browser;
+  let origin = '';
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      if (process.env.CI === 'true') throw new Error(`Chromium is missing at ${CHROMIUM} (set CHROMIUM_PATH).`);
+      console.log(`      skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or apt-get install chromium)`);
+      this.skip();
+    }
+    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run pnpm build first (pnpm test does).`);
+    server = await serve();
+    origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-gpu'] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it('a lost WebGL context mid-run ends it at once with EGPULOST (never a hang)', async () => {
+    const page = await browser.newPage();
+    const shards = readFileSync(path.join(weights, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => {
+      const [sha256, name] = l.split(/\s+/);
+      return { name, sha256, url: `${origin}/w/${name}` };
+    });
+    const pixels = { width: 32, height: 32, data: Buffer.from(Array.from({ length: 32 * 32 * 3 }, (_, i) => (i * 7919) % 251)).toString('base64') };
+    await page.goto(origin);
+    const result = await page.evaluate(async ([weights, image]) => {
+      type Message = { type: string; code?: string; message?: string };
+      const bench = (globalThis as unknown as { neuralStyleBench: { runCompute(m: unknown, s: AbortSignal, post: (m: Message) => void): Promise<void>; loseGpu(b: string): void } }).neuralStyleBench;
+      const seen: Message[] = [];
+      let lostAt = 0;
+      let endedAt = 0;
+      let steps = 0;
+      await new Promise<void>((resolve) => {
+        void bench.runCompute({ type: 'compute', backend: 'webgl', weights, content: image, styles: [image], options: { size: 32, iterations: 300, multiScale: false, previewEvery: 0 } },
+          new AbortController().signal, (m) => {
+            if (m.type === 'computeProgress' && ++steps === 2) {
+              lostAt = performance.now();
+              bench.loseGpu('webgl');
+            } else if (m.type !== 'computeProgress') {
+              seen.push(m);
+              if (m.type !== 'computeStarted') {
+                endedAt = performance.now();
+                resolve();
+              }
+            }
+          });
+      });
+      return { seen, steps, afterLossMs: endedAt - lostAt };
+    }, [{ manifestUrl: `${origin}/w/model.json`, shards }, pixels] as const);
+    await page.close();
+    assert.deepStrictEqual(result.seen.map((m) => m.type), ['computeStarted', 'computeFailed'], JSON.stringify(result));
+    assert.strictEqual(result.seen[1].code, 'EGPULOST');
+    assert.match(result.seen[1].message!, /^The GPU stopped during the run: WebGL context lost\. Nothing was written\.$/);
+    assert.ok(result.afterLossMs < 10_000, `the run ended ${result.afterLossMs} ms after the loss`);
+  });
+
+  it('WebGPU whose synchronous readback returns wrong values is refused, naming the adapter', async function () {
+    const page = await browser.newPage();
+    await page.goto(origin);
+    const outcome = await page.evaluate(async () => {
+      const bench = (globalThis as unknown as { neuralStyleBench: { ceiling(b: string): Promise<number> } }).neuralStyleBench;
+      try {
+        return `ran: ${await bench.ceiling('webgpu')} GFLOP/s`;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    });
+    await page.close();
+    if (outcome.startsWith('ran:')) {
+      console.log(`      this Chromium's WebGPU reads back correctly (${outcome}): nothing to refuse here`);
+      return;
+    }
+    assert.match(outcome, /^(WebGPU on .+ reads results back wrong \(tfjs's synchronous readback gave 0 where 1 was computed\), so a run would paint garbage\. Set neuralStyle\.backend to webgl or auto\.|The WebGPU backend did not start in this webview .*)$/);
+  });
+});

@@ -1,0 +1,115 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DEFAULTS } from '@neural-style/engine/options';
+import type { FromCompute, ToCompute } from '../../../extension/shared/protocol';
+import type { EngineOutcome } from '../../../extension/src/engineProcess';
+import { ComputeChannel, runInWebview, WebviewRun } from '../../../extension/src/webviewRunner';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const fixtures = path.join(root, 'test', 'fixtures');
+const imageWorkerPath = path.join(root, 'packages', 'engine', 'dist', 'image-worker.js');
+const adapter = { name: 'Test GPU', fallback: false, maxTextureSize: 4096 };
+type Reply = (m: ToCompute, send: (r: FromCompute | { type: 'ready' }) => void) => void;
+
+/** A panel that answers a compute message as `reply` says. */
+function fakePanel(reply: Reply): ComputeChannel & { posted: ToCompute[]; close(): void } {
+  const listeners = new Set<(m: FromCompute | { type: 'ready' }) => void>();
+  const closers = new Set<() => void>();
+  const send = (m: FromCompute | { type: 'ready' }) => setImmediate(() => listeners.forEach((l) => l(m)));
+  const posted: ToCompute[] = [];
+  return {
+    posted,
+    post: (m) => { posted.push(m); reply(m, send); },
+    onMessage: (l) => { listeners.add(l); return () => listeners.delete(l); },
+    onClosed: (l) => { closers.add(l); return () => closers.delete(l); },
+    webviewUri: (f) => `https://webview/${path.basename(f)}`,
+    allowFolder: () => undefined,
+    close: () => closers.forEach((c) => c()),
+  };
+}
+
+const progress = { scale: 1, scales: 1, width: 32, height: 32, iteration: 1, iterations: 2, step: 1, totalSteps: 2, losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 5, etaMs: 5, backend: 'webgl' };
+
+function runWith(channel: ComputeChannel, dir: string, signal = new AbortController().signal): Promise<EngineOutcome> {
+  const output = path.join(dir, 'out.png');
+  const run: WebviewRun = {
+    id: 't1', backend: 'webgl', adapter, content: path.join(fixtures, 'chelsea-64.png'), style: path.join(fixtures, 'starry-64.png'), output,
+    options: { ...DEFAULTS, size: 32, styleLayers: [...DEFAULTS.styleLayers], styleLayerWeights: [...DEFAULTS.styleLayerWeights], styleBlendWeights: [] },
+    maxInputPixels: 1e8, weightsDir: path.join(root, 'packages', 'engine', 'weights', 'vgg19'), imageWorkerPath, channel, signal, cancelGraceMs: 200,
+    events: { progress: () => undefined, preview: () => undefined, log: () => undefined },
+  };
+  return runInWebview(run);
+}
+
+describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-webview-run-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('sends the decoded pixels and every shard\'s sha256, and writes the result it gets back', async () => {
+    const panel = fakePanel((m, send) => {
+      if (m.type !== 'compute') return;
+      send({ type: 'computeStarted', backend: 'webgl', adapter });
+      send({ type: 'computeProgress', progress });
+      const { width, height } = m.content;
+      send({ type: 'computeDone', image: { width, height, data: Buffer.alloc(width * height * 3, 128).toString('base64') }, losses: progress.losses, steps: 2, elapsedMs: 9, backend: 'webgl' });
+    });
+    const outcome = await runWith(panel, dir);
+    assert.strictEqual(outcome.kind, 'done', JSON.stringify(outcome));
+    const compute = panel.posted.find((m) => m.type === 'compute');
+    assert.ok(compute?.type === 'compute');
+    assert.strictEqual(Math.max(compute.content.width, compute.content.height), 32);
+    assert.strictEqual(compute.weights.shards.length, 10);
+    assert.ok(compute.weights.shards.every((s) => /^[0-9a-f]{64}$/.test(s.sha256) && s.url === `https://webview/${s.name}`));
+    assert.ok(outcome.kind === 'done' && outcome.done.backend === 'webgl: Test GPU');
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'out.png')).subarray(1, 4).toString('latin1'), 'PNG');
+  });
+
+  it('a result of the wrong size is refused and nothing is written', async () => {
+    const panel = fakePanel((m, send) => {
+      if (m.type === 'compute') send({ type: 'computeDone', image: { width: 1, height: 1, data: 'AAAA' }, losses: progress.losses, steps: 2, elapsedMs: 9, backend: 'webgl' });
+    });
+    const outcome = await runWith(panel, dir);
+    assert.strictEqual(outcome.kind, 'error');
+    assert.match(outcome.kind === 'error' ? outcome.message : '', /sent a 1×1 result for a 32×22 job/);
+    assert.deepStrictEqual(fs.readdirSync(dir), []);
+  });
+
+  it('cancel asks the panel to stop and writes nothing, also when the panel never answers', async () => {
+    for (const answers of [true, false]) {
+      const abort = new AbortController();
+      const panel = fakePanel((m, send) => {
+        if (m.type === 'compute') send({ type: 'computeProgress', progress });
+        if (m.type === 'stopCompute' && answers) send({ type: 'computeFailed', code: 'ECANCELLED', message: 'Cancelled.' });
+      });
+      const running = runWith(panel, dir, abort.signal);
+      await new Promise((r) => setTimeout(r, 1500));
+      abort.abort();
+      assert.deepStrictEqual(await running, { kind: 'cancelled' });
+      assert.ok(panel.posted.some((m) => m.type === 'stopCompute'));
+      assert.deepStrictEqual(fs.readdirSync(dir), []);
+    }
+  });
+
+  it('a lost GPU, a reloaded webview and a closed panel end the run at once', async () => {
+    const cases: Array<[Reply | 'close', RegExp | 'cancelled']> = [
+      [(m, send) => m.type === 'compute' && send({ type: 'computeFailed', code: 'EGPULOST', message: 'The GPU stopped during the run: WebGL context lost.' }), /WebGL context lost/],
+      [(m, send) => m.type === 'compute' && send({ type: 'ready' }), /reloaded during the run/],
+      ['close', 'cancelled'],
+    ];
+    for (const [reply, expected] of cases) {
+      const panel = fakePanel(reply === 'close' ? () => undefined : reply);
+      const running = runWith(panel, dir);
+      if (reply === 'close') {
+        while (!panel.posted.some((m) => m.type === 'compute')) await new Promise((r) => setTimeout(r, 20));
+        panel.close();
+      }
+      const outcome = await running;
+      if (expected === 'cancelled') assert.deepStrictEqual(outcome, { kind: 'cancelled' });
+      else assert.ok(outcome.kind === 'error' && expected.test(outcome.message) && outcome.code === 'EGPULOST', JSON.stringify(outcome));
+      assert.deepStrictEqual(fs.readdirSync(dir), []);
+    }
+  });
+});
