@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // pnpm bench [--json] [--sizes 256,512] [--iters K] [--no-pytorch] [--quality] [--convolution auto|direct|winograd|winograd-4x4|winograd-4x4-when-small|winograd-4x4-when-small-else-2x2]
 //            [--backends tensorflow-gpu,tensorflow,wasm] (the default; cpu may be added)
+//            [--browser]: also webgl and webgpu in headless Chromium (browser.mjs), beside wasm
 // (with --quality, --sizes defaults to 256)
 //
 // Speed: seconds per iteration (VGG19 to conv5_1 forward + input gradient +
@@ -20,6 +21,7 @@ import { iterationFlops } from './flops.mjs';
 import { PYTHON, REFERENCE, runMeasured, TORCH_THREADS } from './measure.mjs';
 import { runQuality } from './quality.mjs';
 import { CONVOLUTION_CHOICES } from './engine.mjs';
+import { browserRows } from './browser.mjs';
 
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,17 +29,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 const ENGINE_BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm'];
 
 function parseArgs(argv) {
-  const args = { json: false, sizes: null, iters: 5, pytorch: true, quality: false, convolution: 'auto', backends: ENGINE_BACKENDS };
+  const args = { json: false, sizes: null, iters: 5, pytorch: true, quality: false, convolution: 'auto', backends: ENGINE_BACKENDS, browser: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
     else if (a === '--no-pytorch') args.pytorch = false;
     else if (a === '--quality') args.quality = true;
+    else if (a === '--browser') args.browser = true;
     else if (a === '--sizes') args.sizes = argv[++i].split(',').map(Number);
     else if (a === '--iters') args.iters = Number(argv[++i]);
     else if (a === '--convolution') args.convolution = argv[++i];
     else if (a === '--backends') args.backends = argv[++i].split(',');
-    else throw new Error(`Unknown option "${a}". Use --json, --sizes 256,512, --iters K, --no-pytorch, --quality, --convolution ${CONVOLUTION_CHOICES.join('|')}, --backends ${[...ENGINE_BACKENDS, 'cpu'].join(',')}.`);
+    else throw new Error(`Unknown option "${a}". Use --json, --sizes 256,512, --iters K, --no-pytorch, --quality, --browser, --convolution ${CONVOLUTION_CHOICES.join('|')}, --backends ${[...ENGINE_BACKENDS, 'cpu'].join(',')}.`);
   }
   const unknown = args.backends.filter((b) => ![...ENGINE_BACKENDS, 'cpu'].includes(b));
   if (unknown.length > 0) throw new Error(`--backends: unknown ${unknown.join(', ')} (tensorflow-gpu, tensorflow, wasm, cpu)`);
@@ -163,5 +166,6 @@ const args = parseArgs(process.argv.slice(2));
 if (args.quality) runQuality(args, emit);
 else {
   speed(args);
+  if (args.browser) await browserRows(args, (record, line) => emit(args, record, line), (s, size) => iterationFlops(size, size) / s / 1e9);
   if (!args.json) printTable();
 }
