@@ -108,9 +108,12 @@ describe('CLI (built bin, end to end)', () => {
   });
 
   // Moments spread over every phase: start-up, the weights, the backend, the targets, the first iteration, mid-iteration,
-  // tiles (--tile-size 32 makes every scale tiled). CANCEL_CASES=40 for a longer run; the seed keeps the moments.
+  // tiles (--tile-size makes every scale tiled). For a longer run: CANCEL_CASES=20 CANCEL_MAX_MS=25000 CANCEL_SIZE=384
+  // (long iterations); the seed keeps the moments.
   it('Ctrl-C at random moments in every phase: gone within 0.5 s, exit 130, nothing written', async function () {
     const cases = Number(process.env.CANCEL_CASES ?? 5);
+    const maxMs = Number(process.env.CANCEL_MAX_MS ?? 6000);
+    const size = Number(process.env.CANCEL_SIZE ?? 64);
     this.timeout(cases * 30_000);
     let seed = 20261201;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -118,8 +121,8 @@ describe('CLI (built bin, end to end)', () => {
     for (let i = 0; i < cases; i++) {
       const dir = tempDir();
       const tiled = i % 2 === 1;
-      const args = [BIN, EXAMPLE, PRESET, '-o', path.join(dir, 'out.png'), '--size', '64', '--iterations', '500', '--no-multi-scale', '--json', ...(tiled ? ['--tile-size', '32'] : [])];
-      const delay = Math.round(random() * 6000);
+      const args = [BIN, EXAMPLE, PRESET, '-o', path.join(dir, 'out.png'), '--size', String(size), '--iterations', '500', '--no-multi-scale', '--json', ...(tiled ? ['--tile-size', String(size / 2)] : [])];
+      const delay = Math.round(random() * maxMs);
       const child = spawn(process.execPath, args);
       let stderr = '';
       let events = '';
@@ -130,7 +133,8 @@ describe('CLI (built bin, end to end)', () => {
       const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
       clearTimeout(timer);
       const ms = performance.now() - asked;
-      const phase = events.includes('"event":"progress"') ? `iteration ${events.split('"event":"progress"').length - 1}` : events.includes('"event":"backend"') ? 'targets' : 'start-up or weights';
+      const reports = events.split('"event":"progress"').length - 1;
+      const phase = reports > 0 ? `after ${reports} progress reports` : events.includes('"event":"backend"') ? 'targets, warm-up' : 'start-up, weights';
       console.log(`      Ctrl-C at ${delay} ms (${phase}${tiled ? ', tiled' : ''}): gone after ${ms.toFixed(0)} ms`);
       // Before the CLI installs its handler (Node's first milliseconds), SIGINT ends it as a signal: also gone, nothing written.
       if (signal !== 'SIGINT') {

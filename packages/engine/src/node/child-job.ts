@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CancelledError, NeuralStyleError } from '../core/errors';
 import { FromEngine, JobSpec, parseFromEngine, PROTOCOL_VERSION, ToEngine } from '../protocol';
-import { removeStaleTemps } from './output-file';
+import { removeStaleTemps, removeTempsOf } from './output-file';
 
 /*
  * The CLI's job runs in an engine process of its own (worker.ts, over the
@@ -55,7 +55,13 @@ export function runJobInChild(run: ChildJob, signal: AbortSignal, events: ChildJ
       // Done or failed: nothing more to wait for. Killing it is faster than a shutdown and loses nothing.
       child.kill('SIGKILL');
     };
-    const onAbort = () => settle({ error: new CancelledError() });
+    // Cancelled: no waiting for the killed process to be torn down (its memory can take a few hundred ms to
+    // free on a busy machine): once SIGKILL is sent it writes nothing more, so remove its temp files now.
+    const onAbort = () => {
+      settle({ error: new CancelledError() });
+      if (child.pid) removeTempsOf(run.job.output, child.pid);
+      reject(new CancelledError());
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     child.stderr?.on('data', (d: Buffer) => {
       stderrTail = (stderrTail + d.toString()).slice(-2000);

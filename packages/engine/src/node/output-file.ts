@@ -105,6 +105,20 @@ export function removeStaleTemps(file: string): string[] {
   return removed;
 }
 
+/** Removes the temp files process `pid` (one we have just killed) left beside `file`; returns their names. */
+export function removeTempsOf(file: string, pid: number): string[] {
+  const target = path.resolve(file);
+  const prefix = atomicTempPrefix(target, pid);
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.dirname(target)).filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
+  } catch {
+    return [];
+  }
+  for (const name of names) fs.rmSync(path.join(path.dirname(target), name), { force: true });
+  return names;
+}
+
 /** Creates and removes a temp file beside the output: the honest test that the folder takes a new file (root ignores mode bits). */
 function probeWritable(file: string): void {
   const temp = path.join(path.dirname(path.resolve(file)), `${atomicTempPrefix(path.resolve(file), process.pid)}probe.tmp`);
