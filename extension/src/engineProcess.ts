@@ -8,7 +8,7 @@
  */
 import { ChildProcess, fork } from 'child_process';
 import type { BackendChoice } from '@neural-style/engine/options';
-import { FromEngine, JobSpec, parseFromEngine, PROTOCOL_VERSION, ToEngine } from '@neural-style/engine/protocol';
+import { backendLine, FromEngine, JobSpec, parseFromEngine, PROTOCOL_VERSION, ToEngine } from '@neural-style/engine/protocol';
 
 export interface EngineEvents {
   log?(level: FromEngine<'log'>['level'], message: string): void;
@@ -32,7 +32,7 @@ export interface EngineRun {
   weights?: string;
   signal?: AbortSignal;
   events?: EngineEvents;
-  /** How long a cancelled engine may take to stop before it is killed. */
+  /** How long a cancelled engine may take to stop before it is killed (the job is gone within 0.5 s either way). */
   cancelGraceMs?: number;
 }
 
@@ -70,6 +70,14 @@ function dispatch(message: FromEngine, run: EngineRun, send: (m: ToEngine) => vo
     case 'log':
       events.log?.(message.level, message.message);
       break;
+    case 'backend':
+      events.log?.('info', backendLine(message));
+      break;
+    case 'refused':
+      // A refusal answers one request; only a refused start of this run ends it.
+      if (message.request === 'start' && message.id === run.id) finish({ kind: 'error', message: message.message, code: message.code });
+      else events.log?.('info', `the engine refused ${message.request} ${message.id}: ${message.message}`);
+      break;
     case 'progress':
       events.progress?.(message);
       break;
@@ -89,7 +97,8 @@ function dispatch(message: FromEngine, run: EngineRun, send: (m: ToEngine) => vo
 }
 
 export function runEngine(run: EngineRun): Promise<EngineOutcome> {
-  const { events = {}, cancelGraceMs = 1500 } = run;
+  // A gradient of a large image is seconds of synchronous work the engine cannot interrupt: a short grace, then a kill.
+  const { events = {}, cancelGraceMs = 300 } = run;
   return new Promise<EngineOutcome>((resolve) => {
     if (run.signal?.aborted) {
       resolve({ kind: 'cancelled' });

@@ -58,7 +58,8 @@ export class JobRunner {
       outcome = await runEngine({
         workerPath,
         id,
-        job: { content: request.content, styles: [request.style.path], output, options, maxInputPixels: run.maxInputPixels },
+        // The name is free now; should another program take it before the engine's last step, the engine takes the next free one.
+        job: { content: request.content, styles: [request.style.path], output, options, maxInputPixels: run.maxInputPixels, ifExists: 'number' },
         backend: run.backend,
         weights: settings.weightsPath || this.resources.weightsDir || undefined,
         signal,

@@ -1,7 +1,9 @@
 /**
  * Where a result goes: beside the source as `<name>.<style>.png` (or the
  * configured folder, pattern and format), never over an existing file:
- * a taken name gets `-1`, `-2`, …
+ * a taken name gets `-1`, `-2`, … The name is free when the job starts; the
+ * engine creates the file exclusively and, should another program take the
+ * name meanwhile, the next free one (the job's ifExists "number").
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -3,7 +3,7 @@
  * (OPTION_SPECS, RUN_OPTION_SPECS) plus the few options only the extension has
  * (where the result goes, whether to open it). `contributes.configuration` in
  * package.json and the README's settings table are generated from this file
- * (scripts/gen-config.ts); a unit test checks that they match.
+ * (scripts/generate.ts, `pnpm gen`); a unit test checks that they match.
  * Pure: no `vscode`, no tfjs.
  */
 import { OPTION_SPECS, OptionSpec, OUTPUT_FORMAT_NAMES, RUN_OPTION_SPECS, VGG_LAYERS } from '@neural-style/engine/options';

@@ -75,7 +75,7 @@ describe('bad input: one clear error each, nothing written', () => {
     expect((await failure(CONTENT, { optimizer: 'sgd' })).message).to.equal('Invalid optimizer "sgd". Use one of: lbfgs, adam.');
     expect((await failure(CONTENT, { size: -5 })).message).to.equal('Invalid size -5. Use an integer at least 16 and at most 8192.');
     expect((await failure(CONTENT, { styleLayers: ['conv9_9'] })).message).to.match(/^Invalid styleLayers \["conv9_9"\]\. Use a non-empty list of: conv1_1/);
-    expect((await failure(CONTENT, { styleWeight: Number.NaN })).message).to.match(/^Invalid styleWeight null/);
+    expect((await failure(CONTENT, { styleWeight: Number.NaN })).message).to.match(/^Invalid styleWeight NaN\. Use a number/);
     expect((await failure(CONTENT, { colour: 'red' })).message).to.match(/^Unknown option "colour"/);
     for (const inherited of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
       const given = JSON.parse(`{"${inherited}": 1}`); // a real own key, as a message or settings object would carry it

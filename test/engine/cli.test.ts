@@ -65,26 +65,87 @@ describe('CLI (built bin, end to end)', () => {
     expect(cli(EXAMPLE, PRESET).status).to.equal(1);
   });
 
-  it('Ctrl-C cancels: exit 130, nothing written', async () => {
+  it('checks the request before the engine starts: each bad value is one clear line, in well under a second of work', () => {
     const dir = tempDir();
-    const child = spawn(process.execPath, [BIN, EXAMPLE, PRESET, '-o', path.join(dir, 'out.png'), '--size', '64', '--iterations', '500', '--json']);
-    let stdout = '';
-    let stderr = '';
-    let interrupted = false;
-    child.stderr.on('data', (d) => { stderr += d; });
-    const code = await new Promise<number | null>((resolve) => {
-      child.stdout.on('data', (d) => {
-        stdout += d;
-        if (!interrupted && stdout.includes('"event":"progress"')) {
-          interrupted = true;
-          child.kill('SIGINT');
-        }
-      });
-      child.on('exit', resolve);
-    });
-    expect(code, stderr).to.equal(130);
-    expect(stderr).to.contain('Cancelled; nothing was written.');
+    const out = path.join(dir, 'out.png');
+    const error = (...args: string[]) => {
+      const r = cli(...args);
+      expect(r.status, r.stderr).to.equal(1);
+      expect(r.stderr, 'no engine was started').to.not.match(/backend:/);
+      return r.stderr.trim();
+    };
+    expect(error(EXAMPLE, PRESET, '-o', out, '--size', '-5')).to.equal('Error: Invalid --size "-5". Use an integer at least 16 and at most 8192.');
+    expect(error(EXAMPLE, PRESET, '-o', out, '--size', '0x40')).to.equal('Error: Invalid --size "0x40". Use an integer at least 16 and at most 8192.');
+    expect(error(EXAMPLE, PRESET, '-o', out, '--style-weight', 'Infinity')).to.match(/^Error: Invalid --style-weight "Infinity"\./);
+    expect(error(EXAMPLE, PRESET, PRESET, '-o', out, '--style-blend-weights', '1e308,1e308')).to.equal('Error: Invalid --style-blend-weights "1e308,1e308". Their sum overflows: use smaller numbers (only their ratios matter).');
+    // chelsea.png is landscape: --size 16 makes it 16×11, too small for VGG19's pools; found from its header.
+    expect(error(EXAMPLE, PRESET, '-o', out, '--size', '16')).to.equal('Error: The output would be 16×11 px; VGG19 needs at least 16 px on the shorter side for these layers. Raise size.');
+    // Node's own message, whole.
+    expect(error(EXAMPLE, PRESET, '-o', out, '--size')).to.equal("Error: Option '--size <value>' argument missing. Run with --help for the options.");
+    expect(error(EXAMPLE, PRESET, '-o', out, '--weights', '')).to.match(/^Error: Invalid --weights "": give a weights folder/);
+    expect(error(EXAMPLE, PRESET, '-o', path.join(dir, 'nodir', 'out.png'))).to.equal(`Error: Cannot write ${path.join(dir, 'nodir', 'out.png')}: folder ${path.join(dir, 'nodir')} does not exist. Create it first, or choose another folder.`);
+    expect(error(EXAMPLE, PRESET, '-o', EXAMPLE)).to.match(/^Error: Refusing to write .*chelsea\.png: it is the input image/);
     expect(listFiles(dir)).to.deep.equal([]);
+  });
+
+  it('refuses an existing output unless --overwrite; weights without SHA256SUMS load with a warning; --backend cpu prints no tfjs banner', () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out.png');
+    fs.writeFileSync(out, 'mine');
+    const refused = cli(EXAMPLE, PRESET, '-o', out, '--size', '32');
+    expect(refused.status).to.equal(1);
+    expect(refused.stderr.trim()).to.equal(`Error: ${out} already exists. Choose another output path, or allow replacing it (CLI: --overwrite).`);
+    expect(fs.readFileSync(out, 'utf8')).to.equal('mine');
+    const weights = path.join(dir, 'weights');
+    fs.cpSync(path.join(ROOT, 'packages', 'engine', 'weights', 'vgg19'), weights, { recursive: true });
+    fs.rmSync(path.join(weights, 'SHA256SUMS'));
+    const r = cli(EXAMPLE, PRESET, '-o', out, '--overwrite', '--size', '32', '--iterations', '1', '--no-multi-scale', '--backend', 'cpu', '--weights', weights);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stderr).to.contain(`Warning: the weights in ${weights} have no SHA256SUMS: loaded unverified (only their sizes and shapes were checked).`);
+    expect(r.stderr).to.not.match(/Hi, looks like you are running TensorFlow\.js/);
+    expect(fs.readFileSync(out).subarray(1, 4).toString()).to.equal('PNG');
+    expect(listFiles(dir)).to.deep.equal(['out.png', 'weights']);
+  });
+
+  // Moments spread over every phase: start-up, the weights, the backend, the targets, the first iteration, mid-iteration,
+  // tiles (--tile-size makes every scale tiled). For a longer run: CANCEL_CASES=20 CANCEL_MAX_MS=25000 CANCEL_SIZE=384
+  // (long iterations); the seed keeps the moments.
+  it('Ctrl-C at random moments in every phase: gone within 0.5 s, exit 130, nothing written', async function () {
+    const cases = Number(process.env.CANCEL_CASES ?? 5);
+    const maxMs = Number(process.env.CANCEL_MAX_MS ?? 6000);
+    const size = Number(process.env.CANCEL_SIZE ?? 64);
+    this.timeout(cases * 30_000);
+    let seed = 20261201;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const times: number[] = [];
+    for (let i = 0; i < cases; i++) {
+      const dir = tempDir();
+      const tiled = i % 2 === 1;
+      const args = [BIN, EXAMPLE, PRESET, '-o', path.join(dir, 'out.png'), '--size', String(size), '--iterations', '500', '--no-multi-scale', '--json', ...(tiled ? ['--tile-size', String(size / 2)] : [])];
+      const delay = Math.round(random() * maxMs);
+      const child = spawn(process.execPath, args);
+      let stderr = '';
+      let events = '';
+      child.stderr.on('data', (d) => { stderr += d; });
+      child.stdout.on('data', (d) => { events += d; });
+      let asked = 0;
+      const timer = setTimeout(() => { asked = performance.now(); child.kill('SIGINT'); }, delay);
+      const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+      clearTimeout(timer);
+      const ms = performance.now() - asked;
+      const reports = events.split('"event":"progress"').length - 1;
+      const phase = reports > 0 ? `after ${reports} progress reports` : events.includes('"event":"backend"') ? 'targets, warm-up' : 'start-up, weights';
+      console.log(`      Ctrl-C at ${delay} ms (${phase}${tiled ? ', tiled' : ''}): gone after ${ms.toFixed(0)} ms`);
+      // Before the CLI installs its handler (Node's first milliseconds), SIGINT ends it as a signal: also gone, nothing written.
+      if (signal !== 'SIGINT') {
+        expect(code, stderr).to.equal(130);
+        expect(stderr).to.contain('Cancelled; nothing was written.');
+      }
+      expect(listFiles(dir)).to.deep.equal([]);
+      times.push(ms);
+    }
+    // 0.5 s is the target; the bound allows for a machine shared with other test runs.
+    expect(Math.max(...times)).to.be.below(1000);
   });
 });
 

@@ -49,10 +49,12 @@ describe('optimizers on tensors and on host arrays', function () {
     expect(tf.memory().numTensors).to.equal(before);
   });
 
-  for (const [name, tensor, host] of [
-    ['L-BFGS', (p: (x: tf.Tensor) => tf.Tensor) => new Lbfgs(TENSOR_SPACE, 10, p), (p: (x: Float32Array) => Float32Array) => new Lbfgs(HOST_SPACE, 10, p)],
-    ['Adam', (p: (x: tf.Tensor) => tf.Tensor) => new Adam(TENSOR_SPACE, 0.1, p), (p: (x: Float32Array) => Float32Array) => new Adam(HOST_SPACE, 0.1, p)],
-  ] as const) {
+  type Make<V> = (p: (x: V) => V) => Optimizer<V>;
+  const both: [string, Make<tf.Tensor>, Make<Float32Array>][] = [
+    ['L-BFGS', (p) => new Lbfgs(TENSOR_SPACE, 10, p), (p) => new Lbfgs(HOST_SPACE, 10, p)],
+    ['Adam', (p) => new Adam(TENSOR_SPACE, 0.1, p), (p) => new Adam(HOST_SPACE, 0.1, p)],
+  ];
+  for (const [name, tensor, host] of both) {
     it(`${name} takes the same steps on host arrays as on tensors`, () => {
       const a = onTensors(tensor, 25);
       const b = onHost(host, 25);

@@ -57,7 +57,60 @@ describe('VGG19 weights', () => {
     fs.rmSync(path.join(dir, 'SHA256SUMS'));
     const shard = path.join(dir, 'group1-shard10of10.bin');
     fs.writeFileSync(shard, fs.readFileSync(shard).subarray(0, 100));
-    expect((await loadError(dir)).message).to.match(/hold \d+ bytes; the manifest needs \d+\. A shard is truncated/);
+    expect((await loadError(dir)).message).to.match(/^Weight file group1-shard10of10\.bin in .*: the group holds \d+ bytes; the manifest needs \d+\. It is truncated/);
+    // A shard in the middle is found the same way.
+    fs.copyFileSync(path.join(BUNDLED_WEIGHTS_DIR, 'group1-shard10of10.bin'), shard);
+    const middle = path.join(dir, 'group1-shard4of10.bin');
+    fs.writeFileSync(middle, fs.readFileSync(middle).subarray(0, 5000));
+    expect((await loadError(dir)).message).to.match(/^Weight file group1-shard4of10\.bin in /);
+  });
+
+  it('a SHA256SUMS that does not parse, or leaves a shard out, is an error naming it (never verification off)', async () => {
+    const dir = copyWeights();
+    const shard = path.join(dir, 'group1-shard3of10.bin');
+    const bytes = fs.readFileSync(shard);
+    bytes[1000] ^= 0xff;
+    fs.writeFileSync(shard, bytes);
+    fs.writeFileSync(path.join(dir, 'SHA256SUMS'), 'garbage\n');
+    expect((await loadError(dir)).message).to.equal(`${path.join(dir, 'SHA256SUMS')} line 1 is not "<sha256>  <file name>": "garbage". Reinstall or re-download the weights.`);
+    fs.writeFileSync(path.join(dir, 'SHA256SUMS'), '');
+    expect((await loadError(dir)).message).to.match(/SHA256SUMS lists no files/);
+    const sums = fs.readFileSync(path.join(BUNDLED_WEIGHTS_DIR, 'SHA256SUMS'), 'utf8').split('\n').filter((l) => !l.includes('shard7of10')).join('\n');
+    fs.writeFileSync(path.join(dir, 'SHA256SUMS'), sums);
+    fs.copyFileSync(path.join(BUNDLED_WEIGHTS_DIR, 'group1-shard3of10.bin'), shard);
+    expect((await loadError(dir)).message).to.match(/^SHA256SUMS in .* does not list weight file group1-shard7of10\.bin\./);
+  });
+
+  it('weights without SHA256SUMS load, marked unverified', async () => {
+    const dir = copyWeights();
+    expect((await loadWeightFiles(dir)).unverified).to.equal(undefined);
+    fs.rmSync(path.join(dir, 'SHA256SUMS'));
+    const files = await loadWeightFiles(dir);
+    await verifyWeightFiles(files);
+    expect(files.unverified).to.equal(`the weights in ${dir} have no SHA256SUMS`);
+  });
+
+  it('a layer whose shape differs but whose byte count matches is named before decoding', async () => {
+    const dir = copyWeights();
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+    const entry = manifest.weightsManifest[0].weights.find((w: { name: string }) => w.name === 'block1_conv2/kernel');
+    entry.shape = [3, 3, 128, 32];
+    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(manifest));
+    fs.rmSync(path.join(dir, 'SHA256SUMS'));
+    expect((await loadError(dir)).message).to.match(/: block1_conv2\/kernel has shape \[3,3,128,32\]; VGG19 needs \[3,3,64,64\]\./);
+  });
+
+  it('a shard or model.json that is a folder, and --weights naming a file, are named', async () => {
+    const dir = copyWeights();
+    fs.rmSync(path.join(dir, 'group1-shard2of10.bin'));
+    fs.mkdirSync(path.join(dir, 'group1-shard2of10.bin'));
+    expect((await loadError(dir)).message).to.match(/^Weight file .*group1-shard2of10\.bin is not a file/);
+    expect((await loadError(path.join(dir, 'group1-shard1of10.bin'))).message).to.match(/^Weights .*group1-shard1of10\.bin is a file, not a weights folder\./);
+    const folder = tempDir('ns-weights-dir-');
+    fs.mkdirSync(path.join(folder, 'model.json'));
+    expect((await loadError(folder)).message).to.match(/^Weight file .*model\.json is not a file/);
+    // model.json itself is accepted: its folder is the weights folder.
+    await verifyWeightFiles(await loadWeightFiles(path.join(copyWeights(), 'model.json')));
   });
 
   it('a folder whose manifest names a shard outside it is refused before anything is read', async () => {

@@ -76,7 +76,7 @@ describe('engine process protocol (fork, IPC)', () => {
       const previews = engine.messages.filter((m) => m.type === 'preview');
       expect(previews.map((m) => (m as { step: number }).step)).to.deep.equal([2, 4]);
       expect(Buffer.from((previews[0] as { png: string }).png, 'base64').subarray(1, 4).toString()).to.equal('PNG');
-      expect(engine.messages.find((m) => m.type === 'log' && /^backend: /.test(m.message))).to.not.equal(undefined);
+      expect(engine.messages.find((m) => m.type === 'backend' && m.id === 'job1' && m.detail.length > 0)).to.not.equal(undefined);
       // A bad job is an error message, and the process lives on.
       engine.send({ type: 'start', id: 'job2', job: { content: path.join(dir, 'missing.png'), styles: [STYLE], output: path.join(dir, 'x.png') } });
       expect(await engine.next('error', (m) => m.id === 'job2')).to.include({ code: 'ENOENT' });
@@ -84,6 +84,45 @@ describe('engine process protocol (fork, IPC)', () => {
       expect((await engine.next('error', (m) => m.code === 'EPROTOCOL')).message).to.match(/^Not a message to the engine: \{"type":"bogus"\}\.$/);
       engine.send({ type: 'shutdown' });
       expect(await engine.exited()).to.equal(0);
+    } finally {
+      engine.child.kill();
+    }
+  });
+
+  it('every request gets exactly one answer naming its own id, never mistaken for the running job', async () => {
+    const engine = new EngineProcess();
+    const dir = tempDir();
+    try {
+      await engine.next('ready');
+      const output = path.join(dir, 'out.png');
+      engine.send({ type: 'cancel', id: 'ghost' });
+      expect(await engine.next('refused', (m) => m.id === 'ghost')).to.deep.include({ request: 'cancel', code: 'ENOJOB', message: 'No job ghost is running.' });
+      engine.send({ type: 'start', id: 'job1', job: { content: CONTENT, styles: [STYLE], output, options: { size: 32, iterations: 6, multiScale: false, previewEvery: 0 } } });
+      await engine.next('progress');
+      // The same id again: refused as a request, and job1 runs on to done.
+      engine.send({ type: 'start', id: 'job1', job: { content: CONTENT, styles: [STYLE], output: path.join(dir, 'other.png') } });
+      engine.send({ type: 'cancel', id: 'job2' });
+      expect(await engine.next('refused', (m) => m.request === 'start')).to.deep.include({ id: 'job1', code: 'EBUSY' });
+      expect(await engine.next('refused', (m) => m.id === 'job2')).to.deep.include({ request: 'cancel', code: 'ENOJOB', message: 'No job job2 is running (job job1 is).' });
+      expect(await engine.next('done')).to.include({ id: 'job1', output, steps: 6 });
+      const ends = engine.messages.filter((m) => m.type === 'done' || m.type === 'error' || m.type === 'cancelled');
+      expect(ends.map((m) => `${m.type} ${'id' in m ? m.id : ''}`)).to.deep.equal(['done job1']);
+      expect(listFiles(dir)).to.deep.equal(['out.png']);
+    } finally {
+      engine.child.kill();
+    }
+  });
+
+  it('a bad output path is refused before the weights load', async () => {
+    const engine = new EngineProcess();
+    const dir = tempDir();
+    try {
+      await engine.next('ready');
+      const asked = performance.now();
+      engine.send({ type: 'start', id: 'j', job: { content: CONTENT, styles: [STYLE], output: path.join(dir, 'nodir', 'out.png') } });
+      expect((await engine.next('error', (m) => m.id === 'j')).code).to.equal('ENOENT');
+      expect(performance.now() - asked).to.be.below(1000);
+      expect(engine.messages.some((m) => m.type === 'backend'), 'no engine was loaded').to.equal(false);
     } finally {
       engine.child.kill();
     }

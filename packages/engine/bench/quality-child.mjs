@@ -54,7 +54,7 @@ async function main() {
   } catch (error) {
     if (!(error instanceof engine.CancelledError)) throw error;
   }
-  await engine.writeImageFile(best.image, out, [content, style], { bench: 'quality', target });
+  await engine.writeImageFile(best.image, out, [content, style], { bench: 'quality', target }, 'replace');
   console.log(JSON.stringify({
     seconds: Math.round(best.ms) / 1000, loss: best.loss, stop_at: stopAt, steps: best.step, reached,
     backend: loaded.backend.detail, trace,

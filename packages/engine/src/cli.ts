@@ -2,18 +2,23 @@
  * `neural-style <content> <style> [<style2> …] -o <out> [options]`. Every option
  * flag comes from the defaults table (core/options.ts), so --help is never stale.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
 import { OPTION_SPECS, OptionSpec, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
 import { CancelledError, NeuralStyleError } from './core/errors';
-import { Progress } from './core/stylize';
-import { checkOption, validateOptions, validateRunOptions } from './core/validate';
-import { describeBackend } from './node/backend';
-import { loadEngine, stylizeFiles } from './node/engine';
-import { imageSize, outputFormat } from './node/image';
+import { checkOption, shown, validateRunOptions } from './core/validate';
+import { ChildJob, ChildJobEvents, runJobInChild } from './node/child-job';
+import { checkJob } from './node/job-check';
 import { formatDuration } from './duration';
 import { ProgressBar } from './node/progress-bar';
-import { progressFraction } from './protocol';
+import { backendLine, FromEngine, JobSpec, progressFraction, ProgressReport } from './protocol';
+
+/*
+ * No tfjs in this process: it checks the request (flags, the inputs' headers,
+ * the output path) in milliseconds, then runs the job in an engine process
+ * (node/child-job.ts) that Ctrl-C ends at once.
+ */
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const ALL_SPECS: Record<string, OptionSpec> = { ...OPTION_SPECS, ...RUN_OPTION_SPECS };
@@ -30,7 +35,8 @@ function usage(): string {
     '',
     'Options:',
     row('-o, --output <file>', 'Output image (required; never one of the inputs).'),
-    row('    --weights <dir|url>', 'VGG19 weights: a folder, or an https URL of a model.json (default: the bundled ones).'),
+    row('    --overwrite', 'Replace the output file if it exists (without it, an existing output is refused).'),
+    row('    --weights <dir|url>', 'VGG19 weights: a folder (or its model.json), or an https URL of a model.json (default: the bundled ones).'),
     row('    --json', 'Print JSON lines (backend, progress, done) on stdout instead of a progress bar.'),
     row('    --verbose', 'Print stack traces with errors.'),
     row('-h, --help', 'This help.'),
@@ -43,9 +49,25 @@ function usage(): string {
   return lines.join('\n');
 }
 
+/** `--size -5` → `--size=-5`: parseArgs takes a value that starts with a dash for an option, so the check would never see it. */
+function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = /^--([a-z-]+)$/.exec(argv[i])?.[1];
+    const next = argv[i + 1];
+    if (flag && Object.hasOwn(options, flag) && options[flag].type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
+
 function parse(argv: string[]) {
   const options: ParseArgsConfig['options'] = {
-    output: { type: 'string', short: 'o' }, weights: { type: 'string' }, json: { type: 'boolean' },
+    output: { type: 'string', short: 'o' }, weights: { type: 'string' }, json: { type: 'boolean' }, overwrite: { type: 'boolean' },
     verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   };
   for (const [name, spec] of Object.entries(ALL_SPECS)) {
@@ -54,9 +76,11 @@ function parse(argv: string[]) {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new NeuralStyleError(`${(e as Error).message.split('\n')[0]} Run with --help for the options.`);
+    // Node's message in full (it spans lines), with the user's text in it cut to a sane length.
+    const message = shown((e as Error).message.replace(/\s*\n\s*/g, ' ').trim(), 400);
+    throw new NeuralStyleError(`${message}${/[.?!]$/.test(message) ? '' : '.'} Run with --help for the options.`);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const stylize: Record<string, unknown> = {};
@@ -71,74 +95,117 @@ function parse(argv: string[]) {
   return { values, positionals: parsed.positionals, stylize: stylize as Partial<StylizeOptions>, run };
 }
 
-function printProgress(json: boolean, bar: ProgressBar | null, p: Progress): void {
+function printProgress(json: boolean, bar: ProgressBar | null, p: ProgressReport): void {
   if (json) {
-    const { preview: _preview, ...rest } = p;
-    process.stdout.write(`${JSON.stringify({ event: 'progress', ...rest })}\n`);
+    process.stdout.write(`${JSON.stringify({ event: 'progress', ...p })}\n`);
   } else {
     const tile = p.tiles ? `  tile ${p.tile}/${p.tiles}` : '';
     bar?.update(progressFraction(p), `scale ${p.scale}/${p.scales} ${p.width}×${p.height}  it ${p.iteration}/${p.iterations}${tile}  loss ${p.losses.total.toExponential(3)}  ETA ${formatDuration(p.etaMs)}`);
   }
 }
 
+/** The exit codes (README "Safety"): 0 done, 1 a bad request or input (the message says what), 70 a bug, 128 + signal when cancelled. */
+export const EXIT = { done: 0, refused: 1, internal: 70, SIGINT: 130, SIGTERM: 143 } as const;
+
+function identity(file: string): string | null {
+  try {
+    const s = fs.statSync(file);
+    return `${s.dev}:${s.ino}:${s.mtimeMs}`;
+  } catch {
+    return null;
+  }
+}
+
+/** How the engine's messages are shown: JSON lines on stdout, or on stderr a bar (a plain line now and then without a TTY). */
+function engineEvents(json: boolean, verbose: boolean, bar: ProgressBar | null): ChildJobEvents {
+  let lastLine = 0;
+  return {
+    backend: ({ name, detail, skipped }) => {
+      if (json) process.stdout.write(`${JSON.stringify({ event: 'backend', backend: name, detail, skipped })}\n`);
+      else process.stderr.write(`${backendLine({ detail, skipped })}\n`);
+    },
+    log: (level, message) => {
+      if (level !== 'info' || verbose) process.stderr.write(`${level === 'info' ? '' : level === 'warn' ? 'Warning: ' : 'Error: '}${message}\n`);
+    },
+    stderr: (text) => { if (verbose) process.stderr.write(text); },
+    progress: ({ type: _type, id: _id, ...p }) => {
+      printProgress(json, bar, p);
+      if (!json && !bar && (p.step === p.totalSteps || performance.now() - lastLine > 10_000)) {
+        lastLine = performance.now();
+        const tile = p.tiles && p.tile !== p.tiles ? `, tile ${p.tile}/${p.tiles}` : '';
+        process.stderr.write(`step ${p.step}/${p.totalSteps} (scale ${p.scale}/${p.scales}${tile}) loss ${p.losses.total.toExponential(3)} ETA ${formatDuration(p.etaMs)}\n`);
+      }
+    },
+  };
+}
+
+/** The command line as a job, checked (options, the inputs' headers, the output's size and path): in milliseconds, before any engine starts. */
+async function request(argv: string[]): Promise<{ help: true } | { help: false; run: ChildJob; json: boolean; verbose: boolean }> {
+  const { values, positionals, stylize: given, run } = parse(argv);
+  if (values.help) return { help: true };
+  if (positionals.length < 2) throw new NeuralStyleError('Give a content image and at least one style image. Run with --help for usage.');
+  if (typeof values.output !== 'string') throw new NeuralStyleError('Give the output file with -o <file>.');
+  if (values.weights === '') throw new NeuralStyleError('Invalid --weights "": give a weights folder, its model.json, or an https URL of a model.json (or leave the flag out for the bundled weights).', 'EWEIGHTS');
+  const runOptions = validateRunOptions(run);
+  const [content, ...styles] = positionals;
+  const job: JobSpec = { content, styles, output: values.output, options: given, maxInputPixels: runOptions.maxInputPixels, ifExists: values.overwrite ? 'replace' : 'refuse' };
+  await checkJob(job);
+  const weights = values.weights as string | undefined;
+  return { help: false, run: { job, backend: runOptions.backend, weights }, json: Boolean(values.json), verbose: Boolean(values.verbose) };
+}
+
 export async function main(argv: string[]): Promise<number> {
   let verbose = argv.includes('--verbose');
   const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.on('SIGINT', onSignal); // not once: a second Ctrl-C during cleanup must not kill us mid-write
+  let signalName: 'SIGINT' | 'SIGTERM' = 'SIGINT';
+  const onSignal = (name: 'SIGINT' | 'SIGTERM') => {
+    signalName = name;
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal); // not once: a second Ctrl-C during cleanup must not kill us mid-cleanup
   process.on('SIGTERM', onSignal);
+  let output = '';
+  let before: string | null = null;
   try {
-    const { values, positionals, stylize: given, run } = parse(argv);
-    verbose = Boolean(values.verbose);
-    if (values.help) {
+    const asked = await request(argv);
+    if (asked.help) {
       process.stdout.write(`${usage()}\n`);
-      return 0;
+      return EXIT.done;
     }
-    const json = Boolean(values.json);
-    if (positionals.length < 2) throw new NeuralStyleError('Give a content image and at least one style image. Run with --help for usage.');
-    if (typeof values.output !== 'string') throw new NeuralStyleError('Give the output file with -o <file>.');
-    const options = validateOptions(given);
-    const runOptions = validateRunOptions(run);
-    const [content, ...styles] = positionals;
-    // Read the headers first: a bad input fails in milliseconds, before the weights load.
-    for (const file of positionals) await imageSize(file, runOptions.maxInputPixels);
-    outputFormat(values.output);
-    const engine = await loadEngine({ backend: runOptions.backend, weights: values.weights as string | undefined });
-    const backendLine = describeBackend(engine.backend);
-    if (json) process.stdout.write(`${JSON.stringify({ event: 'backend', backend: engine.backend.name, detail: engine.backend.detail, skipped: engine.backend.skipped })}\n`);
-    else process.stderr.write(`${backendLine}\n`);
-    const bar = !json && process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
-    let lastLine = 0;
-    const result = await stylizeFiles(engine, { content, styles, output: values.output, options, maxInputPixels: runOptions.maxInputPixels }, {
-      signal: abort.signal,
-      onProgress: (p) => {
-        printProgress(json, bar, p);
-        // Without a TTY (logs, CI) print a plain line now and then rather than a bar.
-        if (!json && !bar && (p.step === p.totalSteps || performance.now() - lastLine > 10_000)) {
-          lastLine = performance.now();
-          const tile = p.tiles && p.tile !== p.tiles ? `, tile ${p.tile}/${p.tiles}` : '';
-          process.stderr.write(`step ${p.step}/${p.totalSteps} (scale ${p.scale}/${p.scales}${tile}) loss ${p.losses.total.toExponential(3)} ETA ${formatDuration(p.etaMs)}\n`);
-        }
-      },
-    });
+    verbose = asked.verbose;
+    output = asked.run.job.output;
+    before = identity(output);
+    const bar = !asked.json && process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
+    const done = await runJobInChild(asked.run, abort.signal, engineEvents(asked.json, verbose, bar));
     bar?.done();
-    if (json) process.stdout.write(`${JSON.stringify({ event: 'done', output: path.resolve(result.output), steps: result.steps, elapsedMs: Math.round(result.elapsedMs), losses: result.losses, backend: result.backend })}\n`);
-    else process.stderr.write(`Wrote ${result.output} (${result.steps} iterations in ${formatDuration(result.elapsedMs)})\n`);
-    return 0;
+    printDone(asked.json, done);
+    return EXIT.done;
   } catch (error) {
-    const e = error as Error;
     if (error instanceof CancelledError) {
-      process.stderr.write('\nCancelled; nothing was written.\n');
-      return 130;
+      // Killed between its last write and its answer, the engine may have written the output after all: say so.
+      const written = output !== '' && identity(output) !== null && identity(output) !== before;
+      process.stderr.write(written ? `\nCancelled, but ${output} had already been written.\n` : '\nCancelled; nothing was written.\n');
+      return EXIT[signalName];
     }
-    const known = error instanceof NeuralStyleError;
-    process.stderr.write(`${known ? '' : '\n'}Error: ${e.message}\n`);
-    if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
-    return known ? 1 : 70;
+    return reportError(error as Error, verbose);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** One "Error:" line (a bug's whole message and every stack only with --verbose); the exit code says which kind. */
+function reportError(e: Error, verbose: boolean): number {
+  const known = e instanceof NeuralStyleError;
+  const message = known || verbose ? e.message : e.message.split('\n')[0];
+  process.stderr.write(`${known ? '' : '\n'}Error: ${message}\n`);
+  if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
+  return known ? EXIT.refused : EXIT.internal;
+}
+
+function printDone(json: boolean, done: FromEngine<'done'>): void {
+  if (json) process.stdout.write(`${JSON.stringify({ event: 'done', output: path.resolve(done.output), steps: done.steps, elapsedMs: Math.round(done.elapsedMs), losses: done.losses, backend: done.backend })}\n`);
+  else process.stderr.write(`Wrote ${done.output} (${done.steps} iterations in ${formatDuration(done.elapsedMs)})\n`);
 }
 
 if (require.main === module) {

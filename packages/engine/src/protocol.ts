@@ -13,7 +13,7 @@ import {
 export { ProtocolError } from './schema';
 
 /** The wire format's version: bump it when a message changes shape; a host refuses an engine of another. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** One stylization of image files: what a start message carries and `stylizeFiles` runs. */
 export const jobSpec = object({
@@ -23,6 +23,8 @@ export const jobSpec = object({
   /** Checked by validateOptions, which names a bad value; here only the names. */
   options: optional(someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>)),
   maxInputPixels: optional(number),
+  /** When the output exists: refuse (the default), replace it, or write the first free `name-N` beside it. */
+  ifExists: optional(oneOf(['refuse', 'replace', 'number'])),
 });
 export type JobSpec = Infer<typeof jobSpec>;
 
@@ -46,6 +48,11 @@ export function progressFraction(p: Pick<ProgressReport, 'step' | 'totalSteps' |
   return (p.step + (endsIteration(p) ? 0 : p.tile! / p.tiles!)) / p.totalSteps;
 }
 
+/** One line for logs: "backend: wasm (SIMD, 1 thread); skipped tfjs-node-gpu: not installed; …". */
+export function backendLine(report: { detail: string; skipped: readonly string[] }): string {
+  return `backend: ${report.detail}${report.skipped.length ? `; skipped ${report.skipped.join('; ')}` : ''}`;
+}
+
 // The core's records and these schemas are one shape: a field added to only one of them does not compile.
 type ProgressMatchesCore = Assert<Same<ProgressReport, Omit<Progress, 'preview'>>>;
 type LossesMatchCore = Assert<Same<Infer<typeof lossTerms>, LossTerms>>;
@@ -58,6 +65,8 @@ const TO_ENGINE = {
 
 const FROM_ENGINE = {
   ready: { version: number, pid: number },
+  /** The backend a job runs on (sent before its first progress), and why each better one was skipped. */
+  backend: { id: string, name: string, detail: string, skipped: array(string) },
   log: { level: oneOf(['info', 'warn', 'error']), message: string, id: optional(string) },
   progress: { id: string, ...progressReport.fields },
   /** A small preview, PNG, base64. */
@@ -65,6 +74,12 @@ const FROM_ENGINE = {
   done: { id: string, output: string, steps: number, elapsedMs: number, losses: lossTerms, backend: string },
   error: { id: optional(string), message: string, code: string },
   cancelled: { id: string },
+  /**
+   * A request the engine did not act on: a start while a job runs, a cancel for
+   * no running job. It names the request and its id, and is never the end of
+   * the job that runs (that one still ends with done, error or cancelled).
+   */
+  refused: { id: string, request: oneOf(['start', 'cancel']), code: string, message: string },
 } satisfies MessageSchemas;
 
 /** A message from a host to the engine; `ToEngine<'start'>` is the start message. */

@@ -1,19 +1,26 @@
 /**
  * The engine process: `fork()` this file (`@neural-style/engine/worker`) and speak protocol.ts over IPC. One
- * job runs at a time (hosts queue); a cancel stops it within one iteration and
- * writes nothing. The process exits when told to, or when its parent goes away.
+ * job runs at a time (hosts queue); a cancel stops it between stages and
+ * writes nothing (a host that needs it gone at once kills it: every write is
+ * a temp file until its last step). Every request gets exactly one answer
+ * naming its id: a start ends in done, error or cancelled, or is refused; a
+ * cancel is answered by the job's cancelled, or refused. The process exits
+ * when told to, or when its parent goes away.
  */
 import sharp from 'sharp';
 import { RgbImage } from './core/pixels';
 import { CancelledError, NeuralStyleError } from './core/errors';
-import { describeBackend } from './node/backend';
-import { Engine, loadEngine } from './node/engine';
-import { stylizeFiles } from './node/engine';
+import { Engine, loadEngine, stylizeFiles } from './node/engine';
+import { checkJob } from './node/job-check';
 import { FromEngine, parseToEngine, PROTOCOL_VERSION, ToEngine } from './protocol';
 
 let engine: Promise<Engine> | null = null;
 let engineKey = '';
 let running: { id: string; abort: AbortController } | null = null;
+
+function refuse(request: 'start' | 'cancel', id: string, code: string, message: string): void {
+  send({ type: 'refused', request, id, code, message });
+}
 
 function send(message: FromEngine, then?: () => void): void {
   if (process.connected) process.send!(message, () => then?.());
@@ -36,24 +43,28 @@ async function getEngine(message: ToEngine<'start'>): Promise<Engine> {
     engine = loadEngine({
       backend: message.backend,
       weights: message.weights,
-      onDownload: (p) => send({ type: 'log', level: 'info', message: `downloading ${p.file}: ${p.receivedBytes}/${p.totalBytes} bytes` }),
+      onDownload: (p) => send({ type: 'log', level: 'info', id: message.id, message: `downloading ${p.file}: ${p.receivedBytes}/${p.totalBytes} bytes` }),
+      onWarning: (text) => send({ type: 'log', level: 'warn', id: message.id, message: text }),
     });
     engine.catch(() => { engine = null; });
-    const loaded = await engine;
-    send({ type: 'log', level: 'info', message: describeBackend(loaded.backend) });
   }
-  return engine;
+  const loaded = await engine;
+  const { name, detail, skipped } = loaded.backend;
+  send({ type: 'backend', id: message.id, name, detail, skipped });
+  return loaded;
 }
 
 async function start(message: ToEngine<'start'>): Promise<void> {
   if (running) {
-    send({ type: 'error', id: message.id, code: 'EBUSY', message: `Job ${running.id} is still running; send one job at a time.` });
+    // Not an error of the running job, even when the id is the same: a refusal of this request.
+    refuse('start', message.id, 'EBUSY', `Job ${running.id} is still running; send one job at a time.`);
     return;
   }
   const abort = new AbortController();
   running = { id: message.id, abort };
   const { id } = message;
   try {
+    await checkJob(message.job); // a bad input or output path fails in milliseconds, before the weights load
     const loaded = await getEngine(message);
     const previews: Promise<void>[] = [];
     const result = await stylizeFiles(loaded, message.job, {
@@ -67,6 +78,8 @@ async function start(message: ToEngine<'start'>): Promise<void> {
     });
     await Promise.all(previews);
     send({ type: 'done', id, output: result.output, steps: result.steps, elapsedMs: result.elapsedMs, losses: result.losses, backend: result.backend });
+    // A cancel that came too late to stop the job still gets its own answer.
+    if (abort.signal.aborted) refuse('cancel', id, 'EDONE', `Job ${id} had already finished.`);
   } catch (error) {
     if (error instanceof CancelledError) {
       send({ type: 'cancelled', id });
@@ -77,6 +90,7 @@ async function start(message: ToEngine<'start'>): Promise<void> {
       const fatal = known && e.code === 'EABORTED';
       send({ type: 'error', id, code: known ? e.code : 'EINTERNAL', message: known ? e.message : `${e.message}\n${e.stack ?? ''}` },
         fatal ? () => process.exit(1) : undefined);
+      if (abort.signal.aborted) refuse('cancel', id, 'EDONE', `Job ${id} had already failed.`);
     }
   } finally {
     running = null;
@@ -96,7 +110,9 @@ function handle(raw: unknown): void {
       void start(message);
       break;
     case 'cancel':
-      if (running?.id === message.id) running.abort.abort();
+      if (running?.id !== message.id) refuse('cancel', message.id, 'ENOJOB', `No job ${message.id} is running${running ? ` (job ${running.id} is)` : ''}.`);
+      else if (running.abort.signal.aborted) refuse('cancel', message.id, 'EALREADY', `Job ${message.id} is already being cancelled.`);
+      else running.abort.abort();
       break;
     case 'shutdown':
       running?.abort.abort();

@@ -144,6 +144,26 @@ suite('Neural Style in VS Code', () => {
     }
   });
 
+  test('an engine killed mid-job is shown as an error, leaves no temp file, and the next job works', async () => {
+    await setSettings({ size: 64, iterations: 500 });
+    let killed: string;
+    try {
+      [killed] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea-copy.png'));
+      await waitFor('the first progress', () => messagesOf(killed, 'toWebview').find((m) => m.type === 'progress'));
+      const [pid] = api.liveEnginePids();
+      process.kill(pid, 'SIGKILL');
+      const result = await finishOf(killed);
+      assert.strictEqual(result.outcome, 'crashed');
+      assert.match(result.message!, /stopped unexpectedly \(signal SIGKILL\)/);
+      assert.ok((messagesOf(killed, 'toWebview') as ToWebview[]).some((m) => m.type === 'failed'), 'the panel shows the failure');
+      assert.ok(!fs.readdirSync(ws).some((f) => f.endsWith('.tmp')), 'a temp file was left');
+    } finally {
+      await setSettings({ size: 32, iterations: 4 });
+    }
+    const [next] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('tiny.bmp'));
+    assert.strictEqual((await finishOf(next)).outcome, 'done');
+  });
+
   test('an invalid setting fails the job with a message naming the setting', async () => {
     await setSettings({ size: 5 });
     try {

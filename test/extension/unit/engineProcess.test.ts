@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PROTOCOL_VERSION } from '@neural-style/engine/protocol';
 import { liveEnginePids, runEngine } from '../../../extension/src/engineProcess';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -12,7 +13,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-engine-proc-'));
 /** A fake engine: says ready, then does what `body` says. */
 function fakeWorker(name: string, body: string): string {
   const file = path.join(tmp, `${name}.js`);
-  fs.writeFileSync(file, `process.send({ type: 'ready', version: 1, pid: process.pid });\nprocess.on('message', (m) => { ${body} });\n`);
+  fs.writeFileSync(file, `process.send({ type: 'ready', version: ${PROTOCOL_VERSION}, pid: process.pid });\nprocess.on('message', (m) => { ${body} });\n`);
   return file;
 }
 
@@ -60,6 +61,29 @@ describe('engine process', () => {
     const outcome = await runEngine({ workerPath: rogue, id: 'j4', job });
     assert.deepStrictEqual(outcome.kind === 'error' && outcome.code, 'EPROTOCOL');
     assert.deepStrictEqual(liveEnginePids(), []);
+  });
+
+  it('a refusal of another request is logged, not taken for the end of this job', async () => {
+    const refusing = fakeWorker('refusing', `if (m.type === 'start') { process.send({ type: 'refused', request: 'cancel', id: 'other', code: 'ENOJOB', message: 'No job other is running.' }); process.send({ type: 'done', id: m.id, output: 'o.png', steps: 1, elapsedMs: 5, losses: { content: 1, style: 1, tv: 1, total: 3 }, backend: 'cpu' }); } if (m.type === 'shutdown') process.exit(0);`);
+    const logs: string[] = [];
+    const outcome = await runEngine({ workerPath: refusing, id: 'j6', job, events: { log: (_level, message) => logs.push(message) } });
+    assert.strictEqual(outcome.kind, 'done');
+    assert.ok(logs.includes('the engine refused cancel other: No job other is running.'), logs.join('\n'));
+    const busy = fakeWorker('busy', `if (m.type === 'start') process.send({ type: 'refused', request: 'start', id: m.id, code: 'EBUSY', message: 'Job x is still running.' }); if (m.type === 'shutdown') process.exit(0);`);
+    assert.deepStrictEqual(await runEngine({ workerPath: busy, id: 'j7', job }), { kind: 'error', code: 'EBUSY', message: 'Job x is still running.' });
+  });
+
+  it('a cancelled engine is gone within 0.5 s, even one busy in a long computation', async () => {
+    const stubborn = fakeWorker('busy-loop', `if (m.type === 'start') { const end = Date.now() + 20000; while (Date.now() < end); }`);
+    const abort = new AbortController();
+    let pid = 0;
+    const done = runEngine({ workerPath: stubborn, id: 'j8', job, signal: abort.signal, events: { started: (p) => { pid = p; } } });
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = performance.now();
+    abort.abort();
+    assert.strictEqual((await done).kind, 'cancelled');
+    assert.ok(performance.now() - t0 < 500, `took ${(performance.now() - t0).toFixed(0)} ms`);
+    assert.ok(!alive(pid));
   });
 
   it('an engine error is passed on with its code', async () => {

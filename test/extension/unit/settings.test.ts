@@ -76,6 +76,17 @@ describe('settings → engine options', () => {
     assert.strictEqual(readSettings(from({ weightsPath: '  /w  ' })).weightsPath, '/w');
   });
 
+  it('inherited property names are no values, and numbers are plain decimals', () => {
+    assert.match(error({ outputFormat: 'constructor' }).message, /^Setting neuralStyle\.outputFormat: invalid value "constructor"\. Use one of: png/);
+    assert.match(error({ optimizer: 'toString' }).message, /^Setting neuralStyle\.optimizer: invalid value "toString"/);
+    assert.match(error({ contentLayer: 'hasOwnProperty' }).message, /^Setting neuralStyle\.contentLayer: invalid value "hasOwnProperty"/);
+    assert.match(error({ styleLayers: ['__proto__'] }).message, /^Setting neuralStyle\.styleLayers: invalid value \["__proto__"\]/);
+    assert.match(error({ size: { valueOf: () => 64 } }).message, /^Setting neuralStyle\.size: invalid value \{\}/);
+    assert.match(error({ size: '0x40' }).message, /^Setting neuralStyle\.size: invalid value "0x40"/);
+    assert.match(error({ seed: 'x'.repeat(100_000) }).message, /^Setting neuralStyle\.seed: invalid value "x+…x+"\. Use an integer/);
+    assert.ok(error({ seed: 'x'.repeat(100_000) }).message.length < 300);
+  });
+
   it('an unknown output format is refused', () => {
     assert.match(error({ outputFormat: 'gif' }).message, /^Setting neuralStyle\.outputFormat: invalid value "gif"\. Use one of: png, jpeg, webp, avif, tiff\.$/);
   });

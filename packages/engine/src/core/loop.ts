@@ -121,7 +121,9 @@ export async function optimizeScale<V, I>(run: ScaleRun<V, I>, hooks: LoopHooks)
         // point evaluated is the result: a final step would be unmeasured.
         const shown = o.previewEvery > 0 && (i % o.previewEvery === 0 || last) ? run.preview(variable.image) : undefined;
         if (!last) variable.moveTo(optimizer.next(variable.value, terms.total, grad));
-        hooks.onProgress?.(run.clock.tick(scale, i, terms, shown, tiles));
+        // Counted whether or not anyone listens (`?.()` would skip the tick): the result's steps come from it.
+        const progress = run.clock.tick(scale, i, terms, shown, tiles);
+        hooks.onProgress?.(progress);
         if (converged) break;
       } finally {
         space.vectors.dispose(grad);

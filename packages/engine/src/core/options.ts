@@ -73,7 +73,7 @@ export type OptionSpec =
 export const OPTION_SPECS = {
   size: { type: 'number', integer: true, min: 16, max: 8192, default: 1024,
     description: 'Longest side of the output in pixels (the content photo is resized to it).' },
-  iterations: { type: 'number', integer: true, min: 1, max: 10000, default: 40,
+  iterations: { type: 'number', integer: true, min: 1, max: 10000, default: 30,
     description: 'Optimizer iterations of the first scale: the whole picture up to draftSize, else its draft, which sets the look (finer scales add fineIterations each).' },
   optimizer: { type: 'enum', values: ['lbfgs', 'adam'], default: 'lbfgs',
     description: 'L-BFGS (the paper\'s and jcjohnson/neural-style\'s choice: best pictures per iteration) or Adam (steadier memory use).' },
@@ -117,7 +117,7 @@ export const OPTION_SPECS = {
     description: 'Coarse to fine when size is above draftSize: a draft, then each scale twice the last up to size, each result upsampled (with the photo\'s detail) as the next start. The draft sets the composition cheaply; the finer scales add detail.' },
   draftSize: { type: 'number', integer: true, min: 32, max: 8192, default: 512,
     description: 'In a multi-scale run, the longest side of the first scale (the draft), at most.' },
-  fineIterations: { type: 'number', integer: true, min: 1, max: 10000, default: 6,
+  fineIterations: { type: 'number', integer: true, min: 1, max: 10000, default: 8,
     description: 'In a multi-scale run, the iterations of each scale after the draft: it starts close to its result and adds the detail of its size.' },
   previewEvery: { type: 'number', integer: true, min: 0, max: 10000, default: 10,
     description: 'Send a preview image every N iterations (0: none).' },

@@ -4,6 +4,34 @@ import {
 
 import { NeuralStyleError } from './errors';
 
+/** A user's text (a path, a value) as an error message shows it: whole up to `max` characters, else its head and tail. */
+export function shown(text: string, max = 200): string {
+  if (text.length <= max) return text;
+  const half = Math.floor((max - 1) / 2);
+  return `${text.slice(0, half)}…${text.slice(text.length - half)}`;
+}
+
+/** A value as JSON for an error message, cut to a sane length (a 1 MB path is not echoed whole). */
+function quoted(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+  } catch {
+    // A cycle or a BigInt: said below.
+  }
+  return shown(text ?? Object.prototype.toString.call(value), 120);
+}
+
+/** Plain decimal notation only ("64", "-5", "0.5", "1e4"): Number() would also read "0x40", "0b1", "Infinity" and " ". */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** A number given as text (a flag) or as a number (a message, a setting); NaN when it is neither. */
+function numberOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && DECIMAL.test(value.trim())) return Number(value.trim());
+  return Number.NaN;
+}
+
 function describeRange(spec: OptionSpec & { type: 'number' }): string {
   const low = spec.exclusiveMin ? `greater than ${spec.min}` : `at least ${spec.min}`;
   return `${spec.integer ? 'an integer' : 'a number'} ${low} and at most ${spec.max}`;
@@ -11,11 +39,11 @@ function describeRange(spec: OptionSpec & { type: 'number' }): string {
 
 /** Checks one value against its spec; returns the value (normalised) or throws naming it. */
 export function checkOption(name: string, spec: OptionSpec, value: unknown): unknown {
-  const bad = (what: string) => new NeuralStyleError(`Invalid ${name} ${JSON.stringify(value)}. ${what}`);
+  const bad = (what: string) => new NeuralStyleError(`Invalid ${name} ${quoted(value)}. ${what}`);
   switch (spec.type) {
     case 'number': {
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof n !== 'number' || !Number.isFinite(n) || (spec.integer && !Number.isInteger(n))
+      const n = numberOf(value);
+      if (!Number.isFinite(n) || (spec.integer && !Number.isInteger(n))
         || n < spec.min || n > spec.max || (spec.exclusiveMin && n === spec.min)) {
         throw bad(`Use ${describeRange(spec)}.`);
       }
@@ -37,10 +65,12 @@ export function checkOption(name: string, spec: OptionSpec, value: unknown): unk
       return [...list];
     }
     case 'numbers': {
-      const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean).map(Number) : value;
+      const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean).map(numberOf) : value;
       if (!Array.isArray(list) || !list.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= spec.min)) {
         throw bad(`Use a list of numbers, each at least ${spec.min}.`);
       }
+      // Relative weights are normalised by their sum: a sum that overflows would make every weight 0.
+      if (!Number.isFinite(list.reduce((a: number, b: number) => a + b, 0))) throw bad('Their sum overflows: use smaller numbers (only their ratios matter).');
       return [...list];
     }
   }
@@ -52,7 +82,7 @@ function merge<T extends object>(specs: Record<string, OptionSpec>, defaults: Re
     if (value === undefined) continue;
     // Own properties only: "constructor" or "__proto__" are no options.
     const spec = Object.hasOwn(specs, key) ? specs[key] : undefined;
-    if (!spec) throw new NeuralStyleError(`Unknown option ${JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key)}. Known options: ${Object.keys(specs).join(', ')}.`);
+    if (!spec) throw new NeuralStyleError(`Unknown option ${quoted(shown(key, 60))}. Known options: ${Object.keys(specs).join(', ')}.`);
     out[key] = checkOption(key, spec, value);
   }
   return out as T;
@@ -89,6 +119,7 @@ export function styleBlend(options: StylizeOptions, count: number): number[] {
     throw new NeuralStyleError(`Invalid styleBlendWeights: ${given.length} weights for ${count} style images. Give one per style image.`);
   }
   const sum = given.reduce((a, b) => a + b, 0);
+  if (!Number.isFinite(sum)) throw new NeuralStyleError('Invalid styleBlendWeights: their sum overflows. Use smaller numbers (only their ratios matter).');
   if (sum <= 0) throw new NeuralStyleError('Invalid styleBlendWeights: at least one must be greater than 0.');
   return given.map((w) => w / sum);
 }

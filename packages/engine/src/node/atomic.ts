@@ -1,12 +1,41 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** When the target exists: refuse (EEXIST), replace it, or take the first free numbered name (`a-1.png`, `a-2.png`, …). */
+export type IfExists = 'refuse' | 'replace' | 'number';
+
+let sequence = 0;
+
+/** `a.png` → `a-1.png`: the extension's free-name rule, applied at the moment of creation. */
+export function numberedName(target: string, n: number): string {
+  if (n === 0) return target;
+  const ext = path.extname(target);
+  return `${target.slice(0, target.length - ext.length)}-${n}${ext}`;
+}
+
+/** Makes `temp` appear as the target without replacing anything: a hard link fails with EEXIST when the name is taken. */
+async function createExclusive(temp: string, target: string): Promise<void> {
+  try {
+    await fs.promises.link(temp, target);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // File systems without hard links (FAT, some network shares): an O_EXCL copy is still exclusive, if not atomic.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+    await fs.promises.copyFile(temp, target, fs.constants.COPYFILE_EXCL);
+  }
+  await fs.promises.rm(temp, { force: true });
+}
+
 /**
- * Writes a file so that readers see either nothing or the whole of it: a temp
- * file in the same folder, fsync, then rename over the target.
+ * Writes a file so that readers see either nothing or the whole of it, and
+ * nothing existing is lost: a temp file beside the target (its name carries
+ * our pid, so a later run can remove it if we are killed), fsync, then an
+ * exclusive create (or, with "replace", a rename over the target). Returns
+ * the path written (with "number", possibly `a-1.png`). The temp file never
+ * outlives a failure.
  */
-export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
-  const temp = path.join(path.dirname(target), `${atomicTempPrefix(target, process.pid)}${Date.now()}.tmp`);
+export async function writeFileAtomic(target: string, data: Uint8Array | string, ifExists: IfExists = 'replace'): Promise<string> {
+  const temp = path.join(path.dirname(target), `${atomicTempPrefix(target, process.pid)}${Date.now()}-${sequence++}.tmp`);
   try {
     const handle = await fs.promises.open(temp, 'wx');
     try {
@@ -15,10 +44,21 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
     } finally {
       await handle.close();
     }
-    await fs.promises.rename(temp, target);
-  } catch (e) {
+    if (ifExists === 'replace') {
+      await fs.promises.rename(temp, target);
+      return target;
+    }
+    for (let n = 0; ; n++) {
+      const name = numberedName(target, n);
+      try {
+        await createExclusive(temp, name);
+        return name;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || ifExists === 'refuse' || n >= 10000) throw e;
+      }
+    }
+  } finally {
     await fs.promises.rm(temp, { force: true });
-    throw e;
   }
 }
 

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BackendChoice, WEBVIEW_BACKENDS } from '../core/options';
 import { NeuralStyleError } from '../core/errors';
+import { backendLine } from '../protocol';
 import { defaultWasmThreads, setThreadedWasmBackend, threadedWasmUnavailable } from './wasm-threads';
 
 /** The backends a Node process can run. */
@@ -90,6 +91,14 @@ async function tryWasm(): Promise<string | null> {
   }
 }
 
+async function tryCpu(): Promise<string | null> {
+  if (!(await tf.setBackend('cpu'))) return 'cpu: did not initialise';
+  // tfjs's cpu backend prints a banner ("install our node backend") on its first tensor; we have said which backend
+  // runs and why, so mark it as said.
+  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+  return null;
+}
+
 async function describe(name: BackendReport['name']): Promise<string> {
   if (name === 'wasm') {
     const simd = wasmThreadCount > 1 || (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
@@ -113,7 +122,7 @@ export async function chooseBackend(choice: BackendChoice = 'auto'): Promise<Bac
   const candidates = choice === 'auto' ? ORDER : [choice];
   const skipped: string[] = [];
   for (const name of candidates) {
-    const failure = name === 'wasm' ? await tryWasm() : name === 'cpu' ? ((await tf.setBackend('cpu')) ? null : 'cpu: did not initialise') : await tryNative(name);
+    const failure = name === 'wasm' ? await tryWasm() : name === 'cpu' ? await tryCpu() : await tryNative(name);
     if (failure === null) {
       chosen = { name, tfjsBackend: tf.getBackend(), detail: await describe(name), skipped };
       return chosen;
@@ -125,5 +134,5 @@ export async function chooseBackend(choice: BackendChoice = 'auto'): Promise<Bac
 
 /** One line for logs: "backend: wasm (SIMD, 1 thread); skipped tfjs-node-gpu: not installed; …". */
 export function describeBackend(report: BackendReport): string {
-  return `backend: ${report.detail}${report.skipped.length ? `; skipped ${report.skipped.join('; ')}` : ''}`;
+  return backendLine(report);
 }

@@ -49,6 +49,7 @@ export function decodeBmp(bytes: Uint8Array, file: string): RawImage {
   const { width, height, topDown, bpp, compression, headerSize, dataOffset, stride } = readBmpHeader(bytes, file);
   let masks = bpp === 16 ? [0x7c00, 0x03e0, 0x001f, 0] : [0xff0000, 0xff00, 0xff, 0];
   if (compression === 3) {
+    if (bytes.length < (headerSize >= 56 ? 70 : 66)) throw bad('truncated bit fields');
     // At byte 54 either way: right after a 40-byte header, or inside a V3/V4/V5 one (which adds alpha).
     masks = [view.getUint32(54, true), view.getUint32(58, true), view.getUint32(62, true), headerSize >= 56 ? view.getUint32(66, true) : 0];
   }

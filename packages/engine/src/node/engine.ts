@@ -1,15 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import * as os from 'os';
+import * as path from 'path';
 import { MemoryLimits } from '../core/memory-limits';
 import { RunOptions } from '../core/options';
 import type { JobSpec } from '../protocol';
 import { stylize, StylizeHooks, StylizeResult } from '../core/stylize';
-import { validateOptions, validateRunOptions } from '../core/validate';
+import { validateRunOptions } from '../core/validate';
 import { styleLongestSide } from '../core/plan';
 import { createVgg19, FeatureExtractor } from '../core/vgg19';
 import { decodeVgg19, verifyWeightFiles } from '../core/weights';
 import { BackendReport, chooseBackend } from './backend';
-import { decodeImageFile, outputFormat, writeImageFile } from './image';
+import { decodeImageFile, encodeImage } from './image';
+import { checkJob } from './job-check';
+import { writeOutputFile } from './output-file';
 import { DownloadProgress, loadWeightFiles } from './weights-source';
 
 export interface EngineConfig {
@@ -17,6 +20,8 @@ export interface EngineConfig {
   /** A weights folder or an http(s) URL of a model.json; default: the bundled VGG19. */
   weights?: string;
   onDownload?: (p: DownloadProgress) => void;
+  /** Something the user should know that does not stop the run (weights without SHA256SUMS load unverified). */
+  onWarning?: (message: string) => void;
 }
 
 /** A loaded engine: the backend is set and the VGG19 weights are on it. */
@@ -28,36 +33,40 @@ export interface Engine {
 
 export async function loadEngine(config: EngineConfig = {}): Promise<Engine> {
   const { backend: choice } = validateRunOptions({ backend: config.backend });
-  const backend = await chooseBackend(choice);
+  // The weights first: a wrong --weights fails before the backend spends a second starting.
   const files = await loadWeightFiles(config.weights, config.onDownload);
   await verifyWeightFiles(files);
+  const backend = await chooseBackend(choice);
+  if (files.unverified) config.onWarning?.(`${files.unverified}: loaded unverified (only their sizes and shapes were checked).`);
   const vgg = createVgg19(decodeVgg19(files));
   return { backend, vgg, dispose: () => vgg.dispose() };
 }
 
-/**
- * Stylizes image files: decodes and resizes them with sharp, runs the core, and
- * writes the result atomically. A cancelled or failed run writes nothing.
- */
 /** What a run on this machine may use: three quarters of its memory (the rest for the system and the backend's own heap). */
 export function machineLimits(): MemoryLimits {
   return { hostBytes: 0.75 * os.totalmem() };
 }
 
+/**
+ * Stylizes image files: checks the job (inputs, output path) first, decodes
+ * and resizes the images with sharp, runs the core, and writes the result
+ * with an exclusive create (job.ifExists). A cancelled or failed run writes
+ * nothing. `output` is the path written.
+ */
 export async function stylizeFiles(engine: Engine, job: JobSpec, hooks: StylizeHooks = {}): Promise<StylizeResult & { output: string }> {
-  const options = validateOptions(job.options);
-  const { maxInputPixels } = validateRunOptions({ maxInputPixels: job.maxInputPixels });
-  outputFormat(job.output); // fail on a bad extension before any work
+  const { options, maxInputPixels, ifExists } = await checkJob(job); // a bad path or input fails before any work
   const content = await decodeImageFile(job.content, { longestSide: options.size, maxInputPixels });
   const styleSide = styleLongestSide(options, options.size);
   const styles = await Promise.all(job.styles.map((s) => decodeImageFile(s, { longestSide: styleSide, maxInputPixels })));
   const result = await stylize(engine.vgg, { content, styles, options, limits: machineLimits() }, hooks);
+  // What made the picture, and nothing that differs between two equal runs (no timings, no folders): the same seed
+  // on the same backend gives the same bytes.
   const parameters = {
-    software: 'neural-style', content: job.content, styles: job.styles, backend: engine.backend.name, ...options,
-    steps: result.steps, seconds: Math.round(result.elapsedMs / 100) / 10,
+    software: 'neural-style', content: path.basename(job.content), styles: job.styles.map((s) => path.basename(s)),
+    backend: engine.backend.name, ...options, steps: result.steps,
   };
-  await writeImageFile(result.image, job.output, [job.content, ...job.styles], parameters);
-  return { ...result, output: job.output };
+  const output = await writeOutputFile(job.output, await encodeImage(result.image, job.output, parameters), ifExists);
+  return { ...result, output };
 }
 
 export { tf };

@@ -1,10 +1,9 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import sharp from 'sharp';
 import { RgbImage } from '../core/pixels';
 import { NeuralStyleError } from '../core/errors';
-import { formatOfExtension, OUTPUT_EXTENSIONS, OutputFormat } from '../output-formats';
-import { writeFileAtomic } from './atomic';
+import { shown } from '../core/validate';
+import { checkOutputPath, IfExists, outputFormat, writeOutputFile } from './output-file';
 import { decodeBmp, readBmpHeader } from './bmp';
 import { withPngText } from './png-text';
 
@@ -19,12 +18,12 @@ export interface DecodeOptions {
 function explain(file: string, error: Error): NeuralStyleError {
   const m = error.message;
   if (/exceeds pixel limit/i.test(m)) {
-    return new NeuralStyleError(`${file} is too large: it declares more pixels than the limit of the maxInputPixels option. Resize it first, or raise the limit if it is genuine.`, 'ETOOBIG');
+    return new NeuralStyleError(`${shown(file)} is too large: it declares more pixels than the limit of the maxInputPixels option. Resize it first, or raise the limit if it is genuine.`, 'ETOOBIG');
   }
   if (/unsupported image format|bad seek|Input buffer contains unsupported/i.test(m)) {
-    return new NeuralStyleError(`${file} is not an image we can read. Use png, jpeg, webp, tiff, gif, avif or bmp.`, 'EIMAGE');
+    return new NeuralStyleError(`${shown(file)} is not an image we can read. Use png, jpeg, webp, tiff, gif, avif or bmp.`, 'EIMAGE');
   }
-  return new NeuralStyleError(`${file} could not be decoded (${m.split('\n')[0]}); it may be truncated or corrupt.`, 'EIMAGE');
+  return new NeuralStyleError(`${shown(file)} could not be decoded (${shown(m.split('\n')[0])}); it may be truncated or corrupt.`, 'EIMAGE');
 }
 
 /** Fails with a plain sentence when the file is missing, not a file, or empty. */
@@ -34,10 +33,10 @@ async function checkReadable(file: string): Promise<void> {
     stat = await fs.promises.stat(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new NeuralStyleError(code === 'ENOENT' ? `${file} does not exist.` : `Cannot read ${file} (${code}).`, 'ENOENT');
+    throw new NeuralStyleError(code === 'ENOENT' ? `${shown(file)} does not exist.` : `Cannot read ${shown(file)} (${code}).`, 'ENOENT');
   }
-  if (!stat.isFile()) throw new NeuralStyleError(`${file} is not a file.`, 'EIMAGE');
-  if (stat.size === 0) throw new NeuralStyleError(`${file} is empty (0 bytes).`, 'EIMAGE');
+  if (!stat.isFile()) throw new NeuralStyleError(`${shown(file)} is not a file.`, 'EIMAGE');
+  if (stat.size === 0) throw new NeuralStyleError(`${shown(file)} is empty (0 bytes).`, 'EIMAGE');
 }
 
 /** The whole file if it is a BMP (sharp's libvips reads none), else null. */
@@ -101,20 +100,13 @@ export async function imageSize(file: string, maxInputPixels: number): Promise<{
   } catch (e) {
     throw explain(file, e as Error);
   }
-  if (!meta.width || !meta.height) throw new NeuralStyleError(`${file} has no image dimensions; it may be truncated or corrupt.`, 'EIMAGE');
+  if (!meta.width || !meta.height) throw new NeuralStyleError(`${shown(file)} has no image dimensions; it may be truncated or corrupt.`, 'EIMAGE');
   if (meta.width * meta.height > maxInputPixels) throw explain(file, new Error('Input image exceeds pixel limit'));
   const swap = (meta.orientation ?? 1) >= 5;
   return swap ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
 }
 
-export function outputFormat(file: string): OutputFormat {
-  const ext = path.extname(file).toLowerCase();
-  const format = formatOfExtension(ext);
-  if (!format) {
-    throw new NeuralStyleError(`Cannot write ${file}: unknown output format "${ext || '(none)'}". Use one of: ${OUTPUT_EXTENSIONS.join(', ')}.`, 'EINVAL');
-  }
-  return format;
-}
+export { outputFormat };
 
 /** Encodes RGB pixels to the format the file name asks for (PNG gets `parameters` as a tEXt chunk). */
 export async function encodeImage(image: RgbImage, file: string, parameters?: Record<string, unknown>): Promise<Buffer> {
@@ -126,14 +118,13 @@ export async function encodeImage(image: RgbImage, file: string, parameters?: Re
   return format === 'png' && parameters ? withPngText(encoded, 'neural-style', JSON.stringify(parameters)) : encoded;
 }
 
-/** Writes the image atomically; refuses to write over any of `inputs`. */
-export async function writeImageFile(image: RgbImage, file: string, inputs: string[], parameters?: Record<string, unknown>): Promise<void> {
-  const target = path.resolve(file);
-  const real = (p: string) => { try { return fs.realpathSync(p); } catch { return path.resolve(p); } };
-  if (inputs.some((input) => real(input) === real(target))) {
-    throw new NeuralStyleError(`Refusing to write ${file}: it is one of the input images. Choose another output path.`, 'EINVAL');
-  }
-  const dir = path.dirname(target);
-  if (!fs.existsSync(dir)) throw new NeuralStyleError(`Cannot write ${file}: folder ${dir} does not exist.`, 'ENOENT');
-  await writeFileAtomic(target, await encodeImage(image, file, parameters));
+/**
+ * Writes the image (see output-file.ts): never over one of `inputs`; an
+ * existing file is refused, replaced or given a numbered name, as `ifExists`
+ * says. Returns the path written.
+ */
+export async function writeImageFile(image: RgbImage, file: string, inputs: string[], parameters?: Record<string, unknown>,
+  ifExists: IfExists = 'refuse'): Promise<string> {
+  checkOutputPath(file, { inputs, ifExists });
+  return writeOutputFile(file, await encodeImage(image, file, parameters), ifExists);
 }

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { NeuralStyleError } from '../core/errors';
+import { shown } from '../core/validate';
 import { parseManifest, sha256Hex, verifyWeightFiles, WeightFiles } from '../core/weights';
 import { DownloadProgress, downloadBytes } from './download';
 
@@ -11,32 +12,63 @@ export type { DownloadProgress };
 /** The VGG19 weights shipped in this package (the embedded default; nothing is downloaded). */
 export const BUNDLED_WEIGHTS_DIR = path.resolve(__dirname, '..', '..', 'weights', 'vgg19');
 
-/** `SHA256SUMS` (sha256sum's format): hex, two spaces, file name. */
-export function parseSha256Sums(text: string): Record<string, string> {
+/**
+ * `SHA256SUMS` (sha256sum's format): a line per file, 64 hex digits, a space,
+ * a space or `*`, the file name. Anything else is an error naming the file and
+ * line: a SUMS file that does not parse must never turn verification off.
+ */
+export function parseSha256Sums(text: string, origin: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^([0-9a-fA-F]{64})\s+\*?(.+)$/.exec(line.trim());
-    if (m) out[m[2]] = m[1].toLowerCase();
-  }
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    if (line.trim() === '') return;
+    const m = /^([0-9a-fA-F]{64}) [ *](.+)$/.exec(line);
+    if (!m) throw new NeuralStyleError(`${origin} line ${i + 1} is not "<sha256>  <file name>": ${JSON.stringify(shown(line, 80))}. Reinstall or re-download the weights.`, 'EWEIGHTS');
+    if (Object.hasOwn(out, m[2])) throw new NeuralStyleError(`${origin} lists ${shown(m[2], 80)} twice.`, 'EWEIGHTS');
+    out[m[2]] = m[1].toLowerCase();
+  });
+  if (Object.keys(out).length === 0) throw new NeuralStyleError(`${origin} lists no files. Reinstall or re-download the weights (or remove it to load them unverified).`, 'EWEIGHTS');
   return out;
+}
+
+/** In a cache entry: the URL of a download whose server had no SHA256SUMS. */
+const UNVERIFIED_MARKER = 'UNVERIFIED';
+
+/** A weight file's bytes, or an error naming it (missing, a folder, unreadable). */
+function readWeightFile(file: string): Buffer {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new NeuralStyleError(code === 'ENOENT' ? `Weight file ${shown(file)} is missing.` : `Cannot read weight file ${shown(file)} (${code}).`, 'EWEIGHTS');
+  }
+  if (!stat.isFile()) throw new NeuralStyleError(`Weight file ${shown(file)} is not a file (a folder?).`, 'EWEIGHTS');
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new NeuralStyleError(`Cannot read weight file ${shown(file)} (${(e as NodeJS.ErrnoException).code}).`, 'EWEIGHTS');
+  }
 }
 
 /** Reads a weights folder: model.json, its shards and (when present) SHA256SUMS. */
 export function readWeightsFolder(dir: string): WeightFiles {
   const manifestPath = path.join(dir, 'model.json');
   if (!fs.existsSync(manifestPath)) {
-    throw new NeuralStyleError(`Weight file ${manifestPath} is missing. Point the weights option at a folder with model.json and its shards.`, 'EWEIGHTS');
+    throw new NeuralStyleError(`Weight file ${shown(manifestPath)} is missing. Point the weights option at a folder with model.json and its shards.`, 'EWEIGHTS');
   }
-  const manifest = parseManifest(fs.readFileSync(manifestPath, 'utf8'), manifestPath);
+  const manifest = parseManifest(readWeightFile(manifestPath).toString('utf8'), manifestPath);
   const shards = new Map<string, Uint8Array>();
   for (const rel of manifest.weightsManifest.flatMap((g) => g.paths)) {
-    const file = path.join(dir, rel);
-    if (!fs.existsSync(file)) throw new NeuralStyleError(`Weight file ${file} is missing.`, 'EWEIGHTS');
-    shards.set(rel, new Uint8Array(fs.readFileSync(file)));
+    shards.set(rel, new Uint8Array(readWeightFile(path.join(dir, rel))));
   }
   const sumsPath = path.join(dir, 'SHA256SUMS');
-  const sha256 = fs.existsSync(sumsPath) ? parseSha256Sums(fs.readFileSync(sumsPath, 'utf8')) : undefined;
-  return { manifest, shards, sha256, origin: dir };
+  const sha256 = fs.existsSync(sumsPath) ? parseSha256Sums(readWeightFile(sumsPath).toString('utf8'), sumsPath) : undefined;
+  // A download without SHA256SUMS on its server is cached with sums of what arrived: they catch later damage, not a bad server.
+  const marker = path.join(dir, UNVERIFIED_MARKER);
+  const unverified = !sha256 ? `the weights in ${shown(dir)} have no SHA256SUMS`
+    : fs.existsSync(marker) ? `the weights in ${shown(dir)} were downloaded from ${shown(fs.readFileSync(marker, 'utf8').trim())}, which has no SHA256SUMS` : undefined;
+  return { manifest, shards, sha256, origin: dir, unverified };
 }
 
 export function weightsCacheDir(): string {
@@ -66,7 +98,7 @@ export async function downloadWeights(url: string, onProgress?: (p: DownloadProg
   const manifestText = new TextDecoder().decode(manifestBytes);
   const manifest = parseManifest(manifestText, url); // refuses shard names that are not plain file names
   const sums = await downloadBytes(new URL('SHA256SUMS', url).href, WEIGHTS_LIMITS.sumsBytes, { optional: true });
-  const expected = sums ? parseSha256Sums(new TextDecoder().decode(sums)) : undefined;
+  const expected = sums ? parseSha256Sums(new TextDecoder().decode(sums), new URL('SHA256SUMS', url).href) : undefined;
   const files: WeightFiles = { manifest, shards: new Map(), sha256: expected, origin: url };
   let budget = WEIGHTS_LIMITS.totalBytes;
   for (const name of manifest.weightsManifest.flatMap((g) => g.paths)) {
@@ -91,6 +123,7 @@ async function writeCacheEntry(dir: string, files: WeightFiles, manifestText: st
     }
     fs.writeFileSync(path.join(temp, 'model.json'), manifestText, { flag: 'wx' });
     fs.writeFileSync(path.join(temp, 'SHA256SUMS'), sumsText, { flag: 'wx' });
+    if (!files.sha256) fs.writeFileSync(path.join(temp, UNVERIFIED_MARKER), `${files.origin}\n`, { flag: 'wx' });
     fs.rmSync(dir, { recursive: true, force: true }); // an older entry without SHA256SUMS: incomplete
     fs.renameSync(temp, dir);
   } finally {
@@ -98,13 +131,25 @@ async function writeCacheEntry(dir: string, files: WeightFiles, manifestText: st
   }
 }
 
-/** Weight files from the bundled default, a folder, or a URL (downloaded once). */
+/**
+ * Weight files from the bundled default, a folder (or the model.json in it),
+ * or a URL (downloaded once). An empty location is the bundled default.
+ */
 export async function loadWeightFiles(location?: string, onProgress?: (p: DownloadProgress) => void): Promise<WeightFiles> {
   if (!location) return readWeightsFolder(BUNDLED_WEIGHTS_DIR);
   if (/^https?:\/\//.test(location)) return readWeightsFolder(await downloadWeights(location, onProgress));
-  const dir = location.endsWith('model.json') ? path.dirname(location) : location;
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new NeuralStyleError(`Weights folder ${location} does not exist. Give a folder with model.json, or an https URL of a model.json.`, 'EWEIGHTS');
+  let stat: fs.Stats | null = null;
+  try {
+    stat = fs.statSync(location);
+  } catch {
+    // Said below.
   }
-  return readWeightsFolder(dir);
+  if (!stat) {
+    throw new NeuralStyleError(`Weights folder ${shown(location)} does not exist. Give a folder with model.json, or an https URL of a model.json.`, 'EWEIGHTS');
+  }
+  if (stat.isFile()) {
+    if (path.basename(location) === 'model.json') return readWeightsFolder(path.dirname(location));
+    throw new NeuralStyleError(`Weights ${shown(location)} is a file, not a weights folder. Give the folder that holds model.json and its shards (or that model.json).`, 'EWEIGHTS');
+  }
+  return readWeightsFolder(location);
 }

@@ -1,0 +1,32 @@
+import { planStylization } from '../core/plan';
+import { StylizeOptions } from '../core/options';
+import { validateOptions, validateRunOptions } from '../core/validate';
+import type { JobSpec } from '../protocol';
+import { imageSize } from './image';
+import { checkOutputPath, IfExists } from './output-file';
+
+/** A job whose options are merged over the defaults and whose files have passed every check that needs no weights. */
+export interface CheckedJob {
+  options: StylizeOptions;
+  maxInputPixels: number;
+  ifExists: IfExists;
+}
+
+/**
+ * Everything about a job that can be known before the weights load, in
+ * milliseconds: the options, each input's header (exists, is an image, within
+ * the pixel limit), the output's size for the network (from the content's
+ * header) and the output path. No tfjs here: the CLI runs it before it starts
+ * the engine. Throws a NeuralStyleError naming the bad value.
+ */
+export async function checkJob(job: JobSpec): Promise<CheckedJob> {
+  const options = validateOptions(job.options);
+  const { maxInputPixels } = validateRunOptions({ maxInputPixels: job.maxInputPixels });
+  const content = await imageSize(job.content, maxInputPixels);
+  for (const style of job.styles) await imageSize(style, maxInputPixels); // in order: the first bad file is the one named
+  // The backend, and so its memory, is not known yet: plan without a memory limit to check sizes and weights now.
+  planStylization(options, content, job.styles.length, 'cpu', { hostBytes: Number.POSITIVE_INFINITY });
+  const ifExists = job.ifExists ?? 'refuse';
+  checkOutputPath(job.output, { inputs: [job.content, ...job.styles], ifExists });
+  return { options, maxInputPixels, ifExists };
+}

@@ -1,0 +1,168 @@
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { NeuralStyleError } from '../../packages/engine/src/core/errors';
+import { checkJob } from '../../packages/engine/src/node/job-check';
+import { checkOutputPath, removeStaleTemps, writeOutputFile } from '../../packages/engine/src/node/output-file';
+import { CONTENT, listFiles, STYLE, tempDir } from './helpers';
+
+/** A pid that is certainly not running: a child that has exited. */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid!;
+}
+
+/** Mounts a small tmpfs at a new folder (we run as root in a container); null, with the reason, where that is not possible. */
+function tinyDisk(options: string): { dir: string; unmount: () => void } | { skip: string } {
+  const dir = tempDir('ns-tmpfs-');
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
+  if (r.status !== 0) return { skip: `cannot mount a tmpfs here (${(r.stderr || r.error?.message || '').trim()})` };
+  return { dir, unmount: () => spawnSync('umount', [dir]) };
+}
+
+async function refusal(job: { output: string; content?: string; ifExists?: 'refuse' | 'replace' | 'number' }): Promise<NeuralStyleError> {
+  const started = performance.now();
+  const error = await checkJob({ content: job.content ?? CONTENT, styles: [STYLE], output: job.output, ifExists: job.ifExists, options: { size: 32 } }).then(() => null, (e) => e);
+  expect(error, 'expected a refusal').to.be.instanceOf(NeuralStyleError);
+  expect(performance.now() - started, 'refused in under a second').to.be.below(1000);
+  expect(error.message.split('\n')).to.have.length(1);
+  return error;
+}
+
+describe('the output path: checked before any work', () => {
+  let dir: string;
+  beforeEach(() => { dir = tempDir('ns-out-'); });
+
+  it('a missing folder, a folder, a path under a file and an unknown extension are refused, naming the path', async () => {
+    const missing = path.join(dir, 'nodir', 'out.png');
+    expect((await refusal({ output: missing })).message).to.equal(`Cannot write ${missing}: folder ${path.join(dir, 'nodir')} does not exist. Create it first, or choose another folder.`);
+    fs.mkdirSync(path.join(dir, 'folder.png'));
+    expect((await refusal({ output: path.join(dir, 'folder.png') })).message).to.match(/folder\.png: it is a folder\. Give a file name/);
+    fs.writeFileSync(path.join(dir, 'file'), 'x');
+    expect((await refusal({ output: path.join(dir, 'file', 'out.png') })).message).to.match(/out\.png: .*file is a file, not a folder/);
+    expect((await refusal({ output: path.join(dir, 'out.bmp') })).message).to.match(/out\.bmp: unknown output format "\.bmp"/);
+    expect(listFiles(dir)).to.deep.equal(['file', 'folder.png']);
+  });
+
+  it('an input is never the output: directly, through a symlink or a hard link (also with overwrite)', async () => {
+    const content = path.join(dir, 'photo.png');
+    fs.copyFileSync(CONTENT, content);
+    fs.symlinkSync(content, path.join(dir, 'sym.png'));
+    fs.linkSync(content, path.join(dir, 'hard.png'));
+    for (const output of ['photo.png', 'sym.png', 'hard.png']) {
+      for (const ifExists of ['refuse', 'replace'] as const) {
+        expect((await refusal({ output: path.join(dir, output), content, ifExists })).message, output).to.match(/^Refusing to write .*: it is the input image .*photo\.png.*Choose another output path\.$/);
+      }
+    }
+    expect(fs.readFileSync(content).equals(fs.readFileSync(CONTENT))).to.equal(true);
+  });
+
+  it('an existing output is refused unless it may be replaced or numbered', async () => {
+    const output = path.join(dir, 'out.png');
+    fs.writeFileSync(output, 'mine');
+    expect((await refusal({ output })).message).to.equal(`${output} already exists. Choose another output path, or allow replacing it (CLI: --overwrite).`);
+    await checkJob({ content: CONTENT, styles: [STYLE], output, ifExists: 'replace' });
+    await checkJob({ content: CONTENT, styles: [STYLE], output, ifExists: 'number' });
+    expect(fs.readFileSync(output, 'utf8')).to.equal('mine');
+  });
+
+  it('a read-only folder is refused before any work', async function () {
+    const disk = tinyDisk('ro,size=64k');
+    if ('skip' in disk) {
+      console.log(`      skipped: ${disk.skip}`);
+      this.skip();
+    }
+    try {
+      const output = path.join(disk.dir, 'out.png');
+      expect((await refusal({ output })).message).to.equal(`Cannot write ${output}: ${disk.dir} is on a read-only file system. Choose an output in a writable folder.`);
+    } finally {
+      disk.unmount();
+    }
+  });
+
+  it('a 1 MB path is quoted cut, not whole', async () => {
+    const output = path.join(dir, `${'x'.repeat(1_000_000)}.png`);
+    const message = (await refusal({ output })).message;
+    expect(message.length).to.be.below(500);
+    expect(message).to.match(/^Cannot write .*…x+\.png: the path is too long/);
+  });
+});
+
+describe('the output file: one exclusive create, nothing lost', () => {
+  let dir: string;
+  beforeEach(() => { dir = tempDir('ns-write-'); });
+
+  it('concurrent writers of one path: exactly one wins, the others get a clear error, nothing is replaced', async () => {
+    const output = path.join(dir, 'out.png');
+    const datas = Array.from({ length: 8 }, (_, i) => Buffer.alloc(100_000 + i, i));
+    const results = await Promise.allSettled(datas.map((d) => writeOutputFile(output, d)));
+    const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+    expect(won).to.have.length(1);
+    for (const r of results) {
+      if (r.status === 'rejected') expect((r.reason as Error).message).to.equal(`${output} already exists. Choose another output path, or allow replacing it (CLI: --overwrite).`);
+    }
+    expect(fs.readFileSync(output).equals(datas[won[0]])).to.equal(true);
+    expect(listFiles(dir)).to.deep.equal(['out.png']);
+  });
+
+  it('numbered: concurrent writers each get a free name, and a name taken meanwhile is never replaced', async () => {
+    const output = path.join(dir, 'cat.png');
+    fs.writeFileSync(path.join(dir, 'cat-1.png'), 'taken');
+    const written = await Promise.all(Array.from({ length: 5 }, (_, i) => writeOutputFile(output, Buffer.from(`run ${i}`), 'number')));
+    expect(written.map((f) => path.basename(f)).sort()).to.deep.equal(['cat-2.png', 'cat-3.png', 'cat-4.png', 'cat-5.png', 'cat.png']);
+    expect(fs.readFileSync(path.join(dir, 'cat-1.png'), 'utf8')).to.equal('taken');
+    expect(listFiles(dir)).to.have.length(6);
+  });
+
+  it('replace: the old file is whole until the new one is', async () => {
+    const output = path.join(dir, 'out.png');
+    fs.writeFileSync(output, 'old');
+    expect(await writeOutputFile(output, Buffer.from('new'), 'replace')).to.equal(output);
+    expect(fs.readFileSync(output, 'utf8')).to.equal('new');
+    expect(listFiles(dir)).to.deep.equal(['out.png']);
+  });
+
+  it('a writer killed mid-write leaves a temp file that the next run removes (SIGKILL, then a second run)', async () => {
+    const output = path.join(dir, 'big.png');
+    const writer = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', `require(${JSON.stringify(require.resolve('../../packages/engine/src/node/output-file'))}).writeOutputFile(${JSON.stringify(output)}, Buffer.alloc(1 << 28, 7))`], { stdio: 'ignore' });
+    // Kill it as soon as its temp file exists: it is mid-write (256 MB takes a while).
+    for (let i = 0; i < 3000 && !listFiles(dir).some((f) => f.endsWith('.tmp')); i++) await new Promise((r) => setTimeout(r, 5));
+    writer.kill('SIGKILL');
+    await new Promise((r) => writer.once('exit', r));
+    const debris = listFiles(dir);
+    expect(debris, 'the kill left its temp file').to.have.length(1);
+    expect(debris[0]).to.match(new RegExp(`^\\.big\\.png\\.${writer.pid}\\.\\d+-0\\.tmp$`));
+    checkOutputPath(output, { inputs: [CONTENT] });
+    expect(listFiles(dir), 'removed by the next run').to.deep.equal([]);
+  });
+
+  it('only the temp files of dead processes are removed', () => {
+    const output = path.join(dir, 'cat.png');
+    const dead = deadPid();
+    const names = [`.cat.png.${dead}.1700-0.tmp`, `.cat.png.${process.pid}.1700-0.tmp`, `.cat.png.1.1700-0.tmp`, `.dog.png.${dead}.1700-0.tmp`, `.cat.png.${dead}.notes`];
+    for (const n of names) fs.writeFileSync(path.join(dir, n), '');
+    expect(removeStaleTemps(output)).to.deep.equal([`.cat.png.${dead}.1700-0.tmp`]);
+    expect(listFiles(dir)).to.deep.equal(names.slice(1).sort());
+  });
+
+  it('a full disk is a clear error: no partial file, an existing file untouched', async function () {
+    const disk = tinyDisk('size=256k');
+    if ('skip' in disk) {
+      console.log(`      skipped: ${disk.skip}`);
+      this.skip();
+    }
+    try {
+      const output = path.join(disk.dir, 'out.png');
+      fs.writeFileSync(output, 'the old picture');
+      const full = `Cannot write ${output}: the disk is full (or your quota is used up). Free some space or choose another disk; nothing was written.`;
+      for (const ifExists of ['replace', 'number'] as const) {
+        const error = await writeOutputFile(output, Buffer.alloc(1 << 20, 1), ifExists).catch((e) => e);
+        expect(error.message, ifExists).to.equal(full);
+      }
+      expect(fs.readFileSync(output, 'utf8')).to.equal('the old picture');
+      expect(listFiles(disk.dir)).to.deep.equal(['out.png']);
+    } finally {
+      disk.unmount();
+    }
+  });
+});
