@@ -111,7 +111,9 @@ const TO_WEBVIEW = {
 } satisfies MessageSchemas;
 
 const FROM_WEBVIEW = {
-  ready: {}, cancel: {}, open: {}, reveal: {}, showLog: {},
+  /** The page loaded; `generation` says which of the panel's pages (each change of its roots loads a new one). */
+  ready: { generation: number },
+  cancel: {}, open: {}, reveal: {}, showLog: {},
   ...FROM_COMPUTE,
 } satisfies MessageSchemas;
 

@@ -272,7 +272,7 @@ export class JobManager extends Disposable {
         return () => subscription.dispose();
       },
       webviewUri: (file) => panel()?.webviewUri(file) ?? '',
-      allowFolder: (dir) => panel()?.allowFolder(dir),
+      allowFolder: (dir) => panel()?.allowFolder(dir) ?? Promise.resolve(),
     };
   }
 

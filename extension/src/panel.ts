@@ -56,6 +56,14 @@ export class JobPanel extends Disposable {
   private roots: string;
   /** Folders a run in this panel reads (its weights). */
   private readonly extraRoots = new Set<string>();
+  /**
+   * Which page the webview shows: changing the roots reloads it (VS Code sets
+   * the content anew), so each change loads a page of a new generation, and a
+   * `ready` of an older one is stale.
+   */
+  private generation = 0;
+  private loaded = false;
+  private readonly loadWaiters: Array<() => void> = [];
 
   static create(context: PanelContext, model: PanelModel, handler: PanelHandler): JobPanel {
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Stylize ${model.state.job.contentName}`,
@@ -78,6 +86,7 @@ export class JobPanel extends Disposable {
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'icon.svg');
     panel.webview.html = this.html();
     this.register(panel.onDidDispose(() => this.dispose()));
+    this.register({ dispose: () => this.pageLoaded() });
     this.register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
   }
 
@@ -101,10 +110,17 @@ export class JobPanel extends Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  /** Lets the webview load files from `dir` (a run's weights). */
-  allowFolder(dir: string): void {
+  /** Lets the webview load files from `dir` (a run's weights); resolves once a page that may has loaded. */
+  allowFolder(dir: string): Promise<void> {
     this.extraRoots.add(dir);
     this.updateRoots();
+    return this.whenLoaded();
+  }
+
+  /** Resolves when the page of the current generation said ready (at once if it has, or the panel is gone). */
+  whenLoaded(): Promise<void> {
+    if (this.loaded || this.isDisposed) return Promise.resolve();
+    return new Promise((resolve) => this.loadWaiters.push(resolve));
   }
 
   webviewUri(file: string): string {
@@ -117,7 +133,20 @@ export class JobPanel extends Disposable {
     if (roots !== this.roots) {
       this.roots = roots;
       this.panel.webview.options = webviewOptions(this.context, this.model.state, [...this.extraRoots]);
+      this.load();
     }
+  }
+
+  /** Loads a page of a new generation (the options change has reloaded the webview anyway). */
+  private load(): void {
+    this.generation += 1;
+    this.loaded = false;
+    this.panel.webview.html = this.html();
+  }
+
+  private pageLoaded(): void {
+    this.loaded = true;
+    this.loadWaiters.splice(0).forEach((resolve) => resolve());
   }
 
   // Webview URIs of the images: computed here, where the webview is, from the paths in the state.
@@ -146,8 +175,13 @@ export class JobPanel extends Disposable {
       return;
     }
     panelTraffic.fire({ jobId: this.jobId, direction: 'fromWebview', message });
+    if (message.type === 'ready') {
+      // A page the roots have since replaced: its successor will say ready.
+      if (message.generation !== this.generation) return;
+      this.pageLoaded();
+      this.post({ type: 'snapshot', state: this.model.state });
+    }
     // The handler hears `ready` too: a run in this panel learns that its webview reloaded.
-    if (message.type === 'ready') this.post({ type: 'snapshot', state: this.model.state });
     this.handler(message);
   }
 
@@ -166,7 +200,7 @@ export class JobPanel extends Disposable {
 </head>
 <body>
 <main id="app" aria-live="polite"></main>
-<script nonce="${nonce}" src="${asset('webview.js')}" data-compute="${asset('compute.js')}"></script>
+<script nonce="${nonce}" src="${asset('webview.js')}" data-compute="${asset('compute.js')}" data-generation="${this.generation}"></script>
 </body>
 </html>`;
   }

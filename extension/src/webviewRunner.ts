@@ -25,7 +25,8 @@ export interface ComputeChannel {
   onClosed(listener: () => void): () => void;
   /** The webview URI of a local file (asWebviewUri); `allowFolder` first. */
   webviewUri(file: string): string;
-  allowFolder(dir: string): void;
+  /** Lets the webview read `dir`; resolves once a page that may has loaded (a change of roots reloads the page). */
+  allowFolder(dir: string): Promise<void>;
 }
 
 export interface WebviewRun {
@@ -48,6 +49,14 @@ export interface WebviewRun {
   };
   /** How long a cancelled run may take to say so before the job ends anyway (nothing is written either way). */
   cancelGraceMs?: number;
+  /** How long the panel's page may take to load with the weights' folder allowed. */
+  loadTimeoutMs?: number;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s.`)), ms); });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Asks the panel which GPUs it has; asks again every 2 s until it answers (the webview may still be loading). */
@@ -123,9 +132,11 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
   const { id, channel, signal, options } = run;
   const images = new ImageProcess(run.imageWorkerPath, (m) => run.events.log('warn', `${id}: ${m}`));
   try {
-    channel.allowFolder(run.weightsDir);
+    const pageLoaded = withTimeout(channel.allowFolder(run.weightsDir), run.loadTimeoutMs ?? 60_000, 'The panel\'s webview did not load');
     const weights = webviewWeights(run.weightsDir, (f) => channel.webviewUri(f));
     const decoded = await images.decode({ content: run.content, styles: [run.style], options, maxInputPixels: run.maxInputPixels });
+    // A run posted to a page that is about to be replaced would be lost with it.
+    await pageLoaded;
     if (signal.aborted) return { kind: 'cancelled' };
     const computed = await computeInPanel(run, { type: 'compute', backend: run.backend, weights, content: decoded.content, styles: decoded.styles, options });
     if (computed.kind !== 'computed') return computed;

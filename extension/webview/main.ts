@@ -196,4 +196,4 @@ new ResizeObserver(redrawChart).observe(document.body);
 new MutationObserver(redrawChart).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 new MutationObserver(redrawChart).observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 if (state) render(state);
-vscode.postMessage({ type: 'ready' });
+vscode.postMessage({ type: 'ready', generation: Number(thisScript.dataset.generation) });

@@ -45,6 +45,20 @@ function finalLoss(id: string): number {
   return progress.at(-1)!.losses.total;
 }
 
+/**
+ * Allowing the weights' folder reloads the panel's page (VS Code sets the content
+ * anew): the run must go to the page that loaded last, never to one being replaced.
+ */
+function assertPostedToLastPage(id: string): void {
+  const ofJob = traffic.filter((t) => t.jobId === id);
+  const computeAt = ofJob.findIndex((t) => t.direction === 'toWebview' && t.message.type === 'compute');
+  const readies = ofJob.flatMap((t, i) => (t.direction === 'fromWebview' && t.message.type === 'ready' ? [{ i, generation: t.message.generation }] : []));
+  const last = Math.max(...readies.map((r) => r.generation));
+  assert.ok(computeAt >= 0, 'no compute message was sent');
+  assert.ok(readies.some((r) => r.generation === last && r.i < computeAt), `the run was posted before the page of generation ${last} loaded`);
+  assert.ok(!readies.some((r) => r.i > computeAt), 'the page reloaded after the run was posted');
+}
+
 async function stylize(backend: string): Promise<{ id: string; end: JobEnd }> {
   await config().update('backend', backend, vscode.ConfigurationTarget.Global);
   const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea.png'));
@@ -101,6 +115,7 @@ suite('Neural Style on the GPU in the webview', function () {
       const done = sentTo(id).find((m) => m.type === 'done');
       assert.ok(done?.type === 'done' && done.done.backend === end.backend, 'the panel names the adapter');
       assert.ok(sentTo(id).some((m) => m.type === 'preview' && m.src.startsWith('data:image/png;base64,')), 'no preview reached the panel');
+      assertPostedToLastPage(id);
     });
   }
 

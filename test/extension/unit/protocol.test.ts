@@ -16,7 +16,9 @@ const progress = (step: number): ProgressView => ({
 
 describe('webview → host messages', () => {
   it('accepts each message of the protocol', () => {
-    for (const type of ['ready', 'cancel', 'open', 'reveal', 'showLog']) assert.deepStrictEqual(parseFromWebview({ type }), { type });
+    for (const type of ['cancel', 'open', 'reveal', 'showLog']) assert.deepStrictEqual(parseFromWebview({ type }), { type });
+    assert.deepStrictEqual(parseFromWebview({ type: 'ready', generation: 2 }), { type: 'ready', generation: 2 });
+    assert.throws(() => parseFromWebview({ type: 'ready' }), /generation/);
   });
 
   it('rejects unknown types, non-objects and extra fields', () => {

@@ -14,7 +14,7 @@ const adapter = { name: 'Test GPU', fallback: false, maxTextureSize: 4096 };
 type Reply = (m: ToCompute, send: (r: FromCompute | { type: 'ready' }) => void) => void;
 
 /** A panel that answers a compute message as `reply` says. */
-function fakePanel(reply: Reply): ComputeChannel & { posted: ToCompute[]; close(): void } {
+function fakePanel(reply: Reply, pageLoaded: Promise<void> = Promise.resolve()): ComputeChannel & { posted: ToCompute[]; close(): void } {
   const listeners = new Set<(m: FromCompute | { type: 'ready' }) => void>();
   const closers = new Set<() => void>();
   const send = (m: FromCompute | { type: 'ready' }) => setImmediate(() => listeners.forEach((l) => l(m)));
@@ -25,19 +25,19 @@ function fakePanel(reply: Reply): ComputeChannel & { posted: ToCompute[]; close(
     onMessage: (l) => { listeners.add(l); return () => listeners.delete(l); },
     onClosed: (l) => { closers.add(l); return () => closers.delete(l); },
     webviewUri: (f) => `https://webview/${path.basename(f)}`,
-    allowFolder: () => undefined,
+    allowFolder: () => pageLoaded,
     close: () => closers.forEach((c) => c()),
   };
 }
 
 const progress = { scale: 1, scales: 1, width: 32, height: 32, iteration: 1, iterations: 2, step: 1, totalSteps: 2, losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 5, etaMs: 5, backend: 'webgl' };
 
-function runWith(channel: ComputeChannel, dir: string, signal = new AbortController().signal): Promise<EngineOutcome> {
+function runWith(channel: ComputeChannel, dir: string, signal = new AbortController().signal, loadTimeoutMs?: number): Promise<EngineOutcome> {
   const output = path.join(dir, 'out.png');
   const run: WebviewRun = {
     id: 't1', backend: 'webgl', adapter, content: path.join(fixtures, 'chelsea-64.png'), style: path.join(fixtures, 'starry-64.png'), output,
     options: { ...DEFAULTS, size: 32, styleLayers: [...DEFAULTS.styleLayers], styleLayerWeights: [...DEFAULTS.styleLayerWeights], styleBlendWeights: [] },
-    maxInputPixels: 1e8, weightsDir: path.join(root, 'packages', 'engine', 'weights', 'vgg19'), imageWorkerPath, channel, signal, cancelGraceMs: 200,
+    maxInputPixels: 1e8, weightsDir: path.join(root, 'packages', 'engine', 'weights', 'vgg19'), imageWorkerPath, channel, signal, cancelGraceMs: 200, loadTimeoutMs,
     events: { progress: () => undefined, preview: () => undefined, log: () => undefined },
   };
   return runInWebview(run);
@@ -111,5 +111,23 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
       else assert.ok(outcome.kind === 'error' && expected.test(outcome.message) && outcome.code === 'EGPULOST', JSON.stringify(outcome));
       assert.deepStrictEqual(fs.readdirSync(dir), []);
     }
+  });
+
+  it('posts the run only once the page allowed to read the weights has loaded, and says so when it never does', async () => {
+    let loadedAt = 0;
+    const loaded = new Promise<void>((resolve) => setTimeout(() => { loadedAt = Date.now(); resolve(); }, 1500));
+    let postedAt = 0;
+    const panel = fakePanel((m, send) => {
+      if (m.type !== 'compute') return;
+      postedAt = Date.now();
+      send({ type: 'computeFailed', code: 'EGPULOST', message: 'stop here' });
+    }, loaded);
+    await runWith(panel, dir);
+    assert.ok(loadedAt > 0 && postedAt >= loadedAt, `posted at ${postedAt}, the page loaded at ${loadedAt}`);
+
+    const never = fakePanel(() => assert.fail('a run was posted to a page that never loaded'), new Promise(() => undefined));
+    const outcome = await runWith(never, dir, undefined, 300);
+    assert.ok(outcome.kind === 'error' && /^The panel's webview did not load within 0.3 s\.$/.test(outcome.message), JSON.stringify(outcome));
+    assert.deepStrictEqual(fs.readdirSync(dir), []);
   });
 });
