@@ -147,8 +147,7 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
       return { kind: 'error', code: 'EPROTOCOL', message: `The webview sent a ${image.width}×${image.height} result for a ${decoded.content.width}×${decoded.content.height} job.` };
     }
     const backend = `${run.backend}: ${run.adapter.name}`;
-    const parameters = { software: 'neural-style', content: run.content, styles: [run.style], backend, ...options, steps, seconds: Math.round(elapsedMs / 100) / 10 };
-    await images.write({ image, output: run.output, inputs: [run.content, run.style], parameters: JSON.stringify(parameters) });
+    await images.write({ image, output: run.output, content: run.content, styles: [run.style], backend, steps, options });
     return { kind: 'done', done: { type: 'done', id, output: run.output, steps, elapsedMs, losses, backend } };
   } catch (e) {
     // A NeuralStyleError (settings, weights) or an ImageProcessError (decoding, writing) carries its code.

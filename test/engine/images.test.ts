@@ -62,7 +62,7 @@ describe('image input and output (sharp)', () => {
     const image = await decodeImageFile(CONTENT, LIMIT);
     for (const [ext, format] of [['png', 'png'], ['jpg', 'jpeg'], ['webp', 'webp'], ['avif', 'heif'], ['tiff', 'tiff']]) {
       const file = path.join(dir, `out.${ext}`);
-      await writeImageFile(image, file, [CONTENT], { seed: 7 });
+      await writeImageFile(image, file, [CONTENT], '{"seed":7}');
       expect((await sharp(file).metadata()).format, ext).to.equal(format);
     }
     const text = readPngText(fs.readFileSync(path.join(dir, 'out.png')));

@@ -11,11 +11,16 @@ import { messageParser, MessageSchemas, Message, number, object, optional, someO
 /** 8-bit RGB pixels, row-major, base64: width × height × 3 bytes. */
 export const rgbPixels = object({ width: number, height: number, data: string });
 
+const someOptions = someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>);
+
 const TO_IMAGES = {
   /** Decodes a job's images the way the engine does: the content to options.size, the styles to their scale's side. */
-  decode: { id: string, content: string, styles: array(string, 1), options: optional(someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>)), maxInputPixels: optional(number) },
-  /** Encodes and writes a result atomically; never over one of `inputs`. `parameters` is JSON, kept in a PNG's tEXt chunk. */
-  write: { id: string, image: rgbPixels, output: string, inputs: array(string), parameters: string },
+  decode: { id: string, content: string, styles: array(string, 1), options: optional(someOptions), maxInputPixels: optional(number) },
+  /**
+   * Encodes and writes a result atomically, never over its content or styles. A PNG keeps what made it
+   * (result-parameters.ts: the file names, never their folders).
+   */
+  write: { id: string, image: rgbPixels, output: string, content: string, styles: array(string, 1), backend: string, steps: number, options: someOptions },
   shutdown: {},
 } satisfies MessageSchemas;
 

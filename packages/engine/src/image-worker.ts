@@ -11,6 +11,7 @@ import { styleLongestSide } from './core/plan';
 import { RgbImage } from './core/pixels';
 import { NeuralStyleError } from './core/errors';
 import { decodeImageFile, outputFormat, writeImageFile } from './node/image';
+import { formatResultParameters } from './result-parameters';
 import { decodePixels, encodePixels, FromImages, parseToImages, ToImages } from './image-protocol';
 
 function send(message: FromImages, then?: () => void): void {
@@ -32,13 +33,9 @@ async function decode(message: ToImages<'decode'>): Promise<void> {
 async function write(message: ToImages<'write'>): Promise<void> {
   outputFormat(message.output);
   const image = decodePixels(message.image, 'the result');
-  let parameters: Record<string, unknown>;
-  try {
-    parameters = JSON.parse(message.parameters) as Record<string, unknown>;
-  } catch {
-    throw new NeuralStyleError('The result\'s parameters are not JSON.', 'EPROTOCOL');
-  }
-  await writeImageFile(image, message.output, message.inputs, parameters);
+  const { content, styles, backend, steps } = message;
+  const parameters = formatResultParameters({ content, styles, backend, steps, options: validateOptions(message.options) });
+  await writeImageFile(image, message.output, [content, ...styles], parameters);
   send({ type: 'written', id: message.id, output: message.output });
 }
 

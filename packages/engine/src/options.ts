@@ -10,3 +10,4 @@ export {
   OUTPUT_FORMATS, OUTPUT_FORMAT_NAMES, OUTPUT_EXTENSIONS, formatOfExtension, extensionOf, type OutputFormat,
 } from './output-formats';
 export { formatDuration } from './duration';
+export { PARAMETERS_KEYWORD, formatResultParameters, parseResultParameters, fileNameOf, type ResultParameters } from './result-parameters';

@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DEFAULTS } from '@neural-style/engine/options';
+import { DEFAULTS, parseResultParameters } from '@neural-style/engine/options';
+import { readPngText } from '../../../packages/engine/src/node/png-text';
 import type { FromCompute, ToCompute } from '../../../extension/shared/protocol';
 import type { EngineOutcome } from '../../../extension/src/engineProcess';
 import { ComputeChannel, runInWebview, WebviewRun } from '../../../extension/src/webviewRunner';
@@ -64,7 +65,13 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
     assert.strictEqual(compute.weights.shards.length, 10);
     assert.ok(compute.weights.shards.every((s) => /^[0-9a-f]{64}$/.test(s.sha256) && s.url === `https://webview/${s.name}`));
     assert.ok(outcome.kind === 'done' && outcome.done.backend === 'webgl: Test GPU');
-    assert.strictEqual(fs.readFileSync(path.join(dir, 'out.png')).subarray(1, 4).toString('latin1'), 'PNG');
+    const png = fs.readFileSync(path.join(dir, 'out.png'));
+    assert.strictEqual(png.subarray(1, 4).toString('latin1'), 'PNG');
+    // What made it, with file names only: a shared picture tells nothing of its owner's folders.
+    const chunk = readPngText(png)['neural-style'];
+    assert.ok(!chunk.includes(fixtures) && !chunk.includes(root), chunk);
+    assert.deepStrictEqual({ ...parseResultParameters(chunk), options: undefined },
+      { content: 'chelsea-64.png', styles: ['starry-64.png'], backend: 'webgl: Test GPU', steps: 2, options: undefined });
   });
 
   it('a result of the wrong size is refused and nothing is written', async () => {

@@ -13,6 +13,7 @@ import { BackendReport, chooseBackend } from './backend';
 import { decodeImageFile, encodeImage } from './image';
 import { checkJob } from './job-check';
 import { writeOutputFile } from './output-file';
+import { formatResultParameters } from '../result-parameters';
 import { DownloadProgress, loadWeightFiles } from './weights-source';
 
 export interface EngineConfig {
@@ -59,12 +60,7 @@ export async function stylizeFiles(engine: Engine, job: JobSpec, hooks: StylizeH
   const styleSide = styleLongestSide(options, options.size);
   const styles = await Promise.all(job.styles.map((s) => decodeImageFile(s, { longestSide: styleSide, maxInputPixels })));
   const result = await stylize(engine.vgg, { content, styles, options, limits: machineLimits() }, hooks);
-  // What made the picture, and nothing that differs between two equal runs (no timings, no folders): the same seed
-  // on the same backend gives the same bytes.
-  const parameters = {
-    software: 'neural-style', content: path.basename(job.content), styles: job.styles.map((s) => path.basename(s)),
-    backend: engine.backend.name, ...options, steps: result.steps,
-  };
+  const parameters = formatResultParameters({ content: job.content, styles: job.styles, backend: engine.backend.name, options, steps: result.steps });
   const output = await writeOutputFile(job.output, await encodeImage(result.image, job.output, parameters), ifExists);
   return { ...result, output };
 }

@@ -6,6 +6,7 @@ import { shown } from '../core/validate';
 import { checkOutputPath, IfExists, outputFormat, writeOutputFile } from './output-file';
 import { decodeBmp, readBmpHeader } from './bmp';
 import { withPngText } from './png-text';
+import { PARAMETERS_KEYWORD } from '../result-parameters';
 
 export interface DecodeOptions {
   /** Resize so that the longest side is exactly this (up or down, Lanczos). */
@@ -108,14 +109,14 @@ export async function imageSize(file: string, maxInputPixels: number): Promise<{
 
 export { outputFormat };
 
-/** Encodes RGB pixels to the format the file name asks for (PNG gets `parameters` as a tEXt chunk). */
-export async function encodeImage(image: RgbImage, file: string, parameters?: Record<string, unknown>): Promise<Buffer> {
+/** Encodes RGB pixels to the format the file name asks for (PNG gets `parameters`, result-parameters.ts's text, as a tEXt chunk). */
+export async function encodeImage(image: RgbImage, file: string, parameters?: string): Promise<Buffer> {
   const format = outputFormat(file);
   const raw = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
     raw: { width: image.width, height: image.height, channels: 3 },
   });
   const encoded = await raw.toFormat(format, format === 'jpeg' ? { quality: 92 } : {}).toBuffer();
-  return format === 'png' && parameters ? withPngText(encoded, 'neural-style', JSON.stringify(parameters)) : encoded;
+  return format === 'png' && parameters ? withPngText(encoded, PARAMETERS_KEYWORD, parameters) : encoded;
 }
 
 /**
@@ -123,7 +124,7 @@ export async function encodeImage(image: RgbImage, file: string, parameters?: Re
  * existing file is refused, replaced or given a numbered name, as `ifExists`
  * says. Returns the path written.
  */
-export async function writeImageFile(image: RgbImage, file: string, inputs: string[], parameters?: Record<string, unknown>,
+export async function writeImageFile(image: RgbImage, file: string, inputs: string[], parameters?: string,
   ifExists: IfExists = 'refuse'): Promise<string> {
   checkOutputPath(file, { inputs, ifExists });
   return writeOutputFile(file, await encodeImage(image, file, parameters), ifExists);
