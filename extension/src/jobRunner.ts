@@ -7,9 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { EngineEvents, EngineOutcome, runEngine } from './engineProcess';
-import { freeOutputPath, removeEngineTemps } from './outputPath';
+import { freeOutputPath, removeEngineTemps, workspaceOutputFolderProblem } from './outputPath';
 import { Resources } from './resources';
-import { JobSettings, readSettings } from './settings';
+import { JobSettings, readSettings, SettingsError } from './settings';
 import { SECTION } from './settingsSchema';
 import { StyleChoice } from './stylePicker';
 
@@ -39,6 +39,11 @@ export class JobRunner {
     const settings = readSettings((name) => config.get(name));
     const { folder, pattern, format } = settings.output;
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(request.content))?.uri.fsPath;
+    const inspected = config.inspect<string>('outputFolder');
+    if ((inspected?.workspaceFolderValue ?? inspected?.workspaceValue) !== undefined) {
+      const problem = workspaceOutputFolderProblem({ content: request.content, folder, workspaceFolder });
+      if (problem) throw new SettingsError(`${SECTION}.outputFolder`, problem);
+    }
     const output = freeOutputPath({ content: request.content, style: request.style.id, folder, pattern, format, workspaceFolder },
       (f) => this.reserved.has(f) || fs.existsSync(f));
     fs.mkdirSync(path.dirname(output), { recursive: true });

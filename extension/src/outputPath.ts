@@ -35,6 +35,19 @@ export function outputFolder(req: Pick<OutputRequest, 'content' | 'folder' | 'wo
   return path.resolve(req.workspaceFolder ?? path.dirname(req.content), req.folder);
 }
 
+/**
+ * A workspace's outputFolder must stay inside that workspace: a cloned
+ * repository's settings must not send results anywhere on the machine.
+ * Absolute folders belong in the user's settings. Returns what is wrong, or undefined.
+ */
+export function workspaceOutputFolderProblem(req: Pick<OutputRequest, 'content' | 'folder' | 'workspaceFolder'>): string | undefined {
+  const root = req.workspaceFolder ?? path.dirname(req.content);
+  const inside = path.relative(root, outputFolder(req));
+  if (!path.isAbsolute(req.folder) && !inside.startsWith('..') && !path.isAbsolute(inside)) return undefined;
+  return `Setting neuralStyle.outputFolder: the workspace's value ${JSON.stringify(req.folder.slice(0, 200))} leads outside the workspace folder ${root}. `
+    + 'In workspace settings use a folder inside it (e.g. "stylized"); put other folders in your user settings.';
+}
+
 /** The name the pattern gives, before collision handling. */
 export function baseName(req: Pick<OutputRequest, 'content' | 'style' | 'pattern'>): string {
   const name = path.basename(req.content, path.extname(req.content));

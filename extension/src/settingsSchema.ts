@@ -7,28 +7,32 @@
  * Pure: no `vscode`, no tfjs.
  */
 import { OPTION_SPECS, OptionSpec, OUTPUT_FORMAT_NAMES, RUN_OPTION_SPECS, VGG_LAYERS } from '@neural-style/engine/options';
+import { Section, SECTIONS, SETTING_WORDS, SettingWords } from './settingsWords';
 
 export const SECTION = 'neuralStyle';
 
 /** An extension-only setting: the engine's spec kinds plus free strings. */
 export type SettingSpec = (OptionSpec | { type: 'string'; default: string; description: string }) & {
-  /** "machine": a path or program on this machine; never taken from a workspace. */
-  scope?: 'machine';
+  /**
+   * "machine": a path or program on this machine, never taken from a workspace.
+   * "resource": may differ per workspace folder (outputFolder: checked to stay inside it).
+   */
+  scope?: 'machine' | 'resource';
 };
 
 export const EXTENSION_SPECS = {
-  outputFolder: { type: 'string', default: '', scope: 'machine',
-    description: 'Folder for results. Empty: beside the source image. A relative path is taken from the source image\'s workspace folder.' },
+  outputFolder: { type: 'string', default: '', scope: 'resource',
+    description: 'A workspace\'s value must stay inside the workspace folder (a cloned repository cannot send results elsewhere); absolute folders go in user settings.' },
   fileNamePattern: { type: 'string', default: '${name}.${style}',
     description: 'File name of a result, without extension. ${name}: the source file name without extension; ${style}: the style\'s name. A taken name gets -1, -2, … appended; nothing is ever overwritten.' },
   outputFormat: { type: 'enum', values: OUTPUT_FORMAT_NAMES, default: 'png',
-    description: 'Format of the result (PNG results carry the run\'s parameters in a tEXt chunk).' },
+    description: 'PNG results carry the run\'s parameters (file names, never folders) in a tEXt chunk.' },
   openWhenDone: { type: 'boolean', default: true,
-    description: 'Open the result in an editor when the job is done.' },
+    description: 'Results open beside the job\'s panel, not over it.' },
   weightsPath: { type: 'string', default: '', scope: 'machine',
-    description: 'VGG19 weights: a folder with model.json and its shards, or an https URL of a model.json. Empty: the weights bundled with the extension.' },
+    description: 'VGG19 weights: a folder with model.json and its shards, or an https URL of a model.json.' },
   enginePath: { type: 'string', default: '', scope: 'machine',
-    description: 'The engine process to run: the worker.js of a Neural Style engine build (for example a checkout with @tensorflow/tfjs-node-gpu installed, to use a GPU). Empty: the engine bundled with the extension.' },
+    description: 'The worker.js of a Neural Style engine build (for example a checkout with @tensorflow/tfjs-node-gpu installed, to use a GPU).' },
 } as const satisfies Record<string, SettingSpec>;
 
 /** Engine options the extension does not offer: it always gives exactly one style image. */
@@ -36,16 +40,33 @@ const NOT_SETTINGS = new Set<string>(['styleBlendWeights']);
 
 export type SettingName = keyof typeof OPTION_SPECS | keyof typeof RUN_OPTION_SPECS | keyof typeof EXTENSION_SPECS;
 
-/** Every setting, in the order the Settings editor shows them. */
+/** Every setting, in the order the Settings editor shows them (settingsWords.ts). */
 export function settingSpecs(): Array<[SettingName, SettingSpec]> {
   const all: Record<string, SettingSpec> = { ...OPTION_SPECS, ...RUN_OPTION_SPECS, ...EXTENSION_SPECS };
-  return Object.entries(all).filter(([name]) => !NOT_SETTINGS.has(name)) as Array<[SettingName, SettingSpec]>;
+  return Object.keys(SETTING_WORDS).map((name) => [name as SettingName, all[name]]);
+}
+
+/** The names every setting of an engine option or of the extension must have words for (a unit test compares). */
+export function settingNamesFromSpecs(): string[] {
+  return Object.keys({ ...OPTION_SPECS, ...RUN_OPTION_SPECS, ...EXTENSION_SPECS }).filter((name) => !NOT_SETTINGS.has(name));
+}
+
+export function wordsOf(name: SettingName): SettingWords {
+  return SETTING_WORDS[name as keyof typeof SETTING_WORDS];
+}
+
+/** What the Settings editor says: the painter's words first, the engine's (technical) description after. */
+export function descriptionOf(name: SettingName, spec: SettingSpec): string {
+  return `${wordsOf(name).plain}\n\n${spec.description}`;
 }
 
 /** One setting as a JSON schema property of `contributes.configuration`. */
-export function jsonSchemaOf(spec: SettingSpec, order: number): Record<string, unknown> {
-  const base: Record<string, unknown> = { order, description: spec.description };
+export function jsonSchemaOf(name: SettingName, spec: SettingSpec, order: number): Record<string, unknown> {
+  const base: Record<string, unknown> = { order, description: descriptionOf(name, spec) };
   if (spec.scope) base.scope = spec.scope;
+  const choices = wordsOf(name).choices as Record<string, string> | undefined;
+  if (spec.type === 'enum') base.enumDescriptions = spec.values.map((v) => choices?.[v] ?? v);
+  if (spec.type === 'layers') base.items = { type: 'string', enum: [...VGG_LAYERS], enumDescriptions: VGG_LAYERS.map((l) => layerWords(l)) };
   switch (spec.type) {
     case 'number':
       return { ...base, type: spec.integer ? 'integer' : 'number', default: spec.default,
@@ -57,18 +78,30 @@ export function jsonSchemaOf(spec: SettingSpec, order: number): Record<string, u
     case 'string':
       return { ...base, type: 'string', default: spec.default };
     case 'layers':
-      return { ...base, type: 'array', default: [...spec.default], minItems: 1, uniqueItems: true,
-        items: { type: 'string', enum: [...VGG_LAYERS] } };
+      return { ...base, type: 'array', default: [...spec.default], minItems: 1, uniqueItems: true };
     case 'numbers':
       return { ...base, type: 'array', default: [...spec.default], items: { type: 'number', minimum: spec.min } };
   }
 }
 
-/** The whole `contributes.configuration` object. */
-export function configurationContribution(): Record<string, unknown> {
-  const properties: Record<string, unknown> = {};
-  settingSpecs().forEach(([name, spec], i) => { properties[`${SECTION}.${name}`] = jsonSchemaOf(spec, i); });
-  return { title: 'Neural Style', properties };
+function layerWords(layer: string): string {
+  return (SETTING_WORDS.contentLayer.choices as Record<string, string>)[layer] ?? layer;
+}
+
+/** `contributes.configuration`: one category per section, each setting in its section in SETTING_WORDS' order. */
+export function configurationContribution(): Array<{ id: string; title: string; order: number; properties: Record<string, unknown> }> {
+  return (Object.keys(SECTIONS) as Section[]).map((section, order) => {
+    const properties: Record<string, unknown> = {};
+    settingSpecs().forEach(([name, spec], i) => {
+      if (wordsOf(name).section === section) properties[`${SECTION}.${name}`] = jsonSchemaOf(name, spec, i);
+    });
+    return { id: `${SECTION}.${section}`, title: SECTIONS[section], order, properties };
+  });
+}
+
+/** Every setting's JSON schema property, across the sections. */
+export function configurationProperties(): Record<string, Record<string, unknown>> {
+  return Object.assign({}, ...configurationContribution().map((c) => c.properties));
 }
 
 function formatDefault(spec: SettingSpec): string {
@@ -91,6 +124,6 @@ function formatRange(spec: SettingSpec): string {
 /** The README's settings table (markdown). */
 export function settingsMarkdown(): string {
   const rows = settingSpecs().map(([name, spec]) =>
-    `| \`${SECTION}.${name}\` | ${formatDefault(spec).replace(/\|/g, '\\|')} | ${formatRange(spec)} | ${spec.description.replace(/\|/g, '\\|')} |`);
+    `| \`${SECTION}.${name}\` | ${formatDefault(spec).replace(/\|/g, '\\|')} | ${formatRange(spec)} | ${descriptionOf(name, spec).replace(/\n\n/g, ' ').replace(/\|/g, '\\|')} |`);
   return ['| setting | default | values | what it does |', '|---|---|---|---|', ...rows].join('\n');
 }

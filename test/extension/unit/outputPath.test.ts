@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as path from 'path';
-import { baseName, freeOutputPath, outputFolder, removeEngineTemps, slug } from '../../../extension/src/outputPath';
+import { baseName, freeOutputPath, outputFolder, removeEngineTemps, slug, workspaceOutputFolderProblem } from '../../../extension/src/outputPath';
 
 const req = { content: '/ws/photos/cat.jpg', style: 'van_gogh_starry_night', folder: '', pattern: '${name}.${style}', format: 'png' as const };
 const none = () => false;
@@ -29,6 +29,14 @@ describe('output naming', () => {
     assert.strictEqual(outputFolder({ ...req, folder: 'stylized', workspaceFolder: '/ws' }), '/ws/stylized');
     assert.strictEqual(outputFolder({ ...req, folder: 'stylized' }), '/ws/photos/stylized');
     assert.strictEqual(outputFolder({ ...req, folder: '/tmp/out', workspaceFolder: '/ws' }), '/tmp/out');
+  });
+
+  it('a workspace\'s folder must stay inside the workspace; the message names the value and the way out', () => {
+    const ws = { ...req, workspaceFolder: '/ws' };
+    for (const folder of ['stylized', 'photos/out', '.']) assert.strictEqual(workspaceOutputFolderProblem({ ...ws, folder }), undefined, folder);
+    for (const folder of ['/tmp/out', '../elsewhere', 'a/../../b']) {
+      assert.match(workspaceOutputFolderProblem({ ...ws, folder }) ?? '', new RegExp(`^Setting neuralStyle.outputFolder: the workspace's value "${folder.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}" leads outside the workspace folder /ws\\. .*user settings\\.$`), folder);
+    }
   });
 
   it('the pattern can reorder the parts', () => {

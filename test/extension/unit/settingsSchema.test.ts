@@ -3,11 +3,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { OPTION_SPECS, RUN_OPTION_SPECS } from '@neural-style/engine/options';
 import { expectedPackageJson, expectedReadme } from '../../../scripts/generate';
-import { configurationContribution, settingSpecs } from '../../../extension/src/settingsSchema';
+import { configurationContribution, descriptionOf, settingNamesFromSpecs, settingSpecs } from '../../../extension/src/settingsSchema';
+import { SETTING_WORDS } from '../../../extension/src/settingsWords';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'extension', 'package.json'), 'utf8'));
-const properties = pkg.contributes.configuration.properties as Record<string, Record<string, unknown>>;
+const sections = pkg.contributes.configuration as Array<{ title: string; properties: Record<string, Record<string, unknown>> }>;
+const properties = Object.assign({}, ...sections.map((c) => c.properties)) as Record<string, Record<string, unknown>>;
 
 describe('settings derived from the engine defaults', () => {
   it('package.json contributes.configuration is what the generator makes (run pnpm gen)', () => {
@@ -28,7 +30,7 @@ describe('settings derived from the engine defaults', () => {
       }
       assert.ok(prop, `neuralStyle.${name} missing`);
       assert.deepStrictEqual(prop.default, spec.default, name);
-      assert.strictEqual(prop.description, spec.description, name);
+      assert.ok((prop.description as string).endsWith(`\n\n${spec.description}`), `${name}: the engine's description comes after the painter's words`);
     }
   });
 
@@ -46,7 +48,38 @@ describe('settings derived from the engine defaults', () => {
 
   it('settings that point at files or programs are machine-scoped, and only those', () => {
     const machine = Object.entries(properties).filter(([, p]) => p.scope === 'machine').map(([k]) => k).sort();
-    assert.deepStrictEqual(machine, ['neuralStyle.enginePath', 'neuralStyle.outputFolder', 'neuralStyle.weightsPath']);
+    assert.deepStrictEqual(machine, ['neuralStyle.enginePath', 'neuralStyle.weightsPath']);
+    // outputFolder may differ per workspace folder; a workspace's value is checked to stay inside it (outputPath.test.ts).
+    assert.strictEqual(properties['neuralStyle.outputFolder'].scope, 'resource');
+  });
+
+  it('every setting has a painter\'s words, and every choice of an enum its own line', () => {
+    assert.deepStrictEqual(Object.keys(SETTING_WORDS).sort(), settingNamesFromSpecs().sort());
+    for (const [key, prop] of Object.entries(properties)) {
+      const name = key.replace('neuralStyle.', '') as keyof typeof SETTING_WORDS;
+      assert.ok((prop.description as string).startsWith(SETTING_WORDS[name].plain), key);
+      const values = (prop.enum ?? (prop.items as { enum?: string[] } | undefined)?.enum) as string[] | undefined;
+      const lines = (prop.enumDescriptions ?? (prop.items as { enumDescriptions?: string[] } | undefined)?.enumDescriptions) as string[] | undefined;
+      if (!values) continue;
+      assert.strictEqual(lines?.length, values.length, `${key}: one enumDescription per value`);
+      lines!.forEach((line, i) => assert.ok(line.length > 8 && line !== values[i], `${key}: ${values[i]} has no words`));
+    }
+    for (const jargon of [/Weight [αβ]/, /\bE_l\b/, /Laplacian/, /Gram/, /L-BFGS/]) {
+      const first = Object.entries(properties).filter(([, p]) => jargon.test((p.description as string).split('\n\n')[0]));
+      const basics = first.filter(([k]) => sections[0].properties[k]);
+      assert.deepStrictEqual(basics.map(([k]) => k), [], `${jargon} in the first words of a basic setting`);
+    }
+  });
+
+  it('the look comes first, the optimizer\'s internals under Advanced', () => {
+    assert.deepStrictEqual(sections.map((c) => c.title), ['Neural Style', 'Neural Style: Results', 'Neural Style: Engine', 'Neural Style: Advanced']);
+    assert.deepStrictEqual(Object.keys(sections[0].properties).slice(0, 4), ['neuralStyle.size', 'neuralStyle.iterations', 'neuralStyle.styleWeight', 'neuralStyle.preserveColors']);
+    const order = (k: string) => properties[k].order as number;
+    assert.ok(Object.keys(sections[0].properties).every((k, i, all) => i === 0 || order(all[i - 1]) < order(k)));
+    for (const internal of ['optimizer', 'learningRate', 'lbfgsHistory', 'tolerance', 'parameterization', 'normalization', 'pooling', 'styleLayers', 'tileSize']) {
+      assert.ok(sections[3].properties[`neuralStyle.${internal}`], `${internal} is not under Advanced`);
+    }
+    assert.strictEqual(descriptionOf('size', OPTION_SPECS.size).split('\n\n')[0], SETTING_WORDS.size.plain);
   });
 
   it('has the settings the issue asks for', () => {
@@ -54,6 +87,6 @@ describe('settings derived from the engine defaults', () => {
     for (const n of ['size', 'iterations', 'optimizer', 'learningRate', 'contentWeight', 'styleWeight', 'tvWeight', 'contentLayer', 'styleLayers',
       'styleLayerWeights', 'init', 'noiseRatio', 'seed', 'styleScale', 'preserveColors', 'pooling', 'multiScale', 'backend', 'previewEvery',
       'outputFolder', 'fileNamePattern', 'outputFormat', 'openWhenDone']) assert.ok(names.includes(n as never), n);
-    assert.strictEqual(Object.keys(configurationContribution().properties as object).length, names.length);
+    assert.strictEqual(configurationContribution().reduce((n, c) => n + Object.keys(c.properties).length, 0), names.length);
   });
 });
