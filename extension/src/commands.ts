@@ -54,7 +54,10 @@ export function registerCommands(context: vscode.ExtensionContext, jobs: JobMana
   register('neuralStyle.stylizeWithLastStyle', async (clicked, selected) => {
     const contents = await targetImages(clicked, selected, 'Stylize');
     if (!contents.length) return [];
-    const style = memory.last ?? await pickStyle(resources.presetsDir, memory, contents);
+    const last = memory.last;
+    const style = last ?? await pickStyle(resources.presetsDir, memory, contents);
+    // The command's title cannot name the style: say which one it used.
+    if (last) void vscode.window.setStatusBarMessage(`Neural Style: ${contents.length === 1 ? path.basename(contents[0]) : `${contents.length} images`} in the style of ${last.label}`, 8000);
     return style ? stylize(contents, style) : [];
   });
 

@@ -3,9 +3,11 @@
  * extension), recently used styles, images in the workspace, and Browse….
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { IMAGE_EXTENSIONS, IMAGE_GLOB, Preset, readPresets } from './resources';
+import { isResultFile } from './resultFiles';
 
 export interface StyleChoice {
   path: string;
@@ -30,16 +32,24 @@ export function fileChoice(file: string, presetsDir: string, presets: Preset[] =
   return { path: file, id: path.basename(file, path.extname(file)), label: path.basename(file) };
 }
 
+/** A remembered choice as read back from the global state (outside data): its shape, and the file still there. */
+function usable(value: unknown): value is StyleChoice {
+  const c = value as Partial<StyleChoice> | null;
+  return typeof c === 'object' && c !== null && typeof c.path === 'string' && path.isAbsolute(c.path)
+    && typeof c.id === 'string' && typeof c.label === 'string' && fs.existsSync(c.path);
+}
+
 export class StyleMemory {
   constructor(private readonly state: vscode.Memento) {}
 
   get last(): StyleChoice | undefined {
-    const last = this.state.get<StyleChoice>(LAST_KEY);
-    return last && fs.existsSync(last.path) ? last : undefined;
+    const last = this.state.get<unknown>(LAST_KEY);
+    return usable(last) ? last : undefined;
   }
 
   get recent(): StyleChoice[] {
-    return (this.state.get<StyleChoice[]>(RECENT_KEY) ?? []).filter((c) => fs.existsSync(c.path));
+    const recent = this.state.get<unknown>(RECENT_KEY);
+    return Array.isArray(recent) ? recent.filter(usable) : [];
   }
 
   async remember(choice: StyleChoice): Promise<void> {
@@ -52,43 +62,79 @@ export class StyleMemory {
 interface StyleItem extends vscode.QuickPickItem {
   choice?: StyleChoice;
   browse?: boolean;
+  /** The image the item's preview button opens. */
+  image?: vscode.Uri;
 }
 
+/** Where a style image lives, as people read it: its workspace folder and subfolder, else the folder with ~ for home. */
+export function locationOf(file: string): string {
+  const dir = path.dirname(file);
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
+  if (folder) {
+    const inside = path.relative(folder.uri.fsPath, dir);
+    return inside ? `${folder.name}/${inside.split(path.sep).join('/')}` : folder.name;
+  }
+  const home = os.homedir();
+  return dir === home || dir.startsWith(home + path.sep) ? `~${dir.slice(home.length)}` : dir;
+}
+
+/** Images in the workspace that could be styles: not the photos being stylized, not results of Neural Style. */
 async function workspaceImages(exclude: string[]): Promise<vscode.Uri[]> {
   if (!vscode.workspace.isTrusted || !vscode.workspace.workspaceFolders?.length) return [];
   const found = await vscode.workspace.findFiles(IMAGE_GLOB, '**/node_modules/**', 200);
-  return found.filter((u) => !exclude.includes(u.fsPath)).sort((a, b) => a.fsPath.localeCompare(b.fsPath)).slice(0, 50);
+  return found.filter((u) => !exclude.includes(u.fsPath) && !isResultFile(u.fsPath))
+    .sort((a, b) => a.fsPath.localeCompare(b.fsPath)).slice(0, 50);
+}
+
+const previewButton = (tooltip: string): vscode.QuickInputButton => ({ iconPath: new vscode.ThemeIcon('eye'), tooltip });
+
+function presetItems(presetsDir: string, presets: Preset[]): StyleItem[] {
+  return presets.map((p) => {
+    const image = vscode.Uri.file(path.join(presetsDir, p.file));
+    return { label: p.name, description: `${p.artist}, ${p.year}`, iconPath: image, image, choice: presetChoice(presetsDir, p),
+      buttons: [previewButton(`Look at it · ${p.licence}`)] };
+  });
+}
+
+function fileItem(choice: StyleChoice): StyleItem {
+  const image = vscode.Uri.file(choice.path);
+  return { label: choice.label, description: locationOf(choice.path), iconPath: image, image, choice, buttons: [previewButton('Look at it')] };
+}
+
+async function styleItems(presetsDir: string, memory: StyleMemory, exclude: string[]): Promise<StyleItem[]> {
+  const presets = readPresets(presetsDir);
+  const isPreset = (c: StyleChoice) => presets.some((p) => presetChoice(presetsDir, p).path === c.path);
+  const recent = memory.recent.filter((c) => !isPreset(c));
+  const images = (await workspaceImages(exclude)).filter((u) => !recent.some((c) => c.path === u.fsPath));
+  const section = (label: string, items: StyleItem[]): StyleItem[] => (items.length ? [{ label, kind: vscode.QuickPickItemKind.Separator }, ...items] : []);
+  return [
+    ...section('Paintings', presetItems(presetsDir, presets)),
+    ...section('Recently used', recent.map(fileItem)),
+    ...section('Images in the workspace', images.map((u) => fileItem(fileChoice(u.fsPath, presetsDir, presets)))),
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    { label: '$(folder-opened) Browse…', description: 'Any image file', browse: true },
+  ];
+}
+
+/** The quick pick, with a button on each style that opens the image beside (its icon is only 16 px). */
+function showStylePick(items: StyleItem[]): Promise<StyleItem | undefined> {
+  const pick = vscode.window.createQuickPick<StyleItem>();
+  Object.assign(pick, { items, title: 'Neural Style: pick a style', placeholder: 'A painting, or any image whose style to copy', matchOnDescription: true });
+  return new Promise((resolve) => {
+    pick.onDidTriggerItemButton(({ item }) => {
+      if (item.image) void vscode.commands.executeCommand('vscode.open', item.image, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    });
+    pick.onDidAccept(() => { resolve(pick.selectedItems[0]); pick.hide(); });
+    pick.onDidHide(() => { resolve(undefined); pick.dispose(); });
+    pick.show();
+  });
 }
 
 /** Shows the picker; undefined when dismissed. `exclude`: the images being stylized. */
 export async function pickStyle(presetsDir: string, memory: StyleMemory, exclude: string[] = []): Promise<StyleChoice | undefined> {
-  const items: StyleItem[] = [];
-  const presets = readPresets(presetsDir);
-  items.push({ label: 'Paintings', kind: vscode.QuickPickItemKind.Separator });
-  for (const p of presets) {
-    items.push({
-      label: p.name, description: `${p.artist}, ${p.year}`, detail: p.licence,
-      iconPath: vscode.Uri.file(path.join(presetsDir, p.file)), choice: presetChoice(presetsDir, p),
-    });
-  }
-  const recent = memory.recent.filter((c) => !presets.some((p) => p.id === c.id && presetChoice(presetsDir, p).path === c.path));
-  if (recent.length) {
-    items.push({ label: 'Recently used', kind: vscode.QuickPickItemKind.Separator });
-    for (const c of recent) items.push({ label: c.label, description: vscode.workspace.asRelativePath(c.path), iconPath: vscode.Uri.file(c.path), choice: c });
-  }
-  const images = await workspaceImages(exclude);
-  if (images.length) {
-    items.push({ label: 'Images in the workspace', kind: vscode.QuickPickItemKind.Separator });
-    for (const u of images) {
-      items.push({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(path.dirname(u.fsPath)), iconPath: u, choice: fileChoice(u.fsPath, presetsDir, presets) });
-    }
-  }
-  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
-  items.push({ label: '$(folder-opened) Browse…', description: 'Any image file', browse: true });
-
-  const picked = await vscode.window.showQuickPick(items, { title: 'Neural Style: pick a style', placeHolder: 'A painting, or any image whose style to copy', matchOnDescription: true });
+  const picked = await showStylePick(await styleItems(presetsDir, memory, exclude));
   if (!picked) return undefined;
   if (!picked.browse) return picked.choice;
   const uris = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use as style', filters: { Images: IMAGE_EXTENSIONS } });
-  return uris?.[0] ? fileChoice(uris[0].fsPath, presetsDir, presets) : undefined;
+  return uris?.[0] ? fileChoice(uris[0].fsPath, presetsDir, readPresets(presetsDir)) : undefined;
 }

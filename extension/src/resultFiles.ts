@@ -1,0 +1,50 @@
+/**
+ * Results as files: a PNG the engine wrote says what made it (its
+ * `neural-style` text chunk, result-parameters.ts). The picker leaves results
+ * out of the styles it offers; *Stylize Again with Its Parameters* reads them
+ * back. The chunk sits right after the header, so only the file's head is read.
+ * Pure: no `vscode`.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { NeuralStyleError, PARAMETERS_KEYWORD, parseResultParameters, ResultParameters } from '@neural-style/engine/options';
+import { readPngText } from '@neural-style/engine/png-text';
+
+const HEAD_BYTES = 64 * 1024;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The PNG's text chunks found in its first 64 KB; empty for anything else, or a file that cannot be read. */
+function headText(file: string): Record<string, string> {
+  if (path.extname(file).toLowerCase() !== '.png') return {};
+  let head: Buffer;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      head = Buffer.alloc(HEAD_BYTES);
+      head = head.subarray(0, fs.readSync(fd, head, 0, HEAD_BYTES, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return {};
+  }
+  return head.subarray(0, 8).equals(PNG_SIGNATURE) ? readPngText(head) : {};
+}
+
+/** Whether `file` is a picture Neural Style made. */
+export function isResultFile(file: string): boolean {
+  return Object.hasOwn(headText(file), PARAMETERS_KEYWORD);
+}
+
+/** What made `file`, checked by the engine's option checks; throws a NeuralStyleError naming the file and what is wrong. */
+export function readResultParameters(file: string): ResultParameters {
+  const text = headText(file);
+  if (!Object.hasOwn(text, PARAMETERS_KEYWORD)) {
+    throw new NeuralStyleError(`${path.basename(file)} does not say how it was made: only PNG results of Neural Style carry their parameters.`, 'EPARAMETERS');
+  }
+  try {
+    return parseResultParameters(text[PARAMETERS_KEYWORD]);
+  } catch (e) {
+    throw new NeuralStyleError(`${path.basename(file)}: ${(e as Error).message}`, 'EPARAMETERS');
+  }
+}
