@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { JobManager } from './jobs';
 import { IMAGE_EXTENSIONS, isImagePath, Resources } from './resources';
 import { fileChoice, pickStyle, StyleChoice, StyleMemory } from './stylePicker';
+import { requestFromResult } from './stylizeAgain';
 
 /**
  * The images a command was run on. Explorer menus pass (clicked, selected[]);
@@ -68,6 +69,17 @@ export function registerCommands(context: vscode.ExtensionContext, jobs: JobMana
     await memory.remember(choice);
     void vscode.window.setStatusBarMessage(`Neural Style: ${choice.label} is the style for "Stylize with Last Style"`, 5000);
     return choice;
+  });
+
+  register('neuralStyle.stylizeAgain', async (clicked) => {
+    const [result] = await targetImages(clicked, undefined, 'Stylize Again with Its Parameters', false);
+    if (!result) return undefined;
+    const again = await requestFromResult(result, resources.presetsDir, memory);
+    if (!again) return undefined;
+    const { request, parameters } = again;
+    log.info(`stylize again ${result}: ${parameters.content} in the style of ${parameters.styles.join(', ')}, its options (it ran on ${parameters.backend})`);
+    void memory.remember(request.style);
+    return jobs.enqueue(request);
   });
 
   register('neuralStyle.cancel', async (jobId) => {

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { StylizeOptions, validateOptions } from '@neural-style/engine/options';
 import { EngineEvents, EngineOutcome, runEngine } from './engineProcess';
 import { freeOutputPath, removeEngineTemps, workspaceOutputFolderProblem } from './outputPath';
 import { Resources } from './resources';
@@ -17,6 +18,8 @@ import { StyleChoice } from './stylePicker';
 export interface JobRequest {
   content: string;
   style: StyleChoice;
+  /** Options that override the settings for this job (a result's own, when made again). */
+  options?: Partial<StylizeOptions>;
 }
 
 /** A job whose settings are read and whose output path is settled. */
@@ -25,6 +28,11 @@ export interface PreparedJob {
   request: JobRequest;
   settings: JobSettings;
   output: string;
+}
+
+/** The settings with a job's own options over them, checked together by the engine's checks. */
+function withOptions(settings: JobSettings, options: Partial<StylizeOptions> | undefined): JobSettings {
+  return options ? { ...settings, options: validateOptions({ ...settings.options, ...options }) } : settings;
 }
 
 export class JobRunner {
@@ -36,7 +44,7 @@ export class JobRunner {
   /** Reads the settings and picks the output; throws (a SettingsError names the setting) what the user must fix. */
   prepare(id: string, request: JobRequest): PreparedJob {
     const config = vscode.workspace.getConfiguration(SECTION, vscode.Uri.file(request.content));
-    const settings = readSettings((name) => config.get(name));
+    const settings = withOptions(readSettings((name) => config.get(name)), request.options);
     const { folder, pattern, format } = settings.output;
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(request.content))?.uri.fsPath;
     const inspected = config.inspect<string>('outputFolder');

@@ -214,6 +214,34 @@ suite('Neural Style in VS Code', () => {
     assert.ok(closed, 'a panel whose saved state is not one is closed');
   });
 
+  test('Stylize Again with Its Parameters remakes a result from its PNG alone: the same bytes, whatever the settings say now', async () => {
+    // The result, moved away from its photo: the photo and the style are found by name in the workspace.
+    const moved = path.join(ws, 'again', 'chelsea.starry.png');
+    fs.mkdirSync(path.dirname(moved), { recursive: true });
+    fs.copyFileSync(path.join(ws, 'chelsea.starry.png'), moved);
+    await setSettings({ iterations: 2, seed: 9, styleWeight: 5 });
+    try {
+      const id = await vscode.commands.executeCommand<string>('neuralStyle.stylizeAgain', vscode.Uri.file(moved));
+      const result = await finishOf(id);
+      assert.strictEqual(result.outcome, 'done', result.message);
+      assert.notStrictEqual(result.output, path.join(ws, 'chelsea.starry.png'), 'it wrote over the first result');
+      // The picture's own options (4 iterations, seed 0), the same backend: byte for byte the same picture.
+      assert.ok(fs.readFileSync(result.output!).equals(fs.readFileSync(moved)), `${result.output} differs from the picture it was made again from`);
+      fs.rmSync(result.output!);
+    } finally {
+      fs.rmSync(path.dirname(moved), { recursive: true, force: true });
+      for (const k of ['iterations', 'seed', 'styleWeight']) await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+      await setSettings({ iterations: 4 });
+    }
+  });
+
+  test('a picture without parameters is refused by name, before any job', async () => {
+    const before = api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0);
+    const id = await vscode.commands.executeCommand<string | undefined>('neuralStyle.stylizeAgain', file('chelsea.png'));
+    assert.strictEqual(id, undefined);
+    assert.strictEqual(api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0), before);
+  });
+
   test('no engine process is left behind', async () => {
     await api.jobs.queue.idle();
     assert.deepStrictEqual(api.liveEnginePids(), []);

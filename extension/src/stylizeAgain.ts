@@ -1,0 +1,54 @@
+/**
+ * *Stylize Again with Its Parameters*: a result PNG says what made it (file
+ * names and options, resultFiles.ts); the photo and the style are looked up
+ * by name — beside the result, among the presets and the remembered styles,
+ * then in the workspace — and the job is queued with the picture's options.
+ * The backend stays the user's choice: it is a property of this machine.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ResultParameters } from '@neural-style/engine/options';
+import type { JobRequest } from './jobRunner';
+import { IMAGE_EXTENSIONS, readPresets } from './resources';
+import { readResultParameters } from './resultFiles';
+import { fileChoice, StyleMemory } from './stylePicker';
+
+/** Folders to look in first, nearest first; `name` is a plain file name (parseResultParameters checked it). */
+export function findBeside(name: string, folders: readonly string[]): string | undefined {
+  return folders.map((dir) => path.join(dir, name)).find((file) => fs.existsSync(file) && fs.statSync(file).isFile());
+}
+
+async function findInWorkspace(name: string, near: string): Promise<string | undefined> {
+  if (!vscode.workspace.workspaceFolders?.length) return undefined;
+  const glob = `**/${name.replace(/[[\]{}*?]/g, '[$&]')}`;
+  const found = (await vscode.workspace.findFiles(glob, '**/node_modules/**', 20)).map((u) => u.fsPath);
+  // The nearest to the result: the fewest steps between their folders.
+  const distance = (f: string) => path.relative(near, path.dirname(f)).split(path.sep).filter(Boolean).length;
+  return found.sort((a, b) => distance(a) - distance(b) || a.localeCompare(b))[0];
+}
+
+/** Finds `name`, or asks the user where it is (undefined when they do not say). */
+async function locate(name: string, what: string, folders: string[], near: string): Promise<string | undefined> {
+  const found = findBeside(name, folders) ?? await findInWorkspace(name, near);
+  if (found) return found;
+  const choice = await vscode.window.showWarningMessage(`Neural Style: ${what} ${name} is neither beside the result nor in the workspace.`, 'Locate…');
+  if (!choice) return undefined;
+  const uris = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: `Use as ${what}`, filters: { Images: IMAGE_EXTENSIONS } });
+  return uris?.[0]?.fsPath;
+}
+
+/** The job that makes `result` again, or undefined when a file was not found; throws what is wrong with the picture's parameters. */
+export async function requestFromResult(result: string, presetsDir: string, memory: StyleMemory): Promise<{ request: JobRequest; parameters: ResultParameters } | undefined> {
+  const parameters = readResultParameters(result);
+  const here = path.dirname(result);
+  const content = await locate(parameters.content, 'the photo', [here], here);
+  if (!content) return undefined;
+  // The extension's jobs take one style (the picture may name several when the CLI made it).
+  const [styleName] = parameters.styles;
+  const remembered = memory.recent.filter((c) => path.basename(c.path) === styleName).map((c) => path.dirname(c.path));
+  const style = await locate(styleName, 'the style', [presetsDir, here, path.dirname(content), ...remembered], here);
+  if (!style) return undefined;
+  const { options } = parameters;
+  return { request: { content, style: fileChoice(style, presetsDir, readPresets(presetsDir)), options }, parameters };
+}
