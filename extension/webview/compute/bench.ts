@@ -6,42 +6,17 @@
  * packages/engine/bench/browser.mjs (`pnpm bench --browser`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { createVgg19, decodeVgg19, stylize } from '@neural-style/engine/core';
+import { createVgg19, decodeVgg19, matMulCeiling, randomImage, stylize } from '@neural-style/engine/core';
 import type { WebviewBackend } from '@neural-style/engine/options';
 import type { ToCompute } from '../../shared/protocol';
 import { runCompute, useBackend } from './run';
 import { loseGpu } from './gpu-lost';
 import { fetchWeightFiles } from './weights';
 
-function randomImage(size: number, seed: number) {
-  let s = seed;
-  const data = new Uint8Array(size * size * 3);
-  for (let i = 0; i < data.length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    data[i] = s >>> 24;
-  }
-  return { width: size, height: size, data };
-}
-
-/** Square matMuls at the sizes VGG's layers reach; the best is the ceiling (GFLOP/s). */
+/** The backend's matMul ceiling (GFLOP/s), five products a size as this page always measured. */
 async function ceiling(backend: WebviewBackend): Promise<number> {
   await useBackend(backend);
-  let best = 0;
-  for (const n of [1024, 2048]) {
-    const a = tf.randomNormal([n, n]);
-    const b = tf.randomNormal([n, n]);
-    await tf.matMul(a, b).data();
-    const started = performance.now();
-    for (let r = 0; r < 5 && (r === 0 || performance.now() - started < 3000); r++) {
-      const t = performance.now();
-      const c = tf.matMul(a, b);
-      await c.data();
-      best = Math.max(best, (2 * n ** 3) / ((performance.now() - t) / 1000) / 1e9);
-      c.dispose();
-    }
-    tf.dispose([a, b]);
-  }
-  return best;
+  return matMulCeiling({ 1024: 5, 2048: 5 });
 }
 
 type Weights = (ToCompute & { type: 'compute' })['weights'];

@@ -3,47 +3,17 @@
 //                                                   OPTIONS_JSON overrides stylize options, e.g. '{"tileSize":256}')
 //   node child.mjs ceiling BACKEND           matMul GFLOP/s on that backend
 // Prints one JSON line. Loads the built engine (dist), as users do.
-import { createRequire } from 'node:module';
 import { benchEngine, engine } from './engine.mjs';
+import { matMulCeiling, randomImage } from '../dist/core/bench-kit.js';
 
-const tf = createRequire(import.meta.url)('@tensorflow/tfjs');
 const [mode, backendChoice, sizeArg, itersArg, convolution = 'auto', optionsJson = '{}'] = process.argv.slice(2);
 
 function maxRssMb() {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-function randomImage(size, seed) {
-  let s = seed;
-  const data = new Uint8Array(size * size * 3);
-  for (let i = 0; i < data.length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    data[i] = s >>> 24;
-  }
-  return { width: size, height: size, data };
-}
-
 async function ceiling() {
-  // Square matMuls at sizes VGG's layers reach; the best is the ceiling.
-  let best = 0;
-  for (const n of [1024, 2048]) {
-    const a = tf.randomNormal([n, n]);
-    const b = tf.randomNormal([n, n]);
-    tf.matMul(a, b).dispose();
-    const reps = n === 1024 ? 16 : 5;
-    const started = performance.now();
-    // At most ~3 s a size (the cpu backend takes seconds per product).
-    for (let r = 0; r < reps && (r === 0 || performance.now() - started < 3000); r++) {
-      const t = performance.now();
-      const c = tf.matMul(a, b);
-      c.dataSync();
-      const s = (performance.now() - t) / 1000;
-      c.dispose();
-      best = Math.max(best, (2 * n ** 3) / s / 1e9);
-    }
-    tf.dispose([a, b]);
-  }
-  return { ceiling_gflops: best };
+  return { ceiling_gflops: await matMulCeiling() };
 }
 
 async function iterate(size, iters) {

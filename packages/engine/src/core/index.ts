@@ -16,3 +16,4 @@ export { createVgg19 } from './vgg19';
 export type { FeatureExtractor } from './vgg19';
 export { decodeVgg19, verifyWeightFiles, parseManifest } from './weights';
 export type { WeightFiles, WeightsManifest } from './weights';
+export { randomImage, matMulCeiling } from './bench-kit';
