@@ -1,7 +1,8 @@
 /**
  * Writes every part of the repository that is derived from code:
  *   README.md               cli-help: the CLI's --help; settings: the extension's settings table
- *   extension/package.json  contributes.configuration, and the Restricted Mode list of settings
+ *   extension/package.json  contributes.configuration (as %keys%), and the Restricted Mode list of settings
+ *   extension/package.nls.json  the settings' texts (the other keys are written by hand)
  * In a Markdown file a generated part sits between `<!-- begin generated NAME … -->` and
  * `<!-- end generated NAME -->`. Run: pnpm gen (it builds first: cli-help runs the built CLI).
  * `--check` changes nothing and fails when a file is stale (the unit tests check the same).
@@ -9,11 +10,12 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { configurationContribution, SECTION, settingsMarkdown, settingSpecs } from '../extension/src/settingsSchema';
+import { localizedConfiguration, SECTION, settingsMarkdown, settingSpecs } from '../extension/src/settingsSchema';
 
 const root = path.resolve(__dirname, '..');
 const README = path.join(root, 'README.md');
 const PACKAGE_JSON = path.join(root, 'extension', 'package.json');
+const PACKAGE_NLS = path.join(root, 'extension', 'package.nls.json');
 const CLI = path.join(root, 'packages', 'engine', 'bin', 'neural-style.js');
 
 export const beginMarker = (name: string) => `<!-- begin generated ${name} (by pnpm gen; do not edit) -->`;
@@ -40,15 +42,22 @@ export function expectedReadme(current: string): string {
 
 export function expectedPackageJson(current: Record<string, any>): Record<string, any> {
   const next = structuredClone(current);
-  next.contributes.configuration = configurationContribution();
+  next.contributes.configuration = localizedConfiguration().contribution;
   // Restricted Mode: a workspace (untrusted) cannot set any of these; user settings still apply.
   next.capabilities.untrustedWorkspaces.restrictedConfigurations = settingSpecs().map(([name]) => `${SECTION}.${name}`);
   return next;
 }
 
+/** package.nls.json: the hand-written texts (commands, the manifest's own) kept, the settings' texts made anew. */
+export function expectedPackageNls(current: Record<string, string>): Record<string, string> {
+  const handWritten = Object.entries(current).filter(([key]) => !key.startsWith('config.'));
+  return Object.fromEntries([...handWritten, ...Object.entries(localizedConfiguration().strings)]);
+}
+
 function main(): void {
   const files = [
     { file: PACKAGE_JSON, next: (text: string) => `${JSON.stringify(expectedPackageJson(JSON.parse(text)), null, 2)}\n` },
+    { file: PACKAGE_NLS, next: (text: string) => `${JSON.stringify(expectedPackageNls(JSON.parse(text)), null, 2)}\n` },
     { file: README, next: expectedReadme },
   ].map(({ file, next }) => {
     const text = fs.readFileSync(file, 'utf8');

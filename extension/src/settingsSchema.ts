@@ -99,6 +99,42 @@ export function configurationContribution(): Array<{ id: string; title: string; 
   });
 }
 
+type Strings = Record<string, string>;
+
+/** `%key%` for `text`, remembering the English in `strings` (package.nls.json). */
+function keyed(strings: Strings, key: string, text: string): string {
+  strings[key] = text;
+  return `%${key}%`;
+}
+
+function localizedProperty(name: string, prop: Record<string, unknown>, strings: Strings): Record<string, unknown> {
+  const out = { ...prop, description: keyed(strings, `config.${name}.description`, prop.description as string) };
+  const values = (enumOf: Record<string, unknown>) => enumOf.enum as string[];
+  if (prop.enumDescriptions) {
+    out.enumDescriptions = (prop.enumDescriptions as string[]).map((d, i) => keyed(strings, `config.${name}.enum.${values(prop)[i]}`, d));
+  }
+  const items = prop.items as Record<string, unknown> | undefined;
+  if (items?.enumDescriptions) {
+    out.items = { ...items, enumDescriptions: (items.enumDescriptions as string[]).map((d, i) => keyed(strings, `config.${name}.enum.${values(items)[i]}`, d)) };
+  }
+  return out;
+}
+
+/**
+ * The contribution as package.json holds it: every text a `%key%` of
+ * package.nls.json (VS Code's localization of a manifest), and those texts.
+ */
+export function localizedConfiguration(): { contribution: Array<Record<string, unknown>>; strings: Strings } {
+  const strings: Strings = {};
+  const contribution = configurationContribution().map((section) => ({
+    ...section,
+    title: keyed(strings, `config.section.${section.id.replace(`${SECTION}.`, '')}`, section.title),
+    properties: Object.fromEntries(Object.entries(section.properties).map(([key, prop]) =>
+      [key, localizedProperty(key.replace(`${SECTION}.`, ''), prop as Record<string, unknown>, strings)])),
+  }));
+  return { contribution, strings };
+}
+
 /** Every setting's JSON schema property, across the sections. */
 export function configurationProperties(): Record<string, Record<string, unknown>> {
   return Object.assign({}, ...configurationContribution().map((c) => c.properties));

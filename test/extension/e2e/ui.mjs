@@ -1,7 +1,7 @@
 // End to end, as a person would: install the built .vsix into code-server, open a
 // folder with a photo, right-click it → Stylize Image… → pick a painting, and wait for
 // the result file. Saves screenshots of the panel mid-run and when done, in the dark
-// and the light theme, to media/screenshots/. Needs: pnpm package (the .vsix),
+// and the light theme (when done also in both high-contrast themes), to media/screenshots/. Needs: pnpm package (the .vsix),
 // bash ../shared/vscode-test/install-code-server.sh, Debian's chromium.
 // Usage: node test/extension/e2e/ui.mjs [path/to.vsix]      (pnpm test:e2e)
 import { execFileSync } from 'node:child_process';
@@ -21,7 +21,7 @@ const shots = resolve(process.env.NS_SCREENSHOTS ?? join(repo, 'media', 'screens
 mkdirSync(shots, { recursive: true });
 const OUTPUT = 'chelsea.van_gogh_starry_night.png';
 // Labels in the Color Theme picker (the setting values are 'Default Dark Modern', …).
-const THEMES = { dark: 'Dark Modern', light: 'Light Modern' };
+const THEMES = { dark: 'Dark Modern', light: 'Light Modern', highContrast: 'Dark High Contrast', highContrastLight: 'Light High Contrast' };
 
 if (!existsSync(vsix)) {
   console.error(`e2e: ${vsix} not found; run pnpm package first.`);
@@ -148,6 +148,10 @@ try {
   await frame.locator('#after').evaluate((img) => img.complete || new Promise((r) => { img.onload = r; }));
   await page.waitForTimeout(800);
   await page.screenshot({ path: join(shots, 'panel-done-light.png') });
+  await setTheme(page, THEMES.highContrastLight);
+  await page.screenshot({ path: join(shots, 'panel-done-high-contrast-light.png') });
+  await setTheme(page, THEMES.highContrast);
+  await page.screenshot({ path: join(shots, 'panel-done-high-contrast.png') });
   await setTheme(page, THEMES.dark);
   await page.screenshot({ path: join(shots, 'panel-done-dark.png') });
   log('done screenshots taken');

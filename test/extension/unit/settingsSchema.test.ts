@@ -2,18 +2,35 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { OPTION_SPECS, RUN_OPTION_SPECS } from '@neural-style/engine/options';
-import { expectedPackageJson, expectedReadme } from '../../../scripts/generate';
+import { expectedPackageJson, expectedPackageNls, expectedReadme } from '../../../scripts/generate';
 import { configurationContribution, descriptionOf, settingNamesFromSpecs, settingSpecs } from '../../../extension/src/settingsSchema';
 import { SETTING_WORDS } from '../../../extension/src/settingsWords';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'extension', 'package.json'), 'utf8'));
-const sections = pkg.contributes.configuration as Array<{ title: string; properties: Record<string, Record<string, unknown>> }>;
+const nls = JSON.parse(fs.readFileSync(path.join(root, 'extension', 'package.nls.json'), 'utf8')) as Record<string, string>;
+/** package.json with its %keys% replaced by package.nls.json's English, as VS Code shows it. */
+const resolve = (value: unknown): unknown => {
+  if (typeof value === 'string') return value.replace(/^%([^%]+)%$/, (_, key: string) => nls[key] ?? `(missing ${key})`);
+  if (Array.isArray(value)) return value.map(resolve);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+  return value;
+};
+const sections = resolve(pkg.contributes.configuration) as Array<{ title: string; properties: Record<string, Record<string, unknown>> }>;
 const properties = Object.assign({}, ...sections.map((c) => c.properties)) as Record<string, Record<string, unknown>>;
 
 describe('settings derived from the engine defaults', () => {
   it('package.json contributes.configuration is what the generator makes (run pnpm gen)', () => {
     assert.deepStrictEqual(pkg, expectedPackageJson(pkg));
+  });
+
+  it('every text of the manifest is a %key% of package.nls.json (localizable), each key there, none unused', () => {
+    assert.deepStrictEqual(nls, expectedPackageNls(nls), 'package.nls.json is stale: run pnpm gen');
+    const keys = [...JSON.stringify(pkg).matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]);
+    assert.deepStrictEqual(keys.filter((k) => !Object.hasOwn(nls, k)), [], 'keys missing from package.nls.json');
+    assert.deepStrictEqual(Object.keys(nls).filter((k) => !keys.includes(k)), [], 'texts of package.nls.json that package.json does not use');
+    const literal = [pkg.displayName, pkg.description, ...pkg.contributes.commands.flatMap((c: { title: string; category?: string }) => [c.title, c.category ?? '%%'])];
+    assert.deepStrictEqual(literal.filter((t: string) => !/^%[^%]*%$/.test(t)), [], 'texts written into package.json instead of package.nls.json');
   });
 
   it('the README settings table is what the generator makes', () => {
@@ -88,5 +105,6 @@ describe('settings derived from the engine defaults', () => {
       'styleLayerWeights', 'init', 'noiseRatio', 'seed', 'styleScale', 'preserveColors', 'pooling', 'multiScale', 'backend', 'previewEvery',
       'outputFolder', 'fileNamePattern', 'outputFormat', 'openWhenDone']) assert.ok(names.includes(n as never), n);
     assert.strictEqual(configurationContribution().reduce((n, c) => n + Object.keys(c.properties).length, 0), names.length);
+    assert.strictEqual(Object.keys(properties).length, names.length);
   });
 });
