@@ -5,6 +5,7 @@ import { JobManager } from './jobs';
 import { IMAGE_EXTENSIONS, isImagePath, Resources } from './resources';
 import { fileChoice, pickStyle, StyleChoice, StyleMemory } from './stylePicker';
 import { requestFromResult } from './stylizeAgain';
+import { folderPhotos } from './stylizeFolder';
 
 /**
  * The images a command was run on. Explorer menus pass (clicked, selected[]);
@@ -69,6 +70,18 @@ export function registerCommands(context: vscode.ExtensionContext, jobs: JobMana
     await memory.remember(choice);
     void vscode.window.setStatusBarMessage(`Neural Style: ${choice.label} is the style for "Stylize with Last Style"`, 5000);
     return choice;
+  });
+
+  // From the explorer (folder, selection); from a keybinding or another extension also (folder, style image).
+  register('neuralStyle.stylizeFolder', async (clicked, styleImage) => {
+    const folder = clicked instanceof vscode.Uri && clicked.scheme === 'file' ? clicked.fsPath
+      : (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, openLabel: 'Stylize Images in Folder' }))?.[0]?.fsPath;
+    if (!folder) return [];
+    const photos = await folderPhotos(folder);
+    if (!photos) return [];
+    const given = styleImage instanceof vscode.Uri && styleImage.scheme === 'file' && isImagePath(styleImage.fsPath) ? fileChoice(styleImage.fsPath, resources.presetsDir) : undefined;
+    const style = given ?? await pickStyle(resources.presetsDir, memory, photos);
+    return style ? stylize(photos, style) : [];
   });
 
   register('neuralStyle.stylizeAgain', async (clicked) => {

@@ -108,7 +108,7 @@ function keyed(strings: Strings, key: string, text: string): string {
 }
 
 function localizedProperty(name: string, prop: Record<string, unknown>, strings: Strings): Record<string, unknown> {
-  const out = { ...prop, description: keyed(strings, `config.${name}.description`, prop.description as string) };
+  const out: Record<string, unknown> = { ...prop, description: keyed(strings, `config.${name}.description`, prop.description as string) };
   const values = (enumOf: Record<string, unknown>) => enumOf.enum as string[];
   if (prop.enumDescriptions) {
     out.enumDescriptions = (prop.enumDescriptions as string[]).map((d, i) => keyed(strings, `config.${name}.enum.${values(prop)[i]}`, d));

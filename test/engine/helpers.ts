@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Engine, loadEngine } from '../../packages/engine/src/index';
+import { Engine, loadEngine, Progress, stylize } from '../../packages/engine/src/index';
+import { RgbImage } from '../../packages/engine/src/core/pixels';
+import { decodeImageFile } from '../../packages/engine/src/node/image';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -21,4 +23,24 @@ export function tempDir(prefix = 'ns-test-'): string {
 
 export function listFiles(dir: string): string[] {
   return fs.readdirSync(dir).sort();
+}
+
+let fixtures: Promise<{ content: RgbImage; style: RgbImage }> | null = null;
+/** The fixture photo and painting at their own size (64 px), decoded once. */
+export function fixtureImages(): Promise<{ content: RgbImage; style: RgbImage }> {
+  fixtures ??= Promise.all([CONTENT, STYLE].map((f) => decodeImageFile(f, { maxInputPixels: 1e8 })))
+    .then(([content, style]) => ({ content, style }));
+  return fixtures;
+}
+
+/** A stylize of the fixtures with `base` under each call's options, recording every progress report. */
+export function recordedRun(base: object) {
+  return async (options: object, hooks = {}) => {
+    const [engine, { content, style }] = await Promise.all([testEngine(), fixtureImages()]);
+    const seen: Progress[] = [];
+    const result = await stylize(engine.vgg, { content, styles: [style], options: { ...base, ...options } }, {
+      onProgress: (p: Progress) => seen.push(p), ...hooks,
+    });
+    return { result, seen };
+  };
 }

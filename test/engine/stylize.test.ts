@@ -1,29 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { CancelledError, Progress, scaleIterations, scaleSizes, stylize, validateOptions } from '../../packages/engine/src/index';
-import { decodeImageFile } from '../../packages/engine/src/node/image';
+import { CancelledError, scaleIterations, scaleSizes, stylize, validateOptions } from '../../packages/engine/src/index';
 import { RgbImage } from '../../packages/engine/src/core/pixels';
-import { CONTENT, STYLE, testEngine } from './helpers';
+import { fixtureImages, recordedRun, testEngine } from './helpers';
 
 describe('stylize (64 px)', function () {
   let content: RgbImage;
   let style: RgbImage;
   const base = { size: 64, multiScale: false, previewEvery: 0 };
 
+  const run = recordedRun(base);
+
   before(async () => {
     await testEngine();
-    content = await decodeImageFile(CONTENT, { maxInputPixels: 1e8 });
-    style = await decodeImageFile(STYLE, { maxInputPixels: 1e8 });
+    ({ content, style } = await fixtureImages());
   });
-
-  async function run(options: object, hooks = {}) {
-    const engine = await testEngine();
-    const seen: Progress[] = [];
-    const result = await stylize(engine.vgg, { content, styles: [style], options: { ...base, ...options } }, {
-      onProgress: (p: Progress) => seen.push(p), ...hooks,
-    });
-    return { result, seen };
-  }
 
   for (const [optimizer, iterations, factor] of [['lbfgs', 20, 4], ['adam', 20, 2]] as const) {
     it(`${optimizer} lowers the total loss at least ${factor}x in ${iterations} iterations`, async () => {

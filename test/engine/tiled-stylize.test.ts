@@ -1,27 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { CancelledError, Progress, stylize } from '../../packages/engine/src/index';
-import { RgbImage } from '../../packages/engine/src/core/pixels';
-import { decodeImageFile } from '../../packages/engine/src/node/image';
-import { CONTENT, STYLE, testEngine } from './helpers';
+import { CancelledError, Progress } from '../../packages/engine/src/index';
+import { fixtureImages, recordedRun, testEngine } from './helpers';
 
 describe('stylize tile by tile (64 px, 16 px tiles)', function () {
-  let content: RgbImage;
-  let style: RgbImage;
   const base = { size: 64, iterations: 5, multiScale: false, previewEvery: 0, seed: 3 };
 
+  const recorded = recordedRun(base);
+
   before(async () => {
-    await testEngine();
-    content = await decodeImageFile(CONTENT, { maxInputPixels: 1e8 });
-    style = await decodeImageFile(STYLE, { maxInputPixels: 1e8 });
+    await Promise.all([testEngine(), fixtureImages()]);
   });
 
+  /** Progress reports of whole iterations (`seen`) apart from those in mid-iteration (`partial`, one per tile). */
   async function run(options: object, hooks = {}) {
-    const engine = await testEngine();
-    const seen: Progress[] = [];
-    const result = await stylize(engine.vgg, { content, styles: [style], options: { ...base, ...options } }, {
-      onProgress: (p: Progress) => seen.push(p), ...hooks,
-    });
+    const { result, seen } = await recorded(options, hooks);
     return { result, seen: seen.filter((p) => p.tile === p.tiles), partial: seen.filter((p) => p.tile !== p.tiles) };
   }
 

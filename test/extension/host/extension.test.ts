@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { waitFor as waitUntil } from './helpers';
 import type { NeuralStyleApi } from '../../../extension/src/extension';
 import type { FromWebview, ToWebview } from '../../../extension/shared/protocol';
 
@@ -22,18 +23,8 @@ const traffic: Traffic[] = [];
 const finished: Finish[] = [];
 const enginePids = new Set<number>();
 
-function waitFor<T>(what: string, find: () => T | undefined, timeoutMs = 90_000): Promise<T> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      const found = find();
-      if (found !== undefined) return resolve(found);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      setTimeout(tick, 50);
-    };
-    tick();
-  });
-}
+/** The suite's jobs are small, but the machine may be busy. */
+const waitFor = <T>(what: string, find: () => T | undefined, timeoutMs = 90_000) => waitUntil(what, find, timeoutMs);
 
 const finishOf = (id: string) => waitFor(`job ${id} to end`, () => finished.find((f) => f.id === id));
 const messagesOf = (id: string, direction: Traffic['direction']) => traffic.filter((t) => t.jobId === id && t.direction === direction).map((t) => t.message);
@@ -240,6 +231,23 @@ suite('Neural Style in VS Code', () => {
     const id = await vscode.commands.executeCommand<string | undefined>('neuralStyle.stylizeAgain', file('chelsea.png'));
     assert.strictEqual(id, undefined);
     assert.strictEqual(api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0), before);
+  });
+
+  test('a folder of 3 images, one unreadable: 2 results and one error naming the file, in one queue', async () => {
+    const folder = path.join(ws, 'batch');
+    fs.mkdirSync(folder, { recursive: true });
+    for (const name of ['a.png', 'c.png']) fs.copyFileSync(path.join(ws, 'chelsea.png'), path.join(folder, name));
+    fs.writeFileSync(path.join(folder, 'b.png'), 'not a picture');
+    try {
+      const ids = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeFolder', vscode.Uri.file(folder), file('starry.png'));
+      assert.strictEqual(ids.length, 3);
+      const ends = await Promise.all(ids.map(finishOf));
+      assert.deepStrictEqual(ends.map((e) => e.outcome), ['done', 'error', 'done'], JSON.stringify(ends));
+      assert.match(ends[1].message ?? '', /b\.png/);
+      assert.deepStrictEqual(fs.readdirSync(folder).sort(), ['a.png', 'a.starry.png', 'b.png', 'c.png', 'c.starry.png']);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   test('no engine process is left behind', async () => {

@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { waitFor as waitUntil } from './helpers';
 import type { NeuralStyleApi } from '../../../extension/src/extension';
 import type { JobEnd } from '../../../extension/src/jobs';
 import type { FromWebview, ToWebview } from '../../../extension/shared/protocol';
@@ -21,18 +22,8 @@ const traffic: Array<{ jobId: string; direction: string; message: ToWebview | Fr
 const finished: JobEnd[] = [];
 const logLines: string[] = [];
 
-function waitFor<T>(what: string, find: () => T | undefined, timeoutMs = 240_000): Promise<T> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      const found = find();
-      if (found !== undefined) return resolve(found);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      setTimeout(tick, 50);
-    };
-    tick();
-  });
-}
+/** The suite's jobs are small, but the machine may be busy. */
+const waitFor = <T>(what: string, find: () => T | undefined, timeoutMs = 240_000) => waitUntil(what, find, timeoutMs);
 
 const sentTo = (id: string) => traffic.filter((t) => t.jobId === id && t.direction === 'toWebview').map((t) => t.message as ToWebview);
 const finishOf = (id: string) => waitFor(`job ${id} to end`, () => finished.find((f) => f.id === id));
