@@ -9,6 +9,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { NeuralStyleApi } from '../../../extension/src/extension';
 import type { FromWebview, ToWebview } from '../../../extension/shared/protocol';
+import type { Controls } from '../../../extension/shared/controls';
+import { readPngText } from '../../../packages/engine/src/node/png-text';
 
 const ws = process.env.NS_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
 const file = (name: string) => vscode.Uri.file(path.join(ws, name));
@@ -212,6 +214,59 @@ suite('Neural Style in VS Code', () => {
     broken.onDidDispose(() => { closed = true; });
     api.jobs.revivePanel(broken, { ...saved, job: { ...saved.job, status: 'exploded' } });
     assert.ok(closed, 'a panel whose saved state is not one is closed');
+  });
+
+  /** The controls the panel of `id` was last sent (from the settings, then what ran). */
+  const controlsOf = (id: string) => (messagesOf(id, 'toWebview') as ToWebview[]).flatMap((m) => (m.type === 'snapshot' && m.state.controls ? [m.state.controls] : [])).pop();
+  /** The next job to end after the `seen` first ones. */
+  const nextFinish = (seen: number) => waitFor('the next job to end', () => finished[seen]);
+
+  test('the panel\'s style strength → Run again: a second result beside the first, with the new weight in its PNG chunk, in the same panel', async () => {
+    const [first] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea-copy.png'));
+    const a = await finishOf(first);
+    assert.strictEqual(a.outcome, 'done', a.message);
+    const ran = controlsOf(first);
+    assert.ok(ran && ran.size === 32 && ran.iterations === 4, 'the panel\'s controls start from the settings');
+    const panels = api.jobs.panelCount();
+    const seen = finished.length;
+    const tweaked: Controls = { ...ran, size: 48, styleWeight: 20000 };
+    api.jobs.receiveFromPanel(first, { type: 'runAgain', controls: tweaked });
+    const b = await nextFinish(seen);
+    assert.strictEqual(b.outcome, 'done', b.message);
+    assert.notStrictEqual(b.output, a.output, 'a new name, not the first result');
+    assert.strictEqual(path.dirname(b.output!), path.dirname(a.output!));
+    assert.ok(fs.existsSync(a.output!), 'the first result is still there');
+    const chunk = JSON.parse(readPngText(fs.readFileSync(b.output!))['neural-style']);
+    assert.deepStrictEqual([chunk.styleWeight, chunk.size], [20000, 48]);
+    assert.strictEqual(JSON.parse(readPngText(fs.readFileSync(a.output!))['neural-style']).styleWeight, ran.styleWeight);
+    assert.strictEqual(api.jobs.panelCount(), panels, 'the same panel shows the new run');
+    const done = (messagesOf(b.id, 'toWebview') as ToWebview[]).find((m) => m.type === 'done');
+    assert.ok(done, 'the new run is shown in the panel');
+    const history = api.jobs.stateOf(b.id)?.history ?? [];
+    assert.deepStrictEqual(history.map((r) => r.outputPath), [a.output, b.output]);
+    assert.strictEqual(history[1].controls?.styleWeight, 20000);
+    // Outside values are checked by the engine's checks; nothing runs.
+    api.jobs.receiveFromPanel(b.id, { type: 'runAgain', controls: { ...tweaked, size: 5 } });
+    assert.strictEqual(api.jobs.stateOf(b.id)?.job.status, 'done');
+  });
+
+  test('cancel → Run again works, in the same panel', async () => {
+    await setSettings({ size: 48, iterations: 500 });
+    let cancelled: string;
+    try {
+      [cancelled] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('tiny.bmp'));
+      await waitFor('the first progress', () => messagesOf(cancelled, 'toWebview').find((m) => m.type === 'progress'));
+      assert.strictEqual(await vscode.commands.executeCommand('neuralStyle.cancel', cancelled), true);
+      assert.strictEqual((await finishOf(cancelled)).outcome, 'cancelled');
+    } finally {
+      await setSettings({ size: 32, iterations: 4 });
+    }
+    const seen = finished.length;
+    api.jobs.receiveFromPanel(cancelled, { type: 'runAgain', controls: { ...controlsOf(cancelled)!, iterations: 4 } });
+    const again = await nextFinish(seen);
+    assert.strictEqual(again.outcome, 'done', again.message);
+    assert.ok(fs.statSync(again.output!).size > 0);
+    assert.strictEqual(api.jobs.stateOf(again.id)?.history?.length, 1);
   });
 
   test('no engine process is left behind', async () => {
