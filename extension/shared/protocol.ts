@@ -10,7 +10,7 @@ import { Controls } from './controls';
 import { rgbPixels } from '@neural-style/engine/image-protocol';
 import { lossTerms, progressReport, ProgressReport } from '@neural-style/engine/protocol';
 import {
-  array, Assert, boolean, Infer, Message, messageParser, MessageSchemas, number, object, oneOf, optional, parse, Same, someOf, string, tuple,
+  array, Assert, boolean, Infer, isRecord, Message, messageParser, MessageSchemas, number, object, oneOf, optional, parse, Same, someOf, string, tuple,
 } from '@neural-style/engine/schema';
 
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
@@ -72,8 +72,8 @@ export type RunView = Infer<typeof runView>;
 const panelState = object({
   job: jobView,
   progress: optional(progressReport),
-  /** Loss terms per step, for the chart: [step, content, style, tv]. */
-  losses: array(tuple(number, number, number, number)),
+  /** Loss terms per step, for the chart: [step, content, style, tv, total]. */
+  losses: array(tuple(number, number, number, number, number)),
   preview: optional(string),
   done: optional(doneView),
   error: optional(string),
@@ -172,9 +172,15 @@ export const parseFromWebview = messageParser('from the webview', FROM_WEBVIEW);
 /** Validates a saved panel state (it comes back from disk after a reload): undefined when it is not one. */
 export function parsePanelState(value: unknown, onInvalid?: (why: string) => void): PanelState | undefined {
   try {
-    return parse(panelState, value, 'a saved panel state');
+    return parse(panelState, withTotals(value), 'a saved panel state');
   } catch (e) {
     onInvalid?.((e as Error).message);
     return undefined;
   }
+}
+
+/** A state saved before the rows had a total: 0 (the chart leaves it out) for each row's unknown total. */
+function withTotals(value: unknown): unknown {
+  if (!isRecord(value) || !Array.isArray(value.losses)) return value;
+  return { ...value, losses: value.losses.map((row: unknown) => (Array.isArray(row) && row.length === 4 ? [...row, 0] : row)) };
 }

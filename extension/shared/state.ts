@@ -25,7 +25,7 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
       const p = message.progress;
       // A tile done within an iteration moves the bar, not the chart.
       if (!endsIteration(p)) return { ...state, job: { ...state.job, status: 'running', position: undefined }, progress: p };
-      let losses = [...state.losses, [p.step, p.losses.content, p.losses.style, p.losses.tv] as [number, number, number, number]];
+      let losses = [...state.losses, [p.step, p.losses.content, p.losses.style, p.losses.tv, p.losses.total] as PanelState['losses'][number]];
       if (losses.length > MAX_LOSS_POINTS) losses = losses.filter((_, i) => i % 2 === 1 || i === losses.length - 1);
       return { ...state, job: { ...state.job, status: 'running', position: undefined }, progress: p, losses };
     }

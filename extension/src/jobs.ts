@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { type BackendChoice, DEFAULTS, formatDuration } from '@neural-style/engine/options';
+import { type BackendChoice, DEFAULTS, formatDuration, formatOfExtension } from '@neural-style/engine/options';
 import { progressFraction, type FromEngine } from '@neural-style/engine/protocol';
 import { FromCompute, FromWebview, isFromCompute, PanelState, parsePanelState, ToWebview } from '../shared/protocol';
 import { checkControls, Controls, controlsOf, withControls } from '../shared/controls';
@@ -14,7 +14,7 @@ import { applyMessage, nextRunState, restoredState } from '../shared/state';
 import { Disposable } from './dispose';
 import { EngineOutcome } from './engineProcess';
 import { JobRequest, JobRunner, PreparedJob } from './jobRunner';
-import { showGpuLostError, showJobError, withJobNotification } from './notifications';
+import { ReportProgress, showGpuLostError, showJobError, withJobNotification } from './notifications';
 import { JobPanel, PanelContext } from './panel';
 import { JobQueue, QueueEntry } from './queue';
 import { Resources } from './resources';
@@ -137,10 +137,24 @@ export class JobManager extends Disposable {
       void vscode.window.showErrorMessage(`Neural Style: ${(e as Error).message}`);
       return;
     }
+    // A restored panel's paths come from its saved state: the files must still be there.
+    const missing = [job.contentPath, job.stylePath].find((f) => !fs.existsSync(f));
+    if (missing) {
+      void vscode.window.showErrorMessage(`Neural Style: cannot run again: ${missing} no longer exists.`);
+      return;
+    }
     const style = { path: job.stylePath, label: job.styleName, id: job.styleId ?? path.basename(job.stylePath, path.extname(job.stylePath)) };
     this.records.delete(job.id);
     record.post({ type: 'snapshot', state: nextRunState(record.state, '', controls) });
     this.queueJob({ request: { content: job.contentPath, style }, record, controls, backend: onCpu ? 'wasm' : undefined });
+  }
+
+  /**
+   * A saved run's output names a folder the restored panel may read from: only
+   * an existing result file (absolute, an output format's extension) qualifies.
+   */
+  private isResult(file: string): boolean {
+    return path.isAbsolute(file) && formatOfExtension(path.extname(file)) !== undefined && fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true;
   }
 
   /** A job's panel state (by its current job's id), for the integration tests. */
@@ -177,7 +191,7 @@ export class JobManager extends Disposable {
       panel.dispose(); // nothing we can show
       return;
     }
-    const record = new JobRecord(restoredState(state));
+    const record = new JobRecord(restoredState({ ...state, history: state.history?.filter((run) => this.isResult(run.outputPath)) }));
     const { id } = state.job;
     record.panel = JobPanel.revive(panel, this.panelContext, record, (m) => this.handlePanelMessage(record, m));
     this.records.set(id, record);
@@ -275,8 +289,7 @@ export class JobManager extends Disposable {
     record.post({ type: 'snapshot', state: { ...record.state, job: { ...record.state.job, status: 'running', position: undefined,
       outputPath: job.output, size: options.size, iterations: options.iterations }, controls: controlsOf(options) } });
     const started = Date.now();
-    const title = `Stylizing ${path.basename(request.content)} as ${request.style.label}`;
-    const outcome = await withJobNotification(title, () => this.queue.cancel(id), (report) => {
+    const work = (report: ReportProgress): Promise<EngineOutcome> => {
       const progress = (p: FromEngine<'progress'>) => {
         const { type: _type, id: _id, ...rest } = p;
         record.post({ type: 'progress', progress: rest });
@@ -292,7 +305,11 @@ export class JobManager extends Disposable {
         channel: this.channelOf(record), signal,
         events: { progress, preview: (step, src) => record.post({ type: 'preview', step, src }), log: (level, message) => this.note(level, message) },
       });
-    });
+    };
+    // A notification would cover the panel's Cancel and chart: only a job whose panel is out of sight gets one (the status bar shows every job).
+    const inSight = !!record.panel && !record.panel.isDisposed && record.panel.panel.visible;
+    const title = `Stylizing ${path.basename(request.content)} as ${request.style.label}`;
+    const outcome = await (inSight ? work(() => undefined) : withJobNotification(title, () => this.queue.cancel(id), work));
     this.finish(record, job, outcome, Date.now() - started);
   }
 

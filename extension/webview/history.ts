@@ -17,6 +17,7 @@ export interface CompareView {
 export const compareView: CompareView = { before: -1, after: -1, actualSize: false };
 /** Runs seen so far: a new one is shown as it arrives. */
 let runsShown = -1;
+let shownKey = '';
 
 /** One line for a run: what it ran with, how long, on what. */
 export function runSummary(run: RunView, index: number): string {
@@ -47,9 +48,14 @@ export function renderHistory(s: PanelState, onChange: () => void): void {
   runsShown = history.length;
   if (compareView.before >= history.length) compareView.before = -1;
   $('history').hidden = history.length === 0;
-  $('history-list').replaceChildren(...history.map((run, i) => thumbnail(run, i, (index) => { compareView.after = index; onChange(); })));
-  options($<HTMLSelectElement>('compare-before'), history, true, compareView.before);
-  options($<HTMLSelectElement>('compare-after'), history, false, compareView.after);
+  // Rebuilt only when the runs or the picks change, not on every progress tick.
+  const key = JSON.stringify([history.map((r) => r.outputSrc), compareView.before, compareView.after]);
+  if (key !== shownKey) {
+    shownKey = key;
+    $('history-list').replaceChildren(...history.map((run, i) => thumbnail(run, i, (index) => { compareView.after = index; onChange(); })));
+    options($<HTMLSelectElement>('compare-before'), history, true, compareView.before);
+    options($<HTMLSelectElement>('compare-after'), history, false, compareView.after);
+  }
   const after = history[compareView.after];
   if (!after) return;
   setSrc('after', after.outputSrc);

@@ -7,7 +7,7 @@ import { formatDuration } from '@neural-style/engine/options';
 import { progressFraction } from '@neural-style/engine/protocol';
 import { FromWebview, isToCompute, JobStatus, PanelState, parsePanelState, parseToWebview, ToCompute, ToWebview } from '../shared/protocol';
 import { applyMessage } from '../shared/state';
-import { drawLossChart, SERIES } from './chart';
+import { drawLossChart, lossSummary, SERIES } from './chart';
 import { buildControls, fillControls, readControls } from './controlsForm';
 import { $, el, setSrc } from './dom';
 import { buildCompareControls, compareView, renderHistory } from './history';
@@ -53,8 +53,10 @@ function saveDefaults(): void {
 function buildResult(): HTMLElement {
   const slider = el('input', { id: 'compare-slider', type: 'range', min: '0', max: '100', value: '50', 'aria-label': 'Before/after position' });
   slider.addEventListener('input', () => updateCompare());
-  const preview = el('img', { id: 'preview', alt: 'Live preview (click to zoom)' });
-  preview.addEventListener('click', () => $('preview-box').classList.toggle('actual-size'));
+  const preview = el('img', { id: 'preview', alt: 'Live preview (click to zoom)', tabindex: '0', role: 'button', 'aria-pressed': 'false' });
+  const zoom = () => preview.setAttribute('aria-pressed', String($('preview-box').classList.toggle('zoomed')));
+  preview.addEventListener('click', zoom);
+  preview.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); zoom(); } });
   return el('section', { class: 'result' },
     el('div', { id: 'preview-box', class: 'frame' }, preview, el('div', { id: 'preview-empty', class: 'muted' }, 'The preview appears after the first iteration.')),
     el('div', { id: 'compare', class: 'frame compare', hidden: '' },
@@ -81,7 +83,10 @@ function build(app: HTMLElement): void {
         button('run-again', 'Run again', () => runAgain(false)),
         button('run-on-cpu', 'Run on CPU instead', () => runAgain(true), true),
         button('save-defaults', 'Save as defaults…', saveDefaults, true))),
-    el('section', { class: 'chart' }, el('h2', {}, 'Loss (log scale)'), el('canvas', { id: 'chart', 'aria-label': 'Loss per term over the steps' }), legend),
+    el('section', { class: 'chart' }, el('h2', {}, 'Loss'),
+      el('canvas', { id: 'chart', role: 'img', 'aria-label': 'Loss over the steps', 'aria-describedby': 'chart-summary' }), legend,
+      el('p', { class: 'muted legend-note' }, 'Each line is scaled to its own peak (log axis). The total should fall; the content term rises as paint replaces the photo: that is expected.'),
+      el('p', { id: 'chart-summary', class: 'muted' })),
     el('footer', {},
       button('cancel', 'Cancel', send({ type: 'cancel' }), true),
       button('open', 'Open', () => vscode.postMessage({ type: 'open', run: compareView.after })),
@@ -162,7 +167,10 @@ function render(s: PanelState, drawChart = true): void {
   renderResult(s);
   renderButtons(s);
   renderControls(s);
-  if (drawChart) drawLossChart($<HTMLCanvasElement>('chart'), s.losses, s.progress?.totalSteps ?? 0);
+  if (drawChart) {
+    drawLossChart($<HTMLCanvasElement>('chart'), s.losses, s.progress?.totalSteps ?? 0);
+    $('chart-summary').textContent = lossSummary(s.losses);
+  }
 }
 
 function startingText({ job }: PanelState): string {
