@@ -19,14 +19,14 @@ async function pickTarget(): Promise<SettingsTarget | undefined> {
 }
 
 /** Resolves to what was written where, or undefined when the user cancelled; bad values are reported, nothing is written. */
-export async function saveAsDefaults(contentPath: string, controls: Controls, log: vscode.LogOutputChannel, target?: SettingsTarget): Promise<string | undefined> {
+export async function saveAsDefaults(contentPath: string, controls: Controls, log: vscode.LogOutputChannel): Promise<string | undefined> {
   try {
     checkControls(controls);
   } catch (e) {
     void vscode.window.showErrorMessage(`Neural Style: nothing saved. ${(e as Error).message}`);
     return undefined;
   }
-  const chosen = target ?? await pickTarget();
+  const chosen = await pickTarget();
   if (!chosen) return undefined;
   const writes = settingWrites(controls, chosen, (name) => machineScoped.has(name));
   const config = vscode.workspace.getConfiguration(SECTION, vscode.Uri.file(contentPath));

@@ -268,6 +268,26 @@ suite('Neural Style in VS Code', () => {
     assert.deepStrictEqual(api.jobs.stateOf(again.id)?.history?.map((r) => r.outputPath), [again.output]);
   });
 
+  test('Save as defaults writes the panel\'s values to the settings the user picks', async () => {
+    const { id } = finished[finished.length - 1]; // the last test's panel
+    const controls: Controls = { ...api.jobs.stateOf(id)!.controls!, styleWeight: 4200, seed: 11 };
+    try {
+      api.jobs.receiveFromPanel(id, { type: 'saveDefaults', controls });
+      // The quick pick offers the user's settings first: accept it once it shows.
+      await waitFor('the user settings to be written', () => {
+        // The seed is written last.
+        if (config().inspect('seed')?.globalValue === 11) return true;
+        void vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return undefined;
+      }, 15_000);
+      assert.strictEqual(config().inspect('styleWeight')?.globalValue, 4200);
+      assert.strictEqual(config().inspect('styleWeight')?.workspaceValue, undefined);
+    } finally {
+      for (const k of ['styleWeight', 'styleScale', 'init', 'seed', 'preserveColors']) await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+      await setSettings({ size: 32, iterations: 4 });
+    }
+  });
+
   test('no engine process is left behind', async () => {
     await api.jobs.queue.idle();
     assert.deepStrictEqual(api.liveEnginePids(), []);
