@@ -191,7 +191,9 @@ export class JobManager extends Disposable {
       panel.dispose(); // nothing we can show
       return;
     }
-    const record = new JobRecord(restoredState({ ...state, history: state.history?.filter((run) => this.isResult(run.outputPath)) }));
+    const record = new JobRecord(restoredState({ ...state, history: state.history?.filter((run) => this.isResult(run.outputPath)),
+      // A state saved before the panel had controls: the settings' values, as a new panel gets.
+      controls: state.controls ?? this.settingsControls(state.job.contentPath) }));
     const { id } = state.job;
     record.panel = JobPanel.revive(panel, this.panelContext, record, (m) => this.handlePanelMessage(record, m));
     this.records.set(id, record);

@@ -217,6 +217,7 @@ suite('Neural Style in VS Code', () => {
     // A saved run is kept only when its result is there: a path in saved data must not widen what the webview may read.
     assert.deepStrictEqual(snapshot.state.history?.map((r) => r.outputName), ['chelsea.starry.png']);
     assert.ok(snapshot.state.history?.[0].outputSrc, 'a run\'s thumbnail gets its webview URI');
+    assert.strictEqual(snapshot.state.controls?.size, 32, 'a state saved without controls gets the settings\' values');
     panel.dispose();
 
     const broken = vscode.window.createWebviewPanel('neuralStyle.job', 'broken', vscode.ViewColumn.One);
