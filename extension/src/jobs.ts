@@ -6,10 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { type BackendChoice, DEFAULTS, formatDuration, formatOfExtension } from '@neural-style/engine/options';
+import { type BackendChoice, DEFAULTS, formatDuration } from '@neural-style/engine/options';
 import { progressFraction, type FromEngine } from '@neural-style/engine/protocol';
 import { FromCompute, FromWebview, isFromCompute, PanelState, parsePanelState, ToWebview } from '../shared/protocol';
-import { checkControls, Controls, controlsOf, withControls } from '../shared/controls';
+import { Controls, controlsOf, withControls } from '../shared/controls';
 import { applyMessage, nextRunState, restoredState } from '../shared/state';
 import { Disposable } from './dispose';
 import { EngineOutcome } from './engineProcess';
@@ -18,8 +18,8 @@ import { ReportProgress, showGpuLostError, showJobError, withJobNotification } f
 import { JobPanel, PanelContext } from './panel';
 import { JobQueue, QueueEntry } from './queue';
 import { Resources } from './resources';
-import { readSettings, SettingsError } from './settings';
-import { SECTION } from './settingsSchema';
+import { SettingsError } from './settings';
+import { isResult, runAgainRequest, settingsControls } from './panelRuns';
 import { saveAsDefaults } from './saveDefaults';
 import { QueueStatusBar } from './statusBar';
 import { AdapterProbe, chooseRoute, needsProbe, nodeGpuProblem, Route } from './backendRoute';
@@ -94,7 +94,7 @@ export class JobManager extends Disposable {
         contentPath: request.content, stylePath: request.style.path, outputPath: '', status: 'queued',
       },
       losses: [],
-      controls: this.settingsControls(request.content),
+      controls: settingsControls(request.content),
     });
     return this.queueJob({ request, record, backend });
   }
@@ -112,16 +112,6 @@ export class JobManager extends Disposable {
     return id;
   }
 
-  /** The controls a new panel shows: the settings' values (the defaults where a setting is invalid: the run will say which). */
-  private settingsControls(content: string): Controls {
-    const config = vscode.workspace.getConfiguration(SECTION, vscode.Uri.file(content));
-    try {
-      return controlsOf(readSettings((name) => config.get(name)).options);
-    } catch {
-      return controlsOf(DEFAULTS);
-    }
-  }
-
   /** Run again (or on the CPU) in the same panel: a new job, a new output beside the earlier ones. */
   private runAgain(record: JobRecord, controls: Controls, onCpu: boolean): void {
     const { job } = record.state;
@@ -129,32 +119,17 @@ export class JobManager extends Disposable {
       this.log.info(`run again ${job.id}: the job is still ${job.status}`);
       return;
     }
+    let request: JobRequest;
     try {
-      checkControls(controls);
+      request = runAgainRequest(job, controls);
     } catch (e) {
-      // The webview checks them too: only a message outside its form gets here.
       this.log.warn(`run again ${job.id}: ${(e as Error).message}`);
       void vscode.window.showErrorMessage(`Neural Style: ${(e as Error).message}`);
       return;
     }
-    // A restored panel's paths come from its saved state: the files must still be there.
-    const missing = [job.contentPath, job.stylePath].find((f) => !fs.existsSync(f));
-    if (missing) {
-      void vscode.window.showErrorMessage(`Neural Style: cannot run again: ${missing} no longer exists.`);
-      return;
-    }
-    const style = { path: job.stylePath, label: job.styleName, id: job.styleId ?? path.basename(job.stylePath, path.extname(job.stylePath)) };
     this.records.delete(job.id);
     record.post({ type: 'snapshot', state: nextRunState(record.state, '', controls) });
-    this.queueJob({ request: { content: job.contentPath, style }, record, controls, backend: onCpu ? 'wasm' : undefined });
-  }
-
-  /**
-   * A saved run's output names a folder the restored panel may read from: only
-   * an existing result file (absolute, an output format's extension) qualifies.
-   */
-  private isResult(file: string): boolean {
-    return path.isAbsolute(file) && formatOfExtension(path.extname(file)) !== undefined && fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+    this.queueJob({ request, record, controls, backend: onCpu ? 'wasm' : undefined });
   }
 
   /** A job's panel state (by its current job's id), for the integration tests. */
@@ -191,9 +166,9 @@ export class JobManager extends Disposable {
       panel.dispose(); // nothing we can show
       return;
     }
-    const record = new JobRecord(restoredState({ ...state, history: state.history?.filter((run) => this.isResult(run.outputPath)),
+    const record = new JobRecord(restoredState({ ...state, history: state.history?.filter((run) => isResult(run.outputPath)),
       // A state saved before the panel had controls: the settings' values, as a new panel gets.
-      controls: state.controls ?? this.settingsControls(state.job.contentPath) }));
+      controls: state.controls ?? settingsControls(state.job.contentPath) }));
     const { id } = state.job;
     record.panel = JobPanel.revive(panel, this.panelContext, record, (m) => this.handlePanelMessage(record, m));
     this.records.set(id, record);
