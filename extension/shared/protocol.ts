@@ -6,10 +6,11 @@
  * Plain TypeScript: imported by the host (Node) and the webview (browser).
  */
 import { OPTION_SPECS, StylizeOptions, WEBVIEW_BACKENDS } from '@neural-style/engine/options';
+import { Controls } from './controls';
 import { rgbPixels } from '@neural-style/engine/image-protocol';
 import { lossTerms, progressReport, ProgressReport } from '@neural-style/engine/protocol';
 import {
-  array, boolean, Infer, Message, messageParser, MessageSchemas, number, object, oneOf, optional, parse, someOf, string, tuple,
+  array, Assert, boolean, Infer, isRecord, Message, messageParser, MessageSchemas, number, object, oneOf, optional, parse, Same, someOf, string, tuple,
 } from '@neural-style/engine/schema';
 
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
@@ -17,11 +18,21 @@ export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled',
 export type JobStatus = (typeof JOB_STATUSES)[number];
 const jobStatus = oneOf(JOB_STATUSES);
 
+/** The panel's controls (shared/controls.ts); their ranges are the engine's to check (checkControls). */
+const controls = object({
+  styleWeight: number, size: number, iterations: number, preserveColors: boolean, styleScale: number,
+  init: oneOf(OPTION_SPECS.init.values), seed: number,
+});
+// The controls of shared/controls.ts and this schema are one shape.
+type ControlsMatch = Assert<Same<Infer<typeof controls>, Controls>>;
+
 /** What the panel shows about its job; also the core of its saved state. */
 const jobView = object({
   id: string,
   contentName: string,
   styleName: string,
+  /** The style's short name for file names (a preset's id); absent in states saved before it existed. */
+  styleId: optional(string),
   /** webview URIs of the images (asWebviewUri), filled in by the panel. */
   contentSrc: string,
   styleSrc: string,
@@ -41,18 +52,37 @@ export type JobView = Infer<typeof jobView>;
 /** The engine's progress report, as the panel keeps it. */
 export type ProgressView = ProgressReport;
 
-const doneView = object({ outputSrc: string, outputName: string, elapsedMs: number, steps: number, backend: string });
+const doneView = object({
+  outputSrc: string, outputName: string, elapsedMs: number, steps: number, backend: string,
+  /** When it finished (Date.now()); absent in states saved before it existed. */
+  finishedAt: optional(number),
+});
 export type DoneView = Infer<typeof doneView>;
+
+/** One finished run of this photo in this panel. */
+const runView = object({
+  ...doneView.fields,
+  /** Absolute path, for the host (roots, Open, Reveal); outputSrc is its webview URI. */
+  outputPath: string,
+  controls: optional(controls),
+});
+export type RunView = Infer<typeof runView>;
 
 /** What the webview keeps with setState, and the serializer gets back after a reload. */
 const panelState = object({
   job: jobView,
   progress: optional(progressReport),
-  /** Loss terms per step, for the chart: [step, content, style, tv]. */
-  losses: array(tuple(number, number, number, number)),
+  /** Loss terms per step, for the chart: [step, content, style, tv, total]. */
+  losses: array(tuple(number, number, number, number, number)),
   preview: optional(string),
   done: optional(doneView),
   error: optional(string),
+  /** The engine's code of the failure: EGPULOST offers "Run on CPU instead". */
+  errorCode: optional(string),
+  /** The values the next run takes: the settings', then what the panel ran or was told. */
+  controls: optional(controls),
+  /** Every finished run in this panel, oldest first. */
+  history: optional(array(runView)),
 });
 export type PanelState = Infer<typeof panelState>;
 
@@ -107,13 +137,19 @@ const TO_WEBVIEW = {
   progress: { progress: progressReport },
   preview: { step: number, src: string },
   done: { done: doneView },
-  failed: { message: string },
+  failed: { message: string, code: optional(string) },
 } satisfies MessageSchemas;
 
 const FROM_WEBVIEW = {
   /** The page loaded; `generation` says which of the panel's pages (each change of its roots loads a new one). */
   ready: { generation: number },
-  cancel: {}, open: {}, reveal: {}, showLog: {},
+  cancel: {}, showLog: {},
+  /** Open or reveal a result: the run's index in the history, else the current job's. */
+  open: { run: optional(number) }, reveal: { run: optional(number) },
+  /** A new run of this photo in this panel, with these controls; `onCpu` for "Run on CPU instead". */
+  runAgain: { controls, onCpu: optional(boolean) },
+  /** Writes the controls to the user's or the workspace's settings (the host asks which). */
+  saveDefaults: { controls },
   ...FROM_COMPUTE,
 } satisfies MessageSchemas;
 
@@ -136,9 +172,15 @@ export const parseFromWebview = messageParser('from the webview', FROM_WEBVIEW);
 /** Validates a saved panel state (it comes back from disk after a reload): undefined when it is not one. */
 export function parsePanelState(value: unknown, onInvalid?: (why: string) => void): PanelState | undefined {
   try {
-    return parse(panelState, value, 'a saved panel state');
+    return parse(panelState, withTotals(value), 'a saved panel state');
   } catch (e) {
     onInvalid?.((e as Error).message);
     return undefined;
   }
+}
+
+/** A state saved before the rows had a total: 0 (the chart leaves it out) for each row's unknown total. */
+function withTotals(value: unknown): unknown {
+  if (!isRecord(value) || !Array.isArray(value.losses)) return value;
+  return { ...value, losses: value.losses.map((row: unknown) => (Array.isArray(row) && row.length === 4 ? [...row, 0] : row)) };
 }

@@ -4,7 +4,8 @@
  * snapshot); the webview applies the same function to what it receives.
  */
 import { endsIteration } from '@neural-style/engine/protocol';
-import { PanelState, ToWebview } from './protocol';
+import { Controls } from './controls';
+import { DoneView, PanelState, RunView, ToWebview } from './protocol';
 
 /** Loss points kept for the chart; beyond this, every other one is dropped. */
 export const MAX_LOSS_POINTS = 1000;
@@ -18,21 +19,23 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
         ...state,
         job: { ...state.job, status: message.status, position: message.position },
         error: message.message ?? (message.status === 'failed' ? state.error : undefined),
+        errorCode: message.status === 'failed' ? state.errorCode : undefined,
       };
     case 'progress': {
       const p = message.progress;
       // A tile done within an iteration moves the bar, not the chart.
       if (!endsIteration(p)) return { ...state, job: { ...state.job, status: 'running', position: undefined }, progress: p };
-      let losses = [...state.losses, [p.step, p.losses.content, p.losses.style, p.losses.tv] as [number, number, number, number]];
+      let losses = [...state.losses, [p.step, p.losses.content, p.losses.style, p.losses.tv, p.losses.total] as PanelState['losses'][number]];
       if (losses.length > MAX_LOSS_POINTS) losses = losses.filter((_, i) => i % 2 === 1 || i === losses.length - 1);
       return { ...state, job: { ...state.job, status: 'running', position: undefined }, progress: p, losses };
     }
     case 'preview':
       return { ...state, preview: message.src };
     case 'done':
-      return { ...state, job: { ...state.job, status: 'done', position: undefined }, done: message.done };
+      return { ...state, job: { ...state.job, status: 'done', position: undefined }, done: message.done,
+        history: [...state.history ?? [], runOf(state, message.done)] };
     case 'failed':
-      return { ...state, job: { ...state.job, status: 'failed', position: undefined }, error: message.message };
+      return { ...state, job: { ...state.job, status: 'failed', position: undefined }, error: message.message, errorCode: message.code };
     case 'probe':
     case 'compute':
     case 'stopCompute':
@@ -45,4 +48,20 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
 export function restoredState(state: PanelState): PanelState {
   const active = state.job.status === 'running' || state.job.status === 'queued';
   return active ? { ...state, job: { ...state.job, status: 'interrupted', position: undefined } } : state;
+}
+
+function runOf(state: PanelState, done: DoneView): RunView {
+  return { ...done, outputPath: state.job.outputPath, controls: state.controls };
+}
+
+/**
+ * The state of a new run in the same panel: the photo, the style, the history
+ * and the controls stay; the job, its progress and its result start afresh.
+ */
+export function nextRunState(state: PanelState, id: string, controls: Controls): PanelState {
+  const { contentPath, contentName, stylePath, styleName, styleId, contentSrc, styleSrc } = state.job;
+  return {
+    job: { id, contentPath, contentName, stylePath, styleName, styleId, contentSrc, styleSrc, outputPath: '', status: 'queued' },
+    losses: [], controls, history: state.history,
+  };
 }

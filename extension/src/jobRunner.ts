@@ -6,11 +6,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { StylizeOptions, validateOptions } from '@neural-style/engine/options';
+import type { StylizeOptions } from '@neural-style/engine/options';
 import { EngineEvents, EngineOutcome, runEngine } from './engineProcess';
 import { freeOutputPath, removeEngineTemps, workspaceOutputFolderProblem } from './outputPath';
 import { Resources } from './resources';
-import { JobSettings, readSettings, SettingsError } from './settings';
+import { JobSettings, readSettings, SettingsError, withJobOptions } from './settings';
 import { SECTION } from './settingsSchema';
 import { StyleChoice } from './stylePicker';
 
@@ -30,11 +30,6 @@ export interface PreparedJob {
   output: string;
 }
 
-/** The settings with a job's own options over them, checked together by the engine's checks. */
-function withOptions(settings: JobSettings, options: Partial<StylizeOptions> | undefined): JobSettings {
-  return options ? { ...settings, options: validateOptions({ ...settings.options, ...options }) } : settings;
-}
-
 export class JobRunner {
   /** Outputs of running jobs: taken, though not on disk yet. */
   private readonly reserved = new Set<string>();
@@ -44,7 +39,7 @@ export class JobRunner {
   /** Reads the settings and picks the output; throws (a SettingsError names the setting) what the user must fix. */
   prepare(id: string, request: JobRequest): PreparedJob {
     const config = vscode.workspace.getConfiguration(SECTION, vscode.Uri.file(request.content));
-    const settings = withOptions(readSettings((name) => config.get(name)), request.options);
+    const settings = withJobOptions(readSettings((name) => config.get(name)), request.options);
     const { folder, pattern, format } = settings.output;
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(request.content))?.uri.fsPath;
     const inspected = config.inspect<string>('outputFolder');

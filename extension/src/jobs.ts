@@ -6,18 +6,21 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { type BackendChoice, formatDuration } from '@neural-style/engine/options';
+import { type BackendChoice, DEFAULTS, formatDuration } from '@neural-style/engine/options';
 import { progressFraction, type FromEngine } from '@neural-style/engine/protocol';
 import { FromCompute, FromWebview, isFromCompute, PanelState, parsePanelState, ToWebview } from '../shared/protocol';
-import { applyMessage, restoredState } from '../shared/state';
+import { Controls, controlsOf } from '../shared/controls';
+import { applyMessage, nextRunState, restoredState } from '../shared/state';
 import { Disposable } from './dispose';
 import { EngineOutcome } from './engineProcess';
 import { JobRequest, JobRunner, PreparedJob } from './jobRunner';
-import { showGpuLostError, showJobError, withJobNotification } from './notifications';
+import { ReportProgress, showGpuLostError, showJobError, withJobNotification } from './notifications';
 import { JobPanel, PanelContext } from './panel';
 import { JobQueue, QueueEntry } from './queue';
 import { Resources } from './resources';
 import { SettingsError } from './settings';
+import { isResult, runAgainRequest, settingsControls } from './panelRuns';
+import { saveAsDefaults } from './saveDefaults';
 import { QueueStatusBar } from './statusBar';
 import { AdapterProbe, chooseRoute, needsProbe, nodeGpuProblem, Route } from './backendRoute';
 import { ComputeChannel, probeAdapters, runInWebview } from './webviewRunner';
@@ -85,12 +88,18 @@ export class JobManager extends Disposable {
     const contentName = path.basename(request.content);
     const record = new JobRecord({
       job: {
-        id: '', contentName, styleName: request.style.label, contentSrc: '', styleSrc: '',
+        id: '', contentName, styleName: request.style.label, styleId: request.style.id, contentSrc: '', styleSrc: '',
         contentPath: request.content, stylePath: request.style.path, outputPath: '', status: 'queued',
       },
       losses: [],
+      controls: settingsControls(request.content),
     });
-    const id = this.queue.add({ request, record, backend });
+    return this.queueJob({ request, record, backend });
+  }
+
+  private queueJob(job: QueuedJob): string {
+    const { request, record } = job;
+    const id = this.queue.add(job);
     // The id exists only now; a queued job's panel opens right away so the queue is visible.
     record.state = { ...record.state, job: { ...record.state.job, id } };
     this.records.set(id, record);
@@ -99,6 +108,43 @@ export class JobManager extends Disposable {
     record.post({ type: 'status', status: position === 0 ? 'running' : 'queued', position: position || undefined });
     this.log.info(`queued ${id}: ${request.content} in the style of ${request.style.path}`);
     return id;
+  }
+
+  /** Run again (or on the CPU) in the same panel: a new job, a new output beside the earlier ones. */
+  private runAgain(record: JobRecord, controls: Controls, onCpu: boolean): void {
+    const { job } = record.state;
+    if (job.status === 'queued' || job.status === 'running') {
+      this.log.info(`run again ${job.id}: the job is still ${job.status}`);
+      return;
+    }
+    let request: JobRequest;
+    try {
+      request = runAgainRequest(job, controls);
+    } catch (e) {
+      this.log.warn(`run again ${job.id}: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(`Neural Style: ${(e as Error).message}`);
+      return;
+    }
+    this.records.delete(job.id);
+    record.post({ type: 'snapshot', state: nextRunState(record.state, '', controls) });
+    this.queueJob({ request, record, backend: onCpu ? 'wasm' : undefined });
+  }
+
+  /** A job's panel state (by its current job's id), for the integration tests. */
+  stateOf(id: string): PanelState | undefined {
+    return this.records.get(id)?.state;
+  }
+
+  /** Panels open now (one per photo and style, whatever its runs), for the integration tests. */
+  panelCount(): number {
+    return [...new Set(this.records.values())].filter((r) => r.panel && !r.panel.isDisposed).length;
+  }
+
+  /** A message as a panel's webview would send it, validated the same way: for the integration tests. */
+  receiveFromPanel(id: string, raw: unknown): void {
+    const record = this.records.get(id);
+    if (!record?.panel) throw new Error(`no panel for job ${id}`);
+    record.panel.receive(raw);
   }
 
   cancel(id?: string): boolean {
@@ -118,15 +164,18 @@ export class JobManager extends Disposable {
       panel.dispose(); // nothing we can show
       return;
     }
-    const record = new JobRecord(restoredState(state));
+    const record = new JobRecord(restoredState({ ...state, history: state.history?.filter((run) => isResult(run.outputPath)),
+      // A state saved before the panel had controls: the settings' values, as a new panel gets.
+      controls: state.controls ?? settingsControls(state.job.contentPath) }));
     const { id } = state.job;
     record.panel = JobPanel.revive(panel, this.panelContext, record, (m) => this.handlePanelMessage(record, m));
     this.records.set(id, record);
-    record.panel.onDidDispose(() => this.records.delete(id));
+    // By the id it has then: Run again gives the panel a new job.
+    record.panel.onDidDispose(() => this.records.delete(record.state.job.id));
   }
 
   private handlePanelMessage(record: JobRecord, message: FromWebview): void {
-    const { id, outputPath } = record.state.job;
+    const { id } = record.state.job;
     if (isFromCompute(message)) {
       record.computeListeners.forEach((listener) => listener(message));
       return;
@@ -139,12 +188,22 @@ export class JobManager extends Disposable {
       case 'cancel':
         if (!this.cancel(id)) this.log.info(`cancel ${id}: the job is not running any more`);
         break;
-      case 'open':
-        if (fs.existsSync(outputPath)) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(outputPath));
-        else void vscode.window.showWarningMessage(`Neural Style: ${outputPath} no longer exists.`);
+      case 'open': {
+        const output = this.outputOf(record, message.run);
+        if (output && fs.existsSync(output)) this.openResult(record, output);
+        else void vscode.window.showWarningMessage(`Neural Style: ${output || 'the result'} no longer exists.`);
         break;
-      case 'reveal':
-        void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(outputPath));
+      }
+      case 'reveal': {
+        const output = this.outputOf(record, message.run);
+        if (output) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(output));
+        break;
+      }
+      case 'runAgain':
+        this.runAgain(record, message.controls, message.onCpu === true);
+        break;
+      case 'saveDefaults':
+        void saveAsDefaults(record.state.job.contentPath, message.controls, this.log);
         break;
       case 'showLog':
         this.log.show(true);
@@ -154,6 +213,12 @@ export class JobManager extends Disposable {
         this.log.warn(`unhandled panel message ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  /** A result's path from the host's own state (the message names only an index). */
+  private outputOf(record: JobRecord, run: number | undefined): string | undefined {
+    if (run === undefined) return record.state.done ? record.state.job.outputPath : undefined;
+    return record.state.history?.[run]?.outputPath;
   }
 
   private openPanel(record: JobRecord): void {
@@ -196,10 +261,9 @@ export class JobManager extends Disposable {
     }
     const { options } = job.settings;
     record.post({ type: 'snapshot', state: { ...record.state, job: { ...record.state.job, status: 'running', position: undefined,
-      outputPath: job.output, size: options.size, iterations: options.iterations } } });
+      outputPath: job.output, size: options.size, iterations: options.iterations }, controls: controlsOf(options) } });
     const started = Date.now();
-    const title = `Stylizing ${path.basename(request.content)} as ${request.style.label}`;
-    const outcome = await withJobNotification(title, () => this.queue.cancel(id), (report) => {
+    const work = (report: ReportProgress): Promise<EngineOutcome> => {
       const progress = (p: FromEngine<'progress'>) => {
         const { type: _type, id: _id, ...rest } = p;
         record.post({ type: 'progress', progress: rest });
@@ -215,7 +279,11 @@ export class JobManager extends Disposable {
         channel: this.channelOf(record), signal,
         events: { progress, preview: (step, src) => record.post({ type: 'preview', step, src }), log: (level, message) => this.note(level, message) },
       });
-    });
+    };
+    // A notification would cover the panel's Cancel and chart: only a job whose panel is out of sight gets one (the status bar shows every job).
+    const inSight = !!record.panel && !record.panel.isDisposed && record.panel.panel.visible;
+    const title = `Stylizing ${path.basename(request.content)} as ${request.style.label}`;
+    const outcome = await (inSight ? work(() => undefined) : withJobNotification(title, () => this.queue.cancel(id), work));
     this.finish(record, job, outcome, Date.now() - started);
   }
 
@@ -282,7 +350,7 @@ export class JobManager extends Disposable {
       case 'done': {
         const { done } = outcome;
         this.log.info(`${id}: done in ${formatDuration(done.elapsedMs)} (${done.steps} iterations on ${done.backend}); wrote ${done.output}`);
-        record.post({ type: 'done', done: { outputSrc: '', outputName: path.basename(done.output), elapsedMs: done.elapsedMs, steps: done.steps, backend: done.backend } });
+        record.post({ type: 'done', done: { outputSrc: '', outputName: path.basename(done.output), elapsedMs: done.elapsedMs, steps: done.steps, backend: done.backend, finishedAt: Date.now() } });
         if (job.settings.output.openWhenDone) this.openResult(record, done.output);
         this.onDidFinishEmitter.fire({ id, outcome: 'done', output: done.output, backend: done.backend });
         break;
@@ -294,7 +362,7 @@ export class JobManager extends Disposable {
         break;
       case 'error':
         if (outcome.code === 'EGPULOST') {
-          this.failOnGpu(record, id, outcome.message, job.request);
+          this.failOnGpu(record, id, outcome.message);
           break;
         }
         this.fail(record, id, outcome.kind, outcome.message, undefined, outcome.code);
@@ -305,13 +373,14 @@ export class JobManager extends Disposable {
     }
   }
 
-  /** A lost GPU: the error, with "Run on CPU instead" (the same job again, on wasm). */
-  private failOnGpu(record: JobRecord, id: string, message: string, request: JobRequest): void {
+  /** A lost GPU: the error, with "Run on CPU instead" (the same job again, on wasm, in the same panel) here and in the panel. */
+  private failOnGpu(record: JobRecord, id: string, message: string): void {
     this.log.error(`${id}: ${message}`);
-    record.post({ type: 'failed', message: `${message} Choose "Run on CPU instead" in the notification to run it on wasm.` });
+    record.post({ type: 'failed', message, code: 'EGPULOST' });
     this.onDidFinishEmitter.fire({ id, outcome: 'error', message, code: 'EGPULOST' });
     void showGpuLostError(message, this.log).then((again) => {
-      if (again) this.enqueue(request, 'wasm');
+      // Unless the panel has run it again meanwhile.
+      if (again && record.state.job.id === id) this.runAgain(record, record.state.controls ?? controlsOf(DEFAULTS), true);
     });
   }
 
@@ -324,7 +393,7 @@ export class JobManager extends Disposable {
 
   private fail(record: JobRecord, id: string, outcome: 'invalid' | 'error' | 'crashed', message: string, setting?: string, code?: string): void {
     this.log.error(`${id}: ${message}`);
-    record.post({ type: 'failed', message });
+    record.post({ type: 'failed', message, code });
     this.onDidFinishEmitter.fire({ id, outcome, message, code });
     void showJobError(message, this.log, setting);
   }

@@ -31,8 +31,9 @@ export type PanelHandler = (message: FromWebview) => void;
 
 function resourceFolders(presetsDir: string, state: PanelState): string[] {
   const { contentPath, stylePath, outputPath } = state.job;
-  // The output path is empty until the job starts.
-  return [...new Set([contentPath, stylePath, outputPath].filter(Boolean).map((f) => path.dirname(f)).concat(presetsDir))];
+  // The output path is empty until the job starts; the earlier runs' folders keep the roots unchanged meanwhile.
+  const outputs = [outputPath, ...(state.history ?? []).map((run) => run.outputPath)];
+  return [...new Set([contentPath, stylePath, ...outputs].filter(Boolean).map((f) => path.dirname(f)).concat(presetsDir))];
 }
 
 /**
@@ -155,7 +156,8 @@ export class JobPanel extends Disposable {
     if (message.type === 'snapshot') {
       const s = message.state;
       return { ...message, state: { ...s, job: { ...s.job, contentSrc: uri(s.job.contentPath), styleSrc: uri(s.job.stylePath) },
-        done: s.done && { ...s.done, outputSrc: uri(s.job.outputPath) } } };
+        done: s.done && { ...s.done, outputSrc: uri(s.job.outputPath) },
+        history: s.history?.map((run) => ({ ...run, outputSrc: uri(run.outputPath) })) } };
     }
     if (message.type === 'done') return { ...message, done: { ...message.done, outputSrc: uri(this.model.state.job.outputPath) } };
     return message;
@@ -165,7 +167,8 @@ export class JobPanel extends Disposable {
     this.panel.reveal(undefined, true);
   }
 
-  private receive(raw: unknown): void {
+  /** A message from the webview (or a test, as the webview would send it): validated, then handled. */
+  receive(raw: unknown): void {
     let message: FromWebview;
     try {
       message = parseFromWebview(raw);
@@ -199,7 +202,7 @@ export class JobPanel extends Disposable {
 <title>Neural Style</title>
 </head>
 <body>
-<main id="app" aria-live="polite"></main>
+<main id="app"></main>
 <script nonce="${nonce}" src="${asset('webview.js')}" data-compute="${asset('compute.js')}" data-generation="${this.generation}"></script>
 </body>
 </html>`;

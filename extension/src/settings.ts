@@ -91,3 +91,8 @@ export function readSettings(get: SettingGetter): JobSettings {
   };
 }
 
+
+/** The settings with a job's own options over them (Run again, Stylize Again), checked as a whole by the engine's checks. */
+export function withJobOptions(settings: JobSettings, options: Partial<StylizeOptions> | undefined): JobSettings {
+  return options ? { ...settings, options: validateOptions({ ...settings.options, ...options }) } : settings;
+}

@@ -1,13 +1,18 @@
 /**
- * The loss chart: one line per term (content, style, TV) over the steps, on a
- * log scale, drawn on a <canvas> in the theme's chart colours.
+ * The loss chart: the total and each term (content, style, TV) over the
+ * steps, each scaled to its own peak on a log axis, so the terms' very
+ * different sizes share one plot and a rising content term (the photo giving
+ * way to paint, as it should) is not read as failure. Drawn on a <canvas> in
+ * the theme's colours; `lossSummary` is its text alternative.
  */
-export type LossRow = [step: number, content: number, style: number, tv: number];
+export type LossRow = [step: number, content: number, style: number, tv: number, total: number];
 
+/** Index into a LossRow, its name and the theme variable of its colour; the total is drawn thickest. */
 export const SERIES = [
-  { index: 1, name: 'content', color: '--vscode-charts-blue' },
-  { index: 2, name: 'style', color: '--vscode-charts-orange' },
-  { index: 3, name: 'TV', color: '--vscode-charts-green' },
+  { index: 4, name: 'total', color: '--vscode-foreground', width: 2.5 },
+  { index: 1, name: 'content', color: '--vscode-charts-blue', width: 1.5 },
+  { index: 2, name: 'style', color: '--vscode-charts-orange', width: 1.5 },
+  { index: 3, name: 'TV', color: '--vscode-charts-green', width: 1.5 },
 ] as const;
 
 function cssVar(name: string, fallback: string): string {
@@ -28,67 +33,99 @@ export function logTicks(min: number, max: number): number[] {
   return ticks;
 }
 
-export function drawLossChart(canvas: HTMLCanvasElement, rows: LossRow[], totalSteps: number): void {
+const positive = (v: number) => v > 0 && Number.isFinite(v);
+
+/** Each series divided by its own peak (so in (0, 1]); a term that is never positive (e.g. TV off) is left out. */
+export function normalised(rows: LossRow[]): Array<{ name: string; color: string; width: number; points: Array<[number, number]> }> {
+  return SERIES.flatMap((s) => {
+    const peak = Math.max(0, ...rows.map((r) => r[s.index]).filter(positive));
+    if (!peak) return [];
+    const points = rows.filter((r) => positive(r[s.index])).map((r): [number, number] => [r[0], r[s.index] / peak]);
+    return [{ name: s.name, color: s.color, width: s.width, points }];
+  });
+}
+
+const percent = (v: number) => `${Number((v * 100).toPrecision(2))}%`;
+
+/** The chart in a sentence or two, for screen readers and as its caption. */
+export function lossSummary(rows: LossRow[]): string {
+  if (!rows.length) return 'No loss yet: it appears after the first iteration.';
+  const first = rows[0], last = rows[rows.length - 1];
+  const change = (i: number, name: string) => (positive(first[i]) && positive(last[i]) ? `${name} ${last[i] > first[i] ? 'rose' : 'fell'} to ${percent(last[i] / first[i])} of its start` : '');
+  const parts = [change(4, 'the total'), change(2, 'style'), change(1, 'content'), change(3, 'TV')].filter(Boolean);
+  return `Step ${first[0]} to ${last[0]}: ${parts.join('; ')}.`;
+}
+
+interface Plot { ctx: CanvasRenderingContext2D; left: number; top: number; w: number; h: number; x: (step: number) => number; y: (v: number) => number }
+
+function prepare(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; width: number; height: number } | undefined {
   const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth;
-  const height = canvas.clientHeight;
-  if (!width || !height) return;
+  const width = canvas.clientWidth, height = canvas.clientHeight;
+  if (!width || !height) return undefined;
   canvas.width = Math.round(width * ratio);
   canvas.height = Math.round(height * ratio);
   const ctx = canvas.getContext('2d');
-  if (!ctx) return;
+  if (!ctx) return undefined;
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, width, height);
-  const font = cssVar('--vscode-font-family', 'sans-serif');
-  const fg = cssVar('--vscode-descriptionForeground', '#888');
-  const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.35)');
-  ctx.font = `11px ${font}`;
-  const left = 44, right = 8, top = 8, bottom = 20;
-  const plotW = width - left - right, plotH = height - top - bottom;
-  const values = rows.flatMap((r) => [r[1], r[2], r[3]]).filter((v) => v > 0 && Number.isFinite(v));
-  if (!values.length || plotW <= 0 || plotH <= 0) {
-    ctx.fillStyle = fg;
-    ctx.fillText('The loss appears here after the first iteration.', left, top + plotH / 2);
-    return;
-  }
-  const ticks = logTicks(Math.min(...values), Math.max(...values));
-  const yLo = ticks[0], yHi = Math.max(ticks[ticks.length - 1], yLo + 1);
-  const xMax = Math.max(totalSteps, rows[rows.length - 1][0], 2);
-  const x = (step: number) => left + ((step - 1) / (xMax - 1)) * plotW;
-  const y = (v: number) => top + (1 - (Math.log10(v) - yLo) / (yHi - yLo)) * plotH;
+  ctx.font = `11px ${cssVar('--vscode-font-family', 'sans-serif')}`;
+  return { ctx, width, height };
+}
 
-  ctx.strokeStyle = grid;
-  ctx.fillStyle = fg;
+function drawAxes(p: Plot, ticks: number[], xMax: number): void {
+  const { ctx } = p;
+  // charts-lines is the theme's own grid colour: it stays apart from the series in high contrast too.
+  ctx.strokeStyle = cssVar('--vscode-charts-lines', 'rgba(128,128,128,0.35)');
+  ctx.fillStyle = cssVar('--vscode-descriptionForeground', '#888');
   ctx.lineWidth = 1;
+  ctx.setLineDash([2, 3]);
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
   for (const e of ticks) {
-    const yy = Math.round(y(10 ** e)) + 0.5;
+    const yy = Math.round(p.y(10 ** e)) + 0.5;
     ctx.beginPath();
-    ctx.moveTo(left, yy);
-    ctx.lineTo(left + plotW, yy);
+    ctx.moveTo(p.left, yy);
+    ctx.lineTo(p.left + p.w, yy);
     ctx.stroke();
-    ctx.fillText(`1e${e}`, left - 6, yy);
+    ctx.fillText(percent(10 ** e), p.left - 6, yy);
   }
+  ctx.setLineDash([]);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  ctx.fillText('1', x(1), top + plotH + 4);
-  ctx.fillText(String(xMax), x(xMax), top + plotH + 4);
-  ctx.fillText('step', left + plotW / 2, top + plotH + 4);
+  ctx.fillText('1', p.x(1), p.top + p.h + 4);
+  ctx.fillText(String(xMax), p.x(xMax), p.top + p.h + 4);
+  ctx.fillText('step', p.left + p.w / 2, p.top + p.h + 4);
+}
 
-  for (const s of SERIES) {
+function drawSeries(p: Plot, series: ReturnType<typeof normalised>): void {
+  const { ctx } = p;
+  for (const s of series) {
     ctx.strokeStyle = cssVar(s.color, '#888');
-    ctx.lineWidth = 1.5;
+    ctx.lineWidth = s.width;
     ctx.beginPath();
-    let started = false;
-    for (const r of rows) {
-      const v = r[s.index];
-      if (!(v > 0)) continue;
-      if (started) ctx.lineTo(x(r[0]), y(v));
-      else ctx.moveTo(x(r[0]), y(v));
-      started = true;
-    }
-    if (rows.length === 1 && started) ctx.arc(x(rows[0][0]), y(rows[0][s.index]), 1.5, 0, Math.PI * 2);
+    s.points.forEach(([step, v], i) => (i ? ctx.lineTo(p.x(step), p.y(v)) : ctx.moveTo(p.x(step), p.y(v))));
+    if (s.points.length === 1) ctx.arc(p.x(s.points[0][0]), p.y(s.points[0][1]), 1.5, 0, Math.PI * 2);
     ctx.stroke();
   }
+}
+
+export function drawLossChart(canvas: HTMLCanvasElement, rows: LossRow[], totalSteps: number): void {
+  const surface = prepare(canvas);
+  if (!surface) return;
+  const { ctx, width, height } = surface;
+  const left = 44, top = 8, w = width - left - 8, h = height - top - 20;
+  const series = normalised(rows);
+  if (!series.length || w <= 0 || h <= 0) {
+    ctx.fillStyle = cssVar('--vscode-descriptionForeground', '#888');
+    ctx.fillText('The loss appears here after the first iteration.', left, top + h / 2);
+    return;
+  }
+  const ticks = logTicks(Math.min(...series.flatMap((s) => s.points.map((pt) => pt[1]))), 1);
+  const yLo = ticks[0], yHi = Math.max(ticks[ticks.length - 1], yLo + 1);
+  const xMax = Math.max(totalSteps, rows[rows.length - 1][0], 2);
+  const x = (step: number) => left + ((step - 1) / (xMax - 1)) * w;
+  const y = (v: number) => top + (1 - (Math.log10(v) - yLo) / (yHi - yLo)) * h;
+  const plot = { ctx, left, top, w, h, x, y };
+  drawAxes(plot, ticks, xMax);
+  drawSeries(plot, series);
 }

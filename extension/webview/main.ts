@@ -7,7 +7,10 @@ import { formatDuration } from '@neural-style/engine/options';
 import { progressFraction } from '@neural-style/engine/protocol';
 import { FromWebview, isToCompute, JobStatus, PanelState, parsePanelState, parseToWebview, ToCompute, ToWebview } from '../shared/protocol';
 import { applyMessage } from '../shared/state';
-import { drawLossChart, SERIES } from './chart';
+import { drawLossChart, lossSummary, SERIES } from './chart';
+import { buildControls, fillControls, readControls } from './controlsForm';
+import { $, el, setSrc } from './dom';
+import { buildCompareControls, compareView, renderHistory } from './history';
 import { probeAdapters } from './compute/adapters';
 import { COMPUTE_GLOBAL, type ComputeApi } from './compute/api';
 
@@ -29,64 +32,77 @@ const STATUS_TEXT: Record<JobStatus, string> = {
   queued: 'Queued', running: 'Running', done: 'Done', failed: 'Failed', cancelled: 'Cancelled', interrupted: 'Interrupted by a reload',
 };
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
+function button(id: string, label: string, onClick: () => void, secondary = false): HTMLButtonElement {
+  const b = el('button', { id, class: secondary ? 'secondary' : '' }, label);
+  b.addEventListener('click', onClick);
+  return b;
+}
+const send = (message: FromWebview) => () => vscode.postMessage(message);
+
+/** Run again (or on the CPU) with the form's values; nothing is sent while one is out of range. */
+function runAgain(onCpu: boolean): void {
+  const controls = readControls();
+  if (controls) vscode.postMessage({ type: 'runAgain', controls, ...(onCpu ? { onCpu } : {}) });
 }
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+function saveDefaults(): void {
+  const controls = readControls();
+  if (controls) vscode.postMessage({ type: 'saveDefaults', controls });
+}
 
-function button(id: string, label: string, message: FromWebview, secondary = false): HTMLButtonElement {
-  const b = el('button', { id, class: secondary ? 'secondary' : '' }, label);
-  b.addEventListener('click', () => vscode.postMessage(message));
-  return b;
+function buildResult(): HTMLElement {
+  const slider = el('input', { id: 'compare-slider', type: 'range', min: '0', max: '100', value: '50', 'aria-label': 'Before/after position' });
+  slider.addEventListener('input', () => updateCompare());
+  const preview = el('img', { id: 'preview', alt: 'Live preview (click to zoom)', tabindex: '0', role: 'button', 'aria-pressed': 'false' });
+  const zoom = () => preview.setAttribute('aria-pressed', String($('preview-box').classList.toggle('zoomed')));
+  preview.addEventListener('click', zoom);
+  preview.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); zoom(); } });
+  return el('section', { class: 'result' },
+    el('div', { id: 'preview-box', class: 'frame' }, preview, el('div', { id: 'preview-empty', class: 'muted' }, 'The preview appears after the first iteration.')),
+    el('div', { id: 'compare', class: 'frame compare', hidden: '' },
+      el('img', { id: 'after', alt: 'Result' }), el('img', { id: 'before', alt: 'Before' }), el('div', { id: 'divider' })),
+    el('div', { id: 'compare-controls', hidden: '' }, el('span', { class: 'muted' }, 'Before'), slider, el('span', { class: 'muted' }, 'After'),
+      ...buildCompareControls(() => state && render(state, false))));
 }
 
 function build(app: HTMLElement): void {
   const figure = (id: string, caption: string) => el('figure', { id: `${id}-figure` }, el('img', { id, alt: caption }), el('figcaption', { id: `${id}-caption` }, caption));
-  const slider = el('input', { id: 'compare-slider', type: 'range', min: '0', max: '100', value: '50', 'aria-label': 'Before/after position' });
-  slider.addEventListener('input', () => updateCompare());
   const legend = el('div', { class: 'legend' }, ...SERIES.map((s) => el('span', { class: `key key-${s.name.toLowerCase()}` }, s.name)));
   app.replaceChildren(
     el('header', {}, el('h1', { id: 'title' }), el('span', { id: 'status', class: 'badge' })),
+    el('p', { id: 'live', class: 'visually-hidden', role: 'status', 'aria-live': 'polite' }),
     el('section', { class: 'inputs' }, figure('content', 'Content'), el('span', { class: 'times' }, '×'), figure('style', 'Style')),
     el('section', { class: 'progress', id: 'progress-section' },
-      el('div', { class: 'bar', role: 'progressbar', id: 'bar', 'aria-valuemin': '0', 'aria-valuemax': '100' }, el('div', { id: 'bar-fill' })),
+      el('div', { class: 'bar', role: 'progressbar', id: 'bar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': 'Progress' }, el('div', { id: 'bar-fill' })),
       el('div', { id: 'progress-text', class: 'muted' })),
     el('div', { id: 'error', class: 'error', hidden: '' }),
-    el('section', { class: 'result' },
-      el('div', { id: 'preview-box', class: 'frame' }, el('img', { id: 'preview', alt: 'Live preview' }), el('div', { id: 'preview-empty', class: 'muted' }, 'The preview appears after the first iterations.')),
-      el('div', { id: 'compare', class: 'frame compare', hidden: '' },
-        el('img', { id: 'after', alt: 'Result' }), el('img', { id: 'before', alt: 'Content' }), el('div', { id: 'divider' })),
-      el('div', { id: 'compare-controls', hidden: '' }, el('span', { class: 'muted' }, 'Before'), slider, el('span', { class: 'muted' }, 'After'))),
-    el('section', { class: 'chart' }, el('h2', {}, 'Loss (log scale)'), el('canvas', { id: 'chart', 'aria-label': 'Loss per term over the steps' }), legend),
+    buildResult(),
+    el('section', { id: 'history', class: 'history', hidden: '' }, el('h2', {}, 'Runs of this photo'), el('div', { id: 'history-list', class: 'history-list' })),
+    el('section', { class: 'next' }, buildControls(),
+      el('div', { class: 'actions' },
+        button('run-again', 'Run again', () => runAgain(false)),
+        button('run-on-cpu', 'Run on CPU instead', () => runAgain(true), true),
+        button('save-defaults', 'Save as defaults…', saveDefaults, true))),
+    el('section', { class: 'chart' }, el('h2', {}, 'Loss'),
+      el('canvas', { id: 'chart', role: 'img', 'aria-label': 'Loss over the steps', 'aria-describedby': 'chart-summary' }), legend,
+      el('p', { class: 'muted legend-note' }, 'Each line is scaled to its own peak (log axis). The total should fall; the content term rises as paint replaces the photo: that is expected.'),
+      el('p', { id: 'chart-summary', class: 'muted' })),
     el('footer', {},
-      button('cancel', 'Cancel', { type: 'cancel' }, true),
-      button('open', 'Open', { type: 'open' }),
-      button('reveal', 'Reveal in Explorer', { type: 'reveal' }, true),
-      button('log', 'Show Log', { type: 'showLog' }, true)),
+      button('cancel', 'Cancel', send({ type: 'cancel' }), true),
+      button('open', 'Open', () => vscode.postMessage({ type: 'open', run: compareView.after })),
+      button('reveal', 'Reveal in Explorer', () => vscode.postMessage({ type: 'reveal', run: compareView.after }), true),
+      button('log', 'Show Log', send({ type: 'showLog' }), true)),
   );
 }
 
 function updateCompare(): void {
   const value = Number($<HTMLInputElement>('compare-slider').value);
-  // Content on the left of the divider, the result on the right.
+  // The "before" image on the left of the divider, the "after" on the right.
   $('before').style.clipPath = `inset(0 ${100 - value}% 0 0)`;
   $('divider').style.left = `${value}%`;
 }
 
-function setSrc(id: string, src: string | undefined): void {
-  const img = $<HTMLImageElement>(id);
-  if (src && img.getAttribute('src') !== src) img.src = src;
-}
-
-/** Shows `s`; the loss chart only when the losses may have changed (drawing it is the costly part). */
-function render(s: PanelState, drawChart = true): void {
-  const app = $('app');
-  if (!$('title')) build(app);
-  const { job, progress, done } = s;
+function renderHeader({ job }: PanelState): void {
   document.body.dataset.status = job.status;
   $('title').textContent = `${job.contentName} in the style of ${job.styleName}`;
   $('status').textContent = job.status === 'queued' && job.position ? `Queued (#${job.position})` : STATUS_TEXT[job.status];
@@ -95,45 +111,99 @@ function render(s: PanelState, drawChart = true): void {
   setSrc('style', job.styleSrc);
   $('content-caption').textContent = job.contentName;
   $('style-caption').textContent = job.styleName;
+}
 
-  const fraction = done ? 1 : progress ? progressFraction(progress) : 0;
+function renderProgress(s: PanelState): void {
+  const fraction = s.done ? 1 : s.progress ? progressFraction(s.progress) : 0;
   $('bar-fill').style.width = `${(fraction * 100).toFixed(1)}%`;
   $('bar').setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
   $('progress-text').textContent = progressText(s);
-
   $('error').hidden = !s.error;
   $('error').textContent = s.error ?? '';
+  // Only what a listener needs to hear: the status, not every tick.
+  const live = liveText(s);
+  if ($('live').textContent !== live) $('live').textContent = live;
+}
 
-  const finished = job.status === 'done' && !!done;
-  $('preview-box').hidden = finished;
+/** The preview while a job runs; the runs (compare view) once there is one and nothing runs. */
+function renderResult(s: PanelState): void {
+  const active = s.job.status === 'running' || s.job.status === 'queued';
+  const comparing = !active && (s.history?.length ?? 0) > 0;
+  $('preview-box').hidden = comparing || (!active && !s.preview);
   setSrc('preview', s.preview);
   $('preview').hidden = !s.preview;
   $('preview-empty').hidden = !!s.preview;
-  $('compare').hidden = !finished;
-  $('compare-controls').hidden = !finished;
-  if (finished) {
-    setSrc('after', done.outputSrc);
-    setSrc('before', job.contentSrc);
-    updateCompare();
-  }
-  const active = job.status === 'running' || job.status === 'queued';
+  $('compare').hidden = !comparing;
+  $('compare-controls').hidden = !comparing;
+  renderHistory(s, () => state && render(state, false));
+  if (comparing) updateCompare();
+}
+
+function renderButtons(s: PanelState): void {
+  const { status } = s.job;
+  const active = status === 'running' || status === 'queued';
+  const hasRuns = (s.history?.length ?? 0) > 0;
   $('cancel').hidden = !active;
-  $('open').hidden = !finished;
-  $('reveal').hidden = !finished;
-  $('log').hidden = !(job.status === 'failed' || finished);
-  if (drawChart) drawLossChart($<HTMLCanvasElement>('chart'), s.losses, progress?.totalSteps ?? 0);
+  $('run-again').hidden = active;
+  $('run-on-cpu').hidden = active || s.errorCode !== 'EGPULOST';
+  $('open').hidden = active || !hasRuns;
+  $('reveal').hidden = active || !hasRuns;
+  $('log').hidden = !(status === 'failed' || status === 'done');
+}
+
+/** The form shows the controls of each new job once: what the user types in it is not overwritten by progress. */
+let formJob: string | undefined;
+function renderControls(s: PanelState): void {
+  if (formJob === s.job.id || !s.controls) return;
+  formJob = s.job.id;
+  fillControls(s.controls);
+}
+
+/** Shows `s`; the loss chart only when the losses may have changed (drawing it is the costly part). */
+function render(s: PanelState, drawChart = true): void {
+  if (!$('title')) build($('app'));
+  renderHeader(s);
+  renderProgress(s);
+  renderResult(s);
+  renderButtons(s);
+  renderControls(s);
+  if (drawChart) {
+    drawLossChart($<HTMLCanvasElement>('chart'), s.losses, s.progress?.totalSteps ?? 0);
+    $('chart-summary').textContent = lossSummary(s.losses);
+  }
 }
 
 function startingText({ job }: PanelState): string {
   return job.size === undefined ? 'Starting the engine…' : `Starting the engine (${job.size} px, ${job.iterations} iterations)…`;
 }
 
+/** Where a job that ended early stopped: no time left, no "appears after" to wait for. */
+function endedText({ job, progress: p }: PanelState): string {
+  const at = p ? ` at step ${p.step} of ${p.totalSteps}, after ${formatDuration(p.elapsedMs)}` : '';
+  if (job.status === 'cancelled') return `Cancelled${at}; nothing was written.`;
+  if (job.status === 'interrupted') return `Interrupted by a reload${at}; nothing was written.`;
+  return p ? `Stopped${at}.` : '';
+}
+
 function progressText(s: PanelState): string {
   const { job, progress: p, done } = s;
   if (done) return `${done.steps} steps in ${formatDuration(done.elapsedMs)} on ${done.backend} · ${done.outputName}`;
-  if (!p) return job.status === 'queued' ? 'Waiting for the jobs before it.' : job.status === 'running' ? startingText(s) : '';
+  if (job.status !== 'running' && job.status !== 'queued') return endedText(s);
+  if (!p) return job.status === 'queued' ? 'Waiting for the jobs before it.' : startingText(s);
   const tile = p.tiles ? ` · tile ${p.tile}/${p.tiles}` : '';
   return `Step ${p.step} / ${p.totalSteps} · scale ${p.scale}/${p.scales} (${p.width}×${p.height}) · iteration ${p.iteration}/${p.iterations}${tile} · ${formatDuration(p.elapsedMs)} elapsed · ${formatDuration(p.etaMs)} left · ${p.backend}`;
+}
+
+function liveText(s: PanelState): string {
+  const { job, done, progress } = s;
+  switch (job.status) {
+    case 'queued': return job.position ? `Queued, number ${job.position}.` : 'Queued.';
+    case 'running': return progress ? `Running on ${progress.backend}.` : 'Starting.';
+    case 'done': return done ? `Done: ${done.outputName} in ${formatDuration(done.elapsedMs)}.` : 'Done.';
+    case 'failed': return `Failed: ${(s.error ?? '').split('\n')[0]}`;
+    case 'cancelled': return 'Cancelled.';
+    case 'interrupted': return 'Interrupted by a reload.';
+  }
 }
 
 function loadCompute(): Promise<ComputeApi> {

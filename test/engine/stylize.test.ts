@@ -29,7 +29,7 @@ describe('stylize (64 px)', function () {
     });
   }
 
-  it('reports every iteration with losses per term, ETA, backend, and previews every N', async () => {
+  it('reports every iteration with losses per term, ETA, backend, and previews at the first step and every N', async () => {
     const { seen } = await run({ iterations: 6, previewEvery: 3, previewSize: 32 });
     expect(seen.map((p) => p.step)).to.deep.equal([1, 2, 3, 4, 5, 6]);
     for (const p of seen) {
@@ -42,7 +42,7 @@ describe('stylize (64 px)', function () {
       expect(p.etaMs).to.be.at.least(0);
     }
     expect(seen[seen.length - 1].etaMs).to.equal(0);
-    expect(seen.filter((p) => p.preview).map((p) => p.step)).to.deep.equal([3, 6]);
+    expect(seen.filter((p) => p.preview).map((p) => p.step)).to.deep.equal([1, 3, 6]);
     const preview = seen[2].preview!;
     expect(Math.max(preview.width, preview.height)).to.equal(32);
     expect(preview.data).to.have.length(preview.width * preview.height * 3);

@@ -74,7 +74,7 @@ describe('engine process protocol (fork, IPC)', () => {
       expect(fs.existsSync(output)).to.equal(true);
       expect(engine.messages.filter((m) => m.type === 'progress').map((m) => (m as { step: number }).step)).to.deep.equal([1, 2, 3, 4]);
       const previews = engine.messages.filter((m) => m.type === 'preview');
-      expect(previews.map((m) => (m as { step: number }).step)).to.deep.equal([2, 4]);
+      expect(previews.map((m) => (m as { step: number }).step)).to.deep.equal([1, 2, 4]);
       expect(Buffer.from((previews[0] as { png: string }).png, 'base64').subarray(1, 4).toString()).to.equal('PNG');
       expect(engine.messages.find((m) => m.type === 'backend' && m.id === 'job1' && m.detail.length > 0)).to.not.equal(undefined);
       // A bad job is an error message, and the process lives on.

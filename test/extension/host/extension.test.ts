@@ -10,6 +10,8 @@ import * as vscode from 'vscode';
 import { waitFor as waitUntil } from './helpers';
 import type { NeuralStyleApi } from '../../../extension/src/extension';
 import type { FromWebview, ToWebview } from '../../../extension/shared/protocol';
+import type { Controls } from '../../../extension/shared/controls';
+import { readPngText } from '../../../packages/engine/src/node/png-text';
 
 const ws = process.env.NS_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
 const file = (name: string) => vscode.Uri.file(path.join(ws, name));
@@ -22,6 +24,9 @@ let api: NeuralStyleApi;
 const traffic: Traffic[] = [];
 const finished: Finish[] = [];
 const enginePids = new Set<number>();
+/** Panels that later tests run again: the first done job's, the cancelled job's. */
+let doneJob = '';
+let cancelledJob = '';
 
 /** The suite's jobs are small, but the machine may be busy. */
 const waitFor = <T>(what: string, find: () => T | undefined, timeoutMs = 90_000) => waitUntil(what, find, timeoutMs);
@@ -69,6 +74,7 @@ suite('Neural Style in VS Code', () => {
     const style = await vscode.commands.executeCommand<{ id: string }>('neuralStyle.useAsStyle', file('starry.png'));
     assert.strictEqual(style.id, 'starry');
     const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea.png'));
+    doneJob = id;
     const result = await finishOf(id);
     assert.strictEqual(result.outcome, 'done', result.message);
     const output = path.join(ws, 'chelsea.starry.png');
@@ -117,6 +123,7 @@ suite('Neural Style in VS Code', () => {
     await setSettings({ size: 64, iterations: 500 });
     try {
       const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea-copy.png'));
+      cancelledJob = id;
       await waitFor('the first progress', () => messagesOf(id, 'toWebview').find((m) => m.type === 'progress'));
       const pids = api.liveEnginePids();
       assert.strictEqual(pids.length, 1);
@@ -188,14 +195,20 @@ suite('Neural Style in VS Code', () => {
       job: { id: 'earlier-1', contentName: 'chelsea.png', styleName: 'starry', contentSrc: '', styleSrc: '', contentPath: path.join(ws, 'chelsea.png'),
         stylePath: path.join(ws, 'starry.png'), outputPath: '', status: 'running' },
       losses: [[1, 1, 2, 3]],
+      history: [path.join(ws, 'chelsea.starry.png'), '/etc/passwd', path.join(ws, 'gone.starry.png')].map((outputPath) => ({
+        outputPath, outputSrc: '', outputName: path.basename(outputPath), elapsedMs: 1, steps: 4, backend: 'wasm' })),
     };
     const panel = vscode.window.createWebviewPanel('neuralStyle.job', 'restored', vscode.ViewColumn.One);
     api.jobs.revivePanel(panel, saved);
     const snapshot = await waitFor('the restored panel\'s snapshot', () => messagesOf('earlier-1', 'toWebview').find((m) => m.type === 'snapshot'), 30_000);
     assert.ok(snapshot.type === 'snapshot');
     assert.strictEqual(snapshot.state.job.status, 'interrupted');
-    assert.deepStrictEqual(snapshot.state.losses, [[1, 1, 2, 3]]);
+    assert.deepStrictEqual(snapshot.state.losses, [[1, 1, 2, 3, 0]], 'a row saved without its total gets 0 (unknown)');
     assert.ok(snapshot.state.job.contentSrc.length > 0, 'the panel gives its images webview URIs');
+    // A saved run is kept only when its result is there: a path in saved data must not widen what the webview may read.
+    assert.deepStrictEqual(snapshot.state.history?.map((r) => r.outputName), ['chelsea.starry.png']);
+    assert.ok(snapshot.state.history?.[0].outputSrc, 'a run\'s thumbnail gets its webview URI');
+    assert.strictEqual(snapshot.state.controls?.size, 32, 'a state saved without controls gets the settings\' values');
     panel.dispose();
 
     const broken = vscode.window.createWebviewPanel('neuralStyle.job', 'broken', vscode.ViewColumn.One);
@@ -247,6 +260,68 @@ suite('Neural Style in VS Code', () => {
       assert.deepStrictEqual(fs.readdirSync(folder).sort(), ['a.png', 'a.starry.png', 'b.png', 'c.png', 'c.starry.png']);
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  /** The controls the panel of `id` was last sent (from the settings, then what ran). */
+  const controlsOf = (id: string) => (messagesOf(id, 'toWebview') as ToWebview[]).flatMap((m) => (m.type === 'snapshot' && m.state.controls ? [m.state.controls] : [])).pop();
+  /** The next job to end after the `seen` first ones. */
+  const nextFinish = (seen: number) => waitFor('the next job to end', () => finished[seen]);
+
+  test('the panel\'s style strength → Run again: a second result beside the first, with the new weight in its PNG chunk, in the same panel', async () => {
+    const a = finished.find((f) => f.id === doneJob);
+    assert.ok(a?.output, 'the first test\'s job is done');
+    const ran = controlsOf(doneJob);
+    assert.ok(ran && ran.size === 32 && ran.iterations === 4, 'the panel\'s controls start from the settings');
+    const panels = api.jobs.panelCount();
+    const seen = finished.length;
+    const tweaked: Controls = { ...ran, size: 48, styleWeight: 20000 };
+    api.jobs.receiveFromPanel(doneJob, { type: 'runAgain', controls: tweaked });
+    const b = await nextFinish(seen);
+    assert.strictEqual(b.outcome, 'done', b.message);
+    assert.notStrictEqual(b.output, a.output, 'a new name, not the first result');
+    assert.strictEqual(path.dirname(b.output!), path.dirname(a.output));
+    assert.ok(fs.existsSync(a.output), 'the first result is still there');
+    const chunk = JSON.parse(readPngText(fs.readFileSync(b.output!))['neural-style']);
+    assert.deepStrictEqual([chunk.styleWeight, chunk.size], [20000, 48]);
+    assert.strictEqual(JSON.parse(readPngText(fs.readFileSync(a.output))['neural-style']).styleWeight, ran.styleWeight);
+    assert.strictEqual(api.jobs.panelCount(), panels, 'the same panel shows the new run');
+    assert.ok((messagesOf(b.id, 'toWebview') as ToWebview[]).some((m) => m.type === 'done'), 'the new run is shown in the panel');
+    const history = api.jobs.stateOf(b.id)?.history ?? [];
+    assert.deepStrictEqual(history.map((r) => r.outputPath), [a.output, b.output]);
+    assert.strictEqual(history[1].controls?.styleWeight, 20000);
+    // Outside values are checked by the engine's checks; nothing runs.
+    api.jobs.receiveFromPanel(b.id, { type: 'runAgain', controls: { ...tweaked, size: 5 } });
+    assert.strictEqual(api.jobs.stateOf(b.id)?.job.status, 'done');
+  });
+
+  test('cancel → Run again works, in the same panel', async () => {
+    assert.strictEqual(finished.find((f) => f.id === cancelledJob)?.outcome, 'cancelled');
+    const seen = finished.length;
+    api.jobs.receiveFromPanel(cancelledJob, { type: 'runAgain', controls: { ...controlsOf(cancelledJob)!, size: 32, iterations: 4 } });
+    const again = await nextFinish(seen);
+    assert.strictEqual(again.outcome, 'done', again.message);
+    assert.ok(fs.statSync(again.output!).size > 0);
+    assert.deepStrictEqual(api.jobs.stateOf(again.id)?.history?.map((r) => r.outputPath), [again.output]);
+  });
+
+  test('Save as defaults writes the panel\'s values to the settings the user picks', async () => {
+    const { id } = finished[finished.length - 1]; // the last test's panel
+    const controls: Controls = { ...api.jobs.stateOf(id)!.controls!, styleWeight: 4200, seed: 11 };
+    try {
+      api.jobs.receiveFromPanel(id, { type: 'saveDefaults', controls });
+      // The quick pick offers the user's settings first: accept it once it shows.
+      await waitFor('the user settings to be written', () => {
+        // The seed is written last.
+        if (config().inspect('seed')?.globalValue === 11) return true;
+        void vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return undefined;
+      }, 15_000);
+      assert.strictEqual(config().inspect('styleWeight')?.globalValue, 4200);
+      assert.strictEqual(config().inspect('styleWeight')?.workspaceValue, undefined);
+    } finally {
+      for (const k of ['styleWeight', 'styleScale', 'init', 'seed', 'preserveColors']) await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+      await setSettings({ size: 32, iterations: 4 });
     }
   });
 

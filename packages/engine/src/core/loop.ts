@@ -119,7 +119,9 @@ export async function optimizeScale<V, I>(run: ScaleRun<V, I>, hooks: LoopHooks)
         const last = i === scale.iterations || converged;
         // Previews show the point whose losses are reported, and the last
         // point evaluated is the result: a final step would be unmeasured.
-        const shown = o.previewEvery > 0 && (i % o.previewEvery === 0 || last) ? run.preview(variable.image) : undefined;
+        // The run's first step has one too, so a panel never waits previewEvery steps on a placeholder.
+        const first = i === 1 && scale.index === 0;
+        const shown = o.previewEvery > 0 && (i % o.previewEvery === 0 || last || first) ? run.preview(variable.image) : undefined;
         if (!last) variable.moveTo(optimizer.next(variable.value, terms.total, grad));
         // Counted whether or not anyone listens (`?.()` would skip the tick): the result's steps come from it.
         const progress = run.clock.tick(scale, i, terms, shown, tiles);

@@ -25,6 +25,6 @@ export interface Progress {
   /** At a tiled scale: tiles done of this iteration's evaluation, and how many it has (reported after every tile). */
   tile?: number;
   tiles?: number;
-  /** Every options.previewEvery iterations (and at the end of a scale): a small RGB preview. */
+  /** At the first step, every options.previewEvery iterations and at the end of a scale: a small RGB preview. */
   preview?: RgbImage;
 }

@@ -1,0 +1,78 @@
+/**
+ * The runs of this photo in the panel: a thumbnail per run with its
+ * parameters, time and backend; clicking one shows it, and any two (or the
+ * photo and a run) can be compared before/after, fitted or at 1:1.
+ */
+import { formatDuration } from '@neural-style/engine/options';
+import { PanelState, RunView } from '../shared/protocol';
+import { $, el, setSrc } from './dom';
+
+/** What the compare view shows: indexes into the history; `before` -1 is the content photo. */
+export interface CompareView {
+  before: number;
+  after: number;
+  actualSize: boolean;
+}
+
+export const compareView: CompareView = { before: -1, after: -1, actualSize: false };
+/** Runs seen so far: a new one is shown as it arrives. */
+let runsShown = -1;
+let shownKey = '';
+
+/** One line for a run: what it ran with, how long, on what. */
+export function runSummary(run: RunView, index: number): string {
+  const c = run.controls;
+  const params = c ? `strength ${c.styleWeight} · ${c.size} px · ${c.iterations} it.${c.preserveColors ? ' · photo colours' : ''} · seed ${c.seed}` : `${run.steps} steps`;
+  const when = run.finishedAt ? new Date(run.finishedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
+  return `#${index + 1} · ${params} · ${formatDuration(run.elapsedMs)} on ${run.backend}${when ? ` · ${when}` : ''}`;
+}
+
+function thumbnail(run: RunView, index: number, onPick: (index: number) => void): HTMLElement {
+  const summary = runSummary(run, index);
+  const b = el('button', { class: 'run', 'aria-pressed': String(index === compareView.after), title: `${run.outputName}\n${summary}` },
+    el('img', { src: run.outputSrc, alt: '' }), el('span', { class: 'run-caption' }, summary));
+  b.addEventListener('click', () => onPick(index));
+  return b;
+}
+
+function options(select: HTMLSelectElement, history: RunView[], withContent: boolean, value: number): void {
+  const items = history.map((run, i) => el('option', { value: String(i) }, `#${i + 1} ${run.outputName}`));
+  select.replaceChildren(...(withContent ? [el('option', { value: '-1' }, 'The photo')] : []), ...items);
+  select.value = String(value);
+}
+
+/** Shows the history strip and the compare view of `s`; `onChange` re-renders after a pick. */
+export function renderHistory(s: PanelState, onChange: () => void): void {
+  const history = s.history ?? [];
+  if (history.length !== runsShown || compareView.after >= history.length) compareView.after = history.length - 1;
+  runsShown = history.length;
+  if (compareView.before >= history.length) compareView.before = -1;
+  $('history').hidden = history.length === 0;
+  // Rebuilt only when the runs or the picks change, not on every progress tick.
+  const key = JSON.stringify([history.map((r) => r.outputSrc), compareView.before, compareView.after]);
+  if (key !== shownKey) {
+    shownKey = key;
+    $('history-list').replaceChildren(...history.map((run, i) => thumbnail(run, i, (index) => { compareView.after = index; onChange(); })));
+    options($<HTMLSelectElement>('compare-before'), history, true, compareView.before);
+    options($<HTMLSelectElement>('compare-after'), history, false, compareView.after);
+  }
+  const after = history[compareView.after];
+  if (!after) return;
+  setSrc('after', after.outputSrc);
+  setSrc('before', compareView.before < 0 ? s.job.contentSrc : history[compareView.before].outputSrc);
+  $('after').setAttribute('alt', `Result ${compareView.after + 1}: ${after.outputName}`);
+  $('compare').classList.toggle('actual-size', compareView.actualSize);
+  $('zoom').setAttribute('aria-pressed', String(compareView.actualSize));
+  $('zoom').textContent = compareView.actualSize ? 'Fit' : '1:1';
+}
+
+/** The compare view's own controls: which two, and the zoom. */
+export function buildCompareControls(onChange: () => void): HTMLElement[] {
+  const before = el('select', { id: 'compare-before', 'aria-label': 'Before' });
+  const after = el('select', { id: 'compare-after', 'aria-label': 'After' });
+  before.addEventListener('change', () => { compareView.before = Number(before.value); onChange(); });
+  after.addEventListener('change', () => { compareView.after = Number(after.value); onChange(); });
+  const zoom = el('button', { id: 'zoom', class: 'secondary', 'aria-pressed': 'false', title: 'Show the result at its real size (1:1) or fitted' }, '1:1');
+  zoom.addEventListener('click', () => { compareView.actualSize = !compareView.actualSize; onChange(); });
+  return [el('label', { class: 'muted' }, 'Before ', before), el('label', { class: 'muted' }, 'After ', after), zoom];
+}

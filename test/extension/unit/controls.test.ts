@@ -1,0 +1,76 @@
+import * as assert from 'assert';
+import { DEFAULTS, OPTION_SPECS } from '@neural-style/engine/options';
+import {
+  checkControls, CONTROL_NAMES, Controls, controlsOf, settingWrites, sliderToStrength, strengthToSlider,
+} from '../../../extension/shared/controls';
+import { readSettings, withJobOptions } from '../../../extension/src/settings';
+
+/** Settings as VS Code keeps them: a map of the values set; the rest read as not set. */
+const settingsOf = (values: Record<string, unknown>) => (name: string) => values[name];
+
+const tweaked: Controls = { styleWeight: 20000, size: 48, iterations: 4, preserveColors: true, styleScale: 0.5, init: 'noise', seed: 7 };
+
+describe('panel controls ⇄ settings', () => {
+  it('start from the settings\' values (the defaults where none is set)', () => {
+    assert.deepStrictEqual(controlsOf(readSettings(settingsOf({})).options), controlsOf(DEFAULTS));
+    const controls = controlsOf(readSettings(settingsOf({ size: 512, styleWeight: 300, preserveColors: true })).options);
+    assert.deepStrictEqual([controls.size, controls.styleWeight, controls.preserveColors], [512, 300, true]);
+  });
+
+  it('Save as defaults writes what the next job reads back as the same controls', () => {
+    for (const target of ['user', 'workspace'] as const) {
+      const settings: Record<string, unknown> = { size: 1024, tvWeight: 3 };
+      for (const w of settingWrites(tweaked, target, () => false)) {
+        assert.strictEqual(w.target, target);
+        settings[w.name] = w.value;
+      }
+      const read = readSettings(settingsOf(settings));
+      assert.deepStrictEqual(controlsOf(read.options), tweaked);
+      assert.strictEqual(read.options.tvWeight, 3, 'a setting that is no control is left alone');
+    }
+  });
+
+  it('a machine-scoped setting never goes to the workspace', () => {
+    const writes = settingWrites(tweaked, 'workspace', (name) => name === 'seed');
+    assert.deepStrictEqual(writes.filter((w) => w.target === 'user').map((w) => w.name), ['seed']);
+    assert.strictEqual(writes.length, CONTROL_NAMES.length);
+  });
+
+  it('are checked by the engine\'s option checks, naming the control and the value', () => {
+    assert.deepStrictEqual(checkControls(tweaked), tweaked);
+    assert.throws(() => checkControls({ ...tweaked, size: 5 }), /^Error: Size \(px\): Invalid size 5\. Use an integer at least 16 and at most 8192\.$/);
+    assert.throws(() => checkControls({ ...tweaked, iterations: 2.5 }), /Iterations: Invalid iterations 2\.5/);
+    assert.throws(() => checkControls({ ...tweaked, styleWeight: -1 }), /Style strength: Invalid styleWeight -1/);
+    assert.throws(() => checkControls({ ...tweaked, init: 'paint' as Controls['init'] }), /Start from: Invalid init "paint"\. Use one of: content-in-style-colors/);
+    assert.throws(() => settingWrites({ ...tweaked, seed: -3 }, 'user', () => false), /Seed: Invalid seed -3/);
+  });
+
+  it('go over the job\'s settings, which stay checked as a whole', () => {
+    const settings = readSettings((name) => (name === 'tvWeight' ? 2 : undefined));
+    const { options } = withJobOptions(settings, checkControls(tweaked));
+    assert.deepStrictEqual(controlsOf(options), tweaked);
+    assert.strictEqual(options.tvWeight, 2);
+    assert.throws(() => withJobOptions(settings, { ...tweaked, styleScale: 9 }), /Invalid styleScale 9/);
+    assert.strictEqual(withJobOptions(settings, undefined), settings);
+  });
+});
+
+describe('style strength on a log scale', () => {
+  it('maps the weight to the slider and back to a round number', () => {
+    for (const weight of [1, 15, 300, 1500, 20000, 1e6]) assert.strictEqual(sliderToStrength(strengthToSlider(weight)), weight, String(weight));
+    assert.strictEqual(strengthToSlider(OPTION_SPECS.styleWeight.default), 3.18);
+    assert.strictEqual(sliderToStrength(3.2), 1600);
+  });
+
+  it('over six decades, each step of the slider moves by at most one round number', () => {
+    assert.strictEqual(strengthToSlider(0), 0, 'no paint is the slider\'s end');
+    assert.strictEqual(strengthToSlider(1e12), 6);
+    let last = sliderToStrength(0);
+    for (let i = 1; i <= 600; i++) {
+      const next = sliderToStrength(i / 100);
+      assert.ok(next >= last && next / last <= 1.11, `position ${i / 100}: ${last} → ${next}`);
+      last = next;
+    }
+    assert.strictEqual(last, 1e6);
+  });
+});
