@@ -55,7 +55,8 @@ async function sumGrams(sweep: Sweep, image: HostImage, layers: readonly VggLaye
     const inputs = await forwardSweep(sweep, image, wanted, async (layer, features, at) => {
       const sum = sums.get(layer);
       if (sum) {
-        sums.set(layer, tf.keep(tf.add(sum, gram(features)) as tf.Tensor2D));
+        // Its own tidy: the visitor runs outside the sweep's (the sweep awaits between).
+        sums.set(layer, tf.tidy(() => tf.add(sum, gram(features)) as tf.Tensor2D));
         sum.dispose();
       }
       await visit?.(layer, features, at);
