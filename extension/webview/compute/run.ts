@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { CancelledError, createVgg19, decodeVgg19, NeuralStyleError, stylize, type FeatureExtractor, type Progress } from '@neural-style/engine/core';
+import { CancelledError, createVgg19, decodeVgg19, NeuralStyleError, stylize, type FeatureExtractor, type MemoryLimits, type Progress } from '@neural-style/engine/core';
 import type { WebviewBackend } from '@neural-style/engine/options';
 import { decodePixels, encodePixels } from '@neural-style/engine/image-protocol';
 import { COMPUTE_FAILURES, type AdapterView, type FromCompute, type ToCompute } from '../../shared/protocol';
@@ -22,6 +22,11 @@ type ComputeMessage = ToCompute & { type: 'compute' };
  * machine's memory as the engine process is.
  */
 const WEBVIEW_HOST_BYTES = 2e9;
+
+/** What a run here may use: WEBVIEW_HOST_BYTES, and on WebGL tiles whose textures fit the GPU's MAX_TEXTURE_SIZE (WebGPU uses buffers). */
+function webviewLimits(backend: WebviewBackend, adapter: AdapterView): MemoryLimits {
+  return backend === 'webgl' && adapter.maxTextureSize > 0 ? { hostBytes: WEBVIEW_HOST_BYTES, maxTextureSize: adapter.maxTextureSize } : { hostBytes: WEBVIEW_HOST_BYTES };
+}
 
 export async function useBackend(backend: WebviewBackend): Promise<AdapterView> {
   // setBackend resolves false (it does not throw) when the backend cannot start, e.g. WebGPU without an adapter.
@@ -98,7 +103,7 @@ export async function runCompute(message: ComputeMessage, signal: AbortSignal, p
     const onProgress = ({ preview, ...progress }: Progress) => {
       if (!ended) post({ type: 'computeProgress', progress, preview: preview && pngDataUrl(preview) });
     };
-    const result = await stylize(vgg, { content, styles, options: message.options, limits: { hostBytes: WEBVIEW_HOST_BYTES } }, { signal, onProgress });
+    const result = await stylize(vgg, { content, styles, options: message.options, limits: webviewLimits(message.backend, adapter) }, { signal, onProgress });
     const image = { width: result.image.width, height: result.image.height, data: encodePixels(result.image.data) };
     end({ type: 'computeDone', image, losses: result.losses, steps: result.steps, elapsedMs: result.elapsedMs, backend: result.backend });
   } catch (error) {
