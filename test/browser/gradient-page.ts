@@ -9,15 +9,15 @@ import 'mocha/mocha.js';
 
 declare const mocha: Mocha.BrowserMocha;
 
-/** Whether dataSync returns what the GPU computed (tfjs's webgpu does it through a canvas, which gives zeros on some adapters). */
+/** Whether an asynchronous read back (as the engine and the checks read) returns what the GPU computed. */
 (globalThis as Record<string, unknown>).readbackProblem = (async () => {
   const backend = new URLSearchParams(location.search).get('backend') ?? 'webgl';
   if (!(await tf.setBackend(backend))) return `${backend} did not start`;
   const sum = tf.add(tf.range(0, 4096, 1, 'float32'), 1);
-  const values = sum.dataSync();
+  const values = await sum.data();
   sum.dispose();
   const wrong = values.findIndex((v, i) => v !== i + 1);
-  return wrong < 0 ? null : `dataSync gave ${values[wrong]} where ${wrong + 1} was computed`;
+  return wrong < 0 ? null : `data() gave ${values[wrong]} where ${wrong + 1} was computed`;
 })();
 const results: Array<{ title: string; state: string; error?: string }> = [];
 /** Runs the checks (after readbackProblem has settled: one backend start at a time). */

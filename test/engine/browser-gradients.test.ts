@@ -76,7 +76,7 @@ describe('gradients in the browser (headless Chromium)', function () {
         const readback = await page.evaluate(() => (globalThis as unknown as { readbackProblem: Promise<string | null> }).readbackProblem);
         if (readback) {
           // The webview refuses such an adapter too (extension/webview/compute/run.ts): there is nothing to check on it.
-          console.log(`      skipped: ${backend}'s synchronous readback is broken on this adapter (${readback}); the gradient checks read values synchronously`);
+          console.log(`      skipped: ${backend}'s read back is broken on this adapter (${readback})`);
           this.skip();
         }
         const results = await page.evaluate(() => (globalThis as unknown as { runGradients(): Promise<Array<{ title: string; state: string; error?: string }>> }).runGradients());

@@ -34,11 +34,11 @@ describe('pixel conversions (RGB bytes ↔ the network’s convention)', functio
     expect([viaTensors[2], viaTensors[1], viaTensors[0], viaTensors[5], viaTensors[4], viaTensors[3], viaTensors[8], viaTensors[7], viaTensors[6]]).to.deep.equal(got);
   });
 
-  it('moves images to tensors and back unchanged', () => {
+  it('moves images to tensors and back unchanged', async () => {
     const x = toVggImage(randomImage(5, 4, 7));
     const t = toTensor(x);
     expect(t.shape).to.deep.equal([1, 4, 5, 3]);
-    expect(Array.from(fromTensor(t).data)).to.deep.equal(Array.from(x.data));
+    expect(Array.from((await fromTensor(t)).data)).to.deep.equal(Array.from(x.data));
     t.dispose();
   });
 

@@ -45,7 +45,7 @@ async function compare(size: number, options: Partial<StylizeOptions>, tileSide:
   const x = toTensor(image);
   const expected = await whole.evaluate(x);
   const got = await tiled.evaluate(image);
-  const expectedGradient = fromTensor(expected.gradient).data;
+  const expectedGradient = (await fromTensor(expected.gradient)).data;
   tf.dispose([x, expected.gradient]);
   whole.dispose();
   tiled.dispose();

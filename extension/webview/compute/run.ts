@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { CancelledError, createVgg19, decodeVgg19, NeuralStyleError, stylize, type FeatureExtractor, type Progress } from '@neural-style/engine/core';
+import { CancelledError, createVgg19, decodeVgg19, NeuralStyleError, stylize, type FeatureExtractor, type MemoryLimits, type Progress } from '@neural-style/engine/core';
 import type { WebviewBackend } from '@neural-style/engine/options';
 import { decodePixels, encodePixels } from '@neural-style/engine/image-protocol';
 import { COMPUTE_FAILURES, type AdapterView, type FromCompute, type ToCompute } from '../../shared/protocol';
@@ -23,6 +23,11 @@ type ComputeMessage = ToCompute & { type: 'compute' };
  */
 const WEBVIEW_HOST_BYTES = 2e9;
 
+/** What a run here may use: WEBVIEW_HOST_BYTES, and on WebGL tiles whose textures fit the GPU's MAX_TEXTURE_SIZE (WebGPU uses buffers). */
+function webviewLimits(backend: WebviewBackend, adapter: AdapterView): MemoryLimits {
+  return backend === 'webgl' && adapter.maxTextureSize > 0 ? { hostBytes: WEBVIEW_HOST_BYTES, maxTextureSize: adapter.maxTextureSize } : { hostBytes: WEBVIEW_HOST_BYTES };
+}
+
 export async function useBackend(backend: WebviewBackend): Promise<AdapterView> {
   // setBackend resolves false (it does not throw) when the backend cannot start, e.g. WebGPU without an adapter.
   if (!(await tf.setBackend(backend))) {
@@ -32,25 +37,25 @@ export async function useBackend(backend: WebviewBackend): Promise<AdapterView> 
   if (backend === 'webgl') return describeWebGl((tf.backend() as unknown as { gpgpu: { gl: WebGL2RenderingContext } }).gpgpu.gl);
   const found = await requestAdapter();
   const adapter = found ? describeAdapter(found) : { name: 'unnamed adapter', fallback: false, maxTextureSize: 0 };
-  checkSyncReadback(adapter);
+  await checkReadback(adapter);
   return adapter;
 }
 
 /**
- * The optimiser reads scalars synchronously (dataSync). tfjs's webgpu backend
- * does that through a canvas copy, which returns zeros on some adapters (here:
- * SwiftShader's fallback adapter in headless Chromium): a run would "succeed"
- * with a loss of 0 and a wrong picture. Refuse such an adapter up front.
+ * The core reads every result back asynchronously (data()), which tfjs's
+ * webgpu backend does by mapping a buffer. Its synchronous read (dataSync, a
+ * canvas copy) returns zeros on some adapters (SwiftShader's fallback adapter
+ * here) and leaves the device unusable, so it is never called. An adapter
+ * whose asynchronous read is wrong too would paint garbage: refused up front.
  */
-function checkSyncReadback(adapter: AdapterView): void {
+async function checkReadback(adapter: AdapterView): Promise<void> {
   // Above tfjs's CPU hand-off size (1000 values), so that the sum is computed on the GPU.
   const n = 4096;
   const sum = tf.tidy(() => tf.add(tf.range(0, n, 1, 'float32'), 1));
-  const got = sum.dataSync();
-  sum.dispose();
+  const got = await sum.data().finally(() => sum.dispose());
   const wrong = got.findIndex((v, i) => v !== i + 1);
   if (wrong >= 0) {
-    throw new NeuralStyleError(`WebGPU on ${adapter.name} reads results back wrong (tfjs's synchronous readback gave ${got[wrong]} where ${wrong + 1} was computed), so a run would paint garbage. Set neuralStyle.backend to webgl or auto.`, 'EGPU');
+    throw new NeuralStyleError(`WebGPU on ${adapter.name} reads results back wrong (it gave ${got[wrong]} where ${wrong + 1} was computed), so a run would paint garbage. Set neuralStyle.backend to webgl or auto.`, 'EGPU');
   }
 }
 
@@ -98,7 +103,7 @@ export async function runCompute(message: ComputeMessage, signal: AbortSignal, p
     const onProgress = ({ preview, ...progress }: Progress) => {
       if (!ended) post({ type: 'computeProgress', progress, preview: preview && pngDataUrl(preview) });
     };
-    const result = await stylize(vgg, { content, styles, options: message.options, limits: { hostBytes: WEBVIEW_HOST_BYTES } }, { signal, onProgress });
+    const result = await stylize(vgg, { content, styles, options: message.options, limits: webviewLimits(message.backend, adapter) }, { signal, onProgress });
     const image = { width: result.image.width, height: result.image.height, data: encodePixels(result.image.data) };
     end({ type: 'computeDone', image, losses: result.losses, steps: result.steps, elapsedMs: result.elapsedMs, backend: result.backend });
   } catch (error) {

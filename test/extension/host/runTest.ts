@@ -35,6 +35,8 @@ async function main(): Promise<number> {
   fs.copyFileSync(path.join(fixtures, 'chelsea-64.png'), path.join(workspace, 'chelsea-copy.png'));
   fs.copyFileSync(path.join(fixtures, 'starry-64.png'), path.join(workspace, 'starry.png'));
   fs.copyFileSync(path.join(fixtures, 'bmp', 'starry-16-24bit.bmp'), path.join(workspace, 'tiny.bmp'));
+  // The rig stops a run after CODE_SERVER_TEST_TIMEOUT s (600 by default): the software GPU jobs alone take minutes.
+  process.env.CODE_SERVER_TEST_TIMEOUT ??= '1800';
   try {
     await runTests({
       vscodeExecutablePath,

@@ -24,7 +24,8 @@ export interface ImageSpace<V, I> {
   /** Onto 0..255 (in the network's units): every step stays inside, so what is optimised is what is saved. */
   readonly clip: Projection<I>;
   upload(image: HostImage): I;
-  download(image: I): HostImage;
+  /** The image in ordinary memory (a GPU backend reads it back asynchronously). */
+  download(image: I): Promise<HostImage>;
   disposeImage(image: I): void;
   dispose(): void;
 }
@@ -77,7 +78,7 @@ export function hostImageSpace(pyramid: boolean): ImageSpace<Float32Array, HostI
     variable: (start) => (pyramid ? new HostPyramid(start) : new HostPixels(start)),
     clip: clipHost,
     upload: (image) => image,
-    download: (image) => image,
+    download: async (image) => image,
     disposeImage: () => {},
     dispose: () => {},
   };

@@ -10,6 +10,7 @@ export type { StylizeRequest, StylizeHooks, StylizeResult } from './stylize';
 export type { Progress, LossTerms } from './progress';
 export { planStylization, scaleSizes, scaleIterations, styleLongestSide } from './plan';
 export type { Plan, ScalePlan, Size } from './plan';
+export type { MemoryLimits } from './memory-limits';
 export type { Objective, Evaluation } from './objective';
 export type { RgbImage } from './pixels';
 export { createVgg19 } from './vgg19';

@@ -65,7 +65,7 @@ export interface ScaleRun<V, I> {
   clock: RunClock;
   backend: string;
   /** A small RGB picture of an image of this scale, for progress reports. */
-  preview: (image: I) => RgbImage;
+  preview: (image: I) => Promise<RgbImage>;
 }
 
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -121,8 +121,8 @@ export async function optimizeScale<V, I>(run: ScaleRun<V, I>, hooks: LoopHooks)
         // point evaluated is the result: a final step would be unmeasured.
         // The run's first step has one too, so a panel never waits previewEvery steps on a placeholder.
         const first = i === 1 && scale.index === 0;
-        const shown = o.previewEvery > 0 && (i % o.previewEvery === 0 || last || first) ? run.preview(variable.image) : undefined;
-        if (!last) variable.moveTo(optimizer.next(variable.value, terms.total, grad));
+        const shown = o.previewEvery > 0 && (i % o.previewEvery === 0 || last || first) ? await run.preview(variable.image) : undefined;
+        if (!last) variable.moveTo(await optimizer.next(variable.value, terms.total, grad));
         // Counted whether or not anyone listens (`?.()` would skip the tick): the result's steps come from it.
         const progress = run.clock.tick(scale, i, terms, shown, tiles);
         hooks.onProgress?.(progress);

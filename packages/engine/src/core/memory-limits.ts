@@ -11,6 +11,8 @@ import { HOST_HISTORY, WASM_MEMORY } from './tuning';
 export interface MemoryLimits {
   /** Ordinary memory a run may use (a tiled scale keeps its image and state there). */
   hostBytes: number;
+  /** WebGL's MAX_TEXTURE_SIZE, where the backend is WebGL: no tensor's texture may be larger (tiling/texture-limit.ts). */
+  maxTextureSize?: number;
 }
 
 export const DEFAULT_LIMITS: MemoryLimits = { hostBytes: 8e9 };

@@ -1,9 +1,11 @@
 import { NeuralStyleError } from './errors';
-import { minimumSide } from './geometry';
+import { deepestLayer, minimumSide } from './geometry';
 import { StylizeOptions, VggLayer } from './options';
 import { fitLongestSide } from './pixels';
 import { styleBlend } from './validate';
 import { checkHostMemory, DEFAULT_LIMITS, MemoryLimits, wholeImageFits } from './memory-limits';
+import { vggStages } from './tiling/stages';
+import { textureTileSize, wholeImageTexturesFit } from './tiling/texture-limit';
 import { TILING } from './tuning';
 
 /*
@@ -61,13 +63,18 @@ export function styleSize(options: StylizeOptions, style: Size, scale: Size): Si
 
 /**
  * Whole while the image is small enough to be fastest that way and fits the
- * backend; tile by tile otherwise, or whenever tileSize asks for tiles.
+ * backend (its memory, and WebGL's texture limit); tile by tile otherwise,
+ * or whenever tileSize asks for tiles, with tiles whose textures fit.
  */
-function tilingOf(options: StylizeOptions, size: Size, backend: string, limits: MemoryLimits): number | null {
-  const whole = options.tileSize === 0 && size.width * size.height <= TILING.wholeImagePixels && wholeImageFits(size.width, size.height, backend);
+function tilingOf(options: StylizeOptions, size: Size, layers: readonly VggLayer[], backend: string, limits: MemoryLimits): number | null {
+  const texture = limits.maxTextureSize;
+  const stages = vggStages(deepestLayer(layers));
+  const whole = options.tileSize === 0 && size.width * size.height <= TILING.wholeImagePixels && wholeImageFits(size.width, size.height, backend)
+    && (!texture || wholeImageTexturesFit(stages, size.width, size.height, texture));
   if (whole) return null;
   checkHostMemory(size.width, size.height, limits);
-  return options.tileSize;
+  if (!texture) return options.tileSize;
+  return Math.min(options.tileSize || TILING.firstStageTile, textureTileSize(stages, texture));
 }
 
 /** Plans a run of `options` (validated) on a content image of `content`'s size with `styleCount` styles. */
@@ -84,7 +91,7 @@ export function planStylization(options: StylizeOptions, content: Size, styleCou
   const sizes = scaleSizes(options).map((s) => fitLongestSide(final.width, final.height, s))
     .filter((d) => Math.min(d.width, d.height) >= minSide);
   const iterations = scaleIterations(options, sizes.length);
-  const scales = sizes.map((d, index) => ({ ...d, index, iterations: iterations[index], tileSize: tilingOf(options, d, backend, limits) }));
+  const scales = sizes.map((d, index) => ({ ...d, index, iterations: iterations[index], tileSize: tilingOf(options, d, layers, backend, limits) }));
   const weightSum = options.styleLayerWeights.reduce((a, b) => a + b, 0);
   return {
     options, final, scales, layers, styleBlend: blend,

@@ -89,10 +89,14 @@ async function optimizeIn<V, I>(space: ImageSpace<V, I>, objective: Objective<I>
   clock: RunClock, hooks: LoopHooks): Promise<{ image: HostImage; terms: LossTerms }> {
   try {
     const start = clipped(space, inputs.start);
-    const preview = (image: I) => previewOf(space.download(image), inputs.content, plan.options);
+    const preview = async (image: I) => previewOf(await space.download(image), inputs.content, plan.options);
     const result = await optimizeScale({ plan, scale, objective, space, start, clock, backend: tf.getBackend(), preview }, hooks);
-    const image = space.download(result.image);
-    space.disposeImage(result.image);
+    let image: HostImage;
+    try {
+      image = await space.download(result.image);
+    } finally {
+      space.disposeImage(result.image);
+    }
     return { image, terms: result.terms };
   } finally {
     objective.dispose();

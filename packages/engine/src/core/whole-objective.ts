@@ -3,6 +3,7 @@ import { HostImage } from './image/host-image';
 import { contentLoss, normalizedGram, styleLayerLoss, totalVariationLoss } from './losses';
 import { Evaluation, GramsOf, Objective, ObjectiveInputs, styleTargets, TermWeights, termWeights } from './objective';
 import { GradientArena, withArena } from './ops/gradient-arena';
+import { readValues } from './optim/tensor-space';
 import { StylizeOptions, VggLayer } from './options';
 import { Plan, ScalePlan } from './plan';
 import { toTensor } from './pixels';
@@ -65,10 +66,17 @@ class WholeImageObjective implements Objective<tf.Tensor4D> {
       });
       return tf.addN(weighted) as tf.Scalar;
     })(image));
-    const read = (name: TermName) => values[name]?.dataSync()[0] ?? 0;
-    const terms = { content: read('content'), style: read('style'), tv: read('tv'), total: value.dataSync()[0] };
-    tf.dispose([value, ...Object.values(values)]);
-    return { terms, gradient: grad as tf.Tensor4D };
+    try {
+      // One read back for the four: on a GPU each is a round trip.
+      const all = tf.tidy(() => tf.stack([value, values.content ?? tf.scalar(0), values.style ?? tf.scalar(0), values.tv ?? tf.scalar(0)]));
+      const [total, content, style, tv] = await readValues(all).finally(() => all.dispose());
+      return { terms: { content, style, tv, total }, gradient: grad as tf.Tensor4D };
+    } catch (error) {
+      grad.dispose();
+      throw error;
+    } finally {
+      tf.dispose([value, ...Object.values(values)]);
+    }
   }
 
   dispose(): void {

@@ -6,12 +6,12 @@ import { VectorSpace } from './vector-space';
  */
 export const HOST_SPACE: VectorSpace<Float32Array> = {
   size: (a) => a.length,
-  dot: (a, b) => {
+  dot: async (a, b) => {
     let sum = 0;
     for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
     return sum;
   },
-  maxAbs: (a) => {
+  maxAbs: async (a) => {
     let max = 0;
     for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]));
     return max;

@@ -7,7 +7,7 @@ import { Projection, VectorSpace } from './vector-space';
  * it on dispose. `x` and `grad` stay the caller's.
  */
 export interface Optimizer<V> {
-  next(x: V, loss: number, grad: V): V;
+  next(x: V, loss: number, grad: V): Promise<V>;
   dispose(): void;
 }
 
@@ -20,7 +20,7 @@ export class Adam<V> implements Optimizer<V> {
   constructor(private readonly space: VectorSpace<V>, private readonly learningRate: number, private readonly project: Projection<V>,
     private readonly beta1 = 0.9, private readonly beta2 = 0.999, private readonly epsilon = 1e-8) {}
 
-  next(x: V, _loss: number, grad: V): V {
+  async next(x: V, _loss: number, grad: V): Promise<V> {
     const { space, beta1, beta2 } = this;
     this.t += 1;
     const m = this.m ? space.combine(beta1, this.m, 1 - beta1, grad) : space.scale(1 - beta1, grad);
@@ -77,14 +77,14 @@ export class Lbfgs<V> implements Optimizer<V> {
   constructor(private readonly space: VectorSpace<V>, private readonly history: number, private readonly project: Projection<V>,
     private readonly stepScale = 1) {}
 
-  next(x: V, loss: number, grad: V): V {
+  async next(x: V, loss: number, grad: V): Promise<V> {
     if (this.lastStep && this.previousLoss !== null && loss > LBFGS_RETREAT_ABOVE * this.previousLoss) return this.retreat(x);
     const { space } = this;
     this.iteration += 1;
     this.previousLoss = loss;
-    if (this.prevGrad && this.lastStep) this.remember(grad);
-    const direction = this.direction(grad);
-    const t = this.iteration === 1 ? (LBFGS_FIRST_STEP / space.maxAbs(grad)) * this.stepScale : this.stepScale;
+    if (this.prevGrad && this.lastStep) await this.remember(grad);
+    const direction = await this.direction(grad);
+    const t = this.iteration === 1 ? (LBFGS_FIRST_STEP / await space.maxAbs(grad)) * this.stepScale : this.stepScale;
     this.replacePrevGrad(space.clone(grad));
     const next = this.projected(space.combine(1, x, t, direction));
     space.dispose(direction);
@@ -110,11 +110,18 @@ export class Lbfgs<V> implements Optimizer<V> {
     return next;
   }
 
-  private remember(grad: V): void {
+  private async remember(grad: V): Promise<void> {
     const { space } = this;
     const y = space.combine(1, grad, -1, this.prevGrad!);
     const s = this.lastStep!;
-    const ys = space.dot(y, s);
+    let ys: number;
+    let yy: number;
+    try {
+      [ys, yy] = [await space.dot(y, s), await space.dot(y, y)];
+    } catch (error) {
+      space.dispose(y);
+      throw error;
+    }
     if (ys > 1e-10) {
       if (this.dirs.length === this.history) {
         space.dispose(this.dirs.shift()!);
@@ -124,28 +131,33 @@ export class Lbfgs<V> implements Optimizer<V> {
       this.dirs.push(y);
       this.steps.push(space.clone(s));
       this.rho.push(1 / ys);
-      this.hDiag = ys / space.dot(y, y);
+      this.hDiag = ys / yy;
     } else {
       space.dispose(y);
     }
   }
 
   /** The two-loop recursion: d = −H g. */
-  private direction(grad: V): V {
+  private async direction(grad: V): Promise<V> {
     const { space } = this;
     if (this.dirs.length === 0) return space.scale(-1, grad);
     const alpha: number[] = new Array(this.dirs.length);
-    let q = space.scale(-1, grad);
-    for (let i = this.dirs.length - 1; i >= 0; i--) {
-      alpha[i] = space.dot(this.steps[i], q) * this.rho[i];
-      q = this.swap(q, space.combine(1, q, -alpha[i], this.dirs[i]));
+    let v = space.scale(-1, grad); // q in the first loop, r in the second
+    try {
+      for (let i = this.dirs.length - 1; i >= 0; i--) {
+        alpha[i] = await space.dot(this.steps[i], v) * this.rho[i];
+        v = this.swap(v, space.combine(1, v, -alpha[i], this.dirs[i]));
+      }
+      v = this.swap(v, space.scale(this.hDiag, v));
+      for (let i = 0; i < this.dirs.length; i++) {
+        const beta = await space.dot(this.dirs[i], v) * this.rho[i];
+        v = this.swap(v, space.combine(1, v, alpha[i] - beta, this.steps[i]));
+      }
+      return v;
+    } catch (error) {
+      space.dispose(v); // a read back failed (a lost GPU): free what is ours
+      throw error;
     }
-    let r = this.swap(q, space.scale(this.hDiag, q));
-    for (let i = 0; i < this.dirs.length; i++) {
-      const beta = space.dot(this.dirs[i], r) * this.rho[i];
-      r = this.swap(r, space.combine(1, r, alpha[i] - beta, this.steps[i]));
-    }
-    return r;
   }
 
   private swap(old: V, fresh: V): V {

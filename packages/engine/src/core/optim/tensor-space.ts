@@ -1,12 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { VectorSpace } from './vector-space';
 
+/** A tensor's values, read back asynchronously: on a GPU backend dataSync stalls the page, and on some adapters (WebGPU's fallback adapter) returns zeros. */
+export async function readValues(t: tf.Tensor): Promise<Float32Array> {
+  return await t.data() as Float32Array;
+}
+
 /** Runs a scalar computation and returns its value, freeing the tensor. */
-export function readScalar(compute: () => tf.Tensor): number {
+export async function readScalar(compute: () => tf.Tensor): Promise<number> {
   const t = tf.tidy(compute);
-  const value = t.dataSync()[0];
-  t.dispose();
-  return value;
+  try {
+    return (await readValues(t))[0];
+  } finally {
+    t.dispose();
+  }
 }
 
 /** Vectors as tensors on the current backend. */

@@ -2,13 +2,15 @@
  * The operations the optimisers need on their vectors, so that the same
  * L-BFGS and Adam run on backend tensors (a whole image) and on arrays in
  * ordinary memory (a tiled image that a backend cannot hold whole).
- * Every operation returns a new vector; the caller disposes it.
+ * Every operation returns a new vector; the caller disposes it. The scalars
+ * come back as promises: a GPU backend reads its results back asynchronously
+ * (tfjs's synchronous readback is slow there, and wrong on some adapters).
  */
 export interface VectorSpace<V> {
   /** How many values `a` holds. */
   size(a: V): number;
-  dot(a: V, b: V): number;
-  maxAbs(a: V): number;
+  dot(a: V, b: V): Promise<number>;
+  maxAbs(a: V): Promise<number>;
   /** a·x + b·y. */
   combine(a: number, x: V, b: number, y: V): V;
   scale(a: number, x: V): V;

@@ -18,8 +18,8 @@ import { stageOutputLength, StageTile, stageTiles } from './tile-grid';
 /** A tile's interior at a layer: rows and columns of the whole layer's features. */
 export type LayerRect = Rect;
 
-/** What the forward sweep hands over for a wanted layer: the interior's features (freed after the call) and where they are. */
-export type FeatureVisitor = (layer: VggLayer, features: tf.Tensor4D, at: LayerRect) => void;
+/** What the forward sweep hands over for a wanted layer: the interior's features (freed once the call settles) and where they are. */
+export type FeatureVisitor = (layer: VggLayer, features: tf.Tensor4D, at: LayerRect) => void | Promise<void>;
 
 /** A tile-local loss term at a wanted layer, for the backward sweep (inside its gradient tape), or null for none. */
 export type LocalLoss = (layer: VggLayer, features: tf.Tensor4D, at: LayerRect) => tf.Scalar | null;
@@ -74,6 +74,19 @@ async function betweenTiles(hooks: SweepHooks): Promise<void> {
   throwIfCancelled(hooks.signal);
 }
 
+/** One tile forward: the wanted layers' interiors and (with `withOutput`) the stage output's, the caller's to free. */
+function forwardTile(sweep: Sweep, stage: Stage, tile: StageTile, crop: HostImage, wanted: ReadonlySet<VggLayer>, withOutput: boolean) {
+  const layers = stage.layers.filter((l) => wanted.has(l));
+  // Returned from the tidy and read outside it: a GPU backend reads back asynchronously, and a tidy cannot await.
+  const { features, interior } = tf.tidy(() => {
+    const segment = { layers: stage.layers, poolAfterLast: stage.endsWithPool };
+    const result = sweep.vgg.runSegment(toTensor(crop), segment, wanted, sweep.pooling);
+    const kept = layers.map((layer) => sliceRect(result.features.get(layer)!, tile.layers.get(layer)!));
+    return { features: kept, interior: withOutput ? sliceRect(result.output, tile.outputInCrop) : undefined };
+  });
+  return { layers, features, interior };
+}
+
 /**
  * Runs every stage forward over `image`, visiting the interiors of the
  * `wanted` layers; returns each stage's input (the image, then every stage's
@@ -89,12 +102,13 @@ export async function forwardSweep(sweep: Sweep, image: HostImage, wanted: Reado
     const stageWanted = new Set(stage.layers.filter((l) => wanted.has(l)));
     for (const tile of tilesOf(sweep, stage, input)) {
       await betweenTiles(hooks);
-      tf.tidy(() => {
-        const segment = { layers: stage.layers, poolAfterLast: stage.endsWithPool };
-        const result = sweep.vgg.runSegment(toTensor(cropHost(input, tile.crop)), segment, stageWanted, sweep.pooling);
-        for (const [layer, features] of result.features) visit(layer, sliceRect(features, tile.layers.get(layer)!), layerRect(tile, stage, layer));
-        if (output) writeIntoHost(output, fromTensor(sliceRect(result.output, tile.outputInCrop)), tile.output.top, tile.output.left);
-      });
+      const { layers, features, interior } = forwardTile(sweep, stage, tile, cropHost(input, tile.crop), stageWanted, output !== null);
+      try {
+        for (const [i, layer] of layers.entries()) await visit(layer, features[i], layerRect(tile, stage, layer));
+        if (interior) writeIntoHost(output!, await fromTensor(interior), tile.output.top, tile.output.left);
+      } finally {
+        tf.dispose([...features, ...(interior ? [interior] : [])]);
+      }
       hooks.onTile?.();
     }
     if (output) inputs.push(output);
@@ -120,7 +134,7 @@ export async function backwardSweep(sweep: Sweep, inputs: HostImage[], wanted: R
     for (const tile of tilesOf(sweep, stage, input)) {
       await betweenTiles(hooks);
       const seed = outputGradient ? cropHost(outputGradient, tile.output) : null;
-      const dx = tileGradient(sweep, stage, tile, cropHost(input, tile.crop), stageWanted, loss, seed);
+      const dx = await tileGradient(sweep, stage, tile, cropHost(input, tile.crop), stageWanted, loss, seed);
       addIntoHost(gradient, dx, tile.crop.top, tile.crop.left);
       hooks.onTile?.();
     }
@@ -129,8 +143,8 @@ export async function backwardSweep(sweep: Sweep, inputs: HostImage[], wanted: R
   return outputGradient!;
 }
 
-function tileGradient(sweep: Sweep, stage: Stage, tile: StageTile, crop: HostImage, wanted: ReadonlySet<VggLayer>, loss: LocalLoss,
-  seed: HostImage | null): HostImage {
+async function tileGradient(sweep: Sweep, stage: Stage, tile: StageTile, crop: HostImage, wanted: ReadonlySet<VggLayer>, loss: LocalLoss,
+  seed: HostImage | null): Promise<HostImage> {
   const dx = withArena((arena) => tf.tidy(() => {
     const seedTensor = seed ? toTensor(seed) : null;
     return tf.grad((x: tf.Tensor) => {
@@ -145,7 +159,9 @@ function tileGradient(sweep: Sweep, stage: Stage, tile: StageTile, crop: HostIma
       return terms.length > 0 ? tf.addN(terms) as tf.Scalar : tf.mul(tf.sum(result.output), 0) as tf.Scalar;
     })(toTensor(crop)) as tf.Tensor4D;
   }));
-  const out = fromTensor(dx);
-  dx.dispose();
-  return out;
+  try {
+    return await fromTensor(dx);
+  } finally {
+    dx.dispose();
+  }
 }

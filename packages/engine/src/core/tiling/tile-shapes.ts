@@ -8,7 +8,7 @@ function valuesPerInputPixel(stage: Stage): number {
 }
 
 /** The largest crop side, in a stage's input pixels, that keeps its layers in their fast regime (see TILING). */
-function fastCropSide(stage: Stage): number {
+export function fastCropSide(stage: Stage): number {
   const side = Math.sqrt(TILING.tileActivations / valuesPerInputPixel(stage));
   return stage.inputScale === 1 ? Math.min(side, TILING.firstStageTile) : side;
 }

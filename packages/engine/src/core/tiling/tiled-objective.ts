@@ -10,7 +10,7 @@ import { Plan, ScalePlan } from '../plan';
 import { fromTensor, toTensor } from '../pixels';
 import { FeatureExtractor } from '../vgg19';
 import { Stage, vggStages } from './stages';
-import { backwardSweep, forwardSweep, LayerRect, Sweep, SweepHooks, tilesPerEvaluation } from './sweep';
+import { backwardSweep, FeatureVisitor, forwardSweep, LayerRect, Sweep, SweepHooks, tilesPerEvaluation } from './sweep';
 import { addTotalVariation } from './total-variation';
 
 /*
@@ -49,16 +49,17 @@ export function tiledGrams(vgg: FeatureExtractor, layers: readonly VggLayer[], p
 
 /** Σ over tiles of FᵀF at the tiles' interiors, per layer; with `visit`, also what a forward sweep shows it. */
 async function sumGrams(sweep: Sweep, image: HostImage, layers: readonly VggLayer[], hooks: SweepHooks,
-  visit?: (layer: VggLayer, features: tf.Tensor4D, at: LayerRect) => void, wanted = new Set(layers)): Promise<{ grams: Map<VggLayer, tf.Tensor2D>; inputs: HostImage[] }> {
+  visit?: FeatureVisitor, wanted = new Set(layers)): Promise<{ grams: Map<VggLayer, tf.Tensor2D>; inputs: HostImage[] }> {
   const sums = new Map(layers.map((l) => [l, tf.zeros([CHANNELS[l], CHANNELS[l]]) as tf.Tensor2D] as const));
   try {
-    const inputs = await forwardSweep(sweep, image, wanted, (layer, features, at) => {
+    const inputs = await forwardSweep(sweep, image, wanted, async (layer, features, at) => {
       const sum = sums.get(layer);
       if (sum) {
-        sums.set(layer, tf.keep(tf.add(sum, gram(features)) as tf.Tensor2D));
+        // Its own tidy: the visitor runs outside the sweep's (the sweep awaits between).
+        sums.set(layer, tf.tidy(() => tf.add(sum, gram(features)) as tf.Tensor2D));
         sum.dispose();
       }
-      visit?.(layer, features, at);
+      await visit?.(layer, features, at);
     }, hooks);
     return { grams: sums, inputs };
   } catch (error) {
@@ -71,7 +72,7 @@ async function sumGrams(sweep: Sweep, image: HostImage, layers: readonly VggLaye
 async function tiledFeatures(sweep: Sweep, image: HostImage, layer: VggLayer): Promise<HostImage> {
   const size = featureSize(layer, image.height, image.width);
   const out = hostImage(size.height, size.width, CHANNELS[layer]);
-  await forwardSweep(sweep, image, new Set([layer]), (_layer, features, at) => writeIntoHost(out, fromTensor(features), at.top, at.left));
+  await forwardSweep(sweep, image, new Set([layer]), async (_layer, features, at) => writeIntoHost(out, await fromTensor(features), at.top, at.left));
   return out;
 }
 
@@ -96,17 +97,19 @@ class TiledObjective implements Objective<HostImage> {
     let done = 0;
     const sweepHooks: SweepHooks = { signal: hooks.signal, onTile: () => hooks.onTile?.(++done, total) };
     let content = 0;
-    const { grams: sums, inputs } = await sumGrams(this.sweep, image, o.styleLayers, sweepHooks, (layer, features, at) => {
-      if (this.content && layer === o.contentLayer) content += readScalar(() => contentLoss(features, this.contentAt(at)));
+    const { grams: sums, inputs } = await sumGrams(this.sweep, image, o.styleLayers, sweepHooks, async (layer, features, at) => {
+      if (!this.content || layer !== o.contentLayer) return;
+      const here = await readScalar(() => contentLoss(features, this.contentAt(at)));
+      content += here;
     }, this.wanted);
     const differences = new Map<VggLayer, tf.Tensor2D>();
     let style = 0;
     try {
-      o.styleLayers.forEach((layer, i) => {
+      for (const [i, layer] of o.styleLayers.entries()) {
         const d = tf.tidy(() => tf.sub(tf.div(sums.get(layer)!, positions(layer, image.height, image.width)), this.targets.get(layer)!)) as tf.Tensor2D;
         differences.set(layer, d);
-        style += this.weights.styleLayers[i] * readScalar(() => tf.sum(tf.square(d))) / (4 * CHANNELS[layer] ** 2);
-      });
+        style += this.weights.styleLayers[i] * await readScalar(() => tf.sum(tf.square(d))) / (4 * CHANNELS[layer] ** 2);
+      }
       const gradient = await backwardSweep(this.sweep, inputs, this.wanted, (layer, features, at) => this.localLoss(layer, features, at, differences, image), sweepHooks);
       const tv = this.weights.tv > 0 ? addTotalVariation(image, gradient.data, this.weights.tv) : 0;
       const totalLoss = this.weights.content * content + this.weights.style * style + this.weights.tv * tv;
