@@ -54,6 +54,8 @@ interface QueuedJob {
   record: JobRecord;
   /** Instead of the neuralStyle.backend setting ("Run on CPU instead"). */
   backend?: BackendChoice;
+  /** When *Stylize* queued it (Date.now()): the log says how long the first progress took. */
+  queuedAt: number;
 }
 
 export class JobManager extends Disposable {
@@ -90,7 +92,7 @@ export class JobManager extends Disposable {
       },
       losses: [],
     });
-    const id = this.queue.add({ request, record, backend });
+    const id = this.queue.add({ request, record, backend, queuedAt: Date.now() });
     // The id exists only now; a queued job's panel opens right away so the queue is visible.
     record.state = { ...record.state, job: { ...record.state.job, id } };
     this.records.set(id, record);
@@ -181,7 +183,7 @@ export class JobManager extends Disposable {
     }, this.queue.queued.length);
   }
 
-  private async run({ request, record, backend }: QueuedJob, id: string, signal: AbortSignal): Promise<void> {
+  private async run({ request, record, backend, queuedAt }: QueuedJob, id: string, signal: AbortSignal): Promise<void> {
     let job: PreparedJob;
     let route: Route;
     let weightsDir = '';
@@ -200,7 +202,10 @@ export class JobManager extends Disposable {
     const started = Date.now();
     const title = `Stylizing ${path.basename(request.content)} as ${request.style.label}`;
     const outcome = await withJobNotification(title, () => this.queue.cancel(id), (report) => {
+      let first = true;
       const progress = (p: FromEngine<'progress'>) => {
+        if (first) this.log.info(`${id}: first progress ${Date.now() - queuedAt} ms after Stylize (${Date.now() - started} ms after it started)`);
+        first = false;
         const { type: _type, id: _id, ...rest } = p;
         record.post({ type: 'progress', progress: rest });
         this.refreshStatusBar(p);

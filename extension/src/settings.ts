@@ -22,6 +22,8 @@ export interface JobSettings {
   output: OutputSettings;
   weightsPath: string;
   enginePath: string;
+  /** How long the warm engine waits for the next job. */
+  engineIdleMinutes: number;
 }
 
 export class SettingsError extends Error {
@@ -88,6 +90,7 @@ export function readSettings(get: SettingGetter): JobSettings {
     },
     weightsPath: values.weightsPath as string,
     enginePath: values.enginePath as string,
+    engineIdleMinutes: values.engineIdleMinutes as number,
   };
 }
 
