@@ -24,6 +24,8 @@ export interface JobSettings {
   enginePath: string;
   /** How long the warm engine waits for the next job. */
   engineIdleMinutes: number;
+  /** Whether a job's panel comes to the front when it starts. */
+  revealRunningPanel: boolean;
 }
 
 export class SettingsError extends Error {
@@ -91,6 +93,7 @@ export function readSettings(get: SettingGetter): JobSettings {
     weightsPath: values.weightsPath as string,
     enginePath: values.enginePath as string,
     engineIdleMinutes: values.engineIdleMinutes as number,
+    revealRunningPanel: values.revealRunningPanel as boolean,
   };
 }
 

@@ -74,24 +74,32 @@ export class WarmEngine {
     if (this.busy) return { kind: 'error', code: 'EBUSY', message: 'The engine runs one job at a time.' };
     this.busy = true;
     clearTimeout(this.idleTimer);
+    let outcome: EngineOutcome;
     try {
-      const current = this.processFor(config);
-      let pid: number | 'aborted';
-      try {
-        pid = await unlessAborted(current.process.ready, job.signal);
-      } catch (e) {
-        this.retire();
-        const { message, code } = e as Error & { code: string };
-        return code === 'EPROTOCOL' ? { kind: 'error', code, message } : { kind: 'crashed', message: `${message} ${NEXT_JOB}` };
-      }
-      // Cancelled while the engine started: it stays up for the next job.
-      if (pid === 'aborted') return { kind: 'cancelled' };
-      job.events?.started?.(pid, current.jobs++ > 0);
-      return await this.runOn(current.process, config, job);
+      outcome = await this.runJob(config, job);
     } finally {
       this.busy = false;
-      this.scheduleIdle();
     }
+    // No idle time: the process is gone before the job's end is told, as a process of its own would be.
+    if (this.idleMs() <= 0) await this.stop(outcome.kind === 'cancelled' ? job.cancelGraceMs ?? 300 : undefined);
+    else this.scheduleIdle();
+    return outcome;
+  }
+
+  private async runJob(config: EngineConfig, job: EngineJob): Promise<EngineOutcome> {
+    const current = this.processFor(config);
+    let pid: number | 'aborted';
+    try {
+      pid = await unlessAborted(current.process.ready, job.signal);
+    } catch (e) {
+      this.retire();
+      const { message, code } = e as Error & { code: string };
+      return code === 'EPROTOCOL' ? { kind: 'error', code, message } : { kind: 'crashed', message: `${message} ${NEXT_JOB}` };
+    }
+    // Cancelled while the engine started: it stays up for the next job.
+    if (pid === 'aborted') return { kind: 'cancelled' };
+    job.events?.started?.(pid, current.jobs++ > 0);
+    return this.runOn(current.process, config, job);
   }
 
   /** Stops the process, killing it after `graceMs`; resolves once it is gone. */
@@ -133,10 +141,6 @@ export class WarmEngine {
   private scheduleIdle(): void {
     if (!this.current) return;
     const ms = this.idleMs();
-    if (ms <= 0) {
-      this.retire();
-      return;
-    }
     if (!Number.isFinite(ms)) return;
     this.idleTimer = setTimeout(() => {
       this.log('info', `the engine was idle for ${Math.round(ms / 1000)} s: stopping it`);
@@ -194,9 +198,5 @@ export class WarmEngine {
 
 /** One job in a process of its own, gone when this resolves (the CLI-like way, for tests and one-offs). */
 export async function runEngine(run: EngineConfig & EngineJob): Promise<EngineOutcome> {
-  // Kept up until stopped here, so that a cancel while it starts meets the same short grace as one mid-job.
-  const engine = new WarmEngine(() => Infinity);
-  const outcome = await engine.run(run, run);
-  await engine.stop(outcome.kind === 'cancelled' ? run.cancelGraceMs ?? 300 : undefined);
-  return outcome;
+  return new WarmEngine(() => 0).run(run, run);
 }

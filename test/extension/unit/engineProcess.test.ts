@@ -18,6 +18,12 @@ function fakeWorker(name: string, body: string): string {
   return file;
 }
 
+/** Waits for the job to be on its process (a busy machine may take seconds to start one), then a little more. */
+async function untilStarted(pid: () => number): Promise<void> {
+  while (!pid()) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 300));
+}
+
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 const job = { content: path.join(fixtures, 'chelsea-64.png'), styles: [path.join(fixtures, 'starry-64.png')], output: path.join(tmp, 'out.png'), options: { size: 32, iterations: 3, multiScale: false, previewEvery: 0 } };
 
@@ -41,7 +47,7 @@ describe('engine process', () => {
     const abort = new AbortController();
     let pid = 0;
     const done = runEngine({ workerPath: stubborn, id: 'j2', job, signal: abort.signal, cancelGraceMs: 300, events: { started: (p) => { pid = p; } } });
-    await new Promise((r) => setTimeout(r, 300));
+    await untilStarted(() => pid);
     const t0 = Date.now();
     abort.abort();
     const outcome = await done;
@@ -79,7 +85,7 @@ describe('engine process', () => {
     const abort = new AbortController();
     let pid = 0;
     const done = runEngine({ workerPath: stubborn, id: 'j8', job, signal: abort.signal, events: { started: (p) => { pid = p; } } });
-    await new Promise((r) => setTimeout(r, 300));
+    await untilStarted(() => pid);
     const t0 = performance.now();
     abort.abort();
     assert.strictEqual((await done).kind, 'cancelled');
