@@ -31,10 +31,11 @@ export async function targetImages(clicked: unknown, selected: unknown, openLabe
   return files.filter(isImagePath);
 }
 
-export function registerCommands(context: vscode.ExtensionContext, jobs: JobManager, resources: Resources, memory: StyleMemory, log: vscode.LogOutputChannel): void {
+/** `jobsOf`: the window's job manager, looked up on each call (a test's reload replaces it). */
+export function registerCommands(context: vscode.ExtensionContext, jobsOf: () => JobManager, resources: Resources, memory: StyleMemory, log: vscode.LogOutputChannel): void {
   const stylize = (contents: string[], style: StyleChoice) => {
     void memory.remember(style);
-    return contents.map((content) => jobs.enqueue({ content, style }));
+    return contents.map((content) => jobsOf().enqueue({ content, style }));
   };
   const register = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
@@ -92,10 +93,11 @@ export function registerCommands(context: vscode.ExtensionContext, jobs: JobMana
     const { request, parameters } = again;
     log.info(`stylize again ${result}: ${parameters.content} in the style of ${parameters.styles.join(', ')}, its options (it ran on ${parameters.backend})`);
     void memory.remember(request.style);
-    return jobs.enqueue(request);
+    return jobsOf().enqueue(request);
   });
 
   register('neuralStyle.cancel', async (jobId) => {
+    const jobs = jobsOf();
     if (typeof jobId === 'string') return jobs.cancel(jobId);
     const waiting = jobs.queue.queued.length;
     if (!jobs.queue.running && !waiting) {
@@ -103,9 +105,12 @@ export function registerCommands(context: vscode.ExtensionContext, jobs: JobMana
       return false;
     }
     if (waiting) {
-      const pick = await vscode.window.showQuickPick(['Cancel the running job', `Cancel all (${waiting} queued)`], { title: 'Neural Style: Cancel' });
+      const running = jobs.queue.running;
+      const one = running ? `Cancel ${path.basename(running.job.request.content)} · ${running.job.request.style.label} (running)` : undefined;
+      const all = `Cancel all (${waiting} queued${running ? ' and the running one' : ''})`;
+      const pick = await vscode.window.showQuickPick([...(one ? [one] : []), all], { title: 'Neural Style: Cancel' });
       if (!pick) return false;
-      if (pick.startsWith('Cancel all')) {
+      if (pick === all) {
         jobs.queue.cancelAll();
         return true;
       }
@@ -113,5 +118,5 @@ export function registerCommands(context: vscode.ExtensionContext, jobs: JobMana
     return jobs.cancel();
   });
 
-  register('neuralStyle.showRunning', () => jobs.showPanel());
+  register('neuralStyle.showRunning', () => jobsOf().showPanel());
 }

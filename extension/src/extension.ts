@@ -7,32 +7,55 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { killAllEngines, liveEnginePids } from './engineProcess';
 import { JobManager } from './jobs';
+import { registerQueueView } from './queueView';
+import { QueueStore } from './savedQueue';
 import { panelTraffic, VIEW_TYPE } from './panel';
 import { findResources } from './resources';
 import { StyleMemory } from './stylePicker';
 
 /** What activate returns: used by the integration tests. */
 export interface NeuralStyleApi {
-  jobs: JobManager;
+  /** The window's job manager (a new one after `reload`). */
+  readonly jobs: JobManager;
   panelTraffic: typeof panelTraffic.event;
   liveEnginePids: typeof liveEnginePids;
+  /**
+   * What a window reload does to the jobs, for the tests (the rig cannot reload its window and keep the test
+   * running): the job manager goes as at deactivate, a new one reads the saved queue and resumes it. Its ids.
+   */
+  reload(): string[];
 }
 
 export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   const log = vscode.window.createOutputChannel('Neural Style', { log: true });
   const resources = findResources(context.extensionUri.fsPath, context.extensionMode !== vscode.ExtensionMode.Production);
   log.info(`Neural Style ${context.extension.packageJSON.version}: engine ${resources.workerPath} (${resources.packaged ? 'bundled' : 'from the repository'}), Node ${process.version}`);
-  const jobs = new JobManager(context.extensionUri, resources, log);
+  const store = new QueueStore(context.workspaceState, (why) => log.warn(why));
+  let jobs = new JobManager(context.extensionUri, resources, log, store);
   const memory = new StyleMemory(context.globalState);
-  context.subscriptions.push(log, jobs, panelTraffic, { dispose: killAllEngines });
-  registerCommands(context, jobs, resources, memory, log);
+  context.subscriptions.push(log, { dispose: () => jobs.dispose() }, panelTraffic, { dispose: killAllEngines });
+  registerCommands(context, () => jobs, resources, memory, log);
+  const queueView = registerQueueView(context, () => jobs);
+  const watchJobs = () => context.subscriptions.push(jobs.onDidChangeJobs(() => queueView.refresh()));
+  watchJobs();
 
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown) {
       jobs.revivePanel(panel, saved);
     },
   }));
-  return { jobs, panelTraffic: panelTraffic.event, liveEnginePids };
+  jobs.resumeAfterReload();
+  return {
+    get jobs() { return jobs; },
+    panelTraffic: panelTraffic.event,
+    liveEnginePids,
+    reload() {
+      jobs.dispose();
+      jobs = new JobManager(context.extensionUri, resources, log, store);
+      watchJobs();
+      return jobs.resumeAfterReload();
+    },
+  };
 }
 
 export function deactivate(): void {

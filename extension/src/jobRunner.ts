@@ -1,13 +1,14 @@
 /**
  * Runs one job: reads its settings (once, when it starts), settles a free
- * output path, runs the engine process and cleans up after a stopped one.
- * It reports through callbacks; the job manager passes that on to the panel.
+ * output path, runs it on the window's warm engine and cleans up after a
+ * stopped one. It reports through callbacks; the job manager passes that on
+ * to the panel.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { StylizeOptions } from '@neural-style/engine/options';
-import { EngineEvents, EngineOutcome, runEngine } from './engineProcess';
+import { EngineEvents, EngineOutcome, WarmEngine } from './warmEngine';
 import { freeOutputPath, removeEngineTemps, workspaceOutputFolderProblem } from './outputPath';
 import { Resources } from './resources';
 import { JobSettings, readSettings, SettingsError, withJobOptions } from './settings';
@@ -33,8 +34,17 @@ export interface PreparedJob {
 export class JobRunner {
   /** Outputs of running jobs: taken, though not on disk yet. */
   private readonly reserved = new Set<string>();
+  private idleMinutes = 10;
+  /** One engine process for the window, kept warm between jobs. */
+  readonly engine: WarmEngine;
 
-  constructor(private readonly resources: Resources, private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly resources: Resources, private readonly log: vscode.LogOutputChannel) {
+    this.engine = new WarmEngine(() => this.idleMinutes * 60_000, (level, message) => log[level](`engine: ${message}`));
+  }
+
+  dispose(): Promise<void> {
+    return this.engine.stop();
+  }
 
   /** Reads the settings and picks the output; throws (a SettingsError names the setting) what the user must fix. */
   prepare(id: string, request: JobRequest): PreparedJob {
@@ -60,22 +70,24 @@ export class JobRunner {
     const workerPath = settings.enginePath || this.resources.workerPath;
     this.log.info(`${id}: ${request.content} + ${request.style.path} → ${output} (size ${options.size}, ${options.iterations} iterations, ${options.optimizer}, backend ${run.backend})`);
     this.reserved.add(output);
+    this.idleMinutes = settings.engineIdleMinutes;
     let enginePid = 0;
     let outcome: EngineOutcome;
     try {
-      outcome = await runEngine({
+      outcome = await this.engine.run({
         workerPath,
+        backend: run.backend,
+        weights: settings.weightsPath || this.resources.weightsDir || undefined,
+      }, {
         id,
         // The name is free now; should another program take it before the engine's last step, the engine takes the next free one.
         job: { content: request.content, styles: [request.style.path], output, options, maxInputPixels: run.maxInputPixels, ifExists: 'number' },
-        backend: run.backend,
-        weights: settings.weightsPath || this.resources.weightsDir || undefined,
         signal,
         events: {
           ...events,
-          started: (pid) => {
+          started: (pid, warm) => {
             enginePid = pid;
-            this.log.info(`${id}: engine process ${pid} (${workerPath})`);
+            this.log.info(`${id}: ${warm ? 'warm' : 'new'} engine process ${pid} (${workerPath})`);
           },
           log: (level, message) => this.log[level](`${id}: ${message}`),
         },

@@ -17,6 +17,9 @@ import { JobRequest, JobRunner, PreparedJob } from './jobRunner';
 import { ReportProgress, showGpuLostError, showJobError, withJobNotification } from './notifications';
 import { JobPanel, PanelContext } from './panel';
 import { JobQueue, QueueEntry } from './queue';
+import { QueueStore } from './savedQueue';
+import { RESUMED, resumeInto, savedJobsOf } from './resume';
+import { revealRunning } from './queueView';
 import { Resources } from './resources';
 import { SettingsError } from './settings';
 import { isResult, runAgainRequest, settingsControls } from './panelRuns';
@@ -57,6 +60,10 @@ interface QueuedJob {
   record: JobRecord;
   /** Instead of the neuralStyle.backend setting ("Run on CPU instead"). */
   backend?: BackendChoice;
+  /** When *Stylize* queued it (Date.now()): the log says how long the first progress took. */
+  queuedAt: number;
+  /** Queued again after a reload: its panel opens (or comes back) when it runs. */
+  resumed?: boolean;
 }
 
 export class JobManager extends Disposable {
@@ -71,8 +78,14 @@ export class JobManager extends Disposable {
   private readonly onDidLogEmitter = this.register(new vscode.EventEmitter<string>());
   /** The lines about where jobs run (backend, adapter, what was skipped and why), as written to the log. */
   readonly onDidLog = this.onDidLogEmitter.event;
+  private readonly onDidChangeJobsEmitter = this.register(new vscode.EventEmitter<void>());
+  /** A job was queued, moved, made progress or ended (the queue view). */
+  readonly onDidChangeJobs = this.onDidChangeJobsEmitter.event;
 
-  constructor(extensionUri: vscode.Uri, private readonly resources: Resources, private readonly log: vscode.LogOutputChannel) {
+  private closing = false;
+
+  constructor(extensionUri: vscode.Uri, private readonly resources: Resources, private readonly log: vscode.LogOutputChannel,
+    private readonly store?: QueueStore) {
     super();
     this.runner = new JobRunner(resources, log);
     this.panelContext = { extensionUri, presetsDir: resources.presetsDir, log };
@@ -84,7 +97,7 @@ export class JobManager extends Disposable {
   }
 
   /** Queues one image and opens its panel; returns the job id. `backend` overrides the setting for this job. */
-  enqueue(request: JobRequest, backend?: BackendChoice): string {
+  enqueue(request: JobRequest, backend?: BackendChoice, resumed?: { id: string }): string {
     const contentName = path.basename(request.content);
     const record = new JobRecord({
       job: {
@@ -94,19 +107,21 @@ export class JobManager extends Disposable {
       losses: [],
       controls: settingsControls(request.content),
     });
-    return this.queueJob({ request, record, backend });
+    return this.queueJob({ request, record, backend, queuedAt: Date.now(), resumed: !!resumed }, resumed?.id);
   }
 
-  private queueJob(job: QueuedJob): string {
-    const { request, record } = job;
-    const id = this.queue.add(job);
-    // The id exists only now; a queued job's panel opens right away so the queue is visible.
+  /** Adds a job with its record; `resumedId`: the id it had before a reload. */
+  private queueJob(job: QueuedJob, resumedId?: string): string {
+    const { request, record, resumed } = job;
+    const id = this.queue.add(job, resumedId);
+    // The id exists only now; a queued job's panel opens right away so the queue is visible (a resumed one's comes back by itself).
     record.state = { ...record.state, job: { ...record.state.job, id } };
     this.records.set(id, record);
-    this.openPanel(record);
+    if (!resumed) this.openPanel(record);
     const position = this.queue.position(id);
-    record.post({ type: 'status', status: position === 0 ? 'running' : 'queued', position: position || undefined });
-    this.log.info(`queued ${id}: ${request.content} in the style of ${request.style.path}`);
+    record.post({ type: 'status', status: position === 0 ? 'running' : 'queued', position: position || undefined,
+      message: resumed ? RESUMED : undefined });
+    this.log.info(`${resumed ? 'queued again after a reload' : 'queued'} ${id}: ${request.content} in the style of ${request.style.path}`);
     return id;
   }
 
@@ -127,7 +142,7 @@ export class JobManager extends Disposable {
     }
     this.records.delete(job.id);
     record.post({ type: 'snapshot', state: nextRunState(record.state, '', controls) });
-    this.queueJob({ request, record, backend: onCpu ? 'wasm' : undefined });
+    this.queueJob({ request, record, backend: onCpu ? 'wasm' : undefined, queuedAt: Date.now() });
   }
 
   /** A job's panel state (by its current job's id), for the integration tests. */
@@ -147,6 +162,11 @@ export class JobManager extends Disposable {
     record.panel.receive(raw);
   }
 
+  /** Every job of this window with its panel state, in the order queued (the queue view). */
+  get jobStates(): PanelState[] {
+    return [...this.records.values()].map((record) => record.state);
+  }
+
   cancel(id?: string): boolean {
     const target = id ?? this.queue.running?.id;
     return target ? this.queue.cancel(target) : false;
@@ -157,13 +177,14 @@ export class JobManager extends Disposable {
     if (record) this.openPanel(record);
   }
 
-  /** A panel VS Code restored after a reload: its job did not survive the reload, its state did. */
+  /** A panel VS Code restored after a reload: its job resumed (resumeAfterReload), or did not survive the reload and its state did. */
   revivePanel(panel: vscode.WebviewPanel, saved: unknown): void {
     const state = parsePanelState(saved, (why) => this.log.warn(`a restored panel was closed: ${why}`));
     if (!state) {
       panel.dispose(); // nothing we can show
       return;
     }
+    if (resumeInto(this.records.get(state.job.id), panel, (record) => JobPanel.revive(panel, this.panelContext, record, (m) => this.handlePanelMessage(record, m)))) return;
     const record = new JobRecord(restoredState({ ...state, history: state.history?.filter((run) => isResult(run.outputPath)),
       // A state saved before the panel had controls: the settings' values, as a new panel gets.
       controls: state.controls ?? settingsControls(state.job.contentPath) }));
@@ -231,6 +252,8 @@ export class JobManager extends Disposable {
 
   private queueChanged(entry: QueueEntry<QueuedJob>): void {
     const { record } = entry.job;
+    // Closing the window cancels the jobs; they are saved as they were, to resume.
+    if (!this.closing) this.store?.save(savedJobsOf(this.queue));
     if (entry.state === 'queued') record.post({ type: 'status', status: 'queued', position: this.queue.position(entry.id) });
     if (entry.state === 'cancelled' && record.state.job.status === 'queued') record.post({ type: 'status', status: 'cancelled' });
     this.refreshStatusBar();
@@ -238,6 +261,7 @@ export class JobManager extends Disposable {
   }
 
   private refreshStatusBar(progress?: FromEngine<'progress'>): void {
+    this.onDidChangeJobsEmitter.fire();
     const running = this.queue.running;
     this.statusBar.update(running && {
       name: path.basename(running.job.request.content),
@@ -246,7 +270,8 @@ export class JobManager extends Disposable {
     }, this.queue.queued.length);
   }
 
-  private async run({ request, record, backend }: QueuedJob, id: string, signal: AbortSignal): Promise<void> {
+  private async run({ request, record, backend, queuedAt, resumed }: QueuedJob, id: string, signal: AbortSignal): Promise<void> {
+    if (resumed && (!record.panel || record.panel.isDisposed)) this.openPanel(record);
     let job: PreparedJob;
     let route: Route;
     let weightsDir = '';
@@ -262,9 +287,13 @@ export class JobManager extends Disposable {
     const { options } = job.settings;
     record.post({ type: 'snapshot', state: { ...record.state, job: { ...record.state.job, status: 'running', position: undefined,
       outputPath: job.output, size: options.size, iterations: options.iterations }, controls: controlsOf(options) } });
+    if (job.settings.revealRunningPanel) revealRunning(record.panel, () => this.openPanel(record));
     const started = Date.now();
     const work = (report: ReportProgress): Promise<EngineOutcome> => {
+      let first = true;
       const progress = (p: FromEngine<'progress'>) => {
+        if (first) this.log.info(`${id}: first progress ${Date.now() - queuedAt} ms after Stylize (${Date.now() - started} ms after it started)`);
+        first = false;
         const { type: _type, id: _id, ...rest } = p;
         record.post({ type: 'progress', progress: rest });
         this.refreshStatusBar(p);
@@ -398,8 +427,20 @@ export class JobManager extends Disposable {
     void showJobError(message, this.log, setting);
   }
 
+  /** Queues again the jobs a reload interrupted (the running one first), and says so. */
+  resumeAfterReload(): string[] {
+    const ids = (this.store?.take() ?? []).map((saved) => this.enqueue({ content: saved.content, style: saved.style, options: saved.options }, saved.backend, { id: saved.id }));
+    if (ids.length) {
+      this.log.info(`resumed ${ids.length} job${ids.length === 1 ? '' : 's'} that the reload interrupted: ${ids.join(', ')}`);
+      void vscode.window.showInformationMessage(`Neural Style: ${ids.length === 1 ? 'the job' : `${ids.length} jobs`} that the reload interrupted ${ids.length === 1 ? 'runs' : 'run'} again.`);
+    }
+    return ids;
+  }
+
   private closeAll(): void {
+    this.closing = true;
     this.queue.cancelAll();
+    void this.runner.dispose();
     for (const record of this.records.values()) record.panel?.dispose();
   }
 }

@@ -25,9 +25,10 @@ export class JobQueue<T> {
 
   constructor(private readonly runner: Runner<T>, private readonly prefix = 'job') {}
 
-  /** Queues a job and returns its id; it starts at once when nothing runs. */
-  add(job: T): string {
-    const entry: QueueEntry<T> = { id: `${this.prefix}-${++this.counter}`, job, state: 'queued' };
+  /** Queues a job and returns its id (`id` when given: a job resumed after a reload keeps its own); it starts at once when nothing runs. */
+  add(job: T, id?: string): string {
+    if (id !== undefined && this.position(id) >= 0) throw new Error(`Job ${id} is already in the queue.`);
+    const entry: QueueEntry<T> = { id: id ?? `${this.prefix}-${++this.counter}`, job, state: 'queued' };
     this.waiting.push(entry);
     this.emit(entry);
     this.pump();
@@ -46,6 +47,19 @@ export class JobQueue<T> {
     entry.state = 'cancelled';
     this.emit(entry);
     this.settleIdle();
+    return true;
+  }
+
+  /** Moves a queued job `by` places (negative: sooner); false when it is not queued. The running job stays. */
+  move(id: string, by: number): boolean {
+    const from = this.waiting.findIndex((e) => e.id === id);
+    if (from < 0) return false;
+    const to = Math.max(0, Math.min(this.waiting.length - 1, from + by));
+    if (to === from) return true;
+    const [entry] = this.waiting.splice(from, 1);
+    this.waiting.splice(to, 0, entry);
+    // Everyone between the two places has a new position.
+    this.waiting.slice(Math.min(from, to), Math.max(from, to) + 1).forEach((e) => this.emit(e));
     return true;
   }
 

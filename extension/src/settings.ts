@@ -22,6 +22,10 @@ export interface JobSettings {
   output: OutputSettings;
   weightsPath: string;
   enginePath: string;
+  /** How long the warm engine waits for the next job. */
+  engineIdleMinutes: number;
+  /** Whether a job's panel comes to the front when it starts. */
+  revealRunningPanel: boolean;
 }
 
 export class SettingsError extends Error {
@@ -88,6 +92,8 @@ export function readSettings(get: SettingGetter): JobSettings {
     },
     weightsPath: values.weightsPath as string,
     enginePath: values.enginePath as string,
+    engineIdleMinutes: values.engineIdleMinutes as number,
+    revealRunningPanel: values.revealRunningPanel as boolean,
   };
 }
 

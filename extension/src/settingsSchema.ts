@@ -33,6 +33,10 @@ export const EXTENSION_SPECS = {
     description: 'VGG19 weights: a folder with model.json and its shards, or an https URL of a model.json.' },
   enginePath: { type: 'string', default: '', scope: 'machine',
     description: 'The worker.js of a Neural Style engine build (for example a checkout with @tensorflow/tfjs-node-gpu installed, to use a GPU).' },
+  engineIdleMinutes: { type: 'number', integer: true, min: 0, max: 1440, default: 10,
+    description: 'Minutes the engine process stays ready after a job, so that the next one starts at once (its weights and backend are loaded). 0: stop it after each job.' },
+  revealRunningPanel: { type: 'boolean', default: true,
+    description: 'Bring the running job\'s panel to the front when the job starts (the keyboard focus stays where it is).' },
 } as const satisfies Record<string, SettingSpec>;
 
 /** Engine options the extension does not offer: it always gives exactly one style image. */

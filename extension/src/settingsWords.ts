@@ -59,6 +59,7 @@ export const SETTING_WORDS = {
   openWhenDone: { section: 'results', plain: 'Open each result in an editor when it is done.' },
   previewEvery: { section: 'results', plain: 'How often the panel shows the picture as it is painted, in iterations (0: never).' },
   previewSize: { section: 'results', plain: 'Size of the live preview in the panel, in pixels.' },
+  revealRunningPanel: { section: 'results', plain: 'Show each job\'s panel when its turn comes.' },
   backend: {
     section: 'engine', plain: 'Where the painting is computed. auto picks the fastest that works here.',
     choices: {
@@ -73,6 +74,7 @@ export const SETTING_WORDS = {
   },
   weightsPath: { section: 'engine', plain: 'The neural network\'s weights. Leave empty for the ones bundled with the extension.' },
   enginePath: { section: 'engine', plain: 'A different engine program. Leave empty for the bundled one.' },
+  engineIdleMinutes: { section: 'engine', plain: 'How long the engine stays ready after a job, in minutes, so the next one starts at once (it holds memory meanwhile).' },
   maxInputPixels: { section: 'engine', plain: 'Largest image accepted, in pixels: protects against images built to exhaust memory.' },
   optimizer: {
     section: 'advanced', plain: 'The method that improves the picture step by step.',

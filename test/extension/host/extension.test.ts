@@ -56,11 +56,12 @@ suite('Neural Style in VS Code', () => {
     api.jobs.onDidFinish((f) => finished.push(f));
     // Sample the engine pids while jobs run, to check later that none is left.
     setInterval(() => api.liveEnginePids().forEach((p) => enginePids.add(p)), 20).unref();
-    await setSettings({ size: 32, iterations: 4, multiScale: false, previewEvery: 2, previewSize: 32, openWhenDone: false });
+    // No warm engine but in its own test: the others check that a job's process is gone when it ends.
+    await setSettings({ size: 32, iterations: 4, multiScale: false, previewEvery: 2, previewSize: 32, openWhenDone: false, engineIdleMinutes: 0 });
   });
 
   suiteTeardown(async () => {
-    for (const k of ['size', 'iterations', 'multiScale', 'previewEvery', 'previewSize', 'openWhenDone', 'enginePath']) await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+    for (const k of ['size', 'iterations', 'multiScale', 'previewEvery', 'previewSize', 'openWhenDone', 'enginePath', 'engineIdleMinutes']) await config().update(k, undefined, vscode.ConfigurationTarget.Global);
   });
 
   test('contributes its commands', async () => {
@@ -323,6 +324,71 @@ suite('Neural Style in VS Code', () => {
       for (const k of ['styleWeight', 'styleScale', 'init', 'seed', 'preserveColors']) await config().update(k, undefined, vscode.ConfigurationTarget.Global);
       await setSettings({ size: 32, iterations: 4 });
     }
+  });
+
+  test('the warm engine: the next job runs on the same process; time from Stylize to the first progress, cold and warm', async function () {
+    this.timeout(90_000);
+    await setSettings({ engineIdleMinutes: 1 });
+    const firstProgress = async () => {
+      const t0 = Date.now();
+      const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea.png'));
+      await waitFor(`job ${id}'s first progress`, () => messagesOf(id, 'toWebview').find((m) => m.type === 'progress'));
+      const ms = Date.now() - t0;
+      assert.strictEqual((await finishOf(id)).outcome, 'done');
+      return { ms, pids: api.liveEnginePids() };
+    };
+    const cold = await firstProgress();
+    const warm = await firstProgress();
+    console.log(`      from Stylize to the first progress: cold ${cold.ms} ms, warm ${warm.ms} ms`);
+    assert.strictEqual(cold.pids.length, 1, 'the engine stays up after its job');
+    assert.deepStrictEqual(warm.pids, cold.pids, 'the second job ran on the same engine process');
+    assert.ok(warm.ms < cold.ms, `warm ${warm.ms} ms, cold ${cold.ms} ms`);
+    // Without idle time the process goes when its next job ends.
+    await setSettings({ engineIdleMinutes: 0 });
+    const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea.png'));
+    assert.strictEqual((await finishOf(id)).outcome, 'done');
+    assert.deepStrictEqual(api.liveEnginePids(), []);
+  });
+
+  test('a reload mid-batch: the running and queued jobs are queued again and the batch completes', async function () {
+    this.timeout(240_000); // three jobs and two engine starts, on a shared machine
+    await api.jobs.queue.idle();
+    await setSettings({ engineIdleMinutes: 1 });
+    const photos = [file('chelsea.png'), file('chelsea-copy.png')];
+    const ids = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', photos[0], photos);
+    await waitFor('the first job to run', () => messagesOf(ids[0], 'toWebview').find((m) => m.type === 'progress'));
+    const resumed = api.reload();
+    assert.deepStrictEqual(resumed, ids, 'the running job and the queued ones, in order');
+    const ends: Finish[] = [];
+    api.jobs.onDidFinish((f) => ends.push(f));
+    api.jobs.onDidFinish((f) => finished.push(f));
+    const results = await Promise.all(ids.map((id) => waitFor(`resumed job ${id} to end`, () => ends.find((f) => f.id === id))));
+    assert.deepStrictEqual(results.map((r) => r.outcome), ['done', 'done'], JSON.stringify(results));
+    assert.ok(results.every((r) => r.output && fs.existsSync(r.output)));
+    const told = (messagesOf(ids[1], 'toWebview') as ToWebview[]).find((m) => m.type === 'snapshot' && m.state.error?.includes('reload'));
+    assert.ok(told, 'the resumed job\'s panel says it was queued again after the reload');
+    assert.strictEqual(api.reload().length, 0, 'a finished batch is not resumed again');
+    api.jobs.onDidFinish((f) => finished.push(f));
+    await setSettings({ engineIdleMinutes: 0 });
+  });
+
+  test('the queue view\'s commands: move a queued job up, cancel one, each job named by photo and style', async function () {
+    this.timeout(180_000);
+    await api.jobs.queue.idle();
+    const photos = [file('chelsea.png'), file('chelsea-copy.png'), file('tiny.bmp')];
+    const ids = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', photos[0], photos);
+    assert.ok(await vscode.commands.executeCommand('neuralStyle.queue.moveUp', ids[2]));
+    assert.deepStrictEqual(api.jobs.queue.queued.map((e) => e.id), [ids[2], ids[1]], 'the last queued is next');
+    const stateOf = (id: string) => api.jobs.jobStates.find((s) => s.job.id === id)!;
+    assert.strictEqual(stateOf(ids[2]).job.position, 1);
+    assert.strictEqual(stateOf(ids[1]).job.position, 2);
+    assert.strictEqual(await vscode.commands.executeCommand('neuralStyle.queue.cancel', ids[1]), true);
+    // A queued job that is cancelled never runs, so it has no end of a run: its state says it.
+    const ends = await Promise.all([ids[0], ids[2]].map(finishOf));
+    assert.deepStrictEqual(ends.map((e) => e.outcome), ['done', 'done']);
+    assert.ok(!messagesOf(ids[1], 'toWebview').some((m) => m.type === 'progress'), 'the cancelled job never ran');
+    assert.deepStrictEqual([ids[0], ids[1], ids[2]].map((id) => stateOf(id).job.status), ['done', 'cancelled', 'done']);
+    assert.strictEqual(`${stateOf(ids[2]).job.contentName} · ${stateOf(ids[2]).job.styleName}`, 'tiny.bmp · starry.png');
   });
 
   test('no engine process is left behind', async () => {

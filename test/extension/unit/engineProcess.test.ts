@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PROTOCOL_VERSION } from '@neural-style/engine/protocol';
-import { liveEnginePids, runEngine } from '../../../extension/src/engineProcess';
+import { liveEnginePids } from '../../../extension/src/engineProcess';
+import { runEngine, WarmEngine } from '../../../extension/src/warmEngine';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const worker = path.join(root, 'packages', 'engine', 'dist', 'worker.js');
@@ -17,12 +18,18 @@ function fakeWorker(name: string, body: string): string {
   return file;
 }
 
+/** Waits for the job to be on its process (a busy machine may take seconds to start one), then a little more. */
+async function untilStarted(pid: () => number): Promise<void> {
+  while (!pid()) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 300));
+}
+
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 const job = { content: path.join(fixtures, 'chelsea-64.png'), styles: [path.join(fixtures, 'starry-64.png')], output: path.join(tmp, 'out.png'), options: { size: 32, iterations: 3, multiScale: false, previewEvery: 0 } };
 
-describe('engine process', () => {
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+describe('engine process', () => {
   it('runs a real job to done in its own process and leaves none behind', async function () {
     if (!fs.existsSync(worker)) this.skip(); // scripts/test.mjs builds the engine first
     const progress: number[] = [];
@@ -40,7 +47,7 @@ describe('engine process', () => {
     const abort = new AbortController();
     let pid = 0;
     const done = runEngine({ workerPath: stubborn, id: 'j2', job, signal: abort.signal, cancelGraceMs: 300, events: { started: (p) => { pid = p; } } });
-    await new Promise((r) => setTimeout(r, 300));
+    await untilStarted(() => pid);
     const t0 = Date.now();
     abort.abort();
     const outcome = await done;
@@ -78,7 +85,7 @@ describe('engine process', () => {
     const abort = new AbortController();
     let pid = 0;
     const done = runEngine({ workerPath: stubborn, id: 'j8', job, signal: abort.signal, events: { started: (p) => { pid = p; } } });
-    await new Promise((r) => setTimeout(r, 300));
+    await untilStarted(() => pid);
     const t0 = performance.now();
     abort.abort();
     assert.strictEqual((await done).kind, 'cancelled');
@@ -90,5 +97,98 @@ describe('engine process', () => {
     const failing = fakeWorker('failing', `if (m.type === 'start') process.send({ type: 'error', id: m.id, code: 'EIMAGE', message: 'cat.bmp is not an image we can read.' }); if (m.type === 'shutdown') process.exit(0);`);
     const outcome = await runEngine({ workerPath: failing, id: 'j5', job });
     assert.deepStrictEqual(outcome, { kind: 'error', code: 'EIMAGE', message: 'cat.bmp is not an image we can read.' });
+  });
+});
+
+describe('warm engine', () => {
+  const config = { workerPath: worker };
+  const realJob = (name: string) => ({ ...job, output: path.join(tmp, `${name}.png`) });
+
+  it('runs the next job on the same process, without loading again, and stops it after the idle time', async function () {
+    if (!fs.existsSync(worker)) this.skip(); // scripts/test.mjs builds the engine first
+    this.timeout(180_000); // two real jobs, on a shared machine
+    let idleMs = 60_000;
+    const engine = new WarmEngine(() => idleMs);
+    const started: Array<{ pid: number; warm: boolean }> = [];
+    const firstProgress: number[] = [];
+    const runOne = async (name: string) => {
+      const t0 = performance.now();
+      let first = 0;
+      const outcome = await engine.run(config, { id: name, job: { ...realJob(name), options: { ...job.options, iterations: 1 } }, events: {
+        started: (pid, warm) => started.push({ pid, warm }),
+        progress: () => { first ||= performance.now() - t0; },
+      } });
+      assert.strictEqual(outcome.kind, 'done', JSON.stringify(outcome));
+      firstProgress.push(first);
+    };
+    await runOne('warm-1');
+    assert.ok(alive(started[0].pid), 'the engine stays up between jobs');
+    // A short idle time, read after the next job: the process goes once it has waited that long.
+    idleMs = 300;
+    await runOne('warm-2');
+    console.log(`      from start to the first progress: cold ${firstProgress[0].toFixed(0)} ms, warm ${firstProgress[1].toFixed(0)} ms`);
+    assert.deepStrictEqual(started.map((s) => s.warm), [false, true]);
+    assert.strictEqual(started[1].pid, started[0].pid);
+    assert.ok(firstProgress[1] < firstProgress[0], `warm ${firstProgress[1]} ms is not faster than cold ${firstProgress[0]} ms`);
+    assert.ok(alive(started[0].pid), 'gone before its idle time');
+    const t0 = Date.now();
+    while (alive(started[0].pid) && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(!alive(started[0].pid), 'still running after its idle time');
+    assert.strictEqual(engine.pid, undefined);
+    assert.deepStrictEqual(liveEnginePids(), []);
+  });
+
+  it('a crash ends its job with a clear message and the next job gets a new process', async function () {
+    if (!fs.existsSync(worker)) this.skip();
+    this.timeout(180_000); // two engines start, on a shared machine
+    const engine = new WarmEngine(() => 60_000);
+    const pids: number[] = [];
+    const events = { started: (pid: number) => { pids.push(pid); } };
+    // The engine dies mid-run, as a native crash or the OOM killer would do it.
+    const crashing = engine.run(config, { id: 'crash-1', job: { ...realJob('crash-1'), options: { ...job.options, iterations: 200 } },
+      events: { ...events, progress: () => { if (alive(pids[0])) process.kill(pids[0], 'SIGKILL'); } } });
+    const crashed = await crashing;
+    assert.strictEqual(crashed.kind, 'crashed');
+    assert.match(crashed.kind === 'crashed' ? crashed.message : '', /stopped unexpectedly \(signal SIGKILL\).*The next job starts a new engine\./);
+    const next = await engine.run(config, { id: 'crash-2', job: { ...realJob('crash-2'), options: { ...job.options, iterations: 1 } }, events });
+    assert.strictEqual(next.kind, 'done', JSON.stringify(next));
+    assert.strictEqual(pids.length, 2);
+    assert.notStrictEqual(pids[1], pids[0]);
+    await engine.stop();
+    assert.deepStrictEqual(liveEnginePids(), []);
+  });
+
+  it('a job with another engine setting gets a new process; the old one is stopped', async () => {
+    const echo = fakeWorker('echo', `if (m.type === 'start') process.send({ type: 'done', id: m.id, output: String(m.backend), steps: 1, elapsedMs: 1, losses: { content: 1, style: 1, tv: 1, total: 3 }, backend: String(m.backend) }); if (m.type === 'shutdown') process.exit(0);`);
+    const engine = new WarmEngine(() => 60_000);
+    const pids: number[] = [];
+    const events = { started: (pid: number) => { pids.push(pid); } };
+    const on = async (backend: 'wasm' | 'cpu', id: string) => {
+      const outcome = await engine.run({ workerPath: echo, backend }, { id, job, events });
+      return outcome.kind === 'done' ? outcome.done.backend : outcome.kind;
+    };
+    assert.strictEqual(await on('wasm', 's1'), 'wasm');
+    assert.strictEqual(await on('wasm', 's2'), 'wasm');
+    assert.strictEqual(await on('cpu', 's3'), 'cpu');
+    assert.strictEqual(pids[0], pids[1]);
+    assert.notStrictEqual(pids[2], pids[1]);
+    const t0 = Date.now();
+    while (alive(pids[0]) && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(!alive(pids[0]), 'the engine of the old setting is still running');
+    await engine.stop();
+    assert.deepStrictEqual(liveEnginePids(), []);
+  });
+
+  it('a cancel the engine answers keeps the process warm', async () => {
+    const polite = fakeWorker('polite', `if (m.type === 'cancel') process.send({ type: 'cancelled', id: m.id }); if (m.type === 'shutdown') process.exit(0);`);
+    const engine = new WarmEngine(() => 60_000);
+    const pids: number[] = [];
+    const abort = new AbortController();
+    const running = engine.run({ workerPath: polite }, { id: 'c1', job, signal: abort.signal, cancelGraceMs: 2000, events: { started: (pid) => { pids.push(pid); abort.abort(); } } });
+    assert.strictEqual((await running).kind, 'cancelled');
+    assert.ok(alive(pids[0]));
+    assert.strictEqual(engine.pid, pids[0]);
+    await engine.stop();
+    assert.ok(!alive(pids[0]));
   });
 });

@@ -96,3 +96,24 @@ describe('job queue', () => {
     assert.strictEqual(new JobQueue(controlled().runner).cancel('x'), false);
   });
 });
+
+describe('job queue order', () => {
+  it('moves a queued job sooner or later; the running one stays where it is', async () => {
+    const c = controlled();
+    const q = new JobQueue(c.runner);
+    const [a, , , d] = ['a', 'b', 'c', 'd'].map((j) => q.add(j));
+    await tick();
+    const moved: string[] = [];
+    q.onDidChange((e) => moved.push(`${e.job}@${q.position(e.id)}`));
+    assert.ok(q.move(d, -2));
+    assert.deepStrictEqual(q.queued.map((e) => e.job), ['d', 'b', 'c']);
+    assert.deepStrictEqual(moved.sort(), ['b@2', 'c@3', 'd@1']);
+    assert.ok(q.move(d, 5), 'a move past the end stops at the end');
+    assert.deepStrictEqual(q.queued.map((e) => e.job), ['b', 'c', 'd']);
+    assert.strictEqual(q.move(a, 1), false, 'the running job does not move');
+    assert.strictEqual(q.move('nope', 1), false);
+    c.pending.get('a')!.resolve();
+    await tick();
+    assert.deepStrictEqual(c.log, ['start a', 'start b']);
+  });
+});

@@ -2,6 +2,7 @@ import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CancelledError, NeuralStyleError } from '../core/errors';
+import { jobMessage } from '../job-messages';
 import { FromEngine, JobSpec, parseFromEngine, PROTOCOL_VERSION, ToEngine } from '../protocol';
 import { removeStaleTemps, removeTempsOf } from './output-file';
 
@@ -12,6 +13,8 @@ import { removeStaleTemps, removeTempsOf } from './output-file';
  * work that no flag can interrupt, but a killed process stops in
  * milliseconds, and it only ever writes temp files until its last step.
  */
+
+const CLI_JOB = 'cli';
 
 export interface ChildJob {
   job: JobSpec;
@@ -94,33 +97,14 @@ export function runJobInChild(run: ChildJob, signal: AbortSignal, events: ChildJ
 
 function handleMessage(message: FromEngine, run: ChildJob, events: ChildJobEvents, send: (m: ToEngine) => void,
   settle: (result: { done: FromEngine<'done'> } | { error: Error }) => void): void {
-  switch (message.type) {
-    case 'ready':
-      if (message.version !== PROTOCOL_VERSION) settle({ error: new Error(`The engine speaks protocol version ${message.version}; this CLI needs ${PROTOCOL_VERSION}.`) });
-      else send({ type: 'start', id: 'cli', job: run.job, backend: run.backend, weights: run.weights });
-      break;
-    case 'backend':
-      events.backend?.(message);
-      break;
-    case 'progress':
-      events.progress?.(message);
-      break;
-    case 'log':
-      events.log?.(message.level, message.message);
-      break;
-    case 'done':
-      settle({ done: message });
-      break;
-    case 'error':
-      settle({ error: message.code === 'EINTERNAL' ? new Error(message.message) : new NeuralStyleError(message.message, message.code) });
-      break;
-    case 'refused':
-      settle({ error: new Error(`The engine refused the job: ${message.message}`) });
-      break;
-    case 'cancelled':
-      settle({ error: new CancelledError() });
-      break;
-    case 'preview':
-      break;
+  if (message.type === 'ready') {
+    if (message.version !== PROTOCOL_VERSION) settle({ error: new Error(`The engine speaks protocol version ${message.version}; this CLI needs ${PROTOCOL_VERSION}.`) });
+    else send({ type: 'start', id: CLI_JOB, job: run.job, backend: run.backend, weights: run.weights });
+    return;
   }
+  const end = jobMessage(message, CLI_JOB, events);
+  if (!end) return;
+  if (end.kind === 'done') settle({ done: end.done });
+  else if (end.kind === 'cancelled') settle({ error: new CancelledError() });
+  else settle({ error: end.code === 'EINTERNAL' ? new Error(end.message) : new NeuralStyleError(end.message, end.code) });
 }

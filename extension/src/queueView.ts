@@ -1,0 +1,92 @@
+/**
+ * The queue view (Explorer → Neural Style Queue): every job of this window
+ * with its status — its place in line, the running one's percentage, done,
+ * failed, cancelled — and the commands on it: cancel one or all, move a
+ * queued job up or down, show its panel, open its result.
+ */
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { progressFraction } from '@neural-style/engine/protocol';
+import type { PanelState } from '../shared/protocol';
+import type { JobManager } from './jobs';
+
+export const QUEUE_VIEW = 'neuralStyle.queue';
+
+/** What the item says after its name, and its icon. */
+function statusOf(state: PanelState): { description: string; icon: string } {
+  const { job, progress } = state;
+  switch (job.status) {
+    case 'queued': return { description: job.position ? `#${job.position} in line` : 'queued', icon: 'clock' };
+    case 'running': return { description: progress ? `${Math.floor(progressFraction(progress) * 100)}%` : 'starting', icon: 'sync~spin' };
+    case 'done': return { description: 'done', icon: 'pass' };
+    case 'failed': return { description: 'failed', icon: 'error' };
+    case 'cancelled': return { description: 'cancelled', icon: 'circle-slash' };
+    case 'interrupted': return { description: 'interrupted by a reload', icon: 'debug-pause' };
+  }
+}
+
+/** The running job's panel comes to the front (without the focus: the user may be typing elsewhere); a closed one opens. */
+export function revealRunning(panel: { isDisposed: boolean; panel: vscode.WebviewPanel } | undefined, open: () => void): void {
+  if (!panel || panel.isDisposed) open();
+  else panel.panel.reveal(undefined, true);
+}
+
+/** "chelsea.png · The Starry Night": which photo, in which style. */
+export function jobName(state: Pick<PanelState, 'job'>): string {
+  return `${state.job.contentName} · ${state.job.styleName}`;
+}
+
+export class QueueView implements vscode.TreeDataProvider<string> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly jobsOf: () => JobManager) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  getChildren(element?: string): string[] {
+    return element ? [] : this.jobsOf().jobStates.map((s) => s.job.id);
+  }
+
+  getTreeItem(id: string): vscode.TreeItem {
+    const state = this.jobsOf().jobStates.find((s) => s.job.id === id);
+    const item = new vscode.TreeItem(state ? jobName(state) : id);
+    if (!state) return item;
+    const { description, icon } = statusOf(state);
+    item.id = id;
+    item.description = description;
+    item.iconPath = new vscode.ThemeIcon(icon);
+    item.tooltip = `${state.job.contentPath}\nstyle: ${state.job.stylePath}${state.job.outputPath ? `\nresult: ${state.job.outputPath}` : ''}${state.error ? `\n${state.error}` : ''}`;
+    // The menus in package.json pick their commands by this: job-queued, job-running, job-done, …
+    item.contextValue = `job-${state.job.status}`;
+    item.command = { command: 'neuralStyle.queue.show', title: 'Show Panel', arguments: [id] };
+    return item;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+/** The view and its commands; `jobsOf` is looked up on each call (a test's reload replaces the manager). */
+export function registerQueueView(context: vscode.ExtensionContext, jobsOf: () => JobManager): QueueView {
+  const view = new QueueView(jobsOf);
+  const idOf = (arg: unknown) => (typeof arg === 'string' ? arg : undefined);
+  context.subscriptions.push(
+    view,
+    vscode.window.createTreeView(QUEUE_VIEW, { treeDataProvider: view }),
+    vscode.commands.registerCommand('neuralStyle.queue.show', (id: unknown) => jobsOf().showPanel(idOf(id))),
+    vscode.commands.registerCommand('neuralStyle.queue.cancel', (id: unknown) => idOf(id) !== undefined && jobsOf().cancel(idOf(id))),
+    vscode.commands.registerCommand('neuralStyle.queue.cancelAll', () => jobsOf().queue.cancelAll()),
+    vscode.commands.registerCommand('neuralStyle.queue.moveUp', (id: unknown) => jobsOf().queue.move(idOf(id) ?? '', -1)),
+    vscode.commands.registerCommand('neuralStyle.queue.moveDown', (id: unknown) => jobsOf().queue.move(idOf(id) ?? '', 1)),
+    vscode.commands.registerCommand('neuralStyle.queue.openResult', (id: unknown) => {
+      const output = jobsOf().jobStates.find((s) => s.job.id === idOf(id))?.job.outputPath;
+      if (output && fs.existsSync(output)) return vscode.commands.executeCommand('vscode.open', vscode.Uri.file(output), { viewColumn: vscode.ViewColumn.Beside });
+      return vscode.window.showWarningMessage(`Neural Style: ${output || 'this job'} has no result on disk.`);
+    }),
+  );
+  return view;
+}

@@ -1,0 +1,34 @@
+/**
+ * The jobs a reload interrupted, queued again: which jobs are saved (the
+ * running one and the queued ones, in order) and how a panel VS Code restores
+ * finds its resumed job.
+ */
+import type * as vscode from 'vscode';
+import type { BackendChoice } from '@neural-style/engine/options';
+import type { JobRequest } from './jobRunner';
+import type { JobPanel } from './panel';
+import type { JobQueue } from './queue';
+import type { SavedJob } from './savedQueue';
+
+/** What a resumed job's panel says until the job runs. */
+export const RESUMED = 'Interrupted by a window reload, and queued again.';
+
+/** What is saved of the queue: the running job first, then the queued ones in order. */
+export function savedJobsOf<T extends { request: JobRequest; backend?: BackendChoice }>(queue: Pick<JobQueue<T>, 'running' | 'queued'>): SavedJob[] {
+  const entries = [...(queue.running ? [queue.running] : []), ...queue.queued];
+  return entries.map(({ id, job: { request, backend } }) => ({
+    id, content: request.content, style: { path: request.style.path, id: request.style.id, label: request.style.label },
+    ...(backend ? { backend } : {}), ...(request.options ? { options: request.options } : {}),
+  }));
+}
+
+/**
+ * A restored panel of a job that was resumed: it becomes that job's panel, or
+ * closes when the job has one already. False when `record` is no live job.
+ */
+export function resumeInto<R extends { panel?: JobPanel }>(record: R | undefined, panel: vscode.WebviewPanel, revive: (record: R) => JobPanel): boolean {
+  if (!record) return false;
+  if (record.panel && !record.panel.isDisposed) panel.dispose();
+  else record.panel = revive(record);
+  return true;
+}

@@ -1,0 +1,85 @@
+/**
+ * The queue as it is saved in the workspace's state, so that a reload (or a
+ * crash of the window) loses no job: the running job and the queued ones, in
+ * order. What is read back came from outside this run: each job is checked on
+ * its own, and one that is not a job is dropped with a line saying why while
+ * the others resume. Pure: the caller passes the Memento.
+ */
+import { OPTION_SPECS, RUN_OPTION_SPECS, StylizeOptions, validateOptions } from '@neural-style/engine/options';
+import { array, Infer, object, oneOf, optional, parse, Schema, someOf, string } from '@neural-style/engine/schema';
+import * as path from 'path';
+import { isImagePath } from './resources';
+
+export const SAVED_QUEUE_KEY = 'neuralStyle.queue';
+
+const savedJob = object({
+  id: string,
+  content: string,
+  style: object({ path: string, id: string, label: string }),
+  backend: optional(oneOf(RUN_OPTION_SPECS.backend.values)),
+  /** The job's own options over the settings (Run again's controls, a result's parameters). */
+  options: optional(someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>)),
+});
+export type SavedJob = Infer<typeof savedJob>;
+
+/** Anything: the list is checked as a list first, then each job on its own. */
+const anyItem: Schema<unknown> = { expected: 'anything', check: () => undefined };
+
+/** Where it is kept: VS Code's Memento (workspaceState) or a test's map. */
+export interface QueueMemento {
+  get(key: string): unknown;
+  update(key: string, value: unknown): Thenable<void>;
+}
+
+/** Why `job` cannot be run again, or null when it can. */
+function problemOf(job: SavedJob): string | null {
+  for (const [what, file] of [['content image', job.content], ['style image', job.style.path]] as const) {
+    if (!path.isAbsolute(file)) return `its ${what} ${JSON.stringify(file)} is not an absolute path`;
+    if (!isImagePath(file)) return `its ${what} ${JSON.stringify(file)} is not an image file`;
+  }
+  try {
+    if (job.options) validateOptions(job.options);
+  } catch (e) {
+    return `its options are not valid: ${(e as Error).message}`;
+  }
+  return null;
+}
+
+/** The saved jobs that can run again, in order; `warn` hears about each one dropped. */
+export function parseSavedQueue(value: unknown, warn: (why: string) => void): SavedJob[] {
+  if (value === undefined) return [];
+  let items: unknown[];
+  try {
+    items = parse(array(anyItem), value, 'the saved queue');
+  } catch (e) {
+    warn(`the saved queue was dropped: ${(e as Error).message}`);
+    return [];
+  }
+  const jobs: SavedJob[] = [];
+  items.forEach((item, i) => {
+    try {
+      const job = parse(savedJob, item, `saved job ${i + 1}`);
+      const problem = problemOf(job);
+      if (problem) warn(`saved job ${i + 1} (${job.id}) was dropped: ${problem}`);
+      else jobs.push(job);
+    } catch (e) {
+      warn(`saved job ${i + 1} was dropped: ${(e as Error).message}`);
+    }
+  });
+  return jobs;
+}
+
+export class QueueStore {
+  constructor(private readonly memento: QueueMemento, private readonly warn: (why: string) => void) {}
+
+  /** Reads the saved queue and clears it: the jobs are about to be queued again (and saved anew). */
+  take(): SavedJob[] {
+    const jobs = parseSavedQueue(this.memento.get(SAVED_QUEUE_KEY), this.warn);
+    void this.memento.update(SAVED_QUEUE_KEY, undefined);
+    return jobs;
+  }
+
+  save(jobs: SavedJob[]): void {
+    void this.memento.update(SAVED_QUEUE_KEY, jobs.length ? jobs : undefined);
+  }
+}

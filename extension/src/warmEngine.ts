@@ -1,0 +1,202 @@
+/**
+ * The warm engine: one engine process per window, started by the first job
+ * and kept for the next ones, so the weights and the backend load once. It is
+ * stopped after some idle minutes, and replaced when a job needs another
+ * worker, backend or weights. A process that dies ends its job with a clear
+ * message; the next job starts a fresh one. Cancel asks the engine to stop
+ * and kills it when it has not within the grace period. No `vscode` here.
+ */
+import type { JobEnd } from '@neural-style/engine/job-messages';
+import { jobMessage } from '@neural-style/engine/job-messages';
+import type { BackendChoice } from '@neural-style/engine/options';
+import { backendLine, FromEngine, JobSpec } from '@neural-style/engine/protocol';
+import { EngineLog, EngineProcess } from './engineProcess';
+
+export interface EngineEvents {
+  log?: EngineLog;
+  progress?(message: FromEngine<'progress'>): void;
+  preview?(message: FromEngine<'preview'>): void;
+  /** The job is on its process (pid), about to start; `warm`: that process ran a job before. */
+  started?(pid: number, warm: boolean): void;
+}
+
+export type EngineOutcome = JobEnd | { kind: 'crashed'; message: string };
+
+/** What an engine process is started with: a job that needs other values gets a new process. */
+export interface EngineConfig {
+  workerPath: string;
+  backend?: BackendChoice;
+  weights?: string;
+}
+
+export interface EngineJob {
+  id: string;
+  job: JobSpec;
+  signal?: AbortSignal;
+  events?: EngineEvents;
+  /** How long a cancelled engine may take to stop before it is killed (the job is gone within 0.5 s either way). */
+  cancelGraceMs?: number;
+}
+
+const NEXT_JOB = 'The next job starts a new engine.';
+
+function keyOf(config: EngineConfig): string {
+  return JSON.stringify([config.workerPath, config.backend ?? 'auto', config.weights ?? '']);
+}
+
+/** Resolves with `promise`, or with 'aborted' as soon as `signal` aborts. */
+function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T | 'aborted'> {
+  if (!signal) return promise;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+export class WarmEngine {
+  private current: { process: EngineProcess; key: string; jobs: number } | undefined;
+  private readonly exiting = new Set<Promise<string>>();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private busy = false;
+
+  /** `idleMs`: read after each job; 0 stops the process as soon as its job ends, Infinity keeps it until `stop`. */
+  constructor(private readonly idleMs: () => number, private readonly log: EngineLog = () => undefined) {}
+
+  /** The pid of the warm process, if one is up. */
+  get pid(): number | undefined {
+    return this.current?.process.pid;
+  }
+
+  /** Runs one job to its end, however it ends; one at a time (the queue sees to it). */
+  async run(config: EngineConfig, job: EngineJob): Promise<EngineOutcome> {
+    if (job.signal?.aborted) return { kind: 'cancelled' };
+    if (this.busy) return { kind: 'error', code: 'EBUSY', message: 'The engine runs one job at a time.' };
+    this.busy = true;
+    clearTimeout(this.idleTimer);
+    let outcome: EngineOutcome;
+    try {
+      outcome = await this.runJob(config, job);
+    } finally {
+      this.busy = false;
+    }
+    // No idle time: the process is gone before the job's end is told, as a process of its own would be.
+    if (this.idleMs() <= 0) await this.stop(outcome.kind === 'cancelled' ? job.cancelGraceMs ?? 300 : undefined);
+    else this.scheduleIdle();
+    return outcome;
+  }
+
+  private async runJob(config: EngineConfig, job: EngineJob): Promise<EngineOutcome> {
+    const current = this.processFor(config);
+    let pid: number | 'aborted';
+    try {
+      pid = await unlessAborted(current.process.ready, job.signal);
+    } catch (e) {
+      this.retire();
+      const { message, code } = e as Error & { code: string };
+      return code === 'EPROTOCOL' ? { kind: 'error', code, message } : { kind: 'crashed', message: `${message} ${NEXT_JOB}` };
+    }
+    // Cancelled while the engine started: it stays up for the next job.
+    if (pid === 'aborted') return { kind: 'cancelled' };
+    job.events?.started?.(pid, current.jobs++ > 0);
+    return this.runOn(current.process, config, job);
+  }
+
+  /** Stops the process, killing it after `graceMs`; resolves once it is gone. */
+  async stop(graceMs?: number): Promise<void> {
+    clearTimeout(this.idleTimer);
+    this.retire(graceMs);
+    await Promise.all([...this.exiting]);
+  }
+
+  private processFor(config: EngineConfig): { process: EngineProcess; jobs: number } {
+    const key = keyOf(config);
+    if (this.current && (this.current.key !== key || !this.current.process.alive)) {
+      this.log('info', 'the engine settings changed: starting a new engine process');
+      this.retire();
+    }
+    if (!this.current) {
+      const process = new EngineProcess(config.workerPath, (level, message) => this.log(level, message));
+      const current = { process, key, jobs: 0 };
+      this.current = current;
+      this.track(process);
+      // A process that dies between jobs (an aborted wasm instance exits after its error) is simply dropped.
+      void process.exited.then(() => { if (this.current === current) this.current = undefined; });
+    }
+    return this.current;
+  }
+
+  private track(process: EngineProcess): void {
+    const exited = process.exited;
+    this.exiting.add(exited);
+    void exited.then(() => this.exiting.delete(exited));
+  }
+
+  private retire(graceMs?: number): void {
+    const current = this.current;
+    this.current = undefined;
+    if (current?.process.alive) void current.process.shutdown(graceMs);
+  }
+
+  private scheduleIdle(): void {
+    if (!this.current) return;
+    const ms = this.idleMs();
+    if (!Number.isFinite(ms)) return;
+    this.idleTimer = setTimeout(() => {
+      this.log('info', `the engine was idle for ${Math.round(ms / 1000)} s: stopping it`);
+      this.retire();
+    }, ms);
+    // An idle engine must not keep a test runner (or the host) alive.
+    this.idleTimer.unref();
+  }
+
+  /** Sends the start and settles on the job's end, a crash, a bad message or a cancel the engine ignores. */
+  private runOn(process: EngineProcess, config: EngineConfig, run: EngineJob): Promise<EngineOutcome> {
+    const { events = {}, signal, cancelGraceMs = 300 } = run;
+    return new Promise((resolve) => {
+      let killTimer: NodeJS.Timeout | undefined;
+      let settled = false;
+      const offs: Array<() => void> = [];
+      const settle = (outcome: EngineOutcome) => {
+        if (settled) return;
+        settled = true;
+        offs.forEach((off) => off());
+        offs.length = 0;
+        clearTimeout(killTimer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(outcome);
+      };
+      const onAbort = () => {
+        events.log?.('info', `cancelling job ${run.id}`);
+        process.send({ type: 'cancel', id: run.id });
+        // A gradient of a large image is seconds of synchronous work the engine cannot interrupt: a short grace, then a kill.
+        killTimer = setTimeout(() => {
+          events.log?.('warn', `the engine did not stop within ${cancelGraceMs} ms: killing process ${process.pid}`);
+          process.kill();
+        }, cancelGraceMs);
+      };
+      offs.push(process.onMessage((message) => {
+        const end = jobMessage(message, run.id, {
+          ...events,
+          backend: (m) => events.log?.('info', backendLine(m)),
+          refused: (m) => events.log?.('info', `the engine refused ${m.request} ${m.id}: ${m.message}`),
+        });
+        if (end) settle(end);
+      }));
+      offs.push(process.onBadMessage((why) => {
+        this.retire();
+        settle({ kind: 'error', code: 'EPROTOCOL', message: `The engine sent a message this extension does not understand: ${why}` });
+      }));
+      void process.exited.then((why) => settle(signal?.aborted ? { kind: 'cancelled' } : { kind: 'crashed', message: `${why} ${NEXT_JOB}` }));
+      process.send({ type: 'start', id: run.id, job: run.job, backend: config.backend, weights: config.weights || undefined });
+      // Cancelled as it started (a listener of `started` may abort): the engine is told at once.
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+/** One job in a process of its own, gone when this resolves (the CLI-like way, for tests and one-offs). */
+export async function runEngine(run: EngineConfig & EngineJob): Promise<EngineOutcome> {
+  return new WarmEngine(() => 0).run(run, run);
+}

@@ -1,0 +1,58 @@
+/*
+ * A host's side of one job in an engine process: which messages belong to the
+ * job, which pass on as events and which end it. Shared by the CLI's child
+ * job and the VS Code extension's engine, so both read the protocol alike.
+ * Plain data in, callbacks out: no Node API.
+ */
+import type { FromEngine } from './protocol';
+
+/** How a job in an engine process ended, as the engine said it. */
+export type JobEnd =
+  | { kind: 'done'; done: FromEngine<'done'> }
+  | { kind: 'cancelled' }
+  | { kind: 'error'; message: string; code: string };
+
+export interface JobMessageEvents {
+  log?(level: FromEngine<'log'>['level'], message: string): void;
+  backend?(message: FromEngine<'backend'>): void;
+  progress?(message: FromEngine<'progress'>): void;
+  preview?(message: FromEngine<'preview'>): void;
+  /** A refusal of another request (a late cancel): worth a log line, not the end of the job. */
+  refused?(message: FromEngine<'refused'>): void;
+}
+
+/**
+ * One message from the engine, for the job `id`: passes it on to `events`, and
+ * returns the job's end when the message ends it. `ready` is the caller's.
+ */
+export function jobMessage(message: FromEngine, id: string, events: JobMessageEvents): JobEnd | undefined {
+  // A warm engine runs jobs one after another: a straggler of an earlier one is not this job's.
+  if (message.type !== 'refused' && 'id' in message && message.id !== undefined && message.id !== id) return undefined;
+  switch (message.type) {
+    case 'ready':
+      return undefined;
+    case 'log':
+      events.log?.(message.level, message.message);
+      return undefined;
+    case 'backend':
+      events.backend?.(message);
+      return undefined;
+    case 'progress':
+      events.progress?.(message);
+      return undefined;
+    case 'preview':
+      events.preview?.(message);
+      return undefined;
+    case 'refused':
+      // A refusal answers one request; only a refused start of this job ends it.
+      if (message.request === 'start' && message.id === id) return { kind: 'error', message: message.message, code: message.code };
+      events.refused?.(message);
+      return undefined;
+    case 'done':
+      return { kind: 'done', done: message };
+    case 'cancelled':
+      return { kind: 'cancelled' };
+    case 'error':
+      return { kind: 'error', message: message.message, code: message.code };
+  }
+}

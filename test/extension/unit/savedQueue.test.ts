@@ -1,0 +1,60 @@
+import * as assert from 'assert';
+import * as path from 'path';
+import { parseSavedQueue, QueueStore, SAVED_QUEUE_KEY } from '../../../extension/src/savedQueue';
+
+const abs = (name: string) => path.resolve('/photos', name);
+const job = (id: string, content = abs(`${id}.png`)) => ({ id, content, style: { path: abs('starry.jpg'), id: 'starry', label: 'The Starry Night' } });
+
+describe('saved queue', () => {
+  it('reads back the jobs in order, with their backend', () => {
+    const saved = [{ ...job('a'), backend: 'wasm' }, job('b')];
+    assert.deepStrictEqual(parseSavedQueue(saved, (why) => assert.fail(why)), saved);
+  });
+
+  it('keeps a job\'s own options (Run again\'s controls) and drops a job whose options the engine refuses', () => {
+    const warnings: string[] = [];
+    const saved = [{ ...job('a'), options: { styleWeight: 20000, size: 48 } }, { ...job('b'), options: { size: 3 } }, { ...job('c'), options: { colour: 1 } }];
+    assert.deepStrictEqual(parseSavedQueue(saved, (why) => warnings.push(why)), [saved[0]]);
+    assert.match(warnings[0], /saved job 2 \(b\) was dropped: its options are not valid: Invalid size 3/);
+    assert.match(warnings[1], /saved job 3 was dropped: .*colour/);
+  });
+
+  it('drops a job that is not one, naming it and why, and keeps the others', () => {
+    const warnings: string[] = [];
+    const jobs = parseSavedQueue([
+      job('a'),
+      { ...job('b'), backend: 'quantum' },
+      job('c', 'relative/c.png'),
+      job('d', abs('notes.txt')),
+      { ...job('e'), extra: 1 },
+      'f',
+      job('g'),
+    ], (why) => warnings.push(why));
+    assert.deepStrictEqual(jobs.map((j) => j.id), ['a', 'g']);
+    assert.strictEqual(warnings.length, 5, warnings.join('\n'));
+    assert.match(warnings[0], /saved job 2 was dropped: .*backend.*quantum/);
+    assert.match(warnings[1], /saved job 3 \(c\) was dropped: its content image "relative\/c.png" is not an absolute path/);
+    assert.match(warnings[2], /saved job 4 \(d\) was dropped: .*notes.txt" is not an image file/);
+    assert.match(warnings[3], /saved job 5 was dropped: Unexpected field "extra"/);
+    assert.match(warnings[4], /saved job 6 was dropped: Not saved job 6: expected an object, got "f"/);
+  });
+
+  it('a saved value that is not a list is dropped whole; nothing saved is no job', () => {
+    const warnings: string[] = [];
+    assert.deepStrictEqual(parseSavedQueue({ jobs: [] }, (why) => warnings.push(why)), []);
+    assert.match(warnings[0], /the saved queue was dropped: Not the saved queue: expected a list/);
+    assert.deepStrictEqual(parseSavedQueue(undefined, (why) => assert.fail(why)), []);
+  });
+
+  it('take() hands the jobs over once and clears them; saving nothing clears the key', async () => {
+    const memento = new Map<string, unknown>([[SAVED_QUEUE_KEY, [job('a')]]]);
+    const store = new QueueStore({ get: (k) => memento.get(k), update: async (k, v) => { memento.set(k, v); } }, (why) => assert.fail(why));
+    assert.deepStrictEqual(store.take().map((j) => j.id), ['a']);
+    assert.strictEqual(memento.get(SAVED_QUEUE_KEY), undefined);
+    assert.deepStrictEqual(store.take(), []);
+    store.save([job('b')]);
+    assert.deepStrictEqual(memento.get(SAVED_QUEUE_KEY), [job('b')]);
+    store.save([]);
+    assert.strictEqual(memento.get(SAVED_QUEUE_KEY), undefined);
+  });
+});
