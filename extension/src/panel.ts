@@ -67,7 +67,8 @@ export class JobPanel extends Disposable {
   private readonly loadWaiters: Array<() => void> = [];
 
   static create(context: PanelContext, model: PanelModel, handler: PanelHandler): JobPanel {
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Stylize ${model.state.job.contentName}`,
+    // Photo and style: two jobs of one photo are two tabs that must not read alike.
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `${model.state.job.contentName} · ${model.state.job.styleName}`,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(context, model.state));
     return new JobPanel(panel, context, model, handler);
   }

@@ -171,7 +171,7 @@ try {
     if (frame) break;
     if (attempt === tries) throw new Error(`the restored job panel stayed blank after ${tries} tries`);
     log(`the restored panel stayed blank (try ${attempt}); focusing its tab and reloading the page`);
-    await page.locator('.tab', { hasText: 'Stylize chelsea.png' }).first().click().catch(() => {});
+    await page.locator('.tab', { hasText: 'chelsea.png · The Starry Night' }).first().click().catch(() => {});
     frame = await panelFrame(page, 5000).catch(() => null);
     if (frame) break;
     await page.reload();

@@ -94,6 +94,8 @@ suite('Neural Style in VS Code', () => {
     assert.ok(done && done.type === 'done' && done.done.outputName === 'chelsea.starry.png' && done.done.steps === 4);
     // The webview loaded under its CSP, ran its script and asked for the state.
     await waitFor('the webview to say ready', () => messagesOf(id, 'fromWebview').find((m) => m.type === 'ready'), 30_000);
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    assert.ok(tabs.includes('chelsea.png · starry.png'), `the panel's tab names the photo and the style: ${tabs.join(', ')}`);
     assert.deepStrictEqual(api.liveEnginePids(), []);
     assert.ok(enginePids.size > 0, 'no engine process was seen');
     for (const pid of enginePids) assert.ok(!alive(pid), `engine process ${pid} is still alive`);
