@@ -31,22 +31,40 @@ export async function targetImages(clicked: unknown, selected: unknown, openLabe
   return files.filter(isImagePath);
 }
 
+interface CommandKit {
+  register(id: string, fn: (...args: unknown[]) => unknown): void;
+  /** Queues each photo in `style`, remembering the style. */
+  stylize(contents: string[], style: StyleChoice): string[];
+  jobsOf: () => JobManager;
+  resources: Resources;
+  memory: StyleMemory;
+  log: vscode.LogOutputChannel;
+}
+
 /** `jobsOf`: the window's job manager, looked up on each call (a test's reload replaces it). */
 export function registerCommands(context: vscode.ExtensionContext, jobsOf: () => JobManager, resources: Resources, memory: StyleMemory, log: vscode.LogOutputChannel): void {
   const stylize = (contents: string[], style: StyleChoice) => {
     void memory.remember(style);
     return contents.map((content) => jobsOf().enqueue({ content, style }));
   };
-  const register = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-    try {
-      return await fn(...args);
-    } catch (e) {
-      log.error(`${id}: ${(e as Error).stack ?? e}`);
-      void vscode.window.showErrorMessage(`Neural Style: ${(e as Error).message}`, 'Show Log').then((c) => c && log.show(true));
-      return undefined;
-    }
-  }));
+  const register = (id: string, fn: (...args: unknown[]) => unknown) => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        log.error(`${id}: ${(e as Error).stack ?? e}`);
+        void vscode.window.showErrorMessage(`Neural Style: ${(e as Error).message}`, 'Show Log').then((c) => c && log.show(true));
+        return undefined;
+      }
+    }));
+  };
+  const kit: CommandKit = { register, stylize, jobsOf, resources, memory, log };
+  registerStylizeCommands(kit);
+  registerJobCommands(kit);
+}
 
+/** The commands that queue pictures: on images, on a folder, on a result. */
+function registerStylizeCommands({ register, stylize, jobsOf, resources, memory, log }: CommandKit): void {
   register('neuralStyle.stylize', async (clicked, selected) => {
     const contents = await targetImages(clicked, selected, 'Stylize');
     if (!contents.length) return [];
@@ -95,28 +113,32 @@ export function registerCommands(context: vscode.ExtensionContext, jobsOf: () =>
     void memory.remember(request.style);
     return jobsOf().enqueue(request);
   });
+}
 
-  register('neuralStyle.cancel', async (jobId) => {
-    const jobs = jobsOf();
-    if (typeof jobId === 'string') return jobs.cancel(jobId);
-    const waiting = jobs.queue.queued.length;
-    if (!jobs.queue.running && !waiting) {
-      void vscode.window.showInformationMessage('Neural Style: nothing is running.');
-      return false;
-    }
-    if (waiting) {
-      const running = jobs.queue.running;
-      const one = running ? `Cancel ${path.basename(running.job.request.content)} · ${running.job.request.style.label} (running)` : undefined;
-      const all = `Cancel all (${waiting} queued${running ? ' and the running one' : ''})`;
-      const pick = await vscode.window.showQuickPick([...(one ? [one] : []), all], { title: 'Neural Style: Cancel' });
-      if (!pick) return false;
-      if (pick === all) {
-        jobs.queue.cancelAll();
-        return true;
-      }
-    }
-    return jobs.cancel();
-  });
-
+/** The commands on jobs already queued. */
+function registerJobCommands({ register, jobsOf }: CommandKit): void {
+  register('neuralStyle.cancel', (jobId) => cancelFromCommand(jobsOf(), jobId));
   register('neuralStyle.showRunning', () => jobsOf().showPanel());
+}
+
+/** Cancel: the job named, else the running one, or all when the user picks that. */
+async function cancelFromCommand(jobs: JobManager, jobId: unknown): Promise<boolean> {
+  if (typeof jobId === 'string') return jobs.cancel(jobId);
+  const waiting = jobs.queue.queued.length;
+  if (!jobs.queue.running && !waiting) {
+    void vscode.window.showInformationMessage('Neural Style: nothing is running.');
+    return false;
+  }
+  if (waiting) {
+    const running = jobs.queue.running;
+    const one = running ? `Cancel ${path.basename(running.job.request.content)} · ${running.job.request.style.label} (running)` : undefined;
+    const all = `Cancel all (${waiting} queued${running ? ' and the running one' : ''})`;
+    const pick = await vscode.window.showQuickPick([...(one ? [one] : []), all], { title: 'Neural Style: Cancel' });
+    if (!pick) return false;
+    if (pick === all) {
+      jobs.queue.cancelAll();
+      return true;
+    }
+  }
+  return jobs.cancel();
 }
