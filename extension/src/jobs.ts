@@ -1,32 +1,31 @@
 /**
  * The job manager: queues stylizations, keeps each job's panel state (once,
- * here), and passes on what the runner reports to the job's panel, its
+ * in its record), and passes on what a run reports to the job's panel, its
  * notification and the status bar.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { type BackendChoice, DEFAULTS, formatDuration } from '@neural-style/engine/options';
 import { progressFraction, type FromEngine } from '@neural-style/engine/protocol';
-import { FromCompute, FromWebview, isFromCompute, PanelState, parsePanelState, ToWebview } from '../shared/protocol';
+import { PanelState, parsePanelState } from '../shared/protocol';
 import { Controls, controlsOf } from '../shared/controls';
-import { applyMessage, nextRunState, restoredState } from '../shared/state';
+import { nextRunState, restoredState } from '../shared/state';
 import { Disposable } from './dispose';
 import { EngineOutcome } from './engineProcess';
+import { executeRun, ExecutionContext, planRun, RunPlan } from './jobExecution';
+import { JobRecord } from './jobRecord';
 import { JobRequest, JobRunner, PreparedJob } from './jobRunner';
 import { ReportProgress, showGpuLostError, showJobError, withJobNotification } from './notifications';
 import { JobPanel, PanelContext } from './panel';
+import { handlePanelMessage, PanelActions } from './panelMessages';
+import { isResult, runAgainRequest, settingsControls } from './panelRuns';
 import { JobQueue, QueueEntry } from './queue';
-import { QueueStore } from './savedQueue';
-import { RESUMED, resumeInto, savedJobsOf } from './resume';
 import { revealRunning } from './queueView';
 import { Resources } from './resources';
+import { RESUMED, resumeInto, savedJobsOf } from './resume';
+import { QueueStore } from './savedQueue';
 import { SettingsError } from './settings';
-import { isResult, runAgainRequest, settingsControls } from './panelRuns';
-import { saveAsDefaults } from './saveDefaults';
 import { QueueStatusBar } from './statusBar';
-import { AdapterProbe, chooseRoute, needsProbe, nodeGpuProblem, Route } from './backendRoute';
-import { ComputeChannel, probeAdapters, runInWebview } from './webviewRunner';
 
 export type { JobRequest } from './jobRunner';
 
@@ -39,20 +38,6 @@ export interface JobEnd {
   /** What ran it, as the log and the panel say: "wasm", "webgl: ANGLE (…)". */
   backend?: string;
   code?: string;
-}
-
-type ComputeListener = (message: FromCompute | { type: 'ready' }) => void;
-
-/** A job's panel state, kept only here, and its panel while one is open. */
-class JobRecord {
-  panel?: JobPanel;
-  readonly computeListeners = new Set<ComputeListener>();
-  constructor(public state: PanelState) {}
-
-  post(message: ToWebview): void {
-    this.state = applyMessage(this.state, message);
-    if (this.panel && !this.panel.isDisposed) this.panel.post(message);
-  }
 }
 
 interface QueuedJob {
@@ -83,12 +68,21 @@ export class JobManager extends Disposable {
   readonly onDidChangeJobs = this.onDidChangeJobsEmitter.event;
 
   private closing = false;
+  private readonly execution: ExecutionContext;
+  private readonly panelActions: PanelActions;
 
   constructor(extensionUri: vscode.Uri, private readonly resources: Resources, private readonly log: vscode.LogOutputChannel,
     private readonly store?: QueueStore) {
     super();
     this.runner = new JobRunner(resources, log);
     this.panelContext = { extensionUri, presetsDir: resources.presetsDir, log };
+    this.execution = { runner: this.runner, resources, note: (level, line) => this.note(level, line), openPanel: (record) => this.openPanel(record) };
+    this.panelActions = {
+      cancel: (id) => this.cancel(id),
+      openResult: (record, output) => this.openResult(record, output),
+      runAgain: (record, controls, onCpu) => this.runAgain(record, controls, onCpu),
+      log,
+    };
     // Ids must not repeat across reloads: a restored panel may still name an old one.
     this.queue = new JobQueue((job, id, signal) => this.run(job, id, signal), `ns${Date.now().toString(36)}`);
     this.register(this.queue.onDidChange((entry) => this.queueChanged(entry)));
@@ -184,62 +178,15 @@ export class JobManager extends Disposable {
       panel.dispose(); // nothing we can show
       return;
     }
-    if (resumeInto(this.records.get(state.job.id), panel, (record) => JobPanel.revive(panel, this.panelContext, record, (m) => this.handlePanelMessage(record, m)))) return;
+    if (resumeInto(this.records.get(state.job.id), panel, (record) => JobPanel.revive(panel, this.panelContext, record, (m) => handlePanelMessage(record, m, this.panelActions)))) return;
     const record = new JobRecord(restoredState({ ...state, history: state.history?.filter((run) => isResult(run.outputPath)),
       // A state saved before the panel had controls: the settings' values, as a new panel gets.
       controls: state.controls ?? settingsControls(state.job.contentPath) }));
     const { id } = state.job;
-    record.panel = JobPanel.revive(panel, this.panelContext, record, (m) => this.handlePanelMessage(record, m));
+    record.panel = JobPanel.revive(panel, this.panelContext, record, (m) => handlePanelMessage(record, m, this.panelActions));
     this.records.set(id, record);
     // By the id it has then: Run again gives the panel a new job.
     record.panel.onDidDispose(() => this.records.delete(record.state.job.id));
-  }
-
-  private handlePanelMessage(record: JobRecord, message: FromWebview): void {
-    const { id } = record.state.job;
-    if (isFromCompute(message)) {
-      record.computeListeners.forEach((listener) => listener(message));
-      return;
-    }
-    switch (message.type) {
-      case 'ready':
-        // The panel answers it with a snapshot; a run in it learns that the webview (re)loaded.
-        record.computeListeners.forEach((listener) => listener({ type: 'ready' }));
-        break;
-      case 'cancel':
-        if (!this.cancel(id)) this.log.info(`cancel ${id}: the job is not running any more`);
-        break;
-      case 'open': {
-        const output = this.outputOf(record, message.run);
-        if (output && fs.existsSync(output)) this.openResult(record, output);
-        else void vscode.window.showWarningMessage(`Neural Style: ${output || 'the result'} no longer exists.`);
-        break;
-      }
-      case 'reveal': {
-        const output = this.outputOf(record, message.run);
-        if (output) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(output));
-        break;
-      }
-      case 'runAgain':
-        this.runAgain(record, message.controls, message.onCpu === true);
-        break;
-      case 'saveDefaults':
-        void saveAsDefaults(record.state.job.contentPath, message.controls, this.log);
-        break;
-      case 'showLog':
-        this.log.show(true);
-        break;
-      default: {
-        const never: never = message;
-        this.log.warn(`unhandled panel message ${JSON.stringify(never)}`);
-      }
-    }
-  }
-
-  /** A result's path from the host's own state (the message names only an index). */
-  private outputOf(record: JobRecord, run: number | undefined): string | undefined {
-    if (run === undefined) return record.state.done ? record.state.job.outputPath : undefined;
-    return record.state.history?.[run]?.outputPath;
   }
 
   private openPanel(record: JobRecord): void {
@@ -247,7 +194,7 @@ export class JobManager extends Disposable {
       record.panel.reveal();
       return;
     }
-    record.panel = JobPanel.create(this.panelContext, record, (m) => this.handlePanelMessage(record, m));
+    record.panel = JobPanel.create(this.panelContext, record, (m) => handlePanelMessage(record, m, this.panelActions));
   }
 
   private queueChanged(entry: QueueEntry<QueuedJob>): void {
@@ -271,64 +218,38 @@ export class JobManager extends Disposable {
   }
 
   private async run({ request, record, backend, queuedAt, resumed }: QueuedJob, id: string, signal: AbortSignal): Promise<void> {
-    if (resumed && (!record.panel || record.panel.isDisposed)) this.openPanel(record);
-    let job: PreparedJob;
-    let route: Route;
-    let weightsDir = '';
+    if (resumed && !record.livePanel) this.openPanel(record);
+    let plan: RunPlan;
     try {
-      job = this.runner.prepare(id, request);
+      const job = this.runner.prepare(id, request);
       if (backend) job.settings.run.backend = backend;
-      route = await this.routeOf(job, record);
-      if (route.where === 'webview') weightsDir = this.webviewWeightsDir(job);
+      plan = await planRun(job, record, this.execution);
     } catch (e) {
       this.fail(record, id, 'invalid', (e as Error).message, e instanceof SettingsError ? e.setting : undefined);
       return;
     }
+    const { job } = plan;
     const { options } = job.settings;
     record.post({ type: 'snapshot', state: { ...record.state, job: { ...record.state.job, status: 'running', position: undefined,
       outputPath: job.output, size: options.size, iterations: options.iterations }, controls: controlsOf(options) } });
-    if (job.settings.revealRunningPanel) revealRunning(record.panel, () => this.openPanel(record));
+    if (job.settings.revealRunningPanel) revealRunning(record.livePanel, () => this.openPanel(record));
     const started = Date.now();
     const work = (report: ReportProgress): Promise<EngineOutcome> => {
       let first = true;
-      const progress = (p: FromEngine<'progress'>) => {
+      return executeRun(plan, record, signal, (p) => {
         if (first) this.log.info(`${id}: first progress ${Date.now() - queuedAt} ms after Stylize (${Date.now() - started} ms after it started)`);
         first = false;
         const { type: _type, id: _id, ...rest } = p;
         record.post({ type: 'progress', progress: rest });
         this.refreshStatusBar(p);
         report(p);
-      };
-      if (route.where === 'engine') {
-        return this.runner.execute(job, signal, { progress, preview: (p) => record.post({ type: 'preview', step: p.step, src: `data:image/png;base64,${p.png}` }) });
-      }
-      return runInWebview({
-        id, backend: route.backend, adapter: route.adapter, content: request.content, style: request.style.path, output: job.output,
-        options, maxInputPixels: job.settings.run.maxInputPixels, weightsDir, imageWorkerPath: this.resources.imageWorkerPath,
-        channel: this.channelOf(record), signal,
-        events: { progress, preview: (step, src) => record.post({ type: 'preview', step, src }), log: (level, message) => this.note(level, message) },
-      });
+      }, this.execution);
     };
     // A notification would cover the panel's Cancel and chart: only a job whose panel is out of sight gets one (the status bar shows every job).
-    const inSight = !!record.panel && !record.panel.isDisposed && record.panel.panel.visible;
+    const inSight = !!record.livePanel?.panel.visible;
     const title = `Stylizing ${path.basename(request.content)} as ${request.style.label}`;
     const outcome = await (inSight ? work(() => undefined) : withJobNotification(title, () => this.queue.cancel(id), work));
     this.finish(record, job, outcome, Date.now() - started);
-  }
-
-  /** Where the job runs (backendRoute.ts); logs the choice and why each better one was skipped. */
-  private async routeOf(job: PreparedJob, record: JobRecord): Promise<Route> {
-    const choice = job.settings.run.backend;
-    const nodeGpu = choice === 'auto' ? nodeGpuProblem(job.settings.enginePath || this.resources.workerPath) : null;
-    let probe: AdapterProbe | undefined;
-    if (needsProbe(choice, nodeGpu)) {
-      if (!record.panel || record.panel.isDisposed) this.openPanel(record);
-      probe = await probeAdapters(this.channelOf(record));
-    }
-    const route = chooseRoute(choice, nodeGpu, probe);
-    const where = route.where === 'webview' ? `the panel's webview on ${route.backend}: ${route.adapter.name}` : `the engine process (backend ${route.backend})`;
-    this.note('info', `${job.id}: runs in ${where}${route.skipped.length ? `; skipped ${route.skipped.join('; ')}` : ''}`);
-    return route;
   }
 
   private note(level: 'info' | 'warn' | 'error', line: string): void {
@@ -339,38 +260,6 @@ export class JobManager extends Disposable {
   /** Loses the GPU of the job running in `id`'s panel, as a driver reset would: for the tests of that path. */
   loseGpu(id: string): void {
     this.records.get(id)?.panel?.postCompute({ type: 'loseGpu' });
-  }
-
-  private webviewWeightsDir(job: PreparedJob): string {
-    const configured = job.settings.weightsPath;
-    if (/^https?:\/\//.test(configured)) {
-      throw new SettingsError('neuralStyle.weightsPath', `Setting neuralStyle.weightsPath: a GPU run in the webview reads a weights folder, not a URL (${configured}). Run once on wasm to download it, or give a folder.`);
-    }
-    if (!configured) return this.resources.bundledWeightsDir;
-    return configured.endsWith('model.json') ? path.dirname(configured) : configured;
-  }
-
-  /** The job's panel as a run sees it; the panel is looked up on each call (it may have been reopened). */
-  private channelOf(record: JobRecord): ComputeChannel {
-    const panel = () => (record.panel && !record.panel.isDisposed ? record.panel : undefined);
-    return {
-      post: (message) => panel()?.postCompute(message),
-      onMessage: (listener) => {
-        record.computeListeners.add(listener);
-        return () => record.computeListeners.delete(listener);
-      },
-      onClosed: (listener) => {
-        const current = panel();
-        if (!current) {
-          queueMicrotask(listener);
-          return () => undefined;
-        }
-        const subscription = current.onDidDispose(listener);
-        return () => subscription.dispose();
-      },
-      webviewUri: (file) => panel()?.webviewUri(file) ?? '',
-      allowFolder: (dir) => panel()?.allowFolder(dir) ?? Promise.resolve(),
-    };
   }
 
   private finish(record: JobRecord, job: PreparedJob, outcome: EngineOutcome, ms: number): void {

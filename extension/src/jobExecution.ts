@@ -1,0 +1,70 @@
+/**
+ * Where a prepared job runs and running it there: the engine process, or its
+ * panel's webview on the GPU. Progress and previews go to the job's record;
+ * what the run becomes is its outcome, for the job manager to report.
+ */
+import * as path from 'path';
+import type { FromEngine } from '@neural-style/engine/protocol';
+import { AdapterProbe, chooseRoute, needsProbe, nodeGpuProblem, Route } from './backendRoute';
+import type { EngineOutcome } from './engineProcess';
+import { computeChannelOf, JobRecord } from './jobRecord';
+import type { JobRunner, PreparedJob } from './jobRunner';
+import type { Resources } from './resources';
+import { SettingsError } from './settings';
+import { probeAdapters, runInWebview } from './webviewRunner';
+
+export type Note = (level: 'info' | 'warn' | 'error', line: string) => void;
+
+export interface ExecutionContext {
+  runner: JobRunner;
+  resources: Resources;
+  note: Note;
+  /** Opens (or reveals) the record's panel: a GPU run needs its webview. */
+  openPanel(record: JobRecord): void;
+}
+
+export interface RunPlan {
+  job: PreparedJob;
+  route: Route;
+  /** The weights' folder of a webview run ('' for the engine). */
+  weightsDir: string;
+}
+
+/** Where the job runs, logged with why each better backend was skipped; throws a SettingsError the user must fix. */
+export async function planRun(job: PreparedJob, record: JobRecord, context: ExecutionContext): Promise<RunPlan> {
+  const choice = job.settings.run.backend;
+  const nodeGpu = choice === 'auto' ? nodeGpuProblem(job.settings.enginePath || context.resources.workerPath) : null;
+  let probe: AdapterProbe | undefined;
+  if (needsProbe(choice, nodeGpu)) {
+    if (!record.livePanel) context.openPanel(record);
+    probe = await probeAdapters(computeChannelOf(record));
+  }
+  const route = chooseRoute(choice, nodeGpu, probe);
+  const where = route.where === 'webview' ? `the panel's webview on ${route.backend}: ${route.adapter.name}` : `the engine process (backend ${route.backend})`;
+  context.note('info', `${job.id}: runs in ${where}${route.skipped.length ? `; skipped ${route.skipped.join('; ')}` : ''}`);
+  return { job, route, weightsDir: route.where === 'webview' ? webviewWeightsDir(job, context.resources) : '' };
+}
+
+function webviewWeightsDir(job: PreparedJob, resources: Resources): string {
+  const configured = job.settings.weightsPath;
+  if (/^https?:\/\//.test(configured)) {
+    throw new SettingsError('neuralStyle.weightsPath', `Setting neuralStyle.weightsPath: a GPU run in the webview reads a weights folder, not a URL (${configured}). Run once on wasm to download it, or give a folder.`);
+  }
+  if (!configured) return resources.bundledWeightsDir;
+  return configured.endsWith('model.json') ? path.dirname(configured) : configured;
+}
+
+/** Runs the plan until it ends, however it ends; progress and previews go to the record (and `progress`). */
+export function executeRun({ job, route, weightsDir }: RunPlan, record: JobRecord, signal: AbortSignal,
+  progress: (p: FromEngine<'progress'>) => void, context: ExecutionContext): Promise<EngineOutcome> {
+  if (route.where === 'engine') {
+    return context.runner.execute(job, signal, { progress, preview: (p) => record.post({ type: 'preview', step: p.step, src: `data:image/png;base64,${p.png}` }) });
+  }
+  const { request, settings } = job;
+  return runInWebview({
+    id: job.id, backend: route.backend, adapter: route.adapter, content: request.content, style: request.style.path, output: job.output,
+    options: settings.options, maxInputPixels: settings.run.maxInputPixels, weightsDir, imageWorkerPath: context.resources.imageWorkerPath,
+    channel: computeChannelOf(record), signal,
+    events: { progress, preview: (step, src) => record.post({ type: 'preview', step, src }), log: context.note },
+  });
+}

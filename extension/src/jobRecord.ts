@@ -1,0 +1,48 @@
+/**
+ * A job's panel state, kept only here, its panel while one is open, and the
+ * channel a run in the panel's webview talks through.
+ */
+import type { FromCompute, PanelState, ToWebview } from '../shared/protocol';
+import { applyMessage } from '../shared/state';
+import type { JobPanel } from './panel';
+import type { ComputeChannel } from './webviewRunner';
+
+export type ComputeListener = (message: FromCompute | { type: 'ready' }) => void;
+
+export class JobRecord {
+  panel?: JobPanel;
+  readonly computeListeners = new Set<ComputeListener>();
+  constructor(public state: PanelState) {}
+
+  post(message: ToWebview): void {
+    this.state = applyMessage(this.state, message);
+    if (this.livePanel) this.livePanel.post(message);
+  }
+
+  /** The panel while it is open (it may have been closed, or reopened since). */
+  get livePanel(): JobPanel | undefined {
+    return this.panel && !this.panel.isDisposed ? this.panel : undefined;
+  }
+}
+
+/** The record's panel as a run sees it; the panel is looked up on each call (it may have been reopened). */
+export function computeChannelOf(record: JobRecord): ComputeChannel {
+  return {
+    post: (message) => record.livePanel?.postCompute(message),
+    onMessage: (listener) => {
+      record.computeListeners.add(listener);
+      return () => record.computeListeners.delete(listener);
+    },
+    onClosed: (listener) => {
+      const current = record.livePanel;
+      if (!current) {
+        queueMicrotask(listener);
+        return () => undefined;
+      }
+      const subscription = current.onDidDispose(listener);
+      return () => subscription.dispose();
+    },
+    webviewUri: (file) => record.livePanel?.webviewUri(file) ?? '',
+    allowFolder: (dir) => record.livePanel?.allowFolder(dir) ?? Promise.resolve(),
+  };
+}

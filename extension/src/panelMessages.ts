@@ -1,0 +1,66 @@
+/**
+ * What a panel's webview asks of the host: compute messages go to the run in
+ * it; the buttons (cancel, open, reveal, run again, save as defaults, the log)
+ * act on the job the panel shows now.
+ */
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { FromWebview, isFromCompute } from '../shared/protocol';
+import type { Controls } from '../shared/controls';
+import type { JobRecord } from './jobRecord';
+import { saveAsDefaults } from './saveDefaults';
+
+/** What the buttons do, as the job manager provides it. */
+export interface PanelActions {
+  cancel(id: string): boolean;
+  openResult(record: JobRecord, output: string): void;
+  runAgain(record: JobRecord, controls: Controls, onCpu: boolean): void;
+  log: vscode.LogOutputChannel;
+}
+
+export function handlePanelMessage(record: JobRecord, message: FromWebview, actions: PanelActions): void {
+  if (isFromCompute(message)) {
+    record.computeListeners.forEach((listener) => listener(message));
+    return;
+  }
+  const { id } = record.state.job;
+  switch (message.type) {
+    case 'ready':
+      // The panel answers it with a snapshot; a run in it learns that the webview (re)loaded.
+      record.computeListeners.forEach((listener) => listener({ type: 'ready' }));
+      break;
+    case 'cancel':
+      if (!actions.cancel(id)) actions.log.info(`cancel ${id}: the job is not running any more`);
+      break;
+    case 'open': {
+      const output = outputOf(record, message.run);
+      if (output && fs.existsSync(output)) actions.openResult(record, output);
+      else void vscode.window.showWarningMessage(`Neural Style: ${output || 'the result'} no longer exists.`);
+      break;
+    }
+    case 'reveal': {
+      const output = outputOf(record, message.run);
+      if (output) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(output));
+      break;
+    }
+    case 'runAgain':
+      actions.runAgain(record, message.controls, message.onCpu === true);
+      break;
+    case 'saveDefaults':
+      void saveAsDefaults(record.state.job.contentPath, message.controls, actions.log);
+      break;
+    case 'showLog':
+      actions.log.show(true);
+      break;
+    default: {
+      const never: never = message;
+      actions.log.warn(`unhandled panel message ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** A result's path from the host's own state (the message names only an index). */
+function outputOf(record: JobRecord, run: number | undefined): string | undefined {
+  if (run === undefined) return record.state.done ? record.state.job.outputPath : undefined;
+  return record.state.history?.[run]?.outputPath;
+}
