@@ -77,6 +77,8 @@ const panelState = object({
   preview: optional(string),
   done: optional(doneView),
   error: optional(string),
+  /** What the panel says of the job that is no failure: "Interrupted by a window reload, and queued again." */
+  note: optional(string),
   /** The engine's code of the failure: EGPULOST offers "Run on CPU instead". */
   errorCode: optional(string),
   /** The values the next run takes: the settings', then what the panel ran or was told. */

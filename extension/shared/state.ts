@@ -18,7 +18,8 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
       return {
         ...state,
         job: { ...state.job, status: message.status, position: message.position },
-        error: message.message ?? (message.status === 'failed' ? state.error : undefined),
+        error: message.status === 'failed' ? message.message ?? state.error : undefined,
+        note: message.status === 'failed' ? undefined : message.message,
         errorCode: message.status === 'failed' ? state.errorCode : undefined,
       };
     case 'progress': {

@@ -45,7 +45,7 @@ interface CommandKit {
 export function registerCommands(context: vscode.ExtensionContext, jobsOf: () => JobManager, resources: Resources, memory: StyleMemory, log: vscode.LogOutputChannel): void {
   const stylize = (contents: string[], style: StyleChoice) => {
     void memory.remember(style);
-    return contents.map((content) => jobsOf().enqueue({ content, style }));
+    return jobsOf().enqueueAll(contents.map((content) => ({ content, style })));
   };
   const register = (id: string, fn: (...args: unknown[]) => unknown) => {
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {

@@ -9,13 +9,14 @@ import { type BackendChoice, DEFAULTS, formatDuration } from '@neural-style/engi
 import { progressFraction, type FromEngine } from '@neural-style/engine/protocol';
 import { PanelState, parsePanelState } from '../shared/protocol';
 import { Controls, controlsOf } from '../shared/controls';
+import { Batch, BatchOutcome, batchProgressText } from './batch';
 import { nextRunState, restoredState } from '../shared/state';
 import { Disposable } from './dispose';
 import { EngineOutcome } from './engineProcess';
 import { executeRun, ExecutionContext, planRun, RunPlan } from './jobExecution';
 import { JobRecord } from './jobRecord';
 import { JobRequest, JobRunner, PreparedJob } from './jobRunner';
-import { ReportProgress, showGpuLostError, showJobError, withJobNotification } from './notifications';
+import { ReportProgress, showBatchSummary, showGpuLostError, showJobError, withJobNotification } from './notifications';
 import { JobPanel, PanelContext } from './panel';
 import { handlePanelMessage, PanelActions } from './panelMessages';
 import { isResult, runAgainRequest, settingsControls } from './panelRuns';
@@ -49,6 +50,8 @@ interface QueuedJob {
   queuedAt: number;
   /** Queued again after a reload: its panel opens (or comes back) when it runs. */
   resumed?: boolean;
+  /** The photos queued with it, when there were several. */
+  batch?: Batch;
 }
 
 export class JobManager extends Disposable {
@@ -68,6 +71,8 @@ export class JobManager extends Disposable {
   readonly onDidChangeJobs = this.onDidChangeJobsEmitter.event;
 
   private closing = false;
+  /** The running batch's progress, as the status bar and the queue view say it. */
+  private batchLine?: string;
   private readonly execution: ExecutionContext;
   private readonly panelActions: PanelActions;
 
@@ -90,8 +95,14 @@ export class JobManager extends Disposable {
     this.register({ dispose: () => this.closeAll() });
   }
 
+  /** Queues the photos as one batch (when there are several); returns their job ids. */
+  enqueueAll(requests: JobRequest[]): string[] {
+    const batch = requests.length > 1 ? new Batch() : undefined;
+    return requests.map((request) => this.enqueue(request, undefined, undefined, batch));
+  }
+
   /** Queues one image and opens its panel; returns the job id. `backend` overrides the setting for this job. */
-  enqueue(request: JobRequest, backend?: BackendChoice, resumed?: { id: string }): string {
+  enqueue(request: JobRequest, backend?: BackendChoice, resumed?: { id: string }, batch?: Batch): string {
     const contentName = path.basename(request.content);
     const record = new JobRecord({
       job: {
@@ -101,13 +112,14 @@ export class JobManager extends Disposable {
       losses: [],
       controls: settingsControls(request.content),
     });
-    return this.queueJob({ request, record, backend, queuedAt: Date.now(), resumed: !!resumed }, resumed?.id);
+    return this.queueJob({ request, record, backend, queuedAt: Date.now(), resumed: !!resumed, batch }, resumed?.id);
   }
 
   /** Adds a job with its record; `resumedId`: the id it had before a reload. */
   private queueJob(job: QueuedJob, resumedId?: string): string {
     const { request, record, resumed } = job;
     const id = this.queue.add(job, resumedId);
+    job.batch?.add(id);
     // The id exists only now; a queued job's panel opens right away so the queue is visible (a resumed one's comes back by itself).
     record.state = { ...record.state, job: { ...record.state.job, id } };
     this.records.set(id, record);
@@ -202,23 +214,37 @@ export class JobManager extends Disposable {
     // Closing the window cancels the jobs; they are saved as they were, to resume.
     if (!this.closing) this.store?.save(savedJobsOf(this.queue));
     if (entry.state === 'queued') record.post({ type: 'status', status: 'queued', position: this.queue.position(entry.id) });
-    if (entry.state === 'cancelled' && record.state.job.status === 'queued') record.post({ type: 'status', status: 'cancelled' });
+    if (entry.state === 'cancelled' && record.state.job.status === 'queued') {
+      record.post({ type: 'status', status: 'cancelled' });
+      this.batchJobEnded(entry.job, entry.id, 'cancelled');
+    }
     this.refreshStatusBar();
     void vscode.commands.executeCommand('setContext', 'neuralStyle.busy', !!this.queue.running || this.queue.queued.length > 0);
   }
 
   private refreshStatusBar(progress?: FromEngine<'progress'>): void {
-    this.onDidChangeJobsEmitter.fire();
     const running = this.queue.running;
+    const fraction = progress ? progressFraction(progress) : undefined;
+    const batch = running?.job.batch;
+    this.batchLine = batch && batchProgressText(batch.progress(running && progress && { id: running.id, fraction: fraction ?? 0, etaMs: progress.etaMs }), formatDuration);
+    this.onDidChangeJobsEmitter.fire();
     this.statusBar.update(running && {
       name: path.basename(running.job.request.content),
-      fraction: progress ? progressFraction(progress) : undefined,
+      fraction,
       etaMs: progress?.etaMs,
+      batch: this.batchLine,
     }, this.queue.queued.length);
   }
 
-  private async run({ request, record, backend, queuedAt, resumed }: QueuedJob, id: string, signal: AbortSignal): Promise<void> {
+  /** "2 of 5 done, about 12:30 left for the batch" while a batch runs (the queue view shows it). */
+  get batchStatus(): string | undefined {
+    return this.queue.running?.job.batch ? this.batchLine : undefined;
+  }
+
+  private async run(queued: QueuedJob, id: string, signal: AbortSignal): Promise<void> {
+    const { request, record, backend, queuedAt, resumed, batch } = queued;
     if (resumed && !record.livePanel) this.openPanel(record);
+    batch?.jobStarted(id, Date.now());
     let plan: RunPlan;
     try {
       const job = this.runner.prepare(id, request);
@@ -226,6 +252,7 @@ export class JobManager extends Disposable {
       plan = await planRun(job, record, this.execution);
     } catch (e) {
       this.fail(record, id, 'invalid', (e as Error).message, e instanceof SettingsError ? e.setting : undefined);
+      this.batchJobEnded(queued, id, 'failed');
       return;
     }
     const { job } = plan;
@@ -247,9 +274,19 @@ export class JobManager extends Disposable {
     };
     // A notification would cover the panel's Cancel and chart: only a job whose panel is out of sight gets one (the status bar shows every job).
     const inSight = !!record.livePanel?.panel.visible;
-    const title = `Stylizing ${path.basename(request.content)} as ${request.style.label}`;
+    const title = `Stylizing ${path.basename(request.content)} as ${request.style.label}${batch ? ` (${batch.indexOf(id)} of ${batch.size})` : ''}`;
     const outcome = await (inSight ? work(() => undefined) : withJobNotification(title, () => this.queue.cancel(id), work));
-    this.finish(record, job, outcome, Date.now() - started);
+    this.finish(record, job, outcome, Date.now() - started, batch);
+    this.batchJobEnded(queued, id, outcome.kind === 'done' ? 'done' : outcome.kind === 'cancelled' ? 'cancelled' : 'failed');
+  }
+
+  /** A job of a batch ended: the batch's line moves on, and a batch that is over says how it went. */
+  private batchJobEnded({ batch }: QueuedJob, id: string, outcome: BatchOutcome): void {
+    if (!batch) return;
+    batch.jobEnded(id, outcome, Date.now());
+    if (!batch.isOver) return;
+    this.log.info(`batch of ${batch.size} over: ${JSON.stringify(batch.summary())}`);
+    if (!this.closing) void showBatchSummary(batch.summary(), this.log);
   }
 
   private note(level: 'info' | 'warn' | 'error', line: string): void {
@@ -262,14 +299,16 @@ export class JobManager extends Disposable {
     this.records.get(id)?.panel?.postCompute({ type: 'loseGpu' });
   }
 
-  private finish(record: JobRecord, job: PreparedJob, outcome: EngineOutcome, ms: number): void {
+  private finish(record: JobRecord, job: PreparedJob, outcome: EngineOutcome, ms: number, batch?: Batch): void {
     const { id } = job;
     switch (outcome.kind) {
       case 'done': {
         const { done } = outcome;
         this.log.info(`${id}: done in ${formatDuration(done.elapsedMs)} (${done.steps} iterations on ${done.backend}); wrote ${done.output}`);
         record.post({ type: 'done', done: { outputSrc: '', outputName: path.basename(done.output), elapsedMs: done.elapsedMs, steps: done.steps, backend: done.backend, finishedAt: Date.now() } });
-        if (job.settings.output.openWhenDone) this.openResult(record, done.output);
+        // A batch opens one result editor (unless asked for each); its other results are in their panels and the queue view.
+        const { openWhenDone, openEachInBatch } = job.settings.output;
+        if (openWhenDone && (!batch || openEachInBatch || batch.claimResultEditor())) this.openResult(record, done.output);
         this.onDidFinishEmitter.fire({ id, outcome: 'done', output: done.output, backend: done.backend });
         break;
       }
@@ -318,7 +357,9 @@ export class JobManager extends Disposable {
 
   /** Queues again the jobs a reload interrupted (the running one first), and says so. */
   resumeAfterReload(): string[] {
-    const ids = (this.store?.take() ?? []).map((saved) => this.enqueue({ content: saved.content, style: saved.style, options: saved.options }, saved.backend, { id: saved.id }));
+    const saved = this.store?.take() ?? [];
+    const batch = saved.length > 1 ? new Batch() : undefined;
+    const ids = saved.map((job) => this.enqueue({ content: job.content, style: job.style, options: job.options }, job.backend, { id: job.id }, batch));
     if (ids.length) {
       this.log.info(`resumed ${ids.length} job${ids.length === 1 ? '' : 's'} that the reload interrupted: ${ids.join(', ')}`);
       void vscode.window.showInformationMessage(`Neural Style: ${ids.length === 1 ? 'the job' : `${ids.length} jobs`} that the reload interrupted ${ids.length === 1 ? 'runs' : 'run'} again.`);

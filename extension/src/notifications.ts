@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { progressFraction, type FromEngine } from '@neural-style/engine/protocol';
 import { formatDuration } from '@neural-style/engine/options';
+import type { BatchSummary } from './batch';
+import { QUEUE_VIEW } from './queueView';
 
 export type ReportProgress = (progress: FromEngine<'progress'>) => void;
 
@@ -27,6 +29,17 @@ export async function showJobError(message: string, log: vscode.LogOutputChannel
   const choice = await vscode.window.showErrorMessage(`Neural Style: ${message.split('\n')[0]}`, ...actions);
   if (choice === 'Show Log') log.show(true);
   if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', setting);
+}
+
+/** How a batch went, once its last job has ended: Show Queue leads to each result and error. */
+export async function showBatchSummary(summary: BatchSummary, log: vscode.LogOutputChannel): Promise<void> {
+  const { total, done, failed, cancelled, elapsedMs } = summary;
+  const parts = [`${done} of ${total} made in ${formatDuration(elapsedMs)}`, failed ? `${failed} failed` : '', cancelled ? `${cancelled} cancelled` : ''].filter(Boolean);
+  const text = `Neural Style: the batch is over: ${parts.join(', ')}.`;
+  const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const choice = await show(text, 'Show Queue', ...(failed ? ['Show Log'] : []));
+  if (choice === 'Show Queue') void vscode.commands.executeCommand(`${QUEUE_VIEW}.focus`);
+  if (choice === 'Show Log') log.show(true);
 }
 
 /** A lost GPU context or device: the error with "Run on CPU instead"; resolves true when the user chose it. */

@@ -40,10 +40,14 @@ export class QueueView implements vscode.TreeDataProvider<string> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
+  /** Where the running batch's progress shows, above the jobs. */
+  treeView?: vscode.TreeView<string>;
+
   constructor(private readonly jobsOf: () => JobManager) {}
 
   refresh(): void {
     this.changed.fire();
+    if (this.treeView) this.treeView.message = this.jobsOf().batchStatus && `Batch: ${this.jobsOf().batchStatus}`;
   }
 
   getChildren(element?: string): string[] {
@@ -73,10 +77,11 @@ export class QueueView implements vscode.TreeDataProvider<string> {
 /** The view and its commands; `jobsOf` is looked up on each call (a test's reload replaces the manager). */
 export function registerQueueView(context: vscode.ExtensionContext, jobsOf: () => JobManager): QueueView {
   const view = new QueueView(jobsOf);
+  view.treeView = vscode.window.createTreeView(QUEUE_VIEW, { treeDataProvider: view });
   const idOf = (arg: unknown) => (typeof arg === 'string' ? arg : undefined);
   context.subscriptions.push(
     view,
-    vscode.window.createTreeView(QUEUE_VIEW, { treeDataProvider: view }),
+    view.treeView,
     vscode.commands.registerCommand('neuralStyle.queue.show', (id: unknown) => jobsOf().showPanel(idOf(id))),
     vscode.commands.registerCommand('neuralStyle.queue.cancel', (id: unknown) => idOf(id) !== undefined && jobsOf().cancel(idOf(id))),
     vscode.commands.registerCommand('neuralStyle.queue.cancelAll', () => jobsOf().queue.cancelAll()),

@@ -14,6 +14,8 @@ export interface OutputSettings {
   pattern: string;
   format: OutputFormat;
   openWhenDone: boolean;
+  /** In a batch, every result opens (else only the first). */
+  openEachInBatch: boolean;
 }
 
 export interface JobSettings {
@@ -89,6 +91,7 @@ export function readSettings(get: SettingGetter): JobSettings {
       pattern,
       format: values.outputFormat as OutputFormat,
       openWhenDone: values.openWhenDone as boolean,
+      openEachInBatch: values.openEachInBatch as boolean,
     },
     weightsPath: values.weightsPath as string,
     enginePath: values.enginePath as string,

@@ -29,6 +29,8 @@ export const EXTENSION_SPECS = {
     description: 'PNG results carry the run\'s parameters (file names, never folders) in a tEXt chunk.' },
   openWhenDone: { type: 'boolean', default: true,
     description: 'Results open beside the job\'s panel, not over it.' },
+  openEachInBatch: { type: 'boolean', default: false,
+    description: 'A batch is the photos of one command (a selection, a folder). Without this, only its first result opens; the others are in their panels and the queue view.' },
   weightsPath: { type: 'string', default: '', scope: 'machine',
     description: 'VGG19 weights: a folder with model.json and its shards, or an https URL of a model.json.' },
   enginePath: { type: 'string', default: '', scope: 'machine',

@@ -57,6 +57,7 @@ export const SETTING_WORDS = {
     choices: { png: 'Lossless; keeps what made the picture, so it can be made again.', jpeg: 'Smaller files, slightly lossy.', webp: 'Small files, good quality.', avif: 'The smallest files.', tiff: 'Lossless, for print workflows.' },
   },
   openWhenDone: { section: 'results', plain: 'Open each result in an editor when it is done.' },
+  openEachInBatch: { section: 'results', plain: 'When several photos are stylized at once, open every result, not only the first.' },
   previewEvery: { section: 'results', plain: 'How often the panel shows the picture as it is painted, in iterations (0: never).' },
   previewSize: { section: 'results', plain: 'Size of the live preview in the panel, in pixels.' },
   revealRunningPanel: { section: 'results', plain: 'Show each job\'s panel when its turn comes.' },

@@ -7,6 +7,8 @@ export interface RunningJob {
   name: string;
   fraction?: number;
   etaMs?: number;
+  /** The running batch's progress: "2 of 5 done, about 12:30 left for the batch". */
+  batch?: string;
 }
 
 export class QueueStatusBar extends Disposable {
@@ -26,7 +28,8 @@ export class QueueStatusBar extends Disposable {
     const percent = running.fraction === undefined ? '' : ` ${Math.floor(running.fraction * 100)}%`;
     const more = queued ? ` (+${queued} queued)` : '';
     this.item.text = `$(loading~spin) Stylizing ${running.name}${percent}${more}`;
-    this.item.tooltip = `Neural Style: stylizing ${running.name}${running.etaMs ? `, about ${formatDuration(running.etaMs)} left` : ''}${more}. Click to show its panel.`;
+    const batch = running.batch ? ` Batch: ${running.batch}.` : '';
+    this.item.tooltip = `Neural Style: stylizing ${running.name}${running.etaMs ? `, about ${formatDuration(running.etaMs)} left` : ''}${more}.${batch} Click to show its panel.`;
     this.item.show();
   }
 }

@@ -76,6 +76,7 @@ function build(app: HTMLElement): void {
       el('div', { class: 'bar', role: 'progressbar', id: 'bar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': 'Progress' }, el('div', { id: 'bar-fill' })),
       el('div', { id: 'progress-text', class: 'muted' })),
     el('div', { id: 'error', class: 'error', hidden: '' }),
+    el('p', { id: 'note', class: 'note', hidden: '' }),
     buildResult(),
     el('section', { id: 'history', class: 'history', hidden: '' }, el('h2', {}, 'Runs of this photo'), el('div', { id: 'history-list', class: 'history-list' })),
     el('section', { class: 'next' }, buildControls(),
@@ -120,6 +121,8 @@ function renderProgress(s: PanelState): void {
   $('progress-text').textContent = progressText(s);
   $('error').hidden = !s.error;
   $('error').textContent = s.error ?? '';
+  $('note').hidden = !s.note;
+  $('note').textContent = s.note ?? '';
   // Only what a listener needs to hear: the status, not every tick.
   const live = liveText(s);
   if ($('live').textContent !== live) $('live').textContent = live;

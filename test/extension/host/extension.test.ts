@@ -101,11 +101,24 @@ suite('Neural Style in VS Code', () => {
     for (const pid of enginePids) assert.ok(!alive(pid), `engine process ${pid} is still alive`);
   });
 
-  test('multi-select queues each image; a taken name gets -1', async () => {
+  test('multi-select queues each image as a batch: a taken name gets -1, a batch ETA, one result editor', async () => {
+    await setSettings({ openWhenDone: true });
+    const batchLines = new Set<string>();
+    const sampler = setInterval(() => api.jobs.batchStatus && batchLines.add(api.jobs.batchStatus), 20);
     const ids = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea.png'), [file('chelsea.png'), file('chelsea-copy.png')]);
     assert.strictEqual(ids.length, 2);
     assert.strictEqual(api.jobs.queue.position(ids[1]), 1, 'the second job waits for the first');
-    const [a, b] = await Promise.all(ids.map(finishOf));
+    const [a, b] = await Promise.all(ids.map(finishOf)).finally(() => clearInterval(sampler));
+    await setSettings({ openWhenDone: false });
+    const lines = [...batchLines];
+    assert.ok(lines.some((l) => /^0 of 2 done, about \d+:\d\d left for the batch$/.test(l)), `the batch's ETA while the first photo ran: ${lines.join(' | ')}`);
+    assert.ok(lines.some((l) => l.startsWith('1 of 2 done')), `the batch's progress while the second ran: ${lines.join(' | ')}`);
+    const openResults = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputCustom && [a.output, b.output].includes(t.input.uri.fsPath));
+    const [opened] = await waitFor('the batch\'s result editor', () => (openResults().length ? openResults() : undefined), 10_000);
+    assert.strictEqual((opened.input as vscode.TabInputCustom).uri.fsPath, a.output, 'the first result opens');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.strictEqual(openResults().length, 1, 'one result editor for the batch');
+    await vscode.window.tabGroups.close(openResults());
     assert.strictEqual(a.output, path.join(ws, 'chelsea.starry-1.png'));
     assert.strictEqual(b.output, path.join(ws, 'chelsea-copy.starry.png'));
     assert.ok(fs.existsSync(a.output!) && fs.existsSync(b.output!));
@@ -367,7 +380,7 @@ suite('Neural Style in VS Code', () => {
     const results = await Promise.all(ids.map((id) => waitFor(`resumed job ${id} to end`, () => ends.find((f) => f.id === id))));
     assert.deepStrictEqual(results.map((r) => r.outcome), ['done', 'done'], JSON.stringify(results));
     assert.ok(results.every((r) => r.output && fs.existsSync(r.output)));
-    const told = (messagesOf(ids[1], 'toWebview') as ToWebview[]).find((m) => m.type === 'snapshot' && m.state.error?.includes('reload'));
+    const told = (messagesOf(ids[1], 'toWebview') as ToWebview[]).find((m) => m.type === 'snapshot' && m.state.note?.includes('reload'));
     assert.ok(told, 'the resumed job\'s panel says it was queued again after the reload');
     assert.strictEqual(api.reload().length, 0, 'a finished batch is not resumed again');
     api.jobs.onDidFinish((f) => finished.push(f));

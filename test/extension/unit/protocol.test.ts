@@ -157,6 +157,14 @@ describe('panel state', () => {
     assert.strictEqual(restoredState(done).job.status, 'done');
   });
 
+  it('a status\'s message is a note, not an error, unless the job failed; the next status clears it', () => {
+    const queuedAgain = applyMessage(state, { type: 'status', status: 'queued', position: 1, message: 'queued again' });
+    assert.deepStrictEqual([queuedAgain.note, queuedAgain.error], ['queued again', undefined]);
+    assert.strictEqual(applyMessage(queuedAgain, { type: 'status', status: 'running' }).note, undefined);
+    const failed = applyMessage(state, { type: 'status', status: 'failed', message: 'no such file' });
+    assert.deepStrictEqual([failed.note, failed.error], [undefined, 'no such file']);
+  });
+
   it('a saved state is validated before use', () => {
     assert.deepStrictEqual(parsePanelState(state), state);
     assert.strictEqual(parsePanelState({ job, losses: [[1, 2]] }), undefined);

@@ -19,7 +19,7 @@ describe('settings → engine options', () => {
     const s = readSettings(from({}));
     assert.deepStrictEqual(s.options, { ...DEFAULTS });
     assert.deepStrictEqual(s.run, { ...RUN_DEFAULTS });
-    assert.deepStrictEqual(s.output, { folder: '', pattern: '${name}.${style}', format: 'png', openWhenDone: true });
+    assert.deepStrictEqual(s.output, { folder: '', pattern: '${name}.${style}', format: 'png', openWhenDone: true, openEachInBatch: false });
     assert.strictEqual(s.weightsPath, '');
   });
 

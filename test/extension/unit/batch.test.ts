@@ -1,0 +1,65 @@
+import * as assert from 'assert';
+import { Batch, batchProgressText } from '../../../extension/src/batch';
+
+function batchOf(...ids: string[]): Batch {
+  const batch = new Batch();
+  ids.forEach((id) => batch.add(id));
+  return batch;
+}
+
+describe('batch', () => {
+  it('before any photo has finished, the ETA projects the running photo\'s total onto the ones still waiting', () => {
+    const batch = batchOf('a', 'b', 'c');
+    batch.jobStarted('a', 1000);
+    // 4 s in, 6 s left: a photo takes 10 s; two more wait.
+    const p = batch.progress({ id: 'a', fraction: 0.4, etaMs: 6000 }, 5000);
+    assert.deepStrictEqual(p, { finished: 0, total: 3, etaMs: 6000 + 2 * 10_000 });
+    assert.strictEqual(batchProgressText(p, (ms) => `${ms / 1000}s`), '0 of 3 done, about 26s left for the batch');
+  });
+
+  it('no ETA while nothing has run: nothing to go on', () => {
+    const batch = batchOf('a', 'b');
+    assert.deepStrictEqual(batch.progress(undefined, 0), { finished: 0, total: 2 });
+    batch.jobStarted('a', 0);
+    assert.strictEqual(batch.progress({ id: 'a', fraction: 0, etaMs: 0 }, 10).etaMs, undefined);
+  });
+
+  it('after photos were made, waiting photos take their mean time; failures and cancels do not count as a photo\'s time', () => {
+    const batch = batchOf('a', 'b', 'c', 'd');
+    batch.jobStarted('a', 0);
+    batch.jobEnded('a', 'done', 8000);
+    batch.jobStarted('b', 8000);
+    batch.jobEnded('b', 'failed', 8100);
+    batch.jobStarted('c', 8100);
+    const p = batch.progress({ id: 'c', fraction: 0.5, etaMs: 3000 }, 11_100);
+    assert.deepStrictEqual(p, { finished: 2, total: 4, etaMs: 3000 + 1 * 8000 });
+  });
+
+  it('a job outside the batch is not its running photo, and a job ends once', () => {
+    const batch = batchOf('a', 'b');
+    batch.jobStarted('a', 0);
+    batch.jobEnded('a', 'done', 4000);
+    batch.jobEnded('a', 'failed', 9000);
+    batch.jobEnded('x', 'done', 9000);
+    assert.deepStrictEqual(batch.progress({ id: 'x', fraction: 0.5, etaMs: 99_000 }, 9000), { finished: 1, total: 2, etaMs: 4000 });
+    assert.strictEqual(batch.isOver, false);
+  });
+
+  it('opens one result editor, for the first result only', () => {
+    const batch = batchOf('a', 'b', 'c');
+    assert.deepStrictEqual([batch.claimResultEditor(), batch.claimResultEditor(), batch.claimResultEditor()], [true, false, false]);
+  });
+
+  it('sums up how the batch ended: a queued job cancelled before it ran takes no time', () => {
+    const batch = batchOf('a', 'b', 'c');
+    batch.jobStarted('a', 1000);
+    batch.jobEnded('a', 'done', 5000);
+    batch.jobEnded('c', 'cancelled', 5500);
+    assert.strictEqual(batch.isOver, false);
+    batch.jobStarted('b', 5000);
+    batch.jobEnded('b', 'failed', 6000);
+    assert.strictEqual(batch.isOver, true);
+    assert.deepStrictEqual(batch.summary(), { total: 3, done: 1, failed: 1, cancelled: 1, elapsedMs: 5000 });
+    assert.strictEqual(batch.indexOf('b'), 2);
+  });
+});
