@@ -15,9 +15,32 @@ import { probeAdapters, runInWebview } from './webviewRunner';
 
 export type Note = (level: 'info' | 'warn' | 'error', line: string) => void;
 
+/**
+ * The window's GPUs as a panel's webview found them. Probed once: each probe
+ * waits for a page to load, which a job on the engine would wait for in vain.
+ * A lost GPU makes the next job probe again.
+ */
+export class AdapterMemory {
+  private known?: AdapterProbe;
+
+  /** `openPanel`: the probe runs in the record's panel, which may be closed. */
+  async probe(record: JobRecord, openPanel: () => void): Promise<AdapterProbe> {
+    if (this.known) return this.known;
+    if (!record.livePanel) openPanel();
+    const { answered, ...probe } = await probeAdapters(computeChannelOf(record));
+    if (answered) this.known = probe;
+    return probe;
+  }
+
+  forget(): void {
+    this.known = undefined;
+  }
+}
+
 export interface ExecutionContext {
   runner: JobRunner;
   resources: Resources;
+  adapters: AdapterMemory;
   note: Note;
   /** Opens (or reveals) the record's panel: a GPU run needs its webview. */
   openPanel(record: JobRecord): void;
@@ -36,10 +59,11 @@ export async function planRun(job: PreparedJob, record: JobRecord, context: Exec
   const nodeGpu = choice === 'auto' ? nodeGpuProblem(job.settings.enginePath || context.resources.workerPath) : null;
   let probe: AdapterProbe | undefined;
   if (needsProbe(choice, nodeGpu)) {
-    if (!record.livePanel) context.openPanel(record);
-    probe = await probeAdapters(computeChannelOf(record));
+    probe = await context.adapters.probe(record, () => context.openPanel(record));
   }
   const route = chooseRoute(choice, nodeGpu, probe);
+  // The webview runs it: its page must be there.
+  if (route.where === 'webview' && !record.livePanel) context.openPanel(record);
   const where = route.where === 'webview' ? `the panel's webview on ${route.backend}: ${route.adapter.name}` : `the engine process (backend ${route.backend})`;
   context.note('info', `${job.id}: runs in ${where}${route.skipped.length ? `; skipped ${route.skipped.join('; ')}` : ''}`);
   return { job, route, weightsDir: route.where === 'webview' ? webviewWeightsDir(job, context.resources) : '' };

@@ -13,7 +13,7 @@ import { Batch, BatchOutcome, batchProgressText } from './batch';
 import { nextRunState, restoredState } from '../shared/state';
 import { Disposable } from './dispose';
 import { EngineOutcome } from './engineProcess';
-import { executeRun, ExecutionContext, planRun, RunPlan } from './jobExecution';
+import { AdapterMemory, executeRun, ExecutionContext, planRun, RunPlan } from './jobExecution';
 import { JobRecord } from './jobRecord';
 import { JobRequest, JobRunner, PreparedJob } from './jobRunner';
 import { ReportProgress, showBatchSummary, showGpuLostError, showJobError, withJobNotification } from './notifications';
@@ -81,7 +81,7 @@ export class JobManager extends Disposable {
     super();
     this.runner = new JobRunner(resources, log);
     this.panelContext = { extensionUri, presetsDir: resources.presetsDir, log };
-    this.execution = { runner: this.runner, resources, note: (level, line) => this.note(level, line), openPanel: (record) => this.openPanel(record) };
+    this.execution = { runner: this.runner, resources, adapters: new AdapterMemory(), note: (level, line) => this.note(level, line), openPanel: (record) => this.openPanel(record) };
     this.panelActions = {
       cancel: (id) => this.cancel(id),
       openResult: (record, output) => this.openResult(record, output),
@@ -244,7 +244,8 @@ export class JobManager extends Disposable {
   private async run(queued: QueuedJob, id: string, signal: AbortSignal): Promise<void> {
     const { request, record, backend, queuedAt, resumed, batch } = queued;
     if (resumed && !record.livePanel) this.openPanel(record);
-    batch?.jobStarted(id, Date.now());
+    const startedAt = Date.now();
+    batch?.jobStarted(id, startedAt);
     let plan: RunPlan;
     try {
       const job = this.runner.prepare(id, request);
@@ -261,10 +262,12 @@ export class JobManager extends Disposable {
       outputPath: job.output, size: options.size, iterations: options.iterations }, controls: controlsOf(options) } });
     if (job.settings.revealRunningPanel) revealRunning(record.livePanel, () => this.openPanel(record));
     const started = Date.now();
+    // Where the wait before the first progress goes: the queue, the settings and the route, the engine's first step.
+    const waited = `waited ${startedAt - queuedAt} ms, prepared and routed in ${started - startedAt} ms`;
     const work = (report: ReportProgress): Promise<EngineOutcome> => {
       let first = true;
       return executeRun(plan, record, signal, (p) => {
-        if (first) this.log.info(`${id}: first progress ${Date.now() - queuedAt} ms after Stylize (${Date.now() - started} ms after it started)`);
+        if (first) this.note('info', `${id}: first progress ${Date.now() - queuedAt} ms after Stylize (${waited}, then ${Date.now() - started} ms to run its first step)`);
         first = false;
         const { type: _type, id: _id, ...rest } = p;
         record.post({ type: 'progress', progress: rest });
@@ -332,6 +335,7 @@ export class JobManager extends Disposable {
 
   /** A lost GPU: the error, with "Run on CPU instead" (the same job again, on wasm, in the same panel) here and in the panel. */
   private failOnGpu(record: JobRecord, id: string, message: string): void {
+    this.execution.adapters.forget();
     this.log.error(`${id}: ${message}`);
     record.post({ type: 'failed', message, code: 'EGPULOST' });
     this.onDidFinishEmitter.fire({ id, outcome: 'error', message, code: 'EGPULOST' });

@@ -60,19 +60,22 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 /** Asks the panel which GPUs it has; asks again every 2 s until it answers (the webview may still be loading). */
-export function probeAdapters(channel: ComputeChannel, timeoutMs = 30_000): Promise<AdapterProbe> {
+/** What a probe found; `answered`: the webview said it (not a timeout or a closed panel, which say nothing of the GPUs). */
+export type ProbeAnswer = AdapterProbe & { answered: boolean };
+
+export function probeAdapters(channel: ComputeChannel, timeoutMs = 30_000): Promise<ProbeAnswer> {
   return new Promise((resolve) => {
     const asked = setInterval(() => channel.post({ type: 'probe' }), 2000);
-    const timer = setTimeout(() => finish({ webgpuProblem: `the panel did not answer within ${timeoutMs / 1000} s`, webglProblem: 'the panel did not answer' }), timeoutMs);
-    const stop = channel.onMessage((m) => { if (m.type === 'adapters') finish(m); });
-    const stopClosed = channel.onClosed(() => finish({ webgpuProblem: 'the panel was closed', webglProblem: 'the panel was closed' }));
-    function finish(result: AdapterProbe & { type?: string }): void {
+    const timer = setTimeout(() => finish({ webgpuProblem: `the panel did not answer within ${timeoutMs / 1000} s`, webglProblem: 'the panel did not answer' }, false), timeoutMs);
+    const stop = channel.onMessage((m) => { if (m.type === 'adapters') finish(m, true); });
+    const stopClosed = channel.onClosed(() => finish({ webgpuProblem: 'the panel was closed', webglProblem: 'the panel was closed' }, false));
+    function finish(result: AdapterProbe & { type?: string }, answered: boolean): void {
       clearInterval(asked);
       clearTimeout(timer);
       stop();
       stopClosed();
       const { type: _type, ...probe } = result;
-      resolve(probe);
+      resolve({ ...probe, answered });
     }
     channel.post({ type: 'probe' });
   });
