@@ -53,7 +53,8 @@ export type JobView = Infer<typeof jobView>;
 export type ProgressView = ProgressReport;
 
 const doneView = object({
-  outputSrc: string, outputName: string, elapsedMs: number, steps: number, backend: string,
+  /** Absent for a result opened from its file: its chunk keeps no time. */
+  outputSrc: string, outputName: string, elapsedMs: optional(number), steps: number, backend: string,
   /** When it finished (Date.now()); absent in states saved before it existed. */
   finishedAt: optional(number),
 });

@@ -113,6 +113,13 @@ function registerStylizeCommands({ register, stylize, jobsOf, resources, memory,
     void memory.remember(request.style);
     return jobsOf().enqueue(request);
   });
+
+  register('neuralStyle.openInPanel', async (clicked) => {
+    const [result] = await targetImages(clicked, undefined, 'Open in Neural Style Panel', false);
+    if (!result) return undefined;
+    const found = await requestFromResult(result, resources.presetsDir, memory);
+    return found && jobsOf().openResultPanel(result, found.request, found.parameters);
+  });
 }
 
 /** The commands on jobs already queued. */

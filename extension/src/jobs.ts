@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { type BackendChoice, DEFAULTS, formatDuration } from '@neural-style/engine/options';
+import { type BackendChoice, DEFAULTS, formatDuration, type ResultParameters } from '@neural-style/engine/options';
 import { progressFraction, type FromEngine } from '@neural-style/engine/protocol';
 import { PanelState, parsePanelState } from '../shared/protocol';
 import { Controls, controlsOf } from '../shared/controls';
@@ -19,7 +19,7 @@ import { JobRequest, JobRunner, PreparedJob } from './jobRunner';
 import { ReportProgress, showBatchSummary, showGpuLostError, showJobError, withJobNotification } from './notifications';
 import { JobPanel, PanelContext } from './panel';
 import { handlePanelMessage, PanelActions } from './panelMessages';
-import { isResult, runAgainRequest, settingsControls } from './panelRuns';
+import { isResult, resultPanelState, runAgainRequest, settingsControls } from './panelRuns';
 import { JobQueue, QueueEntry } from './queue';
 import { revealRunning } from './queueView';
 import { Resources } from './resources';
@@ -71,6 +71,9 @@ export class JobManager extends Disposable {
   readonly onDidChangeJobs = this.onDidChangeJobsEmitter.event;
 
   private closing = false;
+  /** Ids of the panels of results opened from their files (no job made them in this window). */
+  private readonly openedPrefix = `opened${Date.now().toString(36)}`;
+  private openedCount = 0;
   /** The running batch's progress, as the status bar and the queue view say it. */
   private batchLine?: string;
   private readonly execution: ExecutionContext;
@@ -181,6 +184,27 @@ export class JobManager extends Disposable {
   showPanel(id?: string): void {
     const record = this.records.get(id ?? this.queue.running?.id ?? '');
     if (record) this.openPanel(record);
+  }
+
+  /**
+   * A result opened from its file: a panel that shows it with its parameters,
+   * ready to be tweaked and run again; the panel already showing it comes to
+   * the front instead. Returns the panel's id.
+   */
+  openResultPanel(result: string, request: JobRequest, parameters: ResultParameters): string {
+    const showing = [...this.records.values()].find((r) => r.livePanel && (r.state.job.outputPath === result || r.state.history?.some((run) => run.outputPath === result)));
+    if (showing) {
+      showing.livePanel?.reveal();
+      return showing.state.job.id;
+    }
+    const id = `${this.openedPrefix}-${++this.openedCount}`;
+    const record = new JobRecord(resultPanelState(id, result, request, parameters));
+    this.records.set(id, record);
+    this.openPanel(record);
+    // By the id it has then: Run again gives the panel a new job.
+    record.panel?.onDidDispose(() => this.records.delete(record.state.job.id));
+    this.onDidChangeJobsEmitter.fire();
+    return id;
   }
 
   /** A panel VS Code restored after a reload: its job resumed (resumeAfterReload), or did not survive the reload and its state did. */

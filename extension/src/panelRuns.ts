@@ -6,9 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { DEFAULTS, formatOfExtension } from '@neural-style/engine/options';
+import { DEFAULTS, formatOfExtension, type ResultParameters, validateOptions } from '@neural-style/engine/options';
 import { checkControls, Controls, controlsOf } from '../shared/controls';
-import { JobView } from '../shared/protocol';
+import { JobView, PanelState } from '../shared/protocol';
 import { JobRequest } from './jobRunner';
 import { readSettings } from './settings';
 import { SECTION } from './settingsSchema';
@@ -32,6 +32,18 @@ export function runAgainRequest(job: JobView, controls: Controls): JobRequest {
   if (missing) throw new Error(`cannot run again: ${missing} no longer exists.`);
   const id = job.styleId ?? path.basename(job.stylePath, path.extname(job.stylePath));
   return { content: job.contentPath, style: { path: job.stylePath, label: job.styleName, id }, options };
+}
+
+/** A panel for a result opened from its file: done, its parameters as the controls, itself the only run. */
+export function resultPanelState(id: string, result: string, request: JobRequest, parameters: ResultParameters): PanelState {
+  const options = validateOptions(parameters.options);
+  const controls = controlsOf(options);
+  const done = { outputSrc: '', outputName: path.basename(result), steps: parameters.steps, backend: parameters.backend, finishedAt: fs.statSync(result).mtimeMs };
+  return {
+    job: { id, contentName: path.basename(request.content), styleName: request.style.label, styleId: request.style.id, contentSrc: '', styleSrc: '',
+      contentPath: request.content, stylePath: request.style.path, outputPath: result, status: 'done', size: options.size, iterations: options.iterations },
+    losses: [], done, controls, history: [{ ...done, outputPath: result, controls }],
+  };
 }
 
 /**

@@ -190,7 +190,7 @@ function endedText({ job, progress: p }: PanelState): string {
 
 function progressText(s: PanelState): string {
   const { job, progress: p, done } = s;
-  if (done) return `${done.steps} steps in ${formatDuration(done.elapsedMs)} on ${done.backend} · ${done.outputName}`;
+  if (done) return `${done.steps} steps${done.elapsedMs === undefined ? '' : ` in ${formatDuration(done.elapsedMs)}`} on ${done.backend} · ${done.outputName}`;
   if (job.status !== 'running' && job.status !== 'queued') return endedText(s);
   if (!p) return job.status === 'queued' ? 'Waiting for the jobs before it.' : startingText(s);
   const tile = p.tiles ? ` · tile ${p.tile}/${p.tiles}` : '';
@@ -202,7 +202,7 @@ function liveText(s: PanelState): string {
   switch (job.status) {
     case 'queued': return job.position ? `Queued, number ${job.position}.` : 'Queued.';
     case 'running': return progress ? `Running on ${progress.backend}.` : 'Starting.';
-    case 'done': return done ? `Done: ${done.outputName} in ${formatDuration(done.elapsedMs)}.` : 'Done.';
+    case 'done': return done ? `Done: ${done.outputName}${done.elapsedMs === undefined ? '' : ` in ${formatDuration(done.elapsedMs)}`}.` : 'Done.';
     case 'failed': return `Failed: ${(s.error ?? '').split('\n')[0]}`;
     case 'cancelled': return 'Cancelled.';
     case 'interrupted': return 'Interrupted by a reload.';

@@ -66,7 +66,7 @@ suite('Neural Style in VS Code', () => {
 
   test('contributes its commands', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['neuralStyle.stylize', 'neuralStyle.stylizeWithLastStyle', 'neuralStyle.useAsStyle', 'neuralStyle.cancel']) {
+    for (const c of ['neuralStyle.stylize', 'neuralStyle.stylizeWithLastStyle', 'neuralStyle.useAsStyle', 'neuralStyle.cancel', 'neuralStyle.stylizeAgain', 'neuralStyle.openInPanel', 'neuralStyle.stylizeFolder']) {
       assert.ok(commands.includes(c), `${c} missing`);
     }
   });
@@ -260,6 +260,28 @@ suite('Neural Style in VS Code', () => {
     const id = await vscode.commands.executeCommand<string | undefined>('neuralStyle.stylizeAgain', file('chelsea.png'));
     assert.strictEqual(id, undefined);
     assert.strictEqual(api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0), before);
+  });
+
+  test('Open in Neural Style Panel shows a result with its parameters, ready to run again, and queues nothing', async () => {
+    // A copy away from its photo, which no panel shows yet.
+    const result = path.join(ws, 'opened', 'chelsea.starry.png');
+    fs.mkdirSync(path.dirname(result), { recursive: true });
+    fs.copyFileSync(path.join(ws, 'chelsea.starry.png'), result);
+    const chunk = JSON.parse(readPngText(fs.readFileSync(result))['neural-style']);
+    const busy = () => api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0);
+    const before = busy();
+    const id = await vscode.commands.executeCommand<string>('neuralStyle.openInPanel', vscode.Uri.file(result));
+    const state = api.jobs.stateOf(id);
+    assert.ok(state, 'no panel state');
+    assert.deepStrictEqual([state.job.status, state.job.contentPath, state.done?.outputName, state.history?.length], ['done', path.join(ws, 'chelsea.png'), 'chelsea.starry.png', 1]);
+    assert.deepStrictEqual([state.controls?.styleWeight, state.controls?.iterations, state.controls?.seed], [chunk.styleWeight, chunk.iterations, chunk.seed]);
+    assert.strictEqual(busy(), before, 'a job was queued');
+    await waitFor('the panel to show it', () => messagesOf(id, 'toWebview').find((m) => m.type === 'snapshot' && m.state.done?.outputSrc));
+    const panels = api.jobs.panelCount();
+    assert.strictEqual(await vscode.commands.executeCommand<string>('neuralStyle.openInPanel', vscode.Uri.file(result)), id, 'opened twice');
+    assert.strictEqual(api.jobs.panelCount(), panels);
+    // The result of the first job: its panel comes to the front.
+    assert.strictEqual(await vscode.commands.executeCommand<string>('neuralStyle.openInPanel', file('chelsea.starry.png')), doneJob);
   });
 
   test('a folder of 3 images, one unreadable: 2 results and one error naming the file, in one queue', async () => {
