@@ -10,19 +10,22 @@ import { type BackendChoice, DEFAULTS, formatDuration } from '@neural-style/engi
 import { progressFraction, type FromEngine } from '@neural-style/engine/protocol';
 import { FromCompute, FromWebview, isFromCompute, PanelState, parsePanelState, ToWebview } from '../shared/protocol';
 import { Controls, controlsOf } from '../shared/controls';
-import { applyMessage, nextRunState, restoredState } from '../shared/state';
+import { applyMessage, restoredState } from '../shared/state';
 import { Disposable } from './dispose';
 import { EngineOutcome } from './engineProcess';
-import { JobRequest, JobRunner, PreparedJob } from './jobRunner';
+import { JobRequest, JobRunner, PreparedJob, stylePaths, stylesLabelOf } from './jobRunner';
 import { ReportProgress, showGpuLostError, showJobError, withJobNotification } from './notifications';
 import { JobPanel, PanelContext } from './panel';
 import { JobQueue, QueueEntry } from './queue';
 import { QueueStore } from './savedQueue';
-import { RESUMED, resumeInto, savedJobsOf } from './resume';
+import { requestOfSaved, RESUMED, resumeInto, savedJobsOf } from './resume';
 import { revealRunning } from './queueView';
 import { Resources } from './resources';
 import { SettingsError } from './settings';
-import { isResult, runAgainRequest, settingsControls } from './panelRuns';
+import { isResult, newPanelState, runAgainRequest, runAgainState, settingsControls } from './panelRuns';
+import { samePick, styleChoicesFor } from './secondStyleChoices';
+import type { SecondStylePick } from '../shared/secondStyle';
+import type { StyleChoice } from './stylePicker';
 import { saveAsDefaults } from './saveDefaults';
 import { QueueStatusBar } from './statusBar';
 import { AdapterProbe, chooseRoute, needsProbe, nodeGpuProblem, Route } from './backendRoute';
@@ -84,8 +87,9 @@ export class JobManager extends Disposable {
 
   private closing = false;
 
+  /** `offeredStyles`: what the panels offer as a second style (the presets and the remembered styles). */
   constructor(extensionUri: vscode.Uri, private readonly resources: Resources, private readonly log: vscode.LogOutputChannel,
-    private readonly store?: QueueStore) {
+    private readonly store?: QueueStore, private readonly offeredStyles: () => StyleChoice[] = () => []) {
     super();
     this.runner = new JobRunner(resources, log);
     this.panelContext = { extensionUri, presetsDir: resources.presetsDir, log };
@@ -98,15 +102,7 @@ export class JobManager extends Disposable {
 
   /** Queues one image and opens its panel; returns the job id. `backend` overrides the setting for this job. */
   enqueue(request: JobRequest, backend?: BackendChoice, resumed?: { id: string }): string {
-    const contentName = path.basename(request.content);
-    const record = new JobRecord({
-      job: {
-        id: '', contentName, styleName: request.style.label, styleId: request.style.id, contentSrc: '', styleSrc: '',
-        contentPath: request.content, stylePath: request.style.path, outputPath: '', status: 'queued',
-      },
-      losses: [],
-      controls: settingsControls(request.content),
-    });
+    const record = new JobRecord(newPanelState(request, this.offeredStyles()));
     return this.queueJob({ request, record, backend, queuedAt: Date.now(), resumed: !!resumed }, resumed?.id);
   }
 
@@ -126,7 +122,7 @@ export class JobManager extends Disposable {
   }
 
   /** Run again (or on the CPU) in the same panel: a new job, a new output beside the earlier ones. */
-  private runAgain(record: JobRecord, controls: Controls, onCpu: boolean): void {
+  private runAgain(record: JobRecord, controls: Controls, onCpu: boolean, second?: SecondStylePick): void {
     const { job } = record.state;
     if (job.status === 'queued' || job.status === 'running') {
       this.log.info(`run again ${job.id}: the job is still ${job.status}`);
@@ -134,14 +130,14 @@ export class JobManager extends Disposable {
     }
     let request: JobRequest;
     try {
-      request = runAgainRequest(job, controls);
+      request = runAgainRequest(record.state, controls, second);
     } catch (e) {
       this.log.warn(`run again ${job.id}: ${(e as Error).message}`);
       void vscode.window.showErrorMessage(`Neural Style: ${(e as Error).message}`);
       return;
     }
     this.records.delete(job.id);
-    record.post({ type: 'snapshot', state: nextRunState(record.state, '', controls) });
+    record.post({ type: 'snapshot', state: runAgainState(record.state, request, controls, this.offeredStyles()) });
     this.queueJob({ request, record, backend: onCpu ? 'wasm' : undefined, queuedAt: Date.now() });
   }
 
@@ -187,7 +183,7 @@ export class JobManager extends Disposable {
     if (resumeInto(this.records.get(state.job.id), panel, (record) => JobPanel.revive(panel, this.panelContext, record, (m) => this.handlePanelMessage(record, m)))) return;
     const record = new JobRecord(restoredState({ ...state, history: state.history?.filter((run) => isResult(run.outputPath)),
       // A state saved before the panel had controls: the settings' values, as a new panel gets.
-      controls: state.controls ?? settingsControls(state.job.contentPath) }));
+      controls: state.controls ?? settingsControls(state.job.contentPath), styleChoices: styleChoicesFor(state.job, this.offeredStyles()) }));
     const { id } = state.job;
     record.panel = JobPanel.revive(panel, this.panelContext, record, (m) => this.handlePanelMessage(record, m));
     this.records.set(id, record);
@@ -221,7 +217,7 @@ export class JobManager extends Disposable {
         break;
       }
       case 'runAgain':
-        this.runAgain(record, message.controls, message.onCpu === true);
+        this.runAgain(record, message.controls, message.onCpu === true, message.secondStyle);
         break;
       case 'saveDefaults':
         void saveAsDefaults(record.state.job.contentPath, message.controls, this.log);
@@ -303,7 +299,7 @@ export class JobManager extends Disposable {
         return this.runner.execute(job, signal, { progress, preview: (p) => record.post({ type: 'preview', step: p.step, src: `data:image/png;base64,${p.png}` }) });
       }
       return runInWebview({
-        id, backend: route.backend, adapter: route.adapter, content: request.content, style: request.style.path, output: job.output,
+        id, backend: route.backend, adapter: route.adapter, content: request.content, styles: stylePaths(request), output: job.output,
         options, maxInputPixels: job.settings.run.maxInputPixels, weightsDir, imageWorkerPath: this.resources.imageWorkerPath,
         channel: this.channelOf(record), signal,
         events: { progress, preview: (step, src) => record.post({ type: 'preview', step, src }), log: (level, message) => this.note(level, message) },
@@ -311,7 +307,7 @@ export class JobManager extends Disposable {
     };
     // A notification would cover the panel's Cancel and chart: only a job whose panel is out of sight gets one (the status bar shows every job).
     const inSight = !!record.panel && !record.panel.isDisposed && record.panel.panel.visible;
-    const title = `Stylizing ${path.basename(request.content)} as ${request.style.label}`;
+    const title = `Stylizing ${path.basename(request.content)} as ${stylesLabelOf(request)}`;
     const outcome = await (inSight ? work(() => undefined) : withJobNotification(title, () => this.queue.cancel(id), work));
     this.finish(record, job, outcome, Date.now() - started);
   }
@@ -409,7 +405,7 @@ export class JobManager extends Disposable {
     this.onDidFinishEmitter.fire({ id, outcome: 'error', message, code: 'EGPULOST' });
     void showGpuLostError(message, this.log).then((again) => {
       // Unless the panel has run it again meanwhile.
-      if (again && record.state.job.id === id) this.runAgain(record, record.state.controls ?? controlsOf(DEFAULTS), true);
+      if (again && record.state.job.id === id) this.runAgain(record, record.state.controls ?? controlsOf(DEFAULTS), true, samePick(record.state));
     });
   }
 
@@ -429,7 +425,7 @@ export class JobManager extends Disposable {
 
   /** Queues again the jobs a reload interrupted (the running one first), and says so. */
   resumeAfterReload(): string[] {
-    const ids = (this.store?.take() ?? []).map((saved) => this.enqueue({ content: saved.content, style: saved.style, options: saved.options }, saved.backend, { id: saved.id }));
+    const ids = (this.store?.take() ?? []).map((saved) => this.enqueue(requestOfSaved(saved), saved.backend, { id: saved.id }));
     if (ids.length) {
       this.log.info(`resumed ${ids.length} job${ids.length === 1 ? '' : 's'} that the reload interrupted: ${ids.join(', ')}`);
       void vscode.window.showInformationMessage(`Neural Style: ${ids.length === 1 ? 'the job' : `${ids.length} jobs`} that the reload interrupted ${ids.length === 1 ? 'runs' : 'run'} again.`);

@@ -36,7 +36,7 @@ const progress = { scale: 1, scales: 1, width: 32, height: 32, iteration: 1, ite
 function runWith(channel: ComputeChannel, dir: string, signal = new AbortController().signal, loadTimeoutMs?: number): Promise<EngineOutcome> {
   const output = path.join(dir, 'out.png');
   const run: WebviewRun = {
-    id: 't1', backend: 'webgl', adapter, content: path.join(fixtures, 'chelsea-64.png'), style: path.join(fixtures, 'starry-64.png'), output,
+    id: 't1', backend: 'webgl', adapter, content: path.join(fixtures, 'chelsea-64.png'), styles: [path.join(fixtures, 'starry-64.png')], output,
     options: { ...DEFAULTS, size: 32, styleLayers: [...DEFAULTS.styleLayers], styleLayerWeights: [...DEFAULTS.styleLayerWeights], styleBlendWeights: [] },
     maxInputPixels: 1e8, weightsDir: path.join(root, 'packages', 'engine', 'weights', 'vgg19'), imageWorkerPath, channel, signal, cancelGraceMs: 200, loadTimeoutMs,
     events: { progress: () => undefined, preview: () => undefined, log: () => undefined },
