@@ -117,7 +117,7 @@ export class JobManager extends Disposable {
     const position = this.queue.position(id);
     record.post({ type: 'status', status: position === 0 ? 'running' : 'queued', position: position || undefined,
       message: resumed ? RESUMED : undefined });
-    this.log.info(`${resumed ? 'queued again after a reload' : 'queued'} ${id}: ${request.content} in the style of ${request.style.path}`);
+    this.log.info(`${resumed ? 'queued again after a reload' : 'queued'} ${id}: ${request.content} in the style of ${stylePaths(request).join(' + ')}`);
     return id;
   }
 
