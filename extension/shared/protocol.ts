@@ -7,6 +7,7 @@
  */
 import { OPTION_SPECS, StylizeOptions, WEBVIEW_BACKENDS } from '@neural-style/engine/options';
 import { Controls } from './controls';
+import { SecondStylePick } from './secondStyle';
 import { rgbPixels } from '@neural-style/engine/image-protocol';
 import { lossTerms, progressReport, ProgressReport } from '@neural-style/engine/protocol';
 import {
@@ -26,6 +27,10 @@ const controls = object({
 // The controls of shared/controls.ts and this schema are one shape.
 type ControlsMatch = Assert<Same<Infer<typeof controls>, Controls>>;
 
+/** A second style as the webview picks it (shared/secondStyle.ts): an index into the offered styles, the blend in percent. */
+const secondStylePick = object({ choice: number, blend: number });
+type PickMatch = Assert<Same<Infer<typeof secondStylePick>, SecondStylePick>>;
+
 /** What the panel shows about its job; also the core of its saved state. */
 const jobView = object({
   id: string,
@@ -39,6 +44,8 @@ const jobView = object({
   /** Absolute paths, for the host after a reload. */
   contentPath: string,
   stylePath: string,
+  /** The second style of a blend (its path absolute, src its webview URI) and how much of it, in percent; absent: one style. */
+  secondStyle: optional(object({ path: string, name: string, id: string, src: string, blend: number })),
   /** Empty until the job starts and its settings are read. */
   outputPath: string,
   size: optional(number),
@@ -66,6 +73,8 @@ const runView = object({
   /** Absolute path, for the host (roots, Open, Reveal); outputSrc is its webview URI. */
   outputPath: string,
   controls: optional(controls),
+  /** The run's second style and its blend in percent; absent: one style. */
+  secondStyle: optional(object({ name: string, blend: number })),
 });
 export type RunView = Infer<typeof runView>;
 
@@ -86,6 +95,8 @@ const panelState = object({
   controls: optional(controls),
   /** Every finished run in this panel, oldest first. */
   history: optional(array(runView)),
+  /** The styles the host offers as a second style; the webview names one by its index (secondStyle.ts). */
+  styleChoices: optional(array(object({ path: string, id: string, label: string }))),
 });
 export type PanelState = Infer<typeof panelState>;
 
@@ -149,8 +160,8 @@ const FROM_WEBVIEW = {
   cancel: {}, showLog: {},
   /** Open or reveal a result: the run's index in the history, else the current job's. */
   open: { run: optional(number) }, reveal: { run: optional(number) },
-  /** A new run of this photo in this panel, with these controls; `onCpu` for "Run on CPU instead". */
-  runAgain: { controls, onCpu: optional(boolean) },
+  /** A new run of this photo in this panel, with these controls; `onCpu` for "Run on CPU instead"; `secondStyle` an index into styleChoices. */
+  runAgain: { controls, onCpu: optional(boolean), secondStyle: optional(secondStylePick) },
   /** Writes the controls to the user's or the workspace's settings (the host asks which). */
   saveDefaults: { controls },
   ...FROM_COMPUTE,

@@ -5,7 +5,13 @@
  */
 import { endsIteration } from '@neural-style/engine/protocol';
 import { Controls } from './controls';
-import { DoneView, PanelState, RunView, ToWebview } from './protocol';
+import { stylesLabel } from './secondStyle';
+import { DoneView, JobView, PanelState, RunView, ToWebview } from './protocol';
+
+/** "chelsea.png · The Starry Night + wave.jpg": which photo, in which style(s); a panel's tab and a queue entry. */
+export function jobName({ job }: Pick<PanelState, 'job'>): string {
+  return `${job.contentName} · ${stylesLabel(job.styleName, job.secondStyle)}`;
+}
 
 /** Loss points kept for the chart; beyond this, every other one is dropped. */
 export const MAX_LOSS_POINTS = 1000;
@@ -52,17 +58,19 @@ export function restoredState(state: PanelState): PanelState {
 }
 
 function runOf(state: PanelState, done: DoneView): RunView {
-  return { ...done, outputPath: state.job.outputPath, controls: state.controls };
+  const second = state.job.secondStyle;
+  return { ...done, outputPath: state.job.outputPath, controls: state.controls, ...(second ? { secondStyle: { name: second.name, blend: second.blend } } : {}) };
 }
 
 /**
  * The state of a new run in the same panel: the photo, the style, the history
- * and the controls stay; the job, its progress and its result start afresh.
+ * and the controls stay; the second style is the new run's; the job, its
+ * progress and its result start afresh.
  */
-export function nextRunState(state: PanelState, id: string, controls: Controls): PanelState {
+export function nextRunState(state: PanelState, id: string, controls: Controls, secondStyle?: JobView['secondStyle']): PanelState {
   const { contentPath, contentName, stylePath, styleName, styleId, contentSrc, styleSrc } = state.job;
   return {
-    job: { id, contentPath, contentName, stylePath, styleName, styleId, contentSrc, styleSrc, outputPath: '', status: 'queued' },
-    losses: [], controls, history: state.history,
+    job: { id, contentPath, contentName, stylePath, styleName, styleId, contentSrc, styleSrc, outputPath: '', status: 'queued', ...(secondStyle ? { secondStyle } : {}) },
+    losses: [], controls, history: state.history, styleChoices: state.styleChoices,
   };
 }

@@ -2,6 +2,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { JobManager } from './jobs';
+import { stylesLabelOf } from './jobRunner';
 import { IMAGE_EXTENSIONS, isImagePath, Resources } from './resources';
 import { fileChoice, pickStyle, StyleChoice, StyleMemory } from './stylePicker';
 import { requestFromResult } from './stylizeAgain';
@@ -138,7 +139,7 @@ async function cancelFromCommand(jobs: JobManager, jobId: unknown): Promise<bool
   }
   if (waiting) {
     const running = jobs.queue.running;
-    const one = running ? `Cancel ${path.basename(running.job.request.content)} · ${running.job.request.style.label} (running)` : undefined;
+    const one = running ? `Cancel ${path.basename(running.job.request.content)} · ${stylesLabelOf(running.job.request)} (running)` : undefined;
     const all = `Cancel all (${waiting} queued${running ? ' and the running one' : ''})`;
     const pick = await vscode.window.showQuickPick([...(one ? [one] : []), all], { title: 'Neural Style: Cancel' });
     if (!pick) return false;

@@ -11,7 +11,7 @@ import { registerQueueView } from './queueView';
 import { QueueStore } from './savedQueue';
 import { panelTraffic, VIEW_TYPE } from './panel';
 import { findResources } from './resources';
-import { StyleMemory } from './stylePicker';
+import { offeredStyles, StyleMemory } from './stylePicker';
 
 /** What activate returns: used by the integration tests. */
 export interface NeuralStyleApi {
@@ -31,8 +31,9 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   const resources = findResources(context.extensionUri.fsPath, context.extensionMode !== vscode.ExtensionMode.Production);
   log.info(`Neural Style ${context.extension.packageJSON.version}: engine ${resources.workerPath} (${resources.packaged ? 'bundled' : 'from the repository'}), Node ${process.version}`);
   const store = new QueueStore(context.workspaceState, (why) => log.warn(why));
-  let jobs = new JobManager(context.extensionUri, resources, log, store);
   const memory = new StyleMemory(context.globalState);
+  const offered = () => offeredStyles(resources.presetsDir, memory);
+  let jobs = new JobManager(context.extensionUri, resources, log, store, offered);
   context.subscriptions.push(log, { dispose: () => jobs.dispose() }, panelTraffic, { dispose: killAllEngines });
   registerCommands(context, () => jobs, resources, memory, log);
   const queueView = registerQueueView(context, () => jobs);
@@ -51,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
     liveEnginePids,
     reload() {
       jobs.dispose();
-      jobs = new JobManager(context.extensionUri, resources, log, store);
+      jobs = new JobManager(context.extensionUri, resources, log, store, offered);
       watchJobs();
       return jobs.resumeAfterReload();
     },

@@ -5,37 +5,16 @@
  */
 import * as path from 'path';
 import type { FromEngine } from '@neural-style/engine/protocol';
-import { AdapterProbe, chooseRoute, needsProbe, nodeGpuProblem, Route } from './backendRoute';
+import { type AdapterProbe, chooseRoute, needsProbe, nodeGpuProblem, Route } from './backendRoute';
 import type { EngineOutcome } from './engineProcess';
 import { computeChannelOf, JobRecord } from './jobRecord';
-import type { JobRunner, PreparedJob } from './jobRunner';
+import { type JobRunner, type PreparedJob, stylePaths } from './jobRunner';
 import type { Resources } from './resources';
 import { SettingsError } from './settings';
-import { probeAdapters, runInWebview } from './webviewRunner';
+import { runInWebview } from './webviewRunner';
+import type { AdapterMemory } from './adapterMemory';
 
 export type Note = (level: 'info' | 'warn' | 'error', line: string) => void;
-
-/**
- * The window's GPUs as a panel's webview found them. Probed once: each probe
- * waits for a page to load, which a job on the engine would wait for in vain.
- * A lost GPU makes the next job probe again.
- */
-export class AdapterMemory {
-  private known?: AdapterProbe;
-
-  /** `openPanel`: the probe runs in the record's panel, which may be closed. */
-  async probe(record: JobRecord, openPanel: () => void): Promise<AdapterProbe> {
-    if (this.known) return this.known;
-    if (!record.livePanel) openPanel();
-    const { answered, ...probe } = await probeAdapters(computeChannelOf(record));
-    if (answered) this.known = probe;
-    return probe;
-  }
-
-  forget(): void {
-    this.known = undefined;
-  }
-}
 
 export interface ExecutionContext {
   runner: JobRunner;
@@ -86,7 +65,7 @@ export function executeRun({ job, route, weightsDir }: RunPlan, record: JobRecor
   }
   const { request, settings } = job;
   return runInWebview({
-    id: job.id, backend: route.backend, adapter: route.adapter, content: request.content, style: request.style.path, output: job.output,
+    id: job.id, backend: route.backend, adapter: route.adapter, content: request.content, styles: stylePaths(request), output: job.output,
     options: settings.options, maxInputPixels: settings.run.maxInputPixels, weightsDir, imageWorkerPath: context.resources.imageWorkerPath,
     channel: computeChannelOf(record), signal,
     events: { progress, preview: (step, src) => record.post({ type: 'preview', step, src }), log: context.note },

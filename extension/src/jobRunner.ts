@@ -9,19 +9,33 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { StylizeOptions } from '@neural-style/engine/options';
 import { EngineEvents, EngineOutcome, WarmEngine } from './warmEngine';
-import { freeOutputPath, removeEngineTemps, workspaceOutputFolderProblem } from './outputPath';
+import { freeOutputPath, removeEngineTemps, stylesId, workspaceOutputFolderProblem } from './outputPath';
 import { Resources } from './resources';
 import { JobSettings, readSettings, SettingsError, withJobOptions } from './settings';
 import { SECTION } from './settingsSchema';
 import { StyleChoice } from './stylePicker';
+import { stylesLabel } from '../shared/secondStyle';
 
-/** What the user asked for: one content image in one style. */
+/** What the user asked for: one content image in one style, or a blend of two. */
 export interface JobRequest {
   content: string;
   style: StyleChoice;
+  /** A second style, blended by options.styleBlendWeights (equal when not given). */
+  secondStyle?: StyleChoice;
   /** Options that override the settings for this job (a result's own, when made again). */
   options?: Partial<StylizeOptions>;
 }
+
+/** The request's styles, the first first: what the engine blends. */
+export function stylesOf(request: JobRequest): StyleChoice[] {
+  return request.secondStyle ? [request.style, request.secondStyle] : [request.style];
+}
+
+/** The style images' paths, as the engine and the webview run take them. */
+export const stylePaths = (request: JobRequest): string[] => stylesOf(request).map((s) => s.path);
+
+/** "The Starry Night + wave.jpg", for titles and messages. */
+export const stylesLabelOf = (request: JobRequest): string => stylesLabel(request.style.label, request.secondStyle && { name: request.secondStyle.label });
 
 /** A job whose settings are read and whose output path is settled. */
 export interface PreparedJob {
@@ -57,7 +71,8 @@ export class JobRunner {
       const problem = workspaceOutputFolderProblem({ content: request.content, folder, workspaceFolder });
       if (problem) throw new SettingsError(`${SECTION}.outputFolder`, problem);
     }
-    const output = freeOutputPath({ content: request.content, style: request.style.id, folder, pattern, format, workspaceFolder },
+    const style = stylesId(stylesOf(request).map((s) => s.id));
+    const output = freeOutputPath({ content: request.content, style, folder, pattern, format, workspaceFolder },
       (f) => this.reserved.has(f) || fs.existsSync(f));
     fs.mkdirSync(path.dirname(output), { recursive: true });
     return { id, request, settings, output };
@@ -68,7 +83,7 @@ export class JobRunner {
     const { id, request, settings, output } = job;
     const { options, run } = settings;
     const workerPath = settings.enginePath || this.resources.workerPath;
-    this.log.info(`${id}: ${request.content} + ${request.style.path} → ${output} (size ${options.size}, ${options.iterations} iterations, ${options.optimizer}, backend ${run.backend})`);
+    this.log.info(`${id}: ${request.content} + ${stylePaths(request).join(' + ')} → ${output} (size ${options.size}, ${options.iterations} iterations, ${options.optimizer}, backend ${run.backend})`);
     this.reserved.add(output);
     this.idleMinutes = settings.engineIdleMinutes;
     let enginePid = 0;
@@ -81,7 +96,7 @@ export class JobRunner {
       }, {
         id,
         // The name is free now; should another program take it before the engine's last step, the engine takes the next free one.
-        job: { content: request.content, styles: [request.style.path], output, options, maxInputPixels: run.maxInputPixels, ifExists: 'number' },
+        job: { content: request.content, styles: stylePaths(request), output, options, maxInputPixels: run.maxInputPixels, ifExists: 'number' },
         signal,
         events: {
           ...events,

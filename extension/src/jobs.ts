@@ -10,22 +10,26 @@ import { progressFraction, type FromEngine } from '@neural-style/engine/protocol
 import { PanelState, parsePanelState } from '../shared/protocol';
 import { Controls, controlsOf } from '../shared/controls';
 import { Batch, BatchOutcome, batchProgressText } from './batch';
-import { nextRunState, restoredState } from '../shared/state';
+import { restoredState } from '../shared/state';
 import { Disposable } from './dispose';
 import { EngineOutcome } from './engineProcess';
-import { AdapterMemory, executeRun, ExecutionContext, planRun, RunPlan } from './jobExecution';
+import { AdapterMemory } from './adapterMemory';
+import { executeRun, ExecutionContext, planRun, RunPlan } from './jobExecution';
 import { JobRecord } from './jobRecord';
-import { JobRequest, JobRunner, PreparedJob } from './jobRunner';
+import { JobRequest, JobRunner, PreparedJob, stylePaths, stylesLabelOf } from './jobRunner';
 import { ReportProgress, showBatchSummary, showGpuLostError, showJobError, withJobNotification } from './notifications';
 import { JobPanel, PanelContext } from './panel';
 import { handlePanelMessage, PanelActions } from './panelMessages';
-import { isResult, resultPanelState, runAgainRequest, settingsControls } from './panelRuns';
+import { isResult, newPanelState, resultPanelState, runAgainRequest, runAgainState, settingsControls } from './panelRuns';
 import { JobQueue, QueueEntry } from './queue';
 import { revealRunning } from './queueView';
 import { Resources } from './resources';
-import { RESUMED, resumeInto, savedJobsOf } from './resume';
+import { requestOfSaved, RESUMED, resumeInto, savedJobsOf } from './resume';
 import { QueueStore } from './savedQueue';
+import { samePick, styleChoicesFor } from './secondStyleChoices';
+import type { SecondStylePick } from '../shared/secondStyle';
 import { SettingsError } from './settings';
+import type { StyleChoice } from './stylePicker';
 import { QueueStatusBar } from './statusBar';
 
 export type { JobRequest } from './jobRunner';
@@ -79,8 +83,9 @@ export class JobManager extends Disposable {
   private readonly execution: ExecutionContext;
   private readonly panelActions: PanelActions;
 
+  /** `offeredStyles`: what the panels offer as a second style (the presets and the remembered styles). */
   constructor(extensionUri: vscode.Uri, private readonly resources: Resources, private readonly log: vscode.LogOutputChannel,
-    private readonly store?: QueueStore) {
+    private readonly store?: QueueStore, private readonly offeredStyles: () => StyleChoice[] = () => []) {
     super();
     this.runner = new JobRunner(resources, log);
     this.panelContext = { extensionUri, presetsDir: resources.presetsDir, log };
@@ -88,7 +93,7 @@ export class JobManager extends Disposable {
     this.panelActions = {
       cancel: (id) => this.cancel(id),
       openResult: (record, output) => this.openResult(record, output),
-      runAgain: (record, controls, onCpu) => this.runAgain(record, controls, onCpu),
+      runAgain: (record, controls, onCpu, second) => this.runAgain(record, controls, onCpu, second),
       log,
     };
     // Ids must not repeat across reloads: a restored panel may still name an old one.
@@ -106,15 +111,7 @@ export class JobManager extends Disposable {
 
   /** Queues one image and opens its panel; returns the job id. `backend` overrides the setting for this job. */
   enqueue(request: JobRequest, backend?: BackendChoice, resumed?: { id: string }, batch?: Batch): string {
-    const contentName = path.basename(request.content);
-    const record = new JobRecord({
-      job: {
-        id: '', contentName, styleName: request.style.label, styleId: request.style.id, contentSrc: '', styleSrc: '',
-        contentPath: request.content, stylePath: request.style.path, outputPath: '', status: 'queued',
-      },
-      losses: [],
-      controls: settingsControls(request.content),
-    });
+    const record = new JobRecord(newPanelState(request, this.offeredStyles()));
     return this.queueJob({ request, record, backend, queuedAt: Date.now(), resumed: !!resumed, batch }, resumed?.id);
   }
 
@@ -130,12 +127,12 @@ export class JobManager extends Disposable {
     const position = this.queue.position(id);
     record.post({ type: 'status', status: position === 0 ? 'running' : 'queued', position: position || undefined,
       message: resumed ? RESUMED : undefined });
-    this.log.info(`${resumed ? 'queued again after a reload' : 'queued'} ${id}: ${request.content} in the style of ${request.style.path}`);
+    this.log.info(`${resumed ? 'queued again after a reload' : 'queued'} ${id}: ${request.content} in the style of ${stylePaths(request).join(' + ')}`);
     return id;
   }
 
   /** Run again (or on the CPU) in the same panel: a new job, a new output beside the earlier ones. */
-  private runAgain(record: JobRecord, controls: Controls, onCpu: boolean): void {
+  private runAgain(record: JobRecord, controls: Controls, onCpu: boolean, second?: SecondStylePick): void {
     const { job } = record.state;
     if (job.status === 'queued' || job.status === 'running') {
       this.log.info(`run again ${job.id}: the job is still ${job.status}`);
@@ -143,14 +140,14 @@ export class JobManager extends Disposable {
     }
     let request: JobRequest;
     try {
-      request = runAgainRequest(job, controls);
+      request = runAgainRequest(record.state, controls, second);
     } catch (e) {
       this.log.warn(`run again ${job.id}: ${(e as Error).message}`);
       void vscode.window.showErrorMessage(`Neural Style: ${(e as Error).message}`);
       return;
     }
     this.records.delete(job.id);
-    record.post({ type: 'snapshot', state: nextRunState(record.state, '', controls) });
+    record.post({ type: 'snapshot', state: runAgainState(record.state, request, controls, this.offeredStyles()) });
     this.queueJob({ request, record, backend: onCpu ? 'wasm' : undefined, queuedAt: Date.now() });
   }
 
@@ -198,7 +195,7 @@ export class JobManager extends Disposable {
       return showing.state.job.id;
     }
     const id = `${this.openedPrefix}-${++this.openedCount}`;
-    const record = new JobRecord(resultPanelState(id, result, request, parameters));
+    const record = new JobRecord(resultPanelState(id, result, request, parameters, this.offeredStyles()));
     this.records.set(id, record);
     this.openPanel(record);
     // By the id it has then: Run again gives the panel a new job.
@@ -217,7 +214,7 @@ export class JobManager extends Disposable {
     if (resumeInto(this.records.get(state.job.id), panel, (record) => JobPanel.revive(panel, this.panelContext, record, (m) => handlePanelMessage(record, m, this.panelActions)))) return;
     const record = new JobRecord(restoredState({ ...state, history: state.history?.filter((run) => isResult(run.outputPath)),
       // A state saved before the panel had controls: the settings' values, as a new panel gets.
-      controls: state.controls ?? settingsControls(state.job.contentPath) }));
+      controls: state.controls ?? settingsControls(state.job.contentPath), styleChoices: styleChoicesFor(state.job, this.offeredStyles()) }));
     const { id } = state.job;
     record.panel = JobPanel.revive(panel, this.panelContext, record, (m) => handlePanelMessage(record, m, this.panelActions));
     this.records.set(id, record);
@@ -301,7 +298,7 @@ export class JobManager extends Disposable {
     };
     // A notification would cover the panel's Cancel and chart: only a job whose panel is out of sight gets one (the status bar shows every job).
     const inSight = !!record.livePanel?.panel.visible;
-    const title = `Stylizing ${path.basename(request.content)} as ${request.style.label}${batch ? ` (${batch.indexOf(id)} of ${batch.size})` : ''}`;
+    const title = `Stylizing ${path.basename(request.content)} as ${stylesLabelOf(request)}${batch ? ` (${batch.indexOf(id)} of ${batch.size})` : ''}`;
     const outcome = await (inSight ? work(() => undefined) : withJobNotification(title, () => this.queue.cancel(id), work));
     this.finish(record, job, outcome, Date.now() - started, batch);
     this.batchJobEnded(queued, id, outcome.kind === 'done' ? 'done' : outcome.kind === 'cancelled' ? 'cancelled' : 'failed');
@@ -365,7 +362,7 @@ export class JobManager extends Disposable {
     this.onDidFinishEmitter.fire({ id, outcome: 'error', message, code: 'EGPULOST' });
     void showGpuLostError(message, this.log).then((again) => {
       // Unless the panel has run it again meanwhile.
-      if (again && record.state.job.id === id) this.runAgain(record, record.state.controls ?? controlsOf(DEFAULTS), true);
+      if (again && record.state.job.id === id) this.runAgain(record, record.state.controls ?? controlsOf(DEFAULTS), true, samePick(record.state));
     });
   }
 
@@ -387,7 +384,7 @@ export class JobManager extends Disposable {
   resumeAfterReload(): string[] {
     const saved = this.store?.take() ?? [];
     const batch = saved.length > 1 ? new Batch() : undefined;
-    const ids = saved.map((job) => this.enqueue({ content: job.content, style: job.style, options: job.options }, job.backend, { id: job.id }, batch));
+    const ids = saved.map((job) => this.enqueue(requestOfSaved(job), job.backend, { id: job.id }, batch));
     if (ids.length) {
       this.log.info(`resumed ${ids.length} job${ids.length === 1 ? '' : 's'} that the reload interrupted: ${ids.join(', ')}`);
       void vscode.window.showInformationMessage(`Neural Style: ${ids.length === 1 ? 'the job' : `${ids.length} jobs`} that the reload interrupted ${ids.length === 1 ? 'runs' : 'run'} again.`);

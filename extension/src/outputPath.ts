@@ -13,7 +13,7 @@ import { extensionOf, OutputFormat } from '@neural-style/engine/options';
 export interface OutputRequest {
   /** Absolute path of the content image. */
   content: string;
-  /** The style's short name (preset id or the style file's name). */
+  /** The style's short name (preset id or the style file's name; stylesId for a blend). */
   style: string;
   folder: string;
   pattern: string;
@@ -26,6 +26,14 @@ export interface OutputRequest {
 export function slug(text: string): string {
   const cleaned = text.normalize('NFC').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').replace(/\s+/g, '_').replace(/^\.+/, '');
   return cleaned.slice(0, 80) || 'style';
+}
+
+/**
+ * The `${style}` of a blend: the styles' short names joined by "+"
+ * ("starry-night+wave"), each made safe on its own so no name can eat into another.
+ */
+export function stylesId(ids: readonly string[]): string {
+  return ids.map(slug).join('+');
 }
 
 /** The folder the result goes to. */

@@ -8,6 +8,7 @@ import * as crypto from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { FromWebview, PanelState, parseFromWebview, ToCompute, ToWebview } from '../shared/protocol';
+import { jobName } from '../shared/state';
 import { Disposable } from './dispose';
 
 export const VIEW_TYPE = 'neuralStyle.job';
@@ -30,10 +31,11 @@ export interface PanelContext {
 export type PanelHandler = (message: FromWebview) => void;
 
 function resourceFolders(presetsDir: string, state: PanelState): string[] {
-  const { contentPath, stylePath, outputPath } = state.job;
+  const { contentPath, stylePath, secondStyle, outputPath } = state.job;
   // The output path is empty until the job starts; the earlier runs' folders keep the roots unchanged meanwhile.
   const outputs = [outputPath, ...(state.history ?? []).map((run) => run.outputPath)];
-  return [...new Set([contentPath, stylePath, ...outputs].filter(Boolean).map((f) => path.dirname(f)).concat(presetsDir))];
+  const inputs = [contentPath, stylePath, secondStyle?.path ?? ''];
+  return [...new Set([...inputs, ...outputs].filter(Boolean).map((f) => path.dirname(f)).concat(presetsDir))];
 }
 
 /**
@@ -67,8 +69,8 @@ export class JobPanel extends Disposable {
   private readonly loadWaiters: Array<() => void> = [];
 
   static create(context: PanelContext, model: PanelModel, handler: PanelHandler): JobPanel {
-    // Photo and style: two jobs of one photo are two tabs that must not read alike.
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `${model.state.job.contentName} · ${model.state.job.styleName}`,
+    // Photo and style(s): two jobs of one photo are two tabs that must not read alike.
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, jobName(model.state),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(context, model.state));
     return new JobPanel(panel, context, model, handler);
   }
@@ -100,6 +102,8 @@ export class JobPanel extends Disposable {
   post(message: ToWebview): void {
     if (this.isDisposed) return;
     this.updateRoots();
+    // Run again may change the second style.
+    if (message.type === 'snapshot' && this.panel.title !== jobName(message.state)) this.panel.title = jobName(message.state);
     const withUris = this.withImageUris(message);
     panelTraffic.fire({ jobId: this.jobId, direction: 'toWebview', message: withUris });
     void this.panel.webview.postMessage(withUris);
@@ -156,7 +160,8 @@ export class JobPanel extends Disposable {
     const uri = (file: string) => this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
     if (message.type === 'snapshot') {
       const s = message.state;
-      return { ...message, state: { ...s, job: { ...s.job, contentSrc: uri(s.job.contentPath), styleSrc: uri(s.job.stylePath) },
+      const secondStyle = s.job.secondStyle && { ...s.job.secondStyle, src: uri(s.job.secondStyle.path) };
+      return { ...message, state: { ...s, job: { ...s.job, contentSrc: uri(s.job.contentPath), styleSrc: uri(s.job.stylePath), ...(secondStyle ? { secondStyle } : {}) },
         done: s.done && { ...s.done, outputSrc: uri(s.job.outputPath) },
         history: s.history?.map((run) => ({ ...run, outputSrc: uri(run.outputPath) })) } };
     }

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { FromWebview, isFromCompute } from '../shared/protocol';
 import type { Controls } from '../shared/controls';
+import type { SecondStylePick } from '../shared/secondStyle';
 import type { JobRecord } from './jobRecord';
 import { saveAsDefaults } from './saveDefaults';
 
@@ -14,7 +15,7 @@ import { saveAsDefaults } from './saveDefaults';
 export interface PanelActions {
   cancel(id: string): boolean;
   openResult(record: JobRecord, output: string): void;
-  runAgain(record: JobRecord, controls: Controls, onCpu: boolean): void;
+  runAgain(record: JobRecord, controls: Controls, onCpu: boolean, second?: SecondStylePick): void;
   log: vscode.LogOutputChannel;
 }
 
@@ -44,7 +45,7 @@ export function handlePanelMessage(record: JobRecord, message: FromWebview, acti
       break;
     }
     case 'runAgain':
-      actions.runAgain(record, message.controls, message.onCpu === true);
+      actions.runAgain(record, message.controls, message.onCpu === true, message.secondStyle);
       break;
     case 'saveDefaults':
       void saveAsDefaults(record.state.job.contentPath, message.controls, actions.log);

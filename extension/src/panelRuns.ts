@@ -1,7 +1,7 @@
 /**
- * What a panel's runs need from the settings and the disk: the controls a new
- * panel starts with, the request of its Run again, and which saved runs a
- * restored panel may keep.
+ * What a panel's runs need from the settings and the disk: the state a new
+ * panel starts with, the request and state of its Run again, and which saved
+ * runs a restored panel may keep.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -9,7 +9,11 @@ import * as vscode from 'vscode';
 import { DEFAULTS, formatOfExtension, type ResultParameters, validateOptions } from '@neural-style/engine/options';
 import { checkControls, Controls, controlsOf } from '../shared/controls';
 import { JobView, PanelState } from '../shared/protocol';
+import { SecondStylePick } from '../shared/secondStyle';
+import { applyMessage, nextRunState } from '../shared/state';
 import { JobRequest } from './jobRunner';
+import { pickedSecondStyle, secondStyleView, styleChoicesFor } from './secondStyleChoices';
+import { StyleChoice } from './stylePicker';
 import { readSettings } from './settings';
 import { SECTION } from './settingsSchema';
 
@@ -23,27 +27,48 @@ export function settingsControls(content: string): Controls {
   }
 }
 
-/** The photo and style of `job` again, with `controls` checked; throws the message to show when it cannot run. */
-export function runAgainRequest(job: JobView, controls: Controls): JobRequest {
+/** A new panel's state for `request`: its photo and styles, the settings' controls, the second styles it offers. */
+export function newPanelState(request: JobRequest, offered: readonly StyleChoice[]): PanelState {
+  const secondStyle = secondStyleView(request);
+  const job: JobView = {
+    id: '', contentName: path.basename(request.content), styleName: request.style.label, styleId: request.style.id, contentSrc: '', styleSrc: '',
+    contentPath: request.content, stylePath: request.style.path, outputPath: '', status: 'queued', ...(secondStyle ? { secondStyle } : {}),
+  };
+  return { job, losses: [], controls: settingsControls(request.content), styleChoices: styleChoicesFor(job, offered) };
+}
+
+/**
+ * The photo and style of the panel again, with `controls` checked and the
+ * second style `pick` names (the host's own list maps the index back to a
+ * file); throws the message to show when it cannot run.
+ */
+export function runAgainRequest(state: PanelState, controls: Controls, pick?: SecondStylePick): JobRequest {
+  const { job } = state;
   // The webview checks the controls too: only a message outside its form fails here.
   const options = checkControls(controls);
+  const second = pick && pickedSecondStyle(state, pick);
   // A restored panel's paths come from its saved state: the files must still be there.
   const missing = [job.contentPath, job.stylePath].find((f) => !fs.existsSync(f));
   if (missing) throw new Error(`cannot run again: ${missing} no longer exists.`);
   const id = job.styleId ?? path.basename(job.stylePath, path.extname(job.stylePath));
-  return { content: job.contentPath, style: { path: job.stylePath, label: job.styleName, id }, options };
+  const style = { path: job.stylePath, label: job.styleName, id };
+  if (!second) return { content: job.contentPath, style, options };
+  return { content: job.contentPath, style, secondStyle: second.style, options: { ...options, styleBlendWeights: second.weights } };
+}
+
+/** The panel's state for the run of `request` (Run again): the history stays, the second style and its choices are the new run's. */
+export function runAgainState(state: PanelState, request: JobRequest, controls: Controls, offered: readonly StyleChoice[]): PanelState {
+  const next = nextRunState(state, '', controls, secondStyleView(request));
+  return { ...next, styleChoices: styleChoicesFor(next.job, offered) };
 }
 
 /** A panel for a result opened from its file: done, its parameters as the controls, itself the only run. */
-export function resultPanelState(id: string, result: string, request: JobRequest, parameters: ResultParameters): PanelState {
+export function resultPanelState(id: string, result: string, request: JobRequest, parameters: ResultParameters, offered: readonly StyleChoice[]): PanelState {
   const options = validateOptions(parameters.options);
-  const controls = controlsOf(options);
-  const done = { outputSrc: '', outputName: path.basename(result), steps: parameters.steps, backend: parameters.backend, finishedAt: fs.statSync(result).mtimeMs };
-  return {
-    job: { id, contentName: path.basename(request.content), styleName: request.style.label, styleId: request.style.id, contentSrc: '', styleSrc: '',
-      contentPath: request.content, stylePath: request.style.path, outputPath: result, status: 'done', size: options.size, iterations: options.iterations },
-    losses: [], done, controls, history: [{ ...done, outputPath: result, controls }],
-  };
+  const base = newPanelState(request, offered);
+  const ran: PanelState = { ...base, job: { ...base.job, id, outputPath: result, size: options.size, iterations: options.iterations }, controls: controlsOf(options) };
+  // As if its run had just ended here: the same history entry a run in the panel gets.
+  return applyMessage(ran, { type: 'done', done: { outputSrc: '', outputName: path.basename(result), steps: parameters.steps, backend: parameters.backend, finishedAt: fs.statSync(result).mtimeMs } });
 }
 
 /**

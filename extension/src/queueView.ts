@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { progressFraction } from '@neural-style/engine/protocol';
 import type { PanelState } from '../shared/protocol';
+import { jobName } from '../shared/state';
 import type { JobManager } from './jobs';
 
 export const QUEUE_VIEW = 'neuralStyle.queue';
@@ -29,11 +30,6 @@ function statusOf(state: PanelState): { description: string; icon: string } {
 export function revealRunning(panel: { isDisposed: boolean; panel: vscode.WebviewPanel } | undefined, open: () => void): void {
   if (!panel || panel.isDisposed) open();
   else panel.panel.reveal(undefined, true);
-}
-
-/** "chelsea.png · The Starry Night": which photo, in which style. */
-export function jobName(state: Pick<PanelState, 'job'>): string {
-  return `${state.job.contentName} · ${state.job.styleName}`;
 }
 
 export class QueueView implements vscode.TreeDataProvider<string> {
@@ -62,7 +58,7 @@ export class QueueView implements vscode.TreeDataProvider<string> {
     item.id = id;
     item.description = description;
     item.iconPath = new vscode.ThemeIcon(icon);
-    item.tooltip = `${state.job.contentPath}\nstyle: ${state.job.stylePath}${state.job.outputPath ? `\nresult: ${state.job.outputPath}` : ''}${state.error ? `\n${state.error}` : ''}`;
+    item.tooltip = `${state.job.contentPath}\nstyle: ${[state.job.stylePath, state.job.secondStyle?.path].filter(Boolean).join(' + ')}${state.job.outputPath ? `\nresult: ${state.job.outputPath}` : ''}${state.error ? `\n${state.error}` : ''}`;
     // The menus in package.json pick their commands by this: job-queued, job-running, job-done, …
     item.contextValue = `job-${state.job.status}`;
     item.command = { command: 'neuralStyle.queue.show', title: 'Show Panel', arguments: [id] };

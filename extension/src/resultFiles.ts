@@ -48,3 +48,9 @@ export function readResultParameters(file: string): ResultParameters {
     throw new NeuralStyleError(`${path.basename(file)}: ${(e as Error).message}`, 'EPARAMETERS');
   }
 }
+
+/** The style file names of a picture the panel can make again: one, or two blended; throws for more (only the CLI blends more). */
+export function stylesToFind(file: string, parameters: ResultParameters): string[] {
+  if (parameters.styles.length <= 2) return parameters.styles;
+  throw new NeuralStyleError(`${path.basename(file)} blends ${parameters.styles.length} styles (${parameters.styles.join(', ')}); the extension makes pictures of one or two. Use the command line to make it again.`, 'EPARAMETERS');
+}

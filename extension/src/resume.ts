@@ -9,6 +9,7 @@ import type { JobRequest } from './jobRunner';
 import type { JobPanel } from './panel';
 import type { JobQueue } from './queue';
 import type { SavedJob } from './savedQueue';
+import type { StyleChoice } from './stylePicker';
 
 /** What a resumed job's panel says until the job runs. */
 export const RESUMED = 'Interrupted by a window reload, and queued again.';
@@ -16,10 +17,17 @@ export const RESUMED = 'Interrupted by a window reload, and queued again.';
 /** What is saved of the queue: the running job first, then the queued ones in order. */
 export function savedJobsOf<T extends { request: JobRequest; backend?: BackendChoice }>(queue: Pick<JobQueue<T>, 'running' | 'queued'>): SavedJob[] {
   const entries = [...(queue.running ? [queue.running] : []), ...queue.queued];
+  const choice = ({ path, id, label }: StyleChoice) => ({ path, id, label });
   return entries.map(({ id, job: { request, backend } }) => ({
-    id, content: request.content, style: { path: request.style.path, id: request.style.id, label: request.style.label },
+    id, content: request.content, style: choice(request.style), ...(request.secondStyle ? { secondStyle: choice(request.secondStyle) } : {}),
     ...(backend ? { backend } : {}), ...(request.options ? { options: request.options } : {}),
   }));
+}
+
+/** The request a saved job makes again. */
+export function requestOfSaved(saved: SavedJob): JobRequest {
+  const { content, style, secondStyle, options } = saved;
+  return { content, style, ...(secondStyle ? { secondStyle } : {}), ...(options ? { options } : {}) };
 }
 
 /**

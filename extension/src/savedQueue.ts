@@ -5,17 +5,21 @@
  * its own, and one that is not a job is dropped with a line saying why while
  * the others resume. Pure: the caller passes the Memento.
  */
-import { OPTION_SPECS, RUN_OPTION_SPECS, StylizeOptions, validateOptions } from '@neural-style/engine/options';
+import { OPTION_SPECS, RUN_OPTION_SPECS, styleBlend, StylizeOptions, validateOptions } from '@neural-style/engine/options';
 import { array, Infer, object, oneOf, optional, parse, Schema, someOf, string } from '@neural-style/engine/schema';
 import * as path from 'path';
 import { isImagePath } from './resources';
 
 export const SAVED_QUEUE_KEY = 'neuralStyle.queue';
 
+const styleChoice = object({ path: string, id: string, label: string });
+
 const savedJob = object({
   id: string,
   content: string,
-  style: object({ path: string, id: string, label: string }),
+  style: styleChoice,
+  /** The second style of a blend (its weights are in the options). */
+  secondStyle: optional(styleChoice),
   backend: optional(oneOf(RUN_OPTION_SPECS.backend.values)),
   /** The job's own options over the settings (Run again's controls, a result's parameters). */
   options: optional(someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>)),
@@ -33,12 +37,15 @@ export interface QueueMemento {
 
 /** Why `job` cannot be run again, or null when it can. */
 function problemOf(job: SavedJob): string | null {
-  for (const [what, file] of [['content image', job.content], ['style image', job.style.path]] as const) {
+  const files = [['content image', job.content], ['style image', job.style.path], ['second style image', job.secondStyle?.path]] as const;
+  for (const [what, file] of files) {
+    if (file === undefined) continue;
     if (!path.isAbsolute(file)) return `its ${what} ${JSON.stringify(file)} is not an absolute path`;
     if (!isImagePath(file)) return `its ${what} ${JSON.stringify(file)} is not an image file`;
   }
   try {
-    if (job.options) validateOptions(job.options);
+    // The blend weights, if any, must be one per style.
+    if (job.options) styleBlend(validateOptions(job.options), job.secondStyle ? 2 : 1);
   } catch (e) {
     return `its options are not valid: ${(e as Error).message}`;
   }

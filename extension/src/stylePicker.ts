@@ -59,6 +59,16 @@ export class StyleMemory {
   }
 }
 
+/**
+ * The styles a panel offers as a second style: the presets, then the
+ * remembered ones that are no preset. No workspace search: the panel's list
+ * is made whenever a job is queued, and must cost nothing.
+ */
+export function offeredStyles(presetsDir: string, memory: StyleMemory): StyleChoice[] {
+  const presets = readPresets(presetsDir).map((p) => presetChoice(presetsDir, p));
+  return [...presets, ...memory.recent.filter((c) => !presets.some((p) => p.path === c.path))];
+}
+
 interface StyleItem extends vscode.QuickPickItem {
   choice?: StyleChoice;
   browse?: boolean;

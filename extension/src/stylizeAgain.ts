@@ -1,8 +1,9 @@
 /**
  * *Stylize Again with Its Parameters*: a result PNG says what made it (file
- * names and options, resultFiles.ts); the photo and the style are looked up
- * by name — beside the result, among the presets and the remembered styles,
- * then in the workspace — and the job is queued with the picture's options.
+ * names and options, resultFiles.ts); the photo and the style (or the two
+ * styles of a blend) are looked up by name — beside the result, among the
+ * presets and the remembered styles, then in the workspace — and the job is
+ * queued with the picture's options, its blend weights with them.
  * The backend stays the user's choice: it is a property of this machine.
  */
 import * as fs from 'fs';
@@ -11,7 +12,7 @@ import * as vscode from 'vscode';
 import type { ResultParameters } from '@neural-style/engine/options';
 import type { JobRequest } from './jobRunner';
 import { IMAGE_EXTENSIONS, readPresets } from './resources';
-import { readResultParameters } from './resultFiles';
+import { readResultParameters, stylesToFind } from './resultFiles';
 import { fileChoice, StyleMemory } from './stylePicker';
 
 /** Folders to look in first, nearest first; `name` is a plain file name (parseResultParameters checked it). */
@@ -38,17 +39,30 @@ async function locate(name: string, what: string, folders: string[], near: strin
   return uris?.[0]?.fsPath;
 }
 
+/** Finds each style the picture names: among the presets, beside it and its photo, where a remembered style of that name is, then in the workspace. */
+async function locateStyles(names: string[], presetsDir: string, memory: StyleMemory, here: string, content: string): Promise<string[] | undefined> {
+  const found: string[] = [];
+  for (const name of names) {
+    const remembered = memory.recent.filter((c) => path.basename(c.path) === name).map((c) => path.dirname(c.path));
+    const style = await locate(name, 'the style', [presetsDir, here, path.dirname(content), ...remembered], here);
+    if (!style) return undefined;
+    found.push(style);
+  }
+  return found;
+}
+
 /** The job that makes `result` again, or undefined when a file was not found; throws what is wrong with the picture's parameters. */
 export async function requestFromResult(result: string, presetsDir: string, memory: StyleMemory): Promise<{ request: JobRequest; parameters: ResultParameters } | undefined> {
   const parameters = readResultParameters(result);
+  // One style, or two blended by the options' styleBlendWeights (kept as the picture says).
+  const names = stylesToFind(result, parameters);
   const here = path.dirname(result);
   const content = await locate(parameters.content, 'the photo', [here], here);
   if (!content) return undefined;
-  // The extension's jobs take one style (the picture may name several when the CLI made it).
-  const [styleName] = parameters.styles;
-  const remembered = memory.recent.filter((c) => path.basename(c.path) === styleName).map((c) => path.dirname(c.path));
-  const style = await locate(styleName, 'the style', [presetsDir, here, path.dirname(content), ...remembered], here);
-  if (!style) return undefined;
+  const styles = await locateStyles(names, presetsDir, memory, here, content);
+  if (!styles) return undefined;
+  const presets = readPresets(presetsDir);
+  const [style, second] = styles.map((file) => fileChoice(file, presetsDir, presets));
   const { options } = parameters;
-  return { request: { content, style: fileChoice(style, presetsDir, readPresets(presetsDir)), options }, parameters };
+  return { request: { content, style, ...(second ? { secondStyle: second } : {}), options }, parameters };
 }

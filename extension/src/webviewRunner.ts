@@ -34,7 +34,8 @@ export interface WebviewRun {
   backend: WebviewBackend;
   adapter: AdapterView;
   content: string;
-  style: string;
+  /** The style images' paths (two for a blend, weighted by options.styleBlendWeights). */
+  styles: string[];
   output: string;
   options: StylizeOptions;
   maxInputPixels: number;
@@ -137,7 +138,7 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
   try {
     const pageLoaded = withTimeout(channel.allowFolder(run.weightsDir), run.loadTimeoutMs ?? 60_000, 'The panel\'s webview did not load');
     const weights = webviewWeights(run.weightsDir, (f) => channel.webviewUri(f));
-    const decoded = await images.decode({ content: run.content, styles: [run.style], options, maxInputPixels: run.maxInputPixels });
+    const decoded = await images.decode({ content: run.content, styles: run.styles, options, maxInputPixels: run.maxInputPixels });
     // A run posted to a page that is about to be replaced would be lost with it.
     await pageLoaded;
     if (signal.aborted) return { kind: 'cancelled' };
@@ -150,7 +151,7 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
       return { kind: 'error', code: 'EPROTOCOL', message: `The webview sent a ${image.width}×${image.height} result for a ${decoded.content.width}×${decoded.content.height} job.` };
     }
     const backend = `${run.backend}: ${run.adapter.name}`;
-    await images.write({ image, output: run.output, content: run.content, styles: [run.style], backend, steps, options });
+    await images.write({ image, output: run.output, content: run.content, styles: run.styles, backend, steps, options });
     return { kind: 'done', done: { type: 'done', id, output: run.output, steps, elapsedMs, losses, backend } };
   } catch (e) {
     // A NeuralStyleError (settings, weights) or an ImageProcessError (decoding, writing) carries its code.

@@ -8,6 +8,7 @@ import {
   checkControls, CONTROL_LABELS, Controls, sliderToStrength, STRENGTH_SLIDER, strengthToSlider,
 } from '../shared/controls';
 import { $, el } from './dom';
+import { buildSecondStyle } from './secondStyleForm';
 
 const INIT_LABELS: Record<Controls['init'], string> = {
   'content-in-style-colors': 'the photo in the style\'s colours', content: 'the photo', noise: 'noise', blend: 'photo and noise',
@@ -31,6 +32,7 @@ export function buildControls(): HTMLElement {
   const init = el('select', { id: 'control-init' }, ...OPTION_SPECS.init.values.map((v) => el('option', { value: v }, INIT_LABELS[v])));
   return el('fieldset', { id: 'controls', class: 'controls' }, el('legend', {}, 'Next run'),
     field('styleWeight', strength, shown),
+    ...buildSecondStyle(),
     field('size', numberInput('size')),
     field('iterations', numberInput('iterations')),
     field('styleScale', numberInput('styleScale')),

@@ -23,9 +23,10 @@ let shownKey = '';
 export function runSummary(run: RunView, index: number): string {
   const c = run.controls;
   const params = c ? `strength ${c.styleWeight} · ${c.size} px · ${c.iterations} it.${c.preserveColors ? ' · photo colours' : ''} · seed ${c.seed}` : `${run.steps} steps`;
+  const second = run.secondStyle ? ` · + ${run.secondStyle.name} ${run.secondStyle.blend} %` : '';
   const when = run.finishedAt ? new Date(run.finishedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
   const took = run.elapsedMs === undefined ? '' : `${formatDuration(run.elapsedMs)} `;
-  return `#${index + 1} · ${params} · ${took}on ${run.backend}${when ? ` · ${when}` : ''}`;
+  return `#${index + 1} · ${params}${second} · ${took}on ${run.backend}${when ? ` · ${when}` : ''}`;
 }
 
 function thumbnail(run: RunView, index: number, onPick: (index: number) => void): HTMLElement {

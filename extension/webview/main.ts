@@ -11,6 +11,7 @@ import { drawLossChart, lossSummary, SERIES } from './chart';
 import { buildControls, fillControls, readControls } from './controlsForm';
 import { $, el, setSrc } from './dom';
 import { buildCompareControls, compareView, renderHistory } from './history';
+import { fillSecondStyle, readSecondStyle } from './secondStyleForm';
 import { probeAdapters } from './compute/adapters';
 import { COMPUTE_GLOBAL, type ComputeApi } from './compute/api';
 
@@ -42,7 +43,8 @@ const send = (message: FromWebview) => () => vscode.postMessage(message);
 /** Run again (or on the CPU) with the form's values; nothing is sent while one is out of range. */
 function runAgain(onCpu: boolean): void {
   const controls = readControls();
-  if (controls) vscode.postMessage({ type: 'runAgain', controls, ...(onCpu ? { onCpu } : {}) });
+  const second = controls && readSecondStyle();
+  if (controls && second) vscode.postMessage({ type: 'runAgain', controls, ...second, ...(onCpu ? { onCpu } : {}) });
 }
 
 function saveDefaults(): void {
@@ -71,7 +73,8 @@ function build(app: HTMLElement): void {
   app.replaceChildren(
     el('header', {}, el('h1', { id: 'title' }), el('span', { id: 'status', class: 'badge' })),
     el('p', { id: 'live', class: 'visually-hidden', role: 'status', 'aria-live': 'polite' }),
-    el('section', { class: 'inputs' }, figure('content', 'Content'), el('span', { class: 'times' }, '×'), figure('style', 'Style')),
+    el('section', { class: 'inputs' }, figure('content', 'Content'), el('span', { class: 'times' }, '×'), figure('style', 'Style'),
+      el('span', { id: 'second-style-plus', class: 'times' }, '+'), figure('second-style', 'Second style')),
     el('section', { class: 'progress', id: 'progress-section' },
       el('div', { class: 'bar', role: 'progressbar', id: 'bar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': 'Progress' }, el('div', { id: 'bar-fill' })),
       el('div', { id: 'progress-text', class: 'muted' })),
@@ -105,13 +108,19 @@ function updateCompare(): void {
 
 function renderHeader({ job }: PanelState): void {
   document.body.dataset.status = job.status;
-  $('title').textContent = `${job.contentName} in the style of ${job.styleName}`;
+  const second = job.secondStyle;
+  $('title').textContent = second ? `${job.contentName} in the styles of ${job.styleName} and ${second.name} (blend ${second.blend} %)`
+    : `${job.contentName} in the style of ${job.styleName}`;
   $('status').textContent = job.status === 'queued' && job.position ? `Queued (#${job.position})` : STATUS_TEXT[job.status];
   $('status').className = `badge badge-${job.status}`;
   setSrc('content', job.contentSrc);
   setSrc('style', job.styleSrc);
   $('content-caption').textContent = job.contentName;
   $('style-caption').textContent = job.styleName;
+  $('second-style-plus').hidden = !second;
+  $('second-style-figure').hidden = !second;
+  setSrc('second-style', second?.src);
+  $('second-style-caption').textContent = second ? `${second.name} · ${second.blend} %` : '';
 }
 
 function renderProgress(s: PanelState): void {
@@ -160,6 +169,7 @@ function renderControls(s: PanelState): void {
   if (formJob === s.job.id || !s.controls) return;
   formJob = s.job.id;
   fillControls(s.controls);
+  fillSecondStyle(s);
 }
 
 /** Shows `s`; the loss chart only when the losses may have changed (drawing it is the costly part). */

@@ -363,6 +363,47 @@ suite('Neural Style in VS Code', () => {
     }
   });
 
+  test('a second style with a blend: Run again at 50 % writes a picture whose chunk names both styles and the weights; Stylize Again makes the blend again', async function () {
+    this.timeout(120_000);
+    await api.jobs.queue.idle();
+    // One warm engine for the three jobs; the last one's ends with it.
+    await setSettings({ iterations: 2, engineIdleMinutes: 1 });
+    try {
+      await vscode.commands.executeCommand('neuralStyle.useAsStyle', file('starry.png'));
+      const [first] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea.png'));
+      assert.strictEqual((await finishOf(first)).outcome, 'done');
+      const { controls, styleChoices = [], job } = api.jobs.stateOf(first)!;
+      const wave = styleChoices.findIndex((c) => path.basename(c.path) === 'hokusai_great_wave.jpg');
+      assert.ok(wave >= 0, `the presets are offered as a second style: ${styleChoices.map((c) => c.label).join(', ')}`);
+      assert.ok(!styleChoices.some((c) => c.path === job.stylePath), 'the first style is not offered again');
+      // An index the panel never offered: refused, nothing runs.
+      api.jobs.receiveFromPanel(first, { type: 'runAgain', controls, secondStyle: { choice: styleChoices.length, blend: 50 } });
+      assert.strictEqual(api.jobs.stateOf(first)?.job.status, 'done');
+      const seen = finished.length;
+      api.jobs.receiveFromPanel(first, { type: 'runAgain', controls, secondStyle: { choice: wave, blend: 50 } });
+      const blend = await nextFinish(seen);
+      assert.strictEqual(blend.outcome, 'done', blend.message);
+      assert.match(path.basename(blend.output!), /^chelsea\.starry\+hokusai_great_wave(-\d+)?\.png$/);
+      const chunkOf = (f: string) => JSON.parse(readPngText(fs.readFileSync(f))['neural-style']);
+      const chunk = chunkOf(blend.output!);
+      assert.deepStrictEqual([chunk.styles, chunk.styleBlendWeights, chunk.size, chunk.iterations], [['starry.png', 'hokusai_great_wave.jpg'], [50, 50], 32, 2]);
+      const state = api.jobs.stateOf(blend.id)!;
+      assert.deepStrictEqual(state.history?.map((r) => r.secondStyle?.blend), [undefined, 50], 'the history says which run blended');
+      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+      assert.ok(tabs.includes('chelsea.png · starry.png + The Great Wave off Kanagawa'), `the tab names both styles: ${tabs.join(', ')}`);
+      // The picture's parameters find both styles by file name and blend them as before.
+      await setSettings({ engineIdleMinutes: 0 });
+      const again = await vscode.commands.executeCommand<string>('neuralStyle.stylizeAgain', vscode.Uri.file(blend.output!));
+      const made = await finishOf(again);
+      assert.strictEqual(made.outcome, 'done', made.message);
+      assert.deepStrictEqual([chunkOf(made.output!).styles, chunkOf(made.output!).styleBlendWeights], [chunk.styles, [50, 50]]);
+      assert.strictEqual(api.jobs.stateOf(again)?.job.secondStyle?.blend, 50);
+      assert.deepStrictEqual(api.liveEnginePids(), []);
+    } finally {
+      await setSettings({ iterations: 4, engineIdleMinutes: 0 });
+    }
+  });
+
   test('the warm engine: the next job runs on the same process; time from Stylize to the first progress, cold and warm', async function () {
     this.timeout(90_000);
     await setSettings({ engineIdleMinutes: 1 });

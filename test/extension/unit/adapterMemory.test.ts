@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import type { FromCompute, ToCompute } from '../../../extension/shared/protocol';
-import { AdapterMemory } from '../../../extension/src/jobExecution';
+import { AdapterMemory } from '../../../extension/src/adapterMemory';
 import { JobRecord } from '../../../extension/src/jobRecord';
 import type { JobPanel } from '../../../extension/src/panel';
 

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as path from 'path';
-import { baseName, freeOutputPath, outputFolder, removeEngineTemps, slug, workspaceOutputFolderProblem } from '../../../extension/src/outputPath';
+import { baseName, freeOutputPath, outputFolder, removeEngineTemps, slug, stylesId, workspaceOutputFolderProblem } from '../../../extension/src/outputPath';
 
 const req = { content: '/ws/photos/cat.jpg', style: 'van_gogh_starry_night', folder: '', pattern: '${name}.${style}', format: 'png' as const };
 const none = () => false;
@@ -48,6 +48,13 @@ describe('output naming', () => {
     assert.strictEqual(slug('a/b\\c:d'), 'a_b_c_d');
     assert.strictEqual(slug('..hidden'), 'hidden');
     assert.strictEqual(slug(''), 'style');
+  });
+
+  it('a blend names both styles, each made safe on its own', () => {
+    assert.strictEqual(freeOutputPath({ ...req, style: stylesId(['starry-night', 'wave']) }, none), '/ws/photos/cat.starry-night+wave.png');
+    assert.strictEqual(stylesId(['../up', 'a/b']), '_up+a_b');
+    assert.strictEqual(stylesId(['', '..']), 'style+style');
+    assert.strictEqual(path.dirname(freeOutputPath({ ...req, style: stylesId(['..', '../../etc/x']) }, none)), '/ws/photos', 'no name leaves the folder');
   });
 });
 

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { formatResultParameters, validateOptions } from '@neural-style/engine/options';
 import { withPngText } from '../../../packages/engine/src/node/png-text';
-import { isResultFile, readResultParameters } from '../../../extension/src/resultFiles';
+import { isResultFile, readResultParameters, stylesToFind } from '../../../extension/src/resultFiles';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const photo = path.join(root, 'test', 'fixtures', 'chelsea-64.png');
@@ -27,6 +27,15 @@ describe('results as files (the parameters a PNG carries)', () => {
     assert.strictEqual(isResultFile(photo), false);
     const read = readResultParameters(file);
     assert.deepStrictEqual([read.content, read.styles, read.options.styleWeight], ['cat.png', ['wave.jpg'], 2e4]);
+  });
+
+  it('a blend of two styles says both and its weights; the extension makes one or two again, not more', () => {
+    const options = validateOptions({ styleBlendWeights: [70, 30] });
+    const file = write('cat.starry+wave.png', formatResultParameters({ content: 'cat.png', styles: ['/s/starry.jpg', '/s/wave.jpg'], backend: 'wasm', steps: 2, options }));
+    const read = readResultParameters(file);
+    assert.deepStrictEqual([stylesToFind(file, read), read.options.styleBlendWeights], [['starry.jpg', 'wave.jpg'], [70, 30]]);
+    const three = write('cat.three.png', formatResultParameters({ content: 'cat.png', styles: ['a.jpg', 'b.jpg', 'c.jpg'], backend: 'wasm', steps: 2, options: validateOptions({}) }));
+    assert.throws(() => stylesToFind(three, readResultParameters(three)), /^NeuralStyleError: cat\.three\.png blends 3 styles \(a\.jpg, b\.jpg, c\.jpg\); the extension makes pictures of one or two\./);
   });
 
   it('a file without parameters, or with broken ones, is a clear error naming it', () => {

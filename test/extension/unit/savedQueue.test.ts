@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as path from 'path';
+import { requestOfSaved, savedJobsOf } from '../../../extension/src/resume';
 import { parseSavedQueue, QueueStore, SAVED_QUEUE_KEY } from '../../../extension/src/savedQueue';
 
 const abs = (name: string) => path.resolve('/photos', name);
@@ -37,6 +38,27 @@ describe('saved queue', () => {
     assert.match(warnings[2], /saved job 4 \(d\) was dropped: .*notes.txt" is not an image file/);
     assert.match(warnings[3], /saved job 5 was dropped: Unexpected field "extra"/);
     assert.match(warnings[4], /saved job 6 was dropped: Not saved job 6: expected an object, got "f"/);
+  });
+
+  it('keeps a blend\'s second style and weights; drops one whose second style or weights cannot run', () => {
+    const warnings: string[] = [];
+    const second = { path: abs('wave.jpg'), id: 'wave', label: 'wave.jpg' };
+    const blend = { ...job('a'), secondStyle: second, options: { styleBlendWeights: [70, 30] } };
+    const saved = [blend, { ...blend, id: 'b', secondStyle: { ...second, path: 'wave.jpg' } }, { ...blend, id: 'c', secondStyle: { ...second, path: abs('wave.txt') } },
+      { ...job('d'), options: { styleBlendWeights: [70, 30] } }, { ...blend, id: 'e', secondStyle: { path: abs('wave.jpg') } }];
+    assert.deepStrictEqual(parseSavedQueue(saved, (why) => warnings.push(why)), [blend]);
+    assert.strictEqual(warnings.length, 4, warnings.join('\n'));
+    assert.match(warnings[0], /saved job 2 \(b\) was dropped: its second style image "wave.jpg" is not an absolute path/);
+    assert.match(warnings[1], /saved job 3 \(c\) was dropped: its second style image ".*wave.txt" is not an image file/);
+    assert.match(warnings[2], /saved job 4 \(d\) was dropped: its options are not valid: Invalid styleBlendWeights: 2 weights for 1 style images/);
+    assert.match(warnings[3], /saved job 5 was dropped: Missing field "secondStyle.id"/);
+  });
+
+  it('what is saved of a queued blend makes the same request again', () => {
+    const request = { content: abs('a.png'), style: job('a').style, secondStyle: { path: abs('wave.jpg'), id: 'wave', label: 'wave.jpg' }, options: { styleBlendWeights: [50, 50] } };
+    const saved = savedJobsOf({ running: { id: 'a', state: 'running' as const, job: { request } }, queued: [{ id: 'b', state: 'queued' as const, job: { request: { content: abs('b.png'), style: job('b').style }, backend: 'wasm' as const } }] });
+    assert.deepStrictEqual(parseSavedQueue(saved, (why) => assert.fail(why)), saved);
+    assert.deepStrictEqual(saved.map(requestOfSaved), [request, { content: abs('b.png'), style: job('b').style }]);
   });
 
   it('a saved value that is not a list is dropped whole; nothing saved is no job', () => {

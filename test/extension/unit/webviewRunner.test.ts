@@ -33,13 +33,14 @@ function fakePanel(reply: Reply, pageLoaded: Promise<void> = Promise.resolve()):
 
 const progress = { scale: 1, scales: 1, width: 32, height: 32, iteration: 1, iterations: 2, step: 1, totalSteps: 2, losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 5, etaMs: 5, backend: 'webgl' };
 
-function runWith(channel: ComputeChannel, dir: string, signal = new AbortController().signal, loadTimeoutMs?: number): Promise<EngineOutcome> {
+function runWith(channel: ComputeChannel, dir: string, signal = new AbortController().signal, loadTimeoutMs?: number, given: Partial<WebviewRun> = {}): Promise<EngineOutcome> {
   const output = path.join(dir, 'out.png');
   const run: WebviewRun = {
-    id: 't1', backend: 'webgl', adapter, content: path.join(fixtures, 'chelsea-64.png'), style: path.join(fixtures, 'starry-64.png'), output,
+    id: 't1', backend: 'webgl', adapter, content: path.join(fixtures, 'chelsea-64.png'), styles: [path.join(fixtures, 'starry-64.png')], output,
     options: { ...DEFAULTS, size: 32, styleLayers: [...DEFAULTS.styleLayers], styleLayerWeights: [...DEFAULTS.styleLayerWeights], styleBlendWeights: [] },
     maxInputPixels: 1e8, weightsDir: path.join(root, 'packages', 'engine', 'weights', 'vgg19'), imageWorkerPath, channel, signal, cancelGraceMs: 200, loadTimeoutMs,
     events: { progress: () => undefined, preview: () => undefined, log: () => undefined },
+    ...given,
   };
   return runInWebview(run);
 }
@@ -72,6 +73,25 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
     assert.ok(!chunk.includes(fixtures) && !chunk.includes(root), chunk);
     assert.deepStrictEqual({ ...parseResultParameters(chunk), options: undefined },
       { content: 'chelsea-64.png', styles: ['starry-64.png'], backend: 'webgl: Test GPU', steps: 2, options: undefined });
+  });
+
+  it('a blend of two styles: both decoded and sent, both named in the result with their weights', async () => {
+    const panel = fakePanel((m, send) => {
+      if (m.type !== 'compute') return;
+      const { width, height } = m.content;
+      send({ type: 'computeDone', image: { width, height, data: Buffer.alloc(width * height * 3, 128).toString('base64') }, losses: progress.losses, steps: 2, elapsedMs: 9, backend: 'webgl' });
+    });
+    // The photo as the second style: any image will do, and the fixtures have two.
+    const styles = [path.join(fixtures, 'starry-64.png'), path.join(fixtures, 'chelsea-64.png')];
+    const options = { ...DEFAULTS, size: 32, styleLayers: [...DEFAULTS.styleLayers], styleLayerWeights: [...DEFAULTS.styleLayerWeights], styleBlendWeights: [70, 30] };
+    const outcome = await runWith(panel, dir, undefined, undefined, { styles, options });
+    assert.strictEqual(outcome.kind, 'done', JSON.stringify(outcome));
+    const compute = panel.posted.find((m) => m.type === 'compute');
+    assert.ok(compute?.type === 'compute');
+    assert.strictEqual(compute.styles.length, 2);
+    assert.deepStrictEqual(compute.options.styleBlendWeights, [70, 30]);
+    const read = parseResultParameters(readPngText(fs.readFileSync(path.join(dir, 'out.png')))['neural-style']);
+    assert.deepStrictEqual([read.styles, read.options.styleBlendWeights], [['starry-64.png', 'chelsea-64.png'], [70, 30]]);
   });
 
   it('a result of the wrong size is refused and nothing is written', async () => {

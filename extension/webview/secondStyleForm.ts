@@ -1,0 +1,61 @@
+/**
+ * The form's second style: none, or one of the styles the host offered (sent
+ * back as its index, never as a path), and the Blend slider, shown only when
+ * one is chosen. The settings have no second style: it belongs to this
+ * panel's runs, and Save as defaults leaves it out (the form says so).
+ */
+import { PanelState } from '../shared/protocol';
+import { BLEND_SLIDER, blendWeights, DEFAULT_BLEND, SecondStylePick } from '../shared/secondStyle';
+import { $, el } from './dom';
+
+const NONE = '';
+
+export function buildSecondStyle(): HTMLElement[] {
+  const select = el('select', { id: 'control-secondStyle' });
+  select.addEventListener('change', () => showBlend());
+  const blend = el('input', { id: 'control-blend', type: 'range', min: String(BLEND_SLIDER.min), max: String(BLEND_SLIDER.max), step: String(BLEND_SLIDER.step) });
+  blend.addEventListener('input', () => showBlend());
+  return [
+    el('label', { class: 'control', title: 'A second painting whose style is mixed into the picture (the engine\'s second style image).' },
+      el('span', { class: 'control-label' }, 'Second style'), select),
+    el('div', { id: 'control-blend-field', class: 'control-group', hidden: '' },
+      el('label', { class: 'control', title: 'How much of the second style: 0 % the first style only, 100 % the second only (styleBlendWeights).' },
+        el('span', { class: 'control-label' }, 'Blend'), blend, el('output', { id: 'control-blend-value', for: 'control-blend' })),
+      el('p', { class: 'muted control-note' }, 'The second style is for this panel\'s runs only: Save as defaults leaves it out.')),
+  ];
+}
+
+function showBlend(): void {
+  const chosen = $<HTMLSelectElement>('control-secondStyle').value !== NONE;
+  $('control-blend-field').hidden = !chosen;
+  const slider = $<HTMLInputElement>('control-blend');
+  const text = `${slider.value} % of the second style`;
+  $('control-blend-value').textContent = `${slider.value} %`;
+  slider.setAttribute('aria-valuetext', text);
+}
+
+/** The choices the host offered for this job, its own second style (the first of them) selected. */
+export function fillSecondStyle({ job, styleChoices = [] }: PanelState): void {
+  const select = $<HTMLSelectElement>('control-secondStyle');
+  select.replaceChildren(el('option', { value: NONE }, 'None'), ...styleChoices.map((c, i) => el('option', { value: String(i) }, c.label)));
+  const own = job.secondStyle ? styleChoices.findIndex((c) => c.path === job.secondStyle!.path) : -1;
+  select.value = own < 0 ? NONE : String(own);
+  $<HTMLInputElement>('control-blend').value = String(job.secondStyle?.blend ?? DEFAULT_BLEND);
+  showBlend();
+}
+
+/** The form's second style for Run again: `{}` for none; undefined (the reason shown) when the blend is out of range. */
+export function readSecondStyle(): { secondStyle?: SecondStylePick } | undefined {
+  const value = $<HTMLSelectElement>('control-secondStyle').value;
+  if (value === NONE) return {};
+  const pick = { choice: Number(value), blend: $<HTMLInputElement>('control-blend').valueAsNumber };
+  try {
+    blendWeights(pick.blend);
+    return { secondStyle: pick };
+  } catch (e) {
+    const error = $('controls-error');
+    error.textContent = (e as Error).message;
+    error.hidden = false;
+    return undefined;
+  }
+}
