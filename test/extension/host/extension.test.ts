@@ -303,8 +303,10 @@ suite('Neural Style in VS Code', () => {
 
   /** The controls the panel of `id` was last sent (from the settings, then what ran). */
   const controlsOf = (id: string) => (messagesOf(id, 'toWebview') as ToWebview[]).flatMap((m) => (m.type === 'snapshot' && m.state.controls ? [m.state.controls] : [])).pop();
-  /** The next job to end after the `seen` first ones. */
-  const nextFinish = (seen: number) => waitFor('the next job to end', () => finished[seen]);
+  /** Where a test starts, and the next job of its own to end: a job of an earlier test (one that timed out, say) may still end after it. */
+  const mark = () => ({ seen: finished.length, earlier: new Set(api.jobs.jobStates.map((s) => s.job.id)) });
+  const nextFinish = ({ seen, earlier }: ReturnType<typeof mark>) =>
+    waitFor('the next job to end', () => finished.slice(seen).find((f) => !earlier.has(f.id)));
 
   test('the panel\'s style strength → Run again: a second result beside the first, with the new weight in its PNG chunk, in the same panel', async () => {
     const a = finished.find((f) => f.id === doneJob);
@@ -312,7 +314,7 @@ suite('Neural Style in VS Code', () => {
     const ran = controlsOf(doneJob);
     assert.ok(ran && ran.size === 32 && ran.iterations === 4, 'the panel\'s controls start from the settings');
     const panels = api.jobs.panelCount();
-    const seen = finished.length;
+    const seen = mark();
     const tweaked: Controls = { ...ran, size: 48, styleWeight: 20000 };
     api.jobs.receiveFromPanel(doneJob, { type: 'runAgain', controls: tweaked });
     const b = await nextFinish(seen);
@@ -335,7 +337,7 @@ suite('Neural Style in VS Code', () => {
 
   test('cancel → Run again works, in the same panel', async () => {
     assert.strictEqual(finished.find((f) => f.id === cancelledJob)?.outcome, 'cancelled');
-    const seen = finished.length;
+    const seen = mark();
     api.jobs.receiveFromPanel(cancelledJob, { type: 'runAgain', controls: { ...controlsOf(cancelledJob)!, size: 32, iterations: 4 } });
     const again = await nextFinish(seen);
     assert.strictEqual(again.outcome, 'done', again.message);
@@ -379,7 +381,7 @@ suite('Neural Style in VS Code', () => {
       // An index the panel never offered: refused, nothing runs.
       api.jobs.receiveFromPanel(first, { type: 'runAgain', controls, secondStyle: { choice: styleChoices.length, blend: 50 } });
       assert.strictEqual(api.jobs.stateOf(first)?.job.status, 'done');
-      const seen = finished.length;
+      const seen = mark();
       api.jobs.receiveFromPanel(first, { type: 'runAgain', controls, secondStyle: { choice: wave, blend: 50 } });
       const blend = await nextFinish(seen);
       assert.strictEqual(blend.outcome, 'done', blend.message);
