@@ -4,7 +4,7 @@ import { CancelledError, Progress } from '../../packages/engine/src/index';
 import { fixtureImages, recordedRun, testEngine } from './helpers';
 
 describe('stylize tile by tile (64 px, 16 px tiles)', function () {
-  const base = { size: 64, iterations: 5, multiScale: false, previewEvery: 0, seed: 3 };
+  const base = { size: 64, iterations: 3, multiScale: false, previewEvery: 0, seed: 3 };
 
   const recorded = recordedRun(base);
 
