@@ -191,15 +191,14 @@ export class JobManager extends Disposable {
   openResultPanel(result: string, request: JobRequest, parameters: ResultParameters): string {
     const showing = [...this.records.values()].find((r) => r.livePanel && (r.state.job.outputPath === result || r.state.history?.some((run) => run.outputPath === result)));
     if (showing) {
-      showing.livePanel?.reveal();
+      this.openPanel(showing);
       return showing.state.job.id;
     }
     const id = `${this.openedPrefix}-${++this.openedCount}`;
     const record = new JobRecord(resultPanelState(id, result, request, parameters, this.offeredStyles()));
     this.records.set(id, record);
     this.openPanel(record);
-    // By the id it has then: Run again gives the panel a new job.
-    record.panel?.onDidDispose(() => this.records.delete(record.state.job.id));
+    this.forgetWhenClosed(record);
     this.onDidChangeJobsEmitter.fire();
     return id;
   }
@@ -218,8 +217,12 @@ export class JobManager extends Disposable {
     const { id } = state.job;
     record.panel = JobPanel.revive(panel, this.panelContext, record, (m) => handlePanelMessage(record, m, this.panelActions));
     this.records.set(id, record);
-    // By the id it has then: Run again gives the panel a new job.
-    record.panel.onDidDispose(() => this.records.delete(record.state.job.id));
+    this.forgetWhenClosed(record);
+  }
+
+  /** A panel no job made in this window is forgotten when it closes, by the id it has then (Run again gives it a new job). */
+  private forgetWhenClosed(record: JobRecord): void {
+    record.panel?.onDidDispose(() => this.records.delete(record.state.job.id));
   }
 
   private openPanel(record: JobRecord): void {

@@ -43,7 +43,8 @@ export class QueueView implements vscode.TreeDataProvider<string> {
 
   refresh(): void {
     this.changed.fire();
-    if (this.treeView) this.treeView.message = this.jobsOf().batchStatus && `Batch: ${this.jobsOf().batchStatus}`;
+    const batch = this.jobsOf().batchStatus;
+    if (this.treeView) this.treeView.message = batch && `Batch: ${batch}`;
   }
 
   getChildren(element?: string): string[] {
