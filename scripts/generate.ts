@@ -3,6 +3,7 @@
  *   README.md               cli-help: the CLI's --help; settings: the extension's settings table
  *   extension/package.json  contributes.configuration (as %keys%), and the Restricted Mode list of settings
  *   extension/package.nls.json  the settings' texts (the other keys are written by hand)
+ *   extension/l10n/bundle.l10n.json  every `l10n.t` / `vscode.l10n.t` string of the extension, in English (for translators)
  * In a Markdown file a generated part sits between `<!-- begin generated NAME … -->` and
  * `<!-- end generated NAME -->`. Run: pnpm gen (it builds first: cli-help runs the built CLI).
  * `--check` changes nothing and fails when a file is stale (the unit tests check the same).
@@ -10,6 +11,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { getL10nJson } from '@vscode/l10n-dev';
 import { localizedConfiguration, SECTION, settingsMarkdown, settingSpecs } from '../extension/src/settingsSchema';
 
 const root = path.resolve(__dirname, '..');
@@ -17,6 +19,9 @@ const README = path.join(root, 'README.md');
 const PACKAGE_JSON = path.join(root, 'extension', 'package.json');
 const PACKAGE_NLS = path.join(root, 'extension', 'package.nls.json');
 const CLI = path.join(root, 'packages', 'engine', 'bin', 'neural-style.js');
+const L10N_BUNDLE = path.join(root, 'extension', 'l10n', 'bundle.l10n.json');
+/** Where the extension's localized strings are: the host, the webview and what they share. */
+export const L10N_SOURCES = ['src', 'webview', 'shared'].map((dir) => path.join(root, 'extension', dir));
 
 export const beginMarker = (name: string) => `<!-- begin generated ${name} (by pnpm gen; do not edit) -->`;
 export const endMarker = (name: string) => `<!-- end generated ${name} -->`;
@@ -54,13 +59,27 @@ export function expectedPackageNls(current: Record<string, string>): Record<stri
   return Object.fromEntries([...handWritten, ...Object.entries(localizedConfiguration().strings)]);
 }
 
-function main(): void {
+/** Every .ts file under the l10n sources, in a stable order. */
+export function l10nSourceFiles(): string[] {
+  return L10N_SOURCES.flatMap((dir) => fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f))).sort();
+}
+
+/** bundle.l10n.json as @vscode/l10n-dev exports it from the sources (the file VS Code's translators start from). */
+export async function expectedL10nBundle(): Promise<string> {
+  const json = await getL10nJson(l10nSourceFiles().map((file) => ({ contents: fs.readFileSync(file, 'utf8'), extension: '.ts' })));
+  const sorted = Object.fromEntries(Object.entries(json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return `${JSON.stringify(sorted, null, 2)}\n`;
+}
+
+async function main(): Promise<void> {
+  const bundle = await expectedL10nBundle();
   const files = [
     { file: PACKAGE_JSON, next: (text: string) => `${JSON.stringify(expectedPackageJson(JSON.parse(text)), null, 2)}\n` },
     { file: PACKAGE_NLS, next: (text: string) => `${JSON.stringify(expectedPackageNls(JSON.parse(text)), null, 2)}\n` },
     { file: README, next: expectedReadme },
+    { file: L10N_BUNDLE, next: () => bundle },
   ].map(({ file, next }) => {
-    const text = fs.readFileSync(file, 'utf8');
+    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     return { file, text, expected: next(text) };
   });
   const stale = files.filter((f) => f.expected !== f.text);
@@ -76,4 +95,4 @@ function main(): void {
   console.log(stale.length ? `Updated ${names}.` : 'Up to date.');
 }
 
-if (require.main === module) main();
+if (require.main === module) void main();

@@ -5,6 +5,7 @@
  * Plain TypeScript (no vscode): the host, the webview and the unit tests use it.
  */
 import { checkOption, OPTION_SPECS, StylizeOptions } from '@neural-style/engine/options';
+import * as l10n from '@vscode/l10n';
 
 /** In the order the panel shows them. */
 export const CONTROL_NAMES = ['styleWeight', 'size', 'iterations', 'preserveColors', 'styleScale', 'init', 'seed'] as const;
@@ -12,10 +13,28 @@ export type ControlName = (typeof CONTROL_NAMES)[number];
 export type Controls = Pick<StylizeOptions, ControlName>;
 
 /** What the panel calls each control (the setting's name follows in its tooltip). */
-export const CONTROL_LABELS: Record<ControlName, string> = {
-  styleWeight: 'Style strength', size: 'Size (px)', iterations: 'Iterations', preserveColors: 'Keep the photo\'s colours',
-  styleScale: 'Brush size (style scale)', init: 'Start from', seed: 'Seed',
-};
+export function controlLabels(): Record<ControlName, string> {
+  return {
+    styleWeight: l10n.t('Style strength'), size: l10n.t('Size (px)'), iterations: l10n.t('Iterations'), preserveColors: l10n.t('Keep the photo\'s colours'),
+    styleScale: l10n.t('Brush size (style scale)'), init: l10n.t('Start from'), seed: l10n.t('Seed'),
+  };
+}
+
+/**
+ * What each control does, in a painter's words: the panel's tooltips, and the
+ * first sentence of the same settings' descriptions (settingsWords.ts).
+ */
+export function controlHints(): Record<ControlName, string> {
+  return {
+    size: l10n.t('Size of the picture: the longest side in pixels. Larger pictures take longer and need more memory.'),
+    iterations: l10n.t('How long to paint: more iterations make a more finished picture and take longer.'),
+    styleWeight: l10n.t('Style strength: how much paint. Raise it for a picture that looks more like the painting, lower it to keep more of the photo.'),
+    preserveColors: l10n.t('Keep the photo\'s colours and take only the brushwork from the painting.'),
+    styleScale: l10n.t('Brush size: below 1 paints finer strokes, above 1 bolder ones.'),
+    init: l10n.t('What the painting starts from.'),
+    seed: l10n.t('A number that fixes the randomness: the same number gives the same picture again.'),
+  };
+}
 
 export function controlsOf(options: StylizeOptions): Controls {
   return Object.fromEntries(CONTROL_NAMES.map((name) => [name, options[name]])) as Controls;
@@ -28,7 +47,7 @@ export function checkControls(given: Controls): Controls {
     try {
       out[name] = checkOption(name, OPTION_SPECS[name], given[name]);
     } catch (e) {
-      throw new Error(`${CONTROL_LABELS[name]}: ${(e as Error).message}`);
+      throw new Error(l10n.t('{0}: {1}', controlLabels()[name], (e as Error).message));
     }
   }
   return out as Controls;

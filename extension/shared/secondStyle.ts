@@ -6,6 +6,7 @@
  * Plain TypeScript (no vscode): the host, the webview and the unit tests use it.
  */
 import { checkOption, DEFAULTS, OPTION_SPECS, styleBlend } from '@neural-style/engine/options';
+import * as l10n from '@vscode/l10n';
 
 /** The blend slider: percent of the second style. */
 export const BLEND_SLIDER = { min: 0, max: 100, step: 1 } as const;
@@ -21,14 +22,14 @@ export interface SecondStylePick {
 /** The styleBlendWeights of `blend` percent of the second style: [100 − blend, blend] (the engine normalises them). */
 export function blendWeights(blend: number): number[] {
   if (!Number.isFinite(blend) || blend < BLEND_SLIDER.min || blend > BLEND_SLIDER.max) {
-    throw new Error(`Blend: Invalid blend ${JSON.stringify(blend)}. Use a percentage from 0 to 100 (how much of the second style).`);
+    throw new Error(l10n.t('Blend: Invalid blend {0}. Use a percentage from 0 to 100 (how much of the second style).', JSON.stringify(blend)));
   }
   try {
     const weights = checkOption('styleBlendWeights', OPTION_SPECS.styleBlendWeights, [100 - blend, blend]) as number[];
     styleBlend({ ...DEFAULTS, styleBlendWeights: weights }, 2);
     return weights;
   } catch (e) {
-    throw new Error(`Blend: ${(e as Error).message}`);
+    throw new Error(l10n.t('Blend: {0}', (e as Error).message));
   }
 }
 
@@ -43,7 +44,7 @@ export function blendOf(weights: readonly number[]): number {
 export function resolvePick<C>(choices: readonly C[], pick: SecondStylePick): { style: C; weights: number[] } {
   const { choice } = pick;
   if (!Number.isInteger(choice) || choice < 0 || choice >= choices.length) {
-    throw new Error(`Second style: choice ${JSON.stringify(choice)} is not one the panel offered (it offered ${choices.length}).`);
+    throw new Error(l10n.t('Second style: choice {0} is not one the panel offered (it offered {1}).', JSON.stringify(choice), choices.length));
   }
   return { style: choices[choice], weights: blendWeights(pick.blend) };
 }

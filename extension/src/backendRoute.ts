@@ -6,6 +6,7 @@
  * both GPU backends are slower than wasm. Every skip says why, for the log.
  * Pure: no `vscode`, so the unit tests run it.
  */
+import * as l10n from '@vscode/l10n';
 import * as fs from 'fs';
 import * as path from 'path';
 import { type BackendChoice, NeuralStyleError, type WebviewBackend } from '@neural-style/engine/options';
@@ -33,8 +34,9 @@ const LABEL: Record<WebviewBackend, string> = { webgpu: 'WebGPU', webgl: 'WebGL2
 function forced(backend: WebviewBackend, probe: AdapterProbe): Route {
   const adapter = probe[backend];
   if (!adapter) {
-    const problem = probe[backend === 'webgpu' ? 'webgpuProblem' : 'webglProblem'] ?? 'not available';
-    throw new NeuralStyleError(`${LABEL[backend]} is not available in this VS Code's webview: ${problem}. Set neuralStyle.backend to auto${backend === 'webgpu' ? ', webgl' : ''} or wasm.`, 'EBACKEND');
+    const problem = probe[backend === 'webgpu' ? 'webgpuProblem' : 'webglProblem'] ?? l10n.t('not available');
+    const instead = backend === 'webgpu' ? 'auto, webgl' : 'auto';
+    throw new NeuralStyleError(l10n.t('{0} is not available in this VS Code\'s webview: {1}. Set neuralStyle.backend to {2} or wasm.', LABEL[backend], problem, instead), 'EBACKEND');
   }
   const software = softwareReason(adapter);
   return { where: 'webview', backend, adapter, skipped: software ? [`note: ${software}; running it because neuralStyle.backend is ${backend}`] : [] };

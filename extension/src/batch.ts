@@ -4,6 +4,7 @@
  * whole-batch ETA, whether its one result editor has been opened, and what
  * to say when it ends. Pure: no `vscode`, times passed in.
  */
+import * as l10n from '@vscode/l10n';
 export type BatchOutcome = 'done' | 'failed' | 'cancelled';
 
 export interface BatchProgress {
@@ -111,8 +112,9 @@ export class Batch {
   }
 }
 
-/** "2 of 5" and, when known, "about 12:30 left for the batch". */
+/** "2 of 5 done" and, when known, "about 12:30 left for the batch". */
 export function batchProgressText(progress: BatchProgress, formatDuration: (ms: number) => string): string {
-  const eta = progress.etaMs === undefined ? '' : `, about ${formatDuration(progress.etaMs)} left for the batch`;
-  return `${progress.finished} of ${progress.total} done${eta}`;
+  const { finished, total, etaMs } = progress;
+  return etaMs === undefined ? l10n.t('{0} of {1} done', finished, total)
+    : l10n.t('{0} of {1} done, about {2} left for the batch', finished, total, formatDuration(etaMs));
 }

@@ -19,15 +19,15 @@ export async function targetImages(clicked: unknown, selected: unknown, openLabe
   if (!files.length && !uris.length) {
     const activeTab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
     const picked = await vscode.window.showOpenDialog({
-      canSelectMany: many, openLabel, filters: { Images: IMAGE_EXTENSIONS },
+      canSelectMany: many, openLabel, filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS },
       defaultUri: activeTab instanceof vscode.TabInputCustom ? activeTab.uri : vscode.workspace.workspaceFolders?.[0]?.uri,
     });
     files = (picked ?? []).map((u) => u.fsPath);
   }
   const skipped = files.filter((f) => !isImagePath(f));
-  if (skipped.length) void vscode.window.showWarningMessage(`Neural Style: not an image, skipped: ${skipped.map((f) => path.basename(f)).join(', ')}`);
+  if (skipped.length) void vscode.window.showWarningMessage(vscode.l10n.t('Neural Style: not an image, skipped: {0}', skipped.map((f) => path.basename(f)).join(', ')));
   if (uris.some((u) => u instanceof vscode.Uri && u.scheme !== 'file')) {
-    void vscode.window.showWarningMessage('Neural Style works on files on disk; virtual or remote files were skipped.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Neural Style works on files on disk; virtual or remote files were skipped.'));
   }
   return files.filter(isImagePath);
 }
@@ -54,7 +54,7 @@ export function registerCommands(context: vscode.ExtensionContext, jobsOf: () =>
         return await fn(...args);
       } catch (e) {
         log.error(`${id}: ${(e as Error).stack ?? e}`);
-        void vscode.window.showErrorMessage(`Neural Style: ${(e as Error).message}`, 'Show Log').then((c) => c && log.show(true));
+        void vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: {0}', (e as Error).message), vscode.l10n.t('Show Log')).then((c) => c && log.show(true));
         return undefined;
       }
     }));
@@ -67,35 +67,38 @@ export function registerCommands(context: vscode.ExtensionContext, jobsOf: () =>
 /** The commands that queue pictures: on images, on a folder, on a result. */
 function registerStylizeCommands({ register, stylize, jobsOf, resources, memory, log }: CommandKit): void {
   register('neuralStyle.stylize', async (clicked, selected) => {
-    const contents = await targetImages(clicked, selected, 'Stylize');
+    const contents = await targetImages(clicked, selected, vscode.l10n.t('Stylize'));
     if (!contents.length) return [];
     const style = await pickStyle(resources.presetsDir, memory, contents);
     return style ? stylize(contents, style) : [];
   });
 
   register('neuralStyle.stylizeWithLastStyle', async (clicked, selected) => {
-    const contents = await targetImages(clicked, selected, 'Stylize');
+    const contents = await targetImages(clicked, selected, vscode.l10n.t('Stylize'));
     if (!contents.length) return [];
     const last = memory.last;
     const style = last ?? await pickStyle(resources.presetsDir, memory, contents);
     // The command's title cannot name the style: say which one it used.
-    if (last) void vscode.window.setStatusBarMessage(`Neural Style: ${contents.length === 1 ? path.basename(contents[0]) : `${contents.length} images`} in the style of ${last.label}`, 8000);
+    if (last) {
+      const what = contents.length === 1 ? path.basename(contents[0]) : vscode.l10n.t('{0} images', contents.length);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Neural Style: {0} in the style of {1}', what, last.label), 8000);
+    }
     return style ? stylize(contents, style) : [];
   });
 
   register('neuralStyle.useAsStyle', async (clicked) => {
-    const [file] = await targetImages(clicked, undefined, 'Use as Style', false);
+    const [file] = await targetImages(clicked, undefined, vscode.l10n.t('Use as Style'), false);
     if (!file) return undefined;
     const choice = fileChoice(file, resources.presetsDir);
     await memory.remember(choice);
-    void vscode.window.setStatusBarMessage(`Neural Style: ${choice.label} is the style for "Stylize with Last Style"`, 5000);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('Neural Style: {0} is the style for "Stylize with Last Style"', choice.label), 5000);
     return choice;
   });
 
   // From the explorer (folder, selection); from a keybinding or another extension also (folder, style image).
   register('neuralStyle.stylizeFolder', async (clicked, styleImage) => {
     const folder = clicked instanceof vscode.Uri && clicked.scheme === 'file' ? clicked.fsPath
-      : (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, openLabel: 'Stylize Images in Folder' }))?.[0]?.fsPath;
+      : (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, openLabel: vscode.l10n.t('Stylize Images in Folder') }))?.[0]?.fsPath;
     if (!folder) return [];
     const photos = await folderPhotos(folder);
     if (!photos) return [];
@@ -105,7 +108,7 @@ function registerStylizeCommands({ register, stylize, jobsOf, resources, memory,
   });
 
   register('neuralStyle.stylizeAgain', async (clicked) => {
-    const [result] = await targetImages(clicked, undefined, 'Stylize Again with Its Parameters', false);
+    const [result] = await targetImages(clicked, undefined, vscode.l10n.t('Stylize Again with Its Parameters'), false);
     if (!result) return undefined;
     const again = await requestFromResult(result, resources.presetsDir, memory);
     if (!again) return undefined;
@@ -116,7 +119,7 @@ function registerStylizeCommands({ register, stylize, jobsOf, resources, memory,
   });
 
   register('neuralStyle.openInPanel', async (clicked) => {
-    const [result] = await targetImages(clicked, undefined, 'Open in Neural Style Panel', false);
+    const [result] = await targetImages(clicked, undefined, vscode.l10n.t('Open in Neural Style Panel'), false);
     if (!result) return undefined;
     const found = await requestFromResult(result, resources.presetsDir, memory);
     return found && jobsOf().openResultPanel(result, found.request, found.parameters);
@@ -134,14 +137,14 @@ async function cancelFromCommand(jobs: JobManager, jobId: unknown): Promise<bool
   if (typeof jobId === 'string') return jobs.cancel(jobId);
   const waiting = jobs.queue.queued.length;
   if (!jobs.queue.running && !waiting) {
-    void vscode.window.showInformationMessage('Neural Style: nothing is running.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Neural Style: nothing is running.'));
     return false;
   }
   if (waiting) {
     const running = jobs.queue.running;
-    const one = running ? `Cancel ${path.basename(running.job.request.content)} · ${stylesLabelOf(running.job.request)} (running)` : undefined;
-    const all = `Cancel all (${waiting} queued${running ? ' and the running one' : ''})`;
-    const pick = await vscode.window.showQuickPick([...(one ? [one] : []), all], { title: 'Neural Style: Cancel' });
+    const one = running ? vscode.l10n.t('Cancel {0} · {1} (running)', path.basename(running.job.request.content), stylesLabelOf(running.job.request)) : undefined;
+    const all = running ? vscode.l10n.t('Cancel all ({0} queued and the running one)', waiting) : vscode.l10n.t('Cancel all ({0} queued)', waiting);
+    const pick = await vscode.window.showQuickPick([...(one ? [one] : []), all], { title: vscode.l10n.t('Neural Style: Cancel') });
     if (!pick) return false;
     if (pick === all) {
       jobs.queue.cancelAll();

@@ -5,6 +5,7 @@
  * Every process started here is tracked so `killAllEngines` leaves none
  * behind. No `vscode` here, so the unit tests run it too.
  */
+import * as l10n from '@vscode/l10n';
 import { ChildProcess, fork } from 'child_process';
 import { FromEngine, parseFromEngine, PROTOCOL_VERSION, ToEngine } from '@neural-style/engine/protocol';
 
@@ -60,7 +61,7 @@ export class EngineProcess {
     this.exited = new Promise((resolve) => {
       let spawnError = '';
       child.on('error', (e) => {
-        spawnError = `The engine process could not run: ${e.message}`;
+        spawnError = l10n.t('The engine process could not run: {0}', e.message);
         log('error', `engine process: ${e.message}`);
       });
       child.on('exit', (code, signal) => {
@@ -121,7 +122,7 @@ export class EngineProcess {
         if (message.type !== 'ready') return;
         off();
         if (message.version === PROTOCOL_VERSION) resolve(message.pid);
-        else reject(Object.assign(new Error(`The engine speaks protocol version ${message.version}; this extension needs ${PROTOCOL_VERSION}.`), { code: 'EPROTOCOL' }));
+        else reject(Object.assign(new Error(l10n.t('The engine speaks protocol version {0}; this extension needs {1}.', message.version, PROTOCOL_VERSION)), { code: 'EPROTOCOL' }));
       });
       void this.exited.then((why) => reject(Object.assign(new Error(`${why} (${workerPath})`), { code: 'ECRASHED' })));
     });
@@ -141,7 +142,9 @@ export class EngineProcess {
 
   private exitReason(code: number | null, signal: NodeJS.Signals | null): string {
     const tail = this.stderrTail.trim().split('\n').slice(-3).join(' ');
-    return `The engine process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}).${tail ? ` Last output: ${tail}` : ''}`;
+    const how = signal ? l10n.t('signal {0}', signal) : l10n.t('exit code {0}', String(code));
+    const stopped = l10n.t('The engine process stopped unexpectedly ({0}).', how);
+    return tail ? `${stopped} ${l10n.t('Last output: {0}', tail)}` : stopped;
   }
 }
 

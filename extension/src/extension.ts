@@ -3,6 +3,7 @@
  * the log and the panel serializer. Compute runs in engine processes, or in a
  * job's panel on the GPU (webviewRunner.ts); never on the extension host.
  */
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { killAllEngines, liveEnginePids } from './engineProcess';
@@ -27,6 +28,8 @@ export interface NeuralStyleApi {
 }
 
 export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
+  // The modules without `vscode` (and shared/, which the webview shares) say their words through @vscode/l10n.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = vscode.window.createOutputChannel('Neural Style', { log: true });
   const resources = findResources(context.extensionUri.fsPath, context.extensionMode !== vscode.ExtensionMode.Production);
   log.info(`Neural Style ${context.extension.packageJSON.version}: engine ${resources.workerPath} (${resources.packaged ? 'bundled' : 'from the repository'}), Node ${process.version}`);

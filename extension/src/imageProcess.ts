@@ -5,6 +5,7 @@
  * result is written by the engine's own atomic, never-overwrite write.
  * No `vscode` here.
  */
+import * as l10n from '@vscode/l10n';
 import { ChildProcess, fork } from 'child_process';
 import { FromImages, parseFromImages, ToImages } from '@neural-style/engine/image-protocol';
 
@@ -33,8 +34,8 @@ export class ImageProcess {
     this.child.stdout?.on('data', (d: Buffer) => log(d.toString().trimEnd()));
     this.child.stderr?.on('data', (d: Buffer) => log(d.toString().trimEnd()));
     this.child.on('message', (raw) => this.receive(raw));
-    this.child.on('exit', (code, signal) => this.failAll(new ImageProcessError(`The image process stopped (${signal ?? `exit code ${code}`}).`, 'ECRASHED')));
-    this.child.on('error', (e) => this.failAll(new ImageProcessError(`The image process could not run: ${e.message}`, 'ECRASHED')));
+    this.child.on('exit', (code, signal) => this.failAll(new ImageProcessError(l10n.t('The image process stopped ({0}).', signal ?? l10n.t('exit code {0}', String(code))), 'ECRASHED')));
+    this.child.on('error', (e) => this.failAll(new ImageProcessError(l10n.t('The image process could not run: {0}', e.message), 'ECRASHED')));
   }
 
   decode(request: Omit<ToImages<'decode'>, 'type' | 'id'>): Promise<FromImages<'decoded'>> {

@@ -3,6 +3,7 @@
  * panel's webview on the GPU. Progress and previews go to the job's record;
  * what the run becomes is its outcome, for the job manager to report.
  */
+import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import type { FromEngine } from '@neural-style/engine/protocol';
 import { type AdapterProbe, chooseRoute, needsProbe, nodeGpuProblem, Route } from './backendRoute';
@@ -51,7 +52,7 @@ export async function planRun(job: PreparedJob, record: JobRecord, context: Exec
 function webviewWeightsDir(job: PreparedJob, resources: Resources): string {
   const configured = job.settings.weightsPath;
   if (/^https?:\/\//.test(configured)) {
-    throw new SettingsError('neuralStyle.weightsPath', `Setting neuralStyle.weightsPath: a GPU run in the webview reads a weights folder, not a URL (${configured}). Run once on wasm to download it, or give a folder.`);
+    throw new SettingsError('neuralStyle.weightsPath', l10n.t('Setting neuralStyle.weightsPath: a GPU run in the webview reads a weights folder, not a URL ({0}). Run once on wasm to download it, or give a folder.', configured));
   }
   if (!configured) return resources.bundledWeightsDir;
   return configured.endsWith('model.json') ? path.dirname(configured) : configured;

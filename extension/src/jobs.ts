@@ -24,7 +24,7 @@ import { isResult, newPanelState, resultPanelState, runAgainRequest, runAgainSta
 import { JobQueue, QueueEntry } from './queue';
 import { revealRunning } from './queueView';
 import { Resources } from './resources';
-import { requestOfSaved, RESUMED, resumeInto, savedJobsOf } from './resume';
+import { requestOfSaved, resumedNote, resumeInto, savedJobsOf } from './resume';
 import { QueueStore } from './savedQueue';
 import { samePick, styleChoicesFor } from './secondStyleChoices';
 import type { SecondStylePick } from '../shared/secondStyle';
@@ -126,7 +126,7 @@ export class JobManager extends Disposable {
     if (!resumed) this.openPanel(record);
     const position = this.queue.position(id);
     record.post({ type: 'status', status: position === 0 ? 'running' : 'queued', position: position || undefined,
-      message: resumed ? RESUMED : undefined });
+      message: resumed ? resumedNote() : undefined });
     this.log.info(`${resumed ? 'queued again after a reload' : 'queued'} ${id}: ${request.content} in the style of ${stylePaths(request).join(' + ')}`);
     return id;
   }
@@ -143,7 +143,7 @@ export class JobManager extends Disposable {
       request = runAgainRequest(record.state, controls, second);
     } catch (e) {
       this.log.warn(`run again ${job.id}: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(`Neural Style: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: {0}', (e as Error).message));
       return;
     }
     this.records.delete(job.id);
@@ -301,7 +301,8 @@ export class JobManager extends Disposable {
     };
     // A notification would cover the panel's Cancel and chart: only a job whose panel is out of sight gets one (the status bar shows every job).
     const inSight = !!record.livePanel?.panel.visible;
-    const title = `Stylizing ${path.basename(request.content)} as ${stylesLabelOf(request)}${batch ? ` (${batch.indexOf(id)} of ${batch.size})` : ''}`;
+    const title = batch ? vscode.l10n.t('Stylizing {0} as {1} ({2} of {3})', path.basename(request.content), stylesLabelOf(request), batch.indexOf(id), batch.size)
+      : vscode.l10n.t('Stylizing {0} as {1}', path.basename(request.content), stylesLabelOf(request));
     const outcome = await (inSight ? work(() => undefined) : withJobNotification(title, () => this.queue.cancel(id), work));
     this.finish(record, job, outcome, Date.now() - started, batch);
     this.batchJobEnded(queued, id, outcome.kind === 'done' ? 'done' : outcome.kind === 'cancelled' ? 'cancelled' : 'failed');
@@ -390,7 +391,8 @@ export class JobManager extends Disposable {
     const ids = saved.map((job) => this.enqueue(requestOfSaved(job), job.backend, { id: job.id }, batch));
     if (ids.length) {
       this.log.info(`resumed ${ids.length} job${ids.length === 1 ? '' : 's'} that the reload interrupted: ${ids.join(', ')}`);
-      void vscode.window.showInformationMessage(`Neural Style: ${ids.length === 1 ? 'the job' : `${ids.length} jobs`} that the reload interrupted ${ids.length === 1 ? 'runs' : 'run'} again.`);
+      void vscode.window.showInformationMessage(ids.length === 1 ? vscode.l10n.t('Neural Style: the job that the reload interrupted runs again.')
+        : vscode.l10n.t('Neural Style: {0} jobs that the reload interrupted run again.', ids.length));
     }
     return ids;
   }

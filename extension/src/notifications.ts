@@ -16,7 +16,7 @@ export function withJobNotification<T>(title: string, cancel: () => void, work: 
       const fraction = progressFraction(p);
       progress.report({
         increment: Math.max(0, (fraction - reported) * 100),
-        message: `${p.step}/${p.totalSteps} · scale ${p.scale}/${p.scales} · ${formatDuration(p.etaMs)} left`,
+        message: vscode.l10n.t('{0}/{1} · scale {2}/{3} · {4} left', p.step, p.totalSteps, p.scale, p.scales, formatDuration(p.etaMs)),
       });
       reported = fraction;
     });
@@ -25,26 +25,33 @@ export function withJobNotification<T>(title: string, cancel: () => void, work: 
 
 /** The first line of `message`, with Show Log and, for a bad setting, Open Settings on it. */
 export async function showJobError(message: string, log: vscode.LogOutputChannel, setting?: string): Promise<void> {
-  const actions = setting ? ['Open Settings', 'Show Log'] : ['Show Log'];
-  const choice = await vscode.window.showErrorMessage(`Neural Style: ${message.split('\n')[0]}`, ...actions);
-  if (choice === 'Show Log') log.show(true);
-  if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', setting);
+  const openSettings = vscode.l10n.t('Open Settings'), showLog = vscode.l10n.t('Show Log');
+  const actions = setting ? [openSettings, showLog] : [showLog];
+  const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: {0}', message.split('\n')[0]), ...actions);
+  if (choice === showLog) log.show(true);
+  if (choice === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', setting);
 }
 
 /** How a batch went, once its last job has ended: Show Queue leads to each result and error. */
 export async function showBatchSummary(summary: BatchSummary, log: vscode.LogOutputChannel): Promise<void> {
   const { total, done, failed, cancelled, elapsedMs } = summary;
-  const parts = [`${done} of ${total} made in ${formatDuration(elapsedMs)}`, failed ? `${failed} failed` : '', cancelled ? `${cancelled} cancelled` : ''].filter(Boolean);
-  const text = `Neural Style: the batch is over: ${parts.join(', ')}.`;
+  const parts = [
+    vscode.l10n.t('{0} of {1} made in {2}', done, total, formatDuration(elapsedMs)),
+    failed ? vscode.l10n.t('{0} failed', failed) : '',
+    cancelled ? vscode.l10n.t('{0} cancelled', cancelled) : '',
+  ].filter(Boolean);
+  const text = vscode.l10n.t('Neural Style: the batch is over: {0}.', parts.join(', '));
   const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  const choice = await show(text, 'Show Queue', ...(failed ? ['Show Log'] : []));
-  if (choice === 'Show Queue') void vscode.commands.executeCommand(`${QUEUE_VIEW}.focus`);
-  if (choice === 'Show Log') log.show(true);
+  const showQueue = vscode.l10n.t('Show Queue'), showLog = vscode.l10n.t('Show Log');
+  const choice = await show(text, showQueue, ...(failed ? [showLog] : []));
+  if (choice === showQueue) void vscode.commands.executeCommand(`${QUEUE_VIEW}.focus`);
+  if (choice === showLog) log.show(true);
 }
 
 /** A lost GPU context or device: the error with "Run on CPU instead"; resolves true when the user chose it. */
 export async function showGpuLostError(message: string, log: vscode.LogOutputChannel): Promise<boolean> {
-  const choice = await vscode.window.showErrorMessage(`Neural Style: ${message.split('\n')[0]}`, 'Run on CPU instead', 'Show Log');
-  if (choice === 'Show Log') log.show(true);
-  return choice === 'Run on CPU instead';
+  const onCpu = vscode.l10n.t('Run on CPU instead'), showLog = vscode.l10n.t('Show Log');
+  const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: {0}', message.split('\n')[0]), onCpu, showLog);
+  if (choice === showLog) log.show(true);
+  return choice === onCpu;
 }

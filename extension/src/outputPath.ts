@@ -5,6 +5,7 @@
  * engine creates the file exclusively and, should another program take the
  * name meanwhile, the next free one (the job's ifExists "number").
  */
+import * as l10n from '@vscode/l10n';
 import * as fs from 'fs';
 import * as path from 'path';
 import { atomicTempPrefix } from '@neural-style/engine/atomic';
@@ -52,8 +53,8 @@ export function workspaceOutputFolderProblem(req: Pick<OutputRequest, 'content' 
   const root = req.workspaceFolder ?? path.dirname(req.content);
   const inside = path.relative(root, outputFolder(req));
   if (!path.isAbsolute(req.folder) && !inside.startsWith('..') && !path.isAbsolute(inside)) return undefined;
-  return `Setting neuralStyle.outputFolder: the workspace's value ${JSON.stringify(req.folder.slice(0, 200))} leads outside the workspace folder ${root}. `
-    + 'In workspace settings use a folder inside it (e.g. "stylized"); put other folders in your user settings.';
+  return l10n.t('Setting neuralStyle.outputFolder: the workspace\'s value {0} leads outside the workspace folder {1}. In workspace settings use a folder inside it (e.g. "stylized"); put other folders in your user settings.',
+    JSON.stringify(req.folder.slice(0, 200)), root);
 }
 
 /** The name the pattern gives, before collision handling. */
@@ -73,7 +74,7 @@ export function freeOutputPath(req: OutputRequest, exists: (file: string) => boo
     const candidate = path.join(dir, `${base}${n === 0 ? '' : `-${n}`}${ext}`);
     if (!inputs.has(candidate) && !exists(candidate)) return candidate;
   }
-  throw new Error(`No free file name for ${base}${ext} in ${dir}.`);
+  throw new Error(l10n.t('No free file name for {0} in {1}.', `${base}${ext}`, dir));
 }
 
 /**

@@ -7,6 +7,7 @@
 import * as crypto from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { encodeBundle, escapeAttribute } from '../shared/l10nBundle';
 import { FromWebview, PanelState, parseFromWebview, ToCompute, ToWebview } from '../shared/protocol';
 import { jobName } from '../shared/state';
 import { Disposable } from './dispose';
@@ -199,17 +200,17 @@ export class JobPanel extends Disposable {
     const nonce = crypto.randomBytes(16).toString('base64');
     const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', name));
     return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeAttribute(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; connect-src ${webview.cspSource};">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link href="${asset('webview.css')}" rel="stylesheet">
-<title>Neural Style</title>
+<title>${escapeAttribute(vscode.l10n.t('Neural Style'))}</title>
 </head>
 <body>
 <main id="app"></main>
-<script nonce="${nonce}" src="${asset('webview.js')}" data-compute="${asset('compute.js')}" data-generation="${this.generation}"></script>
+<script nonce="${nonce}" src="${asset('webview.js')}" data-compute="${asset('compute.js')}" data-generation="${this.generation}" data-l10n="${escapeAttribute(encodeBundle(vscode.l10n.bundle))}"></script>
 </body>
 </html>`;
   }

@@ -49,7 +49,7 @@ export function runAgainRequest(state: PanelState, controls: Controls, pick?: Se
   const second = pick && pickedSecondStyle(state, pick);
   // A restored panel's paths come from its saved state: the files must still be there.
   const missing = [job.contentPath, job.stylePath].find((f) => !fs.existsSync(f));
-  if (missing) throw new Error(`cannot run again: ${missing} no longer exists.`);
+  if (missing) throw new Error(vscode.l10n.t('cannot run again: {0} no longer exists.', missing));
   const id = job.styleId ?? path.basename(job.stylePath, path.extname(job.stylePath));
   const style = { path: job.stylePath, label: job.styleName, id };
   if (!second) return { content: job.contentPath, style, options };

@@ -3,6 +3,7 @@
  * job drops it; cancelling the running one aborts its signal and the next
  * job starts once its runner has settled. Pure: no `vscode`.
  */
+import * as l10n from '@vscode/l10n';
 /** Where an entry is in the queue (a panel adds "interrupted": see JobStatus in shared/protocol.ts). */
 export type QueueEntryState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -27,7 +28,7 @@ export class JobQueue<T> {
 
   /** Queues a job and returns its id (`id` when given: a job resumed after a reload keeps its own); it starts at once when nothing runs. */
   add(job: T, id?: string): string {
-    if (id !== undefined && this.position(id) >= 0) throw new Error(`Job ${id} is already in the queue.`);
+    if (id !== undefined && this.position(id) >= 0) throw new Error(l10n.t('Job {0} is already in the queue.', id));
     const entry: QueueEntry<T> = { id: id ?? `${this.prefix}-${++this.counter}`, job, state: 'queued' };
     this.waiting.push(entry);
     this.emit(entry);

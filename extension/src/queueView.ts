@@ -17,12 +17,12 @@ export const QUEUE_VIEW = 'neuralStyle.queue';
 function statusOf(state: PanelState): { description: string; icon: string } {
   const { job, progress } = state;
   switch (job.status) {
-    case 'queued': return { description: job.position ? `#${job.position} in line` : 'queued', icon: 'clock' };
-    case 'running': return { description: progress ? `${Math.floor(progressFraction(progress) * 100)}%` : 'starting', icon: 'sync~spin' };
-    case 'done': return { description: 'done', icon: 'pass' };
-    case 'failed': return { description: 'failed', icon: 'error' };
-    case 'cancelled': return { description: 'cancelled', icon: 'circle-slash' };
-    case 'interrupted': return { description: 'interrupted by a reload', icon: 'debug-pause' };
+    case 'queued': return { description: job.position ? vscode.l10n.t('#{0} in line', job.position) : vscode.l10n.t('queued'), icon: 'clock' };
+    case 'running': return { description: progress ? `${Math.floor(progressFraction(progress) * 100)}%` : vscode.l10n.t('starting'), icon: 'sync~spin' };
+    case 'done': return { description: vscode.l10n.t('done'), icon: 'pass' };
+    case 'failed': return { description: vscode.l10n.t('failed'), icon: 'error' };
+    case 'cancelled': return { description: vscode.l10n.t('cancelled'), icon: 'circle-slash' };
+    case 'interrupted': return { description: vscode.l10n.t('interrupted by a reload'), icon: 'debug-pause' };
   }
 }
 
@@ -44,7 +44,7 @@ export class QueueView implements vscode.TreeDataProvider<string> {
   refresh(): void {
     this.changed.fire();
     const batch = this.jobsOf().batchStatus;
-    if (this.treeView) this.treeView.message = batch && `Batch: ${batch}`;
+    if (this.treeView) this.treeView.message = batch && vscode.l10n.t('Batch: {0}', batch);
   }
 
   getChildren(element?: string): string[] {
@@ -59,10 +59,14 @@ export class QueueView implements vscode.TreeDataProvider<string> {
     item.id = id;
     item.description = description;
     item.iconPath = new vscode.ThemeIcon(icon);
-    item.tooltip = `${state.job.contentPath}\nstyle: ${[state.job.stylePath, state.job.secondStyle?.path].filter(Boolean).join(' + ')}${state.job.outputPath ? `\nresult: ${state.job.outputPath}` : ''}${state.error ? `\n${state.error}` : ''}`;
+    const styles = [state.job.stylePath, state.job.secondStyle?.path].filter(Boolean).join(' + ');
+    item.tooltip = [
+      state.job.contentPath, vscode.l10n.t('style: {0}', styles),
+      ...(state.job.outputPath ? [vscode.l10n.t('result: {0}', state.job.outputPath)] : []), ...(state.error ? [state.error] : []),
+    ].join('\n');
     // The menus in package.json pick their commands by this: job-queued, job-running, job-done, …
     item.contextValue = `job-${state.job.status}`;
-    item.command = { command: 'neuralStyle.queue.show', title: 'Show Panel', arguments: [id] };
+    item.command = { command: 'neuralStyle.queue.show', title: vscode.l10n.t('Show Panel'), arguments: [id] };
     return item;
   }
 
@@ -87,7 +91,7 @@ export function registerQueueView(context: vscode.ExtensionContext, jobsOf: () =
     vscode.commands.registerCommand('neuralStyle.queue.openResult', (id: unknown) => {
       const output = jobsOf().jobStates.find((s) => s.job.id === idOf(id))?.job.outputPath;
       if (output && fs.existsSync(output)) return vscode.commands.executeCommand('vscode.open', vscode.Uri.file(output), { viewColumn: vscode.ViewColumn.Beside });
-      return vscode.window.showWarningMessage(`Neural Style: ${output || 'this job'} has no result on disk.`);
+      return vscode.window.showWarningMessage(output ? vscode.l10n.t('Neural Style: {0} has no result on disk.', output) : vscode.l10n.t('Neural Style: this job has no result on disk.'));
     }),
   );
   return view;

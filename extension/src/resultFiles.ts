@@ -5,6 +5,7 @@
  * back. The chunk sits right after the header, so only the file's head is read.
  * Pure: no `vscode`.
  */
+import * as l10n from '@vscode/l10n';
 import * as fs from 'fs';
 import * as path from 'path';
 import { NeuralStyleError, PARAMETERS_KEYWORD, parseResultParameters, ResultParameters } from '@neural-style/engine/options';
@@ -40,17 +41,18 @@ export function isResultFile(file: string): boolean {
 export function readResultParameters(file: string): ResultParameters {
   const text = headText(file);
   if (!Object.hasOwn(text, PARAMETERS_KEYWORD)) {
-    throw new NeuralStyleError(`${path.basename(file)} does not say how it was made: only PNG results of Neural Style carry their parameters.`, 'EPARAMETERS');
+    throw new NeuralStyleError(l10n.t('{0} does not say how it was made: only PNG results of Neural Style carry their parameters.', path.basename(file)), 'EPARAMETERS');
   }
   try {
     return parseResultParameters(text[PARAMETERS_KEYWORD]);
   } catch (e) {
-    throw new NeuralStyleError(`${path.basename(file)}: ${(e as Error).message}`, 'EPARAMETERS');
+    throw new NeuralStyleError(l10n.t('{0}: {1}', path.basename(file), (e as Error).message), 'EPARAMETERS');
   }
 }
 
 /** The style file names of a picture the panel can make again: one, or two blended; throws for more (only the CLI blends more). */
 export function stylesToFind(file: string, parameters: ResultParameters): string[] {
   if (parameters.styles.length <= 2) return parameters.styles;
-  throw new NeuralStyleError(`${path.basename(file)} blends ${parameters.styles.length} styles (${parameters.styles.join(', ')}); the extension makes pictures of one or two. Use the command line to make it again.`, 'EPARAMETERS');
+  throw new NeuralStyleError(l10n.t('{0} blends {1} styles ({2}); the extension makes pictures of one or two. Use the command line to make it again.',
+    path.basename(file), parameters.styles.length, parameters.styles.join(', ')), 'EPARAMETERS');
 }

@@ -3,6 +3,7 @@
  * running one and the queued ones, in order) and how a panel VS Code restores
  * finds its resumed job.
  */
+import * as l10n from '@vscode/l10n';
 import type * as vscode from 'vscode';
 import type { BackendChoice } from '@neural-style/engine/options';
 import type { JobRequest } from './jobRunner';
@@ -12,7 +13,7 @@ import type { SavedJob } from './savedQueue';
 import type { StyleChoice } from './stylePicker';
 
 /** What a resumed job's panel says until the job runs. */
-export const RESUMED = 'Interrupted by a window reload, and queued again.';
+export const resumedNote = (): string => l10n.t('Interrupted by a window reload, and queued again.');
 
 /** What is saved of the queue: the running job first, then the queued ones in order. */
 export function savedJobsOf<T extends { request: JobRequest; backend?: BackendChoice }>(queue: Pick<JobQueue<T>, 'running' | 'queued'>): SavedJob[] {

@@ -11,10 +11,12 @@ const machineScoped = new Set(settingSpecs().filter(([, spec]) => spec.scope ===
 
 async function pickTarget(): Promise<SettingsTarget | undefined> {
   const items: Array<vscode.QuickPickItem & { target: SettingsTarget }> = [
-    { label: 'User settings', description: 'every window', target: 'user' },
+    { label: vscode.l10n.t('User settings'), description: vscode.l10n.t('every window'), target: 'user' },
   ];
-  if (vscode.workspace.workspaceFolders?.length) items.push({ label: 'Workspace settings', description: 'this workspace only', target: 'workspace' });
-  const picked = await vscode.window.showQuickPick(items, { title: 'Neural Style: save the panel\'s values as the defaults in…' });
+  if (vscode.workspace.workspaceFolders?.length) {
+    items.push({ label: vscode.l10n.t('Workspace settings'), description: vscode.l10n.t('this workspace only'), target: 'workspace' });
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Neural Style: save the panel\'s values as the defaults in…') });
   return picked?.target;
 }
 
@@ -23,7 +25,7 @@ export async function saveAsDefaults(contentPath: string, controls: Controls, lo
   try {
     checkControls(controls);
   } catch (e) {
-    void vscode.window.showErrorMessage(`Neural Style: nothing saved. ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: nothing saved. {0}', (e as Error).message));
     return undefined;
   }
   const chosen = await pickTarget();
@@ -33,9 +35,10 @@ export async function saveAsDefaults(contentPath: string, controls: Controls, lo
   for (const w of writes) {
     await config.update(w.name, w.value, w.target === 'user' ? vscode.ConfigurationTarget.Global : vscode.ConfigurationTarget.Workspace);
   }
-  const where = chosen === 'user' ? 'user settings' : 'workspace settings';
-  const summary = `saved ${writes.map((w) => `${SECTION}.${w.name} = ${JSON.stringify(w.value)}`).join(', ')} to the ${where}`;
+  // The summary is the log's line (and the tests'), so it stays in English.
+  const summary = `saved ${writes.map((w) => `${SECTION}.${w.name} = ${JSON.stringify(w.value)}`).join(', ')} to the ${chosen} settings`;
   log.info(summary);
-  void vscode.window.showInformationMessage(`Neural Style: the panel's values are now the defaults in your ${where}.`);
+  void vscode.window.showInformationMessage(chosen === 'user' ? vscode.l10n.t('Neural Style: the panel\'s values are now the defaults in your user settings.')
+    : vscode.l10n.t('Neural Style: the panel\'s values are now the defaults in your workspace settings.'));
   return summary;
 }

@@ -4,6 +4,7 @@
  * mapped back to a file of that list (the host's own copy) and checked, and
  * what the job's view says of it. Pure: no vscode.
  */
+import * as l10n from '@vscode/l10n';
 import * as fs from 'fs';
 import { blendOf, resolvePick, SecondStylePick } from '../shared/secondStyle';
 import type { JobView, PanelState } from '../shared/protocol';
@@ -29,7 +30,7 @@ export function pickedSecondStyle(state: Pick<PanelState, 'styleChoices'>, pick:
   const picked = resolvePick(state.styleChoices ?? [], pick);
   // A restored panel's list starts with its saved second style: the file must still be there.
   const file = picked.style.path;
-  if (!isImagePath(file) || !fs.existsSync(file)) throw new Error(`Second style: ${file} no longer exists.`);
+  if (!isImagePath(file) || !fs.existsSync(file)) throw new Error(l10n.t('Second style: {0} no longer exists.', file));
   return picked;
 }
 

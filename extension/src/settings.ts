@@ -4,6 +4,7 @@
  * the setting (`neuralStyle.size`), which the extension shows as is.
  * Pure: the caller passes a getter (vscode's WorkspaceConfiguration.get).
  */
+import * as l10n from '@vscode/l10n';
 import {
   checkOption, NeuralStyleError, OPTION_SPECS, OutputFormat, RUN_OPTION_SPECS, RunOptions, StylizeOptions, validateOptions,
 } from '@neural-style/engine/options';
@@ -44,7 +45,7 @@ export type SettingGetter = (name: string) => unknown;
 function renamed(name: string, error: unknown): SettingsError {
   const message = error instanceof Error ? error.message : String(error);
   const key = `${SECTION}.${name}`;
-  return new SettingsError(key, `Setting ${key}: ${message.replace(new RegExp(`^Invalid ${name}\\b`), 'invalid value')}`);
+  return new SettingsError(key, l10n.t('Setting {0}: {1}', key, message.replace(new RegExp(`^Invalid ${name}\\b`), l10n.t('invalid value'))));
 }
 
 export function readSettings(get: SettingGetter): JobSettings {
@@ -56,7 +57,7 @@ export function readSettings(get: SettingGetter): JobSettings {
       continue;
     }
     if (spec.type === 'string') {
-      if (typeof raw !== 'string') throw new SettingsError(`${SECTION}.${name}`, `Setting ${SECTION}.${name}: invalid value ${JSON.stringify(raw)}. Use a text value.`);
+      if (typeof raw !== 'string') throw new SettingsError(`${SECTION}.${name}`, l10n.t('Setting {0}: invalid value {1}. Use a text value.', `${SECTION}.${name}`, JSON.stringify(raw)));
       values[name] = raw.trim();
       continue;
     }
@@ -76,12 +77,13 @@ export function readSettings(get: SettingGetter): JobSettings {
     // Coherence errors ("3 weights for 5 style layers") name their option: turn it into the setting.
     const m = e instanceof NeuralStyleError ? /^Invalid (\w+)/.exec(e.message) : null;
     const name = m?.[1] ?? 'styleLayerWeights';
-    throw new SettingsError(`${SECTION}.${name}`, `Setting ${SECTION}.${name}: ${(e as Error).message}`);
+    throw new SettingsError(`${SECTION}.${name}`, l10n.t('Setting {0}: {1}', `${SECTION}.${name}`, (e as Error).message));
   }
   const run = Object.fromEntries(Object.keys(RUN_OPTION_SPECS).map((k) => [k, values[k]])) as unknown as RunOptions;
   const pattern = values.fileNamePattern as string;
   if (!pattern || /[/\\]/.test(pattern)) {
-    throw new SettingsError(`${SECTION}.fileNamePattern`, `Setting ${SECTION}.fileNamePattern: invalid value ${JSON.stringify(pattern)}. Use a file name without folders, e.g. \${name}.\${style}.`);
+    throw new SettingsError(`${SECTION}.fileNamePattern`,
+      l10n.t('Setting {0}: invalid value {1}. Use a file name without folders, e.g. {2}.', `${SECTION}.fileNamePattern`, JSON.stringify(pattern), '${name}.${style}'));
   }
   return {
     options,

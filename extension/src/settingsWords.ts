@@ -5,6 +5,7 @@
  * that change the look come first, the optimizer's internals under Advanced.
  * Pure: no `vscode`, no tfjs.
  */
+import { controlHints } from '../shared/controls';
 
 export const SECTIONS = {
   picture: 'Neural Style',
@@ -22,6 +23,10 @@ export interface SettingWords {
   choices?: Record<string, string>;
 }
 
+// The panel's controls say the same first sentence as their settings: one text, in controls.ts. Read in
+// English (no bundle is configured where the manifest is generated), for package.nls.json.
+const HINTS = controlHints();
+
 const LAYER_CHOICES = {
   conv1_1: 'Edges and colours (the finest details).', conv1_2: 'Edges and colours.',
   conv2_1: 'Small textures.', conv2_2: 'Small textures.',
@@ -33,15 +38,15 @@ const LAYER_CHOICES = {
 
 /** Every setting's words, in the order the Settings editor shows them (sections in SECTIONS' order). */
 export const SETTING_WORDS = {
-  size: { section: 'picture', plain: 'Size of the picture: the longest side in pixels. Larger pictures take longer and need more memory.' },
-  iterations: { section: 'picture', plain: 'How long to paint: more iterations make a more finished picture and take longer.' },
-  styleWeight: { section: 'picture', plain: 'Style strength: how much paint. Raise it for a picture that looks more like the painting, lower it to keep more of the photo.' },
-  preserveColors: { section: 'picture', plain: 'Keep the photo\'s colours and take only the brushwork from the painting.' },
-  styleScale: { section: 'picture', plain: 'Brush size: below 1 paints finer strokes, above 1 bolder ones.' },
+  size: { section: 'picture', plain: HINTS.size },
+  iterations: { section: 'picture', plain: HINTS.iterations },
+  styleWeight: { section: 'picture', plain: HINTS.styleWeight },
+  preserveColors: { section: 'picture', plain: HINTS.preserveColors },
+  styleScale: { section: 'picture', plain: HINTS.styleScale },
   tvWeight: { section: 'picture', plain: 'Smoothness: removes speckles; 0 turns it off, high values blur.' },
   contentWeight: { section: 'picture', plain: 'How much of the photo to keep (relative to style strength).' },
   init: {
-    section: 'picture', plain: 'What the painting starts from.',
+    section: 'picture', plain: HINTS.init,
     choices: {
       'content-in-style-colors': 'The photo in the painting\'s colours (fastest to a good picture).',
       content: 'The photo as it is.',
@@ -49,7 +54,7 @@ export const SETTING_WORDS = {
       blend: 'The photo mixed with noise (see Noise Ratio under Advanced).',
     },
   },
-  seed: { section: 'picture', plain: 'A number that fixes the randomness: the same number gives the same picture again.' },
+  seed: { section: 'picture', plain: HINTS.seed },
   outputFolder: { section: 'results', plain: 'Where results go. Empty: beside the photo. A relative folder (e.g. "stylized") is taken from the photo\'s workspace folder.' },
   fileNamePattern: { section: 'results', plain: 'How results are named.' },
   outputFormat: {

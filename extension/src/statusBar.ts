@@ -16,7 +16,7 @@ export class QueueStatusBar extends Disposable {
 
   constructor() {
     super();
-    this.item.name = 'Neural Style';
+    this.item.name = vscode.l10n.t('Neural Style');
     this.item.command = 'neuralStyle.showRunning';
   }
 
@@ -26,10 +26,12 @@ export class QueueStatusBar extends Disposable {
       return;
     }
     const percent = running.fraction === undefined ? '' : ` ${Math.floor(running.fraction * 100)}%`;
-    const more = queued ? ` (+${queued} queued)` : '';
-    this.item.text = `$(loading~spin) Stylizing ${running.name}${percent}${more}`;
-    const batch = running.batch ? ` Batch: ${running.batch}.` : '';
-    this.item.tooltip = `Neural Style: stylizing ${running.name}${running.etaMs ? `, about ${formatDuration(running.etaMs)} left` : ''}${more}.${batch} Click to show its panel.`;
+    const more = queued ? ` ${vscode.l10n.t('(+{0} queued)', queued)}` : '';
+    this.item.text = `$(loading~spin) ${vscode.l10n.t('Stylizing {0}', running.name)}${percent}${more}`;
+    const doing = running.etaMs ? vscode.l10n.t('Neural Style: stylizing {0}, about {1} left', running.name, formatDuration(running.etaMs))
+      : vscode.l10n.t('Neural Style: stylizing {0}', running.name);
+    const batch = running.batch ? ` ${vscode.l10n.t('Batch: {0}.', running.batch)}` : '';
+    this.item.tooltip = `${doing}${more}.${batch} ${vscode.l10n.t('Click to show its panel.')}`;
     this.item.show();
   }
 }

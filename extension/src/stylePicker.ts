@@ -102,13 +102,13 @@ function presetItems(presetsDir: string, presets: Preset[]): StyleItem[] {
   return presets.map((p) => {
     const image = vscode.Uri.file(path.join(presetsDir, p.file));
     return { label: p.name, description: `${p.artist}, ${p.year}`, iconPath: image, image, choice: presetChoice(presetsDir, p),
-      buttons: [previewButton(`Look at it · ${p.licence}`)] };
+      buttons: [previewButton(vscode.l10n.t('Look at it · {0}', p.licence))] };
   });
 }
 
 function fileItem(choice: StyleChoice): StyleItem {
   const image = vscode.Uri.file(choice.path);
-  return { label: choice.label, description: locationOf(choice.path), iconPath: image, image, choice, buttons: [previewButton('Look at it')] };
+  return { label: choice.label, description: locationOf(choice.path), iconPath: image, image, choice, buttons: [previewButton(vscode.l10n.t('Look at it'))] };
 }
 
 async function styleItems(presetsDir: string, memory: StyleMemory, exclude: string[]): Promise<StyleItem[]> {
@@ -118,18 +118,18 @@ async function styleItems(presetsDir: string, memory: StyleMemory, exclude: stri
   const images = (await workspaceImages(exclude)).filter((u) => !recent.some((c) => c.path === u.fsPath));
   const section = (label: string, items: StyleItem[]): StyleItem[] => (items.length ? [{ label, kind: vscode.QuickPickItemKind.Separator }, ...items] : []);
   return [
-    ...section('Paintings', presetItems(presetsDir, presets)),
-    ...section('Recently used', recent.map(fileItem)),
-    ...section('Images in the workspace', images.map((u) => fileItem(fileChoice(u.fsPath, presetsDir, presets)))),
+    ...section(vscode.l10n.t('Paintings'), presetItems(presetsDir, presets)),
+    ...section(vscode.l10n.t('Recently used'), recent.map(fileItem)),
+    ...section(vscode.l10n.t('Images in the workspace'), images.map((u) => fileItem(fileChoice(u.fsPath, presetsDir, presets)))),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
-    { label: '$(folder-opened) Browse…', description: 'Any image file', browse: true },
+    { label: `$(folder-opened) ${vscode.l10n.t('Browse…')}`, description: vscode.l10n.t('Any image file'), browse: true },
   ];
 }
 
 /** The quick pick, with a button on each style that opens the image beside (its icon is only 16 px). */
 function showStylePick(items: StyleItem[]): Promise<StyleItem | undefined> {
   const pick = vscode.window.createQuickPick<StyleItem>();
-  Object.assign(pick, { items, title: 'Neural Style: pick a style', placeholder: 'A painting, or any image whose style to copy', matchOnDescription: true });
+  Object.assign(pick, { items, title: vscode.l10n.t('Neural Style: pick a style'), placeholder: vscode.l10n.t('A painting, or any image whose style to copy'), matchOnDescription: true });
   return new Promise((resolve) => {
     pick.onDidTriggerItemButton(({ item }) => {
       if (item.image) void vscode.commands.executeCommand('vscode.open', item.image, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
@@ -145,6 +145,6 @@ export async function pickStyle(presetsDir: string, memory: StyleMemory, exclude
   const picked = await showStylePick(await styleItems(presetsDir, memory, exclude));
   if (!picked) return undefined;
   if (!picked.browse) return picked.choice;
-  const uris = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use as style', filters: { Images: IMAGE_EXTENSIONS } });
+  const uris = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Use as style'), filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS } });
   return uris?.[0] ? fileChoice(uris[0].fsPath, presetsDir, readPresets(presetsDir)) : undefined;
 }

@@ -29,13 +29,25 @@ async function findInWorkspace(name: string, near: string): Promise<string | und
   return found.sort((a, b) => distance(a) - distance(b) || a.localeCompare(b))[0];
 }
 
+/** What is looked for: the photo or a style, in the words of the warning and of the open dialog. */
+interface Sought {
+  missing: (name: string) => string;
+  openLabel: string;
+}
+const photo = (): Sought => ({
+  missing: (name) => vscode.l10n.t('Neural Style: the photo {0} is neither beside the result nor in the workspace.', name), openLabel: vscode.l10n.t('Use as the photo'),
+});
+const style = (): Sought => ({
+  missing: (name) => vscode.l10n.t('Neural Style: the style {0} is neither beside the result nor in the workspace.', name), openLabel: vscode.l10n.t('Use as the style'),
+});
+
 /** Finds `name`, or asks the user where it is (undefined when they do not say). */
-async function locate(name: string, what: string, folders: string[], near: string): Promise<string | undefined> {
+async function locate(name: string, what: Sought, folders: string[], near: string): Promise<string | undefined> {
   const found = findBeside(name, folders) ?? await findInWorkspace(name, near);
   if (found) return found;
-  const choice = await vscode.window.showWarningMessage(`Neural Style: ${what} ${name} is neither beside the result nor in the workspace.`, 'Locate…');
+  const choice = await vscode.window.showWarningMessage(what.missing(name), vscode.l10n.t('Locate…'));
   if (!choice) return undefined;
-  const uris = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: `Use as ${what}`, filters: { Images: IMAGE_EXTENSIONS } });
+  const uris = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: what.openLabel, filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS } });
   return uris?.[0]?.fsPath;
 }
 
@@ -44,9 +56,9 @@ async function locateStyles(names: string[], presetsDir: string, memory: StyleMe
   const found: string[] = [];
   for (const name of names) {
     const remembered = memory.recent.filter((c) => path.basename(c.path) === name).map((c) => path.dirname(c.path));
-    const style = await locate(name, 'the style', [presetsDir, here, path.dirname(content), ...remembered], here);
-    if (!style) return undefined;
-    found.push(style);
+    const file = await locate(name, style(), [presetsDir, here, path.dirname(content), ...remembered], here);
+    if (!file) return undefined;
+    found.push(file);
   }
   return found;
 }
@@ -57,7 +69,7 @@ export async function requestFromResult(result: string, presetsDir: string, memo
   // One style, or two blended by the options' styleBlendWeights (kept as the picture says).
   const names = stylesToFind(result, parameters);
   const here = path.dirname(result);
-  const content = await locate(parameters.content, 'the photo', [here], here);
+  const content = await locate(parameters.content, photo(), [here], here);
   if (!content) return undefined;
   const styles = await locateStyles(names, presetsDir, memory, here, content);
   if (!styles) return undefined;

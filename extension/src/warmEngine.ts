@@ -6,6 +6,7 @@
  * message; the next job starts a fresh one. Cancel asks the engine to stop
  * and kills it when it has not within the grace period. No `vscode` here.
  */
+import * as l10n from '@vscode/l10n';
 import type { JobEnd } from '@neural-style/engine/job-messages';
 import { jobMessage } from '@neural-style/engine/job-messages';
 import type { BackendChoice } from '@neural-style/engine/options';
@@ -38,7 +39,7 @@ export interface EngineJob {
   cancelGraceMs?: number;
 }
 
-const NEXT_JOB = 'The next job starts a new engine.';
+const nextJob = () => l10n.t('The next job starts a new engine.');
 
 function keyOf(config: EngineConfig): string {
   return JSON.stringify([config.workerPath, config.backend ?? 'auto', config.weights ?? '']);
@@ -71,7 +72,7 @@ export class WarmEngine {
   /** Runs one job to its end, however it ends; one at a time (the queue sees to it). */
   async run(config: EngineConfig, job: EngineJob): Promise<EngineOutcome> {
     if (job.signal?.aborted) return { kind: 'cancelled' };
-    if (this.busy) return { kind: 'error', code: 'EBUSY', message: 'The engine runs one job at a time.' };
+    if (this.busy) return { kind: 'error', code: 'EBUSY', message: l10n.t('The engine runs one job at a time.') };
     this.busy = true;
     clearTimeout(this.idleTimer);
     let outcome: EngineOutcome;
@@ -94,7 +95,7 @@ export class WarmEngine {
     } catch (e) {
       this.retire();
       const { message, code } = e as Error & { code: string };
-      return code === 'EPROTOCOL' ? { kind: 'error', code, message } : { kind: 'crashed', message: `${message} ${NEXT_JOB}` };
+      return code === 'EPROTOCOL' ? { kind: 'error', code, message } : { kind: 'crashed', message: `${message} ${nextJob()}` };
     }
     // Cancelled while the engine started: it stays up for the next job.
     if (pid === 'aborted') return { kind: 'cancelled' };
@@ -185,9 +186,9 @@ export class WarmEngine {
       }));
       offs.push(process.onBadMessage((why) => {
         this.retire();
-        settle({ kind: 'error', code: 'EPROTOCOL', message: `The engine sent a message this extension does not understand: ${why}` });
+        settle({ kind: 'error', code: 'EPROTOCOL', message: l10n.t('The engine sent a message this extension does not understand: {0}', why) });
       }));
-      void process.exited.then((why) => settle(signal?.aborted ? { kind: 'cancelled' } : { kind: 'crashed', message: `${why} ${NEXT_JOB}` }));
+      void process.exited.then((why) => settle(signal?.aborted ? { kind: 'cancelled' } : { kind: 'crashed', message: `${why} ${nextJob()}` }));
       process.send({ type: 'start', id: run.id, job: run.job, backend: config.backend, weights: config.weights || undefined });
       // Cancelled as it started (a listener of `started` may abort): the engine is told at once.
       if (signal?.aborted) onAbort();

@@ -8,6 +8,7 @@
  * written unless the run finished and was not cancelled.
  * No `vscode` here: the panel is reached through a ComputeChannel.
  */
+import * as l10n from '@vscode/l10n';
 import type { FromEngine } from '@neural-style/engine/protocol';
 import type { StylizeOptions, WebviewBackend } from '@neural-style/engine/options';
 import type { AdapterView, FromCompute, ToCompute } from '../shared/protocol';
@@ -54,9 +55,10 @@ export interface WebviewRun {
   loadTimeoutMs?: number;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** `what`: the error's words, given the seconds. */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: (seconds: number) => string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s.`)), ms); });
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(what(ms / 1000))), ms); });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -67,9 +69,9 @@ export type ProbeAnswer = AdapterProbe & { answered: boolean };
 export function probeAdapters(channel: ComputeChannel, timeoutMs = 30_000): Promise<ProbeAnswer> {
   return new Promise((resolve) => {
     const asked = setInterval(() => channel.post({ type: 'probe' }), 2000);
-    const timer = setTimeout(() => finish({ webgpuProblem: `the panel did not answer within ${timeoutMs / 1000} s`, webglProblem: 'the panel did not answer' }, false), timeoutMs);
+    const timer = setTimeout(() => finish({ webgpuProblem: l10n.t('the panel did not answer within {0} s', timeoutMs / 1000), webglProblem: l10n.t('the panel did not answer') }, false), timeoutMs);
     const stop = channel.onMessage((m) => { if (m.type === 'adapters') finish(m, true); });
-    const stopClosed = channel.onClosed(() => finish({ webgpuProblem: 'the panel was closed', webglProblem: 'the panel was closed' }, false));
+    const stopClosed = channel.onClosed(() => finish({ webgpuProblem: l10n.t('the panel was closed'), webglProblem: l10n.t('the panel was closed') }, false));
     function finish(result: AdapterProbe & { type?: string }, answered: boolean): void {
       clearInterval(asked);
       clearTimeout(timer);
@@ -99,7 +101,7 @@ function computeInPanel(run: WebviewRun, message: ToCompute & { type: 'compute' 
     cleanups.push(channel.onMessage((m) => {
       switch (m.type) {
         case 'ready':
-          settle({ kind: 'error', code: 'EGPULOST', message: 'The panel\'s webview reloaded during the run, which ended it. Nothing was written.' });
+          settle({ kind: 'error', code: 'EGPULOST', message: l10n.t('The panel\'s webview reloaded during the run, which ended it. Nothing was written.') });
           break;
         case 'computeStarted':
           events.log('info', `${id}: running on ${m.backend}: ${m.adapter.name} (textures up to ${m.adapter.maxTextureSize} px)`);
@@ -136,7 +138,7 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
   const { id, channel, signal, options } = run;
   const images = new ImageProcess(run.imageWorkerPath, (m) => run.events.log('warn', `${id}: ${m}`));
   try {
-    const pageLoaded = withTimeout(channel.allowFolder(run.weightsDir), run.loadTimeoutMs ?? 60_000, 'The panel\'s webview did not load');
+    const pageLoaded = withTimeout(channel.allowFolder(run.weightsDir), run.loadTimeoutMs ?? 60_000, (s) => l10n.t('The panel\'s webview did not load within {0} s.', s));
     const weights = webviewWeights(run.weightsDir, (f) => channel.webviewUri(f));
     const decoded = await images.decode({ content: run.content, styles: run.styles, options, maxInputPixels: run.maxInputPixels });
     // A run posted to a page that is about to be replaced would be lost with it.
@@ -148,7 +150,7 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
     if (signal.aborted) return { kind: 'cancelled' };
     const { image, steps, elapsedMs, losses } = computed.done;
     if (image.width !== decoded.content.width || image.height !== decoded.content.height) {
-      return { kind: 'error', code: 'EPROTOCOL', message: `The webview sent a ${image.width}×${image.height} result for a ${decoded.content.width}×${decoded.content.height} job.` };
+      return { kind: 'error', code: 'EPROTOCOL', message: l10n.t('The webview sent a {0}×{1} result for a {2}×{3} job.', image.width, image.height, decoded.content.width, decoded.content.height) };
     }
     const backend = `${run.backend}: ${run.adapter.name}`;
     await images.write({ image, output: run.output, content: run.content, styles: run.styles, backend, steps, options });

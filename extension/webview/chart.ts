@@ -5,14 +5,16 @@
  * way to paint, as it should) is not read as failure. Drawn on a <canvas> in
  * the theme's colours; `lossSummary` is its text alternative.
  */
+import * as l10n from '@vscode/l10n';
+
 export type LossRow = [step: number, content: number, style: number, tv: number, total: number];
 
-/** Index into a LossRow, its name and the theme variable of its colour; the total is drawn thickest. */
+/** Index into a LossRow, its name (a CSS class), its legend label and the theme variable of its colour; the total is drawn thickest. */
 export const SERIES = [
-  { index: 4, name: 'total', color: '--vscode-foreground', width: 2.5 },
-  { index: 1, name: 'content', color: '--vscode-charts-blue', width: 1.5 },
-  { index: 2, name: 'style', color: '--vscode-charts-orange', width: 1.5 },
-  { index: 3, name: 'TV', color: '--vscode-charts-green', width: 1.5 },
+  { index: 4, name: 'total', label: () => l10n.t('total'), color: '--vscode-foreground', width: 2.5 },
+  { index: 1, name: 'content', label: () => l10n.t('content'), color: '--vscode-charts-blue', width: 1.5 },
+  { index: 2, name: 'style', label: () => l10n.t('style'), color: '--vscode-charts-orange', width: 1.5 },
+  { index: 3, name: 'TV', label: () => l10n.t({ message: 'TV', comment: ['total variation, the loss term that smooths the picture'] }), color: '--vscode-charts-green', width: 1.5 },
 ] as const;
 
 function cssVar(name: string, fallback: string): string {
@@ -49,11 +51,21 @@ const percent = (v: number) => `${Number((v * 100).toPrecision(2))}%`;
 
 /** The chart in a sentence or two, for screen readers and as its caption. */
 export function lossSummary(rows: LossRow[]): string {
-  if (!rows.length) return 'No loss yet: it appears after the first iteration.';
+  if (!rows.length) return l10n.t('No loss yet: it appears after the first iteration.');
   const first = rows[0], last = rows[rows.length - 1];
-  const change = (i: number, name: string) => (positive(first[i]) && positive(last[i]) ? `${name} ${last[i] > first[i] ? 'rose' : 'fell'} to ${percent(last[i] / first[i])} of its start` : '');
-  const parts = [change(4, 'the total'), change(2, 'style'), change(1, 'content'), change(3, 'TV')].filter(Boolean);
-  return `Step ${first[0]} to ${last[0]}: ${parts.join('; ')}.`;
+  type Says = (percentOfStart: string) => string;
+  const change = (i: number, rose: Says, fell: Says) => {
+    if (!positive(first[i]) || !positive(last[i])) return '';
+    return (last[i] > first[i] ? rose : fell)(percent(last[i] / first[i]));
+  };
+  // Whole sentences per term and direction, so a translation can put the words in its own order.
+  const parts = [
+    change(4, (p) => l10n.t('the total rose to {0} of its start', p), (p) => l10n.t('the total fell to {0} of its start', p)),
+    change(2, (p) => l10n.t('style rose to {0} of its start', p), (p) => l10n.t('style fell to {0} of its start', p)),
+    change(1, (p) => l10n.t('content rose to {0} of its start', p), (p) => l10n.t('content fell to {0} of its start', p)),
+    change(3, (p) => l10n.t('TV rose to {0} of its start', p), (p) => l10n.t('TV fell to {0} of its start', p)),
+  ].filter(Boolean);
+  return l10n.t('Step {0} to {1}: {2}.', first[0], last[0], parts.join('; '));
 }
 
 interface Plot { ctx: CanvasRenderingContext2D; left: number; top: number; w: number; h: number; x: (step: number) => number; y: (v: number) => number }
@@ -94,7 +106,7 @@ function drawAxes(p: Plot, ticks: number[], xMax: number): void {
   ctx.textBaseline = 'top';
   ctx.fillText('1', p.x(1), p.top + p.h + 4);
   ctx.fillText(String(xMax), p.x(xMax), p.top + p.h + 4);
-  ctx.fillText('step', p.left + p.w / 2, p.top + p.h + 4);
+  ctx.fillText(l10n.t('step'), p.left + p.w / 2, p.top + p.h + 4);
 }
 
 function drawSeries(p: Plot, series: ReturnType<typeof normalised>): void {
@@ -117,7 +129,7 @@ export function drawLossChart(canvas: HTMLCanvasElement, rows: LossRow[], totalS
   const series = normalised(rows);
   if (!series.length || w <= 0 || h <= 0) {
     ctx.fillStyle = cssVar('--vscode-descriptionForeground', '#888');
-    ctx.fillText('The loss appears here after the first iteration.', left, top + h / 2);
+    ctx.fillText(l10n.t('The loss appears here after the first iteration.'), left, top + h / 2);
     return;
   }
   const ticks = logTicks(Math.min(...series.flatMap((s) => s.points.map((pt) => pt[1]))), 1);

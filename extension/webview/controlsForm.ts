@@ -4,15 +4,16 @@
  * for Run again and Save as defaults.
  */
 import { OPTION_SPECS } from '@neural-style/engine/options';
+import * as l10n from '@vscode/l10n';
 import {
-  checkControls, CONTROL_LABELS, Controls, sliderToStrength, STRENGTH_SLIDER, strengthToSlider,
+  checkControls, controlHints, controlLabels, Controls, sliderToStrength, STRENGTH_SLIDER, strengthToSlider,
 } from '../shared/controls';
 import { $, el } from './dom';
 import { buildSecondStyle } from './secondStyleForm';
 
-const INIT_LABELS: Record<Controls['init'], string> = {
-  'content-in-style-colors': 'the photo in the style\'s colours', content: 'the photo', noise: 'noise', blend: 'photo and noise',
-};
+const initLabels = (): Record<Controls['init'], string> => ({
+  'content-in-style-colors': l10n.t('the photo in the style\'s colours'), content: l10n.t('the photo'), noise: l10n.t('noise'), blend: l10n.t('photo and noise'),
+});
 
 function numberInput(name: 'size' | 'iterations' | 'styleScale' | 'seed'): HTMLInputElement {
   const spec = OPTION_SPECS[name];
@@ -21,16 +22,17 @@ function numberInput(name: 'size' | 'iterations' | 'styleScale' | 'seed'): HTMLI
 }
 
 function field(name: keyof Controls, input: HTMLElement, ...after: Node[]): HTMLElement {
-  return el('label', { class: 'control', title: `neuralStyle.${name}: ${OPTION_SPECS[name].description}` },
-    el('span', { class: 'control-label' }, CONTROL_LABELS[name]), input, ...after);
+  // The hint in the user's language, then the setting it saves to (the Settings editor has the paper's terms).
+  return el('label', { class: 'control', title: `${controlHints()[name]} (neuralStyle.${name})` },
+    el('span', { class: 'control-label' }, controlLabels()[name]), input, ...after);
 }
 
 export function buildControls(): HTMLElement {
   const strength = el('input', { id: 'control-styleWeight', type: 'range', min: String(STRENGTH_SLIDER.min), max: String(STRENGTH_SLIDER.max), step: String(STRENGTH_SLIDER.step) });
   const shown = el('output', { id: 'control-styleWeight-value', for: 'control-styleWeight' });
   strength.addEventListener('input', () => showStrength());
-  const init = el('select', { id: 'control-init' }, ...OPTION_SPECS.init.values.map((v) => el('option', { value: v }, INIT_LABELS[v])));
-  return el('fieldset', { id: 'controls', class: 'controls' }, el('legend', {}, 'Next run'),
+  const init = el('select', { id: 'control-init' }, ...OPTION_SPECS.init.values.map((v) => el('option', { value: v }, initLabels()[v])));
+  return el('fieldset', { id: 'controls', class: 'controls' }, el('legend', {}, l10n.t('Next run')),
     field('styleWeight', strength, shown),
     ...buildSecondStyle(),
     field('size', numberInput('size')),

@@ -4,6 +4,7 @@
  * photo and a run) can be compared before/after, fitted or at 1:1.
  */
 import { formatDuration } from '@neural-style/engine/options';
+import * as l10n from '@vscode/l10n';
 import { PanelState, RunView } from '../shared/protocol';
 import { $, el, setSrc } from './dom';
 
@@ -22,11 +23,14 @@ let shownKey = '';
 /** One line for a run: what it ran with, how long, on what. */
 export function runSummary(run: RunView, index: number): string {
   const c = run.controls;
-  const params = c ? `strength ${c.styleWeight} · ${c.size} px · ${c.iterations} it.${c.preserveColors ? ' · photo colours' : ''} · seed ${c.seed}` : `${run.steps} steps`;
-  const second = run.secondStyle ? ` · + ${run.secondStyle.name} ${run.secondStyle.blend} %` : '';
-  const when = run.finishedAt ? new Date(run.finishedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
-  const took = run.elapsedMs === undefined ? '' : `${formatDuration(run.elapsedMs)} `;
-  return `#${index + 1} · ${params}${second} · ${took}on ${run.backend}${when ? ` · ${when}` : ''}`;
+  const params = c ? [
+    l10n.t('strength {0}', c.styleWeight), l10n.t('{0} px', c.size), l10n.t({ message: '{0} it.', args: [c.iterations], comment: ['iterations, abbreviated'] }),
+    ...(c.preserveColors ? [l10n.t('photo colours')] : []), l10n.t('seed {0}', c.seed),
+  ] : [l10n.t('{0} steps', run.steps)];
+  const second = run.secondStyle ? [`+ ${run.secondStyle.name} ${run.secondStyle.blend} %`] : [];
+  const when = run.finishedAt ? [new Date(run.finishedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })] : [];
+  const where = run.elapsedMs === undefined ? l10n.t('on {0}', run.backend) : l10n.t('{0} on {1}', formatDuration(run.elapsedMs), run.backend);
+  return [`#${index + 1}`, ...params, ...second, where, ...when].join(' · ');
 }
 
 function thumbnail(run: RunView, index: number, onPick: (index: number) => void): HTMLElement {
@@ -39,7 +43,7 @@ function thumbnail(run: RunView, index: number, onPick: (index: number) => void)
 
 function options(select: HTMLSelectElement, history: RunView[], withContent: boolean, value: number): void {
   const items = history.map((run, i) => el('option', { value: String(i) }, `#${i + 1} ${run.outputName}`));
-  select.replaceChildren(...(withContent ? [el('option', { value: '-1' }, 'The photo')] : []), ...items);
+  select.replaceChildren(...(withContent ? [el('option', { value: '-1' }, l10n.t('The photo'))] : []), ...items);
   select.value = String(value);
 }
 
@@ -62,19 +66,19 @@ export function renderHistory(s: PanelState, onChange: () => void): void {
   if (!after) return;
   setSrc('after', after.outputSrc);
   setSrc('before', compareView.before < 0 ? s.job.contentSrc : history[compareView.before].outputSrc);
-  $('after').setAttribute('alt', `Result ${compareView.after + 1}: ${after.outputName}`);
+  $('after').setAttribute('alt', l10n.t('Result {0}: {1}', compareView.after + 1, after.outputName));
   $('compare').classList.toggle('actual-size', compareView.actualSize);
   $('zoom').setAttribute('aria-pressed', String(compareView.actualSize));
-  $('zoom').textContent = compareView.actualSize ? 'Fit' : '1:1';
+  $('zoom').textContent = compareView.actualSize ? l10n.t('Fit') : '1:1';
 }
 
 /** The compare view's own controls: which two, and the zoom. */
 export function buildCompareControls(onChange: () => void): HTMLElement[] {
-  const before = el('select', { id: 'compare-before', 'aria-label': 'Before' });
-  const after = el('select', { id: 'compare-after', 'aria-label': 'After' });
+  const before = el('select', { id: 'compare-before', 'aria-label': l10n.t('Before') });
+  const after = el('select', { id: 'compare-after', 'aria-label': l10n.t('After') });
   before.addEventListener('change', () => { compareView.before = Number(before.value); onChange(); });
   after.addEventListener('change', () => { compareView.after = Number(after.value); onChange(); });
-  const zoom = el('button', { id: 'zoom', class: 'secondary', 'aria-pressed': 'false', title: 'Show the result at its real size (1:1) or fitted' }, '1:1');
+  const zoom = el('button', { id: 'zoom', class: 'secondary', 'aria-pressed': 'false', title: l10n.t('Show the result at its real size (1:1) or fitted') }, '1:1');
   zoom.addEventListener('click', () => { compareView.actualSize = !compareView.actualSize; onChange(); });
-  return [el('label', { class: 'muted' }, 'Before ', before), el('label', { class: 'muted' }, 'After ', after), zoom];
+  return [el('label', { class: 'muted' }, `${l10n.t('Before')} `, before), el('label', { class: 'muted' }, `${l10n.t('After')} `, after), zoom];
 }

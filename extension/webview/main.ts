@@ -3,6 +3,8 @@
  * with setState so a reload shows it again, and sends only the messages of
  * shared/protocol.ts back. Never imports vscode or Node.
  */
+import './pageL10n';
+import * as l10n from '@vscode/l10n';
 import { formatDuration } from '@neural-style/engine/options';
 import { progressFraction } from '@neural-style/engine/protocol';
 import { FromWebview, isToCompute, JobStatus, PanelState, parsePanelState, parseToWebview, ToCompute, ToWebview } from '../shared/protocol';
@@ -29,9 +31,10 @@ const thisScript = document.currentScript as HTMLScriptElement;
 let compute: Promise<ComputeApi> | undefined;
 let state: PanelState | undefined = parsePanelState(vscode.getState());
 
-const STATUS_TEXT: Record<JobStatus, string> = {
-  queued: 'Queued', running: 'Running', done: 'Done', failed: 'Failed', cancelled: 'Cancelled', interrupted: 'Interrupted by a reload',
-};
+const statusText = (status: JobStatus): string => ({
+  queued: l10n.t('Queued'), running: l10n.t('Running'), done: l10n.t('Done'), failed: l10n.t('Failed'), cancelled: l10n.t('Cancelled'),
+  interrupted: l10n.t('Interrupted by a reload'),
+})[status];
 
 function button(id: string, label: string, onClick: () => void, secondary = false): HTMLButtonElement {
   const b = el('button', { id, class: secondary ? 'secondary' : '' }, label);
@@ -53,49 +56,49 @@ function saveDefaults(): void {
 }
 
 function buildResult(): HTMLElement {
-  const slider = el('input', { id: 'compare-slider', type: 'range', min: '0', max: '100', value: '50', 'aria-label': 'Before/after position' });
+  const slider = el('input', { id: 'compare-slider', type: 'range', min: '0', max: '100', value: '50', 'aria-label': l10n.t('Before/after position') });
   slider.addEventListener('input', () => updateCompare());
-  const preview = el('img', { id: 'preview', alt: 'Live preview (click to zoom)', tabindex: '0', role: 'button', 'aria-pressed': 'false' });
+  const preview = el('img', { id: 'preview', alt: l10n.t('Live preview (click to zoom)'), tabindex: '0', role: 'button', 'aria-pressed': 'false' });
   const zoom = () => preview.setAttribute('aria-pressed', String($('preview-box').classList.toggle('zoomed')));
   preview.addEventListener('click', zoom);
   preview.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); zoom(); } });
   return el('section', { class: 'result' },
-    el('div', { id: 'preview-box', class: 'frame' }, preview, el('div', { id: 'preview-empty', class: 'muted' }, 'The preview appears after the first iteration.')),
+    el('div', { id: 'preview-box', class: 'frame' }, preview, el('div', { id: 'preview-empty', class: 'muted' }, l10n.t('The preview appears after the first iteration.'))),
     el('div', { id: 'compare', class: 'frame compare', hidden: '' },
-      el('img', { id: 'after', alt: 'Result' }), el('img', { id: 'before', alt: 'Before' }), el('div', { id: 'divider' })),
-    el('div', { id: 'compare-controls', hidden: '' }, el('span', { class: 'muted' }, 'Before'), slider, el('span', { class: 'muted' }, 'After'),
+      el('img', { id: 'after', alt: l10n.t('Result') }), el('img', { id: 'before', alt: l10n.t('Before') }), el('div', { id: 'divider' })),
+    el('div', { id: 'compare-controls', hidden: '' }, el('span', { class: 'muted' }, l10n.t('Before')), slider, el('span', { class: 'muted' }, l10n.t('After')),
       ...buildCompareControls(() => state && render(state, false))));
 }
 
 function build(app: HTMLElement): void {
   const figure = (id: string, caption: string) => el('figure', { id: `${id}-figure` }, el('img', { id, alt: caption }), el('figcaption', { id: `${id}-caption` }, caption));
-  const legend = el('div', { class: 'legend' }, ...SERIES.map((s) => el('span', { class: `key key-${s.name.toLowerCase()}` }, s.name)));
+  const legend = el('div', { class: 'legend' }, ...SERIES.map((s) => el('span', { class: `key key-${s.name.toLowerCase()}` }, s.label())));
   app.replaceChildren(
     el('header', {}, el('h1', { id: 'title' }), el('span', { id: 'status', class: 'badge' })),
     el('p', { id: 'live', class: 'visually-hidden', role: 'status', 'aria-live': 'polite' }),
-    el('section', { class: 'inputs' }, figure('content', 'Content'), el('span', { class: 'times' }, '×'), figure('style', 'Style'),
-      el('span', { id: 'second-style-plus', class: 'times' }, '+'), figure('second-style', 'Second style')),
+    el('section', { class: 'inputs' }, figure('content', l10n.t('Content')), el('span', { class: 'times' }, '×'), figure('style', l10n.t('Style')),
+      el('span', { id: 'second-style-plus', class: 'times' }, '+'), figure('second-style', l10n.t('Second style'))),
     el('section', { class: 'progress', id: 'progress-section' },
-      el('div', { class: 'bar', role: 'progressbar', id: 'bar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': 'Progress' }, el('div', { id: 'bar-fill' })),
+      el('div', { class: 'bar', role: 'progressbar', id: 'bar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': l10n.t('Progress') }, el('div', { id: 'bar-fill' })),
       el('div', { id: 'progress-text', class: 'muted' })),
     el('div', { id: 'error', class: 'error', hidden: '' }),
     el('p', { id: 'note', class: 'note', hidden: '' }),
     buildResult(),
-    el('section', { id: 'history', class: 'history', hidden: '' }, el('h2', {}, 'Runs of this photo'), el('div', { id: 'history-list', class: 'history-list' })),
+    el('section', { id: 'history', class: 'history', hidden: '' }, el('h2', {}, l10n.t('Runs of this photo')), el('div', { id: 'history-list', class: 'history-list' })),
     el('section', { class: 'next' }, buildControls(),
       el('div', { class: 'actions' },
-        button('run-again', 'Run again', () => runAgain(false)),
-        button('run-on-cpu', 'Run on CPU instead', () => runAgain(true), true),
-        button('save-defaults', 'Save as defaults…', saveDefaults, true))),
-    el('section', { class: 'chart' }, el('h2', {}, 'Loss'),
-      el('canvas', { id: 'chart', role: 'img', 'aria-label': 'Loss over the steps', 'aria-describedby': 'chart-summary' }), legend,
-      el('p', { class: 'muted legend-note' }, 'Each line is scaled to its own peak (log axis). The total should fall; the content term rises as paint replaces the photo: that is expected.'),
+        button('run-again', l10n.t('Run again'), () => runAgain(false)),
+        button('run-on-cpu', l10n.t('Run on CPU instead'), () => runAgain(true), true),
+        button('save-defaults', l10n.t('Save as defaults…'), saveDefaults, true))),
+    el('section', { class: 'chart' }, el('h2', {}, l10n.t('Loss')),
+      el('canvas', { id: 'chart', role: 'img', 'aria-label': l10n.t('Loss over the steps'), 'aria-describedby': 'chart-summary' }), legend,
+      el('p', { class: 'muted legend-note' }, l10n.t('Each line is scaled to its own peak (log axis). The total should fall; the content term rises as paint replaces the photo: that is expected.')),
       el('p', { id: 'chart-summary', class: 'muted' })),
     el('footer', {},
-      button('cancel', 'Cancel', send({ type: 'cancel' }), true),
-      button('open', 'Open', () => vscode.postMessage({ type: 'open', run: compareView.after })),
-      button('reveal', 'Reveal in Explorer', () => vscode.postMessage({ type: 'reveal', run: compareView.after }), true),
-      button('log', 'Show Log', send({ type: 'showLog' }), true)),
+      button('cancel', l10n.t('Cancel'), send({ type: 'cancel' }), true),
+      button('open', l10n.t('Open'), () => vscode.postMessage({ type: 'open', run: compareView.after })),
+      button('reveal', l10n.t('Reveal in Explorer'), () => vscode.postMessage({ type: 'reveal', run: compareView.after }), true),
+      button('log', l10n.t('Show Log'), send({ type: 'showLog' }), true)),
   );
 }
 
@@ -109,9 +112,10 @@ function updateCompare(): void {
 function renderHeader({ job }: PanelState): void {
   document.body.dataset.status = job.status;
   const second = job.secondStyle;
-  $('title').textContent = second ? `${job.contentName} in the styles of ${job.styleName} and ${second.name} (blend ${second.blend} %)`
-    : `${job.contentName} in the style of ${job.styleName}`;
-  $('status').textContent = job.status === 'queued' && job.position ? `Queued (#${job.position})` : STATUS_TEXT[job.status];
+  $('title').textContent = second
+    ? l10n.t('{0} in the styles of {1} and {2} (blend {3} %)', job.contentName, job.styleName, second.name, second.blend)
+    : l10n.t('{0} in the style of {1}', job.contentName, job.styleName);
+  $('status').textContent = job.status === 'queued' && job.position ? l10n.t('Queued (#{0})', job.position) : statusText(job.status);
   $('status').className = `badge badge-${job.status}`;
   setSrc('content', job.contentSrc);
   setSrc('style', job.styleSrc);
@@ -187,35 +191,51 @@ function render(s: PanelState, drawChart = true): void {
 }
 
 function startingText({ job }: PanelState): string {
-  return job.size === undefined ? 'Starting the engine…' : `Starting the engine (${job.size} px, ${job.iterations} iterations)…`;
+  return job.size === undefined ? l10n.t('Starting the engine…')
+    : l10n.t('Starting the engine ({0} px, {1} iterations)…', job.size, job.iterations ?? '?');
 }
 
 /** Where a job that ended early stopped: no time left, no "appears after" to wait for. */
 function endedText({ job, progress: p }: PanelState): string {
-  const at = p ? ` at step ${p.step} of ${p.totalSteps}, after ${formatDuration(p.elapsedMs)}` : '';
-  if (job.status === 'cancelled') return `Cancelled${at}; nothing was written.`;
-  if (job.status === 'interrupted') return `Interrupted by a reload${at}; nothing was written.`;
-  return p ? `Stopped${at}.` : '';
+  const args = p && [p.step, p.totalSteps, formatDuration(p.elapsedMs)] as const;
+  if (job.status === 'cancelled') return args ? l10n.t('Cancelled at step {0} of {1}, after {2}; nothing was written.', ...args) : l10n.t('Cancelled; nothing was written.');
+  if (job.status === 'interrupted') {
+    return args ? l10n.t('Interrupted by a reload at step {0} of {1}, after {2}; nothing was written.', ...args) : l10n.t('Interrupted by a reload; nothing was written.');
+  }
+  return args ? l10n.t('Stopped at step {0} of {1}, after {2}.', ...args) : '';
 }
 
 function progressText(s: PanelState): string {
   const { job, progress: p, done } = s;
-  if (done) return `${done.steps} steps${done.elapsedMs === undefined ? '' : ` in ${formatDuration(done.elapsedMs)}`} on ${done.backend} · ${done.outputName}`;
+  if (done) {
+    return done.elapsedMs === undefined ? l10n.t('{0} steps on {1} · {2}', done.steps, done.backend, done.outputName)
+      : l10n.t('{0} steps in {1} on {2} · {3}', done.steps, formatDuration(done.elapsedMs), done.backend, done.outputName);
+  }
   if (job.status !== 'running' && job.status !== 'queued') return endedText(s);
-  if (!p) return job.status === 'queued' ? 'Waiting for the jobs before it.' : startingText(s);
-  const tile = p.tiles ? ` · tile ${p.tile}/${p.tiles}` : '';
-  return `Step ${p.step} / ${p.totalSteps} · scale ${p.scale}/${p.scales} (${p.width}×${p.height}) · iteration ${p.iteration}/${p.iterations}${tile} · ${formatDuration(p.elapsedMs)} elapsed · ${formatDuration(p.etaMs)} left · ${p.backend}`;
+  if (!p) return job.status === 'queued' ? l10n.t('Waiting for the jobs before it.') : startingText(s);
+  const parts = [
+    l10n.t('Step {0} / {1}', p.step, p.totalSteps),
+    l10n.t('scale {0}/{1} ({2}×{3})', p.scale, p.scales, p.width, p.height),
+    l10n.t('iteration {0}/{1}', p.iteration, p.iterations),
+    ...(p.tiles ? [l10n.t('tile {0}/{1}', p.tile ?? 0, p.tiles)] : []),
+    l10n.t('{0} elapsed', formatDuration(p.elapsedMs)),
+    l10n.t('{0} left', formatDuration(p.etaMs)),
+    p.backend,
+  ];
+  return parts.join(' · ');
 }
 
 function liveText(s: PanelState): string {
   const { job, done, progress } = s;
   switch (job.status) {
-    case 'queued': return job.position ? `Queued, number ${job.position}.` : 'Queued.';
-    case 'running': return progress ? `Running on ${progress.backend}.` : 'Starting.';
-    case 'done': return done ? `Done: ${done.outputName}${done.elapsedMs === undefined ? '' : ` in ${formatDuration(done.elapsedMs)}`}.` : 'Done.';
-    case 'failed': return `Failed: ${(s.error ?? '').split('\n')[0]}`;
-    case 'cancelled': return 'Cancelled.';
-    case 'interrupted': return 'Interrupted by a reload.';
+    case 'queued': return job.position ? l10n.t('Queued, number {0}.', job.position) : l10n.t('Queued.');
+    case 'running': return progress ? l10n.t('Running on {0}.', progress.backend) : l10n.t('Starting.');
+    case 'done':
+      if (!done) return l10n.t('Done.');
+      return done.elapsedMs === undefined ? l10n.t('Done: {0}.', done.outputName) : l10n.t('Done: {0} in {1}.', done.outputName, formatDuration(done.elapsedMs));
+    case 'failed': return l10n.t('Failed: {0}', (s.error ?? '').split('\n')[0]);
+    case 'cancelled': return l10n.t('Cancelled.');
+    case 'interrupted': return l10n.t('Interrupted by a reload.');
   }
 }
 
@@ -224,8 +244,9 @@ function loadCompute(): Promise<ComputeApi> {
     const script = document.createElement('script');
     script.nonce = thisScript.nonce;
     script.src = thisScript.dataset.compute ?? '';
+    script.dataset.l10n = thisScript.dataset.l10n ?? ''; // compute.js has its own copy of @vscode/l10n: pageL10n reads this
     script.onload = () => resolve((globalThis as unknown as Record<string, ComputeApi>)[COMPUTE_GLOBAL]);
-    script.onerror = () => reject(new Error(`could not load ${script.src}`));
+    script.onerror = () => reject(new Error(l10n.t('could not load {0}', script.src)));
     document.head.append(script);
   });
   return compute;
@@ -238,7 +259,7 @@ function forwardToCompute(message: ToCompute): void {
     return;
   }
   loadCompute().then((api) => api.handle(message, (m) => vscode.postMessage(m)), (e: Error) => {
-    if (message.type === 'compute') vscode.postMessage({ type: 'computeFailed', code: 'EINTERNAL', message: `The GPU code did not load: ${e.message}` });
+    if (message.type === 'compute') vscode.postMessage({ type: 'computeFailed', code: 'EINTERNAL', message: l10n.t('The GPU code did not load: {0}', e.message) });
   });
 }
 

@@ -4,6 +4,7 @@
  * one is chosen. The settings have no second style: it belongs to this
  * panel's runs, and Save as defaults leaves it out (the form says so).
  */
+import * as l10n from '@vscode/l10n';
 import { PanelState } from '../shared/protocol';
 import { BLEND_SLIDER, blendWeights, DEFAULT_BLEND, SecondStylePick } from '../shared/secondStyle';
 import { $, el } from './dom';
@@ -16,12 +17,12 @@ export function buildSecondStyle(): HTMLElement[] {
   const blend = el('input', { id: 'control-blend', type: 'range', min: String(BLEND_SLIDER.min), max: String(BLEND_SLIDER.max), step: String(BLEND_SLIDER.step) });
   blend.addEventListener('input', () => showBlend());
   return [
-    el('label', { class: 'control', title: 'A second painting whose style is mixed into the picture (the engine\'s second style image).' },
-      el('span', { class: 'control-label' }, 'Second style'), select),
+    el('label', { class: 'control', title: l10n.t('A second painting whose style is mixed into the picture (the engine\'s second style image).') },
+      el('span', { class: 'control-label' }, l10n.t('Second style')), select),
     el('div', { id: 'control-blend-field', class: 'control-group', hidden: '' },
-      el('label', { class: 'control', title: 'How much of the second style: 0 % the first style only, 100 % the second only (styleBlendWeights).' },
-        el('span', { class: 'control-label' }, 'Blend'), blend, el('output', { id: 'control-blend-value', for: 'control-blend' })),
-      el('p', { class: 'muted control-note' }, 'The second style is for this panel\'s runs only: Save as defaults leaves it out.')),
+      el('label', { class: 'control', title: l10n.t('How much of the second style: 0 % the first style only, 100 % the second only (styleBlendWeights).') },
+        el('span', { class: 'control-label' }, l10n.t('Blend')), blend, el('output', { id: 'control-blend-value', for: 'control-blend' })),
+      el('p', { class: 'muted control-note' }, l10n.t('The second style is for this panel\'s runs only: Save as defaults leaves it out.'))),
   ];
 }
 
@@ -29,7 +30,7 @@ function showBlend(): void {
   const chosen = $<HTMLSelectElement>('control-secondStyle').value !== NONE;
   $('control-blend-field').hidden = !chosen;
   const slider = $<HTMLInputElement>('control-blend');
-  const text = `${slider.value} % of the second style`;
+  const text = l10n.t('{0} % of the second style', slider.value);
   $('control-blend-value').textContent = `${slider.value} %`;
   slider.setAttribute('aria-valuetext', text);
 }
@@ -37,7 +38,7 @@ function showBlend(): void {
 /** The choices the host offered for this job, its own second style (the first of them) selected. */
 export function fillSecondStyle({ job, styleChoices = [] }: PanelState): void {
   const select = $<HTMLSelectElement>('control-secondStyle');
-  select.replaceChildren(el('option', { value: NONE }, 'None'), ...styleChoices.map((c, i) => el('option', { value: String(i) }, c.label)));
+  select.replaceChildren(el('option', { value: NONE }, l10n.t('None')), ...styleChoices.map((c, i) => el('option', { value: String(i) }, c.label)));
   const own = job.secondStyle ? styleChoices.findIndex((c) => c.path === job.secondStyle!.path) : -1;
   select.value = own < 0 ? NONE : String(own);
   $<HTMLInputElement>('control-blend').value = String(job.secondStyle?.blend ?? DEFAULT_BLEND);

@@ -3,6 +3,7 @@
  * (with isFallbackAdapter) and WebGL2's renderer. Nothing is initialised for
  * tfjs here: the host decides from these what to run (extension/src/backendRoute.ts).
  */
+import * as l10n from '@vscode/l10n';
 import type { AdapterView, FromCompute } from '../../shared/protocol';
 
 interface GpuAdapterInfoLike { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean }
@@ -22,18 +23,18 @@ export async function requestAdapter(): Promise<GpuAdapterLike | null> {
 
 export function describeAdapter(adapter: GpuAdapterLike): AdapterView {
   const info = adapter.info ?? {};
-  const named = info.description || [info.vendor, info.device].filter(Boolean).join(' ') || 'unnamed adapter';
+  const named = info.description || [info.vendor, info.device].filter(Boolean).join(' ') || l10n.t('unnamed adapter');
   const name = info.architecture ? `${named} (${info.architecture})` : named;
   return { name, fallback: !!(adapter.isFallbackAdapter ?? info.isFallbackAdapter), maxTextureSize: adapter.limits.maxTextureDimension2D };
 }
 
 async function probeWebGpu(): Promise<{ webgpu?: AdapterView; webgpuProblem?: string }> {
-  if (!gpu()) return { webgpuProblem: 'navigator.gpu is missing (this VS Code\'s browser has WebGPU off, or the page is not a secure context)' };
+  if (!gpu()) return { webgpuProblem: l10n.t('navigator.gpu is missing (this VS Code\'s browser has WebGPU off, or the page is not a secure context)') };
   try {
     const adapter = await requestAdapter();
-    return adapter ? { webgpu: describeAdapter(adapter) } : { webgpuProblem: 'requestAdapter() found no adapter' };
+    return adapter ? { webgpu: describeAdapter(adapter) } : { webgpuProblem: l10n.t('requestAdapter() found no adapter') };
   } catch (e) {
-    return { webgpuProblem: `requestAdapter() failed: ${(e as Error).message}` };
+    return { webgpuProblem: l10n.t('requestAdapter() failed: {0}', (e as Error).message) };
   }
 }
 
@@ -46,7 +47,7 @@ export function describeWebGl(gl: WebGL2RenderingContext): AdapterView {
 
 function probeWebGl(): { webgl?: AdapterView; webglProblem?: string } {
   const gl = document.createElement('canvas').getContext('webgl2');
-  if (!gl) return { webglProblem: 'getContext("webgl2") returned null (WebGL2 is off or blocked for this GPU)' };
+  if (!gl) return { webglProblem: l10n.t('getContext("webgl2") returned null (WebGL2 is off or blocked for this GPU)') };
   try {
     return { webgl: describeWebGl(gl) };
   } finally {

@@ -5,6 +5,7 @@
  * device.lost, and reported at once, whatever the core is waiting for.
  */
 import * as tf from '@tensorflow/tfjs';
+import * as l10n from '@vscode/l10n';
 import type { WebviewBackend } from '@neural-style/engine/options';
 
 interface WebGlBackendLike { gpgpu?: { gl?: WebGL2RenderingContext } }
@@ -16,13 +17,13 @@ export function watchGpuLoss(backend: WebviewBackend, onLost: (why: string) => v
   const lost = (why: string) => { if (active) onLost(why); };
   if (backend === 'webgpu') {
     const device = (tf.backend() as unknown as WebGpuBackendLike).device;
-    void device?.lost.then((info) => lost(`WebGPU device lost (${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''})`));
+    void device?.lost.then((info) => lost(info.message ? l10n.t('WebGPU device lost ({0}: {1})', info.reason ?? 'unknown', info.message) : l10n.t('WebGPU device lost ({0})', info.reason ?? 'unknown')));
     return () => { active = false; };
   }
   const canvas = (tf.backend() as unknown as WebGlBackendLike).gpgpu?.gl?.canvas as EventTarget | undefined;
   const listener = (event: Event) => {
     event.preventDefault();
-    lost('WebGL context lost');
+    lost(l10n.t('WebGL context lost'));
   };
   canvas?.addEventListener('webglcontextlost', listener);
   return () => {

@@ -3,6 +3,8 @@
  * and WebGL2 backends, loaded into a job's panel only when the job runs on
  * the GPU. One run at a time; a second compute while one runs is refused.
  */
+import '../pageL10n';
+import * as l10n from '@vscode/l10n';
 import type { WebviewBackend } from '@neural-style/engine/options';
 import type { FromCompute, ToCompute } from '../../shared/protocol';
 import { probeAdapters } from './adapters';
@@ -20,7 +22,7 @@ const api: ComputeApi = {
         break;
       case 'compute': {
         if (running) {
-          post({ type: 'computeFailed', code: 'EINVAL', message: 'A run is already going on in this panel.' });
+          post({ type: 'computeFailed', code: 'EINVAL', message: l10n.t('A run is already going on in this panel.') });
           return;
         }
         const current = { abort: new AbortController(), backend: message.backend };

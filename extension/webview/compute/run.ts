@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import * as l10n from '@vscode/l10n';
 import { CancelledError, createVgg19, decodeVgg19, NeuralStyleError, stylize, type FeatureExtractor, type MemoryLimits, type Progress } from '@neural-style/engine/core';
 import type { WebviewBackend } from '@neural-style/engine/options';
 import { decodePixels, encodePixels } from '@neural-style/engine/image-protocol';
@@ -31,12 +32,13 @@ function webviewLimits(backend: WebviewBackend, adapter: AdapterView): MemoryLim
 export async function useBackend(backend: WebviewBackend): Promise<AdapterView> {
   // setBackend resolves false (it does not throw) when the backend cannot start, e.g. WebGPU without an adapter.
   if (!(await tf.setBackend(backend))) {
-    throw new NeuralStyleError(`The ${backend === 'webgpu' ? 'WebGPU' : 'WebGL2'} backend did not start in this webview (no usable GPU). Set neuralStyle.backend to auto or wasm.`, 'EGPU');
+    const name = backend === 'webgpu' ? 'WebGPU' : 'WebGL2';
+    throw new NeuralStyleError(l10n.t('The {0} backend did not start in this webview (no usable GPU). Set neuralStyle.backend to auto or wasm.', name), 'EGPU');
   }
   await tf.ready();
   if (backend === 'webgl') return describeWebGl((tf.backend() as unknown as { gpgpu: { gl: WebGL2RenderingContext } }).gpgpu.gl);
   const found = await requestAdapter();
-  const adapter = found ? describeAdapter(found) : { name: 'unnamed adapter', fallback: false, maxTextureSize: 0 };
+  const adapter = found ? describeAdapter(found) : { name: l10n.t('unnamed adapter'), fallback: false, maxTextureSize: 0 };
   await checkReadback(adapter);
   return adapter;
 }
@@ -55,7 +57,8 @@ async function checkReadback(adapter: AdapterView): Promise<void> {
   const got = await sum.data().finally(() => sum.dispose());
   const wrong = got.findIndex((v, i) => v !== i + 1);
   if (wrong >= 0) {
-    throw new NeuralStyleError(`WebGPU on ${adapter.name} reads results back wrong (it gave ${got[wrong]} where ${wrong + 1} was computed), so a run would paint garbage. Set neuralStyle.backend to webgl or auto.`, 'EGPU');
+    throw new NeuralStyleError(l10n.t('WebGPU on {0} reads results back wrong (it gave {1} where {2} was computed), so a run would paint garbage. Set neuralStyle.backend to webgl or auto.',
+      adapter.name, got[wrong], wrong + 1), 'EGPU');
   }
 }
 
@@ -77,7 +80,7 @@ function pngDataUrl(image: { width: number; height: number; data: Uint8Array }):
 }
 
 function failure(error: unknown): FromCompute & { type: 'computeFailed' } {
-  if (error instanceof CancelledError) return { type: 'computeFailed', code: 'ECANCELLED', message: 'Cancelled.' };
+  if (error instanceof CancelledError) return { type: 'computeFailed', code: 'ECANCELLED', message: l10n.t('Cancelled.') };
   const e = error as Error;
   const code = error instanceof NeuralStyleError && (COMPUTE_FAILURES as readonly string[]).includes(error.code) ? error.code as typeof COMPUTE_FAILURES[number] : 'EINTERNAL';
   return { type: 'computeFailed', code, message: code === 'EINTERNAL' ? `${e?.message ?? e}\n${e?.stack ?? ''}` : e.message };
@@ -95,11 +98,11 @@ export async function runCompute(message: ComputeMessage, signal: AbortSignal, p
   let stopWatching = () => {};
   try {
     const adapter = await useBackend(message.backend);
-    stopWatching = watchGpuLoss(message.backend, (why) => end({ type: 'computeFailed', code: 'EGPULOST', message: `The GPU stopped during the run: ${why}. Nothing was written.` }));
+    stopWatching = watchGpuLoss(message.backend, (why) => end({ type: 'computeFailed', code: 'EGPULOST', message: l10n.t('The GPU stopped during the run: {0}. Nothing was written.', why) }));
     post({ type: 'computeStarted', backend: message.backend, adapter });
     vgg = createVgg19(decodeVgg19(await fetchWeightFiles(message.weights)));
-    const content = decodePixels(message.content, 'the content image');
-    const styles = message.styles.map((s, i) => decodePixels(s, `style image ${i + 1}`));
+    const content = decodePixels(message.content, l10n.t('the content image'));
+    const styles = message.styles.map((s, i) => decodePixels(s, l10n.t('style image {0}', i + 1)));
     const onProgress = ({ preview, ...progress }: Progress) => {
       if (!ended) post({ type: 'computeProgress', progress, preview: preview && pngDataUrl(preview) });
     };

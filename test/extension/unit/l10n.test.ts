@@ -1,0 +1,89 @@
+/**
+ * Every word the extension shows goes through l10n: the scan finds none left
+ * bare, the bundle translators start from is what the sources say, and a
+ * module without `vscode` (shared with the webview) speaks a bundle's words.
+ * The webview's side, in a browser page: webviewL10n.test.ts.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as l10n from '@vscode/l10n';
+import { getL10nPseudoLocalized } from '@vscode/l10n-dev';
+import { expectedL10nBundle, l10nSourceFiles } from '../../../scripts/generate';
+import { batchProgressText } from '../../../extension/src/batch';
+import { checkControls } from '../../../extension/shared/controls';
+import { Finding, scanSource } from './l10nScan';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const bundleFile = path.join(root, 'extension', 'l10n', 'bundle.l10n.json');
+
+/**
+ * Literals the scan reads as words that are not shown as such, by file and the text's start,
+ * each with why. An entry that no longer matches anything fails the test (it would hide a new string).
+ */
+const NOT_SHOWN: Array<{ file: string; starts: string; why: string }> = [
+  { file: 'src/backendRoute.ts', starts: '  is a fallback', why: 'a skipped backend: the log\'s route line' },
+  { file: 'src/backendRoute.ts', starts: '  is a software renderer', why: 'a skipped backend: the log\'s route line' },
+  { file: 'src/backendRoute.ts', starts: 'note:  ; running it', why: 'the log\'s route line' },
+  { file: 'src/backendRoute.ts', starts: 'not probed', why: 'a skipped backend: the log\'s route line' },
+  { file: 'src/backendRoute.ts', starts: 'tfjs-node-gpu: not installed', why: 'a skipped backend: the log\'s route line' },
+  { file: 'src/backendRoute.ts', starts: 'tfjs-node-gpu: installed without', why: 'a skipped backend: the log\'s route line' },
+  { file: 'src/backendRoute.ts', starts: 'auto, webgl', why: 'setting values, the same in every language' },
+  { file: 'src/extension.ts', starts: 'Neural Style', why: 'the product\'s name as the output channel\'s (VS Code\'s own channels keep their names)' },
+  { file: 'src/jobExecution.ts', starts: 'the panel\'s webview on', why: 'the log\'s route line' },
+  { file: 'src/jobExecution.ts', starts: 'the engine process (backend', why: 'the log\'s route line' },
+  { file: 'src/jobs.ts', starts: 'no panel for job', why: 'an error of the tests\' API' },
+  { file: 'src/jobs.ts', starts: 'waited ', why: 'the log\'s first-progress line' },
+  { file: 'src/panel.ts', starts: '<!DOCTYPE html>', why: 'the page\'s markup (its title is localized)' },
+  { file: 'src/saveDefaults.ts', starts: 'saved ', why: 'the log\'s line of what was written' },
+  { file: 'src/savedQueue.ts', starts: '', why: 'why a saved job was dropped: QueueStore reports it to the log' },
+  { file: 'shared/protocol.ts', starts: '', why: 'where a message failed validation: such messages are dropped and logged' },
+];
+
+const exempt = (f: Finding) => NOT_SHOWN.some((e) => f.file.endsWith(e.file) && f.text.startsWith(e.starts));
+const relative = (file: string) => path.relative(path.join(root, 'extension'), file);
+
+describe('l10n', () => {
+  it('the scan finds bare words and passes localized ones (so that it can fail)', () => {
+    const found = scanSource('x.ts', [
+      "void vscode.window.showInformationMessage('Neural Style: done.');",
+      "const b = button('run', 'Cancel', go);",
+      "const ok = vscode.l10n.t('Neural Style: {0} made.', name);",
+      "log.info(`queued ${id}: in the style of ${style}`);",
+      "if (status === 'not running') stop();",
+    ].join('\n'));
+    assert.deepStrictEqual(found.map((f) => [f.line, f.text]), [[1, 'Neural Style: done.'], [2, 'Cancel']]);
+  });
+
+  it('every user-visible string of the host, the webview and shared/ goes through l10n', () => {
+    const files = l10nSourceFiles().filter((f) => !/settings(Words|Schema)\.ts$/.test(f));
+    assert.ok(files.length > 30, `only ${files.length} source files found`);
+    const findings = files.flatMap((file) => scanSource(file, fs.readFileSync(file, 'utf8')));
+    const bare = findings.filter((f) => !exempt(f)).map((f) => `${relative(f.file)}:${f.line}: ${f.text}`);
+    assert.deepStrictEqual(bare, [], 'wrap these in l10n.t / vscode.l10n.t (or say in NOT_SHOWN why the user never reads one)');
+    const unused = NOT_SHOWN.filter((e) => !findings.some((f) => f.file.endsWith(e.file) && f.text.startsWith(e.starts)));
+    assert.deepStrictEqual(unused, [], 'these exemptions match nothing any more: remove them');
+  });
+
+  it('extension/l10n/bundle.l10n.json is what the sources say (run pnpm gen)', async () => {
+    const bundle = await expectedL10nBundle();
+    assert.strictEqual(fs.readFileSync(bundleFile, 'utf8'), bundle, 'bundle.l10n.json is stale: run pnpm gen');
+    assert.ok(Object.keys(JSON.parse(bundle)).length > 150);
+  });
+
+  describe('with a translated bundle', () => {
+    const english: Record<string, string> = JSON.parse(fs.readFileSync(bundleFile, 'utf8'));
+    const pseudo = getL10nPseudoLocalized(english) as Record<string, string>;
+    before(() => l10n.config({ contents: pseudo }));
+    after(() => l10n.config({ contents: {} }));
+
+    it('a module without vscode says the bundle\'s words, with its values put in', () => {
+      const text = batchProgressText({ finished: 2, total: 5, etaMs: 90_000 }, () => '1:30');
+      assert.notStrictEqual(text, '2 of 5 done, about 1:30 left for the batch');
+      assert.strictEqual(text, pseudo['{0} of {1} done, about {2} left for the batch'].replace('{0}', '2').replace('{1}', '5').replace('{2}', '1:30'));
+      // The control's name is the bundle's; what is wrong with the value is the engine's (in English).
+      assert.throws(() => checkControls({ styleWeight: 1e3, size: 5, iterations: 10, preserveColors: false, styleScale: 1, init: 'content', seed: 1 }),
+        (e: Error) => e.message.startsWith(`${pseudo['Size (px)']}: Invalid size 5`));
+    });
+  });
+});
