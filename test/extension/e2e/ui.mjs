@@ -213,7 +213,11 @@ try {
 
   // The image preview's title bar offers Stylize Image… too.
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'chelsea.png' }).first().click();
-  await page.locator('.editor-actions .action-label[aria-label^="Stylize Image"]').first().waitFor({ timeout: 20000 });
+  const titleAction = page.locator('.editor-actions .action-label[aria-label^="Stylize Image"]').first();
+  await titleAction.waitFor({ timeout: 20000 });
+  // The hover names the action; the preview paints its image a moment after the tab opens.
+  await titleAction.hover();
+  await page.waitForTimeout(1500);
   await page.screenshot({ path: join(shots, 'image-preview-title.png') });
   log('image preview title bar has Stylize Image…');
 
