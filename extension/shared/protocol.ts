@@ -79,6 +79,10 @@ const runView = object({
 export type RunView = Infer<typeof runView>;
 
 /** What the webview keeps with setState, and the serializer gets back after a reload. */
+/** Where a job's batch is: which photo of how many this job is, how many have ended, the batch's ETA (batchProgress.ts). */
+const batchView = object({ index: number, total: number, finished: number, etaMs: optional(number) });
+export type BatchView = Infer<typeof batchView>;
+
 const panelState = object({
   job: jobView,
   progress: optional(progressReport),
@@ -97,6 +101,8 @@ const panelState = object({
   history: optional(array(runView)),
   /** The styles the host offers as a second style; the webview names one by its index (secondStyle.ts). */
   styleChoices: optional(array(object({ path: string, id: string, label: string }))),
+  /** The job is one photo of a batch: how the batch goes. */
+  batch: optional(batchView),
 });
 export type PanelState = Infer<typeof panelState>;
 
@@ -152,6 +158,7 @@ const TO_WEBVIEW = {
   preview: { step: number, src: string },
   done: { done: doneView },
   failed: { message: string, code: optional(string) },
+  batch: { batch: batchView },
 } satisfies MessageSchemas;
 
 const FROM_WEBVIEW = {

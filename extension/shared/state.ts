@@ -43,6 +43,8 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
         history: [...state.history ?? [], runOf(state, message.done)] };
     case 'failed':
       return { ...state, job: { ...state.job, status: 'failed', position: undefined }, error: message.message, errorCode: message.code };
+    case 'batch':
+      return { ...state, batch: message.batch };
     case 'probe':
     case 'compute':
     case 'stopCompute':

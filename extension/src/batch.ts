@@ -4,16 +4,10 @@
  * whole-batch ETA, whether its one result editor has been opened, and what
  * to say when it ends. Pure: no `vscode`, times passed in.
  */
-import * as l10n from '@vscode/l10n';
-export type BatchOutcome = 'done' | 'failed' | 'cancelled';
+import type { BatchProgress } from '../shared/batchProgress';
 
-export interface BatchProgress {
-  /** Jobs that have ended, however they ended. */
-  finished: number;
-  total: number;
-  /** Until the last job ends; undefined until there is anything to go on. */
-  etaMs?: number;
-}
+export { batchProgressText, type BatchProgress } from '../shared/batchProgress';
+export type BatchOutcome = 'done' | 'failed' | 'cancelled';
 
 /** The running job as its progress says: how far (0–1), and its own ETA. */
 export interface RunningProgress {
@@ -48,6 +42,11 @@ export class Batch {
 
   get size(): number {
     return this.ids.length;
+  }
+
+  /** The batch's jobs, in the order they were queued. */
+  get jobIds(): readonly string[] {
+    return this.ids;
   }
 
   /** Which photo of the batch `id` is, from 1. */
@@ -89,6 +88,7 @@ export class Batch {
     const total = this.ids.length;
     const current = running && this.has(running.id) && !this.ended.has(running.id) ? running : undefined;
     const waiting = total - finished - (current ? 1 : 0);
+    if (finished === total) return { finished, total };
     const perPhoto = this.meanPhotoMs() ?? (current && current.fraction > 0 ? this.elapsedOf(current.id, now) + current.etaMs : undefined);
     if (waiting > 0 && perPhoto === undefined) return { finished, total };
     return { finished, total, etaMs: (current?.etaMs ?? 0) + waiting * (perPhoto ?? 0) };
@@ -110,11 +110,4 @@ export class Batch {
     const started = this.startedAt.get(id);
     return started === undefined ? 0 : now - started;
   }
-}
-
-/** "2 of 5 done" and, when known, "about 12:30 left for the batch". */
-export function batchProgressText(progress: BatchProgress, formatDuration: (ms: number) => string): string {
-  const { finished, total, etaMs } = progress;
-  return etaMs === undefined ? l10n.t('{0} of {1} done', finished, total)
-    : l10n.t('{0} of {1} done, about {2} left for the batch', finished, total, formatDuration(etaMs));
 }

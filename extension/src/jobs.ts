@@ -9,7 +9,7 @@ import { type BackendChoice, DEFAULTS, formatDuration, type ResultParameters } f
 import { progressFraction, type FromEngine } from '@neural-style/engine/protocol';
 import { PanelState, parsePanelState } from '../shared/protocol';
 import { Controls, controlsOf } from '../shared/controls';
-import { Batch, BatchOutcome, batchProgressText } from './batch';
+import { Batch, BatchOutcome, type BatchProgress, batchProgressText } from './batch';
 import { restoredState } from '../shared/state';
 import { Disposable } from './dispose';
 import { EngineOutcome } from './engineProcess';
@@ -250,7 +250,9 @@ export class JobManager extends Disposable {
     const running = this.queue.running;
     const fraction = progress ? progressFraction(progress) : undefined;
     const batch = running?.job.batch;
-    this.batchLine = batch && batchProgressText(batch.progress(running && progress && { id: running.id, fraction: fraction ?? 0, etaMs: progress.etaMs }), formatDuration);
+    const batchProgress = batch?.progress(running && progress && { id: running.id, fraction: fraction ?? 0, etaMs: progress.etaMs });
+    this.batchLine = batchProgress && batchProgressText(batchProgress, formatDuration);
+    if (batch && batchProgress) this.tellBatchPanels(batch, batchProgress);
     this.onDidChangeJobsEmitter.fire();
     this.statusBar.update(running && {
       name: path.basename(running.job.request.content),
@@ -258,6 +260,13 @@ export class JobManager extends Disposable {
       etaMs: progress?.etaMs,
       batch: this.batchLine,
     }, this.queue.queued.length);
+  }
+
+  /** Each panel of the batch's photos says how the batch goes (a Run again in one of them is no longer of the batch). */
+  private tellBatchPanels(batch: Batch, { total, finished, etaMs }: BatchProgress): void {
+    for (const id of batch.jobIds) {
+      this.records.get(id)?.post({ type: 'batch', batch: { index: batch.indexOf(id), total, finished, ...(etaMs === undefined ? {} : { etaMs }) } });
+    }
   }
 
   /** "2 of 5 done, about 12:30 left for the batch" while a batch runs (the queue view shows it). */
@@ -312,6 +321,7 @@ export class JobManager extends Disposable {
   private batchJobEnded({ batch }: QueuedJob, id: string, outcome: BatchOutcome): void {
     if (!batch) return;
     batch.jobEnded(id, outcome, Date.now());
+    this.tellBatchPanels(batch, batch.progress());
     if (!batch.isOver) return;
     this.log.info(`batch of ${batch.size} over: ${JSON.stringify(batch.summary())}`);
     if (!this.closing) void showBatchSummary(batch.summary(), this.log);

@@ -8,6 +8,7 @@ import * as l10n from '@vscode/l10n';
 import { formatDuration } from '@neural-style/engine/options';
 import { progressFraction } from '@neural-style/engine/protocol';
 import { FromWebview, isToCompute, JobStatus, PanelState, parsePanelState, parseToWebview, ToCompute, ToWebview } from '../shared/protocol';
+import { batchProgressText } from '../shared/batchProgress';
 import { applyMessage } from '../shared/state';
 import { drawLossChart, lossSummary, SERIES } from './chart';
 import { buildControls, fillControls, readControls } from './controlsForm';
@@ -78,6 +79,7 @@ function build(app: HTMLElement): void {
     el('p', { id: 'live', class: 'visually-hidden', role: 'status', 'aria-live': 'polite' }),
     el('section', { class: 'inputs' }, figure('content', l10n.t('Content')), el('span', { class: 'times' }, '×'), figure('style', l10n.t('Style')),
       el('span', { id: 'second-style-plus', class: 'times' }, '+'), figure('second-style', l10n.t('Second style'))),
+    el('p', { id: 'batch', class: 'muted', hidden: '' }),
     el('section', { class: 'progress', id: 'progress-section' },
       el('div', { class: 'bar', role: 'progressbar', id: 'bar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': l10n.t('Progress') }, el('div', { id: 'bar-fill' })),
       el('div', { id: 'progress-text', class: 'muted' })),
@@ -125,6 +127,12 @@ function renderHeader({ job }: PanelState): void {
   $('second-style-figure').hidden = !second;
   setSrc('second-style', second?.src);
   $('second-style-caption').textContent = second ? `${second.name} · ${second.blend} %` : '';
+}
+
+/** "Photo 2 of 5 of this batch · 1 of 5 done, about 3:10 left for the batch". */
+function renderBatch({ batch }: PanelState): void {
+  $('batch').hidden = !batch;
+  $('batch').textContent = batch ? l10n.t('Photo {0} of {1} of this batch · {2}', batch.index, batch.total, batchProgressText(batch, formatDuration)) : '';
 }
 
 function renderProgress(s: PanelState): void {
@@ -180,6 +188,7 @@ function renderControls(s: PanelState): void {
 function render(s: PanelState, drawChart = true): void {
   if (!$('title')) build($('app'));
   renderHeader(s);
+  renderBatch(s);
   renderProgress(s);
   renderResult(s);
   renderButtons(s);

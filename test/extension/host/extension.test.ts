@@ -101,7 +101,7 @@ suite('Neural Style in VS Code', () => {
     for (const pid of enginePids) assert.ok(!alive(pid), `engine process ${pid} is still alive`);
   });
 
-  test('multi-select queues each image as a batch: a taken name gets -1, a batch ETA, one result editor', async () => {
+  test('multi-select queues each image as a batch: a taken name gets -1, a batch ETA (in each panel too), one result editor', async () => {
     await setSettings({ openWhenDone: true });
     const batchLines = new Set<string>();
     const sampler = setInterval(() => api.jobs.batchStatus && batchLines.add(api.jobs.batchStatus), 20);
@@ -125,6 +125,10 @@ suite('Neural Style in VS Code', () => {
     assert.ok(fs.statSync(path.join(ws, 'chelsea.starry.png')).size > 0, 'the first result is still there');
     const statuses = (messagesOf(ids[1], 'toWebview') as ToWebview[]).filter((m) => m.type === 'status').map((m) => m.type === 'status' && m.status);
     assert.strictEqual(statuses[0], 'queued');
+    // Each panel says which photo of the batch it is and how the batch goes, up to its end.
+    const told = (messagesOf(ids[1], 'toWebview') as ToWebview[]).flatMap((m) => (m.type === 'batch' ? [m.batch] : []));
+    assert.ok(told.some((t) => t.finished === 0 && t.etaMs !== undefined), `the waiting photo's panel heard the batch's ETA: ${JSON.stringify(told)}`);
+    assert.deepStrictEqual(ids.map((id) => api.jobs.stateOf(id)?.batch), [{ index: 1, total: 2, finished: 2 }, { index: 2, total: 2, finished: 2 }]);
   });
 
   test('a BMP (which sharp cannot read) is stylized too', async () => {

@@ -35,6 +35,15 @@ describe('batch', () => {
     assert.deepStrictEqual(p, { finished: 2, total: 4, etaMs: 3000 + 1 * 8000 });
   });
 
+  it('an ended batch has no time left to say', () => {
+    const batch = batchOf('a', 'b');
+    batch.jobStarted('a', 0);
+    batch.jobEnded('a', 'done', 8000);
+    batch.jobEnded('b', 'cancelled', 8000);
+    assert.deepStrictEqual(batch.progress(undefined, 9000), { finished: 2, total: 2 });
+    assert.strictEqual(batchProgressText(batch.progress(), (ms) => `${ms / 1000}s`), '2 of 2 done');
+  });
+
   it('a job outside the batch is not its running photo, and a job ends once', () => {
     const batch = batchOf('a', 'b');
     batch.jobStarted('a', 0);

@@ -77,6 +77,11 @@ describe('runs in one panel (history)', () => {
   });
 
   it('a failure keeps its code (EGPULOST offers Run on CPU instead); a new status clears it', () => {
+    const batch = { index: 2, total: 3, finished: 1, etaMs: 9000 };
+    const inBatch = applyMessage(state, parseToWebview({ type: 'batch', batch }));
+    assert.deepStrictEqual(inBatch.batch, batch);
+    assert.strictEqual(nextRunState(inBatch, 'ns-9', controls).batch, undefined, 'a run again is no photo of the batch');
+    assert.throws(() => parseToWebview({ type: 'batch', batch: { ...batch, index: 'two' } }), /batch\.index/);
     const lost = applyMessage(state, { type: 'failed', message: 'The GPU was lost.', code: 'EGPULOST' });
     assert.strictEqual(lost.errorCode, 'EGPULOST');
     assert.strictEqual(applyMessage(lost, { type: 'status', status: 'queued', position: 1 }).errorCode, undefined);
