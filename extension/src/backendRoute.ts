@@ -36,7 +36,7 @@ function forced(backend: WebviewBackend, probe: AdapterProbe): Route {
   if (!adapter) {
     const problem = probe[backend === 'webgpu' ? 'webgpuProblem' : 'webglProblem'] ?? l10n.t('not available');
     const instead = backend === 'webgpu' ? 'auto, webgl' : 'auto';
-    throw new NeuralStyleError(l10n.t('{0} is not available in this VS Code\'s webview: {1}. Set neuralStyle.backend to {2} or wasm.', LABEL[backend], problem, instead), 'EBACKEND');
+    throw new NeuralStyleError(l10n.t('{0} is not available in this VS Code\'s webview: {1}. Set {2} to {3} or wasm.', LABEL[backend], problem, 'neuralStyle.backend', instead), 'EBACKEND');
   }
   const software = softwareReason(adapter);
   return { where: 'webview', backend, adapter, skipped: software ? [`note: ${software}; running it because neuralStyle.backend is ${backend}`] : [] };

@@ -52,7 +52,7 @@ export async function planRun(job: PreparedJob, record: JobRecord, context: Exec
 function webviewWeightsDir(job: PreparedJob, resources: Resources): string {
   const configured = job.settings.weightsPath;
   if (/^https?:\/\//.test(configured)) {
-    throw new SettingsError('neuralStyle.weightsPath', l10n.t('Setting neuralStyle.weightsPath: a GPU run in the webview reads a weights folder, not a URL ({0}). Run once on wasm to download it, or give a folder.', configured));
+    throw new SettingsError('neuralStyle.weightsPath', l10n.t('Setting {0}: a GPU run in the webview reads a weights folder, not a URL ({1}). Run once on wasm to download it, or give a folder.', 'neuralStyle.weightsPath', configured));
   }
   if (!configured) return resources.bundledWeightsDir;
   return configured.endsWith('model.json') ? path.dirname(configured) : configured;

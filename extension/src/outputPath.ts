@@ -53,8 +53,8 @@ export function workspaceOutputFolderProblem(req: Pick<OutputRequest, 'content' 
   const root = req.workspaceFolder ?? path.dirname(req.content);
   const inside = path.relative(root, outputFolder(req));
   if (!path.isAbsolute(req.folder) && !inside.startsWith('..') && !path.isAbsolute(inside)) return undefined;
-  return l10n.t('Setting neuralStyle.outputFolder: the workspace\'s value {0} leads outside the workspace folder {1}. In workspace settings use a folder inside it (e.g. "stylized"); put other folders in your user settings.',
-    JSON.stringify(req.folder.slice(0, 200)), root);
+  return l10n.t('Setting {0}: the workspace\'s value {1} leads outside the workspace folder {2}. In workspace settings use a folder inside it (e.g. "stylized"); put other folders in your user settings.',
+    'neuralStyle.outputFolder', JSON.stringify(req.folder.slice(0, 200)), root);
 }
 
 /** The name the pattern gives, before collision handling. */

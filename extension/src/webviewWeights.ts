@@ -24,9 +24,9 @@ export function parseSums(text: string): Array<{ name: string; sha256: string }>
 export function webviewWeights(dir: string, uri: (file: string) => string): WebviewWeights {
   const manifest = path.join(dir, 'model.json');
   const sums = path.join(dir, 'SHA256SUMS');
-  if (!fs.existsSync(manifest)) throw new NeuralStyleError(l10n.t('Weight file {0} is missing. Point neuralStyle.weightsPath at a folder with model.json and its shards.', manifest), 'EWEIGHTS');
+  if (!fs.existsSync(manifest)) throw new NeuralStyleError(l10n.t('Weight file {0} is missing. Point {1} at a folder with model.json and its shards.', manifest, 'neuralStyle.weightsPath'), 'EWEIGHTS');
   if (!fs.existsSync(sums)) {
-    throw new NeuralStyleError(l10n.t('The weights folder {0} has no SHA256SUMS: a GPU run checks every shard by its sha256. Add one (sha256sum *.bin > SHA256SUMS) or set neuralStyle.backend to wasm.', dir), 'EWEIGHTS');
+    throw new NeuralStyleError(l10n.t('The weights folder {0} has no SHA256SUMS: a GPU run checks every shard by its sha256. Add one ({1}) or set {2} to wasm.', dir, 'sha256sum *.bin > SHA256SUMS', 'neuralStyle.backend'), 'EWEIGHTS');
   }
   const shards = parseSums(fs.readFileSync(sums, 'utf8')).map(({ name, sha256 }) => ({ name, sha256, url: uri(path.join(dir, name)) }));
   if (shards.length === 0) throw new NeuralStyleError(l10n.t('{0} lists no shard.', sums), 'EWEIGHTS');

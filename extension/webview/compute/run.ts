@@ -33,7 +33,7 @@ export async function useBackend(backend: WebviewBackend): Promise<AdapterView> 
   // setBackend resolves false (it does not throw) when the backend cannot start, e.g. WebGPU without an adapter.
   if (!(await tf.setBackend(backend))) {
     const name = backend === 'webgpu' ? 'WebGPU' : 'WebGL2';
-    throw new NeuralStyleError(l10n.t('The {0} backend did not start in this webview (no usable GPU). Set neuralStyle.backend to auto or wasm.', name), 'EGPU');
+    throw new NeuralStyleError(l10n.t('The {0} backend did not start in this webview (no usable GPU). Set {1} to auto or wasm.', name, 'neuralStyle.backend'), 'EGPU');
   }
   await tf.ready();
   if (backend === 'webgl') return describeWebGl((tf.backend() as unknown as { gpgpu: { gl: WebGL2RenderingContext } }).gpgpu.gl);
@@ -57,8 +57,8 @@ async function checkReadback(adapter: AdapterView): Promise<void> {
   const got = await sum.data().finally(() => sum.dispose());
   const wrong = got.findIndex((v, i) => v !== i + 1);
   if (wrong >= 0) {
-    throw new NeuralStyleError(l10n.t('WebGPU on {0} reads results back wrong (it gave {1} where {2} was computed), so a run would paint garbage. Set neuralStyle.backend to webgl or auto.',
-      adapter.name, got[wrong], wrong + 1), 'EGPU');
+    throw new NeuralStyleError(l10n.t('WebGPU on {0} reads results back wrong (it gave {1} where {2} was computed), so a run would paint garbage. Set {3} to webgl or auto.',
+      adapter.name, got[wrong], wrong + 1, 'neuralStyle.backend'), 'EGPU');
   }
 }
 
