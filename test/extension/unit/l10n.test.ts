@@ -69,6 +69,8 @@ describe('l10n', () => {
     const bundle = await expectedL10nBundle();
     assert.strictEqual(fs.readFileSync(bundleFile, 'utf8'), bundle, 'bundle.l10n.json is stale: run pnpm gen');
     assert.ok(Object.keys(JSON.parse(bundle)).length > 150);
+    // A setting's id is the same in every language: a translator gets it as a {n} argument, not as words.
+    assert.deepStrictEqual(Object.keys(JSON.parse(bundle)).filter((k) => /neuralStyle\.\w/.test(k)), []);
   });
 
   describe('with a translated bundle', () => {
