@@ -5,7 +5,7 @@
  */
 import * as assert from 'assert';
 import type { Page } from 'playwright-core';
-import { PanelPages, panelPages, show, STATES } from './panelPage';
+import { show, STATES, usePanelPages } from './panelPage';
 
 /** Presses Tab until the focus comes back round; the focused elements' ids (or tag names) in order, and those drawn without a focus outline. */
 async function tabOrder(tab: Page): Promise<{ order: string[]; unmarked: string[] }> {
@@ -43,17 +43,11 @@ const attr = (tab: Page, selector: string, name: string) => tab.locator(selector
 
 describe('the panel page with the keyboard only (headless Chromium)', function () {
   this.timeout(120_000);
-  let pages: PanelPages | undefined;
-
-  before(async function () {
-    pages = await panelPages();
-    if (!pages) this.skip();
-  });
-  after(async () => pages?.close());
+  const pages = usePanelPages();
 
   for (const kind of ['done', 'running', 'failed'] as const) {
     it(`${kind}: Tab reaches every control in reading order, and each has a name`, async () => {
-      const { tab, errors } = await pages!.open();
+      const { tab, errors } = await pages().open();
       await show(tab, STATES[kind]);
       const expected = await focusables(tab);
       assert.ok(expected.length >= 10, `only ${expected.length} controls on the page`);
@@ -67,7 +61,7 @@ describe('the panel page with the keyboard only (headless Chromium)', function (
   }
 
   it('a finished panel: a run, the zoom, style strength and Run again, all from the keyboard', async () => {
-    const { tab, errors } = await pages!.open();
+    const { tab, errors } = await pages().open();
     await show(tab, STATES.done);
     // The newest run is shown; the first one is picked with Enter.
     await tab.locator('button.run').first().focus();
@@ -92,7 +86,7 @@ describe('the panel page with the keyboard only (headless Chromium)', function (
   });
 
   it('a running panel: the preview zooms with Enter and Cancel is a key away', async () => {
-    const { tab, errors } = await pages!.open();
+    const { tab, errors } = await pages().open();
     await show(tab, STATES.running);
     await tab.locator('#preview').focus();
     await tab.keyboard.press('Enter');

@@ -8,23 +8,17 @@ import * as assert from 'assert';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { getL10nPseudoLocalized } from '@vscode/l10n-dev';
-import { PanelPages, panelPages, show, STATE_DATA, STATES } from './panelPage';
+import { show, STATE_DATA, STATES, usePanelPages } from './panelPage';
 
 const english: Record<string, string> = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', '..', 'extension', 'l10n', 'bundle.l10n.json'), 'utf8'));
 
 describe('the panel page\'s words (headless Chromium)', function () {
   this.timeout(120_000);
-  let pages: PanelPages | undefined;
-
-  before(async function () {
-    pages = await panelPages();
-    if (!pages) this.skip();
-  });
-  after(async () => pages?.close());
+  const pages = usePanelPages();
 
   /** Every text the page holds for each state: text nodes, and the attributes a user reads or hears. */
   async function wordsOf(bundle?: Record<string, string>): Promise<string[]> {
-    const { tab, errors } = await pages!.open(bundle);
+    const { tab, errors } = await pages().open(bundle);
     const words: string[] = [];
     for (const state of Object.values(STATES)) {
       await show(tab, state);
