@@ -286,7 +286,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   }
   if (!state && message.type !== 'snapshot') return;
   state = applyMessage(state!, message);
-  saveState(message.type !== 'progress');
+  saveState(message.type !== 'progress' && message.type !== 'batch'); // both come every iteration
   render(state, message.type === 'progress' || message.type === 'snapshot');
 });
 

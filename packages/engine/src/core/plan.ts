@@ -61,20 +61,27 @@ export function styleSize(options: StylizeOptions, style: Size, scale: Size): Si
   return fitLongestSide(style.width, style.height, styleLongestSide(options, Math.max(scale.width, scale.height)));
 }
 
+/** A large output on wasm: every scale tiled with small tiles (TILING.lowMemoryPixels), unless tileSize says otherwise. */
+function lowMemoryRun(options: StylizeOptions, final: Size, backend: string): boolean {
+  return backend === 'wasm' && options.tileSize === 0 && final.width * final.height >= TILING.lowMemoryPixels;
+}
+
 /**
  * Whole while the image is small enough to be fastest that way and fits the
  * backend (its memory, and WebGL's texture limit); tile by tile otherwise,
- * or whenever tileSize asks for tiles, with tiles whose textures fit.
+ * or whenever tileSize asks for tiles, with tiles whose textures fit; in a
+ * low-memory run, every scale with small tiles.
  */
-function tilingOf(options: StylizeOptions, size: Size, layers: readonly VggLayer[], backend: string, limits: MemoryLimits): number | null {
+function tilingOf(options: StylizeOptions, size: Size, layers: readonly VggLayer[], backend: string, limits: MemoryLimits, lowMemory: boolean): number | null {
   const texture = limits.maxTextureSize;
   const stages = vggStages(deepestLayer(layers));
-  const whole = options.tileSize === 0 && size.width * size.height <= TILING.wholeImagePixels && wholeImageFits(size.width, size.height, backend)
+  const whole = !lowMemory && options.tileSize === 0 && size.width * size.height <= TILING.wholeImagePixels && wholeImageFits(size.width, size.height, backend)
     && (!texture || wholeImageTexturesFit(stages, size.width, size.height, texture));
   if (whole) return null;
   checkHostMemory(size.width, size.height, limits);
-  if (!texture) return options.tileSize;
-  return Math.min(options.tileSize || TILING.firstStageTile, textureTileSize(stages, texture));
+  const asked = lowMemory ? TILING.lowMemoryTile : options.tileSize;
+  if (!texture) return asked;
+  return Math.min(asked || TILING.firstStageTile, textureTileSize(stages, texture));
 }
 
 /** Plans a run of `options` (validated) on a content image of `content`'s size with `styleCount` styles. */
@@ -91,7 +98,8 @@ export function planStylization(options: StylizeOptions, content: Size, styleCou
   const sizes = scaleSizes(options).map((s) => fitLongestSide(final.width, final.height, s))
     .filter((d) => Math.min(d.width, d.height) >= minSide);
   const iterations = scaleIterations(options, sizes.length);
-  const scales = sizes.map((d, index) => ({ ...d, index, iterations: iterations[index], tileSize: tilingOf(options, d, layers, backend, limits) }));
+  const lowMemory = lowMemoryRun(options, final, backend);
+  const scales = sizes.map((d, index) => ({ ...d, index, iterations: iterations[index], tileSize: tilingOf(options, d, layers, backend, limits, lowMemory) }));
   const weightSum = options.styleLayerWeights.reduce((a, b) => a + b, 0);
   return {
     options, final, scales, layers, styleBlend: blend,

@@ -48,7 +48,15 @@ export const TILING = {
   wholeImagePixels: 640 * 640,
   tileActivations: FLOAT_MASK_ELEMENTS,
   firstStageTile: 384,
+  /**
+   * On wasm, the heap a whole draft grows is never given back, and the finest
+   * scale's image, gradients and L-BFGS pairs come on top in ordinary memory.
+   * From this many output pixels on, every scale (the draft too) is tiled,
+   * with lowMemoryTile-px first-stage tiles, whose heap is ~0.4 GB smaller.
+   */
+  lowMemoryPixels: 1.5e6,
+  lowMemoryTile: 256,
 } as const;
 
 /** Ordinary memory a tiled run may use for its L-BFGS history (8 bytes per value per pair), and the shortest history it leaves. */
-export const HOST_HISTORY = { bytes: 1e9, minHistory: 5 } as const;
+export const HOST_HISTORY = { bytes: 0.5e9, minHistory: 5 } as const;

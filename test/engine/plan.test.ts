@@ -1,0 +1,33 @@
+import { expect } from 'chai';
+import { historyFor } from '../../packages/engine/src/core/memory-limits';
+import { planStylization } from '../../packages/engine/src/core/plan';
+import { TILING } from '../../packages/engine/src/core/tuning';
+import { validateOptions } from '../../packages/engine/src/core/validate';
+
+/** The scales' sizes and tiling of a `size` px run of a 3:2 photo (chelsea.png's shape). */
+const scalesOf = (size: number, backend = 'wasm', options = {}) => planStylization(validateOptions({ size, ...options }), { width: 451, height: 300 }, 1, backend)
+  .scales.map((s) => `${s.width}×${s.height} ${s.tileSize === null ? 'whole' : `tiles ${s.tileSize}`}`);
+
+describe('the plan: whole or tiled, and the tiles of a large picture', () => {
+  it('up to 640×640 px whole; above, the default tiles, the draft whole', () => {
+    expect(scalesOf(512)).to.deep.equal(['512×341 whole']);
+    expect(scalesOf(1024)).to.deep.equal(['512×341 whole', '1024×681 tiles 0']);
+  });
+
+  it('from 1.5 MP on wasm, every scale tiled with small tiles, the draft too (its heap would stay)', () => {
+    expect(2048 * 1362).to.be.above(TILING.lowMemoryPixels);
+    expect(scalesOf(2048)).to.deep.equal(['512×341 tiles 256', '1024×681 tiles 256', '2048×1362 tiles 256']);
+    // The heap is wasm's: elsewhere memory is given back, and the draft stays whole.
+    expect(scalesOf(2048, 'tensorflow')).to.deep.equal(['512×341 whole', '1024×681 tiles 0', '2048×1362 tiles 0']);
+    // Asked-for tiles are the user's.
+    expect(scalesOf(2048, 'wasm', { tileSize: 384 })).to.deep.equal(['512×341 tiles 384', '1024×681 tiles 384', '2048×1362 tiles 384']);
+  });
+
+  it('a tiled scale\'s L-BFGS history in ordinary memory: what its share allows, at least 5 pairs', () => {
+    const values = (w: number, h: number) => Math.round(w * h * 3 * 4 / 3); // a Laplacian pyramid's values
+    expect(historyFor(100, values(1024, 681), 'host', 'wasm')).to.equal(22);
+    expect(historyFor(8, values(1024, 681), 'host', 'wasm')).to.equal(8);
+    expect(historyFor(100, values(2048, 1362), 'host', 'wasm')).to.equal(5);
+    expect(historyFor(100, values(4096, 2724), 'host', 'wasm')).to.equal(5);
+  });
+});
