@@ -31,6 +31,15 @@ export interface PanelContext {
 
 export type PanelHandler = (message: FromWebview) => void;
 
+/**
+ * A page that has not said ready this long after it was set, while its panel
+ * is visible, is set again, up to PAGE_RELOADS times: a webview's service
+ * worker can leave a page blank (seen in code-server after a reload), and a
+ * blank panel would wait for ever.
+ */
+const PAGE_READY_MS = 10_000;
+const PAGE_RELOADS = 3;
+
 function resourceFolders(presetsDir: string, state: PanelState): string[] {
   const { contentPath, stylePath, secondStyle, outputPath } = state.job;
   // The output path is empty until the job starts; the earlier runs' folders keep the roots unchanged meanwhile.
@@ -67,6 +76,8 @@ export class JobPanel extends Disposable {
    */
   private generation = 0;
   private loaded = false;
+  private pageTimer?: ReturnType<typeof setTimeout>;
+  private reloads = 0;
   private readonly loadWaiters: Array<() => void> = [];
 
   static create(context: PanelContext, model: PanelModel, handler: PanelHandler): JobPanel {
@@ -90,8 +101,9 @@ export class JobPanel extends Disposable {
     this.roots = resourceFolders(context.presetsDir, model.state).join('\n');
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'icon.svg');
     panel.webview.html = this.html();
+    this.watchPage();
     this.register(panel.onDidDispose(() => this.dispose()));
-    this.register({ dispose: () => this.pageLoaded() });
+    this.register({ dispose: () => { clearTimeout(this.pageTimer); this.pageLoaded(); } });
     this.register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
   }
 
@@ -149,10 +161,24 @@ export class JobPanel extends Disposable {
     this.generation += 1;
     this.loaded = false;
     this.panel.webview.html = this.html();
+    this.watchPage();
+  }
+
+  /** Sets the page again when it stays blank (PAGE_READY_MS); a hidden panel's page loads when it is shown. */
+  private watchPage(): void {
+    clearTimeout(this.pageTimer);
+    this.pageTimer = setTimeout(() => {
+      if (this.loaded || this.isDisposed || this.reloads >= PAGE_RELOADS) return;
+      if (!this.panel.visible) return this.watchPage();
+      this.reloads += 1;
+      this.context.log.warn(`panel ${this.jobId}: its page did not say ready within ${PAGE_READY_MS / 1000} s; setting it again (${this.reloads} of ${PAGE_RELOADS})`);
+      this.load();
+    }, PAGE_READY_MS);
   }
 
   private pageLoaded(): void {
     this.loaded = true;
+    clearTimeout(this.pageTimer);
     this.loadWaiters.splice(0).forEach((resolve) => resolve());
   }
 
