@@ -78,11 +78,11 @@ const runView = object({
 });
 export type RunView = Infer<typeof runView>;
 
-/** What the webview keeps with setState, and the serializer gets back after a reload. */
 /** Where a job's batch is: which photo of how many this job is, how many have ended, the batch's ETA (batchProgress.ts). */
 const batchView = object({ index: number, total: number, finished: number, etaMs: optional(number) });
 export type BatchView = Infer<typeof batchView>;
 
+/** What the webview keeps with setState, and the serializer gets back after a reload. */
 const panelState = object({
   job: jobView,
   progress: optional(progressReport),

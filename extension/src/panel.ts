@@ -100,10 +100,9 @@ export class JobPanel extends Disposable {
     this.register(panel);
     this.roots = resourceFolders(context.presetsDir, model.state).join('\n');
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'icon.svg');
-    panel.webview.html = this.html();
-    this.watchPage();
+    this.setPage();
     this.register(panel.onDidDispose(() => this.dispose()));
-    this.register({ dispose: () => { clearTimeout(this.pageTimer); this.pageLoaded(); } });
+    this.register({ dispose: () => this.pageLoaded() });
     this.register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
   }
 
@@ -160,6 +159,10 @@ export class JobPanel extends Disposable {
   private load(): void {
     this.generation += 1;
     this.loaded = false;
+    this.setPage();
+  }
+
+  private setPage(): void {
     this.panel.webview.html = this.html();
     this.watchPage();
   }

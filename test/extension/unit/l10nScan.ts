@@ -11,8 +11,6 @@
  * - what the engine says (packages/engine): the engine and its CLI speak
  *   English; the extension puts its own localized words around them.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import * as ts from 'typescript';
 
 export interface Finding {
@@ -97,11 +95,4 @@ export function scanSource(file: string, source: string): Finding[] {
   };
   visit(sf);
   return found;
-}
-
-/** Every .ts file under `dirs`. */
-export function sourceFiles(dirs: string[]): string[] {
-  return dirs.flatMap((dir) => fs.readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-    .map((e) => path.join(e.parentPath, e.name)));
 }
