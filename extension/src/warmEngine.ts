@@ -182,6 +182,8 @@ export class WarmEngine {
           backend: (m) => events.log?.('info', backendLine(m)),
           refused: (m) => events.log?.('info', `the engine refused ${m.request} ${m.id}: ${m.message}`),
         });
+        // The engine exits after this error: the next job must not be sent to it.
+        if (end?.kind === 'error' && end.retiring) this.retire();
         if (end) settle(end);
       }));
       offs.push(process.onBadMessage((why) => {

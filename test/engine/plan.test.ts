@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { historyFor } from '../../packages/engine/src/core/memory-limits';
-import { planStylization } from '../../packages/engine/src/core/plan';
+import { NeuralStyleError } from '../../packages/engine/src/core/errors';
+import { planStylization, styleSize } from '../../packages/engine/src/core/plan';
 import { TILING } from '../../packages/engine/src/core/tuning';
 import { validateOptions } from '../../packages/engine/src/core/validate';
 
 /** The scales' sizes and tiling of a `size` px run of a 3:2 photo (chelsea.png's shape). */
-const scalesOf = (size: number, backend = 'wasm', options = {}) => planStylization(validateOptions({ size, ...options }), { width: 451, height: 300 }, 1, backend)
+const scalesOf = (size: number, backend = 'wasm', options = {}) => planStylization(validateOptions({ size, ...options }), { width: 451, height: 300 }, [{ width: 451, height: 300 }], backend)
   .scales.map((s) => `${s.width}×${s.height} ${s.tileSize === null ? 'whole' : `tiles ${s.tileSize}`}`);
 
 describe('the plan: whole or tiled, and the tiles of a large picture', () => {
@@ -29,5 +30,19 @@ describe('the plan: whole or tiled, and the tiles of a large picture', () => {
     expect(historyFor(8, values(1024, 681), 'host', 'wasm')).to.equal(8);
     expect(historyFor(100, values(2048, 1362), 'host', 'wasm')).to.equal(5);
     expect(historyFor(100, values(4096, 2724), 'host', 'wasm')).to.equal(5);
+  });
+
+  it('a style too small for the style layers is enlarged until the deepest has a position; one too thin to enlarge is refused by name', () => {
+    const o = validateOptions({ size: 56, styleScale: 0.1 }); // styles fitted to 16 px, and conv5_1 needs 16 on the shorter side
+    expect(styleSize(o, { width: 300, height: 200 }, { width: 56, height: 40 })).to.deep.equal({ width: 24, height: 16 });
+    expect(styleSize(o, { width: 7, height: 150 }, { width: 56, height: 40 })).to.deep.equal({ width: 16, height: 343 });
+    // Only as deep as the layers in use: conv3_1 needs 4 px.
+    expect(styleSize(validateOptions({ size: 56, styleScale: 0.1, styleLayers: ['conv1_1', 'conv3_1'], styleLayerWeights: [1, 1] }), { width: 300, height: 200 }, { width: 56, height: 40 }))
+      .to.deep.equal({ width: 16, height: 11 });
+    // Large enough already: the plain fit.
+    expect(styleSize(validateOptions({ size: 512 }), { width: 300, height: 200 }, { width: 512, height: 341 })).to.deep.equal({ width: 512, height: 341 });
+    const plan = (style: { width: number; height: number }) => () => planStylization(o, { width: 56, height: 40 }, [{ width: 60, height: 60 }, style], 'wasm');
+    expect(plan({ width: 10, height: 300 })).to.not.throw();
+    expect(plan({ width: 900, height: 20 })).to.throw(NeuralStyleError, /^The style image 2 \(900×20 px\) is too thin: .* at most 32 times as long/);
   });
 });

@@ -40,7 +40,7 @@ function largestTextureSide(tileSize: number | null, height: number, width: numb
 
 describe('tiles within WebGL\'s texture limit', () => {
   const plan = (size: number, maxTextureSize?: number) =>
-    planStylization(validateOptions({ size, multiScale: false }), { width: size, height: size }, 1, 'webgl', { hostBytes: 8e9, maxTextureSize });
+    planStylization(validateOptions({ size, multiScale: false }), { width: size, height: size }, [{ width: size, height: size }], 'webgl', { hostBytes: 8e9, maxTextureSize });
 
   it('a 2048 px plan with maxTextureSize 4096 has tiles whose largest texture fits (the default tiles do not)', () => {
     const scale = plan(2048, 4096).scales[0];
@@ -59,7 +59,7 @@ describe('tiles within WebGL\'s texture limit', () => {
   });
 
   it('a tileSize asked for is kept where it fits and lowered where it does not', () => {
-    const ask = (tileSize: number, max: number) => planStylization(validateOptions({ size: 1024, multiScale: false, tileSize }), { width: 1024, height: 1024 }, 1, 'webgl',
+    const ask = (tileSize: number, max: number) => planStylization(validateOptions({ size: 1024, multiScale: false, tileSize }), { width: 1024, height: 1024 }, [{ width: 1024, height: 1024 }], 'webgl',
       { hostBytes: 8e9, maxTextureSize: max }).scales[0].tileSize!;
     expect(ask(128, 4096)).to.equal(128);
     const lowered = ask(2048, 4096);

@@ -32,7 +32,7 @@ async function compare(size: number, options: Partial<StylizeOptions>, tileSide:
   const o = validateOptions({ size, ...options, styleBlendWeights: styles > 1 ? [2, 1] : [] });
   const contentRgb = await decodeImageFile(CONTENT, { longestSide: size, maxInputPixels: 1e8 });
   const styleRgb = await decodeImageFile(STYLE, { longestSide: Math.round(size * o.styleScale), maxInputPixels: 1e8 });
-  const plan = planStylization(o, contentRgb, styles, tf.getBackend());
+  const plan = planStylization(o, contentRgb, Array(styles).fill(styleRgb), tf.getBackend());
   const scale = plan.scales[plan.scales.length - 1];
   const content = resizeHost(toVggImage(contentRgb), scale.height, scale.width);
   const style = toVggImage(styleRgb);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import sharp from 'sharp';
 import { FromEngine, parseFromEngine, parseToEngine, ProtocolError, ToEngine } from '../../packages/engine/src/protocol';
 import { CONTENT, listFiles, STYLE, tempDir } from './helpers';
 
@@ -14,8 +15,8 @@ class EngineProcess {
   readonly messages: FromEngine[] = [];
   private waiters: { test: (m: FromEngine) => boolean; resolve: (m: FromEngine) => void }[] = [];
 
-  constructor() {
-    this.child = fork(WORKER, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  constructor(env: NodeJS.ProcessEnv = process.env) {
+    this.child = fork(WORKER, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
     this.child.on('message', (raw) => {
       const message = parseFromEngine(raw);
       this.messages.push(message);
@@ -139,6 +140,51 @@ describe('engine process protocol (fork, IPC)', () => {
       engine.send({ type: 'cancel', id: 'long' });
       await engine.next('cancelled');
       expect(performance.now() - asked).to.be.below(2000);
+      expect(listFiles(dir)).to.deep.equal([]);
+    } finally {
+      engine.child.kill();
+    }
+  });
+
+  it('after a failed job the next normal job on the same process finishes: a style too small for the layers is enlarged, a thin strip refused', async () => {
+    const engine = new EngineProcess();
+    const dir = tempDir();
+    try {
+      const { pid } = await engine.next('ready');
+      // A 6×90 strip (15:1) at 40 px: 3 px wide for the style layers, which need 16 — enlarged, not a wasm trap.
+      const strip = path.join(dir, 'strip.png');
+      await sharp({ create: { width: 6, height: 90, channels: 3, background: '#2a6' } }).png().toFile(strip);
+      const job = (id: string, style: string) => ({ content: CONTENT, styles: [style], output: path.join(dir, `${id}.out.png`), options: { size: 40, iterations: 2, multiScale: false, previewEvery: 0 } });
+      engine.send({ type: 'start', id: 'strip', job: job('strip', strip) });
+      expect(await engine.next('done', (m) => m.id === 'strip')).to.include({ steps: 2 });
+      // A 2×300 ribbon would have to grow to 16×2400: refused up front, naming it; the process stays for the next job.
+      const ribbon = path.join(dir, 'ribbon.png');
+      await sharp({ create: { width: 2, height: 300, channels: 3, background: '#a26' } }).png().toFile(ribbon);
+      engine.send({ type: 'start', id: 'ribbon', job: job('ribbon', ribbon) });
+      const refused = await engine.next('error', (m) => m.id === 'ribbon');
+      expect(refused).to.include({ code: 'EIMAGE' });
+      expect(refused.retiring, 'a known error keeps the process').to.equal(false);
+      expect(refused.message).to.match(/ribbon\.png \(2×300 px\) is too thin/);
+      engine.send({ type: 'start', id: 'after', job: job('after', STYLE) });
+      expect(await engine.next('done', (m) => m.id === 'after')).to.include({ steps: 2 });
+      expect(engine.child.pid).to.equal(pid);
+      expect(listFiles(dir)).to.deep.equal(['after.out.png', 'ribbon.png', 'strip.out.png', 'strip.png']);
+    } finally {
+      engine.child.kill();
+    }
+  });
+
+  it('an error the engine cannot vouch for is sent as retiring, and the process exits so the next job gets a fresh one', async () => {
+    // NEURAL_STYLE_TEST_FAULT stands in for a wasm trap or a bug: a plain Error thrown at the first progress.
+    const engine = new EngineProcess({ ...process.env, NEURAL_STYLE_TEST_FAULT: 'unexpected' });
+    const dir = tempDir();
+    try {
+      await engine.next('ready');
+      engine.send({ type: 'start', id: 'trap', job: { content: CONTENT, styles: [STYLE], output: path.join(dir, 'out.png'), options: { size: 32, iterations: 3, multiScale: false } } });
+      const error = await engine.next('error', (m) => m.id === 'trap');
+      expect(error).to.include({ code: 'EINTERNAL', retiring: true });
+      expect(error.message).to.match(/^injected fault/);
+      expect(await engine.exited()).to.equal(1);
       expect(listFiles(dir)).to.deep.equal([]);
     } finally {
       engine.child.kill();

@@ -21,7 +21,7 @@ const loaded = await benchEngine('wasm', convolution);
 const { createObjective } = require('../dist/core/objective.js');
 // The paper's loss (style + content, no TV) as stylize computes it: the plan, the objective and its evaluate().
 const options = engine.validateOptions({ size: Math.max(width, height), tvWeight: 0 });
-const plan = engine.planStylization(options, { width, height }, 1, 'wasm');
+const plan = engine.planStylization(options, { width, height }, [{ width, height }], 'wasm');
 const scale = plan.scales[plan.scales.length - 1];
 loaded.vgg.prepare(plan.layers, options.pooling);
 const inputs = { content: tf.randomUniform([1, scale.height, scale.width, 3], -100, 100), styles: [tf.randomUniform([1, scale.height, scale.width, 3], -100, 100)] };

@@ -7,10 +7,10 @@
  * and keeps sharp off the extension host.
  */
 import { validateOptions, validateRunOptions } from './core/validate';
-import { styleLongestSide } from './core/plan';
 import { RgbImage } from './core/pixels';
 import { NeuralStyleError } from './core/errors';
-import { decodeImageFile, outputFormat, writeImageFile } from './node/image';
+import { outputFormat, writeImageFile } from './node/image';
+import { decodeJobImages } from './node/job-images';
 import { formatResultParameters } from './result-parameters';
 import { decodePixels, encodePixels, FromImages, parseToImages, ToImages } from './image-protocol';
 
@@ -24,9 +24,7 @@ const asMessage = (image: RgbImage) => ({ width: image.width, height: image.heig
 async function decode(message: ToImages<'decode'>): Promise<void> {
   const options = validateOptions(message.options);
   const { maxInputPixels } = validateRunOptions({ maxInputPixels: message.maxInputPixels });
-  const content = await decodeImageFile(message.content, { longestSide: options.size, maxInputPixels });
-  const styleSide = styleLongestSide(options, options.size);
-  const styles = await Promise.all(message.styles.map((s) => decodeImageFile(s, { longestSide: styleSide, maxInputPixels })));
+  const { content, styles } = await decodeJobImages(message.content, message.styles, options, maxInputPixels);
   send({ type: 'decoded', id: message.id, content: asMessage(content), styles: styles.map(asMessage) });
 }
 

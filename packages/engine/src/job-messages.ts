@@ -10,7 +10,7 @@ import type { FromEngine } from './protocol';
 export type JobEnd =
   | { kind: 'done'; done: FromEngine<'done'> }
   | { kind: 'cancelled' }
-  | { kind: 'error'; message: string; code: string };
+  | { kind: 'error'; message: string; code: string; retiring?: boolean };
 
 export interface JobMessageEvents {
   log?(level: FromEngine<'log'>['level'], message: string): void;
@@ -53,6 +53,6 @@ export function jobMessage(message: FromEngine, id: string, events: JobMessageEv
     case 'cancelled':
       return { kind: 'cancelled' };
     case 'error':
-      return { kind: 'error', message: message.message, code: message.code };
+      return { kind: 'error', message: message.message, code: message.code, ...(message.retiring ? { retiring: true } : {}) };
   }
 }

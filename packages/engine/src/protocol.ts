@@ -7,13 +7,13 @@
 import { OPTION_SPECS, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
 import type { LossTerms, Progress } from './core/progress';
 import {
-  array, Assert, Infer, Message, messageParser, MessageSchemas, number, object, oneOf, optional, Same, someOf, string,
+  array, Assert, boolean, Infer, Message, messageParser, MessageSchemas, number, object, oneOf, optional, Same, someOf, string,
 } from './schema';
 
 export { ProtocolError } from './schema';
 
 /** The wire format's version: bump it when a message changes shape; a host refuses an engine of another. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** One stylization of image files: what a start message carries and `stylizeFiles` runs. */
 export const jobSpec = object({
@@ -72,7 +72,8 @@ const FROM_ENGINE = {
   /** A small preview, PNG, base64. */
   preview: { id: string, step: number, width: number, height: number, png: string },
   done: { id: string, output: string, steps: number, elapsedMs: number, losses: lossTerms, backend: string },
-  error: { id: optional(string), message: string, code: string },
+  /** `retiring`: the process exits after this error (its backend may be broken); the next job needs a fresh one. */
+  error: { id: optional(string), message: string, code: string, retiring: optional(boolean) },
   cancelled: { id: string },
   /**
    * A request the engine did not act on: a start while a job runs, a cancel for

@@ -14,6 +14,9 @@ import { Engine, loadEngine, stylizeFiles } from './node/engine';
 import { checkJob } from './node/job-check';
 import { FromEngine, parseToEngine, PROTOCOL_VERSION, ToEngine } from './protocol';
 
+// Tests ask for a failure they cannot cause otherwise: 'unexpected' throws a plain Error (as a wasm trap or a bug would) at the first progress.
+const TEST_FAULT = process.env.NEURAL_STYLE_TEST_FAULT;
+
 let engine: Promise<Engine> | null = null;
 let engineKey = '';
 let running: { id: string; abort: AbortController } | null = null;
@@ -70,6 +73,7 @@ async function start(message: ToEngine<'start'>): Promise<void> {
     const result = await stylizeFiles(loaded, message.job, {
       signal: abort.signal,
       onProgress: ({ preview, ...p }) => {
+        if (TEST_FAULT === 'unexpected') throw new Error('injected fault (NEURAL_STYLE_TEST_FAULT=unexpected)');
         send({ type: 'progress', id, ...p });
         if (preview) {
           previews.push(pngBase64(preview).then((png) => send({ type: 'preview', id, step: p.step, width: preview.width, height: preview.height, png })));
@@ -86,10 +90,11 @@ async function start(message: ToEngine<'start'>): Promise<void> {
     } else {
       const e = error as Error;
       const known = e instanceof NeuralStyleError;
-      // An aborted wasm instance cannot run again: exit once the error is sent; the host starts a fresh process.
-      const fatal = known && e.code === 'EABORTED';
-      send({ type: 'error', id, code: known ? e.code : 'EINTERNAL', message: known ? e.message : `${e.message}\n${e.stack ?? ''}` },
-        fatal ? () => process.exit(1) : undefined);
+      // An aborted wasm instance cannot run again, and an error the engine cannot vouch for (a wasm trap, a bug)
+      // may have left the backend broken: exit once the error is sent, so the host starts a fresh process.
+      const retiring = !known || e.code === 'EABORTED';
+      send({ type: 'error', id, code: known ? e.code : 'EINTERNAL', message: known ? e.message : `${e.message}\n${e.stack ?? ''}`, retiring },
+        retiring ? () => process.exit(1) : undefined);
       if (abort.signal.aborted) refuse('cancel', id, 'EDONE', `Job ${id} had already failed.`);
     }
   } finally {

@@ -179,6 +179,23 @@ describe('warm engine', () => {
     assert.deepStrictEqual(liveEnginePids(), []);
   });
 
+  it('an error the engine sends as retiring ends the job, and the next job goes to a new process, not the exiting one', async () => {
+    // Like the engine after a wasm trap: the error, then an exit a moment later.
+    const retiring = fakeWorker('retiring', `if (m.type === 'start' && m.id === 'r1') { process.send({ type: 'error', id: m.id, code: 'EINTERNAL', message: 'RuntimeError: unreachable', retiring: true }); setTimeout(() => process.exit(1), 500); }
+      else if (m.type === 'start') process.send({ type: 'done', id: m.id, output: 'o.png', steps: 1, elapsedMs: 1, losses: { content: 1, style: 1, tv: 1, total: 3 }, backend: 'cpu' });
+      if (m.type === 'shutdown') process.exit(0);`);
+    const engine = new WarmEngine(() => 60_000);
+    const pids: number[] = [];
+    const events = { started: (pid: number) => { pids.push(pid); } };
+    assert.deepStrictEqual(await engine.run({ workerPath: retiring }, { id: 'r1', job, events }),
+      { kind: 'error', code: 'EINTERNAL', message: 'RuntimeError: unreachable', retiring: true });
+    assert.strictEqual((await engine.run({ workerPath: retiring }, { id: 'r2', job, events })).kind, 'done');
+    assert.strictEqual(pids.length, 2);
+    assert.notStrictEqual(pids[1], pids[0]);
+    await engine.stop();
+    assert.deepStrictEqual(liveEnginePids(), []);
+  });
+
   it('a cancel the engine answers keeps the process warm', async () => {
     const polite = fakeWorker('polite', `if (m.type === 'cancel') process.send({ type: 'cancelled', id: m.id }); if (m.type === 'shutdown') process.exit(0);`);
     const engine = new WarmEngine(() => 60_000);

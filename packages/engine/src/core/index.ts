@@ -8,7 +8,7 @@ export { validateOptions, validateRunOptions, checkOption, styleBlend } from './
 export { stylize } from './stylize';
 export type { StylizeRequest, StylizeHooks, StylizeResult } from './stylize';
 export type { Progress, LossTerms } from './progress';
-export { planStylization, scaleSizes, scaleIterations, styleLongestSide } from './plan';
+export { checkStyleShape, planStylization, scaleSizes, scaleIterations, styleLongestSide, styleSize } from './plan';
 export type { Plan, ScalePlan, Size } from './plan';
 export type { MemoryLimits } from './memory-limits';
 export type { Objective, Evaluation } from './objective';

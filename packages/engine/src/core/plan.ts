@@ -56,9 +56,39 @@ export function styleLongestSide(options: StylizeOptions, scaleSide: number): nu
   return Math.max(16, Math.round(options.styleScale * scaleSide));
 }
 
-/** A style image's size at `scale`. */
+/**
+ * A style image's size at `scale`: its longest side styleLongestSide, but
+ * never so small that its shorter side leaves the deepest style layer
+ * without a position (the wasm backend reads out of bounds there). Such a
+ * style (a small styleScale at a small size, a thin strip) is enlarged
+ * until it has one, rather than refused: its brush strokes stop getting finer.
+ */
 export function styleSize(options: StylizeOptions, style: Size, scale: Size): Size {
-  return fitLongestSide(style.width, style.height, styleLongestSide(options, Math.max(scale.width, scale.height)));
+  return enlargedStyle(options, style, scale) ?? fitLongestSide(style.width, style.height, styleLongestSide(options, Math.max(scale.width, scale.height)));
+}
+
+/** The style's size with its shorter side raised to what the style layers need, or null when its fitted size already has it. */
+function enlargedStyle(options: StylizeOptions, style: Size, scale: Size): Size | null {
+  const fitted = fitLongestSide(style.width, style.height, styleLongestSide(options, Math.max(scale.width, scale.height)));
+  const need = minimumSide(options.styleLayers);
+  if (Math.min(fitted.width, fitted.height) >= need) return null;
+  const enlarge = need / Math.min(style.width, style.height);
+  return style.width <= style.height
+    ? { width: need, height: Math.round(style.height * enlarge) }
+    : { width: Math.round(style.width * enlarge), height: need };
+}
+
+/** How many times longer than wide an enlarged style may be: a thinner strip would grow without end. */
+export const MAX_STYLE_ASPECT = 32;
+
+/** Refuses a style too thin to enlarge (styleSize) for an output of longest side `size`; `name` is how the user knows it. */
+export function checkStyleShape(options: StylizeOptions, style: Size, size: number, name: string): void {
+  const need = minimumSide(options.styleLayers);
+  const enlarged = enlargedStyle(options, style, { width: size, height: size });
+  if (enlarged && Math.max(enlarged.width, enlarged.height) > need * MAX_STYLE_ASPECT) {
+    throw new NeuralStyleError(`The style ${name} (${style.width}×${style.height} px) is too thin: its shorter side must be enlarged to ${need} px for the style layers, `
+      + `and then it may be at most ${MAX_STYLE_ASPECT} times as long. Crop it to the part you want painted, or raise styleScale.`, 'EIMAGE');
+  }
 }
 
 /** A large output on wasm: every scale tiled with small tiles (TILING.lowMemoryPixels), unless tileSize says otherwise. */
@@ -84,10 +114,11 @@ function tilingOf(options: StylizeOptions, size: Size, layers: readonly VggLayer
   return Math.min(asked || TILING.firstStageTile, textureTileSize(stages, texture));
 }
 
-/** Plans a run of `options` (validated) on a content image of `content`'s size with `styleCount` styles. */
-export function planStylization(options: StylizeOptions, content: Size, styleCount: number, backend: string,
+/** Plans a run of `options` (validated) on a content image of `content`'s size with style images of `styles`' sizes. */
+export function planStylization(options: StylizeOptions, content: Size, styles: readonly Size[], backend: string,
   limits: MemoryLimits = DEFAULT_LIMITS): Plan {
-  const blend = styleBlend(options, styleCount);
+  const blend = styleBlend(options, styles.length);
+  styles.forEach((style, i) => checkStyleShape(options, style, options.size, `image ${i + 1}`));
   const final = fitLongestSide(content.width, content.height, options.size);
   const layers = [...options.styleLayers, options.contentLayer];
   const minSide = minimumSide(layers);

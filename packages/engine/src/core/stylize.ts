@@ -51,7 +51,7 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
   const o = validateOptions(request.options);
   if (request.styles.length === 0) throw new NeuralStyleError('At least one style image is needed.');
   const backend = tf.getBackend();
-  const plan = planStylization(o, request.content, request.styles.length, backend, request.limits);
+  const plan = planStylization(o, request.content, request.styles, backend, request.limits);
   const clock = new RunClock(plan, backend);
   vgg.prepare(plan.layers, o.pooling);
   const contentFull = toVggImage(request.content);

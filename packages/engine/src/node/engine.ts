@@ -6,11 +6,11 @@ import { RunOptions } from '../core/options';
 import type { JobSpec } from '../protocol';
 import { stylize, StylizeHooks, StylizeResult } from '../core/stylize';
 import { validateRunOptions } from '../core/validate';
-import { styleLongestSide } from '../core/plan';
 import { createVgg19, FeatureExtractor } from '../core/vgg19';
 import { decodeVgg19, verifyWeightFiles } from '../core/weights';
 import { BackendReport, chooseBackend } from './backend';
-import { decodeImageFile, encodeImage } from './image';
+import { encodeImage } from './image';
+import { decodeJobImages } from './job-images';
 import { checkJob } from './job-check';
 import { writeOutputFile } from './output-file';
 import { formatResultParameters } from '../result-parameters';
@@ -55,10 +55,8 @@ export function machineLimits(): MemoryLimits {
  * nothing. `output` is the path written.
  */
 export async function stylizeFiles(engine: Engine, job: JobSpec, hooks: StylizeHooks = {}): Promise<StylizeResult & { output: string }> {
-  const { options, maxInputPixels, ifExists } = await checkJob(job); // a bad path or input fails before any work
-  const content = await decodeImageFile(job.content, { longestSide: options.size, maxInputPixels });
-  const styleSide = styleLongestSide(options, options.size);
-  const styles = await Promise.all(job.styles.map((s) => decodeImageFile(s, { longestSide: styleSide, maxInputPixels })));
+  const { options, maxInputPixels, ifExists, styleSizes } = await checkJob(job); // a bad path or input fails before any work
+  const { content, styles } = await decodeJobImages(job.content, job.styles, options, maxInputPixels, styleSizes);
   const result = await stylize(engine.vgg, { content, styles, options, limits: machineLimits() }, hooks);
   const parameters = formatResultParameters({ content: job.content, styles: job.styles, backend: engine.backend.name, options, steps: result.steps });
   const output = await writeOutputFile(job.output, await encodeImage(result.image, job.output, parameters), ifExists);

@@ -1,6 +1,6 @@
-import { planStylization } from '../core/plan';
+import { checkStyleShape, planStylization, Size } from '../core/plan';
 import { StylizeOptions } from '../core/options';
-import { validateOptions, validateRunOptions } from '../core/validate';
+import { shown, validateOptions, validateRunOptions } from '../core/validate';
 import type { JobSpec } from '../protocol';
 import { imageSize } from './image';
 import { checkOutputPath, IfExists } from './output-file';
@@ -10,6 +10,8 @@ export interface CheckedJob {
   options: StylizeOptions;
   maxInputPixels: number;
   ifExists: IfExists;
+  /** The style images' sizes, from their headers (oriented). */
+  styleSizes: Size[];
 }
 
 /**
@@ -23,10 +25,14 @@ export async function checkJob(job: JobSpec): Promise<CheckedJob> {
   const options = validateOptions(job.options);
   const { maxInputPixels } = validateRunOptions({ maxInputPixels: job.maxInputPixels });
   const content = await imageSize(job.content, maxInputPixels);
-  for (const style of job.styles) await imageSize(style, maxInputPixels); // in order: the first bad file is the one named
+  const styleSizes: Size[] = [];
+  for (const style of job.styles) { // in order: the first bad file is the one named
+    styleSizes.push(await imageSize(style, maxInputPixels));
+    checkStyleShape(options, styleSizes[styleSizes.length - 1], options.size, shown(style));
+  }
   // The backend, and so its memory, is not known yet: plan without a memory limit to check sizes and weights now.
-  planStylization(options, content, job.styles.length, 'cpu', { hostBytes: Number.POSITIVE_INFINITY });
+  planStylization(options, content, styleSizes, 'cpu', { hostBytes: Number.POSITIVE_INFINITY });
   const ifExists = job.ifExists ?? 'refuse';
   checkOutputPath(job.output, { inputs: [job.content, ...job.styles], ifExists });
-  return { options, maxInputPixels, ifExists };
+  return { options, maxInputPixels, ifExists, styleSizes };
 }

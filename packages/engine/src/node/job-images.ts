@@ -1,0 +1,25 @@
+import { StylizeOptions } from '../core/options';
+import { Size, styleSize } from '../core/plan';
+import { RgbImage } from '../core/pixels';
+import { decodeImageFile, imageSize } from './image';
+
+export interface JobImages { content: RgbImage; styles: RgbImage[] }
+
+/**
+ * A job's images as pixels at the sizes its finest scale needs: the content
+ * with its longest side `options.size`, each style at plan.ts's styleSize
+ * (enlarged where it is too small for the style layers). `styleSizes` are the
+ * styles' header sizes when the caller has them (checkJob).
+ */
+export async function decodeJobImages(content: string, styles: readonly string[], options: StylizeOptions, maxInputPixels: number,
+  styleSizes?: readonly Size[]): Promise<JobImages> {
+  const final = { width: options.size, height: options.size };
+  const decodeStyle = async (file: string, i: number) => {
+    const dims = styleSize(options, styleSizes?.[i] ?? await imageSize(file, maxInputPixels), final);
+    return decodeImageFile(file, { longestSide: Math.max(dims.width, dims.height), maxInputPixels });
+  };
+  return {
+    content: await decodeImageFile(content, { longestSide: options.size, maxInputPixels }),
+    styles: await Promise.all(styles.map(decodeStyle)),
+  };
+}
