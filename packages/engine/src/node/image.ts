@@ -15,14 +15,31 @@ export interface DecodeOptions {
   maxInputPixels: number;
 }
 
-/** A sharp failure, said in words a user can act on. */
-function explain(file: string, error: Error): NeuralStyleError {
+/*
+ * Only the documented formats are decoded, by what libvips finds in the
+ * bytes, whatever the file is named: every other loader is off in this
+ * process. SVG above all: librsvg draws the files an SVG refers to (<image>,
+ * XInclude) into the picture, and one that refers to itself crashes it.
+ * sharp cannot draw an SVG with its references off, and a painting or a
+ * photo is never a vector drawing, so an SVG is refused, not rasterised.
+ */
+const DECODERS = ['VipsForeignLoadJpeg', 'VipsForeignLoadPng', 'VipsForeignLoadWebp', 'VipsForeignLoadTiff', 'VipsForeignLoadNsgif', 'VipsForeignLoadHeif'];
+sharp.block({ operation: ['VipsForeignLoad'] });
+sharp.unblock({ operation: DECODERS });
+
+const READABLE = 'Use png, jpeg, webp, tiff, gif, avif or bmp.';
+
+/** A sharp failure, said in words a user can act on; `head`: the file's first bytes, to name a format we refuse. */
+function explain(file: string, error: Error, head?: Buffer): NeuralStyleError {
   const m = error.message;
   if (/exceeds pixel limit/i.test(m)) {
     return new NeuralStyleError(`${shown(file)} is too large: it declares more pixels than the limit of the maxInputPixels option. Resize it first, or raise the limit if it is genuine.`, 'ETOOBIG');
   }
   if (/unsupported image format|bad seek|Input buffer contains unsupported/i.test(m)) {
-    return new NeuralStyleError(`${shown(file)} is not an image we can read. Use png, jpeg, webp, tiff, gif, avif or bmp.`, 'EIMAGE');
+    if (head && /<svg[\s>]/i.test(head.toString('latin1'))) {
+      return new NeuralStyleError(`${shown(file)} is an SVG drawing, which is not read (an SVG can draw other files into the picture). Export it as PNG first. ${READABLE}`, 'EIMAGE');
+    }
+    return new NeuralStyleError(`${shown(file)} is not an image we can read. ${READABLE}`, 'EIMAGE');
   }
   return new NeuralStyleError(`${shown(file)} could not be decoded (${shown(m.split('\n')[0])}); it may be truncated or corrupt.`, 'EIMAGE');
 }
@@ -40,13 +57,28 @@ async function checkReadable(file: string): Promise<void> {
   if (stat.size === 0) throw new NeuralStyleError(`${shown(file)} is empty (0 bytes).`, 'EIMAGE');
 }
 
+/** The file's first `bytes` bytes (fewer when it is shorter). */
+async function readHead(file: string, bytes: number): Promise<Buffer> {
+  const head = Buffer.alloc(bytes);
+  const fd = await fs.promises.open(file, 'r');
+  try {
+    const { bytesRead } = await fd.read(head, 0, bytes, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await fd.close();
+  }
+}
+
 /** The whole file if it is a BMP (sharp's libvips reads none), else null. */
 async function readIfBmp(file: string): Promise<Uint8Array | null> {
-  const head = Buffer.alloc(2);
-  const fd = await fs.promises.open(file, 'r');
-  try { await fd.read(head, 0, 2, 0); } finally { await fd.close(); }
+  const head = await readHead(file, 2);
   if (head[0] !== 0x42 || head[1] !== 0x4d) return null; // "BM"
   return new Uint8Array(await fs.promises.readFile(file));
+}
+
+/** explain(), with the file's first kilobyte to name what it is. */
+async function explainFile(file: string, error: Error): Promise<NeuralStyleError> {
+  return explain(file, error, await readHead(file, 1024).catch(() => undefined));
 }
 
 /** A BMP's size from its header, refused before any pixel is decoded when over the limit. */
@@ -86,7 +118,7 @@ export async function decodeImageFile(file: string, options: DecodeOptions): Pro
     if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   } catch (e) {
-    throw explain(file, e as Error);
+    throw await explainFile(file, e as Error);
   }
 }
 
@@ -99,7 +131,7 @@ export async function imageSize(file: string, maxInputPixels: number): Promise<{
   try {
     meta = await sharp(file, { limitInputPixels: maxInputPixels }).metadata();
   } catch (e) {
-    throw explain(file, e as Error);
+    throw await explainFile(file, e as Error);
   }
   if (!meta.width || !meta.height) throw new NeuralStyleError(`${shown(file)} has no image dimensions; it may be truncated or corrupt.`, 'EIMAGE');
   if (meta.width * meta.height > maxInputPixels) throw explain(file, new Error('Input image exceeds pixel limit'));
