@@ -74,7 +74,7 @@ export const SETTING_WORDS = {
       tensorflow: 'TensorFlow on the CPU (needs @tensorflow/tfjs-node; not bundled).',
       wasm: 'The bundled engine on the CPU (all cores): works everywhere.',
       cpu: 'Plain JavaScript: slow, for checks.',
-      webgpu: 'Your GPU through WebGPU, in the job\'s panel.',
+      webgpu: 'Your GPU through WebGPU: in the engine (Metal, Vulkan or D3D12 on the machine with your files), else in the job\'s panel.',
       webgl: 'Your GPU through WebGL2, in the job\'s panel.',
     },
   },
@@ -82,6 +82,7 @@ export const SETTING_WORDS = {
   enginePath: { section: 'engine', plain: 'A different engine program. Leave empty for the bundled one.' },
   engineIdleMinutes: { section: 'engine', plain: 'How long the engine stays ready after a job, in minutes, so the next one starts at once (it holds memory meanwhile).' },
   maxInputPixels: { section: 'engine', plain: 'Largest image accepted, in pixels: protects against images built to exhaust memory.' },
+  gpuMemory: { section: 'engine', plain: 'How much of the GPU\'s memory a picture may use, in GB. Raise it on a large GPU (faster); lower it if the GPU runs out of memory.' },
   optimizer: {
     section: 'advanced', plain: 'The method that improves the picture step by step.',
     choices: { lbfgs: 'L-BFGS: the best picture per iteration (the paper\'s choice).', adam: 'Adam: steadier memory use, needs more iterations.' },

@@ -35,9 +35,11 @@ describe('backends', () => {
     const backend = autoBackend();
     const line = describeBackend(backend);
     console.log(`      ${line}`);
-    const order = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+    const order = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
     expect(backend.skipped).to.have.length(order.indexOf(backend.name));
-    for (const reason of backend.skipped) expect(reason).to.match(/^tfjs-node(-gpu)?: (not installed|installed without its native library|installed but cannot load|loaded but)/);
+    for (const reason of backend.skipped) {
+      expect(reason).to.match(/^(tfjs-node(-gpu)?: (not installed|installed without its native library|installed but cannot load|loaded but)|webgpu: .+)/);
+    }
     if (backend.name === 'wasm') expect(backend.detail).to.match(/^wasm \(SIMD, /);
   });
 

@@ -11,9 +11,13 @@ export const CONTENT = path.join(FIXTURES, 'chelsea-64.png');
 export const STYLE = path.join(FIXTURES, 'starry-64.png');
 
 let shared: Promise<Engine> | null = null;
-/** One engine (backend + weights) for the whole suite: loading takes seconds. */
+/** One engine (backend + weights) for the whole suite: loading takes seconds. NS_TEST_BACKEND runs a suite on another backend (dawn.test.ts). */
 export function testEngine(): Promise<Engine> {
-  shared ??= loadEngine({ backend: 'auto' });
+  const asked = process.env.NS_TEST_BACKEND;
+  shared ??= loadEngine({ backend: (asked ?? 'auto') as 'auto' }).then((engine) => {
+    if (asked) console.log(`      backend: ${engine.backend.detail}`);
+    return engine;
+  });
   return shared;
 }
 

@@ -45,4 +45,22 @@ describe('the plan: whole or tiled, and the tiles of a large picture', () => {
     expect(plan({ width: 10, height: 300 })).to.not.throw();
     expect(plan({ width: 900, height: 20 })).to.throw(NeuralStyleError, /^The style image 2 \(900×20 px\) is too thin: .* at most 32 times as long/);
   });
+
+  it('on WebGPU: whole while a scale fits the run\'s GPU memory and one buffer, else the largest tiles that do; the history its share', () => {
+    const gpu = (gb: number, maxBufferBytes = 1 << 30) => ({ hostBytes: 16e9, gpu: { budgetBytes: gb * 1e9, maxBufferBytes } });
+    const scales = (size: number, limits: ReturnType<typeof gpu>) => planStylization(validateOptions({ size }), { width: 451, height: 300 }, [{ width: 451, height: 300 }], 'webgpu', limits)
+      .scales.map((s) => `${s.width}×${s.height} ${s.tileSize === null ? 'whole' : `tiles ${s.tileSize}`}`);
+    // 4 GB (the default): 1024 px is over what an iteration may hold (~6 KB a pixel), so it is tiled; 512 px is whole.
+    expect(scales(1024, gpu(4))).to.deep.equal(['512×341 whole', '1024×681 tiles 677']);
+    // A large GPU keeps 2048 px whole, faster; one buffer must still hold conv1's 64 channels (256 B a pixel).
+    expect(scales(2048, gpu(40))).to.deep.equal(['512×341 whole', '1024×681 whole', '2048×1362 whole']);
+    expect(scales(2048, gpu(40, 256 << 20))).to.deep.equal(['512×341 whole', '1024×681 whole', '2048×1362 tiles 1024']);
+    // A print on a small GPU: every scale within 1 GB, none refused.
+    for (const line of scales(4096, gpu(1))) expect(line).to.match(/whole|tiles (1[2-9]\d|[2-9]\d\d)$/);
+    // The whole-image L-BFGS history takes a quarter of the run's GPU memory, at least 5 pairs.
+    const values = 1024 * 1024 * 4; // a pyramid of a 1024² picture
+    expect(historyFor(100, values, 'backend', 'webgpu', gpu(4))).to.equal(29);
+    expect(historyFor(100, values, 'backend', 'webgpu', gpu(0.25))).to.equal(5);
+    expect(historyFor(100, values, 'backend', 'webgl')).to.equal(100);
+  });
 });

@@ -120,8 +120,8 @@ function identity(file: string): string | null {
 function engineEvents(json: boolean, verbose: boolean, bar: ProgressBar | null): ChildJobEvents {
   let lastLine = 0;
   return {
-    backend: ({ name, detail, skipped }) => {
-      if (json) process.stdout.write(`${JSON.stringify({ event: 'backend', backend: name, detail, skipped })}\n`);
+    backend: ({ name, detail, skipped, adapter }) => {
+      if (json) process.stdout.write(`${JSON.stringify({ event: 'backend', backend: name, detail, skipped, ...(adapter ? { adapter } : {}) })}\n`);
       else process.stderr.write(`${backendLine({ detail, skipped })}\n`);
     },
     log: (level, message) => {
@@ -148,7 +148,10 @@ async function request(argv: string[]): Promise<{ help: true } | { help: false; 
   if (values.weights === '') throw new NeuralStyleError('Invalid --weights "": give a weights folder, its model.json, or an https URL of a model.json (or leave the flag out for the bundled weights).', 'EWEIGHTS');
   const runOptions = validateRunOptions(run);
   const [content, ...styles] = positionals;
-  const job: JobSpec = { content, styles, output: values.output, options: given, maxInputPixels: runOptions.maxInputPixels, ifExists: values.overwrite ? 'replace' : 'refuse' };
+  const job: JobSpec = {
+    content, styles, output: values.output, options: given, maxInputPixels: runOptions.maxInputPixels, gpuMemory: runOptions.gpuMemory,
+    ifExists: values.overwrite ? 'replace' : 'refuse',
+  };
   await checkJob(job);
   const weights = values.weights as string | undefined;
   return { help: false, run: { job, backend: runOptions.backend, weights }, json: Boolean(values.json), verbose: Boolean(values.verbose) };

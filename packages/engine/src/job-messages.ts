@@ -23,13 +23,14 @@ export interface JobMessageEvents {
 
 /**
  * One message from the engine, for the job `id`: passes it on to `events`, and
- * returns the job's end when the message ends it. `ready` is the caller's.
+ * returns the job's end when the message ends it. `ready` and `gpu` are the caller's.
  */
 export function jobMessage(message: FromEngine, id: string, events: JobMessageEvents): JobEnd | undefined {
   // A warm engine runs jobs one after another: a straggler of an earlier one is not this job's.
   if (message.type !== 'refused' && 'id' in message && message.id !== undefined && message.id !== id) return undefined;
   switch (message.type) {
     case 'ready':
+    case 'gpu':
       return undefined;
     case 'log':
       events.log?.(message.level, message.message);

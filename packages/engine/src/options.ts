@@ -10,4 +10,5 @@ export {
   OUTPUT_FORMATS, OUTPUT_FORMAT_NAMES, OUTPUT_EXTENSIONS, formatOfExtension, extensionOf, type OutputFormat,
 } from './output-formats';
 export { formatDuration } from './duration';
+export { adapterName, softwareReason, type GpuAdapterInfo } from './core/gpu-adapter';
 export { PARAMETERS_KEYWORD, formatResultParameters, parseResultParameters, fileNameOf, type ResultParameters } from './result-parameters';

@@ -23,6 +23,8 @@ export const jobSpec = object({
   /** Checked by validateOptions, which names a bad value; here only the names. */
   options: optional(someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>)),
   maxInputPixels: optional(number),
+  /** GB of GPU memory a run on WebGPU may use (RUN_OPTION_SPECS.gpuMemory). */
+  gpuMemory: optional(number),
   /** When the output exists: refuse (the default), replace it, or write the first free `name-N` beside it. */
   ifExists: optional(oneOf(['refuse', 'replace', 'number'])),
 });
@@ -60,13 +62,15 @@ type LossesMatchCore = Assert<Same<Infer<typeof lossTerms>, LossTerms>>;
 const TO_ENGINE = {
   start: { id: string, job: jobSpec, backend: optional(oneOf(RUN_OPTION_SPECS.backend.values)), weights: optional(string) },
   cancel: { id: string },
+  /** Which GPU the engine's WebGPU (Dawn) would run on: answered by `gpu`. Loads no backend. */
+  probe: { id: string },
   shutdown: {},
 } satisfies MessageSchemas;
 
 const FROM_ENGINE = {
   ready: { version: number, pid: number },
-  /** The backend a job runs on (sent before its first progress), and why each better one was skipped. */
-  backend: { id: string, name: string, detail: string, skipped: array(string) },
+  /** The backend a job runs on (sent before its first progress), the GPU adapter on webgpu, and why each better one was skipped. */
+  backend: { id: string, name: string, detail: string, skipped: array(string), adapter: optional(string) },
   log: { level: oneOf(['info', 'warn', 'error']), message: string, id: optional(string) },
   progress: { id: string, ...progressReport.fields },
   /** A small preview, PNG, base64. */
@@ -75,6 +79,8 @@ const FROM_ENGINE = {
   /** `retiring`: the process exits after this error (its backend may be broken); the next job needs a fresh one. */
   error: { id: optional(string), message: string, code: string, retiring: optional(boolean) },
   cancelled: { id: string },
+  /** The answer to a probe: Dawn's adapter (`software`: why it is one, slower than wasm), or why there is none. */
+  gpu: { id: string, adapter: optional(object({ name: string, software: optional(string) })), problem: optional(string) },
   /**
    * A request the engine did not act on: a start while a job runs, a cancel for
    * no running job. It names the request and its id, and is never the end of

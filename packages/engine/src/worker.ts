@@ -10,12 +10,16 @@
 import sharp from 'sharp';
 import { RgbImage } from './core/pixels';
 import { CancelledError, NeuralStyleError } from './core/errors';
-import { Engine, loadEngine, stylizeFiles } from './node/engine';
+import { Engine, loadEngine, stylizeFiles, tf } from './node/engine';
 import { checkJob } from './node/job-check';
+import { loseGpu } from './node/gpu-loss';
+import { probeDawn } from './node/dawn';
 import { FromEngine, parseToEngine, PROTOCOL_VERSION, ToEngine } from './protocol';
 
-// Tests ask for a failure they cannot cause otherwise: 'unexpected' throws a plain Error (as a wasm trap or a bug would) at the first progress.
-const TEST_FAULT = process.env.NEURAL_STYLE_TEST_FAULT;
+// Tests ask for failures they cannot cause otherwise, at a job's first progress (`fault@jobId`: that job's only):
+// 'unexpected' throws a plain Error (as a wasm trap or a bug would), 'lose-gpu' destroys the WebGPU device (a driver reset).
+const [TEST_FAULT, TEST_FAULT_JOB] = (process.env.NEURAL_STYLE_TEST_FAULT ?? '').split('@');
+const faultFor = (id: string) => (TEST_FAULT_JOB === undefined || TEST_FAULT_JOB === id ? TEST_FAULT : '');
 
 let engine: Promise<Engine> | null = null;
 let engineKey = '';
@@ -52,8 +56,8 @@ async function getEngine(message: ToEngine<'start'>): Promise<Engine> {
     engine.catch(() => { engine = null; });
   }
   const loaded = await engine;
-  const { name, detail, skipped } = loaded.backend;
-  send({ type: 'backend', id: message.id, name, detail, skipped });
+  const { name, detail, skipped, adapter } = loaded.backend;
+  send({ type: 'backend', id: message.id, name, detail, skipped, ...(adapter ? { adapter: adapter.name } : {}) });
   return loaded;
 }
 
@@ -73,7 +77,8 @@ async function start(message: ToEngine<'start'>): Promise<void> {
     const result = await stylizeFiles(loaded, message.job, {
       signal: abort.signal,
       onProgress: ({ preview, ...p }) => {
-        if (TEST_FAULT === 'unexpected') throw new Error('injected fault (NEURAL_STYLE_TEST_FAULT=unexpected)');
+        if (faultFor(id) === 'unexpected') throw new Error('injected fault (NEURAL_STYLE_TEST_FAULT=unexpected)');
+        if (faultFor(id) === 'lose-gpu' && p.step === 1) loseGpu();
         send({ type: 'progress', id, ...p });
         if (preview) {
           previews.push(pngBase64(preview).then((png) => send({ type: 'preview', id, step: p.step, width: preview.width, height: preview.height, png })));
@@ -90,16 +95,24 @@ async function start(message: ToEngine<'start'>): Promise<void> {
     } else {
       const e = error as Error;
       const known = e instanceof NeuralStyleError;
-      // An aborted wasm instance cannot run again, and an error the engine cannot vouch for (a wasm trap, a bug)
-      // may have left the backend broken: exit once the error is sent, so the host starts a fresh process.
-      const retiring = !known || e.code === 'EABORTED';
+      // An aborted wasm instance or a lost GPU cannot run again, and an error the engine cannot vouch for (a wasm
+      // trap, a bug) may have left the backend broken: exit once the error is sent, so the host starts a fresh process.
+      const retiring = !known || e.code === 'EABORTED' || e.code === 'EGPULOST';
       send({ type: 'error', id, code: known ? e.code : 'EINTERNAL', message: known ? e.message : `${e.message}\n${e.stack ?? ''}`, retiring },
         retiring ? () => process.exit(1) : undefined);
       if (abort.signal.aborted) refuse('cancel', id, 'EDONE', `Job ${id} had already failed.`);
     }
   } finally {
     running = null;
+    // What the backend holds between jobs (the weights): a line that shows a leak, also to tests.
+    if (engine) send({ type: 'log', level: 'info', id, message: memoryLine() });
   }
+}
+
+function memoryLine(): string {
+  const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+  const gpu = m.numBytesInGPU === undefined ? '' : `, ${m.numBytesInGPU} bytes on the GPU`;
+  return `memory after the job: ${m.numTensors} tensors, ${m.numBytes} bytes${gpu}`;
 }
 
 function handle(raw: unknown): void {
@@ -118,6 +131,10 @@ function handle(raw: unknown): void {
       if (running?.id !== message.id) refuse('cancel', message.id, 'ENOJOB', `No job ${message.id} is running${running ? ` (job ${running.id} is)` : ''}.`);
       else if (running.abort.signal.aborted) refuse('cancel', message.id, 'EALREADY', `Job ${message.id} is already being cancelled.`);
       else running.abort.abort();
+      break;
+    case 'probe':
+      void probeDawn().then((found) => send({ type: 'gpu', id: message.id, ...('problem' in found ? { problem: found.problem }
+        : { adapter: { name: found.adapter.name, ...(found.adapter.software ? { software: found.adapter.software } : {}) } }) }));
       break;
     case 'shutdown':
       running?.abort.abort();

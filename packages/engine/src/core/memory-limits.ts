@@ -1,5 +1,5 @@
 import { NeuralStyleError } from './errors';
-import { HOST_HISTORY, WASM_MEMORY } from './tuning';
+import { GPU_MEMORY, HOST_HISTORY, WASM_MEMORY, WIDEST_TENSOR_BYTES_PER_PIXEL } from './tuning';
 
 /*
  * What fits where: a whole image on the backend (the wasm backend's 4 GB
@@ -13,6 +13,20 @@ export interface MemoryLimits {
   hostBytes: number;
   /** WebGL's MAX_TEXTURE_SIZE, where the backend is WebGL: no tensor's texture may be larger (tiling/texture-limit.ts). */
   maxTextureSize?: number;
+  /** Where the backend is WebGPU: what the run may keep on the GPU, and its adapter's largest buffer. */
+  gpu?: GpuLimits;
+}
+
+export interface GpuLimits {
+  /** GPU memory the run may use (the gpuMemory option: WebGPU cannot tell how much a GPU has). */
+  budgetBytes: number;
+  /** The adapter's largest buffer a shader may bind: min(maxBufferSize, maxStorageBufferBindingSize). */
+  maxBufferBytes: number;
+}
+
+/** What a run on a WebGPU adapter with these limits may keep on it: `gpuMemory` GB, and buffers as large as the adapter allows. */
+export function gpuLimits(gpuMemory: number, adapter: { maxBufferSize: number; maxStorageBufferBindingSize: number }): GpuLimits {
+  return { budgetBytes: gpuMemory * 1e9, maxBufferBytes: Math.min(adapter.maxBufferSize, adapter.maxStorageBufferBindingSize) };
 }
 
 export const DEFAULT_LIMITS: MemoryLimits = { hostBytes: 8e9 };
@@ -25,17 +39,41 @@ export const DEFAULT_LIMITS: MemoryLimits = { hostBytes: 8e9 };
  */
 const HOST_BYTES_PER_PIXEL = 4 * (6 * 3 + 14 + 11 + 8);
 
-/** The L-BFGS history for `values` optimised values: capped by the wasm heap on wasm, by HOST_HISTORY in ordinary memory. */
-export function historyFor(requested: number, values: number, where: 'backend' | 'host', backend: string): number {
-  if (where === 'host') return Math.max(HOST_HISTORY.minHistory, Math.min(requested, Math.floor(HOST_HISTORY.bytes / (8 * values))));
-  if (backend !== 'wasm') return requested;
-  return Math.max(WASM_MEMORY.minHistory, Math.min(requested, Math.floor(WASM_MEMORY.historyBytes / (8 * values))));
+/**
+ * The L-BFGS history for `values` optimised values: capped by HOST_HISTORY in
+ * ordinary memory, by the wasm heap on wasm, by its share of the run's GPU
+ * memory on WebGPU.
+ */
+export function historyFor(requested: number, values: number, where: 'backend' | 'host', backend: string, limits: MemoryLimits = DEFAULT_LIMITS): number {
+  const capped = (bytes: number, least: number) => Math.max(least, Math.min(requested, Math.floor(bytes / (8 * values))));
+  if (where === 'host') return capped(HOST_HISTORY.bytes, HOST_HISTORY.minHistory);
+  if (backend === 'wasm') return capped(WASM_MEMORY.historyBytes, WASM_MEMORY.minHistory);
+  if (limits.gpu) return capped(limits.gpu.budgetBytes * GPU_MEMORY.historyShare, GPU_MEMORY.minHistory);
+  return requested;
 }
 
-/** Whether a width × height image can be optimised whole on `backend`. */
-export function wholeImageFits(width: number, height: number, backend: string): boolean {
-  const { fixedBytes, bytesPerPixel, limitBytes } = WASM_MEMORY;
-  return backend !== 'wasm' || fixedBytes + width * height * bytesPerPixel <= limitBytes;
+/** GPU memory left for an iteration's tensors once the weights and the L-BFGS history have their part. */
+function gpuIterationBytes(gpu: GpuLimits): number {
+  return gpu.budgetBytes * (1 - GPU_MEMORY.historyShare) - GPU_MEMORY.fixedBytes;
+}
+
+/** Whether a width × height image can be optimised whole on `backend` within `limits`. */
+export function wholeImageFits(width: number, height: number, backend: string, limits: MemoryLimits = DEFAULT_LIMITS): boolean {
+  const pixels = width * height;
+  if (backend === 'wasm') return WASM_MEMORY.fixedBytes + pixels * WASM_MEMORY.bytesPerPixel <= WASM_MEMORY.limitBytes;
+  if (!limits.gpu) return true;
+  return pixels * GPU_MEMORY.bytesPerPixel <= gpuIterationBytes(limits.gpu) && pixels * WIDEST_TENSOR_BYTES_PER_PIXEL <= limits.gpu.maxBufferBytes;
+}
+
+/**
+ * The first-stage tile side (tile-shapes.ts scales every stage's tiles by it)
+ * whose tiles fit the GPU: a tile's iteration within the run's GPU memory,
+ * its widest tensor within one buffer.
+ */
+export function gpuTileSize(gpu: GpuLimits): number {
+  const side = Math.min(Math.sqrt(gpuIterationBytes(gpu) / GPU_MEMORY.bytesPerPixel), Math.sqrt(gpu.maxBufferBytes / WIDEST_TENSOR_BYTES_PER_PIXEL));
+  // A tile has halos of about 100 px at its first stage: below this, most of its work would be halo.
+  return Math.max(128, Math.floor(side));
 }
 
 /** Throws when a tiled width × height scale would not fit `limits`, naming the largest square that would. */

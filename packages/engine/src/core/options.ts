@@ -10,7 +10,7 @@ export type Parameterization = 'pyramid' | 'pixels';
 export type Pooling = 'avg' | 'max';
 export type Normalization = 'size-independent' | 'paper';
 export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu' | 'webgpu' | 'webgl';
-/** The backends that run in a browser (VS Code's webview), not in the engine process: Node has neither API. */
+/** The backends VS Code's webview runs (a browser's WebGPU and WebGL2); the engine process runs WebGPU too, through Dawn. */
 export const WEBVIEW_BACKENDS = ['webgpu', 'webgl'] as const;
 export type WebviewBackend = (typeof WEBVIEW_BACKENDS)[number];
 
@@ -57,6 +57,7 @@ export interface StylizeOptions {
 export interface RunOptions {
   backend: BackendChoice;
   maxInputPixels: number;
+  gpuMemory: number;
 }
 
 interface SpecBase<T> {
@@ -129,9 +130,11 @@ export const OPTION_SPECS = {
 
 export const RUN_OPTION_SPECS = {
   backend: { type: 'enum', values: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu', 'webgpu', 'webgl'], default: 'auto',
-    description: 'TensorFlow.js backend: auto picks tfjs-node-gpu (CUDA), then (in VS Code) the webview\'s WebGPU, then its WebGL2, then tfjs-node, then wasm (embedded), then cpu; a software GPU (SwiftShader, llvmpipe, a fallback adapter) is skipped as slower than wasm. webgpu and webgl run in VS Code\'s webview only, not in the CLI or the engine process.' },
+    description: 'TensorFlow.js backend: auto picks tfjs-node-gpu (CUDA), then WebGPU on the GPU through Dawn (Metal, Vulkan or D3D12), then (in VS Code) the webview\'s WebGPU and WebGL2, then tfjs-node, then wasm (embedded), then cpu; a software GPU (SwiftShader, llvmpipe, WARP, a fallback adapter) is skipped as slower than wasm. webgpu runs in the CLI, the engine process and the webview; webgl in VS Code\'s webview only.' },
   maxInputPixels: { type: 'number', integer: true, min: 1, max: 1e10, default: 268402689,
     description: 'Refuse input images with more pixels than this (decompression-bomb guard; sharp\'s default 16383²).' },
+  gpuMemory: { type: 'number', min: 0.25, max: 1024, default: 4,
+    description: 'GPU memory a run on WebGPU may use, in GB (WebGPU does not say how much a GPU has). A picture that does not fit whole is computed tile by tile, and the L-BFGS history is shortened to its share. Raise it on a large GPU for speed; lower it if the GPU runs out of memory.' },
 } as const satisfies Record<keyof RunOptions, OptionSpec>;
 
 type Defaults<T> = { -readonly [K in keyof T]: T[K] extends { default: infer D } ? Widen<D> : never };

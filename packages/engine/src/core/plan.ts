@@ -3,7 +3,7 @@ import { deepestLayer, minimumSide } from './geometry';
 import { StylizeOptions, VggLayer } from './options';
 import { fitLongestSide } from './pixels';
 import { styleBlend } from './validate';
-import { checkHostMemory, DEFAULT_LIMITS, MemoryLimits, wholeImageFits } from './memory-limits';
+import { checkHostMemory, DEFAULT_LIMITS, gpuTileSize, MemoryLimits, wholeImageFits } from './memory-limits';
 import { vggStages } from './tiling/stages';
 import { textureTileSize, wholeImageTexturesFit } from './tiling/texture-limit';
 import { TILING } from './tuning';
@@ -37,6 +37,8 @@ export interface Plan {
   styleLayerWeights: number[];
   /** Each style image's weight, normalised to sum to 1. */
   styleBlend: number[];
+  /** What the run may use. */
+  limits: MemoryLimits;
 }
 
 /** Longest sides of the scales, coarse to fine: with multiScale, halving from size down to a draft of at most draftSize. */
@@ -100,16 +102,20 @@ function lowMemoryRun(options: StylizeOptions, final: Size, backend: string): bo
  * Whole while the image is small enough to be fastest that way and fits the
  * backend (its memory, and WebGL's texture limit); tile by tile otherwise,
  * or whenever tileSize asks for tiles, with tiles whose textures fit; in a
- * low-memory run, every scale with small tiles.
+ * low-memory run, every scale with small tiles. On WebGPU, whole whenever it
+ * fits the run's GPU memory (a GPU is fastest on large dispatches), else
+ * with the largest tiles that fit.
  */
 function tilingOf(options: StylizeOptions, size: Size, layers: readonly VggLayer[], backend: string, limits: MemoryLimits, lowMemory: boolean): number | null {
   const texture = limits.maxTextureSize;
   const stages = vggStages(deepestLayer(layers));
-  const whole = !lowMemory && options.tileSize === 0 && size.width * size.height <= TILING.wholeImagePixels && wholeImageFits(size.width, size.height, backend)
+  const small = limits.gpu !== undefined || size.width * size.height <= TILING.wholeImagePixels;
+  const whole = !lowMemory && options.tileSize === 0 && small && wholeImageFits(size.width, size.height, backend, limits)
     && (!texture || wholeImageTexturesFit(stages, size.width, size.height, texture));
   if (whole) return null;
   checkHostMemory(size.width, size.height, limits);
   const asked = lowMemory ? TILING.lowMemoryTile : options.tileSize;
+  if (limits.gpu) return Math.min(asked || Number.POSITIVE_INFINITY, gpuTileSize(limits.gpu));
   if (!texture) return asked;
   return Math.min(asked || TILING.firstStageTile, textureTileSize(stages, texture));
 }
@@ -133,7 +139,7 @@ export function planStylization(options: StylizeOptions, content: Size, styles: 
   const scales = sizes.map((d, index) => ({ ...d, index, iterations: iterations[index], tileSize: tilingOf(options, d, layers, backend, limits, lowMemory) }));
   const weightSum = options.styleLayerWeights.reduce((a, b) => a + b, 0);
   return {
-    options, final, scales, layers, styleBlend: blend,
+    options, final, scales, layers, styleBlend: blend, limits,
     totalSteps: iterations.reduce((a, b) => a + b, 0),
     styleLayerWeights: options.styleLayerWeights.map((w) => w / weightSum),
   };

@@ -12,6 +12,7 @@ import { Objective } from './objective';
 import { createTiledObjective } from './tiling/tiled-objective';
 import { tileShapes } from './tiling/tile-shapes';
 import { createWholeImageObjective } from './whole-objective';
+import { releaseFreeGpuBuffers } from './ops/gpu-pool';
 import { StylizeOptions } from './options';
 import { Plan, planStylization, ScalePlan } from './plan';
 import { fitLongestSide } from './pixels';
@@ -101,6 +102,7 @@ async function optimizeIn<V, I>(space: ImageSpace<V, I>, objective: Objective<I>
   } finally {
     objective.dispose();
     space.dispose();
+    releaseFreeGpuBuffers();
   }
 }
 

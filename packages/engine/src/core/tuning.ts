@@ -60,3 +60,15 @@ export const TILING = {
 
 /** Ordinary memory a tiled run may use for its L-BFGS history (8 bytes per value per pair), and the shortest history it leaves. */
 export const HOST_HISTORY = { bytes: 0.5e9, minHistory: 5 } as const;
+
+/**
+ * WebGPU (tfjs's webgpu backend, in a webview or through Dawn): what a
+ * whole-image iteration keeps on the GPU per output pixel, with margin (its
+ * buffer pool, measured on Dawn: ~5 KB), the weights and runtime, and the
+ * L-BFGS history's share of the run's GPU memory (8 bytes per optimised value
+ * per pair, at least minHistory pairs).
+ */
+export const GPU_MEMORY = { bytesPerPixel: 6_000, fixedBytes: 0.25e9, historyShare: 0.25, minHistory: 5 } as const;
+
+/** The widest tensor of an iteration per pixel of its input: conv1's 64 channels, float32. A GPU buffer must hold it whole. */
+export const WIDEST_TENSOR_BYTES_PER_PIXEL = 64 * 4;

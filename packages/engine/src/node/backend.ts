@@ -1,13 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BackendChoice, WEBVIEW_BACKENDS } from '../core/options';
+import { BackendChoice } from '../core/options';
 import { NeuralStyleError } from '../core/errors';
+import { readbackProblem } from '../core/gpu-readback';
 import { backendLine } from '../protocol';
+import { DawnAdapter, probeDawn } from './dawn';
 import { defaultWasmThreads, setThreadedWasmBackend, threadedWasmUnavailable } from './wasm-threads';
 
-/** The backends a Node process can run. */
-type NodeBackend = Exclude<BackendChoice, 'auto' | (typeof WEBVIEW_BACKENDS)[number]>;
+/** The backends a Node process can run: all but WebGL, which needs a browser. */
+type NodeBackend = Exclude<BackendChoice, 'auto' | 'webgl'>;
 
 /** Which backend runs, and why each better one did not. */
 export interface BackendReport {
@@ -18,9 +20,11 @@ export interface BackendReport {
   detail: string;
   /** One line per better backend that was skipped: "tfjs-node-gpu: not installed". */
   skipped: string[];
+  /** On webgpu: the GPU Dawn runs on, and its limits. */
+  adapter?: DawnAdapter;
 }
 
-const ORDER: NodeBackend[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const ORDER: NodeBackend[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 const PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
   tensorflow: '@tensorflow/tfjs-node',
@@ -65,6 +69,28 @@ async function tryNative(kind: 'tensorflow-gpu' | 'tensorflow'): Promise<string 
   return null;
 }
 
+let dawnAdapter: DawnAdapter | undefined;
+let webgpuNote = '';
+
+/**
+ * Dawn's adapter with tfjs's webgpu backend on it. `auto` skips a software
+ * adapter (slower than wasm); asked for by name, it runs there, with a note.
+ */
+async function tryWebgpu(forced: boolean): Promise<string | null> {
+  const probe = await probeDawn();
+  if ('problem' in probe) return probe.problem;
+  const { adapter } = probe;
+  if (adapter.software && !forced) return `webgpu: ${adapter.software}`;
+  // Only now: on import it registers a backend that tf.ready() would try first.
+  require('@tensorflow/tfjs-backend-webgpu');
+  if (!(await tf.setBackend('webgpu'))) return `webgpu: the backend did not initialise on ${adapter.name}`;
+  const wrong = await readbackProblem();
+  if (wrong) return `webgpu: ${adapter.name} reads results back wrong (${wrong.got} where ${wrong.expected} was computed)`;
+  dawnAdapter = adapter;
+  webgpuNote = adapter.software ? ' (a software adapter, slower than wasm: run because it was asked for)' : '';
+  return null;
+}
+
 let wasmNote = '';
 
 async function tryWasm(): Promise<string | null> {
@@ -105,6 +131,7 @@ async function describe(name: BackendReport['name']): Promise<string> {
     return `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${wasmThreadCount === 1 ? '1 thread' : `${wasmThreadCount} threads`}${wasmNote})`;
   }
   if (name === 'tensorflow-gpu') return 'tfjs-node-gpu (CUDA)';
+  if (name === 'webgpu') return `webgpu: ${dawnAdapter!.name}${webgpuNote}`;
   if (name === 'tensorflow') return 'tfjs-node (native CPU)';
   return 'cpu (plain JavaScript, slow)';
 }
@@ -114,17 +141,18 @@ async function describe(name: BackendReport['name']): Promise<string> {
  * why. Once chosen, a process keeps its backend: tfjs-node cannot be unloaded.
  */
 export async function chooseBackend(choice: BackendChoice = 'auto'): Promise<BackendReport> {
-  if (choice === 'webgpu' || choice === 'webgl') {
-    throw new NeuralStyleError(`Backend ${choice} runs in VS Code's webview (a browser), not in the engine process or the CLI: Node has no ${choice === 'webgpu' ? 'WebGPU' : 'WebGL'}. Here use auto, tensorflow-gpu, tensorflow, wasm or cpu.`, 'EBACKEND');
+  if (choice === 'webgl') {
+    throw new NeuralStyleError('Backend webgl runs in VS Code\'s webview (a browser), not in the engine process or the CLI: Node has no WebGL. Here use auto, webgpu, tensorflow-gpu, tensorflow, wasm or cpu.', 'EBACKEND');
   }
   if (chosen && (choice === 'auto' || choice === chosen.name)) return chosen;
   if (chosen) throw new NeuralStyleError(`This process already runs on ${chosen.name}; start a new one to use ${choice}.`, 'EBACKEND');
   const candidates = choice === 'auto' ? ORDER : [choice];
   const skipped: string[] = [];
   for (const name of candidates) {
-    const failure = name === 'wasm' ? await tryWasm() : name === 'cpu' ? await tryCpu() : await tryNative(name);
+    const failure = name === 'wasm' ? await tryWasm() : name === 'cpu' ? await tryCpu()
+      : name === 'webgpu' ? await tryWebgpu(choice === 'webgpu') : await tryNative(name);
     if (failure === null) {
-      chosen = { name, tfjsBackend: tf.getBackend(), detail: await describe(name), skipped };
+      chosen = { name, tfjsBackend: tf.getBackend(), detail: await describe(name), skipped, ...(name === 'webgpu' ? { adapter: dawnAdapter } : {}) };
       return chosen;
     }
     skipped.push(failure);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as os from 'os';
 import * as path from 'path';
-import { MemoryLimits } from '../core/memory-limits';
+import { gpuLimits, MemoryLimits } from '../core/memory-limits';
 import { RunOptions } from '../core/options';
 import type { JobSpec } from '../protocol';
 import { stylize, StylizeHooks, StylizeResult } from '../core/stylize';
@@ -9,6 +9,7 @@ import { validateRunOptions } from '../core/validate';
 import { createVgg19, FeatureExtractor } from '../core/vgg19';
 import { decodeVgg19, verifyWeightFiles } from '../core/weights';
 import { BackendReport, chooseBackend } from './backend';
+import { watchGpu } from './gpu-loss';
 import { encodeImage } from './image';
 import { decodeJobImages } from './job-images';
 import { checkJob } from './job-check';
@@ -43,9 +44,14 @@ export async function loadEngine(config: EngineConfig = {}): Promise<Engine> {
   return { backend, vgg, dispose: () => vgg.dispose() };
 }
 
-/** What a run on this machine may use: three quarters of its memory (the rest for the system and the backend's own heap). */
-export function machineLimits(): MemoryLimits {
-  return { hostBytes: 0.75 * os.totalmem() };
+/**
+ * What a run on this machine may use: three quarters of its memory (the rest
+ * for the system and the backend's own heap), and on WebGPU `gpuMemory` GB
+ * of the GPU, in buffers as large as its adapter allows.
+ */
+export function machineLimits(engine: Engine, gpuMemory: number): MemoryLimits {
+  const { adapter } = engine.backend;
+  return { hostBytes: 0.75 * os.totalmem(), ...(adapter ? { gpu: gpuLimits(gpuMemory, adapter) } : {}) };
 }
 
 /**
@@ -55,12 +61,28 @@ export function machineLimits(): MemoryLimits {
  * nothing. `output` is the path written.
  */
 export async function stylizeFiles(engine: Engine, job: JobSpec, hooks: StylizeHooks = {}): Promise<StylizeResult & { output: string }> {
-  const { options, maxInputPixels, ifExists, styleSizes } = await checkJob(job); // a bad path or input fails before any work
+  const { options, maxInputPixels, gpuMemory, ifExists, styleSizes } = await checkJob(job); // a bad path or input fails before any work
   const { content, styles } = await decodeJobImages(job.content, job.styles, options, maxInputPixels, styleSizes);
-  const result = await stylize(engine.vgg, { content, styles, options, limits: machineLimits() }, hooks);
+  const result = await watchingTheGpu((signal) => stylize(engine.vgg, { content, styles, options, limits: machineLimits(engine, gpuMemory) }, { ...hooks, signal }), hooks.signal);
   const parameters = formatResultParameters({ content: job.content, styles: job.styles, backend: engine.backend.name, options, steps: result.steps });
   const output = await writeOutputFile(job.output, await encodeImage(result.image, job.output, parameters), ifExists);
   return { ...result, output };
+}
+
+/** Runs `run`, ended at once with EGPULOST when the GPU is lost or fails under it (gpu-loss.ts); the run is then told to stop. */
+async function watchingTheGpu<T>(run: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  const gpu = watchGpu();
+  const stop = new AbortController();
+  const running = run(signal ? AbortSignal.any([signal, stop.signal]) : stop.signal);
+  try {
+    return await Promise.race([running, gpu.failed]);
+  } catch (error) {
+    stop.abort();
+    running.catch(() => {}); // it may never settle on a lost device; if it does, its error is this one's echo
+    throw error;
+  } finally {
+    gpu.stop();
+  }
 }
 
 export { tf };

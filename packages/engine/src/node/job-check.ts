@@ -9,6 +9,7 @@ import { checkOutputPath, IfExists } from './output-file';
 export interface CheckedJob {
   options: StylizeOptions;
   maxInputPixels: number;
+  gpuMemory: number;
   ifExists: IfExists;
   /** The style images' sizes, from their headers (oriented). */
   styleSizes: Size[];
@@ -23,7 +24,7 @@ export interface CheckedJob {
  */
 export async function checkJob(job: JobSpec): Promise<CheckedJob> {
   const options = validateOptions(job.options);
-  const { maxInputPixels } = validateRunOptions({ maxInputPixels: job.maxInputPixels });
+  const { maxInputPixels, gpuMemory } = validateRunOptions({ maxInputPixels: job.maxInputPixels, gpuMemory: job.gpuMemory });
   const content = await imageSize(job.content, maxInputPixels);
   const styleSizes: Size[] = [];
   for (const style of job.styles) { // in order: the first bad file is the one named
@@ -34,5 +35,5 @@ export async function checkJob(job: JobSpec): Promise<CheckedJob> {
   planStylization(options, content, styleSizes, 'cpu', { hostBytes: Number.POSITIVE_INFINITY });
   const ifExists = job.ifExists ?? 'refuse';
   checkOutputPath(job.output, { inputs: [job.content, ...job.styles], ifExists });
-  return { options, maxInputPixels, ifExists, styleSizes };
+  return { options, maxInputPixels, gpuMemory, ifExists, styleSizes };
 }
