@@ -1,15 +1,18 @@
 /**
- * Where a job runs: in the engine process (tfjs-node-gpu, tfjs-node, wasm,
- * cpu) or in its panel's webview on the GPU (WebGPU, WebGL2). `auto` tries
- * tfjs-node-gpu → webview WebGPU → webview WebGL2 → the engine's own order
+ * Where a job runs: in the engine process (tfjs-node-gpu, WebGPU through
+ * Dawn, tfjs-node, wasm, cpu) or in its panel's webview on the GPU (WebGPU,
+ * WebGL2). `auto` tries tfjs-node-gpu → the engine's WebGPU (Dawn, on the
+ * machine the engine runs on: the remote one under Remote-SSH, WSL or
+ * Codespaces) → the webview's WebGPU → its WebGL2 → the engine's own order
  * (tfjs-node → wasm → cpu), and skips a software adapter or renderer: on one,
- * both GPU backends are slower than wasm. Every skip says why, for the log.
+ * every GPU backend is slower than wasm. Every skip says why, for the log.
  * Pure: no `vscode`, so the unit tests run it.
  */
 import * as l10n from '@vscode/l10n';
 import * as fs from 'fs';
 import * as path from 'path';
-import { type BackendChoice, NeuralStyleError, type WebviewBackend } from '@neural-style/engine/options';
+import { type BackendChoice, NeuralStyleError, softwareReason, type WebviewBackend } from '@neural-style/engine/options';
+import type { EngineGpu } from './warmEngine';
 import type { AdapterView, FromCompute } from '../shared/protocol';
 
 export type Route =
@@ -18,20 +21,10 @@ export type Route =
 
 export type AdapterProbe = Omit<FromCompute & { type: 'adapters' }, 'type'>;
 
-/** Renderers that are a CPU pretending to be a GPU: SwiftShader (Chromium's), Mesa's llvmpipe/softpipe/lavapipe, Windows' WARP. */
-const SOFTWARE_RENDERER = /SwiftShader|llvmpipe|softpipe|lavapipe|Microsoft Basic Render Driver|Software Rasterizer/i;
-
-/** Why `adapter` is a software one, or null for a real GPU. */
-export function softwareReason(adapter: AdapterView): string | null {
-  if (adapter.fallback) return `${adapter.name} is a fallback (software) adapter, slower than wasm`;
-  const match = SOFTWARE_RENDERER.exec(adapter.name);
-  return match ? `${adapter.name} is a software renderer (${match[0]}), slower than wasm` : null;
-}
-
 const LABEL: Record<WebviewBackend, string> = { webgpu: 'WebGPU', webgl: 'WebGL2' };
 
 /** The webview backend asked for by name: run it even on a software adapter (the user chose it), else say why it cannot. */
-function forced(backend: WebviewBackend, probe: AdapterProbe): Route {
+function forced(backend: WebviewBackend, probe: AdapterProbe, skipped: string[] = []): Route {
   const adapter = probe[backend];
   if (!adapter) {
     const problem = probe[backend === 'webgpu' ? 'webgpuProblem' : 'webglProblem'] ?? l10n.t('not available');
@@ -39,19 +32,37 @@ function forced(backend: WebviewBackend, probe: AdapterProbe): Route {
     throw new NeuralStyleError(l10n.t('{0} is not available in this VS Code\'s webview: {1}. Set {2} to {3} or wasm.', LABEL[backend], problem, 'neuralStyle.backend', instead), 'EBACKEND');
   }
   const software = softwareReason(adapter);
-  return { where: 'webview', backend, adapter, skipped: software ? [`note: ${software}; running it because neuralStyle.backend is ${backend}`] : [] };
+  return { where: 'webview', backend, adapter, skipped: [...skipped, ...(software ? [`note: ${software}; running it because neuralStyle.backend is ${backend}`] : [])] };
+}
+
+/** Why the engine's WebGPU does not serve `auto` (no adapter, or a software one), or null when it does. */
+function engineGpuSkip(engineGpu?: EngineGpu): string | null {
+  if (!engineGpu) return 'webgpu in the engine: not probed';
+  if (!engineGpu.adapter) return `webgpu in the engine: ${engineGpu.problem ?? 'no adapter'}`;
+  return engineGpu.adapter.software ? `webgpu in the engine: ${engineGpu.adapter.software}` : null;
 }
 
 /**
  * The route for `choice`. `nodeGpu` is null when tfjs-node-gpu is installed
- * with its native library, else why not; `probe` is what the webview found
- * (only asked for when the choice needs it: see needsProbe).
+ * with its native library, else why not; `engineGpu` is what the engine's
+ * WebGPU found, `probe` what the webview found (each only asked for when the
+ * choice needs it: see needsEngineGpu, needsProbe).
  */
-export function chooseRoute(choice: BackendChoice, nodeGpu: string | null, probe?: AdapterProbe): Route {
+export function chooseRoute(choice: BackendChoice, nodeGpu: string | null, probe?: AdapterProbe, engineGpu?: EngineGpu): Route {
   if (choice !== 'auto' && choice !== 'webgpu' && choice !== 'webgl') return { where: 'engine', backend: choice, skipped: [] };
-  if (choice !== 'auto') return forced(choice, probe ?? {});
+  if (choice === 'webgl') return forced(choice, probe ?? {});
+  if (choice === 'webgpu') {
+    if (engineGpu?.adapter) {
+      const { software } = engineGpu.adapter;
+      return { where: 'engine', backend: 'webgpu', skipped: software ? [`note: ${software}; running it because neuralStyle.backend is webgpu`] : [] };
+    }
+    return forced('webgpu', probe ?? {}, [engineGpuSkip(engineGpu)!]);
+  }
   if (nodeGpu === null) return { where: 'engine', backend: 'auto', skipped: [] };
   const skipped = [nodeGpu];
+  const engineSkip = engineGpuSkip(engineGpu);
+  if (engineSkip === null) return { where: 'engine', backend: 'auto', skipped };
+  skipped.push(engineSkip);
   for (const backend of ['webgpu', 'webgl'] as const) {
     const adapter = probe?.[backend];
     if (!adapter) {
@@ -65,9 +76,16 @@ export function chooseRoute(choice: BackendChoice, nodeGpu: string | null, probe
   return { where: 'engine', backend: 'auto', skipped };
 }
 
-/** Whether `choice` needs the webview's adapters to decide (auto asks only when tfjs-node-gpu is not there). */
-export function needsProbe(choice: BackendChoice, nodeGpu: string | null): boolean {
-  return choice === 'webgpu' || choice === 'webgl' || (choice === 'auto' && nodeGpu !== null);
+/** Whether `choice` needs the engine's WebGPU adapter to decide (auto asks only when tfjs-node-gpu is not there). */
+export function needsEngineGpu(choice: BackendChoice, nodeGpu: string | null): boolean {
+  return choice === 'webgpu' || (choice === 'auto' && nodeGpu !== null);
+}
+
+/** Whether `choice` needs the webview's adapters too: not when the engine's GPU already decides it. */
+export function needsProbe(choice: BackendChoice, nodeGpu: string | null, engineGpu?: EngineGpu): boolean {
+  if (choice === 'webgl') return true;
+  if (choice === 'webgpu') return !engineGpu?.adapter;
+  return choice === 'auto' && nodeGpu !== null && engineGpuSkip(engineGpu) !== null;
 }
 
 /**
@@ -85,9 +103,4 @@ export function nodeGpuProblem(workerPath: string): string | null {
   const lib = path.join(dir, 'lib');
   const found = fs.existsSync(lib) && fs.readdirSync(lib).some((d) => d.startsWith('napi-v') && fs.existsSync(path.join(lib, d, 'tfjs_binding.node')));
   return found ? null : 'tfjs-node-gpu: installed without its native library';
-}
-
-/** How the log and the panel name what ran: "webgpu: Apple M2 (metal-3)". */
-export function routeName(route: Route): string {
-  return route.where === 'webview' ? `${route.backend}: ${route.adapter.name}` : route.backend;
 }

@@ -6,7 +6,7 @@
 import * as l10n from '@vscode/l10n';
 import * as path from 'path';
 import type { FromEngine } from '@neural-style/engine/protocol';
-import { type AdapterProbe, chooseRoute, needsProbe, nodeGpuProblem, Route } from './backendRoute';
+import { type AdapterProbe, chooseRoute, needsEngineGpu, needsProbe, nodeGpuProblem, Route } from './backendRoute';
 import type { EngineOutcome } from './engineProcess';
 import { computeChannelOf, JobRecord } from './jobRecord';
 import { type JobRunner, type PreparedJob, stylePaths } from './jobRunner';
@@ -37,11 +37,13 @@ export interface RunPlan {
 export async function planRun(job: PreparedJob, record: JobRecord, context: ExecutionContext): Promise<RunPlan> {
   const choice = job.settings.run.backend;
   const nodeGpu = choice === 'auto' ? nodeGpuProblem(job.settings.enginePath || context.resources.workerPath) : null;
+  // The engine's GPU first: it is on the machine with the files (the remote one under Remote-SSH), and asking needs no panel.
+  const engineGpu = needsEngineGpu(choice, nodeGpu) ? await context.runner.engineGpu(job) : undefined;
   let probe: AdapterProbe | undefined;
-  if (needsProbe(choice, nodeGpu)) {
+  if (needsProbe(choice, nodeGpu, engineGpu)) {
     probe = await context.adapters.probe(record, () => context.openPanel(record));
   }
-  const route = chooseRoute(choice, nodeGpu, probe);
+  const route = chooseRoute(choice, nodeGpu, probe, engineGpu);
   // The webview runs it: its page must be there.
   if (route.where === 'webview' && !record.livePanel) context.openPanel(record);
   const where = route.where === 'webview' ? `the panel's webview on ${route.backend}: ${route.adapter.name}` : `the engine process (backend ${route.backend})`;
@@ -58,11 +60,21 @@ function webviewWeightsDir(job: PreparedJob, resources: Resources): string {
   return configured.endsWith('model.json') ? path.dirname(configured) : configured;
 }
 
-/** Runs the plan until it ends, however it ends; progress and previews go to the record (and `progress`). */
+/**
+ * Runs the plan until it ends, however it ends; progress and previews go to
+ * the record (and `progress`), each progress naming the GPU it runs on
+ * ("webgpu: Apple M2 (metal-3)"), as the panel and the status bar show it.
+ */
 export function executeRun({ job, route, weightsDir }: RunPlan, record: JobRecord, signal: AbortSignal,
-  progress: (p: FromEngine<'progress'>) => void, context: ExecutionContext): Promise<EngineOutcome> {
+  report: (p: FromEngine<'progress'>) => void, context: ExecutionContext): Promise<EngineOutcome> {
+  let device = route.where === 'webview' ? `${route.backend}: ${route.adapter.name}` : '';
+  const progress = (p: FromEngine<'progress'>) => report(device ? { ...p, backend: device } : p);
   if (route.where === 'engine') {
-    return context.runner.execute(job, signal, { progress, preview: (p) => record.post({ type: 'preview', step: p.step, src: `data:image/png;base64,${p.png}` }) });
+    return context.runner.execute(job, signal, {
+      progress,
+      preview: (p) => record.post({ type: 'preview', step: p.step, src: `data:image/png;base64,${p.png}` }),
+      backend: (m) => { device = m.adapter ? `${m.name}: ${m.adapter}` : ''; },
+    });
   }
   const { request, settings } = job;
   return runInWebview({

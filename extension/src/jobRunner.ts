@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { StylizeOptions } from '@neural-style/engine/options';
-import { EngineEvents, EngineOutcome, WarmEngine } from './warmEngine';
+import { EngineConfig, EngineEvents, EngineGpu, EngineOutcome, WarmEngine } from './warmEngine';
 import { freeOutputPath, removeEngineTemps, stylesId, workspaceOutputFolderProblem } from './outputPath';
 import { Resources } from './resources';
 import { JobSettings, readSettings, SettingsError, withJobOptions } from './settings';
@@ -78,25 +78,32 @@ export class JobRunner {
     return { id, request, settings, output };
   }
 
+  /** The engine process a job's settings ask for. */
+  private engineConfig({ settings }: PreparedJob): EngineConfig {
+    return { workerPath: settings.enginePath || this.resources.workerPath, backend: settings.run.backend, weights: settings.weightsPath || this.resources.weightsDir || undefined };
+  }
+
+  /** Which GPU the engine process the job would run on has for WebGPU (it starts, or stays warm, for the job). */
+  engineGpu(job: PreparedJob): Promise<EngineGpu> {
+    return this.engine.probeGpu(this.engineConfig(job));
+  }
+
   /** Runs the engine until the job ends, however it ends; a stopped engine's temp files are removed. */
-  async execute(job: PreparedJob, signal: AbortSignal, events: Pick<EngineEvents, 'progress' | 'preview'>): Promise<EngineOutcome> {
+  async execute(job: PreparedJob, signal: AbortSignal, events: Pick<EngineEvents, 'progress' | 'preview' | 'backend'>): Promise<EngineOutcome> {
     const { id, request, settings, output } = job;
     const { options, run } = settings;
-    const workerPath = settings.enginePath || this.resources.workerPath;
+    const config = this.engineConfig(job);
+    const { workerPath } = config;
     this.log.info(`${id}: ${request.content} + ${stylePaths(request).join(' + ')} → ${output} (size ${options.size}, ${options.iterations} iterations, ${options.optimizer}, backend ${run.backend})`);
     this.reserved.add(output);
     this.idleMinutes = settings.engineIdleMinutes;
     let enginePid = 0;
     let outcome: EngineOutcome;
     try {
-      outcome = await this.engine.run({
-        workerPath,
-        backend: run.backend,
-        weights: settings.weightsPath || this.resources.weightsDir || undefined,
-      }, {
+      outcome = await this.engine.run(config, {
         id,
         // The name is free now; should another program take it before the engine's last step, the engine takes the next free one.
-        job: { content: request.content, styles: stylePaths(request), output, options, maxInputPixels: run.maxInputPixels, ifExists: 'number' },
+        job: { content: request.content, styles: stylePaths(request), output, options, maxInputPixels: run.maxInputPixels, gpuMemory: run.gpuMemory, ifExists: 'number' },
         signal,
         events: {
           ...events,

@@ -15,6 +15,8 @@ import { EngineLog, EngineProcess } from './engineProcess';
 
 export interface EngineEvents {
   log?: EngineLog;
+  /** The backend the job runs on (before its first progress). */
+  backend?(message: FromEngine<'backend'>): void;
   progress?(message: FromEngine<'progress'>): void;
   preview?(message: FromEngine<'preview'>): void;
   /** The job is on its process (pid), about to start; `warm`: that process ran a job before. */
@@ -55,8 +57,15 @@ function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T 
   });
 }
 
+/** What the engine's WebGPU (Dawn) found: its adapter, or why there is none (the `gpu` message's fields). */
+export type EngineGpu = Omit<FromEngine<'gpu'>, 'type' | 'id'>;
+
+interface WarmProcess { process: EngineProcess; key: string; jobs: number; gpu?: Promise<EngineGpu> }
+
+let probes = 0;
+
 export class WarmEngine {
-  private current: { process: EngineProcess; key: string; jobs: number } | undefined;
+  private current: WarmProcess | undefined;
   private readonly exiting = new Set<Promise<string>>();
   private idleTimer: NodeJS.Timeout | undefined;
   private busy = false;
@@ -103,6 +112,17 @@ export class WarmEngine {
     return this.runOn(current.process, config, job);
   }
 
+  /**
+   * Which GPU the engine's WebGPU would run on, asked once per process (it
+   * loads Dawn, no backend): the process is the one the next job of `config`
+   * runs on. A process that does not answer within `timeoutMs` has none.
+   */
+  probeGpu(config: EngineConfig, timeoutMs = 20_000): Promise<EngineGpu> {
+    const current = this.processFor(config);
+    current.gpu ??= askGpu(current.process, timeoutMs);
+    return current.gpu;
+  }
+
   /** Stops the process, killing it after `graceMs`; resolves once it is gone. */
   async stop(graceMs?: number): Promise<void> {
     clearTimeout(this.idleTimer);
@@ -110,7 +130,7 @@ export class WarmEngine {
     await Promise.all([...this.exiting]);
   }
 
-  private processFor(config: EngineConfig): { process: EngineProcess; jobs: number } {
+  private processFor(config: EngineConfig): WarmProcess {
     const key = keyOf(config);
     if (this.current && (this.current.key !== key || !this.current.process.alive)) {
       this.log('info', 'the engine settings changed: starting a new engine process');
@@ -179,7 +199,10 @@ export class WarmEngine {
       offs.push(process.onMessage((message) => {
         const end = jobMessage(message, run.id, {
           ...events,
-          backend: (m) => events.log?.('info', backendLine(m)),
+          backend: (m) => {
+            events.log?.('info', backendLine(m));
+            events.backend?.(m);
+          },
           refused: (m) => events.log?.('info', `the engine refused ${m.request} ${m.id}: ${m.message}`),
         });
         // The engine exits after this error: the next job must not be sent to it.
@@ -197,6 +220,29 @@ export class WarmEngine {
       else signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+/** Sends `process` a probe and settles on its answer, its exit or the timeout, whichever comes first. */
+async function askGpu(process: EngineProcess, timeoutMs: number): Promise<EngineGpu> {
+  try {
+    await process.ready;
+  } catch (e) {
+    return { problem: `the engine did not start (${(e as Error).message})` };
+  }
+  const id = `probe-${++probes}`;
+  return new Promise((resolve) => {
+    const settle = (answer: EngineGpu) => {
+      clearTimeout(timer);
+      off();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => settle({ problem: `the engine did not say which GPU it has within ${timeoutMs / 1000} s` }), timeoutMs);
+    const off = process.onMessage((m) => {
+      if (m.type === 'gpu' && m.id === id) settle(m.adapter ? { adapter: m.adapter } : { problem: m.problem ?? 'no adapter' });
+    });
+    void process.exited.then((why) => settle({ problem: why }));
+    process.send({ type: 'probe', id });
+  });
 }
 
 /** One job in a process of its own, gone when this resolves (the CLI-like way, for tests and one-offs). */

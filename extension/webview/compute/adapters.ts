@@ -4,6 +4,7 @@
  * tfjs here: the host decides from these what to run (extension/src/backendRoute.ts).
  */
 import * as l10n from '@vscode/l10n';
+import { adapterName } from '@neural-style/engine/core';
 import type { AdapterView, FromCompute } from '../../shared/protocol';
 
 interface GpuAdapterInfoLike { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean }
@@ -23,8 +24,7 @@ export async function requestAdapter(): Promise<GpuAdapterLike | null> {
 
 export function describeAdapter(adapter: GpuAdapterLike): AdapterView {
   const info = adapter.info ?? {};
-  const named = info.description || [info.vendor, info.device].filter(Boolean).join(' ') || l10n.t('unnamed adapter');
-  const name = info.architecture ? `${named} (${info.architecture})` : named;
+  const name = adapterName(info) || l10n.t('unnamed adapter');
   return { name, fallback: !!(adapter.isFallbackAdapter ?? info.isFallbackAdapter), maxTextureSize: adapter.limits.maxTextureDimension2D };
 }
 

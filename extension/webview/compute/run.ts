@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import * as l10n from '@vscode/l10n';
-import { CancelledError, createVgg19, decodeVgg19, NeuralStyleError, stylize, type FeatureExtractor, type MemoryLimits, type Progress } from '@neural-style/engine/core';
+import { CancelledError, createVgg19, decodeVgg19, NeuralStyleError, readbackProblem, stylize, type FeatureExtractor, type MemoryLimits, type Progress } from '@neural-style/engine/core';
 import type { WebviewBackend } from '@neural-style/engine/options';
 import { decodePixels, encodePixels } from '@neural-style/engine/image-protocol';
 import { COMPUTE_FAILURES, type AdapterView, type FromCompute, type ToCompute } from '../../shared/protocol';
@@ -43,22 +43,12 @@ export async function useBackend(backend: WebviewBackend): Promise<AdapterView> 
   return adapter;
 }
 
-/**
- * The core reads every result back asynchronously (data()), which tfjs's
- * webgpu backend does by mapping a buffer. Its synchronous read (dataSync, a
- * canvas copy) returns zeros on some adapters (SwiftShader's fallback adapter
- * here) and leaves the device unusable, so it is never called. An adapter
- * whose asynchronous read is wrong too would paint garbage: refused up front.
- */
+/** An adapter whose asynchronous read back is wrong would paint garbage (readbackProblem): refused up front. */
 async function checkReadback(adapter: AdapterView): Promise<void> {
-  // Above tfjs's CPU hand-off size (1000 values), so that the sum is computed on the GPU.
-  const n = 4096;
-  const sum = tf.tidy(() => tf.add(tf.range(0, n, 1, 'float32'), 1));
-  const got = await sum.data().finally(() => sum.dispose());
-  const wrong = got.findIndex((v, i) => v !== i + 1);
-  if (wrong >= 0) {
+  const wrong = await readbackProblem();
+  if (wrong) {
     throw new NeuralStyleError(l10n.t('WebGPU on {0} reads results back wrong (it gave {1} where {2} was computed), so a run would paint garbage. Set {3} to webgl or auto.',
-      adapter.name, got[wrong], wrong + 1, 'neuralStyle.backend'), 'EGPU');
+      adapter.name, wrong.got, wrong.expected, 'neuralStyle.backend'), 'EGPU');
   }
 }
 

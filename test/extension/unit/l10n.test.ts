@@ -22,13 +22,15 @@ const bundleFile = path.join(root, 'extension', 'l10n', 'bundle.l10n.json');
  * each with why. An entry that no longer matches anything fails the test (it would hide a new string).
  */
 const NOT_SHOWN: Array<{ file: string; starts: string; why: string }> = [
-  { file: 'src/backendRoute.ts', starts: '  is a fallback', why: 'a skipped backend: the log\'s route line' },
-  { file: 'src/backendRoute.ts', starts: '  is a software renderer', why: 'a skipped backend: the log\'s route line' },
   { file: 'src/backendRoute.ts', starts: 'note:  ; running it', why: 'the log\'s route line' },
   { file: 'src/backendRoute.ts', starts: 'not probed', why: 'a skipped backend: the log\'s route line' },
   { file: 'src/backendRoute.ts', starts: 'tfjs-node-gpu: not installed', why: 'a skipped backend: the log\'s route line' },
   { file: 'src/backendRoute.ts', starts: 'tfjs-node-gpu: installed without', why: 'a skipped backend: the log\'s route line' },
   { file: 'src/backendRoute.ts', starts: 'auto, webgl', why: 'setting values, the same in every language' },
+  { file: 'src/backendRoute.ts', starts: 'webgpu in the engine', why: 'a skipped backend: the log\'s route line' },
+  { file: 'src/backendRoute.ts', starts: 'no adapter', why: 'a skipped backend: the log\'s route line' },
+  { file: 'src/warmEngine.ts', starts: 'the engine did not', why: 'why the engine has no GPU: the log\'s route line' },
+  { file: 'src/warmEngine.ts', starts: 'no adapter', why: 'why the engine has no GPU: the log\'s route line' },
   { file: 'src/extension.ts', starts: 'Neural Style', why: 'the product\'s name as the output channel\'s (VS Code\'s own channels keep their names)' },
   { file: 'src/jobExecution.ts', starts: 'the panel\'s webview on', why: 'the log\'s route line' },
   { file: 'src/jobExecution.ts', starts: 'the engine process (backend', why: 'the log\'s route line' },
