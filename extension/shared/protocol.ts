@@ -114,6 +114,8 @@ const adapterView = object({
   fallback: boolean,
   /** WebGL's MAX_TEXTURE_SIZE, WebGPU's maxTextureDimension2D. */
   maxTextureSize: number,
+  /** WebGPU's largest buffer a shader may bind: min(maxBufferSize, maxStorageBufferBindingSize). */
+  maxBufferBytes: optional(number),
 });
 export type AdapterView = Infer<typeof adapterView>;
 
@@ -133,6 +135,8 @@ const TO_COMPUTE = {
     styles: array(rgbPixels, 1),
     /** Checked by the core's validateOptions. */
     options: someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>),
+    /** GB of GPU memory the run may use on WebGPU (the gpuMemory setting). */
+    gpuMemory: optional(number),
   },
   /** Cancel: the core stops within one iteration (one tile at a tiled scale). */
   stopCompute: {},

@@ -79,7 +79,7 @@ export function executeRun({ job, route, weightsDir }: RunPlan, record: JobRecor
   const { request, settings } = job;
   return runInWebview({
     id: job.id, backend: route.backend, adapter: route.adapter, content: request.content, styles: stylePaths(request), output: job.output,
-    options: settings.options, maxInputPixels: settings.run.maxInputPixels, weightsDir, imageWorkerPath: context.resources.imageWorkerPath,
+    options: settings.options, maxInputPixels: settings.run.maxInputPixels, gpuMemory: settings.run.gpuMemory, weightsDir, imageWorkerPath: context.resources.imageWorkerPath,
     channel: computeChannelOf(record), signal,
     events: { progress, preview: (step, src) => record.post({ type: 'preview', step, src }), log: context.note },
   });

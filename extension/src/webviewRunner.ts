@@ -40,6 +40,8 @@ export interface WebviewRun {
   output: string;
   options: StylizeOptions;
   maxInputPixels: number;
+  /** GB of GPU memory the run may use on WebGPU. */
+  gpuMemory: number;
   weightsDir: string;
   imageWorkerPath: string;
   channel: ComputeChannel;
@@ -144,7 +146,7 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
     // A run posted to a page that is about to be replaced would be lost with it.
     await pageLoaded;
     if (signal.aborted) return { kind: 'cancelled' };
-    const computed = await computeInPanel(run, { type: 'compute', backend: run.backend, weights, content: decoded.content, styles: decoded.styles, options });
+    const computed = await computeInPanel(run, { type: 'compute', backend: run.backend, weights, content: decoded.content, styles: decoded.styles, options, gpuMemory: run.gpuMemory });
     if (computed.kind !== 'computed') return computed;
     // Cancelled after the last iteration: still nothing is written.
     if (signal.aborted) return { kind: 'cancelled' };

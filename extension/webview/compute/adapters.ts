@@ -11,7 +11,7 @@ interface GpuAdapterInfoLike { vendor?: string; architecture?: string; device?: 
 export interface GpuAdapterLike {
   info?: GpuAdapterInfoLike;
   isFallbackAdapter?: boolean;
-  limits: { maxTextureDimension2D: number };
+  limits: { maxTextureDimension2D: number; maxBufferSize?: number; maxStorageBufferBindingSize?: number };
 }
 interface GpuLike { requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null> }
 
@@ -25,7 +25,9 @@ export async function requestAdapter(): Promise<GpuAdapterLike | null> {
 export function describeAdapter(adapter: GpuAdapterLike): AdapterView {
   const info = adapter.info ?? {};
   const name = adapterName(info) || l10n.t('unnamed adapter');
-  return { name, fallback: !!(adapter.isFallbackAdapter ?? info.isFallbackAdapter), maxTextureSize: adapter.limits.maxTextureDimension2D };
+  const { maxTextureDimension2D, maxBufferSize, maxStorageBufferBindingSize } = adapter.limits;
+  const maxBufferBytes = maxBufferSize && maxStorageBufferBindingSize ? { maxBufferBytes: Math.min(maxBufferSize, maxStorageBufferBindingSize) } : {};
+  return { name, fallback: !!(adapter.isFallbackAdapter ?? info.isFallbackAdapter), maxTextureSize: maxTextureDimension2D, ...maxBufferBytes };
 }
 
 async function probeWebGpu(): Promise<{ webgpu?: AdapterView; webgpuProblem?: string }> {

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import * as l10n from '@vscode/l10n';
 import { CancelledError, createVgg19, decodeVgg19, NeuralStyleError, readbackProblem, stylize, type FeatureExtractor, type MemoryLimits, type Progress } from '@neural-style/engine/core';
-import type { WebviewBackend } from '@neural-style/engine/options';
+import { RUN_DEFAULTS, type WebviewBackend } from '@neural-style/engine/options';
 import { decodePixels, encodePixels } from '@neural-style/engine/image-protocol';
 import { COMPUTE_FAILURES, type AdapterView, type FromCompute, type ToCompute } from '../../shared/protocol';
 import { describeAdapter, describeWebGl, requestAdapter } from './adapters';
@@ -24,9 +24,16 @@ type ComputeMessage = ToCompute & { type: 'compute' };
  */
 const WEBVIEW_HOST_BYTES = 2e9;
 
-/** What a run here may use: WEBVIEW_HOST_BYTES, and on WebGL tiles whose textures fit the GPU's MAX_TEXTURE_SIZE (WebGPU uses buffers). */
-function webviewLimits(backend: WebviewBackend, adapter: AdapterView): MemoryLimits {
-  return backend === 'webgl' && adapter.maxTextureSize > 0 ? { hostBytes: WEBVIEW_HOST_BYTES, maxTextureSize: adapter.maxTextureSize } : { hostBytes: WEBVIEW_HOST_BYTES };
+/**
+ * What a run here may use: WEBVIEW_HOST_BYTES; on WebGL tiles whose textures
+ * fit the GPU's MAX_TEXTURE_SIZE; on WebGPU `gpuMemory` GB of the GPU in
+ * buffers as large as its adapter allows (as the engine process's Dawn).
+ */
+function webviewLimits(backend: WebviewBackend, adapter: AdapterView, gpuMemory = RUN_DEFAULTS.gpuMemory): MemoryLimits {
+  const limits: MemoryLimits = { hostBytes: WEBVIEW_HOST_BYTES };
+  if (backend === 'webgl' && adapter.maxTextureSize > 0) return { ...limits, maxTextureSize: adapter.maxTextureSize };
+  if (backend === 'webgpu' && adapter.maxBufferBytes) return { ...limits, gpu: { budgetBytes: gpuMemory * 1e9, maxBufferBytes: adapter.maxBufferBytes } };
+  return limits;
 }
 
 export async function useBackend(backend: WebviewBackend): Promise<AdapterView> {
@@ -96,7 +103,7 @@ export async function runCompute(message: ComputeMessage, signal: AbortSignal, p
     const onProgress = ({ preview, ...progress }: Progress) => {
       if (!ended) post({ type: 'computeProgress', progress, preview: preview && pngDataUrl(preview) });
     };
-    const result = await stylize(vgg, { content, styles, options: message.options, limits: webviewLimits(message.backend, adapter) }, { signal, onProgress });
+    const result = await stylize(vgg, { content, styles, options: message.options, limits: webviewLimits(message.backend, adapter, message.gpuMemory) }, { signal, onProgress });
     const image = { width: result.image.width, height: result.image.height, data: encodePixels(result.image.data) };
     end({ type: 'computeDone', image, losses: result.losses, steps: result.steps, elapsedMs: result.elapsedMs, backend: result.backend });
   } catch (error) {

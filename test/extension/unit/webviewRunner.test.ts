@@ -38,7 +38,7 @@ function runWith(channel: ComputeChannel, dir: string, signal = new AbortControl
   const run: WebviewRun = {
     id: 't1', backend: 'webgl', adapter, content: path.join(fixtures, 'chelsea-64.png'), styles: [path.join(fixtures, 'starry-64.png')], output,
     options: { ...DEFAULTS, size: 32, styleLayers: [...DEFAULTS.styleLayers], styleLayerWeights: [...DEFAULTS.styleLayerWeights], styleBlendWeights: [] },
-    maxInputPixels: 1e8, weightsDir: path.join(root, 'packages', 'engine', 'weights', 'vgg19'), imageWorkerPath, channel, signal, cancelGraceMs: 200, loadTimeoutMs,
+    maxInputPixels: 1e8, gpuMemory: 4, weightsDir: path.join(root, 'packages', 'engine', 'weights', 'vgg19'), imageWorkerPath, channel, signal, cancelGraceMs: 200, loadTimeoutMs,
     events: { progress: () => undefined, preview: () => undefined, log: () => undefined },
     ...given,
   };
