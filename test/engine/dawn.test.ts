@@ -8,29 +8,13 @@
  */
 import { expect } from 'chai';
 import { ChildProcess, fork, spawn, spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
-import type { DawnProbe } from '../../packages/engine/src/node/dawn';
 import { FromEngine, parseFromEngine } from '../../packages/engine/src/protocol';
 import { CONTENT, listFiles, ROOT, STYLE, tempDir } from './helpers';
+import { dawnEnv, dawnOrSkip } from './dawn-helpers';
 
 const BIN = path.join(ROOT, 'packages', 'engine', 'bin', 'neural-style.js');
 const WORKER = require.resolve('@neural-style/engine/worker');
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
-/** This process's environment, with Chromium's SwiftShader as the Vulkan driver unless one is named already. */
-function dawnEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const named = process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES;
-  return { ...process.env, ...(named || !fs.existsSync(SWIFTSHADER) ? {} : { VK_ICD_FILENAMES: SWIFTSHADER }), ...extra };
-}
-
-/** What Dawn offers in a fresh process with dawnEnv(). */
-function probe(): DawnProbe {
-  const script = `require(${JSON.stringify(path.join(ROOT, 'packages', 'engine', 'dist', 'node', 'dawn.js'))}).probeDawn().then((p) => { process.stdout.write(JSON.stringify(p)); process.exit(0); })`;
-  const r = spawnSync(process.execPath, ['-e', script], { env: dawnEnv(), encoding: 'utf8', timeout: 60_000 });
-  return r.status === 0 ? JSON.parse(r.stdout) : { problem: `the probe failed: ${r.stderr.trim().split('\n').pop()}` };
-}
-
 interface CliRun { status: number | null; stderr: string; events: Array<Record<string, unknown>> }
 
 /** The CLI with --json on the fixtures at 32 px; resolves when it exits. */
@@ -51,14 +35,7 @@ describe('WebGPU in the engine process and the CLI, through Dawn', function () {
   let adapter = '';
 
   before(function () {
-    const found = probe();
-    if ('problem' in found) {
-      if (process.env.CI === 'true') throw new Error(`No WebGPU adapter for Dawn here: ${found.problem}. CI installs libvulkan1 and Chromium (its SwiftShader Vulkan driver).`);
-      console.log(`      skipped: ${found.problem} (apt-get install libvulkan1 chromium: Chromium's SwiftShader serves as the Vulkan driver)`);
-      this.skip();
-    }
-    adapter = found.adapter.name;
-    console.log(`      adapter: ${adapter}${found.adapter.software ? ' (software)' : ''}`);
+    adapter = dawnOrSkip(this).name;
   });
 
   it('auto skips a software adapter, says so by name, and runs wasm', async () => {

@@ -19,12 +19,12 @@ export function randomImage(size: number, seed: number): RgbImage {
 
 /**
  * GFLOP/s of the best square matMul at the sizes VGG's layers reach, on the
- * current backend: `reps` products of each size, at most ~3 s a size (the cpu
- * backend takes seconds per product).
+ * current backend: `reps[n]` products of each size n, at most ~3 s a size
+ * (the cpu backend takes seconds per product).
  */
-export async function matMulCeiling(reps: { 1024: number; 2048: number } = { 1024: 16, 2048: 5 }): Promise<number> {
+export async function matMulCeiling(reps: Record<number, number> = { 1024: 16, 2048: 5 }): Promise<number> {
   let best = 0;
-  for (const n of [1024, 2048] as const) {
+  for (const n of Object.keys(reps).map(Number)) {
     const a = tf.randomNormal([n, n]);
     const b = tf.randomNormal([n, n]);
     await tf.matMul(a, b).data(); // the first product compiles and allocates
