@@ -1,8 +1,8 @@
-// pnpm package [--target <t>] | pnpm package:all: the production build once, then for each target
-// its folder (prepackage.mjs) packaged by `vsce package --target`, opened and checked
+// pnpm package [--target <t>[,<t>…]] | pnpm package:all: the production build once, then for each
+// target its folder (prepackage.mjs) packaged by `vsce package --target`, opened and checked
 // (inspect-vsix.mjs: a package with another platform's binary is refused), and its size printed.
-// No --target: this machine's package, the one the e2e installs.
-// Options: --out-dir <dir> (default: extension/), --no-build (reuse the last production build).
+// No --target: this machine's package, the one the e2e installs. --out-dir <dir>: where the
+// packages go (extension/ by default).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,12 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { binaryLabel } from './binaries.mjs';
 import { inspectVsix } from './inspect-vsix.mjs';
 import { prepackage } from './prepackage.mjs';
-import { TARGET_NAMES, targetFromArgs, vsixName } from './targets.mjs';
+import { targetsFromArgs, vsixName } from './targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-const targets = argv.includes('--all') ? TARGET_NAMES : [targetFromArgs(argv)];
+const targets = targetsFromArgs(argv);
 const outDir = resolve(option('--out-dir') ?? root);
 const vsceBin = join(dirname(createRequire(join(root, 'package.json')).resolve('@vscode/vsce/package.json')), 'vsce');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -36,7 +36,7 @@ function packageTarget(target) {
 }
 
 mkdirSync(outDir, { recursive: true });
-if (!argv.includes('--no-build')) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production'], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production'], { stdio: 'inherit' });
 const built = targets.map(packageTarget);
 if (built.length > 1) {
   console.log('\n| target | package | size |\n|---|---|---|');

@@ -6,14 +6,14 @@
 //   engine/node_modules/sharp …    sharp, its JS dependencies and the target's native package + libvips
 //   engine/node_modules/webgpu     Dawn's binding with the target's dawn.node only (dawn.mjs)
 //   media/styles/                  the style presets, their list and their licences
-// Usage: node scripts/prepackage.mjs [--target <t>]    (this machine's target by default)
+// Usage: node scripts/prepackage.mjs [--target <t>[,<t>…]]    (this machine's target by default)
 import { cpSync, existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyDawn } from './dawn.mjs';
 import { findPackage, readManifest } from './find-package.mjs';
 import { sharpNatives } from './sharp-natives.mjs';
-import { targetFromArgs } from './targets.mjs';
+import { targetsFromArgs } from './targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repo = join(root, '..');
@@ -64,4 +64,4 @@ export function prepackage(target) {
   return out;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) prepackage(targetFromArgs(process.argv.slice(2)));
+if (process.argv[1] === fileURLToPath(import.meta.url)) targetsFromArgs(process.argv.slice(2)).forEach(prepackage);

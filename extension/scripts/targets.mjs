@@ -29,13 +29,15 @@ export function targetOf(platform = process.platform, arch = process.arch, musl 
   return Object.hasOwn(TARGETS, name) ? name : null;
 }
 
-/** The target a command line names with `--target <t>`, else this machine's; throws naming the valid ones. */
-export function targetFromArgs(argv) {
+/** The targets a command line names: `--all`, `--target <t>[,<t>…]`, else this machine's; throws naming the valid ones. */
+export function targetsFromArgs(argv) {
+  if (argv.includes('--all')) return TARGET_NAMES;
   const at = argv.indexOf('--target');
-  const name = at >= 0 ? argv[at + 1] : targetOf();
-  if (name && Object.hasOwn(TARGETS, name)) return name;
-  const what = at >= 0 ? `Unknown target "${name ?? ''}".` : `This machine (${process.platform}-${process.arch}) has no package of its own.`;
-  throw new Error(`${what} Use --target with one of: ${TARGET_NAMES.join(', ')}.`);
+  const names = at >= 0 ? (argv[at + 1] ?? '').split(',') : [targetOf()];
+  const unknown = names.filter((name) => !name || !Object.hasOwn(TARGETS, name));
+  if (!unknown.length) return names;
+  const what = at >= 0 ? `Unknown target "${unknown[0] ?? ''}".` : `This machine (${process.platform}-${process.arch}) has no package of its own.`;
+  throw new Error(`${what} Use --target with one of: ${TARGET_NAMES.join(', ')} (or --all).`);
 }
 
 /** vsce's own name for a platform package: <name>-<target>-<version>.vsix. */
