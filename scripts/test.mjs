@@ -9,6 +9,8 @@ const suites = [
   { name: 'engine', script: 'test:engine' },
   { name: 'extension unit', script: 'test:extension:unit' },
   { name: 'extension host (VS Code)', script: 'test:extension:host' },
+  // Last: it makes the production build (pnpm package's), which leaves extension/dist minified.
+  { name: 'platform packages (vsce)', script: 'test:package' },
 ];
 // A suite that cannot run here says so on a line of its own and exits 0.
 const SKIP_LINE = /^suite skipped: (.+)$/m;

@@ -6,8 +6,9 @@
  * behind. No `vscode` here, so the unit tests run it too.
  */
 import * as l10n from '@vscode/l10n';
-import { ChildProcess, fork } from 'child_process';
+import { ChildProcess } from 'child_process';
 import { FromEngine, parseFromEngine, PROTOCOL_VERSION, ToEngine } from '@neural-style/engine/protocol';
+import { forkNode } from './nodeProcess';
 
 export type EngineLog = (level: FromEngine<'log'>['level'], message: string) => void;
 
@@ -43,18 +44,11 @@ export class EngineProcess {
   private killTimer: NodeJS.Timeout | undefined;
 
   constructor(workerPath: string, private readonly log: EngineLog) {
-    const child = fork(workerPath, [], {
-      execPath: process.execPath,
-      // VS Code's Node is Electron's: make it behave as plain Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
+    const child = forkNode(workerPath);
     this.child = child;
     live.add(child);
-    child.stdout?.on('data', (d: Buffer) => log('info', d.toString().trimEnd()));
-    child.stderr?.on('data', (d: Buffer) => {
-      const text = d.toString();
+    child.stdout?.on('data', (text: string) => log('info', text.trimEnd()));
+    child.stderr?.on('data', (text: string) => {
       this.stderrTail = (this.stderrTail + text).slice(-2000);
       log('warn', text.trimEnd());
     });

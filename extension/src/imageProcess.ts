@@ -6,8 +6,9 @@
  * No `vscode` here.
  */
 import * as l10n from '@vscode/l10n';
-import { ChildProcess, fork } from 'child_process';
+import { ChildProcess } from 'child_process';
 import { FromImages, parseFromImages, ToImages } from '@neural-style/engine/image-protocol';
+import { forkNode } from './nodeProcess';
 
 type Request = ToImages<'decode'> | ToImages<'write'>;
 type Answer<R extends Request> = R extends ToImages<'decode'> ? FromImages<'decoded'> : FromImages<'written'>;
@@ -25,14 +26,9 @@ export class ImageProcess {
   private next = 0;
 
   constructor(workerPath: string, private readonly log: (message: string) => void) {
-    this.child = fork(workerPath, [], {
-      execPath: process.execPath,
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
-    this.child.stdout?.on('data', (d: Buffer) => log(d.toString().trimEnd()));
-    this.child.stderr?.on('data', (d: Buffer) => log(d.toString().trimEnd()));
+    this.child = forkNode(workerPath);
+    this.child.stdout?.on('data', (text: string) => log(text.trimEnd()));
+    this.child.stderr?.on('data', (text: string) => log(text.trimEnd()));
     this.child.on('message', (raw) => this.receive(raw));
     this.child.on('exit', (code, signal) => this.failAll(new ImageProcessError(l10n.t('The image process stopped ({0}).', signal ?? l10n.t('exit code {0}', String(code))), 'ECRASHED')));
     this.child.on('error', (e) => this.failAll(new ImageProcessError(l10n.t('The image process could not run: {0}', e.message), 'ECRASHED')));

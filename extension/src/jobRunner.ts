@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { pathKey } from '@neural-style/engine/file-names';
 import type { StylizeOptions } from '@neural-style/engine/options';
 import { EngineConfig, EngineEvents, EngineGpu, EngineOutcome, WarmEngine } from './warmEngine';
 import { freeOutputPath, removeEngineTemps, stylesId, workspaceOutputFolderProblem } from './outputPath';
@@ -46,7 +47,7 @@ export interface PreparedJob {
 }
 
 export class JobRunner {
-  /** Outputs of running jobs: taken, though not on disk yet. */
+  /** Outputs of running jobs, by pathKey (`A.png` is `a.png` on Windows and macOS): taken, though not on disk yet. */
   private readonly reserved = new Set<string>();
   private idleMinutes = 10;
   /** One engine process for the window, kept warm between jobs. */
@@ -73,7 +74,7 @@ export class JobRunner {
     }
     const style = stylesId(stylesOf(request).map((s) => s.id));
     const output = freeOutputPath({ content: request.content, style, folder, pattern, format, workspaceFolder },
-      (f) => this.reserved.has(f) || fs.existsSync(f));
+      (f) => this.reserved.has(pathKey(f)) || fs.existsSync(f));
     fs.mkdirSync(path.dirname(output), { recursive: true });
     return { id, request, settings, output };
   }
@@ -95,7 +96,7 @@ export class JobRunner {
     const config = this.engineConfig(job);
     const { workerPath } = config;
     this.log.info(`${id}: ${request.content} + ${stylePaths(request).join(' + ')} → ${output} (size ${options.size}, ${options.iterations} iterations, ${options.optimizer}, backend ${run.backend})`);
-    this.reserved.add(output);
+    this.reserved.add(pathKey(output));
     this.idleMinutes = settings.engineIdleMinutes;
     let enginePid = 0;
     let outcome: EngineOutcome;
@@ -115,7 +116,7 @@ export class JobRunner {
         },
       });
     } finally {
-      this.reserved.delete(output);
+      this.reserved.delete(pathKey(output));
     }
     if (outcome.kind !== 'done' && enginePid) {
       for (const f of removeEngineTemps(output, enginePid)) this.log.info(`${id}: removed ${f}, left by the stopped engine`);

@@ -5,6 +5,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { samePath } from '@neural-style/engine/file-names';
 import { type BackendChoice, DEFAULTS, formatDuration, type ResultParameters } from '@neural-style/engine/options';
 import { progressFraction, type FromEngine } from '@neural-style/engine/protocol';
 import { PanelState, parsePanelState } from '../shared/protocol';
@@ -189,7 +190,9 @@ export class JobManager extends Disposable {
    * the front instead. Returns the panel's id.
    */
   openResultPanel(result: string, request: JobRequest, parameters: ResultParameters): string {
-    const showing = [...this.records.values()].find((r) => r.livePanel && (r.state.job.outputPath === result || r.state.history?.some((run) => run.outputPath === result)));
+    // By samePath: the Explorer's c:\… and a setting's C:\… name one file on Windows.
+    const shows = (file: string | undefined) => !!file && samePath(file, result);
+    const showing = [...this.records.values()].find((r) => r.livePanel && (shows(r.state.job.outputPath) || r.state.history?.some((run) => shows(run.outputPath))));
     if (showing) {
       this.openPanel(showing);
       return showing.state.job.id;

@@ -3,12 +3,16 @@
  * configured folder, pattern and format), never over an existing file:
  * a taken name gets `-1`, `-2`, … The name is free when the job starts; the
  * engine creates the file exclusively and, should another program take the
- * name meanwhile, the next free one (the job's ifExists "number").
+ * name meanwhile, the next free one (the job's ifExists "number"). Names are
+ * ones every desktop takes (file-names.ts); on Windows and macOS a name that
+ * differs only in case is taken. `platform` is the machine's unless a test
+ * simulates another.
  */
 import * as l10n from '@vscode/l10n';
 import * as fs from 'fs';
 import * as path from 'path';
 import { atomicTempPrefix } from '@neural-style/engine/atomic';
+import { pathFor, pathKey, portableFileName } from '@neural-style/engine/file-names';
 import { extensionOf, OutputFormat } from '@neural-style/engine/options';
 
 export interface OutputRequest {
@@ -21,12 +25,14 @@ export interface OutputRequest {
   format: OutputFormat;
   /** Root of the workspace folder holding the content, for a relative output folder. */
   workspaceFolder?: string;
+  /** Whose paths these are (a test simulates Windows or macOS); this machine's by default. */
+  platform?: NodeJS.Platform;
 }
 
-/** Safe file-name part: no separators or control characters, no leading dots. */
+/** Safe file-name part on every desktop: no separators, control characters or spaces, no leading dots, no Windows device name. */
 export function slug(text: string): string {
   const cleaned = text.normalize('NFC').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').replace(/\s+/g, '_').replace(/^\.+/, '');
-  return cleaned.slice(0, 80) || 'style';
+  return portableFileName(cleaned.slice(0, 80)) || 'style';
 }
 
 /**
@@ -38,10 +44,11 @@ export function stylesId(ids: readonly string[]): string {
 }
 
 /** The folder the result goes to. */
-export function outputFolder(req: Pick<OutputRequest, 'content' | 'folder' | 'workspaceFolder'>): string {
-  if (!req.folder) return path.dirname(req.content);
-  if (path.isAbsolute(req.folder)) return req.folder;
-  return path.resolve(req.workspaceFolder ?? path.dirname(req.content), req.folder);
+export function outputFolder(req: Pick<OutputRequest, 'content' | 'folder' | 'workspaceFolder' | 'platform'>): string {
+  const p = pathFor(req.platform);
+  if (!req.folder) return p.dirname(req.content);
+  if (p.isAbsolute(req.folder)) return req.folder;
+  return p.resolve(req.workspaceFolder ?? p.dirname(req.content), req.folder);
 }
 
 /**
@@ -49,30 +56,37 @@ export function outputFolder(req: Pick<OutputRequest, 'content' | 'folder' | 'wo
  * repository's settings must not send results anywhere on the machine.
  * Absolute folders belong in the user's settings. Returns what is wrong, or undefined.
  */
-export function workspaceOutputFolderProblem(req: Pick<OutputRequest, 'content' | 'folder' | 'workspaceFolder'>): string | undefined {
-  const root = req.workspaceFolder ?? path.dirname(req.content);
-  const inside = path.relative(root, outputFolder(req));
-  if (!path.isAbsolute(req.folder) && !inside.startsWith('..') && !path.isAbsolute(inside)) return undefined;
+export function workspaceOutputFolderProblem(req: Pick<OutputRequest, 'content' | 'folder' | 'workspaceFolder' | 'platform'>): string | undefined {
+  const p = pathFor(req.platform);
+  const root = req.workspaceFolder ?? p.dirname(req.content);
+  // A different drive (D:\ from C:\) is absolute relative to the root.
+  const inside = p.relative(root, outputFolder(req));
+  if (!p.isAbsolute(req.folder) && !inside.startsWith('..') && !p.isAbsolute(inside)) return undefined;
   return l10n.t('Setting {0}: the workspace\'s value {1} leads outside the workspace folder {2}. In workspace settings use a folder inside it (e.g. "stylized"); put other folders in your user settings.',
     'neuralStyle.outputFolder', JSON.stringify(req.folder.slice(0, 200)), root);
 }
 
 /** The name the pattern gives, before collision handling. */
-export function baseName(req: Pick<OutputRequest, 'content' | 'style' | 'pattern'>): string {
-  const name = path.basename(req.content, path.extname(req.content));
+export function baseName(req: Pick<OutputRequest, 'content' | 'style' | 'pattern' | 'platform'>): string {
+  const p = pathFor(req.platform);
+  const name = p.basename(req.content, p.extname(req.content));
   const expanded = req.pattern.replace(/\$\{name\}/g, name).replace(/\$\{style\}/g, slug(req.style));
   return slug(expanded);
 }
 
-/** The first free path: `<base><ext>`, then `<base>-1<ext>`, `<base>-2<ext>`, … */
+/**
+ * The first free path: `<base><ext>`, then `<base>-1<ext>`, `<base>-2<ext>`, … Never the content
+ * image, by any spelling the platform takes for it (`Cat.PNG` is `cat.png` on Windows and macOS).
+ */
 export function freeOutputPath(req: OutputRequest, exists: (file: string) => boolean): string {
+  const p = pathFor(req.platform);
   const dir = outputFolder(req);
   const base = baseName(req);
   const ext = extensionOf(req.format);
-  const inputs = new Set([path.resolve(req.content)]);
+  const input = pathKey(p.resolve(req.content), req.platform);
   for (let n = 0; n < 100000; n++) {
-    const candidate = path.join(dir, `${base}${n === 0 ? '' : `-${n}`}${ext}`);
-    if (!inputs.has(candidate) && !exists(candidate)) return candidate;
+    const candidate = p.join(dir, `${base}${n === 0 ? '' : `-${n}`}${ext}`);
+    if (pathKey(candidate, req.platform) !== input && !exists(candidate)) return candidate;
   }
   throw new Error(l10n.t('No free file name for {0} in {1}.', `${base}${ext}`, dir));
 }

@@ -5,9 +5,9 @@
  * its own, and one that is not a job is dropped with a line saying why while
  * the others resume. Pure: the caller passes the Memento.
  */
+import { isFullPath } from '@neural-style/engine/file-names';
 import { OPTION_SPECS, RUN_OPTION_SPECS, styleBlend, StylizeOptions, validateOptions } from '@neural-style/engine/options';
 import { array, Infer, object, oneOf, optional, parse, Schema, someOf, string } from '@neural-style/engine/schema';
-import * as path from 'path';
 import { isImagePath } from './resources';
 
 export const SAVED_QUEUE_KEY = 'neuralStyle.queue';
@@ -35,12 +35,12 @@ export interface QueueMemento {
   update(key: string, value: unknown): Thenable<void>;
 }
 
-/** Why `job` cannot be run again, or null when it can. */
-function problemOf(job: SavedJob): string | null {
+/** Why `job` cannot be run again on `platform` (drive letters and backslashes on Windows), or null when it can. */
+function problemOf(job: SavedJob, platform: NodeJS.Platform): string | null {
   const files = [['content image', job.content], ['style image', job.style.path], ['second style image', job.secondStyle?.path]] as const;
   for (const [what, file] of files) {
     if (file === undefined) continue;
-    if (!path.isAbsolute(file)) return `its ${what} ${JSON.stringify(file)} is not an absolute path`;
+    if (!isFullPath(file, platform)) return `its ${what} ${JSON.stringify(file)} is not an absolute path`;
     if (!isImagePath(file)) return `its ${what} ${JSON.stringify(file)} is not an image file`;
   }
   try {
@@ -52,8 +52,8 @@ function problemOf(job: SavedJob): string | null {
   return null;
 }
 
-/** The saved jobs that can run again, in order; `warn` hears about each one dropped. */
-export function parseSavedQueue(value: unknown, warn: (why: string) => void): SavedJob[] {
+/** The saved jobs that can run again, in order; `warn` hears about each one dropped. `platform`: this machine's unless a test simulates another. */
+export function parseSavedQueue(value: unknown, warn: (why: string) => void, platform = process.platform): SavedJob[] {
   if (value === undefined) return [];
   let items: unknown[];
   try {
@@ -66,7 +66,7 @@ export function parseSavedQueue(value: unknown, warn: (why: string) => void): Sa
   items.forEach((item, i) => {
     try {
       const job = parse(savedJob, item, `saved job ${i + 1}`);
-      const problem = problemOf(job);
+      const problem = problemOf(job, platform);
       if (problem) warn(`saved job ${i + 1} (${job.id}) was dropped: ${problem}`);
       else jobs.push(job);
     } catch (e) {

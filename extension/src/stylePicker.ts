@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { samePath } from '@neural-style/engine/file-names';
 import { IMAGE_EXTENSIONS, IMAGE_GLOB, Preset, readPresets } from './resources';
 import { isResultFile } from './resultFiles';
 
@@ -53,7 +54,8 @@ export class StyleMemory {
   }
 
   async remember(choice: StyleChoice): Promise<void> {
-    const recent = [choice, ...this.recent.filter((c) => c.path !== choice.path)].slice(0, MAX_RECENT);
+    // One entry per file: on Windows and macOS C:\a\Wave.jpg and c:\a\wave.jpg are one file.
+    const recent = [choice, ...this.recent.filter((c) => !samePath(c.path, choice.path))].slice(0, MAX_RECENT);
     await this.state.update(RECENT_KEY, recent);
     await this.state.update(LAST_KEY, choice);
   }
@@ -66,7 +68,7 @@ export class StyleMemory {
  */
 export function offeredStyles(presetsDir: string, memory: StyleMemory): StyleChoice[] {
   const presets = readPresets(presetsDir).map((p) => presetChoice(presetsDir, p));
-  return [...presets, ...memory.recent.filter((c) => !presets.some((p) => p.path === c.path))];
+  return [...presets, ...memory.recent.filter((c) => !presets.some((p) => samePath(p.path, c.path)))];
 }
 
 interface StyleItem extends vscode.QuickPickItem {
@@ -113,9 +115,9 @@ function fileItem(choice: StyleChoice): StyleItem {
 
 async function styleItems(presetsDir: string, memory: StyleMemory, exclude: string[]): Promise<StyleItem[]> {
   const presets = readPresets(presetsDir);
-  const isPreset = (c: StyleChoice) => presets.some((p) => presetChoice(presetsDir, p).path === c.path);
+  const isPreset = (c: StyleChoice) => presets.some((p) => samePath(presetChoice(presetsDir, p).path, c.path));
   const recent = memory.recent.filter((c) => !isPreset(c));
-  const images = (await workspaceImages(exclude)).filter((u) => !recent.some((c) => c.path === u.fsPath));
+  const images = (await workspaceImages(exclude)).filter((u) => !recent.some((c) => samePath(c.path, u.fsPath)));
   const section = (label: string, items: StyleItem[]): StyleItem[] => (items.length ? [{ label, kind: vscode.QuickPickItemKind.Separator }, ...items] : []);
   return [
     ...section(vscode.l10n.t('Paintings'), presetItems(presetsDir, presets)),

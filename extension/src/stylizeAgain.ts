@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { samePath } from '@neural-style/engine/file-names';
 import type { ResultParameters } from '@neural-style/engine/options';
 import type { JobRequest } from './jobRunner';
 import { IMAGE_EXTENSIONS, readPresets } from './resources';
@@ -55,7 +56,7 @@ async function locate(name: string, what: Sought, folders: string[], near: strin
 async function locateStyles(names: string[], presetsDir: string, memory: StyleMemory, here: string, content: string): Promise<string[] | undefined> {
   const found: string[] = [];
   for (const name of names) {
-    const remembered = memory.recent.filter((c) => path.basename(c.path) === name).map((c) => path.dirname(c.path));
+    const remembered = memory.recent.filter((c) => samePath(path.basename(c.path), name)).map((c) => path.dirname(c.path));
     const file = await locate(name, style(), [presetsDir, here, path.dirname(content), ...remembered], here);
     if (!file) return undefined;
     found.push(file);

@@ -5,18 +5,20 @@
 // bash ../shared/vscode-test/install-code-server.sh, Debian's chromium.
 // Usage: node test/extension/e2e/ui.mjs [path/to.vsix]      (pnpm test:e2e)
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { targetOf, vsixName } from '../../../extension/scripts/targets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..', '..');
 const extensionDir = join(repo, 'extension');
 const rig = process.env.VSCODE_TEST_RIG ?? resolve(repo, '..', 'shared', 'vscode-test');
 const { startCodeServer, launchBrowser, CS_BIN } = createRequire(import.meta.url)(join(rig, 'cs-lib.js'));
-const vsix = resolve(process.argv[2] ?? join(extensionDir, 'neural-style.vsix'));
+// By default this machine's package, as `pnpm package` names it.
+const vsix = resolve(process.argv[2] ?? join(extensionDir, vsixName(JSON.parse(readFileSync(join(extensionDir, 'package.json'), 'utf8')), targetOf())));
 const shots = resolve(process.env.NS_SCREENSHOTS ?? join(repo, 'media', 'screenshots'));
 mkdirSync(shots, { recursive: true });
 const OUTPUT = 'chelsea.van_gogh_starry_night.png';

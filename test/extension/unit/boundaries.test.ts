@@ -7,7 +7,7 @@ const root = path.resolve(__dirname, '..', '..', '..');
 const metafile = path.join(root, 'extension', 'dist', 'extension.meta.json');
 /** What the extension host may import from the engine (the `exports` entries without tfjs). */
 const HOST_ENTRIES = ['@neural-style/engine/options', '@neural-style/engine/protocol', '@neural-style/engine/schema', '@neural-style/engine/atomic',
-  '@neural-style/engine/png-text', '@neural-style/engine/image-protocol'];
+  '@neural-style/engine/png-text', '@neural-style/engine/image-protocol', '@neural-style/engine/file-names'];
 const HEAVY = /@tensorflow|tfjs|[\\/]sharp[\\/]|@img[\\/]/;
 
 describe('package boundaries', () => {

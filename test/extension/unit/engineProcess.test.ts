@@ -93,6 +93,26 @@ describe('engine process', () => {
     assert.ok(!alive(pid));
   });
 
+  it('starts from a user folder with spaces, quotes, shell characters and non-ASCII letters, its path intact', async () => {
+    // As under C:\\Users\\Zoë Ünal\\.vscode\\extensions: the path is one argument, never through a shell.
+    const dist = path.join(tmp, "Zoë Ünal's & 100% ^stuff (x86)", '.vscode', 'extensions', 'neural-style-0.1.0', 'engine', 'dist');
+    fs.mkdirSync(dist, { recursive: true });
+    const workerPath = path.join(dist, 'worker.js');
+    fs.copyFileSync(fakeWorker('here', `if (m.type === 'start') process.send({ type: 'done', id: m.id, output: __filename, steps: 1, elapsedMs: 5, losses: { content: 1, style: 1, tv: 1, total: 3 }, backend: 'cpu' }); if (m.type === 'shutdown') process.exit(0);`), workerPath);
+    const outcome = await runEngine({ workerPath, id: 'j10', job });
+    assert.strictEqual(outcome.kind, 'done', JSON.stringify(outcome));
+    assert.strictEqual(outcome.kind === 'done' && outcome.done.output, workerPath);
+  });
+
+  it('a last word cut inside a UTF-8 letter reaches the crash message whole', async () => {
+    // The two halves of "ë" arrive in two chunks: each decoded alone would be two U+FFFD.
+    const cut = fakeWorker('cut', `if (m.type === 'start') { const b = Buffer.from('cannot read /home/Zoë/cat.png'); const at = b.indexOf(0xc3) + 1;
+      process.stderr.write(b.subarray(0, at)); setTimeout(() => process.stderr.write(b.subarray(at), () => process.exit(3)), 200); }`);
+    const outcome = await runEngine({ workerPath: cut, id: 'j11', job });
+    assert.strictEqual(outcome.kind, 'crashed');
+    assert.match(outcome.kind === 'crashed' ? outcome.message : '', /exit code 3.*cannot read \/home\/Zoë\/cat\.png/);
+  });
+
   it('an engine error is passed on with its code', async () => {
     const failing = fakeWorker('failing', `if (m.type === 'start') process.send({ type: 'error', id: m.id, code: 'EIMAGE', message: 'cat.bmp is not an image we can read.' }); if (m.type === 'shutdown') process.exit(0);`);
     const outcome = await runEngine({ workerPath: failing, id: 'j5', job });

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { NeuralStyleError } from '../core/errors';
 import { shown } from '../core/validate';
+import { windowsNameProblem } from '../file-names';
 import { formatOfExtension, OUTPUT_EXTENSIONS, OutputFormat } from '../output-formats';
 import { atomicTempPrefix, IfExists, writeFileAtomic } from './atomic';
 
@@ -39,6 +40,12 @@ const statOrNull = (file: string): fs.Stats | null => {
     return null;
   }
 };
+
+/** On Windows, a name it refuses or takes for a device (NUL, con.png, a trailing dot, ':') is refused here, by name. */
+export function checkOutputName(file: string, platform: NodeJS.Platform = process.platform): void {
+  const problem = platform === 'win32' ? windowsNameProblem(path.win32.basename(file)) : null;
+  if (problem) throw new NeuralStyleError(`Cannot write ${shown(file)}: ${problem}. Choose another name.`, 'EINVAL');
+}
 
 /** The output's folder must exist and be a folder; says which part of the path is wrong. */
 function checkFolder(file: string, dir: string): void {
@@ -138,6 +145,7 @@ function probeWritable(file: string): void {
  */
 export function checkOutputPath(file: string, { inputs, ifExists = 'refuse' }: OutputCheck): void {
   if (typeof file !== 'string' || file.length === 0) throw new NeuralStyleError('Give an output file name.', 'EINVAL');
+  checkOutputName(file);
   outputFormat(file);
   const target = path.resolve(file);
   checkFolder(file, path.dirname(target));
