@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const backend = await chooseBackend('webgpu');
   const adapter = backend.adapter!;
   say({ event: 'adapter', name: adapter.name, software: adapter.software, maxBufferSize: adapter.maxBufferSize, maxStorageBufferBindingSize: adapter.maxStorageBufferBindingSize });
-  const files = await loadWeightFiles(path.join(kit, 'weights', 'vgg19'));
+  const files = await loadWeightFiles(process.env.NS_KIT_WEIGHTS || path.join(kit, 'weights', 'vgg19'));
   await verifyWeightFiles(files);
   const vgg = createVgg19(decodeVgg19(files));
   // The speed figures whole, as PyTorch's are (40 GB keeps 1024 px whole); the 2048 px picture as a user gets it, with the default.

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// pnpm device-kit [--fast]: builds .device-kit/ (ignored by git, under 60 MiB), everything a Linux
+// pnpm device-kit [--fast] [--standalone]: builds .device-kit/ (ignored by git), everything a Linux
 // x64 GPU machine with no Node and no registry needs to benchmark the engine on Dawn's WebGPU and
 // PyTorch beside it: this Node (xz), the engine's GPU benchmark bundled by esbuild (bench-gpu.ts),
-// the webgpu package with linux-x64's dawn.node (xz), the bundled weights, the photo and the
-// painting as raw RGB, the Vulkan loader as a Debian package, the PyTorch reference, and run.sh.
-// --fast compresses with xz -0 (the kit's own test); the kit to carry is the default's.
+// the webgpu package with linux-x64's dawn.node (xz), the photo and the painting as raw RGB, the
+// Vulkan loader as a Debian package, the PyTorch reference, and run.sh. The weights are the
+// repository's (packages/engine/weights, tracked), which the device tool carries with the kit:
+// together they must stay under its 64 MiB. --standalone copies them in too (a kit to carry
+// alone); --fast compresses with xz -0 (the kit's own test).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,6 +18,8 @@ const engine = join(here, '..', '..');
 const root = join(engine, '..', '..');
 const kit = join(root, '.device-kit');
 const fast = process.argv.includes('--fast');
+const standalone = process.argv.includes('--standalone');
+/** What one device run may carry, the repository included, less a margin. */
 const LIMIT_MIB = 60;
 const fromEngine = createRequire(join(engine, 'package.json'));
 const fromExtension = createRequire(join(root, 'extension', 'package.json'));
@@ -78,7 +82,7 @@ mkdirSync(kit, { recursive: true });
 await bundle();
 webgpuPackage();
 xz(process.execPath, join(kit, 'node.xz'));
-cpSync(join(engine, 'weights', 'vgg19'), join(kit, 'weights', 'vgg19'), { recursive: true });
+if (standalone) cpSync(join(engine, 'weights', 'vgg19'), join(kit, 'weights', 'vgg19'), { recursive: true });
 await images();
 const reference = join(root, '..', 'shared', 'reference', 'gatys_torch.py');
 if (!existsSync(reference)) throw new Error(`The PyTorch reference is missing: ${reference} (../shared beside the repository).`);
@@ -87,7 +91,15 @@ copyFileSync(reference, join(kit, 'reference', 'gatys_torch.py'));
 vulkanLoader();
 copyFileSync(join(here, 'run.sh'), join(kit, 'run.sh'));
 chmodSync(join(kit, 'run.sh'), 0o755);
+/** The tracked files of the repository, which a device run carries beside the kit. */
+function repositoryMib() {
+  const files = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+  return files.reduce((sum, f) => sum + (existsSync(join(root, f)) ? statSync(join(root, f)).size : 0), 0) / 2 ** 20;
+}
+
 const size = mib(kit);
-console.log(`device kit: ${kit}, ${size.toFixed(1)} MiB, built in ${((Date.now() - t0) / 1000).toFixed(0)} s${fast ? ' (--fast: not the one to carry)' : ''}`);
-console.log('run it there: device run with carry [".device-kit"] and the command "bash .device-kit/run.sh"');
-if (!fast && size > LIMIT_MIB) throw new Error(`The kit is ${size.toFixed(1)} MiB, over ${LIMIT_MIB} MiB: a device run carries at most 64 MiB with the repository.`);
+const carried = size + (standalone ? 0 : repositoryMib());
+console.log(`device kit: ${kit}, ${size.toFixed(1)} MiB${standalone ? '' : ` (${carried.toFixed(1)} MiB with the repository it travels with)`}, `
+  + `built in ${((Date.now() - t0) / 1000).toFixed(0)} s${fast ? ' (--fast: not the one to carry)' : ''}`);
+console.log('run it there: device run with carry [".device-kit"] and the command "bash .device-kit/run.sh --budget-s 420"');
+if (!fast && carried > LIMIT_MIB) throw new Error(`The kit is ${carried.toFixed(1)} MiB with what travels with it, over ${LIMIT_MIB} MiB: a device run carries at most 64 MiB.`);

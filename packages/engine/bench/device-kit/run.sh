@@ -15,6 +15,10 @@ work="$(mktemp -d)"
 tiny=false
 for a in "$@"; do [ "$a" = --tiny ] && tiny=true; done
 say() { echo "$1" | tee -a "$out/kit.jsonl"; }
+# The weights: the kit's own (pnpm device-kit --standalone), else the repository's it travels with.
+weights="$kit/weights/vgg19"
+[ -d "$weights" ] || weights="$kit/../packages/engine/weights/vgg19"
+export NS_KIT_WEIGHTS="$weights"
 json() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$1" 2>/dev/null || printf '"%s"' "${1//\"/\'}"; }
 unxz() { if command -v xz >/dev/null; then xz -dc "$1" > "$2"; else python3 -c 'import lzma,shutil,sys; shutil.copyfileobj(lzma.open(sys.argv[1]), sys.stdout.buffer)' "$1" > "$2"; fi; }
 
@@ -37,7 +41,7 @@ missing="$(ldd "$kit/node_modules/webgpu/dist/linux-x64/dawn.node" 2>&1 | grep -
 if $tiny; then sizes="32"; device=cpu; iters=2; else sizes="512 1024"; device=cuda; iters=10; fi
 if python3 -c 'import torch' 2>/dev/null; then
   for size in $sizes; do
-    line="$(python3 "$kit/reference/gatys_torch.py" --weights "$kit/weights/vgg19" bench --size "$size" --iters "$iters" --device "$device" 2>"$out/torch-stderr.txt" | tail -1)"
+    line="$(python3 "$kit/reference/gatys_torch.py" --weights "$weights" bench --size "$size" --iters "$iters" --device "$device" 2>"$out/torch-stderr.txt" | tail -1)"
     say "{\"event\":\"pytorch\",\"size\":$size,\"result\":${line:-null}}"
   done
 else
