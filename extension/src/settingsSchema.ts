@@ -26,7 +26,7 @@ export const EXTENSION_SPECS = {
   fileNamePattern: { type: 'string', default: '${name}.${style}',
     description: 'File name of a result, without extension. ${name}: the source file name without extension; ${style}: the style\'s name. A taken name gets -1, -2, … appended; nothing is ever overwritten.' },
   outputFormat: { type: 'enum', values: OUTPUT_FORMAT_NAMES, default: 'png',
-    description: 'PNG results carry the run\'s parameters (file names, never folders) in a tEXt chunk.' },
+    description: 'PNG results carry the run\'s parameters (file names, never folders) in an iTXt chunk.' },
   openWhenDone: { type: 'boolean', default: true,
     description: 'Results open beside the job\'s panel, not over it.' },
   openEachInBatch: { type: 'boolean', default: false,

@@ -141,7 +141,7 @@ export async function imageSize(file: string, maxInputPixels: number): Promise<{
 
 export { outputFormat };
 
-/** Encodes RGB pixels to the format the file name asks for (PNG gets `parameters`, result-parameters.ts's text, as a tEXt chunk). */
+/** Encodes RGB pixels to the format the file name asks for (PNG gets `parameters`, result-parameters.ts's text, as an iTXt chunk). */
 export async function encodeImage(image: RgbImage, file: string, parameters?: string): Promise<Buffer> {
   const format = outputFormat(file);
   const raw = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
