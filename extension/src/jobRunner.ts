@@ -8,8 +8,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { StylizeOptions } from '@neural-style/engine/options';
+import { removeTempsOf } from '@neural-style/engine/atomic';
 import { EngineEvents, EngineOutcome, WarmEngine } from './warmEngine';
-import { freeOutputPath, removeEngineTemps, stylesId, workspaceOutputFolderProblem } from './outputPath';
+import { freeOutputPath, stylesId, workspaceOutputFolderProblem } from './outputPath';
 import { Resources } from './resources';
 import { JobSettings, readSettings, SettingsError, withJobOptions } from './settings';
 import { SECTION } from './settingsSchema';
@@ -111,7 +112,7 @@ export class JobRunner {
       this.reserved.delete(output);
     }
     if (outcome.kind !== 'done' && enginePid) {
-      for (const f of removeEngineTemps(output, enginePid)) this.log.info(`${id}: removed ${f}, left by the stopped engine`);
+      for (const f of removeTempsOf(output, enginePid)) this.log.info(`${id}: removed ${f}, left by the stopped engine`);
     }
     return outcome;
   }

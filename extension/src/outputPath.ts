@@ -6,9 +6,7 @@
  * name meanwhile, the next free one (the job's ifExists "number").
  */
 import * as l10n from '@vscode/l10n';
-import * as fs from 'fs';
 import * as path from 'path';
-import { atomicTempPrefix } from '@neural-style/engine/atomic';
 import { extensionOf, OutputFormat } from '@neural-style/engine/options';
 
 export interface OutputRequest {
@@ -75,21 +73,4 @@ export function freeOutputPath(req: OutputRequest, exists: (file: string) => boo
     if (!inputs.has(candidate) && !exists(candidate)) return candidate;
   }
   throw new Error(l10n.t('No free file name for {0} in {1}.', `${base}${ext}`, dir));
-}
-
-/**
- * The engine writes a temp file beside the result and renames it over the
- * result; an engine killed mid-write leaves that behind. Removes those of `pid`.
- */
-export function removeEngineTemps(output: string, pid: number): string[] {
-  const dir = path.dirname(output);
-  const prefix = atomicTempPrefix(output, pid);
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.tmp'));
-  } catch {
-    return [];
-  }
-  for (const f of names) fs.rmSync(path.join(dir, f), { force: true });
-  return names;
 }

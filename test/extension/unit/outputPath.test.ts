@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as path from 'path';
-import { baseName, freeOutputPath, outputFolder, removeEngineTemps, slug, stylesId, workspaceOutputFolderProblem } from '../../../extension/src/outputPath';
+import { baseName, freeOutputPath, outputFolder, slug, stylesId, workspaceOutputFolderProblem } from '../../../extension/src/outputPath';
 
 const req = { content: '/ws/photos/cat.jpg', style: 'van_gogh_starry_night', folder: '', pattern: '${name}.${style}', format: 'png' as const };
 const none = () => false;
@@ -55,21 +55,5 @@ describe('output naming', () => {
     assert.strictEqual(stylesId(['../up', 'a/b']), '_up+a_b');
     assert.strictEqual(stylesId(['', '..']), 'style+style');
     assert.strictEqual(path.dirname(freeOutputPath({ ...req, style: stylesId(['..', '../../etc/x']) }, none)), '/ws/photos', 'no name leaves the folder');
-  });
-});
-
-describe('temp files of a stopped engine', () => {
-  it('removes only the stopped process\'s temp files of that output', () => {
-    const fs = require('fs') as typeof import('fs');
-    const os = require('os') as typeof import('os');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-temps-'));
-    try {
-      const output = path.join(dir, 'cat.starry.png');
-      for (const f of ['.cat.starry.png.123.1700.tmp', '.cat.starry.png.456.1700.tmp', '.other.png.123.1700.tmp', 'cat.png']) fs.writeFileSync(path.join(dir, f), '');
-      assert.deepStrictEqual(removeEngineTemps(output, 123), ['.cat.starry.png.123.1700.tmp']);
-      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['.cat.starry.png.456.1700.tmp', '.other.png.123.1700.tmp', 'cat.png']);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
