@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { decodeImageFile, NeuralStyleError, stylize, stylizeFiles, validateOptions } from '../../packages/engine/src/index';
-import { CONTENT, listFiles, ROOT, STYLE, tempDir, testEngine } from './helpers';
+import { CONTENT, giveAway, listFiles, ROOT, runUnprivileged, STYLE, tempDir, testEngine } from './helpers';
 
 /** A tiny PNG whose header declares width × height: one short IDAT, then IEND. */
 function pngHeaderOnly(width: number, height: number): Buffer {
@@ -88,5 +88,51 @@ describe('bad input: one clear error each, nothing written', () => {
     expect((await failure(CONTENT, { size: 16 })).message).to.equal('The output would be 16×11 px; VGG19 needs at least 16 px on the shorter side for these layers. Raise size.');
     expect(() => validateOptions({ styleLayers: ['conv1_1', 'conv2_1'], styleLayerWeights: [1, 2, 3] })).to.throw(/3 weights for 2 style layers/);
     expect(validateOptions({ styleLayers: ['conv1_1'], styleLayerWeights: [1, 1, 1, 1, 1] }).styleLayerWeights).to.deep.equal([1]);
+  });
+});
+
+/*
+ * A file we may not read: as the content, as a style (a BMP too: its sniffing
+ * reads the head), and one made unreadable between the check and the decode,
+ * as happens mid-run. Run as a user that permissions bind (not root).
+ */
+describe('unreadable inputs: a named error, never a raw EACCES', () => {
+  it('content, style, a BMP, and a file made unreadable after the check', function () {
+    const dir = tempDir('ns-unreadable-');
+    const files = { photo: path.join(dir, 'фото.png'), style: path.join(dir, 'style.jpg'), bmp: path.join(dir, 'old.bmp'), later: path.join(dir, 'later.png') };
+    fs.copyFileSync(CONTENT, files.photo);
+    fs.copyFileSync(STYLE, files.style);
+    fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'bmp', fs.readdirSync(path.join(ROOT, 'test', 'fixtures', 'bmp')).find((f) => f.endsWith('.bmp'))!), files.bmp);
+    fs.copyFileSync(STYLE, files.later);
+    for (const f of [files.photo, files.style, files.bmp]) fs.chmodSync(f, 0);
+    fs.chmodSync(dir, 0o777);
+    giveAway(dir, ...Object.values(files));
+    const script = `
+      const { checkJob } = require('./packages/engine/src/node/job-check');
+      const { decodeJobImages } = require('./packages/engine/src/node/job-images');
+      const fs = require('fs');
+      const files = ${JSON.stringify(files)};
+      const job = (content, style) => ({ content, styles: [style], output: ${JSON.stringify(path.join(dir, 'out.png'))}, options: { size: 32 } });
+      const outcome = (p) => p.then(() => 'ok', (e) => ({ name: e.constructor.name, code: e.code, message: e.message }));
+      (async () => {
+        const out = [await outcome(checkJob(job(files.photo, ${JSON.stringify(STYLE)}))), await outcome(checkJob(job(${JSON.stringify(CONTENT)}, files.style))),
+          await outcome(checkJob(job(${JSON.stringify(CONTENT)}, files.bmp)))];
+        const checked = await checkJob(job(${JSON.stringify(CONTENT)}, files.later));
+        fs.chmodSync(files.later, 0); // mid-run: after the check, before the decode
+        out.push(await outcome(decodeJobImages(${JSON.stringify(CONTENT)}, [files.later], checked.options, checked.maxInputPixels, checked.styleSizes)));
+        out.push(await outcome(decodeJobImages(${JSON.stringify(CONTENT)}, [files.later], checked.options, checked.maxInputPixels)));
+        process.stdout.write(JSON.stringify(out));
+      })();`;
+    const r = runUnprivileged(['-e', script]);
+    expect(r.status, r.stderr).to.equal(0);
+    const outcomes = JSON.parse(r.stdout) as { name: string; code: string; message: string }[];
+    const names = [files.photo, files.style, files.bmp, files.later, files.later];
+    outcomes.forEach((o, i) => expect(o, names[i]).to.deep.equal({ name: 'NeuralStyleError', code: 'EACCES',
+      message: `Cannot read ${names[i]}: no permission to read it. Allow reading it (chmod), or choose another file.` }));
+    expect(outcomes).to.have.length(5);
+    // The CLI says the same in one line, before any engine starts.
+    const cli = runUnprivileged([path.join(ROOT, 'packages', 'engine', 'bin', 'neural-style.js'), CONTENT, files.style, '-o', path.join(dir, 'out.png')]);
+    expect([cli.status, cli.stderr.trim()]).to.deep.equal([1, `Error: Cannot read ${files.style}: no permission to read it. Allow reading it (chmod), or choose another file.`]);
+    expect(listFiles(dir)).to.deep.equal(['later.png', 'old.bmp', 'style.jpg', 'фото.png']);
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -43,4 +44,18 @@ export function recordedRun(base: object) {
     });
     return { result, seen };
   };
+}
+
+/** Who a child runs as where permissions must count: root reads any file, so as root, nobody (65534). */
+export const UNPRIVILEGED = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+/** Gives `paths` to the unprivileged user (a no-op when we are not root): it may then read, change and remove them. */
+export function giveAway(...paths: string[]): void {
+  if (UNPRIVILEGED.uid === undefined) return;
+  for (const p of paths) fs.chownSync(p, UNPRIVILEGED.uid, UNPRIVILEGED.gid!);
+}
+
+/** Runs `args` with node (tsx loaded, from the repository root) as the unprivileged user. */
+export function runUnprivileged(args: string[], timeout = 60_000): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ['-r', 'tsx/cjs', ...args], { cwd: ROOT, encoding: 'utf8', timeout, ...UNPRIVILEGED });
 }
