@@ -59,3 +59,11 @@ export function giveAway(...paths: string[]): void {
 export function runUnprivileged(args: string[], timeout = 60_000): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, ['-r', 'tsx/cjs', ...args], { cwd: ROOT, encoding: 'utf8', timeout, ...UNPRIVILEGED });
 }
+
+/** Mounts a small tmpfs at a new folder (we run as root in a container); null, with the reason, where that is not possible. */
+export function tinyDisk(options: string): { dir: string; unmount: () => void } | { skip: string } {
+  const dir = tempDir('ns-tmpfs-');
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
+  if (r.status !== 0) return { skip: `cannot mount a tmpfs here (${(r.stderr || r.error?.message || '').trim()})` };
+  return { dir, unmount: () => spawnSync('umount', [dir]) };
+}

@@ -6,19 +6,11 @@ import { NeuralStyleError } from '../../packages/engine/src/core/errors';
 import { shown } from '../../packages/engine/src/core/validate';
 import { checkJob } from '../../packages/engine/src/node/job-check';
 import { checkOutputPath, removeStaleTemps, removeTempsOf, writeOutputFile } from '../../packages/engine/src/node/output-file';
-import { CONTENT, listFiles, STYLE, tempDir } from './helpers';
+import { CONTENT, listFiles, STYLE, tempDir, tinyDisk } from './helpers';
 
 /** A pid that is certainly not running: a child that has exited. */
 function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '']).pid!;
-}
-
-/** Mounts a small tmpfs at a new folder (we run as root in a container); null, with the reason, where that is not possible. */
-function tinyDisk(options: string): { dir: string; unmount: () => void } | { skip: string } {
-  const dir = tempDir('ns-tmpfs-');
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
-  if (r.status !== 0) return { skip: `cannot mount a tmpfs here (${(r.stderr || r.error?.message || '').trim()})` };
-  return { dir, unmount: () => spawnSync('umount', [dir]) };
 }
 
 async function refusal(job: { output: string; content?: string; ifExists?: 'refuse' | 'replace' | 'number' }): Promise<NeuralStyleError> {

@@ -1,8 +1,11 @@
 import { expect } from 'chai';
 import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import * as path from 'path';
 import sharp from 'sharp';
+import { BUNDLED_WEIGHTS_DIR } from '../../packages/engine/src/node/weights-source';
 import { FromEngine, parseFromEngine, parseToEngine, ProtocolError, ToEngine } from '../../packages/engine/src/protocol';
 import { CONTENT, listFiles, STYLE, tempDir } from './helpers';
 
@@ -188,6 +191,36 @@ describe('engine process protocol (fork, IPC)', () => {
       expect(listFiles(dir)).to.deep.equal([]);
     } finally {
       engine.child.kill();
+    }
+  });
+
+  it('cancel reaches a weights download: cancelled within 2 s, and the next job on the same process finishes', async () => {
+    // A server that sends model.json, then the first shard's first bytes, then nothing: a download that would run for minutes.
+    const server = http.createServer((req, res) => {
+      if (req.url === '/w/model.json') res.writeHead(200).end(fs.readFileSync(path.join(BUNDLED_WEIGHTS_DIR, 'model.json')));
+      else if (req.url!.startsWith('/w/group1-')) res.writeHead(200, { 'content-length': 9_000_000 }).write(Buffer.alloc(4096));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const engine = new EngineProcess({ ...process.env, NEURAL_STYLE_CACHE: tempDir('ns-cache-') });
+    const dir = tempDir();
+    try {
+      const { pid } = await engine.next('ready');
+      const job = (id: string) => ({ content: CONTENT, styles: [STYLE], output: path.join(dir, `${id}.png`), options: { size: 32, iterations: 2, multiScale: false, previewEvery: 0 } });
+      engine.send({ type: 'start', id: 'slow', job: job('slow'), weights: `http://127.0.0.1:${(server.address() as AddressInfo).port}/w/model.json` });
+      await engine.next('log', (m) => m.id === 'slow' && /^downloading .*group1-shard1of10\.bin: 4096\//.test(m.message));
+      const asked = performance.now();
+      engine.send({ type: 'cancel', id: 'slow' });
+      await engine.next('cancelled', (m) => m.id === 'slow');
+      expect(performance.now() - asked).to.be.below(2000);
+      engine.send({ type: 'start', id: 'after', job: job('after') });
+      expect(await engine.next('done', (m) => m.id === 'after')).to.include({ steps: 2 });
+      expect(engine.child.pid).to.equal(pid);
+      expect(listFiles(dir)).to.deep.equal(['after.png']);
+    } finally {
+      engine.child.kill();
+      server.closeAllConnections();
+      server.close();
     }
   });
 

@@ -36,7 +36,7 @@ function usage(): string {
     'Options:',
     row('-o, --output <file>', 'Output image (required; never one of the inputs).'),
     row('    --overwrite', 'Replace the output file if it exists (without it, an existing output is refused).'),
-    row('    --weights <dir|url>', 'VGG19 weights: a folder (or its model.json), or an https URL of a model.json (default: the bundled ones).'),
+    row('    --weights <dir|url>', 'VGG19 weights: a folder (or its model.json, or a file:// URL of either), or an https URL of a model.json (default: the bundled ones).'),
     row('    --json', 'Print JSON lines (backend, progress, done) on stdout instead of a progress bar.'),
     row('    --verbose', 'Print stack traces with errors.'),
     row('-h, --help', 'This help.'),

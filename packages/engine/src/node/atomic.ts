@@ -76,7 +76,7 @@ export function atomicTempPrefix(pid: number): string {
 const TEMP_NAME = /^\.neural-style\.(\d+)\.(\d+-\d+|probe-*)\.tmp$/;
 
 /** Whether process `pid` still runs (EPERM: it does, as another user). */
-function alive(pid: number): boolean {
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -111,7 +111,7 @@ function removeTemps(dir: string, test: (pid: number) => boolean): string[] {
  * files of live processes, ours included, are left alone.
  */
 export function removeStaleTemps(file: string): string[] {
-  return removeTemps(path.dirname(path.resolve(file)), (pid) => pid !== process.pid && !alive(pid));
+  return removeTemps(path.dirname(path.resolve(file)), (pid) => pid !== process.pid && !isRunning(pid));
 }
 
 /** Removes the temp files that process `pid` (one just killed) left beside `file`; returns their names. */

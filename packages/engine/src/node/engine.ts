@@ -23,6 +23,8 @@ export interface EngineConfig {
   onDownload?: (p: DownloadProgress) => void;
   /** Something the user should know that does not stop the run (weights without SHA256SUMS load unverified). */
   onWarning?: (message: string) => void;
+  /** Aborting it stops a weights download: loadEngine rejects with a CancelledError. */
+  signal?: AbortSignal;
 }
 
 /** A loaded engine: the backend is set and the VGG19 weights are on it. */
@@ -35,7 +37,7 @@ export interface Engine {
 export async function loadEngine(config: EngineConfig = {}): Promise<Engine> {
   const { backend: choice } = validateRunOptions({ backend: config.backend });
   // The weights first: a wrong --weights fails before the backend spends a second starting.
-  const files = await loadWeightFiles(config.weights, config.onDownload);
+  const files = await loadWeightFiles(config.weights, { onProgress: config.onDownload, onWarning: config.onWarning, signal: config.signal });
   await verifyWeightFiles(files);
   const backend = await chooseBackend(choice);
   if (files.unverified) config.onWarning?.(`${files.unverified}: loaded unverified (only their sizes and shapes were checked).`);
