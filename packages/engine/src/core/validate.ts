@@ -4,8 +4,22 @@ import {
 
 import { NeuralStyleError } from './errors';
 
-/** A user's text (a path, a value) as an error message shows it: whole up to `max` characters, else its head and tail. */
-export function shown(text: string, max = 200): string {
+/**
+ * Control characters (C0, DEL, C1) and the bidirectional overrides: a
+ * terminal obeys them, so an ANSI escape in a file name would recolour or
+ * rewrite the screen, and a newline would forge a line of its own.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** `text` with each control character written as an escape (`\n`, `\u001b`): what a message may echo of outside text. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A user's text (a path, a value) as an error message shows it: printable, whole up to `max` characters, else its head and tail. */
+export function shown(raw: string, max = 200): string {
+  const text = printable(raw);
   if (text.length <= max) return text;
   const half = Math.floor((max - 1) / 2);
   return `${text.slice(0, half)}…${text.slice(text.length - half)}`;
