@@ -84,9 +84,9 @@ export function jsonSchemaOf(name: SettingName, spec: SettingSpec, order: number
     case 'string':
       return { ...base, type: 'string', default: spec.default };
     case 'layers':
-      return { ...base, type: 'array', default: [...spec.default], minItems: 1, uniqueItems: true };
+      return { ...base, type: 'array', default: [...spec.default], minItems: 1, maxItems: spec.maxItems, uniqueItems: true };
     case 'numbers':
-      return { ...base, type: 'array', default: [...spec.default], items: { type: 'number', minimum: spec.min } };
+      return { ...base, type: 'array', default: [...spec.default], maxItems: spec.maxItems, items: { type: 'number', minimum: spec.min } };
   }
 }
 
@@ -157,8 +157,8 @@ function formatRange(spec: SettingSpec): string {
     case 'number': return `${spec.integer ? 'integer' : 'number'} ${spec.exclusiveMin ? '>' : '≥'} ${spec.min}, ≤ ${spec.max}`;
     case 'enum': return spec.values.join(', ');
     case 'boolean': return 'true, false';
-    case 'layers': return 'list of VGG19 layers';
-    case 'numbers': return `list of numbers ≥ ${spec.min}`;
+    case 'layers': return `list of up to ${spec.maxItems} VGG19 layers`;
+    case 'numbers': return `list of up to ${spec.maxItems} numbers ≥ ${spec.min}`;
     case 'string': return spec.scope === 'machine' ? 'path (machine setting)' : 'text';
   }
 }

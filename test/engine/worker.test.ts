@@ -51,7 +51,7 @@ describe('engine process protocol (fork, IPC)', () => {
   it('validates messages in both directions', () => {
     expect(parseToEngine({ type: 'cancel', id: 'a' })).to.deep.equal({ type: 'cancel', id: 'a' });
     expect(() => parseToEngine({ type: 'start', id: 'a', job: { content: 'c', styles: [], output: 'o' } }))
-      .to.throw(ProtocolError, 'Bad field "job.styles" in message "start" to the engine: expected a list of at least 1 (each a string), got [].');
+      .to.throw(ProtocolError, 'Bad field "job.styles" in message "start" to the engine: expected a list of at least 1 and at most 16 (each a string), got [].');
     expect(() => parseToEngine({ type: 'rm -rf' })).to.throw(ProtocolError, 'Not a message to the engine: {"type":"rm -rf"}.');
     expect(() => parseFromEngine({ type: 'done', id: 'a', output: 3 })).to.throw(ProtocolError, /^Bad field "output" in message "done" from the engine: expected a string, got 3\.$/);
   });

@@ -8,7 +8,7 @@
  */
 import { NeuralStyleError } from './core/errors';
 import { OPTION_SPECS, type StylizeOptions } from './core/options';
-import { validateOptions } from './core/validate';
+import { checkStyleCount, validateOptions } from './core/validate';
 
 /** The PNG text chunk's keyword. */
 export const PARAMETERS_KEYWORD = 'neural-style';
@@ -82,6 +82,7 @@ function checkedParameters(raw: unknown): ResultParameters {
   const { software, content, styles, backend, steps, ...rest } = raw as Record<string, unknown>;
   if (software !== 'neural-style') throw fail(`"software" is ${JSON.stringify(software)?.slice(0, 40)}, not "neural-style".`);
   if (!Array.isArray(styles) || styles.length === 0) throw fail('"styles" is not a list of file names.');
+  checkStyleCount(styles.length);
   if (typeof backend !== 'string' || backend.length > 200) throw fail('"backend" is not a name.');
   if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0) throw fail(`"steps" is not a count (${JSON.stringify(steps)?.slice(0, 40)}).`);
   // Pictures from older versions may carry fields that are no options (e.g. "seconds"): only options drive a run.
