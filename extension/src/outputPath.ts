@@ -6,6 +6,7 @@
  * name meanwhile, the next free one (the job's ifExists "number").
  */
 import * as l10n from '@vscode/l10n';
+import * as fs from 'fs';
 import * as path from 'path';
 import { extensionOf, OutputFormat } from '@neural-style/engine/options';
 
@@ -42,17 +43,55 @@ export function outputFolder(req: Pick<OutputRequest, 'content' | 'folder' | 'wo
   return path.resolve(req.workspaceFolder ?? path.dirname(req.content), req.folder);
 }
 
+/** Whether `inner` is `outer` or inside it: only a first part of exactly ".." leaves (a folder named "..results" is inside). */
+function isInside(outer: string, inner: string): boolean {
+  const relative = path.relative(outer, inner);
+  return !path.isAbsolute(relative) && relative.split(path.sep)[0] !== '..';
+}
+
 /**
- * A workspace's outputFolder must stay inside that workspace: a cloned
- * repository's settings must not send results anywhere on the machine.
- * Absolute folders belong in the user's settings. Returns what is wrong, or undefined.
+ * Where `file` really is: its deepest existing part resolved through
+ * symbolic links (a dangling one leads where its target would be made), the
+ * parts that do not exist yet as written.
+ */
+function realPathOf(file: string, links = 0): string {
+  const missing: string[] = [];
+  for (let at = path.resolve(file); ; at = path.dirname(at)) {
+    try {
+      return path.join(fs.realpathSync.native(at), ...missing);
+    } catch {
+      // Not there (yet), or a dangling link: read below.
+    }
+    let target: string | null = null;
+    try {
+      target = fs.readlinkSync(at);
+    } catch {
+      // Not a link.
+    }
+    if (target !== null && links < 40) return path.join(realPathOf(path.resolve(path.dirname(at), target), links + 1), ...missing);
+    if (path.dirname(at) === at) return path.join(at, ...missing);
+    missing.unshift(path.basename(at));
+  }
+}
+
+/**
+ * A workspace's outputFolder must stay inside that workspace, by its real
+ * path: a cloned repository's settings (or a symbolic link committed in it)
+ * must not send results anywhere on the machine. Absolute folders belong in
+ * the user's settings. Returns what is wrong, or undefined.
  */
 export function workspaceOutputFolderProblem(req: Pick<OutputRequest, 'content' | 'folder' | 'workspaceFolder'>): string | undefined {
   const root = req.workspaceFolder ?? path.dirname(req.content);
-  const inside = path.relative(root, outputFolder(req));
-  if (!path.isAbsolute(req.folder) && !inside.startsWith('..') && !path.isAbsolute(inside)) return undefined;
-  return l10n.t('Setting {0}: the workspace\'s value {1} leads outside the workspace folder {2}. In workspace settings use a folder inside it (e.g. "stylized"); put other folders in your user settings.',
-    'neuralStyle.outputFolder', JSON.stringify(req.folder.slice(0, 200)), root);
+  const folder = outputFolder(req);
+  const value = JSON.stringify(req.folder.slice(0, 200));
+  if (path.isAbsolute(req.folder) || !isInside(root, folder)) {
+    return l10n.t('Setting {0}: the workspace\'s value {1} leads outside the workspace folder {2}. In workspace settings use a folder inside it (e.g. "stylized"); put other folders in your user settings.',
+      'neuralStyle.outputFolder', value, root);
+  }
+  const real = realPathOf(folder);
+  if (isInside(realPathOf(root), real)) return undefined;
+  return l10n.t('Setting {0}: the workspace\'s value {1} leads outside the workspace folder {2} through a symbolic link (to {3}). Use a real folder inside the workspace, or put this folder in your user settings.',
+    'neuralStyle.outputFolder', value, root, real);
 }
 
 /** The name the pattern gives, before collision handling. */

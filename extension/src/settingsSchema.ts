@@ -22,7 +22,7 @@ export type SettingSpec = (OptionSpec | { type: 'string'; default: string; descr
 
 export const EXTENSION_SPECS = {
   outputFolder: { type: 'string', default: '', scope: 'resource',
-    description: 'A workspace\'s value must stay inside the workspace folder (a cloned repository cannot send results elsewhere); absolute folders go in user settings.' },
+    description: 'A workspace\'s value must stay inside the workspace folder, by its real path (a cloned repository, or a symbolic link in it, cannot send results elsewhere); absolute folders go in user settings.' },
   fileNamePattern: { type: 'string', default: '${name}.${style}',
     description: 'File name of a result, without extension. ${name}: the source file name without extension; ${style}: the style\'s name. A taken name gets -1, -2, … appended; nothing is ever overwritten.' },
   outputFormat: { type: 'enum', values: OUTPUT_FORMAT_NAMES, default: 'png',

@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { baseName, freeOutputPath, outputFolder, slug, stylesId, workspaceOutputFolderProblem } from '../../../extension/src/outputPath';
 
@@ -36,6 +38,33 @@ describe('output naming', () => {
     for (const folder of ['stylized', 'photos/out', '.']) assert.strictEqual(workspaceOutputFolderProblem({ ...ws, folder }), undefined, folder);
     for (const folder of ['/tmp/out', '../elsewhere', 'a/../../b']) {
       assert.match(workspaceOutputFolderProblem({ ...ws, folder }) ?? '', new RegExp(`^Setting neuralStyle.outputFolder: the workspace's value "${folder.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}" leads outside the workspace folder /ws\\. .*user settings\\.$`), folder);
+    }
+  });
+
+  it('a workspace\'s folder is checked by its real path: a symbolic link out of it is refused, "..results" is a folder inside', () => {
+    const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ns-ws-')));
+    try {
+      const ws = path.join(base, 'project');
+      const elsewhere = path.join(base, 'elsewhere');
+      for (const dir of [path.join(ws, 'sub'), path.join(ws, '..results'), elsewhere]) fs.mkdirSync(dir, { recursive: true });
+      fs.symlinkSync(elsewhere, path.join(ws, 'renders')); // a link committed in the repository
+      fs.symlinkSync('..', path.join(ws, 'up'));
+      fs.symlinkSync(path.join(base, 'made-later'), path.join(ws, 'pending')); // dangling: mkdir would create it outside
+      fs.symlinkSync('sub', path.join(ws, 'alias'));
+      fs.symlinkSync(ws, path.join(base, 'opened-as')); // the workspace itself opened through a link
+      for (const root of [ws, path.join(base, 'opened-as')]) {
+        const at = { ...req, content: path.join(root, 'cat.jpg'), workspaceFolder: root };
+        for (const folder of ['..results', '..results/2025', '...', '..draft', 'alias', 'alias/deeper', 'sub/new']) {
+          assert.strictEqual(workspaceOutputFolderProblem({ ...at, folder }), undefined, `${root}: ${folder}`);
+        }
+        const outside: [string, string][] = [['renders', elsewhere], ['renders/2025/may', path.join(elsewhere, '2025', 'may')], ['up/other', path.join(base, 'other')],
+          ['pending', path.join(base, 'made-later')], ['pending/x', path.join(base, 'made-later', 'x')]];
+        for (const [folder, real] of outside) {
+          assert.strictEqual(workspaceOutputFolderProblem({ ...at, folder }), `Setting neuralStyle.outputFolder: the workspace's value ${JSON.stringify(folder)} leads outside the workspace folder ${root} through a symbolic link (to ${real}). Use a real folder inside the workspace, or put this folder in your user settings.`, `${root}: ${folder}`);
+        }
+      }
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
     }
   });
 
