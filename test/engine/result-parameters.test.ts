@@ -81,6 +81,11 @@ describe('result parameters in the PNG: any file name comes back exactly', () =>
     }
   });
 
+  it('a backslash in a Linux name is kept; a Windows path is cut at its last backslash', () => {
+    const text = formatResultParameters({ content: 'draft\\v2.png', styles: ['/art/a\\b.jpg', 'C:\\art\\wave.jpg', '\\\\nas\\art\\sea.png'], backend: 'cpu', steps: 1, options });
+    expect(parseResultParameters(text)).to.deep.include({ content: 'draft\\v2.png', styles: ['a\\b.jpg', 'wave.jpg', 'sea.png'] });
+  });
+
   it('a picture from before iTXt (a Latin-1 tEXt chunk) still reads', () => {
     const text = written();
     const chunk = Buffer.concat([Buffer.from('tEXtneural-style\0', 'latin1'), Buffer.from(text, 'latin1')]);

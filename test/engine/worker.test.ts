@@ -149,7 +149,7 @@ describe('engine process protocol (fork, IPC)', () => {
     }
   });
 
-  it('after a failed job the next normal job on the same process finishes: a style too small for the layers is enlarged, a thin strip refused', async () => {
+  it('after a failed job the next normal job on the same process finishes: a style too small for the layers is enlarged; a thin strip, a long list and a weights scheme refused', async () => {
     const engine = new EngineProcess();
     const dir = tempDir();
     try {
@@ -168,6 +168,15 @@ describe('engine process protocol (fork, IPC)', () => {
       expect(refused).to.include({ code: 'EIMAGE' });
       expect(refused.retiring, 'a known error keeps the process').to.equal(false);
       expect(refused.message).to.match(/ribbon\.png \(2×300 px\) is too thin/);
+      // The new failure classes are known errors too: a list over its limit, a weights URL of a scheme we do not fetch.
+      const failing: [ToEngine<'start'>, string][] = [
+        [{ type: 'start', id: 'layers', job: { ...job('layers', STYLE), options: { styleLayers: Array(30).fill('conv1_2') } } }, 'EINVAL'],
+        [{ type: 'start', id: 'scheme', job: job('scheme', STYLE), weights: 'sftp://weights.example/vgg/model.json' }, 'EWEIGHTS'],
+      ];
+      for (const [message, code] of failing) {
+        engine.send(message);
+        expect(await engine.next('error', (m) => m.id === message.id), message.id).to.deep.include({ code, retiring: false });
+      }
       engine.send({ type: 'start', id: 'after', job: job('after', STYLE) });
       expect(await engine.next('done', (m) => m.id === 'after')).to.include({ steps: 2 });
       expect(engine.child.pid).to.equal(pid);

@@ -23,15 +23,23 @@ export interface ResultParameters {
   options: StylizeOptions;
 }
 
-/** The last part of a path, for either separator: what a picture may say of its inputs. */
+/**
+ * The last part of a path, what a picture may say of its inputs: after the
+ * last "/", and in a Windows path (a drive letter and a backslash, or two
+ * backslashes, first) after the last backslash too. Elsewhere a backslash is
+ * part of a name (Linux and macOS allow it), kept so it reads back exactly.
+ */
 export function fileNameOf(file: string): string {
-  return file.split(/[\\/]/).filter(Boolean).pop() ?? '';
+  const separators = /^([A-Za-z]:\\|\\\\)/.test(file) ? /[\\/]/ : /\//;
+  return file.split(separators).filter(Boolean).pop() ?? '';
 }
 
 /**
- * The chunk's text for a result. What is written is read back by the same
- * checks first: a picture never carries parameters its own reader refuses
- * (a step count of -1.5 from a host, a name that is no file name).
+ * The chunk's text for a result; `content` and `styles` are file names (the
+ * caller takes them from its paths with its platform's rules). What is
+ * written is read back by the same checks first: a picture never carries
+ * parameters its own reader refuses (a step count of -1.5 from a host, a
+ * name that is no file name).
  */
 export function formatResultParameters(p: { content: string; styles: readonly string[]; backend: string; steps: number; options: StylizeOptions }): string {
   const text = JSON.stringify({

@@ -60,7 +60,7 @@ export async function stylizeFiles(engine: Engine, job: JobSpec, hooks: StylizeH
   const { options, maxInputPixels, ifExists, styleSizes } = await checkJob(job); // a bad path or input fails before any work
   const { content, styles } = await decodeJobImages(job.content, job.styles, options, maxInputPixels, styleSizes);
   const result = await stylize(engine.vgg, { content, styles, options, limits: machineLimits() }, hooks);
-  const parameters = formatResultParameters({ content: job.content, styles: job.styles, backend: engine.backend.name, options, steps: result.steps });
+  const parameters = formatResultParameters({ content: path.basename(job.content), styles: job.styles.map((s) => path.basename(s)), backend: engine.backend.name, options, steps: result.steps });
   const output = await writeOutputFile(job.output, await encodeImage(result.image, job.output, parameters), ifExists);
   return { ...result, output };
 }

@@ -64,7 +64,7 @@ export function readWeightsFolder(dir: string): WeightFiles {
   if (!fs.existsSync(manifestPath)) {
     throw new NeuralStyleError(`Weight file ${shown(manifestPath)} is missing. Point the weights option at a folder with model.json and its shards.`, 'EWEIGHTS');
   }
-  const manifest = parseManifest(readWeightFile(manifestPath).toString('utf8'), manifestPath);
+  const manifest = parseManifest(readWeightFile(manifestPath).toString('utf8'), shown(manifestPath));
   const shards = new Map<string, Uint8Array>();
   for (const rel of manifest.weightsManifest.flatMap((g) => g.paths)) {
     shards.set(rel, new Uint8Array(readWeightFile(path.join(dir, rel))));
@@ -75,7 +75,7 @@ export function readWeightsFolder(dir: string): WeightFiles {
   const marker = path.join(dir, UNVERIFIED_MARKER);
   const unverified = !sha256 ? `the weights in ${shown(dir)} have no SHA256SUMS`
     : fs.existsSync(marker) ? `the weights in ${shown(dir)} were downloaded from ${shown(fs.readFileSync(marker, 'utf8').trim())}, which has no SHA256SUMS` : undefined;
-  return { manifest, shards, sha256, origin: dir, unverified };
+  return { manifest, shards, sha256, origin: shown(dir), unverified };
 }
 
 /** Size limits of a download: VGG19's conv layers are 20 MB quantized, 80 MB as float32. */
