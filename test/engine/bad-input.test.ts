@@ -76,6 +76,14 @@ describe('bad input: one clear error each, nothing written', () => {
     });
   }
 
+  it('a whole run with a 255-byte output name in another script writes its result under that name', async () => {
+    const name = `${'ночь'.repeat(30)}-${'夜'.repeat(3)}x.png`; // 240 + 1 + 9 + 1 + 4 bytes
+    expect(Buffer.byteLength(name)).to.equal(255);
+    const result = await stylizeFiles(await testEngine(), { content: CONTENT, styles: [STYLE], output: path.join(out, name), options: { size: 32, iterations: 1, multiScale: false } });
+    expect(result.output).to.equal(path.join(out, name));
+    expect(listFiles(out)).to.deep.equal([name]);
+  });
+
   it('bad option values name the option and the valid values', async () => {
     expect((await failure(CONTENT, { optimizer: 'sgd' })).message).to.equal('Invalid optimizer "sgd". Use one of: lbfgs, adam.');
     expect((await failure(CONTENT, { size: -5 })).message).to.equal('Invalid size -5. Use an integer at least 16 and at most 8192.');
