@@ -9,8 +9,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { pathKey } from '@neural-style/engine/file-names';
 import type { StylizeOptions } from '@neural-style/engine/options';
+import { removeTempsOf } from '@neural-style/engine/atomic';
 import { EngineConfig, EngineEvents, EngineGpu, EngineOutcome, WarmEngine } from './warmEngine';
-import { freeOutputPath, removeEngineTemps, stylesId, workspaceOutputFolderProblem } from './outputPath';
+import { freeOutputPath, stylesId, workspaceOutputFolderProblem } from './outputPath';
 import { Resources } from './resources';
 import { JobSettings, readSettings, SettingsError, withJobOptions } from './settings';
 import { SECTION } from './settingsSchema';
@@ -119,7 +120,7 @@ export class JobRunner {
       this.reserved.delete(pathKey(output));
     }
     if (outcome.kind !== 'done' && enginePid) {
-      for (const f of removeEngineTemps(output, enginePid)) this.log.info(`${id}: removed ${f}, left by the stopped engine`);
+      for (const f of removeTempsOf(output, enginePid)) this.log.info(`${id}: removed ${f}, left by the stopped engine`);
     }
     return outcome;
   }

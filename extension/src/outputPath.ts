@@ -11,7 +11,6 @@
 import * as l10n from '@vscode/l10n';
 import * as fs from 'fs';
 import * as path from 'path';
-import { atomicTempPrefix } from '@neural-style/engine/atomic';
 import { pathFor, pathKey, portableFileName } from '@neural-style/engine/file-names';
 import { extensionOf, OutputFormat } from '@neural-style/engine/options';
 
@@ -51,19 +50,58 @@ export function outputFolder(req: Pick<OutputRequest, 'content' | 'folder' | 'wo
   return p.resolve(req.workspaceFolder ?? p.dirname(req.content), req.folder);
 }
 
+/** Whether `inner` is `outer` or inside it: only a first part of exactly ".." leaves (a folder named "..results" is inside; another drive is absolute). */
+function isInside(p: path.PlatformPath, outer: string, inner: string): boolean {
+  const relative = p.relative(outer, inner);
+  return !p.isAbsolute(relative) && relative.split(p.sep)[0] !== '..';
+}
+
 /**
- * A workspace's outputFolder must stay inside that workspace: a cloned
- * repository's settings must not send results anywhere on the machine.
- * Absolute folders belong in the user's settings. Returns what is wrong, or undefined.
+ * Where `file` really is: its deepest existing part resolved through
+ * symbolic links (a dangling one leads where its target would be made), the
+ * parts that do not exist yet as written.
+ */
+function realPathOf(file: string, links = 0): string {
+  const missing: string[] = [];
+  for (let at = path.resolve(file); ; at = path.dirname(at)) {
+    try {
+      return path.join(fs.realpathSync.native(at), ...missing);
+    } catch {
+      // Not there (yet), or a dangling link: read below.
+    }
+    let target: string | null = null;
+    try {
+      target = fs.readlinkSync(at);
+    } catch {
+      // Not a link.
+    }
+    if (target !== null && links < 40) return path.join(realPathOf(path.resolve(path.dirname(at), target), links + 1), ...missing);
+    if (path.dirname(at) === at) return path.join(at, ...missing);
+    missing.unshift(path.basename(at));
+  }
+}
+
+/**
+ * A workspace's outputFolder must stay inside that workspace, by its real
+ * path: a cloned repository's settings (or a symbolic link committed in it)
+ * must not send results anywhere on the machine. Absolute folders belong in
+ * the user's settings. Returns what is wrong, or undefined.
  */
 export function workspaceOutputFolderProblem(req: Pick<OutputRequest, 'content' | 'folder' | 'workspaceFolder' | 'platform'>): string | undefined {
   const p = pathFor(req.platform);
   const root = req.workspaceFolder ?? p.dirname(req.content);
-  // A different drive (D:\ from C:\) is absolute relative to the root.
-  const inside = p.relative(root, outputFolder(req));
-  if (!p.isAbsolute(req.folder) && !inside.startsWith('..') && !p.isAbsolute(inside)) return undefined;
-  return l10n.t('Setting {0}: the workspace\'s value {1} leads outside the workspace folder {2}. In workspace settings use a folder inside it (e.g. "stylized"); put other folders in your user settings.',
-    'neuralStyle.outputFolder', JSON.stringify(req.folder.slice(0, 200)), root);
+  const folder = outputFolder(req);
+  const value = JSON.stringify(req.folder.slice(0, 200));
+  if (p.isAbsolute(req.folder) || !isInside(p, root, folder)) {
+    return l10n.t('Setting {0}: the workspace\'s value {1} leads outside the workspace folder {2}. In workspace settings use a folder inside it (e.g. "stylized"); put other folders in your user settings.',
+      'neuralStyle.outputFolder', value, root);
+  }
+  // The real path is this machine's: a simulated platform's paths are checked as written.
+  if ((req.platform ?? process.platform) !== process.platform) return undefined;
+  const real = realPathOf(folder);
+  if (isInside(path, realPathOf(root), real)) return undefined;
+  return l10n.t('Setting {0}: the workspace\'s value {1} leads outside the workspace folder {2} through a symbolic link (to {3}). Use a real folder inside the workspace, or put this folder in your user settings.',
+    'neuralStyle.outputFolder', value, root, real);
 }
 
 /** The name the pattern gives, before collision handling. */
@@ -89,21 +127,4 @@ export function freeOutputPath(req: OutputRequest, exists: (file: string) => boo
     if (pathKey(candidate, req.platform) !== input && !exists(candidate)) return candidate;
   }
   throw new Error(l10n.t('No free file name for {0} in {1}.', `${base}${ext}`, dir));
-}
-
-/**
- * The engine writes a temp file beside the result and renames it over the
- * result; an engine killed mid-write leaves that behind. Removes those of `pid`.
- */
-export function removeEngineTemps(output: string, pid: number): string[] {
-  const dir = path.dirname(output);
-  const prefix = atomicTempPrefix(output, pid);
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.tmp'));
-  } catch {
-    return [];
-  }
-  for (const f of names) fs.rmSync(path.join(dir, f), { force: true });
-  return names;
 }

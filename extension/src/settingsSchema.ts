@@ -22,11 +22,11 @@ export type SettingSpec = (OptionSpec | { type: 'string'; default: string; descr
 
 export const EXTENSION_SPECS = {
   outputFolder: { type: 'string', default: '', scope: 'resource',
-    description: 'A workspace\'s value must stay inside the workspace folder (a cloned repository cannot send results elsewhere); absolute folders go in user settings.' },
+    description: 'A workspace\'s value must stay inside the workspace folder, by its real path (a cloned repository, or a symbolic link in it, cannot send results elsewhere); absolute folders go in user settings.' },
   fileNamePattern: { type: 'string', default: '${name}.${style}',
     description: 'File name of a result, without extension. ${name}: the source file name without extension; ${style}: the style\'s name. A taken name gets -1, -2, … appended; nothing is ever overwritten.' },
   outputFormat: { type: 'enum', values: OUTPUT_FORMAT_NAMES, default: 'png',
-    description: 'PNG results carry the run\'s parameters (file names, never folders) in a tEXt chunk.' },
+    description: 'PNG results carry the run\'s parameters (file names, never folders) in an iTXt chunk.' },
   openWhenDone: { type: 'boolean', default: true,
     description: 'Results open beside the job\'s panel, not over it.' },
   openEachInBatch: { type: 'boolean', default: false,
@@ -84,9 +84,9 @@ export function jsonSchemaOf(name: SettingName, spec: SettingSpec, order: number
     case 'string':
       return { ...base, type: 'string', default: spec.default };
     case 'layers':
-      return { ...base, type: 'array', default: [...spec.default], minItems: 1, uniqueItems: true };
+      return { ...base, type: 'array', default: [...spec.default], minItems: 1, maxItems: spec.maxItems, uniqueItems: true };
     case 'numbers':
-      return { ...base, type: 'array', default: [...spec.default], items: { type: 'number', minimum: spec.min } };
+      return { ...base, type: 'array', default: [...spec.default], maxItems: spec.maxItems, items: { type: 'number', minimum: spec.min } };
   }
 }
 
@@ -157,8 +157,8 @@ function formatRange(spec: SettingSpec): string {
     case 'number': return `${spec.integer ? 'integer' : 'number'} ${spec.exclusiveMin ? '>' : '≥'} ${spec.min}, ≤ ${spec.max}`;
     case 'enum': return spec.values.join(', ');
     case 'boolean': return 'true, false';
-    case 'layers': return 'list of VGG19 layers';
-    case 'numbers': return `list of numbers ≥ ${spec.min}`;
+    case 'layers': return `list of up to ${spec.maxItems} VGG19 layers`;
+    case 'numbers': return `list of up to ${spec.maxItems} numbers ≥ ${spec.min}`;
     case 'string': return spec.scope === 'machine' ? 'path (machine setting)' : 'text';
   }
 }

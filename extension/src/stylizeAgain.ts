@@ -16,13 +16,22 @@ import { IMAGE_EXTENSIONS, readPresets } from './resources';
 import { readResultParameters, stylesToFind } from './resultFiles';
 import { fileChoice, StyleMemory } from './stylePicker';
 
-/** Folders to look in first, nearest first; `name` is a plain file name (parseResultParameters checked it). */
+/**
+ * Whether a name from a picture is one file name on this machine: the parser
+ * kept it whole, and a backslash that is part of a name on Linux is a
+ * separator on Windows (where such a name would lead out of its folder).
+ */
+const isPlainName = (name: string) => path.basename(name) === name;
+
+/** Folders to look in first, nearest first; `name` is a file name from a picture (parseResultParameters checked it). */
 export function findBeside(name: string, folders: readonly string[]): string | undefined {
+  if (!isPlainName(name)) return undefined;
   return folders.map((dir) => path.join(dir, name)).find((file) => fs.existsSync(file) && fs.statSync(file).isFile());
 }
 
 async function findInWorkspace(name: string, near: string): Promise<string | undefined> {
-  if (!vscode.workspace.workspaceFolders?.length) return undefined;
+  // A glob cannot say a backslash literally on every platform: such a name is located by the user.
+  if (!vscode.workspace.workspaceFolders?.length || !isPlainName(name) || name.includes('\\')) return undefined;
   const glob = `**/${name.replace(/[[\]{}*?]/g, '[$&]')}`;
   const found = (await vscode.workspace.findFiles(glob, '**/node_modules/**', 20)).map((u) => u.fsPath);
   // The nearest to the result: the fewest steps between their folders.

@@ -5,13 +5,21 @@ import * as path from 'path';
 import sharp from 'sharp';
 import { OPTION_SPECS, RUN_OPTION_SPECS } from '../../packages/engine/src/index';
 import { readPngText } from '../../packages/engine/src/node/png-text';
-import { listFiles, ROOT, tempDir } from './helpers';
+import { listFiles, ROOT, tempDir, tinyDisk } from './helpers';
 
 const BIN = path.join(ROOT, 'packages', 'engine', 'bin', 'neural-style.js');
 const EXAMPLE = path.join(ROOT, 'media', 'examples', 'chelsea.png');
 const PRESET = path.join(ROOT, 'media', 'styles', 'van_gogh_starry_night.jpg');
 const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/** The engine process the CLI `pid` runs its job in (Linux's /proc). */
+const engineOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]);
+/** Waits up to 3 s for process `pid` to be gone (or a zombie); whether it is. */
+async function gone(pid: number): Promise<boolean> {
+  const dead = () => !fs.existsSync(`/proc/${pid}`) || /\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  for (const start = performance.now(); !dead() && performance.now() - start < 3000;) await new Promise((r) => setTimeout(r, 20));
+  return dead();
+}
 
 describe('CLI (built bin, end to end)', () => {
   before(function () {
@@ -105,6 +113,75 @@ describe('CLI (built bin, end to end)', () => {
     expect(r.stderr).to.not.match(/Hi, looks like you are running TensorFlow\.js/);
     expect(fs.readFileSync(out).subarray(1, 4).toString()).to.equal('PNG');
     expect(listFiles(dir)).to.deep.equal(['out.png', 'weights']);
+  });
+
+  it('a stdout whose reader goes away stops the job: one line, exit 141, no stack, nothing written, the engine gone', async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, [BIN, EXAMPLE, PRESET, '-o', path.join(dir, 'out.png'), '--size', '48', '--iterations', '200', '--no-multi-scale', '--json']);
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    let engine = 0;
+    child.stdout.once('data', () => { // the reader takes one chunk and leaves
+      engine = engineOf(child.pid!);
+      child.stdout.destroy();
+    });
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect([code, stderr]).to.deep.equal([141, 'Stopped: standard output was closed (EPIPE); nothing was written.\n']);
+    expect(engine, 'the engine process').to.be.above(0);
+    expect(await gone(engine), 'the engine process is gone').to.equal(true);
+    expect(listFiles(dir)).to.deep.equal([]);
+  });
+
+  it('a stdout that takes no more (a full disk) stops the job with one Error line, exit 1', function () {
+    const disk = tinyDisk('size=64k');
+    const dir = tempDir();
+    let sink: number;
+    if ('skip' in disk) {
+      console.log(`      (${disk.skip}: /dev/full instead)`);
+      sink = fs.openSync('/dev/full', 'w');
+    } else {
+      fs.writeFileSync(path.join(disk.dir, 'filler'), Buffer.alloc(64 * 1024));
+      sink = fs.openSync(path.join(disk.dir, 'events.jsonl'), 'w');
+    }
+    try {
+      const r = spawnSync(process.execPath, [BIN, EXAMPLE, PRESET, '-o', path.join(dir, 'out.png'), '--size', '32', '--iterations', '2', '--json'], { stdio: ['ignore', sink, 'pipe'], encoding: 'utf8', timeout: 120_000 });
+      expect([r.status, r.stderr]).to.deep.equal([1, 'Error: cannot write to standard output (ENOSPC); stopped, nothing was written.\n']);
+      expect(listFiles(dir)).to.deep.equal([]);
+      const help = spawnSync(process.execPath, [BIN, '--help'], { stdio: ['ignore', sink, 'pipe'], encoding: 'utf8' });
+      expect([help.status, help.stderr]).to.deep.equal([1, 'Error: cannot write to standard output (ENOSPC); stopped, nothing else was done.\n']);
+    } finally {
+      fs.closeSync(sink);
+      if (!('skip' in disk)) disk.unmount();
+    }
+  });
+
+  it('SIGHUP (the terminal closed) ends the engine process at once: exit 129, nothing written', async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, [BIN, EXAMPLE, PRESET, '-o', path.join(dir, 'out.png'), '--size', '64', '--iterations', '500', '--no-multi-scale', '--json']);
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    await new Promise<void>((resolve) => child.stdout.on('data', (d) => String(d).includes('"event":"progress"') && resolve()));
+    const engine = engineOf(child.pid!);
+    expect(engine, 'the engine process').to.be.above(0);
+    const asked = performance.now();
+    child.kill('SIGHUP');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(await gone(engine), 'the engine process is gone').to.equal(true);
+    expect(performance.now() - asked).to.be.below(1000);
+    expect([code, stderr]).to.deep.equal([129, '\nCancelled; nothing was written.\n']);
+    expect(listFiles(dir)).to.deep.equal([]);
+  });
+
+  it('messages show a name\'s control characters as escapes and never a URL\'s password', () => {
+    const dir = tempDir();
+    const name = path.join(dir, 'a\x1b]0;title\x07b\x1b[2J\u009b31m\u202e.png');
+    const r = cli(name, PRESET, '-o', path.join(dir, 'out.png'));
+    expect(r.stderr).to.equal(`Error: ${dir}/a\\u001b]0;title\\u0007b\\u001b[2J\\u009b31m\\u202e.png does not exist.\n`);
+    const weights = cli(EXAMPLE, PRESET, '-o', path.join(dir, 'out.png'), '--weights', 'https://maria:t0p-s3cret@weights.example/vgg/model.json');
+    expect(weights.status).to.equal(1);
+    expect(weights.stderr).to.contain('Error: Refusing to download https://weights.example/vgg/model.json: a user name or password in the URL is not supported');
+    expect(weights.stderr).to.not.match(/t0p-s3cret|maria/);
+    expect(listFiles(dir)).to.deep.equal([]);
   });
 
   // Moments spread over every phase: start-up, the weights, the backend, the targets, the first iteration, mid-iteration,

@@ -1,3 +1,4 @@
+import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -47,4 +48,26 @@ export function recordedRun(base: object) {
     });
     return { result, seen };
   };
+}
+
+/** Who a child runs as where permissions must count: root reads any file, so as root, nobody (65534). */
+export const UNPRIVILEGED = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+/** Gives `paths` to the unprivileged user (a no-op when we are not root): it may then read, change and remove them. */
+export function giveAway(...paths: string[]): void {
+  if (UNPRIVILEGED.uid === undefined) return;
+  for (const p of paths) fs.chownSync(p, UNPRIVILEGED.uid, UNPRIVILEGED.gid!);
+}
+
+/** Runs `args` with node (tsx loaded, from the repository root) as the unprivileged user. */
+export function runUnprivileged(args: string[], timeout = 60_000): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ['-r', 'tsx/cjs', ...args], { cwd: ROOT, encoding: 'utf8', timeout, ...UNPRIVILEGED });
+}
+
+/** Mounts a small tmpfs at a new folder (we run as root in a container); null, with the reason, where that is not possible. */
+export function tinyDisk(options: string): { dir: string; unmount: () => void } | { skip: string } {
+  const dir = tempDir('ns-tmpfs-');
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
+  if (r.status !== 0) return { skip: `cannot mount a tmpfs here (${(r.stderr || r.error?.message || '').trim()})` };
+  return { dir, unmount: () => spawnSync('umount', [dir]) };
 }

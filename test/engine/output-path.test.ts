@@ -3,21 +3,14 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { NeuralStyleError } from '../../packages/engine/src/core/errors';
+import { shown } from '../../packages/engine/src/core/validate';
 import { checkJob } from '../../packages/engine/src/node/job-check';
-import { checkOutputPath, removeStaleTemps, writeOutputFile } from '../../packages/engine/src/node/output-file';
-import { CONTENT, listFiles, STYLE, tempDir } from './helpers';
+import { checkOutputPath, removeStaleTemps, removeTempsOf, writeOutputFile } from '../../packages/engine/src/node/output-file';
+import { CONTENT, listFiles, STYLE, tempDir, tinyDisk } from './helpers';
 
 /** A pid that is certainly not running: a child that has exited. */
 function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '']).pid!;
-}
-
-/** Mounts a small tmpfs at a new folder (we run as root in a container); null, with the reason, where that is not possible. */
-function tinyDisk(options: string): { dir: string; unmount: () => void } | { skip: string } {
-  const dir = tempDir('ns-tmpfs-');
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
-  if (r.status !== 0) return { skip: `cannot mount a tmpfs here (${(r.stderr || r.error?.message || '').trim()})` };
-  return { dir, unmount: () => spawnSync('umount', [dir]) };
 }
 
 async function refusal(job: { output: string; content?: string; ifExists?: 'refuse' | 'replace' | 'number' }): Promise<NeuralStyleError> {
@@ -84,7 +77,40 @@ describe('the output path: checked before any work', () => {
     const output = path.join(dir, `${'x'.repeat(1_000_000)}.png`);
     const message = (await refusal({ output })).message;
     expect(message.length).to.be.below(500);
-    expect(message).to.match(/^Cannot write .*…x+\.png: the path is too long/);
+    expect(message).to.match(/^Cannot write .*…x+\.png: the file name is 1000004 bytes, more than this folder's file system takes \(most take 255\)\. Choose a shorter one\.$/);
+  });
+
+  // Names of every length near the file system's limit, in 1- to 4-byte characters: each either passes the check and is
+  // then written under exactly that name, or is refused up front saying the name is too long — never after the work.
+  it('a name the file system takes is written, one it does not is refused up front, truly', async () => {
+    const units = ['q', 'ж', '雪', '🦉'];
+    for (const unit of units) {
+      for (let bytes = 200; bytes <= 262; bytes += 1) {
+        const count = Math.floor((bytes - 4) / Buffer.byteLength(unit));
+        const name = `${unit.repeat(count)}${'_'.repeat(bytes - 4 - count * Buffer.byteLength(unit))}.png`;
+        const output = path.join(dir, name);
+        const check = await checkJob({ content: CONTENT, styles: [STYLE], output, options: { size: 32 } }).then(() => null, (e) => e);
+        if (bytes <= 255) {
+          expect(check, `${bytes} bytes of ${unit}`).to.equal(null);
+          expect(await writeOutputFile(output, Buffer.from('picture'))).to.equal(output);
+          fs.rmSync(output);
+        } else {
+          expect(check?.message, `${bytes} bytes of ${unit}`).to.equal(`Cannot write ${shown(output)}: the file name is ${bytes} bytes, more than this folder's file system takes (most take 255). Choose a shorter one.`);
+        }
+      }
+    }
+    expect(listFiles(dir)).to.deep.equal([]);
+  });
+
+  it('a taken name that is numbered must leave room for "-1": checked up front', async () => {
+    const name = `${'n'.repeat(251)}.png`; // 255 bytes: name-1.png would be 257
+    fs.writeFileSync(path.join(dir, name), 'taken');
+    await checkJob({ content: CONTENT, styles: [STYLE], output: path.join(dir, name), ifExists: 'replace' });
+    expect((await refusal({ output: path.join(dir, name), ifExists: 'number' })).message).to.match(/: the file name is 257 bytes, more than this folder's file system takes/);
+    const shorter = `${'n'.repeat(249)}.png`;
+    fs.writeFileSync(path.join(dir, shorter), 'taken');
+    await checkJob({ content: CONTENT, styles: [STYLE], output: path.join(dir, shorter), ifExists: 'number' });
+    expect(await writeOutputFile(path.join(dir, shorter), Buffer.from('new'), 'number')).to.equal(path.join(dir, `${'n'.repeat(249)}-1.png`));
   });
 });
 
@@ -122,6 +148,27 @@ describe('the output file: one exclusive create, nothing lost', () => {
     expect(listFiles(dir)).to.deep.equal(['out.png']);
   });
 
+  it('overwriting a symlink replaces the link, never the file it points to (README: Safety)', async () => {
+    const elsewhere = tempDir('ns-elsewhere-');
+    const precious = path.join(elsewhere, 'precious.png');
+    fs.writeFileSync(precious, 'precious');
+    const link = path.join(dir, 'out.png');
+    const dangling = path.join(dir, 'gone.webp');
+    fs.symlinkSync(precious, link);
+    fs.symlinkSync(path.join(elsewhere, 'nothing.webp'), dangling);
+    for (const output of [link, dangling]) {
+      expect((await refusal({ output })).message).to.match(/already exists/);
+      expect(await writeOutputFile(output, Buffer.from('numbered'), 'number')).to.equal(output.replace(/(\.\w+)$/, '-1$1'));
+      expect(fs.lstatSync(output).isSymbolicLink(), 'numbered: the link stays').to.equal(true);
+      checkOutputPath(output, { inputs: [CONTENT], ifExists: 'replace' });
+      expect(await writeOutputFile(output, Buffer.from('new'), 'replace')).to.equal(output);
+      expect(fs.lstatSync(output).isFile(), 'the link is replaced by the new file').to.equal(true);
+      expect(fs.readFileSync(output, 'utf8')).to.equal('new');
+    }
+    expect(fs.readFileSync(precious, 'utf8')).to.equal('precious');
+    expect(listFiles(elsewhere)).to.deep.equal(['precious.png']);
+  });
+
   it('a writer killed mid-write leaves a temp file that the next run removes (SIGKILL, then a second run)', async () => {
     const output = path.join(dir, 'big.png');
     const writer = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', `require(${JSON.stringify(require.resolve('../../packages/engine/src/node/output-file'))}).writeOutputFile(${JSON.stringify(output)}, Buffer.alloc(1 << 28, 7))`], { stdio: 'ignore' });
@@ -131,18 +178,21 @@ describe('the output file: one exclusive create, nothing lost', () => {
     await new Promise((r) => writer.once('exit', r));
     const debris = listFiles(dir);
     expect(debris, 'the kill left its temp file').to.have.length(1);
-    expect(debris[0]).to.match(new RegExp(`^\\.big\\.png\\.${writer.pid}\\.\\d+-0\\.tmp$`));
+    expect(debris[0]).to.match(new RegExp(`^\\.neural-style\\.${writer.pid}\\.\\d+-0\\.tmp$`));
     checkOutputPath(output, { inputs: [CONTENT] });
     expect(listFiles(dir), 'removed by the next run').to.deep.equal([]);
   });
 
-  it('only the temp files of dead processes are removed', () => {
+  it('only the temp files of dead processes are removed; a killed writer\'s are removed by its pid', () => {
     const output = path.join(dir, 'cat.png');
     const dead = deadPid();
-    const names = [`.cat.png.${dead}.1700-0.tmp`, `.cat.png.${process.pid}.1700-0.tmp`, `.cat.png.1.1700-0.tmp`, `.dog.png.${dead}.1700-0.tmp`, `.cat.png.${dead}.notes`];
+    const names = [`.neural-style.${dead}.1700-0.tmp`, `.neural-style.${dead}.probe---.tmp`, `.neural-style.${process.pid}.1700-0.tmp`, '.neural-style.1.1700-0.tmp',
+      `.neural-style.${dead}.notes`, `.cat.png.${dead}.1700-0.tmp`, `neural-style.${dead}.1700-0.tmp`];
     for (const n of names) fs.writeFileSync(path.join(dir, n), '');
-    expect(removeStaleTemps(output)).to.deep.equal([`.cat.png.${dead}.1700-0.tmp`]);
-    expect(listFiles(dir)).to.deep.equal(names.slice(1).sort());
+    expect(removeStaleTemps(output).sort()).to.deep.equal(names.slice(0, 2).sort());
+    expect(listFiles(dir)).to.deep.equal(names.slice(2).sort());
+    expect(removeTempsOf(output, process.pid)).to.deep.equal([`.neural-style.${process.pid}.1700-0.tmp`]);
+    expect(listFiles(dir)).to.deep.equal(names.slice(3).sort());
   });
 
   it('a full disk is a clear error: no partial file, an existing file untouched', async function () {

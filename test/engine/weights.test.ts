@@ -1,10 +1,13 @@
 import { expect } from 'chai';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
 import { BUNDLED_WEIGHTS_DIR, loadWeightFiles, verifyWeightFiles } from '../../packages/engine/src/index';
-import { tempDir } from './helpers';
+import { CancelledError } from '../../packages/engine/src/core/errors';
+import { cacheEntryOf, removeCacheDebris } from '../../packages/engine/src/node/weights-cache';
+import { giveAway, ROOT, tempDir, tinyDisk, UNPRIVILEGED } from './helpers';
 
 function copyWeights(): string {
   const dir = tempDir('ns-weights-');
@@ -121,6 +124,28 @@ describe('VGG19 weights', () => {
     expect((await loadError(dir)).message).to.match(/names shard "\.\.\/outside\.bin", which is not a plain file name/);
   });
 
+  it('what a writer killed mid-write left in the cache is removed by the next load; a live writer\'s is kept', async () => {
+    const cache = tempDir('ns-cache-debris-');
+    const weights = path.join(cache, 'weights');
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const entries = { dead: `0123456789abcdef.partial-${dead}-Ab3dE9`, live: `0123456789abcdef.partial-${process.pid}-x1Y2z3`,
+      old: 'fedcba9876543210.partial-QwErTy', fresh: 'fedcba9876543210.partial-AsDfGh', entry: '0123456789abcdef', other: 'notes.partial-123-abcdef' };
+    for (const name of Object.values(entries)) {
+      fs.mkdirSync(path.join(weights, name), { recursive: true });
+      fs.writeFileSync(path.join(weights, name, 'group1-shard1of10.bin'), Buffer.alloc(1000));
+    }
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    fs.utimesSync(path.join(weights, entries.old), twoHoursAgo, twoHoursAgo);
+    process.env.NEURAL_STYLE_CACHE = cache;
+    try {
+      await loadWeightFiles(); // the bundled weights: any load cleans
+    } finally {
+      delete process.env.NEURAL_STYLE_CACHE;
+    }
+    expect(fs.readdirSync(weights).sort()).to.deep.equal([entries.live, entries.fresh, entries.entry, entries.other].sort());
+    expect(removeCacheDebris(weights)).to.deep.equal([]);
+  });
+
   describe('from a URL (a server on 127.0.0.1)', () => {
     let server: http.Server;
     let base: string;
@@ -135,6 +160,10 @@ describe('VGG19 weights', () => {
         if (evil) { res.writeHead(200).end(evilManifest(TRAVERSALS[Number(evil[1])])); return; }
         if (req.url === '/moved/model.json') { res.writeHead(302, { location: 'http://example.com/x/model.json' }).end(); return; }
         if (req.url === '/loop/model.json') { res.writeHead(301, { location: '/loop/model.json' }).end(); return; }
+        if (req.url === '/to-credentials/model.json') { res.writeHead(302, { location: `http://ana:hunter2@127.0.0.1:${(server.address() as AddressInfo).port}/vgg19/model.json` }).end(); return; }
+        // A server that sends the first shard's first bytes and then nothing.
+        if (req.url === '/slow/model.json') { res.writeHead(200).end(fs.readFileSync(path.join(BUNDLED_WEIGHTS_DIR, 'model.json'))); return; }
+        if (req.url!.startsWith('/slow/group1-shard')) { res.writeHead(200, { 'content-length': 4_000_000 }).write(Buffer.alloc(1000)); return; }
         const file = path.join(BUNDLED_WEIGHTS_DIR, path.basename(req.url!));
         if (!req.url!.startsWith('/vgg19/') || !fs.existsSync(file)) { res.writeHead(404).end(); return; }
         const body = fs.readFileSync(file);
@@ -147,13 +176,14 @@ describe('VGG19 weights', () => {
     });
     const cacheEntries = () => (fs.existsSync(path.join(cache, 'weights')) ? fs.readdirSync(path.join(cache, 'weights')).sort() : []);
     after(() => {
+      server.closeAllConnections();
       server.close();
       delete process.env.NEURAL_STYLE_CACHE;
     });
 
     it('downloads once into the cache with progress, verified, then loads from the cache', async () => {
       const progress: number[] = [];
-      const files = await loadWeightFiles(`${base}/vgg19/model.json`, (p) => progress.push(p.receivedBytes));
+      const files = await loadWeightFiles(`${base}/vgg19/model.json`, { onProgress: (p) => progress.push(p.receivedBytes) });
       await verifyWeightFiles(files);
       expect(progress.length).to.be.at.least(10);
       expect(requests).to.include('/vgg19/SHA256SUMS');
@@ -188,6 +218,92 @@ describe('VGG19 weights', () => {
       expect((await loadError('http://example.com/vgg19/model.json')).message).to.match(/Refusing to download http:\/\/example\.com\/vgg19\/model\.json: plain http is allowed only to this machine/);
       expect((await loadError(`${base}/moved/model.json`)).message).to.match(/Refusing to download http:\/\/example\.com\/x\/model\.json: plain http/);
       expect((await loadError(`${base}/loop/model.json`)).message).to.match(/more than 5 redirects/);
+    });
+
+    it('a URL with a user name or password is refused, and no message shows them', async () => {
+      for (const url of [`http://ana:hunter2@127.0.0.1:1/vgg19/model.json`, 'https://:hunter2@example.com/model.json', `${base}/to-credentials/model.json`]) {
+        const message = (await loadError(url)).message;
+        expect(message, url).to.match(/^Refusing to download http.*: a user name or password in the URL is not supported/);
+        expect(message, url).to.not.match(/hunter2|ana:/);
+      }
+    });
+
+    it('cancel stops a download at once: a CancelledError, nothing cached', async () => {
+      const abort = new AbortController();
+      let received = 0;
+      const loading = loadWeightFiles(`${base}/slow/model.json`, { signal: abort.signal, onProgress: (p) => { received = p.receivedBytes; } });
+      while (received === 0) await new Promise((r) => setTimeout(r, 10));
+      const asked = performance.now();
+      abort.abort();
+      expect(await loading.catch((e) => e)).to.be.instanceOf(CancelledError);
+      expect(performance.now() - asked).to.be.below(500);
+      expect(cacheEntries().filter((e) => e.includes('partial'))).to.deep.equal([]);
+    });
+
+    // Not a folder, full, read-only, no permission: each is a warning naming the cache, and the run has its weights.
+    async function withCache(where: string): Promise<string[]> {
+      const warnings: string[] = [];
+      process.env.NEURAL_STYLE_CACHE = where;
+      try {
+        await verifyWeightFiles(await loadWeightFiles(`${base}/vgg19/model.json`, { onWarning: (w) => warnings.push(w) }));
+      } finally {
+        process.env.NEURAL_STYLE_CACHE = cache;
+      }
+      return warnings;
+    }
+    const cacheWarning = (dir: string, why: string) => `Cannot keep the downloaded weights in the cache ${dir} (${why}): this run uses them from memory, and the next downloads them again. Free the cache, or set NEURAL_STYLE_CACHE to a writable folder.`;
+    const entryName = (where: string) => {
+      process.env.NEURAL_STYLE_CACHE = where;
+      const entry = cacheEntryOf(`${base}/vgg19/model.json`);
+      process.env.NEURAL_STYLE_CACHE = cache;
+      return entry;
+    };
+
+    it('a cache that is a file: a warning, and the weights from memory', async () => {
+      const file = path.join(tempDir('ns-cache-file-'), 'cache');
+      fs.writeFileSync(file, 'not a folder');
+      expect(await withCache(file)).to.deep.equal([cacheWarning(entryName(file), 'a part of its path is a file, not a folder')]);
+      expect(fs.readFileSync(file, 'utf8')).to.equal('not a folder');
+    });
+
+    for (const [what, options, why] of [['full', 'size=2m', 'the disk is full'], ['read-only', 'ro,size=1m', 'it is on a read-only file system']]) {
+      it(`a ${what} cache: a warning, the weights from memory, nothing left behind`, async function () {
+        const disk = tinyDisk(options);
+        if ('skip' in disk) {
+          console.log(`      skipped: ${disk.skip}`);
+          this.skip();
+        }
+        try {
+          expect(await withCache(disk.dir)).to.deep.equal([cacheWarning(entryName(disk.dir), why)]);
+          expect(fs.readdirSync(disk.dir).flatMap((d) => fs.readdirSync(path.join(disk.dir, d)))).to.deep.equal([]);
+        } finally {
+          disk.unmount();
+        }
+      });
+    }
+
+    it('a cache we may not write to: a warning, the weights from memory (as an unprivileged user)', async () => {
+      const locked = tempDir('ns-cache-locked-');
+      fs.chmodSync(locked, 0o555);
+      giveAway(locked);
+      const script = `require('./packages/engine/src/node/weights-source').loadWeightFiles(${JSON.stringify(`${base}/vgg19/model.json`)}, { onWarning: (w) => console.log(w) })
+        .then((files) => console.log(files.shards.size + ' shards'))`;
+      const child = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: ROOT, env: { ...process.env, NEURAL_STYLE_CACHE: locked }, ...UNPRIVILEGED });
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.stderr.on('data', (d) => { out += d; });
+      await new Promise((resolve) => child.on('exit', resolve));
+      expect(out.trim().split('\n')).to.deep.equal([cacheWarning(entryName(locked), 'no permission to write there'), '10 shards']);
+    });
+
+    it('a file:// URL of the folder or its model.json loads it; another machine\'s, or another scheme, is refused by name', async () => {
+      await verifyWeightFiles(await loadWeightFiles(`file://${BUNDLED_WEIGHTS_DIR}`));
+      await verifyWeightFiles(await loadWeightFiles(`FILE://${BUNDLED_WEIGHTS_DIR}/model.json`));
+      expect((await loadError('file://server/share/model.json')).message).to.match(/^Invalid weights URL file:\/\/server\/share\/model\.json: .*host.*Give a file:\/\/ URL of a folder on this machine/);
+      expect((await loadError('file:///nowhere/weights')).message).to.equal('Weights folder file:///nowhere/weights does not exist. Give a folder with model.json, or an https URL of a model.json.');
+      for (const url of ['ftp://example.com/model.json', 's3://bucket/model.json', 'git+ssh://x@example.com/w/model.json']) {
+        expect((await loadError(url)).message, url).to.match(/^Refusing weights .*: [a-z\d+]+: URLs are not supported\. Give a folder, its model\.json, a file:\/\/ URL/);
+      }
     });
 
     it('a URL that is not there gives the HTTP status', async () => {

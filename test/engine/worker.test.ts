@@ -1,8 +1,11 @@
 import { expect } from 'chai';
 import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import * as path from 'path';
 import sharp from 'sharp';
+import { BUNDLED_WEIGHTS_DIR } from '../../packages/engine/src/node/weights-source';
 import { FromEngine, parseFromEngine, parseToEngine, ProtocolError, ToEngine } from '../../packages/engine/src/protocol';
 import { CONTENT, listFiles, STYLE, tempDir } from './helpers';
 
@@ -48,7 +51,7 @@ describe('engine process protocol (fork, IPC)', () => {
   it('validates messages in both directions', () => {
     expect(parseToEngine({ type: 'cancel', id: 'a' })).to.deep.equal({ type: 'cancel', id: 'a' });
     expect(() => parseToEngine({ type: 'start', id: 'a', job: { content: 'c', styles: [], output: 'o' } }))
-      .to.throw(ProtocolError, 'Bad field "job.styles" in message "start" to the engine: expected a list of at least 1 (each a string), got [].');
+      .to.throw(ProtocolError, 'Bad field "job.styles" in message "start" to the engine: expected a list of at least 1 and at most 16 (each a string), got [].');
     expect(() => parseToEngine({ type: 'rm -rf' })).to.throw(ProtocolError, 'Not a message to the engine: {"type":"rm -rf"}.');
     expect(() => parseFromEngine({ type: 'done', id: 'a', output: 3 })).to.throw(ProtocolError, /^Bad field "output" in message "done" from the engine: expected a string, got 3\.$/);
   });
@@ -146,7 +149,7 @@ describe('engine process protocol (fork, IPC)', () => {
     }
   });
 
-  it('after a failed job the next normal job on the same process finishes: a style too small for the layers is enlarged, a thin strip refused', async () => {
+  it('after a failed job the next normal job on the same process finishes: a style too small for the layers is enlarged; a thin strip, a long list and a weights scheme refused', async () => {
     const engine = new EngineProcess();
     const dir = tempDir();
     try {
@@ -165,6 +168,15 @@ describe('engine process protocol (fork, IPC)', () => {
       expect(refused).to.include({ code: 'EIMAGE' });
       expect(refused.retiring, 'a known error keeps the process').to.equal(false);
       expect(refused.message).to.match(/ribbon\.png \(2×300 px\) is too thin/);
+      // The new failure classes are known errors too: a list over its limit, a weights URL of a scheme we do not fetch.
+      const failing: [ToEngine<'start'>, string][] = [
+        [{ type: 'start', id: 'layers', job: { ...job('layers', STYLE), options: { styleLayers: Array(30).fill('conv1_2') } } }, 'EINVAL'],
+        [{ type: 'start', id: 'scheme', job: job('scheme', STYLE), weights: 'sftp://weights.example/vgg/model.json' }, 'EWEIGHTS'],
+      ];
+      for (const [message, code] of failing) {
+        engine.send(message);
+        expect(await engine.next('error', (m) => m.id === message.id), message.id).to.deep.include({ code, retiring: false });
+      }
       engine.send({ type: 'start', id: 'after', job: job('after', STYLE) });
       expect(await engine.next('done', (m) => m.id === 'after')).to.include({ steps: 2 });
       expect(engine.child.pid).to.equal(pid);
@@ -188,6 +200,36 @@ describe('engine process protocol (fork, IPC)', () => {
       expect(listFiles(dir)).to.deep.equal([]);
     } finally {
       engine.child.kill();
+    }
+  });
+
+  it('cancel reaches a weights download: cancelled within 2 s, and the next job on the same process finishes', async () => {
+    // A server that sends model.json, then the first shard's first bytes, then nothing: a download that would run for minutes.
+    const server = http.createServer((req, res) => {
+      if (req.url === '/w/model.json') res.writeHead(200).end(fs.readFileSync(path.join(BUNDLED_WEIGHTS_DIR, 'model.json')));
+      else if (req.url!.startsWith('/w/group1-')) res.writeHead(200, { 'content-length': 9_000_000 }).write(Buffer.alloc(4096));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const engine = new EngineProcess({ ...process.env, NEURAL_STYLE_CACHE: tempDir('ns-cache-') });
+    const dir = tempDir();
+    try {
+      const { pid } = await engine.next('ready');
+      const job = (id: string) => ({ content: CONTENT, styles: [STYLE], output: path.join(dir, `${id}.png`), options: { size: 32, iterations: 2, multiScale: false, previewEvery: 0 } });
+      engine.send({ type: 'start', id: 'slow', job: job('slow'), weights: `http://127.0.0.1:${(server.address() as AddressInfo).port}/w/model.json` });
+      await engine.next('log', (m) => m.id === 'slow' && /^downloading .*group1-shard1of10\.bin: 4096\//.test(m.message));
+      const asked = performance.now();
+      engine.send({ type: 'cancel', id: 'slow' });
+      await engine.next('cancelled', (m) => m.id === 'slow');
+      expect(performance.now() - asked).to.be.below(2000);
+      engine.send({ type: 'start', id: 'after', job: job('after') });
+      expect(await engine.next('done', (m) => m.id === 'after')).to.include({ steps: 2 });
+      expect(engine.child.pid).to.equal(pid);
+      expect(listFiles(dir)).to.deep.equal(['after.png']);
+    } finally {
+      engine.child.kill();
+      server.closeAllConnections();
+      server.close();
     }
   });
 

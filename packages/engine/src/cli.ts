@@ -7,11 +7,12 @@ import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
 import { OPTION_SPECS, OptionSpec, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
 import { CancelledError, NeuralStyleError } from './core/errors';
-import { checkOption, shown, validateRunOptions } from './core/validate';
+import { checkOption, printable, shown, validateRunOptions } from './core/validate';
 import { ChildJob, ChildJobEvents, runJobInChild } from './node/child-job';
 import { checkJob } from './node/job-check';
 import { formatDuration } from './duration';
 import { ProgressBar } from './node/progress-bar';
+import { watchStdout } from './node/stdout-watch';
 import { backendLine, FromEngine, JobSpec, progressFraction, ProgressReport } from './protocol';
 
 /*
@@ -36,7 +37,7 @@ function usage(): string {
     'Options:',
     row('-o, --output <file>', 'Output image (required; never one of the inputs).'),
     row('    --overwrite', 'Replace the output file if it exists (without it, an existing output is refused).'),
-    row('    --weights <dir|url>', 'VGG19 weights: a folder (or its model.json), or an https URL of a model.json (default: the bundled ones).'),
+    row('    --weights <dir|url>', 'VGG19 weights: a folder (or its model.json, or a file:// URL of either), or an https URL of a model.json (default: the bundled ones).'),
     row('    --json', 'Print JSON lines (backend, progress, done) on stdout instead of a progress bar.'),
     row('    --verbose', 'Print stack traces with errors.'),
     row('-h, --help', 'This help.'),
@@ -104,8 +105,12 @@ function printProgress(json: boolean, bar: ProgressBar | null, p: ProgressReport
   }
 }
 
-/** The exit codes (README "Safety"): 0 done, 1 a bad request or input (the message says what), 70 a bug, 128 + signal when cancelled. */
-export const EXIT = { done: 0, refused: 1, internal: 70, SIGINT: 130, SIGTERM: 143 } as const;
+/**
+ * The exit codes (README "Safety"): 0 done, 1 a bad request or input (the message says what), 70 a bug, 128 + signal
+ * when cancelled (SIGPIPE: stdout's reader went away, as a shell reports a program that signal ended).
+ */
+export const EXIT = { done: 0, refused: 1, internal: 70, SIGHUP: 129, SIGINT: 130, SIGPIPE: 141, SIGTERM: 143 } as const;
+type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 function identity(file: string): string | null {
   try {
@@ -116,6 +121,9 @@ function identity(file: string): string | null {
   }
 }
 
+/** A message for the terminal: its own lines kept, any control character in them (an ANSI escape from a name) escaped. */
+const lines = (text: string) => text.split('\n').map(printable).join('\n');
+
 /** How the engine's messages are shown: JSON lines on stdout, or on stderr a bar (a plain line now and then without a TTY). */
 function engineEvents(json: boolean, verbose: boolean, bar: ProgressBar | null): ChildJobEvents {
   let lastLine = 0;
@@ -125,7 +133,7 @@ function engineEvents(json: boolean, verbose: boolean, bar: ProgressBar | null):
       else process.stderr.write(`${backendLine({ detail, skipped })}\n`);
     },
     log: (level, message) => {
-      if (level !== 'info' || verbose) process.stderr.write(`${level === 'info' ? '' : level === 'warn' ? 'Warning: ' : 'Error: '}${message}\n`);
+      if (level !== 'info' || verbose) process.stderr.write(`${level === 'info' ? '' : level === 'warn' ? 'Warning: ' : 'Error: '}${lines(message)}\n`);
     },
     stderr: (text) => { if (verbose) process.stderr.write(text); },
     progress: ({ type: _type, id: _id, ...p }) => {
@@ -160,20 +168,24 @@ async function request(argv: string[]): Promise<{ help: true } | { help: false; 
 export async function main(argv: string[]): Promise<number> {
   let verbose = argv.includes('--verbose');
   const abort = new AbortController();
-  let signalName: 'SIGINT' | 'SIGTERM' = 'SIGINT';
-  const onSignal = (name: 'SIGINT' | 'SIGTERM') => {
+  let signalName: StopSignal = 'SIGINT';
+  const onSignal = (name: StopSignal) => {
     signalName = name;
     abort.abort();
   };
-  process.on('SIGINT', onSignal); // not once: a second Ctrl-C during cleanup must not kill us mid-cleanup
-  process.on('SIGTERM', onSignal);
+  const signals: StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP']; // not once: a second Ctrl-C during cleanup must not kill us mid-cleanup
+  for (const name of signals) process.on(name, onSignal);
+  const stdout = watchStdout(() => abort.abort());
   let output = '';
   let before: string | null = null;
+  // Killed between its last write and its answer, the engine may have written the output after all: say so.
+  const written = () => output !== '' && identity(output) !== null && identity(output) !== before;
   try {
     const asked = await request(argv);
     if (asked.help) {
       process.stdout.write(`${usage()}\n`);
-      return EXIT.done;
+      await stdout.flushed();
+      return stdout.failure ? outputFailed(stdout.failure, 'nothing else was done') : EXIT.done;
     }
     verbose = asked.verbose;
     output = asked.run.job.output;
@@ -182,33 +194,43 @@ export async function main(argv: string[]): Promise<number> {
     const done = await runJobInChild(asked.run, abort.signal, engineEvents(asked.json, verbose, bar));
     bar?.done();
     printDone(asked.json, done);
-    return EXIT.done;
+    await stdout.flushed();
+    return stdout.failure ? outputFailed(stdout.failure, `${shown(done.output)} was written`) : EXIT.done;
   } catch (error) {
     if (error instanceof CancelledError) {
-      // Killed between its last write and its answer, the engine may have written the output after all: say so.
-      const written = output !== '' && identity(output) !== null && identity(output) !== before;
-      process.stderr.write(written ? `\nCancelled, but ${output} had already been written.\n` : '\nCancelled; nothing was written.\n');
+      if (stdout.failure) return outputFailed(stdout.failure, written() ? `${shown(output)} had already been written` : 'nothing was written');
+      process.stderr.write(written() ? `\nCancelled, but ${shown(output)} had already been written.\n` : '\nCancelled; nothing was written.\n');
       return EXIT[signalName];
     }
     return reportError(error as Error, verbose);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const name of signals) process.off(name, onSignal);
   }
+}
+
+/** stdout failed: its reader went away (EPIPE), or its file takes no more (ENOSPC, EIO); the job was stopped there. */
+function outputFailed(error: NodeJS.ErrnoException, outcome: string): number {
+  const code = error.code ?? 'EIO';
+  if (code === 'EPIPE') {
+    process.stderr.write(`Stopped: standard output was closed (EPIPE); ${outcome}.\n`);
+    return EXIT.SIGPIPE;
+  }
+  process.stderr.write(`Error: cannot write to standard output (${code}); stopped, ${outcome}.\n`);
+  return EXIT.refused;
 }
 
 /** One "Error:" line (a bug's whole message and every stack only with --verbose); the exit code says which kind. */
 function reportError(e: Error, verbose: boolean): number {
   const known = e instanceof NeuralStyleError;
   const message = known || verbose ? e.message : e.message.split('\n')[0];
-  process.stderr.write(`${known ? '' : '\n'}Error: ${message}\n`);
+  process.stderr.write(`${known ? '' : '\n'}Error: ${lines(message)}\n`);
   if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
   return known ? EXIT.refused : EXIT.internal;
 }
 
 function printDone(json: boolean, done: FromEngine<'done'>): void {
   if (json) process.stdout.write(`${JSON.stringify({ event: 'done', output: path.resolve(done.output), steps: done.steps, elapsedMs: Math.round(done.elapsedMs), losses: done.losses, backend: done.backend })}\n`);
-  else process.stderr.write(`Wrote ${done.output} (${done.steps} iterations in ${formatDuration(done.elapsedMs)})\n`);
+  else process.stderr.write(`Wrote ${shown(done.output)} (${done.steps} iterations in ${formatDuration(done.elapsedMs)})\n`);
 }
 
 if (require.main === module) {

@@ -5,7 +5,7 @@
  * never-overwrite write as the engine's own results. Pixels travel as base64
  * 8-bit RGB; every message is validated on arrival, in both directions.
  */
-import { OPTION_SPECS, StylizeOptions } from './core/options';
+import { MAX_STYLES, OPTION_SPECS, StylizeOptions } from './core/options';
 import { messageParser, MessageSchemas, Message, number, object, optional, someOf, string, array } from './schema';
 
 /** 8-bit RGB pixels, row-major, base64: width × height × 3 bytes. */
@@ -15,18 +15,18 @@ const someOptions = someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<ke
 
 const TO_IMAGES = {
   /** Decodes a job's images the way the engine does: the content to options.size, the styles to their scale's side. */
-  decode: { id: string, content: string, styles: array(string, 1), options: optional(someOptions), maxInputPixels: optional(number) },
+  decode: { id: string, content: string, styles: array(string, 1, MAX_STYLES), options: optional(someOptions), maxInputPixels: optional(number) },
   /**
    * Encodes and writes a result atomically, never over its content or styles. A PNG keeps what made it
    * (result-parameters.ts: the file names, never their folders).
    */
-  write: { id: string, image: rgbPixels, output: string, content: string, styles: array(string, 1), backend: string, steps: number, options: someOptions },
+  write: { id: string, image: rgbPixels, output: string, content: string, styles: array(string, 1, MAX_STYLES), backend: string, steps: number, options: someOptions },
   shutdown: {},
 } satisfies MessageSchemas;
 
 const FROM_IMAGES = {
   ready: { pid: number },
-  decoded: { id: string, content: rgbPixels, styles: array(rgbPixels, 1) },
+  decoded: { id: string, content: rgbPixels, styles: array(rgbPixels, 1, MAX_STYLES) },
   written: { id: string, output: string },
   error: { id: optional(string), message: string, code: string },
 } satisfies MessageSchemas;

@@ -6,6 +6,7 @@
  * write that refuses an input as the output. It loads no TensorFlow.js backend
  * and keeps sharp off the extension host.
  */
+import * as path from 'path';
 import { validateOptions, validateRunOptions } from './core/validate';
 import { RgbImage } from './core/pixels';
 import { NeuralStyleError } from './core/errors';
@@ -32,7 +33,8 @@ async function write(message: ToImages<'write'>): Promise<void> {
   outputFormat(message.output);
   const image = decodePixels(message.image, 'the result');
   const { content, styles, backend, steps } = message;
-  const parameters = formatResultParameters({ content, styles, backend, steps, options: validateOptions(message.options) });
+  const names = { content: path.basename(content), styles: styles.map((s) => path.basename(s)) };
+  const parameters = formatResultParameters({ ...names, backend, steps, options: validateOptions(message.options) });
   await writeImageFile(image, message.output, [content, ...styles], parameters);
   send({ type: 'written', id: message.id, output: message.output });
 }

@@ -5,7 +5,7 @@
  */
 export * from './core/options';
 export { NeuralStyleError, CancelledError } from './core/errors';
-export { validateOptions, validateRunOptions, checkOption, styleBlend } from './core/validate';
+export { validateOptions, validateRunOptions, checkOption, checkStyleCount, styleBlend } from './core/validate';
 export {
   OUTPUT_FORMATS, OUTPUT_FORMAT_NAMES, OUTPUT_EXTENSIONS, formatOfExtension, extensionOf, type OutputFormat,
 } from './output-formats';

@@ -4,7 +4,7 @@
  * every message is validated on arrival, in both directions. The types are
  * derived from the schemas (schema.ts), so each field is written once.
  */
-import { OPTION_SPECS, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
+import { MAX_STYLES, OPTION_SPECS, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
 import type { LossTerms, Progress } from './core/progress';
 import {
   array, Assert, boolean, Infer, Message, messageParser, MessageSchemas, number, object, oneOf, optional, Same, someOf, string,
@@ -18,7 +18,7 @@ export const PROTOCOL_VERSION = 3;
 /** One stylization of image files: what a start message carries and `stylizeFiles` runs. */
 export const jobSpec = object({
   content: string,
-  styles: array(string, 1),
+  styles: array(string, 1, MAX_STYLES),
   output: string,
   /** Checked by validateOptions, which names a bad value; here only the names. */
   options: optional(someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>)),

@@ -87,12 +87,14 @@ export function optional<T>(schema: Schema<T>): OptionalSchema<T> {
   };
 }
 
-export function array<T>(item: Schema<T>, minLength = 0): Schema<T[]> {
-  const expected = `a list${minLength ? ` of at least ${minLength}` : ''} (each ${item.expected})`;
+/** A list of `item`s, `minLength` to `maxLength` long. */
+export function array<T>(item: Schema<T>, minLength = 0, maxLength = Number.POSITIVE_INFINITY): Schema<T[]> {
+  const bounds = [minLength ? `at least ${minLength}` : '', Number.isFinite(maxLength) ? `at most ${maxLength}` : ''].filter(Boolean).join(' and ');
+  const expected = `a list${bounds ? ` of ${bounds}` : ''} (each ${item.expected})`;
   return {
     expected,
     check(value, path) {
-      if (!Array.isArray(value) || value.length < minLength) throw mismatch(path, value, expected);
+      if (!Array.isArray(value) || value.length < minLength || value.length > maxLength) throw mismatch(path, value, expected);
       value.forEach((v, i) => item.check(v, `${path}[${i}]`));
     },
   };

@@ -39,7 +39,8 @@ async function pngBase64(image: RgbImage): Promise<string> {
   return (await sharp(Buffer.from(image.data), { raw }).png({ compressionLevel: 3 }).toBuffer()).toString('base64');
 }
 
-async function getEngine(message: ToEngine<'start'>): Promise<Engine> {
+/** The engine for a job's backend and weights, loaded once; the job's cancel reaches a weights download. */
+async function getEngine(message: ToEngine<'start'>, signal: AbortSignal): Promise<Engine> {
   const key = `${message.backend ?? 'auto'}|${message.weights ?? ''}`;
   if (engine && key !== engineKey) {
     (await engine).dispose();
@@ -52,6 +53,7 @@ async function getEngine(message: ToEngine<'start'>): Promise<Engine> {
       weights: message.weights,
       onDownload: (p) => send({ type: 'log', level: 'info', id: message.id, message: `downloading ${p.file}: ${p.receivedBytes}/${p.totalBytes} bytes` }),
       onWarning: (text) => send({ type: 'log', level: 'warn', id: message.id, message: text }),
+      signal,
     });
     engine.catch(() => { engine = null; });
   }
@@ -72,7 +74,7 @@ async function start(message: ToEngine<'start'>): Promise<void> {
   const { id } = message;
   try {
     await checkJob(message.job); // a bad input or output path fails in milliseconds, before the weights load
-    const loaded = await getEngine(message);
+    const loaded = await getEngine(message, abort.signal);
     const previews: Promise<void>[] = [];
     const result = await stylizeFiles(loaded, message.job, {
       signal: abort.signal,

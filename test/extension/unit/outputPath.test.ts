@@ -1,6 +1,8 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { baseName, freeOutputPath, outputFolder, removeEngineTemps, slug, stylesId, workspaceOutputFolderProblem } from '../../../extension/src/outputPath';
+import { baseName, freeOutputPath, outputFolder, slug, stylesId, workspaceOutputFolderProblem } from '../../../extension/src/outputPath';
 
 const req = { content: '/ws/photos/cat.jpg', style: 'van_gogh_starry_night', folder: '', pattern: '${name}.${style}', format: 'png' as const };
 const none = () => false;
@@ -39,6 +41,33 @@ describe('output naming', () => {
     }
   });
 
+  it('a workspace\'s folder is checked by its real path: a symbolic link out of it is refused, "..results" is a folder inside', () => {
+    const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ns-ws-')));
+    try {
+      const ws = path.join(base, 'project');
+      const elsewhere = path.join(base, 'elsewhere');
+      for (const dir of [path.join(ws, 'sub'), path.join(ws, '..results'), elsewhere]) fs.mkdirSync(dir, { recursive: true });
+      fs.symlinkSync(elsewhere, path.join(ws, 'renders')); // a link committed in the repository
+      fs.symlinkSync('..', path.join(ws, 'up'));
+      fs.symlinkSync(path.join(base, 'made-later'), path.join(ws, 'pending')); // dangling: mkdir would create it outside
+      fs.symlinkSync('sub', path.join(ws, 'alias'));
+      fs.symlinkSync(ws, path.join(base, 'opened-as')); // the workspace itself opened through a link
+      for (const root of [ws, path.join(base, 'opened-as')]) {
+        const at = { ...req, content: path.join(root, 'cat.jpg'), workspaceFolder: root };
+        for (const folder of ['..results', '..results/2025', '...', '..draft', 'alias', 'alias/deeper', 'sub/new']) {
+          assert.strictEqual(workspaceOutputFolderProblem({ ...at, folder }), undefined, `${root}: ${folder}`);
+        }
+        const outside: [string, string][] = [['renders', elsewhere], ['renders/2025/may', path.join(elsewhere, '2025', 'may')], ['up/other', path.join(base, 'other')],
+          ['pending', path.join(base, 'made-later')], ['pending/x', path.join(base, 'made-later', 'x')]];
+        for (const [folder, real] of outside) {
+          assert.strictEqual(workspaceOutputFolderProblem({ ...at, folder }), `Setting neuralStyle.outputFolder: the workspace's value ${JSON.stringify(folder)} leads outside the workspace folder ${root} through a symbolic link (to ${real}). Use a real folder inside the workspace, or put this folder in your user settings.`, `${root}: ${folder}`);
+        }
+      }
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  });
+
   it('the pattern can reorder the parts', () => {
     assert.strictEqual(baseName({ ...req, pattern: '${style}-${name}-painted' }), 'van_gogh_starry_night-cat-painted');
   });
@@ -55,21 +84,5 @@ describe('output naming', () => {
     assert.strictEqual(stylesId(['../up', 'a/b']), '_up+a_b');
     assert.strictEqual(stylesId(['', '..']), 'style+style');
     assert.strictEqual(path.dirname(freeOutputPath({ ...req, style: stylesId(['..', '../../etc/x']) }, none)), '/ws/photos', 'no name leaves the folder');
-  });
-});
-
-describe('temp files of a stopped engine', () => {
-  it('removes only the stopped process\'s temp files of that output', () => {
-    const fs = require('fs') as typeof import('fs');
-    const os = require('os') as typeof import('os');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-temps-'));
-    try {
-      const output = path.join(dir, 'cat.starry.png');
-      for (const f of ['.cat.starry.png.123.1700.tmp', '.cat.starry.png.456.1700.tmp', '.other.png.123.1700.tmp', 'cat.png']) fs.writeFileSync(path.join(dir, f), '');
-      assert.deepStrictEqual(removeEngineTemps(output, 123), ['.cat.starry.png.123.1700.tmp']);
-      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['.cat.starry.png.456.1700.tmp', '.other.png.123.1700.tmp', 'cat.png']);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

@@ -54,7 +54,10 @@ describe('settings → engine options', () => {
   });
 
   it('an unknown layer is refused', () => {
-    assert.match(error({ styleLayers: ['conv9_9'] }).message, /^Setting neuralStyle\.styleLayers: .*non-empty list of: conv1_1/);
+    assert.match(error({ styleLayers: ['conv9_9'] }).message, /^Setting neuralStyle\.styleLayers: .*non-empty list of at most 16 of: conv1_1/);
+    // Lists have the engine's limits: a workspace's settings are outside data too.
+    assert.match(error({ styleLayers: Array(24).fill('conv2_2') }).message, /^Setting neuralStyle\.styleLayers: invalid value \[.*\]\. Use a non-empty list of at most 16 of: /);
+    assert.match(error({ styleLayerWeights: Array(17).fill(0.5) }).message, /^Setting neuralStyle\.styleLayerWeights: invalid value .*at most 16 numbers/);
   });
 
   it('layer weights that do not match the layers name styleLayerWeights', () => {

@@ -4,7 +4,7 @@
  */
 export * from './options';
 export { NeuralStyleError, CancelledError } from './errors';
-export { validateOptions, validateRunOptions, checkOption, styleBlend } from './validate';
+export { validateOptions, validateRunOptions, checkOption, checkStyleCount, styleBlend } from './validate';
 export { stylize } from './stylize';
 export type { StylizeRequest, StylizeHooks, StylizeResult } from './stylize';
 export type { Progress, LossTerms } from './progress';

@@ -68,8 +68,16 @@ export type OptionSpec =
   | (SpecBase<number> & { type: 'number'; min: number; max: number; integer?: boolean; exclusiveMin?: boolean })
   | (SpecBase<boolean> & { type: 'boolean' })
   | (SpecBase<string> & { type: 'enum'; values: readonly string[] })
-  | (SpecBase<string[]> & { type: 'layers' })
-  | (SpecBase<number[]> & { type: 'numbers'; min: number });
+  | (SpecBase<string[]> & { type: 'layers'; maxItems: number })
+  | (SpecBase<number[]> & { type: 'numbers'; min: number; maxItems: number });
+
+/**
+ * The most style images one run takes: each is decoded and has its Gram
+ * targets computed and kept. Every list has a limit (the list options below
+ * carry theirs): a list from a message, a setting or a picture's parameters
+ * is outside data, and 2000 copies of one layer once took 4 GB and a crash.
+ */
+export const MAX_STYLES = 16;
 
 export const OPTION_SPECS = {
   size: { type: 'number', integer: true, min: 16, max: 8192, default: 1024,
@@ -92,11 +100,11 @@ export const OPTION_SPECS = {
     description: 'Weight of the total-variation loss (smoothness; not in the paper, it removes high-frequency noise). 0 turns it off.' },
   contentLayer: { type: 'enum', values: VGG_LAYERS, default: 'conv4_2',
     description: 'VGG19 layer whose features the result keeps from the content image.' },
-  styleLayers: { type: 'layers', default: ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1'],
+  styleLayers: { type: 'layers', maxItems: VGG_LAYERS.length, default: ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1'],
     description: 'VGG19 layers whose Gram matrices the result takes from the style image(s).' },
-  styleLayerWeights: { type: 'numbers', min: 0, default: [1, 1, 1, 1, 1],
+  styleLayerWeights: { type: 'numbers', min: 0, maxItems: VGG_LAYERS.length, default: [1, 1, 1, 1, 1],
     description: 'Relative weight of each style layer (normalised to sum to 1: the paper\'s w_l = 1/5).' },
-  styleBlendWeights: { type: 'numbers', min: 0, default: [] as number[],
+  styleBlendWeights: { type: 'numbers', min: 0, maxItems: MAX_STYLES, default: [] as number[],
     description: 'Relative weight of each style image when several are given (normalised; empty: equal).' },
   styleScale: { type: 'number', min: 0.05, max: 4, default: 1,
     description: 'Size of the style image relative to the output (smaller: finer brush strokes).' },

@@ -1,11 +1,25 @@
 import {
-  DEFAULTS, OPTION_SPECS, OptionSpec, RUN_DEFAULTS, RUN_OPTION_SPECS, RunOptions, StylizeOptions, VGG_LAYERS,
+  DEFAULTS, MAX_STYLES, OPTION_SPECS, OptionSpec, RUN_DEFAULTS, RUN_OPTION_SPECS, RunOptions, StylizeOptions, VGG_LAYERS,
 } from './options';
 
 import { NeuralStyleError } from './errors';
 
-/** A user's text (a path, a value) as an error message shows it: whole up to `max` characters, else its head and tail. */
-export function shown(text: string, max = 200): string {
+/**
+ * Control characters (C0, DEL, C1) and the bidirectional overrides: a
+ * terminal obeys them, so an ANSI escape in a file name would recolour or
+ * rewrite the screen, and a newline would forge a line of its own.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** `text` with each control character written as an escape (`\n`, `\u001b`): what a message may echo of outside text. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A user's text (a path, a value) as an error message shows it: printable, whole up to `max` characters, else its head and tail. */
+export function shown(raw: string, max = 200): string {
+  const text = printable(raw);
   if (text.length <= max) return text;
   const half = Math.floor((max - 1) / 2);
   return `${text.slice(0, half)}…${text.slice(text.length - half)}`;
@@ -58,16 +72,17 @@ export function checkOption(name: string, spec: OptionSpec, value: unknown): unk
       return value;
     case 'layers': {
       const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
-      if (!Array.isArray(list) || list.length === 0
+      if (!Array.isArray(list) || list.length === 0 || list.length > spec.maxItems
         || !list.every((l) => typeof l === 'string' && (VGG_LAYERS as readonly string[]).includes(l))) {
-        throw bad(`Use a non-empty list of: ${VGG_LAYERS.join(', ')}.`);
+        throw bad(`Use a non-empty list of at most ${spec.maxItems} of: ${VGG_LAYERS.join(', ')}.`);
       }
       return [...list];
     }
     case 'numbers': {
       const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean).map(numberOf) : value;
-      if (!Array.isArray(list) || !list.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= spec.min)) {
-        throw bad(`Use a list of numbers, each at least ${spec.min}.`);
+      if (!Array.isArray(list) || list.length > spec.maxItems
+        || !list.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= spec.min)) {
+        throw bad(`Use a list of at most ${spec.maxItems} numbers, each at least ${spec.min}.`);
       }
       // Relative weights are normalised by their sum: a sum that overflows would make every weight 0.
       if (!Number.isFinite(list.reduce((a: number, b: number) => a + b, 0))) throw bad('Their sum overflows: use smaller numbers (only their ratios matter).');
@@ -110,9 +125,15 @@ export function validateRunOptions(given: Partial<RunOptions> = {}): RunOptions 
   return merge<RunOptions>(RUN_OPTION_SPECS, RUN_DEFAULTS, given);
 }
 
+/** Refuses a run of no style image, or of more than MAX_STYLES. */
+export function checkStyleCount(count: number): void {
+  if (count < 1) throw new NeuralStyleError('At least one style image is needed.');
+  if (count > MAX_STYLES) throw new NeuralStyleError(`Too many style images: ${count}. Give at most ${MAX_STYLES} (each is decoded and kept as Gram targets).`);
+}
+
 /** The blend weight of each of `count` style images, normalised to sum to 1. */
 export function styleBlend(options: StylizeOptions, count: number): number[] {
-  if (count < 1) throw new NeuralStyleError('At least one style image is needed.');
+  checkStyleCount(count);
   const given = options.styleBlendWeights;
   if (given.length === 0) return Array.from({ length: count }, () => 1 / count);
   if (given.length !== count) {

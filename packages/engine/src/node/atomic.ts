@@ -35,7 +35,7 @@ async function createExclusive(temp: string, target: string): Promise<void> {
  * outlives a failure.
  */
 export async function writeFileAtomic(target: string, data: Uint8Array | string, ifExists: IfExists = 'replace'): Promise<string> {
-  const temp = path.join(path.dirname(target), `${atomicTempPrefix(target, process.pid)}${Date.now()}-${sequence++}.tmp`);
+  const temp = path.join(path.dirname(target), `${atomicTempPrefix(process.pid)}${Date.now()}-${sequence++}.tmp`);
   try {
     const handle = await fs.promises.open(temp, 'wx');
     try {
@@ -62,7 +62,59 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string,
   }
 }
 
-/** How the temp files of process `pid` writing `target` begin (they end in `.tmp`): for cleaning up after a killed writer. */
-export function atomicTempPrefix(target: string, pid: number): string {
-  return `.${path.basename(target)}.${pid}.`;
+/**
+ * How the temp files of process `pid` begin (they end in `.tmp`). Short and
+ * the same for every target: a temp named after the target would be longer
+ * than it, so a valid name near the file system's limit would fail at the
+ * last step, after the work.
+ */
+export function atomicTempPrefix(pid: number): string {
+  return `.neural-style.${pid}.`;
+}
+
+/** A temp file's name: its writer's pid, then a time and sequence, or "probe" and padding (output-file.ts's up-front check). */
+const TEMP_NAME = /^\.neural-style\.(\d+)\.(\d+-\d+|probe-*)\.tmp$/;
+
+/** Whether process `pid` still runs (EPERM: it does, as another user). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temp files in `dir` whose writer's pid passes `test`; returns their names. One we may not remove is left. */
+function removeTemps(dir: string, test: (pid: number) => boolean): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => {
+    const pid = Number(TEMP_NAME.exec(name)?.[1]);
+    if (!pid || !test(pid)) return false;
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Removes the temp files that writers killed mid-write left beside `file`:
+ * those whose pid (in the name) no longer runs. Returns their names. The temp
+ * files of live processes, ours included, are left alone.
+ */
+export function removeStaleTemps(file: string): string[] {
+  return removeTemps(path.dirname(path.resolve(file)), (pid) => pid !== process.pid && !isRunning(pid));
+}
+
+/** Removes the temp files that process `pid` (one just killed) left beside `file`; returns their names. */
+export function removeTempsOf(file: string, pid: number): string[] {
+  return removeTemps(path.dirname(path.resolve(file)), (p) => p === pid);
 }

@@ -4,6 +4,7 @@
  * (BI_RGB and BI_BITFIELDS), bottom-up or top-down. RLE is refused by name.
  */
 import { NeuralStyleError } from '../core/errors';
+import { shown } from '../core/validate';
 
 export interface RawImage { width: number; height: number; channels: 4; data: Uint8Array }
 
@@ -20,7 +21,7 @@ function channel(mask: number): (v: number) => number {
 
 interface BmpHeader { width: number; height: number; topDown: boolean; bpp: number; compression: number; headerSize: number; dataOffset: number; stride: number }
 
-const unreadable = (file: string, why: string) => new NeuralStyleError(`${file} is a BMP we cannot read (${why}). Convert it to PNG.`, 'EIMAGE');
+const unreadable = (file: string, why: string) => new NeuralStyleError(`${shown(file)} is a BMP we cannot read (${why}). Convert it to PNG.`, 'EIMAGE');
 
 /** The header's facts, checked (size, compression, bit depth, truncation), without touching the pixels. */
 export function readBmpHeader(bytes: Uint8Array, file: string): BmpHeader {

@@ -24,6 +24,8 @@ export interface EngineConfig {
   onDownload?: (p: DownloadProgress) => void;
   /** Something the user should know that does not stop the run (weights without SHA256SUMS load unverified). */
   onWarning?: (message: string) => void;
+  /** Aborting it stops a weights download: loadEngine rejects with a CancelledError. */
+  signal?: AbortSignal;
 }
 
 /** A loaded engine: the backend is set and the VGG19 weights are on it. */
@@ -36,7 +38,7 @@ export interface Engine {
 export async function loadEngine(config: EngineConfig = {}): Promise<Engine> {
   const { backend: choice } = validateRunOptions({ backend: config.backend });
   // The weights first: a wrong --weights fails before the backend spends a second starting.
-  const files = await loadWeightFiles(config.weights, config.onDownload);
+  const files = await loadWeightFiles(config.weights, { onProgress: config.onDownload, onWarning: config.onWarning, signal: config.signal });
   await verifyWeightFiles(files);
   const backend = await chooseBackend(choice);
   if (files.unverified) config.onWarning?.(`${files.unverified}: loaded unverified (only their sizes and shapes were checked).`);
@@ -64,7 +66,7 @@ export async function stylizeFiles(engine: Engine, job: JobSpec, hooks: StylizeH
   const { options, maxInputPixels, gpuMemory, ifExists, styleSizes } = await checkJob(job); // a bad path or input fails before any work
   const { content, styles } = await decodeJobImages(job.content, job.styles, options, maxInputPixels, styleSizes);
   const result = await watchingTheGpu((signal) => stylize(engine.vgg, { content, styles, options, limits: machineLimits(engine, gpuMemory) }, { ...hooks, signal }), hooks.signal);
-  const parameters = formatResultParameters({ content: job.content, styles: job.styles, backend: engine.backend.name, options, steps: result.steps });
+  const parameters = formatResultParameters({ content: path.basename(job.content), styles: job.styles.map((s) => path.basename(s)), backend: engine.backend.name, options, steps: result.steps });
   const output = await writeOutputFile(job.output, await encodeImage(result.image, job.output, parameters), ifExists);
   return { ...result, output };
 }

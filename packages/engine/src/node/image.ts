@@ -44,28 +44,43 @@ function explain(file: string, error: Error, head?: Buffer): NeuralStyleError {
   return new NeuralStyleError(`${shown(file)} could not be decoded (${shown(m.split('\n')[0])}); it may be truncated or corrupt.`, 'EIMAGE');
 }
 
-/** Fails with a plain sentence when the file is missing, not a file, or empty. */
-async function checkReadable(file: string): Promise<void> {
-  let stat: fs.Stats;
-  try {
-    stat = await fs.promises.stat(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new NeuralStyleError(code === 'ENOENT' ? `${shown(file)} does not exist.` : `Cannot read ${shown(file)} (${code}).`, 'ENOENT');
+/**
+ * A failure to read an input, said in words a user can act on: missing
+ * (perhaps removed mid-run), no permission (perhaps taken away mid-run), or
+ * the file system's own reason by name.
+ */
+function readError(file: string, error: unknown): NeuralStyleError {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT': return new NeuralStyleError(`${shown(file)} does not exist.`, 'ENOENT');
+    case 'EACCES':
+    case 'EPERM': return new NeuralStyleError(`Cannot read ${shown(file)}: no permission to read it. Allow reading it (chmod), or choose another file.`, 'EACCES');
+    case 'EISDIR': return new NeuralStyleError(`${shown(file)} is not a file.`, 'EIMAGE');
+    case 'ELOOP': return new NeuralStyleError(`Cannot read ${shown(file)}: its symbolic links lead in a circle.`, 'ELOOP');
+    default: return new NeuralStyleError(`Cannot read ${shown(file)} (${code ?? shown(String((error as Error).message), 80)}).`, code ?? 'EIO');
   }
+}
+
+/** Fails with a plain sentence when the file is missing, not a file, empty or unreadable. */
+async function checkReadable(file: string): Promise<void> {
+  const stat = await fs.promises.stat(file).catch((e) => { throw readError(file, e); });
   if (!stat.isFile()) throw new NeuralStyleError(`${shown(file)} is not a file.`, 'EIMAGE');
   if (stat.size === 0) throw new NeuralStyleError(`${shown(file)} is empty (0 bytes).`, 'EIMAGE');
 }
 
-/** The file's first `bytes` bytes (fewer when it is shorter). */
+/** The file's first `bytes` bytes (fewer when it is shorter); a read failure is readError's sentence. */
 async function readHead(file: string, bytes: number): Promise<Buffer> {
   const head = Buffer.alloc(bytes);
-  const fd = await fs.promises.open(file, 'r');
   try {
-    const { bytesRead } = await fd.read(head, 0, bytes, 0);
-    return head.subarray(0, bytesRead);
-  } finally {
-    await fd.close();
+    const fd = await fs.promises.open(file, 'r');
+    try {
+      const { bytesRead } = await fd.read(head, 0, bytes, 0);
+      return head.subarray(0, bytesRead);
+    } finally {
+      await fd.close();
+    }
+  } catch (e) {
+    throw readError(file, e);
   }
 }
 
@@ -73,12 +88,22 @@ async function readHead(file: string, bytes: number): Promise<Buffer> {
 async function readIfBmp(file: string): Promise<Uint8Array | null> {
   const head = await readHead(file, 2);
   if (head[0] !== 0x42 || head[1] !== 0x4d) return null; // "BM"
-  return new Uint8Array(await fs.promises.readFile(file));
+  return new Uint8Array(await fs.promises.readFile(file).catch((e) => { throw readError(file, e); }));
 }
 
-/** explain(), with the file's first kilobyte to name what it is. */
+/**
+ * A sharp failure explained, with the file's first kilobyte to name what it
+ * is; a file that can no longer be read (made unreadable or removed since
+ * our own read) is said as such, not as a bad image.
+ */
 async function explainFile(file: string, error: Error): Promise<NeuralStyleError> {
-  return explain(file, error, await readHead(file, 1024).catch(() => undefined));
+  let head: Buffer;
+  try {
+    head = await readHead(file, 1024);
+  } catch (e) {
+    return e as NeuralStyleError;
+  }
+  return explain(file, error, head);
 }
 
 /** A BMP's size from its header, refused before any pixel is decoded when over the limit. */
@@ -141,7 +166,7 @@ export async function imageSize(file: string, maxInputPixels: number): Promise<{
 
 export { outputFormat };
 
-/** Encodes RGB pixels to the format the file name asks for (PNG gets `parameters`, result-parameters.ts's text, as a tEXt chunk). */
+/** Encodes RGB pixels to the format the file name asks for (PNG gets `parameters`, result-parameters.ts's text, as an iTXt chunk). */
 export async function encodeImage(image: RgbImage, file: string, parameters?: string): Promise<Buffer> {
   const format = outputFormat(file);
   const raw = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {

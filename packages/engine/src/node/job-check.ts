@@ -1,6 +1,6 @@
 import { checkStyleShape, planStylization, Size } from '../core/plan';
 import { StylizeOptions } from '../core/options';
-import { shown, validateOptions, validateRunOptions } from '../core/validate';
+import { checkStyleCount, shown, validateOptions, validateRunOptions } from '../core/validate';
 import type { JobSpec } from '../protocol';
 import { imageSize } from './image';
 import { checkOutputPath, IfExists } from './output-file';
@@ -23,6 +23,7 @@ export interface CheckedJob {
  * the engine. Throws a NeuralStyleError naming the bad value.
  */
 export async function checkJob(job: JobSpec): Promise<CheckedJob> {
+  checkStyleCount(job.styles.length);
   const options = validateOptions(job.options);
   const { maxInputPixels, gpuMemory } = validateRunOptions({ maxInputPixels: job.maxInputPixels, gpuMemory: job.gpuMemory });
   const content = await imageSize(job.content, maxInputPixels);

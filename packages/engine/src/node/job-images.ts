@@ -1,6 +1,7 @@
 import { StylizeOptions } from '../core/options';
 import { Size, styleSize } from '../core/plan';
 import { RgbImage } from '../core/pixels';
+import { checkStyleCount } from '../core/validate';
 import { decodeImageFile, imageSize } from './image';
 
 export interface JobImages { content: RgbImage; styles: RgbImage[] }
@@ -13,6 +14,7 @@ export interface JobImages { content: RgbImage; styles: RgbImage[] }
  */
 export async function decodeJobImages(content: string, styles: readonly string[], options: StylizeOptions, maxInputPixels: number,
   styleSizes?: readonly Size[]): Promise<JobImages> {
+  checkStyleCount(styles.length); // before any decoding: the image process gets no checkJob
   const final = { width: options.size, height: options.size };
   const decodeStyle = async (file: string, i: number) => {
     const dims = styleSize(options, styleSizes?.[i] ?? await imageSize(file, maxInputPixels), final);

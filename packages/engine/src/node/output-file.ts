@@ -4,7 +4,7 @@ import { NeuralStyleError } from '../core/errors';
 import { shown } from '../core/validate';
 import { windowsNameProblem } from '../file-names';
 import { formatOfExtension, OUTPUT_EXTENSIONS, OutputFormat } from '../output-formats';
-import { atomicTempPrefix, IfExists, writeFileAtomic } from './atomic';
+import { atomicTempPrefix, IfExists, numberedName, removeStaleTemps, writeFileAtomic } from './atomic';
 
 /*
  * The output file, from the first check to the last byte. Checked before any
@@ -15,6 +15,7 @@ import { atomicTempPrefix, IfExists, writeFileAtomic } from './atomic';
  */
 
 export type { IfExists };
+export { removeStaleTemps, removeTempsOf } from './atomic';
 
 export interface OutputCheck {
   /** The input images: the output may never be one of them, by any name (symlink, hard link). */
@@ -72,67 +73,18 @@ function checkNotAnInput(file: string, target: fs.Stats | null, inputs: readonly
   }
 }
 
-/** Whether process `pid` still runs (EPERM: it does, as another user). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
- * Removes the temp files that writers of `file` left when they were killed
- * mid-write: those beside it whose pid (in the name) no longer runs. Returns
- * their names. The temp files of live processes, ours included, are left alone.
+ * Creates and removes a temp file beside the output, its name as long in
+ * bytes as `name`: the honest test that the folder takes a new file (root
+ * ignores mode bits) and that its file system takes a name that long.
  */
-export function removeStaleTemps(file: string): string[] {
-  const target = path.resolve(file);
-  const dir = path.dirname(target);
-  const prefix = atomicTempPrefix(target, 0).slice(0, -2); // ".<name>."
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(/^(\d+)\.(\d+(-\d+)?|probe)\.tmp$/.exec(name.slice(prefix.length))?.[1]);
-    if (!pid || pid === process.pid || alive(pid)) continue;
-    try {
-      fs.rmSync(path.join(dir, name), { force: true });
-      removed.push(name);
-    } catch {
-      // Not ours to remove after all (permissions): leave it.
-    }
-  }
-  return removed;
-}
-
-/** Removes the temp files process `pid` (one we have just killed) left beside `file`; returns their names. */
-export function removeTempsOf(file: string, pid: number): string[] {
-  const target = path.resolve(file);
-  const prefix = atomicTempPrefix(target, pid);
-  let names: string[];
-  try {
-    names = fs.readdirSync(path.dirname(target)).filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
-  } catch {
-    return [];
-  }
-  for (const name of names) fs.rmSync(path.join(path.dirname(target), name), { force: true });
-  return names;
-}
-
-/** Creates and removes a temp file beside the output: the honest test that the folder takes a new file (root ignores mode bits). */
-function probeWritable(file: string): void {
-  const temp = path.join(path.dirname(path.resolve(file)), `${atomicTempPrefix(path.resolve(file), process.pid)}probe.tmp`);
+function probeWritable(file: string, name: string): void {
+  const start = `${atomicTempPrefix(process.pid)}probe`;
+  const temp = path.join(path.dirname(path.resolve(file)), `${start}${'-'.repeat(Math.max(0, Buffer.byteLength(name) - start.length - 4))}.tmp`);
   try {
     fs.closeSync(fs.openSync(temp, 'wx'));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw explainWriteError(e, file);
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw explainWriteError(e, file, name);
   }
   fs.rmSync(temp, { force: true });
 }
@@ -156,15 +108,16 @@ export function checkOutputPath(file: string, { inputs, ifExists = 'refuse' }: O
   const taken = stat !== null || (() => { try { fs.lstatSync(target); return true; } catch { return false; } })();
   if (taken && ifExists === 'refuse') throw existsError(file);
   removeStaleTemps(target);
-  probeWritable(file);
+  // The longest name the write may create: a taken name with "number" becomes name-1.
+  probeWritable(file, path.basename(taken && ifExists === 'number' ? numberedName(target, 1) : target));
 }
 
 function existsError(file: string): NeuralStyleError {
   return new NeuralStyleError(`${shown(file)} already exists. Choose another output path, or allow replacing it (CLI: --overwrite).`, 'EEXIST');
 }
 
-/** A write failure as one sentence naming the user's path and what to do. */
-export function explainWriteError(error: unknown, file: string): NeuralStyleError {
+/** A write failure as one sentence naming the user's path and what to do; `name`: the file name that was being created. */
+export function explainWriteError(error: unknown, file: string, name = path.basename(file)): NeuralStyleError {
   if (error instanceof NeuralStyleError) return error;
   const e = error as NodeJS.ErrnoException;
   const where = shown(file);
@@ -179,9 +132,22 @@ export function explainWriteError(error: unknown, file: string): NeuralStyleErro
     case 'EISDIR': return new NeuralStyleError(`Cannot write ${where}: it is a folder. Give a file name.`, 'EISDIR');
     case 'ENOTDIR': return new NeuralStyleError(`Cannot write ${where}: a part of its path is a file, not a folder.`, 'ENOTDIR');
     case 'ENOENT': return new NeuralStyleError(`Cannot write ${where}: folder ${dir} does not exist. Create it first, or choose another folder.`, 'ENOENT');
-    case 'ENAMETOOLONG': return new NeuralStyleError(`Cannot write ${where}: the path is too long. Choose a shorter one.`, 'ENAMETOOLONG');
+    case 'ENAMETOOLONG': return nameTooLong(file, name);
     default: return new NeuralStyleError(`Cannot write ${where} (${e.code ?? 'error'}: ${String(e.message ?? e).split('\n')[0].slice(0, 200)}).`, e.code ?? 'EIO');
   }
+}
+
+/**
+ * ENAMETOOLONG, said truly: a name is limited by its file system (255 bytes
+ * on most, fewer on some), a whole path by the system (1024 bytes on macOS,
+ * 4096 on Linux); a name within 255 bytes in a long path blames the path.
+ */
+function nameTooLong(file: string, name: string): NeuralStyleError {
+  const pathBytes = Buffer.byteLength(path.resolve(file));
+  const nameBytes = Buffer.byteLength(name);
+  const why = nameBytes <= 255 && pathBytes >= 1024 ? `the path is too long (${pathBytes} bytes)`
+    : `the file name is ${nameBytes} bytes, more than this folder's file system takes (most take 255)`;
+  return new NeuralStyleError(`Cannot write ${shown(file)}: ${why}. Choose a shorter one.`, 'ENAMETOOLONG');
 }
 
 /**

@@ -1,13 +1,23 @@
-import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { NeuralStyleError } from '../core/errors';
+import { fileURLToPath } from 'url';
+import { CancelledError, NeuralStyleError } from '../core/errors';
 import { shown } from '../core/validate';
-import { parseManifest, sha256Hex, verifyWeightFiles, WeightFiles } from '../core/weights';
-import { DownloadProgress, downloadBytes } from './download';
+import { parseManifest, verifyWeightFiles, WeightFiles } from '../core/weights';
+import { DownloadProgress, downloadBytes, shownUrl } from './download';
+import { cacheEntryOf, cacheWarning, removeCacheDebris, UNVERIFIED_MARKER, writeCacheEntry } from './weights-cache';
 
 export type { DownloadProgress };
+export { weightsCacheDir } from './weights-cache';
+
+/** How weights from a URL are fetched: progress, warnings that do not stop the run, and a cancel. */
+export interface WeightsLoad {
+  onProgress?: (p: DownloadProgress) => void;
+  /** Something the user should know that does not stop the run (the cache could not be written). */
+  onWarning?: (message: string) => void;
+  /** Aborting it stops a download: the load rejects with a CancelledError. */
+  signal?: AbortSignal;
+}
 
 /** The VGG19 weights shipped in this package (the embedded default; nothing is downloaded). */
 export const BUNDLED_WEIGHTS_DIR = path.resolve(__dirname, '..', '..', 'weights', 'vgg19');
@@ -30,9 +40,6 @@ export function parseSha256Sums(text: string, origin: string): Record<string, st
   if (Object.keys(out).length === 0) throw new NeuralStyleError(`${origin} lists no files. Reinstall or re-download the weights (or remove it to load them unverified).`, 'EWEIGHTS');
   return out;
 }
-
-/** In a cache entry: the URL of a download whose server had no SHA256SUMS. */
-const UNVERIFIED_MARKER = 'UNVERIFIED';
 
 /** A weight file's bytes, or an error naming it (missing, a folder, unreadable). */
 function readWeightFile(file: string): Buffer {
@@ -57,7 +64,7 @@ export function readWeightsFolder(dir: string): WeightFiles {
   if (!fs.existsSync(manifestPath)) {
     throw new NeuralStyleError(`Weight file ${shown(manifestPath)} is missing. Point the weights option at a folder with model.json and its shards.`, 'EWEIGHTS');
   }
-  const manifest = parseManifest(readWeightFile(manifestPath).toString('utf8'), manifestPath);
+  const manifest = parseManifest(readWeightFile(manifestPath).toString('utf8'), shown(manifestPath));
   const shards = new Map<string, Uint8Array>();
   for (const rel of manifest.weightsManifest.flatMap((g) => g.paths)) {
     shards.set(rel, new Uint8Array(readWeightFile(path.join(dir, rel))));
@@ -68,76 +75,51 @@ export function readWeightsFolder(dir: string): WeightFiles {
   const marker = path.join(dir, UNVERIFIED_MARKER);
   const unverified = !sha256 ? `the weights in ${shown(dir)} have no SHA256SUMS`
     : fs.existsSync(marker) ? `the weights in ${shown(dir)} were downloaded from ${shown(fs.readFileSync(marker, 'utf8').trim())}, which has no SHA256SUMS` : undefined;
-  return { manifest, shards, sha256, origin: dir, unverified };
-}
-
-export function weightsCacheDir(): string {
-  const base = process.env.NEURAL_STYLE_CACHE ?? process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
-  return path.join(process.env.NEURAL_STYLE_CACHE ? base : path.join(base, 'neural-style'), 'weights');
+  return { manifest, shards, sha256, origin: shown(dir), unverified };
 }
 
 /** Size limits of a download: VGG19's conv layers are 20 MB quantized, 80 MB as float32. */
 export const WEIGHTS_LIMITS = { manifestBytes: 4 * 1024 * 1024, sumsBytes: 64 * 1024, totalBytes: 1024 * 1024 * 1024 } as const;
 
 /**
- * Downloads weights from a URL to a model.json once into the user cache (with
- * progress). Everything is fetched and checked in memory first (shard names,
- * sizes, SHA256SUMS when the server has one beside model.json); only then is
- * a cache entry written, in a temp folder renamed into place, so the cache
- * never holds a partial or unverified download. The entry records the
- * shards' hashes, so a later load notices a corrupted cache.
+ * Weights from a URL to a model.json, downloaded once into the user cache
+ * (with progress). Everything is fetched and checked in memory first (shard
+ * names, sizes, SHA256SUMS when the server has one beside model.json); only
+ * then is a cache entry written (weights-cache.ts), which records the shards'
+ * hashes so a later load notices a corrupted cache. A cache that cannot be
+ * written is a warning: the run uses the weights from memory.
  */
-export async function downloadWeights(url: string, onProgress?: (p: DownloadProgress) => void): Promise<string> {
-  if (!/^https?:\/\//.test(url) || !url.endsWith('.json')) {
-    throw new NeuralStyleError(`Invalid weights URL ${url.slice(0, 200)}. Give an https URL of a TF.js model.json.`, 'EWEIGHTS');
+async function downloadWeights(url: string, load: WeightsLoad): Promise<WeightFiles> {
+  if (!url.endsWith('.json')) {
+    throw new NeuralStyleError(`Invalid weights URL ${shownUrl(url)}. Give an https URL of a TF.js model.json.`, 'EWEIGHTS');
   }
-  const cache = weightsCacheDir();
-  const dir = path.join(cache, crypto.createHash('sha256').update(url).digest('hex').slice(0, 16));
-  if (fs.existsSync(path.join(dir, 'SHA256SUMS'))) return dir;
-  const manifestBytes = (await downloadBytes(url, WEIGHTS_LIMITS.manifestBytes))!;
-  const manifestText = new TextDecoder().decode(manifestBytes);
-  const manifest = parseManifest(manifestText, url); // refuses shard names that are not plain file names
-  const sums = await downloadBytes(new URL('SHA256SUMS', url).href, WEIGHTS_LIMITS.sumsBytes, { optional: true });
-  const expected = sums ? parseSha256Sums(new TextDecoder().decode(sums), new URL('SHA256SUMS', url).href) : undefined;
-  const files: WeightFiles = { manifest, shards: new Map(), sha256: expected, origin: url };
+  const dir = cacheEntryOf(url);
+  if (fs.existsSync(path.join(dir, 'SHA256SUMS'))) return readWeightsFolder(dir);
+  const get = (file: string, maxBytes: number, optional = false) => downloadBytes(file, maxBytes, { optional, onProgress: load.onProgress, signal: load.signal });
+  const manifestText = new TextDecoder().decode((await get(url, WEIGHTS_LIMITS.manifestBytes))!);
+  const manifest = parseManifest(manifestText, shownUrl(url)); // refuses shard names that are not plain file names
+  const sumsUrl = new URL('SHA256SUMS', url).href;
+  const sums = await get(sumsUrl, WEIGHTS_LIMITS.sumsBytes, true);
+  const expected = sums ? parseSha256Sums(new TextDecoder().decode(sums), shownUrl(sumsUrl)) : undefined;
+  const files: WeightFiles = { manifest, shards: new Map(), sha256: expected, origin: shownUrl(url) };
   let budget = WEIGHTS_LIMITS.totalBytes;
   for (const name of manifest.weightsManifest.flatMap((g) => g.paths)) {
-    const bytes = (await downloadBytes(new URL(name, url).href, budget, { onProgress }))!;
+    const bytes = (await get(new URL(name, url).href, budget))!;
     budget -= bytes.byteLength;
     files.shards.set(name, bytes);
   }
   await verifyWeightFiles(files);
-  await writeCacheEntry(dir, files, manifestText);
-  return dir;
-}
-
-/** Writes a verified download as a cache entry: in a temp folder, renamed into place last. */
-async function writeCacheEntry(dir: string, files: WeightFiles, manifestText: string): Promise<void> {
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const temp = fs.mkdtempSync(`${dir}.partial-`);
   try {
-    let sumsText = '';
-    for (const [name, bytes] of files.shards) {
-      fs.writeFileSync(path.join(temp, name), bytes, { flag: 'wx' });
-      sumsText += `${await sha256Hex(bytes)}  ${name}\n`;
-    }
-    fs.writeFileSync(path.join(temp, 'model.json'), manifestText, { flag: 'wx' });
-    fs.writeFileSync(path.join(temp, 'SHA256SUMS'), sumsText, { flag: 'wx' });
-    if (!files.sha256) fs.writeFileSync(path.join(temp, UNVERIFIED_MARKER), `${files.origin}\n`, { flag: 'wx' });
-    fs.rmSync(dir, { recursive: true, force: true }); // an older entry without SHA256SUMS: incomplete
-    fs.renameSync(temp, dir);
-  } finally {
-    fs.rmSync(temp, { recursive: true, force: true });
+    await writeCacheEntry(dir, files, manifestText);
+  } catch (e) {
+    load.onWarning?.(cacheWarning(dir, e));
+    return { ...files, unverified: expected ? undefined : `the weights from ${files.origin} have no SHA256SUMS` };
   }
+  return readWeightsFolder(dir);
 }
 
-/**
- * Weight files from the bundled default, a folder (or the model.json in it),
- * or a URL (downloaded once). An empty location is the bundled default.
- */
-export async function loadWeightFiles(location?: string, onProgress?: (p: DownloadProgress) => void): Promise<WeightFiles> {
-  if (!location) return readWeightsFolder(BUNDLED_WEIGHTS_DIR);
-  if (/^https?:\/\//.test(location)) return readWeightsFolder(await downloadWeights(location, onProgress));
+/** A weights folder, or the model.json in it. */
+function readLocalWeights(location: string, shownAs = location): WeightFiles {
   let stat: fs.Stats | null = null;
   try {
     stat = fs.statSync(location);
@@ -145,11 +127,41 @@ export async function loadWeightFiles(location?: string, onProgress?: (p: Downlo
     // Said below.
   }
   if (!stat) {
-    throw new NeuralStyleError(`Weights folder ${shown(location)} does not exist. Give a folder with model.json, or an https URL of a model.json.`, 'EWEIGHTS');
+    throw new NeuralStyleError(`Weights folder ${shown(shownAs)} does not exist. Give a folder with model.json, or an https URL of a model.json.`, 'EWEIGHTS');
   }
   if (stat.isFile()) {
     if (path.basename(location) === 'model.json') return readWeightsFolder(path.dirname(location));
-    throw new NeuralStyleError(`Weights ${shown(location)} is a file, not a weights folder. Give the folder that holds model.json and its shards (or that model.json).`, 'EWEIGHTS');
+    throw new NeuralStyleError(`Weights ${shown(shownAs)} is a file, not a weights folder. Give the folder that holds model.json and its shards (or that model.json).`, 'EWEIGHTS');
   }
   return readWeightsFolder(location);
+}
+
+/** The local path of a file:// URL, or an error naming it (another machine's file, a malformed URL). */
+function fileUrlPath(url: string): string {
+  try {
+    return fileURLToPath(url);
+  } catch (e) {
+    throw new NeuralStyleError(`Invalid weights URL ${shownUrl(url)}: ${(e as Error).message}. Give a file:// URL of a folder on this machine, or the folder itself.`, 'EWEIGHTS');
+  }
+}
+
+/**
+ * Weight files from the bundled default, a folder (or the model.json in it,
+ * or a file:// URL of either), or an http(s) URL (downloaded once). An empty
+ * location is the bundled default. Every load also removes what writers
+ * killed mid-write left in the cache.
+ */
+export async function loadWeightFiles(location?: string, load: WeightsLoad = {}): Promise<WeightFiles> {
+  removeCacheDebris();
+  if (!location) return readWeightsFolder(BUNDLED_WEIGHTS_DIR);
+  const scheme = /^([a-z][a-z\d+.-]*):\/\//i.exec(location)?.[1].toLowerCase();
+  if (scheme === 'http' || scheme === 'https') {
+    if (load.signal?.aborted) throw new CancelledError();
+    return downloadWeights(location, load);
+  }
+  if (scheme === 'file') return readLocalWeights(fileUrlPath(location), location);
+  if (scheme) {
+    throw new NeuralStyleError(`Refusing weights ${shownUrl(location)}: ${scheme}: URLs are not supported. Give a folder, its model.json, a file:// URL of either, or an https URL of a model.json.`, 'EWEIGHTS');
+  }
+  return readLocalWeights(location);
 }
