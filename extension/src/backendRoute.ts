@@ -38,7 +38,7 @@ function forced(backend: WebviewBackend, probe: AdapterProbe, skipped: string[] 
 /** Why the engine's WebGPU does not serve `auto` (no adapter, or a software one), or null when it does. */
 function engineGpuSkip(engineGpu?: EngineGpu): string | null {
   if (!engineGpu) return 'webgpu in the engine: not probed';
-  if (!engineGpu.adapter) return `webgpu in the engine: ${engineGpu.problem ?? 'no adapter'}`;
+  if (!engineGpu.adapter) return `webgpu in the engine: ${(engineGpu.problem ?? 'no adapter').replace(/^webgpu: /, '')}`;
   return engineGpu.adapter.software ? `webgpu in the engine: ${engineGpu.adapter.software}` : null;
 }
 

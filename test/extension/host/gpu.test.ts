@@ -170,6 +170,6 @@ suite('Neural Style on the GPU in the webview', function () {
     assert.strictEqual(end.backend, 'wasm');
     const route = linesOf(id).find((l) => l.includes('runs in the engine process'));
     assert.ok(route, linesOf(id).join('\n'));
-    assert.match(route, /skipped tfjs-node-gpu: [^;]+; webgpu: .*(fallback|software).*slower than wasm; webgl: .*SwiftShader.*slower than wasm/);
+    assert.match(route, /skipped tfjs-node-gpu: [^;]+; webgpu in the engine: [^;]+; webgpu: .*(fallback|software).*slower than wasm; webgl: .*SwiftShader.*slower than wasm/);
   });
 });

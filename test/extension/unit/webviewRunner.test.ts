@@ -112,7 +112,8 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
         if (m.type === 'stopCompute' && answers) send({ type: 'computeFailed', code: 'ECANCELLED', message: 'Cancelled.' });
       });
       const running = runWith(panel, dir, abort.signal);
-      await new Promise((r) => setTimeout(r, 1500));
+      // Cancelled once the run is in the panel (the images are decoded first: seconds on a busy machine).
+      for (let waited = 0; !panel.posted.some((m) => m.type === 'compute') && waited < 30_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       abort.abort();
       assert.deepStrictEqual(await running, { kind: 'cancelled' });
       assert.ok(panel.posted.some((m) => m.type === 'stopCompute'));
