@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { NeuralStyleError } from '../../packages/engine/src/core/errors';
-import { shown } from '../../packages/engine/src/core/validate';
+import { shown } from '../../packages/engine/src/core/text';
 import { checkJob } from '../../packages/engine/src/node/job-check';
 import { checkOutputPath, removeStaleTemps, removeTempsOf, writeOutputFile } from '../../packages/engine/src/node/output-file';
 import { CONTENT, listFiles, STYLE, tempDir, tinyDisk } from './helpers';

@@ -62,9 +62,12 @@ describe('schema kit', () => {
     expect(failure(() => parseToy(undefined))).to.equal('Not a message to the toy: undefined.');
   });
 
-  it('quotes values as JSON, cut to about 100 characters, and survives cycles', () => {
-    expect(quote('x'.repeat(300))).to.have.length(100);
-    expect(quote('x'.repeat(300)).endsWith('…')).to.equal(true);
+  it('quotes values as JSON, printable, cut to their head and tail, and survives cycles', () => {
+    expect(quote('x'.repeat(300), 100)).to.equal(`"${'x'.repeat(48)}…${'x'.repeat(48)}"`);
+    expect(quote('a\u001b[2Jb')).to.equal('"a\\u001b[2Jb"');
+    expect(quote('\u202etxt.exe')).to.equal('"\\u202etxt.exe"');
+    expect(quote(Number.NaN)).to.equal('NaN');
+    expect(quote(undefined)).to.equal('undefined');
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     expect(quote(cycle)).to.equal('[object Object]');

@@ -5,6 +5,11 @@
  * fields, and only own properties count (`constructor`, `__proto__` and
  * `toString` are never present by inheritance). No Node, no DOM.
  */
+import { quote } from './core/text';
+
+/** How a message quotes a value: JSON, printable, at most 100 characters. */
+export { quote };
+const QUOTED = 100;
 
 export class ProtocolError extends Error {
   constructor(message: string) {
@@ -48,19 +53,6 @@ class FieldError extends Error {
 const mismatch = (path: string, value: unknown, expected: string) => new FieldError(path, value === undefined ? 'missing' : 'bad', value, expected);
 
 export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** A value as JSON for a message, cut to about 100 characters. */
-export function quote(value: unknown): string {
-  let text: string | undefined;
-  try {
-    // JSON says null for NaN and Infinity: say what they are.
-    text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
-  } catch {
-    // A cycle or a BigInt: say what it is instead.
-  }
-  text ??= value === undefined ? 'undefined' : Object.prototype.toString.call(value);
-  return text.length > 100 ? `${text.slice(0, 99)}…` : text;
-}
 
 function leaf<T>(expected: string, test: (v: unknown) => boolean): Schema<T> {
   return {
@@ -135,12 +127,12 @@ export function someOf<T extends object>(names: readonly (keyof T & string)[]): 
 }
 
 function sentence(e: FieldError, context: string): string {
-  if (!e.path) return `Not ${context}: expected ${e.expected}, got ${quote(e.value)}.`;
+  if (!e.path) return `Not ${context}: expected ${e.expected}, got ${quote(e.value, QUOTED)}.`;
   const field = `field "${e.path}" in ${context}`;
   switch (e.problem) {
     case 'missing': return `Missing ${field}: expected ${e.expected}.`;
-    case 'unexpected': return `Unexpected ${field}: ${quote(e.value)}.`;
-    case 'bad': return `Bad ${field}: expected ${e.expected}, got ${quote(e.value)}.`;
+    case 'unexpected': return `Unexpected ${field}: ${quote(e.value, QUOTED)}.`;
+    case 'bad': return `Bad ${field}: expected ${e.expected}, got ${quote(e.value, QUOTED)}.`;
   }
 }
 
@@ -166,7 +158,7 @@ export function messageParser<M extends MessageSchemas>(direction: string, messa
   return (value) => {
     const type = isRecord(value) && Object.hasOwn(value, 'type') ? value.type : undefined;
     const schema = typeof type === 'string' && Object.hasOwn(messages, type) ? schemas.get(type) : undefined;
-    if (!schema) throw new ProtocolError(`Not a message ${direction}: ${quote(value)}.`);
+    if (!schema) throw new ProtocolError(`Not a message ${direction}: ${quote(value, QUOTED)}.`);
     return parse(schema, value, `message "${type}" ${direction}`) as Message<M>;
   };
 }

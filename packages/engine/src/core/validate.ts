@@ -3,38 +3,7 @@ import {
 } from './options';
 
 import { NeuralStyleError } from './errors';
-
-/**
- * Control characters (C0, DEL, C1) and the bidirectional overrides: a
- * terminal obeys them, so an ANSI escape in a file name would recolour or
- * rewrite the screen, and a newline would forge a line of its own.
- */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/** `text` with each control character written as an escape (`\n`, `\u001b`): what a message may echo of outside text. */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** A user's text (a path, a value) as an error message shows it: printable, whole up to `max` characters, else its head and tail. */
-export function shown(raw: string, max = 200): string {
-  const text = printable(raw);
-  if (text.length <= max) return text;
-  const half = Math.floor((max - 1) / 2);
-  return `${text.slice(0, half)}…${text.slice(text.length - half)}`;
-}
-
-/** A value as JSON for an error message, cut to a sane length (a 1 MB path is not echoed whole). */
-function quoted(value: unknown): string {
-  let text: string | undefined;
-  try {
-    text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
-  } catch {
-    // A cycle or a BigInt: said below.
-  }
-  return shown(text ?? Object.prototype.toString.call(value), 120);
-}
+import { quote, shown } from './text';
 
 /** Plain decimal notation only ("64", "-5", "0.5", "1e4"): Number() would also read "0x40", "0b1", "Infinity" and " ". */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -53,7 +22,7 @@ function describeRange(spec: OptionSpec & { type: 'number' }): string {
 
 /** Checks one value against its spec; returns the value (normalised) or throws naming it. */
 export function checkOption(name: string, spec: OptionSpec, value: unknown): unknown {
-  const bad = (what: string) => new NeuralStyleError(`Invalid ${name} ${quoted(value)}. ${what}`);
+  const bad = (what: string) => new NeuralStyleError(`Invalid ${name} ${quote(value)}. ${what}`);
   switch (spec.type) {
     case 'number': {
       const n = numberOf(value);
@@ -97,7 +66,7 @@ function merge<T extends object>(specs: Record<string, OptionSpec>, defaults: Re
     if (value === undefined) continue;
     // Own properties only: "constructor" or "__proto__" are no options.
     const spec = Object.hasOwn(specs, key) ? specs[key] : undefined;
-    if (!spec) throw new NeuralStyleError(`Unknown option ${quoted(shown(key, 60))}. Known options: ${Object.keys(specs).join(', ')}.`);
+    if (!spec) throw new NeuralStyleError(`Unknown option ${quote(shown(key, 60))}. Known options: ${Object.keys(specs).join(', ')}.`);
     out[key] = checkOption(key, spec, value);
   }
   return out as T;

@@ -4,7 +4,7 @@
  * (BI_RGB and BI_BITFIELDS), bottom-up or top-down. RLE is refused by name.
  */
 import { NeuralStyleError } from '../core/errors';
-import { shown } from '../core/validate';
+import { shown } from '../core/text';
 
 export interface RawImage { width: number; height: number; channels: 4; data: Uint8Array }
 

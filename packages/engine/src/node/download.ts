@@ -1,5 +1,5 @@
 import { CancelledError, NeuralStyleError } from '../core/errors';
-import { shown } from '../core/validate';
+import { shown } from '../core/text';
 
 /*
  * Downloads with limits, for weights from a URL: https only (http only to

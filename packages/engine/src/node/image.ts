@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import sharp from 'sharp';
 import { RgbImage } from '../core/pixels';
 import { NeuralStyleError } from '../core/errors';
-import { shown } from '../core/validate';
+import { shown } from '../core/text';
 import { checkOutputPath, IfExists, outputFormat, writeOutputFile } from './output-file';
 import { decodeBmp, readBmpHeader } from './bmp';
 import { withPngText } from './png-text';

@@ -1,6 +1,7 @@
 import { checkStyleShape, planStylization, Size } from '../core/plan';
 import { StylizeOptions } from '../core/options';
-import { checkStyleCount, shown, validateOptions, validateRunOptions } from '../core/validate';
+import { checkStyleCount, validateOptions, validateRunOptions } from '../core/validate';
+import { shown } from '../core/text';
 import type { JobSpec } from '../protocol';
 import { imageSize } from './image';
 import { checkOutputPath, IfExists } from './output-file';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { NeuralStyleError } from '../core/errors';
-import { shown } from '../core/validate';
+import { shown } from '../core/text';
 import { windowsNameProblem } from '../file-names';
 import { formatOfExtension, OUTPUT_EXTENSIONS, OutputFormat } from '../output-formats';
 import { atomicTempPrefix, IfExists, numberedName, removeStaleTemps, writeFileAtomic } from './atomic';

@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { shown } from '../core/validate';
+import { shown } from '../core/text';
 import { sha256Hex, WeightFiles } from '../core/weights';
 import { isRunning } from './atomic';
 

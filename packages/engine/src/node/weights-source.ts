@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { CancelledError, NeuralStyleError } from '../core/errors';
-import { shown } from '../core/validate';
+import { shown } from '../core/text';
 import { parseManifest, verifyWeightFiles, WeightFiles } from '../core/weights';
 import { DownloadProgress, downloadBytes, shownUrl } from './download';
 import { cacheEntryOf, cacheWarning, removeCacheDebris, UNVERIFIED_MARKER, writeCacheEntry } from './weights-cache';

@@ -29,9 +29,15 @@ export function pyramidLevels(height: number, width: number, maxLevels = MAX_LEV
  * gradient over it), so the low frequencies of the picture, which plain
  * pixel steps move slowly, converge in far fewer iterations. (Feature
  * visualisation uses the same idea: Olah et al., "Feature Visualization",
- * Distill 2017. Not in Gatys et al.)
+ * Distill 2017. Not in Gatys et al.) The basis only: ImageVariable is the
+ * Parameterization that moves on it.
+ *
+ * Its twin, host-pyramid.ts, does the same arithmetic in ordinary memory for a
+ * tiled scale, whose image is there because the backend cannot hold it whole:
+ * they share the levels and the weight, not the code, and pyramid.test.ts
+ * holds them equal.
  */
-export class PyramidParameterization {
+export class PyramidBasis {
   readonly levels: PyramidLevel[];
   readonly length: number;
 
