@@ -73,13 +73,13 @@ describe('CLI (built bin, end to end)', () => {
     expect(cli(EXAMPLE, PRESET).status).to.equal(1);
   });
 
-  it('checks the request before the engine starts: each bad value is one clear line, in well under a second of work', () => {
+  it('checks the request before the engine loads: each bad value is one clear line, in well under a second of work', () => {
     const dir = tempDir();
     const out = path.join(dir, 'out.png');
     const error = (...args: string[]) => {
       const r = cli(...args);
       expect(r.status, r.stderr).to.equal(1);
-      expect(r.stderr, 'no engine was started').to.not.match(/backend:/);
+      expect(r.stderr, 'no backend was loaded').to.not.match(/backend:/);
       return r.stderr.trim();
     };
     expect(error(EXAMPLE, PRESET, '-o', out, '--size', '-5')).to.equal('Error: Invalid --size "-5". Use an integer at least 16 and at most 8192.');

@@ -7,19 +7,19 @@ import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
 import { OPTION_SPECS, OptionSpec, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
 import { CancelledError, NeuralStyleError } from './core/errors';
-import { checkOption, validateRunOptions } from './core/validate';
+import { checkOption, checkStyleCount, validateRunOptions } from './core/validate';
 import { printable, shown } from './core/text';
 import { ChildJob, ChildJobEvents, runJobInChild } from './node/child-job';
-import { checkJob } from './node/job-check';
 import { formatDuration } from './duration';
 import { ProgressBar } from './node/progress-bar';
 import { watchStdout } from './node/stdout-watch';
 import { backendLine, FromEngine, JobSpec, progressFraction, ProgressReport } from './protocol';
 
 /*
- * No tfjs in this process: it checks the request (flags, the inputs' headers,
- * the output path) in milliseconds, then runs the job in an engine process
- * (node/child-job.ts) that Ctrl-C ends at once.
+ * No tfjs and no sharp in this process: it checks the flags, then runs the job
+ * in an engine process (node/child-job.ts) that Ctrl-C ends at once, and that
+ * checks the job (the inputs' headers, the output path) in milliseconds before
+ * its backend and weights load.
  */
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -148,7 +148,7 @@ function engineEvents(json: boolean, verbose: boolean, bar: ProgressBar | null):
   };
 }
 
-/** The command line as a job, checked (options, the inputs' headers, the output's size and path): in milliseconds, before any engine starts. */
+/** The command line as a job, its flags checked (the engine process checks the files before it loads anything). */
 async function request(argv: string[]): Promise<{ help: true } | { help: false; run: ChildJob; json: boolean; verbose: boolean }> {
   const { values, positionals, stylize: given, run } = parse(argv);
   if (values.help) return { help: true };
@@ -157,11 +157,11 @@ async function request(argv: string[]): Promise<{ help: true } | { help: false; 
   if (values.weights === '') throw new NeuralStyleError('Invalid --weights "": give a weights folder, its model.json, or an https URL of a model.json (or leave the flag out for the bundled weights).', 'EWEIGHTS');
   const runOptions = validateRunOptions(run);
   const [content, ...styles] = positionals;
+  checkStyleCount(styles.length); // more than a start message carries: said as the engine would say it
   const job: JobSpec = {
     content, styles, output: values.output, options: given, maxInputPixels: runOptions.maxInputPixels, gpuMemory: runOptions.gpuMemory,
     ifExists: values.overwrite ? 'replace' : 'refuse',
   };
-  await checkJob(job);
   const weights = values.weights as string | undefined;
   return { help: false, run: { job, backend: runOptions.backend, weights }, json: Boolean(values.json), verbose: Boolean(values.verbose) };
 }

@@ -7,7 +7,7 @@ const root = path.resolve(__dirname, '..', '..', '..');
 const metafile = path.join(root, 'extension', 'dist', 'extension.meta.json');
 /** What the extension host may import from the engine (the `exports` entries without tfjs). */
 const HOST_ENTRIES = ['@neural-style/engine/options', '@neural-style/engine/protocol', '@neural-style/engine/schema', '@neural-style/engine/atomic',
-  '@neural-style/engine/png-text', '@neural-style/engine/image-protocol', '@neural-style/engine/file-names'];
+  '@neural-style/engine/png-text', '@neural-style/engine/image-protocol', '@neural-style/engine/file-names', '@neural-style/engine/engine-client'];
 const HEAVY = /@tensorflow|tfjs|[\\/]sharp[\\/]|@img[\\/]/;
 
 describe('package boundaries', () => {
@@ -22,7 +22,7 @@ describe('package boundaries', () => {
     const engine = inputs.filter((i) => i.includes('packages/engine/'));
     assert.ok(engine.some((i) => i.endsWith('dist/protocol.js')), `the engine's protocol is not in the bundle: ${engine.join(', ')}`);
     assert.deepStrictEqual(inputs.filter((i) => HEAVY.test(i)), []);
-    assert.deepStrictEqual(engine.filter((i) => /dist\/(index|worker|cli)\.js$|dist\/node\/(?!atomic\.js|png-text\.js)/.test(i)), []);
+    assert.deepStrictEqual(engine.filter((i) => /dist\/(index|worker|cli)\.js$|dist\/node\/(?!atomic\.js|png-text\.js|engine-client\.js|process-client\.js)/.test(i)), []);
     const externals = Object.values(meta.outputs).flatMap((o) => o.imports).filter((i) => i.external).map((i) => i.path);
     assert.deepStrictEqual([...new Set(externals.filter((p) => !/^(vscode|fs|fs\/promises|path|crypto|child_process|os|zlib)$/.test(p)))], []);
   });

@@ -27,11 +27,16 @@ async function untilStarted(pid: () => number): Promise<void> {
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 const job = { content: path.join(fixtures, 'chelsea-64.png'), styles: [path.join(fixtures, 'starry-64.png')], output: path.join(tmp, 'out.png'), options: { size: 32, iterations: 3, multiScale: false, previewEvery: 0 } };
 
+/** Never a skip: a test that cannot run says so (pnpm test builds first). */
+function needsBuild(): void {
+  if (!fs.existsSync(worker)) throw new Error('packages/engine/dist/worker.js is missing: run `pnpm build` first (pnpm test does).');
+}
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('engine process', () => {
-  it('runs a real job to done in its own process and leaves none behind', async function () {
-    if (!fs.existsSync(worker)) this.skip(); // scripts/test.mjs builds the engine first
+  before(needsBuild);
+
+  it('runs a real job to done in its own process and leaves none behind', async () => {
     const progress: number[] = [];
     let pid = 0;
     const outcome = await runEngine({ workerPath: worker, id: 'j1', job, events: { started: (p) => { pid = p; }, progress: (p) => progress.push(p.step) } });
@@ -121,11 +126,11 @@ describe('engine process', () => {
 });
 
 describe('warm engine', () => {
+  before(needsBuild);
   const config = { workerPath: worker };
   const realJob = (name: string) => ({ ...job, output: path.join(tmp, `${name}.png`) });
 
   it('runs the next job on the same process, without loading again, and stops it after the idle time', async function () {
-    if (!fs.existsSync(worker)) this.skip(); // scripts/test.mjs builds the engine first
     this.timeout(180_000); // two real jobs, on a shared machine
     let idleMs = 60_000;
     const engine = new WarmEngine(() => idleMs);
@@ -159,7 +164,6 @@ describe('warm engine', () => {
   });
 
   it('a crash ends its job with a clear message and the next job gets a new process', async function () {
-    if (!fs.existsSync(worker)) this.skip();
     this.timeout(180_000); // two engines start, on a shared machine
     const engine = new WarmEngine(() => 60_000);
     const pids: number[] = [];
