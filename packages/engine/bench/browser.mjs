@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SMOKE } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
@@ -43,10 +44,16 @@ function weightsMessage(origin) {
   return { manifestUrl: `${origin}/weights/model.json`, shards };
 }
 
-/** Runs the browser rows; `emit(record, line)` as bench.mjs's. `gf(s, size)` is GFLOP/s at that size. */
+/**
+ * Runs the browser rows; `emit(record, line)` as bench.mjs's. `gf(s, size)` is GFLOP/s at that size. A smoke run
+ * (measure.mjs) takes the bundle as `pnpm build` left it and times webgl's iterations only: on a machine without a
+ * GPU (SwiftShader) each matMul ceiling and each webgpu row take minutes.
+ */
 export async function browserRows(args, emit, gf) {
-  const build = spawnSync(process.execPath, [join(repo, 'extension', 'scripts', 'build.mjs')], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the extension build (for dist/compute-bench.js) failed');
+  if (!SMOKE || !existsSync(bundle)) {
+    const build = spawnSync(process.execPath, [join(repo, 'extension', 'scripts', 'build.mjs')], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('the extension build (for dist/compute-bench.js) failed');
+  }
   const { chromium } = createRequire(join(repo, 'package.json'))('playwright-core');
   const server = await serve();
   const origin = `http://127.0.0.1:${server.address().port}`;
@@ -55,10 +62,10 @@ export async function browserRows(args, emit, gf) {
   try {
     const page = await browser.newPage();
     await page.goto(origin);
-    for (const backend of BROWSER_BACKENDS) {
+    for (const backend of SMOKE ? ['webgl'] : BROWSER_BACKENDS) {
       let ceiling;
       try {
-        ceiling = await page.evaluate((b) => globalThis.neuralStyleBench.ceiling(b), backend);
+        ceiling = SMOKE ? Number.NaN : await page.evaluate((b) => globalThis.neuralStyleBench.ceiling(b), backend);
         emit({ impl: 'browser', backend, ceiling_gflops: ceiling }, `browser ${backend} ceiling: matMul ${ceiling.toFixed(1)} GFLOP/s`);
       } catch (e) {
         emit({ impl: 'browser', backend, skipped: String(e.message).split('\n')[0] }, `browser ${backend}: skipped (${String(e.message).split('\n')[0]})`);

@@ -3,8 +3,10 @@
 //                                                   OPTIONS_JSON overrides stylize options, e.g. '{"tileSize":256}')
 //   node child.mjs ceiling BACKEND           matMul GFLOP/s on that backend
 // Prints one JSON line. Loads the built engine (dist), as users do.
-import { benchEngine, engine } from './engine.mjs';
-import { matMulCeiling, randomImage } from '../dist/core/bench-kit.js';
+import { bench, benchEngine, engine } from './engine.mjs';
+import { SMOKE } from './measure.mjs';
+
+const { matMulCeiling, randomImage } = bench;
 
 const [mode, backendChoice, sizeArg, itersArg, convolution = 'auto', optionsJson = '{}'] = process.argv.slice(2);
 
@@ -13,7 +15,7 @@ function maxRssMb() {
 }
 
 async function ceiling() {
-  return { ceiling_gflops: await matMulCeiling() };
+  return { ceiling_gflops: await matMulCeiling(SMOKE ? { 128: 1 } : undefined) };
 }
 
 async function iterate(size, iters) {

@@ -6,14 +6,10 @@
 // threads: median ms of 15 runs each, and the speed-ups over direct. What
 // vgg19.ts's convAlgorithmFor rule was chosen from. Loads the built engine
 // (dist): run `pnpm build` first.
-import { createRequire } from 'node:module';
+import { bench, engine } from './engine.mjs';
 import { medianMs } from './measure.mjs';
 
-const require = createRequire(import.meta.url);
-const engine = require('../dist/index.js');
-const { WINOGRAD_2X2 } = require('../dist/core/ops/winograd/f2x2.js');
-const { WINOGRAD_4X4 } = require('../dist/core/ops/winograd/f4x4.js');
-const tf = require('@tensorflow/tfjs');
+const { WINOGRAD_2X2, WINOGRAD_4X4, tf } = bench;
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -7,12 +7,9 @@
 // the weights (tfjs caches one operator per right-hand matMul operand or
 // filter). Run each algorithm in its own process. Loads the built engine
 // (dist): `pnpm build` first.
-import { createRequire } from 'node:module';
+import { bench, engine } from './engine.mjs';
 
-const require = createRequire(import.meta.url);
-const engine = require('../dist/index.js');
-const { prepareConv } = require('../dist/core/ops/conv.js');
-const tf = require('@tensorflow/tfjs');
+const { prepareConv, tf } = bench;
 
 const [algorithm = 'winograd', ...rest] = process.argv.slice(2);
 const [channels = 512, height = 21, width = 32] = rest.map(Number);

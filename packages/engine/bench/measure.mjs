@@ -11,6 +11,12 @@ export const SHARED = process.env.NS_SHARED ?? join(dirname(fileURLToPath(import
 export const PYTHON = process.env.NS_PYTHON ?? '/usr/bin/python3';
 export const REFERENCE = process.env.NS_TORCH_REFERENCE ?? join(SHARED, 'reference', 'gatys_torch.py');
 export const TORCH_THREADS = 2;
+/**
+ * NS_BENCH_SMOKE=1: a run that only shows a bench still works (the engine's
+ * tests run each so, test/engine/benches.test.ts): one repetition of each
+ * timing and a small matMul ceiling. Its figures mean nothing.
+ */
+export const SMOKE = process.env.NS_BENCH_SMOKE === '1';
 
 /**
  * Median milliseconds of `reps` calls of `run` (after one warm-up call), each
@@ -18,6 +24,7 @@ export const TORCH_THREADS = 2;
  * synchronously, so the op's time is the call's.
  */
 export function medianMs(tf, run, reps = 7) {
+  if (SMOKE) reps = 1;
   tf.dispose(run());
   const times = [];
   for (let r = 0; r < reps; r++) {

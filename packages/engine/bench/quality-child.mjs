@@ -6,10 +6,13 @@
 // ROUNDING_MARGIN, saves that image and stops.
 // Prints one JSON line: seconds from start, loss, iterations, whether it got there.
 import { createRequire } from 'node:module';
+import { basename } from 'node:path';
 
 const started = performance.now();
+// Loaded after `started`: the engine's load counts in the time to the picture.
 const require = createRequire(import.meta.url);
-const engine = require('../dist/index.js');
+const engine = require('@neural-style/engine');
+const { formatResultParameters } = require('@neural-style/engine/result-parameters');
 const [content, style, out, sizeArg, targetArg, optionsJson] = process.argv.slice(2);
 const size = Number(sizeArg);
 const target = Number(targetArg);
@@ -54,7 +57,10 @@ async function main() {
   } catch (error) {
     if (!(error instanceof engine.CancelledError)) throw error;
   }
-  await engine.writeImageFile(best.image, out, [content, style], { bench: 'quality', target }, 'replace');
+  // What made it, as any result of the engine records it.
+  const parameters = formatResultParameters({ content: basename(content), styles: [basename(style)], backend: loaded.backend.name,
+    steps: best.step, options: engine.validateOptions(options) });
+  await engine.writeImageFile(best.image, out, [content, style], parameters, 'replace');
   console.log(JSON.stringify({
     seconds: Math.round(best.ms) / 1000, loss: best.loss, stop_at: stopAt, steps: best.step, reached,
     backend: loaded.backend.detail, trace,

@@ -5,12 +5,10 @@
 // (median ms of 7 runs; wasm kernels run synchronously). Shapes are those of
 // a Winograd layer at 256 px (a 64x44 tile grid of 256 channels). Loads the
 // built engine (dist): run `pnpm build` first.
-import { createRequire } from 'node:module';
+import { bench, engine } from './engine.mjs';
 import { medianMs } from './measure.mjs';
 
-const require = createRequire(import.meta.url);
-const engine = require('../dist/index.js');
-const tf = require('@tensorflow/tfjs');
+const { tf } = bench;
 
 const median = (run) => medianMs(tf, run);
 
