@@ -38,12 +38,14 @@ describe('bench scripts (a smoke run of each)', () => {
 
   it('reach the engine only through its exports map; the library itself exports no bench parts', () => {
     const files = fs.readdirSync(BENCH, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(mjs|ts)$/.test(f));
-    const past = files.filter((f) => /['"]\.\.\/(\.\.\/)*(dist|src)\//.test(fs.readFileSync(path.join(BENCH, f), 'utf8')));
+    const pastTheMap = /['"]\.\.\/(\.\.\/)*(dist|src)\//;
+    const past = files.filter((f) => pastTheMap.test(fs.readFileSync(path.join(BENCH, f), 'utf8')));
     // The device kit is bundled from the sources by esbuild (bench/device-kit/build.mjs), not loaded from a build.
     expect(past).to.deep.equal(['device-kit/bench-gpu.ts']);
     const library = require('@neural-style/engine');
-    expect(['randomImage', 'matMulCeiling', 'tf', 'CONVOLUTION_CHOICES'].filter((name) => name in library)).to.deep.equal([]);
-    expect(Object.keys(require('@neural-style/engine/bench'))).to.include.members(['randomImage', 'matMulCeiling', 'tf']);
+    const benchParts = ['randomImage', 'matMulCeiling', 'tf', 'CONVOLUTION_CHOICES'];
+    expect(benchParts.filter((name) => name in library)).to.deep.equal([]);
+    expect(Object.keys(require('@neural-style/engine/bench'))).to.include.members(benchParts);
   });
 
   it('bench.mjs: an engine row and its backend\'s matMul ceiling, PyTorch skipped', () => {
@@ -63,11 +65,14 @@ describe('bench scripts (a smoke run of each)', () => {
 
   it('quality-child.mjs: the engine to a target loss, its picture written with what made it', () => {
     const out = path.join(tempDir(), 'engine-32.png');
-    const r = run('quality-child.mjs', CONTENT, STYLE, out, '32', '1e30', JSON.stringify({ iterations: 2, multiScale: false }));
+    const options = JSON.stringify({ iterations: 2, multiScale: false });
+    const r = run('quality-child.mjs', CONTENT, STYLE, out, '32', '1e30', options);
     expect(r.status, r.stderr + r.stdout).to.equal(0);
     expect(records(r.stdout)[0]).to.include({ reached: true, steps: 1 });
     const parameters = parseResultParameters(readPngText(fs.readFileSync(out))[PARAMETERS_KEYWORD]);
-    expect(parameters).to.deep.include({ content: 'chelsea-64.png', styles: ['starry-64.png'], backend: 'wasm', steps: 1 });
+    expect(parameters).to.deep.include({
+      content: 'chelsea-64.png', styles: ['starry-64.png'], backend: 'wasm', steps: 1,
+    });
   });
 
   it('profile.mjs: one gradient\'s kernels, largest first', () => {
@@ -111,9 +116,12 @@ describe('bench scripts (a smoke run of each)', () => {
       console.log(`      skipped: no Chromium at ${CHROMIUM} (CHROMIUM_PATH names another)`);
       this.skip();
     }
-    // Its rows alone, without bench.mjs's engine rows (the first test's): a webgl iteration on SwiftShader takes seconds.
-    const rows = "await browserRows({ sizes: [32], iters: 1 }, (record) => console.log(JSON.stringify(record)), () => 0);";
-    const r = run('--input-type=module', '-e', `import { browserRows } from ${JSON.stringify(pathToFileURL(path.join(BENCH, 'browser.mjs')).href)}; ${rows}`);
+    // Its rows alone, without bench.mjs's engine rows (the first test's): a webgl iteration on SwiftShader takes
+    // seconds.
+    const browser = JSON.stringify(pathToFileURL(path.join(BENCH, 'browser.mjs')).href);
+    const print = '(record) => console.log(JSON.stringify(record))';
+    const r = run('--input-type=module', '-e',
+      `import { browserRows } from ${browser}; await browserRows({ sizes: [32], iters: 1 }, ${print}, () => 0);`);
     expect(r.status, r.stderr).to.equal(0);
     const row = records(r.stdout).find((record) => record.impl === 'browser' && record.size === 32);
     expect(row).to.include({ backend: 'webgl' }).and.to.have.property('s_per_iter').above(0);

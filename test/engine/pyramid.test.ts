@@ -12,7 +12,8 @@ describe('pyramid parameterization', function () {
 
   it('has levels down to 2 px, and fromImage → toImage is the identity', () => {
     const p = new PyramidBasis(43, 64);
-    expect(p.levels.map((l) => [l.height, l.width])).to.deep.equal([[43, 64], [22, 32], [11, 16], [6, 8], [3, 4], [2, 2]]);
+    expect(p.levels.map((l) => [l.height, l.width]))
+      .to.deep.equal([[43, 64], [22, 32], [11, 16], [6, 8], [3, 4], [2, 2]]);
     expect(p.length).to.equal(p.levels.reduce((a, l) => a + l.size, 0));
     const image = tf.randomUniform([1, 43, 64, 3], -100, 100) as tf.Tensor4D;
     const z = p.fromImage(image);
@@ -76,7 +77,8 @@ describe('the pyramid in ordinary memory (tiled scales)', function () {
       const host = new HostPyramid(hostImage(h, w, 3));
       host.moveTo(z.dataSync() as Float32Array);
       const gotGradient = host.gradient(hostImage(h, w, 3, dx.dataSync() as Float32Array));
-      const close = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(b).forEach((v, i) => expect(a[i], `value ${i}`).to.be.closeTo(v, 1e-4 * (1 + Math.abs(v))));
+      const close = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(b)
+        .forEach((v, i) => expect(a[i], `value ${i}`).to.be.closeTo(v, 1e-4 * (1 + Math.abs(v))));
       close(host.image.data, wantImage.dataSync());
       close(gotGradient, wantGradient.dataSync());
       tf.dispose([z, dx, wantImage, wantGradient]);

@@ -10,9 +10,14 @@ export const engine = require('@neural-style/engine');
 export const bench = require('@neural-style/engine/bench');
 export const { CONVOLUTION_CHOICES, tf } = bench;
 
-/** { backend, vgg } on `backend` with the bundled weights, every layer convolving by `convolution` ('auto': the engine's rule). */
+/**
+ * { backend, vgg } on `backend` with the bundled weights, every layer convolving by `convolution` ('auto': the
+ * engine's rule).
+ */
 export async function benchEngine(backend, convolution = 'auto') {
-  if (!CONVOLUTION_CHOICES.includes(convolution)) throw new Error(`--convolution is one of ${CONVOLUTION_CHOICES.join(', ')}, got ${convolution}`);
+  if (!CONVOLUTION_CHOICES.includes(convolution)) {
+    throw new Error(`--convolution is one of ${CONVOLUTION_CHOICES.join(', ')}, got ${convolution}`);
+  }
   const report = await engine.chooseBackend(backend);
   const files = await engine.loadWeightFiles();
   await engine.verifyWeightFiles(files);

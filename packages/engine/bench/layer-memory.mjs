@@ -23,6 +23,7 @@ const prepared = { heap: heapMb(), tensors: tf.memory().numBytes };
 tf.dispose([layer.forward(x), layer.inputGradient(x)]);
 const used = { heap: heapMb(), tensors: tf.memory().numBytes };
 const mb = (b) => (b / 2 ** 20).toFixed(0);
-console.log(`${algorithm} ${channels}→${channels} (one kernel: ${kernelMb.toFixed(0)} MB): tensors ${mb(prepared.tensors - start.tensors)} MB after prepareConv, `
+console.log(`${algorithm} ${channels}→${channels} (one kernel: ${kernelMb.toFixed(0)} MB): `
+  + `tensors ${mb(prepared.tensors - start.tensors)} MB after prepareConv, `
   + `${mb(used.tensors - start.tensors)} MB after a forward pass and an input gradient at ${height}x${width}; `
   + `wasm heap +${(prepared.heap - start.heap).toFixed(0)} MB, then +${(used.heap - start.heap).toFixed(0)} MB`);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// node packages/engine/bench/profile.mjs [WIDTH HEIGHT] [--convolution auto|direct|winograd|winograd-4x4|winograd-4x4-when-small|winograd-4x4-when-small-else-2x2] [--by-shape KERNEL]
+// node packages/engine/bench/profile.mjs [WIDTH HEIGHT] [--by-shape KERNEL]
+//   [--convolution auto|direct|winograd|winograd-4x4|winograd-4x4-when-small|winograd-4x4-when-small-else-2x2]
 // Where one gradient of the paper's loss (style + content) goes: tf.profile
 // kernel times on the wasm backend (default 256x170, the quality bench's
 // size), summed per kernel, largest first. Profiling adds its own overhead;
@@ -13,13 +14,16 @@ const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i 
 const convolution = option('--convolution') ?? 'auto';
 // --by-shape BatchMatMul: that kernel's time per input shapes instead (e.g. which matMuls cost most).
 const byShape = option('--by-shape');
-const [width = 256, height = 170] = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')).map(Number);
+const positional = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+const [width = 256, height = 170] = positional.map(Number);
 
 /** Noise of width × height in the network's units (the square bench image, cropped). */
 function noise(seed) {
   const square = randomImage(Math.max(width, height), seed);
   const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) data.set(square.data.subarray(y * square.width * 3, (y * square.width + width) * 3), y * width * 3);
+  for (let y = 0; y < height; y++) {
+    data.set(square.data.subarray(y * square.width * 3, (y * square.width + width) * 3), y * width * 3);
+  }
   return toVggImage({ width, height, data });
 }
 
@@ -46,7 +50,8 @@ for (const k of info.kernels) {
   byKernel.set(key, [sum + ms, calls + 1]);
 }
 const kernelTotal = [...byKernel.values()].reduce((a, [ms]) => a + ms, 0);
-console.log(`${loaded.backend.detail}, ${scale.width}x${scale.height}, convolution ${convolution}: one gradient ${wall.toFixed(0)} ms wall (profiled), `
+console.log(`${loaded.backend.detail}, ${scale.width}x${scale.height}, convolution ${convolution}: `
+  + `one gradient ${wall.toFixed(0)} ms wall (profiled), `
   + `${kernelTotal.toFixed(0)} ms in ${byShape ?? 'kernels'}, ${info.kernels.length} kernel calls`);
 console.log(`| ${byShape ? `${byShape} input shapes` : 'kernel'} | ms | share of wall | calls |\n|---|---|---|---|`);
 for (const [name, [ms, calls]] of [...byKernel].sort((a, b) => b[1][0] - a[1][0]).slice(0, 14)) {

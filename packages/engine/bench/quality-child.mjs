@@ -42,24 +42,29 @@ async function main() {
       signal: abort.signal,
       onProgress: (p) => {
         if (p.iteration % 10 === 0 || p.iteration === 1) {
-          trace.push([p.scale, p.iteration, Math.round(p.elapsedMs) / 1000, p.losses.total, p.losses.content, p.losses.style]);
+          const { total, content: contentLoss, style: styleLoss } = p.losses;
+          trace.push([p.scale, p.iteration, Math.round(p.elapsedMs) / 1000, total, contentLoss, styleLoss]);
           if (process.env.NS_TRACE) console.error(JSON.stringify(trace[trace.length - 1]));
         }
         if (p.scale !== p.scales || !p.preview) return;
-        if (!best || p.losses.total < best.loss) best = { loss: p.losses.total, image: p.preview, step: p.step, ms: performance.now() - started };
+        if (!best || p.losses.total < best.loss) {
+          best = { loss: p.losses.total, image: p.preview, step: p.step, ms: performance.now() - started };
+        }
         if (p.losses.total <= stopAt) {
           reached = true;
           abort.abort();
         }
       },
     });
-    if (!best) best = { loss: result.losses.total, image: result.image, step: result.steps, ms: performance.now() - started };
+    best ??= { loss: result.losses.total, image: result.image, step: result.steps, ms: performance.now() - started };
   } catch (error) {
     if (!(error instanceof engine.CancelledError)) throw error;
   }
   // What made it, as any result of the engine records it.
-  const parameters = formatResultParameters({ content: basename(content), styles: [basename(style)], backend: loaded.backend.name,
-    steps: best.step, options: engine.validateOptions(options) });
+  const parameters = formatResultParameters({
+    content: basename(content), styles: [basename(style)], backend: loaded.backend.name, steps: best.step,
+    options: engine.validateOptions(options),
+  });
   await engine.writeImageFile(best.image, out, [content, style], parameters, 'replace');
   console.log(JSON.stringify({
     seconds: Math.round(best.ms) / 1000, loss: best.loss, stop_at: stopAt, steps: best.step, reached,

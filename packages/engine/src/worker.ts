@@ -61,7 +61,8 @@ async function getEngine(message: ToEngine<'start'>, signal: AbortSignal): Promi
       backend: message.backend,
       weights: message.weights,
       onDownload: (p) => {
-        send({ type: 'log', level: 'info', id, message: `downloading ${p.file}: ${p.receivedBytes}/${p.totalBytes} bytes` });
+        const message = `downloading ${p.file}: ${p.receivedBytes}/${p.totalBytes} bytes`;
+        send({ type: 'log', level: 'info', id, message });
       },
       onWarning: (text) => send({ type: 'log', level: 'warn', id, message: text }),
       signal,

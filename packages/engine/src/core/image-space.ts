@@ -56,9 +56,12 @@ class HostPixels implements Parameterization<Float32Array, HostImage> {
   get image(): HostImage { return this.current; }
   gradient(imageGradient: HostImage): Float32Array { return imageGradient.data; }
   projection(clip: Projection<HostImage>): Projection<Float32Array> {
-    return (candidate) => clip(hostImage(this.current.height, this.current.width, this.current.channels, candidate)).data;
+    const { height, width, channels } = this.current;
+    return (candidate) => clip(hostImage(height, width, channels, candidate)).data;
   }
-  moveTo(next: Float32Array): void { this.current = hostImage(this.current.height, this.current.width, this.current.channels, next); }
+  moveTo(next: Float32Array): void {
+    this.current = hostImage(this.current.height, this.current.width, this.current.channels, next);
+  }
   release(): HostImage { return this.current; }
   dispose(): void {}
 }

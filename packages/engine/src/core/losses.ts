@@ -44,7 +44,9 @@ export function styleLayerLoss(features: tf.Tensor4D, targetGram: tf.Tensor2D, a
  */
 export function totalVariationLoss(image: tf.Tensor4D): tf.Scalar {
   const [, h, w, c] = image.shape;
-  const down = tf.squaredDifference(tf.slice(image, [0, 1, 0, 0], [1, h - 1, w, c]), tf.slice(image, [0, 0, 0, 0], [1, h - 1, w, c]));
-  const right = tf.squaredDifference(tf.slice(image, [0, 0, 1, 0], [1, h, w - 1, c]), tf.slice(image, [0, 0, 0, 0], [1, h, w - 1, c]));
+  const down = tf.squaredDifference(
+    tf.slice(image, [0, 1, 0, 0], [1, h - 1, w, c]), tf.slice(image, [0, 0, 0, 0], [1, h - 1, w, c]));
+  const right = tf.squaredDifference(
+    tf.slice(image, [0, 0, 1, 0], [1, h, w - 1, c]), tf.slice(image, [0, 0, 0, 0], [1, h, w - 1, c]));
   return tf.add(tf.sum(down), tf.sum(right));
 }

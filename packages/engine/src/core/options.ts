@@ -147,8 +147,6 @@ export type RunOptions = ValuesOf<typeof RUN_OPTION_SPECS>;
 
 export type Optimizer = StylizeOptions['optimizer'];
 export type Init = StylizeOptions['init'];
-/** The parameterization option's values (optim/parameterization.ts is the interface that does the moving). */
-export type ParameterizationChoice = StylizeOptions['parameterization'];
 export type Pooling = StylizeOptions['pooling'];
 export type Normalization = StylizeOptions['normalization'];
 export type BackendChoice = RunOptions['backend'];

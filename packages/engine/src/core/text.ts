@@ -12,12 +12,17 @@
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** `text` with each control character written as an escape (`\n`, `\u001b`): what a message may echo of outside text. */
+/**
+ * `text` with each control character written as an escape (`\n`, `\u001b`): what a message may echo of outside text.
+ */
 export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** A user's text (a path, a value) as an error message shows it: printable, whole up to `max` characters, else its head and tail. */
+/**
+ * A user's text (a path, a value) as an error message shows it: printable, whole up to `max` characters, else its
+ * head and tail.
+ */
 export function shown(raw: string, max = 200): string {
   const text = printable(raw);
   if (text.length <= max) return text;
@@ -25,7 +30,9 @@ export function shown(raw: string, max = 200): string {
   return `${text.slice(0, half)}…${text.slice(text.length - half)}`;
 }
 
-/** A value as JSON for an error message, shown (printable, at most `max` characters: a 1 MB path is not echoed whole). */
+/**
+ * A value as JSON for an error message, shown (printable, at most `max` characters: a 1 MB path is not echoed whole).
+ */
 export function quote(value: unknown, max = 120): string {
   let text: string | undefined;
   try {

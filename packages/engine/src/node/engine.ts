@@ -43,7 +43,9 @@ export async function loadEngine(config: LoadEngineOptions = {}): Promise<Engine
   const files = await loadWeightFiles(config.weights, { onProgress, onWarning, signal });
   await verifyWeightFiles(files);
   const backend = await chooseBackend(choice);
-  if (files.unverified) onWarning?.(`${files.unverified}: loaded unverified (only their sizes and shapes were checked).`);
+  if (files.unverified) {
+    onWarning?.(`${files.unverified}: loaded unverified (only their sizes and shapes were checked).`);
+  }
   const vgg = createVgg19(decodeVgg19(files));
   return { backend, vgg, dispose: () => vgg.dispose() };
 }

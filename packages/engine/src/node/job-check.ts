@@ -26,7 +26,9 @@ export interface CheckedJob {
 export async function checkJob(job: JobSpec): Promise<CheckedJob> {
   checkStyleCount(job.styles.length);
   const options = validateOptions(job.options);
-  const { maxInputPixels, gpuMemory } = validateRunOptions({ maxInputPixels: job.maxInputPixels, gpuMemory: job.gpuMemory });
+  const { maxInputPixels, gpuMemory } = validateRunOptions({
+    maxInputPixels: job.maxInputPixels, gpuMemory: job.gpuMemory,
+  });
   const content = await imageSize(job.content, maxInputPixels);
   const styleSizes: Size[] = [];
   for (const style of job.styles) { // in order: the first bad file is the one named

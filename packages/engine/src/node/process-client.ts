@@ -128,7 +128,10 @@ export class ProcessClient<To extends { type: string }, From extends { type: str
     return this.exited;
   }
 
-  /** Ends it at once (SIGKILL): it writes nothing more (and every write of the engine is a temp file until its last step). */
+  /**
+   * Ends it at once (SIGKILL): it writes nothing more (and every write of the engine is a temp file until its last
+   * step).
+   */
   kill(): void {
     if (!this.gone) this.child.kill('SIGKILL');
   }

@@ -49,7 +49,8 @@ function upAxisAdjoint(g: Float32Array, rows: number, cols: number, axis: 0 | 1,
     for (let c = 0; c < outCols; c++) {
       const j = axis === 0 ? r : c;
       for (let k = 0; k < 3; k++) {
-        out[(r * outCols + c) * 3 + k] = 0.25 * at(2 * j - 1, r, c, k) + 0.75 * at(2 * j, r, c, k) + 0.75 * at(2 * j + 1, r, c, k) + 0.25 * at(2 * j + 2, r, c, k);
+        out[(r * outCols + c) * 3 + k] = 0.25 * at(2 * j - 1, r, c, k) + 0.75 * at(2 * j, r, c, k)
+          + 0.75 * at(2 * j + 1, r, c, k) + 0.25 * at(2 * j + 2, r, c, k);
       }
     }
   }

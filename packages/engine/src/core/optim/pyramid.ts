@@ -139,5 +139,6 @@ export function upsample2xAdjoint(y: tf.Tensor4D, h: number, w: number): tf.Tens
 
 const upsamplingKernel = () => tf.tensor4d(TAPS.flatMap((a) => TAPS.map((b) => a * b)), [4, 4, 1, 1]);
 /** [1, h, w, 3] → [3, h, w, 1]: the channels as a batch of one-channel images. */
-const asPlanes = (x: tf.Tensor4D) => tf.reshape(tf.transpose(x, [3, 1, 2, 0]), [3, x.shape[1], x.shape[2], 1]) as tf.Tensor4D;
+const asPlanes = (x: tf.Tensor4D) =>
+  tf.reshape(tf.transpose(x, [3, 1, 2, 0]), [3, x.shape[1], x.shape[2], 1]) as tf.Tensor4D;
 const fromPlanes = (x: tf.Tensor) => tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D;
