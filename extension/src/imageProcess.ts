@@ -1,14 +1,14 @@
 /**
- * The image process (the engine's image-worker.js, forked like the engine
- * process): decodes a job's images and writes its result for a run that
- * computes in a webview, so sharp never loads in the extension host and the
- * result is written by the engine's own atomic, never-overwrite write.
- * No `vscode` here.
+ * The image process (the engine's image-worker.js, run by the engine's
+ * process client like the engine process): decodes a job's images and writes
+ * its result for a run that computes in a webview, so sharp never loads in the
+ * extension host and the result is written by the engine's own atomic,
+ * never-overwrite write. No `vscode` here.
  */
 import * as l10n from '@vscode/l10n';
-import { ChildProcess } from 'child_process';
+import { ExitWords, explainExit, ProcessClient } from '@neural-style/engine/engine-client';
 import { FromImages, parseFromImages, ToImages } from '@neural-style/engine/image-protocol';
-import { forkNode } from './nodeProcess';
+import { vscodeNode } from './nodeProcess';
 
 type Request = ToImages<'decode'> | ToImages<'write'>;
 type Answer<R extends Request> = R extends ToImages<'decode'> ? FromImages<'decoded'> : FromImages<'written'>;
@@ -19,19 +19,26 @@ export class ImageProcessError extends Error {
   }
 }
 
+const WORDS: ExitWords = {
+  couldNotRun: (error) => l10n.t('The image process could not run: {0}', error),
+  stopped: (how) => l10n.t('The image process stopped ({0}).', how),
+  signal: (name) => name,
+  exitCode: (code) => l10n.t('exit code {0}', code),
+};
+
 export class ImageProcess {
-  private readonly child: ChildProcess;
+  private readonly process: ProcessClient<ToImages, FromImages>;
   private readonly pending = new Map<string, { resolve(m: FromImages): void; reject(e: Error): void }>();
   private exited: Error | null = null;
   private next = 0;
 
   constructor(workerPath: string, private readonly log: (message: string) => void) {
-    this.child = forkNode(workerPath);
-    this.child.stdout?.on('data', (text: string) => log(text.trimEnd()));
-    this.child.stderr?.on('data', (text: string) => log(text.trimEnd()));
-    this.child.on('message', (raw) => this.receive(raw));
-    this.child.on('exit', (code, signal) => this.failAll(new ImageProcessError(l10n.t('The image process stopped ({0}).', signal ?? l10n.t('exit code {0}', String(code))), 'ECRASHED')));
-    this.child.on('error', (e) => this.failAll(new ImageProcessError(l10n.t('The image process could not run: {0}', e.message), 'ECRASHED')));
+    const output = (text: string) => log(text.trimEnd());
+    const options = { ...vscodeNode(), onStdout: output, onStderr: output };
+    this.process = new ProcessClient(workerPath, parseFromImages, options);
+    this.process.onMessage((message) => this.receive(message));
+    this.process.onBadMessage((why) => log(`image process: ${why}`));
+    void this.process.exited.then((exit) => this.failAll(new ImageProcessError(explainExit(exit, WORDS), 'ECRASHED')));
   }
 
   decode(request: Omit<ToImages<'decode'>, 'type' | 'id'>): Promise<FromImages<'decoded'>> {
@@ -43,8 +50,7 @@ export class ImageProcess {
   }
 
   dispose(): void {
-    if (this.child.connected) this.child.send({ type: 'shutdown' } satisfies ToImages);
-    setTimeout(() => this.child.kill('SIGKILL'), 2000).unref();
+    void this.process.shutdown();
   }
 
   private id(): string {
@@ -55,18 +61,11 @@ export class ImageProcess {
     if (this.exited) return Promise.reject(this.exited);
     return new Promise((resolve, reject) => {
       this.pending.set(message.id, { resolve: resolve as (m: FromImages) => void, reject });
-      this.child.send(message);
+      this.process.send(message);
     });
   }
 
-  private receive(raw: unknown): void {
-    let message: FromImages;
-    try {
-      message = parseFromImages(raw);
-    } catch (e) {
-      this.log(`image process: ${(e as Error).message}`);
-      return;
-    }
+  private receive(message: FromImages): void {
     if (message.type === 'ready') return;
     const waiting = message.id === undefined ? undefined : this.pending.get(message.id);
     if (!waiting) {

@@ -7,11 +7,12 @@
  * and kills it when it has not within the grace period. No `vscode` here.
  */
 import * as l10n from '@vscode/l10n';
-import type { JobEnd } from '@neural-style/engine/job-messages';
-import { jobMessage } from '@neural-style/engine/job-messages';
+import type { EngineClient, EngineOutcome, ProcessExit } from '@neural-style/engine/engine-client';
 import type { BackendChoice } from '@neural-style/engine/options';
 import { backendLine, FromEngine, JobSpec } from '@neural-style/engine/protocol';
-import { EngineLog, EngineProcess } from './engineProcess';
+import { EngineLog, explainEngineExit, startEngine } from './engineProcess';
+
+export type { EngineOutcome };
 
 export interface EngineEvents {
   log?: EngineLog;
@@ -22,8 +23,6 @@ export interface EngineEvents {
   /** The job is on its process (pid), about to start; `warm`: that process ran a job before. */
   started?(pid: number, warm: boolean): void;
 }
-
-export type EngineOutcome = JobEnd | { kind: 'crashed'; message: string };
 
 /** What an engine process is started with: a job that needs other values gets a new process. */
 export interface EngineConfig {
@@ -47,26 +46,16 @@ function keyOf(config: EngineConfig): string {
   return JSON.stringify([config.workerPath, config.backend ?? 'auto', config.weights ?? '']);
 }
 
-/** Resolves with `promise`, or with 'aborted' as soon as `signal` aborts. */
-function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T | 'aborted'> {
-  if (!signal) return promise;
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve('aborted');
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
 /** What the engine's WebGPU (Dawn) found: its adapter, or why there is none (the `gpu` message's fields). */
 export type EngineGpu = Omit<FromEngine<'gpu'>, 'type' | 'id'>;
 
-interface WarmProcess { process: EngineProcess; key: string; jobs: number; gpu?: Promise<EngineGpu> }
+interface WarmProcess { process: EngineClient; key: string; jobs: number; gpu?: Promise<EngineGpu> }
 
 let probes = 0;
 
 export class WarmEngine {
   private current: WarmProcess | undefined;
-  private readonly exiting = new Set<Promise<string>>();
+  private readonly exiting = new Set<Promise<ProcessExit>>();
   private idleTimer: NodeJS.Timeout | undefined;
   private busy = false;
 
@@ -98,18 +87,25 @@ export class WarmEngine {
 
   private async runJob(config: EngineConfig, job: EngineJob): Promise<EngineOutcome> {
     const current = this.processFor(config);
-    let pid: number | 'aborted';
-    try {
-      pid = await unlessAborted(current.process.ready, job.signal);
-    } catch (e) {
-      this.retire();
-      const { message, code } = e as Error & { code: string };
-      return code === 'EPROTOCOL' ? { kind: 'error', code, message } : { kind: 'crashed', message: `${message} ${nextJob()}` };
-    }
-    // Cancelled while the engine started: it stays up for the next job.
-    if (pid === 'aborted') return { kind: 'cancelled' };
-    job.events?.started?.(pid, current.jobs++ > 0);
-    return this.runOn(current.process, config, job);
+    const events = job.events ?? {};
+    const outcome = await current.process.runJob({
+      start: { id: job.id, job: job.job, backend: config.backend, weights: config.weights || undefined },
+      signal: job.signal,
+      cancelGraceMs: job.cancelGraceMs ?? 300,
+      started: (pid) => events.started?.(pid, current.jobs++ > 0),
+      events: {
+        ...events,
+        backend: (m) => {
+          events.log?.('info', backendLine(m));
+          events.backend?.(m);
+        },
+        refused: (m) => events.log?.('info', `the engine refused ${m.request} ${m.id}: ${m.message}`),
+      },
+    });
+    // A process that crashed, or that retires after its error (a broken backend, a message outside the protocol),
+    // takes no next job. One cancelled while it started stays up for the next.
+    if (outcome.kind === 'crashed' || (outcome.kind === 'error' && outcome.retiring)) this.retire();
+    return outcome.kind === 'crashed' ? { kind: 'crashed', message: `${outcome.message} ${nextJob()}` } : outcome;
   }
 
   /**
@@ -137,7 +133,7 @@ export class WarmEngine {
       this.retire();
     }
     if (!this.current) {
-      const process = new EngineProcess(config.workerPath, (level, message) => this.log(level, message));
+      const process = startEngine(config.workerPath, (level, message) => this.log(level, message));
       const current = { process, key, jobs: 0 };
       this.current = current;
       this.track(process);
@@ -147,7 +143,7 @@ export class WarmEngine {
     return this.current;
   }
 
-  private track(process: EngineProcess): void {
+  private track(process: EngineClient): void {
     const exited = process.exited;
     this.exiting.add(exited);
     void exited.then(() => this.exiting.delete(exited));
@@ -171,59 +167,10 @@ export class WarmEngine {
     this.idleTimer.unref();
   }
 
-  /** Sends the start and settles on the job's end, a crash, a bad message or a cancel the engine ignores. */
-  private runOn(process: EngineProcess, config: EngineConfig, run: EngineJob): Promise<EngineOutcome> {
-    const { events = {}, signal, cancelGraceMs = 300 } = run;
-    return new Promise((resolve) => {
-      let killTimer: NodeJS.Timeout | undefined;
-      let settled = false;
-      const offs: Array<() => void> = [];
-      const settle = (outcome: EngineOutcome) => {
-        if (settled) return;
-        settled = true;
-        offs.forEach((off) => off());
-        offs.length = 0;
-        clearTimeout(killTimer);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(outcome);
-      };
-      const onAbort = () => {
-        events.log?.('info', `cancelling job ${run.id}`);
-        process.send({ type: 'cancel', id: run.id });
-        // A gradient of a large image is seconds of synchronous work the engine cannot interrupt: a short grace, then a kill.
-        killTimer = setTimeout(() => {
-          events.log?.('warn', `the engine did not stop within ${cancelGraceMs} ms: killing process ${process.pid}`);
-          process.kill();
-        }, cancelGraceMs);
-      };
-      offs.push(process.onMessage((message) => {
-        const end = jobMessage(message, run.id, {
-          ...events,
-          backend: (m) => {
-            events.log?.('info', backendLine(m));
-            events.backend?.(m);
-          },
-          refused: (m) => events.log?.('info', `the engine refused ${m.request} ${m.id}: ${m.message}`),
-        });
-        // The engine exits after this error: the next job must not be sent to it.
-        if (end?.kind === 'error' && end.retiring) this.retire();
-        if (end) settle(end);
-      }));
-      offs.push(process.onBadMessage((why) => {
-        this.retire();
-        settle({ kind: 'error', code: 'EPROTOCOL', message: l10n.t('The engine sent a message this extension does not understand: {0}', why) });
-      }));
-      void process.exited.then((why) => settle(signal?.aborted ? { kind: 'cancelled' } : { kind: 'crashed', message: `${why} ${nextJob()}` }));
-      process.send({ type: 'start', id: run.id, job: run.job, backend: config.backend, weights: config.weights || undefined });
-      // Cancelled as it started (a listener of `started` may abort): the engine is told at once.
-      if (signal?.aborted) onAbort();
-      else signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
 }
 
 /** Sends `process` a probe and settles on its answer, its exit or the timeout, whichever comes first. */
-async function askGpu(process: EngineProcess, timeoutMs: number): Promise<EngineGpu> {
+async function askGpu(process: EngineClient, timeoutMs: number): Promise<EngineGpu> {
   try {
     await process.ready;
   } catch (e) {
@@ -236,11 +183,13 @@ async function askGpu(process: EngineProcess, timeoutMs: number): Promise<Engine
       off();
       resolve(answer);
     };
-    const timer = setTimeout(() => settle({ problem: `the engine did not say which GPU it has within ${timeoutMs / 1000} s` }), timeoutMs);
+    const late = `the engine did not say which GPU it has within ${timeoutMs / 1000} s`;
+    const timer = setTimeout(() => settle({ problem: late }), timeoutMs);
     const off = process.onMessage((m) => {
-      if (m.type === 'gpu' && m.id === id) settle(m.adapter ? { adapter: m.adapter } : { problem: m.problem ?? 'no adapter' });
+      if (m.type !== 'gpu' || m.id !== id) return;
+      settle(m.adapter ? { adapter: m.adapter } : { problem: m.problem ?? 'no adapter' });
     });
-    void process.exited.then((why) => settle({ problem: why }));
+    void process.exited.then((exit) => settle({ problem: explainEngineExit(exit) }));
     process.send({ type: 'probe', id });
   });
 }

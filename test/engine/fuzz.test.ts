@@ -3,11 +3,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
 import { NeuralStyleError } from '../../packages/engine/src/core/errors';
-import { shown, validateOptions } from '../../packages/engine/src/core/validate';
+import { shown } from '../../packages/engine/src/core/text';
+import { validateOptions } from '../../packages/engine/src/core/validate';
 import { decodeImageFile, imageSize } from '../../packages/engine/src/node/image';
 import { checkOutputPath, writeOutputFile } from '../../packages/engine/src/node/output-file';
 import { readPngText, withPngText } from '../../packages/engine/src/node/png-text';
-import { formatResultParameters, PARAMETERS_KEYWORD, parseResultParameters } from '../../packages/engine/src/result-parameters';
+import {
+  formatResultParameters, PARAMETERS_KEYWORD, parseResultParameters,
+} from '../../packages/engine/src/result-parameters';
 import { CONTENT, FIXTURES, listFiles, tempDir } from './helpers';
 
 /*
@@ -42,7 +45,8 @@ async function bases(): Promise<Record<string, Buffer>> {
   const png = fs.readFileSync(CONTENT);
   const image = () => sharp(png);
   const bmpDir = path.join(FIXTURES, 'bmp');
-  const bmps = Object.fromEntries(fs.readdirSync(bmpDir).filter((f) => f.endsWith('.bmp')).map((f) => [f.replace(/\.bmp$/, ''), fs.readFileSync(path.join(bmpDir, f))]));
+  const bmps = Object.fromEntries(fs.readdirSync(bmpDir).filter((f) => f.endsWith('.bmp'))
+    .map((f) => [f.replace(/\.bmp$/, ''), fs.readFileSync(path.join(bmpDir, f))]));
   return {
     png,
     jpg: await image().jpeg({ quality: 80 }).toBuffer(),
@@ -52,14 +56,18 @@ async function bases(): Promise<Record<string, Buffer>> {
     tif: await image().tiff().toBuffer(),
     // Tiny styles: one pixel, and a strip 3 px wide.
     dot: await sharp({ create: { width: 1, height: 1, channels: 3, background: '#e83' } }).png().toBuffer(),
-    strip: await sharp({ create: { width: 3, height: 97, channels: 3, background: '#38e' } }).webp({ lossless: true }).toBuffer(),
-    // An SVG that refers to a picture beside it (the fuzz writes one) and to itself: never drawn, whatever its bytes become.
-    svg: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40">${SVG_REFERENCES}</svg>`),
+    strip: await sharp({ create: { width: 3, height: 97, channels: 3, background: '#38e' } }).webp({ lossless: true })
+      .toBuffer(),
+    // An SVG that refers to a picture beside it (the fuzz writes one) and to itself: never drawn, whatever its bytes
+    // become.
+    svg: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" '
+      + `height="40">${SVG_REFERENCES}</svg>`),
     ...bmps,
   };
 }
 
-const SVG_REFERENCES = '<image href="beside.png" width="40" height="40"/><image xlink:href="case-0.png" width="9" height="9"/>';
+const SVG_REFERENCES = '<image href="beside.png" width="40" height="40"/><image xlink:href="case-0.png" width="9" '
+  + 'height="9"/>';
 
 /**
  * The case's file name, from a family the probe found trouble in: plain, long
@@ -118,7 +126,9 @@ async function decode(file: string): Promise<string> {
     return e.code;
   });
   let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CASE_LIMIT_MS} ms`)), CASE_LIMIT_MS); });
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${CASE_LIMIT_MS} ms`)), CASE_LIMIT_MS);
+  });
   try {
     return await Promise.race([work, limit]);
   } finally {
@@ -139,7 +149,8 @@ describe(`fuzz: ${CASES} mutated images through the decode path (seed ${SEED})`,
     for (let i = 0; i < CASES; i++) {
       const format = names[i % names.length];
       const { bytes, how } = mutate(originals[format], random);
-      const ext = format === 'progressive' ? 'jpg' : format.startsWith('starry') ? 'bmp' : format === 'svg' ? 'png' : format === 'dot' ? 'png' : format === 'strip' ? 'webp' : format;
+      const ext = format === 'progressive' ? 'jpg' : format.startsWith('starry') ? 'bmp'
+        : format === 'svg' || format === 'dot' ? 'png' : format === 'strip' ? 'webp' : format;
       const file = path.join(dir, caseName(i, ext, random));
       fs.writeFileSync(file, bytes);
       try {
@@ -159,9 +170,13 @@ describe(`fuzz: ${CASES} mutated images through the decode path (seed ${SEED})`,
   });
 });
 
-/** A random file name of about `bytes` UTF-8 bytes: ASCII, Cyrillic, CJK, emoji, control characters; never "/" or NUL. */
+/**
+ * A random file name of about `bytes` UTF-8 bytes: ASCII, Cyrillic, CJK, emoji, control characters; never "/" or NUL.
+ */
 function randomName(random: () => number, bytes: number): string {
-  const pools: Array<[number, number]> = [[0x20, 0x7e], [0x410, 0x44f], [0x4e00, 0x9fff], [0x1f300, 0x1f64f], [0x01, 0x1f], [0x7f, 0x9f]];
+  const pools: Array<[number, number]> = [
+    [0x20, 0x7e], [0x410, 0x44f], [0x4e00, 0x9fff], [0x1f300, 0x1f64f], [0x01, 0x1f], [0x7f, 0x9f],
+  ];
   let name = '';
   while (Buffer.byteLength(name) < bytes) {
     const [low, high] = pools[Math.floor(random() * pools.length)];
@@ -172,7 +187,8 @@ function randomName(random: () => number, bytes: number): string {
 }
 
 describe(`fuzz: ${CASES} output names from the troubled families (seed ${SEED})`, () => {
-  it('a name the check passes is written under exactly that name and its parameters read back; one it refuses is refused up front, by name', async function () {
+  it('a name the check passes is written under exactly that name and its parameters read back; one it refuses is '
+    + 'refused up front, by name', async function () {
     this.timeout(CASES * 1000);
     const dir = tempDir('ns-fuzz-names-');
     const random = generator(SEED + 1);
@@ -181,14 +197,23 @@ describe(`fuzz: ${CASES} output names from the troubled families (seed ${SEED})`
     for (let i = 0; i < CASES; i++) {
       const name = `${randomName(random, 1 + Math.floor(random() * 270))}.png`;
       const output = path.join(dir, name);
-      const check = (() => { try { checkOutputPath(output, { inputs: [CONTENT] }); return null; } catch (e) { return e as NeuralStyleError; } })();
+      const check = (() => {
+        try {
+          checkOutputPath(output, { inputs: [CONTENT] });
+          return null;
+        } catch (e) {
+          return e as NeuralStyleError;
+        }
+      })();
       if (check) {
         expect(check, name).to.be.instanceOf(NeuralStyleError);
         expect(check.message, 'printable, one line').to.not.match(/[\u0000-\u001f\u007f-\u009f]/);
         refused[check.code] = (refused[check.code] ?? 0) + 1;
         continue;
       }
-      const parameters = formatResultParameters({ content: output, styles: [`/s/${name}`], backend: 'cpu', steps: 1, options: validateOptions() });
+      const parameters = formatResultParameters({
+        content: output, styles: [`/s/${name}`], backend: 'cpu', steps: 1, options: validateOptions(),
+      });
       expect(await writeOutputFile(output, withPngText(png, PARAMETERS_KEYWORD, parameters)), name).to.equal(output);
       expect(listFiles(dir), name).to.deep.equal([name].sort());
       const back = parseResultParameters(readPngText(fs.readFileSync(output))[PARAMETERS_KEYWORD]);

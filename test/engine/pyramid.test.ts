@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { hostImage } from '../../packages/engine/src/core/image/host-image';
 import { HostPyramid } from '../../packages/engine/src/core/optim/host-pyramid';
-import { PyramidParameterization, upsample2x } from '../../packages/engine/src/core/optim/pyramid';
+import { PyramidBasis, upsample2x } from '../../packages/engine/src/core/optim/pyramid';
 import { testEngine } from './helpers';
 
 const sum = (t: tf.Tensor) => { const v = t.dataSync()[0]; t.dispose(); return v; };
@@ -11,8 +11,9 @@ describe('pyramid parameterization', function () {
   before(async () => { await testEngine(); });
 
   it('has levels down to 2 px, and fromImage → toImage is the identity', () => {
-    const p = new PyramidParameterization(43, 64);
-    expect(p.levels.map((l) => [l.height, l.width])).to.deep.equal([[43, 64], [22, 32], [11, 16], [6, 8], [3, 4], [2, 2]]);
+    const p = new PyramidBasis(43, 64);
+    expect(p.levels.map((l) => [l.height, l.width]))
+      .to.deep.equal([[43, 64], [22, 32], [11, 16], [6, 8], [3, 4], [2, 2]]);
     expect(p.length).to.equal(p.levels.reduce((a, l) => a + l.size, 0));
     const image = tf.randomUniform([1, 43, 64, 3], -100, 100) as tf.Tensor4D;
     const z = p.fromImage(image);
@@ -24,7 +25,7 @@ describe('pyramid parameterization', function () {
   it('its gradient is the exact adjoint of toImage (non-square, on the active backend)', () => {
     // <toImage(z), r> = <z, ∇z <toImage(z), r>> for a linear map; a wrong
     // upsampling gradient (tfjs's resizeBilinear on wasm or cpu) fails this by far.
-    const p = new PyramidParameterization(37, 52);
+    const p = new PyramidBasis(37, 52);
     const z = tf.randomNormal([p.length]);
     const r = tf.randomNormal([1, 37, 52, 3]);
     const f = (v: tf.Tensor) => tf.sum(tf.mul(p.toImage(v), r));
@@ -50,7 +51,7 @@ describe('pyramid parameterization', function () {
   });
 
   it('project moves only the finest level and lands in the feasible set', () => {
-    const p = new PyramidParameterization(16, 16);
+    const p = new PyramidBasis(16, 16);
     const z = tf.randomNormal([p.length], 0, 200);
     const { z: projected, image: given } = p.project(z, (x) => tf.clipByValue(x, -50, 50));
     const image = p.toImage(projected);
@@ -68,7 +69,7 @@ describe('the pyramid in ordinary memory (tiled scales)', function () {
 
   for (const [h, w] of [[13, 9], [32, 20], [7, 7]]) {
     it(`equals the tensor pyramid's image and gradient at ${h}x${w}`, () => {
-      const tensorPyramid = new PyramidParameterization(h, w);
+      const tensorPyramid = new PyramidBasis(h, w);
       const z = tf.randomNormal([tensorPyramid.length], 0, 10, 'float32', h * w) as tf.Tensor1D;
       const dx = tf.randomNormal([1, h, w, 3], 0, 1, 'float32', h + w) as tf.Tensor4D;
       const wantImage = tensorPyramid.toImage(z);
@@ -76,7 +77,8 @@ describe('the pyramid in ordinary memory (tiled scales)', function () {
       const host = new HostPyramid(hostImage(h, w, 3));
       host.moveTo(z.dataSync() as Float32Array);
       const gotGradient = host.gradient(hostImage(h, w, 3, dx.dataSync() as Float32Array));
-      const close = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(b).forEach((v, i) => expect(a[i], `value ${i}`).to.be.closeTo(v, 1e-4 * (1 + Math.abs(v))));
+      const close = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(b)
+        .forEach((v, i) => expect(a[i], `value ${i}`).to.be.closeTo(v, 1e-4 * (1 + Math.abs(v))));
       close(host.image.data, wantImage.dataSync());
       close(gotGradient, wantGradient.dataSync());
       tf.dispose([z, dx, wantImage, wantGradient]);

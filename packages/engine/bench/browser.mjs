@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SMOKE } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
@@ -18,8 +19,8 @@ const weightsDir = join(here, '..', 'weights', 'vgg19');
 export const BROWSER_BACKENDS = ['webgl', 'webgpu'];
 
 function serve() {
-  const files = { '/': ['text/html', '<!DOCTYPE html><meta charset="utf-8"><title>bench</title><script src="/compute-bench.js"></script>'],
-    '/compute-bench.js': ['text/javascript', () => readFileSync(bundle)] };
+  const page = '<!DOCTYPE html><meta charset="utf-8"><title>bench</title><script src="/compute-bench.js"></script>';
+  const files = { '/': ['text/html', page], '/compute-bench.js': ['text/javascript', () => readFileSync(bundle)] };
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x').pathname;
     const known = files[url];
@@ -43,33 +44,46 @@ function weightsMessage(origin) {
   return { manifestUrl: `${origin}/weights/model.json`, shards };
 }
 
-/** Runs the browser rows; `emit(record, line)` as bench.mjs's. `gf(s, size)` is GFLOP/s at that size. */
+/**
+ * Runs the browser rows; `emit(record, line)` as bench.mjs's. `gf(s, size)` is GFLOP/s at that size. A smoke run
+ * (measure.mjs) takes the bundle as `pnpm build` left it and times webgl's iterations only: on a machine without a
+ * GPU (SwiftShader) each matMul ceiling and each webgpu row take minutes.
+ */
 export async function browserRows(args, emit, gf) {
-  const build = spawnSync(process.execPath, [join(repo, 'extension', 'scripts', 'build.mjs')], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the extension build (for dist/compute-bench.js) failed');
+  if (!SMOKE || !existsSync(bundle)) {
+    const build = spawnSync(process.execPath, [join(repo, 'extension', 'scripts', 'build.mjs')], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('the extension build (for dist/compute-bench.js) failed');
+  }
   const { chromium } = createRequire(join(repo, 'package.json'))('playwright-core');
   const server = await serve();
   const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true,
+  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  const browser = await chromium.launch({ executablePath, headless: true,
     args: ['--no-sandbox', '--enable-unsafe-webgpu', '--ignore-gpu-blocklist', '--enable-unsafe-swiftshader'] });
   try {
     const page = await browser.newPage();
     await page.goto(origin);
-    for (const backend of BROWSER_BACKENDS) {
+    for (const backend of SMOKE ? ['webgl'] : BROWSER_BACKENDS) {
       let ceiling;
       try {
-        ceiling = await page.evaluate((b) => globalThis.neuralStyleBench.ceiling(b), backend);
-        emit({ impl: 'browser', backend, ceiling_gflops: ceiling }, `browser ${backend} ceiling: matMul ${ceiling.toFixed(1)} GFLOP/s`);
+        ceiling = SMOKE ? Number.NaN : await page.evaluate((b) => globalThis.neuralStyleBench.ceiling(b), backend);
+        emit({ impl: 'browser', backend, ceiling_gflops: ceiling },
+          `browser ${backend} ceiling: matMul ${ceiling.toFixed(1)} GFLOP/s`);
       } catch (e) {
-        emit({ impl: 'browser', backend, skipped: String(e.message).split('\n')[0] }, `browser ${backend}: skipped (${String(e.message).split('\n')[0]})`);
+        const why = String(e.message).split('\n')[0];
+        emit({ impl: 'browser', backend, skipped: why }, `browser ${backend}: skipped (${why})`);
         continue;
       }
       for (const size of args.sizes) {
-        const r = await page.evaluate(([b, s, i, w]) => globalThis.neuralStyleBench.iterate(b, s, i, w), [backend, size, args.iters, weightsMessage(origin)]);
+        const r = await page.evaluate(([b, s, i, w]) => globalThis.neuralStyleBench.iterate(b, s, i, w),
+          [backend, size, args.iters, weightsMessage(origin)]);
         const gflops = gf(r.s_per_iter, size);
         const detail = `${backend}: ${r.adapter.name}${r.adapter.fallback ? ' (fallback adapter)' : ''}`;
-        emit({ impl: 'browser', backend, detail, size, s_per_iter: r.s_per_iter, gflops, fraction_of_ceiling: gflops / ceiling, times: r.times },
-          `browser ${detail} ${size}px: ${r.s_per_iter.toFixed(3)} s/iter, ${gflops.toFixed(1)} GFLOP/s, ${(100 * gflops / ceiling).toFixed(0)}% of its matMul ceiling`);
+        const fraction = gflops / ceiling;
+        const record = { impl: 'browser', backend, detail, size, s_per_iter: r.s_per_iter, gflops };
+        emit({ ...record, fraction_of_ceiling: fraction, times: r.times },
+          `browser ${detail} ${size}px: ${r.s_per_iter.toFixed(3)} s/iter, ${gflops.toFixed(1)} GFLOP/s, `
+          + `${(100 * fraction).toFixed(0)}% of its matMul ceiling`);
       }
     }
   } finally {

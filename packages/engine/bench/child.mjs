@@ -1,10 +1,14 @@
 // One measurement in its own process, so that its peak RSS is its own.
-//   node child.mjs iter BACKEND SIZE ITERS [CONVOLUTION [OPTIONS_JSON]]   seconds per engine iteration (Adam, the paper's loss;
-//                                                   OPTIONS_JSON overrides stylize options, e.g. '{"tileSize":256}')
-//   node child.mjs ceiling BACKEND           matMul GFLOP/s on that backend
+//   node child.mjs iter BACKEND SIZE ITERS [CONVOLUTION [OPTIONS_JSON]]
+//       seconds per engine iteration (Adam, the paper's loss; OPTIONS_JSON overrides stylize options,
+//       e.g. '{"tileSize":256}')
+//   node child.mjs ceiling BACKEND
+//       matMul GFLOP/s on that backend
 // Prints one JSON line. Loads the built engine (dist), as users do.
-import { benchEngine, engine } from './engine.mjs';
-import { matMulCeiling, randomImage } from '../dist/core/bench-kit.js';
+import { bench, benchEngine, engine } from './engine.mjs';
+import { SMOKE } from './measure.mjs';
+
+const { matMulCeiling, randomImage } = bench;
 
 const [mode, backendChoice, sizeArg, itersArg, convolution = 'auto', optionsJson = '{}'] = process.argv.slice(2);
 
@@ -13,7 +17,7 @@ function maxRssMb() {
 }
 
 async function ceiling() {
-  return { ceiling_gflops: await matMulCeiling() };
+  return { ceiling_gflops: await matMulCeiling(SMOKE ? { 128: 1 } : undefined) };
 }
 
 async function iterate(size, iters) {
@@ -24,7 +28,10 @@ async function iterate(size, iters) {
   await engine.stylize(loaded.vgg, {
     content: randomImage(size, 1),
     styles: [randomImage(size, 2)],
-    options: { size, iterations: iters + 2, multiScale: false, optimizer: 'adam', init: 'noise', tvWeight: 0, previewEvery: 0, ...JSON.parse(optionsJson) },
+    options: {
+      size, iterations: iters + 2, multiScale: false, optimizer: 'adam', init: 'noise', tvWeight: 0, previewEvery: 0,
+      ...JSON.parse(optionsJson),
+    },
   }, {
     onProgress: (p) => {
       if (p.tile !== p.tiles) return; // a tile done inside an iteration
@@ -40,16 +47,18 @@ async function iterate(size, iters) {
     const layers = [...loaded.vgg.algorithms()].filter(([, a]) => a === algorithm).map(([l]) => l);
     return layers.length === 0 ? null : `${layers[0]}..${layers[layers.length - 1]}`;
   };
-  const used = ['winograd', 'winograd-4x4', 'winograd-4x4-when-small', 'winograd-4x4-when-small-else-2x2'].map((a) => span(a) && `${a} ${span(a)}`)
-    .filter(Boolean).join(', ') || 'direct';
-  return { s_per_iter: measured[Math.floor(measured.length / 2)], tiles, convolution: used, times: times.map((t) => Math.round(t * 1000) / 1000) };
+  const winograds = ['winograd', 'winograd-4x4', 'winograd-4x4-when-small', 'winograd-4x4-when-small-else-2x2'];
+  const used = winograds.map((a) => span(a) && `${a} ${span(a)}`).filter(Boolean).join(', ') || 'direct';
+  const median = measured[Math.floor(measured.length / 2)];
+  return { s_per_iter: median, tiles, convolution: used, times: times.map((t) => Math.round(t * 1000) / 1000) };
 }
 
 async function main() {
   const loaded = mode === 'ceiling' ? await engine.chooseBackend(backendChoice) : null;
   const result = mode === 'ceiling' ? await ceiling() : await iterate(Number(sizeArg), Number(itersArg));
   const report = loaded ?? (await engine.chooseBackend(backendChoice));
-  console.log(JSON.stringify({ ...result, backend: report.name, detail: report.detail, peak_rss_mb: Math.round(maxRssMb()) }));
+  const peak = Math.round(maxRssMb());
+  console.log(JSON.stringify({ ...result, backend: report.name, detail: report.detail, peak_rss_mb: peak }));
 }
 
 main().catch((error) => {

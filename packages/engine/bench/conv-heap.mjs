@@ -5,13 +5,9 @@
 // fragment it) add to the peak memory of every run that reaches its size.
 // Run each algorithm in its own process (a fresh heap). Loads the built
 // engine (dist): `pnpm build` first.
-import { createRequire } from 'node:module';
+import { bench, engine } from './engine.mjs';
 
-const require = createRequire(import.meta.url);
-const engine = require('../dist/index.js');
-const { WINOGRAD_2X2 } = require('../dist/core/ops/winograd/f2x2.js');
-const { WINOGRAD_4X4 } = require('../dist/core/ops/winograd/f4x4.js');
-const tf = require('@tensorflow/tfjs');
+const { WINOGRAD_2X2, WINOGRAD_4X4, tf } = bench;
 
 const [algorithm = 'winograd-4x4', ...dims] = process.argv.slice(2);
 const [height = 256, width = 256, channels = 128] = dims.map(Number);

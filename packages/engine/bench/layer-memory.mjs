@@ -7,12 +7,9 @@
 // the weights (tfjs caches one operator per right-hand matMul operand or
 // filter). Run each algorithm in its own process. Loads the built engine
 // (dist): `pnpm build` first.
-import { createRequire } from 'node:module';
+import { bench, engine } from './engine.mjs';
 
-const require = createRequire(import.meta.url);
-const engine = require('../dist/index.js');
-const { prepareConv } = require('../dist/core/ops/conv.js');
-const tf = require('@tensorflow/tfjs');
+const { prepareConv, tf } = bench;
 
 const [algorithm = 'winograd', ...rest] = process.argv.slice(2);
 const [channels = 512, height = 21, width = 32] = rest.map(Number);
@@ -26,6 +23,7 @@ const prepared = { heap: heapMb(), tensors: tf.memory().numBytes };
 tf.dispose([layer.forward(x), layer.inputGradient(x)]);
 const used = { heap: heapMb(), tensors: tf.memory().numBytes };
 const mb = (b) => (b / 2 ** 20).toFixed(0);
-console.log(`${algorithm} ${channels}→${channels} (one kernel: ${kernelMb.toFixed(0)} MB): tensors ${mb(prepared.tensors - start.tensors)} MB after prepareConv, `
+console.log(`${algorithm} ${channels}→${channels} (one kernel: ${kernelMb.toFixed(0)} MB): `
+  + `tensors ${mb(prepared.tensors - start.tensors)} MB after prepareConv, `
   + `${mb(used.tensors - start.tensors)} MB after a forward pass and an input gradient at ${height}x${width}; `
   + `wasm heap +${(prepared.heap - start.heap).toFixed(0)} MB, then +${(used.heap - start.heap).toFixed(0)} MB`);

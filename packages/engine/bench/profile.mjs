@@ -1,31 +1,39 @@
 #!/usr/bin/env node
-// node packages/engine/bench/profile.mjs [WIDTH HEIGHT] [--convolution auto|direct|winograd|winograd-4x4|winograd-4x4-when-small|winograd-4x4-when-small-else-2x2] [--by-shape KERNEL]
+// node packages/engine/bench/profile.mjs [WIDTH HEIGHT] [--by-shape KERNEL]
+//   [--convolution auto|direct|winograd|winograd-4x4|winograd-4x4-when-small|winograd-4x4-when-small-else-2x2]
 // Where one gradient of the paper's loss (style + content) goes: tf.profile
 // kernel times on the wasm backend (default 256x170, the quality bench's
 // size), summed per kernel, largest first. Profiling adds its own overhead;
 // the shares are what matter. Loads the built engine (dist): `pnpm build` first.
-import { createRequire } from 'node:module';
-import { benchEngine, engine } from './engine.mjs';
+import { bench, benchEngine, engine } from './engine.mjs';
 
-const require = createRequire(import.meta.url);
-const tf = require('@tensorflow/tfjs');
+const { createWholeImageObjective, randomImage, tf, toVggImage } = bench;
 
 const args = process.argv.slice(2);
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const convolution = option('--convolution') ?? 'auto';
 // --by-shape BatchMatMul: that kernel's time per input shapes instead (e.g. which matMuls cost most).
 const byShape = option('--by-shape');
-const [width = 256, height = 170] = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')).map(Number);
+const positional = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+const [width = 256, height = 170] = positional.map(Number);
+
+/** Noise of width × height in the network's units (the square bench image, cropped). */
+function noise(seed) {
+  const square = randomImage(Math.max(width, height), seed);
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    data.set(square.data.subarray(y * square.width * 3, (y * square.width + width) * 3), y * width * 3);
+  }
+  return toVggImage({ width, height, data });
+}
 
 const loaded = await benchEngine('wasm', convolution);
-const { createObjective } = require('../dist/core/objective.js');
-// The paper's loss (style + content, no TV) as stylize computes it: the plan, the objective and its evaluate().
+// The paper's loss (style + content, no TV) as stylize computes it: the plan, the scale's objective and its evaluate().
 const options = engine.validateOptions({ size: Math.max(width, height), tvWeight: 0 });
 const plan = engine.planStylization(options, { width, height }, [{ width, height }], 'wasm');
 const scale = plan.scales[plan.scales.length - 1];
 loaded.vgg.prepare(plan.layers, options.pooling);
-const inputs = { content: tf.randomUniform([1, scale.height, scale.width, 3], -100, 100), styles: [tf.randomUniform([1, scale.height, scale.width, 3], -100, 100)] };
-const objective = createObjective(loaded.vgg, inputs, plan, scale);
+const objective = await createWholeImageObjective(loaded.vgg, { content: noise(1), styles: [noise(2)] }, plan, scale);
 const image = tf.randomUniform([1, scale.height, scale.width, 3], -100, 100);
 const gradient = async () => (await objective.evaluate(image)).gradient;
 for (let i = 0; i < 2; i++) (await gradient()).dispose();
@@ -42,7 +50,8 @@ for (const k of info.kernels) {
   byKernel.set(key, [sum + ms, calls + 1]);
 }
 const kernelTotal = [...byKernel.values()].reduce((a, [ms]) => a + ms, 0);
-console.log(`${loaded.backend.detail}, ${scale.width}x${scale.height}, convolution ${convolution}: one gradient ${wall.toFixed(0)} ms wall (profiled), `
+console.log(`${loaded.backend.detail}, ${scale.width}x${scale.height}, convolution ${convolution}: `
+  + `one gradient ${wall.toFixed(0)} ms wall (profiled), `
   + `${kernelTotal.toFixed(0)} ms in ${byShape ?? 'kernels'}, ${info.kernels.length} kernel calls`);
 console.log(`| ${byShape ? `${byShape} input shapes` : 'kernel'} | ms | share of wall | calls |\n|---|---|---|---|`);
 for (const [name, [ms, calls]] of [...byKernel].sort((a, b) => b[1][0] - a[1][0]).slice(0, 14)) {

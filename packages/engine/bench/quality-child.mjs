@@ -6,10 +6,13 @@
 // ROUNDING_MARGIN, saves that image and stops.
 // Prints one JSON line: seconds from start, loss, iterations, whether it got there.
 import { createRequire } from 'node:module';
+import { basename } from 'node:path';
 
 const started = performance.now();
+// Loaded after `started`: the engine's load counts in the time to the picture.
 const require = createRequire(import.meta.url);
-const engine = require('../dist/index.js');
+const engine = require('@neural-style/engine');
+const { formatResultParameters } = require('@neural-style/engine/result-parameters');
 const [content, style, out, sizeArg, targetArg, optionsJson] = process.argv.slice(2);
 const size = Number(sizeArg);
 const target = Number(targetArg);
@@ -39,22 +42,30 @@ async function main() {
       signal: abort.signal,
       onProgress: (p) => {
         if (p.iteration % 10 === 0 || p.iteration === 1) {
-          trace.push([p.scale, p.iteration, Math.round(p.elapsedMs) / 1000, p.losses.total, p.losses.content, p.losses.style]);
+          const { total, content: contentLoss, style: styleLoss } = p.losses;
+          trace.push([p.scale, p.iteration, Math.round(p.elapsedMs) / 1000, total, contentLoss, styleLoss]);
           if (process.env.NS_TRACE) console.error(JSON.stringify(trace[trace.length - 1]));
         }
         if (p.scale !== p.scales || !p.preview) return;
-        if (!best || p.losses.total < best.loss) best = { loss: p.losses.total, image: p.preview, step: p.step, ms: performance.now() - started };
+        if (!best || p.losses.total < best.loss) {
+          best = { loss: p.losses.total, image: p.preview, step: p.step, ms: performance.now() - started };
+        }
         if (p.losses.total <= stopAt) {
           reached = true;
           abort.abort();
         }
       },
     });
-    if (!best) best = { loss: result.losses.total, image: result.image, step: result.steps, ms: performance.now() - started };
+    best ??= { loss: result.losses.total, image: result.image, step: result.steps, ms: performance.now() - started };
   } catch (error) {
     if (!(error instanceof engine.CancelledError)) throw error;
   }
-  await engine.writeImageFile(best.image, out, [content, style], { bench: 'quality', target }, 'replace');
+  // What made it, as any result of the engine records it.
+  const parameters = formatResultParameters({
+    content: basename(content), styles: [basename(style)], backend: loaded.backend.name, steps: best.step,
+    options: engine.validateOptions(options),
+  });
+  await engine.writeImageFile(best.image, out, [content, style], parameters, 'replace');
   console.log(JSON.stringify({
     seconds: Math.round(best.ms) / 1000, loss: best.loss, stop_at: stopAt, steps: best.step, reached,
     backend: loaded.backend.detail, trace,

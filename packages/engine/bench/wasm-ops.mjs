@@ -5,12 +5,10 @@
 // (median ms of 7 runs; wasm kernels run synchronously). Shapes are those of
 // a Winograd layer at 256 px (a 64x44 tile grid of 256 channels). Loads the
 // built engine (dist): run `pnpm build` first.
-import { createRequire } from 'node:module';
+import { bench, engine } from './engine.mjs';
 import { medianMs } from './measure.mjs';
 
-const require = createRequire(import.meta.url);
-const engine = require('../dist/index.js');
-const tf = require('@tensorflow/tfjs');
+const { tf } = bench;
 
 const median = (run) => medianMs(tf, run);
 
@@ -22,7 +20,8 @@ const parts = 16;
 const stacked = tf.randomNormal([parts, 32 * 22 * 256]); // 16 products of a 64x44x256 layer, one tensor
 const pieces = tf.split(stacked, parts, 0).map((p) => tf.keep(p));
 time(`tf.split of a [${stacked.shape}] tensor into ${parts}`, () => tf.split(stacked, parts, 0));
-time(`tf.slice x${parts} of the same (contiguous rows)`, () => pieces.map((_, k) => tf.slice(stacked, [k, 0], [1, stacked.shape[1]])));
+time(`tf.slice x${parts} of the same (contiguous rows)`,
+  () => pieces.map((_, k) => tf.slice(stacked, [k, 0], [1, stacked.shape[1]])));
 time(`tf.concat of the ${parts} pieces (the reverse)`, () => tf.concat(pieces, 0));
 
 const a = tf.randomNormal([parts, 704, 256]);
@@ -47,8 +46,11 @@ const f31 = dw(3, 1);
 const f13 = dw(1, 3);
 const f66 = dw(6, 6);
 const f61 = dw(6, 1);
-time('depthwise 3x3 stride 2, padding inside (one F(2x2) input transform)', () => tf.depthwiseConv2d(x, f33, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]));
-time('16 depthwise 3x3 stride 2 (F(2x2) input transform, 2-D)', () => Array.from({ length: 16 }, () => tf.depthwiseConv2d(x, f33, 2, [[0, 0], [1, 1], [1, 1], [0, 0]])));
+const inside = [[0, 0], [1, 1], [1, 1], [0, 0]];
+time('depthwise 3x3 stride 2, padding inside (one F(2x2) input transform)',
+  () => tf.depthwiseConv2d(x, f33, 2, inside));
+time('16 depthwise 3x3 stride 2 (F(2x2) input transform, 2-D)',
+  () => Array.from({ length: 16 }, () => tf.depthwiseConv2d(x, f33, 2, inside)));
 time('4 [3,1] + 16 [1,3] depthwise (F(2x2) input transform, separable)', () => {
   const out = [];
   for (let r = 0; r < 4; r++) {
@@ -58,7 +60,8 @@ time('4 [3,1] + 16 [1,3] depthwise (F(2x2) input transform, separable)', () => {
   }
   return out;
 });
-time('depthwise 6x6 stride 4 (one F(4x4) input transform, 4x fewer outputs)', () => tf.depthwiseConv2d(padded, f66, 4, 'valid'));
+time('depthwise 6x6 stride 4 (one F(4x4) input transform, 4x fewer outputs)',
+  () => tf.depthwiseConv2d(padded, f66, 4, 'valid'));
 time('depthwise 6x1 stride (4,1) (F(4x4), rows only)', () => tf.depthwiseConv2d(padded, f61, [4, 1], 'valid'));
 // XNNPACK's depthwise kernels by tap count: the fast ones are 3, 4, 9 and 25
 // taps (winograd-4x4.ts pads its 5-tap rows of Bᵀ to 9).
@@ -73,7 +76,8 @@ const oneTap = tf.tile(tf.tensor4d([1, 0], [1, 2, 1, 1]), [1, 1, 256, 1]);
 const identity = tf.tile(tf.tensor4d([0, 0, 0, 0, 1, 0, 0, 0, 0], [3, 3, 1, 1]), [1, 1, 256, 1]);
 time('tf.slice dropping the last column of [1, 128, 86, 256]', () => tf.slice(crop, [0, 0, 0, 0], [1, 128, 85, 256]));
 time('the same by a one-tap depthwise [1, 2] convolution', () => tf.depthwiseConv2d(crop, oneTap, 1, 'valid'));
-time('the same by a 3x3 depthwise identity, padded on one side (winograd.ts)', () => tf.depthwiseConv2d(crop, identity, 1, [[0, 0], [1, 1], [1, 0], [0, 0]]));
+time('the same by a 3x3 depthwise identity, padded on one side (winograd.ts)',
+  () => tf.depthwiseConv2d(crop, identity, 1, [[0, 0], [1, 1], [1, 0], [0, 0]]));
 time('tf.add of two [1, 128, 86, 256]', () => tf.add(crop, crop));
 
 // The ReLU mask a layer keeps for its gradient (fast-ops.ts FLOAT_MASK_ELEMENTS),

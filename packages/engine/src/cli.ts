@@ -7,25 +7,27 @@ import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
 import { OPTION_SPECS, OptionSpec, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
 import { CancelledError, NeuralStyleError } from './core/errors';
-import { checkOption, printable, shown, validateRunOptions } from './core/validate';
+import { checkOption, checkStyleCount, validateRunOptions } from './core/validate';
+import { printable, shown } from './core/text';
 import { ChildJob, ChildJobEvents, runJobInChild } from './node/child-job';
-import { checkJob } from './node/job-check';
 import { formatDuration } from './duration';
 import { ProgressBar } from './node/progress-bar';
 import { watchStdout } from './node/stdout-watch';
 import { backendLine, FromEngine, JobSpec, progressFraction, ProgressReport } from './protocol';
 
 /*
- * No tfjs in this process: it checks the request (flags, the inputs' headers,
- * the output path) in milliseconds, then runs the job in an engine process
- * (node/child-job.ts) that Ctrl-C ends at once.
+ * No tfjs and no sharp in this process: it checks the flags, then runs the job
+ * in an engine process (node/child-job.ts) that Ctrl-C ends at once, and that
+ * checks the job (the inputs' headers, the output path) in milliseconds before
+ * its backend and weights load.
  */
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const ALL_SPECS: Record<string, OptionSpec> = { ...OPTION_SPECS, ...RUN_OPTION_SPECS };
 
 /** A help row: the flag, then its text at column 38 (on the next line when the flag is longer). */
-const row = (flag: string, text: string) => (flag.length < 36 ? `  ${flag.padEnd(36)}${text}` : `  ${flag}\n${' '.repeat(38)}${text}`);
+const row = (flag: string, text: string) =>
+  (flag.length < 36 ? `  ${flag.padEnd(36)}${text}` : `  ${flag}\n${' '.repeat(38)}${text}`);
 
 function usage(): string {
   const lines = [
@@ -37,26 +39,33 @@ function usage(): string {
     'Options:',
     row('-o, --output <file>', 'Output image (required; never one of the inputs).'),
     row('    --overwrite', 'Replace the output file if it exists (without it, an existing output is refused).'),
-    row('    --weights <dir|url>', 'VGG19 weights: a folder (or its model.json, or a file:// URL of either), or an https URL of a model.json (default: the bundled ones).'),
+    row('    --weights <dir|url>', 'VGG19 weights: a folder (or its model.json, or a file:// URL of either), '
+      + 'or an https URL of a model.json (default: the bundled ones).'),
     row('    --json', 'Print JSON lines (backend, progress, done) on stdout instead of a progress bar.'),
     row('    --verbose', 'Print stack traces with errors.'),
     row('-h, --help', 'This help.'),
   ];
   for (const [name, spec] of Object.entries(ALL_SPECS)) {
-    const flag = spec.type === 'boolean' ? `--${kebab(name)}, --no-${kebab(name)}` : `--${kebab(name)} <${spec.type === 'enum' ? spec.values.join('|') : spec.type === 'number' ? 'n' : 'list'}>`;
-    const def = Array.isArray(spec.default) ? (spec.default.length ? spec.default.join(',') : 'none') : String(spec.default);
+    const value = spec.type === 'enum' ? spec.values.join('|') : spec.type === 'number' ? 'n' : 'list';
+    const flag = spec.type === 'boolean' ? `--${kebab(name)}, --no-${kebab(name)}` : `--${kebab(name)} <${value}>`;
+    const def = Array.isArray(spec.default) ? (spec.default.length ? spec.default.join(',') : 'none')
+      : String(spec.default);
     lines.push(row(`    ${flag}`, `${spec.description} (default: ${def})`));
   }
   return lines.join('\n');
 }
 
-/** `--size -5` → `--size=-5`: parseArgs takes a value that starts with a dash for an option, so the check would never see it. */
+/**
+ * `--size -5` → `--size=-5`: parseArgs takes a value that starts with a dash for an option, so the check would never
+ * see it.
+ */
 function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const flag = /^--([a-z-]+)$/.exec(argv[i])?.[1];
     const next = argv[i + 1];
-    if (flag && Object.hasOwn(options, flag) && options[flag].type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+    const takesValue = flag !== undefined && Object.hasOwn(options, flag) && options[flag].type === 'string';
+    if (takesValue && next !== undefined && /^-[\d.]/.test(next)) {
       out.push(`${argv[i]}=${next}`);
       i++;
     } else {
@@ -68,8 +77,8 @@ function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig
 
 function parse(argv: string[]) {
   const options: ParseArgsConfig['options'] = {
-    output: { type: 'string', short: 'o' }, weights: { type: 'string' }, json: { type: 'boolean' }, overwrite: { type: 'boolean' },
-    verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    output: { type: 'string', short: 'o' }, weights: { type: 'string' }, json: { type: 'boolean' },
+    overwrite: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   };
   for (const [name, spec] of Object.entries(ALL_SPECS)) {
     options[kebab(name)] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
@@ -101,7 +110,9 @@ function printProgress(json: boolean, bar: ProgressBar | null, p: ProgressReport
     process.stdout.write(`${JSON.stringify({ event: 'progress', ...p })}\n`);
   } else {
     const tile = p.tiles ? `  tile ${p.tile}/${p.tiles}` : '';
-    bar?.update(progressFraction(p), `scale ${p.scale}/${p.scales} ${p.width}×${p.height}  it ${p.iteration}/${p.iterations}${tile}  loss ${p.losses.total.toExponential(3)}  ETA ${formatDuration(p.etaMs)}`);
+    const where = `scale ${p.scale}/${p.scales} ${p.width}×${p.height}  it ${p.iteration}/${p.iterations}${tile}`;
+    const loss = p.losses.total.toExponential(3);
+    bar?.update(progressFraction(p), `${where}  loss ${loss}  ETA ${formatDuration(p.etaMs)}`);
   }
 }
 
@@ -109,7 +120,9 @@ function printProgress(json: boolean, bar: ProgressBar | null, p: ProgressReport
  * The exit codes (README "Safety"): 0 done, 1 a bad request or input (the message says what), 70 a bug, 128 + signal
  * when cancelled (SIGPIPE: stdout's reader went away, as a shell reports a program that signal ended).
  */
-export const EXIT = { done: 0, refused: 1, internal: 70, SIGHUP: 129, SIGINT: 130, SIGPIPE: 141, SIGTERM: 143 } as const;
+export const EXIT = {
+  done: 0, refused: 1, internal: 70, SIGHUP: 129, SIGINT: 130, SIGPIPE: 141, SIGTERM: 143,
+} as const;
 type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 function identity(file: string): string | null {
@@ -121,19 +134,26 @@ function identity(file: string): string | null {
   }
 }
 
-/** A message for the terminal: its own lines kept, any control character in them (an ANSI escape from a name) escaped. */
+/**
+ * A message for the terminal: its own lines kept, any control character in them (an ANSI escape from a name) escaped.
+ */
 const lines = (text: string) => text.split('\n').map(printable).join('\n');
 
-/** How the engine's messages are shown: JSON lines on stdout, or on stderr a bar (a plain line now and then without a TTY). */
+/**
+ * How the engine's messages are shown: JSON lines on stdout, or on stderr a bar (a plain line now and then without a
+ * TTY).
+ */
 function engineEvents(json: boolean, verbose: boolean, bar: ProgressBar | null): ChildJobEvents {
   let lastLine = 0;
   return {
     backend: ({ name, detail, skipped, adapter }) => {
-      if (json) process.stdout.write(`${JSON.stringify({ event: 'backend', backend: name, detail, skipped, ...(adapter ? { adapter } : {}) })}\n`);
+      const event = { event: 'backend', backend: name, detail, skipped, ...(adapter ? { adapter } : {}) };
+      if (json) process.stdout.write(`${JSON.stringify(event)}\n`);
       else process.stderr.write(`${backendLine({ detail, skipped })}\n`);
     },
     log: (level, message) => {
-      if (level !== 'info' || verbose) process.stderr.write(`${level === 'info' ? '' : level === 'warn' ? 'Warning: ' : 'Error: '}${lines(message)}\n`);
+      const prefix = level === 'info' ? '' : level === 'warn' ? 'Warning: ' : 'Error: ';
+      if (level !== 'info' || verbose) process.stderr.write(`${prefix}${lines(message)}\n`);
     },
     stderr: (text) => { if (verbose) process.stderr.write(text); },
     progress: ({ type: _type, id: _id, ...p }) => {
@@ -141,28 +161,39 @@ function engineEvents(json: boolean, verbose: boolean, bar: ProgressBar | null):
       if (!json && !bar && (p.step === p.totalSteps || performance.now() - lastLine > 10_000)) {
         lastLine = performance.now();
         const tile = p.tiles && p.tile !== p.tiles ? `, tile ${p.tile}/${p.tiles}` : '';
-        process.stderr.write(`step ${p.step}/${p.totalSteps} (scale ${p.scale}/${p.scales}${tile}) loss ${p.losses.total.toExponential(3)} ETA ${formatDuration(p.etaMs)}\n`);
+        const loss = p.losses.total.toExponential(3);
+        process.stderr.write(`step ${p.step}/${p.totalSteps} (scale ${p.scale}/${p.scales}${tile}) loss ${loss} `
+          + `ETA ${formatDuration(p.etaMs)}\n`);
       }
     },
   };
 }
 
-/** The command line as a job, checked (options, the inputs' headers, the output's size and path): in milliseconds, before any engine starts. */
-async function request(argv: string[]): Promise<{ help: true } | { help: false; run: ChildJob; json: boolean; verbose: boolean }> {
+/** The command line as a job, its flags checked (the engine process checks the files before it loads anything). */
+type Request = { help: true } | { help: false; run: ChildJob; json: boolean; verbose: boolean };
+
+async function request(argv: string[]): Promise<Request> {
   const { values, positionals, stylize: given, run } = parse(argv);
   if (values.help) return { help: true };
-  if (positionals.length < 2) throw new NeuralStyleError('Give a content image and at least one style image. Run with --help for usage.');
+  if (positionals.length < 2) {
+    throw new NeuralStyleError('Give a content image and at least one style image. Run with --help for usage.');
+  }
   if (typeof values.output !== 'string') throw new NeuralStyleError('Give the output file with -o <file>.');
-  if (values.weights === '') throw new NeuralStyleError('Invalid --weights "": give a weights folder, its model.json, or an https URL of a model.json (or leave the flag out for the bundled weights).', 'EWEIGHTS');
+  if (values.weights === '') {
+    throw new NeuralStyleError('Invalid --weights "": give a weights folder, its model.json, or an https URL of a '
+      + 'model.json (or leave the flag out for the bundled weights).', 'EWEIGHTS');
+  }
   const runOptions = validateRunOptions(run);
   const [content, ...styles] = positionals;
+  checkStyleCount(styles.length); // more than a start message carries: said as the engine would say it
   const job: JobSpec = {
-    content, styles, output: values.output, options: given, maxInputPixels: runOptions.maxInputPixels, gpuMemory: runOptions.gpuMemory,
+    content, styles, output: values.output, options: given,
+    maxInputPixels: runOptions.maxInputPixels, gpuMemory: runOptions.gpuMemory,
     ifExists: values.overwrite ? 'replace' : 'refuse',
   };
-  await checkJob(job);
   const weights = values.weights as string | undefined;
-  return { help: false, run: { job, backend: runOptions.backend, weights }, json: Boolean(values.json), verbose: Boolean(values.verbose) };
+  const child: ChildJob = { job, backend: runOptions.backend, weights };
+  return { help: false, run: child, json: Boolean(values.json), verbose: Boolean(values.verbose) };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -173,7 +204,8 @@ export async function main(argv: string[]): Promise<number> {
     signalName = name;
     abort.abort();
   };
-  const signals: StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP']; // not once: a second Ctrl-C during cleanup must not kill us mid-cleanup
+  // Not once: a second Ctrl-C during cleanup must not kill us mid-cleanup.
+  const signals: StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const name of signals) process.on(name, onSignal);
   const stdout = watchStdout(() => abort.abort());
   let output = '';
@@ -198,8 +230,9 @@ export async function main(argv: string[]): Promise<number> {
     return stdout.failure ? outputFailed(stdout.failure, `${shown(done.output)} was written`) : EXIT.done;
   } catch (error) {
     if (error instanceof CancelledError) {
-      if (stdout.failure) return outputFailed(stdout.failure, written() ? `${shown(output)} had already been written` : 'nothing was written');
-      process.stderr.write(written() ? `\nCancelled, but ${shown(output)} had already been written.\n` : '\nCancelled; nothing was written.\n');
+      const outcome = written() ? `${shown(output)} had already been written` : 'nothing was written';
+      if (stdout.failure) return outputFailed(stdout.failure, outcome);
+      process.stderr.write(written() ? `\nCancelled, but ${outcome}.\n` : '\nCancelled; nothing was written.\n');
       return EXIT[signalName];
     }
     return reportError(error as Error, verbose);
@@ -229,8 +262,14 @@ function reportError(e: Error, verbose: boolean): number {
 }
 
 function printDone(json: boolean, done: FromEngine<'done'>): void {
-  if (json) process.stdout.write(`${JSON.stringify({ event: 'done', output: path.resolve(done.output), steps: done.steps, elapsedMs: Math.round(done.elapsedMs), losses: done.losses, backend: done.backend })}\n`);
-  else process.stderr.write(`Wrote ${shown(done.output)} (${done.steps} iterations in ${formatDuration(done.elapsedMs)})\n`);
+  const { steps, losses, backend } = done;
+  if (json) {
+    const output = path.resolve(done.output);
+    const event = { event: 'done', output, steps, elapsedMs: Math.round(done.elapsedMs), losses, backend };
+    process.stdout.write(`${JSON.stringify(event)}\n`);
+  } else {
+    process.stderr.write(`Wrote ${shown(done.output)} (${steps} iterations in ${formatDuration(done.elapsedMs)})\n`);
+  }
 }
 
 if (require.main === module) {

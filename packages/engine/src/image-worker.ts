@@ -9,16 +9,13 @@
 import * as path from 'path';
 import { validateOptions, validateRunOptions } from './core/validate';
 import { RgbImage } from './core/pixels';
-import { NeuralStyleError } from './core/errors';
 import { outputFormat, writeImageFile } from './node/image';
 import { decodeJobImages } from './node/job-images';
+import { errorFields, send as sendToHost, serve } from './node/process-entry';
 import { formatResultParameters } from './result-parameters';
 import { decodePixels, encodePixels, FromImages, parseToImages, ToImages } from './image-protocol';
 
-function send(message: FromImages, then?: () => void): void {
-  if (process.connected) process.send!(message, () => then?.());
-  else then?.();
-}
+const send: (message: FromImages) => void = sendToHost;
 
 const asMessage = (image: RgbImage) => ({ width: image.width, height: image.height, data: encodePixels(image.data) });
 
@@ -39,30 +36,16 @@ async function write(message: ToImages<'write'>): Promise<void> {
   send({ type: 'written', id: message.id, output: message.output });
 }
 
-function handle(raw: unknown): void {
-  let message: ToImages;
-  try {
-    message = parseToImages(raw);
-  } catch (e) {
-    send({ type: 'error', code: 'EPROTOCOL', message: (e as Error).message });
-    return;
-  }
-  if (message.type === 'shutdown') {
-    process.disconnect();
-    process.exit(0);
-  }
-  const { id } = message;
-  const work = message.type === 'decode' ? decode(message) : write(message);
-  work.catch((error: Error) => {
-    const known = error instanceof NeuralStyleError;
-    send({ type: 'error', id, code: known ? error.code : 'EINTERNAL', message: error.message });
-  });
-}
-
-if (!process.send) {
-  console.error('This is the Neural Style image process: start it with child_process.fork() and speak its IPC protocol.');
-  process.exit(2);
-}
-process.on('message', handle);
-process.on('disconnect', () => process.exit(0));
-send({ type: 'ready', pid: process.pid });
+serve<ToImages, FromImages>({
+  name: 'image process',
+  parse: parseToImages,
+  handle: (message) => {
+    const { id } = message;
+    const work = message.type === 'decode' ? decode(message) : write(message);
+    work.catch((error: Error) => {
+      const { code, message: text } = errorFields(error);
+      send({ type: 'error', id, code, message: text });
+    });
+  },
+  ready: { type: 'ready', pid: process.pid },
+});

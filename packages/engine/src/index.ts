@@ -7,7 +7,7 @@ export { formatDuration } from './duration';
 export { chooseBackend, describeBackend } from './node/backend';
 export type { BackendReport } from './node/backend';
 export { loadEngine, stylizeFiles } from './node/engine';
-export type { Engine, EngineConfig } from './node/engine';
+export type { Engine, LoadEngineOptions } from './node/engine';
 export { decodeImageFile, encodeImage, writeImageFile } from './node/image';
 export { loadWeightFiles, BUNDLED_WEIGHTS_DIR } from './node/weights-source';
 export * from './protocol';

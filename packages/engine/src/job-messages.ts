@@ -1,13 +1,13 @@
 /*
  * A host's side of one job in an engine process: which messages belong to the
- * job, which pass on as events and which end it. Shared by the CLI's child
- * job and the VS Code extension's engine, so both read the protocol alike.
- * Plain data in, callbacks out: no Node API.
+ * job, which pass on as events and which end it. The engine client
+ * (node/engine-client.ts) settles every job through it, for the CLI and the
+ * VS Code extension alike. Plain data in, callbacks out: no Node API.
  */
 import type { FromEngine } from './protocol';
 
 /** How a job in an engine process ended, as the engine said it. */
-export type JobEnd =
+export type EngineJobEnd =
   | { kind: 'done'; done: FromEngine<'done'> }
   | { kind: 'cancelled' }
   | { kind: 'error'; message: string; code: string; retiring?: boolean };
@@ -25,7 +25,7 @@ export interface JobMessageEvents {
  * One message from the engine, for the job `id`: passes it on to `events`, and
  * returns the job's end when the message ends it. `ready` and `gpu` are the caller's.
  */
-export function jobMessage(message: FromEngine, id: string, events: JobMessageEvents): JobEnd | undefined {
+export function jobMessage(message: FromEngine, id: string, events: JobMessageEvents): EngineJobEnd | undefined {
   // A warm engine runs jobs one after another: a straggler of an earlier one is not this job's.
   if (message.type !== 'refused' && 'id' in message && message.id !== undefined && message.id !== id) return undefined;
   switch (message.type) {
@@ -46,7 +46,9 @@ export function jobMessage(message: FromEngine, id: string, events: JobMessageEv
       return undefined;
     case 'refused':
       // A refusal answers one request; only a refused start of this job ends it.
-      if (message.request === 'start' && message.id === id) return { kind: 'error', message: message.message, code: message.code };
+      if (message.request === 'start' && message.id === id) {
+        return { kind: 'error', message: message.message, code: message.code };
+      }
       events.refused?.(message);
       return undefined;
     case 'done':
@@ -54,6 +56,8 @@ export function jobMessage(message: FromEngine, id: string, events: JobMessageEv
     case 'cancelled':
       return { kind: 'cancelled' };
     case 'error':
-      return { kind: 'error', message: message.message, code: message.code, ...(message.retiring ? { retiring: true } : {}) };
+      return {
+        kind: 'error', message: message.message, code: message.code, ...(message.retiring ? { retiring: true } : {}),
+      };
   }
 }

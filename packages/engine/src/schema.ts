@@ -5,6 +5,11 @@
  * fields, and only own properties count (`constructor`, `__proto__` and
  * `toString` are never present by inheritance). No Node, no DOM.
  */
+import { quote } from './core/text';
+
+/** How a message quotes a value: JSON, printable, at most 100 characters. */
+export { quote };
+const QUOTED = 100;
 
 export class ProtocolError extends Error {
   constructor(message: string) {
@@ -40,27 +45,17 @@ export interface ObjectSchema<F extends Fields> extends Schema<InferFields<F>> {
 
 /** A mismatch at `path`; the parser that started the check adds where the value came from. */
 class FieldError extends Error {
-  constructor(readonly path: string, readonly problem: 'missing' | 'bad' | 'unexpected', readonly value: unknown, readonly expected = '') {
+  constructor(readonly path: string, readonly problem: 'missing' | 'bad' | 'unexpected', readonly value: unknown,
+    readonly expected = '') {
     super(`${problem} field ${path}`);
   }
 }
 
-const mismatch = (path: string, value: unknown, expected: string) => new FieldError(path, value === undefined ? 'missing' : 'bad', value, expected);
+const mismatch = (path: string, value: unknown, expected: string) =>
+  new FieldError(path, value === undefined ? 'missing' : 'bad', value, expected);
 
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** A value as JSON for a message, cut to about 100 characters. */
-export function quote(value: unknown): string {
-  let text: string | undefined;
-  try {
-    // JSON says null for NaN and Infinity: say what they are.
-    text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
-  } catch {
-    // A cycle or a BigInt: say what it is instead.
-  }
-  text ??= value === undefined ? 'undefined' : Object.prototype.toString.call(value);
-  return text.length > 100 ? `${text.slice(0, 99)}…` : text;
-}
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function leaf<T>(expected: string, test: (v: unknown) => boolean): Schema<T> {
   return {
@@ -76,7 +71,8 @@ export const number = leaf<number>('a finite number', (v) => typeof v === 'numbe
 export const boolean = leaf<boolean>('true or false', (v) => typeof v === 'boolean');
 
 export function oneOf<const T extends readonly string[]>(values: T): Schema<T[number]> {
-  return leaf(`one of ${values.map((v) => JSON.stringify(v)).join(', ')}`, (v) => typeof v === 'string' && values.includes(v));
+  const expected = `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+  return leaf(expected, (v) => typeof v === 'string' && values.includes(v));
 }
 
 export function optional<T>(schema: Schema<T>): OptionalSchema<T> {
@@ -89,12 +85,15 @@ export function optional<T>(schema: Schema<T>): OptionalSchema<T> {
 
 /** A list of `item`s, `minLength` to `maxLength` long. */
 export function array<T>(item: Schema<T>, minLength = 0, maxLength = Number.POSITIVE_INFINITY): Schema<T[]> {
-  const bounds = [minLength ? `at least ${minLength}` : '', Number.isFinite(maxLength) ? `at most ${maxLength}` : ''].filter(Boolean).join(' and ');
+  const bounds = [minLength ? `at least ${minLength}` : '', Number.isFinite(maxLength) ? `at most ${maxLength}` : '']
+    .filter(Boolean).join(' and ');
   const expected = `a list${bounds ? ` of ${bounds}` : ''} (each ${item.expected})`;
   return {
     expected,
     check(value, path) {
-      if (!Array.isArray(value) || value.length < minLength || value.length > maxLength) throw mismatch(path, value, expected);
+      if (!Array.isArray(value) || value.length < minLength || value.length > maxLength) {
+        throw mismatch(path, value, expected);
+      }
       value.forEach((v, i) => item.check(v, `${path}[${i}]`));
     },
   };
@@ -123,7 +122,9 @@ export function object<F extends Fields>(fields: F): ObjectSchema<F> {
       for (const name of Object.keys(value)) {
         if (!Object.hasOwn(fields, name)) throw new FieldError(join(path, name), 'unexpected', value[name]);
       }
-      for (const [name, schema] of Object.entries(fields)) schema.check(Object.hasOwn(value, name) ? value[name] : undefined, join(path, name));
+      for (const [name, schema] of Object.entries(fields)) {
+        schema.check(Object.hasOwn(value, name) ? value[name] : undefined, join(path, name));
+      }
     },
   };
 }
@@ -135,16 +136,18 @@ export function someOf<T extends object>(names: readonly (keyof T & string)[]): 
 }
 
 function sentence(e: FieldError, context: string): string {
-  if (!e.path) return `Not ${context}: expected ${e.expected}, got ${quote(e.value)}.`;
+  if (!e.path) return `Not ${context}: expected ${e.expected}, got ${quote(e.value, QUOTED)}.`;
   const field = `field "${e.path}" in ${context}`;
   switch (e.problem) {
     case 'missing': return `Missing ${field}: expected ${e.expected}.`;
-    case 'unexpected': return `Unexpected ${field}: ${quote(e.value)}.`;
-    case 'bad': return `Bad ${field}: expected ${e.expected}, got ${quote(e.value)}.`;
+    case 'unexpected': return `Unexpected ${field}: ${quote(e.value, QUOTED)}.`;
+    case 'bad': return `Bad ${field}: expected ${e.expected}, got ${quote(e.value, QUOTED)}.`;
   }
 }
 
-/** Checks `value` against `schema`; the error says where the value came from (`context`), which field and what it was. */
+/**
+ * Checks `value` against `schema`; the error says where the value came from (`context`), which field and what it was.
+ */
 export function parse<T>(schema: Schema<T>, value: unknown, context: string): T {
   try {
     schema.check(value, '');
@@ -161,12 +164,15 @@ export type Message<M extends MessageSchemas, K extends keyof M = keyof M> = {
 }[K & string];
 
 /** A parser for one direction of a protocol, e.g. messageParser('to the engine', { start: {…}, cancel: {…} }). */
-export function messageParser<M extends MessageSchemas>(direction: string, messages: M): (value: unknown) => Message<M> {
-  const schemas = new Map(Object.entries(messages).map(([type, fields]) => [type, object({ ...fields, type: string })]));
+export function messageParser<M extends MessageSchemas>(
+  direction: string, messages: M,
+): (value: unknown) => Message<M> {
+  const schemas = new Map(Object.entries(messages)
+    .map(([type, fields]) => [type, object({ ...fields, type: string })]));
   return (value) => {
     const type = isRecord(value) && Object.hasOwn(value, 'type') ? value.type : undefined;
     const schema = typeof type === 'string' && Object.hasOwn(messages, type) ? schemas.get(type) : undefined;
-    if (!schema) throw new ProtocolError(`Not a message ${direction}: ${quote(value)}.`);
+    if (!schema) throw new ProtocolError(`Not a message ${direction}: ${quote(value, QUOTED)}.`);
     return parse(schema, value, `message "${type}" ${direction}`) as Message<M>;
   };
 }

@@ -11,12 +11,21 @@ const worker = path.join(root, 'packages', 'engine', 'dist', 'worker.js');
 const fixtures = path.join(root, 'test', 'fixtures');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-engine-proc-'));
 
-/** A fake engine: says ready, then does what `body` says. */
+/** A fake engine: says ready, then does what `body` says with each message `m`. */
 function fakeWorker(name: string, body: string): string {
   const file = path.join(tmp, `${name}.js`);
-  fs.writeFileSync(file, `process.send({ type: 'ready', version: ${PROTOCOL_VERSION}, pid: process.pid });\nprocess.on('message', (m) => { ${body} });\n`);
+  const ready = `process.send({ type: 'ready', version: ${PROTOCOL_VERSION}, pid: process.pid });`;
+  fs.writeFileSync(file, `${ready}\nprocess.on('message', (m) => { ${body} });\n`);
   return file;
 }
+
+// What a fake engine says and does, as code.
+const LOSSES = '{ content: 1, style: 1, tv: 1, total: 3 }';
+const sendDone = (output = "'o.png'", backend = "'cpu'") => 'process.send({ type: \'done\', id: m.id, '
+  + `output: ${output}, steps: 1, elapsedMs: 5, losses: ${LOSSES}, backend: ${backend} });`;
+const EXIT_ON_SHUTDOWN = "if (m.type === 'shutdown') process.exit(0);";
+/** Answers a start with `answer`, and exits when told to. */
+const onStart = (answer: string) => `if (m.type === 'start') ${answer} ${EXIT_ON_SHUTDOWN}`;
 
 /** Waits for the job to be on its process (a busy machine may take seconds to start one), then a little more. */
 async function untilStarted(pid: () => number): Promise<void> {
@@ -25,16 +34,28 @@ async function untilStarted(pid: () => number): Promise<void> {
 }
 
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
-const job = { content: path.join(fixtures, 'chelsea-64.png'), styles: [path.join(fixtures, 'starry-64.png')], output: path.join(tmp, 'out.png'), options: { size: 32, iterations: 3, multiScale: false, previewEvery: 0 } };
+const job = {
+  content: path.join(fixtures, 'chelsea-64.png'), styles: [path.join(fixtures, 'starry-64.png')],
+  output: path.join(tmp, 'out.png'),
+  options: { size: 32, iterations: 3, multiScale: false, previewEvery: 0 },
+};
 
+/** Never a skip: a test that cannot run says so (pnpm test builds first). */
+function needsBuild(): void {
+  if (!fs.existsSync(worker)) {
+    throw new Error('packages/engine/dist/worker.js is missing: run `pnpm build` first (pnpm test does).');
+  }
+}
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('engine process', () => {
-  it('runs a real job to done in its own process and leaves none behind', async function () {
-    if (!fs.existsSync(worker)) this.skip(); // scripts/test.mjs builds the engine first
+  before(needsBuild);
+
+  it('runs a real job to done in its own process and leaves none behind', async () => {
     const progress: number[] = [];
     let pid = 0;
-    const outcome = await runEngine({ workerPath: worker, id: 'j1', job, events: { started: (p) => { pid = p; }, progress: (p) => progress.push(p.step) } });
+    const events = { started: (p: number) => { pid = p; }, progress: (p: { step: number }) => progress.push(p.step) };
+    const outcome = await runEngine({ workerPath: worker, id: 'j1', job, events });
     assert.strictEqual(outcome.kind, 'done', JSON.stringify(outcome));
     assert.deepStrictEqual(progress, [1, 2, 3]);
     assert.ok(fs.statSync(job.output).size > 100);
@@ -46,7 +67,8 @@ describe('engine process', () => {
     const stubborn = fakeWorker('stubborn', `if (m.type === 'start') setInterval(() => {}, 1000);`);
     const abort = new AbortController();
     let pid = 0;
-    const done = runEngine({ workerPath: stubborn, id: 'j2', job, signal: abort.signal, cancelGraceMs: 300, events: { started: (p) => { pid = p; } } });
+    const events = { started: (p: number) => { pid = p; } };
+    const done = runEngine({ workerPath: stubborn, id: 'j2', job, signal: abort.signal, cancelGraceMs: 300, events });
     await untilStarted(() => pid);
     const t0 = Date.now();
     abort.abort();
@@ -64,27 +86,35 @@ describe('engine process', () => {
   });
 
   it('a message outside the protocol fails the job and ends the process', async () => {
-    const rogue = fakeWorker('rogue', `if (m.type === 'start') process.send({ type: 'progress', id: 'j4', step: 'x' }); if (m.type === 'shutdown') process.exit(0);`);
+    const rogue = fakeWorker('rogue', onStart("process.send({ type: 'progress', id: 'j4', step: 'x' });"));
     const outcome = await runEngine({ workerPath: rogue, id: 'j4', job });
     assert.deepStrictEqual(outcome.kind === 'error' && outcome.code, 'EPROTOCOL');
     assert.deepStrictEqual(liveEnginePids(), []);
   });
 
   it('a refusal of another request is logged, not taken for the end of this job', async () => {
-    const refusing = fakeWorker('refusing', `if (m.type === 'start') { process.send({ type: 'refused', request: 'cancel', id: 'other', code: 'ENOJOB', message: 'No job other is running.' }); process.send({ type: 'done', id: m.id, output: 'o.png', steps: 1, elapsedMs: 5, losses: { content: 1, style: 1, tv: 1, total: 3 }, backend: 'cpu' }); } if (m.type === 'shutdown') process.exit(0);`);
+    const other = "{ type: 'refused', request: 'cancel', id: 'other', code: 'ENOJOB', "
+      + "message: 'No job other is running.' }";
+    const refusing = fakeWorker('refusing', onStart(`{ process.send(${other}); ${sendDone()} }`));
     const logs: string[] = [];
-    const outcome = await runEngine({ workerPath: refusing, id: 'j6', job, events: { log: (_level, message) => logs.push(message) } });
+    const events = { log: (_level: string, message: string) => logs.push(message) };
+    const outcome = await runEngine({ workerPath: refusing, id: 'j6', job, events });
     assert.strictEqual(outcome.kind, 'done');
     assert.ok(logs.includes('the engine refused cancel other: No job other is running.'), logs.join('\n'));
-    const busy = fakeWorker('busy', `if (m.type === 'start') process.send({ type: 'refused', request: 'start', id: m.id, code: 'EBUSY', message: 'Job x is still running.' }); if (m.type === 'shutdown') process.exit(0);`);
-    assert.deepStrictEqual(await runEngine({ workerPath: busy, id: 'j7', job }), { kind: 'error', code: 'EBUSY', message: 'Job x is still running.' });
+    const refusal = "{ type: 'refused', request: 'start', id: m.id, code: 'EBUSY', "
+      + "message: 'Job x is still running.' }";
+    const busy = fakeWorker('busy', onStart(`process.send(${refusal});`));
+    assert.deepStrictEqual(await runEngine({ workerPath: busy, id: 'j7', job }),
+      { kind: 'error', code: 'EBUSY', message: 'Job x is still running.' });
   });
 
   it('a cancelled engine is gone within 0.5 s, even one busy in a long computation', async () => {
-    const stubborn = fakeWorker('busy-loop', `if (m.type === 'start') { const end = Date.now() + 20000; while (Date.now() < end); }`);
+    const stubborn = fakeWorker('busy-loop',
+      "if (m.type === 'start') { const end = Date.now() + 20000; while (Date.now() < end); }");
     const abort = new AbortController();
     let pid = 0;
-    const done = runEngine({ workerPath: stubborn, id: 'j8', job, signal: abort.signal, events: { started: (p) => { pid = p; } } });
+    const events = { started: (p: number) => { pid = p; } };
+    const done = runEngine({ workerPath: stubborn, id: 'j8', job, signal: abort.signal, events });
     await untilStarted(() => pid);
     const t0 = performance.now();
     abort.abort();
@@ -93,12 +123,13 @@ describe('engine process', () => {
     assert.ok(!alive(pid));
   });
 
-  it('starts from a user folder with spaces, quotes, shell characters and non-ASCII letters, its path intact', async () => {
+  it('starts from a user folder with spaces, quotes, shell characters and non-ASCII letters, path intact', async () => {
     // As under C:\\Users\\Zoë Ünal\\.vscode\\extensions: the path is one argument, never through a shell.
-    const dist = path.join(tmp, "Zoë Ünal's & 100% ^stuff (x86)", '.vscode', 'extensions', 'neural-style-0.1.0', 'engine', 'dist');
+    const extensions = path.join(tmp, "Zoë Ünal's & 100% ^stuff (x86)", '.vscode', 'extensions');
+    const dist = path.join(extensions, 'neural-style-0.1.0', 'engine', 'dist');
     fs.mkdirSync(dist, { recursive: true });
     const workerPath = path.join(dist, 'worker.js');
-    fs.copyFileSync(fakeWorker('here', `if (m.type === 'start') process.send({ type: 'done', id: m.id, output: __filename, steps: 1, elapsedMs: 5, losses: { content: 1, style: 1, tv: 1, total: 3 }, backend: 'cpu' }); if (m.type === 'shutdown') process.exit(0);`), workerPath);
+    fs.copyFileSync(fakeWorker('here', onStart(sendDone('__filename'))), workerPath);
     const outcome = await runEngine({ workerPath, id: 'j10', job });
     assert.strictEqual(outcome.kind, 'done', JSON.stringify(outcome));
     assert.strictEqual(outcome.kind === 'done' && outcome.done.output, workerPath);
@@ -106,26 +137,30 @@ describe('engine process', () => {
 
   it('a last word cut inside a UTF-8 letter reaches the crash message whole', async () => {
     // The two halves of "ë" arrive in two chunks: each decoded alone would be two U+FFFD.
-    const cut = fakeWorker('cut', `if (m.type === 'start') { const b = Buffer.from('cannot read /home/Zoë/cat.png'); const at = b.indexOf(0xc3) + 1;
-      process.stderr.write(b.subarray(0, at)); setTimeout(() => process.stderr.write(b.subarray(at), () => process.exit(3)), 200); }`);
+    const cut = fakeWorker('cut', `if (m.type === 'start') {
+      const b = Buffer.from('cannot read /home/Zoë/cat.png'); const at = b.indexOf(0xc3) + 1;
+      process.stderr.write(b.subarray(0, at));
+      setTimeout(() => process.stderr.write(b.subarray(at), () => process.exit(3)), 200); }`);
     const outcome = await runEngine({ workerPath: cut, id: 'j11', job });
     assert.strictEqual(outcome.kind, 'crashed');
     assert.match(outcome.kind === 'crashed' ? outcome.message : '', /exit code 3.*cannot read \/home\/Zoë\/cat\.png/);
   });
 
   it('an engine error is passed on with its code', async () => {
-    const failing = fakeWorker('failing', `if (m.type === 'start') process.send({ type: 'error', id: m.id, code: 'EIMAGE', message: 'cat.bmp is not an image we can read.' }); if (m.type === 'shutdown') process.exit(0);`);
+    const error = "{ type: 'error', id: m.id, code: 'EIMAGE', message: 'cat.bmp is not an image we can read.' }";
+    const failing = fakeWorker('failing', onStart(`process.send(${error});`));
     const outcome = await runEngine({ workerPath: failing, id: 'j5', job });
     assert.deepStrictEqual(outcome, { kind: 'error', code: 'EIMAGE', message: 'cat.bmp is not an image we can read.' });
   });
 });
 
 describe('warm engine', () => {
+  before(needsBuild);
   const config = { workerPath: worker };
   const realJob = (name: string) => ({ ...job, output: path.join(tmp, `${name}.png`) });
 
-  it('runs the next job on the same process, without loading again, and stops it after the idle time', async function () {
-    if (!fs.existsSync(worker)) this.skip(); // scripts/test.mjs builds the engine first
+  it('runs the next job on the same process, without loading again, and stops it after the idle time',
+    async function () {
     this.timeout(180_000); // two real jobs, on a shared machine
     let idleMs = 60_000;
     const engine = new WarmEngine(() => idleMs);
@@ -134,7 +169,8 @@ describe('warm engine', () => {
     const runOne = async (name: string) => {
       const t0 = performance.now();
       let first = 0;
-      const outcome = await engine.run(config, { id: name, job: { ...realJob(name), options: { ...job.options, iterations: 1 } }, events: {
+      const oneIteration = { ...realJob(name), options: { ...job.options, iterations: 1 } };
+      const outcome = await engine.run(config, { id: name, job: oneIteration, events: {
         started: (pid, warm) => started.push({ pid, warm }),
         progress: () => { first ||= performance.now() - t0; },
       } });
@@ -146,10 +182,11 @@ describe('warm engine', () => {
     // A short idle time, read after the next job: the process goes once it has waited that long.
     idleMs = 300;
     await runOne('warm-2');
-    console.log(`      from start to the first progress: cold ${firstProgress[0].toFixed(0)} ms, warm ${firstProgress[1].toFixed(0)} ms`);
+    const [cold, warm] = firstProgress.map((ms) => ms.toFixed(0));
+    console.log(`      from start to the first progress: cold ${cold} ms, warm ${warm} ms`);
     assert.deepStrictEqual(started.map((s) => s.warm), [false, true]);
     assert.strictEqual(started[1].pid, started[0].pid);
-    assert.ok(firstProgress[1] < firstProgress[0], `warm ${firstProgress[1]} ms is not faster than cold ${firstProgress[0]} ms`);
+    assert.ok(firstProgress[1] < firstProgress[0], `warm ${warm} ms is not faster than cold ${cold} ms`);
     assert.ok(alive(started[0].pid), 'gone before its idle time');
     const t0 = Date.now();
     while (alive(started[0].pid) && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 25));
@@ -159,18 +196,20 @@ describe('warm engine', () => {
   });
 
   it('a crash ends its job with a clear message and the next job gets a new process', async function () {
-    if (!fs.existsSync(worker)) this.skip();
     this.timeout(180_000); // two engines start, on a shared machine
     const engine = new WarmEngine(() => 60_000);
     const pids: number[] = [];
     const events = { started: (pid: number) => { pids.push(pid); } };
     // The engine dies mid-run, as a native crash or the OOM killer would do it.
-    const crashing = engine.run(config, { id: 'crash-1', job: { ...realJob('crash-1'), options: { ...job.options, iterations: 200 } },
+    const long = { ...realJob('crash-1'), options: { ...job.options, iterations: 200 } };
+    const crashing = engine.run(config, { id: 'crash-1', job: long,
       events: { ...events, progress: () => { if (alive(pids[0])) process.kill(pids[0], 'SIGKILL'); } } });
     const crashed = await crashing;
     assert.strictEqual(crashed.kind, 'crashed');
-    assert.match(crashed.kind === 'crashed' ? crashed.message : '', /stopped unexpectedly \(signal SIGKILL\).*The next job starts a new engine\./);
-    const next = await engine.run(config, { id: 'crash-2', job: { ...realJob('crash-2'), options: { ...job.options, iterations: 1 } }, events });
+    assert.match(crashed.kind === 'crashed' ? crashed.message : '',
+      /stopped unexpectedly \(signal SIGKILL\).*The next job starts a new engine\./);
+    const short = { ...realJob('crash-2'), options: { ...job.options, iterations: 1 } };
+    const next = await engine.run(config, { id: 'crash-2', job: short, events });
     assert.strictEqual(next.kind, 'done', JSON.stringify(next));
     assert.strictEqual(pids.length, 2);
     assert.notStrictEqual(pids[1], pids[0]);
@@ -179,7 +218,7 @@ describe('warm engine', () => {
   });
 
   it('a job with another engine setting gets a new process; the old one is stopped', async () => {
-    const echo = fakeWorker('echo', `if (m.type === 'start') process.send({ type: 'done', id: m.id, output: String(m.backend), steps: 1, elapsedMs: 1, losses: { content: 1, style: 1, tv: 1, total: 3 }, backend: String(m.backend) }); if (m.type === 'shutdown') process.exit(0);`);
+    const echo = fakeWorker('echo', onStart(sendDone('String(m.backend)', 'String(m.backend)')));
     const engine = new WarmEngine(() => 60_000);
     const pids: number[] = [];
     const events = { started: (pid: number) => { pids.push(pid); } };
@@ -199,11 +238,14 @@ describe('warm engine', () => {
     assert.deepStrictEqual(liveEnginePids(), []);
   });
 
-  it('an error the engine sends as retiring ends the job, and the next job goes to a new process, not the exiting one', async () => {
+  it('an error the engine sends as retiring ends the job, and the next job goes to a new process, not the exiting one',
+    async () => {
     // Like the engine after a wasm trap: the error, then an exit a moment later.
-    const retiring = fakeWorker('retiring', `if (m.type === 'start' && m.id === 'r1') { process.send({ type: 'error', id: m.id, code: 'EINTERNAL', message: 'RuntimeError: unreachable', retiring: true }); setTimeout(() => process.exit(1), 500); }
-      else if (m.type === 'start') process.send({ type: 'done', id: m.id, output: 'o.png', steps: 1, elapsedMs: 1, losses: { content: 1, style: 1, tv: 1, total: 3 }, backend: 'cpu' });
-      if (m.type === 'shutdown') process.exit(0);`);
+    const trap = "{ type: 'error', id: m.id, code: 'EINTERNAL', message: 'RuntimeError: unreachable', retiring: true }";
+    const retiring = fakeWorker('retiring', `if (m.type === 'start' && m.id === 'r1') {
+        process.send(${trap}); setTimeout(() => process.exit(1), 500); }
+      else if (m.type === 'start') ${sendDone()}
+      ${EXIT_ON_SHUTDOWN}`);
     const engine = new WarmEngine(() => 60_000);
     const pids: number[] = [];
     const events = { started: (pid: number) => { pids.push(pid); } };
@@ -217,11 +259,14 @@ describe('warm engine', () => {
   });
 
   it('a cancel the engine answers keeps the process warm', async () => {
-    const polite = fakeWorker('polite', `if (m.type === 'cancel') process.send({ type: 'cancelled', id: m.id }); if (m.type === 'shutdown') process.exit(0);`);
+    const polite = fakeWorker('polite', `if (m.type === 'cancel') process.send({ type: 'cancelled', id: m.id });
+      ${EXIT_ON_SHUTDOWN}`);
     const engine = new WarmEngine(() => 60_000);
     const pids: number[] = [];
     const abort = new AbortController();
-    const running = engine.run({ workerPath: polite }, { id: 'c1', job, signal: abort.signal, cancelGraceMs: 2000, events: { started: (pid) => { pids.push(pid); abort.abort(); } } });
+    const events = { started: (pid: number) => { pids.push(pid); abort.abort(); } };
+    const running = engine.run({ workerPath: polite }, { id: 'c1', job, signal: abort.signal, cancelGraceMs: 2000,
+      events });
     assert.strictEqual((await running).kind, 'cancelled');
     assert.ok(alive(pids[0]));
     assert.strictEqual(engine.pid, pids[0]);

@@ -114,14 +114,14 @@ describe('host → webview messages', () => {
     assert.throws(() => parseToWebview({ type: 'snapshot', state: { ...state, job: { ...job, script: 'x' } } }), /Unexpected field "state\.job\.script"/);
   });
 
-  it('quotes a bad value cut to about 100 characters', () => {
+  it('quotes a bad value cut to about 100 characters, its head and its tail', () => {
     let message = '';
     try {
       parseToWebview({ type: 'failed', message: ['x'.repeat(500)] });
     } catch (e) {
       message = (e as Error).message;
     }
-    assert.match(message, /^Bad field "message" in message "failed" to the webview: expected a string, got \["x{97}…\.$/);
+    assert.match(message, /^Bad field "message" in message "failed" to the webview: expected a string, got \["x{47}…x{47}"\]\.$/);
   });
 });
 

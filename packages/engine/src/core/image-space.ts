@@ -5,7 +5,7 @@ import { HostPyramid } from './optim/host-pyramid';
 import { HOST_SPACE } from './optim/host-space';
 import { ImageVariable } from './optim/image-variable';
 import { Parameterization } from './optim/parameterization';
-import { PyramidParameterization } from './optim/pyramid';
+import { PyramidBasis } from './optim/pyramid';
 import { TENSOR_SPACE } from './optim/tensor-space';
 import { fromTensor, toTensor } from './pixels';
 import { Projection, VectorSpace } from './optim/vector-space';
@@ -40,7 +40,7 @@ export function tensorImageSpace(pyramid: boolean): ImageSpace<tf.Tensor, tf.Ten
   return {
     memory: 'backend',
     vectors: TENSOR_SPACE,
-    variable: (start) => new ImageVariable(start, pyramid ? new PyramidParameterization(start.shape[1], start.shape[2]) : null),
+    variable: (start) => new ImageVariable(start, pyramid ? new PyramidBasis(start.shape[1], start.shape[2]) : null),
     clip: (x) => tf.tidy(() => tf.minimum(tf.maximum(x, low), high)),
     upload: toTensor,
     download: fromTensor,
@@ -56,9 +56,12 @@ class HostPixels implements Parameterization<Float32Array, HostImage> {
   get image(): HostImage { return this.current; }
   gradient(imageGradient: HostImage): Float32Array { return imageGradient.data; }
   projection(clip: Projection<HostImage>): Projection<Float32Array> {
-    return (candidate) => clip(hostImage(this.current.height, this.current.width, this.current.channels, candidate)).data;
+    const { height, width, channels } = this.current;
+    return (candidate) => clip(hostImage(height, width, channels, candidate)).data;
   }
-  moveTo(next: Float32Array): void { this.current = hostImage(this.current.height, this.current.width, this.current.channels, next); }
+  moveTo(next: Float32Array): void {
+    this.current = hostImage(this.current.height, this.current.width, this.current.channels, next);
+  }
   release(): HostImage { return this.current; }
   dispose(): void {}
 }

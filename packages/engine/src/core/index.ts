@@ -17,7 +17,6 @@ export { createVgg19 } from './vgg19';
 export type { FeatureExtractor } from './vgg19';
 export { decodeVgg19, verifyWeightFiles, parseManifest } from './weights';
 export type { WeightFiles, WeightsManifest } from './weights';
-export { randomImage, matMulCeiling } from './bench-kit';
 export { adapterName, softwareReason } from './gpu-adapter';
 export type { GpuAdapterInfo } from './gpu-adapter';
 export { readbackProblem } from './gpu-readback';

@@ -37,11 +37,16 @@ export function styleLayerLoss(features: tf.Tensor4D, targetGram: tf.Tensor2D, a
 /**
  * Total variation: the sum of squared differences between neighbouring pixels
  * (in the optimiser's 0..255 units). Not in the 2015 paper; added, as in
- * jcjohnson/neural-style, to suppress high-frequency noise.
+ * jcjohnson/neural-style, to suppress high-frequency noise. A tiled scale
+ * computes the same sum by hand (tiling/total-variation.ts): its image is in
+ * ordinary memory because the backend cannot hold it whole, and the tiled
+ * objective's tests hold the two equal.
  */
 export function totalVariationLoss(image: tf.Tensor4D): tf.Scalar {
   const [, h, w, c] = image.shape;
-  const down = tf.squaredDifference(tf.slice(image, [0, 1, 0, 0], [1, h - 1, w, c]), tf.slice(image, [0, 0, 0, 0], [1, h - 1, w, c]));
-  const right = tf.squaredDifference(tf.slice(image, [0, 0, 1, 0], [1, h, w - 1, c]), tf.slice(image, [0, 0, 0, 0], [1, h, w - 1, c]));
+  const down = tf.squaredDifference(
+    tf.slice(image, [0, 1, 0, 0], [1, h - 1, w, c]), tf.slice(image, [0, 0, 0, 0], [1, h - 1, w, c]));
+  const right = tf.squaredDifference(
+    tf.slice(image, [0, 0, 1, 0], [1, h, w - 1, c]), tf.slice(image, [0, 0, 0, 0], [1, h, w - 1, c]));
   return tf.add(tf.sum(down), tf.sum(right));
 }

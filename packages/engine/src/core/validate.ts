@@ -1,42 +1,14 @@
 import {
-  DEFAULTS, MAX_STYLES, OPTION_SPECS, OptionSpec, RUN_DEFAULTS, RUN_OPTION_SPECS, RunOptions, StylizeOptions, VGG_LAYERS,
+  DEFAULTS, MAX_STYLES, OPTION_SPECS, OptionSpec, RUN_DEFAULTS, RUN_OPTION_SPECS, RunOptions, StylizeOptions,
+  VGG_LAYERS,
 } from './options';
 
 import { NeuralStyleError } from './errors';
+import { quote, shown } from './text';
 
 /**
- * Control characters (C0, DEL, C1) and the bidirectional overrides: a
- * terminal obeys them, so an ANSI escape in a file name would recolour or
- * rewrite the screen, and a newline would forge a line of its own.
+ * Plain decimal notation only ("64", "-5", "0.5", "1e4"): Number() would also read "0x40", "0b1", "Infinity" and " ".
  */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/** `text` with each control character written as an escape (`\n`, `\u001b`): what a message may echo of outside text. */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** A user's text (a path, a value) as an error message shows it: printable, whole up to `max` characters, else its head and tail. */
-export function shown(raw: string, max = 200): string {
-  const text = printable(raw);
-  if (text.length <= max) return text;
-  const half = Math.floor((max - 1) / 2);
-  return `${text.slice(0, half)}…${text.slice(text.length - half)}`;
-}
-
-/** A value as JSON for an error message, cut to a sane length (a 1 MB path is not echoed whole). */
-function quoted(value: unknown): string {
-  let text: string | undefined;
-  try {
-    text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
-  } catch {
-    // A cycle or a BigInt: said below.
-  }
-  return shown(text ?? Object.prototype.toString.call(value), 120);
-}
-
-/** Plain decimal notation only ("64", "-5", "0.5", "1e4"): Number() would also read "0x40", "0b1", "Infinity" and " ". */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** A number given as text (a flag) or as a number (a message, a setting); NaN when it is neither. */
@@ -53,7 +25,7 @@ function describeRange(spec: OptionSpec & { type: 'number' }): string {
 
 /** Checks one value against its spec; returns the value (normalised) or throws naming it. */
 export function checkOption(name: string, spec: OptionSpec, value: unknown): unknown {
-  const bad = (what: string) => new NeuralStyleError(`Invalid ${name} ${quoted(value)}. ${what}`);
+  const bad = (what: string) => new NeuralStyleError(`Invalid ${name} ${quote(value)}. ${what}`);
   switch (spec.type) {
     case 'number': {
       const n = numberOf(value);
@@ -68,7 +40,9 @@ export function checkOption(name: string, spec: OptionSpec, value: unknown): unk
       if (value === false || value === 'false') return false;
       throw bad('Use true or false.');
     case 'enum':
-      if (typeof value !== 'string' || !spec.values.includes(value)) throw bad(`Use one of: ${spec.values.join(', ')}.`);
+      if (typeof value !== 'string' || !spec.values.includes(value)) {
+        throw bad(`Use one of: ${spec.values.join(', ')}.`);
+      }
       return value;
     case 'layers': {
       const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
@@ -79,13 +53,16 @@ export function checkOption(name: string, spec: OptionSpec, value: unknown): unk
       return [...list];
     }
     case 'numbers': {
-      const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean).map(numberOf) : value;
+      const list = typeof value === 'string'
+        ? value.split(',').map((s) => s.trim()).filter(Boolean).map(numberOf) : value;
       if (!Array.isArray(list) || list.length > spec.maxItems
         || !list.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= spec.min)) {
         throw bad(`Use a list of at most ${spec.maxItems} numbers, each at least ${spec.min}.`);
       }
       // Relative weights are normalised by their sum: a sum that overflows would make every weight 0.
-      if (!Number.isFinite(list.reduce((a: number, b: number) => a + b, 0))) throw bad('Their sum overflows: use smaller numbers (only their ratios matter).');
+      if (!Number.isFinite(list.reduce((a: number, b: number) => a + b, 0))) {
+        throw bad('Their sum overflows: use smaller numbers (only their ratios matter).');
+      }
       return [...list];
     }
   }
@@ -97,7 +74,10 @@ function merge<T extends object>(specs: Record<string, OptionSpec>, defaults: Re
     if (value === undefined) continue;
     // Own properties only: "constructor" or "__proto__" are no options.
     const spec = Object.hasOwn(specs, key) ? specs[key] : undefined;
-    if (!spec) throw new NeuralStyleError(`Unknown option ${quoted(shown(key, 60))}. Known options: ${Object.keys(specs).join(', ')}.`);
+    if (!spec) {
+      const known = Object.keys(specs).join(', ');
+      throw new NeuralStyleError(`Unknown option ${quote(shown(key, 60))}. Known options: ${known}.`);
+    }
     out[key] = checkOption(key, spec, value);
   }
   return out as T;
@@ -111,7 +91,8 @@ export function validateOptions(given: Partial<StylizeOptions> = {}): StylizeOpt
     // (VS Code settings always hand over the default).
     const allOnes = o.styleLayerWeights.every((w) => w === 1);
     if (!allOnes) {
-      throw new NeuralStyleError(`Invalid styleLayerWeights: ${o.styleLayerWeights.length} weights for ${o.styleLayers.length} style layers (${o.styleLayers.join(', ')}). Give one weight per layer.`);
+      throw new NeuralStyleError(`Invalid styleLayerWeights: ${o.styleLayerWeights.length} weights for `
+        + `${o.styleLayers.length} style layers (${o.styleLayers.join(', ')}). Give one weight per layer.`);
     }
     o.styleLayerWeights = o.styleLayers.map(() => 1);
   }
@@ -128,7 +109,10 @@ export function validateRunOptions(given: Partial<RunOptions> = {}): RunOptions 
 /** Refuses a run of no style image, or of more than MAX_STYLES. */
 export function checkStyleCount(count: number): void {
   if (count < 1) throw new NeuralStyleError('At least one style image is needed.');
-  if (count > MAX_STYLES) throw new NeuralStyleError(`Too many style images: ${count}. Give at most ${MAX_STYLES} (each is decoded and kept as Gram targets).`);
+  if (count > MAX_STYLES) {
+    throw new NeuralStyleError(`Too many style images: ${count}. Give at most ${MAX_STYLES} `
+      + '(each is decoded and kept as Gram targets).');
+  }
 }
 
 /** The blend weight of each of `count` style images, normalised to sum to 1. */
@@ -137,10 +121,14 @@ export function styleBlend(options: StylizeOptions, count: number): number[] {
   const given = options.styleBlendWeights;
   if (given.length === 0) return Array.from({ length: count }, () => 1 / count);
   if (given.length !== count) {
-    throw new NeuralStyleError(`Invalid styleBlendWeights: ${given.length} weights for ${count} style images. Give one per style image.`);
+    throw new NeuralStyleError(`Invalid styleBlendWeights: ${given.length} weights for ${count} style images. `
+      + 'Give one per style image.');
   }
   const sum = given.reduce((a, b) => a + b, 0);
-  if (!Number.isFinite(sum)) throw new NeuralStyleError('Invalid styleBlendWeights: their sum overflows. Use smaller numbers (only their ratios matter).');
+  if (!Number.isFinite(sum)) {
+    throw new NeuralStyleError('Invalid styleBlendWeights: their sum overflows. '
+      + 'Use smaller numbers (only their ratios matter).');
+  }
   if (sum <= 0) throw new NeuralStyleError('Invalid styleBlendWeights: at least one must be greater than 0.');
   return given.map((w) => w / sum);
 }

@@ -4,7 +4,7 @@
  * (BI_RGB and BI_BITFIELDS), bottom-up or top-down. RLE is refused by name.
  */
 import { NeuralStyleError } from '../core/errors';
-import { shown } from '../core/validate';
+import { shown } from '../core/text';
 
 export interface RawImage { width: number; height: number; channels: 4; data: Uint8Array }
 
@@ -19,9 +19,13 @@ function channel(mask: number): (v: number) => number {
   return (v) => Math.round((((v & mask) >>> shift) * 255) / max);
 }
 
-interface BmpHeader { width: number; height: number; topDown: boolean; bpp: number; compression: number; headerSize: number; dataOffset: number; stride: number }
+interface BmpHeader {
+  width: number; height: number; topDown: boolean; bpp: number; compression: number; headerSize: number;
+  dataOffset: number; stride: number;
+}
 
-const unreadable = (file: string, why: string) => new NeuralStyleError(`${shown(file)} is a BMP we cannot read (${why}). Convert it to PNG.`, 'EIMAGE');
+const unreadable = (file: string, why: string) => new NeuralStyleError(`${shown(file)} is a BMP we cannot read `
+  + `(${why}). Convert it to PNG.`, 'EIMAGE');
 
 /** The header's facts, checked (size, compression, bit depth, truncation), without touching the pixels. */
 export function readBmpHeader(bytes: Uint8Array, file: string): BmpHeader {
@@ -37,7 +41,9 @@ export function readBmpHeader(bytes: Uint8Array, file: string): BmpHeader {
   const compression = view.getUint32(30, true);
   const height = Math.abs(rawHeight);
   if (width <= 0 || height === 0 || width * height > 1e9) throw bad(`size ${width}×${rawHeight}`);
-  if (compression !== 0 && compression !== 3) throw bad(compression === 1 || compression === 2 ? 'RLE compression' : `compression ${compression}`);
+  if (compression !== 0 && compression !== 3) {
+    throw bad(compression === 1 || compression === 2 ? 'RLE compression' : `compression ${compression}`);
+  }
   if (![1, 4, 8, 16, 24, 32].includes(bpp)) throw bad(`${bpp} bits per pixel`);
   const stride = Math.floor((bpp * width + 31) / 32) * 4;
   if (dataOffset + stride * height > bytes.length) throw bad('truncated pixel data');
@@ -52,7 +58,8 @@ export function decodeBmp(bytes: Uint8Array, file: string): RawImage {
   if (compression === 3) {
     if (bytes.length < (headerSize >= 56 ? 70 : 66)) throw bad('truncated bit fields');
     // At byte 54 either way: right after a 40-byte header, or inside a V3/V4/V5 one (which adds alpha).
-    masks = [view.getUint32(54, true), view.getUint32(58, true), view.getUint32(62, true), headerSize >= 56 ? view.getUint32(66, true) : 0];
+    const alpha = headerSize >= 56 ? view.getUint32(66, true) : 0;
+    masks = [view.getUint32(54, true), view.getUint32(58, true), view.getUint32(62, true), alpha];
   }
   const [r, g, b, a] = masks.map(channel);
   const hasAlpha = bpp === 32 && (compression === 3 ? masks[3] !== 0 : false);
@@ -71,7 +78,9 @@ export function decodeBmp(bytes: Uint8Array, file: string): RawImage {
         const p = palette + index * 4;
         out[o] = bytes[p + 2]; out[o + 1] = bytes[p + 1]; out[o + 2] = bytes[p]; out[o + 3] = 255;
       } else {
-        const v = bpp === 16 ? view.getUint16(row + x * 2, true) : bpp === 24 ? bytes[row + x * 3] | (bytes[row + x * 3 + 1] << 8) | (bytes[row + x * 3 + 2] << 16) : view.getUint32(row + x * 4, true);
+        const v = bpp === 16 ? view.getUint16(row + x * 2, true)
+          : bpp === 24 ? bytes[row + x * 3] | (bytes[row + x * 3 + 1] << 8) | (bytes[row + x * 3 + 2] << 16)
+          : view.getUint32(row + x * 4, true);
         out[o] = r(v); out[o + 1] = g(v); out[o + 2] = b(v); out[o + 3] = hasAlpha ? a(v) : 255;
       }
     }

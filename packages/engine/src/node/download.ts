@@ -1,5 +1,5 @@
 import { CancelledError, NeuralStyleError } from '../core/errors';
-import { shown } from '../core/validate';
+import { shown } from '../core/text';
 
 /*
  * Downloads with limits, for weights from a URL: https only (http only to
@@ -37,10 +37,13 @@ export function shownUrl(text: string | URL): string {
 
 /** Why `url` may not be fetched, or null: https anywhere, http only to a loopback address, never with credentials. */
 export function urlRefusal(url: URL): string | null {
-  if (url.username || url.password) return 'a user name or password in the URL is not supported (it would be sent on to every redirect)';
+  if (url.username || url.password) {
+    return 'a user name or password in the URL is not supported (it would be sent on to every redirect)';
+  }
   if (url.protocol === 'https:') return null;
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname)) return null;
-  return url.protocol === 'http:' ? 'plain http is allowed only to this machine (127.0.0.1, localhost); use https' : `${url.protocol} URLs are not supported; use https`;
+  if (url.protocol === 'http:') return 'plain http is allowed only to this machine (127.0.0.1, localhost); use https';
+  return `${url.protocol} URLs are not supported; use https`;
 }
 
 function checkedUrl(text: string, what: string): URL {
@@ -68,7 +71,10 @@ async function get(start: URL, signal: AbortSignal): Promise<Response> {
     }
     const location = response.headers.get('location');
     if (response.status < 300 || response.status >= 400 || !location) return response;
-    if (hop === DOWNLOAD_LIMITS.redirects) throw new NeuralStyleError(`Cannot download ${shownUrl(start)}: more than ${DOWNLOAD_LIMITS.redirects} redirects.`, 'EWEIGHTS');
+    if (hop === DOWNLOAD_LIMITS.redirects) {
+      throw new NeuralStyleError(`Cannot download ${shownUrl(start)}: more than ${DOWNLOAD_LIMITS.redirects} `
+        + 'redirects.', 'EWEIGHTS');
+    }
     await response.body?.cancel();
     url = checkedUrl(new URL(location, url).href, 'redirect');
   }
@@ -86,7 +92,8 @@ export interface DownloadOptions {
  * The body of `urlText`, at most `maxBytes`; null for a 404 when `optional`.
  * Fails with a message naming the URL on anything else.
  */
-export async function downloadBytes(urlText: string, maxBytes: number, options: DownloadOptions = {}): Promise<Uint8Array | null> {
+export async function downloadBytes(urlText: string, maxBytes: number,
+  options: DownloadOptions = {}): Promise<Uint8Array | null> {
   const url = checkedUrl(urlText, 'weights');
   const abort = new AbortController();
   const cancel = () => abort.abort();
@@ -113,7 +120,10 @@ export async function downloadBytes(urlText: string, maxBytes: number, options: 
   }
 }
 
-/** A response's body, checked against `maxBytes` as it arrives; `heard` restarts the silence timer, `signal` is the time limits' abort. */
+/**
+ * A response's body, checked against `maxBytes` as it arrives; `heard` restarts the silence timer, `signal` is the
+ * time limits' abort.
+ */
 async function receive(url: URL, response: Response, maxBytes: number, options: DownloadOptions,
   timer: { signal: AbortSignal; heard: () => void }): Promise<Uint8Array | null> {
   const fail = (why: string) => new NeuralStyleError(`Cannot download ${shownUrl(url)}: ${why}.`, 'EWEIGHTS');

@@ -12,12 +12,13 @@ import { BackendReport, chooseBackend } from './backend';
 import { watchGpu } from './gpu-loss';
 import { encodeImage } from './image';
 import { decodeJobImages } from './job-images';
-import { checkJob } from './job-check';
+import { CheckedJob, checkJob } from './job-check';
 import { writeOutputFile } from './output-file';
 import { formatResultParameters } from '../result-parameters';
 import { DownloadProgress, loadWeightFiles } from './weights-source';
 
-export interface EngineConfig {
+/** How loadEngine loads: the backend, the weights, and what it tells while it does. */
+export interface LoadEngineOptions {
   backend?: RunOptions['backend'];
   /** A weights folder or an http(s) URL of a model.json; default: the bundled VGG19. */
   weights?: string;
@@ -35,13 +36,16 @@ export interface Engine {
   dispose(): void;
 }
 
-export async function loadEngine(config: EngineConfig = {}): Promise<Engine> {
+export async function loadEngine(config: LoadEngineOptions = {}): Promise<Engine> {
   const { backend: choice } = validateRunOptions({ backend: config.backend });
   // The weights first: a wrong --weights fails before the backend spends a second starting.
-  const files = await loadWeightFiles(config.weights, { onProgress: config.onDownload, onWarning: config.onWarning, signal: config.signal });
+  const { onDownload: onProgress, onWarning, signal } = config;
+  const files = await loadWeightFiles(config.weights, { onProgress, onWarning, signal });
   await verifyWeightFiles(files);
   const backend = await chooseBackend(choice);
-  if (files.unverified) config.onWarning?.(`${files.unverified}: loaded unverified (only their sizes and shapes were checked).`);
+  if (files.unverified) {
+    onWarning?.(`${files.unverified}: loaded unverified (only their sizes and shapes were checked).`);
+  }
   const vgg = createVgg19(decodeVgg19(files));
   return { backend, vgg, dispose: () => vgg.dispose() };
 }
@@ -57,21 +61,38 @@ export function machineLimits(engine: Engine, gpuMemory: number): MemoryLimits {
 }
 
 /**
- * Stylizes image files: checks the job (inputs, output path) first, decodes
- * and resizes the images with sharp, runs the core, and writes the result
- * with an exclusive create (job.ifExists). A cancelled or failed run writes
- * nothing. `output` is the path written.
+ * Stylizes image files: checks the job (inputs, output path) first, then
+ * stylizeCheckedFiles. A cancelled or failed run writes nothing. `output` is
+ * the path written.
  */
-export async function stylizeFiles(engine: Engine, job: JobSpec, hooks: StylizeHooks = {}): Promise<StylizeResult & { output: string }> {
-  const { options, maxInputPixels, gpuMemory, ifExists, styleSizes } = await checkJob(job); // a bad path or input fails before any work
+export async function stylizeFiles(engine: Engine, job: JobSpec,
+  hooks: StylizeHooks = {}): Promise<StylizeResult & { output: string }> {
+  return stylizeCheckedFiles(engine, job, await checkJob(job), hooks); // a bad path or input fails before any work
+}
+
+/**
+ * Stylizes the image files of a job checkJob passed (the engine process checks
+ * before the weights load): decodes and resizes the images with sharp, runs
+ * the core, and writes the result with an exclusive create (job.ifExists).
+ */
+export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked: CheckedJob,
+  hooks: StylizeHooks = {}): Promise<StylizeResult & { output: string }> {
+  const { options, maxInputPixels, gpuMemory, ifExists, styleSizes } = checked;
   const { content, styles } = await decodeJobImages(job.content, job.styles, options, maxInputPixels, styleSizes);
-  const result = await watchingTheGpu((signal) => stylize(engine.vgg, { content, styles, options, limits: machineLimits(engine, gpuMemory) }, { ...hooks, signal }), hooks.signal);
-  const parameters = formatResultParameters({ content: path.basename(job.content), styles: job.styles.map((s) => path.basename(s)), backend: engine.backend.name, options, steps: result.steps });
+  const request = { content, styles, options, limits: machineLimits(engine, gpuMemory) };
+  const result = await watchingTheGpu((signal) => stylize(engine.vgg, request, { ...hooks, signal }), hooks.signal);
+  const parameters = formatResultParameters({
+    content: path.basename(job.content), styles: job.styles.map((s) => path.basename(s)),
+    backend: engine.backend.name, options, steps: result.steps,
+  });
   const output = await writeOutputFile(job.output, await encodeImage(result.image, job.output, parameters), ifExists);
   return { ...result, output };
 }
 
-/** Runs `run`, ended at once with EGPULOST when the GPU is lost or fails under it (gpu-loss.ts); the run is then told to stop. */
+/**
+ * Runs `run`, ended at once with EGPULOST when the GPU is lost or fails under it (gpu-loss.ts); the run is then
+ * told to stop.
+ */
 async function watchingTheGpu<T>(run: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
   const gpu = watchGpu();
   const stop = new AbortController();

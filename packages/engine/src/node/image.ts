@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import sharp from 'sharp';
 import { RgbImage } from '../core/pixels';
 import { NeuralStyleError } from '../core/errors';
-import { shown } from '../core/validate';
+import { shown } from '../core/text';
 import { checkOutputPath, IfExists, outputFormat, writeOutputFile } from './output-file';
 import { decodeBmp, readBmpHeader } from './bmp';
 import { withPngText } from './png-text';
@@ -23,7 +23,10 @@ export interface DecodeOptions {
  * sharp cannot draw an SVG with its references off, and a painting or a
  * photo is never a vector drawing, so an SVG is refused, not rasterised.
  */
-const DECODERS = ['VipsForeignLoadJpeg', 'VipsForeignLoadPng', 'VipsForeignLoadWebp', 'VipsForeignLoadTiff', 'VipsForeignLoadNsgif', 'VipsForeignLoadHeif'];
+const DECODERS = [
+  'VipsForeignLoadJpeg', 'VipsForeignLoadPng', 'VipsForeignLoadWebp', 'VipsForeignLoadTiff', 'VipsForeignLoadNsgif',
+  'VipsForeignLoadHeif',
+];
 sharp.block({ operation: ['VipsForeignLoad'] });
 sharp.unblock({ operation: DECODERS });
 
@@ -33,15 +36,18 @@ const READABLE = 'Use png, jpeg, webp, tiff, gif, avif or bmp.';
 function explain(file: string, error: Error, head?: Buffer): NeuralStyleError {
   const m = error.message;
   if (/exceeds pixel limit/i.test(m)) {
-    return new NeuralStyleError(`${shown(file)} is too large: it declares more pixels than the limit of the maxInputPixels option. Resize it first, or raise the limit if it is genuine.`, 'ETOOBIG');
+    return new NeuralStyleError(`${shown(file)} is too large: it declares more pixels than the limit of the `
+      + 'maxInputPixels option. Resize it first, or raise the limit if it is genuine.', 'ETOOBIG');
   }
   if (/unsupported image format|bad seek|Input buffer contains unsupported/i.test(m)) {
     if (head && /<svg[\s>]/i.test(head.toString('latin1'))) {
-      return new NeuralStyleError(`${shown(file)} is an SVG drawing, which is not read (an SVG can draw other files into the picture). Export it as PNG first. ${READABLE}`, 'EIMAGE');
+      return new NeuralStyleError(`${shown(file)} is an SVG drawing, which is not read (an SVG can draw other files `
+        + `into the picture). Export it as PNG first. ${READABLE}`, 'EIMAGE');
     }
     return new NeuralStyleError(`${shown(file)} is not an image we can read. ${READABLE}`, 'EIMAGE');
   }
-  return new NeuralStyleError(`${shown(file)} could not be decoded (${shown(m.split('\n')[0])}); it may be truncated or corrupt.`, 'EIMAGE');
+  return new NeuralStyleError(`${shown(file)} could not be decoded (${shown(m.split('\n')[0])}); it may be truncated `
+    + 'or corrupt.', 'EIMAGE');
 }
 
 /**
@@ -54,10 +60,13 @@ function readError(file: string, error: unknown): NeuralStyleError {
   switch (code) {
     case 'ENOENT': return new NeuralStyleError(`${shown(file)} does not exist.`, 'ENOENT');
     case 'EACCES':
-    case 'EPERM': return new NeuralStyleError(`Cannot read ${shown(file)}: no permission to read it. Allow reading it (chmod), or choose another file.`, 'EACCES');
+    case 'EPERM': return new NeuralStyleError(`Cannot read ${shown(file)}: no permission to read it. Allow reading `
+      + 'it (chmod), or choose another file.', 'EACCES');
     case 'EISDIR': return new NeuralStyleError(`${shown(file)} is not a file.`, 'EIMAGE');
-    case 'ELOOP': return new NeuralStyleError(`Cannot read ${shown(file)}: its symbolic links lead in a circle.`, 'ELOOP');
-    default: return new NeuralStyleError(`Cannot read ${shown(file)} (${code ?? shown(String((error as Error).message), 80)}).`, code ?? 'EIO');
+    case 'ELOOP': return new NeuralStyleError(`Cannot read ${shown(file)}: its symbolic links lead in a `
+      + 'circle.', 'ELOOP');
+    default: return new NeuralStyleError(`Cannot read ${shown(file)} `
+      + `(${code ?? shown(String((error as Error).message), 80)}).`, code ?? 'EIO');
   }
 }
 
@@ -141,7 +150,8 @@ export async function decodeImageFile(file: string, options: DecodeOptions): Pro
     }
     const { data, info } = await pipeline.removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return { width: info.width, height: info.height, data: pixels };
   } catch (e) {
     throw await explainFile(file, e as Error);
   }
@@ -158,7 +168,9 @@ export async function imageSize(file: string, maxInputPixels: number): Promise<{
   } catch (e) {
     throw await explainFile(file, e as Error);
   }
-  if (!meta.width || !meta.height) throw new NeuralStyleError(`${shown(file)} has no image dimensions; it may be truncated or corrupt.`, 'EIMAGE');
+  if (!meta.width || !meta.height) {
+    throw new NeuralStyleError(`${shown(file)} has no image dimensions; it may be truncated or corrupt.`, 'EIMAGE');
+  }
   if (meta.width * meta.height > maxInputPixels) throw explain(file, new Error('Input image exceeds pixel limit'));
   const swap = (meta.orientation ?? 1) >= 5;
   return swap ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
@@ -166,7 +178,10 @@ export async function imageSize(file: string, maxInputPixels: number): Promise<{
 
 export { outputFormat };
 
-/** Encodes RGB pixels to the format the file name asks for (PNG gets `parameters`, result-parameters.ts's text, as an iTXt chunk). */
+/**
+ * Encodes RGB pixels to the format the file name asks for (PNG gets `parameters`, result-parameters.ts's text, as an
+ * iTXt chunk).
+ */
 export async function encodeImage(image: RgbImage, file: string, parameters?: string): Promise<Buffer> {
   const format = outputFormat(file);
   const raw = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {

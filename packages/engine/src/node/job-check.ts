@@ -1,6 +1,7 @@
 import { checkStyleShape, planStylization, Size } from '../core/plan';
 import { StylizeOptions } from '../core/options';
-import { checkStyleCount, shown, validateOptions, validateRunOptions } from '../core/validate';
+import { checkStyleCount, validateOptions, validateRunOptions } from '../core/validate';
+import { shown } from '../core/text';
 import type { JobSpec } from '../protocol';
 import { imageSize } from './image';
 import { checkOutputPath, IfExists } from './output-file';
@@ -25,7 +26,9 @@ export interface CheckedJob {
 export async function checkJob(job: JobSpec): Promise<CheckedJob> {
   checkStyleCount(job.styles.length);
   const options = validateOptions(job.options);
-  const { maxInputPixels, gpuMemory } = validateRunOptions({ maxInputPixels: job.maxInputPixels, gpuMemory: job.gpuMemory });
+  const { maxInputPixels, gpuMemory } = validateRunOptions({
+    maxInputPixels: job.maxInputPixels, gpuMemory: job.gpuMemory,
+  });
   const content = await imageSize(job.content, maxInputPixels);
   const styleSizes: Size[] = [];
   for (const style of job.styles) { // in order: the first bad file is the one named

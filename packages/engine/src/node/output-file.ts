@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { NeuralStyleError } from '../core/errors';
-import { shown } from '../core/validate';
+import { shown } from '../core/text';
 import { windowsNameProblem } from '../file-names';
 import { formatOfExtension, OUTPUT_EXTENSIONS, OutputFormat } from '../output-formats';
 import { atomicTempPrefix, IfExists, numberedName, removeStaleTemps, writeFileAtomic } from './atomic';
@@ -29,7 +29,8 @@ export function outputFormat(file: string): OutputFormat {
   const ext = path.extname(file).toLowerCase();
   const format = formatOfExtension(ext);
   if (!format) {
-    throw new NeuralStyleError(`Cannot write ${shown(file)}: unknown output format "${shown(ext, 20) || '(none)'}". Use one of: ${OUTPUT_EXTENSIONS.join(', ')}.`, 'EINVAL');
+    throw new NeuralStyleError(`Cannot write ${shown(file)}: unknown output format "${shown(ext, 20) || '(none)'}". `
+      + `Use one of: ${OUTPUT_EXTENSIONS.join(', ')}.`, 'EINVAL');
   }
   return format;
 }
@@ -55,20 +56,31 @@ function checkFolder(file: string, dir: string): void {
     stat = fs.statSync(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new NeuralStyleError(`Cannot write ${shown(file)}: folder ${shown(dir)} does not exist. Create it first, or choose another folder.`, 'ENOENT');
+    if (code === 'ENOENT') {
+      throw new NeuralStyleError(`Cannot write ${shown(file)}: folder ${shown(dir)} does not exist. Create it first, `
+        + 'or choose another folder.', 'ENOENT');
+    }
     throw explainWriteError(e, file);
   }
-  if (!stat.isDirectory()) throw new NeuralStyleError(`Cannot write ${shown(file)}: ${shown(dir)} is a file, not a folder. Choose an output inside a folder.`, 'ENOTDIR');
+  if (!stat.isDirectory()) {
+    throw new NeuralStyleError(`Cannot write ${shown(file)}: ${shown(dir)} is a file, not a folder. Choose an output `
+      + 'inside a folder.', 'ENOTDIR');
+  }
 }
 
-/** Refuses an output that is one of the inputs: the same path, or the same file by a symlink or a hard link (device and inode). */
+/**
+ * Refuses an output that is one of the inputs: the same path, or the same file by a symlink or a hard link (device
+ * and inode).
+ */
 function checkNotAnInput(file: string, target: fs.Stats | null, inputs: readonly string[]): void {
   const resolved = path.resolve(file);
   for (const input of inputs) {
     const stat = statOrNull(input);
     const same = target && stat ? stat.dev === target.dev && stat.ino === target.ino : path.resolve(input) === resolved;
     if (same) {
-      throw new NeuralStyleError(`Refusing to write ${shown(file)}: it is the input image ${shown(input)}${path.resolve(input) === resolved ? '' : ' (by another name: a link)'}. Choose another output path.`, 'EINVAL');
+      throw new NeuralStyleError(`Refusing to write ${shown(file)}: it is the input image `
+        + `${shown(input)}${path.resolve(input) === resolved ? '' : ' (by another name: a link)'}. Choose another `
+        + 'output path.', 'EINVAL');
     }
   }
 }
@@ -80,7 +92,8 @@ function checkNotAnInput(file: string, target: fs.Stats | null, inputs: readonly
  */
 function probeWritable(file: string, name: string): void {
   const start = `${atomicTempPrefix(process.pid)}probe`;
-  const temp = path.join(path.dirname(path.resolve(file)), `${start}${'-'.repeat(Math.max(0, Buffer.byteLength(name) - start.length - 4))}.tmp`);
+  const padding = '-'.repeat(Math.max(0, Buffer.byteLength(name) - start.length - 4));
+  const temp = path.join(path.dirname(path.resolve(file)), `${start}${padding}.tmp`);
   try {
     fs.closeSync(fs.openSync(temp, 'wx'));
   } catch (e) {
@@ -102,7 +115,10 @@ export function checkOutputPath(file: string, { inputs, ifExists = 'refuse' }: O
   const target = path.resolve(file);
   checkFolder(file, path.dirname(target));
   const stat = statOrNull(target);
-  if (stat?.isDirectory()) throw new NeuralStyleError(`Cannot write ${shown(file)}: it is a folder. Give a file name, such as ${shown(path.join(file, 'out.png'))}.`, 'EISDIR');
+  if (stat?.isDirectory()) {
+    throw new NeuralStyleError(`Cannot write ${shown(file)}: it is a folder. Give a file name, such as `
+      + `${shown(path.join(file, 'out.png'))}.`, 'EISDIR');
+  }
   checkNotAnInput(file, stat, inputs);
   // lstat: a dangling symlink is a taken name too (the exclusive create would fail on it at the end).
   const taken = stat !== null || (() => { try { fs.lstatSync(target); return true; } catch { return false; } })();
@@ -113,10 +129,14 @@ export function checkOutputPath(file: string, { inputs, ifExists = 'refuse' }: O
 }
 
 function existsError(file: string): NeuralStyleError {
-  return new NeuralStyleError(`${shown(file)} already exists. Choose another output path, or allow replacing it (CLI: --overwrite).`, 'EEXIST');
+  return new NeuralStyleError(`${shown(file)} already exists. Choose another output path, or allow replacing it `
+    + '(CLI: --overwrite).', 'EEXIST');
 }
 
-/** A write failure as one sentence naming the user's path and what to do; `name`: the file name that was being created. */
+/**
+ * A write failure as one sentence naming the user's path and what to do; `name`: the file name that was being
+ * created.
+ */
 export function explainWriteError(error: unknown, file: string, name = path.basename(file)): NeuralStyleError {
   if (error instanceof NeuralStyleError) return error;
   const e = error as NodeJS.ErrnoException;
@@ -124,16 +144,22 @@ export function explainWriteError(error: unknown, file: string, name = path.base
   const dir = shown(path.dirname(path.resolve(file)));
   switch (e.code) {
     case 'EEXIST': return existsError(file);
-    case 'EROFS': return new NeuralStyleError(`Cannot write ${where}: ${dir} is on a read-only file system. Choose an output in a writable folder.`, 'EROFS');
+    case 'EROFS': return new NeuralStyleError(`Cannot write ${where}: ${dir} is on a read-only file system. Choose `
+      + 'an output in a writable folder.', 'EROFS');
     case 'EACCES':
-    case 'EPERM': return new NeuralStyleError(`Cannot write ${where}: no permission to create files in ${dir}. Choose a folder you can write to.`, 'EACCES');
+    case 'EPERM': return new NeuralStyleError(`Cannot write ${where}: no permission to create files in ${dir}. `
+      + 'Choose a folder you can write to.', 'EACCES');
     case 'ENOSPC':
-    case 'EDQUOT': return new NeuralStyleError(`Cannot write ${where}: the disk is full (or your quota is used up). Free some space or choose another disk; nothing was written.`, 'ENOSPC');
+    case 'EDQUOT': return new NeuralStyleError(`Cannot write ${where}: the disk is full (or your quota is used up). `
+      + 'Free some space or choose another disk; nothing was written.', 'ENOSPC');
     case 'EISDIR': return new NeuralStyleError(`Cannot write ${where}: it is a folder. Give a file name.`, 'EISDIR');
-    case 'ENOTDIR': return new NeuralStyleError(`Cannot write ${where}: a part of its path is a file, not a folder.`, 'ENOTDIR');
-    case 'ENOENT': return new NeuralStyleError(`Cannot write ${where}: folder ${dir} does not exist. Create it first, or choose another folder.`, 'ENOENT');
+    case 'ENOTDIR': return new NeuralStyleError(`Cannot write ${where}: a part of its path is a file, not a `
+      + 'folder.', 'ENOTDIR');
+    case 'ENOENT': return new NeuralStyleError(`Cannot write ${where}: folder ${dir} does not exist. Create it `
+      + 'first, or choose another folder.', 'ENOENT');
     case 'ENAMETOOLONG': return nameTooLong(file, name);
-    default: return new NeuralStyleError(`Cannot write ${where} (${e.code ?? 'error'}: ${String(e.message ?? e).split('\n')[0].slice(0, 200)}).`, e.code ?? 'EIO');
+    default: return new NeuralStyleError(`Cannot write ${where} (${e.code ?? 'error'}: `
+      + `${String(e.message ?? e).split('\n')[0].slice(0, 200)}).`, e.code ?? 'EIO');
   }
 }
 

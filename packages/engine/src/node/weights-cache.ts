@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { shown } from '../core/validate';
+import { shown } from '../core/text';
 import { sha256Hex, WeightFiles } from '../core/weights';
 import { isRunning } from './atomic';
 
@@ -26,7 +26,9 @@ export function cacheEntryOf(url: string): string {
   return path.join(weightsCacheDir(), crypto.createHash('sha256').update(url).digest('hex').slice(0, 16));
 }
 
-/** An entry being written: `<entry>.partial-<pid>-XXXXXX` (before the pid was in the name: `<entry>.partial-XXXXXX`). */
+/**
+ * An entry being written: `<entry>.partial-<pid>-XXXXXX` (before the pid was in the name: `<entry>.partial-XXXXXX`).
+ */
 const PARTIAL = /^[0-9a-f]{16}\.partial-(?:(\d+)-)?[A-Za-z0-9]{6}$/;
 /** A partial entry without a pid is debris once this old: writing one takes seconds. */
 const UNNAMED_PARTIAL_MS = 60 * 60_000;
@@ -43,7 +45,8 @@ export function removeCacheDebris(cache = weightsCacheDir()): string[] {
     const m = PARTIAL.exec(name);
     if (!m) return false;
     try {
-      const stale = m[1] ? !isRunning(Number(m[1])) : Date.now() - fs.statSync(path.join(cache, name)).mtimeMs > UNNAMED_PARTIAL_MS;
+      const stale = m[1] ? !isRunning(Number(m[1]))
+        : Date.now() - fs.statSync(path.join(cache, name)).mtimeMs > UNNAMED_PARTIAL_MS;
       if (stale) fs.rmSync(path.join(cache, name), { recursive: true, force: true });
       return stale;
     } catch {
@@ -65,7 +68,10 @@ function makeFolders(dir: string): void {
   }
 }
 
-/** Writes a verified download as the cache entry `dir`: in a temp folder, renamed into place last. Throws the file system's error. */
+/**
+ * Writes a verified download as the cache entry `dir`: in a temp folder, renamed into place last. Throws the file
+ * system's error.
+ */
 export async function writeCacheEntry(dir: string, files: WeightFiles, manifestText: string): Promise<void> {
   makeFolders(path.dirname(dir));
   const temp = fs.mkdtempSync(`${dir}.partial-${process.pid}-`);
@@ -97,5 +103,6 @@ export function cacheWarning(dir: string, error: unknown): string {
       : code === 'EACCES' || code === 'EPERM' ? 'no permission to write there'
         : code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of its path is a file, not a folder'
           : `${code ?? 'error'}: ${shown(String((error as Error).message).split('\n')[0], 120)}`;
-  return `Cannot keep the downloaded weights in the cache ${shown(dir)} (${why}): this run uses them from memory, and the next downloads them again. Free the cache, or set NEURAL_STYLE_CACHE to a writable folder.`;
+  return `Cannot keep the downloaded weights in the cache ${shown(dir)} (${why}): this run uses them from memory, `
+    + 'and the next downloads them again. Free the cache, or set NEURAL_STYLE_CACHE to a writable folder.';
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { CancelledError, NeuralStyleError } from '../core/errors';
-import { shown } from '../core/validate';
+import { shown } from '../core/text';
 import { parseManifest, verifyWeightFiles, WeightFiles } from '../core/weights';
 import { DownloadProgress, downloadBytes, shownUrl } from './download';
 import { cacheEntryOf, cacheWarning, removeCacheDebris, UNVERIFIED_MARKER, writeCacheEntry } from './weights-cache';
@@ -33,11 +33,17 @@ export function parseSha256Sums(text: string, origin: string): Record<string, st
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') return;
     const m = /^([0-9a-fA-F]{64}) [ *](.+)$/.exec(line);
-    if (!m) throw new NeuralStyleError(`${origin} line ${i + 1} is not "<sha256>  <file name>": ${JSON.stringify(shown(line, 80))}. Reinstall or re-download the weights.`, 'EWEIGHTS');
+    if (!m) {
+      throw new NeuralStyleError(`${origin} line ${i + 1} is not "<sha256>  <file name>": `
+        + `${JSON.stringify(shown(line, 80))}. Reinstall or re-download the weights.`, 'EWEIGHTS');
+    }
     if (Object.hasOwn(out, m[2])) throw new NeuralStyleError(`${origin} lists ${shown(m[2], 80)} twice.`, 'EWEIGHTS');
     out[m[2]] = m[1].toLowerCase();
   });
-  if (Object.keys(out).length === 0) throw new NeuralStyleError(`${origin} lists no files. Reinstall or re-download the weights (or remove it to load them unverified).`, 'EWEIGHTS');
+  if (Object.keys(out).length === 0) {
+    throw new NeuralStyleError(`${origin} lists no files. Reinstall or re-download the weights (or remove it to load `
+      + 'them unverified).', 'EWEIGHTS');
+  }
   return out;
 }
 
@@ -48,13 +54,16 @@ function readWeightFile(file: string): Buffer {
     stat = fs.statSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new NeuralStyleError(code === 'ENOENT' ? `Weight file ${shown(file)} is missing.` : `Cannot read weight file ${shown(file)} (${code}).`, 'EWEIGHTS');
+    const why = code === 'ENOENT' ? `Weight file ${shown(file)} is missing.`
+      : `Cannot read weight file ${shown(file)} (${code}).`;
+    throw new NeuralStyleError(why, 'EWEIGHTS');
   }
   if (!stat.isFile()) throw new NeuralStyleError(`Weight file ${shown(file)} is not a file (a folder?).`, 'EWEIGHTS');
   try {
     return fs.readFileSync(file);
   } catch (e) {
-    throw new NeuralStyleError(`Cannot read weight file ${shown(file)} (${(e as NodeJS.ErrnoException).code}).`, 'EWEIGHTS');
+    throw new NeuralStyleError(`Cannot read weight file ${shown(file)} `
+      + `(${(e as NodeJS.ErrnoException).code}).`, 'EWEIGHTS');
   }
 }
 
@@ -62,7 +71,8 @@ function readWeightFile(file: string): Buffer {
 export function readWeightsFolder(dir: string): WeightFiles {
   const manifestPath = path.join(dir, 'model.json');
   if (!fs.existsSync(manifestPath)) {
-    throw new NeuralStyleError(`Weight file ${shown(manifestPath)} is missing. Point the weights option at a folder with model.json and its shards.`, 'EWEIGHTS');
+    throw new NeuralStyleError(`Weight file ${shown(manifestPath)} is missing. Point the weights option at a folder `
+      + 'with model.json and its shards.', 'EWEIGHTS');
   }
   const manifest = parseManifest(readWeightFile(manifestPath).toString('utf8'), shown(manifestPath));
   const shards = new Map<string, Uint8Array>();
@@ -70,16 +80,21 @@ export function readWeightsFolder(dir: string): WeightFiles {
     shards.set(rel, new Uint8Array(readWeightFile(path.join(dir, rel))));
   }
   const sumsPath = path.join(dir, 'SHA256SUMS');
-  const sha256 = fs.existsSync(sumsPath) ? parseSha256Sums(readWeightFile(sumsPath).toString('utf8'), sumsPath) : undefined;
-  // A download without SHA256SUMS on its server is cached with sums of what arrived: they catch later damage, not a bad server.
+  const sha256 = fs.existsSync(sumsPath)
+    ? parseSha256Sums(readWeightFile(sumsPath).toString('utf8'), sumsPath) : undefined;
+  // A download without SHA256SUMS on its server is cached with sums of what arrived: they catch later damage, not a
+  // bad server.
   const marker = path.join(dir, UNVERIFIED_MARKER);
   const unverified = !sha256 ? `the weights in ${shown(dir)} have no SHA256SUMS`
-    : fs.existsSync(marker) ? `the weights in ${shown(dir)} were downloaded from ${shown(fs.readFileSync(marker, 'utf8').trim())}, which has no SHA256SUMS` : undefined;
+    : fs.existsSync(marker) ? `the weights in ${shown(dir)} were downloaded from `
+      + `${shown(fs.readFileSync(marker, 'utf8').trim())}, which has no SHA256SUMS` : undefined;
   return { manifest, shards, sha256, origin: shown(dir), unverified };
 }
 
 /** Size limits of a download: VGG19's conv layers are 20 MB quantized, 80 MB as float32. */
-export const WEIGHTS_LIMITS = { manifestBytes: 4 * 1024 * 1024, sumsBytes: 64 * 1024, totalBytes: 1024 * 1024 * 1024 } as const;
+export const WEIGHTS_LIMITS = {
+  manifestBytes: 4 * 1024 * 1024, sumsBytes: 64 * 1024, totalBytes: 1024 * 1024 * 1024,
+} as const;
 
 /**
  * Weights from a URL to a model.json, downloaded once into the user cache
@@ -91,11 +106,13 @@ export const WEIGHTS_LIMITS = { manifestBytes: 4 * 1024 * 1024, sumsBytes: 64 * 
  */
 async function downloadWeights(url: string, load: WeightsLoad): Promise<WeightFiles> {
   if (!url.endsWith('.json')) {
-    throw new NeuralStyleError(`Invalid weights URL ${shownUrl(url)}. Give an https URL of a TF.js model.json.`, 'EWEIGHTS');
+    throw new NeuralStyleError(`Invalid weights URL ${shownUrl(url)}. Give an https URL of a TF.js `
+      + 'model.json.', 'EWEIGHTS');
   }
   const dir = cacheEntryOf(url);
   if (fs.existsSync(path.join(dir, 'SHA256SUMS'))) return readWeightsFolder(dir);
-  const get = (file: string, maxBytes: number, optional = false) => downloadBytes(file, maxBytes, { optional, onProgress: load.onProgress, signal: load.signal });
+  const get = (file: string, maxBytes: number, optional = false) =>
+    downloadBytes(file, maxBytes, { optional, onProgress: load.onProgress, signal: load.signal });
   const manifestText = new TextDecoder().decode((await get(url, WEIGHTS_LIMITS.manifestBytes))!);
   const manifest = parseManifest(manifestText, shownUrl(url)); // refuses shard names that are not plain file names
   const sumsUrl = new URL('SHA256SUMS', url).href;
@@ -127,11 +144,13 @@ function readLocalWeights(location: string, shownAs = location): WeightFiles {
     // Said below.
   }
   if (!stat) {
-    throw new NeuralStyleError(`Weights folder ${shown(shownAs)} does not exist. Give a folder with model.json, or an https URL of a model.json.`, 'EWEIGHTS');
+    throw new NeuralStyleError(`Weights folder ${shown(shownAs)} does not exist. Give a folder with model.json, or `
+      + 'an https URL of a model.json.', 'EWEIGHTS');
   }
   if (stat.isFile()) {
     if (path.basename(location) === 'model.json') return readWeightsFolder(path.dirname(location));
-    throw new NeuralStyleError(`Weights ${shown(shownAs)} is a file, not a weights folder. Give the folder that holds model.json and its shards (or that model.json).`, 'EWEIGHTS');
+    throw new NeuralStyleError(`Weights ${shown(shownAs)} is a file, not a weights folder. Give the folder that `
+      + 'holds model.json and its shards (or that model.json).', 'EWEIGHTS');
   }
   return readWeightsFolder(location);
 }
@@ -141,7 +160,8 @@ function fileUrlPath(url: string): string {
   try {
     return fileURLToPath(url);
   } catch (e) {
-    throw new NeuralStyleError(`Invalid weights URL ${shownUrl(url)}: ${(e as Error).message}. Give a file:// URL of a folder on this machine, or the folder itself.`, 'EWEIGHTS');
+    throw new NeuralStyleError(`Invalid weights URL ${shownUrl(url)}: ${(e as Error).message}. Give a file:// URL of `
+      + 'a folder on this machine, or the folder itself.', 'EWEIGHTS');
   }
 }
 
@@ -161,7 +181,8 @@ export async function loadWeightFiles(location?: string, load: WeightsLoad = {})
   }
   if (scheme === 'file') return readLocalWeights(fileUrlPath(location), location);
   if (scheme) {
-    throw new NeuralStyleError(`Refusing weights ${shownUrl(location)}: ${scheme}: URLs are not supported. Give a folder, its model.json, a file:// URL of either, or an https URL of a model.json.`, 'EWEIGHTS');
+    throw new NeuralStyleError(`Refusing weights ${shownUrl(location)}: ${scheme}: URLs are not supported. Give a `
+      + 'folder, its model.json, a file:// URL of either, or an https URL of a model.json.', 'EWEIGHTS');
   }
   return readLocalWeights(location);
 }

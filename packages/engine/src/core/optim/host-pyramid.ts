@@ -10,6 +10,9 @@ import { Projection } from './vector-space';
  * one is. up() is the same bilinear 2× upsampling, the transposed
  * convolution with taps [¼, ¾, ¾, ¼] and zero padding, here as its two
  * phases: y[2j] = ¾ x[j] + ¼ x[j−1], y[2j+1] = ¾ x[j] + ¼ x[j+1].
+ * Not pyramid.ts's code: that runs on the backend, and a tiled scale's image
+ * is in ordinary memory because the backend cannot hold it whole. The levels
+ * and the weight are shared; pyramid.test.ts holds the two equal.
  */
 
 /** Upsamples `src` (rows × cols × 3) 2× along one axis, to `length` along it. */
@@ -46,7 +49,8 @@ function upAxisAdjoint(g: Float32Array, rows: number, cols: number, axis: 0 | 1,
     for (let c = 0; c < outCols; c++) {
       const j = axis === 0 ? r : c;
       for (let k = 0; k < 3; k++) {
-        out[(r * outCols + c) * 3 + k] = 0.25 * at(2 * j - 1, r, c, k) + 0.75 * at(2 * j, r, c, k) + 0.75 * at(2 * j + 1, r, c, k) + 0.25 * at(2 * j + 2, r, c, k);
+        out[(r * outCols + c) * 3 + k] = 0.25 * at(2 * j - 1, r, c, k) + 0.75 * at(2 * j, r, c, k)
+          + 0.75 * at(2 * j + 1, r, c, k) + 0.25 * at(2 * j + 2, r, c, k);
       }
     }
   }

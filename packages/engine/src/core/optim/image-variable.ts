@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Parameterization } from './parameterization';
-import { PyramidParameterization } from './pyramid';
+import { PyramidBasis } from './pyramid';
 import { Projection } from './vector-space';
 
 /**
@@ -18,7 +18,7 @@ export class ImageVariable implements Parameterization<tf.Tensor, tf.Tensor4D> {
   private released = false;
 
   /** Takes ownership of `start`. */
-  constructor(start: tf.Tensor4D, private readonly pyramid: PyramidParameterization | null) {
+  constructor(start: tf.Tensor4D, private readonly pyramid: PyramidBasis | null) {
     this.currentImage = start;
     this.current = pyramid ? pyramid.fromImage(start) : start;
   }

@@ -29,9 +29,15 @@ export function pyramidLevels(height: number, width: number, maxLevels = MAX_LEV
  * gradient over it), so the low frequencies of the picture, which plain
  * pixel steps move slowly, converge in far fewer iterations. (Feature
  * visualisation uses the same idea: Olah et al., "Feature Visualization",
- * Distill 2017. Not in Gatys et al.)
+ * Distill 2017. Not in Gatys et al.) The basis only: ImageVariable is the
+ * Parameterization that moves on it.
+ *
+ * Its twin, host-pyramid.ts, does the same arithmetic in ordinary memory for a
+ * tiled scale, whose image is there because the backend cannot hold it whole:
+ * they share the levels and the weight, not the code, and pyramid.test.ts
+ * holds them equal.
  */
-export class PyramidParameterization {
+export class PyramidBasis {
   readonly levels: PyramidLevel[];
   readonly length: number;
 
@@ -133,5 +139,6 @@ export function upsample2xAdjoint(y: tf.Tensor4D, h: number, w: number): tf.Tens
 
 const upsamplingKernel = () => tf.tensor4d(TAPS.flatMap((a) => TAPS.map((b) => a * b)), [4, 4, 1, 1]);
 /** [1, h, w, 3] → [3, h, w, 1]: the channels as a batch of one-channel images. */
-const asPlanes = (x: tf.Tensor4D) => tf.reshape(tf.transpose(x, [3, 1, 2, 0]), [3, x.shape[1], x.shape[2], 1]) as tf.Tensor4D;
+const asPlanes = (x: tf.Tensor4D) =>
+  tf.reshape(tf.transpose(x, [3, 1, 2, 0]), [3, x.shape[1], x.shape[2], 1]) as tf.Tensor4D;
 const fromPlanes = (x: tf.Tensor) => tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D;

@@ -1,0 +1,15 @@
+/**
+ * The `@neural-style/engine/bench` entry: what the benchmarks (packages/engine/bench) reach below the public API,
+ * through the exports map like any user: the bench kit (noise images, the matMul ceiling), the convolution
+ * algorithms and their choice, one scale's whole-image objective, and the engine's own TensorFlow.js. No Node:
+ * a webview's bench may use it too. Not part of the library's API: it may change with the engine.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export { tf };
+export { randomImage, matMulCeiling } from './core/bench-kit';
+export { CONVOLUTION_CHOICES, prepareConv, type ConvolutionChoice } from './core/ops/conv';
+export { WINOGRAD_2X2 } from './core/ops/winograd/f2x2';
+export { WINOGRAD_4X4 } from './core/ops/winograd/f4x4';
+export { createWholeImageObjective } from './core/whole-objective';
+export { toVggImage } from './core/image/convert';
