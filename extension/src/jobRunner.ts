@@ -66,7 +66,7 @@ export class JobRunner {
   prepare(id: string, request: JobRequest): PreparedJob {
     const config = vscode.workspace.getConfiguration(SECTION, vscode.Uri.file(request.content));
     const settings = withJobOptions(readSettings((name) => config.get(name)), request.options);
-    const { folder, pattern, format } = settings.output;
+    const { outputFolder: folder, fileNamePattern: pattern, outputFormat: format } = settings;
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(request.content))?.uri.fsPath;
     const inspected = config.inspect<string>('outputFolder');
     if ((inspected?.workspaceFolderValue ?? inspected?.workspaceValue) !== undefined) {

@@ -348,7 +348,7 @@ export class JobManager extends Disposable {
         this.log.info(`${id}: done in ${formatDuration(done.elapsedMs)} (${done.steps} iterations on ${done.backend}); wrote ${done.output}`);
         record.post({ type: 'done', done: { outputSrc: '', outputName: path.basename(done.output), elapsedMs: done.elapsedMs, steps: done.steps, backend: done.backend, finishedAt: Date.now() } });
         // A batch opens one result editor (unless asked for each); its other results are in their panels and the queue view.
-        const { openWhenDone, openEachInBatch } = job.settings.output;
+        const { openWhenDone, openEachInBatch } = job.settings;
         if (openWhenDone && (!batch || openEachInBatch || batch.claimResultEditor())) this.openResult(record, done.output);
         this.onDidFinishEmitter.fire({ id, outcome: 'done', output: done.output, backend: done.backend });
         break;

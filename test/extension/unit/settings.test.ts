@@ -15,12 +15,15 @@ function error(values: Record<string, unknown>): SettingsError {
 }
 
 describe('settings → engine options', () => {
-  it('unset settings give the engine defaults', () => {
+  it('unset settings give the engine\'s defaults and the extension\'s own', () => {
     const s = readSettings(from({}));
     assert.deepStrictEqual(s.options, { ...DEFAULTS });
     assert.deepStrictEqual(s.run, { ...RUN_DEFAULTS });
-    assert.deepStrictEqual(s.output, { folder: '', pattern: '${name}.${style}', format: 'png', openWhenDone: true, openEachInBatch: false });
-    assert.strictEqual(s.weightsPath, '');
+    const { options: _options, run: _run, ...own } = s;
+    assert.deepStrictEqual(own, {
+      outputFolder: '', fileNamePattern: '${name}.${style}', outputFormat: 'png', openWhenDone: true, openEachInBatch: false,
+      weightsPath: '', enginePath: '', engineIdleMinutes: 10, revealRunningPanel: true,
+    });
   });
 
   it('set values reach the engine options', () => {
