@@ -22,7 +22,7 @@ import { ReportProgress, showBatchSummary, showGpuLostError, showJobError, withJ
 import { JobPanel, PanelContext } from './panel';
 import { handlePanelMessage, PanelActions } from './panelMessages';
 import { isResult, newPanelState, resultPanelState, runAgainRequest, runAgainState, settingsControls } from './panelRuns';
-import { JobQueue, QueueEntry } from './queue';
+import { JobQueue, QueueEntry, type RunEnd } from './queue';
 import { revealRunning } from './queueView';
 import { Resources } from './resources';
 import { requestOfSaved, resumedNote, resumeInto, savedJobsOf } from './resume';
@@ -277,7 +277,7 @@ export class JobManager extends Disposable {
     return this.queue.running?.job.batch ? this.batchLine : undefined;
   }
 
-  private async run(queued: QueuedJob, id: string, signal: AbortSignal): Promise<void> {
+  private async run(queued: QueuedJob, id: string, signal: AbortSignal): Promise<RunEnd> {
     const { request, record, backend, queuedAt, resumed, batch } = queued;
     if (resumed && !record.livePanel) this.openPanel(record);
     const startedAt = Date.now();
@@ -290,7 +290,7 @@ export class JobManager extends Disposable {
     } catch (e) {
       this.fail(record, id, 'invalid', (e as Error).message, e instanceof SettingsError ? e.setting : undefined);
       this.batchJobEnded(queued, id, 'failed');
-      return;
+      return 'failed';
     }
     const { job } = plan;
     const { options } = job.settings;
@@ -317,7 +317,9 @@ export class JobManager extends Disposable {
       : vscode.l10n.t('Stylizing {0} as {1}', path.basename(request.content), stylesLabelOf(request));
     const outcome = await (inSight ? work(() => undefined) : withJobNotification(title, () => this.queue.cancel(id), work));
     this.finish(record, job, outcome, Date.now() - started, batch);
-    this.batchJobEnded(queued, id, outcome.kind === 'done' ? 'done' : outcome.kind === 'cancelled' ? 'cancelled' : 'failed');
+    const end = outcome.kind === 'done' ? 'done' : outcome.kind === 'cancelled' ? 'cancelled' : 'failed';
+    this.batchJobEnded(queued, id, end);
+    return end;
   }
 
   /** A job of a batch ended: the batch's line moves on, and a batch that is over says how it went. */
