@@ -12,7 +12,7 @@ import * as l10n from '@vscode/l10n';
 import * as fs from 'fs';
 import * as path from 'path';
 import { type BackendChoice, NeuralStyleError, softwareReason, type WebviewBackend } from '@neural-style/engine/options';
-import type { EngineGpu } from './warmEngine';
+import type { EngineGpu } from './engineTypes';
 import type { AdapterView, FromCompute } from '../shared/protocol';
 
 export type Route =

@@ -5,9 +5,11 @@
  * to say when it ends. Pure: no `vscode`, times passed in.
  */
 import type { BatchProgress } from '../shared/batchProgress';
+import type { RunEnd } from './queue';
 
 export { batchProgressText, type BatchProgress } from '../shared/batchProgress';
-export type BatchOutcome = 'done' | 'failed' | 'cancelled';
+/** How a job of the batch ended: as the queue says it. */
+export type BatchOutcome = RunEnd;
 
 /** The running job as its progress says: how far (0–1), and its own ETA. */
 export interface RunningProgress {

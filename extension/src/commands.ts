@@ -2,7 +2,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { JobManager } from './jobs';
-import { stylesLabelOf } from './jobRunner';
+import { stylesLabelOf } from './jobRequest';
 import { IMAGE_EXTENSIONS, isImagePath, Resources } from './resources';
 import { fileChoice, pickStyle, StyleChoice, StyleMemory } from './stylePicker';
 import { requestFromResult } from './stylizeAgain';
@@ -46,7 +46,7 @@ interface CommandKit {
 export function registerCommands(context: vscode.ExtensionContext, jobsOf: () => JobManager, resources: Resources, memory: StyleMemory, log: vscode.LogOutputChannel): void {
   const stylize = (contents: string[], style: StyleChoice) => {
     void memory.remember(style);
-    return jobsOf().enqueueAll(contents.map((content) => ({ content, style })));
+    return jobsOf().enqueueAll(contents.map((content) => ({ request: { content, style } })));
   };
   const register = (id: string, fn: (...args: unknown[]) => unknown) => {
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {

@@ -9,12 +9,12 @@ import { FromWebview, isFromCompute } from '../shared/protocol';
 import type { Controls } from '../shared/controls';
 import type { SecondStylePick } from '../shared/secondStyle';
 import type { JobRecord } from './jobRecord';
+import { openResultBeside } from './resultEditors';
 import { saveAsDefaults } from './saveDefaults';
 
-/** What the buttons do, as the job manager provides it. */
+/** What the buttons do to the jobs, as the job manager provides it. */
 export interface PanelActions {
   cancel(id: string): boolean;
-  openResult(record: JobRecord, output: string): void;
   runAgain(record: JobRecord, controls: Controls, onCpu: boolean, second?: SecondStylePick): void;
   log: vscode.LogOutputChannel;
 }
@@ -35,7 +35,7 @@ export function handlePanelMessage(record: JobRecord, message: FromWebview, acti
       break;
     case 'open': {
       const output = outputOf(record, message.run);
-      if (output && fs.existsSync(output)) actions.openResult(record, output);
+      if (output && fs.existsSync(output)) openResultBeside(record.livePanel?.panel, output);
       else void vscode.window.showWarningMessage(output ? vscode.l10n.t('Neural Style: {0} no longer exists.', output) : vscode.l10n.t('Neural Style: the result no longer exists.'));
       break;
     }

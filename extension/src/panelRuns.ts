@@ -10,8 +10,8 @@ import { DEFAULTS, formatOfExtension, type ResultParameters, validateOptions } f
 import { checkControls, Controls, controlsOf } from '../shared/controls';
 import { JobView, PanelState } from '../shared/protocol';
 import { SecondStylePick } from '../shared/secondStyle';
-import { applyMessage, nextRunState } from '../shared/state';
-import { JobRequest } from './jobRunner';
+import { applyMessage, nextRunState, restoredState } from '../shared/state';
+import type { JobRequest } from './jobRequest';
 import { pickedSecondStyle, secondStyleView, styleChoicesFor } from './secondStyleChoices';
 import { StyleChoice } from './stylePicker';
 import { readSettings } from './settings';
@@ -69,6 +69,15 @@ export function resultPanelState(id: string, result: string, request: JobRequest
   const ran: PanelState = { ...base, job: { ...base.job, id, outputPath: result, size: options.size, iterations: options.iterations }, controls: controlsOf(options) };
   // As if its run had just ended here: the same history entry a run in the panel gets.
   return applyMessage(ran, { type: 'done', done: { outputSrc: '', outputName: path.basename(result), steps: parameters.steps, backend: parameters.backend, finishedAt: fs.statSync(result).mtimeMs } });
+}
+
+/** A restored panel's state: its saved runs whose results are still there, controls and second styles as a new panel's. */
+export function restoredPanelState(saved: PanelState, offered: readonly StyleChoice[]): PanelState {
+  return restoredState({
+    ...saved, history: saved.history?.filter((run) => isResult(run.outputPath)),
+    // A state saved before the panel had controls: the settings' values, as a new panel gets.
+    controls: saved.controls ?? settingsControls(saved.job.contentPath), styleChoices: styleChoicesFor(saved.job, offered),
+  });
 }
 
 /**

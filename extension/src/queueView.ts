@@ -26,12 +26,6 @@ function statusOf(state: PanelState): { description: string; icon: string } {
   }
 }
 
-/** The running job's panel comes to the front (without the focus: the user may be typing elsewhere); a closed one opens. */
-export function revealRunning(panel: { isDisposed: boolean; panel: vscode.WebviewPanel } | undefined, open: () => void): void {
-  if (!panel || panel.isDisposed) open();
-  else panel.panel.reveal(undefined, true);
-}
-
 export class QueueView implements vscode.TreeDataProvider<string> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -39,11 +33,12 @@ export class QueueView implements vscode.TreeDataProvider<string> {
   /** Where the running batch's progress shows, above the jobs. */
   treeView?: vscode.TreeView<string>;
 
-  constructor(private readonly jobsOf: () => JobManager) {}
+  /** `batchLine`: the running batch's progress, as the batches say it. */
+  constructor(private readonly jobsOf: () => JobManager, private readonly batchLine: () => string | undefined) {}
 
   refresh(): void {
     this.changed.fire();
-    const batch = this.jobsOf().batchStatus;
+    const batch = this.batchLine();
     if (this.treeView) this.treeView.message = batch && vscode.l10n.t('Batch: {0}', batch);
   }
 
@@ -76,8 +71,9 @@ export class QueueView implements vscode.TreeDataProvider<string> {
 }
 
 /** The view and its commands; `jobsOf` is looked up on each call (a test's reload replaces the manager). */
-export function registerQueueView(context: vscode.ExtensionContext, jobsOf: () => JobManager): QueueView {
-  const view = new QueueView(jobsOf);
+export function registerQueueView(context: vscode.ExtensionContext, jobsOf: () => JobManager,
+  batchLine: () => string | undefined): QueueView {
+  const view = new QueueView(jobsOf, batchLine);
   view.treeView = vscode.window.createTreeView(QUEUE_VIEW, { treeDataProvider: view });
   const idOf = (arg: unknown) => (typeof arg === 'string' ? arg : undefined);
   context.subscriptions.push(

@@ -6,7 +6,8 @@
 import * as l10n from '@vscode/l10n';
 import type * as vscode from 'vscode';
 import type { BackendChoice } from '@neural-style/engine/options';
-import type { JobRequest } from './jobRunner';
+import type { JobRequest } from './jobRequest';
+import type { JobOrder } from './jobs';
 import type { JobPanel } from './panel';
 import type { JobQueue } from './queue';
 import type { SavedJob } from './savedQueue';
@@ -25,10 +26,11 @@ export function savedJobsOf<T extends { request: JobRequest; backend?: BackendCh
   }));
 }
 
-/** The request a saved job makes again. */
-export function requestOfSaved(saved: SavedJob): JobRequest {
-  const { content, style, secondStyle, options } = saved;
-  return { content, style, ...(secondStyle ? { secondStyle } : {}), ...(options ? { options } : {}) };
+/** The job a saved one queues again: the same request, backend and id. */
+export function orderOfSaved(saved: SavedJob): JobOrder {
+  const { content, style, secondStyle, options, backend, id } = saved;
+  const request = { content, style, ...(secondStyle ? { secondStyle } : {}), ...(options ? { options } : {}) };
+  return { request, ...(backend ? { backend } : {}), resumedId: id };
 }
 
 /**

@@ -8,7 +8,7 @@ import * as l10n from '@vscode/l10n';
 import * as fs from 'fs';
 import { blendOf, resolvePick, SecondStylePick } from '../shared/secondStyle';
 import type { JobView, PanelState } from '../shared/protocol';
-import type { JobRequest } from './jobRunner';
+import type { JobRequest } from './jobRequest';
 import { isImagePath } from './resources';
 import type { StyleChoice } from './stylePicker';
 

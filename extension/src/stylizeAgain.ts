@@ -11,7 +11,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { samePath } from '@neural-style/engine/file-names';
 import type { ResultParameters } from '@neural-style/engine/options';
-import type { JobRequest } from './jobRunner';
+import type { JobRequest } from './jobRequest';
 import { IMAGE_EXTENSIONS, readPresets } from './resources';
 import { readResultParameters, stylesToFind } from './resultFiles';
 import { fileChoice, StyleMemory } from './stylePicker';

@@ -13,7 +13,7 @@ import type { FromEngine } from '@neural-style/engine/protocol';
 import type { StylizeOptions, WebviewBackend } from '@neural-style/engine/options';
 import type { AdapterView, FromCompute, ToCompute } from '../shared/protocol';
 import type { AdapterProbe } from './backendRoute';
-import type { EngineOutcome } from './engineProcess';
+import type { EngineOutcome } from './engineTypes';
 import { ImageProcess } from './imageProcess';
 import { webviewWeights } from './webviewWeights';
 

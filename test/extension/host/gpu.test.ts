@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { waitFor as waitUntil } from './helpers';
 import type { NeuralStyleApi } from '../../../extension/src/extension';
-import type { JobEnd } from '../../../extension/src/jobs';
+import type { JobFinish } from '../../../extension/src/testApi';
 import type { FromWebview, ToWebview } from '../../../extension/shared/protocol';
 
 const ws = process.env.NS_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
@@ -19,7 +19,7 @@ const SETTINGS = { size: 48, iterations: 4, multiScale: false, previewEvery: 2, 
 
 let api: NeuralStyleApi;
 const traffic: Array<{ jobId: string; direction: string; message: ToWebview | FromWebview }> = [];
-const finished: JobEnd[] = [];
+const finished: JobFinish[] = [];
 const logLines: string[] = [];
 
 /** The suite's jobs are small, but the machine may be busy. */
@@ -69,7 +69,7 @@ function assertPostedToLastPage(id: string): void {
   assert.ok(!readies.some((r) => r.i > computeAt), 'the page reloaded after the run was posted');
 }
 
-async function stylize(backend: string): Promise<{ id: string; end: JobEnd }> {
+async function stylize(backend: string): Promise<{ id: string; end: JobFinish }> {
   await config().update('backend', backend, vscode.ConfigurationTarget.Global);
   const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea.png'));
   return { id, end: await finishOf(id) };

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
-import { requestOfSaved, savedJobsOf } from '../../../extension/src/resume';
+import type { JobOrder } from '../../../extension/src/jobs';
+import { orderOfSaved, savedJobsOf } from '../../../extension/src/resume';
 import { parseSavedQueue, QueueStore, SAVED_QUEUE_KEY } from '../../../extension/src/savedQueue';
 
 const abs = (name: string) => path.resolve('/photos', name);
@@ -54,11 +55,15 @@ describe('saved queue', () => {
     assert.match(warnings[3], /saved job 5 was dropped: Missing field "secondStyle.id"/);
   });
 
-  it('what is saved of a queued blend makes the same request again', () => {
-    const request = { content: abs('a.png'), style: job('a').style, secondStyle: { path: abs('wave.jpg'), id: 'wave', label: 'wave.jpg' }, options: { styleBlendWeights: [50, 50] } };
-    const saved = savedJobsOf({ running: { id: 'a', state: 'running' as const, job: { request } }, queued: [{ id: 'b', state: 'queued' as const, job: { request: { content: abs('b.png'), style: job('b').style }, backend: 'wasm' as const } }] });
+  it('what is saved of a queued blend queues the same request again, with its id and backend', () => {
+    const request = { content: abs('a.png'), style: job('a').style, secondStyle: { path: abs('wave.jpg'), id: 'wave', label: 'wave.jpg' },
+      options: { styleBlendWeights: [50, 50] } };
+    const second = { request: { content: abs('b.png'), style: job('b').style }, backend: 'wasm' as const };
+    const saved = savedJobsOf<JobOrder>({ running: { id: 'a', state: 'running' as const, job: { request } },
+      queued: [{ id: 'b', state: 'queued' as const, job: second }] });
     assert.deepStrictEqual(parseSavedQueue(saved, (why) => assert.fail(why)), saved);
-    assert.deepStrictEqual(saved.map(requestOfSaved), [request, { content: abs('b.png'), style: job('b').style }]);
+    const orders: JobOrder[] = [{ request, resumedId: 'a' }, { ...second, resumedId: 'b' }];
+    assert.deepStrictEqual(saved.map(orderOfSaved), orders);
   });
 
   it('a saved value that is not a list is dropped whole; nothing saved is no job', () => {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { DEFAULTS, parseResultParameters } from '@neural-style/engine/options';
 import { readPngText } from '../../../packages/engine/src/node/png-text';
 import type { FromCompute, ToCompute } from '../../../extension/shared/protocol';
-import type { EngineOutcome } from '../../../extension/src/engineProcess';
+import type { EngineOutcome } from '../../../extension/src/engineTypes';
 import { ComputeChannel, runInWebview, WebviewRun } from '../../../extension/src/webviewRunner';
 
 const root = path.resolve(__dirname, '..', '..', '..');
