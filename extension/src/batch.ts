@@ -91,7 +91,8 @@ export class Batch {
     const current = running && this.has(running.id) && !this.ended.has(running.id) ? running : undefined;
     const waiting = total - finished - (current ? 1 : 0);
     if (finished === total) return { finished, total };
-    const perPhoto = this.meanPhotoMs() ?? (current && current.fraction > 0 ? this.elapsedOf(current.id, now) + current.etaMs : undefined);
+    const soFar = current && current.fraction > 0 ? this.elapsedOf(current.id, now) + current.etaMs : undefined;
+    const perPhoto = this.meanPhotoMs() ?? soFar;
     if (waiting > 0 && perPhoto === undefined) return { finished, total };
     return { finished, total, etaMs: (current?.etaMs ?? 0) + waiting * (perPhoto ?? 0) };
   }

@@ -69,7 +69,8 @@ export class BatchTracker {
   private refresh(progress?: Extract<JobChange, { kind: 'progress' }>['progress']): void {
     const { running } = this;
     const fraction = progress ? progressFraction(progress) : 0;
-    const current = running?.batch?.progress(running && progress && { id: running.id, fraction, etaMs: progress.etaMs }, this.now());
+    const report = running && progress && { id: running.id, fraction, etaMs: progress.etaMs };
+    const current = running?.batch?.progress(report, this.now());
     this.runningLine = current && batchProgressText(current, formatDuration);
     if (running?.batch && current) this.tellPanels(running.batch, current);
   }
@@ -80,7 +81,7 @@ export class BatchTracker {
     if (batch.isOver) this.events.over(batch.summary());
   }
 
-  /** Each panel of the batch's photos says how the batch goes (a Run again in one of them is no longer of the batch). */
+  /** Each panel of the batch's photos says how the batch goes (a Run again in one is no longer of the batch). */
   private tellPanels(batch: Batch, { total, finished, etaMs }: BatchProgress): void {
     for (const id of batch.jobIds) {
       this.events.tell(id, { index: batch.indexOf(id), total, finished, ...(etaMs === undefined ? {} : { etaMs }) });

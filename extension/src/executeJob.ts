@@ -46,8 +46,9 @@ export function executeJob(plan: RunPlan, panel: JobPanelPort, signal: AbortSign
   const { request, settings } = job;
   return runInWebview({
     id: job.id, backend: route.backend, adapter: route.adapter, content: request.content, styles: stylePaths(request),
-    output: job.output, options: settings.options, maxInputPixels: settings.run.maxInputPixels, gpuMemory: settings.run.gpuMemory,
-    weightsDir: plan.weightsDir, imageWorkerPath: context.resources.imageWorkerPath, channel: panel.channel, signal,
+    output: job.output, options: settings.options, maxInputPixels: settings.run.maxInputPixels,
+    gpuMemory: settings.run.gpuMemory, weightsDir: plan.weightsDir, imageWorkerPath: context.resources.imageWorkerPath,
+    channel: panel.channel, signal,
     events: { progress, preview: events.preview, log: context.log },
   });
 }
@@ -66,7 +67,8 @@ async function onEngine({ job, engine }: RunPlan, signal: AbortSignal, context: 
   try {
     outcome = await context.engine.run(engine, {
       id,
-      // The name is free now; should another program take it before the engine's last step, the engine takes the next free one.
+      // The name is free now; should another program take it before the engine's last step,
+      // the engine takes the next free one.
       job: { content: request.content, styles: stylePaths(request), output, options, maxInputPixels: run.maxInputPixels,
         gpuMemory: run.gpuMemory, ifExists: 'number' },
       signal,

@@ -45,7 +45,8 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   // The modules without `vscode` (and shared/, which the webview shares) say their words through @vscode/l10n.
   if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = vscode.window.createOutputChannel('Neural Style', { log: true });
-  const resources = findResources(context.extensionUri.fsPath, context.extensionMode !== vscode.ExtensionMode.Production);
+  const fromRepository = context.extensionMode !== vscode.ExtensionMode.Production;
+  const resources = findResources(context.extensionUri.fsPath, fromRepository);
   log.info(`Neural Style ${context.extension.packageJSON.version}: engine ${resources.workerPath} `
     + `(${resources.packaged ? 'bundled' : 'from the repository'}), Node ${process.version}`);
   const store = new QueueStore(context.workspaceState, (why) => log.warn(why));
@@ -60,20 +61,26 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
     const jobs = new JobManager({ extensionUri: context.extensionUri, presetsDir: resources.presetsDir, log },
       windowRunContext(resources, jobLog, jobConfigOf), () => offeredStyles(resources.presetsDir, memory));
     const views = watchJobs(jobs, log, store, () => queueView.refresh());
-    return { jobs, views, test: jobsTestApi(jobs, views, jobLines.event), dispose: () => { views.dispose(); jobs.dispose(); } };
+    const dispose = () => {
+      views.dispose();
+      jobs.dispose();
+    };
+    return { jobs, views, test: jobsTestApi(jobs, views, jobLines.event), dispose };
   };
   /** Queues again the jobs a reload interrupted (the running one first), and says so. */
   const resume = (): string[] => {
     const ids = current.jobs.enqueueAll(store.take().map(orderOfSaved));
     if (ids.length) {
-      log.info(`resumed ${ids.length} job${ids.length === 1 ? '' : 's'} that the reload interrupted: ${ids.join(', ')}`);
+      const jobs = `${ids.length} job${ids.length === 1 ? '' : 's'}`;
+      log.info(`resumed ${jobs} that the reload interrupted: ${ids.join(', ')}`);
       showResumed(ids.length);
     }
     return ids;
   };
   let current = open();
   const queueView = registerQueueView(context, () => current.jobs, () => current.views.batches.line);
-  context.subscriptions.push(log, jobLines, { dispose: () => current.dispose() }, panelTraffic, { dispose: killAllEngines });
+  context.subscriptions.push(log, jobLines, { dispose: () => current.dispose() }, panelTraffic,
+    { dispose: killAllEngines });
   registerCommands(context, () => current.jobs, resources, memory, log);
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown) {

@@ -90,7 +90,8 @@ function endMessageOf(end: JobOutcome, now: number): ToWebview {
   switch (end.outcome) {
     case 'done': {
       const { output, elapsedMs, steps, backend } = end;
-      return { type: 'done', done: { outputSrc: '', outputName: path.basename(output), elapsedMs, steps, backend, finishedAt: now } };
+      const outputName = path.basename(output);
+      return { type: 'done', done: { outputSrc: '', outputName, elapsedMs, steps, backend, finishedAt: now } };
     }
     case 'cancelled': return { type: 'status', status: 'cancelled' };
     case 'error': return { type: 'failed', message: end.message, code: end.code };

@@ -57,7 +57,8 @@ export class JobManager extends Disposable {
   private counter = 0;
 
   /** `offeredStyles`: what the panels offer as a second style (the presets and the remembered styles). */
-  constructor(private readonly panelContext: PanelContext, private readonly runContext: RunContext & { dispose(): unknown },
+  constructor(private readonly panelContext: PanelContext,
+    private readonly runContext: RunContext & { dispose(): unknown },
     private readonly offeredStyles: () => StyleChoice[] = () => []) {
     super();
     this.panelActions = {
@@ -67,7 +68,8 @@ export class JobManager extends Disposable {
     };
     // Ids must not repeat across reloads: a restored panel may still name an old one.
     this.queue = new JobQueue((job, id, signal) => this.runQueued(job, id, signal), `ns${this.stamp}`);
-    this.register(this.queue.onDidChange((entry) => this.changed(entry.job, changeOfEntry(entry, this.queue.position(entry.id), entry.job.end))));
+    this.register(this.queue.onDidChange((entry) =>
+      this.changed(entry.job, changeOfEntry(entry, this.queue.position(entry.id), entry.job.end))));
     // Registered last, so it runs first: the jobs stop while their panels still exist.
     this.register({ dispose: () => this.closeAll() });
   }
@@ -88,7 +90,8 @@ export class JobManager extends Disposable {
     record = this.newRecord(newPanelState(request, this.offeredStyles()))): string {
     const resumed = resumedId !== undefined;
     const id = this.queue.add({ request, record, backend, queuedAt: Date.now(), resumed, batch }, resumedId);
-    // The id exists only now; a queued job's panel opens right away so the queue is visible (a resumed one's comes back by itself).
+    // The id exists only now; a queued job's panel opens right away so the queue is visible
+    // (a resumed one's comes back by itself).
     record.state = { ...record.state, job: { ...record.state.job, id } };
     this.records.set(id, record);
     if (!resumed) record.show();
@@ -120,7 +123,7 @@ export class JobManager extends Disposable {
     this.add({ request, backend: onCpu ? 'wasm' : undefined }, undefined, record);
   }
 
-  /** "Run on CPU instead" after a lost GPU: job `id` again on wasm in its panel, unless the panel has run again since. */
+  /** "Run on CPU instead" after a lost GPU: job `id` again on wasm in its panel, unless it has run again since. */
   runOnCpu(id: string): void {
     const record = this.records.get(id);
     if (record?.state.job.id !== id) return;
@@ -197,7 +200,7 @@ export class JobManager extends Disposable {
     return (message) => handlePanelMessage(record, message, this.panelActions);
   }
 
-  /** A panel no job made in this window is forgotten when it closes, by the id it has then (Run again gives it a new job). */
+  /** A panel no job made in this window is forgotten when it closes, by its id then (Run again gives it a new job). */
   private forgetWhenClosed(record: JobRecord): void {
     record.panel?.onDidDispose(() => this.records.delete(record.state.job.id));
   }
@@ -216,7 +219,8 @@ export class JobManager extends Disposable {
     const { record } = job;
     const message = panelMessageOf(change, record.state);
     if (message) record.post(message);
-    // The running job's panel comes to the front (without the focus: the user may be typing elsewhere); a closed one opens.
+    // The running job's panel comes to the front (without the focus: the user may be typing elsewhere);
+    // a closed one opens.
     if (change.kind === 'running' && change.job.settings.revealRunningPanel) record.show();
     this.changes.fire(job.batch ? { ...change, batch: job.batch } : change);
   }

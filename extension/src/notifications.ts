@@ -38,9 +38,10 @@ export class JobNotifications {
         if (this.jobs.inSight(change.id)) return;
         const { request } = change.job;
         const name = path.basename(request.content);
+        const styles = stylesLabelOf(request);
         const title = change.batch
-          ? vscode.l10n.t('Stylizing {0} as {1} ({2} of {3})', name, stylesLabelOf(request), change.batch.index, change.batch.size)
-          : vscode.l10n.t('Stylizing {0} as {1}', name, stylesLabelOf(request));
+          ? vscode.l10n.t('Stylizing {0} as {1} ({2} of {3})', name, styles, change.batch.index, change.batch.size)
+          : vscode.l10n.t('Stylizing {0} as {1}', name, styles);
         this.following.set(change.id, jobNotification(title, () => this.jobs.cancel(change.id)));
         return;
       }
@@ -76,14 +77,16 @@ function jobNotification(title: string, cancel: () => void): { report: ReportPro
   let end = () => undefined as void;
   const ended = new Promise<void>((resolve) => { end = resolve; });
   let report: ReportProgress = () => undefined;
-  void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+  const options = { location: vscode.ProgressLocation.Notification, title, cancellable: true };
+  void vscode.window.withProgress(options, (progress, token) => {
     token.onCancellationRequested(cancel);
     let reported = 0;
     report = (p) => {
       const fraction = progressFraction(p);
       progress.report({
         increment: Math.max(0, (fraction - reported) * 100),
-        message: vscode.l10n.t('{0}/{1} · scale {2}/{3} · {4} left', p.step, p.totalSteps, p.scale, p.scales, formatDuration(p.etaMs)),
+        message: vscode.l10n.t('{0}/{1} · scale {2}/{3} · {4} left', p.step, p.totalSteps, p.scale, p.scales,
+          formatDuration(p.etaMs)),
       });
       reported = fraction;
     };
@@ -92,11 +95,14 @@ function jobNotification(title: string, cancel: () => void): { report: ReportPro
   return { report: (p) => report(p), end: () => end() };
 }
 
+/** An error's first line, as a notification says it (the log has the rest). */
+const firstLine = (message: string) => vscode.l10n.t('Neural Style: {0}', message.split('\n')[0]);
+
 /** The first line of `message`, with Show Log and, for a bad setting, Open Settings on it. */
 export async function showJobError(message: string, log: vscode.LogOutputChannel, setting?: string): Promise<void> {
   const openSettings = vscode.l10n.t('Open Settings'), showLog = vscode.l10n.t('Show Log');
   const actions = setting ? [openSettings, showLog] : [showLog];
-  const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: {0}', message.split('\n')[0]), ...actions);
+  const choice = await vscode.window.showErrorMessage(firstLine(message), ...actions);
   if (choice === showLog) log.show(true);
   if (choice === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', setting);
 }
@@ -120,13 +126,14 @@ export async function showBatchSummary(summary: BatchSummary, log: vscode.LogOut
 /** A lost GPU context or device: the error with "Run on CPU instead"; resolves true when the user chose it. */
 export async function showGpuLostError(message: string, log: vscode.LogOutputChannel): Promise<boolean> {
   const onCpu = vscode.l10n.t('Run on CPU instead'), showLog = vscode.l10n.t('Show Log');
-  const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: {0}', message.split('\n')[0]), onCpu, showLog);
+  const choice = await vscode.window.showErrorMessage(firstLine(message), onCpu, showLog);
   if (choice === showLog) log.show(true);
   return choice === onCpu;
 }
 
 /** The jobs a reload interrupted are queued again: say so. */
 export function showResumed(count: number): void {
-  void vscode.window.showInformationMessage(count === 1 ? vscode.l10n.t('Neural Style: the job that the reload interrupted runs again.')
+  void vscode.window.showInformationMessage(count === 1
+    ? vscode.l10n.t('Neural Style: the job that the reload interrupted runs again.')
     : vscode.l10n.t('Neural Style: {0} jobs that the reload interrupted run again.', count));
 }

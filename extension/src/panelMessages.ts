@@ -36,7 +36,10 @@ export function handlePanelMessage(record: JobRecord, message: FromWebview, acti
     case 'open': {
       const output = outputOf(record, message.run);
       if (output && fs.existsSync(output)) openResultBeside(record.livePanel?.panel, output);
-      else void vscode.window.showWarningMessage(output ? vscode.l10n.t('Neural Style: {0} no longer exists.', output) : vscode.l10n.t('Neural Style: the result no longer exists.'));
+      else {
+        void vscode.window.showWarningMessage(output ? vscode.l10n.t('Neural Style: {0} no longer exists.', output)
+          : vscode.l10n.t('Neural Style: the result no longer exists.'));
+      }
       break;
     }
     case 'reveal': {

@@ -6,7 +6,8 @@ import type { ExtensionSettings } from './settingsSchema';
 /** Next to the panel, not over it: the panel has the before/after view. */
 export function openResultBeside(panel: vscode.WebviewPanel | undefined, output: string): void {
   const viewColumn = panel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
-  void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(output), { preview: false, viewColumn, preserveFocus: true });
+  const options = { preview: false, viewColumn, preserveFocus: true };
+  void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(output), options);
 }
 
 type OpenSettings = Pick<ExtensionSettings, 'openWhenDone' | 'openEachInBatch'>;

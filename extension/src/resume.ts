@@ -17,11 +17,13 @@ import type { StyleChoice } from './stylePicker';
 export const resumedNote = (): string => l10n.t('Interrupted by a window reload, and queued again.');
 
 /** What is saved of the queue: the running job first, then the queued ones in order. */
-export function savedJobsOf<T extends { request: JobRequest; backend?: BackendChoice }>(queue: Pick<JobQueue<T>, 'running' | 'queued'>): SavedJob[] {
+export function savedJobsOf<T extends { request: JobRequest; backend?: BackendChoice }>(
+  queue: Pick<JobQueue<T>, 'running' | 'queued'>): SavedJob[] {
   const entries = [...(queue.running ? [queue.running] : []), ...queue.queued];
   const choice = ({ path, id, label }: StyleChoice) => ({ path, id, label });
   return entries.map(({ id, job: { request, backend } }) => ({
-    id, content: request.content, style: choice(request.style), ...(request.secondStyle ? { secondStyle: choice(request.secondStyle) } : {}),
+    id, content: request.content, style: choice(request.style),
+    ...(request.secondStyle ? { secondStyle: choice(request.secondStyle) } : {}),
     ...(backend ? { backend } : {}), ...(request.options ? { options: request.options } : {}),
   }));
 }
@@ -37,7 +39,8 @@ export function orderOfSaved(saved: SavedJob): JobOrder {
  * A restored panel of a job that was resumed: it becomes that job's panel, or
  * closes when the job has one already. False when `record` is no live job.
  */
-export function resumeInto<R extends { panel?: JobPanel }>(record: R | undefined, panel: vscode.WebviewPanel, revive: (record: R) => JobPanel): boolean {
+export function resumeInto<R extends { panel?: JobPanel }>(record: R | undefined, panel: vscode.WebviewPanel,
+  revive: (record: R) => JobPanel): boolean {
   if (!record) return false;
   if (record.panel && !record.panel.isDisposed) panel.dispose();
   else record.panel = revive(record);

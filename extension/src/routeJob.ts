@@ -43,7 +43,8 @@ export async function routeJob(job: PreparedJob, panel: JobPanelPort, context: R
     weights: settings.weightsPath || context.resources.weightsDir || undefined,
   };
   const nodeGpu = choice === 'auto' ? nodeGpuProblem(engine.workerPath) : null;
-  // The engine's GPU first: it is on the machine with the files (the remote one under Remote-SSH), and asking needs no panel.
+  // The engine's GPU first: it is on the machine with the files (the remote one under Remote-SSH),
+  // and asking needs no panel.
   const engineGpu = needsEngineGpu(choice, nodeGpu) ? await context.engine.probeGpu(engine) : undefined;
   let probe: AdapterProbe | undefined;
   if (needsProbe(choice, nodeGpu, engineGpu)) probe = await context.adapters.probe(panel);
@@ -52,7 +53,8 @@ export async function routeJob(job: PreparedJob, panel: JobPanelPort, context: R
   if (route.where === 'webview') panel.open();
   const where = route.where === 'webview' ? `the panel's webview on ${route.backend}: ${route.adapter.name}`
     : `the engine process (backend ${route.backend})`;
-  context.log('info', `${job.id}: runs in ${where}${route.skipped.length ? `; skipped ${route.skipped.join('; ')}` : ''}`);
+  const skipped = route.skipped.length ? `; skipped ${route.skipped.join('; ')}` : '';
+  context.log('info', `${job.id}: runs in ${where}${skipped}`);
   return { job, route, engine, weightsDir: route.where === 'webview' ? webviewWeightsDir(job, context.resources) : '' };
 }
 

@@ -85,7 +85,8 @@ function outcomeOf(id: string, outcome: EngineOutcome, ms: number, context: RunC
   switch (outcome.kind) {
     case 'done': {
       const { output, elapsedMs, steps, backend } = outcome.done;
-      context.log('info', `${id}: done in ${formatDuration(elapsedMs)} (${steps} iterations on ${backend}); wrote ${output}`);
+      context.log('info', `${id}: done in ${formatDuration(elapsedMs)} (${steps} iterations on ${backend}); `
+        + `wrote ${output}`);
       return { outcome: 'done', output, elapsedMs, steps, backend };
     }
     case 'cancelled':

@@ -17,7 +17,8 @@ export interface RunningJob {
 }
 
 export class QueueStatusBar extends Disposable {
-  private readonly item = this.register(vscode.window.createStatusBarItem('neuralStyle.queue', vscode.StatusBarAlignment.Left, 50));
+  private readonly item = this.register(
+    vscode.window.createStatusBarItem('neuralStyle.queue', vscode.StatusBarAlignment.Left, 50));
 
   /** `batchLine`: the running batch's progress, as the batches say it. */
   constructor(private readonly queue: Pick<JobQueue<{ request: JobRequest }>, 'running' | 'queued'>,
@@ -48,7 +49,8 @@ export class QueueStatusBar extends Disposable {
     const percent = running.fraction === undefined ? '' : ` ${Math.floor(running.fraction * 100)}%`;
     const more = queued ? ` ${vscode.l10n.t('(+{0} queued)', queued)}` : '';
     this.item.text = `$(loading~spin) ${vscode.l10n.t('Stylizing {0}', running.name)}${percent}${more}`;
-    const doing = running.etaMs ? vscode.l10n.t('Neural Style: stylizing {0}, about {1} left', running.name, formatDuration(running.etaMs))
+    const doing = running.etaMs
+      ? vscode.l10n.t('Neural Style: stylizing {0}, about {1} left', running.name, formatDuration(running.etaMs))
       : vscode.l10n.t('Neural Style: stylizing {0}', running.name);
     const batch = running.batch ? ` ${vscode.l10n.t('Batch: {0}.', running.batch)}` : '';
     this.item.tooltip = `${doing}${more}.${batch} ${vscode.l10n.t('Click to show its panel.')}`;

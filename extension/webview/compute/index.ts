@@ -23,7 +23,9 @@ const api: ComputeApi = {
         }
         const current = { abort: new AbortController(), backend: message.backend };
         running = current;
-        void runCompute(message, current.abort.signal, post).finally(() => { if (running === current) running = undefined; });
+        void runCompute(message, current.abort.signal, post).finally(() => {
+          if (running === current) running = undefined;
+        });
         break;
       }
       case 'stopCompute':

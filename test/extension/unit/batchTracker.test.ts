@@ -5,8 +5,9 @@ import type { BatchTag, JobChange, JobOutcome } from '../../../extension/src/job
 import type { BatchView } from '../../../extension/shared/protocol';
 
 const progress = (fraction: number, etaMs: number) => ({
-  type: 'progress' as const, id: 'a', scale: 1, scales: 1, width: 8, height: 8, iteration: fraction * 10, iterations: 10,
-  step: fraction * 10, totalSteps: 10, losses: { content: 1, style: 1, tv: 1, total: 3 }, elapsedMs: 1, etaMs, backend: 'wasm',
+  type: 'progress' as const, id: 'a', scale: 1, scales: 1, width: 8, height: 8, iteration: fraction * 10,
+  iterations: 10, step: fraction * 10, totalSteps: 10, losses: { content: 1, style: 1, tv: 1, total: 3 }, elapsedMs: 1,
+  etaMs, backend: 'wasm',
 });
 const done: JobOutcome = { outcome: 'done', output: '/o.png', elapsedMs: 1, steps: 10, backend: 'wasm' };
 
@@ -33,7 +34,10 @@ describe('the batches (BatchTracker, from the job changes)', () => {
     change({ id: 'a', batch: tag(1), kind: 'progress', progress: progress(0.5, 5000) });
     // Half of a done in 5 s, 5 s to go: the second photo is expected to take 10 s.
     assert.strictEqual(tracker.line, '0 of 2 done, about 0:15 left for the batch');
-    assert.deepStrictEqual(told.slice(-2), [['a', { index: 1, total: 2, finished: 0, etaMs: 15000 }], ['b', { index: 2, total: 2, finished: 0, etaMs: 15000 }]]);
+    assert.deepStrictEqual(told.slice(-2), [
+      ['a', { index: 1, total: 2, finished: 0, etaMs: 15000 }],
+      ['b', { index: 2, total: 2, finished: 0, etaMs: 15000 }],
+    ]);
     now = 11000;
     change({ id: 'a', batch: tag(1), kind: 'ended', end: done });
     assert.strictEqual(tracker.line, undefined, 'nothing runs between two jobs');
@@ -43,7 +47,8 @@ describe('the batches (BatchTracker, from the job changes)', () => {
     now = 12000;
     change({ id: 'b', batch: tag(2), kind: 'ended', end: { outcome: 'error', message: 'm', code: 'E' } });
     assert.deepStrictEqual(over, [{ total: 2, done: 1, failed: 1, cancelled: 0, elapsedMs: 11000 }]);
-    assert.deepStrictEqual(told.slice(-2), [['a', { index: 1, total: 2, finished: 2 }], ['b', { index: 2, total: 2, finished: 2 }]]);
+    assert.deepStrictEqual(told.slice(-2),
+      [['a', { index: 1, total: 2, finished: 2 }], ['b', { index: 2, total: 2, finished: 2 }]]);
   });
 
   it('a job outside a batch has no line and tells no panel', () => {

@@ -10,8 +10,8 @@ import type { JobPanel } from '../../../extension/src/panel';
 export type PageReply = (message: ToCompute, send: (answer: FromCompute | { type: 'ready' }) => void) => void;
 
 export const panelState = (id = 'j'): PanelState => ({
-  job: { id, contentName: 'c.png', styleName: 's', contentSrc: '', styleSrc: '', contentPath: '/c.png', stylePath: '/s.png',
-    outputPath: '', status: 'queued' },
+  job: { id, contentName: 'c.png', styleName: 's', contentSrc: '', styleSrc: '', contentPath: '/c.png',
+    stylePath: '/s.png', outputPath: '', status: 'queued' },
   losses: [],
 });
 
@@ -23,7 +23,10 @@ export interface FakePanels {
   close(): void;
 }
 
-/** A record whose panels answer as `reply` says; `open`: whether it starts with its panel open; `opens`: whether opening works. */
+/**
+ * A record whose panels answer as `reply` says; `open`: whether it starts
+ * with its panel open; `opens`: whether opening one works.
+ */
 export function recordWithPanels(reply: PageReply, { open = true, opens = true, state = panelState() } = {})
   : { record: JobRecord; panels: FakePanels } {
   const closers = new Set<() => void>();
