@@ -77,7 +77,8 @@ describe('job queue', () => {
     assert.ok(ends.includes('b:done'));
   });
 
-  it('a failing job is marked failed and does not stop the queue', async () => {
+  /** Jobs a and b queued, each change of theirs recorded as `job:state`; a has started. */
+  async function twoJobs() {
     const c = controlled();
     const q = new JobQueue(c.runner);
     q.add('a');
@@ -85,6 +86,11 @@ describe('job queue', () => {
     const ends: string[] = [];
     q.onDidChange((e) => ends.push(`${e.job}:${e.state}`));
     await tick();
+    return { c, q, ends };
+  }
+
+  it('a failing job is marked failed and does not stop the queue', async () => {
+    const { c, q, ends } = await twoJobs();
     c.pending.get('a')!.reject(new Error('boom'));
     await tick();
     c.pending.get('b')!.resolve();
@@ -93,13 +99,7 @@ describe('job queue', () => {
   });
 
   it('a job whose runner says it failed or was cancelled ends so, not done', async () => {
-    const c = controlled();
-    const q = new JobQueue(c.runner);
-    q.add('a');
-    q.add('b');
-    const ends: string[] = [];
-    q.onDidChange((e) => ends.push(`${e.job}:${e.state}`));
-    await tick();
+    const { c, q, ends } = await twoJobs();
     c.pending.get('a')!.resolve('failed');
     await tick();
     c.pending.get('b')!.resolve('cancelled');
