@@ -9,14 +9,14 @@ import * as vscode from 'vscode';
 import { samePath } from '@neural-style/engine/file-names';
 import { type BackendChoice, DEFAULTS, type ResultParameters } from '@neural-style/engine/options';
 import { type Controls, controlsOf } from '../shared/controls';
-import { type FromWebview, type PanelState, parsePanelState } from '../shared/protocol';
+import { type PanelState, parsePanelState } from '../shared/protocol';
 import type { SecondStylePick } from '../shared/secondStyle';
 import { Disposable } from './dispose';
 import { type BatchTag, changeOfEntry, type JobChange, type JobOutcome, panelMessageOf, runEndOf } from './jobChange';
 import { JobRecord } from './jobRecord';
 import { type JobRequest, stylePaths } from './jobRequest';
-import { JobPanel, type PanelContext } from './panel';
-import { handlePanelMessage, type PanelActions } from './panelMessages';
+import type { PanelContext } from './panel';
+import { panelOpener } from './panelMessages';
 import { newPanelState, restoredPanelState, resultPanelState, runAgainRequest, runAgainState } from './panelRuns';
 import { JobQueue, type QueueEntry, type RunEnd } from './queue';
 import { resumedNote, resumeInto } from './resume';
@@ -51,7 +51,8 @@ export class JobManager extends Disposable {
   private readonly changes = this.register(new vscode.EventEmitter<JobChange>());
   /** Every change of every job, once its panel has been told. */
   readonly onDidChangeJob = this.changes.event;
-  private readonly panelActions: PanelActions;
+  /** Opens a record's panel; what its buttons do are this manager's cancel and runAgain. */
+  private readonly panels: ReturnType<typeof panelOpener>;
   /** Names batches, and the panels of results opened from their files (no job made them in this window). */
   private readonly stamp = Date.now().toString(36);
   private counter = 0;
@@ -61,11 +62,11 @@ export class JobManager extends Disposable {
     private readonly runContext: RunContext & { dispose(): unknown },
     private readonly offeredStyles: () => StyleChoice[] = () => []) {
     super();
-    this.panelActions = {
+    this.panels = panelOpener(panelContext, {
       cancel: (id) => this.cancel(id),
       runAgain: (record, controls, onCpu, second) => this.runAgain(record, controls, onCpu, second),
       log: panelContext.log,
-    };
+    });
     // Ids must not repeat across reloads: a restored panel may still name an old one.
     this.queue = new JobQueue((job, id, signal) => this.runQueued(job, id, signal), `ns${this.stamp}`);
     this.register(this.queue.onDidChange((entry) =>
@@ -169,7 +170,7 @@ export class JobManager extends Disposable {
       panel.dispose(); // nothing we can show
       return;
     }
-    const revive = (record: JobRecord) => JobPanel.revive(panel, this.panelContext, record, this.handlerOf(record));
+    const revive = (record: JobRecord) => this.panels.revive(panel, record);
     if (resumeInto(this.records.get(state.job.id), panel, revive)) return;
     const record = this.newRecord(restoredPanelState(state, this.offeredStyles()));
     record.panel = revive(record);
@@ -193,11 +194,7 @@ export class JobManager extends Disposable {
   }
 
   private newRecord(state: PanelState): JobRecord {
-    return new JobRecord(state, (record) => JobPanel.create(this.panelContext, record, this.handlerOf(record)));
-  }
-
-  private handlerOf(record: JobRecord): (message: FromWebview) => void {
-    return (message) => handlePanelMessage(record, message, this.panelActions);
+    return new JobRecord(state, this.panels.create);
   }
 
   /** A panel no job made in this window is forgotten when it closes, by its id then (Run again gives it a new job). */

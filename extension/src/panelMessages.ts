@@ -9,6 +9,7 @@ import { FromWebview, isFromCompute } from '../shared/protocol';
 import type { Controls } from '../shared/controls';
 import type { SecondStylePick } from '../shared/secondStyle';
 import type { JobRecord } from './jobRecord';
+import { JobPanel, type PanelContext } from './panel';
 import { openResultBeside } from './resultEditors';
 import { saveAsDefaults } from './saveDefaults';
 
@@ -17,6 +18,16 @@ export interface PanelActions {
   cancel(id: string): boolean;
   runAgain(record: JobRecord, controls: Controls, onCpu: boolean, second?: SecondStylePick): void;
   log: vscode.LogOutputChannel;
+}
+
+/** Opens a record's panel, or makes one VS Code restored its; either hears its webview through handlePanelMessage. */
+export function panelOpener(context: PanelContext, actions: PanelActions) {
+  const handler = (record: JobRecord) => (message: FromWebview) => handlePanelMessage(record, message, actions);
+  return {
+    create: (record: JobRecord): JobPanel => JobPanel.create(context, record, handler(record)),
+    revive: (panel: vscode.WebviewPanel, record: JobRecord): JobPanel =>
+      JobPanel.revive(panel, context, record, handler(record)),
+  };
 }
 
 export function handlePanelMessage(record: JobRecord, message: FromWebview, actions: PanelActions): void {

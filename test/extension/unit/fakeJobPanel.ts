@@ -16,8 +16,9 @@ export const panelState = (id = 'j'): PanelState => ({
 });
 
 export interface FakePanels {
-  /** Panels opened (the record's own opener), and what was posted to them. */
+  /** Panels opened (the record's own opener) and brought to the front, and what was posted to them. */
   opened: number;
+  revealed: number;
   posted: Array<ToWebview | ToCompute>;
   /** Closes the open panel, as the user would. */
   close(): void;
@@ -30,8 +31,14 @@ export interface FakePanels {
 export function recordWithPanels(reply: PageReply, { open = true, opens = true, state = panelState() } = {})
   : { record: JobRecord; panels: FakePanels } {
   const closers = new Set<() => void>();
-  const panels: FakePanels = { opened: 0, posted: [], close: () => closers.forEach((c) => c()) };
+  const panels: FakePanels = { opened: 0, revealed: 0, posted: [], close: () => closers.forEach((c) => c()) };
   const makePanel = (record: JobRecord, disposed: boolean): JobPanel => {
+    const listeners = new Set<() => void>();
+    closers.add(() => {
+      if (panel.isDisposed) return;
+      panel.isDisposed = true;
+      listeners.forEach((l) => l());
+    });
     const panel = {
       isDisposed: disposed,
       post: (m: ToWebview) => panels.posted.push(m),
@@ -39,11 +46,10 @@ export function recordWithPanels(reply: PageReply, { open = true, opens = true, 
         panels.posted.push(m);
         reply(m, (answer) => setImmediate(() => record.computeListeners.forEach((l) => l(answer))));
       },
-      reveal: () => undefined,
+      reveal: () => { panels.revealed++; },
       onDidDispose: (listener: () => void) => {
-        const close = () => { panel.isDisposed = true; listener(); };
-        closers.add(close);
-        return { dispose: () => closers.delete(close) };
+        listeners.add(listener);
+        return { dispose: () => listeners.delete(listener) };
       },
       webviewUri: (file: string) => `https://webview/${file}`,
       allowFolder: () => Promise.resolve(),
