@@ -1,6 +1,6 @@
 /** What a job knows of the window's GPUs before it picks where to run. */
 import type { AdapterProbe } from './backendRoute';
-import { computeChannelOf, JobRecord } from './jobRecord';
+import type { JobPanelPort } from './jobRecord';
 import { probeAdapters } from './webviewRunner';
 
 /**
@@ -11,11 +11,11 @@ import { probeAdapters } from './webviewRunner';
 export class AdapterMemory {
   private known?: AdapterProbe;
 
-  /** `openPanel`: the probe runs in the record's panel, which may be closed. */
-  async probe(record: JobRecord, openPanel: () => void): Promise<AdapterProbe> {
+  /** The probe runs in the job's panel, opened when it is closed. */
+  async probe(panel: JobPanelPort): Promise<AdapterProbe> {
     if (this.known) return this.known;
-    if (!record.livePanel) openPanel();
-    const { answered, ...probe } = await probeAdapters(computeChannelOf(record));
+    panel.open();
+    const { answered, ...probe } = await probeAdapters(panel.channel);
     if (answered) this.known = probe;
     return probe;
   }

@@ -11,8 +11,10 @@
 import * as l10n from '@vscode/l10n';
 import * as fs from 'fs';
 import * as path from 'path';
-import { type BackendChoice, NeuralStyleError, softwareReason, type WebviewBackend } from '@neural-style/engine/options';
-import type { EngineGpu } from './warmEngine';
+import {
+  type BackendChoice, NeuralStyleError, softwareReason, type WebviewBackend,
+} from '@neural-style/engine/options';
+import type { EngineGpu } from './engineTypes';
 import type { AdapterView, FromCompute } from '../shared/protocol';
 
 export type Route =
@@ -23,16 +25,26 @@ export type AdapterProbe = Omit<FromCompute & { type: 'adapters' }, 'type'>;
 
 const LABEL: Record<WebviewBackend, string> = { webgpu: 'WebGPU', webgl: 'WebGL2' };
 
-/** The webview backend asked for by name: run it even on a software adapter (the user chose it), else say why it cannot. */
+/**
+ * The webview backend asked for by name: run it even on a software adapter
+ * (the user chose it), else say why it cannot.
+ */
 function forced(backend: WebviewBackend, probe: AdapterProbe, skipped: string[] = []): Route {
   const adapter = probe[backend];
   if (!adapter) {
     const problem = probe[backend === 'webgpu' ? 'webgpuProblem' : 'webglProblem'] ?? l10n.t('not available');
     const instead = backend === 'webgpu' ? 'auto, webgl' : 'auto';
-    throw new NeuralStyleError(l10n.t('{0} is not available in this VS Code\'s webview: {1}. Set {2} to {3} or wasm.', LABEL[backend], problem, 'neuralStyle.backend', instead), 'EBACKEND');
+    const message = l10n.t('{0} is not available in this VS Code\'s webview: {1}. Set {2} to {3} or wasm.',
+      LABEL[backend], problem, 'neuralStyle.backend', instead);
+    throw new NeuralStyleError(message, 'EBACKEND');
   }
   const software = softwareReason(adapter);
-  return { where: 'webview', backend, adapter, skipped: [...skipped, ...(software ? [`note: ${software}; running it because neuralStyle.backend is ${backend}`] : [])] };
+  return { where: 'webview', backend, adapter, skipped: [...skipped, ...chosenAnyway(software, backend)] };
+}
+
+/** The note that a software adapter runs because the setting names its backend. */
+function chosenAnyway(software: string | null | undefined, backend: string): string[] {
+  return software ? [`note: ${software}; running it because neuralStyle.backend is ${backend}`] : [];
 }
 
 /** Why the engine's WebGPU does not serve `auto` (no adapter, or a software one), or null when it does. */
@@ -48,13 +60,15 @@ function engineGpuSkip(engineGpu?: EngineGpu): string | null {
  * WebGPU found, `probe` what the webview found (each only asked for when the
  * choice needs it: see needsEngineGpu, needsProbe).
  */
-export function chooseRoute(choice: BackendChoice, nodeGpu: string | null, probe?: AdapterProbe, engineGpu?: EngineGpu): Route {
-  if (choice !== 'auto' && choice !== 'webgpu' && choice !== 'webgl') return { where: 'engine', backend: choice, skipped: [] };
+export function chooseRoute(choice: BackendChoice, nodeGpu: string | null, probe?: AdapterProbe,
+  engineGpu?: EngineGpu): Route {
+  if (choice !== 'auto' && choice !== 'webgpu' && choice !== 'webgl') {
+    return { where: 'engine', backend: choice, skipped: [] };
+  }
   if (choice === 'webgl') return forced(choice, probe ?? {});
   if (choice === 'webgpu') {
     if (engineGpu?.adapter) {
-      const { software } = engineGpu.adapter;
-      return { where: 'engine', backend: 'webgpu', skipped: software ? [`note: ${software}; running it because neuralStyle.backend is webgpu`] : [] };
+      return { where: 'engine', backend: 'webgpu', skipped: chosenAnyway(engineGpu.adapter.software, 'webgpu') };
     }
     return forced('webgpu', probe ?? {}, [engineGpuSkip(engineGpu)!]);
   }
@@ -96,11 +110,13 @@ export function needsProbe(choice: BackendChoice, nodeGpu: string | null, engine
 export function nodeGpuProblem(workerPath: string): string | null {
   let dir: string;
   try {
-    dir = path.dirname(require.resolve('@tensorflow/tfjs-node-gpu/package.json', { paths: [path.dirname(workerPath)] }));
+    const paths = [path.dirname(workerPath)];
+    dir = path.dirname(require.resolve('@tensorflow/tfjs-node-gpu/package.json', { paths }));
   } catch {
     return 'tfjs-node-gpu: not installed';
   }
   const lib = path.join(dir, 'lib');
-  const found = fs.existsSync(lib) && fs.readdirSync(lib).some((d) => d.startsWith('napi-v') && fs.existsSync(path.join(lib, d, 'tfjs_binding.node')));
+  const found = fs.existsSync(lib) && fs.readdirSync(lib)
+    .some((d) => d.startsWith('napi-v') && fs.existsSync(path.join(lib, d, 'tfjs_binding.node')));
   return found ? null : 'tfjs-node-gpu: installed without its native library';
 }

@@ -5,9 +5,11 @@
  * to say when it ends. Pure: no `vscode`, times passed in.
  */
 import type { BatchProgress } from '../shared/batchProgress';
+import type { RunEnd } from './queue';
 
 export { batchProgressText, type BatchProgress } from '../shared/batchProgress';
-export type BatchOutcome = 'done' | 'failed' | 'cancelled';
+/** How a job of the batch ended: as the queue says it. */
+export type BatchOutcome = RunEnd;
 
 /** The running job as its progress says: how far (0–1), and its own ETA. */
 export interface RunningProgress {
@@ -89,7 +91,8 @@ export class Batch {
     const current = running && this.has(running.id) && !this.ended.has(running.id) ? running : undefined;
     const waiting = total - finished - (current ? 1 : 0);
     if (finished === total) return { finished, total };
-    const perPhoto = this.meanPhotoMs() ?? (current && current.fraction > 0 ? this.elapsedOf(current.id, now) + current.etaMs : undefined);
+    const soFar = current && current.fraction > 0 ? this.elapsedOf(current.id, now) + current.etaMs : undefined;
+    const perPhoto = this.meanPhotoMs() ?? soFar;
     if (waiting > 0 && perPhoto === undefined) return { finished, total };
     return { finished, total, etaMs: (current?.etaMs ?? 0) + waiting * (perPhoto ?? 0) };
   }

@@ -2,7 +2,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { JobManager } from './jobs';
-import { stylesLabelOf } from './jobRunner';
+import { stylesLabelOf } from './jobRequest';
 import { IMAGE_EXTENSIONS, isImagePath, Resources } from './resources';
 import { fileChoice, pickStyle, StyleChoice, StyleMemory } from './stylePicker';
 import { requestFromResult } from './stylizeAgain';
@@ -13,21 +13,27 @@ import { folderPhotos } from './stylizeFolder';
  * the image preview's title bar passes its resource; the palette passes
  * nothing, so ask.
  */
-export async function targetImages(clicked: unknown, selected: unknown, openLabel: string, many = true): Promise<string[]> {
+export async function targetImages(clicked: unknown, selected: unknown, openLabel: string,
+  many = true): Promise<string[]> {
   const uris = Array.isArray(selected) && selected.length ? selected : clicked instanceof vscode.Uri ? [clicked] : [];
   let files = uris.filter((u): u is vscode.Uri => u instanceof vscode.Uri && u.scheme === 'file').map((u) => u.fsPath);
   if (!files.length && !uris.length) {
     const activeTab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
     const picked = await vscode.window.showOpenDialog({
       canSelectMany: many, openLabel, filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS },
-      defaultUri: activeTab instanceof vscode.TabInputCustom ? activeTab.uri : vscode.workspace.workspaceFolders?.[0]?.uri,
+      defaultUri: activeTab instanceof vscode.TabInputCustom ? activeTab.uri
+        : vscode.workspace.workspaceFolders?.[0]?.uri,
     });
     files = (picked ?? []).map((u) => u.fsPath);
   }
   const skipped = files.filter((f) => !isImagePath(f));
-  if (skipped.length) void vscode.window.showWarningMessage(vscode.l10n.t('Neural Style: not an image, skipped: {0}', skipped.map((f) => path.basename(f)).join(', ')));
+  if (skipped.length) {
+    const names = skipped.map((f) => path.basename(f)).join(', ');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Neural Style: not an image, skipped: {0}', names));
+  }
   if (uris.some((u) => u instanceof vscode.Uri && u.scheme !== 'file')) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('Neural Style works on files on disk; virtual or remote files were skipped.'));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('Neural Style works on files on disk; virtual or remote files were skipped.'));
   }
   return files.filter(isImagePath);
 }
@@ -43,10 +49,11 @@ interface CommandKit {
 }
 
 /** `jobsOf`: the window's job manager, looked up on each call (a test's reload replaces it). */
-export function registerCommands(context: vscode.ExtensionContext, jobsOf: () => JobManager, resources: Resources, memory: StyleMemory, log: vscode.LogOutputChannel): void {
+export function registerCommands(context: vscode.ExtensionContext, jobsOf: () => JobManager, resources: Resources,
+  memory: StyleMemory, log: vscode.LogOutputChannel): void {
   const stylize = (contents: string[], style: StyleChoice) => {
     void memory.remember(style);
-    return jobsOf().enqueueAll(contents.map((content) => ({ content, style })));
+    return jobsOf().enqueueAll(contents.map((content) => ({ request: { content, style } })));
   };
   const register = (id: string, fn: (...args: unknown[]) => unknown) => {
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -54,7 +61,9 @@ export function registerCommands(context: vscode.ExtensionContext, jobsOf: () =>
         return await fn(...args);
       } catch (e) {
         log.error(`${id}: ${(e as Error).stack ?? e}`);
-        void vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: {0}', (e as Error).message), vscode.l10n.t('Show Log')).then((c) => c && log.show(true));
+        const showLog = vscode.l10n.t('Show Log');
+        void vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: {0}', (e as Error).message), showLog)
+          .then((c) => c && log.show(true));
         return undefined;
       }
     }));
@@ -81,7 +90,8 @@ function registerStylizeCommands({ register, stylize, jobsOf, resources, memory,
     // The command's title cannot name the style: say which one it used.
     if (last) {
       const what = contents.length === 1 ? path.basename(contents[0]) : vscode.l10n.t('{0} images', contents.length);
-      void vscode.window.setStatusBarMessage(vscode.l10n.t('Neural Style: {0} in the style of {1}', what, last.label), 8000);
+      const says = vscode.l10n.t('Neural Style: {0} in the style of {1}', what, last.label);
+      void vscode.window.setStatusBarMessage(says, 8000);
     }
     return style ? stylize(contents, style) : [];
   });
@@ -91,18 +101,21 @@ function registerStylizeCommands({ register, stylize, jobsOf, resources, memory,
     if (!file) return undefined;
     const choice = fileChoice(file, resources.presetsDir);
     await memory.remember(choice);
-    void vscode.window.setStatusBarMessage(vscode.l10n.t('Neural Style: {0} is the style for "Stylize with Last Style"', choice.label), 5000);
+    const says = vscode.l10n.t('Neural Style: {0} is the style for "Stylize with Last Style"', choice.label);
+    void vscode.window.setStatusBarMessage(says, 5000);
     return choice;
   });
 
   // From the explorer (folder, selection); from a keybinding or another extension also (folder, style image).
   register('neuralStyle.stylizeFolder', async (clicked, styleImage) => {
+    const ask = { canSelectFiles: false, canSelectFolders: true, openLabel: vscode.l10n.t('Stylize Images in Folder') };
     const folder = clicked instanceof vscode.Uri && clicked.scheme === 'file' ? clicked.fsPath
-      : (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, openLabel: vscode.l10n.t('Stylize Images in Folder') }))?.[0]?.fsPath;
+      : (await vscode.window.showOpenDialog(ask))?.[0]?.fsPath;
     if (!folder) return [];
     const photos = await folderPhotos(folder);
     if (!photos) return [];
-    const given = styleImage instanceof vscode.Uri && styleImage.scheme === 'file' && isImagePath(styleImage.fsPath) ? fileChoice(styleImage.fsPath, resources.presetsDir) : undefined;
+    const given = styleImage instanceof vscode.Uri && styleImage.scheme === 'file' && isImagePath(styleImage.fsPath)
+      ? fileChoice(styleImage.fsPath, resources.presetsDir) : undefined;
     const style = given ?? await pickStyle(resources.presetsDir, memory, photos);
     return style ? stylize(photos, style) : [];
   });
@@ -113,7 +126,8 @@ function registerStylizeCommands({ register, stylize, jobsOf, resources, memory,
     const again = await requestFromResult(result, resources.presetsDir, memory);
     if (!again) return undefined;
     const { request, parameters } = again;
-    log.info(`stylize again ${result}: ${parameters.content} in the style of ${parameters.styles.join(', ')}, its options (it ran on ${parameters.backend})`);
+    log.info(`stylize again ${result}: ${parameters.content} in the style of ${parameters.styles.join(', ')}, `
+      + `its options (it ran on ${parameters.backend})`);
     void memory.remember(request.style);
     return jobsOf().enqueue(request);
   });
@@ -142,9 +156,13 @@ async function cancelFromCommand(jobs: JobManager, jobId: unknown): Promise<bool
   }
   if (waiting) {
     const running = jobs.queue.running;
-    const one = running ? vscode.l10n.t('Cancel {0} · {1} (running)', path.basename(running.job.request.content), stylesLabelOf(running.job.request)) : undefined;
-    const all = running ? vscode.l10n.t('Cancel all ({0} queued and the running one)', waiting) : vscode.l10n.t('Cancel all ({0} queued)', waiting);
-    const pick = await vscode.window.showQuickPick([...(one ? [one] : []), all], { title: vscode.l10n.t('Neural Style: Cancel') });
+    const request = running?.job.request;
+    const one = request
+      && vscode.l10n.t('Cancel {0} · {1} (running)', path.basename(request.content), stylesLabelOf(request));
+    const all = running ? vscode.l10n.t('Cancel all ({0} queued and the running one)', waiting)
+      : vscode.l10n.t('Cancel all ({0} queued)', waiting);
+    const title = vscode.l10n.t('Neural Style: Cancel');
+    const pick = await vscode.window.showQuickPick([...(one ? [one] : []), all], { title });
     if (!pick) return false;
     if (pick === all) {
       jobs.queue.cancelAll();

@@ -1,23 +1,30 @@
 /**
- * Neural Style for VS Code: activation wires the commands, the job manager,
- * the log and the panel serializer. Compute runs in engine processes, or in a
- * job's panel on the GPU (webviewRunner.ts); never on the extension host.
+ * Neural Style for VS Code: activation wires the commands, the job manager
+ * and what shows its jobs, the log and the panel serializer. Compute runs in
+ * engine processes, or in a job's panel on the GPU (webviewRunner.ts); never
+ * on the extension host.
  */
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { killAllEngines, liveEnginePids } from './engineProcess';
+import { jobConfigOf } from './jobConfig';
 import { JobManager } from './jobs';
+import { type JobViews, watchJobs } from './jobViews';
+import { showResumed } from './notifications';
 import { registerQueueView } from './queueView';
+import { orderOfSaved } from './resume';
+import { windowRunContext } from './runJob';
 import { QueueStore } from './savedQueue';
 import { panelTraffic, VIEW_TYPE } from './panel';
 import { findResources } from './resources';
 import { offeredStyles, StyleMemory } from './stylePicker';
+import { jobsTestApi, type JobsTestApi } from './testApi';
 
 /** What activate returns: used by the integration tests. */
 export interface NeuralStyleApi {
-  /** The window's job manager (a new one after `reload`). */
-  readonly jobs: JobManager;
+  /** The window's jobs (new ones after `reload`). */
+  readonly jobs: JobsTestApi;
   panelTraffic: typeof panelTraffic.event;
   liveEnginePids: typeof liveEnginePids;
   /**
@@ -27,37 +34,68 @@ export interface NeuralStyleApi {
   reload(): string[];
 }
 
+/** The window's jobs and what shows them; closing stops the views first, then the jobs. */
+interface WindowJobs extends vscode.Disposable {
+  jobs: JobManager;
+  views: JobViews;
+  test: JobsTestApi;
+}
+
 export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   // The modules without `vscode` (and shared/, which the webview shares) say their words through @vscode/l10n.
   if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = vscode.window.createOutputChannel('Neural Style', { log: true });
-  const resources = findResources(context.extensionUri.fsPath, context.extensionMode !== vscode.ExtensionMode.Production);
-  log.info(`Neural Style ${context.extension.packageJSON.version}: engine ${resources.workerPath} (${resources.packaged ? 'bundled' : 'from the repository'}), Node ${process.version}`);
+  const fromRepository = context.extensionMode !== vscode.ExtensionMode.Production;
+  const resources = findResources(context.extensionUri.fsPath, fromRepository);
+  log.info(`Neural Style ${context.extension.packageJSON.version}: engine ${resources.workerPath} `
+    + `(${resources.packaged ? 'bundled' : 'from the repository'}), Node ${process.version}`);
   const store = new QueueStore(context.workspaceState, (why) => log.warn(why));
   const memory = new StyleMemory(context.globalState);
-  const offered = () => offeredStyles(resources.presetsDir, memory);
-  let jobs = new JobManager(context.extensionUri, resources, log, store, offered);
-  context.subscriptions.push(log, { dispose: () => jobs.dispose() }, panelTraffic, { dispose: killAllEngines });
-  registerCommands(context, () => jobs, resources, memory, log);
-  const queueView = registerQueueView(context, () => jobs);
-  const watchJobs = () => context.subscriptions.push(jobs.onDidChangeJobs(() => queueView.refresh()));
-  watchJobs();
-
+  // The jobs' lines go to the log, and to the tests' onDidLog.
+  const jobLines = new vscode.EventEmitter<string>();
+  const jobLog = (level: 'info' | 'warn' | 'error', line: string) => {
+    log[level](line);
+    jobLines.fire(line);
+  };
+  const open = (): WindowJobs => {
+    const jobs = new JobManager({ extensionUri: context.extensionUri, presetsDir: resources.presetsDir, log },
+      windowRunContext(resources, jobLog, jobConfigOf), () => offeredStyles(resources.presetsDir, memory));
+    const views = watchJobs(jobs, log, store, () => queueView.refresh());
+    const dispose = () => {
+      views.dispose();
+      jobs.dispose();
+    };
+    return { jobs, views, test: jobsTestApi(jobs, views, jobLines.event), dispose };
+  };
+  /** Queues again the jobs a reload interrupted (the running one first), and says so. */
+  const resume = (): string[] => {
+    const ids = current.jobs.enqueueAll(store.take().map(orderOfSaved));
+    if (ids.length) {
+      const jobs = `${ids.length} job${ids.length === 1 ? '' : 's'}`;
+      log.info(`resumed ${jobs} that the reload interrupted: ${ids.join(', ')}`);
+      showResumed(ids.length);
+    }
+    return ids;
+  };
+  let current = open();
+  const queueView = registerQueueView(context, () => current.jobs, () => current.views.batches.line);
+  context.subscriptions.push(log, jobLines, { dispose: () => current.dispose() }, panelTraffic,
+    { dispose: killAllEngines });
+  registerCommands(context, () => current.jobs, resources, memory, log);
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown) {
-      jobs.revivePanel(panel, saved);
+      current.jobs.revivePanel(panel, saved);
     },
   }));
-  jobs.resumeAfterReload();
+  resume();
   return {
-    get jobs() { return jobs; },
+    get jobs() { return current.test; },
     panelTraffic: panelTraffic.event,
     liveEnginePids,
     reload() {
-      jobs.dispose();
-      jobs = new JobManager(context.extensionUri, resources, log, store, offered);
-      watchJobs();
-      return jobs.resumeAfterReload();
+      current.dispose();
+      current = open();
+      return resume();
     },
   };
 }

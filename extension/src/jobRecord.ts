@@ -1,6 +1,6 @@
 /**
- * A job's panel state, kept only here, its panel while one is open, and the
- * channel a run in the panel's webview talks through.
+ * A job's panel state, kept only here, its panel while one is open, how to
+ * open one, and the channel a run in the panel's webview talks through.
  */
 import type { FromCompute, PanelState, ToWebview } from '../shared/protocol';
 import { applyMessage } from '../shared/state';
@@ -9,10 +9,20 @@ import type { ComputeChannel } from './webviewRunner';
 
 export type ComputeListener = (message: FromCompute | { type: 'ready' }) => void;
 
-export class JobRecord {
+/** A job's panel as its run needs it: a GPU probe and a webview run talk to the page in it. */
+export interface JobPanelPort {
+  readonly channel: ComputeChannel;
+  /** Opens the panel when it is closed. */
+  open(): void;
+}
+
+export class JobRecord implements JobPanelPort {
   panel?: JobPanel;
   readonly computeListeners = new Set<ComputeListener>();
-  constructor(public state: PanelState) {}
+  readonly channel: ComputeChannel = computeChannelOf(this);
+
+  /** `create`: a new panel showing this record (the job manager's, with its message handler). */
+  constructor(public state: PanelState, private readonly create: (record: JobRecord) => JobPanel) {}
 
   post(message: ToWebview): void {
     this.state = applyMessage(this.state, message);
@@ -23,10 +33,20 @@ export class JobRecord {
   get livePanel(): JobPanel | undefined {
     return this.panel && !this.panel.isDisposed ? this.panel : undefined;
   }
+
+  open(): void {
+    if (!this.livePanel) this.panel = this.create(this);
+  }
+
+  /** Brings the panel to the front (without the focus), opening it when it is closed. */
+  show(): void {
+    if (this.livePanel) this.livePanel.reveal();
+    else this.open();
+  }
 }
 
 /** The record's panel as a run sees it; the panel is looked up on each call (it may have been reopened). */
-export function computeChannelOf(record: JobRecord): ComputeChannel {
+function computeChannelOf(record: JobRecord): ComputeChannel {
   return {
     post: (message) => record.livePanel?.postCompute(message),
     onMessage: (listener) => {

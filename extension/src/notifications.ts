@@ -1,33 +1,108 @@
-/** What a job tells the user outside its panel: a progress notification while it runs, an error when it fails. */
+/**
+ * What a job tells the user outside its panel: a progress notification while
+ * it runs out of sight, an error when it fails, how a batch went, the jobs a
+ * reload interrupted.
+ */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { progressFraction, type FromEngine } from '@neural-style/engine/protocol';
 import { formatDuration } from '@neural-style/engine/options';
 import type { BatchSummary } from './batch';
+import type { JobChange, JobOutcome } from './jobChange';
+import { stylesLabelOf } from './jobRequest';
 import { QUEUE_VIEW } from './queueView';
 
 export type ReportProgress = (progress: FromEngine<'progress'>) => void;
 
-/** A cancellable notification that follows one job until `work` settles. */
-export function withJobNotification<T>(title: string, cancel: () => void, work: (report: ReportProgress) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+/** What the notifications ask of the jobs. */
+export interface NotifiedJobs {
+  /** Whether job `id`'s panel is visible. */
+  inSight(id: string): boolean;
+  cancel(id: string): boolean;
+  runOnCpu(id: string): void;
+}
+
+/**
+ * A cancellable notification follows each running job whose panel is out of
+ * sight (one would cover the panel's Cancel and chart; the status bar shows
+ * every job), until the job ends; a job that failed says so.
+ */
+export class JobNotifications {
+  private readonly following = new Map<string, { report: ReportProgress; end(): void }>();
+
+  constructor(private readonly jobs: NotifiedJobs, private readonly log: vscode.LogOutputChannel) {}
+
+  onChange(change: JobChange): void {
+    switch (change.kind) {
+      case 'running': {
+        if (this.jobs.inSight(change.id)) return;
+        const { request } = change.job;
+        const name = path.basename(request.content);
+        const styles = stylesLabelOf(request);
+        const title = change.batch
+          ? vscode.l10n.t('Stylizing {0} as {1} ({2} of {3})', name, styles, change.batch.index, change.batch.size)
+          : vscode.l10n.t('Stylizing {0} as {1}', name, styles);
+        this.following.set(change.id, jobNotification(title, () => this.jobs.cancel(change.id)));
+        return;
+      }
+      case 'progress':
+        this.following.get(change.id)?.report(change.progress);
+        return;
+      case 'ended':
+        this.following.get(change.id)?.end();
+        this.following.delete(change.id);
+        this.showEnd(change.id, change.end);
+        return;
+    }
+  }
+
+  dispose(): void {
+    for (const { end } of this.following.values()) end();
+    this.following.clear();
+  }
+
+  private showEnd(id: string, end: JobOutcome): void {
+    if (end.outcome === 'error' && end.code === 'EGPULOST') {
+      void showGpuLostError(end.message, this.log).then((again) => again && this.jobs.runOnCpu(id));
+    } else if (end.outcome === 'invalid') {
+      void showJobError(end.message, this.log, end.setting);
+    } else if (end.outcome === 'error' || end.outcome === 'crashed') {
+      void showJobError(end.message, this.log);
+    }
+  }
+}
+
+/** A cancellable notification of one job's progress, until `end`. */
+function jobNotification(title: string, cancel: () => void): { report: ReportProgress; end(): void } {
+  let end = () => undefined as void;
+  const ended = new Promise<void>((resolve) => { end = resolve; });
+  let report: ReportProgress = () => undefined;
+  const options = { location: vscode.ProgressLocation.Notification, title, cancellable: true };
+  void vscode.window.withProgress(options, (progress, token) => {
     token.onCancellationRequested(cancel);
     let reported = 0;
-    return work((p) => {
+    report = (p) => {
       const fraction = progressFraction(p);
       progress.report({
         increment: Math.max(0, (fraction - reported) * 100),
-        message: vscode.l10n.t('{0}/{1} · scale {2}/{3} · {4} left', p.step, p.totalSteps, p.scale, p.scales, formatDuration(p.etaMs)),
+        message: vscode.l10n.t('{0}/{1} · scale {2}/{3} · {4} left', p.step, p.totalSteps, p.scale, p.scales,
+          formatDuration(p.etaMs)),
       });
       reported = fraction;
-    });
+    };
+    return ended;
   });
+  return { report: (p) => report(p), end: () => end() };
 }
+
+/** An error's first line, as a notification says it (the log has the rest). */
+const firstLine = (message: string) => vscode.l10n.t('Neural Style: {0}', message.split('\n')[0]);
 
 /** The first line of `message`, with Show Log and, for a bad setting, Open Settings on it. */
 export async function showJobError(message: string, log: vscode.LogOutputChannel, setting?: string): Promise<void> {
   const openSettings = vscode.l10n.t('Open Settings'), showLog = vscode.l10n.t('Show Log');
   const actions = setting ? [openSettings, showLog] : [showLog];
-  const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: {0}', message.split('\n')[0]), ...actions);
+  const choice = await vscode.window.showErrorMessage(firstLine(message), ...actions);
   if (choice === showLog) log.show(true);
   if (choice === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', setting);
 }
@@ -51,7 +126,14 @@ export async function showBatchSummary(summary: BatchSummary, log: vscode.LogOut
 /** A lost GPU context or device: the error with "Run on CPU instead"; resolves true when the user chose it. */
 export async function showGpuLostError(message: string, log: vscode.LogOutputChannel): Promise<boolean> {
   const onCpu = vscode.l10n.t('Run on CPU instead'), showLog = vscode.l10n.t('Show Log');
-  const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: {0}', message.split('\n')[0]), onCpu, showLog);
+  const choice = await vscode.window.showErrorMessage(firstLine(message), onCpu, showLog);
   if (choice === showLog) log.show(true);
   return choice === onCpu;
+}
+
+/** The jobs a reload interrupted are queued again: say so. */
+export function showResumed(count: number): void {
+  void vscode.window.showInformationMessage(count === 1
+    ? vscode.l10n.t('Neural Style: the job that the reload interrupted runs again.')
+    : vscode.l10n.t('Neural Style: {0} jobs that the reload interrupted run again.', count));
 }

@@ -9,14 +9,25 @@ import { FromWebview, isFromCompute } from '../shared/protocol';
 import type { Controls } from '../shared/controls';
 import type { SecondStylePick } from '../shared/secondStyle';
 import type { JobRecord } from './jobRecord';
+import { JobPanel, type PanelContext } from './panel';
+import { openResultBeside } from './resultEditors';
 import { saveAsDefaults } from './saveDefaults';
 
-/** What the buttons do, as the job manager provides it. */
+/** What the buttons do to the jobs, as the job manager provides it. */
 export interface PanelActions {
   cancel(id: string): boolean;
-  openResult(record: JobRecord, output: string): void;
   runAgain(record: JobRecord, controls: Controls, onCpu: boolean, second?: SecondStylePick): void;
   log: vscode.LogOutputChannel;
+}
+
+/** Opens a record's panel, or makes one VS Code restored its; either hears its webview through handlePanelMessage. */
+export function panelOpener(context: PanelContext, actions: PanelActions) {
+  const handler = (record: JobRecord) => (message: FromWebview) => handlePanelMessage(record, message, actions);
+  return {
+    create: (record: JobRecord): JobPanel => JobPanel.create(context, record, handler(record)),
+    revive: (panel: vscode.WebviewPanel, record: JobRecord): JobPanel =>
+      JobPanel.revive(panel, context, record, handler(record)),
+  };
 }
 
 export function handlePanelMessage(record: JobRecord, message: FromWebview, actions: PanelActions): void {
@@ -35,8 +46,11 @@ export function handlePanelMessage(record: JobRecord, message: FromWebview, acti
       break;
     case 'open': {
       const output = outputOf(record, message.run);
-      if (output && fs.existsSync(output)) actions.openResult(record, output);
-      else void vscode.window.showWarningMessage(output ? vscode.l10n.t('Neural Style: {0} no longer exists.', output) : vscode.l10n.t('Neural Style: the result no longer exists.'));
+      if (output && fs.existsSync(output)) openResultBeside(record.livePanel?.panel, output);
+      else {
+        void vscode.window.showWarningMessage(output ? vscode.l10n.t('Neural Style: {0} no longer exists.', output)
+          : vscode.l10n.t('Neural Style: the result no longer exists.'));
+      }
       break;
     }
     case 'reveal': {

@@ -10,8 +10,8 @@ import { DEFAULTS, formatOfExtension, type ResultParameters, validateOptions } f
 import { checkControls, Controls, controlsOf } from '../shared/controls';
 import { JobView, PanelState } from '../shared/protocol';
 import { SecondStylePick } from '../shared/secondStyle';
-import { applyMessage, nextRunState } from '../shared/state';
-import { JobRequest } from './jobRunner';
+import { applyMessage, nextRunState, restoredState } from '../shared/state';
+import type { JobRequest } from './jobRequest';
 import { pickedSecondStyle, secondStyleView, styleChoicesFor } from './secondStyleChoices';
 import { StyleChoice } from './stylePicker';
 import { readSettings } from './settings';
@@ -31,8 +31,9 @@ export function settingsControls(content: string): Controls {
 export function newPanelState(request: JobRequest, offered: readonly StyleChoice[]): PanelState {
   const secondStyle = secondStyleView(request);
   const job: JobView = {
-    id: '', contentName: path.basename(request.content), styleName: request.style.label, styleId: request.style.id, contentSrc: '', styleSrc: '',
-    contentPath: request.content, stylePath: request.style.path, outputPath: '', status: 'queued', ...(secondStyle ? { secondStyle } : {}),
+    id: '', contentName: path.basename(request.content), styleName: request.style.label, styleId: request.style.id,
+    contentSrc: '', styleSrc: '', contentPath: request.content, stylePath: request.style.path, outputPath: '',
+    status: 'queued', ...(secondStyle ? { secondStyle } : {}),
   };
   return { job, losses: [], controls: settingsControls(request.content), styleChoices: styleChoicesFor(job, offered) };
 }
@@ -53,22 +54,42 @@ export function runAgainRequest(state: PanelState, controls: Controls, pick?: Se
   const id = job.styleId ?? path.basename(job.stylePath, path.extname(job.stylePath));
   const style = { path: job.stylePath, label: job.styleName, id };
   if (!second) return { content: job.contentPath, style, options };
-  return { content: job.contentPath, style, secondStyle: second.style, options: { ...options, styleBlendWeights: second.weights } };
+  const blended = { ...options, styleBlendWeights: second.weights };
+  return { content: job.contentPath, style, secondStyle: second.style, options: blended };
 }
 
-/** The panel's state for the run of `request` (Run again): the history stays, the second style and its choices are the new run's. */
-export function runAgainState(state: PanelState, request: JobRequest, controls: Controls, offered: readonly StyleChoice[]): PanelState {
+/**
+ * The panel's state for the run of `request` (Run again): the history stays,
+ * the second style and its choices are the new run's.
+ */
+export function runAgainState(state: PanelState, request: JobRequest, controls: Controls,
+  offered: readonly StyleChoice[]): PanelState {
   const next = nextRunState(state, '', controls, secondStyleView(request));
   return { ...next, styleChoices: styleChoicesFor(next.job, offered) };
 }
 
 /** A panel for a result opened from its file: done, its parameters as the controls, itself the only run. */
-export function resultPanelState(id: string, result: string, request: JobRequest, parameters: ResultParameters, offered: readonly StyleChoice[]): PanelState {
+export function resultPanelState(id: string, result: string, request: JobRequest, parameters: ResultParameters,
+  offered: readonly StyleChoice[]): PanelState {
   const options = validateOptions(parameters.options);
   const base = newPanelState(request, offered);
-  const ran: PanelState = { ...base, job: { ...base.job, id, outputPath: result, size: options.size, iterations: options.iterations }, controls: controlsOf(options) };
+  const job = { ...base.job, id, outputPath: result, size: options.size, iterations: options.iterations };
+  const ran: PanelState = { ...base, job, controls: controlsOf(options) };
   // As if its run had just ended here: the same history entry a run in the panel gets.
-  return applyMessage(ran, { type: 'done', done: { outputSrc: '', outputName: path.basename(result), steps: parameters.steps, backend: parameters.backend, finishedAt: fs.statSync(result).mtimeMs } });
+  const { steps, backend } = parameters;
+  const finishedAt = fs.statSync(result).mtimeMs;
+  const done = { outputSrc: '', outputName: path.basename(result), steps, backend, finishedAt };
+  return applyMessage(ran, { type: 'done', done });
+}
+
+/** A restored panel's state: the saved runs whose results are there; controls and second styles as a new panel's. */
+export function restoredPanelState(saved: PanelState, offered: readonly StyleChoice[]): PanelState {
+  return restoredState({
+    ...saved, history: saved.history?.filter((run) => isResult(run.outputPath)),
+    // A state saved before the panel had controls: the settings' values, as a new panel gets.
+    controls: saved.controls ?? settingsControls(saved.job.contentPath),
+    styleChoices: styleChoicesFor(saved.job, offered),
+  });
 }
 
 /**
@@ -76,5 +97,6 @@ export function resultPanelState(id: string, result: string, request: JobRequest
  * an existing result file (absolute, an output format's extension) qualifies.
  */
 export function isResult(file: string): boolean {
-  return path.isAbsolute(file) && formatOfExtension(path.extname(file)) !== undefined && fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+  return path.isAbsolute(file) && formatOfExtension(path.extname(file)) !== undefined
+    && fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true;
 }

@@ -5,7 +5,10 @@
  */
 import * as l10n from '@vscode/l10n';
 /** Where an entry is in the queue (a panel adds "interrupted": see JobStatus in shared/protocol.ts). */
-export type QueueEntryState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type QueueEntryState = 'queued' | 'running' | RunEnd;
+
+/** How a run ended, as its runner says: a job that failed is 'failed', whether it threw or said so. */
+export type RunEnd = 'done' | 'failed' | 'cancelled';
 
 export interface QueueEntry<T> {
   readonly id: string;
@@ -14,7 +17,7 @@ export interface QueueEntry<T> {
   error?: unknown;
 }
 
-export type Runner<T> = (job: T, id: string, signal: AbortSignal) => Promise<void>;
+export type Runner<T> = (job: T, id: string, signal: AbortSignal) => Promise<RunEnd>;
 type Listener<T> = (entry: QueueEntry<T>) => void;
 
 export class JobQueue<T> {
@@ -26,7 +29,10 @@ export class JobQueue<T> {
 
   constructor(private readonly runner: Runner<T>, private readonly prefix = 'job') {}
 
-  /** Queues a job and returns its id (`id` when given: a job resumed after a reload keeps its own); it starts at once when nothing runs. */
+  /**
+   * Queues a job and returns its id (`id` when given: a job resumed after a
+   * reload keeps its own); it starts at once when nothing runs.
+   */
   add(job: T, id?: string): string {
     if (id !== undefined && this.position(id) >= 0) throw new Error(l10n.t('Job {0} is already in the queue.', id));
     const entry: QueueEntry<T> = { id: id ?? `${this.prefix}-${++this.counter}`, job, state: 'queued' };
@@ -130,8 +136,7 @@ export class JobQueue<T> {
       try {
         // Start on a later tick: whoever called add() gets its id before the job does anything.
         await Promise.resolve();
-        if (!abort.signal.aborted) await this.runner(entry.job, entry.id, abort.signal);
-        entry.state = abort.signal.aborted ? 'cancelled' : 'done';
+        entry.state = abort.signal.aborted ? 'cancelled' : await this.runner(entry.job, entry.id, abort.signal);
       } catch (error) {
         entry.state = abort.signal.aborted ? 'cancelled' : 'failed';
         entry.error = error;

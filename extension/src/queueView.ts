@@ -17,19 +17,19 @@ export const QUEUE_VIEW = 'neuralStyle.queue';
 function statusOf(state: PanelState): { description: string; icon: string } {
   const { job, progress } = state;
   switch (job.status) {
-    case 'queued': return { description: job.position ? vscode.l10n.t('#{0} in line', job.position) : vscode.l10n.t('queued'), icon: 'clock' };
-    case 'running': return { description: progress ? `${Math.floor(progressFraction(progress) * 100)}%` : vscode.l10n.t('starting'), icon: 'sync~spin' };
+    case 'queued': {
+      const place = job.position ? vscode.l10n.t('#{0} in line', job.position) : vscode.l10n.t('queued');
+      return { description: place, icon: 'clock' };
+    }
+    case 'running': {
+      const percent = progress && `${Math.floor(progressFraction(progress) * 100)}%`;
+      return { description: percent || vscode.l10n.t('starting'), icon: 'sync~spin' };
+    }
     case 'done': return { description: vscode.l10n.t('done'), icon: 'pass' };
     case 'failed': return { description: vscode.l10n.t('failed'), icon: 'error' };
     case 'cancelled': return { description: vscode.l10n.t('cancelled'), icon: 'circle-slash' };
     case 'interrupted': return { description: vscode.l10n.t('interrupted by a reload'), icon: 'debug-pause' };
   }
-}
-
-/** The running job's panel comes to the front (without the focus: the user may be typing elsewhere); a closed one opens. */
-export function revealRunning(panel: { isDisposed: boolean; panel: vscode.WebviewPanel } | undefined, open: () => void): void {
-  if (!panel || panel.isDisposed) open();
-  else panel.panel.reveal(undefined, true);
 }
 
 export class QueueView implements vscode.TreeDataProvider<string> {
@@ -39,11 +39,12 @@ export class QueueView implements vscode.TreeDataProvider<string> {
   /** Where the running batch's progress shows, above the jobs. */
   treeView?: vscode.TreeView<string>;
 
-  constructor(private readonly jobsOf: () => JobManager) {}
+  /** `batchLine`: the running batch's progress, as the batches say it. */
+  constructor(private readonly jobsOf: () => JobManager, private readonly batchLine: () => string | undefined) {}
 
   refresh(): void {
     this.changed.fire();
-    const batch = this.jobsOf().batchStatus;
+    const batch = this.batchLine();
     if (this.treeView) this.treeView.message = batch && vscode.l10n.t('Batch: {0}', batch);
   }
 
@@ -62,7 +63,8 @@ export class QueueView implements vscode.TreeDataProvider<string> {
     const styles = [state.job.stylePath, state.job.secondStyle?.path].filter(Boolean).join(' + ');
     item.tooltip = [
       state.job.contentPath, vscode.l10n.t('style: {0}', styles),
-      ...(state.job.outputPath ? [vscode.l10n.t('result: {0}', state.job.outputPath)] : []), ...(state.error ? [state.error] : []),
+      ...(state.job.outputPath ? [vscode.l10n.t('result: {0}', state.job.outputPath)] : []),
+      ...(state.error ? [state.error] : []),
     ].join('\n');
     // The menus in package.json pick their commands by this: job-queued, job-running, job-done, …
     item.contextValue = `job-${state.job.status}`;
@@ -76,22 +78,29 @@ export class QueueView implements vscode.TreeDataProvider<string> {
 }
 
 /** The view and its commands; `jobsOf` is looked up on each call (a test's reload replaces the manager). */
-export function registerQueueView(context: vscode.ExtensionContext, jobsOf: () => JobManager): QueueView {
-  const view = new QueueView(jobsOf);
+export function registerQueueView(context: vscode.ExtensionContext, jobsOf: () => JobManager,
+  batchLine: () => string | undefined): QueueView {
+  const view = new QueueView(jobsOf, batchLine);
   view.treeView = vscode.window.createTreeView(QUEUE_VIEW, { treeDataProvider: view });
   const idOf = (arg: unknown) => (typeof arg === 'string' ? arg : undefined);
+  const move = (id: unknown, by: number) => jobsOf().queue.move(idOf(id) ?? '', by);
   context.subscriptions.push(
     view,
     view.treeView,
     vscode.commands.registerCommand('neuralStyle.queue.show', (id: unknown) => jobsOf().showPanel(idOf(id))),
-    vscode.commands.registerCommand('neuralStyle.queue.cancel', (id: unknown) => idOf(id) !== undefined && jobsOf().cancel(idOf(id))),
+    vscode.commands.registerCommand('neuralStyle.queue.cancel', (id: unknown) => idOf(id) !== undefined
+      && jobsOf().cancel(idOf(id))),
     vscode.commands.registerCommand('neuralStyle.queue.cancelAll', () => jobsOf().queue.cancelAll()),
-    vscode.commands.registerCommand('neuralStyle.queue.moveUp', (id: unknown) => jobsOf().queue.move(idOf(id) ?? '', -1)),
-    vscode.commands.registerCommand('neuralStyle.queue.moveDown', (id: unknown) => jobsOf().queue.move(idOf(id) ?? '', 1)),
+    vscode.commands.registerCommand('neuralStyle.queue.moveUp', (id: unknown) => move(id, -1)),
+    vscode.commands.registerCommand('neuralStyle.queue.moveDown', (id: unknown) => move(id, 1)),
     vscode.commands.registerCommand('neuralStyle.queue.openResult', (id: unknown) => {
       const output = jobsOf().jobStates.find((s) => s.job.id === idOf(id))?.job.outputPath;
-      if (output && fs.existsSync(output)) return vscode.commands.executeCommand('vscode.open', vscode.Uri.file(output), { viewColumn: vscode.ViewColumn.Beside });
-      return vscode.window.showWarningMessage(output ? vscode.l10n.t('Neural Style: {0} has no result on disk.', output) : vscode.l10n.t('Neural Style: this job has no result on disk.'));
+      if (output && fs.existsSync(output)) {
+        const beside = { viewColumn: vscode.ViewColumn.Beside };
+        return vscode.commands.executeCommand('vscode.open', vscode.Uri.file(output), beside);
+      }
+      return vscode.window.showWarningMessage(output ? vscode.l10n.t('Neural Style: {0} has no result on disk.', output)
+        : vscode.l10n.t('Neural Style: this job has no result on disk.'));
     }),
   );
   return view;

@@ -6,7 +6,8 @@
 import * as l10n from '@vscode/l10n';
 import type * as vscode from 'vscode';
 import type { BackendChoice } from '@neural-style/engine/options';
-import type { JobRequest } from './jobRunner';
+import type { JobRequest } from './jobRequest';
+import type { JobOrder } from './jobs';
 import type { JobPanel } from './panel';
 import type { JobQueue } from './queue';
 import type { SavedJob } from './savedQueue';
@@ -16,26 +17,30 @@ import type { StyleChoice } from './stylePicker';
 export const resumedNote = (): string => l10n.t('Interrupted by a window reload, and queued again.');
 
 /** What is saved of the queue: the running job first, then the queued ones in order. */
-export function savedJobsOf<T extends { request: JobRequest; backend?: BackendChoice }>(queue: Pick<JobQueue<T>, 'running' | 'queued'>): SavedJob[] {
+export function savedJobsOf<T extends { request: JobRequest; backend?: BackendChoice }>(
+  queue: Pick<JobQueue<T>, 'running' | 'queued'>): SavedJob[] {
   const entries = [...(queue.running ? [queue.running] : []), ...queue.queued];
   const choice = ({ path, id, label }: StyleChoice) => ({ path, id, label });
   return entries.map(({ id, job: { request, backend } }) => ({
-    id, content: request.content, style: choice(request.style), ...(request.secondStyle ? { secondStyle: choice(request.secondStyle) } : {}),
+    id, content: request.content, style: choice(request.style),
+    ...(request.secondStyle ? { secondStyle: choice(request.secondStyle) } : {}),
     ...(backend ? { backend } : {}), ...(request.options ? { options: request.options } : {}),
   }));
 }
 
-/** The request a saved job makes again. */
-export function requestOfSaved(saved: SavedJob): JobRequest {
-  const { content, style, secondStyle, options } = saved;
-  return { content, style, ...(secondStyle ? { secondStyle } : {}), ...(options ? { options } : {}) };
+/** The job a saved one queues again: the same request, backend and id. */
+export function orderOfSaved(saved: SavedJob): JobOrder {
+  const { content, style, secondStyle, options, backend, id } = saved;
+  const request = { content, style, ...(secondStyle ? { secondStyle } : {}), ...(options ? { options } : {}) };
+  return { request, ...(backend ? { backend } : {}), resumedId: id };
 }
 
 /**
  * A restored panel of a job that was resumed: it becomes that job's panel, or
  * closes when the job has one already. False when `record` is no live job.
  */
-export function resumeInto<R extends { panel?: JobPanel }>(record: R | undefined, panel: vscode.WebviewPanel, revive: (record: R) => JobPanel): boolean {
+export function resumeInto<R extends { panel?: JobPanel }>(record: R | undefined, panel: vscode.WebviewPanel,
+  revive: (record: R) => JobPanel): boolean {
   if (!record) return false;
   if (record.panel && !record.panel.isDisposed) panel.dispose();
   else record.panel = revive(record);

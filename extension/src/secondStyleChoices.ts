@@ -8,13 +8,15 @@ import * as l10n from '@vscode/l10n';
 import * as fs from 'fs';
 import { blendOf, resolvePick, SecondStylePick } from '../shared/secondStyle';
 import type { JobView, PanelState } from '../shared/protocol';
-import type { JobRequest } from './jobRunner';
+import type { JobRequest } from './jobRequest';
 import { isImagePath } from './resources';
 import type { StyleChoice } from './stylePicker';
 
-/** What the panel of `job` offers as a second style: its current one, then `offered`, each once, without the first style. */
-export function styleChoicesFor(job: Pick<JobView, 'stylePath' | 'secondStyle'>, offered: readonly StyleChoice[]): StyleChoice[] {
-  const own = job.secondStyle ? [{ path: job.secondStyle.path, id: job.secondStyle.id, label: job.secondStyle.name }] : [];
+/** What the panel of `job` offers as a second style: its current one, then `offered`, each once, not the first. */
+export function styleChoicesFor(job: Pick<JobView, 'stylePath' | 'secondStyle'>,
+  offered: readonly StyleChoice[]): StyleChoice[] {
+  const second = job.secondStyle;
+  const own = second ? [{ path: second.path, id: second.id, label: second.name }] : [];
   const seen = new Set([job.stylePath]);
   const choices: StyleChoice[] = [];
   for (const choice of [...own, ...offered]) {
@@ -26,7 +28,8 @@ export function styleChoicesFor(job: Pick<JobView, 'stylePath' | 'secondStyle'>,
 }
 
 /** The style `pick` names among the state's choices, with its blend weights; throws a message saying what is wrong. */
-export function pickedSecondStyle(state: Pick<PanelState, 'styleChoices'>, pick: SecondStylePick): { style: StyleChoice; weights: number[] } {
+export function pickedSecondStyle(state: Pick<PanelState, 'styleChoices'>,
+  pick: SecondStylePick): { style: StyleChoice; weights: number[] } {
   const picked = resolvePick(state.styleChoices ?? [], pick);
   // A restored panel's list starts with its saved second style: the file must still be there.
   const file = picked.style.path;
@@ -38,7 +41,8 @@ export function pickedSecondStyle(state: Pick<PanelState, 'styleChoices'>, pick:
 export function secondStyleView(request: JobRequest): JobView['secondStyle'] {
   const second = request.secondStyle;
   if (!second) return undefined;
-  return { path: second.path, name: second.label, id: second.id, src: '', blend: blendOf(request.options?.styleBlendWeights ?? []) };
+  const blend = blendOf(request.options?.styleBlendWeights ?? []);
+  return { path: second.path, name: second.label, id: second.id, src: '', blend };
 }
 
 /** The pick that runs the job's second style again (Run on CPU instead): it leads the job's choices. */

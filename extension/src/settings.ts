@@ -6,30 +6,12 @@
  */
 import * as l10n from '@vscode/l10n';
 import {
-  checkOption, NeuralStyleError, OPTION_SPECS, OutputFormat, RUN_OPTION_SPECS, RunOptions, StylizeOptions, validateOptions,
+  checkOption, NeuralStyleError, OPTION_SPECS, RUN_OPTION_SPECS, RunOptions, StylizeOptions, validateOptions,
 } from '@neural-style/engine/options';
-import { SECTION, settingSpecs } from './settingsSchema';
+import { EXTENSION_SPECS, ExtensionSettings, SECTION, settingSpecs } from './settingsSchema';
 
-export interface OutputSettings {
-  folder: string;
-  pattern: string;
-  format: OutputFormat;
-  openWhenDone: boolean;
-  /** In a batch, every result opens (else only the first). */
-  openEachInBatch: boolean;
-}
-
-export interface JobSettings {
-  options: StylizeOptions;
-  run: RunOptions;
-  output: OutputSettings;
-  weightsPath: string;
-  enginePath: string;
-  /** How long the warm engine waits for the next job. */
-  engineIdleMinutes: number;
-  /** Whether a job's panel comes to the front when it starts. */
-  revealRunningPanel: boolean;
-}
+/** What a job reads from the settings: the engine's options and run options, and the extension's own. */
+export type JobSettings = { options: StylizeOptions; run: RunOptions } & ExtensionSettings;
 
 export class SettingsError extends Error {
   constructor(readonly setting: string, message: string) {
@@ -45,7 +27,8 @@ export type SettingGetter = (name: string) => unknown;
 function renamed(name: string, error: unknown): SettingsError {
   const message = error instanceof Error ? error.message : String(error);
   const key = `${SECTION}.${name}`;
-  return new SettingsError(key, l10n.t('Setting {0}: {1}', key, message.replace(new RegExp(`^Invalid ${name}\\b`), l10n.t('invalid value'))));
+  const reworded = message.replace(new RegExp(`^Invalid ${name}\\b`), l10n.t('invalid value'));
+  return new SettingsError(key, l10n.t('Setting {0}: {1}', key, reworded));
 }
 
 export function readSettings(get: SettingGetter): JobSettings {
@@ -57,7 +40,11 @@ export function readSettings(get: SettingGetter): JobSettings {
       continue;
     }
     if (spec.type === 'string') {
-      if (typeof raw !== 'string') throw new SettingsError(`${SECTION}.${name}`, l10n.t('Setting {0}: invalid value {1}. Use a text value.', `${SECTION}.${name}`, JSON.stringify(raw)));
+      const key = `${SECTION}.${name}`;
+      if (typeof raw !== 'string') {
+        const why = l10n.t('Setting {0}: invalid value {1}. Use a text value.', key, JSON.stringify(raw));
+        throw new SettingsError(key, why);
+      }
       values[name] = raw.trim();
       continue;
     }
@@ -69,41 +56,36 @@ export function readSettings(get: SettingGetter): JobSettings {
   }
   // The engine's options among the settings (the others are the extension's own). Defaults are
   // passed as given: validateOptions stretches the default layer weights to any layer count.
-  const given = Object.fromEntries(Object.keys(OPTION_SPECS).filter((key) => Object.hasOwn(values, key)).map((key) => [key, values[key]])) as Partial<StylizeOptions>;
+  const given = Object.fromEntries(Object.keys(OPTION_SPECS).filter((key) => Object.hasOwn(values, key))
+    .map((key) => [key, values[key]])) as Partial<StylizeOptions>;
   let options: StylizeOptions;
   try {
     options = validateOptions(given);
   } catch (e) {
     // Coherence errors ("3 weights for 5 style layers") name their option: turn it into the setting.
     const m = e instanceof NeuralStyleError ? /^Invalid (\w+)/.exec(e.message) : null;
-    const name = m?.[1] ?? 'styleLayerWeights';
-    throw new SettingsError(`${SECTION}.${name}`, l10n.t('Setting {0}: {1}', `${SECTION}.${name}`, (e as Error).message));
+    const key = `${SECTION}.${m?.[1] ?? 'styleLayerWeights'}`;
+    throw new SettingsError(key, l10n.t('Setting {0}: {1}', key, (e as Error).message));
   }
-  const run = Object.fromEntries(Object.keys(RUN_OPTION_SPECS).map((k) => [k, values[k]])) as unknown as RunOptions;
   const pattern = values.fileNamePattern as string;
   if (!pattern || /[/\\]/.test(pattern)) {
-    throw new SettingsError(`${SECTION}.fileNamePattern`,
-      l10n.t('Setting {0}: invalid value {1}. Use a file name without folders, e.g. {2}.', `${SECTION}.fileNamePattern`, JSON.stringify(pattern), '${name}.${style}'));
+    const key = `${SECTION}.fileNamePattern`;
+    throw new SettingsError(key, l10n.t('Setting {0}: invalid value {1}. Use a file name without folders, e.g. {2}.',
+      key, JSON.stringify(pattern), '${name}.${style}'));
   }
-  return {
-    options,
-    run,
-    output: {
-      folder: values.outputFolder as string,
-      pattern,
-      format: values.outputFormat as OutputFormat,
-      openWhenDone: values.openWhenDone as boolean,
-      openEachInBatch: values.openEachInBatch as boolean,
-    },
-    weightsPath: values.weightsPath as string,
-    enginePath: values.enginePath as string,
-    engineIdleMinutes: values.engineIdleMinutes as number,
-    revealRunningPanel: values.revealRunningPanel as boolean,
-  };
+  const run = valuesOf<RunOptions>(RUN_OPTION_SPECS, values);
+  return { options, run, ...valuesOf<ExtensionSettings>(EXTENSION_SPECS, values) };
 }
 
+/** The values of one table's settings. */
+function valuesOf<T>(specs: Record<string, unknown>, values: Record<string, unknown>): T {
+  return Object.fromEntries(Object.keys(specs).map((k) => [k, values[k]])) as T;
+}
 
-/** The settings with a job's own options over them (Run again, Stylize Again), checked as a whole by the engine's checks. */
+/**
+ * The settings with a job's own options over them (Run again, Stylize Again),
+ * checked as a whole by the engine's checks.
+ */
 export function withJobOptions(settings: JobSettings, options: Partial<StylizeOptions> | undefined): JobSettings {
   return options ? { ...settings, options: validateOptions({ ...settings.options, ...options }) } : settings;
 }

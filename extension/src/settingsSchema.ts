@@ -6,7 +6,9 @@
  * (scripts/generate.ts, `pnpm gen`); a unit test checks that they match.
  * Pure: no `vscode`, no tfjs.
  */
-import { OPTION_SPECS, OptionSpec, OUTPUT_FORMAT_NAMES, RUN_OPTION_SPECS, VGG_LAYERS } from '@neural-style/engine/options';
+import {
+  OPTION_SPECS, OptionSpec, OUTPUT_FORMAT_NAMES, RUN_OPTION_SPECS, VGG_LAYERS,
+} from '@neural-style/engine/options';
 import { Section, SECTIONS, SETTING_WORDS, SettingWords } from './settingsWords';
 
 export const SECTION = 'neuralStyle';
@@ -22,24 +24,42 @@ export type SettingSpec = (OptionSpec | { type: 'string'; default: string; descr
 
 export const EXTENSION_SPECS = {
   outputFolder: { type: 'string', default: '', scope: 'resource',
-    description: 'A workspace\'s value must stay inside the workspace folder, by its real path (a cloned repository, or a symbolic link in it, cannot send results elsewhere); absolute folders go in user settings.' },
+    description: 'A workspace\'s value must stay inside the workspace folder, by its real path (a cloned '
+      + 'repository, or a symbolic link in it, cannot send results elsewhere); absolute folders go in user settings.' },
   fileNamePattern: { type: 'string', default: '${name}.${style}',
-    description: 'File name of a result, without extension. ${name}: the source file name without extension; ${style}: the style\'s name. A taken name gets -1, -2, … appended; nothing is ever overwritten.' },
+    description: 'File name of a result, without extension. ${name}: the source file name without extension; '
+      + '${style}: the style\'s name. A taken name gets -1, -2, … appended; nothing is ever overwritten.' },
   outputFormat: { type: 'enum', values: OUTPUT_FORMAT_NAMES, default: 'png',
     description: 'PNG results carry the run\'s parameters (file names, never folders) in an iTXt chunk.' },
   openWhenDone: { type: 'boolean', default: true,
     description: 'Results open beside the job\'s panel, not over it.' },
   openEachInBatch: { type: 'boolean', default: false,
-    description: 'A batch is the photos of one command (a selection, a folder). Without this, only its first result opens; the others are in their panels and the queue view.' },
+    description: 'A batch is the photos of one command (a selection, a folder). Without this, only its first '
+      + 'result opens; the others are in their panels and the queue view.' },
   weightsPath: { type: 'string', default: '', scope: 'machine',
     description: 'VGG19 weights: a folder with model.json and its shards, or an https URL of a model.json.' },
   enginePath: { type: 'string', default: '', scope: 'machine',
-    description: 'The worker.js of a Neural Style engine build (for example a checkout with @tensorflow/tfjs-node-gpu installed, to use a GPU).' },
+    description: 'The worker.js of a Neural Style engine build (for example a checkout with '
+      + '@tensorflow/tfjs-node-gpu installed, to use a GPU).' },
   engineIdleMinutes: { type: 'number', integer: true, min: 0, max: 1440, default: 10,
-    description: 'Minutes the engine process stays ready after a job, so that the next one starts at once (its weights and backend are loaded). 0: stop it after each job.' },
+    description: 'Minutes the engine process stays ready after a job, so that the next one starts at once '
+      + '(its weights and backend are loaded). 0: stop it after each job.' },
   revealRunningPanel: { type: 'boolean', default: true,
-    description: 'Bring the running job\'s panel to the front when the job starts (the keyboard focus stays where it is).' },
+    description: 'Bring the running job\'s panel to the front when the job starts '
+      + '(the keyboard focus stays where it is).' },
 } as const satisfies Record<string, SettingSpec>;
+
+/** A setting's value as the extension reads it, by its spec's kind. */
+type SettingValue<S> = S extends { type: 'enum'; values: readonly (infer V)[] } ? V
+  : S extends { type: 'number' } ? number
+  : S extends { type: 'boolean' } ? boolean
+  : S extends { type: 'string' } ? string
+  : never;
+
+/** The extension's own settings, each with its value's type: the table above is their only list. */
+export type ExtensionSettings = {
+  -readonly [K in keyof typeof EXTENSION_SPECS]: SettingValue<(typeof EXTENSION_SPECS)[K]>
+};
 
 /** Engine options the extension does not offer: it always gives exactly one style image. */
 const NOT_SETTINGS = new Set<string>(['styleBlendWeights']);
@@ -54,7 +74,8 @@ export function settingSpecs(): Array<[SettingName, SettingSpec]> {
 
 /** The names every setting of an engine option or of the extension must have words for (a unit test compares). */
 export function settingNamesFromSpecs(): string[] {
-  return Object.keys({ ...OPTION_SPECS, ...RUN_OPTION_SPECS, ...EXTENSION_SPECS }).filter((name) => !NOT_SETTINGS.has(name));
+  return Object.keys({ ...OPTION_SPECS, ...RUN_OPTION_SPECS, ...EXTENSION_SPECS })
+    .filter((name) => !NOT_SETTINGS.has(name));
 }
 
 export function wordsOf(name: SettingName): SettingWords {
@@ -72,7 +93,9 @@ export function jsonSchemaOf(name: SettingName, spec: SettingSpec, order: number
   if (spec.scope) base.scope = spec.scope;
   const choices = wordsOf(name).choices as Record<string, string> | undefined;
   if (spec.type === 'enum') base.enumDescriptions = spec.values.map((v) => choices?.[v] ?? v);
-  if (spec.type === 'layers') base.items = { type: 'string', enum: [...VGG_LAYERS], enumDescriptions: VGG_LAYERS.map((l) => layerWords(l)) };
+  if (spec.type === 'layers') {
+    base.items = { type: 'string', enum: [...VGG_LAYERS], enumDescriptions: VGG_LAYERS.map((l) => layerWords(l)) };
+  }
   switch (spec.type) {
     case 'number':
       return { ...base, type: spec.integer ? 'integer' : 'number', default: spec.default,
@@ -84,9 +107,11 @@ export function jsonSchemaOf(name: SettingName, spec: SettingSpec, order: number
     case 'string':
       return { ...base, type: 'string', default: spec.default };
     case 'layers':
-      return { ...base, type: 'array', default: [...spec.default], minItems: 1, maxItems: spec.maxItems, uniqueItems: true };
+      return { ...base, type: 'array', default: [...spec.default], minItems: 1, maxItems: spec.maxItems,
+        uniqueItems: true };
     case 'numbers':
-      return { ...base, type: 'array', default: [...spec.default], maxItems: spec.maxItems, items: { type: 'number', minimum: spec.min } };
+      return { ...base, type: 'array', default: [...spec.default], maxItems: spec.maxItems,
+        items: { type: 'number', minimum: spec.min } };
   }
 }
 
@@ -94,8 +119,10 @@ function layerWords(layer: string): string {
   return (SETTING_WORDS.contentLayer.choices as Record<string, string>)[layer] ?? layer;
 }
 
+type ConfigurationSection = { id: string; title: string; order: number; properties: Record<string, unknown> };
+
 /** `contributes.configuration`: one category per section, each setting in its section in SETTING_WORDS' order. */
-export function configurationContribution(): Array<{ id: string; title: string; order: number; properties: Record<string, unknown> }> {
+export function configurationContribution(): ConfigurationSection[] {
   return (Object.keys(SECTIONS) as Section[]).map((section, order) => {
     const properties: Record<string, unknown> = {};
     settingSpecs().forEach(([name, spec], i) => {
@@ -114,15 +141,15 @@ function keyed(strings: Strings, key: string, text: string): string {
 }
 
 function localizedProperty(name: string, prop: Record<string, unknown>, strings: Strings): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...prop, description: keyed(strings, `config.${name}.description`, prop.description as string) };
-  const values = (enumOf: Record<string, unknown>) => enumOf.enum as string[];
-  if (prop.enumDescriptions) {
-    out.enumDescriptions = (prop.enumDescriptions as string[]).map((d, i) => keyed(strings, `config.${name}.enum.${values(prop)[i]}`, d));
-  }
+  const out: Record<string, unknown> = {
+    ...prop, description: keyed(strings, `config.${name}.description`, prop.description as string),
+  };
+  // Each value's description, keyed by the value.
+  const described = (of: Record<string, unknown>) => (of.enumDescriptions as string[])
+    .map((d, i) => keyed(strings, `config.${name}.enum.${(of.enum as string[])[i]}`, d));
+  if (prop.enumDescriptions) out.enumDescriptions = described(prop);
   const items = prop.items as Record<string, unknown> | undefined;
-  if (items?.enumDescriptions) {
-    out.items = { ...items, enumDescriptions: (items.enumDescriptions as string[]).map((d, i) => keyed(strings, `config.${name}.enum.${values(items)[i]}`, d)) };
-  }
+  if (items?.enumDescriptions) out.items = { ...items, enumDescriptions: described(items) };
   return out;
 }
 
@@ -141,11 +168,6 @@ export function localizedConfiguration(): { contribution: Array<Record<string, u
   return { contribution, strings };
 }
 
-/** Every setting's JSON schema property, across the sections. */
-export function configurationProperties(): Record<string, Record<string, unknown>> {
-  return Object.assign({}, ...configurationContribution().map((c) => c.properties));
-}
-
 function formatDefault(spec: SettingSpec): string {
   if (Array.isArray(spec.default)) return spec.default.length ? spec.default.join(', ') : '(none)';
   if (spec.default === '') return '(empty)';
@@ -154,7 +176,8 @@ function formatDefault(spec: SettingSpec): string {
 
 function formatRange(spec: SettingSpec): string {
   switch (spec.type) {
-    case 'number': return `${spec.integer ? 'integer' : 'number'} ${spec.exclusiveMin ? '>' : '≥'} ${spec.min}, ≤ ${spec.max}`;
+    case 'number':
+      return `${spec.integer ? 'integer' : 'number'} ${spec.exclusiveMin ? '>' : '≥'} ${spec.min}, ≤ ${spec.max}`;
     case 'enum': return spec.values.join(', ');
     case 'boolean': return 'true, false';
     case 'layers': return `list of up to ${spec.maxItems} VGG19 layers`;
@@ -165,7 +188,8 @@ function formatRange(spec: SettingSpec): string {
 
 /** The README's settings table (markdown). */
 export function settingsMarkdown(): string {
-  const rows = settingSpecs().map(([name, spec]) =>
-    `| \`${SECTION}.${name}\` | ${formatDefault(spec).replace(/\|/g, '\\|')} | ${formatRange(spec)} | ${descriptionOf(name, spec).replace(/\n\n/g, ' ').replace(/\|/g, '\\|')} |`);
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const rows = settingSpecs().map(([name, spec]) => `| \`${SECTION}.${name}\` | ${cell(formatDefault(spec))} | `
+    + `${formatRange(spec)} | ${cell(descriptionOf(name, spec).replace(/\n\n/g, ' '))} |`);
   return ['| setting | default | values | what it does |', '|---|---|---|---|', ...rows].join('\n');
 }

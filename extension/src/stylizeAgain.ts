@@ -11,7 +11,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { samePath } from '@neural-style/engine/file-names';
 import type { ResultParameters } from '@neural-style/engine/options';
-import type { JobRequest } from './jobRunner';
+import type { JobRequest } from './jobRequest';
 import { IMAGE_EXTENSIONS, readPresets } from './resources';
 import { readResultParameters, stylesToFind } from './resultFiles';
 import { fileChoice, StyleMemory } from './stylePicker';
@@ -45,10 +45,12 @@ interface Sought {
   openLabel: string;
 }
 const photo = (): Sought => ({
-  missing: (name) => vscode.l10n.t('Neural Style: the photo {0} is neither beside the result nor in the workspace.', name), openLabel: vscode.l10n.t('Use as the photo'),
+  missing: (name) => vscode.l10n.t('Neural Style: the photo {0} is neither beside the result nor in the workspace.', name),
+  openLabel: vscode.l10n.t('Use as the photo'),
 });
 const style = (): Sought => ({
-  missing: (name) => vscode.l10n.t('Neural Style: the style {0} is neither beside the result nor in the workspace.', name), openLabel: vscode.l10n.t('Use as the style'),
+  missing: (name) => vscode.l10n.t('Neural Style: the style {0} is neither beside the result nor in the workspace.', name),
+  openLabel: vscode.l10n.t('Use as the style'),
 });
 
 /** Finds `name`, or asks the user where it is (undefined when they do not say). */
@@ -57,15 +59,21 @@ async function locate(name: string, what: Sought, folders: string[], near: strin
   if (found) return found;
   const choice = await vscode.window.showWarningMessage(what.missing(name), vscode.l10n.t('Locate…'));
   if (!choice) return undefined;
-  const uris = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: what.openLabel, filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS } });
+  const filters = { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS };
+  const uris = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: what.openLabel, filters });
   return uris?.[0]?.fsPath;
 }
 
-/** Finds each style the picture names: among the presets, beside it and its photo, where a remembered style of that name is, then in the workspace. */
-async function locateStyles(names: string[], presetsDir: string, memory: StyleMemory, here: string, content: string): Promise<string[] | undefined> {
+/**
+ * Finds each style the picture names: among the presets, beside it and its
+ * photo, where a remembered style of that name is, then in the workspace.
+ */
+async function locateStyles(names: string[], presetsDir: string, memory: StyleMemory, here: string,
+  content: string): Promise<string[] | undefined> {
   const found: string[] = [];
   for (const name of names) {
-    const remembered = memory.recent.filter((c) => samePath(path.basename(c.path), name)).map((c) => path.dirname(c.path));
+    const remembered = memory.recent.filter((c) => samePath(path.basename(c.path), name))
+      .map((c) => path.dirname(c.path));
     const file = await locate(name, style(), [presetsDir, here, path.dirname(content), ...remembered], here);
     if (!file) return undefined;
     found.push(file);
@@ -73,8 +81,12 @@ async function locateStyles(names: string[], presetsDir: string, memory: StyleMe
   return found;
 }
 
-/** The job that makes `result` again, or undefined when a file was not found; throws what is wrong with the picture's parameters. */
-export async function requestFromResult(result: string, presetsDir: string, memory: StyleMemory): Promise<{ request: JobRequest; parameters: ResultParameters } | undefined> {
+/**
+ * The job that makes `result` again, or undefined when a file was not found;
+ * throws what is wrong with the picture's parameters.
+ */
+export async function requestFromResult(result: string, presetsDir: string,
+  memory: StyleMemory): Promise<{ request: JobRequest; parameters: ResultParameters } | undefined> {
   const parameters = readResultParameters(result);
   // One style, or two blended by the options' styleBlendWeights (kept as the picture says).
   const names = stylesToFind(result, parameters);

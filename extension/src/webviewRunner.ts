@@ -13,7 +13,7 @@ import type { FromEngine } from '@neural-style/engine/protocol';
 import type { StylizeOptions, WebviewBackend } from '@neural-style/engine/options';
 import type { AdapterView, FromCompute, ToCompute } from '../shared/protocol';
 import type { AdapterProbe } from './backendRoute';
-import type { EngineOutcome } from './engineProcess';
+import type { EngineOutcome } from './engineTypes';
 import { ImageProcess } from './imageProcess';
 import { webviewWeights } from './webviewWeights';
 
@@ -60,20 +60,25 @@ export interface WebviewRun {
 /** `what`: the error's words, given the seconds. */
 function withTimeout<T>(promise: Promise<T>, ms: number, what: (seconds: number) => string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(what(ms / 1000))), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(what(ms / 1000))), ms);
+  });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Asks the panel which GPUs it has; asks again every 2 s until it answers (the webview may still be loading). */
 /** What a probe found; `answered`: the webview said it (not a timeout or a closed panel, which say nothing of the GPUs). */
 export type ProbeAnswer = AdapterProbe & { answered: boolean };
 
+/** Asks the panel which GPUs it has; asks again every 2 s until it answers (the webview may still be loading). */
 export function probeAdapters(channel: ComputeChannel, timeoutMs = 30_000): Promise<ProbeAnswer> {
   return new Promise((resolve) => {
     const asked = setInterval(() => channel.post({ type: 'probe' }), 2000);
-    const timer = setTimeout(() => finish({ webgpuProblem: l10n.t('the panel did not answer within {0} s', timeoutMs / 1000), webglProblem: l10n.t('the panel did not answer') }, false), timeoutMs);
+    const silent = () => ({ webgpuProblem: l10n.t('the panel did not answer within {0} s', timeoutMs / 1000),
+      webglProblem: l10n.t('the panel did not answer') });
+    const timer = setTimeout(() => finish(silent(), false), timeoutMs);
     const stop = channel.onMessage((m) => { if (m.type === 'adapters') finish(m, true); });
-    const stopClosed = channel.onClosed(() => finish({ webgpuProblem: l10n.t('the panel was closed'), webglProblem: l10n.t('the panel was closed') }, false));
+    const stopClosed = channel.onClosed(() =>
+      finish({ webgpuProblem: l10n.t('the panel was closed'), webglProblem: l10n.t('the panel was closed') }, false));
     function finish(result: AdapterProbe & { type?: string }, answered: boolean): void {
       clearInterval(asked);
       clearTimeout(timer);
@@ -86,7 +91,8 @@ export function probeAdapters(channel: ComputeChannel, timeoutMs = 30_000): Prom
   });
 }
 
-type Computed = { kind: 'computed'; done: FromCompute & { type: 'computeDone' } } | Exclude<EngineOutcome, { kind: 'done' }>;
+type Computed = { kind: 'computed'; done: FromCompute & { type: 'computeDone' } }
+  | Exclude<EngineOutcome, { kind: 'done' }>;
 
 /** Posts the compute message and waits for the run's end, however it ends. */
 function computeInPanel(run: WebviewRun, message: ToCompute & { type: 'compute' }): Promise<Computed> {
@@ -103,10 +109,12 @@ function computeInPanel(run: WebviewRun, message: ToCompute & { type: 'compute' 
     cleanups.push(channel.onMessage((m) => {
       switch (m.type) {
         case 'ready':
-          settle({ kind: 'error', code: 'EGPULOST', message: l10n.t('The panel\'s webview reloaded during the run, which ended it. Nothing was written.') });
+          settle({ kind: 'error', code: 'EGPULOST',
+            message: l10n.t('The panel\'s webview reloaded during the run, which ended it. Nothing was written.') });
           break;
         case 'computeStarted':
-          events.log('info', `${id}: running on ${m.backend}: ${m.adapter.name} (textures up to ${m.adapter.maxTextureSize} px)`);
+          events.log('info', `${id}: running on ${m.backend}: ${m.adapter.name} `
+            + `(textures up to ${m.adapter.maxTextureSize} px)`);
           break;
         case 'computeProgress':
           events.progress({ type: 'progress', id, ...m.progress });
@@ -140,22 +148,27 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
   const { id, channel, signal, options } = run;
   const images = new ImageProcess(run.imageWorkerPath, (m) => run.events.log('warn', `${id}: ${m}`));
   try {
-    const pageLoaded = withTimeout(channel.allowFolder(run.weightsDir), run.loadTimeoutMs ?? 60_000, (s) => l10n.t('The panel\'s webview did not load within {0} s.', s));
+    const pageLoaded = withTimeout(channel.allowFolder(run.weightsDir), run.loadTimeoutMs ?? 60_000,
+      (s) => l10n.t('The panel\'s webview did not load within {0} s.', s));
     const weights = webviewWeights(run.weightsDir, (f) => channel.webviewUri(f));
-    const decoded = await images.decode({ content: run.content, styles: run.styles, options, maxInputPixels: run.maxInputPixels });
+    const { content, styles } = run;
+    const decoded = await images.decode({ content, styles, options, maxInputPixels: run.maxInputPixels });
     // A run posted to a page that is about to be replaced would be lost with it.
     await pageLoaded;
     if (signal.aborted) return { kind: 'cancelled' };
-    const computed = await computeInPanel(run, { type: 'compute', backend: run.backend, weights, content: decoded.content, styles: decoded.styles, options, gpuMemory: run.gpuMemory });
+    const computed = await computeInPanel(run, { type: 'compute', backend: run.backend, weights, content: decoded.content,
+      styles: decoded.styles, options, gpuMemory: run.gpuMemory });
     if (computed.kind !== 'computed') return computed;
     // Cancelled after the last iteration: still nothing is written.
     if (signal.aborted) return { kind: 'cancelled' };
     const { image, steps, elapsedMs, losses } = computed.done;
     if (image.width !== decoded.content.width || image.height !== decoded.content.height) {
-      return { kind: 'error', code: 'EPROTOCOL', message: l10n.t('The webview sent a {0}×{1} result for a {2}×{3} job.', image.width, image.height, decoded.content.width, decoded.content.height) };
+      const message = l10n.t('The webview sent a {0}×{1} result for a {2}×{3} job.', image.width, image.height,
+        decoded.content.width, decoded.content.height);
+      return { kind: 'error', code: 'EPROTOCOL', message };
     }
     const backend = `${run.backend}: ${run.adapter.name}`;
-    await images.write({ image, output: run.output, content: run.content, styles: run.styles, backend, steps, options });
+    await images.write({ image, output: run.output, content, styles, backend, steps, options });
     return { kind: 'done', done: { type: 'done', id, output: run.output, steps, elapsedMs, losses, backend } };
   } catch (e) {
     // A NeuralStyleError (settings, weights) or an ImageProcessError (decoding, writing) carries its code.

@@ -5,8 +5,11 @@
  */
 import type { FromCompute, ToCompute } from '../../shared/protocol';
 
+/** What compute.js is sent: everything but the probe, which the panel's script answers without tfjs. */
+export type ComputeRequest = Exclude<ToCompute, { type: 'probe' }>;
+
 export interface ComputeApi {
-  handle(message: ToCompute, post: (message: FromCompute) => void): void;
+  handle(message: ComputeRequest, post: (message: FromCompute) => void): void;
 }
 
 /** The global compute.js sets when it loads. */

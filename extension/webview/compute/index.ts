@@ -6,20 +6,16 @@
 import '../pageL10n';
 import * as l10n from '@vscode/l10n';
 import type { WebviewBackend } from '@neural-style/engine/options';
-import type { FromCompute, ToCompute } from '../../shared/protocol';
-import { probeAdapters } from './adapters';
-import { COMPUTE_GLOBAL, type ComputeApi } from './api';
+import type { FromCompute } from '../../shared/protocol';
+import { COMPUTE_GLOBAL, type ComputeApi, type ComputeRequest } from './api';
 import { loseGpu } from './gpu-lost';
 import { runCompute } from './run';
 
 let running: { abort: AbortController; backend: WebviewBackend } | undefined;
 
 const api: ComputeApi = {
-  handle(message: ToCompute, post: (m: FromCompute) => void): void {
+  handle(message: ComputeRequest, post: (m: FromCompute) => void): void {
     switch (message.type) {
-      case 'probe':
-        void probeAdapters().then(post); // the panel's script answers probes itself; here for completeness
-        break;
       case 'compute': {
         if (running) {
           post({ type: 'computeFailed', code: 'EINVAL', message: l10n.t('A run is already going on in this panel.') });
@@ -27,7 +23,9 @@ const api: ComputeApi = {
         }
         const current = { abort: new AbortController(), backend: message.backend };
         running = current;
-        void runCompute(message, current.abort.signal, post).finally(() => { if (running === current) running = undefined; });
+        void runCompute(message, current.abort.signal, post).finally(() => {
+          if (running === current) running = undefined;
+        });
         break;
       }
       case 'stopCompute':

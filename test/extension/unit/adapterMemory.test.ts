@@ -1,60 +1,48 @@
 import * as assert from 'assert';
-import type { FromCompute, ToCompute } from '../../../extension/shared/protocol';
 import { AdapterMemory } from '../../../extension/src/adapterMemory';
-import { JobRecord } from '../../../extension/src/jobRecord';
-import type { JobPanel } from '../../../extension/src/panel';
+import { answersProbe, recordWithPanels } from './fakeJobPanel';
 
 const adapter = { name: 'Test GPU', fallback: false, maxTextureSize: 8192 };
-
-/** A record whose panel answers every probe with `adapter` (or, closed, answers nothing), counting the probes. */
-function recordWithPanel(closed = false): { record: JobRecord; probes: () => number } {
-  const record = new JobRecord({ job: { id: 'j', contentName: 'c.png', styleName: 's', contentSrc: '', styleSrc: '', contentPath: '/c.png', stylePath: '/s.png', outputPath: '', status: 'queued' }, losses: [] });
-  let probes = 0;
-  const panel = {
-    isDisposed: closed,
-    post: () => undefined,
-    postCompute: (m: ToCompute) => {
-      if (m.type !== 'probe') return;
-      probes++;
-      const answer: FromCompute = { type: 'adapters', webgpu: adapter, webglProblem: 'no WebGL2 here' };
-      setImmediate(() => record.computeListeners.forEach((l) => l(answer)));
-    },
-    onDidDispose: () => ({ dispose: () => undefined }),
-  };
-  record.panel = panel as unknown as JobPanel;
-  return { record, probes: () => probes };
-}
+const probed = { webgpu: adapter, webglProblem: 'no WebGL2 here' };
+const probesOf = (posted: Array<{ type: string }>) => posted.filter((m) => m.type === 'probe').length;
 
 describe('the window\'s GPUs (AdapterMemory)', () => {
   it('probes once, in the first job\'s panel; later jobs get the same answer without a probe', async () => {
     const memory = new AdapterMemory();
-    const first = recordWithPanel();
-    const second = recordWithPanel();
-    const a = await memory.probe(first.record, () => assert.fail('the panel is open'));
-    const b = await memory.probe(second.record, () => assert.fail('the panel is open'));
-    assert.deepStrictEqual(a, { webgpu: adapter, webglProblem: 'no WebGL2 here' });
+    const first = recordWithPanels(answersProbe(probed));
+    const second = recordWithPanels(answersProbe(probed));
+    const a = await memory.probe(first.record);
+    const b = await memory.probe(second.record);
+    assert.deepStrictEqual(a, probed);
     assert.deepStrictEqual(b, a);
-    assert.deepStrictEqual([first.probes(), second.probes()], [1, 0]);
+    assert.deepStrictEqual([probesOf(first.panels.posted), probesOf(second.panels.posted)], [1, 0]);
+    assert.deepStrictEqual([first.panels.opened, second.panels.opened], [0, 0], 'the panels were open');
   });
 
   it('a lost GPU makes the next job probe again', async () => {
     const memory = new AdapterMemory();
-    const job = recordWithPanel();
-    await memory.probe(job.record, () => undefined);
+    const job = recordWithPanels(answersProbe(probed));
+    await memory.probe(job.record);
     memory.forget();
-    await memory.probe(job.record, () => undefined);
-    assert.strictEqual(job.probes(), 2);
+    await memory.probe(job.record);
+    assert.strictEqual(probesOf(job.panels.posted), 2);
   });
 
-  it('a panel that closed says nothing of the GPUs: not remembered; a closed panel is opened for the probe', async () => {
+  it('a closed panel is opened for the probe', async () => {
     const memory = new AdapterMemory();
-    const closed = recordWithPanel(true);
-    let opened = 0;
-    const answer = await memory.probe(closed.record, () => opened++);
-    assert.strictEqual(opened, 1);
+    const closed = recordWithPanels(answersProbe(probed), { open: false });
+    assert.deepStrictEqual(await memory.probe(closed.record), probed);
+    assert.strictEqual(closed.panels.opened, 1);
+  });
+
+  it('a panel that could not open says nothing of the GPUs: not remembered', async () => {
+    const memory = new AdapterMemory();
+    const closed = recordWithPanels(answersProbe(probed), { open: false, opens: false });
+    const answer = await memory.probe(closed.record);
+    assert.strictEqual(closed.panels.opened, 1);
     assert.strictEqual(answer.webgpuProblem, 'the panel was closed');
-    const open = recordWithPanel();
-    assert.deepStrictEqual(await memory.probe(open.record, () => undefined), { webgpu: adapter, webglProblem: 'no WebGL2 here' });
-    assert.strictEqual(open.probes(), 1);
+    const open = recordWithPanels(answersProbe(probed));
+    assert.deepStrictEqual(await memory.probe(open.record), probed);
+    assert.strictEqual(probesOf(open.panels.posted), 1);
   });
 });

@@ -1,13 +1,13 @@
 import * as assert from 'assert';
-import { JobQueue } from '../../../extension/src/queue';
+import { JobQueue, type RunEnd } from '../../../extension/src/queue';
 
-/** A runner whose jobs end when the test says so. */
+/** A runner whose jobs end when the test says so (done unless it says how). */
 function controlled() {
   const log: string[] = [];
-  const pending = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
-  const runner = (job: string, _id: string, signal: AbortSignal) => new Promise<void>((resolve, reject) => {
+  const pending = new Map<string, { resolve: (end?: RunEnd) => void; reject: (e: Error) => void }>();
+  const runner = (job: string, _id: string, signal: AbortSignal) => new Promise<RunEnd>((resolve, reject) => {
     log.push(`start ${job}`);
-    pending.set(job, { resolve, reject });
+    pending.set(job, { resolve: (end = 'done') => resolve(end), reject });
     signal.addEventListener('abort', () => {
       log.push(`abort ${job}`);
       reject(new Error('aborted'));
@@ -77,7 +77,8 @@ describe('job queue', () => {
     assert.ok(ends.includes('b:done'));
   });
 
-  it('a failing job is marked failed and does not stop the queue', async () => {
+  /** Jobs a and b queued, each change of theirs recorded as `job:state`; a has started. */
+  async function twoJobs() {
     const c = controlled();
     const q = new JobQueue(c.runner);
     q.add('a');
@@ -85,11 +86,26 @@ describe('job queue', () => {
     const ends: string[] = [];
     q.onDidChange((e) => ends.push(`${e.job}:${e.state}`));
     await tick();
+    return { c, q, ends };
+  }
+
+  it('a failing job is marked failed and does not stop the queue', async () => {
+    const { c, q, ends } = await twoJobs();
     c.pending.get('a')!.reject(new Error('boom'));
     await tick();
     c.pending.get('b')!.resolve();
     await q.idle();
     assert.ok(ends.includes('a:failed') && ends.includes('b:done'), ends.join());
+  });
+
+  it('a job whose runner says it failed or was cancelled ends so, not done', async () => {
+    const { c, q, ends } = await twoJobs();
+    c.pending.get('a')!.resolve('failed');
+    await tick();
+    c.pending.get('b')!.resolve('cancelled');
+    await q.idle();
+    const settled = ends.filter((e) => !/:(running|queued)$/.test(e));
+    assert.deepStrictEqual(settled, ['a:failed', 'b:cancelled']);
   });
 
   it('cancel of an unknown id says so', () => {

@@ -1,10 +1,12 @@
 import * as assert from 'assert';
 import * as path from 'path';
-import { requestOfSaved, savedJobsOf } from '../../../extension/src/resume';
+import type { JobOrder } from '../../../extension/src/jobs';
+import { orderOfSaved, savedJobsOf } from '../../../extension/src/resume';
 import { parseSavedQueue, QueueStore, SAVED_QUEUE_KEY } from '../../../extension/src/savedQueue';
 
 const abs = (name: string) => path.resolve('/photos', name);
-const job = (id: string, content = abs(`${id}.png`)) => ({ id, content, style: { path: abs('starry.jpg'), id: 'starry', label: 'The Starry Night' } });
+const job = (id: string, content = abs(`${id}.png`)) =>
+  ({ id, content, style: { path: abs('starry.jpg'), id: 'starry', label: 'The Starry Night' } });
 
 describe('saved queue', () => {
   it('reads back the jobs in order, with their backend', () => {
@@ -14,7 +16,8 @@ describe('saved queue', () => {
 
   it('keeps a job\'s own options (Run again\'s controls) and drops a job whose options the engine refuses', () => {
     const warnings: string[] = [];
-    const saved = [{ ...job('a'), options: { styleWeight: 20000, size: 48 } }, { ...job('b'), options: { size: 3 } }, { ...job('c'), options: { colour: 1 } }];
+    const saved = [{ ...job('a'), options: { styleWeight: 20000, size: 48 } }, { ...job('b'), options: { size: 3 } },
+      { ...job('c'), options: { colour: 1 } }];
     assert.deepStrictEqual(parseSavedQueue(saved, (why) => warnings.push(why)), [saved[0]]);
     assert.match(warnings[0], /saved job 2 \(b\) was dropped: its options are not valid: Invalid size 3/);
     assert.match(warnings[1], /saved job 3 was dropped: .*colour/);
@@ -34,7 +37,8 @@ describe('saved queue', () => {
     assert.deepStrictEqual(jobs.map((j) => j.id), ['a', 'g']);
     assert.strictEqual(warnings.length, 5, warnings.join('\n'));
     assert.match(warnings[0], /saved job 2 was dropped: .*backend.*quantum/);
-    assert.match(warnings[1], /saved job 3 \(c\) was dropped: its content image "relative\/c.png" is not an absolute path/);
+    assert.match(warnings[1],
+      /saved job 3 \(c\) was dropped: its content image "relative\/c.png" is not an absolute path/);
     assert.match(warnings[2], /saved job 4 \(d\) was dropped: .*notes.txt" is not an image file/);
     assert.match(warnings[3], /saved job 5 was dropped: Unexpected field "extra"/);
     assert.match(warnings[4], /saved job 6 was dropped: Not saved job 6: expected an object, got "f"/);
@@ -44,21 +48,30 @@ describe('saved queue', () => {
     const warnings: string[] = [];
     const second = { path: abs('wave.jpg'), id: 'wave', label: 'wave.jpg' };
     const blend = { ...job('a'), secondStyle: second, options: { styleBlendWeights: [70, 30] } };
-    const saved = [blend, { ...blend, id: 'b', secondStyle: { ...second, path: 'wave.jpg' } }, { ...blend, id: 'c', secondStyle: { ...second, path: abs('wave.txt') } },
-      { ...job('d'), options: { styleBlendWeights: [70, 30] } }, { ...blend, id: 'e', secondStyle: { path: abs('wave.jpg') } }];
+    const saved = [blend, { ...blend, id: 'b', secondStyle: { ...second, path: 'wave.jpg' } },
+      { ...blend, id: 'c', secondStyle: { ...second, path: abs('wave.txt') } },
+      { ...job('d'), options: { styleBlendWeights: [70, 30] } },
+      { ...blend, id: 'e', secondStyle: { path: abs('wave.jpg') } }];
     assert.deepStrictEqual(parseSavedQueue(saved, (why) => warnings.push(why)), [blend]);
     assert.strictEqual(warnings.length, 4, warnings.join('\n'));
-    assert.match(warnings[0], /saved job 2 \(b\) was dropped: its second style image "wave.jpg" is not an absolute path/);
-    assert.match(warnings[1], /saved job 3 \(c\) was dropped: its second style image ".*wave.txt" is not an image file/);
-    assert.match(warnings[2], /saved job 4 \(d\) was dropped: its options are not valid: Invalid styleBlendWeights: 2 weights for 1 style images/);
+    assert.match(warnings[0],
+      /saved job 2 \(b\) was dropped: its second style image "wave.jpg" is not an absolute path/);
+    assert.match(warnings[1],
+      /saved job 3 \(c\) was dropped: its second style image ".*wave.txt" is not an image file/);
+    assert.match(warnings[2],
+      /saved job 4 \(d\) was dropped: its options are not valid: Invalid styleBlendWeights: 2 weights for 1 style/);
     assert.match(warnings[3], /saved job 5 was dropped: Missing field "secondStyle.id"/);
   });
 
-  it('what is saved of a queued blend makes the same request again', () => {
-    const request = { content: abs('a.png'), style: job('a').style, secondStyle: { path: abs('wave.jpg'), id: 'wave', label: 'wave.jpg' }, options: { styleBlendWeights: [50, 50] } };
-    const saved = savedJobsOf({ running: { id: 'a', state: 'running' as const, job: { request } }, queued: [{ id: 'b', state: 'queued' as const, job: { request: { content: abs('b.png'), style: job('b').style }, backend: 'wasm' as const } }] });
+  it('what is saved of a queued blend queues the same request again, with its id and backend', () => {
+    const request = { content: abs('a.png'), style: job('a').style,
+      secondStyle: { path: abs('wave.jpg'), id: 'wave', label: 'wave.jpg' }, options: { styleBlendWeights: [50, 50] } };
+    const second = { request: { content: abs('b.png'), style: job('b').style }, backend: 'wasm' as const };
+    const saved = savedJobsOf<JobOrder>({ running: { id: 'a', state: 'running' as const, job: { request } },
+      queued: [{ id: 'b', state: 'queued' as const, job: second }] });
     assert.deepStrictEqual(parseSavedQueue(saved, (why) => assert.fail(why)), saved);
-    assert.deepStrictEqual(saved.map(requestOfSaved), [request, { content: abs('b.png'), style: job('b').style }]);
+    const orders: JobOrder[] = [{ request, resumedId: 'a' }, { ...second, resumedId: 'b' }];
+    assert.deepStrictEqual(saved.map(orderOfSaved), orders);
   });
 
   it('a saved value that is not a list is dropped whole; nothing saved is no job', () => {
@@ -70,7 +83,11 @@ describe('saved queue', () => {
 
   it('take() hands the jobs over once and clears them; saving nothing clears the key', async () => {
     const memento = new Map<string, unknown>([[SAVED_QUEUE_KEY, [job('a')]]]);
-    const store = new QueueStore({ get: (k) => memento.get(k), update: async (k, v) => { memento.set(k, v); } }, (why) => assert.fail(why));
+    const kept = {
+      get: (k: string) => memento.get(k),
+      update: async (k: string, v: unknown) => { memento.set(k, v); },
+    };
+    const store = new QueueStore(kept, (why) => assert.fail(why));
     assert.deepStrictEqual(store.take().map((j) => j.id), ['a']);
     assert.strictEqual(memento.get(SAVED_QUEUE_KEY), undefined);
     assert.deepStrictEqual(store.take(), []);

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { DEFAULTS, parseResultParameters } from '@neural-style/engine/options';
 import { readPngText } from '../../../packages/engine/src/node/png-text';
 import type { FromCompute, ToCompute } from '../../../extension/shared/protocol';
-import type { EngineOutcome } from '../../../extension/src/engineProcess';
+import type { EngineOutcome } from '../../../extension/src/engineTypes';
 import { ComputeChannel, runInWebview, WebviewRun } from '../../../extension/src/webviewRunner';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -15,7 +15,8 @@ const adapter = { name: 'Test GPU', fallback: false, maxTextureSize: 4096 };
 type Reply = (m: ToCompute, send: (r: FromCompute | { type: 'ready' }) => void) => void;
 
 /** A panel that answers a compute message as `reply` says. */
-function fakePanel(reply: Reply, pageLoaded: Promise<void> = Promise.resolve()): ComputeChannel & { posted: ToCompute[]; close(): void } {
+function fakePanel(reply: Reply, pageLoaded: Promise<void> = Promise.resolve())
+  : ComputeChannel & { posted: ToCompute[]; close(): void } {
   const listeners = new Set<(m: FromCompute | { type: 'ready' }) => void>();
   const closers = new Set<() => void>();
   const send = (m: FromCompute | { type: 'ready' }) => setImmediate(() => listeners.forEach((l) => l(m)));
@@ -31,14 +32,28 @@ function fakePanel(reply: Reply, pageLoaded: Promise<void> = Promise.resolve()):
   };
 }
 
-const progress = { scale: 1, scales: 1, width: 32, height: 32, iteration: 1, iterations: 2, step: 1, totalSteps: 2, losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 5, etaMs: 5, backend: 'webgl' };
+const progress = {
+  scale: 1, scales: 1, width: 32, height: 32, iteration: 1, iterations: 2, step: 1, totalSteps: 2,
+  losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 5, etaMs: 5, backend: 'webgl',
+};
 
-function runWith(channel: ComputeChannel, dir: string, signal = new AbortController().signal, loadTimeoutMs?: number, given: Partial<WebviewRun> = {}): Promise<EngineOutcome> {
+/** The run's end with a grey picture of the size it was sent. */
+const greyResult = ({ width, height }: { width: number; height: number }): FromCompute => ({
+  type: 'computeDone', image: { width, height, data: Buffer.alloc(width * height * 3, 128).toString('base64') },
+  losses: progress.losses, steps: 2, elapsedMs: 9, backend: 'webgl',
+});
+
+const options32 = () => ({ ...DEFAULTS, size: 32, styleLayers: [...DEFAULTS.styleLayers],
+  styleLayerWeights: [...DEFAULTS.styleLayerWeights], styleBlendWeights: [] as number[] });
+
+function runWith(channel: ComputeChannel, dir: string, signal = new AbortController().signal, loadTimeoutMs?: number,
+  given: Partial<WebviewRun> = {}): Promise<EngineOutcome> {
   const output = path.join(dir, 'out.png');
   const run: WebviewRun = {
-    id: 't1', backend: 'webgl', adapter, content: path.join(fixtures, 'chelsea-64.png'), styles: [path.join(fixtures, 'starry-64.png')], output,
-    options: { ...DEFAULTS, size: 32, styleLayers: [...DEFAULTS.styleLayers], styleLayerWeights: [...DEFAULTS.styleLayerWeights], styleBlendWeights: [] },
-    maxInputPixels: 1e8, gpuMemory: 4, weightsDir: path.join(root, 'packages', 'engine', 'weights', 'vgg19'), imageWorkerPath, channel, signal, cancelGraceMs: 200, loadTimeoutMs,
+    id: 't1', backend: 'webgl', adapter, content: path.join(fixtures, 'chelsea-64.png'),
+    styles: [path.join(fixtures, 'starry-64.png')], output, options: options32(), maxInputPixels: 1e8, gpuMemory: 4,
+    weightsDir: path.join(root, 'packages', 'engine', 'weights', 'vgg19'), imageWorkerPath, channel, signal,
+    cancelGraceMs: 200, loadTimeoutMs,
     events: { progress: () => undefined, preview: () => undefined, log: () => undefined },
     ...given,
   };
@@ -55,8 +70,7 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
       if (m.type !== 'compute') return;
       send({ type: 'computeStarted', backend: 'webgl', adapter });
       send({ type: 'computeProgress', progress });
-      const { width, height } = m.content;
-      send({ type: 'computeDone', image: { width, height, data: Buffer.alloc(width * height * 3, 128).toString('base64') }, losses: progress.losses, steps: 2, elapsedMs: 9, backend: 'webgl' });
+      send(greyResult(m.content));
     });
     const outcome = await runWith(panel, dir);
     assert.strictEqual(outcome.kind, 'done', JSON.stringify(outcome));
@@ -64,7 +78,8 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
     assert.ok(compute?.type === 'compute');
     assert.strictEqual(Math.max(compute.content.width, compute.content.height), 32);
     assert.strictEqual(compute.weights.shards.length, 10);
-    assert.ok(compute.weights.shards.every((s) => /^[0-9a-f]{64}$/.test(s.sha256) && s.url === `https://webview/${s.name}`));
+    assert.ok(compute.weights.shards
+      .every((s) => /^[0-9a-f]{64}$/.test(s.sha256) && s.url === `https://webview/${s.name}`));
     assert.ok(outcome.kind === 'done' && outcome.done.backend === 'webgl: Test GPU');
     const png = fs.readFileSync(path.join(dir, 'out.png'));
     assert.strictEqual(png.subarray(1, 4).toString('latin1'), 'PNG');
@@ -72,18 +87,18 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
     const chunk = readPngText(png)['neural-style'];
     assert.ok(!chunk.includes(fixtures) && !chunk.includes(root), chunk);
     assert.deepStrictEqual({ ...parseResultParameters(chunk), options: undefined },
-      { content: 'chelsea-64.png', styles: ['starry-64.png'], backend: 'webgl: Test GPU', steps: 2, options: undefined });
+      { content: 'chelsea-64.png', styles: ['starry-64.png'], backend: 'webgl: Test GPU', steps: 2,
+        options: undefined });
   });
 
   it('a blend of two styles: both decoded and sent, both named in the result with their weights', async () => {
     const panel = fakePanel((m, send) => {
       if (m.type !== 'compute') return;
-      const { width, height } = m.content;
-      send({ type: 'computeDone', image: { width, height, data: Buffer.alloc(width * height * 3, 128).toString('base64') }, losses: progress.losses, steps: 2, elapsedMs: 9, backend: 'webgl' });
+      send(greyResult(m.content));
     });
     // The photo as the second style: any image will do, and the fixtures have two.
     const styles = [path.join(fixtures, 'starry-64.png'), path.join(fixtures, 'chelsea-64.png')];
-    const options = { ...DEFAULTS, size: 32, styleLayers: [...DEFAULTS.styleLayers], styleLayerWeights: [...DEFAULTS.styleLayerWeights], styleBlendWeights: [70, 30] };
+    const options = { ...options32(), styleBlendWeights: [70, 30] };
     const outcome = await runWith(panel, dir, undefined, undefined, { styles, options });
     assert.strictEqual(outcome.kind, 'done', JSON.stringify(outcome));
     const compute = panel.posted.find((m) => m.type === 'compute');
@@ -91,12 +106,13 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
     assert.strictEqual(compute.styles.length, 2);
     assert.deepStrictEqual(compute.options.styleBlendWeights, [70, 30]);
     const read = parseResultParameters(readPngText(fs.readFileSync(path.join(dir, 'out.png')))['neural-style']);
-    assert.deepStrictEqual([read.styles, read.options.styleBlendWeights], [['starry-64.png', 'chelsea-64.png'], [70, 30]]);
+    assert.deepStrictEqual([read.styles, read.options.styleBlendWeights],
+      [['starry-64.png', 'chelsea-64.png'], [70, 30]]);
   });
 
   it('a result of the wrong size is refused and nothing is written', async () => {
     const panel = fakePanel((m, send) => {
-      if (m.type === 'compute') send({ type: 'computeDone', image: { width: 1, height: 1, data: 'AAAA' }, losses: progress.losses, steps: 2, elapsedMs: 9, backend: 'webgl' });
+      if (m.type === 'compute') send(greyResult({ width: 1, height: 1 }));
     });
     const outcome = await runWith(panel, dir);
     assert.strictEqual(outcome.kind, 'error');
@@ -109,7 +125,9 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
       const abort = new AbortController();
       const panel = fakePanel((m, send) => {
         if (m.type === 'compute') send({ type: 'computeProgress', progress });
-        if (m.type === 'stopCompute' && answers) send({ type: 'computeFailed', code: 'ECANCELLED', message: 'Cancelled.' });
+        if (m.type === 'stopCompute' && answers) {
+          send({ type: 'computeFailed', code: 'ECANCELLED', message: 'Cancelled.' });
+        }
       });
       const running = runWith(panel, dir, abort.signal);
       // Cancelled once the run is in the panel (the images are decoded first: seconds on a busy machine).
@@ -123,7 +141,9 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
 
   it('a lost GPU, a reloaded webview and a closed panel end the run at once', async () => {
     const cases: Array<[Reply | 'close', RegExp | 'cancelled']> = [
-      [(m, send) => m.type === 'compute' && send({ type: 'computeFailed', code: 'EGPULOST', message: 'The GPU stopped during the run: WebGL context lost.' }), /WebGL context lost/],
+      [(m, send) => m.type === 'compute' && send({ type: 'computeFailed', code: 'EGPULOST',
+        message: 'The GPU stopped during the run: WebGL context lost.' }),
+      /WebGL context lost/],
       [(m, send) => m.type === 'compute' && send({ type: 'ready' }), /reloaded during the run/],
       ['close', 'cancelled'],
     ];
@@ -136,12 +156,16 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
       }
       const outcome = await running;
       if (expected === 'cancelled') assert.deepStrictEqual(outcome, { kind: 'cancelled' });
-      else assert.ok(outcome.kind === 'error' && expected.test(outcome.message) && outcome.code === 'EGPULOST', JSON.stringify(outcome));
+      else {
+        assert.ok(outcome.kind === 'error' && expected.test(outcome.message) && outcome.code === 'EGPULOST',
+          JSON.stringify(outcome));
+      }
       assert.deepStrictEqual(fs.readdirSync(dir), []);
     }
   });
 
-  it('posts the run only once the page allowed to read the weights has loaded, and says so when it never does', async () => {
+  it('posts the run only once the page allowed to read the weights has loaded, and says so when it never does',
+    async () => {
     let loadedAt = 0;
     const loaded = new Promise<void>((resolve) => setTimeout(() => { loadedAt = Date.now(); resolve(); }, 1500));
     let postedAt = 0;
@@ -153,9 +177,11 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
     await runWith(panel, dir);
     assert.ok(loadedAt > 0 && postedAt >= loadedAt, `posted at ${postedAt}, the page loaded at ${loadedAt}`);
 
-    const never = fakePanel(() => assert.fail('a run was posted to a page that never loaded'), new Promise(() => undefined));
+    const never = fakePanel(() => assert.fail('a run was posted to a page that never loaded'),
+      new Promise(() => undefined));
     const outcome = await runWith(never, dir, undefined, 300);
-    assert.ok(outcome.kind === 'error' && /^The panel's webview did not load within 0.3 s\.$/.test(outcome.message), JSON.stringify(outcome));
+    assert.ok(outcome.kind === 'error' && /^The panel's webview did not load within 0.3 s\.$/.test(outcome.message),
+      JSON.stringify(outcome));
     assert.deepStrictEqual(fs.readdirSync(dir), []);
   });
 });

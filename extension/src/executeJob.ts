@@ -1,0 +1,91 @@
+/**
+ * A job's last step: its plan run until it ends, however it ends — on the
+ * window's warm engine (the output reserved meanwhile, a stopped engine's
+ * temp files removed) or in its panel's webview. Each progress names the
+ * device it runs on ("webgpu: Apple M2 (metal-3)"), as the panel and the
+ * status bar show it. Pure: no `vscode`.
+ */
+import { removeTempsOf } from '@neural-style/engine/atomic';
+import { pathKey } from '@neural-style/engine/file-names';
+import type { FromEngine } from '@neural-style/engine/protocol';
+import type { EngineClient, EngineEvents, EngineOutcome } from './engineTypes';
+import type { JobPanelPort } from './jobRecord';
+import { stylePaths } from './jobRequest';
+import type { Resources } from './resources';
+import type { JobLog, RunPlan } from './routeJob';
+import { runInWebview } from './webviewRunner';
+
+export interface ExecuteContext {
+  engine: Pick<EngineClient, 'run'>;
+  resources: Pick<Resources, 'imageWorkerPath'>;
+  /** Outputs of running jobs, by pathKey (`A.png` is `a.png` on Windows and macOS): taken, though not on disk yet. */
+  reserved: Set<string>;
+  /** How long the warm engine waits for the next job: the last job's settings say. */
+  engineIdleMinutes: number;
+  log: JobLog;
+}
+
+export interface ExecuteEvents {
+  progress(progress: FromEngine<'progress'>): void;
+  /** A preview as a PNG data URL. */
+  preview(step: number, src: string): void;
+}
+
+export function executeJob(plan: RunPlan, panel: JobPanelPort, signal: AbortSignal, context: ExecuteContext,
+  events: ExecuteEvents): Promise<EngineOutcome> {
+  const { route, job } = plan;
+  let device = route.where === 'webview' ? `${route.backend}: ${route.adapter.name}` : '';
+  const progress = (p: FromEngine<'progress'>) => events.progress(device ? { ...p, backend: device } : p);
+  if (route.where === 'engine') {
+    return onEngine(plan, signal, context, {
+      progress,
+      preview: (p) => events.preview(p.step, `data:image/png;base64,${p.png}`),
+      backend: (m) => { device = m.adapter ? `${m.name}: ${m.adapter}` : ''; },
+    });
+  }
+  const { request, settings } = job;
+  return runInWebview({
+    id: job.id, backend: route.backend, adapter: route.adapter, content: request.content, styles: stylePaths(request),
+    output: job.output, options: settings.options, maxInputPixels: settings.run.maxInputPixels,
+    gpuMemory: settings.run.gpuMemory, weightsDir: plan.weightsDir, imageWorkerPath: context.resources.imageWorkerPath,
+    channel: panel.channel, signal,
+    events: { progress, preview: events.preview, log: context.log },
+  });
+}
+
+/** Runs the job on the warm engine; a stopped engine's temp files are removed. */
+async function onEngine({ job, engine }: RunPlan, signal: AbortSignal, context: ExecuteContext,
+  events: Pick<EngineEvents, 'progress' | 'preview' | 'backend'>): Promise<EngineOutcome> {
+  const { id, request, settings: { options, run }, output } = job;
+  const { log } = context;
+  log('info', `${id}: ${request.content} + ${stylePaths(request).join(' + ')} → ${output} `
+    + `(size ${options.size}, ${options.iterations} iterations, ${options.optimizer}, backend ${run.backend})`);
+  context.reserved.add(pathKey(output));
+  context.engineIdleMinutes = job.settings.engineIdleMinutes;
+  let enginePid = 0;
+  let outcome: EngineOutcome;
+  try {
+    outcome = await context.engine.run(engine, {
+      id,
+      // The name is free now; should another program take it before the engine's last step,
+      // the engine takes the next free one.
+      job: { content: request.content, styles: stylePaths(request), output, options, maxInputPixels: run.maxInputPixels,
+        gpuMemory: run.gpuMemory, ifExists: 'number' },
+      signal,
+      events: {
+        ...events,
+        started: (pid, warm) => {
+          enginePid = pid;
+          log('info', `${id}: ${warm ? 'warm' : 'new'} engine process ${pid} (${engine.workerPath})`);
+        },
+        log: (level, message) => log(level, `${id}: ${message}`),
+      },
+    });
+  } finally {
+    context.reserved.delete(pathKey(output));
+  }
+  if (outcome.kind !== 'done' && enginePid) {
+    for (const f of removeTempsOf(output, enginePid)) log('info', `${id}: removed ${f}, left by the stopped engine`);
+  }
+  return outcome;
+}

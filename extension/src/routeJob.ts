@@ -1,0 +1,70 @@
+/**
+ * A job's second step: where it runs — the engine process, or its panel's
+ * webview on the GPU — asking only what the backend setting needs (the
+ * engine's GPU first, then the webview's), logged with why each better
+ * backend was skipped. Pure: no `vscode`; the choice itself is backendRoute.ts.
+ */
+import * as l10n from '@vscode/l10n';
+import * as path from 'path';
+import type { AdapterMemory } from './adapterMemory';
+import { type AdapterProbe, chooseRoute, needsEngineGpu, needsProbe, nodeGpuProblem, type Route } from './backendRoute';
+import type { EngineClient, EngineConfig } from './engineTypes';
+import type { JobPanelPort } from './jobRecord';
+import type { PreparedJob } from './prepareJob';
+import type { Resources } from './resources';
+import { SettingsError } from './settings';
+
+/** A line for the log (the log stays English). */
+export type JobLog = (level: 'info' | 'warn' | 'error', line: string) => void;
+
+export interface RouteContext {
+  engine: Pick<EngineClient, 'probeGpu'>;
+  adapters: AdapterMemory;
+  resources: Pick<Resources, 'workerPath' | 'weightsDir' | 'bundledWeightsDir'>;
+  log: JobLog;
+}
+
+export interface RunPlan {
+  job: PreparedJob;
+  route: Route;
+  /** The engine process the job's settings ask for (it runs the job, or says which GPU it has). */
+  engine: EngineConfig;
+  /** The weights' folder of a webview run ('' for the engine). */
+  weightsDir: string;
+}
+
+/** Where the job runs; throws a SettingsError the user must fix. A webview run's panel is opened. */
+export async function routeJob(job: PreparedJob, panel: JobPanelPort, context: RouteContext): Promise<RunPlan> {
+  const { settings } = job;
+  const choice = settings.run.backend;
+  const engine: EngineConfig = {
+    workerPath: settings.enginePath || context.resources.workerPath,
+    backend: choice,
+    weights: settings.weightsPath || context.resources.weightsDir || undefined,
+  };
+  const nodeGpu = choice === 'auto' ? nodeGpuProblem(engine.workerPath) : null;
+  // The engine's GPU first: it is on the machine with the files (the remote one under Remote-SSH),
+  // and asking needs no panel.
+  const engineGpu = needsEngineGpu(choice, nodeGpu) ? await context.engine.probeGpu(engine) : undefined;
+  let probe: AdapterProbe | undefined;
+  if (needsProbe(choice, nodeGpu, engineGpu)) probe = await context.adapters.probe(panel);
+  const route = chooseRoute(choice, nodeGpu, probe, engineGpu);
+  // The webview runs it: its page must be there.
+  if (route.where === 'webview') panel.open();
+  const where = route.where === 'webview' ? `the panel's webview on ${route.backend}: ${route.adapter.name}`
+    : `the engine process (backend ${route.backend})`;
+  const skipped = route.skipped.length ? `; skipped ${route.skipped.join('; ')}` : '';
+  context.log('info', `${job.id}: runs in ${where}${skipped}`);
+  return { job, route, engine, weightsDir: route.where === 'webview' ? webviewWeightsDir(job, context.resources) : '' };
+}
+
+function webviewWeightsDir(job: PreparedJob, resources: Pick<Resources, 'bundledWeightsDir'>): string {
+  const configured = job.settings.weightsPath;
+  if (/^https?:\/\//.test(configured)) {
+    throw new SettingsError('neuralStyle.weightsPath', l10n.t(
+      'Setting {0}: a GPU run in the webview reads a weights folder, not a URL ({1}). Run once on wasm to download it, or give a folder.',
+      'neuralStyle.weightsPath', configured));
+  }
+  if (!configured) return resources.bundledWeightsDir;
+  return configured.endsWith('model.json') ? path.dirname(configured) : configured;
+}

@@ -1,0 +1,103 @@
+/**
+ * One job, from the queue's start to its end, each step once: prepare (its
+ * settings, a free output path) → route (the engine process or its panel's
+ * webview) → execute. It reports through one callback of plain records
+ * (RunReport) and returns how the job ended; the job manager passes both on
+ * to whatever shows jobs. Pure: no `vscode` (the settings come through
+ * RunContext.configOf).
+ */
+import type { BackendChoice } from '@neural-style/engine/options';
+import { formatDuration } from '@neural-style/engine/options';
+import { AdapterMemory } from './adapterMemory';
+import type { EngineOutcome } from './engineTypes';
+import { type ExecuteContext, executeJob } from './executeJob';
+import type { JobOutcome, RunReport } from './jobChange';
+import type { JobPanelPort } from './jobRecord';
+import type { JobRequest } from './jobRequest';
+import { type JobConfig, prepareJob } from './prepareJob';
+import type { Resources } from './resources';
+import { type JobLog, type RouteContext, routeJob, type RunPlan } from './routeJob';
+import { SettingsError } from './settings';
+import { WarmEngine } from './warmEngine';
+
+/** What runJob needs of the window: the engine, the GPUs, the outputs being written, the settings. */
+export type RunContext = RouteContext & ExecuteContext & {
+  /** The settings as a job of `content` reads them (its workspace folder's). */
+  configOf(content: string): JobConfig;
+};
+
+/** A queued job, as it starts. */
+export interface JobToRun {
+  id: string;
+  request: JobRequest;
+  /** Instead of the backend setting ("Run on CPU instead"). */
+  backend?: BackendChoice;
+  /** When *Stylize* queued it (Date.now()): the log says how long the first progress took. */
+  queuedAt: number;
+}
+
+/** The window's context: one engine process kept warm between jobs, stopped by `dispose`. */
+export function windowRunContext(resources: Resources, log: JobLog, configOf: RunContext['configOf'])
+  : RunContext & { dispose(): Promise<void> } {
+  const engine: WarmEngine = new WarmEngine(() => context.engineIdleMinutes * 60_000,
+    (level, message) => log(level, `engine: ${message}`));
+  const context: RunContext & { dispose(): Promise<void> } = {
+    engine, adapters: new AdapterMemory(), resources, reserved: new Set<string>(), engineIdleMinutes: 10, log, configOf,
+    dispose: () => engine.stop(),
+  };
+  return context;
+}
+
+export async function runJob(job: JobToRun, panel: JobPanelPort, signal: AbortSignal, context: RunContext,
+  report: (change: RunReport) => void): Promise<JobOutcome> {
+  const { id, request, queuedAt } = job;
+  const startedAt = Date.now();
+  let plan: RunPlan;
+  try {
+    const prepared = prepareJob(id, request, context.configOf(request.content), job.backend, context.reserved);
+    plan = await routeJob(prepared, panel, context);
+  } catch (e) {
+    const { message } = e as Error;
+    context.log('error', `${id}: ${message}`);
+    return { outcome: 'invalid', message, ...(e instanceof SettingsError ? { setting: e.setting } : {}) };
+  }
+  report({ id, kind: 'running', job: plan.job });
+  const started = Date.now();
+  // Where the wait before the first progress goes: the queue, the settings and the route, the engine's first step.
+  const waited = `waited ${startedAt - queuedAt} ms, prepared and routed in ${started - startedAt} ms`;
+  let first = true;
+  const outcome = await executeJob(plan, panel, signal, context, {
+    progress: (progress) => {
+      if (first) {
+        context.log('info', `${id}: first progress ${Date.now() - queuedAt} ms after Stylize `
+          + `(${waited}, then ${Date.now() - started} ms to run its first step)`);
+      }
+      first = false;
+      report({ id, kind: 'progress', progress });
+    },
+    preview: (step, src) => report({ id, kind: 'preview', step, src }),
+  });
+  return outcomeOf(id, outcome, Date.now() - started, context);
+}
+
+/** The job's end, as the log says it; a lost GPU makes the next job probe the GPUs again. */
+function outcomeOf(id: string, outcome: EngineOutcome, ms: number, context: RunContext): JobOutcome {
+  switch (outcome.kind) {
+    case 'done': {
+      const { output, elapsedMs, steps, backend } = outcome.done;
+      context.log('info', `${id}: done in ${formatDuration(elapsedMs)} (${steps} iterations on ${backend}); `
+        + `wrote ${output}`);
+      return { outcome: 'done', output, elapsedMs, steps, backend };
+    }
+    case 'cancelled':
+      context.log('info', `${id}: cancelled after ${formatDuration(ms)}; nothing was written`);
+      return { outcome: 'cancelled' };
+    case 'error':
+      if (outcome.code === 'EGPULOST') context.adapters.forget();
+      context.log('error', `${id}: ${outcome.message}`);
+      return { outcome: 'error', message: outcome.message, code: outcome.code };
+    case 'crashed':
+      context.log('error', `${id}: ${outcome.message}`);
+      return { outcome: 'crashed', message: outcome.message };
+  }
+}
