@@ -16,7 +16,11 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
+// A production bundle leaves the test-only parts out (shared/testBuild.ts).
+const define = { NEURAL_STYLE_TEST_BUILD: String(!production) };
+const common = {
+  bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root, define,
+};
 
 const hostTests = '../test/extension/host';
 const testEntries = readdirSync(join(root, hostTests)).filter((f) => f.endsWith('.ts')).map((f) => `${hostTests}/${f}`);

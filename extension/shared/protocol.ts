@@ -8,6 +8,7 @@
 import { OPTION_SPECS, StylizeOptions, WEBVIEW_BACKENDS } from '@neural-style/engine/options';
 import { Controls } from './controls';
 import { SecondStylePick } from './secondStyle';
+import { TEST_BUILD } from './testBuild';
 import { rgbPixels } from '@neural-style/engine/image-protocol';
 import { lossTerms, progressReport, ProgressReport } from '@neural-style/engine/protocol';
 import {
@@ -122,6 +123,9 @@ export type AdapterView = Infer<typeof adapterView>;
 /** Why a compute run failed: ECANCELLED (asked to stop), EGPULOST (the context or device was lost), else the core's code. */
 export const COMPUTE_FAILURES = ['ECANCELLED', 'EGPULOST', 'EGPU', 'EWEIGHTS', 'EINVAL', 'EDIVERGED', 'EINTERNAL'] as const;
 
+/** Loses the running job's GPU context or device, as a driver reset would: for the tests of that path. */
+const TEST_TO_COMPUTE = { loseGpu: {} } satisfies MessageSchemas;
+
 /** The messages that run the engine core in the panel's webview on its GPU (extension/webview/compute/). */
 const TO_COMPUTE = {
   /** Which GPUs the webview has: answered with `adapters`. */
@@ -140,8 +144,8 @@ const TO_COMPUTE = {
   },
   /** Cancel: the core stops within one iteration (one tile at a tiled scale). */
   stopCompute: {},
-  /** Loses the running job's GPU context or device, as a driver reset would: for the tests of that path. */
-  loseGpu: {},
+  // Typed always (the compute's switch names it), on the wire only in a test build.
+  ...(TEST_BUILD ? TEST_TO_COMPUTE : {}) as typeof TEST_TO_COMPUTE,
 } satisfies MessageSchemas;
 
 const FROM_COMPUTE = {

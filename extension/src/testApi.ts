@@ -5,6 +5,7 @@
  */
 import type * as vscode from 'vscode';
 import type { PanelState } from '../shared/protocol';
+import { TEST_BUILD } from '../shared/testBuild';
 import type { JobManager } from './jobs';
 import type { JobViews } from './jobViews';
 
@@ -35,7 +36,7 @@ export interface JobsTestApi {
   receiveFromPanel(id: string, raw: unknown): void;
   /** A panel VS Code would restore after a reload. */
   revivePanel(panel: vscode.WebviewPanel, saved: unknown): void;
-  /** Loses the GPU of the job running in `id`'s panel, as a driver reset would. */
+  /** Loses the GPU of the job running in `id`'s panel, as a driver reset would (a test build only). */
   loseGpu(id: string): void;
   /** The running batch's progress, as the status bar and the queue view say it. */
   readonly batchStatus: string | undefined;
@@ -58,7 +59,9 @@ export function jobsTestApi(jobs: JobManager, views: JobViews, onDidLog: vscode.
     panelCount: () => jobs.allRecords.filter((record) => record.livePanel).length,
     receiveFromPanel: (id, raw) => panelOf(id).receive(raw),
     revivePanel: (panel, saved) => jobs.revivePanel(panel, saved),
-    loseGpu: (id) => jobs.record(id)?.panel?.postCompute({ type: 'loseGpu' }),
+    loseGpu: (id) => {
+      if (TEST_BUILD) jobs.record(id)?.panel?.postCompute({ type: 'loseGpu' });
+    },
     get batchStatus() { return views.batches.line; },
   };
 }

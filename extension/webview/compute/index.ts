@@ -9,6 +9,7 @@ import type { WebviewBackend } from '@neural-style/engine/options';
 import type { FromCompute } from '../../shared/protocol';
 import { COMPUTE_GLOBAL, type ComputeApi, type ComputeRequest } from './api';
 import { loseGpu } from './gpu-lost';
+import { TEST_BUILD } from '../../shared/testBuild';
 import { runCompute } from './run';
 
 let running: { abort: AbortController; backend: WebviewBackend } | undefined;
@@ -32,7 +33,7 @@ const api: ComputeApi = {
         running?.abort.abort();
         break;
       case 'loseGpu':
-        if (running) loseGpu(running.backend);
+        if (TEST_BUILD && running) loseGpu(running.backend);
         break;
     }
   },
