@@ -3,7 +3,8 @@
  *   README.md               cli-help: the CLI's --help; settings: the extension's settings table
  *   extension/package.json  contributes.configuration (as %keys%), and the Restricted Mode list of settings
  *   extension/package.nls.json  the settings' texts (the other keys are written by hand)
- *   extension/l10n/bundle.l10n.json  every `l10n.t` / `vscode.l10n.t` string of the extension, in English (for translators)
+ * extension/l10n/bundle.l10n.json  every `l10n.t` / `vscode.l10n.t` string of the extension, in English (for
+ * translators)
  * In a Markdown file a generated part sits between `<!-- begin generated NAME … -->` and
  * `<!-- end generated NAME -->`. Run: pnpm gen (it builds first: cli-help runs the built CLI).
  * `--check` changes nothing and fails when a file is stale (the unit tests check the same).

@@ -11,7 +11,8 @@ const named = (table, code) => table[code] ?? `unknown(0x${code.toString(16)})`;
 function elfLayout(buf) {
   const is64 = buf[4] === 2;
   const word = (at) => (is64 ? Number(buf.readBigUInt64LE(at)) : buf.readUInt32LE(at));
-  const [phoff, phentsize, phnum] = is64 ? [word(32), buf.readUInt16LE(54), buf.readUInt16LE(56)] : [word(28), buf.readUInt16LE(42), buf.readUInt16LE(44)];
+  const [phoff, phentsize, phnum] = is64 ? [word(32), buf.readUInt16LE(54), buf.readUInt16LE(56)]
+    : [word(28), buf.readUInt16LE(42), buf.readUInt16LE(44)];
   const headers = [];
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * phentsize;
@@ -39,7 +40,8 @@ function elfLinks(buf) {
     }
     const strtab = tags.find((t) => t.tag === 5)?.value;
     const load = headers.find((h) => h.type === 1 && strtab >= h.vaddr && strtab < h.vaddr + h.filesz);
-    if (load) for (const t of tags.filter((t) => t.tag === 1)) needed.push(cString(strtab - load.vaddr + load.offset + t.value));
+    if (load) for (const t of tags.filter((t) => t.tag === 1)) needed.push(cString(strtab - load.vaddr
+      + load.offset + t.value));
   }
   return { interpreter: interp ? cString(interp.offset) : null, needed };
 }

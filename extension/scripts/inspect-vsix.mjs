@@ -37,7 +37,9 @@ function entryProblems(entry, binary, target) {
   return problems;
 }
 
-/** Reads the .vsix at `file`: { target, manifest, bytes, files, natives: [{ name, ...binary }], problems: [sentences] }. */
+/**
+ * Reads the .vsix at `file`: { target, manifest, bytes, files, natives: [{ name, ...binary }], problems: [sentences] }.
+ */
 export function inspectVsix(file, target) {
   const entries = readZip(file);
   const text = (name) => entries.find((e) => e.name === name)?.read().toString('utf8');

@@ -22,7 +22,9 @@ const SHIPPED = ['package.json', 'package.nls.json', '.vscodeignore', 'README.md
 // What packages carry for building or typing them, never run: C/C++ sources and headers, type declarations.
 const BUILD_ONLY = /\.(d\.[cm]?ts|h|hpp|c|cc|cpp|gyp|gypi|map)$/;
 
-/** sharp and, recursively, what it depends on, as real files out of pnpm's store; of sharp's natives only the target's. */
+/**
+ * sharp and, recursively, what it depends on, as real files out of pnpm's store; of sharp's natives only the target's.
+ */
 function copySharp(target, modules) {
   const sharpDir = realpathSync(dirname(findPackage('sharp', engineDir)));
   const natives = sharpNatives(target, { repo, sharpDir });

@@ -29,7 +29,9 @@ export function targetOf(platform = process.platform, arch = process.arch, musl 
   return Object.hasOwn(TARGETS, name) ? name : null;
 }
 
-/** The targets a command line names: `--all`, `--target <t>[,<t>…]`, else this machine's; throws naming the valid ones. */
+/**
+ * The targets a command line names: `--all`, `--target <t>[,<t>…]`, else this machine's; throws naming the valid ones.
+ */
 export function targetsFromArgs(argv) {
   if (argv.includes('--all')) return TARGET_NAMES;
   const at = argv.indexOf('--target');

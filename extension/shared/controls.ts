@@ -79,7 +79,8 @@ export interface SettingWrite {
  * (removing an entry equal to the default would let another level's value
  * show through). A machine-scoped setting always goes to the user's settings.
  */
-export function settingWrites(controls: Controls, target: SettingsTarget, isMachineScoped: (name: string) => boolean): SettingWrite[] {
+export function settingWrites(controls: Controls, target: SettingsTarget,
+  isMachineScoped: (name: string) => boolean): SettingWrite[] {
   const checked = checkControls(controls);
   return CONTROL_NAMES.map((name) => ({
     name,

@@ -28,7 +28,10 @@ export interface OutputRequest {
   platform?: NodeJS.Platform;
 }
 
-/** Safe file-name part on every desktop: no separators, control characters or spaces, no leading dots, no Windows device name. */
+/**
+ * Safe file-name part on every desktop: no separators, control characters or spaces, no leading dots, no Windows device
+ * name.
+ */
 export function slug(text: string): string {
   const cleaned = text.normalize('NFC').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').replace(/\s+/g, '_').replace(/^\.+/, '');
   return portableFileName(cleaned.slice(0, 80)) || 'style';
@@ -50,7 +53,10 @@ export function outputFolder(req: Pick<OutputRequest, 'content' | 'folder' | 'wo
   return p.resolve(req.workspaceFolder ?? p.dirname(req.content), req.folder);
 }
 
-/** Whether `inner` is `outer` or inside it: only a first part of exactly ".." leaves (a folder named "..results" is inside; another drive is absolute). */
+/**
+ * Whether `inner` is `outer` or inside it: only a first part of exactly ".." leaves (a folder named "..results" is
+ * inside; another drive is absolute).
+ */
 function isInside(p: path.PlatformPath, outer: string, inner: string): boolean {
   const relative = p.relative(outer, inner);
   return !p.isAbsolute(relative) && relative.split(p.sep)[0] !== '..';
@@ -75,7 +81,8 @@ function realPathOf(file: string, links = 0): string {
     } catch {
       // Not a link.
     }
-    if (target !== null && links < 40) return path.join(realPathOf(path.resolve(path.dirname(at), target), links + 1), ...missing);
+    if (target !== null && links < 40) return path.join(realPathOf(path.resolve(path.dirname(at), target),
+      links + 1), ...missing);
     if (path.dirname(at) === at) return path.join(at, ...missing);
     missing.unshift(path.basename(at));
   }

@@ -37,7 +37,9 @@ export function isResultFile(file: string): boolean {
   return Object.hasOwn(headText(file), PARAMETERS_KEYWORD);
 }
 
-/** What made `file`, checked by the engine's option checks; throws a NeuralStyleError naming the file and what is wrong. */
+/**
+ * What made `file`, checked by the engine's option checks; throws a NeuralStyleError naming the file and what is wrong.
+ */
 export function readResultParameters(file: string): ResultParameters {
   const text = headText(file);
   if (!Object.hasOwn(text, PARAMETERS_KEYWORD)) {
@@ -50,7 +52,10 @@ export function readResultParameters(file: string): ResultParameters {
   }
 }
 
-/** The style file names of a picture the panel can make again: one, or two blended; throws for more (only the CLI blends more). */
+/**
+ * The style file names of a picture the panel can make again: one, or two blended; throws for more (only the CLI blends
+ * more).
+ */
 export function stylesToFind(file: string, parameters: ResultParameters): string[] {
   if (parameters.styles.length <= 2) return parameters.styles;
   throw new NeuralStyleError(l10n.t('{0} blends {1} styles ({2}); the extension makes pictures of one or two. Use the command line to make it again.',

@@ -52,7 +52,10 @@ function problemOf(job: SavedJob, platform: NodeJS.Platform): string | null {
   return null;
 }
 
-/** The saved jobs that can run again, in order; `warn` hears about each one dropped. `platform`: this machine's unless a test simulates another. */
+/**
+ * The saved jobs that can run again, in order; `warn` hears about each one dropped. `platform`: this machine's unless a
+ * test simulates another.
+ */
 export function parseSavedQueue(value: unknown, warn: (why: string) => void, platform = process.platform): SavedJob[] {
   if (value === undefined) return [];
   let items: unknown[];

@@ -66,7 +66,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: (seconds: number)
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** What a probe found; `answered`: the webview said it (not a timeout or a closed panel, which say nothing of the GPUs). */
+/**
+ * What a probe found; `answered`: the webview said it (not a timeout or a closed panel, which say nothing of the GPUs).
+ */
 export type ProbeAnswer = AdapterProbe & { answered: boolean };
 
 /** Asks the panel which GPUs it has; asks again every 2 s until it answers (the webview may still be loading). */

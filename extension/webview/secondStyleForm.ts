@@ -45,7 +45,9 @@ export function fillSecondStyle({ job, styleChoices = [] }: PanelState): void {
   showBlend();
 }
 
-/** The form's second style for Run again: `{}` for none; undefined (the reason shown) when the blend is out of range. */
+/**
+ * The form's second style for Run again: `{}` for none; undefined (the reason shown) when the blend is out of range.
+ */
 export function readSecondStyle(): { secondStyle?: SecondStylePick } | undefined {
   const value = $<HTMLSelectElement>('control-secondStyle').value;
   if (value === NONE) return {};

@@ -52,7 +52,8 @@ describe('bad input: one clear error each, nothing written', () => {
   async function failure(content: string, options: object = {}, output = path.join(out, 'result.png')): Promise<NeuralStyleError> {
     const engine = await testEngine();
     const started = performance.now();
-    const error = await stylizeFiles(engine, { content, styles: [STYLE], output, options: { size: 32, iterations: 1, ...options } }).catch((e) => e);
+    const error = await stylizeFiles(engine,
+      { content, styles: [STYLE], output, options: { size: 32, iterations: 1, ...options } }).catch((e) => e);
     expect(error, 'expected an error').to.be.instanceOf(NeuralStyleError);
     expect(performance.now() - started, 'refused quickly').to.be.below(2000);
     expect(listFiles(out), 'nothing written').to.deep.equal([]);
@@ -79,7 +80,9 @@ describe('bad input: one clear error each, nothing written', () => {
   it('a whole run with a 255-byte output name in another script writes its result under that name', async () => {
     const name = `${'ночь'.repeat(30)}-${'夜'.repeat(3)}x.png`; // 240 + 1 + 9 + 1 + 4 bytes
     expect(Buffer.byteLength(name)).to.equal(255);
-    const result = await stylizeFiles(await testEngine(), { content: CONTENT, styles: [STYLE], output: path.join(out, name), options: { size: 32, iterations: 1, multiScale: false } });
+    const result = await stylizeFiles(await testEngine(),
+      { content: CONTENT, styles: [STYLE], output: path.join(out, name),
+        options: { size: 32, iterations: 1, multiScale: false } });
     expect(result.output).to.equal(path.join(out, name));
     expect(listFiles(out)).to.deep.equal([name]);
   });
@@ -96,7 +99,8 @@ describe('bad input: one clear error each, nothing written', () => {
     }
     expect((await failure(CONTENT, {}, path.join(out, 'result.bmp'))).message).to.match(/unknown output format/);
     const content = await decodeImageFile(CONTENT, { maxInputPixels: 1e8 });
-    const tooLarge = await stylize((await testEngine()).vgg, { content, styles: [content], options: { size: 4096 }, limits: { hostBytes: 1e9 } }).catch((e) => e);
+    const tooLarge = await stylize((await testEngine()).vgg,
+      { content, styles: [content], options: { size: 4096 }, limits: { hostBytes: 1e9 } }).catch((e) => e);
     expect(tooLarge.message).to.match(/^A 4096×2752 output needs about \d+\.\d GB of memory, more than the 1\.0 GB this run may use\. Lower size \(up to about \d+×\d+ pixels fits\)\.$/);
     expect((await failure(CONTENT, { size: 16 })).message).to.equal('The output would be 16×11 px; VGG19 needs at least 16 px on the shorter side for these layers. Raise size.');
     expect(() => validateOptions({ styleLayers: ['conv1_1', 'conv2_1'], styleLayerWeights: [1, 2, 3] })).to.throw(/3 weights for 2 style layers/);
@@ -126,9 +130,11 @@ describe('list limits: the same everywhere', () => {
     expect(await checkJob({ content: CONTENT, styles: tooMany(17), output: path.join(tempDir(), 'x.png') }).catch((e) => e.message)).to.match(refusal);
     expect(() => parseToEngine({ type: 'start', id: 'a', job: { content: CONTENT, styles: tooMany(17), output: 'x.png' } })).to.throw(/"job\.styles" .*expected a list of at least 1 and at most 16/);
     expect(() => parseToImages({ type: 'decode', id: 'a', content: CONTENT, styles: tooMany(20) })).to.throw(/"styles" .*at most 16/);
-    expect(await decodeJobImages(CONTENT, tooMany(17), validateOptions({ size: 32 }), 1e8).catch((e) => e.message)).to.match(refusal);
+    const decoding = decodeJobImages(CONTENT, tooMany(17), validateOptions({ size: 32 }), 1e8);
+    expect(await decoding.catch((e) => e.message)).to.match(refusal);
     const { content, style } = await fixtureImages();
-    expect(await stylize((await testEngine()).vgg, { content, styles: Array(17).fill(style), options: { size: 32 } }).catch((e) => e.message)).to.match(refusal);
+    expect(await stylize((await testEngine()).vgg,
+      { content, styles: Array(17).fill(style), options: { size: 32 } }).catch((e) => e.message)).to.match(refusal);
   });
 
   it('a picture\'s parameters: the same limits (a crafted PNG cannot carry a long list into Stylize Again)', () => {

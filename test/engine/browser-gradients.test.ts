@@ -73,13 +73,17 @@ describe('gradients in the browser (headless Chromium)', function () {
       try {
         const address = server!.address() as { port: number };
         await page.goto(`http://127.0.0.1:${address.port}/?backend=${backend}`);
-        const readback = await page.evaluate(() => (globalThis as unknown as { readbackProblem: Promise<string | null> }).readbackProblem);
+        type Page = { readbackProblem: Promise<string | null> };
+        const readback = await page.evaluate(() => (globalThis as unknown as Page).readbackProblem);
         if (readback) {
-          // The webview refuses such an adapter too (extension/webview/compute/run.ts): there is nothing to check on it.
+          // The webview refuses such an adapter too (extension/webview/compute/run.ts): there is nothing to check on
+          // it.
           console.log(`      skipped: ${backend}'s read back is broken on this adapter (${readback})`);
           this.skip();
         }
-        const results = await page.evaluate(() => (globalThis as unknown as { runGradients(): Promise<Array<{ title: string; state: string; error?: string }>> }).runGradients());
+        type Result = { title: string; state: string; error?: string };
+        const results = await page.evaluate(() =>
+          (globalThis as unknown as { runGradients(): Promise<Result[]> }).runGradients());
         const failed = results.filter((r) => r.state !== 'passed');
         expect(results.length, 'no check ran').to.be.at.least(6);
         expect(failed, failed.map((f) => `${f.title}: ${f.error ?? f.state}`).join('\n')).to.deep.equal([]);

@@ -21,7 +21,9 @@ function colourful(h: number, w: number, mix: number[][], offset: number[], seed
   const noise = uniformNoise(h, w, 3, seed).data;
   const out = new Float32Array(noise.length);
   for (let i = 0; i < noise.length; i += 3) {
-    for (let c = 0; c < 3; c++) out[i + c] = 0.4 * (mix[0][c] * noise[i] + mix[1][c] * noise[i + 1] + mix[2][c] * noise[i + 2]) + offset[c];
+    for (let c = 0; c < 3; c++) {
+      out[i + c] = 0.4 * (mix[0][c] * noise[i] + mix[1][c] * noise[i + 1] + mix[2][c] * noise[i + 2]) + offset[c];
+    }
   }
   return hostImage(h, w, 3, out);
 }

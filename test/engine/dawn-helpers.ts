@@ -16,7 +16,8 @@ const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 /** This process's environment, with Chromium's SwiftShader as the Vulkan driver unless one is named already. */
 export function dawnEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const named = process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES;
-  return { ...process.env, ...(named || !fs.existsSync(SWIFTSHADER) ? {} : { VK_ICD_FILENAMES: SWIFTSHADER }), ...extra };
+  return { ...process.env, ...(named || !fs.existsSync(SWIFTSHADER) ? {}
+    : { VK_ICD_FILENAMES: SWIFTSHADER }), ...extra };
 }
 
 /** What Dawn offers in a fresh process with dawnEnv(). */

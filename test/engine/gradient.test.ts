@@ -41,14 +41,16 @@ describe('gradients', () => {
       const tolerance = algorithm === 'winograd-4x4' ? 5e-5 : 1e-5;
       await expectBelow(() => {
         const checks: Check[] = [];
-        for (const [h, w, cin, cout] of [[9, 7, 3, 8], [16, 16, 16, 32], [5, 12, 64, 64], [1, 1, 4, 4], [2, 3, 128, 8]]) {
+        for (const [h, w, cin, cout] of [[9, 7, 3, 8], [16, 16, 16, 32], [5, 12, 64, 64], [1, 1, 4, 4],
+          [2, 3, 128, 8]]) {
           const kernel = tf.randomNormal([3, 3, cin, cout], 0, 0.2, 'float32', 1) as tf.Tensor4D;
           const bias = tf.randomNormal([cout], 0, 0.5, 'float32', 2) as tf.Tensor1D;
           const layer = prepareConv(tf.clone(kernel), tf.clone(bias), algorithm);
           const x = tf.randomNormal([1, h, w, cin], 0, 1, 'float32', 3) as tf.Tensor4D;
           const dy = tf.randomNormal([1, h, w, cout], 0, 1, 'float32', 4);
           const fast = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(conv3x3Relu(v as tf.Tensor4D, layer), dy)))(x);
-          const plain = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(conv3x3ReluReference(v as tf.Tensor4D, kernel, bias), dy)))(x);
+          const reference = (v: tf.Tensor) => conv3x3ReluReference(v as tf.Tensor4D, kernel, bias);
+          const plain = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(reference(v), dy)))(x);
           checks.push([`forward ${h}x${w}x${cin}→${cout}`, relativeL2(conv3x3Relu(x, layer), conv3x3ReluReference(x, kernel, bias)), tolerance]);
           checks.push([`input gradient ${h}x${w}x${cin}→${cout}`, relativeL2(fast, plain), tolerance]);
           layer.dispose();
@@ -62,7 +64,8 @@ describe('gradients', () => {
     await expectBelow(() => {
       const f = tf.randomNormal([1, 6, 5, 12], 0, 1, 'float32', 5) as tf.Tensor4D;
       const target = tf.randomNormal([12, 12], 0, 1, 'float32', 6);
-      const loss = (g: (x: tf.Tensor4D) => tf.Tensor2D) => (v: tf.Tensor) => tf.sum(tf.squaredDifference(g(v as tf.Tensor4D), target));
+      const loss = (g: (x: tf.Tensor4D) => tf.Tensor2D) => (v: tf.Tensor) =>
+        tf.sum(tf.squaredDifference(g(v as tf.Tensor4D), target));
       return [
         ['forward', relativeL2(gram(f), gramReference(f)), 1e-6],
         ['gradient', relativeL2(tf.grad(loss(gram))(f), tf.grad(loss(gramReference))(f)), 1e-5],
@@ -78,7 +81,8 @@ describe('gradients', () => {
           const f = tf.relu(tf.randomNormal([1, h, w, c], 0, 1, 'float32', 15)) as tf.Tensor4D;
           const other = tf.relu(tf.randomNormal([1, h + 2, w, c], 0, 1, 'float32', 16)) as tf.Tensor4D;
           const target = tf.div(gramReference(other), (h + 2) * w) as tf.Tensor2D; // symmetric, as a style target is
-          const plain = (v: tf.Tensor) => tf.sum(tf.squaredDifference(tf.div(gramReference(v as tf.Tensor4D), h * w), target));
+          const plain = (v: tf.Tensor) =>
+            tf.sum(tf.squaredDifference(tf.div(gramReference(v as tf.Tensor4D), h * w), target));
           const arena = withArena ? new GradientArena() : undefined;
           const fast = tf.valueAndGrad((v: tf.Tensor) => gramDistance(v as tf.Tensor4D, target, arena))(f);
           arena?.dispose();

@@ -12,7 +12,10 @@ export const CONTENT = path.join(FIXTURES, 'chelsea-64.png');
 export const STYLE = path.join(FIXTURES, 'starry-64.png');
 
 let shared: Promise<Engine> | null = null;
-/** One engine (backend + weights) for the whole suite: loading takes seconds. NS_TEST_BACKEND runs a suite on another backend (dawn.test.ts). */
+/**
+ * One engine (backend + weights) for the whole suite: loading takes seconds. NS_TEST_BACKEND runs a suite on another
+ * backend (dawn.test.ts).
+ */
 export function testEngine(): Promise<Engine> {
   const asked = process.env.NS_TEST_BACKEND;
   shared ??= loadEngine({ backend: (asked ?? 'auto') as 'auto' }).then((engine) => {
@@ -64,7 +67,10 @@ export function runUnprivileged(args: string[], timeout = 60_000): SpawnSyncRetu
   return spawnSync(process.execPath, ['-r', 'tsx/cjs', ...args], { cwd: ROOT, encoding: 'utf8', timeout, ...UNPRIVILEGED });
 }
 
-/** Mounts a small tmpfs at a new folder (we run as root in a container); null, with the reason, where that is not possible. */
+/**
+ * Mounts a small tmpfs at a new folder (we run as root in a container); null, with the reason, where that is not
+ * possible.
+ */
 export function tinyDisk(options: string): { dir: string; unmount: () => void } | { skip: string } {
   const dir = tempDir('ns-tmpfs-');
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });

@@ -31,7 +31,8 @@ describe('image input and output (sharp)', () => {
 
   it('composites transparency onto white', async () => {
     const file = path.join(dir, 'alpha.png');
-    await sharp({ create: { width: 4, height: 4, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 0 } } }).png().toFile(file);
+    await sharp({ create: { width: 4, height: 4, channels: 4,
+      background: { r: 255, g: 0, b: 0, alpha: 0 } } }).png().toFile(file);
     const image = await decodeImageFile(file, LIMIT);
     expect(Array.from(image.data.slice(0, 3))).to.deep.equal([255, 255, 255]);
   });

@@ -14,8 +14,8 @@ function quadratic(x: number[]): { loss: number; grad: number[] } {
 }
 
 /** Runs an optimiser on tensors or on host arrays for `steps` iterations; returns every iterate. */
-async function iterates<V>(make: (project: (x: V) => V) => Optimizer<V>, fromArray: (a: number[]) => V, toArray: (v: V) => number[],
-  project: (x: V) => V, free: (v: V) => void, steps: number): Promise<number[][]> {
+async function iterates<V>(make: (project: (x: V) => V) => Optimizer<V>, fromArray: (a: number[]) => V,
+  toArray: (v: V) => number[], project: (x: V) => V, free: (v: V) => void, steps: number): Promise<number[][]> {
   const opt = make(project);
   let x = fromArray([0, 0, 0, 0]);
   const out: number[][] = [];
@@ -33,10 +33,12 @@ async function iterates<V>(make: (project: (x: V) => V) => Optimizer<V>, fromArr
   return out;
 }
 
-const onTensors = <T extends Optimizer<tf.Tensor>>(make: (p: (x: tf.Tensor) => tf.Tensor) => T, steps: number) => iterates(make,
+type Make<V, T> = (project: (x: V) => V) => T;
+const onTensors = <T extends Optimizer<tf.Tensor>>(make: Make<tf.Tensor, T>, steps: number) => iterates(make,
   (a) => tf.tensor1d(a), (v) => Array.from(v.dataSync()), (x) => tf.clipByValue(x, -1, 1), (v) => v.dispose(), steps);
-const onHost = <T extends Optimizer<Float32Array>>(make: (p: (x: Float32Array) => Float32Array) => T, steps: number) => iterates(make,
-  (a) => Float32Array.from(a), (v) => Array.from(v), (x) => x.map((v) => Math.min(1, Math.max(-1, v))), () => {}, steps);
+const onHost = <T extends Optimizer<Float32Array>>(make: Make<Float32Array, T>, steps: number) => iterates(make,
+  (a) => Float32Array.from(a), (v) => Array.from(v), (x) => x.map((v) => Math.min(1, Math.max(-1, v))), () => {},
+  steps);
 
 describe('optimizers on tensors and on host arrays', function () {
   before(async () => { await testEngine(); });

@@ -20,18 +20,23 @@ describe('pixel conversions (RGB bytes ↔ the network’s convention)', functio
   it('puts RGB bytes in BGR order with the mean subtracted', () => {
     const x = toVggImage({ width: 2, height: 1, data: Uint8Array.from([255, 0, 10, 1, 2, 3]) });
     expect([x.height, x.width, x.channels]).to.deep.equal([1, 2, 3]);
-    const want = [10 - MEAN_BGR[0], 0 - MEAN_BGR[1], 255 - MEAN_BGR[2], 3 - MEAN_BGR[0], 2 - MEAN_BGR[1], 1 - MEAN_BGR[2]];
+    const want = [10 - MEAN_BGR[0], 0 - MEAN_BGR[1], 255 - MEAN_BGR[2], 3 - MEAN_BGR[0], 2 - MEAN_BGR[1],
+      1 - MEAN_BGR[2]];
     Array.from(x.data).forEach((v, i) => expect(v).to.be.closeTo(want[i], 1e-4));
   });
 
   it('round-trips bytes exactly, and clips and rounds what is outside 0..255 (half to even, as tf.round)', () => {
     const image = randomImage(7, 5, 3);
     expect(Array.from(toRgbImage(toVggImage(image)).data)).to.deep.equal(Array.from(image.data));
-    const outside = hostImage(1, 3, 3, Float32Array.from([-500, 0.4 - MEAN_BGR[1], 500, 254.6 - MEAN_BGR[0], 1e6, -1e6, 2.5 - MEAN_BGR[0], 3.5 - MEAN_BGR[1], 0.5 - MEAN_BGR[2]]));
+    const outside = hostImage(1, 3, 3,
+      Float32Array.from([-500, 0.4 - MEAN_BGR[1], 500, 254.6 - MEAN_BGR[0], 1e6, -1e6, 2.5 - MEAN_BGR[0],
+        3.5 - MEAN_BGR[1], 0.5 - MEAN_BGR[2]]));
     const got = Array.from(toRgbImage(outside).data);
-    const viaTensors = tf.tidy(() => Array.from(tf.add(toTensor(outside), tf.tensor1d([...MEAN_BGR])).clipByValue(0, 255).round().dataSync()));
+    const viaTensors = tf.tidy(() =>
+      Array.from(tf.add(toTensor(outside), tf.tensor1d([...MEAN_BGR])).clipByValue(0, 255).round().dataSync()));
     expect(got).to.deep.equal([255, 0, 0, 0, 255, 255, 0, 4, 2]);
-    expect([viaTensors[2], viaTensors[1], viaTensors[0], viaTensors[5], viaTensors[4], viaTensors[3], viaTensors[8], viaTensors[7], viaTensors[6]]).to.deep.equal(got);
+    expect([viaTensors[2], viaTensors[1], viaTensors[0], viaTensors[5], viaTensors[4], viaTensors[3], viaTensors[8],
+      viaTensors[7], viaTensors[6]]).to.deep.equal(got);
   });
 
   it('moves images to tensors and back unchanged', async () => {

@@ -33,21 +33,26 @@ describe('the plan: whole or tiled, and the tiles of a large picture', () => {
   });
 
   it('a style too small for the style layers is enlarged until the deepest has a position; one too thin to enlarge is refused by name', () => {
-    const o = validateOptions({ size: 56, styleScale: 0.1 }); // styles fitted to 16 px, and conv5_1 needs 16 on the shorter side
-    expect(styleSize(o, { width: 300, height: 200 }, { width: 56, height: 40 })).to.deep.equal({ width: 24, height: 16 });
-    expect(styleSize(o, { width: 7, height: 150 }, { width: 56, height: 40 })).to.deep.equal({ width: 16, height: 343 });
+    // styles fitted to 16 px, and conv5_1 needs 16 on the shorter side
+    const o = validateOptions({ size: 56, styleScale: 0.1 });
+    expect(styleSize(o, { width: 300, height: 200 },
+      { width: 56, height: 40 })).to.deep.equal({ width: 24, height: 16 });
+    expect(styleSize(o, { width: 7, height: 150 }, { width: 56, height: 40 }))
+      .to.deep.equal({ width: 16, height: 343 });
     // Only as deep as the layers in use: conv3_1 needs 4 px.
     expect(styleSize(validateOptions({ size: 56, styleScale: 0.1, styleLayers: ['conv1_1', 'conv3_1'], styleLayerWeights: [1, 1] }), { width: 300, height: 200 }, { width: 56, height: 40 }))
       .to.deep.equal({ width: 16, height: 11 });
     // Large enough already: the plain fit.
-    expect(styleSize(validateOptions({ size: 512 }), { width: 300, height: 200 }, { width: 512, height: 341 })).to.deep.equal({ width: 512, height: 341 });
+    expect(styleSize(validateOptions({ size: 512 }), { width: 300, height: 200 },
+      { width: 512, height: 341 })).to.deep.equal({ width: 512, height: 341 });
     const plan = (style: { width: number; height: number }) => () => planStylization(o, { width: 56, height: 40 }, [{ width: 60, height: 60 }, style], 'wasm');
     expect(plan({ width: 10, height: 300 })).to.not.throw();
     expect(plan({ width: 900, height: 20 })).to.throw(NeuralStyleError, /^The style image 2 \(900×20 px\) is too thin: .* at most 32 times as long/);
   });
 
   it('on WebGPU: whole while a scale fits the run\'s GPU memory and one buffer, else the largest tiles that do; the history its share', () => {
-    const gpu = (gb: number, maxBufferBytes = 1 << 30) => ({ hostBytes: 16e9, gpu: { budgetBytes: gb * 1e9, maxBufferBytes } });
+    const gpu = (gb: number, maxBufferBytes = 1 << 30) =>
+    ({ hostBytes: 16e9, gpu: { budgetBytes: gb * 1e9, maxBufferBytes } });
     const scales = (size: number, limits: ReturnType<typeof gpu>) => planStylization(validateOptions({ size }), { width: 451, height: 300 }, [{ width: 451, height: 300 }], 'webgpu', limits)
       .scales.map((s) => `${s.width}×${s.height} ${s.tileSize === null ? 'whole' : `tiles ${s.tileSize}`}`);
     // 4 GB (the default): 1024 px is over what an iteration may hold (~6 KB a pixel), so it is tiled; 512 px is whole.

@@ -9,7 +9,8 @@ describe('reproducible: the same seed on the same backend gives the same bytes',
   it('two runs write byte-identical PNGs, whose parameters hold no timings and no folders', async () => {
     const engine = await testEngine();
     const dir = tempDir('ns-repro-');
-    const job = (name: string) => ({ content: CONTENT, styles: [STYLE], output: path.join(dir, name), options: { size: 32, iterations: 3, multiScale: false, seed: 11 } });
+    const job = (name: string) => ({ content: CONTENT, styles: [STYLE], output: path.join(dir, name),
+      options: { size: 32, iterations: 3, multiScale: false, seed: 11 } });
     await stylizeFiles(engine, job('a.png'));
     // A pause, so that a recorded time or date would differ.
     await new Promise((r) => setTimeout(r, 1100));

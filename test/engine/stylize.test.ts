@@ -35,7 +35,8 @@ describe('stylize (64 px)', function () {
     for (const p of seen) {
       expect(p.losses.content).to.be.at.least(0);
       expect(p.losses.style).to.be.above(0);
-      // The default normalisation scales the content and TV sums to a 256×256 image: conv4_2 has 8×5 positions here, 32×32 there.
+      // The default normalisation scales the content and TV sums to a 256×256 image: conv4_2 has 8×5 positions here,
+      // 32×32 there.
       const weighted = (1024 / 40) * p.losses.content + 1500 * p.losses.style + (65536 / (64 * 43)) * p.losses.tv;
       expect(p.losses.total).to.be.closeTo(weighted, p.losses.total * 1e-5);
       expect(p.backend).to.equal(tf.getBackend());
@@ -62,7 +63,8 @@ describe('stylize (64 px)', function () {
     expect(scaleSizes(validateOptions({ size: 1500 }))).to.deep.equal([375, 750, 1500]);
     expect(scaleSizes(validateOptions({ size: 2048, multiScale: false }))).to.deep.equal([2048]);
     expect(scaleIterations(validateOptions({ iterations: 30, fineIterations: 4 }), 3)).to.deep.equal([30, 4, 4]);
-    const { seen, result } = await run({ size: 128, draftSize: 64, multiScale: true, iterations: 2, fineIterations: 1 });
+    const { seen, result } = await run({ size: 128, draftSize: 64, multiScale: true, iterations: 2,
+      fineIterations: 1 });
     expect(seen.map((p) => [p.scale, p.width])).to.deep.equal([[1, 64], [1, 64], [2, 128]]);
     expect(result.image.width).to.equal(128);
   });
@@ -79,10 +81,12 @@ describe('stylize (64 px)', function () {
   it('blends several styles and preserves the content colours on request', async () => {
     const engine = await testEngine();
     const result = await stylize(engine.vgg, {
-      content, styles: [style, content], options: { ...base, iterations: 3, styleBlendWeights: [3, 1], preserveColors: true },
+      content, styles: [style, content], options: { ...base, iterations: 3, styleBlendWeights: [3, 1],
+        preserveColors: true },
     });
     // Colour preservation keeps the content's chrominance: the mean colour stays close.
-    const mean = (img: RgbImage, c: number) => img.data.filter((_, i) => i % 3 === c).reduce((a, b) => a + b, 0) / (img.width * img.height);
+    const mean = (img: RgbImage, c: number) =>
+      img.data.filter((_, i) => i % 3 === c).reduce((a, b) => a + b, 0) / (img.width * img.height);
     for (let c = 0; c < 3; c++) expect(Math.abs(mean(result.image, c) - mean(content, c))).to.be.below(25);
     await expectRejection(stylize(engine.vgg, { content, styles: [style], options: { styleBlendWeights: [1, 2] } }), /styleBlendWeights: 2 weights for 1 style/);
   });
@@ -93,7 +97,8 @@ describe('stylize (64 px)', function () {
     const b = await run({ iterations: 3, styleScale: 0.5 });
     expect(Buffer.from(a.result.image.data).equals(Buffer.from(b.result.image.data))).to.equal(false);
     // The first reported content loss measures the distance of the start from the photo.
-    const startContent = async (init: string, noiseRatio = 0.6) => (await run({ iterations: 1, init, noiseRatio })).seen[0].losses.content;
+    const startContent = async (init: string,
+      noiseRatio = 0.6) => (await run({ iterations: 1, init, noiseRatio })).seen[0].losses.content;
     const fromContent = await startContent('content');
     const fromBlend = await startContent('blend', 0.3);
     const fromNoise = await startContent('noise');

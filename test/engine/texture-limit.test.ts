@@ -17,7 +17,10 @@ function packedTextureSide(rows: number, cols: number, max: number): number {
   return r <= max && c <= max ? Math.max(r, c) : Math.ceil(Math.sqrt(r * c));
 }
 
-/** The largest texture side of a run of `tileSize` tiles (null: whole) over a height × width image: each conv's im2col matrix, [9·inChannels, pixels]. */
+/**
+ * The largest texture side of a run of `tileSize` tiles (null: whole) over a height × width image: each conv's im2col
+ * matrix, [9·inChannels, pixels].
+ */
 function largestTextureSide(tileSize: number | null, height: number, width: number, max: number): number {
   const layers = validateOptions({}).styleLayers.concat(validateOptions({}).contentLayer);
   let [h, w] = [height, width];

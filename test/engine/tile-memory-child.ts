@@ -10,7 +10,8 @@ import { uniformNoise } from '../../packages/engine/src/core/image/noise';
 async function main(): Promise<void> {
   const [size, tileSize] = process.argv.slice(2).map(Number);
   const engine = await loadEngine({ backend: 'wasm' });
-  const noise = (seed: number) => ({ width: size, height: size, data: Uint8Array.from(uniformNoise(size, size, 3, seed).data, (v) => v + 128) });
+  const noise = (seed: number) => ({ width: size, height: size,
+    data: Uint8Array.from(uniformNoise(size, size, 3, seed).data, (v) => v + 128) });
   const options = { size, iterations: 1, multiScale: false, previewEvery: 0, optimizer: 'adam' as const, tileSize };
   const result = await stylize(engine.vgg, { content: noise(1), styles: [noise(2)], options });
   const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength;

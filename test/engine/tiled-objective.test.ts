@@ -37,7 +37,8 @@ async function compare(size: number, options: Partial<StylizeOptions>, tileSide:
   const content = resizeHost(toVggImage(contentRgb), scale.height, scale.width);
   const style = toVggImage(styleRgb);
   const inputs = { content, styles: styles > 1 ? [style, resizeHost(style, 20, 37)] : [style] };
-  const image: HostImage = { ...content, data: uniformNoise(content.height, content.width, 3, 5).data.map((v, i) => 0.5 * v + 0.5 * content.data[i]) };
+  const image: HostImage = { ...content,
+    data: uniformNoise(content.height, content.width, 3, 5).data.map((v, i) => 0.5 * v + 0.5 * content.data[i]) };
   engine.vgg.prepare(plan.layers, o.pooling); // layers keep their transforms from their first use on
   const before = tf.memory().numTensors;
   const whole = await createWholeImageObjective(engine.vgg, inputs, plan, scale);

@@ -38,7 +38,8 @@ describe('stylize tile by tile (64 px, 16 px tiles)', function () {
     const tiles = seen[0].tiles!;
     expect(tiles).to.be.above(8);
     expect(partial.length).to.equal(2 * (tiles - 1));
-    expect(partial.slice(0, tiles - 1).map((p) => p.tile)).to.deep.equal(Array.from({ length: tiles - 1 }, (_, i) => i + 1));
+    expect(partial.slice(0, tiles - 1).map((p) => p.tile)).to.deep.equal(Array.from({ length: tiles - 1 },
+      (_, i) => i + 1));
     partial.forEach((p) => expect(p.step).to.equal(p.iteration - 1));
     expect(partial[0].etaMs).to.be.above(0);
   });

@@ -20,7 +20,8 @@ const LAYERS: VggLayer[] = ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1
 const keras = (l: string) => `block${l[4]}_conv${l[6]}`;
 
 describe('VGG19 features match the PyTorch reference', () => {
-  const ours = new Map<VggLayer, { l2: number; mean: number; std: number; gramL2: number; gramTrace: number; shape: number[] }>();
+  type Figures = { l2: number; mean: number; std: number; gramL2: number; gramTrace: number; shape: number[] };
+  const ours = new Map<VggLayer, Figures>();
 
   before(async () => {
     const engine = await testEngine();
@@ -35,7 +36,8 @@ describe('VGG19 features match the PyTorch reference', () => {
         ours.set(layer, {
           l2: tf.norm(f).dataSync()[0], mean: moments.mean.dataSync()[0],
           std: Math.sqrt(moments.variance.dataSync()[0] * n / (n - 1)), // torch's std is unbiased
-          gramL2: tf.norm(g).dataSync()[0], gramTrace: tf.sum(tf.mul(g, tf.eye(g.shape[0]))).dataSync()[0], shape: f.shape,
+          gramL2: tf.norm(g).dataSync()[0], gramTrace: tf.sum(tf.mul(g, tf.eye(g.shape[0]))).dataSync()[0],
+          shape: f.shape,
         });
       }
     });

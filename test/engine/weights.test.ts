@@ -11,7 +11,8 @@ import { giveAway, ROOT, tempDir, tinyDisk, UNPRIVILEGED } from './helpers';
 
 function copyWeights(): string {
   const dir = tempDir('ns-weights-');
-  for (const f of fs.readdirSync(BUNDLED_WEIGHTS_DIR)) fs.copyFileSync(path.join(BUNDLED_WEIGHTS_DIR, f), path.join(dir, f));
+  for (const f of fs.readdirSync(BUNDLED_WEIGHTS_DIR)) fs.copyFileSync(path.join(BUNDLED_WEIGHTS_DIR, f),
+    path.join(dir, f));
   return dir;
 }
 
@@ -142,7 +143,8 @@ describe('VGG19 weights', () => {
     } finally {
       delete process.env.NEURAL_STYLE_CACHE;
     }
-    expect(fs.readdirSync(weights).sort()).to.deep.equal([entries.live, entries.fresh, entries.entry, entries.other].sort());
+    expect(fs.readdirSync(weights).sort()).to.deep.equal([entries.live, entries.fresh, entries.entry,
+      entries.other].sort());
     expect(removeCacheDebris(weights)).to.deep.equal([]);
   });
 

@@ -30,7 +30,8 @@ function describeVariant<F>(v: Variant<F>): void {
     });
 
     const shapes: Array<[number, number, number, number]> = [
-      [8, 6, 3, 5], [9, 7, 4, 4], [1, 1, 2, 3], [2, 3, 8, 1], [16, 11, 64, 32], [5, 4, 256, 16], [10, 13, 6, 7], [7, 12, 5, 9],
+      [8, 6, 3, 5], [9, 7, 4, 4], [1, 1, 2, 3], [2, 3, 8, 1], [16, 11, 64, 32], [5, 4, 256, 16],
+      [10, 13, 6, 7], [7, 12, 5, 9],
     ];
     for (const [h, w, cin, cout] of shapes) {
       it(`equals tf.conv2d(x, kernel, 1, 'same') for ${h}x${w}, ${cin}→${cout} channels`, () => {

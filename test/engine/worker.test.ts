@@ -30,7 +30,8 @@ class EngineProcess {
   next<T extends FromEngine['type']>(type: T, test: (m: Extract<FromEngine, { type: T }>) => boolean = () => true): Promise<Extract<FromEngine, { type: T }>> {
     const found = this.messages.find((m) => m.type === type && test(m as never));
     if (found) return Promise.resolve(found as never);
-    return new Promise((resolve) => this.waiters.push({ test: (m) => m.type === type && test(m as never), resolve: resolve as never }));
+    return new Promise((resolve) => this.waiters.push({ test: (m) => m.type === type && test(m as never),
+      resolve: resolve as never }));
   }
 
   send(message: ToEngine | Record<string, unknown>): void {
@@ -204,7 +205,8 @@ describe('engine process protocol (fork, IPC)', () => {
   });
 
   it('cancel reaches a weights download: cancelled within 2 s, and the next job on the same process finishes', async () => {
-    // A server that sends model.json, then the first shard's first bytes, then nothing: a download that would run for minutes.
+    // A server that sends model.json, then the first shard's first bytes, then nothing: a download that would run for
+    // minutes.
     const server = http.createServer((req, res) => {
       if (req.url === '/w/model.json') res.writeHead(200).end(fs.readFileSync(path.join(BUNDLED_WEIGHTS_DIR, 'model.json')));
       else if (req.url!.startsWith('/w/group1-')) res.writeHead(200, { 'content-length': 9_000_000 }).write(Buffer.alloc(4096));

@@ -63,7 +63,8 @@ describe('native binary headers', () => {
   it('is null for what is no native binary: text, a wasm module, a Java class', () => {
     assert.equal(describeBinary(readFileSync(join(webgpu, 'index.js'))), null);
     assert.equal(describeBinary(Buffer.concat([Buffer.from('\0asm\x01\0\0\0'), Buffer.alloc(64)])), null);
-    assert.equal(describeBinary(Buffer.concat([Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52]), Buffer.alloc(64)])), null);
+    assert.equal(describeBinary(Buffer.concat([Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52]),
+      Buffer.alloc(64)])), null);
   });
 });
 

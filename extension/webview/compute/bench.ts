@@ -42,7 +42,8 @@ async function iterate(backend: WebviewBackend, size: number, iters: number, wei
     vgg.dispose();
   }
   const measured = times.slice(2).sort((a, b) => a - b);
-  return { adapter, s_per_iter: measured[Math.floor(measured.length / 2)], times: times.map((t) => Math.round(t * 1000) / 1000) };
+  const milliseconds = (t: number) => Math.round(t * 1000) / 1000;
+  return { adapter, s_per_iter: measured[Math.floor(measured.length / 2)], times: times.map(milliseconds) };
 }
 
 (globalThis as Record<string, unknown>).neuralStyleBench = { ceiling, iterate, tf, runCompute, loseGpu };

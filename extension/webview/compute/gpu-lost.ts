@@ -11,7 +11,10 @@ import type { WebviewBackend } from '@neural-style/engine/options';
 interface WebGlBackendLike { gpgpu?: { gl?: WebGL2RenderingContext } }
 interface WebGpuBackendLike { device?: { lost: Promise<{ reason?: string; message?: string }>; destroy(): void } }
 
-/** Calls `onLost` with what the browser said once the current backend's context or device is lost; returns a stop function. */
+/**
+ * Calls `onLost` with what the browser said once the current backend's context or device is lost; returns a stop
+ * function.
+ */
 export function watchGpuLoss(backend: WebviewBackend, onLost: (why: string) => void): () => void {
   let active = true;
   const lost = (why: string) => { if (active) onLost(why); };

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// pnpm bench [--json] [--sizes 256,512] [--iters K] [--no-pytorch] [--quality] [--convolution auto|direct|winograd|winograd-4x4|winograd-4x4-when-small|winograd-4x4-when-small-else-2x2]
+// pnpm bench [--json] [--sizes 256,512] [--iters K] [--no-pytorch] [--quality] [--convolution
+// auto|direct|winograd|winograd-4x4|winograd-4x4-when-small|winograd-4x4-when-small-else-2x2]
 //            [--backends tensorflow-gpu,tensorflow,wasm] (the default; cpu may be added)
 //            [--browser]: also webgl and webgpu in headless Chromium (browser.mjs), beside wasm
 // (with --quality, --sizes defaults to 256)
@@ -49,7 +50,9 @@ function parseArgs(argv) {
   return args;
 }
 
-/** A measured process's time limit: 10 minutes at 512 px, growing with the pixels (a 2048 px iteration takes minutes). */
+/**
+ * A measured process's time limit: 10 minutes at 512 px, growing with the pixels (a 2048 px iteration takes minutes).
+ */
 const timeLimitMs = (size) => 600_000 * Math.max(1, (size / 512) ** 2);
 
 /**
@@ -106,7 +109,8 @@ function speed(args) {
   const measureCeiling = (backend) => {
     const r = engineChild('ceiling', backend);
     const best = ceilings.get(backend);
-    if (r.json && !(r.json.ceiling_gflops <= best?.ceiling_gflops)) ceilings.set(backend, { ...r.json, load1: r.load1 });
+    if (r.json && !(r.json.ceiling_gflops <= best?.ceiling_gflops)) ceilings.set(backend,
+      { ...r.json, load1: r.load1 });
     else if (!best && r.error) ceilings.set(backend, { error: r.error, load1: r.load1 });
     if (!args.json) console.error(r.error ? `${backend} ceiling: failed (${r.error})` : `${backend} ceiling: matMul ${r.json.ceiling_gflops.toFixed(1)} GFLOP/s`);
   };
@@ -166,6 +170,7 @@ const args = parseArgs(process.argv.slice(2));
 if (args.quality) runQuality(args, emit);
 else {
   speed(args);
-  if (args.browser) await browserRows(args, (record, line) => emit(args, record, line), (s, size) => iterationFlops(size, size) / s / 1e9);
+  const gflops = (s, size) => iterationFlops(size, size) / s / 1e9;
+  if (args.browser) await browserRows(args, (record, line) => emit(args, record, line), gflops);
   if (!args.json) printTable();
 }

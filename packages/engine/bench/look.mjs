@@ -46,7 +46,10 @@ async function main() {
   for (const [label, file, size] of rows) {
     if (!painting.has(size)) painting.set(size, score(content, style, style, size).style_loss);
     const s = score(content, style, file, size);
-    const row = { image: label, scored_at: size, style_loss: s.style_loss, content_loss: s.content_loss, painting_style_loss: painting.get(size), style_vs_painting: s.style_loss / painting.get(size) };
+    const row = {
+      image: label, scored_at: size, style_loss: s.style_loss, content_loss: s.content_loss,
+      painting_style_loss: painting.get(size), style_vs_painting: s.style_loss / painting.get(size),
+    };
     console.log(args.json ? JSON.stringify(row)
       : `${label} at ${size} px: style loss ${s.style_loss.toExponential(3)} (${row.style_vs_painting.toFixed(2)}× the painting's ${row.painting_style_loss.toExponential(3)}), content loss ${s.content_loss.toExponential(3)}`);
   }

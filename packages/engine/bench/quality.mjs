@@ -21,7 +21,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const IMAGES = process.env.NS_IMAGES ?? join(SHARED, 'images');
 /** The paper's objective, as the reference has it; the schedule is ours (see docs/PERFORMANCE.md). */
 const OBJECTIVE = { contentWeight: 1, styleWeight: 1000, tvWeight: 0, pooling: 'avg', normalization: 'paper', optimizer: 'lbfgs' };
-/** How the engine gets there: its defaults, at most 300 iterations; NS_QUALITY_SCHEDULE='{"init":"content",...}' tries others. */
+/**
+ * How the engine gets there: its defaults, at most 300 iterations; NS_QUALITY_SCHEDULE='{"init":"content",...}' tries
+ * others.
+ */
 const SCHEDULE = JSON.parse(process.env.NS_QUALITY_SCHEDULE ?? 'null') ?? { iterations: 300 };
 
 /** CONTENT and STYLE resized to size by gatys_torch.py's load_image code (PIL, bicubic), as PNG in DIR. */

@@ -6,7 +6,10 @@ import * as path from 'path';
  * case for one file. No file system access here.
  */
 
-/** Names Windows keeps for devices, with any extension too ("nul.png" is NUL): the part before the first dot, trailing spaces aside. */
+/**
+ * Names Windows keeps for devices, with any extension too ("nul.png" is NUL): the part before the first dot, trailing
+ * spaces aside.
+ */
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
 const WINDOWS_FORBIDDEN = /[<>:"/\\|?*\u0000-\u001f]/g;
 

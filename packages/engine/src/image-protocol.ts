@@ -15,12 +15,14 @@ const someOptions = someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<ke
 
 const TO_IMAGES = {
   /** Decodes a job's images the way the engine does: the content to options.size, the styles to their scale's side. */
-  decode: { id: string, content: string, styles: array(string, 1, MAX_STYLES), options: optional(someOptions), maxInputPixels: optional(number) },
+  decode: { id: string, content: string, styles: array(string, 1, MAX_STYLES), options: optional(someOptions),
+    maxInputPixels: optional(number) },
   /**
    * Encodes and writes a result atomically, never over its content or styles. A PNG keeps what made it
    * (result-parameters.ts: the file names, never their folders).
    */
-  write: { id: string, image: rgbPixels, output: string, content: string, styles: array(string, 1, MAX_STYLES), backend: string, steps: number, options: someOptions },
+  write: { id: string, image: rgbPixels, output: string, content: string, styles: array(string, 1, MAX_STYLES),
+    backend: string, steps: number, options: someOptions },
   shutdown: {},
 } satisfies MessageSchemas;
 
@@ -45,7 +47,8 @@ export function encodePixels(bytes: Uint8Array): string {
 }
 
 /** Pixels of a `rgbPixels` message, checked: whole-number sides, exactly width × height × 3 bytes. */
-export function decodePixels(image: { width: number; height: number; data: string }, what: string): { width: number; height: number; data: Uint8Array } {
+export function decodePixels(image: { width: number; height: number; data: string },
+  what: string): { width: number; height: number; data: Uint8Array } {
   const { width, height } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width * height > 1e9) {
     throw new Error(`${what}: bad size ${width}×${height}.`);

@@ -41,7 +41,9 @@ export function fileNameOf(file: string): string {
  * parameters its own reader refuses (a step count of -1.5 from a host, a
  * name that is no file name).
  */
-export function formatResultParameters(p: { content: string; styles: readonly string[]; backend: string; steps: number; options: StylizeOptions }): string {
+export function formatResultParameters(p: {
+  content: string; styles: readonly string[]; backend: string; steps: number; options: StylizeOptions;
+}): string {
   const text = JSON.stringify({
     software: 'neural-style', content: fileNameOf(p.content), styles: p.styles.map(fileNameOf), backend: p.backend, ...p.options, steps: p.steps,
   });

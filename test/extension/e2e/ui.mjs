@@ -1,7 +1,8 @@
 // End to end, as a person would: install the built .vsix into code-server, open a
 // folder with a photo, right-click it → Stylize Image… → pick a painting, and wait for
 // the result file. Saves screenshots of the panel mid-run and when done, in the dark
-// and the light theme (when done also in both high-contrast themes), to media/screenshots/. Needs: pnpm package (the .vsix),
+// and the light theme (when done also in both high-contrast themes), to media/screenshots/. Needs: pnpm package (the
+// .vsix),
 // bash ../shared/vscode-test/install-code-server.sh, Debian's chromium.
 // Usage: node test/extension/e2e/ui.mjs [path/to.vsix]      (pnpm test:e2e)
 import { execFileSync } from 'node:child_process';
@@ -113,7 +114,8 @@ async function startSecondJob(page) {
     await again.waitFor({ timeout: 10000 });
     await page.waitForTimeout(500);
     await again.click();
-    for (const deadline = Date.now() + 10000; Date.now() < deadline && !enginePids().length;) await page.waitForTimeout(200);
+    for (const deadline = Date.now() + 10000; Date.now() < deadline
+      && !enginePids().length;) await page.waitForTimeout(200);
     if (enginePids().length) return;
     if (await tabs.count() > before) break; // queued: the engine is only slow to start
     log(`no job after clicking Stylize with Last Style (try ${attempt}); right-clicking again`);

@@ -56,7 +56,8 @@ describe('batch', () => {
 
   it('opens one result editor, for the first result only', () => {
     const batch = batchOf('a', 'b', 'c');
-    assert.deepStrictEqual([batch.claimResultEditor(), batch.claimResultEditor(), batch.claimResultEditor()], [true, false, false]);
+    assert.deepStrictEqual([batch.claimResultEditor(), batch.claimResultEditor(), batch.claimResultEditor()],
+      [true, false, false]);
   });
 
   it('sums up how the batch ended: a queued job cancelled before it ran takes no time', () => {

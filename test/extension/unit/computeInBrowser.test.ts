@@ -62,7 +62,8 @@ describe('the compute in a browser page (headless Chromium, software GPU)', func
     await page.goto(origin);
     const result = await page.evaluate(async ([weights, image]) => {
       type Message = { type: string; code?: string; message?: string };
-      const bench = (globalThis as unknown as { neuralStyleBench: { runCompute(m: unknown, s: AbortSignal, post: (m: Message) => void): Promise<void>; loseGpu(b: string): void } }).neuralStyleBench;
+      const bench = (globalThis as unknown as { neuralStyleBench: { runCompute(m: unknown, s: AbortSignal,
+        post: (m: Message) => void): Promise<void>; loseGpu(b: string): void } }).neuralStyleBench;
       const seen: Message[] = [];
       let lostAt = 0;
       let endedAt = 0;
@@ -96,7 +97,8 @@ describe('the compute in a browser page (headless Chromium, software GPU)', func
     await page.goto(origin);
     const run = (backend: string) => page.evaluate(async ([backend, weights, image]) => {
       type Message = { type: string; code?: string; message?: string; losses?: { total: number } };
-      const bench = (globalThis as unknown as { neuralStyleBench: { runCompute(m: unknown, s: AbortSignal, post: (m: Message) => void): Promise<void> } }).neuralStyleBench;
+      const bench = (globalThis as unknown as { neuralStyleBench: { runCompute(m: unknown, s: AbortSignal,
+        post: (m: Message) => void): Promise<void> } }).neuralStyleBench;
       let end: Message | undefined;
       await bench.runCompute({ type: 'compute', backend, weights, content: image, styles: [image], options: { size: 32, iterations: 4, multiScale: false, previewEvery: 0, seed: 5 } },
         new AbortController().signal, (m) => { if (m.type === 'computeDone' || m.type === 'computeFailed') end = m; });

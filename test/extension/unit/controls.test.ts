@@ -13,7 +13,8 @@ const tweaked: Controls = { styleWeight: 20000, size: 48, iterations: 4, preserv
 describe('panel controls ⇄ settings', () => {
   it('start from the settings\' values (the defaults where none is set)', () => {
     assert.deepStrictEqual(controlsOf(readSettings(settingsOf({})).options), controlsOf(DEFAULTS));
-    const controls = controlsOf(readSettings(settingsOf({ size: 512, styleWeight: 300, preserveColors: true })).options);
+    const controls = controlsOf(readSettings(settingsOf({ size: 512, styleWeight: 300,
+      preserveColors: true })).options);
     assert.deepStrictEqual([controls.size, controls.styleWeight, controls.preserveColors], [512, 300, true]);
   });
 
@@ -57,7 +58,8 @@ describe('panel controls ⇄ settings', () => {
 
 describe('style strength on a log scale', () => {
   it('maps the weight to the slider and back to a round number', () => {
-    for (const weight of [1, 15, 300, 1500, 20000, 1e6]) assert.strictEqual(sliderToStrength(strengthToSlider(weight)), weight, String(weight));
+    for (const weight of [1, 15, 300, 1500, 20000, 1e6]) assert.strictEqual(sliderToStrength(strengthToSlider(weight)),
+      weight, String(weight));
     assert.strictEqual(strengthToSlider(OPTION_SPECS.styleWeight.default), 3.18);
     assert.strictEqual(sliderToStrength(3.2), 1600);
   });

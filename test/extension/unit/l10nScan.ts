@@ -51,7 +51,8 @@ function isLogCall(call: ts.CallExpression): boolean {
 function shownPlace(node: ts.Node): boolean {
   const parent = node.parent;
   if (ts.isPropertyAssignment(parent) && parent.initializer === node) return SHOWN.has(parent.name.getText().replace(/['"]/g, ''));
-  if (ts.isBinaryExpression(parent) && parent.right === node && ts.isPropertyAccessExpression(parent.left)) return SHOWN.has(parent.left.name.text);
+  if (ts.isBinaryExpression(parent) && parent.right === node
+    && ts.isPropertyAccessExpression(parent.left)) return SHOWN.has(parent.left.name.text);
   if (ts.isConditionalExpression(parent)) return shownPlace(parent);
   if (ts.isCallExpression(parent)) {
     const name = calleeName(parent) ?? '';
@@ -71,7 +72,8 @@ function literalText(node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral |
 /** Places where a literal is code, not text: a key, a comparison, a type, a module name, a switch case. */
 function isCode(node: ts.Node): boolean {
   const parent = node.parent;
-  return ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent) || ts.isLiteralTypeNode(parent) || ts.isCaseClause(parent)
+  return ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent) || ts.isLiteralTypeNode(parent)
+    || ts.isCaseClause(parent)
     || ts.isElementAccessExpression(parent)
     || (ts.isPropertyAssignment(parent) && (parent.name === node || /^['"]?class['"]?$/.test(parent.name.getText())))
     || (ts.isBinaryExpression(parent) && ts.isPropertyAccessExpression(parent.left) && parent.left.name.text === 'className')

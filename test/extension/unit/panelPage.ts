@@ -102,7 +102,10 @@ export async function panelPages(): Promise<PanelPages | undefined> {
   };
 }
 
-/** The suite's Chromium and server, started before its tests (which are skipped, the reason printed, without Chromium) and closed after. */
+/**
+ * The suite's Chromium and server, started before its tests (which are skipped, the reason printed, without Chromium)
+ * and closed after.
+ */
 export function usePanelPages(): () => PanelPages {
   let pages: PanelPages | undefined;
   before(async function () {
@@ -113,7 +116,10 @@ export function usePanelPages(): () => PanelPages {
   return () => pages!;
 }
 
-/** Shows `state` on the page, as the host's snapshot message does; throws when the page did not take it (it drops an invalid message). */
+/**
+ * Shows `state` on the page, as the host's snapshot message does; throws when the page did not take it (it drops an
+ * invalid message).
+ */
 export async function show(tab: Page, state: PanelState): Promise<void> {
   const status = await tab.evaluate(async (s) => {
     delete document.body.dataset.status;

@@ -70,7 +70,8 @@ describe('runs in one panel (history)', () => {
     const again = nextRunState(first, 'ns-2', { ...controls, styleWeight: 20000 });
     assert.deepStrictEqual(again.job, { id: 'ns-2', contentPath: job.contentPath, contentName: job.contentName, stylePath: job.stylePath, styleName: job.styleName,
       styleId: undefined, contentSrc: job.contentSrc, styleSrc: job.styleSrc, outputPath: '', status: 'queued' });
-    assert.deepStrictEqual([again.losses, again.done, again.progress, again.error], [[], undefined, undefined, undefined]);
+    assert.deepStrictEqual([again.losses, again.done, again.progress, again.error],
+      [[], undefined, undefined, undefined]);
     assert.strictEqual(again.controls?.styleWeight, 20000);
     const second = applyMessage({ ...again, job: { ...again.job, outputPath: '/ws/cat.starry-1.png' } }, { type: 'done', done: { ...doneView, outputName: 'cat.starry-1.png' } });
     assert.deepStrictEqual(second.history?.map((r) => [r.outputPath, r.controls?.styleWeight]), [[job.outputPath, 300], ['/ws/cat.starry-1.png', 20000]]);
@@ -91,7 +92,8 @@ describe('runs in one panel (history)', () => {
     const saved = { ...state, controls, history: [{ ...doneView, outputPath: '/ws/a.png', controls }] };
     assert.deepStrictEqual(parsePanelState(saved), saved);
     const reasons: string[] = [];
-    assert.strictEqual(parsePanelState({ ...saved, history: [{ ...doneView, controls }] }, (why) => reasons.push(why)), undefined);
+    assert.strictEqual(parsePanelState({ ...saved, history: [{ ...doneView, controls }] },
+      (why) => reasons.push(why)), undefined);
     assert.match(reasons[0], /Missing field "history\[0\]\.outputPath" in a saved panel state/);
     assert.strictEqual(parsePanelState({ ...saved, controls: { ...controls, size: 'big' } }), undefined);
   });

@@ -7,7 +7,10 @@ import * as assert from 'assert';
 import type { Page } from 'playwright-core';
 import { show, STATES, usePanelPages } from './panelPage';
 
-/** Presses Tab until the focus comes back round; the focused elements' ids (or tag names) in order, and those drawn without a focus outline. */
+/**
+ * Presses Tab until the focus comes back round; the focused elements' ids (or tag names) in order, and those drawn
+ * without a focus outline.
+ */
 async function tabOrder(tab: Page): Promise<{ order: string[]; unmarked: string[] }> {
   const order: string[] = [];
   const unmarked: string[] = [];
@@ -38,7 +41,8 @@ function focusables(tab: Page): Promise<Array<{ id: string; name: string }>> {
     }));
 }
 
-const posted = (tab: Page) => tab.evaluate(() => (window as unknown as { posted: Array<{ type: string; controls?: { styleWeight: number } }> }).posted);
+type Posted = Array<{ type: string; controls?: { styleWeight: number } }>;
+const posted = (tab: Page) => tab.evaluate(() => (window as unknown as { posted: Posted }).posted);
 const attr = (tab: Page, selector: string, name: string) => tab.locator(selector).first().getAttribute(name);
 
 describe('the panel page with the keyboard only (headless Chromium)', function () {

@@ -40,7 +40,8 @@ describe('the panel page\'s words (headless Chromium)', function () {
   it('with a bundle, every word the page shows is the bundle\'s', async () => {
     const words = await wordsOf(getL10nPseudoLocalized(english) as Record<string, string>);
     assert.ok(words.length > 100, `only ${words.length} texts`);
-    // Pseudo-localized words have no run of plain ASCII letters; what is left after the data and the setting ids must not either.
+    // Pseudo-localized words have no run of plain ASCII letters; what is left after the data and the setting ids must
+    // not either.
     const left = words.map((w) => STATE_DATA.reduce((t, d) => t.split(d).join(''), w).replace(/neuralStyle\.\w+/g, ''))
       .filter((w) => /[A-Za-z]{2,}/.test(w));
     assert.deepStrictEqual([...new Set(left)], []);

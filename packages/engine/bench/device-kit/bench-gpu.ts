@@ -39,7 +39,10 @@ function kitImage(name: string): RgbImage {
   return { width, height, data: new Uint8Array(fs.readFileSync(path.join(kit, 'images', `${name}.rgb`))) };
 }
 
-/** Seconds per iteration at `size`: Adam on noise, as bench/child.mjs measures it (the first two iterations are warm-up). */
+/**
+ * Seconds per iteration at `size`: Adam on noise, as bench/child.mjs measures it (the first two iterations are
+ * warm-up).
+ */
 async function secondsPerIteration(vgg: FeatureExtractor, size: number, iterations: number, limits: MemoryLimits) {
   const times: number[] = [];
   let last = performance.now();
@@ -55,7 +58,8 @@ async function secondsPerIteration(vgg: FeatureExtractor, size: number, iteratio
   });
   const steady = times.slice(2).sort((a, b) => a - b);
   const median = steady[Math.floor(steady.length / 2)] / 1000;
-  return { size, s_per_iter: median, gflops: iterationFlops(size, size) / median / 1e9, warmup_s: seconds(times[0]), times: times.map(seconds) };
+  const gflops = iterationFlops(size, size) / median / 1e9;
+  return { size, s_per_iter: median, gflops, warmup_s: seconds(times[0]), times: times.map(seconds) };
 }
 
 /** A whole picture of the kit's images with `options`: its time from the first step to the result, and its losses. */
@@ -85,7 +89,8 @@ async function main(): Promise<void> {
   const files = await loadWeightFiles(process.env.NS_KIT_WEIGHTS || path.join(kit, 'weights', 'vgg19'));
   await verifyWeightFiles(files);
   const vgg = createVgg19(decodeVgg19(files));
-  // The speed figures whole, as PyTorch's are (40 GB keeps 1024 px whole); the 2048 px picture as a user gets it, with the default.
+  // The speed figures whole, as PyTorch's are (40 GB keeps 1024 px whole); the 2048 px picture as a user gets it, with
+  // the default.
   const limits: MemoryLimits = { hostBytes: 16e9, gpu: gpuLimits(tiny ? 1 : 40, adapter) };
   const userLimits: MemoryLimits = { hostBytes: 16e9, gpu: gpuLimits(RUN_DEFAULTS.gpuMemory, adapter) };
   await phase('ceiling', async () => ({ gflops: await matMulCeiling(tiny ? { 256: 2 } : undefined) }));

@@ -28,7 +28,10 @@ const xz = (from, to) => {
   execFileSync('sh', ['-c', `xz -T0 ${fast ? '-0' : '-6'} -c "$0" > "$1"`, from, to]);
 };
 
-/** The engine's benchmark in one file: tfjs, its webgpu backend and the core inside; Dawn (an ES module with a native part) beside it. */
+/**
+ * The engine's benchmark in one file: tfjs, its webgpu backend and the core inside; Dawn (an ES module with a native
+ * part) beside it.
+ */
 async function bundle() {
   const esbuild = fromExtension('esbuild');
   await esbuild.build({
@@ -46,7 +49,10 @@ function webgpuPackage() {
   xz(join(dir, 'dist', 'linux-x64', 'dawn.node'), join(kit, 'dawn.node.xz'));
 }
 
-/** The photo and the painting at 512 px, decoded here (the GPU machine has no sharp); the core scales them to each run's size. */
+/**
+ * The photo and the painting at 512 px, decoded here (the GPU machine has no sharp); the core scales them to each run's
+ * size.
+ */
 async function images() {
   const sharp = fromEngine('sharp');
   mkdirSync(join(kit, 'images'), { recursive: true });
@@ -57,7 +63,10 @@ async function images() {
   }
 }
 
-/** Debian's Vulkan loader, for a machine that has none (amd64 whatever this machine is, as the device tool's README says). */
+/**
+ * Debian's Vulkan loader, for a machine that has none (amd64 whatever this machine is, as the device tool's README
+ * says).
+ */
 function vulkanLoader() {
   const to = join(kit, 'deb');
   mkdirSync(to, { recursive: true });

@@ -45,7 +45,10 @@ export function deepestLayer(layers: readonly VggLayer[]): VggLayer {
   return VGG_LAYERS[Math.max(...layers.map((l) => VGG_LAYERS.indexOf(l)))];
 }
 
-/** How many values the activations of `layers` (consecutive, VGG's pools between them) take for an input of height × width. */
+/**
+ * How many values the activations of `layers` (consecutive, VGG's pools between them) take for an input of height ×
+ * width.
+ */
 export function activationValues(height: number, width: number, layers: readonly VggLayer[]): number {
   let total = 0;
   let [h, w] = [height, width];

@@ -5,9 +5,14 @@
  */
 
 /** What an adapter says of itself (GPUAdapterInfo). */
-export interface GpuAdapterInfo { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean }
+export interface GpuAdapterInfo {
+  vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean;
+}
 
-/** Renderers that are a CPU pretending to be a GPU: SwiftShader (Chromium's), Mesa's llvmpipe/softpipe/lavapipe, Windows' WARP. */
+/**
+ * Renderers that are a CPU pretending to be a GPU: SwiftShader (Chromium's), Mesa's llvmpipe/softpipe/lavapipe,
+ * Windows' WARP.
+ */
 const SOFTWARE_RENDERER = /SwiftShader|llvmpipe|softpipe|lavapipe|Microsoft Basic Render Driver|Software Rasterizer/i;
 
 /**

@@ -76,7 +76,8 @@ export type GramsOf = (image: HostImage) => Promise<Map<VggLayer, tf.Tensor2D>>;
  * (its positions over the output's): the paper's E_l, which divides both
  * Grams by the output's M (see losses.ts).
  */
-export async function styleTargets(styles: HostImage[], plan: Plan, scale: ScalePlan, gramsOf: GramsOf): Promise<Map<VggLayer, tf.Tensor2D>> {
+export async function styleTargets(styles: HostImage[], plan: Plan, scale: ScalePlan,
+  gramsOf: GramsOf): Promise<Map<VggLayer, tf.Tensor2D>> {
   const o = plan.options;
   const targets = new Map<VggLayer, tf.Tensor2D>();
   for (const [i, style] of styles.entries()) {

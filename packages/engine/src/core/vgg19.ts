@@ -16,13 +16,15 @@ export interface FeatureExtractor {
    * stops at the deepest one. Inside a tf.grad, pass an arena (and dispose it
    * after) to hold half the memory: see GradientArena.
    */
-  extract(image: tf.Tensor4D, layers: readonly VggLayer[], pooling?: Pooling, arena?: GradientArena): Map<VggLayer, tf.Tensor4D>;
+  extract(image: tf.Tensor4D, layers: readonly VggLayer[], pooling?: Pooling,
+    arena?: GradientArena): Map<VggLayer, tf.Tensor4D>;
   /**
    * Runs consecutive `layers` on `input` (the activation before the first),
    * pooling where VGG19 pools, also after the last when `poolAfterLast`.
    * Returns the features of the `wanted` layers and the segment's output.
    */
-  runSegment(input: tf.Tensor4D, segment: Segment, wanted: ReadonlySet<VggLayer>, pooling?: Pooling, arena?: GradientArena): SegmentResult;
+  runSegment(input: tf.Tensor4D, segment: Segment, wanted: ReadonlySet<VggLayer>, pooling?: Pooling,
+    arena?: GradientArena): SegmentResult;
   /**
    * Prepares `layers` (and those before them) on the smallest image they take:
    * a forward pass and a gradient. Do it before anything large exists (see Vgg19.conv).
@@ -115,7 +117,8 @@ class Vgg19 implements FeatureExtractor {
     try {
       tf.tidy(() => { this.extract(image, layers, pooling); });
       withArena((arena) => tf.tidy(() => {
-        tf.grad((x: tf.Tensor) => tf.addN([...this.extract(x as tf.Tensor4D, layers, pooling, arena).values()].map((f) => tf.sum(f))))(image);
+        const features = (x: tf.Tensor) => [...this.extract(x as tf.Tensor4D, layers, pooling, arena).values()];
+        tf.grad((x: tf.Tensor) => tf.addN(features(x).map((f) => tf.sum(f))))(image);
       }));
     } finally {
       image.dispose();

@@ -88,7 +88,10 @@ function entryBytes(entry: tf.io.WeightsManifestEntry): number {
   return count * 4;
 }
 
-/** The shape VGG19 has for each weight: 3x3 kernels from the previous layer's channels (RGB for conv1_1), and one bias per channel. */
+/**
+ * The shape VGG19 has for each weight: 3x3 kernels from the previous layer's channels (RGB for conv1_1), and one bias
+ * per channel.
+ */
 function vgg19Shapes(): Map<string, number[]> {
   const shapes = new Map<string, number[]>();
   VGG_LAYERS.forEach((layer, i) => {
@@ -133,7 +136,10 @@ function oddShards(paths: string[], sizes: number[], needed: number): string[] {
   return odd.length > 0 ? odd : paths;
 }
 
-/** Checks that every shard is there, is listed in SHA256SUMS and has its hash there (when there is one), and that the sizes add up. */
+/**
+ * Checks that every shard is there, is listed in SHA256SUMS and has its hash there (when there is one), and that the
+ * sizes add up.
+ */
 export async function verifyWeightFiles(files: WeightFiles): Promise<void> {
   checkVgg19Shapes(files.manifest, files.origin);
   for (const group of files.manifest.weightsManifest) {

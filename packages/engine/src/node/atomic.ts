@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** When the target exists: refuse (EEXIST), replace it, or take the first free numbered name (`a-1.png`, `a-2.png`, …). */
+/**
+ * When the target exists: refuse (EEXIST), replace it, or take the first free numbered name (`a-1.png`, `a-2.png`, …).
+ */
 export type IfExists = 'refuse' | 'replace' | 'number';
 
 let sequence = 0;
@@ -13,7 +15,9 @@ export function numberedName(target: string, n: number): string {
   return `${target.slice(0, target.length - ext.length)}-${n}${ext}`;
 }
 
-/** Makes `temp` appear as the target without replacing anything: a hard link fails with EEXIST when the name is taken. */
+/**
+ * Makes `temp` appear as the target without replacing anything: a hard link fails with EEXIST when the name is taken.
+ */
 async function createExclusive(temp: string, target: string): Promise<void> {
   try {
     await fs.promises.link(temp, target);
@@ -72,7 +76,10 @@ export function atomicTempPrefix(pid: number): string {
   return `.neural-style.${pid}.`;
 }
 
-/** A temp file's name: its writer's pid, then a time and sequence, or "probe" and padding (output-file.ts's up-front check). */
+/**
+ * A temp file's name: its writer's pid, then a time and sequence, or "probe" and padding (output-file.ts's up-front
+ * check).
+ */
 const TEMP_NAME = /^\.neural-style\.(\d+)\.(\d+-\d+|probe-*)\.tmp$/;
 
 /** Whether process `pid` still runs (EPERM: it does, as another user). */
@@ -85,7 +92,9 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-/** Removes the temp files in `dir` whose writer's pid passes `test`; returns their names. One we may not remove is left. */
+/**
+ * Removes the temp files in `dir` whose writer's pid passes `test`; returns their names. One we may not remove is left.
+ */
 function removeTemps(dir: string, test: (pid: number) => boolean): string[] {
   let names: string[];
   try {

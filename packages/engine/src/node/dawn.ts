@@ -52,7 +52,9 @@ function dawnBinary(entry: string): string | { problem: string } {
   return binary;
 }
 
-/** Makes Dawn the process's navigator.gpu, with WebGPU's globals (GPUBufferUsage, …), as tfjs's webgpu backend expects. */
+/**
+ * Makes Dawn the process's navigator.gpu, with WebGPU's globals (GPUBufferUsage, …), as tfjs's webgpu backend expects.
+ */
 function installNavigatorGpu(dawn: Dawn): GpuLike {
   const gpu = dawn.create([]);
   Object.assign(globalThis, dawn.globals);

@@ -24,7 +24,10 @@ function device(): DeviceLike | undefined {
 
 const RUN_ON_CPU = 'Nothing was written. Run it on the CPU instead (--backend wasm, or neuralStyle.backend wasm), or lower gpuMemory.';
 
-/** Rejects once the current WebGPU device is lost or reports an error no one caught; never settles otherwise. `stop` ends the watch. */
+/**
+ * Rejects once the current WebGPU device is lost or reports an error no one caught; never settles otherwise. `stop`
+ * ends the watch.
+ */
 export function watchGpu(): { failed: Promise<never>; stop(): void } {
   const watched = device();
   if (!watched) return { failed: new Promise<never>(() => {}), stop: () => {} };

@@ -12,7 +12,8 @@ export interface JobImages { content: RgbImage; styles: RgbImage[] }
  * (enlarged where it is too small for the style layers). `styleSizes` are the
  * styles' header sizes when the caller has them (checkJob).
  */
-export async function decodeJobImages(content: string, styles: readonly string[], options: StylizeOptions, maxInputPixels: number,
+export async function decodeJobImages(content: string, styles: readonly string[], options: StylizeOptions,
+  maxInputPixels: number,
   styleSizes?: readonly Size[]): Promise<JobImages> {
   checkStyleCount(styles.length); // before any decoding: the image process gets no checkJob
   const final = { width: options.size, height: options.size };

@@ -46,7 +46,9 @@ function readItxt(data: Buffer): [string, string] | null {
   return [data.toString('latin1', 0, zero), data.toString('utf8', translated + 1)];
 }
 
-/** Reads the PNG's text chunks as keyword → text: uncompressed iTXt (UTF-8) and, from older pictures, tEXt (Latin-1). */
+/**
+ * Reads the PNG's text chunks as keyword → text: uncompressed iTXt (UTF-8) and, from older pictures, tEXt (Latin-1).
+ */
 export function readPngText(png: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
   for (let at = 8; at + 8 <= png.length;) {

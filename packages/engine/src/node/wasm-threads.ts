@@ -51,11 +51,15 @@ interface ThreadedModule {
   tfjs?: unknown;
 }
 type Imports = Record<string, Record<string, unknown>>;
-/** The part of the WebAssembly JS API used here: a global in Node, whose types TypeScript ships only with the DOM lib. */
+/**
+ * The part of the WebAssembly JS API used here: a global in Node, whose types TypeScript ships only with the DOM lib.
+ */
 interface WasmInstantiation { instance: object; module: object }
 declare const WebAssembly: { instantiate(bytes: Uint8Array, imports: Imports): Promise<WasmInstantiation> };
 
-/** Threads to ask for: NEURAL_STYLE_WASM_THREADS, else every core this process may use (XNNPACK's pool is capped at 8). */
+/**
+ * Threads to ask for: NEURAL_STYLE_WASM_THREADS, else every core this process may use (XNNPACK's pool is capped at 8).
+ */
 export function defaultWasmThreads(): number {
   const forced = Number(process.env.NEURAL_STYLE_WASM_THREADS);
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -71,7 +75,6 @@ export function threadedWasmUnavailable(): string | null {
 }
 
 async function instantiate(threads: number): Promise<ThreadedModule> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const factory = require(FACTORY) as (config: object) => Promise<ThreadedModule>;
   const binary = fs.readFileSync(BINARY);
   // Emscripten's promise never settles when instantiateWasm fails: reject ours ourselves.
@@ -95,7 +98,6 @@ async function instantiate(threads: number): Promise<ThreadedModule> {
  * thread count the backend reports.
  */
 export async function setThreadedWasmBackend(threads = defaultWasmThreads()): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   const module = await instantiate(threads);
   module.tfjs = {

@@ -63,7 +63,9 @@ export function symmetricEigen(matrix: Matrix3): { values: number[]; vectors: Ma
 /** f(Σ) for a symmetric positive semi-definite Σ and a scalar function f of its eigenvalues. */
 function matrixFunction(matrix: Matrix3, f: (value: number) => number): Matrix3 {
   const { values, vectors } = symmetricEigen(matrix);
-  return [0, 1, 2].map((i) => [0, 1, 2].map((j) => [0, 1, 2].reduce((sum, k) => sum + vectors[i][k] * f(values[k]) * vectors[j][k], 0)));
+  const entry = (i: number, j: number) =>
+    [0, 1, 2].reduce((sum, k) => sum + vectors[i][k] * f(values[k]) * vectors[j][k], 0);
+  return [0, 1, 2].map((i) => [0, 1, 2].map((j) => entry(i, j)));
 }
 
 function multiply(a: Matrix3, b: Matrix3): Matrix3 {
@@ -91,8 +93,12 @@ function affine(image: HostImage, a: Matrix3, b: number[]): HostImage {
   return hostImage(image.height, image.width, 3, out);
 }
 
-/** `content` recoloured so that its pixels' mean and covariance are those of `styles` (blended by `blend`); sizes may differ. */
-export function matchColourStatistics(content: HostImage, styles: HostImage[], blend: number[] = styles.map(() => 1)): HostImage {
+/**
+ * `content` recoloured so that its pixels' mean and covariance are those of `styles` (blended by `blend`); sizes may
+ * differ.
+ */
+export function matchColourStatistics(content: HostImage, styles: HostImage[],
+  blend: number[] = styles.map(() => 1)): HostImage {
   const c = colourStatistics(content);
   const s = blendedStatistics(styles, blend);
   // A small ridge keeps a flat (single-colour) photo from dividing by zero.
@@ -120,11 +126,15 @@ export function keepContentColors(stylized: HostImage, content: HostImage, mean:
   const out = new Float32Array(stylized.data.length);
   const s = stylized.data;
   const c = content.data;
-  const yiq = (d: Float32Array, i: number, row: number) => BGR_TO_YIQ[row][0] * (d[i] + mean[0]) + BGR_TO_YIQ[row][1] * (d[i + 1] + mean[1]) + BGR_TO_YIQ[row][2] * (d[i + 2] + mean[2]);
+  const yiq = (d: Float32Array, i: number, row: number) =>
+    BGR_TO_YIQ[row][0] * (d[i] + mean[0]) + BGR_TO_YIQ[row][1] * (d[i + 1] + mean[1])
+    + BGR_TO_YIQ[row][2] * (d[i + 2] + mean[2]);
   for (let i = 0; i < s.length; i += 3) {
     const y = yiq(s, i, 0);
     const iq = [yiq(c, i, 1), yiq(c, i, 2)];
-    for (let r = 0; r < 3; r++) out[i + r] = YIQ_TO_BGR[r][0] * y + YIQ_TO_BGR[r][1] * iq[0] + YIQ_TO_BGR[r][2] * iq[1] - mean[r];
+    for (let r = 0; r < 3; r++) {
+      out[i + r] = YIQ_TO_BGR[r][0] * y + YIQ_TO_BGR[r][1] * iq[0] + YIQ_TO_BGR[r][2] * iq[1] - mean[r];
+    }
   }
   return hostImage(stylized.height, stylized.width, 3, out);
 }

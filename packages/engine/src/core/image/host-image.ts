@@ -22,7 +22,8 @@ export interface HostImage {
 /** A rectangle of rows [top, top + height) and columns [left, left + width). */
 export interface Rect { top: number; left: number; height: number; width: number }
 
-export function hostImage(height: number, width: number, channels: number, data: Float32Array = new Float32Array(height * width * channels)): HostImage {
+export function hostImage(height: number, width: number, channels: number,
+  data: Float32Array = new Float32Array(height * width * channels)): HostImage {
   if (data.length !== height * width * channels) throw new Error(`hostImage: ${data.length} values for ${height}x${width}x${channels}`);
   return { height, width, channels, data };
 }
@@ -59,7 +60,8 @@ export function writeIntoHost(target: HostImage, part: HostImage, top: number, l
   checkInside(target, { top, left, height: part.height, width: part.width }, 'writeIntoHost');
   const rowValues = part.width * target.channels;
   for (let y = 0; y < part.height; y++) {
-    target.data.set(part.data.subarray(y * rowValues, (y + 1) * rowValues), ((top + y) * target.width + left) * target.channels);
+    target.data.set(part.data.subarray(y * rowValues, (y + 1) * rowValues),
+      ((top + y) * target.width + left) * target.channels);
   }
 }
 

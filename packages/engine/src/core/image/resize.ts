@@ -18,13 +18,18 @@ export function halve(image: HostImage): HostImage {
     for (let x = 0; x < w; x++) {
       const a = ((2 * y) * width + 2 * x) * c;
       const b = a + width * c;
-      for (let k = 0; k < c; k++) out[(y * w + x) * c + k] = (src[a + k] + src[a + c + k] + src[b + k] + src[b + c + k]) / 4;
+      for (let k = 0; k < c; k++) {
+        out[(y * w + x) * c + k] = (src[a + k] + src[a + c + k] + src[b + k] + src[b + c + k]) / 4;
+      }
     }
   }
   return hostImage(h, w, c, out);
 }
 
-/** Source index and weight along one axis, as tf.image.resizeBilinear(…, alignCorners false, halfPixelCenters true) computes them. */
+/**
+ * Source index and weight along one axis, as tf.image.resizeBilinear(…, alignCorners false, halfPixelCenters true)
+ * computes them.
+ */
 function axisSamples(from: number, to: number): { lower: Int32Array; upper: Int32Array; frac: Float64Array } {
   const ratio = from / to;
   const lower = new Int32Array(to);
@@ -70,7 +75,8 @@ export function resizeBilinear(image: HostImage, height: number, width: number):
 export function resizeHost(image: HostImage, height: number, width: number): HostImage {
   let y = image;
   while (y.height >= 2 * height && y.width >= 2 * width) y = halve(y);
-  if (y.height === height && y.width === width) return y === image ? hostImage(height, width, y.channels, y.data.slice()) : y;
+  if (y.height === height && y.width === width) return y === image
+    ? hostImage(height, width, y.channels, y.data.slice()) : y;
   return resizeBilinear(y, height, width);
 }
 

@@ -34,7 +34,8 @@ export type ConvolutionChoice = (typeof CONVOLUTION_CHOICES)[number];
  * (conv2_2, conv3_1) F(4x4) while small, else F(2x2); 256 F(4x4). Native and
  * GPU backends have fast convolutions of their own: direct.
  */
-export function convAlgorithmFor(choice: ConvolutionChoice, backend: string, inChannels: number, outChannels: number): ConvAlgorithm {
+export function convAlgorithmFor(choice: ConvolutionChoice, backend: string, inChannels: number,
+  outChannels: number): ConvAlgorithm {
   if (choice !== 'auto') return choice;
   const narrowest = Math.min(inChannels, outChannels);
   if (backend !== 'wasm' || narrowest < 64) return 'direct';
@@ -98,7 +99,8 @@ function directConvolutions(kernel: tf.Tensor4D, rotated: tf.Tensor4D, bias: tf.
 }
 
 /** Forward and input-gradient convolutions by one Winograd variant; dispose() frees the transforms, not the bias. */
-function winogradConvolutions<F>(variant: WinogradVariant<F>, kernel: tf.Tensor4D, rotated: tf.Tensor4D, bias: tf.Tensor1D): Convolutions {
+function winogradConvolutions<F>(variant: WinogradVariant<F>, kernel: tf.Tensor4D, rotated: tf.Tensor4D,
+  bias: tf.Tensor1D): Convolutions {
   const forward = variant.filter(kernel);
   const backward = variant.filter(rotated);
   return {

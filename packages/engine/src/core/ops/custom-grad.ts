@@ -9,7 +9,9 @@ export type UnaryGradientOp<I extends tf.Tensor, O extends tf.Tensor> =
  * variadic function of tensors and save functions, which no one-input op
  * matches without a cast; the cast lives here, once.
  */
-export function customUnaryOp<I extends tf.Tensor, O extends tf.Tensor>(forward: UnaryGradientOp<I, O>): (input: I) => O {
+export function customUnaryOp<I extends tf.Tensor, O extends tf.Tensor>(
+  forward: UnaryGradientOp<I, O>,
+): (input: I) => O {
   const op = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]);
   return (input) => op(input) as unknown as O;
 }

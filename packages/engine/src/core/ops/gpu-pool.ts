@@ -23,7 +23,10 @@ interface WebGpuBackendLike {
   submitQueue?(): void;
 }
 
-/** Submits the webgpu backend's pending work and destroys its free buffers, keeping its own count right; elsewhere nothing. */
+/**
+ * Submits the webgpu backend's pending work and destroys its free buffers, keeping its own count right; elsewhere
+ * nothing.
+ */
 export function releaseFreeGpuBuffers(): void {
   if (tf.getBackend() !== 'webgpu') return;
   const backend = tf.backend() as unknown as WebGpuBackendLike;

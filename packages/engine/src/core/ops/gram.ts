@@ -19,7 +19,8 @@ export function gram(features: tf.Tensor4D, arena?: GradientArena): tf.Tensor2D 
       value: transposedTimesSelf(input),
       gradFunc: (dG, saved) => {
         const flat = (arena ? f : saved[0]) as tf.Tensor2D;
-        const dF = tf.tidy(() => tf.reshape(tf.matMul(flat, tf.add(dG, tf.transpose(dG)) as tf.Tensor2D), [1, h, w, c]));
+        const dF = tf.tidy(() => tf.reshape(tf.matMul(flat, tf.add(dG, tf.transpose(dG)) as tf.Tensor2D),
+          [1, h, w, c]));
         tf.dispose([dG, flat]); // as in conv3x3Relu: nothing needs them after this
         return dF;
       },
@@ -50,7 +51,8 @@ export function gramDistance(features: tf.Tensor4D, target: tf.Tensor2D, arena?:
       value: tf.sum(tf.square(d)),
       gradFunc: (dy, saved) => {
         const [flat, difference] = (arena ? [f, d] : saved) as tf.Tensor2D[];
-        const dF = tf.tidy(() => tf.reshape(tf.matMul(flat, tf.mul(difference, tf.mul(dy, 4 / positions)) as tf.Tensor2D), [1, h, w, c]));
+        const dG = () => tf.mul(difference, tf.mul(dy, 4 / positions)) as tf.Tensor2D;
+        const dF = tf.tidy(() => tf.reshape(tf.matMul(flat, dG()), [1, h, w, c]));
         tf.dispose([flat, difference]); // as in conv3x3Relu: nothing needs them after this
         return dF;
       },
@@ -58,7 +60,9 @@ export function gramDistance(features: tf.Tensor4D, target: tf.Tensor2D, arena?:
   })(features);
 }
 
-/** FᵀF of [1, H, W, C] features, Fᵀ made as [C, H, W]: the same values transposed as [H·W, C] are ~6x slower on wasm. */
+/**
+ * FᵀF of [1, H, W, C] features, Fᵀ made as [C, H, W]: the same values transposed as [H·W, C] are ~6x slower on wasm.
+ */
 function transposedTimesSelf(features: tf.Tensor4D): tf.Tensor2D {
   const [, h, w, c] = features.shape;
   return tf.tidy(() => {

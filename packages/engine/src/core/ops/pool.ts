@@ -15,7 +15,8 @@ export function avgPool2x2(x: tf.Tensor4D): tf.Tensor4D {
       const [, ph, pw] = dy.shape;
       const dx = tf.tidy(() => {
         const spread = tf.mul(tf.image.resizeNearestNeighbor(dy, [2 * ph, 2 * pw]), 0.25) as tf.Tensor4D;
-        return h === 2 * ph && w === 2 * pw ? spread : tf.pad(spread, [[0, 0], [0, h - 2 * ph], [0, w - 2 * pw], [0, 0]]);
+        return h === 2 * ph && w === 2 * pw ? spread
+          : tf.pad(spread, [[0, 0], [0, h - 2 * ph], [0, w - 2 * pw], [0, 0]]);
       });
       tf.dispose(dy); // as in conv3x3Relu
       return dx;

@@ -17,7 +17,8 @@ export class Adam<V> implements Optimizer<V> {
   private v: V | null = null;
   private t = 0;
 
-  constructor(private readonly space: VectorSpace<V>, private readonly learningRate: number, private readonly project: Projection<V>,
+  constructor(private readonly space: VectorSpace<V>, private readonly learningRate: number,
+    private readonly project: Projection<V>,
     private readonly beta1 = 0.9, private readonly beta2 = 0.999, private readonly epsilon = 1e-8) {}
 
   async next(x: V, _loss: number, grad: V): Promise<V> {
@@ -74,11 +75,13 @@ export class Lbfgs<V> implements Optimizer<V> {
   /** Steps taken back so far (for tests and traces). */
   retreats = 0;
 
-  constructor(private readonly space: VectorSpace<V>, private readonly history: number, private readonly project: Projection<V>,
+  constructor(private readonly space: VectorSpace<V>, private readonly history: number,
+    private readonly project: Projection<V>,
     private readonly stepScale = 1) {}
 
   async next(x: V, loss: number, grad: V): Promise<V> {
-    if (this.lastStep && this.previousLoss !== null && loss > LBFGS_RETREAT_ABOVE * this.previousLoss) return this.retreat(x);
+    if (this.lastStep && this.previousLoss !== null
+      && loss > LBFGS_RETREAT_ABOVE * this.previousLoss) return this.retreat(x);
     const { space } = this;
     this.iteration += 1;
     this.previousLoss = loss;

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { VectorSpace } from './vector-space';
 
-/** A tensor's values, read back asynchronously: on a GPU backend dataSync stalls the page, and on some adapters (WebGPU's fallback adapter) returns zeros. */
+/**
+ * A tensor's values, read back asynchronously: on a GPU backend dataSync stalls the page, and on some adapters
+ * (WebGPU's fallback adapter) returns zeros.
+ */
 export async function readValues(t: tf.Tensor): Promise<Float32Array> {
   return await t.data() as Float32Array;
 }
@@ -31,6 +34,7 @@ export const TENSOR_SPACE: VectorSpace<tf.Tensor> = {
     const fresh = tf.mul(tf.square(x), 1 - beta);
     return previous ? tf.add(tf.mul(previous, beta), fresh) : fresh;
   }),
-  adamUpdate: (x, m, v, step, c, epsilon) => tf.tidy(() => tf.sub(x, tf.mul(tf.div(m, tf.add(tf.div(tf.sqrt(v), c), epsilon)), step))),
+  adamUpdate: (x, m, v, step, c, epsilon) =>
+    tf.tidy(() => tf.sub(x, tf.mul(tf.div(m, tf.add(tf.div(tf.sqrt(v), c), epsilon)), step))),
   dispose: (x) => x.dispose(),
 };

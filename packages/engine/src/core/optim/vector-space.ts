@@ -22,5 +22,8 @@ export interface VectorSpace<V> {
   dispose(x: V): void;
 }
 
-/** Maps a candidate onto the feasible set (images in the valid pixel range); returns a new vector, the candidate stays the caller's. */
+/**
+ * Maps a candidate onto the feasible set (images in the valid pixel range); returns a new vector, the candidate stays
+ * the caller's.
+ */
 export type Projection<V> = (x: V) => V;

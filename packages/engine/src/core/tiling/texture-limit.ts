@@ -24,8 +24,11 @@ export function texelsPerInputPixel(stage: Stage): number {
 }
 
 /** Whether a whole width × height image's textures fit `maxTextureSize`. */
-export function wholeImageTexturesFit(stages: readonly Stage[], width: number, height: number, maxTextureSize: number): boolean {
-  return stages.every((stage) => texelsPerInputPixel(stage) * (width / stage.inputScale) * (height / stage.inputScale) <= maxTextureSize ** 2);
+export function wholeImageTexturesFit(stages: readonly Stage[], width: number, height: number,
+  maxTextureSize: number): boolean {
+  const texels = (stage: Stage) =>
+    texelsPerInputPixel(stage) * (width / stage.inputScale) * (height / stage.inputScale);
+  return stages.every((stage) => texels(stage) <= maxTextureSize ** 2);
 }
 
 /**
@@ -33,6 +36,7 @@ export function wholeImageTexturesFit(stages: readonly Stage[], width: number, h
  * every stage's crop by it) whose crops' textures fit `maxTextureSize`.
  */
 export function textureTileSize(stages: readonly Stage[], maxTextureSize: number): number {
-  const ratio = Math.min(...stages.map((stage) => maxTextureSize / Math.sqrt(texelsPerInputPixel(stage)) / fastCropSide(stage)));
+  const ratioOf = (stage: Stage) => maxTextureSize / Math.sqrt(texelsPerInputPixel(stage)) / fastCropSide(stage);
+  const ratio = Math.min(...stages.map(ratioOf));
   return Math.max(1, Math.floor(ratio * TILING.firstStageTile));
 }

@@ -21,7 +21,8 @@ export function fastCropSide(stage: Stage): number {
 export function tileShapes(firstStageTile: number): (stage: Stage) => { rows: number; cols: number } {
   const ratio = (firstStageTile || TILING.firstStageTile) / TILING.firstStageTile;
   return (stage) => {
-    const halo = Math.ceil(stage.before / stage.factor) * stage.factor + Math.ceil(stage.after / stage.factor) * stage.factor;
+    const whole = (pixels: number) => Math.ceil(pixels / stage.factor) * stage.factor;
+  const halo = whole(stage.before) + whole(stage.after);
     const n = Math.max(1, Math.floor((fastCropSide(stage) * ratio - halo) / stage.factor));
     return { rows: n, cols: n };
   };

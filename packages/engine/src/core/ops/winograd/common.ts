@@ -27,7 +27,8 @@ export function transformKernel(kernel: tf.Tensor4D, G: readonly (readonly numbe
     const taps = tf.reshape(kernel, [9, inChannels * outChannels]) as tf.Tensor2D;
     return G.flatMap((ga) => G.map((gb) => {
       const weights = ga.flatMap((x) => gb.map((y) => x * y));
-      return tf.keep(tf.reshape(tf.matMul(tf.tensor2d(weights, [1, 9]), taps), [inChannels, outChannels]) as tf.Tensor2D);
+      return tf.keep(tf.reshape(tf.matMul(tf.tensor2d(weights, [1, 9]), taps),
+        [inChannels, outChannels]) as tf.Tensor2D);
     }));
   });
 }
@@ -62,12 +63,14 @@ export function tileGrid(x: tf.Tensor4D, inChannels: number, n: number, caller: 
  * -> [tileRow, p, tileCol, q, c] by two transposes that keep the channel axis
  * innermost (the others are scalar loops on wasm). Frees the blocks.
  */
-export function interleaveTiles(blocks: tf.Tensor[], n: number, tileRows: number, tileCols: number, channels: number): tf.Tensor4D {
+export function interleaveTiles(blocks: tf.Tensor[], n: number, tileRows: number, tileCols: number,
+  channels: number): tf.Tensor4D {
   const stacked = tf.reshape(tf.concat(blocks, 0), [n * n, tileRows, tileCols * channels]);
   tf.dispose(blocks);
   const rowsInterleaved = tf.reshape(tf.transpose(stacked, [1, 0, 2]), [n * tileRows, n, tileCols, channels]);
   stacked.dispose();
-  const full = tf.reshape(tf.transpose(rowsInterleaved, [0, 2, 1, 3]), [1, n * tileRows, n * tileCols, channels]) as tf.Tensor4D;
+  const full = tf.reshape(tf.transpose(rowsInterleaved, [0, 2, 1, 3]),
+    [1, n * tileRows, n * tileCols, channels]) as tf.Tensor4D;
   rowsInterleaved.dispose();
   return full;
 }

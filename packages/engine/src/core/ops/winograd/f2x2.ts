@@ -57,7 +57,10 @@ export interface WinogradFilter {
     readonly rows: ReadonlyArray<{ offset: 0 | 1; filter: tf.Tensor4D }>;
     readonly columns: ReadonlyArray<{ offset: 0 | 1; filter: tf.Tensor4D }>;
   };
-  /** A depthwise identity [3, 3, out, 1] (centre tap 1): with padding on one side only, it drops the last row and/or column (see crop). */
+  /**
+   * A depthwise identity [3, 3, out, 1] (centre tap 1): with padding on one side only, it drops the last row and/or
+   * column (see crop).
+   */
   readonly identity: tf.Tensor4D;
 }
 
@@ -87,7 +90,8 @@ export function disposeWinogradFilter(filter: WinogradFilter): void {
  */
 function crop(full: tf.Tensor4D, extraRow: boolean, extraColumn: boolean, filter: WinogradFilter): tf.Tensor4D {
   if (!extraRow && !extraColumn) return full;
-  return tf.depthwiseConv2d(full, filter.identity, 1, [[0, 0], [1, extraRow ? 0 : 1], [1, extraColumn ? 0 : 1], [0, 0]]);
+  return tf.depthwiseConv2d(full, filter.identity, 1,
+    [[0, 0], [1, extraRow ? 0 : 1], [1, extraColumn ? 0 : 1], [0, 0]]);
 }
 
 /**
@@ -103,20 +107,24 @@ const free = (...tensors: tf.Tensor[]) => tf.dispose(tensors);
  * C_0 = M_0 + M_1 + M_2, C_1 = M_1 - M_2 - M_3, in an order that keeps at
  * most two products and two partial sums alive.
  */
-function tileRowColumns(x: tf.Tensor4D, grid: TileGrid, a: number, filter: WinogradFilter, bias?: tf.Tensor1D): [tf.Tensor, tf.Tensor] {
+function tileRowColumns(x: tf.Tensor4D, grid: TileGrid, a: number, filter: WinogradFilter,
+  bias?: tf.Tensor1D): [tf.Tensor, tf.Tensor] {
   const { height, width, channels, tileRows, tileCols, tiles } = grid;
   // Tile (i, j) reads rows 2i-1 .. 2i+2 of x (zero outside): from tile row
   // `offset` on, 3-tap stride-2 windows with this padding give exactly
   // tileRows (then tileCols) outputs. Rows first, then columns: faster than
   // 16 two-dimensional depthwise convolutions.
   const row = filter.inputTransforms.rows[a];
-  const rows = tf.depthwiseConv2d(x, row.filter, [2, 1], [[0, 0], [1 - row.offset, 2 * tileRows - height + row.offset], [0, 0], [0, 0]]);
+  const rows = tf.depthwiseConv2d(x, row.filter, [2, 1],
+    [[0, 0], [1 - row.offset, 2 * tileRows - height + row.offset], [0, 0], [0, 0]]);
   const product = (b: number): tf.Tensor => {
     const column = filter.inputTransforms.columns[b];
     const k = 4 * a + b;
-    const v = tf.depthwiseConv2d(rows, column.filter, [1, 2], [[0, 0], [0, 0], [1 - column.offset, 2 * tileCols - width + column.offset], [0, 0]]);
+    const v = tf.depthwiseConv2d(rows, column.filter, [1, 2],
+      [[0, 0], [0, 0], [1 - column.offset, 2 * tileCols - width + column.offset], [0, 0]]);
     const lhs = tf.reshape(v, [tiles, channels]) as tf.Tensor2D;
-    const m = bias && k === BIAS_POSITION ? tf.fused.matMul({ a: lhs, b: filter.transformed[k], bias }) : tf.matMul(lhs, filter.transformed[k]);
+    const m = bias && k === BIAS_POSITION ? tf.fused.matMul({ a: lhs, b: filter.transformed[k], bias })
+      : tf.matMul(lhs, filter.transformed[k]);
     free(v, lhs);
     return m;
   };
@@ -167,4 +175,5 @@ export function winogradConv3x3(x: tf.Tensor4D, filter: WinogradFilter, bias?: t
   });
 }
 
-export const WINOGRAD_2X2: WinogradVariant<WinogradFilter> = { filter: winogradFilter, conv: winogradConv3x3, dispose: disposeWinogradFilter };
+export const WINOGRAD_2X2: WinogradVariant<WinogradFilter> = { filter: winogradFilter, conv: winogradConv3x3,
+  dispose: disposeWinogradFilter };

@@ -121,7 +121,8 @@ function outputTransform(get: (i: number) => tf.Tensor[]): tf.Tensor[][] {
 function crop(full: tf.Tensor4D, extraRows: number, extraColumns: number, filter: Winograd4x4Filter): tf.Tensor4D {
   let y = full;
   if (extraRows > 0) y = tf.depthwiseConv2d(y, filter.cropRows, 1, [[0, 0], [0, 3 - extraRows], [0, 0], [0, 0]]);
-  if (extraColumns > 0) y = tf.depthwiseConv2d(y, filter.cropColumns, 1, [[0, 0], [0, 0], [0, 3 - extraColumns], [0, 0]]);
+  if (extraColumns > 0) y = tf.depthwiseConv2d(y, filter.cropColumns, 1,
+    [[0, 0], [0, 0], [0, 3 - extraColumns], [0, 0]]);
   return y;
 }
 
@@ -151,7 +152,8 @@ export function winograd4x4Conv3x3(x: tf.Tensor4D, filter: Winograd4x4Filter, bi
         const v = tf.depthwiseConv2d(rows, filter.columns[b], [1, 4],
           [[0, 0], [0, 0], padding(columnFilter.offset, columnFilter.taps.length, width, tileCols), [0, 0]]);
         const lhs = tf.reshape(v, [tiles, channels]) as tf.Tensor2D;
-        const m = bias && k === BIAS_POSITION ? tf.fused.matMul({ a: lhs, b: filter.transformed[k], bias }) : tf.matMul(lhs, filter.transformed[k]);
+        const m = bias && k === BIAS_POSITION ? tf.fused.matMul({ a: lhs, b: filter.transformed[k], bias })
+          : tf.matMul(lhs, filter.transformed[k]);
         tf.dispose([v, lhs]);
         return [m];
       };
@@ -166,4 +168,5 @@ export function winograd4x4Conv3x3(x: tf.Tensor4D, filter: Winograd4x4Filter, bi
   });
 }
 
-export const WINOGRAD_4X4: WinogradVariant<Winograd4x4Filter> = { filter: winograd4x4Filter, conv: winograd4x4Conv3x3, dispose: disposeWinograd4x4Filter };
+export const WINOGRAD_4X4: WinogradVariant<Winograd4x4Filter> = { filter: winograd4x4Filter, conv: winograd4x4Conv3x3,
+  dispose: disposeWinograd4x4Filter };
