@@ -1,7 +1,7 @@
 /**
- * The engine's gradient checks (test/engine/gradient.test.ts, unchanged) in a
+ * The engine's gradient checks (test/engine/core/gradient.test.ts, unchanged) in a
  * browser page, under mocha's browser build, on the backend the URL names.
- * test/engine/browser-gradients.test.ts bundles and drives it.
+ * test/engine/browser/browser-gradients.test.ts bundles and drives it.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -23,7 +23,7 @@ const results: Array<{ title: string; state: string; error?: string }> = [];
 /** Runs the checks (after readbackProblem has settled: one backend start at a time). */
 (globalThis as Record<string, unknown>).runGradients = () => new Promise((resolve) => {
   mocha.setup({ ui: 'bdd', timeout: 600_000 });
-  void import('../engine/gradient.test').then(() => {
+  void import('../engine/core/gradient.test').then(() => {
     const runner = mocha.run(() => resolve(results));
     runner.on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed' }));
     runner.on('fail', (t, e: Error) => results.push({ title: t.fullTitle(), state: 'failed', error: e.message }));

@@ -14,7 +14,7 @@ export const REFERENCE = process.env.NS_TORCH_REFERENCE ?? join(SHARED, 'referen
 export const TORCH_THREADS = 2;
 /**
  * NS_BENCH_SMOKE=1: a run that only shows a bench still works (the engine's
- * tests run each so, test/engine/benches.test.ts): one repetition of each
+ * tests run each so, test/engine/bench/benches.test.ts): one repetition of each
  * timing and a small matMul ceiling. Its figures mean nothing.
  */
 export const SMOKE = process.env.NS_BENCH_SMOKE === '1';

@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import { historyFor } from '../../../packages/engine/src/core/memory-limits';
+import { NeuralStyleError } from '../../../packages/engine/src/core/errors';
+import { planStylization, styleSize } from '../../../packages/engine/src/core/plan';
+import { TILING } from '../../../packages/engine/src/core/tuning';
+import { validateOptions } from '../../../packages/engine/src/core/validate';
+
+/** The scales' sizes and tiling of a `size` px run of a 3:2 photo (chelsea.png's shape). */
+const scalesOf = (size: number, backend = 'wasm', options = {}) => planStylization(validateOptions({ size, ...options }), { width: 451, height: 300 }, [{ width: 451, height: 300 }], backend)
+  .scales.map((s) => `${s.width}×${s.height} ${s.tileSize === null ? 'whole' : `tiles ${s.tileSize}`}`);
+
+describe('the plan: whole or tiled, and the tiles of a large picture', () => {
+  it('up to 640×640 px whole; above, the default tiles, the draft whole', () => {
+    expect(scalesOf(512)).to.deep.equal(['512×341 whole']);
+    expect(scalesOf(1024)).to.deep.equal(['512×341 whole', '1024×681 tiles 0']);
+  });
+
+  it('from 1.5 MP on wasm, every scale tiled with small tiles, the draft too (its heap would stay)', () => {
+    expect(2048 * 1362).to.be.above(TILING.lowMemoryPixels);
+    expect(scalesOf(2048)).to.deep.equal(['512×341 tiles 256', '1024×681 tiles 256', '2048×1362 tiles 256']);
+    // The heap is wasm's: elsewhere memory is given back, and the draft stays whole.
+    expect(scalesOf(2048, 'tensorflow')).to.deep.equal(['512×341 whole', '1024×681 tiles 0', '2048×1362 tiles 0']);
+    // Asked-for tiles are the user's.
+    expect(scalesOf(2048, 'wasm', { tileSize: 384 })).to.deep.equal(['512×341 tiles 384', '1024×681 tiles 384', '2048×1362 tiles 384']);
+  });
+
+  it('a tiled scale\'s L-BFGS history in ordinary memory: what its share allows, at least 5 pairs', () => {
+    const values = (w: number, h: number) => Math.round(w * h * 3 * 4 / 3); // a Laplacian pyramid's values
+    expect(historyFor(100, values(1024, 681), 'host', 'wasm')).to.equal(22);
+    expect(historyFor(8, values(1024, 681), 'host', 'wasm')).to.equal(8);
+    expect(historyFor(100, values(2048, 1362), 'host', 'wasm')).to.equal(5);
+    expect(historyFor(100, values(4096, 2724), 'host', 'wasm')).to.equal(5);
+  });
+
+  it('a style too small for the style layers is enlarged until the deepest has a position; one too thin to enlarge is refused by name', () => {
+    // styles fitted to 16 px, and conv5_1 needs 16 on the shorter side
+    const o = validateOptions({ size: 56, styleScale: 0.1 });
+    expect(styleSize(o, { width: 300, height: 200 },
+      { width: 56, height: 40 })).to.deep.equal({ width: 24, height: 16 });
+    expect(styleSize(o, { width: 7, height: 150 }, { width: 56, height: 40 }))
+      .to.deep.equal({ width: 16, height: 343 });
+    // Only as deep as the layers in use: conv3_1 needs 4 px.
+    expect(styleSize(validateOptions({ size: 56, styleScale: 0.1, styleLayers: ['conv1_1', 'conv3_1'], styleLayerWeights: [1, 1] }), { width: 300, height: 200 }, { width: 56, height: 40 }))
+      .to.deep.equal({ width: 16, height: 11 });
+    // Large enough already: the plain fit.
+    expect(styleSize(validateOptions({ size: 512 }), { width: 300, height: 200 },
+      { width: 512, height: 341 })).to.deep.equal({ width: 512, height: 341 });
+    const plan = (style: { width: number; height: number }) => () => planStylization(o, { width: 56, height: 40 }, [{ width: 60, height: 60 }, style], 'wasm');
+    expect(plan({ width: 10, height: 300 })).to.not.throw();
+    expect(plan({ width: 900, height: 20 })).to.throw(NeuralStyleError, /^The style image 2 \(900×20 px\) is too thin: .* at most 32 times as long/);
+  });
+
+  it('on WebGPU: whole while a scale fits the run\'s GPU memory and one buffer, else the largest tiles that do; the history its share', () => {
+    const gpu = (gb: number, maxBufferBytes = 1 << 30) =>
+    ({ hostBytes: 16e9, gpu: { budgetBytes: gb * 1e9, maxBufferBytes } });
+    const scales = (size: number, limits: ReturnType<typeof gpu>) => planStylization(validateOptions({ size }), { width: 451, height: 300 }, [{ width: 451, height: 300 }], 'webgpu', limits)
+      .scales.map((s) => `${s.width}×${s.height} ${s.tileSize === null ? 'whole' : `tiles ${s.tileSize}`}`);
+    // 4 GB (the default): 1024 px is over what an iteration may hold (~6 KB a pixel), so it is tiled; 512 px is whole.
+    expect(scales(1024, gpu(4))).to.deep.equal(['512×341 whole', '1024×681 tiles 677']);
+    // A large GPU keeps 2048 px whole, faster; one buffer must still hold conv1's 64 channels (256 B a pixel).
+    expect(scales(2048, gpu(40))).to.deep.equal(['512×341 whole', '1024×681 whole', '2048×1362 whole']);
+    expect(scales(2048, gpu(40, 256 << 20))).to.deep.equal(['512×341 whole', '1024×681 whole', '2048×1362 tiles 1024']);
+    // A print on a small GPU: every scale within 1 GB, none refused.
+    for (const line of scales(4096, gpu(1))) expect(line).to.match(/whole|tiles (1[2-9]\d|[2-9]\d\d)$/);
+    // The whole-image L-BFGS history takes a quarter of the run's GPU memory, at least 5 pairs.
+    const values = 1024 * 1024 * 4; // a pyramid of a 1024² picture
+    expect(historyFor(100, values, 'backend', 'webgpu', gpu(4))).to.equal(29);
+    expect(historyFor(100, values, 'backend', 'webgpu', gpu(0.25))).to.equal(5);
+    expect(historyFor(100, values, 'backend', 'webgl')).to.equal(100);
+  });
+});

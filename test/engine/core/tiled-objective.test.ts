@@ -1,0 +1,87 @@
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+import { toVggImage } from '../../../packages/engine/src/core/image/convert';
+import { HostImage } from '../../../packages/engine/src/core/image/host-image';
+import { uniformNoise } from '../../../packages/engine/src/core/image/noise';
+import { resizeHost } from '../../../packages/engine/src/core/image/resize';
+import { StylizeOptions } from '../../../packages/engine/src/core/options';
+import { planStylization } from '../../../packages/engine/src/core/plan';
+import { fromTensor, toTensor } from '../../../packages/engine/src/core/pixels';
+import { Stage } from '../../../packages/engine/src/core/tiling/stages';
+import { createTiledObjective } from '../../../packages/engine/src/core/tiling/tiled-objective';
+import { validateOptions } from '../../../packages/engine/src/core/validate';
+import { createWholeImageObjective } from '../../../packages/engine/src/core/whole-objective';
+import { decodeImageFile } from '../../../packages/engine/src/node/image';
+import { CONTENT, STYLE, testEngine } from '../helpers';
+
+/** Interiors of `side` pixels at full resolution: many tiles per stage at these sizes. */
+const tilesOf = (side: number) => (stage: Stage) => {
+  const n = Math.max(1, Math.round(side / (stage.inputScale * stage.factor)));
+  return { rows: n, cols: n };
+};
+
+const relativeL2 = (a: Float32Array, b: Float32Array) => {
+  let d = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) { d += (a[i] - b[i]) ** 2; n += b[i] ** 2; }
+  return Math.sqrt(d / n);
+};
+
+async function compare(size: number, options: Partial<StylizeOptions>, tileSide: number, styles = 1): Promise<void> {
+  const engine = await testEngine();
+  const o = validateOptions({ size, ...options, styleBlendWeights: styles > 1 ? [2, 1] : [] });
+  const contentRgb = await decodeImageFile(CONTENT, { longestSide: size, maxInputPixels: 1e8 });
+  const styleRgb = await decodeImageFile(STYLE, { longestSide: Math.round(size * o.styleScale), maxInputPixels: 1e8 });
+  const plan = planStylization(o, contentRgb, Array(styles).fill(styleRgb), tf.getBackend());
+  const scale = plan.scales[plan.scales.length - 1];
+  const content = resizeHost(toVggImage(contentRgb), scale.height, scale.width);
+  const style = toVggImage(styleRgb);
+  const inputs = { content, styles: styles > 1 ? [style, resizeHost(style, 20, 37)] : [style] };
+  const image: HostImage = { ...content,
+    data: uniformNoise(content.height, content.width, 3, 5).data.map((v, i) => 0.5 * v + 0.5 * content.data[i]) };
+  engine.vgg.prepare(plan.layers, o.pooling); // layers keep their transforms from their first use on
+  const before = tf.memory().numTensors;
+  const whole = await createWholeImageObjective(engine.vgg, inputs, plan, scale);
+  const tiled = await createTiledObjective(engine.vgg, inputs, plan, scale, tilesOf(tileSide));
+  const x = toTensor(image);
+  const expected = await whole.evaluate(x);
+  const got = await tiled.evaluate(image);
+  const expectedGradient = (await fromTensor(expected.gradient)).data;
+  tf.dispose([x, expected.gradient]);
+  whole.dispose();
+  tiled.dispose();
+  expect(tf.memory().numTensors, 'tensors left').to.equal(before);
+  expect(tiled.tiles(scale.height, scale.width), 'tiles per evaluation').to.be.above(8);
+  for (const term of ['content', 'style', 'tv', 'total'] as const) {
+    const want = expected.terms[term];
+    expect(Math.abs(got.terms[term] - want), `${term}: ${got.terms[term]} vs ${want}`).to.be.at.most(1e-4 * Math.abs(want) + 1e-9);
+  }
+  expect(relativeL2(got.gradient.data, expectedGradient), 'gradient, relative L2').to.be.below(1e-3);
+}
+
+describe('tiled objective: the whole image\'s loss and gradient, tile by tile', function () {
+  before(async () => { await testEngine(); });
+
+  it('equals the whole-image objective at 64x43 with 16 px tiles (odd sizes, tiles at every border)', async () => {
+    await compare(64, {}, 16);
+  });
+
+  it('… with max pooling, TV off, the paper\'s Gram normalisation', async () => {
+    await compare(64, { pooling: 'max', tvWeight: 0, normalization: 'paper' }, 24);
+  });
+
+  it('… with every layer a style layer and conv1_2 as the content layer', async () => {
+    await compare(57, {
+      styleLayers: ['conv1_1', 'conv1_2', 'conv2_1', 'conv2_2', 'conv3_1', 'conv3_2', 'conv3_3', 'conv3_4', 'conv4_1', 'conv4_2', 'conv4_3', 'conv4_4', 'conv5_1', 'conv5_2', 'conv5_3', 'conv5_4'],
+      contentLayer: 'conv1_2',
+    }, 20);
+  });
+
+  it('… with two styles blended, a style scale, no content term and conv5_1 as the content layer', async () => {
+    await compare(61, { styleScale: 0.6, contentWeight: 0, contentLayer: 'conv5_1' }, 16, 2);
+  });
+
+  it('… with the content layer deeper than every style layer', async () => {
+    await compare(70, { styleLayers: ['conv1_1', 'conv2_1'], contentLayer: 'conv4_2' }, 18);
+  });
+});

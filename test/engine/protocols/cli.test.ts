@@ -1,0 +1,279 @@
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import sharp from 'sharp';
+import { OPTION_SPECS, RUN_OPTION_SPECS } from '../../../packages/engine/src/index';
+import { readPngText } from '../../../packages/engine/src/node/png-text';
+import { listFiles, ROOT, tempDir, tinyDisk } from '../helpers';
+
+const BIN = path.join(ROOT, 'packages', 'engine', 'bin', 'neural-style.js');
+const EXAMPLE = path.join(ROOT, 'media', 'examples', 'chelsea.png');
+const PRESET = path.join(ROOT, 'media', 'styles', 'van_gogh_starry_night.jpg');
+const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/** The engine process the CLI `pid` runs its job in (Linux's /proc). */
+const engineOf = (pid: number) =>
+  Number(fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]);
+/** Waits up to 3 s for process `pid` to be gone (or a zombie); whether it is. */
+async function gone(pid: number): Promise<boolean> {
+  const dead = () => !fs.existsSync(`/proc/${pid}`) || /\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  for (const start = performance.now(); !dead() && performance.now() - start < 3000;) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return dead();
+}
+
+describe('CLI (built bin, end to end)', () => {
+  before(function () {
+    if (!fs.existsSync(path.join(ROOT, 'packages', 'engine', 'dist', 'cli.js'))) {
+      throw new Error('packages/engine/dist is missing: run `pnpm build` first (pnpm test does).');
+    }
+  });
+
+  it('--help lists every option with its default', () => {
+    const r = cli('--help');
+    expect(r.status).to.equal(0);
+    for (const [name, spec] of Object.entries({ ...OPTION_SPECS, ...RUN_OPTION_SPECS })) {
+      const def = Array.isArray(spec.default) ? (spec.default.length ? spec.default.join(',') : 'none')
+        : String(spec.default);
+      // A long flag puts its text on the next line: the entry is the flag's line and that one.
+      const lines = r.stdout.split('\n');
+      const at = lines.findIndex((l) => l.includes(`--${kebab(name)}`));
+      expect(at, name).to.be.at.least(0);
+      const entry = /^\s+-/.test(lines[at + 1] ?? '-') ? lines[at] : `${lines[at]} ${lines[at + 1]}`;
+      expect(entry, name).to.contain(`(default: ${def})`);
+    }
+  });
+
+  it('stylizes the bundled example, with JSON lines and the parameters in the PNG', () => {
+    const out = path.join(tempDir(), 'chelsea.starry.png');
+    const r = cli(EXAMPLE, PRESET, '-o', out, '--size', '32', '--iterations', '2', '--no-multi-scale', '--seed', '3',
+      '--json');
+    expect(r.status, r.stderr).to.equal(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0]).to.include({ event: 'backend' });
+    expect(events.filter((e) => e.event === 'progress').map((e) => e.step)).to.deep.equal([1, 2]);
+    expect(events[events.length - 1]).to.include({ event: 'done', output: out, steps: 2 });
+    const meta = readPngText(fs.readFileSync(out));
+    expect(JSON.parse(meta['neural-style'])).to.include({ seed: 3, size: 32, iterations: 2, optimizer: 'lbfgs' });
+    return sharp(out).metadata().then((m) => expect([m.width, m.height]).to.deep.equal([32, 21]));
+  });
+
+  it('a bad input gives one "Error:" line on stderr, a non-zero exit and no stack trace', () => {
+    const dir = tempDir();
+    const r = cli(path.join(dir, 'nope.png'), PRESET, '-o', path.join(dir, 'out.png'));
+    expect(r.status).to.equal(1);
+    expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('backend:')))
+      .to.deep.equal([`Error: ${path.join(dir, 'nope.png')} does not exist.`]);
+    expect(listFiles(dir)).to.deep.equal([]);
+    const verbose = cli(path.join(dir, 'nope.png'), PRESET, '-o', path.join(dir, 'out.png'), '--verbose');
+    expect(verbose.stderr).to.match(/\n\s+at /);
+  });
+
+  it('bad flags and values say what is allowed', () => {
+    expect(cli(EXAMPLE, PRESET, '-o', 'x.png', '--optimizer', 'sgd').stderr.trim()).to.equal('Error: Invalid '
+      + '--optimizer "sgd". Use one of: lbfgs, adam.');
+    expect(cli(EXAMPLE, PRESET, '-o', 'x.png', '--iterations', 'many').stderr.trim()).to.equal('Error: Invalid '
+      + '--iterations "many". Use an integer at least 1 and at most 10000.');
+    expect(cli(EXAMPLE, PRESET, '-o', 'x.png', '--colour', 'red').stderr.trim())
+      .to.match(/^Error: Unknown option '--colour'.* Run with --help/);
+    expect(cli(EXAMPLE, '-o', 'x.png').stderr.trim()).to.equal('Error: Give a content image and at least one style '
+      + 'image. Run with --help for usage.');
+    expect(cli(EXAMPLE, PRESET).status).to.equal(1);
+  });
+
+  it('checks the request before the engine loads: each bad value is one clear line, in well under a second of '
+    + 'work', () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out.png');
+    const error = (...args: string[]) => {
+      const r = cli(...args);
+      expect(r.status, r.stderr).to.equal(1);
+      expect(r.stderr, 'no backend was loaded').to.not.match(/backend:/);
+      return r.stderr.trim();
+    };
+    expect(error(EXAMPLE, PRESET, '-o', out, '--size', '-5')).to.equal('Error: Invalid --size "-5". Use an integer '
+      + 'at least 16 and at most 8192.');
+    expect(error(EXAMPLE, PRESET, '-o', out, '--size', '0x40')).to.equal('Error: Invalid --size "0x40". Use an '
+      + 'integer at least 16 and at most 8192.');
+    expect(error(EXAMPLE, PRESET, '-o', out, '--style-weight', 'Infinity'))
+      .to.match(/^Error: Invalid --style-weight "Infinity"\./);
+    expect(error(EXAMPLE, PRESET, PRESET, '-o', out, '--style-blend-weights', '1e308,1e308'))
+      .to.equal('Error: Invalid --style-blend-weights "1e308,1e308". Their sum overflows: use smaller numbers (only '
+        + 'their ratios matter).');
+    // chelsea.png is landscape: --size 16 makes it 16×11, too small for VGG19's pools; found from its header.
+    expect(error(EXAMPLE, PRESET, '-o', out, '--size', '16')).to.equal('Error: The output would be 16×11 px; VGG19 '
+      + 'needs at least 16 px on the shorter side for these layers. Raise size.');
+    // Node's own message, whole.
+    expect(error(EXAMPLE, PRESET, '-o', out, '--size')).to.equal("Error: Option '--size <value>' argument missing. "
+      + "Run with --help for the options.");
+    expect(error(EXAMPLE, PRESET, '-o', out, '--weights', ''))
+      .to.match(/^Error: Invalid --weights "": give a weights folder/);
+    expect(error(EXAMPLE, PRESET, '-o', path.join(dir, 'nodir', 'out.png'))).to.equal('Error: Cannot write '
+      + `${path.join(dir, 'nodir', 'out.png')}: folder ${path.join(dir, 'nodir')} does not exist. Create it first, `
+      + 'or choose another folder.');
+    expect(error(EXAMPLE, PRESET, '-o', EXAMPLE))
+      .to.match(/^Error: Refusing to write .*chelsea\.png: it is the input image/);
+    expect(listFiles(dir)).to.deep.equal([]);
+  });
+
+  it('refuses an existing output unless --overwrite; weights without SHA256SUMS load with a warning; --backend cpu '
+    + 'prints no tfjs banner', () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out.png');
+    fs.writeFileSync(out, 'mine');
+    const refused = cli(EXAMPLE, PRESET, '-o', out, '--size', '32');
+    expect(refused.status).to.equal(1);
+    expect(refused.stderr.trim()).to.equal(`Error: ${out} already exists. Choose another output path, or allow `
+      + 'replacing it (CLI: --overwrite).');
+    expect(fs.readFileSync(out, 'utf8')).to.equal('mine');
+    const weights = path.join(dir, 'weights');
+    fs.cpSync(path.join(ROOT, 'packages', 'engine', 'weights', 'vgg19'), weights, { recursive: true });
+    fs.rmSync(path.join(weights, 'SHA256SUMS'));
+    const r = cli(EXAMPLE, PRESET, '-o', out, '--overwrite', '--size', '32', '--iterations', '1', '--no-multi-scale',
+      '--backend', 'cpu', '--weights', weights);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stderr).to.contain(`Warning: the weights in ${weights} have no SHA256SUMS: loaded unverified (only `
+      + 'their sizes and shapes were checked).');
+    expect(r.stderr).to.not.match(/Hi, looks like you are running TensorFlow\.js/);
+    expect(fs.readFileSync(out).subarray(1, 4).toString()).to.equal('PNG');
+    expect(listFiles(dir)).to.deep.equal(['out.png', 'weights']);
+  });
+
+  it('a stdout whose reader goes away stops the job: one line, exit 141, no stack, nothing written, the engine '
+    + 'gone', async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, [BIN, EXAMPLE, PRESET, '-o', path.join(dir, 'out.png'), '--size', '48',
+      '--iterations', '200', '--no-multi-scale', '--json']);
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    let engine = 0;
+    child.stdout.once('data', () => { // the reader takes one chunk and leaves
+      engine = engineOf(child.pid!);
+      child.stdout.destroy();
+    });
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect([code, stderr]).to.deep.equal([141, 'Stopped: standard output was closed (EPIPE); nothing was written.\n']);
+    expect(engine, 'the engine process').to.be.above(0);
+    expect(await gone(engine), 'the engine process is gone').to.equal(true);
+    expect(listFiles(dir)).to.deep.equal([]);
+  });
+
+  it('a stdout that takes no more (a full disk) stops the job with one Error line, exit 1', function () {
+    const disk = tinyDisk('size=64k');
+    const dir = tempDir();
+    let sink: number;
+    if ('skip' in disk) {
+      console.log(`      (${disk.skip}: /dev/full instead)`);
+      sink = fs.openSync('/dev/full', 'w');
+    } else {
+      fs.writeFileSync(path.join(disk.dir, 'filler'), Buffer.alloc(64 * 1024));
+      sink = fs.openSync(path.join(disk.dir, 'events.jsonl'), 'w');
+    }
+    try {
+      const args = [BIN, EXAMPLE, PRESET, '-o', path.join(dir, 'out.png'), '--size', '32', '--iterations', '2',
+        '--json'];
+      const r = spawnSync(process.execPath, args, { stdio: ['ignore', sink, 'pipe'], encoding: 'utf8',
+        timeout: 120_000 });
+      expect([r.status, r.stderr]).to.deep.equal([1, 'Error: cannot write to standard output (ENOSPC); stopped, '
+        + 'nothing was written.\n']);
+      expect(listFiles(dir)).to.deep.equal([]);
+      const help = spawnSync(process.execPath, [BIN, '--help'], { stdio: ['ignore', sink, 'pipe'], encoding: 'utf8' });
+      expect([help.status, help.stderr]).to.deep.equal([1, 'Error: cannot write to standard output (ENOSPC); '
+        + 'stopped, nothing else was done.\n']);
+    } finally {
+      fs.closeSync(sink);
+      if (!('skip' in disk)) disk.unmount();
+    }
+  });
+
+  it('SIGHUP (the terminal closed) ends the engine process at once: exit 129, nothing written', async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, [BIN, EXAMPLE, PRESET, '-o', path.join(dir, 'out.png'), '--size', '64',
+      '--iterations', '500', '--no-multi-scale', '--json']);
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (d) => String(d).includes('"event":"progress"') && resolve());
+    });
+    const engine = engineOf(child.pid!);
+    expect(engine, 'the engine process').to.be.above(0);
+    const asked = performance.now();
+    child.kill('SIGHUP');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(await gone(engine), 'the engine process is gone').to.equal(true);
+    expect(performance.now() - asked).to.be.below(1000);
+    expect([code, stderr]).to.deep.equal([129, '\nCancelled; nothing was written.\n']);
+    expect(listFiles(dir)).to.deep.equal([]);
+  });
+
+  it('messages show a name\'s control characters as escapes and never a URL\'s password', () => {
+    const dir = tempDir();
+    const name = path.join(dir, 'a\x1b]0;title\x07b\x1b[2J\u009b31m\u202e.png');
+    const r = cli(name, PRESET, '-o', path.join(dir, 'out.png'));
+    expect(r.stderr).to.equal(`Error: ${dir}/a\\u001b]0;title\\u0007b\\u001b[2J\\u009b31m\\u202e.png does not `
+      + 'exist.\n');
+    const weights = cli(EXAMPLE, PRESET, '-o', path.join(dir, 'out.png'),
+      '--weights', 'https://maria:t0p-s3cret@weights.example/vgg/model.json');
+    expect(weights.status).to.equal(1);
+    expect(weights.stderr).to.contain('Error: Refusing to download https://weights.example/vgg/model.json: a user '
+      + 'name or password in the URL is not supported');
+    expect(weights.stderr).to.not.match(/t0p-s3cret|maria/);
+    expect(listFiles(dir)).to.deep.equal([]);
+  });
+
+  // Moments spread over every phase: start-up, the weights, the backend, the targets, the first iteration,
+  // mid-iteration, tiles (--tile-size makes every scale tiled). For a longer run: CANCEL_CASES=20
+  // CANCEL_MAX_MS=25000 CANCEL_SIZE=384 (long iterations); the seed keeps the moments.
+  it('Ctrl-C at random moments in every phase: gone within 0.5 s, exit 130, nothing written', async function () {
+    const cases = Number(process.env.CANCEL_CASES ?? 5);
+    const maxMs = Number(process.env.CANCEL_MAX_MS ?? 6000);
+    const size = Number(process.env.CANCEL_SIZE ?? 64);
+    this.timeout(cases * 30_000);
+    let seed = 20261201;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const times: number[] = [];
+    for (let i = 0; i < cases; i++) {
+      const dir = tempDir();
+      const tiled = i % 2 === 1;
+      const args = [BIN, EXAMPLE, PRESET, '-o', path.join(dir, 'out.png'), '--size', String(size),
+        '--iterations', '500', '--no-multi-scale', '--json', ...(tiled ? ['--tile-size', String(size / 2)] : [])];
+      const delay = Math.round(random() * maxMs);
+      const child = spawn(process.execPath, args);
+      let stderr = '';
+      let events = '';
+      child.stderr.on('data', (d) => { stderr += d; });
+      child.stdout.on('data', (d) => { events += d; });
+      let asked = 0;
+      const timer = setTimeout(() => { asked = performance.now(); child.kill('SIGINT'); }, delay);
+      const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => {
+        child.on('exit', (c, s) => resolve([c, s]));
+      });
+      clearTimeout(timer);
+      const ms = performance.now() - asked;
+      const reports = events.split('"event":"progress"').length - 1;
+      const phase = reports > 0 ? `after ${reports} progress reports`
+        : events.includes('"event":"backend"') ? 'targets, warm-up' : 'start-up, weights';
+      console.log(`      Ctrl-C at ${delay} ms (${phase}${tiled ? ', tiled' : ''}): gone after ${ms.toFixed(0)} ms`);
+      // Before the CLI installs its handler (Node's first milliseconds), SIGINT ends it as a signal: also gone,
+      // nothing written.
+      if (signal !== 'SIGINT') {
+        expect(code, stderr).to.equal(130);
+        expect(stderr).to.contain('Cancelled; nothing was written.');
+      }
+      expect(listFiles(dir)).to.deep.equal([]);
+      times.push(ms);
+    }
+    // 0.5 s is the target; the bound allows for a machine shared with other test runs.
+    expect(Math.max(...times)).to.be.below(1000);
+  });
+});
+
+describe('README', () => {
+  it('shows the current --help (pnpm gen regenerates it)', () => {
+    const generate = path.join(ROOT, 'scripts', 'generate.ts');
+    const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', generate, '--check'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+  });
+});
