@@ -1,6 +1,7 @@
 /**
  * Writes every part of the repository that is derived from code:
- *   README.md               cli-help: the CLI's --help; settings: the extension's settings table
+ *   docs/CLI.md             cli-help: the CLI's --help
+ *   docs/EXTENSION.md       settings: the extension's settings table
  *   extension/package.json  contributes.configuration (as %keys%), and the Restricted Mode list of settings
  *   extension/package.nls.json  the settings' texts (the other keys are written by hand)
  * extension/l10n/bundle.l10n.json  every `l10n.t` / `vscode.l10n.t` string of the extension, in English (for
@@ -16,7 +17,6 @@ import { getL10nJson } from '@vscode/l10n-dev';
 import { localizedConfiguration, SECTION, settingsMarkdown, settingSpecs } from '../extension/src/settingsSchema';
 
 const root = path.resolve(__dirname, '..');
-const README = path.join(root, 'README.md');
 const PACKAGE_JSON = path.join(root, 'extension', 'package.json');
 const PACKAGE_NLS = path.join(root, 'extension', 'package.nls.json');
 const CLI = path.join(root, 'packages', 'engine', 'bin', 'neural-style.js');
@@ -27,23 +27,27 @@ export const L10N_SOURCES = ['src', 'webview', 'shared'].map((dir) => path.join(
 export const beginMarker = (name: string) => `<!-- begin generated ${name} (by pnpm gen; do not edit) -->`;
 export const endMarker = (name: string) => `<!-- end generated ${name} -->`;
 
-/** The README's generated parts, by marker name. */
-const README_PARTS: Record<string, () => string> = {
-  'cli-help': () => `\`\`\`\n${execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).trimEnd()}\n\`\`\``,
-  settings: settingsMarkdown,
+/** The generated parts of the Markdown docs: file (from the root) → marker name → its text. */
+export const MARKDOWN_PARTS: Record<string, Record<string, () => string>> = {
+  'docs/CLI.md': {
+    'cli-help': () => `\`\`\`\n${execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).trimEnd()}\n\`\`\``,
+  },
+  'docs/EXTENSION.md': { settings: settingsMarkdown },
 };
 
-/** `text` with the part between NAME's markers replaced by `body`. */
-export function replacePart(text: string, name: string, body: string): string {
+/** `text` (of `file`) with the part between NAME's markers replaced by `body`. */
+export function replacePart(text: string, name: string, body: string, file = 'The file'): string {
   const begin = beginMarker(name);
   const start = text.indexOf(begin);
   const end = start < 0 ? -1 : text.indexOf(endMarker(name), start);
-  if (end < 0) throw new Error(`README.md has no ${begin} … ${endMarker(name)} markers`);
+  if (end < 0) throw new Error(`${file} has no ${begin} … ${endMarker(name)} markers`);
   return `${text.slice(0, start + begin.length)}\n${body}\n${text.slice(end)}`;
 }
 
-export function expectedReadme(current: string): string {
-  return Object.entries(README_PARTS).reduce((text, [name, render]) => replacePart(text, name, render()), current);
+/** `current`, the text of `file` (a key of MARKDOWN_PARTS), with each of its generated parts made anew. */
+export function expectedMarkdown(file: string, current: string): string {
+  const parts = Object.entries(MARKDOWN_PARTS[file] ?? {});
+  return parts.reduce((text, [name, render]) => replacePart(text, name, render(), file), current);
 }
 
 export function expectedPackageJson(current: Record<string, any>): Record<string, any> {
@@ -77,7 +81,9 @@ async function main(): Promise<void> {
   const files = [
     { file: PACKAGE_JSON, next: (text: string) => `${JSON.stringify(expectedPackageJson(JSON.parse(text)), null, 2)}\n` },
     { file: PACKAGE_NLS, next: (text: string) => `${JSON.stringify(expectedPackageNls(JSON.parse(text)), null, 2)}\n` },
-    { file: README, next: expectedReadme },
+    ...Object.keys(MARKDOWN_PARTS).map((doc) => ({
+      file: path.join(root, doc), next: (text: string) => expectedMarkdown(doc, text),
+    })),
     { file: L10N_BUNDLE, next: () => bundle },
   ].map(({ file, next }) => {
     const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';

@@ -270,7 +270,7 @@ describe('CLI (built bin, end to end)', () => {
   });
 });
 
-describe('README', () => {
+describe('docs/CLI.md', () => {
   it('shows the current --help (pnpm gen regenerates it)', () => {
     const generate = path.join(ROOT, 'scripts', 'generate.ts');
     const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', generate, '--check'], { encoding: 'utf8' });

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { OPTION_SPECS, RUN_OPTION_SPECS } from '@neural-style/engine/options';
-import { expectedPackageJson, expectedPackageNls, expectedReadme } from '../../../scripts/generate';
+import { expectedMarkdown, expectedPackageJson, expectedPackageNls } from '../../../scripts/generate';
 import { configurationContribution, descriptionOf, settingNamesFromSpecs, settingSpecs } from '../../../extension/src/settingsSchema';
 import { SETTING_WORDS } from '../../../extension/src/settingsWords';
 
@@ -33,9 +33,9 @@ describe('settings derived from the engine defaults', () => {
     assert.deepStrictEqual(literal.filter((t: string) => !/^%[^%]*%$/.test(t)), [], 'texts written into package.json instead of package.nls.json');
   });
 
-  it('the README settings table is what the generator makes', () => {
-    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    assert.strictEqual(readme, expectedReadme(readme));
+  it('the settings table of docs/EXTENSION.md is what the generator makes', () => {
+    const doc = fs.readFileSync(path.join(root, 'docs', 'EXTENSION.md'), 'utf8');
+    assert.strictEqual(doc, expectedMarkdown('docs/EXTENSION.md', doc));
   });
 
   it('every engine option but the multi-style blend weights is a setting, with the same default', () => {
