@@ -117,7 +117,7 @@ function printProgress(json: boolean, bar: ProgressBar | null, p: ProgressReport
 }
 
 /**
- * The exit codes (README "Safety"): 0 done, 1 a bad request or input (the message says what), 70 a bug, 128 + signal
+ * The exit codes (docs/CLI.md, "Exit codes"): 0 done, 1 a bad request or input (the message says what), 70 a bug, 128 + signal
  * when cancelled (SIGPIPE: stdout's reader went away, as a shell reports a program that signal ended).
  */
 export const EXIT = {

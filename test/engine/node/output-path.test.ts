@@ -171,7 +171,7 @@ describe('the output file: one exclusive create, nothing lost', () => {
     expect(listFiles(dir)).to.deep.equal(['out.png']);
   });
 
-  it('overwriting a symlink replaces the link, never the file it points to (README: Safety)', async () => {
+  it('overwriting a symlink replaces the link, never the file it points to (docs/SECURITY.md)', async () => {
     const elsewhere = tempDir('ns-elsewhere-');
     const precious = path.join(elsewhere, 'precious.png');
     fs.writeFileSync(precious, 'precious');
