@@ -66,6 +66,25 @@ export function sliderToStrength(position: number): number {
   return Number((10 ** position).toPrecision(2));
 }
 
+/**
+ * The marks under the slider, a decade apart: a painter picks "strong", not
+ * 10000. The default (1500) sits just past "medium".
+ */
+export function strengthMarks(): Array<{ weight: number; word: string }> {
+  return [
+    { weight: 10, word: l10n.t('subtle') }, { weight: 100, word: l10n.t('light') },
+    { weight: 1000, word: l10n.t('medium') }, { weight: 10_000, word: l10n.t('strong') },
+    { weight: 100_000, word: l10n.t('very strong') },
+  ];
+}
+
+/** The word of the nearest mark on the log scale (a screen reader says "1500, medium"). */
+export function strengthWord(weight: number): string {
+  const position = Math.log10(Math.max(weight, 1));
+  const distance = (m: { weight: number }) => Math.abs(Math.log10(m.weight) - position);
+  return strengthMarks().reduce((best, m) => (distance(m) < distance(best) ? m : best)).word;
+}
+
 export type SettingsTarget = 'user' | 'workspace';
 
 export interface SettingWrite {

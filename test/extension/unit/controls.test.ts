@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { DEFAULTS, OPTION_SPECS } from '@neural-style/engine/options';
 import {
-  checkControls, CONTROL_NAMES, Controls, controlsOf, settingWrites, sliderToStrength, strengthToSlider,
+  checkControls, CONTROL_NAMES, Controls, controlsOf, settingWrites, sliderToStrength, strengthMarks, strengthToSlider,
+  strengthWord,
 } from '../../../extension/shared/controls';
 import { readSettings, withJobOptions } from '../../../extension/src/settings';
 
@@ -72,5 +73,13 @@ describe('style strength on a log scale', () => {
       last = next;
     }
     assert.strictEqual(last, 1e6);
+  });
+
+  it('names a weight by its nearest mark, a decade apart', () => {
+    const marks = strengthMarks();
+    for (let i = 1; i < marks.length; i++) assert.strictEqual(marks[i].weight / marks[i - 1].weight, 10);
+    for (const m of marks) assert.strictEqual(strengthWord(m.weight * 2), m.word, `${m.weight * 2}`);
+    assert.strictEqual(strengthWord(0), marks[0].word, 'no paint is the subtlest mark');
+    assert.strictEqual(strengthWord(5e9), marks[marks.length - 1].word);
   });
 });

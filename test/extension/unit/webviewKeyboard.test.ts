@@ -75,7 +75,7 @@ describe('the panel page with the keyboard only (headless Chromium)', function (
     // Style strength moves on a log scale: an arrow key is one step of the slider, and the value is said.
     await tab.locator('#control-styleWeight').focus();
     for (let i = 0; i < 10; i++) await tab.keyboard.press('ArrowRight');
-    assert.strictEqual(await attr(tab, '#control-styleWeight', 'aria-valuetext'), '1300');
+    assert.strictEqual(await attr(tab, '#control-styleWeight', 'aria-valuetext'), '1300, medium');
     await tab.locator('#run-again').focus();
     await tab.keyboard.press('Enter');
     const sent = (await posted(tab)).filter((m) => m.type === 'runAgain');
