@@ -78,8 +78,10 @@ const runView = object({
 });
 export type RunView = Infer<typeof runView>;
 
-/** Where a job's batch is: which photo of how many this job is, how many have ended, the batch's ETA (batchProgress.ts). */
-const batchView = object({ index: number, total: number, finished: number, etaMs: optional(number) });
+/** Where a job's batch is: which photo of how many this job is, how the batch's photos stand, its ETA (batchProgress.ts). */
+const batchView = object({
+  index: number, total: number, made: number, failed: number, cancelled: number, etaMs: optional(number),
+});
 export type BatchView = Infer<typeof batchView>;
 
 /** What the webview keeps with setState, and the serializer gets back after a reload. */

@@ -6,6 +6,7 @@
  */
 import * as path from 'path';
 import type { FromEngine } from '@neural-style/engine/protocol';
+import type { BatchCounts } from '../shared/batchProgress';
 import { controlsOf } from '../shared/controls';
 import type { PanelState, ToWebview } from '../shared/protocol';
 import type { PreparedJob } from './prepareJob';
@@ -16,6 +17,8 @@ export interface BatchTag {
   key: string;
   index: number;
   size: number;
+  /** The batch's photos that ended before a reload, when this job was queued again after one. */
+  earlier?: BatchCounts;
 }
 
 /** How a job ended; 'invalid': it never ran (a setting to fix, a backend it cannot have). */

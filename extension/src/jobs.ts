@@ -31,6 +31,8 @@ export interface JobOrder {
   backend?: BackendChoice;
   /** The id it had before a reload: its panel comes back by itself, or opens when the job runs. */
   resumedId?: string;
+  /** The batch it was of before a reload. */
+  batch?: BatchTag;
 }
 
 export interface QueuedJob {
@@ -75,10 +77,18 @@ export class JobManager extends Disposable {
     this.register({ dispose: () => this.closeAll() });
   }
 
-  /** Queues the jobs, as one batch when there are several; returns their ids. */
+  /**
+   * Queues the jobs, as one batch when there are several; returns their ids.
+   * Jobs resumed after a reload keep the batch they were of.
+   */
   enqueueAll(orders: JobOrder[]): string[] {
-    const key = orders.length > 1 ? `batch-${++this.counter}` : undefined;
-    return orders.map((order, i) => this.add(order, key ? { key, index: i + 1, size: orders.length } : undefined));
+    const loose = orders.filter((o) => !o.batch);
+    // Stamped: a batch resumed after a reload keeps its key, which a new one must not take.
+    const key = loose.length > 1 ? `batch-${this.stamp}-${++this.counter}` : undefined;
+    return orders.map((order) => {
+      const index = loose.indexOf(order) + 1;
+      return this.add(order, order.batch ?? (key ? { key, index, size: loose.length } : undefined));
+    });
   }
 
   /** Queues one image and opens its panel; returns the job id. */

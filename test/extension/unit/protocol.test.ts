@@ -77,7 +77,7 @@ describe('runs in one panel (history)', () => {
   });
 
   it('a failure keeps its code (EGPULOST offers Run on CPU instead); a new status clears it', () => {
-    const batch = { index: 2, total: 3, finished: 1, etaMs: 9000 };
+    const batch = { index: 2, total: 3, made: 0, failed: 1, cancelled: 0, etaMs: 9000 };
     const inBatch = applyMessage(state, parseToWebview({ type: 'batch', batch }));
     assert.deepStrictEqual(inBatch.batch, batch);
     assert.strictEqual(nextRunState(inBatch, 'ns-9', controls).batch, undefined, 'a run again is no photo of the batch');
