@@ -75,7 +75,8 @@ export function panelMessageOf(change: JobChange, state: PanelState, now = Date.
       const { output, settings: { options } } = change.job;
       const job = { ...state.job, status: 'running' as const, position: undefined, outputPath: output,
         size: options.size, iterations: options.iterations };
-      return { type: 'snapshot', state: { ...state, job, controls: controlsOf(options) } };
+      // What the panel noted while the job waited ("queued again after a reload") is over now.
+      return { type: 'snapshot', state: { ...state, job, controls: controlsOf(options), note: undefined } };
     }
     case 'progress': {
       const { type: _type, id: _id, ...progress } = change.progress;

@@ -170,6 +170,14 @@ describe('panel state', () => {
     assert.deepStrictEqual([failed.note, failed.error], [undefined, 'no such file']);
   });
 
+  it('a note belongs to the state it was said in: progress, done and failed each clear it', () => {
+    const noted = applyMessage(state, { type: 'status', status: 'queued', position: 2, message: 'resumed after a reload' });
+    const done = { outputSrc: 'o', outputName: 'cat.starry.png', elapsedMs: 1, steps: 4, backend: 'wasm', finishedAt: 3 };
+    const after = [applyMessage(noted, { type: 'progress', progress: progress(2) }),
+      applyMessage(noted, { type: 'done', done }), applyMessage(noted, { type: 'failed', message: 'gone' })];
+    assert.deepStrictEqual(after.map((s) => [s.job.status, s.note]), [['running', undefined], ['done', undefined], ['failed', undefined]]);
+  });
+
   it('a saved state is validated before use', () => {
     assert.deepStrictEqual(parsePanelState(state), state);
     assert.strictEqual(parsePanelState({ job, losses: [[1, 2]] }), undefined);
