@@ -84,6 +84,19 @@ const batchView = object({
 });
 export type BatchView = Infer<typeof batchView>;
 
+/**
+ * Where the job runs, for the panel's words (where.ts): the CPU's cores, the
+ * GPU it runs on, why it does not run on one (the log's line), and a GPU the
+ * panel may choose for the next run when this one ran on the CPU.
+ */
+const whereView = object({
+  cores: number,
+  gpu: optional(string),
+  whyNotGpu: optional(string),
+  gpuChoice: optional(object({ name: string, backend: oneOf(WEBVIEW_BACKENDS) })),
+});
+export type WhereView = Infer<typeof whereView>;
+
 /** What the webview keeps with setState, and the serializer gets back after a reload. */
 const panelState = object({
   job: jobView,
@@ -105,6 +118,7 @@ const panelState = object({
   styleChoices: optional(array(object({ path: string, id: string, label: string }))),
   /** The job is one photo of a batch: how the batch goes. */
   batch: optional(batchView),
+  where: optional(whereView),
 });
 export type PanelState = Infer<typeof panelState>;
 
@@ -173,8 +187,11 @@ const FROM_WEBVIEW = {
   cancel: {}, showLog: {},
   /** Open or reveal a result: the run's index in the history, else the current job's. */
   open: { run: optional(number) }, reveal: { run: optional(number) },
-  /** A new run of this photo in this panel, with these controls; `onCpu` for "Run on CPU instead"; `secondStyle` an index into styleChoices. */
-  runAgain: { controls, onCpu: optional(boolean), secondStyle: optional(secondStylePick) },
+  /**
+   * A new run of this photo in this panel, with these controls; `onCpu` for "Run on CPU instead", `onGpu` on the
+   * state's `where.gpuChoice`; `secondStyle` an index into styleChoices.
+   */
+  runAgain: { controls, onCpu: optional(boolean), onGpu: optional(boolean), secondStyle: optional(secondStylePick) },
   /** Writes the controls to the user's or the workspace's settings (the host asks which). */
   saveDefaults: { controls },
   ...FROM_COMPUTE,

@@ -66,7 +66,7 @@ export class JobManager extends Disposable {
     super();
     this.panels = panelOpener(panelContext, {
       cancel: (id) => this.cancel(id),
-      runAgain: (record, controls, onCpu, second) => this.runAgain(record, controls, onCpu, second),
+      runAgain: (record, controls, backend, second) => this.runAgain(record, controls, backend, second),
       log: panelContext.log,
     });
     // Ids must not repeat across reloads: a restored panel may still name an old one.
@@ -115,7 +115,8 @@ export class JobManager extends Disposable {
   }
 
   /** Run again (or on the CPU) in the same panel: a new job, a new output beside the earlier ones. */
-  private runAgain(record: JobRecord, controls: Controls, onCpu: boolean, second?: SecondStylePick): void {
+  private runAgain(record: JobRecord, controls: Controls, backend: BackendChoice | undefined,
+    second?: SecondStylePick): void {
     const { job } = record.state;
     if (job.status === 'queued' || job.status === 'running') {
       this.runContext.log('info', `run again ${job.id}: the job is still ${job.status}`);
@@ -131,14 +132,14 @@ export class JobManager extends Disposable {
     }
     this.records.delete(job.id);
     record.post({ type: 'snapshot', state: runAgainState(record.state, request, controls, this.offeredStyles()) });
-    this.add({ request, backend: onCpu ? 'wasm' : undefined }, undefined, record);
+    this.add({ request, backend }, undefined, record);
   }
 
   /** "Run on CPU instead" after a lost GPU: job `id` again on wasm in its panel, unless it has run again since. */
   runOnCpu(id: string): void {
     const record = this.records.get(id);
     if (record?.state.job.id !== id) return;
-    this.runAgain(record, record.state.controls ?? controlsOf(DEFAULTS), true, samePick(record.state));
+    this.runAgain(record, record.state.controls ?? controlsOf(DEFAULTS), 'wasm', samePick(record.state));
   }
 
   cancel(id?: string): boolean {

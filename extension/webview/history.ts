@@ -6,6 +6,7 @@
 import { formatDuration } from '@neural-style/engine/options';
 import * as l10n from '@vscode/l10n';
 import { PanelState, RunView } from '../shared/protocol';
+import { whereText } from '../shared/where';
 import { $, el, setSrc } from './dom';
 
 /** What the compare view shows: indexes into the history; `before` -1 is the content photo. */
@@ -29,7 +30,8 @@ export function runSummary(run: RunView, index: number): string {
   ] : [l10n.t('{0} steps', run.steps)];
   const second = run.secondStyle ? [`+ ${run.secondStyle.name} ${run.secondStyle.blend} %`] : [];
   const when = run.finishedAt ? [new Date(run.finishedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })] : [];
-  const where = run.elapsedMs === undefined ? l10n.t('on {0}', run.backend) : l10n.t('{0} on {1}', formatDuration(run.elapsedMs), run.backend);
+  const on = whereText(run.backend);
+  const where = run.elapsedMs === undefined ? l10n.t('on {0}', on) : l10n.t('{0} on {1}', formatDuration(run.elapsedMs), on);
   return [`#${index + 1}`, ...params, ...second, where, ...when].join(' · ');
 }
 
