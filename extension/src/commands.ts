@@ -6,6 +6,7 @@ import { JobManager } from './jobs';
 import { stylesLabelOf } from './jobRequest';
 import { IMAGE_EXTENSIONS, isImagePath, Resources } from './resources';
 import { fileChoice, pickStyle, StyleChoice, StyleMemory } from './stylePicker';
+import { isExpectedRefusal } from './refusal';
 import { requestFromResult } from './stylizeAgain';
 import { folderPhotos } from './stylizeFolder';
 
@@ -79,7 +80,9 @@ export function registerCommands(context: vscode.ExtensionContext, jobsOf: () =>
       try {
         return await fn(...args);
       } catch (e) {
-        log.error(`${id}: ${(e as Error).stack ?? e}`);
+        // A refusal the user can act on (a photo that is no result, a setting to fix) is no bug: no stack.
+        if (isExpectedRefusal(e)) log.info(`${id}: refused: ${(e as Error).message}`);
+        else log.error(`${id}: ${(e as Error).stack ?? e}`);
         const showLog = vscode.l10n.t('Show Log');
         void vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: {0}', (e as Error).message), showLog)
           .then((c) => c && log.show(true));

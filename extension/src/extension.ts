@@ -18,6 +18,7 @@ import { windowRunContext } from './runJob';
 import { QueueStore } from './savedQueue';
 import { panelTraffic, VIEW_TYPE } from './panel';
 import { findResources } from './resources';
+import { watchResults } from './resultIndex';
 import { offeredStyles, StyleMemory } from './stylePicker';
 import { jobsTestApi, type JobsTestApi } from './testApi';
 
@@ -82,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   context.subscriptions.push(log, jobLines, { dispose: () => current.dispose() }, panelTraffic,
     { dispose: killAllEngines });
   registerCommands(context, () => current.jobs, resources, memory, log);
+  context.subscriptions.push(watchResults(log));
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown) {
       current.jobs.revivePanel(panel, saved);
