@@ -12,11 +12,14 @@ export const CONTROL_NAMES = ['styleWeight', 'size', 'iterations', 'preserveColo
 export type ControlName = (typeof CONTROL_NAMES)[number];
 export type Controls = Pick<StylizeOptions, ControlName>;
 
-/** What the panel calls each control (the setting's name follows in its tooltip). */
+/**
+ * What the panel calls each control: the Settings editor's title of the same
+ * setting (VS Code makes it from the key), so that one name means one thing.
+ */
 export function controlLabels(): Record<ControlName, string> {
   return {
-    styleWeight: l10n.t('Style strength'), size: l10n.t('Size (px)'), iterations: l10n.t('Iterations'), preserveColors: l10n.t('Keep the photo\'s colours'),
-    styleScale: l10n.t('Brush size (style scale)'), init: l10n.t('Start from'), seed: l10n.t('Seed'),
+    styleWeight: l10n.t('Style weight'), size: l10n.t('Size (px)'), iterations: l10n.t('Iterations'),
+    preserveColors: l10n.t('Preserve colors'), styleScale: l10n.t('Style scale'), init: l10n.t('Init'), seed: l10n.t('Seed'),
   };
 }
 
@@ -28,9 +31,10 @@ export function controlHints(): Record<ControlName, string> {
   return {
     size: l10n.t('Size of the picture: the longest side in pixels. Larger pictures take longer and need more memory.'),
     iterations: l10n.t('How long to paint: more iterations make a more finished picture and take longer.'),
-    styleWeight: l10n.t('Style strength: how much paint. Raise it for a picture that looks more like the painting, lower it to keep more of the photo.'),
+    styleWeight: l10n.t('How much paint: raise it for a picture that looks more like the painting, lower it to keep more '
+      + 'of the photo.'),
     preserveColors: l10n.t('Keep the photo\'s colours and take only the brushwork from the painting.'),
-    styleScale: l10n.t('Brush size: below 1 paints finer strokes, above 1 bolder ones.'),
+    styleScale: l10n.t('The brush size: below 1 paints finer strokes, above 1 bolder ones.'),
     init: l10n.t('What the painting starts from.'),
     seed: l10n.t('A number that fixes the randomness: the same number gives the same picture again.'),
   };
@@ -53,7 +57,7 @@ export function checkControls(given: Controls): Controls {
   return out as Controls;
 }
 
-/** Style strength's slider: log10 of styleWeight, from 10⁰ to 10⁶, in steps of 0.01. */
+/** Style weight's slider: log10 of styleWeight, from 10⁰ to 10⁶, in steps of 0.01. */
 export const STRENGTH_SLIDER = { min: 0, max: 6, step: 0.01 } as const;
 
 export function strengthToSlider(weight: number): number {

@@ -29,7 +29,7 @@ function field(name: keyof Controls, input: HTMLElement, ...after: Node[]): HTML
 }
 
 /**
- * Style strength: a wide log slider with marks a painter reads (subtle … very
+ * Style weight: a wide log slider with marks a painter reads (subtle … very
  * strong; a click on a mark moves there) and the exact number beside it, to
  * type. The number is what a run uses; the slider only moves it.
  */
@@ -41,7 +41,7 @@ function strengthField(): HTMLElement {
   });
   const number = el('input', {
     id: 'control-styleWeight-number', type: 'number', min: String(spec.min), max: String(spec.max), step: 'any',
-    'aria-label': l10n.t('Style strength, as a number'),
+    'aria-label': l10n.t('Style weight, as a number'),
   });
   const span = STRENGTH_SLIDER.max - STRENGTH_SLIDER.min;
   const marks = strengthMarks();

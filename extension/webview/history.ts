@@ -25,7 +25,7 @@ let shownKey = '';
 export function runSummary(run: RunView, index: number): string {
   const c = run.controls;
   const params = c ? [
-    l10n.t('strength {0}', c.styleWeight), l10n.t('{0} px', c.size), l10n.t({ message: '{0} it.', args: [c.iterations], comment: ['iterations, abbreviated'] }),
+    l10n.t('style weight {0}', c.styleWeight), l10n.t('{0} px', c.size), l10n.t({ message: '{0} it.', args: [c.iterations], comment: ['iterations, abbreviated'] }),
     ...(c.preserveColors ? [l10n.t('photo colours')] : []), l10n.t('seed {0}', c.seed),
   ] : [l10n.t('{0} steps', run.steps)];
   const second = run.secondStyle ? [`+ ${run.secondStyle.name} ${run.secondStyle.blend} %`] : [];

@@ -41,8 +41,8 @@ describe('panel controls ⇄ settings', () => {
     assert.deepStrictEqual(checkControls(tweaked), tweaked);
     assert.throws(() => checkControls({ ...tweaked, size: 5 }), /^Error: Size \(px\): Invalid size 5\. Use an integer at least 16 and at most 8192\.$/);
     assert.throws(() => checkControls({ ...tweaked, iterations: 2.5 }), /Iterations: Invalid iterations 2\.5/);
-    assert.throws(() => checkControls({ ...tweaked, styleWeight: -1 }), /Style strength: Invalid styleWeight -1/);
-    assert.throws(() => checkControls({ ...tweaked, init: 'paint' as Controls['init'] }), /Start from: Invalid init "paint"\. Use one of: content-in-style-colors/);
+    assert.throws(() => checkControls({ ...tweaked, styleWeight: -1 }), /Style weight: Invalid styleWeight -1/);
+    assert.throws(() => checkControls({ ...tweaked, init: 'paint' as Controls['init'] }), /Init: Invalid init "paint"\. Use one of: content-in-style-colors/);
     assert.throws(() => settingWrites({ ...tweaked, seed: -3 }, 'user', () => false), /Seed: Invalid seed -3/);
   });
 

@@ -1,5 +1,5 @@
 /**
- * Style strength in the panel (headless Chromium, panelPage.ts): a slider wide
+ * Style weight in the panel (headless Chromium, panelPage.ts): a slider wide
  * enough to aim with, whatever the value reads; a click on its track or on a
  * mark moves it; a number field beside it to type the exact value.
  */
@@ -79,7 +79,7 @@ describe('style strength in the panel (headless Chromium)', function () {
     await show(tab, STATES.done);
     await numberField(tab).fill('-3');
     await tab.locator('#run-again').click();
-    assert.match(await tab.locator('#controls-error').textContent() ?? '', /Style strength: Invalid styleWeight -3/);
+    assert.match(await tab.locator('#controls-error').textContent() ?? '', /Style weight: Invalid styleWeight -3/);
     assert.deepStrictEqual((await posted(tab)).filter((m) => m.type === 'runAgain'), []);
     await tab.close();
   });
