@@ -31,8 +31,7 @@ export function controlHints(): Record<ControlName, string> {
   return {
     size: l10n.t('Size of the picture: the longest side in pixels. Larger pictures take longer and need more memory.'),
     iterations: l10n.t('How long to paint: more iterations make a more finished picture and take longer.'),
-    styleWeight: l10n.t('How much paint: raise it for a picture that looks more like the painting, lower it to keep more '
-      + 'of the photo.'),
+    styleWeight: l10n.t('How much paint: more looks more like the painting, less keeps more of the photo.'),
     preserveColors: l10n.t('Keep the photo\'s colours and take only the brushwork from the painting.'),
     styleScale: l10n.t('The brush size: below 1 paints finer strokes, above 1 bolder ones.'),
     init: l10n.t('What the painting starts from.'),
