@@ -116,6 +116,10 @@ suite('Neural Style in VS Code', () => {
     const openResults = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputCustom && [a.output, b.output].includes(t.input.uri.fsPath));
     const [opened] = await waitFor('the batch\'s result editor', () => (openResults().length ? openResults() : undefined), 10_000);
     assert.strictEqual((opened.input as vscode.TabInputCustom).uri.fsPath, a.output, 'the first result opens');
+    // One group for the panels, and the result in it: not a group per panel or per result.
+    const isPanel = (t: vscode.Tab) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('neuralStyle.job');
+    const panelGroups = vscode.window.tabGroups.all.filter((g) => g.tabs.some(isPanel)).map((g) => g.viewColumn);
+    assert.deepStrictEqual(panelGroups, [opened.group.viewColumn], 'the panels and the result share one group');
     await new Promise((r) => setTimeout(r, 500));
     assert.strictEqual(openResults().length, 1, 'one result editor for the batch');
     await vscode.window.tabGroups.close(openResults());

@@ -83,4 +83,15 @@ describe('style strength in the panel (headless Chromium)', function () {
     assert.deepStrictEqual((await posted(tab)).filter((m) => m.type === 'runAgain'), []);
     await tab.close();
   });
+
+  it('in a narrow panel, no control is squeezed below what it needs: the page scrolls instead', async () => {
+    const { tab } = await pages().open();
+    await tab.setViewportSize({ width: 360, height: 800 });
+    await show(tab, { ...STATES.done, controls: { ...STATES.done.controls, styleWeight: 1_000_000 } });
+    assert.ok((await box(tab, '#control-styleWeight')).width >= 200, 'the slider keeps its width');
+    const squeezed = await tab.evaluate(() => [...document.querySelectorAll<HTMLElement>('.control input, .control select')]
+      .filter((e) => e.checkVisibility() && e.scrollWidth > e.clientWidth + 1).map((e) => e.id));
+    assert.deepStrictEqual(squeezed, []);
+    await tab.close();
+  });
 });
