@@ -92,20 +92,33 @@ export type SettingsTarget = 'user' | 'workspace';
 
 export interface SettingWrite {
   name: ControlName;
-  value: Controls[ControlName];
+  /** undefined: the entry is removed (the value is what the level below gives already). */
+  value: Controls[ControlName] | undefined;
   target: SettingsTarget;
 }
 
+/** A setting at one level: its value there, and what it would be without that level (the default, the user's). */
+export interface SettingLevel {
+  current: unknown;
+  inherited: unknown;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
 /**
- * The settings that "Save as defaults" writes: every control, written out
- * (removing an entry equal to the default would let another level's value
- * show through). A machine-scoped setting always goes to the user's settings.
+ * The settings that "Save as defaults" writes: each control whose value is
+ * not what the level below already gives (a key equal to the default is
+ * clutter, and it would hide a later change of the default); an entry that has
+ * become equal is removed. Nothing for a control the level already says. A
+ * machine-scoped setting always goes to the user's settings.
  */
-export function settingWrites(controls: Controls, target: SettingsTarget, isMachineScoped: (name: string) => boolean): SettingWrite[] {
+export function settingWrites(controls: Controls, target: SettingsTarget, isMachineScoped: (name: string) => boolean,
+  levelOf: (name: ControlName, target: SettingsTarget) => SettingLevel): SettingWrite[] {
   const checked = checkControls(controls);
-  return CONTROL_NAMES.map((name) => ({
-    name,
-    value: checked[name],
-    target: isMachineScoped(name) ? 'user' : target,
-  }));
+  return CONTROL_NAMES.flatMap((name) => {
+    const to = isMachineScoped(name) ? 'user' : target;
+    const { current, inherited } = levelOf(name, to);
+    const value = same(checked[name], inherited) ? undefined : checked[name];
+    return same(value, current) ? [] : [{ name, value, target: to }];
+  });
 }

@@ -357,7 +357,8 @@ suite('Neural Style in VS Code', () => {
 
   test('Save as defaults writes the panel\'s values to the settings the user picks', async () => {
     const { id } = finished[finished.length - 1]; // the last test's panel
-    const controls: Controls = { ...api.jobs.stateOf(id)!.controls!, styleWeight: 4200, seed: 11 };
+    const scaleDefault = config().inspect<number>('styleScale')!.defaultValue!;
+    const controls: Controls = { ...api.jobs.stateOf(id)!.controls!, styleWeight: 4200, seed: 11, styleScale: scaleDefault };
     try {
       api.jobs.receiveFromPanel(id, { type: 'saveDefaults', controls });
       // The quick pick offers the user's settings first: accept it once it shows.
@@ -369,8 +370,11 @@ suite('Neural Style in VS Code', () => {
       }, 15_000);
       assert.strictEqual(config().inspect('styleWeight')?.globalValue, 4200);
       assert.strictEqual(config().inspect('styleWeight')?.workspaceValue, undefined);
+      assert.strictEqual(config().inspect('styleScale')?.globalValue, undefined, 'a value equal to the default is not written');
     } finally {
-      for (const k of ['styleWeight', 'styleScale', 'init', 'seed', 'preserveColors']) await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+      for (const k of ['styleWeight', 'styleScale', 'init', 'seed', 'preserveColors', 'size', 'iterations']) {
+        await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+      }
       await setSettings({ size: 32, iterations: 4 });
     }
   });
