@@ -97,6 +97,9 @@ const whereView = object({
 });
 export type WhereView = Infer<typeof whereView>;
 
+/** A style the host offers; the webview shows its label and names it by its index. */
+const styleChoice = object({ path: string, id: string, label: string });
+
 /** What the webview keeps with setState, and the serializer gets back after a reload. */
 const panelState = object({
   job: jobView,
@@ -115,7 +118,7 @@ const panelState = object({
   /** Every finished run in this panel, oldest first. */
   history: optional(array(runView)),
   /** The styles the host offers as a second style; the webview names one by its index (secondStyle.ts). */
-  styleChoices: optional(array(object({ path: string, id: string, label: string }))),
+  styleChoices: optional(array(styleChoice)),
   /** The job is one photo of a batch: how the batch goes. */
   batch: optional(batchView),
   where: optional(whereView),
@@ -179,12 +182,16 @@ const TO_WEBVIEW = {
   done: { done: doneView },
   failed: { message: string, code: optional(string) },
   batch: { batch: batchView },
+  /** The second styles offered changed (Browse… added one): `selected` is the one to show chosen. */
+  styleChoices: { choices: array(styleChoice), selected: optional(number) },
 } satisfies MessageSchemas;
 
 const FROM_WEBVIEW = {
   /** The page loaded; `generation` says which of the panel's pages (each change of its roots loads a new one). */
   ready: { generation: number },
   cancel: {}, showLog: {},
+  /** Browse… in the second style's list: the host asks for an image and offers it (styleChoices). */
+  browseSecondStyle: {},
   /** Open or reveal a result: the run's index in the history, else the current job's. */
   open: { run: optional(number) }, reveal: { run: optional(number) },
   /**

@@ -48,6 +48,8 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
         errorCode: message.code };
     case 'batch':
       return { ...state, batch: message.batch };
+    case 'styleChoices':
+      return { ...state, styleChoices: message.choices };
     case 'probe':
     case 'compute':
     case 'stopCompute':

@@ -123,8 +123,11 @@ function registerStylizeCommands({ register, stylize, jobsOf, resources, memory,
     if (!file) return undefined;
     const choice = fileChoice(file, resources.presetsDir);
     await memory.remember(choice);
-    const says = vscode.l10n.t('Neural Style: {0} is the style for "Stylize with Last Style"', choice.label);
-    void vscode.window.setStatusBarMessage(says, 5000);
+    // A notification, not a passing status line: say what changed, and offer the next step.
+    const says = vscode.l10n.t('Neural Style: {0} is now the style of "Stylize with Last Style".', choice.label);
+    const stylize = vscode.l10n.t('Stylize a Photo…');
+    void vscode.window.showInformationMessage(says, stylize).then((picked) => picked === stylize
+      && vscode.commands.executeCommand('neuralStyle.stylizeWithLastStyle'));
     return choice;
   });
 

@@ -19,7 +19,7 @@ import { QueueStore } from './savedQueue';
 import { panelTraffic, VIEW_TYPE } from './panel';
 import { findResources } from './resources';
 import { watchResults } from './resultIndex';
-import { offeredStyles, StyleMemory } from './stylePicker';
+import { offeredStyles, StyleMemory, WorkspaceStyles } from './stylePicker';
 import { jobsTestApi, type JobsTestApi } from './testApi';
 
 /** What activate returns: used by the integration tests. */
@@ -52,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
     + `(${resources.packaged ? 'bundled' : 'from the repository'}), Node ${process.version}`);
   const store = new QueueStore(context.workspaceState, (why) => log.warn(why));
   const memory = new StyleMemory(context.globalState);
+  const workspaceStyles = new WorkspaceStyles(resources.presetsDir);
+  workspaceStyles.current(); // the first panel finds them already
   // The jobs' lines go to the log, and to the tests' onDidLog.
   const jobLines = new vscode.EventEmitter<string>();
   const jobLog = (level: 'info' | 'warn' | 'error', line: string) => {
@@ -60,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   };
   const open = (): WindowJobs => {
     const jobs = new JobManager({ extensionUri: context.extensionUri, presetsDir: resources.presetsDir, log },
-      windowRunContext(resources, jobLog, jobConfigOf), () => offeredStyles(resources.presetsDir, memory));
+      windowRunContext(resources, jobLog, jobConfigOf), () => offeredStyles(resources.presetsDir, memory, workspaceStyles.current()));
     const views = watchJobs(jobs, log, store, () => queueView.refresh());
     const dispose = () => {
       views.dispose();

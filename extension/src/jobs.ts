@@ -21,6 +21,7 @@ import { newPanelState, restoredPanelState, resultPanelState, runAgainRequest, r
 import { JobQueue, type QueueEntry, type RunEnd } from './queue';
 import { resumedNote, resumeInto } from './resume';
 import { type RunContext, runJob } from './runJob';
+import { browseSecondStyle } from './secondStyleBrowse';
 import { samePick } from './secondStyleChoices';
 import type { StyleChoice } from './stylePicker';
 
@@ -67,6 +68,7 @@ export class JobManager extends Disposable {
     this.panels = panelOpener(panelContext, {
       cancel: (id) => this.cancel(id),
       runAgain: (record, controls, backend, second) => this.runAgain(record, controls, backend, second),
+      browseSecondStyle: (record) => browseSecondStyle(record, panelContext.presetsDir),
       log: panelContext.log,
     });
     // Ids must not repeat across reloads: a restored panel may still name an old one.

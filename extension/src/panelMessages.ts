@@ -19,6 +19,8 @@ export interface PanelActions {
   cancel(id: string): boolean;
   /** `backend`: instead of the setting (the CPU after a lost GPU, the GPU the panel offered). */
   runAgain(record: JobRecord, controls: Controls, backend: BackendChoice | undefined, second?: SecondStylePick): void;
+  /** Asks for an image to offer as the record's second style (Browse… in its list). */
+  browseSecondStyle(record: JobRecord): Promise<void>;
   log: vscode.LogOutputChannel;
 }
 
@@ -68,6 +70,9 @@ export function handlePanelMessage(record: JobRecord, message: FromWebview, acti
       break;
     case 'showLog':
       actions.log.show(true);
+      break;
+    case 'browseSecondStyle':
+      void actions.browseSecondStyle(record);
       break;
     default: {
       const never: never = message;

@@ -64,11 +64,11 @@ function strengthField(): HTMLElement {
     el('div', { class: 'strength-track' }, slider, words, list), number);
 }
 
-export function buildControls(): HTMLElement {
+export function buildControls(browseSecondStyle: () => void): HTMLElement {
   const init = el('select', { id: 'control-init' }, ...OPTION_SPECS.init.values.map((v) => el('option', { value: v }, initLabels()[v])));
   return el('fieldset', { id: 'controls', class: 'controls' }, el('legend', {}, l10n.t('Next run')),
     strengthField(),
-    ...buildSecondStyle(),
+    ...buildSecondStyle(browseSecondStyle),
     field('size', numberInput('size')),
     field('iterations', numberInput('iterations')),
     field('styleScale', numberInput('styleScale')),

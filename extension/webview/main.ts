@@ -14,7 +14,7 @@ import { drawLossChart, lossSummary, SERIES } from './chart';
 import { buildControls, fillControls, readControls } from './controlsForm';
 import { $, el, setSrc } from './dom';
 import { buildCompareControls, compareView, renderHistory } from './history';
-import { fillSecondStyle, readSecondStyle } from './secondStyleForm';
+import { fillSecondStyle, readSecondStyle, refillSecondStyle } from './secondStyleForm';
 import { buildWhere, renderWhere } from './whereView';
 import { whereText } from '../shared/where';
 import { probeAdapters } from './compute/adapters';
@@ -91,7 +91,7 @@ function build(app: HTMLElement): void {
     el('p', { id: 'note', class: 'note', hidden: '' }),
     buildResult(),
     el('section', { id: 'history', class: 'history', hidden: '' }, el('h2', {}, l10n.t('Runs of this photo')), el('div', { id: 'history-list', class: 'history-list' })),
-    el('section', { class: 'next' }, buildControls(),
+    el('section', { class: 'next' }, buildControls(send({ type: 'browseSecondStyle' })),
       el('div', { class: 'actions' },
         button('run-again', l10n.t('Run again'), () => runAgain()),
         button('run-on-cpu', l10n.t('Run on CPU instead'), () => runAgain('cpu'), true),
@@ -293,6 +293,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   }
   if (!state && message.type !== 'snapshot') return;
   state = applyMessage(state!, message);
+  if (message.type === 'styleChoices') refillSecondStyle(message.choices, message.selected);
   saveState(message.type !== 'progress' && message.type !== 'batch'); // both come every iteration
   render(state, message.type === 'progress' || message.type === 'snapshot');
 });

@@ -178,6 +178,14 @@ describe('panel state', () => {
     assert.deepStrictEqual(after.map((s) => [s.job.status, s.note]), [['running', undefined], ['done', undefined], ['failed', undefined]]);
   });
 
+  it('Browse…\'s new choices replace the offered ones; a path is never a webview message\'s to name', () => {
+    const choices = [{ path: '/ws/mosaic.png', id: 'mosaic', label: 'mosaic.png' }];
+    const message = parseToWebview({ type: 'styleChoices', choices, selected: 0 });
+    assert.deepStrictEqual(applyMessage(state, message).styleChoices, choices);
+    assert.deepStrictEqual(parseFromWebview({ type: 'browseSecondStyle' }), { type: 'browseSecondStyle' });
+    assert.throws(() => parseFromWebview({ type: 'browseSecondStyle', path: '/etc/passwd' }), ProtocolError);
+  });
+
   it('a saved state is validated before use', () => {
     assert.deepStrictEqual(parsePanelState(state), state);
     assert.strictEqual(parsePanelState({ job, losses: [[1, 2]] }), undefined);
