@@ -23,6 +23,7 @@ import { resumedNote, resumeInto } from './resume';
 import { type RunContext, runJob } from './runJob';
 import { browseSecondStyle } from './secondStyleBrowse';
 import { samePick } from './secondStyleChoices';
+import { withRelativePaths } from './shownPaths';
 import type { StyleChoice } from './stylePicker';
 
 /** One job to queue; a job resumed after a reload keeps its id and its backend. */
@@ -219,8 +220,11 @@ export class JobManager extends Disposable {
     // A resumed job's panel comes back when it runs, unless VS Code restored it already.
     if (job.resumed) job.record.open();
     const { request, backend, queuedAt } = job;
-    job.end = await runJob({ id, request, backend, queuedAt }, job.record, signal, this.runContext,
+    const end = await runJob({ id, request, backend, queuedAt }, job.record, signal, this.runContext,
       (report) => this.changed(job, report));
+    // The panel and the notification name the workspace's files as the user does (the log keeps the full paths).
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    job.end = 'message' in end ? { ...end, message: withRelativePaths(end.message, folders) } : end;
     return runEndOf(job.end);
   }
 

@@ -173,7 +173,8 @@ function renderButtons(s: PanelState): void {
   const active = status === 'running' || status === 'queued';
   const hasRuns = (s.history?.length ?? 0) > 0;
   $('cancel').hidden = !active;
-  $('run-again').hidden = active;
+  // A photo that cannot be read fails every run: Run again would only fail again.
+  $('run-again').hidden = active || s.errorCode === 'EIMAGE';
   $('run-on-cpu').hidden = active || s.errorCode !== 'EGPULOST';
   $('open').hidden = active || !hasRuns;
   $('reveal').hidden = active || !hasRuns;
