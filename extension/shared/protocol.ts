@@ -79,9 +79,27 @@ const runView = object({
 });
 export type RunView = Infer<typeof runView>;
 
-/** Where a job's batch is: which photo of how many this job is, how many have ended, the batch's ETA (batchProgress.ts). */
-const batchView = object({ index: number, total: number, finished: number, etaMs: optional(number) });
+/** Where a job's batch is: which photo of how many this job is, how the batch's photos stand, its ETA (batchProgress.ts). */
+const batchView = object({
+  index: number, total: number, made: number, failed: number, cancelled: number, etaMs: optional(number),
+});
 export type BatchView = Infer<typeof batchView>;
+
+/**
+ * Where the job runs, for the panel's words (where.ts): the CPU's cores, the
+ * GPU it runs on, why it does not run on one (the log's line), and a GPU the
+ * panel may choose for the next run when this one ran on the CPU.
+ */
+const whereView = object({
+  cores: number,
+  gpu: optional(string),
+  whyNotGpu: optional(string),
+  gpuChoice: optional(object({ name: string, backend: oneOf(WEBVIEW_BACKENDS) })),
+});
+export type WhereView = Infer<typeof whereView>;
+
+/** A style the host offers; the webview shows its label and names it by its index. */
+const styleChoice = object({ path: string, id: string, label: string });
 
 /** What the webview keeps with setState, and the serializer gets back after a reload. */
 const panelState = object({
@@ -101,9 +119,10 @@ const panelState = object({
   /** Every finished run in this panel, oldest first. */
   history: optional(array(runView)),
   /** The styles the host offers as a second style; the webview names one by its index (secondStyle.ts). */
-  styleChoices: optional(array(object({ path: string, id: string, label: string }))),
+  styleChoices: optional(array(styleChoice)),
   /** The job is one photo of a batch: how the batch goes. */
   batch: optional(batchView),
+  where: optional(whereView),
 });
 export type PanelState = Infer<typeof panelState>;
 
@@ -167,16 +186,23 @@ const TO_WEBVIEW = {
   done: { done: doneView },
   failed: { message: string, code: optional(string) },
   batch: { batch: batchView },
+  /** The second styles offered changed (Browse… added one): `selected` is the one to show chosen. */
+  styleChoices: { choices: array(styleChoice), selected: optional(number) },
 } satisfies MessageSchemas;
 
 const FROM_WEBVIEW = {
   /** The page loaded; `generation` says which of the panel's pages (each change of its roots loads a new one). */
   ready: { generation: number },
   cancel: {}, showLog: {},
+  /** Browse… in the second style's list: the host asks for an image and offers it (styleChoices). */
+  browseSecondStyle: {},
   /** Open or reveal a result: the run's index in the history, else the current job's. */
   open: { run: optional(number) }, reveal: { run: optional(number) },
-  /** A new run of this photo in this panel, with these controls; `onCpu` for "Run on CPU instead"; `secondStyle` an index into styleChoices. */
-  runAgain: { controls, onCpu: optional(boolean), secondStyle: optional(secondStylePick) },
+  /**
+   * A new run of this photo in this panel, with these controls; `onCpu` for "Run on CPU instead", `onGpu` on the
+   * state's `where.gpuChoice`; `secondStyle` an index into styleChoices.
+   */
+  runAgain: { controls, onCpu: optional(boolean), onGpu: optional(boolean), secondStyle: optional(secondStylePick) },
   /** Writes the controls to the user's or the workspace's settings (the host asks which). */
   saveDefaults: { controls },
   ...FROM_COMPUTE,

@@ -30,21 +30,26 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
       };
     case 'progress': {
       const p = message.progress;
+      // A note belongs to the state it was said in ("queued again after a reload"): a running job has none.
+      const running = { ...state, job: { ...state.job, status: 'running' as const, position: undefined }, note: undefined };
       // A tile done within an iteration moves the bar, not the chart.
-      if (!endsIteration(p)) return { ...state, job: { ...state.job, status: 'running', position: undefined }, progress: p };
+      if (!endsIteration(p)) return { ...running, progress: p };
       let losses = [...state.losses, [p.step, p.losses.content, p.losses.style, p.losses.tv, p.losses.total] as PanelState['losses'][number]];
       if (losses.length > MAX_LOSS_POINTS) losses = losses.filter((_, i) => i % 2 === 1 || i === losses.length - 1);
-      return { ...state, job: { ...state.job, status: 'running', position: undefined }, progress: p, losses };
+      return { ...running, progress: p, losses };
     }
     case 'preview':
       return { ...state, preview: message.src };
     case 'done':
-      return { ...state, job: { ...state.job, status: 'done', position: undefined }, done: message.done,
+      return { ...state, job: { ...state.job, status: 'done', position: undefined }, note: undefined, done: message.done,
         history: [...state.history ?? [], runOf(state, message.done)] };
     case 'failed':
-      return { ...state, job: { ...state.job, status: 'failed', position: undefined }, error: message.message, errorCode: message.code };
+      return { ...state, job: { ...state.job, status: 'failed', position: undefined }, note: undefined, error: message.message,
+        errorCode: message.code };
     case 'batch':
       return { ...state, batch: message.batch };
+    case 'styleChoices':
+      return { ...state, styleChoices: message.choices };
     case 'probe':
     case 'compute':
     case 'stopCompute':

@@ -20,6 +20,11 @@ export class AdapterMemory {
     return probe;
   }
 
+  /** What the last answered probe found, without probing (undefined: none yet). */
+  get last(): AdapterProbe | undefined {
+    return this.known;
+  }
+
   forget(): void {
     this.known = undefined;
   }

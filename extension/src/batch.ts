@@ -4,10 +4,10 @@
  * whole-batch ETA, whether its one result editor has been opened, and what
  * to say when it ends. Pure: no `vscode`, times passed in.
  */
-import type { BatchProgress } from '../shared/batchProgress';
+import type { BatchCounts, BatchProgress } from '../shared/batchProgress';
 import type { RunEnd } from './queue';
 
-export { batchProgressText, type BatchProgress } from '../shared/batchProgress';
+export { batchProgressText, type BatchCounts, type BatchProgress } from '../shared/batchProgress';
 /** How a job of the batch ended: as the queue says it. */
 export type BatchOutcome = RunEnd;
 
@@ -18,32 +18,37 @@ export interface RunningProgress {
   etaMs: number;
 }
 
-export interface BatchSummary {
+export interface BatchSummary extends BatchCounts {
   total: number;
-  done: number;
-  failed: number;
-  cancelled: number;
   elapsedMs: number;
 }
 
+const NONE: BatchCounts = { made: 0, failed: 0, cancelled: 0 };
+
+/**
+ * `size`: how many photos the command queued (known at once, before each is
+ * queued); `earlier`: those of them that ended before a reload (their jobs are
+ * not in this window).
+ */
 export class Batch {
   private readonly ids: string[] = [];
+  private readonly indices = new Map<string, number>();
   private readonly startedAt = new Map<string, number>();
   private readonly ended = new Map<string, { outcome: BatchOutcome; ms: number }>();
   private firstStart?: number;
   private lastEnd = 0;
   private resultOpened = false;
 
-  add(id: string): void {
+  constructor(readonly size: number, private readonly earlier: BatchCounts = NONE) {}
+
+  /** `index`: which photo of the batch it is, from 1 (after a reload, not the order of this window's jobs). */
+  add(id: string, index = this.ids.length + 1): void {
     this.ids.push(id);
+    this.indices.set(id, index);
   }
 
   has(id: string): boolean {
     return this.ids.includes(id);
-  }
-
-  get size(): number {
-    return this.ids.length;
   }
 
   /** The batch's jobs, in the order they were queued. */
@@ -53,7 +58,7 @@ export class Batch {
 
   /** Which photo of the batch `id` is, from 1. */
   indexOf(id: string): number {
-    return this.ids.indexOf(id) + 1;
+    return this.indices.get(id) ?? 0;
   }
 
   jobStarted(id: string, now: number): void {
@@ -70,7 +75,15 @@ export class Batch {
   }
 
   get isOver(): boolean {
-    return this.ids.length > 0 && this.ended.size === this.ids.length;
+    const { made, failed, cancelled } = this.counts();
+    return made + failed + cancelled >= this.size;
+  }
+
+  /** The one record every view reads: made, failed and cancelled, this window's and a reload's before it. */
+  counts(): BatchCounts {
+    const count = (outcome: BatchOutcome) => [...this.ended.values()].filter((e) => e.outcome === outcome).length;
+    return { made: this.earlier.made + count('done'), failed: this.earlier.failed + count('failed'),
+      cancelled: this.earlier.cancelled + count('cancelled') };
   }
 
   /** True once: the first result of the batch opens in an editor, the others stay in their panels. */
@@ -86,21 +99,20 @@ export class Batch {
    * finished, as long as the running one will have taken in all.
    */
   progress(running?: RunningProgress, now = Date.now()): BatchProgress {
-    const finished = this.ended.size;
-    const total = this.ids.length;
+    const counts = this.counts();
+    const total = this.size;
+    const finished = counts.made + counts.failed + counts.cancelled;
     const current = running && this.has(running.id) && !this.ended.has(running.id) ? running : undefined;
     const waiting = total - finished - (current ? 1 : 0);
-    if (finished === total) return { finished, total };
+    if (finished >= total) return { ...counts, total };
     const soFar = current && current.fraction > 0 ? this.elapsedOf(current.id, now) + current.etaMs : undefined;
     const perPhoto = this.meanPhotoMs() ?? soFar;
-    if (waiting > 0 && perPhoto === undefined) return { finished, total };
-    return { finished, total, etaMs: (current?.etaMs ?? 0) + waiting * (perPhoto ?? 0) };
+    if (waiting > 0 && perPhoto === undefined) return { ...counts, total };
+    return { ...counts, total, etaMs: (current?.etaMs ?? 0) + waiting * (perPhoto ?? 0) };
   }
 
   summary(): BatchSummary {
-    const count = (outcome: BatchOutcome) => [...this.ended.values()].filter((e) => e.outcome === outcome).length;
-    return { total: this.ids.length, done: count('done'), failed: count('failed'), cancelled: count('cancelled'),
-      elapsedMs: this.firstStart === undefined ? 0 : this.lastEnd - this.firstStart };
+    return { ...this.counts(), total: this.size, elapsedMs: this.firstStart === undefined ? 0 : this.lastEnd - this.firstStart };
   }
 
   /** The mean time of the photos that were made (a failure or a cancel says nothing about how long a photo takes). */

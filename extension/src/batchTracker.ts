@@ -7,8 +7,8 @@
 import { formatDuration } from '@neural-style/engine/options';
 import { progressFraction } from '@neural-style/engine/protocol';
 import type { BatchView } from '../shared/protocol';
-import { Batch, type BatchProgress, batchProgressText, type BatchSummary } from './batch';
-import { type JobChange, runEndOf } from './jobChange';
+import { Batch, type BatchCounts, type BatchProgress, batchProgressText, type BatchSummary } from './batch';
+import { type BatchTag, type JobChange, runEndOf } from './jobChange';
 
 export interface BatchEvents {
   /** Tells the panel of job `id` how its batch goes. */
@@ -21,13 +21,20 @@ export class BatchTracker {
   private readonly batches = new Map<string, Batch>();
   /** The job the queue runs now, and its batch. */
   private running?: { id: string; batch?: Batch };
-  private runningLine?: string;
+  /** The batch last heard of, and what it said: the status bar and the queue view show it until it is over. */
+  private latest?: { batch: Batch; progress: BatchProgress };
 
   constructor(private readonly events: BatchEvents, private readonly now: () => number = Date.now) {}
 
-  /** "2 of 5 done, about 12:30 left for the batch" while a job of a batch runs. */
+  /** "2 of 5 made, 1 failed, 2 to go, about 12:30 left for the batch" until the batch is over. */
   get line(): string | undefined {
-    return this.runningLine;
+    const { latest } = this;
+    return latest && !latest.batch.isOver ? batchProgressText(latest.progress, formatDuration) : undefined;
+  }
+
+  /** How batch `key`'s photos stand (saved with its queued jobs, so that a reload keeps counting). */
+  counts(key: string): BatchCounts | undefined {
+    return this.batches.get(key)?.counts();
   }
 
   /** True once per batch: its first result opens in an editor, the others stay in their panels. */
@@ -36,10 +43,10 @@ export class BatchTracker {
   }
 
   onChange(change: JobChange): void {
-    const batch = change.batch && this.batchOf(change.batch.key);
+    const batch = change.batch && this.batchOf(change.batch);
     switch (change.kind) {
       case 'queued':
-        if (batch && !batch.has(change.id)) batch.add(change.id);
+        if (batch && !batch.has(change.id)) batch.add(change.id, change.batch?.index);
         break;
       case 'starting':
         this.running = { id: change.id, batch };
@@ -57,10 +64,10 @@ export class BatchTracker {
     this.refresh(change.kind === 'progress' ? change.progress : undefined);
   }
 
-  private batchOf(key: string): Batch {
+  private batchOf({ key, size, earlier }: BatchTag): Batch {
     const known = this.batches.get(key);
     if (known) return known;
-    const batch = new Batch();
+    const batch = new Batch(size, earlier);
     this.batches.set(key, batch);
     return batch;
   }
@@ -70,9 +77,8 @@ export class BatchTracker {
     const { running } = this;
     const fraction = progress ? progressFraction(progress) : 0;
     const report = running && progress && { id: running.id, fraction, etaMs: progress.etaMs };
-    const current = running?.batch?.progress(report, this.now());
-    this.runningLine = current && batchProgressText(current, formatDuration);
-    if (running?.batch && current) this.tellPanels(running.batch, current);
+    if (!running?.batch) return;
+    this.tellPanels(running.batch, running.batch.progress(report, this.now()));
   }
 
   private ended(batch: Batch, id: string, end: ReturnType<typeof runEndOf>): void {
@@ -81,10 +87,15 @@ export class BatchTracker {
     if (batch.isOver) this.events.over(batch.summary());
   }
 
-  /** Each panel of the batch's photos says how the batch goes (a Run again in one is no longer of the batch). */
-  private tellPanels(batch: Batch, { total, finished, etaMs }: BatchProgress): void {
+  /**
+   * Each panel of the batch's photos, and the line, say the same record (a
+   * Run again in one is no longer of the batch).
+   */
+  private tellPanels(batch: Batch, progress: BatchProgress): void {
+    this.latest = { batch, progress };
+    const { etaMs, ...counts } = progress;
     for (const id of batch.jobIds) {
-      this.events.tell(id, { index: batch.indexOf(id), total, finished, ...(etaMs === undefined ? {} : { etaMs }) });
+      this.events.tell(id, { index: batch.indexOf(id), ...counts, ...(etaMs === undefined ? {} : { etaMs }) });
     }
   }
 }

@@ -1,10 +1,12 @@
 /** The commands: Stylize Image…, Stylize with Last Style, Use as Style Image, Cancel. */
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { sortImageFiles } from './imageHeader';
 import { JobManager } from './jobs';
 import { stylesLabelOf } from './jobRequest';
 import { IMAGE_EXTENSIONS, isImagePath, Resources } from './resources';
 import { fileChoice, pickStyle, StyleChoice, StyleMemory } from './stylePicker';
+import { isExpectedRefusal } from './refusal';
 import { requestFromResult } from './stylizeAgain';
 import { folderPhotos } from './stylizeFolder';
 
@@ -35,7 +37,25 @@ export async function targetImages(clicked: unknown, selected: unknown, openLabe
     void vscode.window.showWarningMessage(
       vscode.l10n.t('Neural Style works on files on disk; virtual or remote files were skipped.'));
   }
-  return files.filter(isImagePath);
+  return readableImages(files.filter(isImagePath));
+}
+
+/**
+ * The images whose first and last bytes look like a picture; the others are
+ * listed at once, by their workspace-relative names, with what is wrong (the
+ * rest of a batch is queued all the same).
+ */
+export async function readableImages(files: string[]): Promise<string[]> {
+  const { good, bad } = await sortImageFiles(files);
+  if (bad.length) {
+    const named = bad.map(({ file, problem }) => ({ name: vscode.workspace.asRelativePath(file), problem }));
+    const says = named.length === 1
+      ? vscode.l10n.t('Neural Style: {0} was left out: {1}.', named[0].name, named[0].problem)
+      : vscode.l10n.t('Neural Style: {0} images were left out: {1}.', named.length,
+        named.map(({ name, problem }) => vscode.l10n.t('{0} ({1})', name, problem)).join('; '));
+    void vscode.window.showWarningMessage(says);
+  }
+  return good;
 }
 
 interface CommandKit {
@@ -60,7 +80,9 @@ export function registerCommands(context: vscode.ExtensionContext, jobsOf: () =>
       try {
         return await fn(...args);
       } catch (e) {
-        log.error(`${id}: ${(e as Error).stack ?? e}`);
+        // A refusal the user can act on (a photo that is no result, a setting to fix) is no bug: no stack.
+        if (isExpectedRefusal(e)) log.info(`${id}: refused: ${(e as Error).message}`);
+        else log.error(`${id}: ${(e as Error).stack ?? e}`);
         const showLog = vscode.l10n.t('Show Log');
         void vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: {0}', (e as Error).message), showLog)
           .then((c) => c && log.show(true));
@@ -101,8 +123,11 @@ function registerStylizeCommands({ register, stylize, jobsOf, resources, memory,
     if (!file) return undefined;
     const choice = fileChoice(file, resources.presetsDir);
     await memory.remember(choice);
-    const says = vscode.l10n.t('Neural Style: {0} is the style for "Stylize with Last Style"', choice.label);
-    void vscode.window.setStatusBarMessage(says, 5000);
+    // A notification, not a passing status line: say what changed, and offer the next step.
+    const says = vscode.l10n.t('Neural Style: {0} is now the style of "Stylize with Last Style".', choice.label);
+    const stylize = vscode.l10n.t('Stylize a Photo…');
+    void vscode.window.showInformationMessage(says, stylize).then((picked) => picked === stylize
+      && vscode.commands.executeCommand('neuralStyle.stylizeWithLastStyle'));
     return choice;
   });
 
@@ -112,8 +137,9 @@ function registerStylizeCommands({ register, stylize, jobsOf, resources, memory,
     const folder = clicked instanceof vscode.Uri && clicked.scheme === 'file' ? clicked.fsPath
       : (await vscode.window.showOpenDialog(ask))?.[0]?.fsPath;
     if (!folder) return [];
-    const photos = await folderPhotos(folder);
-    if (!photos) return [];
+    const found = await folderPhotos(folder);
+    const photos = found && await readableImages(found);
+    if (!photos?.length) return [];
     const given = styleImage instanceof vscode.Uri && styleImage.scheme === 'file' && isImagePath(styleImage.fsPath)
       ? fileChoice(styleImage.fsPath, resources.presetsDir) : undefined;
     const style = given ?? await pickStyle(resources.presetsDir, memory, photos);

@@ -18,7 +18,8 @@ import { windowRunContext } from './runJob';
 import { QueueStore } from './savedQueue';
 import { panelTraffic, VIEW_TYPE } from './panel';
 import { findResources } from './resources';
-import { offeredStyles, StyleMemory } from './stylePicker';
+import { watchResults } from './resultIndex';
+import { offeredStyles, StyleMemory, WorkspaceStyles } from './stylePicker';
 import { jobsTestApi, type JobsTestApi } from './testApi';
 
 /** What activate returns: used by the integration tests. */
@@ -51,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
     + `(${resources.packaged ? 'bundled' : 'from the repository'}), Node ${process.version}`);
   const store = new QueueStore(context.workspaceState, (why) => log.warn(why));
   const memory = new StyleMemory(context.globalState);
+  const workspaceStyles = new WorkspaceStyles(resources.presetsDir);
+  workspaceStyles.current(); // the first panel finds them already
   // The jobs' lines go to the log, and to the tests' onDidLog.
   const jobLines = new vscode.EventEmitter<string>();
   const jobLog = (level: 'info' | 'warn' | 'error', line: string) => {
@@ -59,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   };
   const open = (): WindowJobs => {
     const jobs = new JobManager({ extensionUri: context.extensionUri, presetsDir: resources.presetsDir, log },
-      windowRunContext(resources, jobLog, jobConfigOf), () => offeredStyles(resources.presetsDir, memory));
+      windowRunContext(resources, jobLog, jobConfigOf), () => offeredStyles(resources.presetsDir, memory, workspaceStyles.current()));
     const views = watchJobs(jobs, log, store, () => queueView.refresh());
     const dispose = () => {
       views.dispose();
@@ -82,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   context.subscriptions.push(log, jobLines, { dispose: () => current.dispose() }, panelTraffic,
     { dispose: killAllEngines });
   registerCommands(context, () => current.jobs, resources, memory, log);
+  context.subscriptions.push(watchResults(log));
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown) {
       current.jobs.revivePanel(panel, saved);

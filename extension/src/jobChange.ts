@@ -6,8 +6,9 @@
  */
 import * as path from 'path';
 import type { FromEngine } from '@neural-style/engine/protocol';
+import type { BatchCounts } from '../shared/batchProgress';
 import { controlsOf } from '../shared/controls';
-import type { PanelState, ToWebview } from '../shared/protocol';
+import type { PanelState, ToWebview, WhereView } from '../shared/protocol';
 import type { PreparedJob } from './prepareJob';
 import type { QueueEntry, RunEnd } from './queue';
 
@@ -16,6 +17,8 @@ export interface BatchTag {
   key: string;
   index: number;
   size: number;
+  /** The batch's photos that ended before a reload, when this job was queued again after one. */
+  earlier?: BatchCounts;
 }
 
 /** How a job ended; 'invalid': it never ran (a setting to fix, a backend it cannot have). */
@@ -29,7 +32,7 @@ export type JobOutcome =
 /** What runJob reports while the job runs. */
 export type RunReport = { id: string } & (
   /** Prepared and routed: its settings are read, its output path settled; it runs now. */
-  | { kind: 'running'; job: PreparedJob }
+  | { kind: 'running'; job: PreparedJob; where?: WhereView }
   | { kind: 'progress'; progress: FromEngine<'progress'> }
   | { kind: 'preview'; step: number; src: string });
 
@@ -72,7 +75,9 @@ export function panelMessageOf(change: JobChange, state: PanelState, now = Date.
       const { output, settings: { options } } = change.job;
       const job = { ...state.job, status: 'running' as const, position: undefined, outputPath: output,
         size: options.size, iterations: options.iterations };
-      return { type: 'snapshot', state: { ...state, job, controls: controlsOf(options) } };
+      // What the panel noted while the job waited ("queued again after a reload") is over now.
+      const where = change.where ?? state.where;
+      return { type: 'snapshot', state: { ...state, job, controls: controlsOf(options), note: undefined, where } };
     }
     case 'progress': {
       const { type: _type, id: _id, ...progress } = change.progress;

@@ -41,7 +41,7 @@ export function watchJobs(jobs: JobManager, log: vscode.LogOutputChannel, store:
     if (change.kind === 'queued' || change.kind === 'starting' || change.kind === 'ended') {
       const { running, queued } = jobs.queue;
       void vscode.commands.executeCommand('setContext', 'neuralStyle.busy', !!running || queued.length > 0);
-      store?.save(savedJobsOf(jobs.queue));
+      store?.save(savedJobsOf(jobs.queue, (key) => batches.counts(key)));
     }
     notifications.onChange(change);
     results.onChange(change);

@@ -21,7 +21,9 @@ import { newPanelState, restoredPanelState, resultPanelState, runAgainRequest, r
 import { JobQueue, type QueueEntry, type RunEnd } from './queue';
 import { resumedNote, resumeInto } from './resume';
 import { type RunContext, runJob } from './runJob';
+import { browseSecondStyle } from './secondStyleBrowse';
 import { samePick } from './secondStyleChoices';
+import { withRelativePaths } from './shownPaths';
 import type { StyleChoice } from './stylePicker';
 
 /** One job to queue; a job resumed after a reload keeps its id and its backend. */
@@ -31,6 +33,8 @@ export interface JobOrder {
   backend?: BackendChoice;
   /** The id it had before a reload: its panel comes back by itself, or opens when the job runs. */
   resumedId?: string;
+  /** The batch it was of before a reload. */
+  batch?: BatchTag;
 }
 
 export interface QueuedJob {
@@ -64,7 +68,8 @@ export class JobManager extends Disposable {
     super();
     this.panels = panelOpener(panelContext, {
       cancel: (id) => this.cancel(id),
-      runAgain: (record, controls, onCpu, second) => this.runAgain(record, controls, onCpu, second),
+      runAgain: (record, controls, backend, second) => this.runAgain(record, controls, backend, second),
+      browseSecondStyle: (record) => browseSecondStyle(record, panelContext.presetsDir),
       log: panelContext.log,
     });
     // Ids must not repeat across reloads: a restored panel may still name an old one.
@@ -75,10 +80,18 @@ export class JobManager extends Disposable {
     this.register({ dispose: () => this.closeAll() });
   }
 
-  /** Queues the jobs, as one batch when there are several; returns their ids. */
+  /**
+   * Queues the jobs, as one batch when there are several; returns their ids.
+   * Jobs resumed after a reload keep the batch they were of.
+   */
   enqueueAll(orders: JobOrder[]): string[] {
-    const key = orders.length > 1 ? `batch-${++this.counter}` : undefined;
-    return orders.map((order, i) => this.add(order, key ? { key, index: i + 1, size: orders.length } : undefined));
+    const loose = orders.filter((o) => !o.batch);
+    // Stamped: a batch resumed after a reload keeps its key, which a new one must not take.
+    const key = loose.length > 1 ? `batch-${this.stamp}-${++this.counter}` : undefined;
+    return orders.map((order) => {
+      const index = loose.indexOf(order) + 1;
+      return this.add(order, order.batch ?? (key ? { key, index, size: loose.length } : undefined));
+    });
   }
 
   /** Queues one image and opens its panel; returns the job id. */
@@ -105,7 +118,8 @@ export class JobManager extends Disposable {
   }
 
   /** Run again (or on the CPU) in the same panel: a new job, a new output beside the earlier ones. */
-  private runAgain(record: JobRecord, controls: Controls, onCpu: boolean, second?: SecondStylePick): void {
+  private runAgain(record: JobRecord, controls: Controls, backend: BackendChoice | undefined,
+    second?: SecondStylePick): void {
     const { job } = record.state;
     if (job.status === 'queued' || job.status === 'running') {
       this.runContext.log('info', `run again ${job.id}: the job is still ${job.status}`);
@@ -121,14 +135,14 @@ export class JobManager extends Disposable {
     }
     this.records.delete(job.id);
     record.post({ type: 'snapshot', state: runAgainState(record.state, request, controls, this.offeredStyles()) });
-    this.add({ request, backend: onCpu ? 'wasm' : undefined }, undefined, record);
+    this.add({ request, backend }, undefined, record);
   }
 
   /** "Run on CPU instead" after a lost GPU: job `id` again on wasm in its panel, unless it has run again since. */
   runOnCpu(id: string): void {
     const record = this.records.get(id);
     if (record?.state.job.id !== id) return;
-    this.runAgain(record, record.state.controls ?? controlsOf(DEFAULTS), true, samePick(record.state));
+    this.runAgain(record, record.state.controls ?? controlsOf(DEFAULTS), 'wasm', samePick(record.state));
   }
 
   cancel(id?: string): boolean {
@@ -206,8 +220,11 @@ export class JobManager extends Disposable {
     // A resumed job's panel comes back when it runs, unless VS Code restored it already.
     if (job.resumed) job.record.open();
     const { request, backend, queuedAt } = job;
-    job.end = await runJob({ id, request, backend, queuedAt }, job.record, signal, this.runContext,
+    const end = await runJob({ id, request, backend, queuedAt }, job.record, signal, this.runContext,
       (report) => this.changed(job, report));
+    // The panel and the notification name the workspace's files as the user does (the log keeps the full paths).
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    job.end = 'message' in end ? { ...end, message: withRelativePaths(end.message, folders) } : end;
     return runEndOf(job.end);
   }
 

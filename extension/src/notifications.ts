@@ -109,9 +109,9 @@ export async function showJobError(message: string, log: vscode.LogOutputChannel
 
 /** How a batch went, once its last job has ended: Show Queue leads to each result and error. */
 export async function showBatchSummary(summary: BatchSummary, log: vscode.LogOutputChannel): Promise<void> {
-  const { total, done, failed, cancelled, elapsedMs } = summary;
+  const { total, made, failed, cancelled, elapsedMs } = summary;
   const parts = [
-    vscode.l10n.t('{0} of {1} made in {2}', done, total, formatDuration(elapsedMs)),
+    vscode.l10n.t('{0} of {1} made in {2}', made, total, formatDuration(elapsedMs)),
     failed ? vscode.l10n.t('{0} failed', failed) : '',
     cancelled ? vscode.l10n.t('{0} cancelled', cancelled) : '',
   ].filter(Boolean);

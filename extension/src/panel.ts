@@ -7,6 +7,7 @@
 import * as crypto from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { panelColumn, type TabPlace } from './panelPlacement';
 import { encodeBundle, escapeAttribute } from '../shared/l10nBundle';
 import { FromWebview, PanelState, parseFromWebview, ToCompute, ToWebview } from '../shared/protocol';
 import { jobName } from '../shared/state';
@@ -20,6 +21,14 @@ export const panelTraffic = new vscode.EventEmitter<{ jobId: string; direction: 
 /** Where a panel's state lives: it is kept once, by the job manager. */
 export interface PanelModel {
   readonly state: PanelState;
+}
+
+/** The editor's tabs as panelPlacement.ts reads them. */
+export function editorTabs(): TabPlace[] {
+  return vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => ({
+    viewType: tab.input instanceof vscode.TabInputWebview ? tab.input.viewType : undefined,
+    column: group.viewColumn,
+  })));
 }
 
 export interface PanelContext {
@@ -82,8 +91,10 @@ export class JobPanel extends Disposable {
 
   static create(context: PanelContext, model: PanelModel, handler: PanelHandler): JobPanel {
     // Photo and style(s): two jobs of one photo are two tabs that must not read alike.
+    // Beside the user's files once; the next panels join that group instead of opening a group each.
+    const viewColumn = panelColumn(editorTabs(), VIEW_TYPE) ?? vscode.ViewColumn.Beside;
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, jobName(model.state),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(context, model.state));
+      { viewColumn, preserveFocus: true }, webviewOptions(context, model.state));
     return new JobPanel(panel, context, model, handler);
   }
 

@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
+import type { BackendChoice } from '@neural-style/engine/options';
 import { FromWebview, isFromCompute } from '../shared/protocol';
 import type { Controls } from '../shared/controls';
 import type { SecondStylePick } from '../shared/secondStyle';
@@ -16,7 +17,10 @@ import { saveAsDefaults } from './saveDefaults';
 /** What the buttons do to the jobs, as the job manager provides it. */
 export interface PanelActions {
   cancel(id: string): boolean;
-  runAgain(record: JobRecord, controls: Controls, onCpu: boolean, second?: SecondStylePick): void;
+  /** `backend`: instead of the setting (the CPU after a lost GPU, the GPU the panel offered). */
+  runAgain(record: JobRecord, controls: Controls, backend: BackendChoice | undefined, second?: SecondStylePick): void;
+  /** Asks for an image to offer as the record's second style (Browse… in its list). */
+  browseSecondStyle(record: JobRecord): Promise<void>;
   log: vscode.LogOutputChannel;
 }
 
@@ -59,13 +63,16 @@ export function handlePanelMessage(record: JobRecord, message: FromWebview, acti
       break;
     }
     case 'runAgain':
-      actions.runAgain(record, message.controls, message.onCpu === true, message.secondStyle);
+      actions.runAgain(record, message.controls, backendOf(record, message), message.secondStyle);
       break;
     case 'saveDefaults':
       void saveAsDefaults(record.state.job.contentPath, message.controls, actions.log);
       break;
     case 'showLog':
       actions.log.show(true);
+      break;
+    case 'browseSecondStyle':
+      void actions.browseSecondStyle(record);
       break;
     default: {
       const never: never = message;
@@ -78,4 +85,10 @@ export function handlePanelMessage(record: JobRecord, message: FromWebview, acti
 function outputOf(record: JobRecord, run: number | undefined): string | undefined {
   if (run === undefined) return record.state.done ? record.state.job.outputPath : undefined;
   return record.state.history?.[run]?.outputPath;
+}
+
+/** The backend a Run again asks for: the CPU, the GPU the panel offered (only the host's own offer), or the setting's. */
+function backendOf(record: JobRecord, message: FromWebview<'runAgain'>): BackendChoice | undefined {
+  if (message.onCpu) return 'wasm';
+  return message.onGpu ? record.state.where?.gpuChoice?.backend : undefined;
 }

@@ -6,6 +6,8 @@
  */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
+import { editorTabs, VIEW_TYPE } from './panel';
+import { resultColumn } from './panelPlacement';
 import { progressFraction } from '@neural-style/engine/protocol';
 import type { PanelState } from '../shared/protocol';
 import { jobName } from '../shared/state';
@@ -96,8 +98,9 @@ export function registerQueueView(context: vscode.ExtensionContext, jobsOf: () =
     vscode.commands.registerCommand('neuralStyle.queue.openResult', (id: unknown) => {
       const output = jobsOf().jobStates.find((s) => s.job.id === idOf(id))?.job.outputPath;
       if (output && fs.existsSync(output)) {
-        const beside = { viewColumn: vscode.ViewColumn.Beside };
-        return vscode.commands.executeCommand('vscode.open', vscode.Uri.file(output), beside);
+        // In the panels' group, as a job's own Open does: not a new group per result.
+        const viewColumn = resultColumn(undefined, editorTabs(), VIEW_TYPE);
+        return vscode.commands.executeCommand('vscode.open', vscode.Uri.file(output), { viewColumn });
       }
       return vscode.window.showWarningMessage(output ? vscode.l10n.t('Neural Style: {0} has no result on disk.', output)
         : vscode.l10n.t('Neural Style: this job has no result on disk.'));

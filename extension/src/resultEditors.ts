@@ -1,11 +1,17 @@
 /** Results in editors: next to their panel, and opened when a job is done as its settings say. */
 import * as vscode from 'vscode';
 import type { JobChange } from './jobChange';
+import { editorTabs, VIEW_TYPE } from './panel';
+import { resultColumn } from './panelPlacement';
 import type { ExtensionSettings } from './settingsSchema';
 
-/** Next to the panel, not over it: the panel has the before/after view. */
+/**
+ * In the panel's group, as a tab beside it: a result opened in another group
+ * spread a batch's panels and results over two or three groups and squeezed
+ * the panel to half the width.
+ */
 export function openResultBeside(panel: vscode.WebviewPanel | undefined, output: string): void {
-  const viewColumn = panel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+  const viewColumn = resultColumn(panel?.viewColumn, editorTabs(), VIEW_TYPE);
   const options = { preview: false, viewColumn, preserveFocus: true };
   void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(output), options);
 }

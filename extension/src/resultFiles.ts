@@ -32,6 +32,23 @@ function headText(file: string): Record<string, string> {
   return head.subarray(0, 8).equals(PNG_SIGNATURE) ? readPngText(head) : {};
 }
 
+/** Whether `file` is a picture Neural Style made, read without blocking (the menus' index of results reads many). */
+export async function isResultFileAsync(file: string): Promise<boolean> {
+  if (path.extname(file).toLowerCase() !== '.png') return false;
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(file, 'r');
+    const head = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
+    const read = head.subarray(0, bytesRead);
+    return read.subarray(0, 8).equals(PNG_SIGNATURE) && Object.hasOwn(readPngText(read), PARAMETERS_KEYWORD);
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
+}
+
 /** Whether `file` is a picture Neural Style made. */
 export function isResultFile(file: string): boolean {
   return Object.hasOwn(headText(file), PARAMETERS_KEYWORD);

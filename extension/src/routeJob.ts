@@ -5,10 +5,14 @@
  * backend was skipped. Pure: no `vscode`; the choice itself is backendRoute.ts.
  */
 import * as l10n from '@vscode/l10n';
+import * as os from 'os';
 import * as path from 'path';
+import { softwareReason } from '@neural-style/engine/options';
+import type { WhereView } from '../shared/protocol';
+import { gpuName } from '../shared/where';
 import type { AdapterMemory } from './adapterMemory';
 import { type AdapterProbe, chooseRoute, needsEngineGpu, needsProbe, nodeGpuProblem, type Route } from './backendRoute';
-import type { EngineClient, EngineConfig } from './engineTypes';
+import type { EngineClient, EngineConfig, EngineGpu } from './engineTypes';
 import type { JobPanelPort } from './jobRecord';
 import type { PreparedJob } from './prepareJob';
 import type { Resources } from './resources';
@@ -31,6 +35,8 @@ export interface RunPlan {
   engine: EngineConfig;
   /** The weights' folder of a webview run ('' for the engine). */
   weightsDir: string;
+  /** Where it runs, for the panel's words. */
+  where: WhereView;
 }
 
 /** Where the job runs; throws a SettingsError the user must fix. A webview run's panel is opened. */
@@ -55,7 +61,24 @@ export async function routeJob(job: PreparedJob, panel: JobPanelPort, context: R
     : `the engine process (backend ${route.backend})`;
   const skipped = route.skipped.length ? `; skipped ${route.skipped.join('; ')}` : '';
   context.log('info', `${job.id}: runs in ${where}${skipped}`);
-  return { job, route, engine, weightsDir: route.where === 'webview' ? webviewWeightsDir(job, context.resources) : '' };
+  const weightsDir = route.where === 'webview' ? webviewWeightsDir(job, context.resources) : '';
+  return { job, route, engine, weightsDir, where: whereOf(route, engineGpu, probe ?? context.adapters.last) };
+}
+
+/**
+ * The panel's view of the route: the GPU it runs on (when it does), why not
+ * (the log's skip reasons) and a hardware GPU the panel may choose instead.
+ */
+export function whereOf(route: Route, engineGpu?: EngineGpu, probe?: AdapterProbe): WhereView {
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  const engineAdapter = engineGpu?.adapter && !engineGpu.adapter.software ? engineGpu.adapter : undefined;
+  const webview = (['webgpu', 'webgl'] as const).find((b) => probe?.[b] && !softwareReason(probe[b]!));
+  const choice = engineAdapter ? { name: gpuName(engineAdapter.name), backend: 'webgpu' as const }
+    : webview && { name: gpuName(probe![webview]!.name), backend: webview };
+  const gpu = route.where === 'webview' ? gpuName(route.adapter.name) : choice?.name;
+  const whyNotGpu = route.skipped.filter((s) => !s.startsWith('note:')).join('; ') || undefined;
+  return { cores, ...(gpu ? { gpu } : {}), ...(whyNotGpu ? { whyNotGpu } : {}),
+    ...(choice ? { gpuChoice: choice } : {}) };
 }
 
 function webviewWeightsDir(job: PreparedJob, resources: Pick<Resources, 'bundledWeightsDir'>): string {

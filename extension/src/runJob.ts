@@ -61,7 +61,7 @@ export async function runJob(job: JobToRun, panel: JobPanelPort, signal: AbortSi
     context.log('error', `${id}: ${message}`);
     return { outcome: 'invalid', message, ...(e instanceof SettingsError ? { setting: e.setting } : {}) };
   }
-  report({ id, kind: 'running', job: plan.job });
+  report({ id, kind: 'running', job: plan.job, where: plan.where });
   const started = Date.now();
   // Where the wait before the first progress goes: the queue, the settings and the route, the engine's first step.
   const waited = `waited ${startedAt - queuedAt} ms, prepared and routed in ${started - startedAt} ms`;

@@ -4,7 +4,7 @@
  * says what goes where; a machine-scoped setting never goes to a workspace).
  */
 import * as vscode from 'vscode';
-import { checkControls, Controls, settingWrites, SettingsTarget } from '../shared/controls';
+import { checkControls, Controls, type SettingWrite, settingWrites, SettingsTarget } from '../shared/controls';
 import { SECTION, settingSpecs } from './settingsSchema';
 
 const machineScoped = new Set(settingSpecs().filter(([, spec]) => spec.scope === 'machine').map(([name]) => name as string));
@@ -30,13 +30,20 @@ export async function saveAsDefaults(contentPath: string, controls: Controls, lo
   }
   const chosen = await pickTarget();
   if (!chosen) return undefined;
-  const writes = settingWrites(controls, chosen, (name) => machineScoped.has(name));
   const config = vscode.workspace.getConfiguration(SECTION, vscode.Uri.file(contentPath));
+  const writes = settingWrites(controls, chosen, (name) => machineScoped.has(name), (name, target) => {
+    const seen = config.inspect(name);
+    return target === 'user' ? { current: seen?.globalValue, inherited: seen?.defaultValue }
+      : { current: seen?.workspaceValue, inherited: seen?.globalValue ?? seen?.defaultValue };
+  });
   for (const w of writes) {
     await config.update(w.name, w.value, w.target === 'user' ? vscode.ConfigurationTarget.Global : vscode.ConfigurationTarget.Workspace);
   }
   // The summary is the log's line (and the tests'), so it stays in English.
-  const summary = `saved ${writes.map((w) => `${SECTION}.${w.name} = ${JSON.stringify(w.value)}`).join(', ')} to the ${chosen} settings`;
+  const said = (w: SettingWrite) => (w.value === undefined ? `removed ${SECTION}.${w.name}`
+    : `${SECTION}.${w.name} = ${JSON.stringify(w.value)}`);
+  const summary = writes.length ? `saved ${writes.map(said).join(', ')} to the ${chosen} settings`
+    : `saved nothing: the ${chosen} settings say these values already`;
   log.info(summary);
   void vscode.window.showInformationMessage(chosen === 'user' ? vscode.l10n.t('Neural Style: the panel\'s values are now the defaults in your user settings.')
     : vscode.l10n.t('Neural Style: the panel\'s values are now the defaults in your workspace settings.'));

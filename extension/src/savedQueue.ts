@@ -7,12 +7,15 @@
  */
 import { isFullPath } from '@neural-style/engine/file-names';
 import { OPTION_SPECS, RUN_OPTION_SPECS, styleBlend, StylizeOptions, validateOptions } from '@neural-style/engine/options';
-import { array, Infer, object, oneOf, optional, parse, Schema, someOf, string } from '@neural-style/engine/schema';
+import { array, Infer, number, object, oneOf, optional, parse, Schema, someOf, string } from '@neural-style/engine/schema';
 import { isImagePath } from './resources';
 
 export const SAVED_QUEUE_KEY = 'neuralStyle.queue';
 
 const styleChoice = object({ path: string, id: string, label: string });
+
+/** The job's batch: which photo of how many, and how the batch's photos stood when it was saved. */
+const savedBatch = object({ key: string, index: number, size: number, made: number, failed: number, cancelled: number });
 
 const savedJob = object({
   id: string,
@@ -23,6 +26,7 @@ const savedJob = object({
   backend: optional(oneOf(RUN_OPTION_SPECS.backend.values)),
   /** The job's own options over the settings (Run again's controls, a result's parameters). */
   options: optional(someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>)),
+  batch: optional(savedBatch),
 });
 export type SavedJob = Infer<typeof savedJob>;
 

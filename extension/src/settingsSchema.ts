@@ -9,7 +9,7 @@
 import {
   OPTION_SPECS, OptionSpec, OUTPUT_FORMAT_NAMES, RUN_OPTION_SPECS, VGG_LAYERS,
 } from '@neural-style/engine/options';
-import { Section, SECTIONS, SETTING_WORDS, SettingWords } from './settingsWords';
+import { megapixels, Section, SECTIONS, SETTING_WORDS, SettingWords } from './settingsWords';
 
 export const SECTION = 'neuralStyle';
 
@@ -82,9 +82,14 @@ export function wordsOf(name: SettingName): SettingWords {
   return SETTING_WORDS[name as keyof typeof SETTING_WORDS];
 }
 
-/** What the Settings editor says: the painter's words first, the engine's (technical) description after. */
+/**
+ * What the Settings editor says: the painter's words first, then at most one
+ * technical paragraph (the extension's note, else the engine's description).
+ */
 export function descriptionOf(name: SettingName, spec: SettingSpec): string {
-  return `${wordsOf(name).plain}\n\n${spec.description}`;
+  const { plain, note } = wordsOf(name) as SettingWords;
+  const second = note ?? spec.description;
+  return second ? `${plain}\n\n${second}` : plain;
 }
 
 /** One setting as a JSON schema property of `contributes.configuration`. */
@@ -168,16 +173,23 @@ export function localizedConfiguration(): { contribution: Array<Record<string, u
   return { contribution, strings };
 }
 
-function formatDefault(spec: SettingSpec): string {
-  if (Array.isArray(spec.default)) return spec.default.length ? spec.default.join(', ') : '(none)';
-  if (spec.default === '') return '(empty)';
-  return String(spec.default);
+/** A number as a person reads it: a count of pixels in megapixels, a large one with thousands separators. */
+function readable(name: string, value: number): string {
+  if (name.endsWith('Pixels') && value >= 1e6) return megapixels(value);
+  return value >= 1e5 ? value.toLocaleString('en-US') : String(value);
 }
 
-function formatRange(spec: SettingSpec): string {
+function formatDefault(name: string, spec: SettingSpec): string {
+  if (Array.isArray(spec.default)) return spec.default.length ? spec.default.join(', ') : '(none)';
+  if (spec.default === '') return '(empty)';
+  return typeof spec.default === 'number' ? readable(name, spec.default) : String(spec.default);
+}
+
+function formatRange(name: string, spec: SettingSpec): string {
   switch (spec.type) {
     case 'number':
-      return `${spec.integer ? 'integer' : 'number'} ${spec.exclusiveMin ? '>' : '≥'} ${spec.min}, ≤ ${spec.max}`;
+      return `${spec.integer ? 'integer' : 'number'} ${spec.exclusiveMin ? '>' : '≥'} ${spec.min}, `
+        + `≤ ${readable(name, spec.max)}`;
     case 'enum': return spec.values.join(', ');
     case 'boolean': return 'true, false';
     case 'layers': return `list of up to ${spec.maxItems} VGG19 layers`;
@@ -189,7 +201,7 @@ function formatRange(spec: SettingSpec): string {
 /** The README's settings table (markdown). */
 export function settingsMarkdown(): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
-  const rows = settingSpecs().map(([name, spec]) => `| \`${SECTION}.${name}\` | ${cell(formatDefault(spec))} | `
-    + `${formatRange(spec)} | ${cell(descriptionOf(name, spec).replace(/\n\n/g, ' '))} |`);
+  const rows = settingSpecs().map(([name, spec]) => `| \`${SECTION}.${name}\` | ${cell(formatDefault(name, spec))} | `
+    + `${formatRange(name, spec)} | ${cell(descriptionOf(name, spec).replace(/\n\n/g, ' '))} |`);
   return ['| setting | default | values | what it does |', '|---|---|---|---|', ...rows].join('\n');
 }

@@ -5,7 +5,8 @@
  * that change the look come first, the optimizer's internals under Advanced.
  * Pure: no `vscode`, no tfjs.
  */
-import { controlHints } from '../shared/controls';
+import { RUN_OPTION_SPECS } from '@neural-style/engine/options';
+import { controlHints, strengthMarks } from '../shared/controls';
 
 export const SECTIONS = {
   picture: 'Neural Style',
@@ -21,7 +22,20 @@ export interface SettingWords {
   plain: string;
   /** One line per choice of an enum, in the order of its values. */
   choices?: Record<string, string>;
+  /**
+   * The second paragraph, instead of the engine's own description (written for
+   * the command line, in the paper's terms); '' for none.
+   */
+  note?: string;
 }
+
+/** A count of pixels as a person reads it: 268402689 → "268 MP". */
+export function megapixels(pixels: number): string {
+  return `${Math.round(pixels / 1e6).toLocaleString('en-US')} MP`;
+}
+
+const MAX_PIXELS = RUN_OPTION_SPECS.maxInputPixels.default;
+const MARKS = strengthMarks().map((m) => `${m.word} ${m.weight}`).join(', ');
 
 // The panel's controls say the same first sentence as their settings: one text, in controls.ts. Read in
 // English (no bundle is configured where the manifest is generated), for package.nls.json.
@@ -39,14 +53,17 @@ const LAYER_CHOICES = {
 /** Every setting's words, in the order the Settings editor shows them (sections in SECTIONS' order). */
 export const SETTING_WORDS = {
   size: { section: 'picture', plain: HINTS.size },
-  iterations: { section: 'picture', plain: HINTS.iterations },
-  styleWeight: { section: 'picture', plain: HINTS.styleWeight },
-  preserveColors: { section: 'picture', plain: HINTS.preserveColors },
+  iterations: { section: 'picture', plain: HINTS.iterations,
+    note: 'With Multi Scale, these are the draft\'s iterations; each larger size adds Fine Iterations.' },
+  styleWeight: { section: 'picture', plain: HINTS.styleWeight,
+    note: `The panel's marks: ${MARKS}. What counts is its ratio to Content Weight.` },
+  preserveColors: { section: 'picture', plain: HINTS.preserveColors,
+    note: 'Only the painting\'s light and dark are transferred; the colours stay the photo\'s.' },
   styleScale: { section: 'picture', plain: HINTS.styleScale },
   tvWeight: { section: 'picture', plain: 'Smoothness: removes speckles; 0 turns it off, high values blur.' },
-  contentWeight: { section: 'picture', plain: 'How much of the photo to keep (relative to style strength).' },
+  contentWeight: { section: 'picture', plain: 'How much of the photo to keep, relative to Style Weight.', note: '' },
   init: {
-    section: 'picture', plain: HINTS.init,
+    section: 'picture', plain: HINTS.init, note: '',
     choices: {
       'content-in-style-colors': 'The photo in the painting\'s colours (fastest to a good picture).',
       content: 'The photo as it is.',
@@ -68,6 +85,7 @@ export const SETTING_WORDS = {
   revealRunningPanel: { section: 'results', plain: 'Show each job\'s panel when its turn comes.' },
   backend: {
     section: 'engine', plain: 'Where the painting is computed. auto picks the fastest that works here.',
+    note: 'A software GPU (SwiftShader, llvmpipe, WARP) is skipped by auto: it is slower than the CPU.',
     choices: {
       auto: 'The fastest that works here (a real GPU first; a software GPU is skipped).',
       'tensorflow-gpu': 'An NVIDIA GPU through CUDA (needs @tensorflow/tfjs-node-gpu; not bundled).',
@@ -81,14 +99,19 @@ export const SETTING_WORDS = {
   weightsPath: { section: 'engine', plain: 'The neural network\'s weights. Leave empty for the ones bundled with the extension.' },
   enginePath: { section: 'engine', plain: 'A different engine program. Leave empty for the bundled one.' },
   engineIdleMinutes: { section: 'engine', plain: 'How long the engine stays ready after a job, in minutes, so the next one starts at once (it holds memory meanwhile).' },
-  maxInputPixels: { section: 'engine', plain: 'Largest image accepted, in pixels: protects against images built to exhaust memory.' },
+  maxInputPixels: {
+    section: 'engine', note: '',
+    plain: `Largest image accepted, in pixels (${megapixels(MAX_PIXELS)}, ${Math.sqrt(MAX_PIXELS)} × ${Math.sqrt(MAX_PIXELS)}, by default): `
+      + 'it protects against files built to exhaust memory.',
+  },
   gpuMemory: { section: 'engine', plain: 'How much of the GPU\'s memory a picture may use, in GB. Raise it on a large GPU (faster); lower it if the GPU runs out of memory.' },
   optimizer: {
-    section: 'advanced', plain: 'The method that improves the picture step by step.',
+    section: 'advanced', plain: 'The method that improves the picture step by step.', note: '',
     choices: { lbfgs: 'L-BFGS: the best picture per iteration (the paper\'s choice).', adam: 'Adam: steadier memory use, needs more iterations.' },
   },
   learningRate: { section: 'advanced', plain: 'Adam only: how far each step moves the pixels.' },
-  lbfgsHistory: { section: 'advanced', plain: 'L-BFGS only: how many past steps it remembers; fewer use less memory.' },
+  lbfgsHistory: { section: 'advanced', plain: 'L-BFGS only: how many past steps it remembers; fewer use less memory.',
+    note: 'Each step remembered costs about 32 bytes per pixel of the picture.' },
   tolerance: { section: 'advanced', plain: 'Stop early when the picture stops changing by more than this fraction.' },
   multiScale: { section: 'advanced', plain: 'Paint a small draft first, then refine it at larger sizes (faster for big pictures).' },
   draftSize: { section: 'advanced', plain: 'Size of that first draft, in pixels.' },
@@ -100,11 +123,11 @@ export const SETTING_WORDS = {
   styleLayerWeights: { section: 'advanced', plain: 'How much each of those levels counts.' },
   noiseRatio: { section: 'advanced', plain: 'With the "blend" start: how much noise is mixed into the photo.' },
   pooling: {
-    section: 'advanced', plain: 'How the network summarises neighbouring pixels.',
+    section: 'advanced', plain: 'How the network summarises neighbouring pixels.', note: '',
     choices: { avg: 'Average: smoother pictures (the paper\'s choice).', max: 'Maximum: the network as it was trained.' },
   },
   normalization: {
-    section: 'advanced', plain: 'How the loss is scaled with the picture\'s size.',
+    section: 'advanced', plain: 'How the loss is scaled with the picture\'s size.', note: '',
     choices: { 'size-independent': 'The same look at every size.', paper: 'The 2015 paper\'s exact formulas: larger pictures get less paint.' },
   },
   parameterization: {

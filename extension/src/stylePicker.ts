@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { samePath } from '@neural-style/engine/file-names';
 import { IMAGE_EXTENSIONS, IMAGE_GLOB, Preset, readPresets } from './resources';
-import { isResultFile } from './resultFiles';
+import { isResultFileAsync } from './resultFiles';
 
 export interface StyleChoice {
   path: string;
@@ -62,13 +62,33 @@ export class StyleMemory {
 }
 
 /**
- * The styles a panel offers as a second style: the presets, then the
- * remembered ones that are no preset. No workspace search: the panel's list
- * is made whenever a job is queued, and must cost nothing.
+ * The styles a panel offers as a second style: the presets, the remembered
+ * ones, then the workspace's images (each once; the panel adds Browse…). No
+ * search here: the panel's list is made whenever a job is queued, and must
+ * cost nothing; the workspace's images come from WorkspaceStyles' last look.
  */
-export function offeredStyles(presetsDir: string, memory: StyleMemory): StyleChoice[] {
+export function offeredStyles(presetsDir: string, memory: StyleMemory, workspace: StyleChoice[] = []): StyleChoice[] {
   const presets = readPresets(presetsDir).map((p) => presetChoice(presetsDir, p));
-  return [...presets, ...memory.recent.filter((c) => !presets.some((p) => samePath(p.path, c.path)))];
+  const all = [...presets, ...memory.recent, ...workspace];
+  return all.filter((c, i) => all.findIndex((d) => samePath(d.path, c.path)) === i);
+}
+
+/** The workspace's images that could be styles, as last found: looked for again, in the background, when stale. */
+export class WorkspaceStyles {
+  private found: StyleChoice[] = [];
+  private lookedAt = 0;
+
+  constructor(private readonly presetsDir: string, private readonly staleMs = 60_000) {}
+
+  current(): StyleChoice[] {
+    if (Date.now() - this.lookedAt > this.staleMs) {
+      this.lookedAt = Date.now();
+      void workspaceImages([]).then((uris) => {
+        this.found = uris.slice(0, 20).map((u) => fileChoice(u.fsPath, this.presetsDir));
+      }, () => undefined);
+    }
+    return this.found;
+  }
 }
 
 interface StyleItem extends vscode.QuickPickItem {
@@ -94,7 +114,9 @@ export function locationOf(file: string): string {
 async function workspaceImages(exclude: string[]): Promise<vscode.Uri[]> {
   if (!vscode.workspace.isTrusted || !vscode.workspace.workspaceFolders?.length) return [];
   const found = await vscode.workspace.findFiles(IMAGE_GLOB, '**/node_modules/**', 200);
-  return found.filter((u) => !exclude.includes(u.fsPath) && !isResultFile(u.fsPath))
+  // Read without blocking the host: up to 200 heads of files.
+  const results = await Promise.all(found.map((u) => isResultFileAsync(u.fsPath)));
+  return found.filter((u, i) => !exclude.includes(u.fsPath) && !results[i])
     .sort((a, b) => a.fsPath.localeCompare(b.fsPath)).slice(0, 50);
 }
 

@@ -6,6 +6,7 @@
 import { formatDuration } from '@neural-style/engine/options';
 import * as l10n from '@vscode/l10n';
 import { PanelState, RunView } from '../shared/protocol';
+import { whereText } from '../shared/where';
 import { $, el, setSrc } from './dom';
 
 /** What the compare view shows: indexes into the history; `before` -1 is the content photo. */
@@ -24,12 +25,13 @@ let shownKey = '';
 export function runSummary(run: RunView, index: number): string {
   const c = run.controls;
   const params = c ? [
-    l10n.t('strength {0}', c.styleWeight), l10n.t('{0} px', c.size), l10n.t({ message: '{0} it.', args: [c.iterations], comment: ['iterations, abbreviated'] }),
+    l10n.t('style weight {0}', c.styleWeight), l10n.t('{0} px', c.size), l10n.t({ message: '{0} it.', args: [c.iterations], comment: ['iterations, abbreviated'] }),
     ...(c.preserveColors ? [l10n.t('photo colours')] : []), l10n.t('seed {0}', c.seed),
   ] : [l10n.t('{0} steps', run.steps)];
   const second = run.secondStyle ? [`+ ${run.secondStyle.name} ${run.secondStyle.blend} %`] : [];
   const when = run.finishedAt ? [new Date(run.finishedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })] : [];
-  const where = run.elapsedMs === undefined ? l10n.t('on {0}', run.backend) : l10n.t('{0} on {1}', formatDuration(run.elapsedMs), run.backend);
+  const on = whereText(run.backend);
+  const where = run.elapsedMs === undefined ? l10n.t('on {0}', on) : l10n.t('{0} on {1}', formatDuration(run.elapsedMs), on);
   return [`#${index + 1}`, ...params, ...second, where, ...when].join(' · ');
 }
 

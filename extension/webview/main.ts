@@ -14,7 +14,9 @@ import { drawLossChart, lossSummary, SERIES } from './chart';
 import { buildControls, fillControls, readControls } from './controlsForm';
 import { $, el, setSrc } from './dom';
 import { buildCompareControls, compareView, renderHistory } from './history';
-import { fillSecondStyle, readSecondStyle } from './secondStyleForm';
+import { fillSecondStyle, readSecondStyle, refillSecondStyle } from './secondStyleForm';
+import { buildWhere, renderWhere } from './whereView';
+import { whereText } from '../shared/where';
 import { probeAdapters } from './compute/adapters';
 import { COMPUTE_GLOBAL, type ComputeApi } from './compute/api';
 
@@ -45,10 +47,11 @@ function button(id: string, label: string, onClick: () => void, secondary = fals
 const send = (message: FromWebview) => () => vscode.postMessage(message);
 
 /** Run again (or on the CPU) with the form's values; nothing is sent while one is out of range. */
-function runAgain(onCpu: boolean): void {
+function runAgain(on?: 'cpu' | 'gpu'): void {
   const controls = readControls();
   const second = controls && readSecondStyle();
-  if (controls && second) vscode.postMessage({ type: 'runAgain', controls, ...second, ...(onCpu ? { onCpu } : {}) });
+  const where = on === 'cpu' ? { onCpu: true } : on === 'gpu' ? { onGpu: true } : {};
+  if (controls && second) vscode.postMessage({ type: 'runAgain', controls, ...second, ...where });
 }
 
 function saveDefaults(): void {
@@ -83,14 +86,16 @@ function build(app: HTMLElement): void {
     el('section', { class: 'progress', id: 'progress-section' },
       el('div', { class: 'bar', role: 'progressbar', id: 'bar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': l10n.t('Progress') }, el('div', { id: 'bar-fill' })),
       el('div', { id: 'progress-text', class: 'muted' })),
+    buildWhere(send({ type: 'showLog' })),
     el('div', { id: 'error', class: 'error', hidden: '' }),
     el('p', { id: 'note', class: 'note', hidden: '' }),
     buildResult(),
     el('section', { id: 'history', class: 'history', hidden: '' }, el('h2', {}, l10n.t('Runs of this photo')), el('div', { id: 'history-list', class: 'history-list' })),
-    el('section', { class: 'next' }, buildControls(),
+    el('section', { class: 'next' }, buildControls(send({ type: 'browseSecondStyle' })),
       el('div', { class: 'actions' },
-        button('run-again', l10n.t('Run again'), () => runAgain(false)),
-        button('run-on-cpu', l10n.t('Run on CPU instead'), () => runAgain(true), true),
+        button('run-again', l10n.t('Run again'), () => runAgain()),
+        button('run-on-cpu', l10n.t('Run on CPU instead'), () => runAgain('cpu'), true),
+        button('run-on-gpu', l10n.t('Run again on your GPU'), () => runAgain('gpu'), true),
         button('save-defaults', l10n.t('Save as defaults…'), saveDefaults, true))),
     el('section', { class: 'chart' }, el('h2', {}, l10n.t('Loss')),
       el('canvas', { id: 'chart', role: 'img', 'aria-label': l10n.t('Loss over the steps'), 'aria-describedby': 'chart-summary' }), legend,
@@ -168,7 +173,8 @@ function renderButtons(s: PanelState): void {
   const active = status === 'running' || status === 'queued';
   const hasRuns = (s.history?.length ?? 0) > 0;
   $('cancel').hidden = !active;
-  $('run-again').hidden = active;
+  // A photo that cannot be read fails every run: Run again would only fail again.
+  $('run-again').hidden = active || s.errorCode === 'EIMAGE';
   $('run-on-cpu').hidden = active || s.errorCode !== 'EGPULOST';
   $('open').hidden = active || !hasRuns;
   $('reveal').hidden = active || !hasRuns;
@@ -192,6 +198,7 @@ function render(s: PanelState, drawChart = true): void {
   renderProgress(s);
   renderResult(s);
   renderButtons(s);
+  renderWhere(s);
   renderControls(s);
   if (drawChart) {
     drawLossChart($<HTMLCanvasElement>('chart'), s.losses, s.progress?.totalSteps ?? 0);
@@ -217,8 +224,9 @@ function endedText({ job, progress: p }: PanelState): string {
 function progressText(s: PanelState): string {
   const { job, progress: p, done } = s;
   if (done) {
-    return done.elapsedMs === undefined ? l10n.t('{0} steps on {1} · {2}', done.steps, done.backend, done.outputName)
-      : l10n.t('{0} steps in {1} on {2} · {3}', done.steps, formatDuration(done.elapsedMs), done.backend, done.outputName);
+    const where = whereText(done.backend, s.where);
+    return done.elapsedMs === undefined ? l10n.t('{0} steps on {1} · {2}', done.steps, where, done.outputName)
+      : l10n.t('{0} steps in {1} on {2} · {3}', done.steps, formatDuration(done.elapsedMs), where, done.outputName);
   }
   if (job.status !== 'running' && job.status !== 'queued') return endedText(s);
   if (!p) return job.status === 'queued' ? l10n.t('Waiting for the jobs before it.') : startingText(s);
@@ -229,7 +237,7 @@ function progressText(s: PanelState): string {
     ...(p.tiles ? [l10n.t('tile {0}/{1}', p.tile ?? 0, p.tiles)] : []),
     l10n.t('{0} elapsed', formatDuration(p.elapsedMs)),
     l10n.t('{0} left', formatDuration(p.etaMs)),
-    p.backend,
+    l10n.t('on {0}', whereText(p.backend, s.where)),
   ];
   return parts.join(' · ');
 }
@@ -238,7 +246,7 @@ function liveText(s: PanelState): string {
   const { job, done, progress } = s;
   switch (job.status) {
     case 'queued': return job.position ? l10n.t('Queued, number {0}.', job.position) : l10n.t('Queued.');
-    case 'running': return progress ? l10n.t('Running on {0}.', progress.backend) : l10n.t('Starting.');
+    case 'running': return progress ? l10n.t('Running on {0}.', whereText(progress.backend, s.where)) : l10n.t('Starting.');
     case 'done':
       if (!done) return l10n.t('Done.');
       return done.elapsedMs === undefined ? l10n.t('Done: {0}.', done.outputName) : l10n.t('Done: {0} in {1}.', done.outputName, formatDuration(done.elapsedMs));
@@ -286,6 +294,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   }
   if (!state && message.type !== 'snapshot') return;
   state = applyMessage(state!, message);
+  if (message.type === 'styleChoices') refillSecondStyle(message.choices, message.selected);
   saveState(message.type !== 'progress' && message.type !== 'batch'); // both come every iteration
   render(state, message.type === 'progress' || message.type === 'snapshot');
 });

@@ -10,10 +10,21 @@ import { BLEND_SLIDER, blendWeights, DEFAULT_BLEND, SecondStylePick } from '../s
 import { $, el } from './dom';
 
 const NONE = '';
+/** The list's last entry: not a style, a request for one (the host asks for a file and offers it). */
+const BROWSE = 'browse';
+/** What the list showed before Browse… was chosen: it goes back to it while the host asks. */
+let shown = NONE;
 
-export function buildSecondStyle(): HTMLElement[] {
+export function buildSecondStyle(browse: () => void): HTMLElement[] {
   const select = el('select', { id: 'control-secondStyle' });
-  select.addEventListener('change', () => showBlend());
+  select.addEventListener('change', () => {
+    if (select.value === BROWSE) {
+      select.value = shown;
+      browse();
+    }
+    shown = select.value;
+    showBlend();
+  });
   const blend = el('input', { id: 'control-blend', type: 'range', min: String(BLEND_SLIDER.min), max: String(BLEND_SLIDER.max), step: String(BLEND_SLIDER.step) });
   blend.addEventListener('input', () => showBlend());
   return [
@@ -37,17 +48,28 @@ function showBlend(): void {
 
 /** The choices the host offered for this job, its own second style (the first of them) selected. */
 export function fillSecondStyle({ job, styleChoices = [] }: PanelState): void {
-  const select = $<HTMLSelectElement>('control-secondStyle');
-  select.replaceChildren(el('option', { value: NONE }, l10n.t('None')), ...styleChoices.map((c, i) => el('option', { value: String(i) }, c.label)));
   const own = job.secondStyle ? styleChoices.findIndex((c) => c.path === job.secondStyle!.path) : -1;
-  select.value = own < 0 ? NONE : String(own);
+  showChoices(styleChoices, own);
   $<HTMLInputElement>('control-blend').value = String(job.secondStyle?.blend ?? DEFAULT_BLEND);
   showBlend();
 }
 
-/**
- * The form's second style for Run again: `{}` for none; undefined (the reason shown) when the blend is out of range.
- */
+/** The list anew (Browse… added a style): `selected` chosen, else what was chosen before. */
+export function refillSecondStyle(choices: PanelState['styleChoices'] = [], selected?: number): void {
+  showChoices(choices, selected ?? (shown === NONE ? -1 : Number(shown)));
+  showBlend();
+}
+
+function showChoices(choices: NonNullable<PanelState['styleChoices']>, selected: number): void {
+  const select = $<HTMLSelectElement>('control-secondStyle');
+  select.replaceChildren(el('option', { value: NONE }, l10n.t('None')),
+    ...choices.map((c, i) => el('option', { value: String(i) }, c.label)),
+    el('option', { value: BROWSE }, l10n.t('Browse…')));
+  select.value = selected >= 0 && selected < choices.length ? String(selected) : NONE;
+  shown = select.value;
+}
+
+/** The form's second style for Run again: `{}` for none; undefined (the reason shown) when the blend is out of range. */
 export function readSecondStyle(): { secondStyle?: SecondStylePick } | undefined {
   const value = $<HTMLSelectElement>('control-secondStyle').value;
   if (value === NONE) return {};

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { DEFAULTS, OPTION_SPECS } from '@neural-style/engine/options';
 import {
-  checkControls, CONTROL_NAMES, Controls, controlsOf, settingWrites, sliderToStrength, strengthToSlider,
+  checkControls, CONTROL_NAMES, Controls, controlsOf, settingWrites, sliderToStrength, strengthMarks, strengthToSlider,
+  strengthWord,
 } from '../../../extension/shared/controls';
 import { readSettings, withJobOptions } from '../../../extension/src/settings';
 
@@ -18,32 +19,53 @@ describe('panel controls ⇄ settings', () => {
     assert.deepStrictEqual([controls.size, controls.styleWeight, controls.preserveColors], [512, 300, true]);
   });
 
+  /** Each level as VS Code's inspect gives it: the defaults, then the user's settings, then the workspace's. */
+  const levelsOf = (user: Record<string, unknown>, workspace: Record<string, unknown>) =>
+    (name: string, target: 'user' | 'workspace') => {
+      const byDefault = DEFAULTS[name as keyof typeof DEFAULTS];
+      const inherited = target === 'user' ? byDefault : user[name] ?? byDefault;
+      return { current: (target === 'user' ? user : workspace)[name], inherited };
+    };
+
   it('Save as defaults writes what the next job reads back as the same controls', () => {
     for (const target of ['user', 'workspace'] as const) {
-      const settings: Record<string, unknown> = { size: 1024, tvWeight: 3 };
-      for (const w of settingWrites(tweaked, target, () => false)) {
+      const user: Record<string, unknown> = { size: 1024, tvWeight: 3 };
+      const workspace: Record<string, unknown> = {};
+      for (const w of settingWrites(tweaked, target, () => false, levelsOf(user, workspace))) {
         assert.strictEqual(w.target, target);
-        settings[w.name] = w.value;
+        (target === 'user' ? user : workspace)[w.name] = w.value;
       }
-      const read = readSettings(settingsOf(settings));
+      const read = readSettings(settingsOf({ ...user, ...workspace }));
       assert.deepStrictEqual(controlsOf(read.options), tweaked);
       assert.strictEqual(read.options.tvWeight, 3, 'a setting that is no control is left alone');
     }
   });
 
+  it('writes no key equal to what the level below says, and removes one that has become equal', () => {
+    const controls = { ...controlsOf(DEFAULTS), seed: 99, styleScale: 0.75 };
+    const user = { seed: 99, size: 640, styleWeight: 900 };
+    const writes = settingWrites(controls, 'user', () => false, levelsOf(user, {}));
+    // seed is there already; styleScale differs from the default; size and styleWeight go back to the defaults.
+    assert.deepStrictEqual(writes.map((w) => [w.name, w.value]),
+      [['styleWeight', undefined], ['size', undefined], ['styleScale', 0.75]]);
+    const overUser = settingWrites({ ...controls, size: 640 }, 'workspace', () => false, levelsOf(user, {}));
+    assert.deepStrictEqual(overUser.map((w) => [w.name, w.value]),
+      [['styleWeight', DEFAULTS.styleWeight], ['styleScale', 0.75]], 'the workspace keeps what differs from the user\'s');
+  });
+
   it('a machine-scoped setting never goes to the workspace', () => {
-    const writes = settingWrites(tweaked, 'workspace', (name) => name === 'seed');
+    const writes = settingWrites(tweaked, 'workspace', (name) => name === 'seed', levelsOf({}, {}));
     assert.deepStrictEqual(writes.filter((w) => w.target === 'user').map((w) => w.name), ['seed']);
-    assert.strictEqual(writes.length, CONTROL_NAMES.length);
+    assert.strictEqual(writes.length, CONTROL_NAMES.length, 'every control of tweaked differs from the defaults');
   });
 
   it('are checked by the engine\'s option checks, naming the control and the value', () => {
     assert.deepStrictEqual(checkControls(tweaked), tweaked);
     assert.throws(() => checkControls({ ...tweaked, size: 5 }), /^Error: Size \(px\): Invalid size 5\. Use an integer at least 16 and at most 8192\.$/);
     assert.throws(() => checkControls({ ...tweaked, iterations: 2.5 }), /Iterations: Invalid iterations 2\.5/);
-    assert.throws(() => checkControls({ ...tweaked, styleWeight: -1 }), /Style strength: Invalid styleWeight -1/);
-    assert.throws(() => checkControls({ ...tweaked, init: 'paint' as Controls['init'] }), /Start from: Invalid init "paint"\. Use one of: content-in-style-colors/);
-    assert.throws(() => settingWrites({ ...tweaked, seed: -3 }, 'user', () => false), /Seed: Invalid seed -3/);
+    assert.throws(() => checkControls({ ...tweaked, styleWeight: -1 }), /Style weight: Invalid styleWeight -1/);
+    assert.throws(() => checkControls({ ...tweaked, init: 'paint' as Controls['init'] }), /Init: Invalid init "paint"\. Use one of: content-in-style-colors/);
+    assert.throws(() => settingWrites({ ...tweaked, seed: -3 }, 'user', () => false, levelsOf({}, {})), /Seed: Invalid seed -3/);
   });
 
   it('go over the job\'s settings, which stay checked as a whole', () => {
@@ -74,5 +96,13 @@ describe('style strength on a log scale', () => {
       last = next;
     }
     assert.strictEqual(last, 1e6);
+  });
+
+  it('names a weight by its nearest mark, a decade apart', () => {
+    const marks = strengthMarks();
+    for (let i = 1; i < marks.length; i++) assert.strictEqual(marks[i].weight / marks[i - 1].weight, 10);
+    for (const m of marks) assert.strictEqual(strengthWord(m.weight * 2), m.word, `${m.weight * 2}`);
+    assert.strictEqual(strengthWord(0), marks[0].word, 'no paint is the subtlest mark');
+    assert.strictEqual(strengthWord(5e9), marks[marks.length - 1].word);
   });
 });

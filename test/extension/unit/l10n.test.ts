@@ -87,10 +87,11 @@ describe('l10n', () => {
     after(() => l10n.config({ contents: {} }));
 
     it('a module without vscode says the bundle\'s words, with its values put in', () => {
-      const text = batchProgressText({ finished: 2, total: 5, etaMs: 90_000 }, () => '1:30');
-      assert.notStrictEqual(text, '2 of 5 done, about 1:30 left for the batch');
-      const expected = pseudo['{0} of {1} done, about {2} left for the batch'];
-      assert.strictEqual(text, expected.replace('{0}', '2').replace('{1}', '5').replace('{2}', '1:30'));
+      const text = batchProgressText({ made: 2, failed: 0, cancelled: 0, total: 5, etaMs: 90_000 }, () => '1:30');
+      assert.notStrictEqual(text, '2 of 5 made, 3 to go, about 1:30 left for the batch');
+      const expected = [pseudo['{0} of {1} made'].replace('{0}', '2').replace('{1}', '5'), pseudo['{0} to go'].replace('{0}', '3'),
+        pseudo['about {0} left for the batch'].replace('{0}', '1:30')].join(', ');
+      assert.strictEqual(text, expected);
       // The control's name is the bundle's; what is wrong with the value is the engine's (in English).
       const controls = { styleWeight: 1e3, size: 5, iterations: 10, preserveColors: false, styleScale: 1,
         init: 'content' as const, seed: 1 };

@@ -43,7 +43,7 @@ const PREVIEW = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfF
 /** A state of each kind: each shows other words and other controls. */
 export const STATES = {
   queued: { job: { ...job, status: 'queued', position: 2 }, losses: [], controls, styleChoices },
-  running: { job, progress, losses, preview: PREVIEW, controls, styleChoices, note: 'x', batch: { index: 2, total: 3, finished: 1, etaMs: 90_000 } },
+  running: { job, progress, losses, preview: PREVIEW, controls, styleChoices, note: 'x', batch: { index: 2, total: 3, made: 1, failed: 0, cancelled: 0, etaMs: 90_000 } },
   done: { job: { ...job, status: 'done' }, progress, losses, done, history: [run, { ...run, outputName: 'chelsea.starry-1.png' }], controls, styleChoices },
   cancelled: { job: { ...job, status: 'cancelled' }, progress, losses, history: [run], controls, styleChoices },
   failed: { job: { ...job, status: 'failed' }, losses, error: 'x', errorCode: 'EGPULOST', controls, styleChoices },

@@ -78,7 +78,7 @@ describe('runs in one panel (history)', () => {
   });
 
   it('a failure keeps its code (EGPULOST offers Run on CPU instead); a new status clears it', () => {
-    const batch = { index: 2, total: 3, finished: 1, etaMs: 9000 };
+    const batch = { index: 2, total: 3, made: 0, failed: 1, cancelled: 0, etaMs: 9000 };
     const inBatch = applyMessage(state, parseToWebview({ type: 'batch', batch }));
     assert.deepStrictEqual(inBatch.batch, batch);
     assert.strictEqual(nextRunState(inBatch, 'ns-9', controls).batch, undefined, 'a run again is no photo of the batch');
@@ -170,6 +170,22 @@ describe('panel state', () => {
     assert.strictEqual(applyMessage(queuedAgain, { type: 'status', status: 'running' }).note, undefined);
     const failed = applyMessage(state, { type: 'status', status: 'failed', message: 'no such file' });
     assert.deepStrictEqual([failed.note, failed.error], [undefined, 'no such file']);
+  });
+
+  it('a note belongs to the state it was said in: progress, done and failed each clear it', () => {
+    const noted = applyMessage(state, { type: 'status', status: 'queued', position: 2, message: 'resumed after a reload' });
+    const done = { outputSrc: 'o', outputName: 'cat.starry.png', elapsedMs: 1, steps: 4, backend: 'wasm', finishedAt: 3 };
+    const after = [applyMessage(noted, { type: 'progress', progress: progress(2) }),
+      applyMessage(noted, { type: 'done', done }), applyMessage(noted, { type: 'failed', message: 'gone' })];
+    assert.deepStrictEqual(after.map((s) => [s.job.status, s.note]), [['running', undefined], ['done', undefined], ['failed', undefined]]);
+  });
+
+  it('Browse…\'s new choices replace the offered ones; a path is never a webview message\'s to name', () => {
+    const choices = [{ path: '/ws/mosaic.png', id: 'mosaic', label: 'mosaic.png' }];
+    const message = parseToWebview({ type: 'styleChoices', choices, selected: 0 });
+    assert.deepStrictEqual(applyMessage(state, message).styleChoices, choices);
+    assert.deepStrictEqual(parseFromWebview({ type: 'browseSecondStyle' }), { type: 'browseSecondStyle' });
+    assert.throws(() => parseFromWebview({ type: 'browseSecondStyle', path: '/etc/passwd' }), ProtocolError);
   });
 
   it('a saved state is validated before use', () => {

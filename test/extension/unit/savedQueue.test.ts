@@ -74,6 +74,21 @@ describe('saved queue', () => {
     assert.deepStrictEqual(saved.map(orderOfSaved), orders);
   });
 
+  it('a job of a batch keeps its place and the batch\'s counts through a reload', () => {
+    const tag = (index: number) => ({ key: 'batch-x-1', index, size: 4 });
+    const request = (name: string) => ({ content: abs(name), style: job('a').style });
+    const saved = savedJobsOf<JobOrder>({
+      running: { id: 'c', state: 'running' as const, job: { request: request('c.png'), batch: tag(3) } },
+      queued: [{ id: 'd', state: 'queued' as const, job: { request: request('d.png'), batch: tag(4) } }],
+    }, (key) => (key === 'batch-x-1' ? { made: 1, failed: 1, cancelled: 0 } : undefined));
+    assert.deepStrictEqual(saved.map((s) => s.batch), [
+      { key: 'batch-x-1', index: 3, size: 4, made: 1, failed: 1, cancelled: 0 },
+      { key: 'batch-x-1', index: 4, size: 4, made: 1, failed: 1, cancelled: 0 }]);
+    const again = parseSavedQueue(JSON.parse(JSON.stringify(saved)), (why) => assert.fail(why)).map(orderOfSaved);
+    assert.deepStrictEqual(again.map((o) => o.batch), [3, 4].map((index) =>
+      ({ ...tag(index), earlier: { made: 1, failed: 1, cancelled: 0 } })));
+  });
+
   it('a saved value that is not a list is dropped whole; nothing saved is no job', () => {
     const warnings: string[] = [];
     assert.deepStrictEqual(parseSavedQueue({ jobs: [] }, (why) => warnings.push(why)), []);

@@ -47,7 +47,20 @@ describe('settings derived from the engine defaults', () => {
       }
       assert.ok(prop, `neuralStyle.${name} missing`);
       assert.deepStrictEqual(prop.default, spec.default, name);
-      assert.ok((prop.description as string).endsWith(`\n\n${spec.description}`), `${name}: the engine's description comes after the painter's words`);
+      const { note } = SETTING_WORDS[name as keyof typeof SETTING_WORDS] as { note?: string };
+      const second = note ?? spec.description;
+      const description = prop.description as string;
+      assert.ok(second ? description.endsWith(`\n\n${second}`) : !description.includes('\n\n'),
+        `${name}: the note (else the engine's description) comes after the painter's words`);
+    }
+  });
+
+  it('says each setting in one vocabulary: two paragraphs at most, no formulas, no other program\'s flags', () => {
+    for (const [key, prop] of Object.entries(properties)) {
+      const description = prop.description as string;
+      assert.ok(description.split('\n\n').length <= 2, `${key}: more than two paragraphs`);
+      assert.doesNotMatch(description, /[αβ²Σ]|jcjohnson|sharp's|-original_colors|Style strength|Brush size/, key);
+      assert.doesNotMatch(description, /\d{7,}/, `${key}: a number too long to read`);
     }
   });
 

@@ -76,10 +76,10 @@ describe('the panel page with the keyboard only (headless Chromium)', function (
     await tab.keyboard.press('Space');
     assert.strictEqual(await attr(tab, '#zoom', 'aria-pressed'), 'true');
     assert.strictEqual(await tab.locator('#zoom').textContent(), 'Fit');
-    // Style strength moves on a log scale: an arrow key is one step of the slider, and the value is said.
+    // Style weight moves on a log scale: an arrow key is one step of the slider, and the value is said.
     await tab.locator('#control-styleWeight').focus();
     for (let i = 0; i < 10; i++) await tab.keyboard.press('ArrowRight');
-    assert.strictEqual(await attr(tab, '#control-styleWeight', 'aria-valuetext'), '1300');
+    assert.strictEqual(await attr(tab, '#control-styleWeight', 'aria-valuetext'), '1300, medium');
     await tab.locator('#run-again').focus();
     await tab.keyboard.press('Enter');
     const sent = (await posted(tab)).filter((m) => m.type === 'runAgain');

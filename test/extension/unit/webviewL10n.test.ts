@@ -49,8 +49,8 @@ describe('the panel page\'s words (headless Chromium)', function () {
 
   it('without one (English, VS Code\'s own language), the page says its words as written', async () => {
     const words = await wordsOf();
-    for (const expected of ['Run again', 'Save as defaults…', 'Next run', 'Style strength', 'Runs of this photo', 'Loss over the steps',
-      'Photo 2 of 3 of this batch · 1 of 3 done, about 1:30 left for the batch']) {
+    for (const expected of ['Run again', 'Save as defaults…', 'Next run', 'Style weight', 'Runs of this photo', 'Loss over the steps',
+      'Photo 2 of 3 of this batch · 1 of 3 made, 2 to go, about 1:30 left for the batch']) {
       assert.ok(words.includes(expected), `"${expected}" is not on the page`);
     }
   });
