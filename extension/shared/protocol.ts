@@ -9,7 +9,7 @@ import { OPTION_SPECS, StylizeOptions, WEBVIEW_BACKENDS } from '@neural-style/en
 import { Controls } from './controls';
 import { SecondStylePick } from './secondStyle';
 import { rgbPixels } from '@neural-style/engine/image-protocol';
-import { lossTerms, progressReport, ProgressReport } from '@neural-style/engine/protocol';
+import { lossTerms, progressReport, ProgressReport, runEstimate } from '@neural-style/engine/protocol';
 import {
   array, Assert, boolean, Infer, isRecord, Message, messageParser, MessageSchemas, number, object, oneOf, optional, parse, Same, someOf, string, tuple,
 } from '@neural-style/engine/schema';
@@ -58,6 +58,7 @@ export type JobView = Infer<typeof jobView>;
 
 /** The engine's progress report, as the panel keeps it. */
 export type ProgressView = ProgressReport;
+export type EstimateView = Infer<typeof runEstimate>;
 
 const doneView = object({
   /** Absent for a result opened from its file: its chunk keeps no time. */
@@ -86,6 +87,8 @@ export type BatchView = Infer<typeof batchView>;
 const panelState = object({
   job: jobView,
   progress: optional(progressReport),
+  /** What the run will do and take, as the engine planned it before its first step. */
+  estimate: optional(runEstimate),
   /** Loss terms per step, for the chart: [step, content, style, tv, total]. */
   losses: array(tuple(number, number, number, number, number)),
   preview: optional(string),
@@ -158,6 +161,8 @@ const TO_WEBVIEW = {
   /** Everything the panel shows: sent when the webview (re)loads. */
   snapshot: { state: panelState },
   status: { status: jobStatus, position: optional(number), message: optional(string) },
+  /** Before the first progress: the run's plan and how long it will take. */
+  estimate: { estimate: runEstimate },
   progress: { progress: progressReport },
   preview: { step: number, src: string },
   done: { done: doneView },

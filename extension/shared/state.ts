@@ -36,6 +36,8 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
       if (losses.length > MAX_LOSS_POINTS) losses = losses.filter((_, i) => i % 2 === 1 || i === losses.length - 1);
       return { ...state, job: { ...state.job, status: 'running', position: undefined }, progress: p, losses };
     }
+    case 'estimate':
+      return { ...state, estimate: message.estimate };
     case 'preview':
       return { ...state, preview: message.src };
     case 'done':

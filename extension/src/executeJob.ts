@@ -12,6 +12,7 @@ import type { EngineClient, EngineEvents, EngineOutcome } from './engineTypes';
 import type { JobPanelPort } from './jobRecord';
 import { stylePaths } from './jobRequest';
 import type { Resources } from './resources';
+import type { SpeedStore } from './speedStore';
 import type { JobLog, RunPlan } from './routeJob';
 import { runInWebview } from './webviewRunner';
 
@@ -22,10 +23,14 @@ export interface ExecuteContext {
   reserved: Set<string>;
   /** How long the warm engine waits for the next job: the last job's settings say. */
   engineIdleMinutes: number;
+  /** This machine's speeds: given to the engine's estimate, and what a run measured kept. */
+  speeds?: Pick<SpeedStore, 'all' | 'keep'>;
   log: JobLog;
 }
 
 export interface ExecuteEvents {
+  /** What the run will do and take, before its first progress. */
+  plan?(estimate: FromEngine<'plan'>['estimate']): void;
   progress(progress: FromEngine<'progress'>): void;
   /** A preview as a PNG data URL. */
   preview(step: number, src: string): void;
@@ -39,6 +44,7 @@ export function executeJob(plan: RunPlan, panel: JobPanelPort, signal: AbortSign
   if (route.where === 'engine') {
     return onEngine(plan, signal, context, {
       progress,
+      plan: (m) => events.plan?.(m.estimate),
       preview: (p) => events.preview(p.step, `data:image/png;base64,${p.png}`),
       backend: (m) => { device = m.adapter ? `${m.name}: ${m.adapter}` : ''; },
     });
@@ -55,7 +61,7 @@ export function executeJob(plan: RunPlan, panel: JobPanelPort, signal: AbortSign
 
 /** Runs the job on the warm engine; a stopped engine's temp files are removed. */
 async function onEngine({ job, engine }: RunPlan, signal: AbortSignal, context: ExecuteContext,
-  events: Pick<EngineEvents, 'progress' | 'preview' | 'backend'>): Promise<EngineOutcome> {
+  events: Pick<EngineEvents, 'progress' | 'preview' | 'backend' | 'plan'>): Promise<EngineOutcome> {
   const { id, request, settings: { options, run }, output } = job;
   const { log } = context;
   log('info', `${id}: ${request.content} + ${stylePaths(request).join(' + ')} → ${output} `
@@ -72,6 +78,7 @@ async function onEngine({ job, engine }: RunPlan, signal: AbortSignal, context: 
       job: { content: request.content, styles: stylePaths(request), output, options, maxInputPixels: run.maxInputPixels,
         gpuMemory: run.gpuMemory, ifExists: 'number' },
       signal,
+      speeds: context.speeds?.all(),
       events: {
         ...events,
         started: (pid, warm) => {
@@ -84,6 +91,7 @@ async function onEngine({ job, engine }: RunPlan, signal: AbortSignal, context: 
   } finally {
     context.reserved.delete(pathKey(output));
   }
+  if (outcome.kind === 'done' && outcome.done.speed) void context.speeds?.keep(outcome.done.backend, outcome.done.speed);
   if (outcome.kind !== 'done' && enginePid) {
     for (const f of removeTempsOf(output, enginePid)) log('info', `${id}: removed ${f}, left by the stopped engine`);
   }

@@ -30,7 +30,9 @@ export class QueueStatusBar extends Disposable {
 
   /** A change of the queue, or the running job's progress (which alone says how far it is). */
   onChange(change: JobChange): void {
-    if (change.kind === 'running' || change.kind === 'preview' || change.kind === 'opened') return;
+    if (change.kind === 'running' || change.kind === 'plan' || change.kind === 'preview' || change.kind === 'opened') {
+      return;
+    }
     const running = this.queue.running;
     const progress = change.kind === 'progress' ? change.progress : undefined;
     this.update(running && {

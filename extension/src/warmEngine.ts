@@ -9,7 +9,7 @@
 import * as l10n from '@vscode/l10n';
 import type { EngineClient, EngineOutcome, ProcessExit } from '@neural-style/engine/engine-client';
 import type { BackendChoice } from '@neural-style/engine/options';
-import { backendLine, FromEngine, JobSpec } from '@neural-style/engine/protocol';
+import { backendLine, FromEngine, JobSpec, ToEngine } from '@neural-style/engine/protocol';
 import { EngineLog, explainEngineExit, startEngine } from './engineProcess';
 
 export type { EngineOutcome };
@@ -18,6 +18,8 @@ export interface EngineEvents {
   log?: EngineLog;
   /** The backend the job runs on (before its first progress). */
   backend?(message: FromEngine<'backend'>): void;
+  /** What the job will do and take, before its first progress. */
+  plan?(message: FromEngine<'plan'>): void;
   progress?(message: FromEngine<'progress'>): void;
   preview?(message: FromEngine<'preview'>): void;
   /** The job is on its process (pid), about to start; `warm`: that process ran a job before. */
@@ -36,6 +38,8 @@ export interface EngineJob {
   job: JobSpec;
   signal?: AbortSignal;
   events?: EngineEvents;
+  /** This machine's measured speeds, for the engine's estimate (speedStore.ts). */
+  speeds?: ToEngine<'start'>['speeds'];
   /** How long a cancelled engine may take to stop before it is killed (the job is gone within 0.5 s either way). */
   cancelGraceMs?: number;
 }
@@ -89,7 +93,10 @@ export class WarmEngine {
     const current = this.processFor(config);
     const events = job.events ?? {};
     const outcome = await current.process.runJob({
-      start: { id: job.id, job: job.job, backend: config.backend, weights: config.weights || undefined },
+      start: {
+        id: job.id, job: job.job, backend: config.backend, weights: config.weights || undefined,
+        ...(job.speeds?.length ? { speeds: job.speeds } : {}),
+      },
       signal: job.signal,
       cancelGraceMs: job.cancelGraceMs ?? 300,
       started: (pid) => events.started?.(pid, current.jobs++ > 0),

@@ -21,7 +21,7 @@ const fixtures = path.join(root, 'test', 'fixtures');
 
 const progressOf = (step: number): FromEngine<'progress'> => ({
   type: 'progress', id: 'j1', scale: 1, scales: 1, width: 32, height: 32, iteration: step, iterations: 2, step,
-  totalSteps: 2, losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: step, etaMs: 2 - step, backend: 'wasm',
+  totalSteps: 2, losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: step, etaMs: 2 - step, fraction: step / 2, backend: 'wasm',
 });
 
 /** An engine that runs each job as `play` says, recording what it was asked. */

@@ -34,7 +34,7 @@ function fakePanel(reply: Reply, pageLoaded: Promise<void> = Promise.resolve())
 
 const progress = {
   scale: 1, scales: 1, width: 32, height: 32, iteration: 1, iterations: 2, step: 1, totalSteps: 2,
-  losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 5, etaMs: 5, backend: 'webgl',
+  losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 5, etaMs: 5, fraction: 0.5, backend: 'webgl',
 };
 
 /** The run's end with a grey picture of the size it was sent. */
