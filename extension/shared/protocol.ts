@@ -9,7 +9,7 @@ import { OPTION_SPECS, StylizeOptions, WEBVIEW_BACKENDS } from '@neural-style/en
 import { Controls } from './controls';
 import { SecondStylePick } from './secondStyle';
 import { rgbPixels } from '@neural-style/engine/image-protocol';
-import { lossTerms, progressReport, ProgressReport, runEstimate } from '@neural-style/engine/protocol';
+import { lossTerms, machineSpeed, progressReport, ProgressReport, runEstimate } from '@neural-style/engine/protocol';
 import {
   array, Assert, boolean, Infer, isRecord, Message, messageParser, MessageSchemas, number, object, oneOf, optional, parse, Same, someOf, string, tuple,
 } from '@neural-style/engine/schema';
@@ -140,6 +140,8 @@ const TO_COMPUTE = {
     options: someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>),
     /** GB of GPU memory the run may use on WebGPU (the gpuMemory setting). */
     gpuMemory: optional(number),
+    /** This machine's speed on the backend, as earlier runs measured it: the estimate's. */
+    speed: optional(machineSpeed),
   },
   /** Cancel: the core stops within one iteration (one tile at a tiled scale). */
   stopCompute: {},
@@ -150,9 +152,13 @@ const TO_COMPUTE = {
 const FROM_COMPUTE = {
   adapters: { webgpu: optional(adapterView), webgl: optional(adapterView), webgpuProblem: optional(string), webglProblem: optional(string) },
   computeStarted: { backend: oneOf(WEBVIEW_BACKENDS), adapter: adapterView },
+  /** Planned, before the first progress: what the run will do and take (the engine's plan message). */
+  computePlan: { estimate: runEstimate },
   /** A progress report; `preview` a PNG data URL when the step has one. */
   computeProgress: { progress: progressReport, preview: optional(string) },
-  computeDone: { image: rgbPixels, losses: lossTerms, steps: number, elapsedMs: number, backend: string },
+  computeDone: {
+    image: rgbPixels, losses: lossTerms, steps: number, elapsedMs: number, backend: string, speed: optional(machineSpeed),
+  },
   computeFailed: { code: oneOf(COMPUTE_FAILURES), message: string },
 } satisfies MessageSchemas;
 

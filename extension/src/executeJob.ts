@@ -50,12 +50,18 @@ export function executeJob(plan: RunPlan, panel: JobPanelPort, signal: AbortSign
     });
   }
   const { request, settings } = job;
-  return runInWebview({
+  const kept = context.speeds?.all().find((s) => s.backend === route.backend)?.speed;
+  const outcome = runInWebview({
     id: job.id, backend: route.backend, adapter: route.adapter, content: request.content, styles: stylePaths(request),
     output: job.output, options: settings.options, maxInputPixels: settings.run.maxInputPixels,
     gpuMemory: settings.run.gpuMemory, weightsDir: plan.weightsDir, imageWorkerPath: context.resources.imageWorkerPath,
-    channel: panel.channel, signal,
-    events: { progress, preview: events.preview, log: context.log },
+    channel: panel.channel, signal, ...(kept ? { speed: kept } : {}),
+    events: { plan: events.plan, progress, preview: events.preview, log: context.log },
+  });
+  // Kept by the backend's name ("webgpu"), as the next run on it asks; the done's backend names the device too.
+  return outcome.then((end) => {
+    if (end.kind === 'done' && end.done.speed) void context.speeds?.keep(route.backend, end.done.speed);
+    return end;
   });
 }
 
