@@ -89,6 +89,8 @@ const panelState = object({
   progress: optional(progressReport),
   /** What the run will do and take, as the engine planned it before its first step. */
   estimate: optional(runEstimate),
+  /** The engine process the job runs on: warm (it ran a job before: TensorFlow.js and the weights are loaded) or new. */
+  engine: optional(oneOf(['warm', 'new'])),
   /** Loss terms per step, for the chart: [step, content, style, tv, total]. */
   losses: array(tuple(number, number, number, number, number)),
   preview: optional(string),
@@ -169,6 +171,8 @@ const TO_WEBVIEW = {
   status: { status: jobStatus, position: optional(number), message: optional(string) },
   /** Before the first progress: the run's plan and how long it will take. */
   estimate: { estimate: runEstimate },
+  /** The job is on its engine process, warm or new (what the panel says it is doing before the plan). */
+  engine: { engine: oneOf(['warm', 'new']) },
   progress: { progress: progressReport },
   preview: { step: number, src: string },
   done: { done: doneView },

@@ -38,6 +38,8 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
     }
     case 'estimate':
       return { ...state, estimate: message.estimate };
+    case 'engine':
+      return { ...state, engine: message.engine };
     case 'preview':
       return { ...state, preview: message.src };
     case 'done':

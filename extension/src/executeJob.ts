@@ -29,6 +29,8 @@ export interface ExecuteContext {
 }
 
 export interface ExecuteEvents {
+  /** The job is on its engine process: `warm` if that process ran a job before. */
+  engine?(warm: boolean): void;
   /** What the run will do and take, before its first progress. */
   plan?(estimate: FromEngine<'plan'>['estimate']): void;
   progress(progress: FromEngine<'progress'>): void;
@@ -44,6 +46,7 @@ export function executeJob(plan: RunPlan, panel: JobPanelPort, signal: AbortSign
   if (route.where === 'engine') {
     return onEngine(plan, signal, context, {
       progress,
+      started: (warm) => events.engine?.(warm),
       plan: (m) => events.plan?.(m.estimate),
       preview: (p) => events.preview(p.step, `data:image/png;base64,${p.png}`),
       backend: (m) => { device = m.adapter ? `${m.name}: ${m.adapter}` : ''; },
@@ -67,7 +70,8 @@ export function executeJob(plan: RunPlan, panel: JobPanelPort, signal: AbortSign
 
 /** Runs the job on the warm engine; a stopped engine's temp files are removed. */
 async function onEngine({ job, engine }: RunPlan, signal: AbortSignal, context: ExecuteContext,
-  events: Pick<EngineEvents, 'progress' | 'preview' | 'backend' | 'plan'>): Promise<EngineOutcome> {
+  events: Pick<EngineEvents, 'progress' | 'preview' | 'backend' | 'plan'> & { started(warm: boolean): void })
+  : Promise<EngineOutcome> {
   const { id, request, settings: { options, run }, output } = job;
   const { log } = context;
   log('info', `${id}: ${request.content} + ${stylePaths(request).join(' + ')} → ${output} `
@@ -89,6 +93,7 @@ async function onEngine({ job, engine }: RunPlan, signal: AbortSignal, context: 
         ...events,
         started: (pid, warm) => {
           enginePid = pid;
+          events.started(warm);
           log('info', `${id}: ${warm ? 'warm' : 'new'} engine process ${pid} (${engine.workerPath})`);
         },
         log: (level, message) => log(level, `${id}: ${message}`),

@@ -30,6 +30,8 @@ export type JobOutcome =
 export type RunReport = { id: string } & (
   /** Prepared and routed: its settings are read, its output path settled; it runs now. */
   | { kind: 'running'; job: PreparedJob }
+  /** On its engine process: one that ran a job before (warm), or a new one that loads TensorFlow.js and the weights. */
+  | { kind: 'engine'; warm: boolean }
   /** Planned, before its first progress: what it will do and take. */
   | { kind: 'plan'; estimate: FromEngine<'plan'>['estimate'] }
   | { kind: 'progress'; progress: FromEngine<'progress'> }
@@ -80,6 +82,7 @@ export function panelMessageOf(change: JobChange, state: PanelState, now = Date.
       const { type: _type, id: _id, ...progress } = change.progress;
       return { type: 'progress', progress };
     }
+    case 'engine': return { type: 'engine', engine: change.warm ? 'warm' : 'new' };
     case 'plan': return { type: 'estimate', estimate: change.estimate };
     case 'preview': return { type: 'preview', step: change.step, src: change.src };
     case 'ended': return endMessageOf(change.end, now);

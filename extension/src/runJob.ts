@@ -69,6 +69,7 @@ export async function runJob(job: JobToRun, panel: JobPanelPort, signal: AbortSi
   const waited = `waited ${startedAt - queuedAt} ms, prepared and routed in ${started - startedAt} ms`;
   let first = true;
   const outcome = await executeJob(plan, panel, signal, context, {
+    engine: (warm) => report({ id, kind: 'engine', warm }),
     plan: (estimate) => report({ id, kind: 'plan', estimate }),
     progress: (progress) => {
       if (first) {

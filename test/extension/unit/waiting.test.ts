@@ -25,11 +25,20 @@ function memento(initial?: unknown) {
 describe('honest waiting: the estimate, the clock between reports, the kept speed', () => {
   it('the engine\'s plan message is validated, reaches the panel as its estimate, and is kept in its state', () => {
     const message = parseFromEngine({ type: 'plan', id: 'j1', estimate });
+    assert.ok(message.type === 'plan');
     const toPanel = panelMessageOf({ id: 'j1', kind: 'plan', estimate: message.estimate }, panelState('j1'))!;
     assert.deepStrictEqual(parseToWebview(toPanel), { type: 'estimate', estimate });
     assert.deepStrictEqual(applyMessage(panelState('j1'), toPanel).estimate, estimate);
     assert.throws(() => parseFromEngine({ type: 'plan', id: 'j1', estimate: { ...estimate, estimateMs: 'soon' } }),
       /Bad field "estimate.estimateMs" in message "plan" from the engine: expected a finite number, got "soon"/);
+  });
+
+  it('the panel hears whether its job\'s engine is warm or new (what it says it does before the plan)', () => {
+    for (const warm of [true, false]) {
+      const toPanel = panelMessageOf({ id: 'j1', kind: 'engine', warm }, panelState('j1'))!;
+      assert.deepStrictEqual(parseToWebview(toPanel), { type: 'engine', engine: warm ? 'warm' : 'new' });
+      assert.strictEqual(applyMessage(panelState('j1'), toPanel).engine, warm ? 'warm' : 'new');
+    }
   });
 
   it('between reports the clock runs on: elapsed grows and the time left shrinks, never below nothing', () => {
