@@ -43,7 +43,10 @@ export interface EngineJob {
   events?: EngineEvents;
   /** This machine's measured speeds, for the engine's estimate (speedStore.ts). */
   speeds?: ToEngine<'start'>['speeds'];
-  /** How long a cancelled engine may take to stop before it is killed (the job is gone within 0.5 s either way). */
+  /**
+   * How long a cancelled engine may take to stop before it is killed (the job is gone within 0.5 s either way);
+   * default WARM_CANCEL_GRACE_MS for a process kept warm, 300 ms for one stopped after its job.
+   */
   cancelGraceMs?: number;
 }
 
