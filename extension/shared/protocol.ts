@@ -89,7 +89,7 @@ const panelState = object({
   progress: optional(progressReport),
   /** What the run will do and take, as the engine planned it before its first step. */
   estimate: optional(runEstimate),
-  /** The engine process the job runs on: warm (it ran a job before: TensorFlow.js and the weights are loaded) or new. */
+  /** The job's engine process: warm (it ran a job before: TensorFlow.js and the weights are loaded) or new. */
   engine: optional(oneOf(['warm', 'new'])),
   /** Loss terms per step, for the chart: [step, content, style, tv, total]. */
   losses: array(tuple(number, number, number, number, number)),
@@ -159,7 +159,8 @@ const FROM_COMPUTE = {
   /** A progress report; `preview` a PNG data URL when the step has one. */
   computeProgress: { progress: progressReport, preview: optional(string) },
   computeDone: {
-    image: rgbPixels, losses: lossTerms, steps: number, elapsedMs: number, backend: string, speed: optional(machineSpeed),
+    image: rgbPixels, losses: lossTerms, steps: number, elapsedMs: number, backend: string,
+    speed: optional(machineSpeed),
   },
   computeFailed: { code: oneOf(COMPUTE_FAILURES), message: string },
 } satisfies MessageSchemas;

@@ -11,7 +11,8 @@ import type { EstimateView, ProgressView } from './protocol';
 type Format = (ms: number) => string;
 
 /** A report's elapsed time and ETA `sinceMs` after it came: the clock moved on, the run's pace did not change. */
-export function runningClock(p: Pick<ProgressView, 'elapsedMs' | 'etaMs'>, sinceMs: number): { elapsedMs: number; etaMs: number } {
+export function runningClock(p: Pick<ProgressView, 'elapsedMs' | 'etaMs'>, sinceMs: number)
+  : { elapsedMs: number; etaMs: number } {
   const since = Math.max(0, sinceMs);
   return { elapsedMs: p.elapsedMs + since, etaMs: Math.max(0, p.etaMs - since) };
 }

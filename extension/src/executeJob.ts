@@ -102,7 +102,8 @@ async function onEngine({ job, engine }: RunPlan, signal: AbortSignal, context: 
   } finally {
     context.reserved.delete(pathKey(output));
   }
-  if (outcome.kind === 'done' && outcome.done.speed) void context.speeds?.keep(outcome.done.backend, outcome.done.speed);
+  const { speeds } = context;
+  if (outcome.kind === 'done' && outcome.done.speed) void speeds?.keep(outcome.done.backend, outcome.done.speed);
   if (outcome.kind !== 'done' && enginePid) {
     for (const f of removeTempsOf(output, enginePid)) log('info', `${id}: removed ${f}, left by the stopped engine`);
   }

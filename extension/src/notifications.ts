@@ -15,6 +15,7 @@ import { enlargedText, estimateText, worthAWarning } from '../shared/waitText';
 
 export type ReportProgress = (progress: FromEngine<'progress'>) => void;
 type Estimate = FromEngine<'plan'>['estimate'];
+interface Following { report: ReportProgress; plan(estimate: Estimate): void; end(): void }
 
 /** What the notifications ask of the jobs. */
 export interface NotifiedJobs {
@@ -35,7 +36,7 @@ export const LONG_RUN_MS = 10 * 60_000;
  * every job), until the job ends; a job that failed says so.
  */
 export class JobNotifications {
-  private readonly following = new Map<string, { report: ReportProgress; plan(estimate: Estimate): void; end(): void }>();
+  private readonly following = new Map<string, Following>();
 
   constructor(private readonly jobs: NotifiedJobs, private readonly log: vscode.LogOutputChannel) {}
 
@@ -99,8 +100,7 @@ export class JobNotifications {
 }
 
 /** A cancellable notification of one job's progress (its estimate before the first), until `end`. */
-function jobNotification(title: string, cancel: () => void)
-  : { report: ReportProgress; plan(estimate: Estimate): void; end(): void } {
+function jobNotification(title: string, cancel: () => void): Following {
   let end = () => undefined as void;
   const ended = new Promise<void>((resolve) => { end = resolve; });
   let report: ReportProgress = () => undefined;

@@ -175,8 +175,8 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
     }
     const backend = `${run.backend}: ${run.adapter.name}`;
     await images.write({ image, output: run.output, content, styles, backend, steps, options });
-    const measured = speed ? { speed } : {};
-    return { kind: 'done', done: { type: 'done', id, output: run.output, steps, elapsedMs, losses, backend, ...measured } };
+    const done = { type: 'done' as const, id, output: run.output, steps, elapsedMs, losses, backend };
+    return { kind: 'done', done: { ...done, ...(speed ? { speed } : {}) } };
   } catch (e) {
     // A NeuralStyleError (settings, weights) or an ImageProcessError (decoding, writing) carries its code.
     const error = e as Error & { code?: unknown };

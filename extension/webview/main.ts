@@ -208,15 +208,19 @@ const sinceReport = () => Date.now() - reportedAt;
 function startingText({ job, estimate, engine }: PanelState): string {
   if (estimate) {
     const first = estimate.scales[0];
-    const doing = l10n.t('Preparing scale 1 ({0}×{1}): the style\'s targets, then the first step', first.width, first.height);
-    return [doing, estimateText(estimate, formatDuration, sinceReport()), enlargedText(estimate)].filter(Boolean).join(' · ');
+    const doing = l10n.t('Preparing scale 1 ({0}×{1}): the style\'s targets, then the first step',
+      first.width, first.height);
+    const planned = estimateText(estimate, formatDuration, sinceReport());
+    return [doing, planned, enlargedText(estimate)].filter(Boolean).join(' · ');
   }
   if (engine === 'new') return l10n.t('Starting the engine: loading TensorFlow.js and the weights…');
   if (engine === 'warm') {
     return job.size === undefined ? l10n.t('Reading the photo and the style…')
-      : l10n.t('Reading the photo and the style, planning {0} px and {1} iterations…', job.size, job.iterations ?? '?');
+      : l10n.t('Reading the photo and the style, planning {0} px and {1} iterations…',
+        job.size, job.iterations ?? '?');
   }
-  return job.size === undefined ? l10n.t('Starting…') : l10n.t('Starting ({0} px, {1} iterations)…', job.size, job.iterations ?? '?');
+  return job.size === undefined ? l10n.t('Starting…')
+    : l10n.t('Starting ({0} px, {1} iterations)…', job.size, job.iterations ?? '?');
 }
 
 /** Where a job that ended early stopped: no time left, no "appears after" to wait for. */

@@ -6,7 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import * as l10n from '@vscode/l10n';
-import { CancelledError, createVgg19, decodeVgg19, NeuralStyleError, readbackProblem, stylize, type FeatureExtractor, type MemoryLimits, type Progress, type RunEstimate } from '@neural-style/engine/core';
+import {
+  CancelledError, createVgg19, decodeVgg19, NeuralStyleError, readbackProblem, stylize,
+  type FeatureExtractor, type MemoryLimits, type Progress, type RunEstimate,
+} from '@neural-style/engine/core';
 import { RUN_DEFAULTS, type WebviewBackend } from '@neural-style/engine/options';
 import { decodePixels, encodePixels } from '@neural-style/engine/image-protocol';
 import { COMPUTE_FAILURES, type AdapterView, type FromCompute, type ToCompute } from '../../shared/protocol';
@@ -105,7 +108,8 @@ export async function runCompute(message: ComputeMessage, signal: AbortSignal, p
     };
     const onPlan = (estimate: RunEstimate) => post({ type: 'computePlan', estimate });
     const limits = webviewLimits(message.backend, adapter, message.gpuMemory);
-    const result = await stylize(vgg, { content, styles, options: message.options, limits, speed: message.speed }, { signal, onProgress, onPlan });
+    const request = { content, styles, options: message.options, limits, speed: message.speed };
+    const result = await stylize(vgg, request, { signal, onProgress, onPlan });
     const image = { width: result.image.width, height: result.image.height, data: encodePixels(result.image.data) };
     const { losses, steps, elapsedMs, backend, speed } = result;
     end({ type: 'computeDone', image, losses, steps, elapsedMs, backend, ...(speed ? { speed } : {}) });

@@ -78,11 +78,13 @@ async function main() {
     console.log(`${name}: ${r.scales.join(', ')}; took ${(r.totalMs / 1000).toFixed(1)} s; `
       + `estimate ${(r.estimateMs / 1000).toFixed(1)} s (${pct(r.estimateError)}${r.measured ? '' : ', a guess'})`);
     for (const e of r.eta) {
-      console.log(`  at ${e.share * 100} %: ETA ${(e.etaMs / 1000).toFixed(1)} s, truth ${(e.truthMs / 1000).toFixed(1)} s, error ${pct(e.error)}`);
+      const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+      console.log(`  at ${e.share * 100} %: ETA ${s(e.etaMs)}, truth ${s(e.truthMs)}, error ${pct(e.error)}`);
     }
   }
   const s = second.speed;
-  console.log(`speed: ${s?.msPerWork.toFixed(2)} ms/GMAC + ${s?.msPerIteration.toFixed(0)} ms/iteration, warm-up ${s?.warmupIterations.toFixed(1)} iterations`);
+  console.log(`speed: ${s?.msPerWork.toFixed(2)} ms/GMAC + ${s?.msPerIteration.toFixed(0)} ms/iteration, `
+    + `warm-up ${s?.warmupIterations.toFixed(1)} iterations`);
 }
 
 main().catch((error) => {

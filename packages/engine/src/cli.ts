@@ -117,7 +117,7 @@ function printProgress(json: boolean, bar: ProgressBar | null, p: ProgressReport
   }
 }
 
-/** "plan: 2 scales (512×341, 1024×681), about 3:20 (a guess for wasm: no run measured it)"; an enlarged photo said. */
+/** "plan: 2 scales (512×341, 1024×681), about 3:20 (a guess for wasm)"; an enlarged photo said. */
 function planLine(e: RunEstimate): string {
   const sizes = e.scales.map((s) => `${s.width}×${s.height}`).join(', ');
   const basis = e.measured ? `at this machine's speed on ${e.backend}` : `a guess for ${e.backend}`;

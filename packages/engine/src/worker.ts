@@ -97,7 +97,8 @@ async function run(message: ToEngine<'start'>, abort: AbortController): Promise<
   }, speed);
   await Promise.all(previews);
   const { output, steps, elapsedMs, losses, backend } = result;
-  return { type: 'done', id, output, steps, elapsedMs, losses, backend, ...(result.speed ? { speed: result.speed } : {}) };
+  const measured = result.speed ? { speed: result.speed } : {};
+  return { type: 'done', id, output, steps, elapsedMs, losses, backend, ...measured };
 }
 
 async function start(message: ToEngine<'start'>): Promise<void> {

@@ -92,7 +92,8 @@ describe('a job\'s path (runJob: prepare → route → execute)', () => {
     const end = await run(contextWith(engine, { backend: 'wasm' }), { panel: record, reports });
     const output = path.join(dir, 'photo.starry.png');
     assert.deepStrictEqual(end, { outcome: 'done', output, elapsedMs: 9, steps: 2, backend: 'wasm' });
-    assert.deepStrictEqual(reports.map((r) => r.kind), ['running', 'progress', 'preview', 'progress']);
+    // 'engine': the job is on its process (the panel says what it is doing till the plan), before any progress.
+    assert.deepStrictEqual(reports.map((r) => r.kind), ['running', 'engine', 'progress', 'preview', 'progress']);
     const running = reports[0];
     assert.ok(running.kind === 'running');
     assert.strictEqual(running.job.output, output);

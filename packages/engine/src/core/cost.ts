@@ -86,7 +86,8 @@ export function forwardMacs(height: number, width: number, layers: readonly VggL
 }
 
 /** One forward sweep of a tiled scale: each stage's crops, halos included, how many, and their layers' runs. */
-function tiledForward(stages: readonly Stage[], size: Size, tileSize: number): { macs: number; tiles: number; layerRuns: number } {
+function tiledForward(stages: readonly Stage[], size: Size, tileSize: number)
+  : { macs: number; tiles: number; layerRuns: number } {
   const shape = tileShapes(tileSize);
   let [h, w, macs, tiles, layerRuns] = [size.height, size.width, 0, 0, 0];
   for (const stage of stages) {

@@ -65,7 +65,7 @@ export class RunClock {
     const work = this.work.scales[scale.index];
     if (iteration === 1) {
       this.warmedAt = now;
-      // The first iteration with its warm-up is the freshest news of this machine's load: half a sample, until the next.
+      // The first iteration, warm-up and all, is the freshest news of the machine's load: half a sample till the next.
       this.steady = { scale: work, ms: (now - this.began) / (1 + this.fitted().warmupIterations), count: 0.5 };
     }
     if (iteration < 2 || this.warmedAt === null) return;
@@ -77,11 +77,12 @@ export class RunClock {
   private fitted(): MachineSpeed {
     const speed = fitSpeed(this.steady ? [...this.samples, this.steady] : this.samples, this.base);
     const warmups = this.warmups;
-    const warmupIterations = warmups.length ? warmups.reduce((a, b) => a + b, 0) / warmups.length : speed.warmupIterations;
+    const warmupIterations = warmups.length
+      ? warmups.reduce((a, b) => a + b, 0) / warmups.length : speed.warmupIterations;
     return { ...speed, warmupIterations };
   }
 
-  /** ms left: the current scale's at its own measured pace (the fitted one's until it has one), then the later scales'. */
+  /** ms left: the current scale's at its own measured pace (else the fitted one's), then the later scales'. */
   private etaMs(scale: ScalePlan, iterationsDone: number): number {
     const speed = this.fitted();
     const work = this.work.scales[scale.index];

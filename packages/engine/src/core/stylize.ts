@@ -77,7 +77,8 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
   }
   const result = o.preserveColors ? keepContentColors(x!, resizeHost(contentFull, plan.final.height, plan.final.width), MEAN_BGR) : x!;
   const { steps, elapsedMs, speed } = clock;
-  return { image: toRgbImage(result), losses: terms, steps, elapsedMs, backend, options: o, ...(speed ? { speed } : {}) };
+  const measured = speed ? { speed } : {};
+  return { image: toRgbImage(result), losses: terms, steps, elapsedMs, backend, options: o, ...measured };
 }
 
 interface ScaleInputs { content: HostImage; styles: HostImage[]; start: HostImage }
