@@ -140,7 +140,8 @@ suite('Neural Style in VS Code', () => {
   });
 
   test('cancel ends the job within 2 s, writes nothing, and keeps the engine warm for the next', async () => {
-    await setSettings({ size: 64, iterations: 500 });
+    // Kept warm after its job (the suite's other tests stop it at once, to see that none is left).
+    await setSettings({ size: 64, iterations: 500, engineIdleMinutes: 1 });
     try {
       const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea-copy.png'));
       cancelledJob = id;
@@ -160,7 +161,7 @@ suite('Neural Style in VS Code', () => {
       assert.ok(!fs.readdirSync(ws).some((f) => f.endsWith('.tmp')), 'a temp file was left');
       assert.ok((messagesOf(id, 'toWebview') as ToWebview[]).some((m) => m.type === 'status' && m.status === 'cancelled'));
     } finally {
-      await setSettings({ size: 32, iterations: 4 });
+      await setSettings({ size: 32, iterations: 4, engineIdleMinutes: 0 });
     }
   });
 
