@@ -10,7 +10,7 @@ import { Controls } from './controls';
 import { SecondStylePick } from './secondStyle';
 import { TEST_BUILD } from './testBuild';
 import { rgbPixels } from '@neural-style/engine/image-protocol';
-import { lossTerms, progressReport, ProgressReport } from '@neural-style/engine/protocol';
+import { lossTerms, machineSpeed, progressReport, ProgressReport, runEstimate } from '@neural-style/engine/protocol';
 import {
   array, Assert, boolean, Infer, isRecord, Message, messageParser, MessageSchemas, number, object, oneOf, optional, parse, Same, someOf, string, tuple,
 } from '@neural-style/engine/schema';
@@ -59,6 +59,7 @@ export type JobView = Infer<typeof jobView>;
 
 /** The engine's progress report, as the panel keeps it. */
 export type ProgressView = ProgressReport;
+export type EstimateView = Infer<typeof runEstimate>;
 
 const doneView = object({
   /** Absent for a result opened from its file: its chunk keeps no time. */
@@ -105,6 +106,10 @@ const styleChoice = object({ path: string, id: string, label: string });
 const panelState = object({
   job: jobView,
   progress: optional(progressReport),
+  /** What the run will do and take, as the engine planned it before its first step. */
+  estimate: optional(runEstimate),
+  /** The job's engine process: warm (it ran a job before: TensorFlow.js and the weights are loaded) or new. */
+  engine: optional(oneOf(['warm', 'new'])),
   /** Loss terms per step, for the chart: [step, content, style, tv, total]. */
   losses: array(tuple(number, number, number, number, number)),
   preview: optional(string),
@@ -160,6 +165,8 @@ const TO_COMPUTE = {
     options: someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>),
     /** GB of GPU memory the run may use on WebGPU (the gpuMemory setting). */
     gpuMemory: optional(number),
+    /** This machine's speed on the backend, as earlier runs measured it: the estimate's. */
+    speed: optional(machineSpeed),
   },
   /** Cancel: the core stops within one iteration (one tile at a tiled scale). */
   stopCompute: {},
@@ -170,9 +177,14 @@ const TO_COMPUTE = {
 const FROM_COMPUTE = {
   adapters: { webgpu: optional(adapterView), webgl: optional(adapterView), webgpuProblem: optional(string), webglProblem: optional(string) },
   computeStarted: { backend: oneOf(WEBVIEW_BACKENDS), adapter: adapterView },
+  /** Planned, before the first progress: what the run will do and take (the engine's plan message). */
+  computePlan: { estimate: runEstimate },
   /** A progress report; `preview` a PNG data URL when the step has one. */
   computeProgress: { progress: progressReport, preview: optional(string) },
-  computeDone: { image: rgbPixels, losses: lossTerms, steps: number, elapsedMs: number, backend: string },
+  computeDone: {
+    image: rgbPixels, losses: lossTerms, steps: number, elapsedMs: number, backend: string,
+    speed: optional(machineSpeed),
+  },
   computeFailed: { code: oneOf(COMPUTE_FAILURES), message: string },
 } satisfies MessageSchemas;
 
@@ -181,6 +193,10 @@ const TO_WEBVIEW = {
   /** Everything the panel shows: sent when the webview (re)loads. */
   snapshot: { state: panelState },
   status: { status: jobStatus, position: optional(number), message: optional(string) },
+  /** Before the first progress: the run's plan and how long it will take. */
+  estimate: { estimate: runEstimate },
+  /** The job is on its engine process, warm or new (what the panel says it is doing before the plan). */
+  engine: { engine: oneOf(['warm', 'new']) },
   progress: { progress: progressReport },
   preview: { step: number, src: string },
   done: { done: doneView },

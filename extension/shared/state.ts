@@ -38,6 +38,10 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
       if (losses.length > MAX_LOSS_POINTS) losses = losses.filter((_, i) => i % 2 === 1 || i === losses.length - 1);
       return { ...running, progress: p, losses };
     }
+    case 'estimate':
+      return { ...state, estimate: message.estimate };
+    case 'engine':
+      return { ...state, engine: message.engine };
     case 'preview':
       return { ...state, preview: message.src };
     case 'done':

@@ -12,6 +12,7 @@ import type { EngineClient, EngineEvents, EngineOutcome } from './engineTypes';
 import type { JobPanelPort } from './jobRecord';
 import { stylePaths } from './jobRequest';
 import type { Resources } from './resources';
+import type { SpeedStore } from './speedStore';
 import type { JobLog, RunPlan } from './routeJob';
 import { runInWebview } from './webviewRunner';
 
@@ -22,10 +23,16 @@ export interface ExecuteContext {
   reserved: Set<string>;
   /** How long the warm engine waits for the next job: the last job's settings say. */
   engineIdleMinutes: number;
+  /** This machine's speeds: given to the engine's estimate, and what a run measured kept. */
+  speeds?: Pick<SpeedStore, 'all' | 'keep'>;
   log: JobLog;
 }
 
 export interface ExecuteEvents {
+  /** The job is on its engine process: `warm` if that process ran a job before. */
+  engine?(warm: boolean): void;
+  /** What the run will do and take, before its first progress. */
+  plan?(estimate: FromEngine<'plan'>['estimate']): void;
   progress(progress: FromEngine<'progress'>): void;
   /** A preview as a PNG data URL. */
   preview(step: number, src: string): void;
@@ -39,23 +46,32 @@ export function executeJob(plan: RunPlan, panel: JobPanelPort, signal: AbortSign
   if (route.where === 'engine') {
     return onEngine(plan, signal, context, {
       progress,
+      started: (warm) => events.engine?.(warm),
+      plan: (m) => events.plan?.(m.estimate),
       preview: (p) => events.preview(p.step, `data:image/png;base64,${p.png}`),
       backend: (m) => { device = m.adapter ? `${m.name}: ${m.adapter}` : ''; },
     });
   }
   const { request, settings } = job;
-  return runInWebview({
+  const kept = context.speeds?.all().find((s) => s.backend === route.backend)?.speed;
+  const outcome = runInWebview({
     id: job.id, backend: route.backend, adapter: route.adapter, content: request.content, styles: stylePaths(request),
     output: job.output, options: settings.options, maxInputPixels: settings.run.maxInputPixels,
     gpuMemory: settings.run.gpuMemory, weightsDir: plan.weightsDir, imageWorkerPath: context.resources.imageWorkerPath,
-    channel: panel.channel, signal,
-    events: { progress, preview: events.preview, log: context.log },
+    channel: panel.channel, signal, ...(kept ? { speed: kept } : {}),
+    events: { plan: events.plan, progress, preview: events.preview, log: context.log },
+  });
+  // Kept by the backend's name ("webgpu"), as the next run on it asks; the done's backend names the device too.
+  return outcome.then((end) => {
+    if (end.kind === 'done' && end.done.speed) void context.speeds?.keep(route.backend, end.done.speed);
+    return end;
   });
 }
 
 /** Runs the job on the warm engine; a stopped engine's temp files are removed. */
 async function onEngine({ job, engine }: RunPlan, signal: AbortSignal, context: ExecuteContext,
-  events: Pick<EngineEvents, 'progress' | 'preview' | 'backend'>): Promise<EngineOutcome> {
+  events: Pick<EngineEvents, 'progress' | 'preview' | 'backend' | 'plan'> & { started(warm: boolean): void })
+  : Promise<EngineOutcome> {
   const { id, request, settings: { options, run }, output } = job;
   const { log } = context;
   log('info', `${id}: ${request.content} + ${stylePaths(request).join(' + ')} → ${output} `
@@ -72,10 +88,12 @@ async function onEngine({ job, engine }: RunPlan, signal: AbortSignal, context: 
       job: { content: request.content, styles: stylePaths(request), output, options, maxInputPixels: run.maxInputPixels,
         gpuMemory: run.gpuMemory, ifExists: 'number' },
       signal,
+      speeds: context.speeds?.all(),
       events: {
         ...events,
         started: (pid, warm) => {
           enginePid = pid;
+          events.started(warm);
           log('info', `${id}: ${warm ? 'warm' : 'new'} engine process ${pid} (${engine.workerPath})`);
         },
         log: (level, message) => log(level, `${id}: ${message}`),
@@ -84,6 +102,8 @@ async function onEngine({ job, engine }: RunPlan, signal: AbortSignal, context: 
   } finally {
     context.reserved.delete(pathKey(output));
   }
+  const { speeds } = context;
+  if (outcome.kind === 'done' && outcome.done.speed) void speeds?.keep(outcome.done.backend, outcome.done.speed);
   if (outcome.kind !== 'done' && enginePid) {
     for (const f of removeTempsOf(output, enginePid)) log('info', `${id}: removed ${f}, left by the stopped engine`);
   }

@@ -15,6 +15,7 @@ import { showResumed } from './notifications';
 import { registerQueueView } from './queueView';
 import { orderOfSaved } from './resume';
 import { windowRunContext } from './runJob';
+import { SpeedStore } from './speedStore';
 import { QueueStore } from './savedQueue';
 import { panelTraffic, VIEW_TYPE } from './panel';
 import { findResources } from './resources';
@@ -60,9 +61,12 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
     log[level](line);
     jobLines.fire(line);
   };
+  // This machine's speed, kept from earlier runs: the next run's estimate.
+  const speeds = new SpeedStore(context.globalState, (why) => log.warn(`${why}; estimating from a guess`));
   const open = (): WindowJobs => {
     const jobs = new JobManager({ extensionUri: context.extensionUri, presetsDir: resources.presetsDir, log },
-      windowRunContext(resources, jobLog, jobConfigOf), () => offeredStyles(resources.presetsDir, memory, workspaceStyles.current()));
+      windowRunContext(resources, jobLog, jobConfigOf, speeds),
+      () => offeredStyles(resources.presetsDir, memory, workspaceStyles.current()));
     const views = watchJobs(jobs, log, store, () => queueView.refresh());
     const dispose = () => {
       views.dispose();

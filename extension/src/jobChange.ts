@@ -33,6 +33,10 @@ export type JobOutcome =
 export type RunReport = { id: string } & (
   /** Prepared and routed: its settings are read, its output path settled; it runs now. */
   | { kind: 'running'; job: PreparedJob; where?: WhereView }
+  /** On its engine process: one that ran a job before (warm), or a new one that loads TensorFlow.js and the weights. */
+  | { kind: 'engine'; warm: boolean }
+  /** Planned, before its first progress: what it will do and take. */
+  | { kind: 'plan'; estimate: FromEngine<'plan'>['estimate'] }
   | { kind: 'progress'; progress: FromEngine<'progress'> }
   | { kind: 'preview'; step: number; src: string });
 
@@ -83,6 +87,8 @@ export function panelMessageOf(change: JobChange, state: PanelState, now = Date.
       const { type: _type, id: _id, ...progress } = change.progress;
       return { type: 'progress', progress };
     }
+    case 'engine': return { type: 'engine', engine: change.warm ? 'warm' : 'new' };
+    case 'plan': return { type: 'estimate', estimate: change.estimate };
     case 'preview': return { type: 'preview', step: change.step, src: change.src };
     case 'ended': return endMessageOf(change.end, now);
     case 'starting':

@@ -33,6 +33,7 @@ export function watchJobs(jobs: JobManager, log: vscode.LogOutputChannel, store:
   const panelOf = (id: string) => jobs.record(id)?.livePanel?.panel;
   const notifications = new JobNotifications({
     inSight: (id) => !!panelOf(id)?.visible, cancel: (id) => jobs.cancel(id), runOnCpu: (id) => jobs.runOnCpu(id),
+    runAtSize: (id, size) => jobs.runAtSize(id, size),
   }, log);
   const results = new ResultEditors((key) => batches.claimResultEditor(key), panelOf);
   const subscription = jobs.onDidChangeJob((change: JobChange) => {

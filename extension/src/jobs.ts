@@ -138,6 +138,26 @@ export class JobManager extends Disposable {
     this.add({ request, backend }, undefined, record);
   }
 
+  /**
+   * Job `id` again at `size` px (the photo's own size, offered when a run would enlarge it): the running job is
+   * cancelled first, and runs again in its panel once it has ended.
+   */
+  runAtSize(id: string, size: number): void {
+    const record = this.records.get(id);
+    if (record?.state.job.id !== id) return;
+    const controls = { ...(record.state.controls ?? controlsOf(DEFAULTS)), size };
+    const again = () => this.runAgain(record, controls, undefined, samePick(record.state));
+    if (!this.cancel(id)) {
+      again();
+      return;
+    }
+    const ended = this.onDidChangeJob((change) => {
+      if (change.id !== id || change.kind !== 'ended') return;
+      ended.dispose();
+      again();
+    });
+  }
+
   /** "Run on CPU instead" after a lost GPU: job `id` again on wasm in its panel, unless it has run again since. */
   runOnCpu(id: string): void {
     const record = this.records.get(id);

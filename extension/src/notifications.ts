@@ -11,8 +11,11 @@ import type { BatchSummary } from './batch';
 import type { JobChange, JobOutcome } from './jobChange';
 import { stylesLabelOf } from './jobRequest';
 import { QUEUE_VIEW } from './queueView';
+import { enlargedText, estimateText, worthAWarning } from '../shared/waitText';
 
 export type ReportProgress = (progress: FromEngine<'progress'>) => void;
+type Estimate = FromEngine<'plan'>['estimate'];
+interface Following { report: ReportProgress; plan(estimate: Estimate): void; end(): void }
 
 /** What the notifications ask of the jobs. */
 export interface NotifiedJobs {
@@ -20,7 +23,12 @@ export interface NotifiedJobs {
   inSight(id: string): boolean;
   cancel(id: string): boolean;
   runOnCpu(id: string): void;
+  /** The job again at `size` px (its photo's own size). */
+  runAtSize(id: string, size: number): void;
 }
+
+/** A run estimated longer than this gets a word before it goes on (an enlarged photo always does). */
+export const LONG_RUN_MS = 10 * 60_000;
 
 /**
  * A cancellable notification follows each running job whose panel is out of
@@ -28,7 +36,7 @@ export interface NotifiedJobs {
  * every job), until the job ends; a job that failed says so.
  */
 export class JobNotifications {
-  private readonly following = new Map<string, { report: ReportProgress; end(): void }>();
+  private readonly following = new Map<string, Following>();
 
   constructor(private readonly jobs: NotifiedJobs, private readonly log: vscode.LogOutputChannel) {}
 
@@ -45,6 +53,10 @@ export class JobNotifications {
         this.following.set(change.id, jobNotification(title, () => this.jobs.cancel(change.id)));
         return;
       }
+      case 'plan':
+        this.following.get(change.id)?.plan(change.estimate);
+        if (worthAWarning(change.estimate, LONG_RUN_MS)) void this.warn(change.id, change.estimate);
+        return;
       case 'progress':
         this.following.get(change.id)?.report(change.progress);
         return;
@@ -61,6 +73,21 @@ export class JobNotifications {
     this.following.clear();
   }
 
+  /**
+   * Before a long run goes far, or one that enlarges its photo: what it will take, with the photo's own size
+   * (when it is smaller) and Cancel to choose instead. The run goes on meanwhile: its first scale is the cheapest.
+   */
+  private async warn(id: string, estimate: Estimate): Promise<void> {
+    const photo = Math.max(estimate.content.width, estimate.content.height);
+    const atPhoto = vscode.l10n.t('Paint at {0} px (the photo\'s size)', photo);
+    const cancel = vscode.l10n.t('Cancel the run');
+    const words = [enlargedText(estimate), estimateText(estimate, formatDuration)].filter(Boolean).join(' ');
+    const choices = estimate.upscaled ? [atPhoto, cancel] : [cancel];
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Neural Style: {0}', words), ...choices);
+    if (choice === atPhoto) this.jobs.runAtSize(id, photo);
+    else if (choice === cancel) this.jobs.cancel(id);
+  }
+
   private showEnd(id: string, end: JobOutcome): void {
     if (end.outcome === 'error' && end.code === 'EGPULOST') {
       void showGpuLostError(end.message, this.log).then((again) => again && this.jobs.runOnCpu(id));
@@ -72,15 +99,17 @@ export class JobNotifications {
   }
 }
 
-/** A cancellable notification of one job's progress, until `end`. */
-function jobNotification(title: string, cancel: () => void): { report: ReportProgress; end(): void } {
+/** A cancellable notification of one job's progress (its estimate before the first), until `end`. */
+function jobNotification(title: string, cancel: () => void): Following {
   let end = () => undefined as void;
   const ended = new Promise<void>((resolve) => { end = resolve; });
   let report: ReportProgress = () => undefined;
+  let plan = (_estimate: Estimate) => undefined as void;
   const options = { location: vscode.ProgressLocation.Notification, title, cancellable: true };
   void vscode.window.withProgress(options, (progress, token) => {
     token.onCancellationRequested(cancel);
     let reported = 0;
+    plan = (estimate) => progress.report({ message: estimateText(estimate, formatDuration) });
     report = (p) => {
       const fraction = progressFraction(p);
       progress.report({
@@ -92,7 +121,7 @@ function jobNotification(title: string, cancel: () => void): { report: ReportPro
     };
     return ended;
   });
-  return { report: (p) => report(p), end: () => end() };
+  return { report: (p) => report(p), plan: (e) => plan(e), end: () => end() };
 }
 
 /** An error's first line, as a notification says it (the log has the rest). */

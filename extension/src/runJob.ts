@@ -18,6 +18,7 @@ import { type JobConfig, prepareJob } from './prepareJob';
 import type { Resources } from './resources';
 import { type JobLog, type RouteContext, routeJob, type RunPlan } from './routeJob';
 import { SettingsError } from './settings';
+import type { SpeedStore } from './speedStore';
 import { WarmEngine } from './warmEngine';
 
 /** What runJob needs of the window: the engine, the GPUs, the outputs being written, the settings. */
@@ -37,12 +38,13 @@ export interface JobToRun {
 }
 
 /** The window's context: one engine process kept warm between jobs, stopped by `dispose`. */
-export function windowRunContext(resources: Resources, log: JobLog, configOf: RunContext['configOf'])
-  : RunContext & { dispose(): Promise<void> } {
+export function windowRunContext(resources: Resources, log: JobLog, configOf: RunContext['configOf'],
+  speeds?: SpeedStore): RunContext & { dispose(): Promise<void> } {
   const engine: WarmEngine = new WarmEngine(() => context.engineIdleMinutes * 60_000,
     (level, message) => log(level, `engine: ${message}`));
   const context: RunContext & { dispose(): Promise<void> } = {
     engine, adapters: new AdapterMemory(), resources, reserved: new Set<string>(), engineIdleMinutes: 10, log, configOf,
+    speeds,
     dispose: () => engine.stop(),
   };
   return context;
@@ -67,6 +69,8 @@ export async function runJob(job: JobToRun, panel: JobPanelPort, signal: AbortSi
   const waited = `waited ${startedAt - queuedAt} ms, prepared and routed in ${started - startedAt} ms`;
   let first = true;
   const outcome = await executeJob(plan, panel, signal, context, {
+    engine: (warm) => report({ id, kind: 'engine', warm }),
+    plan: (estimate) => report({ id, kind: 'plan', estimate }),
     progress: (progress) => {
       if (first) {
         context.log('info', `${id}: first progress ${Date.now() - queuedAt} ms after Stylize `

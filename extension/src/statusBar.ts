@@ -30,7 +30,8 @@ export class QueueStatusBar extends Disposable {
 
   /** A change of the queue, or the running job's progress (which alone says how far it is). */
   onChange(change: JobChange): void {
-    if (change.kind === 'running' || change.kind === 'preview' || change.kind === 'opened') return;
+    const silent: ReadonlyArray<JobChange['kind']> = ['running', 'engine', 'plan', 'preview', 'opened'];
+    if (silent.includes(change.kind)) return;
     const running = this.queue.running;
     const progress = change.kind === 'progress' ? change.progress : undefined;
     this.update(running && {

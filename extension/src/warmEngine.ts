@@ -3,13 +3,16 @@
  * and kept for the next ones, so the weights and the backend load once. It is
  * stopped after some idle minutes, and replaced when a job needs another
  * worker, backend or weights. A process that dies ends its job with a clear
- * message; the next job starts a fresh one. Cancel asks the engine to stop
- * and kills it when it has not within the grace period. No `vscode` here.
+ * message; the next job starts a fresh one. Cancel asks the engine to stop:
+ * the job is over for the caller within CANCEL_ANSWER_MS, and the process
+ * stays warm for the next job, which waits for it to finish the step it was
+ * in (seconds of synchronous work at a large scale); one that does not stop
+ * within WARM_CANCEL_GRACE_MS is killed. No `vscode` here.
  */
 import * as l10n from '@vscode/l10n';
 import type { EngineClient, EngineOutcome, ProcessExit } from '@neural-style/engine/engine-client';
 import type { BackendChoice } from '@neural-style/engine/options';
-import { backendLine, FromEngine, JobSpec } from '@neural-style/engine/protocol';
+import { backendLine, FromEngine, JobSpec, ToEngine } from '@neural-style/engine/protocol';
 import { EngineLog, explainEngineExit, startEngine } from './engineProcess';
 
 export type { EngineOutcome };
@@ -18,6 +21,8 @@ export interface EngineEvents {
   log?: EngineLog;
   /** The backend the job runs on (before its first progress). */
   backend?(message: FromEngine<'backend'>): void;
+  /** What the job will do and take, before its first progress. */
+  plan?(message: FromEngine<'plan'>): void;
   progress?(message: FromEngine<'progress'>): void;
   preview?(message: FromEngine<'preview'>): void;
   /** The job is on its process (pid), about to start; `warm`: that process ran a job before. */
@@ -36,11 +41,23 @@ export interface EngineJob {
   job: JobSpec;
   signal?: AbortSignal;
   events?: EngineEvents;
-  /** How long a cancelled engine may take to stop before it is killed (the job is gone within 0.5 s either way). */
+  /** This machine's measured speeds, for the engine's estimate (speedStore.ts). */
+  speeds?: ToEngine<'start'>['speeds'];
+  /**
+   * How long a cancelled engine may take to stop before it is killed (the job is gone within 0.5 s either way);
+   * default WARM_CANCEL_GRACE_MS for a process kept warm, 300 ms for one stopped after its job.
+   */
   cancelGraceMs?: number;
 }
 
 const nextJob = () => l10n.t('The next job starts a new engine.');
+
+/** A cancelled job is over for its caller after this, however long its engine takes to end the step it is in. */
+export const CANCEL_ANSWER_MS = 500;
+/** How long a warm engine may take to stop a cancelled job before it is killed (a step of a print is minutes). */
+export const WARM_CANCEL_GRACE_MS = 120_000;
+/** A process with no idle time is stopped after its job anyway: killed this soon after a cancel. */
+const COLD_CANCEL_GRACE_MS = 300;
 
 function keyOf(config: EngineConfig): string {
   return JSON.stringify([config.workerPath, config.backend ?? 'auto', config.weights ?? '']);
@@ -58,6 +75,8 @@ export class WarmEngine {
   private readonly exiting = new Set<Promise<ProcessExit>>();
   private idleTimer: NodeJS.Timeout | undefined;
   private busy = false;
+  /** The last job, until its engine has said how it ended (a cancelled one may still be ending its step). */
+  private ending: Promise<unknown> = Promise.resolve();
 
   /** `idleMs`: read after each job; 0 stops the process as soon as its job ends, Infinity keeps it until `stop`. */
   constructor(private readonly idleMs: () => number, private readonly log: EngineLog = () => undefined) {}
@@ -74,24 +93,32 @@ export class WarmEngine {
     this.busy = true;
     clearTimeout(this.idleTimer);
     let outcome: EngineOutcome;
+    const warm = this.idleMs() > 0;
+    const grace = job.cancelGraceMs ?? (warm ? WARM_CANCEL_GRACE_MS : COLD_CANCEL_GRACE_MS);
     try {
-      outcome = await this.runJob(config, job);
+      await this.ending;
+      const running = this.runJob(config, job, grace);
+      this.ending = running.catch(() => undefined);
+      outcome = await answeredOnCancel(running, job.signal);
     } finally {
       this.busy = false;
     }
     // No idle time: the process is gone before the job's end is told, as a process of its own would be.
-    if (this.idleMs() <= 0) await this.stop(outcome.kind === 'cancelled' ? job.cancelGraceMs ?? 300 : undefined);
+    if (!warm) await this.stop(outcome.kind === 'cancelled' ? grace : undefined);
     else this.scheduleIdle();
     return outcome;
   }
 
-  private async runJob(config: EngineConfig, job: EngineJob): Promise<EngineOutcome> {
+  private async runJob(config: EngineConfig, job: EngineJob, cancelGraceMs: number): Promise<EngineOutcome> {
     const current = this.processFor(config);
     const events = job.events ?? {};
     const outcome = await current.process.runJob({
-      start: { id: job.id, job: job.job, backend: config.backend, weights: config.weights || undefined },
+      start: {
+        id: job.id, job: job.job, backend: config.backend, weights: config.weights || undefined,
+        ...(job.speeds?.length ? { speeds: job.speeds } : {}),
+      },
       signal: job.signal,
-      cancelGraceMs: job.cancelGraceMs ?? 300,
+      cancelGraceMs,
       started: (pid) => events.started?.(pid, current.jobs++ > 0),
       events: {
         ...events,
@@ -167,6 +194,21 @@ export class WarmEngine {
     this.idleTimer.unref();
   }
 
+}
+
+/** The job's outcome, or cancelled CANCEL_ANSWER_MS after its signal aborts if the engine has not answered by then. */
+function answeredOnCancel(running: Promise<EngineOutcome>, signal?: AbortSignal): Promise<EngineOutcome> {
+  if (!signal) return running;
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = () => { timer = setTimeout(() => resolve({ kind: 'cancelled' }), CANCEL_ANSWER_MS); };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    running.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
 }
 
 /** Sends `process` a probe and settles on its answer, its exit or the timeout, whichever comes first. */

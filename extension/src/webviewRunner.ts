@@ -46,7 +46,10 @@ export interface WebviewRun {
   imageWorkerPath: string;
   channel: ComputeChannel;
   signal: AbortSignal;
+  /** This machine's speed on the backend, for the estimate. */
+  speed?: FromEngine<'plan'>['estimate']['speed'];
   events: {
+    plan?(estimate: FromEngine<'plan'>['estimate']): void;
     progress(message: FromEngine<'progress'>): void;
     preview(step: number, src: string): void;
     log(level: 'info' | 'warn' | 'error', message: string): void;
@@ -118,6 +121,9 @@ function computeInPanel(run: WebviewRun, message: ToCompute & { type: 'compute' 
           events.log('info', `${id}: running on ${m.backend}: ${m.adapter.name} `
             + `(textures up to ${m.adapter.maxTextureSize} px)`);
           break;
+        case 'computePlan':
+          events.plan?.(m.estimate);
+          break;
         case 'computeProgress':
           events.progress({ type: 'progress', id, ...m.progress });
           if (m.preview) events.preview(m.progress.step, m.preview);
@@ -159,11 +165,11 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
     await pageLoaded;
     if (signal.aborted) return { kind: 'cancelled' };
     const computed = await computeInPanel(run, { type: 'compute', backend: run.backend, weights, content: decoded.content,
-      styles: decoded.styles, options, gpuMemory: run.gpuMemory });
+      styles: decoded.styles, options, gpuMemory: run.gpuMemory, ...(run.speed ? { speed: run.speed } : {}) });
     if (computed.kind !== 'computed') return computed;
     // Cancelled after the last iteration: still nothing is written.
     if (signal.aborted) return { kind: 'cancelled' };
-    const { image, steps, elapsedMs, losses } = computed.done;
+    const { image, steps, elapsedMs, losses, speed } = computed.done;
     if (image.width !== decoded.content.width || image.height !== decoded.content.height) {
       const message = l10n.t('The webview sent a {0}×{1} result for a {2}×{3} job.', image.width, image.height,
         decoded.content.width, decoded.content.height);
@@ -171,7 +177,8 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
     }
     const backend = `${run.backend}: ${run.adapter.name}`;
     await images.write({ image, output: run.output, content, styles, backend, steps, options });
-    return { kind: 'done', done: { type: 'done', id, output: run.output, steps, elapsedMs, losses, backend } };
+    const done = { type: 'done' as const, id, output: run.output, steps, elapsedMs, losses, backend };
+    return { kind: 'done', done: { ...done, ...(speed ? { speed } : {}) } };
   } catch (e) {
     // A NeuralStyleError (settings, weights) or an ImageProcessError (decoding, writing) carries its code.
     const error = e as Error & { code?: unknown };

@@ -9,6 +9,7 @@ import { formatDuration } from '@neural-style/engine/options';
 import { progressFraction } from '@neural-style/engine/protocol';
 import { FromWebview, isToCompute, JobStatus, PanelState, parsePanelState, parseToWebview, ToCompute, ToWebview } from '../shared/protocol';
 import { batchProgressText } from '../shared/batchProgress';
+import { enlargedText, estimateText, runningClock } from '../shared/waitText';
 import { applyMessage } from '../shared/state';
 import { drawLossChart, lossSummary, SERIES } from './chart';
 import { buildControls, fillControls, readControls } from './controlsForm';
@@ -206,9 +207,27 @@ function render(s: PanelState, drawChart = true): void {
   }
 }
 
-function startingText({ job }: PanelState): string {
-  return job.size === undefined ? l10n.t('Starting the engine…')
-    : l10n.t('Starting the engine ({0} px, {1} iterations)…', job.size, job.iterations ?? '?');
+/** When the last report (a progress, else the estimate) came: the clock runs on from it between reports. */
+let reportedAt = Date.now();
+const sinceReport = () => Date.now() - reportedAt;
+
+/** Before the first step: what the engine is doing, and once it planned the run, how long it will take. */
+function startingText({ job, estimate, engine }: PanelState): string {
+  if (estimate) {
+    const first = estimate.scales[0];
+    const doing = l10n.t('Preparing scale 1 ({0}×{1}): the style\'s targets, then the first step',
+      first.width, first.height);
+    const planned = estimateText(estimate, formatDuration, sinceReport());
+    return [doing, planned, enlargedText(estimate)].filter(Boolean).join(' · ');
+  }
+  if (engine === 'new') return l10n.t('Starting the engine: loading TensorFlow.js and the weights…');
+  if (engine === 'warm') {
+    return job.size === undefined ? l10n.t('Reading the photo and the style…')
+      : l10n.t('Reading the photo and the style, planning {0} px and {1} iterations…',
+        job.size, job.iterations ?? '?');
+  }
+  return job.size === undefined ? l10n.t('Starting…')
+    : l10n.t('Starting ({0} px, {1} iterations)…', job.size, job.iterations ?? '?');
 }
 
 /** Where a job that ended early stopped: no time left, no "appears after" to wait for. */
@@ -230,13 +249,14 @@ function progressText(s: PanelState): string {
   }
   if (job.status !== 'running' && job.status !== 'queued') return endedText(s);
   if (!p) return job.status === 'queued' ? l10n.t('Waiting for the jobs before it.') : startingText(s);
+  const clock = runningClock(p, sinceReport());
   const parts = [
     l10n.t('Step {0} / {1}', p.step, p.totalSteps),
     l10n.t('scale {0}/{1} ({2}×{3})', p.scale, p.scales, p.width, p.height),
     l10n.t('iteration {0}/{1}', p.iteration, p.iterations),
     ...(p.tiles ? [l10n.t('tile {0}/{1}', p.tile ?? 0, p.tiles)] : []),
-    l10n.t('{0} elapsed', formatDuration(p.elapsedMs)),
-    l10n.t('{0} left', formatDuration(p.etaMs)),
+    l10n.t('{0} elapsed', formatDuration(clock.elapsedMs)),
+    l10n.t('{0} left', formatDuration(clock.etaMs)),
     l10n.t('on {0}', whereText(p.backend, s.where)),
   ];
   return parts.join(' · ');
@@ -293,6 +313,7 @@ window.addEventListener('message', (event: MessageEvent) => {
     return;
   }
   if (!state && message.type !== 'snapshot') return;
+  if (message.type === 'progress' || message.type === 'estimate') reportedAt = Date.now();
   state = applyMessage(state!, message);
   if (message.type === 'styleChoices') refillSecondStyle(message.choices, message.selected);
   saveState(message.type !== 'progress' && message.type !== 'batch'); // both come every iteration
@@ -317,5 +338,9 @@ new ResizeObserver(redrawChart).observe(document.body);
 // A theme change swaps the body's class and the --vscode-* variables: the canvas must be redrawn in the new colours.
 new MutationObserver(redrawChart).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 new MutationObserver(redrawChart).observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+// The clock between reports: elapsed and left move every second, not only when a step ends.
+setInterval(() => {
+  if (state?.job.status === 'running' && !state.done) $('progress-text').textContent = progressText(state);
+}, 1000);
 if (state) render(state);
 vscode.postMessage({ type: 'ready', generation: Number(thisScript.dataset.generation) });

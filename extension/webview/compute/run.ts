@@ -6,7 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import * as l10n from '@vscode/l10n';
-import { CancelledError, createVgg19, decodeVgg19, NeuralStyleError, readbackProblem, stylize, type FeatureExtractor, type MemoryLimits, type Progress } from '@neural-style/engine/core';
+import {
+  CancelledError, createVgg19, decodeVgg19, NeuralStyleError, readbackProblem, stylize,
+  type FeatureExtractor, type MemoryLimits, type Progress, type RunEstimate,
+} from '@neural-style/engine/core';
 import { RUN_DEFAULTS, type WebviewBackend } from '@neural-style/engine/options';
 import { decodePixels, encodePixels } from '@neural-style/engine/image-protocol';
 import { COMPUTE_FAILURES, type AdapterView, type FromCompute, type ToCompute } from '../../shared/protocol';
@@ -103,9 +106,13 @@ export async function runCompute(message: ComputeMessage, signal: AbortSignal, p
     const onProgress = ({ preview, ...progress }: Progress) => {
       if (!ended) post({ type: 'computeProgress', progress, preview: preview && pngDataUrl(preview) });
     };
-    const result = await stylize(vgg, { content, styles, options: message.options, limits: webviewLimits(message.backend, adapter, message.gpuMemory) }, { signal, onProgress });
+    const onPlan = (estimate: RunEstimate) => post({ type: 'computePlan', estimate });
+    const limits = webviewLimits(message.backend, adapter, message.gpuMemory);
+    const request = { content, styles, options: message.options, limits, speed: message.speed };
+    const result = await stylize(vgg, request, { signal, onProgress, onPlan });
     const image = { width: result.image.width, height: result.image.height, data: encodePixels(result.image.data) };
-    end({ type: 'computeDone', image, losses: result.losses, steps: result.steps, elapsedMs: result.elapsedMs, backend: result.backend });
+    const { losses, steps, elapsedMs, backend, speed } = result;
+    end({ type: 'computeDone', image, losses, steps, elapsedMs, backend, ...(speed ? { speed } : {}) });
   } catch (error) {
     end(failure(error));
   } finally {

@@ -10,6 +10,7 @@ import { CancelledError, NeuralStyleError } from './core/errors';
 import { checkOption, checkStyleCount, validateRunOptions } from './core/validate';
 import { printable, shown } from './core/text';
 import { ChildJob, ChildJobEvents, runJobInChild } from './node/child-job';
+import type { RunEstimate } from './core/cost';
 import { formatDuration } from './duration';
 import { ProgressBar } from './node/progress-bar';
 import { watchStdout } from './node/stdout-watch';
@@ -116,6 +117,15 @@ function printProgress(json: boolean, bar: ProgressBar | null, p: ProgressReport
   }
 }
 
+/** "plan: 2 scales (512×341, 1024×681), about 3:20 (a guess for wasm)"; an enlarged photo said. */
+function planLine(e: RunEstimate): string {
+  const sizes = e.scales.map((s) => `${s.width}×${s.height}`).join(', ');
+  const basis = e.measured ? `at this machine's speed on ${e.backend}` : `a guess for ${e.backend}`;
+  const enlarged = e.upscaled ? `; the photo (${e.content.width}×${e.content.height}) is enlarged` : '';
+  return `plan: ${e.scales.length} scale${e.scales.length === 1 ? '' : 's'} (${sizes}), `
+    + `about ${formatDuration(e.estimateMs)} (${basis})${enlarged}`;
+}
+
 /**
  * The exit codes (docs/CLI.md, "Exit codes"): 0 done, 1 a bad request or input (the message says what), 70 a bug, 128 + signal
  * when cancelled (SIGPIPE: stdout's reader went away, as a shell reports a program that signal ended).
@@ -156,6 +166,10 @@ function engineEvents(json: boolean, verbose: boolean, bar: ProgressBar | null):
       if (level !== 'info' || verbose) process.stderr.write(`${prefix}${lines(message)}\n`);
     },
     stderr: (text) => { if (verbose) process.stderr.write(text); },
+    plan: ({ estimate }) => {
+      if (json) process.stdout.write(`${JSON.stringify({ event: 'plan', ...estimate })}\n`);
+      else process.stderr.write(`${planLine(estimate)}\n`);
+    },
     progress: ({ type: _type, id: _id, ...p }) => {
       printProgress(json, bar, p);
       if (!json && !bar && (p.step === p.totalSteps || performance.now() - lastLine > 10_000)) {

@@ -15,6 +15,8 @@ export type EngineJobEnd =
 export interface JobMessageEvents {
   log?(level: FromEngine<'log'>['level'], message: string): void;
   backend?(message: FromEngine<'backend'>): void;
+  /** What the job will do and take, before its first progress. */
+  plan?(message: FromEngine<'plan'>): void;
   progress?(message: FromEngine<'progress'>): void;
   preview?(message: FromEngine<'preview'>): void;
   /** A refusal of another request (a late cancel): worth a log line, not the end of the job. */
@@ -37,6 +39,9 @@ export function jobMessage(message: FromEngine, id: string, events: JobMessageEv
       return undefined;
     case 'backend':
       events.backend?.(message);
+      return undefined;
+    case 'plan':
+      events.plan?.(message);
       return undefined;
     case 'progress':
       events.progress?.(message);

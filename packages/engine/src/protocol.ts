@@ -5,6 +5,7 @@
  * derived from the schemas (schema.ts), so each field is written once.
  */
 import { MAX_STYLES, OPTION_SPECS, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
+import type { MachineSpeed, RunEstimate } from './core/cost';
 import type { LossTerms, Progress } from './core/progress';
 import {
   array, Assert, boolean, Infer, Message, messageParser, MessageSchemas, number, object, oneOf, optional, Same, someOf, string,
@@ -13,7 +14,7 @@ import {
 export { ProtocolError } from './schema';
 
 /** The wire format's version: bump it when a message changes shape; a host refuses an engine of another. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** One stylization of image files: what a start message carries and `stylizeFiles` runs. */
 export const jobSpec = object({
@@ -36,7 +37,7 @@ export const lossTerms = object({ content: number, style: number, tv: number, to
 export const progressReport = object({
   scale: number, scales: number, width: number, height: number, iteration: number, iterations: number,
   step: number, totalSteps: number, losses: lossTerms, elapsedMs: number, etaMs: number, backend: string,
-  tile: optional(number), tiles: optional(number),
+  fraction: number, tile: optional(number), tiles: optional(number),
 });
 export type ProgressReport = Infer<typeof progressReport>;
 
@@ -45,10 +46,22 @@ export function endsIteration(p: Pick<ProgressReport, 'tile' | 'tiles'>): boolea
   return p.tiles === undefined || p.tile === p.tiles;
 }
 
-/** How far the run is, 0..1, counting the tiles done of an iteration in progress. */
-export function progressFraction(p: Pick<ProgressReport, 'step' | 'totalSteps' | 'tile' | 'tiles'>): number {
-  return (p.step + (endsIteration(p) ? 0 : p.tile! / p.tiles!)) / p.totalSteps;
+/** How far the run is, 0..1, by work (a fine scale's iteration counts more than a draft's), tiles included. */
+export function progressFraction(p: Pick<ProgressReport, 'fraction'>): number {
+  return p.fraction;
 }
+
+/** A machine's speed on a backend (core/cost.ts): what a run measured, and what a host gives the next run. */
+export const machineSpeed = object({ msPerWork: number, msPerIteration: number, warmupIterations: number });
+
+const size = object({ width: number, height: number });
+
+/** What a run will do and take, sent before its first step (core/cost.ts RunEstimate). */
+export const runEstimate = object({
+  content: size, final: size, upscaled: boolean,
+  scales: array(object({ width: number, height: number, iterations: number, tiles: number, work: number })),
+  work: number, estimateMs: number, backend: string, speed: machineSpeed, measured: boolean,
+});
 
 /** One line for logs: "backend: wasm (SIMD, 1 thread); skipped tfjs-node-gpu: not installed; …". */
 export function backendLine(report: { detail: string; skipped: readonly string[] }): string {
@@ -58,9 +71,15 @@ export function backendLine(report: { detail: string; skipped: readonly string[]
 // The core's records and these schemas are one shape: a field added to only one of them does not compile.
 type ProgressMatchesCore = Assert<Same<ProgressReport, Omit<Progress, 'preview'>>>;
 type LossesMatchCore = Assert<Same<Infer<typeof lossTerms>, LossTerms>>;
+type SpeedMatchesCore = Assert<Same<Infer<typeof machineSpeed>, MachineSpeed>>;
+type EstimateMatchesCore = Assert<Same<Infer<typeof runEstimate>, RunEstimate>>;
 
 const TO_ENGINE = {
-  start: { id: string, job: jobSpec, backend: optional(oneOf(RUN_OPTION_SPECS.backend.values)), weights: optional(string) },
+  /** `speeds`: this machine's measured speed per backend name, for the estimate (the plan message). */
+  start: {
+    id: string, job: jobSpec, backend: optional(oneOf(RUN_OPTION_SPECS.backend.values)), weights: optional(string),
+    speeds: optional(array(object({ backend: string, speed: machineSpeed }))),
+  },
   cancel: { id: string },
   /** Which GPU the engine's WebGPU (Dawn) would run on: answered by `gpu`. Loads no backend. */
   probe: { id: string },
@@ -72,10 +91,16 @@ const FROM_ENGINE = {
   /** The backend a job runs on (sent before its first progress), the GPU adapter on webgpu, and why each better one was skipped. */
   backend: { id: string, name: string, detail: string, skipped: array(string), adapter: optional(string) },
   log: { level: oneOf(['info', 'warn', 'error']), message: string, id: optional(string) },
+  /** Once the job is planned, before its first progress: what it will do and take. */
+  plan: { id: string, estimate: runEstimate },
   progress: { id: string, ...progressReport.fields },
   /** A small preview, PNG, base64. */
   preview: { id: string, step: number, width: number, height: number, png: string },
-  done: { id: string, output: string, steps: number, elapsedMs: number, losses: lossTerms, backend: string },
+  /** `speed`: what the run measured, for the host to keep for the next estimates. */
+  done: {
+    id: string, output: string, steps: number, elapsedMs: number, losses: lossTerms, backend: string,
+    speed: optional(machineSpeed),
+  },
   /** `retiring`: the process exits after this error (its backend may be broken); the next job needs a fresh one. */
   error: { id: optional(string), message: string, code: string, retiring: optional(boolean) },
   cancelled: { id: string },

@@ -82,8 +82,10 @@ async function run(message: ToEngine<'start'>, abort: AbortController): Promise<
   const ready = await getEngine(message, abort.signal);
   const loseGpu = faultFor(id) === 'lose-gpu' ? (await import('./node/gpu-loss')).loseGpu : null;
   const previews: Promise<void>[] = [];
+  const speed = message.speeds?.find((s) => s.backend === ready.backend.name)?.speed;
   const result = await loaded!.stylizeCheckedFiles(ready, job, checked, {
     signal: abort.signal,
+    onPlan: (estimate) => send({ type: 'plan', id, estimate }),
     onProgress: ({ preview, ...p }) => {
       if (faultFor(id) === 'unexpected') throw new Error('injected fault (NEURAL_STYLE_TEST_FAULT=unexpected)');
       if (loseGpu && p.step === 1) loseGpu();
@@ -92,10 +94,11 @@ async function run(message: ToEngine<'start'>, abort: AbortController): Promise<
       const { width, height } = preview;
       previews.push(pngBase64(preview).then((png) => send({ type: 'preview', id, step: p.step, width, height, png })));
     },
-  });
+  }, speed);
   await Promise.all(previews);
   const { output, steps, elapsedMs, losses, backend } = result;
-  return { type: 'done', id, output, steps, elapsedMs, losses, backend };
+  const measured = result.speed ? { speed: result.speed } : {};
+  return { type: 'done', id, output, steps, elapsedMs, losses, backend, ...measured };
 }
 
 async function start(message: ToEngine<'start'>): Promise<void> {

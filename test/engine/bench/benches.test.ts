@@ -105,6 +105,19 @@ describe('bench scripts (a smoke run of each)', () => {
     expect(r.stdout.split('\n').filter((l) => /^\| .* \| [\d.]+ \|$/.test(l)).length).to.be.above(30);
   });
 
+  it('eta.mjs: two runs of two scales, the estimate and the ETA\'s error at 10, 50 and 90 % of each', () => {
+    const r = run('eta.mjs', '--json');
+    expect(r.status, r.stderr).to.equal(0);
+    const [{ runs }] = records(r.stdout);
+    expect(runs).to.have.length(2);
+    expect(runs.map((x: { measured: boolean }) => x.measured)).to.deep.equal([false, true]);
+    for (const x of runs) {
+      expect(x.scales).to.have.length(2);
+      expect(x.eta.map((e: { share: number }) => e.share)).to.deep.equal([0.1, 0.5, 0.9]);
+      expect(x.eta.every((e: { error: number }) => Number.isFinite(e.error))).to.equal(true);
+    }
+  });
+
   it('look.mjs without PyTorch says it skipped', () => {
     const r = run('look.mjs', CONTENT, STYLE, CONTENT);
     expect(r.status, r.stderr).to.equal(0);

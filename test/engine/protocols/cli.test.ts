@@ -54,6 +54,13 @@ describe('CLI (built bin, end to end)', () => {
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(events[0]).to.include({ event: 'backend' });
     expect(events.filter((e) => e.event === 'progress').map((e) => e.step)).to.deep.equal([1, 2]);
+    // The plan before the first step: what the run will do, how long it will take, and on what that is based.
+    const plan = events.findIndex((e) => e.event === 'plan');
+    expect(plan).to.be.above(0).and.below(events.findIndex((e) => e.event === 'progress'));
+    expect(events[plan]).to.deep.include({ final: { width: 32, height: 21 }, upscaled: false, measured: false });
+    expect(events[plan].scales.map((s: { iterations: number }) => s.iterations)).to.deep.equal([2]);
+    expect(events[plan].estimateMs).to.be.above(0);
+    expect(events.filter((e) => e.event === 'progress').map((e) => e.fraction).at(-1)).to.equal(1);
     expect(events[events.length - 1]).to.include({ event: 'done', output: out, steps: 2 });
     const meta = readPngText(fs.readFileSync(out));
     expect(JSON.parse(meta['neural-style'])).to.include({ seed: 3, size: 32, iterations: 2, optimizer: 'lbfgs' });

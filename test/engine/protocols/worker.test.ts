@@ -73,9 +73,18 @@ describe('engine process protocol (fork, IPC)', () => {
     try {
       await engine.next('ready');
       const output = path.join(dir, 'out.png');
-      engine.send({ type: 'start', id: 'job1', job: { content: CONTENT, styles: [STYLE], output, options: { size: 32, iterations: 4, multiScale: false, previewEvery: 2 } } });
+      // This machine's speed as a host kept it, for whichever backend the engine chose.
+      const speed = { msPerWork: 37, msPerIteration: 210, warmupIterations: 0.6 };
+      const speeds = ['wasm', 'cpu', 'tensorflow'].map((backend) => ({ backend, speed }));
+      engine.send({ type: 'start', id: 'job1', speeds, job: { content: CONTENT, styles: [STYLE], output, options: { size: 32, iterations: 4, multiScale: false, previewEvery: 2 } } });
       const done = await engine.next('done');
       expect(done).to.include({ id: 'job1', output, steps: 4 });
+      // The plan before the first progress, estimated at the speed given; the run's own measured speed comes with done.
+      const types = engine.messages.map((m) => m.type);
+      expect(types.indexOf('plan')).to.be.within(0, types.indexOf('progress'));
+      const { estimate } = engine.messages.find((m) => m.type === 'plan') as { estimate: { measured: boolean; speed: unknown } };
+      expect(estimate).to.deep.include({ measured: true, speed });
+      expect((done as { speed?: { msPerWork: number } }).speed?.msPerWork).to.be.above(0);
       expect(fs.existsSync(output)).to.equal(true);
       expect(engine.messages.filter((m) => m.type === 'progress').map((m) => (m as { step: number }).step)).to.deep.equal([1, 2, 3, 4]);
       const previews = engine.messages.filter((m) => m.type === 'preview');

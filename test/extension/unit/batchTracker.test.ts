@@ -7,7 +7,7 @@ import type { BatchView } from '../../../extension/shared/protocol';
 const progress = (fraction: number, etaMs: number) => ({
   type: 'progress' as const, id: 'a', scale: 1, scales: 1, width: 8, height: 8, iteration: fraction * 10,
   iterations: 10, step: fraction * 10, totalSteps: 10, losses: { content: 1, style: 1, tv: 1, total: 3 }, elapsedMs: 1,
-  etaMs, backend: 'wasm',
+  etaMs, fraction, backend: 'wasm',
 });
 const done: JobOutcome = { outcome: 'done', output: '/o.png', elapsedMs: 1, steps: 10, backend: 'wasm' };
 

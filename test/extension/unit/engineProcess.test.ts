@@ -258,6 +258,29 @@ describe('warm engine', () => {
     assert.deepStrictEqual(liveEnginePids(), []);
   });
 
+  it('a cancel during a long step: the job is over within 0.5 s, and the next runs on the same warm process', async () => {
+    // Busy 1.5 s in its step before it sees the cancel; then answers it, and runs the next job.
+    const slow = fakeWorker('slow-step', `if (m.type === 'cancel') { const end = Date.now() + 1500; while (Date.now() < end);
+      process.send({ type: 'cancelled', id: m.id }); } else if (m.type === 'start' && m.id === 'w2') { ${sendDone()} }
+      ${EXIT_ON_SHUTDOWN}`);
+    const engine = new WarmEngine(() => 60_000);
+    const pids: number[] = [];
+    const abort = new AbortController();
+    const first = engine.run({ workerPath: slow }, { id: 'w1', job, signal: abort.signal,
+      events: { started: (pid) => pids.push(pid) } });
+    await untilStarted(() => pids[0] ?? 0);
+    const t0 = performance.now();
+    abort.abort();
+    assert.strictEqual((await first).kind, 'cancelled');
+    assert.ok(performance.now() - t0 < 1000, `took ${(performance.now() - t0).toFixed(0)} ms`);
+    const second = await engine.run({ workerPath: slow }, { id: 'w2', job, events: { started: (pid) => pids.push(pid) } });
+    assert.strictEqual(second.kind, 'done');
+    assert.strictEqual(pids[1], pids[0], 'the same process, kept warm');
+    assert.ok(performance.now() - t0 >= 1400, 'the next job waited for the engine to end its step');
+    await engine.stop();
+    assert.ok(!alive(pids[0]));
+  });
+
   it('a cancel the engine answers keeps the process warm', async () => {
     const polite = fakeWorker('polite', `if (m.type === 'cancel') process.send({ type: 'cancelled', id: m.id });
       ${EXIT_ON_SHUTDOWN}`);

@@ -20,7 +20,7 @@ const prepared: PreparedJob = {
 };
 const progress: FromEngine<'progress'> = {
   type: 'progress', id: 'j1', scale: 1, scales: 1, width: 8, height: 8, iteration: 1, iterations: 3, step: 1,
-  totalSteps: 3, losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 5, etaMs: 10, backend: 'wasm',
+  totalSteps: 3, losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 5, etaMs: 10, fraction: 0.2, backend: 'wasm',
 };
 
 describe('job changes (jobChange.ts)', () => {

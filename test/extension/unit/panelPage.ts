@@ -33,7 +33,7 @@ const done = { outputSrc: 'data:,', outputName: 'chelsea.starry.png', elapsedMs:
 const run = { ...done, outputPath: '/ws/chelsea.starry.png', controls, secondStyle: { name: 'The Great Wave', blend: 30 } };
 const progress = {
   step: 2, totalSteps: 4, scale: 1, scales: 1, iteration: 2, iterations: 4, width: 64, height: 43, tile: 1, tiles: 2,
-  losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 10, etaMs: 20, backend: 'wasm',
+  losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 10, etaMs: 20, fraction: 0.3, backend: 'wasm',
 };
 const losses: PanelState['losses'] = [[1, 0, 800, 1, 1200], [2, 2, 400, 1, 700]];
 const styleChoices = [{ path: '/s/wave.jpg', id: 'wave', label: 'The Great Wave' }];

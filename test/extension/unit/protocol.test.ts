@@ -11,7 +11,7 @@ const job = {
 const state: PanelState = { job, losses: [] };
 const progress = (step: number): ProgressView => ({
   step, totalSteps: 4, scale: 1, scales: 1, iteration: step, iterations: 4, width: 64, height: 43,
-  losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 10, etaMs: 20, backend: 'wasm',
+  losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 10, etaMs: 20, fraction: 0.3, backend: 'wasm',
 });
 
 describe('webview → host messages', () => {

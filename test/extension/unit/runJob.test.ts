@@ -21,7 +21,7 @@ const fixtures = path.join(root, 'test', 'fixtures');
 
 const progressOf = (step: number): FromEngine<'progress'> => ({
   type: 'progress', id: 'j1', scale: 1, scales: 1, width: 32, height: 32, iteration: step, iterations: 2, step,
-  totalSteps: 2, losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: step, etaMs: 2 - step, backend: 'wasm',
+  totalSteps: 2, losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: step, etaMs: 2 - step, fraction: step / 2, backend: 'wasm',
 });
 
 /** An engine that runs each job as `play` says, recording what it was asked. */
@@ -92,7 +92,8 @@ describe('a job\'s path (runJob: prepare → route → execute)', () => {
     const end = await run(contextWith(engine, { backend: 'wasm' }), { panel: record, reports });
     const output = path.join(dir, 'photo.starry.png');
     assert.deepStrictEqual(end, { outcome: 'done', output, elapsedMs: 9, steps: 2, backend: 'wasm' });
-    assert.deepStrictEqual(reports.map((r) => r.kind), ['running', 'progress', 'preview', 'progress']);
+    // 'engine': the job is on its process (the panel says what it is doing till the plan), before any progress.
+    assert.deepStrictEqual(reports.map((r) => r.kind), ['running', 'engine', 'progress', 'preview', 'progress']);
     const running = reports[0];
     assert.ok(running.kind === 'running');
     assert.strictEqual(running.job.output, output);

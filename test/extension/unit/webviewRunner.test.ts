@@ -34,7 +34,7 @@ function fakePanel(reply: Reply, pageLoaded: Promise<void> = Promise.resolve())
 
 const progress = {
   scale: 1, scales: 1, width: 32, height: 32, iteration: 1, iterations: 2, step: 1, totalSteps: 2,
-  losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 5, etaMs: 5, backend: 'webgl',
+  losses: { content: 1, style: 2, tv: 3, total: 6 }, elapsedMs: 5, etaMs: 5, fraction: 0.5, backend: 'webgl',
 };
 
 /** The run's end with a grey picture of the size it was sent. */
@@ -89,6 +89,31 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
     assert.deepStrictEqual({ ...parseResultParameters(chunk), options: undefined },
       { content: 'chelsea-64.png', styles: ['starry-64.png'], backend: 'webgl: Test GPU', steps: 2,
         options: undefined });
+  });
+
+  it('the kept speed goes to the panel\'s compute; its plan comes back before the first progress, its measured speed with done', async () => {
+    const kept = { msPerWork: 0.8, msPerIteration: 120, warmupIterations: 4 };
+    const measured = { msPerWork: 0.7, msPerIteration: 110, warmupIterations: 3 };
+    const estimate = {
+      content: { width: 64, height: 64 }, final: { width: 32, height: 32 }, upscaled: false,
+      scales: [{ width: 32, height: 32, iterations: 2, tiles: 0, work: 3 }], work: 3, estimateMs: 900, backend: 'webgl',
+      speed: kept, measured: true,
+    };
+    const panel = fakePanel((m, send) => {
+      if (m.type !== 'compute') return;
+      send({ type: 'computePlan', estimate });
+      send({ type: 'computeProgress', progress });
+      send({ ...greyResult(m.content), speed: measured } as FromCompute);
+    });
+    const heard: string[] = [];
+    const events = { plan: () => heard.push('plan'), progress: () => heard.push('progress'), preview: () => undefined,
+      log: () => undefined };
+    const outcome = await runWith(panel, dir, undefined, undefined, { speed: kept, events });
+    const compute = panel.posted.find((m) => m.type === 'compute');
+    assert.deepStrictEqual(compute?.type === 'compute' && compute.speed, kept);
+    assert.deepStrictEqual(heard, ['plan', 'progress']);
+    assert.ok(outcome.kind === 'done');
+    assert.deepStrictEqual(outcome.done.speed, measured);
   });
 
   it('a blend of two styles: both decoded and sent, both named in the result with their weights', async () => {

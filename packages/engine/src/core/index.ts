@@ -10,6 +10,8 @@ export type { StylizeRequest, StylizeHooks, StylizeResult } from './stylize';
 export type { Progress, LossTerms } from './progress';
 export { checkStyleShape, planStylization, scaleSizes, scaleIterations, styleLongestSide, styleSize } from './plan';
 export type { Plan, ScalePlan, Size } from './plan';
+export { DEFAULT_SPEEDS, defaultSpeed, estimateRun, planWork } from './cost';
+export type { MachineSpeed, RunEstimate, RunWork } from './cost';
 export type { MemoryLimits } from './memory-limits';
 export type { Objective, Evaluation } from './objective';
 export type { RgbImage } from './pixels';

@@ -1,10 +1,13 @@
 import { CancelledError, NeuralStyleError } from './errors';
 import { RgbImage } from './image/host-image';
+import { RunClock } from './run-clock';
 import { ImageSpace } from './image-space';
 import { Evaluation, EvaluationHooks, Objective } from './objective';
 import { createOptimizer } from './optim/optimizers';
 import { Plan, ScalePlan } from './plan';
 import { LossTerms, Progress } from './progress';
+
+export { RunClock };
 import { explainFailure, historyFor } from './memory-limits';
 
 /*
@@ -16,68 +19,6 @@ import { explainFailure, historyFor } from './memory-limits';
 export interface LoopHooks {
   onProgress?: (progress: Progress) => void;
   signal?: AbortSignal;
-}
-
-/**
- * Steps, elapsed time and the ETA over all scales of a run, from the measured
- * cost per pixel-iteration. A scale's first iteration is its warm-up: it also
- * compiles the GPU's shaders for the scale's shapes (seconds on a GPU
- * backend, nothing on wasm). So the rate comes from the iterations after it,
- * and each later scale's estimate adds a warm-up like the last one measured.
- */
-export class RunClock {
-  private readonly started = performance.now();
-  private scaleStarted = this.started;
-  /** When the current scale's first iteration ended, if it has. */
-  private warmedAt: number | null = null;
-  /** The last measured warm-up's cost over a plain iteration, and the last steady ms per pixel-iteration. */
-  private warmupMs = 0;
-  private steadyRate: number | null = null;
-  private step = 0;
-
-  constructor(private readonly plan: Plan, private readonly backend: string) {}
-
-  get steps(): number { return this.step; }
-  get elapsedMs(): number { return performance.now() - this.started; }
-
-  startScale(): void {
-    this.scaleStarted = performance.now();
-    this.warmedAt = null;
-  }
-
-  /** The progress record of `iteration` (1-based) of `scale`, counting it as a step done. */
-  tick(scale: ScalePlan, iteration: number, losses: LossTerms, preview?: RgbImage, tiles?: number): Progress {
-    this.step += 1;
-    const record = this.record(scale, iteration, iteration, losses);
-    if (iteration === 1) this.warmedAt = performance.now();
-    if (iteration === 2) this.warmupMs = Math.max(0, 2 * (this.warmedAt! - this.scaleStarted) - (performance.now() - this.scaleStarted));
-    return { ...record, ...(tiles ? { tile: tiles, tiles } : {}), preview };
-  }
-
-  /** Within an iteration of a tiled scale: `done` of `total` tiles, the losses still the last iteration's. */
-  partial(scale: ScalePlan, iteration: number, done: number, total: number, losses: LossTerms): Progress {
-    return { ...this.record(scale, iteration, iteration - 1 + done / total, losses), tile: done, tiles: total };
-  }
-
-  /** ms per pixel-iteration: after the warm-up, from the iterations since; during it, the last scale's (or, the run's first, its own so far). */
-  private rate(pixels: number, iterationsDone: number): number {
-    const now = performance.now();
-    if (this.warmedAt !== null && iterationsDone > 1) this.steadyRate = (now - this.warmedAt) / (pixels * (iterationsDone - 1));
-    return this.steadyRate ?? (now - this.scaleStarted) / (pixels * iterationsDone);
-  }
-
-  private record(scale: ScalePlan, iteration: number, iterationsDone: number, losses: LossTerms): Progress {
-    const { width, height } = scale;
-    const msPerPixelIteration = this.rate(width * height, iterationsDone);
-    const laterScales = this.plan.scales.slice(scale.index + 1);
-    const later = laterScales.reduce((sum, s) => sum + s.width * s.height * s.iterations, 0);
-    const remaining = later + width * height * (scale.iterations - iterationsDone);
-    return {
-      scale: scale.index + 1, scales: this.plan.scales.length, width, height, iteration, iterations: scale.iterations,
-      step: this.step, totalSteps: this.plan.totalSteps, losses, elapsedMs: this.elapsedMs,
-      etaMs: remaining * msPerPixelIteration + laterScales.length * this.warmupMs, backend: this.backend,
-    };
-  }
 }
 
 export interface ScaleRun<V, I> {
@@ -120,7 +61,6 @@ export async function optimizeScale<V, I>(run: ScaleRun<V, I>, hooks: LoopHooks)
   const optimizer = createOptimizer(space.vectors, o.optimizer, { ...o, lbfgsHistory: history }, variable.projection(space.clip));
   const convergence = new Convergence(o.tolerance);
   let terms: LossTerms = { content: 0, style: 0, tv: 0, total: 0 };
-  run.clock.startScale();
   try {
     for (let i = 1; i <= scale.iterations; i++) {
       await yieldToEventLoop();

@@ -4,11 +4,8 @@ import { readValues } from './optim/tensor-space';
 
 export type { RgbImage } from './image/host-image';
 
-/** Output dimensions: longest side `size`, aspect kept, at least 1 px. */
-export function fitLongestSide(width: number, height: number, size: number): { width: number; height: number } {
-  const scale = size / Math.max(width, height);
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
-}
+// In a module of its own, without tfjs, so that a plan (and its estimate) is made where tfjs never loads.
+export { fitLongestSide } from './size';
 
 /** An image in ordinary memory as a [1, H, W, C] tensor on the current backend. */
 export function toTensor(image: HostImage): tf.Tensor4D {

@@ -1,7 +1,7 @@
 import { NeuralStyleError } from './errors';
 import { deepestLayer, minimumSide } from './geometry';
 import { StylizeOptions, VggLayer } from './options';
-import { fitLongestSide } from './pixels';
+import { fitLongestSide } from './size';
 import { styleBlend } from './validate';
 import { checkHostMemory, DEFAULT_LIMITS, gpuTileSize, MemoryLimits, wholeImageFits } from './memory-limits';
 import { vggStages } from './tiling/stages';
@@ -27,6 +27,8 @@ export interface ScalePlan extends Size {
 
 export interface Plan {
   options: StylizeOptions;
+  /** The photo's size (an output larger than it is an enlargement, which a host may warn of). */
+  content: Size;
   /** The output's size. */
   final: Size;
   scales: ScalePlan[];
@@ -140,6 +142,7 @@ export function planStylization(options: StylizeOptions, content: Size, styles: 
   const weightSum = options.styleLayerWeights.reduce((a, b) => a + b, 0);
   return {
     options, final, scales, layers, styleBlend: blend, limits,
+    content: { width: content.width, height: content.height },
     totalSteps: iterations.reduce((a, b) => a + b, 0),
     styleLayerWeights: options.styleLayerWeights.map((w) => w / weightSum),
   };

@@ -19,8 +19,10 @@ export interface Progress {
   totalSteps: number;
   losses: LossTerms;
   elapsedMs: number;
-  /** Estimated time left, from the measured cost per pixel-iteration. */
+  /** Estimated time left: the work left (core/cost.ts) at the speed measured. */
   etaMs: number;
+  /** How far the run is, 0..1, by work done (a 1024 px iteration counts four 512 px ones), tiles included. */
+  fraction: number;
   backend: string;
   /** At a tiled scale: tiles done of this iteration's evaluation, and how many it has (reported after every tile). */
   tile?: number;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { NeuralStyleError } from './errors';
+import { estimateRun, MachineSpeed, RunEstimate } from './cost';
 import { keepContentColors, matchColourStatistics } from './image/colour';
 import { MEAN_BGR, toRgbImage, toVggImage } from './image/convert';
 import { HostImage, hostImage, RgbImage } from './image/host-image';
@@ -20,7 +21,7 @@ import { LossTerms, Progress } from './progress';
 import { validateOptions } from './validate';
 import { FeatureExtractor } from './vgg19';
 
-export type { LossTerms, Progress };
+export type { LossTerms, MachineSpeed, Progress, RunEstimate };
 
 export interface StylizeRequest {
   content: RgbImage;
@@ -29,9 +30,14 @@ export interface StylizeRequest {
   options?: Partial<StylizeOptions>;
   /** What the run may use; default DEFAULT_LIMITS. */
   limits?: MemoryLimits;
+  /** This machine's speed on the backend, as earlier runs measured it (StylizeResult.speed): the estimate's. */
+  speed?: MachineSpeed;
 }
 
-export type StylizeHooks = LoopHooks;
+export interface StylizeHooks extends LoopHooks {
+  /** Once planned, before the first step: what the run will do and take. */
+  onPlan?: (estimate: RunEstimate) => void;
+}
 
 export interface StylizeResult {
   image: RgbImage;
@@ -40,6 +46,8 @@ export interface StylizeResult {
   elapsedMs: number;
   backend: string;
   options: StylizeOptions;
+  /** The speed this run measured, for the next runs' estimates (none when no scale ran two iterations). */
+  speed?: MachineSpeed;
 }
 
 /**
@@ -53,7 +61,8 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
   if (request.styles.length === 0) throw new NeuralStyleError('At least one style image is needed.');
   const backend = tf.getBackend();
   const plan = planStylization(o, request.content, request.styles, backend, request.limits);
-  const clock = new RunClock(plan, backend);
+  const clock = new RunClock(plan, backend, request.speed);
+  hooks.onPlan?.(estimateRun(plan, backend, request.speed));
   vgg.prepare(plan.layers, o.pooling);
   const contentFull = toVggImage(request.content);
   const styles = request.styles.map(toVggImage);
@@ -61,12 +70,15 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
   let terms: LossTerms = { content: 0, style: 0, tv: 0, total: 0 };
   for (const scale of plan.scales) {
     throwIfCancelled(hooks.signal);
+    clock.beginScale();
     const content = resizeHost(contentFull, scale.height, scale.width);
     const start = x ? upscaleWithContentDetail(x, content) : initialImage(plan, content, styles);
     ({ image: x, terms } = await runScale(vgg, plan, scale, { content, styles, start }, clock, hooks));
   }
   const result = o.preserveColors ? keepContentColors(x!, resizeHost(contentFull, plan.final.height, plan.final.width), MEAN_BGR) : x!;
-  return { image: toRgbImage(result), losses: terms, steps: clock.steps, elapsedMs: clock.elapsedMs, backend, options: o };
+  const { steps, elapsedMs, speed } = clock;
+  const measured = speed ? { speed } : {};
+  return { image: toRgbImage(result), losses: terms, steps, elapsedMs, backend, options: o, ...measured };
 }
 
 interface ScaleInputs { content: HostImage; styles: HostImage[]; start: HostImage }

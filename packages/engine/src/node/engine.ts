@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as os from 'os';
 import * as path from 'path';
+import type { MachineSpeed } from '../core/cost';
 import { gpuLimits, MemoryLimits } from '../core/memory-limits';
 import { RunOptions } from '../core/options';
 import type { JobSpec } from '../protocol';
@@ -74,12 +75,13 @@ export async function stylizeFiles(engine: Engine, job: JobSpec,
  * Stylizes the image files of a job checkJob passed (the engine process checks
  * before the weights load): decodes and resizes the images with sharp, runs
  * the core, and writes the result with an exclusive create (job.ifExists).
+ * `speed`: this machine's on the engine's backend, as earlier runs measured it (the estimate's).
  */
 export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked: CheckedJob,
-  hooks: StylizeHooks = {}): Promise<StylizeResult & { output: string }> {
+  hooks: StylizeHooks = {}, speed?: MachineSpeed): Promise<StylizeResult & { output: string }> {
   const { options, maxInputPixels, gpuMemory, ifExists, styleSizes } = checked;
   const { content, styles } = await decodeJobImages(job.content, job.styles, options, maxInputPixels, styleSizes);
-  const request = { content, styles, options, limits: machineLimits(engine, gpuMemory) };
+  const request = { content, styles, options, limits: machineLimits(engine, gpuMemory), speed };
   const result = await watchingTheGpu((signal) => stylize(engine.vgg, request, { ...hooks, signal }), hooks.signal);
   const parameters = formatResultParameters({
     content: path.basename(job.content), styles: job.styles.map((s) => path.basename(s)),
