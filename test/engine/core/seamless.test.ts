@@ -1,0 +1,140 @@
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+import { toVggImage } from '../../../packages/engine/src/core/image/convert';
+import { HostImage } from '../../../packages/engine/src/core/image/host-image';
+import { uniformNoise } from '../../../packages/engine/src/core/image/noise';
+import { prepareConv } from '../../../packages/engine/src/core/ops/conv';
+import { conv3x3Relu } from '../../../packages/engine/src/core/ops/conv-relu';
+import { onTorus, wrapPad1 } from '../../../packages/engine/src/core/ops/wrap';
+import { StylizeOptions } from '../../../packages/engine/src/core/options';
+import { planStylization } from '../../../packages/engine/src/core/plan';
+import { circularTotalVariation } from '../../../packages/engine/src/core/seamless';
+import { validateOptions } from '../../../packages/engine/src/core/validate';
+import { createWholeImageObjective } from '../../../packages/engine/src/core/whole-objective';
+import { conv3x3ReluReference } from '../references';
+import { fixtureImages, testEngine } from '../helpers';
+
+/** ‖a − b‖ / ‖b‖ of two tensors, read back. */
+const relativeL2 = (a: tf.Tensor, b: tf.Tensor) =>
+  tf.tidy(() => tf.div(tf.norm(tf.sub(a, b)), tf.norm(b)).dataSync()[0]);
+
+/**
+ * The torus by brute force, independent of ops/wrap.ts: the image tiled 3x3 (tf.tile), `f` on that, the centre
+ * cut out. Every centre pixel's neighbourhood is the torus's, and tfjs differentiates it all by itself.
+ */
+function torusReference(x: tf.Tensor4D, f: (t: tf.Tensor4D) => tf.Tensor4D): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  const big = f(tf.tile(x, [1, 3, 3, 1]) as tf.Tensor4D);
+  return tf.slice(big, [0, h, w, 0], [1, h, w, big.shape[3]]);
+}
+
+/** A host image rolled by (dy, dx): the pixel at (r, c) goes to ((r + dy) mod h, (c + dx) mod w). */
+function rolled(image: HostImage, dy: number, dx: number): HostImage {
+  const { height: h, width: w, channels: c } = image;
+  const data = new Float32Array(image.data.length);
+  for (let r = 0; r < h; r++) {
+    for (let col = 0; col < w; col++) {
+      const from = (r * w + col) * c;
+      const to = (((r + dy) % h) * w + ((col + dx) % w)) * c;
+      for (let k = 0; k < c; k++) data[to + k] = image.data[from + k];
+    }
+  }
+  return { ...image, data };
+}
+
+/** The whole-image objective's total loss at `image` and at it rolled by each shift, style and TV only. */
+async function lossesRolled(options: Partial<StylizeOptions>, shifts: [number, number][]): Promise<number[]> {
+  const engine = await testEngine();
+  const { content: contentRgb, style: styleRgb } = await fixtureImages();
+  const o = validateOptions({ size: 64, contentWeight: 0, multiScale: false, ...options });
+  const plan = planStylization(o, contentRgb, [styleRgb], tf.getBackend());
+  const scale = plan.scales[0];
+  const image: HostImage = { ...uniformNoise(scale.height, scale.width, 3, 7) };
+  const objective = await createWholeImageObjective(engine.vgg, { content: image, styles: [toVggImage(styleRgb)] },
+    plan, scale);
+  const losses: number[] = [];
+  try {
+    for (const [dy, dx] of [[0, 0], ...shifts]) {
+      const x = tf.tensor4d(rolled(image, dy, dx).data, [1, scale.height, scale.width, 3]);
+      const { terms, gradient } = await objective.evaluate(x);
+      tf.dispose([x, gradient]);
+      losses.push(terms.total);
+    }
+  } finally {
+    objective.dispose();
+  }
+  return losses;
+}
+
+describe('seamless: the objective on a torus', () => {
+  before(async () => { await testEngine(); });
+
+  it('wrap padding and its gradient equal tfjs\'s autodiff of the image tiled 3x3', () => {
+    const x = tf.randomNormal([1, 5, 7, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const dy = tf.randomNormal([1, 7, 9, 3], 0, 1, 'float32', 2);
+    // The padded image is the 3x3 tiling's window one pixel wider than the centre.
+    const reference = (v: tf.Tensor4D) => tf.slice(tf.tile(v, [1, 3, 3, 1]), [0, 4, 6, 0], [1, 7, 9, 3]);
+    expect(relativeL2(wrapPad1(x), reference(x))).to.equal(0);
+    const got = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(wrapPad1(v as tf.Tensor4D), dy)))(x);
+    const want = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(reference(v as tf.Tensor4D), dy)))(x);
+    expect(relativeL2(got, want)).to.be.below(1e-6);
+    tf.dispose([x, dy, got, want]);
+  });
+
+  for (const algorithm of ['direct', 'winograd', 'winograd-4x4'] as const) {
+    it(`a conv3x3+ReLU (${algorithm}) on the torus: value and input gradient equal the 3x3 tiling's`, () => {
+      const tolerance = algorithm === 'winograd-4x4' ? 5e-5 : 1e-5;
+      for (const [h, w, cin, cout] of [[6, 9, 3, 8], [16, 16, 16, 32], [2, 3, 64, 8]]) {
+        const kernel = tf.randomNormal([3, 3, cin, cout], 0, 0.2, 'float32', 1) as tf.Tensor4D;
+        const bias = tf.randomNormal([cout], 0, 0.5, 'float32', 2) as tf.Tensor1D;
+        const layer = prepareConv(tf.clone(kernel), tf.clone(bias), algorithm);
+        const x = tf.randomNormal([1, h, w, cin], 0, 1, 'float32', 3) as tf.Tensor4D;
+        const dy = tf.randomNormal([1, h, w, cout], 0, 1, 'float32', 4);
+        const fast = (v: tf.Tensor) => onTorus(v as tf.Tensor4D, (p) => conv3x3Relu(p, layer), false);
+        const plain = (v: tf.Tensor) => torusReference(v as tf.Tensor4D, (t) => conv3x3ReluReference(t, kernel, bias));
+        const value = relativeL2(fast(x), plain(x));
+        const gradientOf = (f: (v: tf.Tensor) => tf.Tensor) => tf.grad((v) => tf.sum(tf.mul(f(v), dy)))(x);
+        const gradient = relativeL2(gradientOf(fast), gradientOf(plain));
+        expect(value, `value ${h}x${w}x${cin}→${cout}`).to.be.below(tolerance);
+        expect(gradient, `input gradient ${h}x${w}x${cin}→${cout}`).to.be.below(tolerance);
+        layer.dispose();
+        tf.dispose([kernel, bias, x, dy]);
+      }
+    });
+  }
+
+  it('total variation on the torus counts the wrap-around neighbours, and its gradient is tfjs\'s', () => {
+    const x = tf.tensor4d([1, 2, 4, 8, 16, 32], [1, 2, 3, 1]);
+    // Rows: (1-8)²+(2-16)²+(4-32)² twice (down, and wrapping back up); columns: each row's 3 cyclic pairs.
+    const rows = 2 * (49 + 196 + 784);
+    const cols = (1 + 4 + 9) + (64 + 256 + 576);
+    expect(circularTotalVariation(x).dataSync()[0]).to.equal(rows + cols);
+    // Its gradient against tfjs's autodiff of the same sum written with tf.tile: each pixel's right and lower
+    // neighbours read from the image repeated once to the right and once below.
+    const reference = (v: tf.Tensor4D) => {
+      const next = (reps: number[], begin: number[]) => tf.slice(tf.tile(v, reps), begin, v.shape);
+      return tf.add(tf.sum(tf.squaredDifference(next([1, 1, 2, 1], [0, 0, 1, 0]), v)),
+        tf.sum(tf.squaredDifference(next([1, 2, 1, 1], [0, 1, 0, 0]), v)));
+    };
+    const y = tf.randomNormal([1, 5, 4, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+    expect(relativeL2(circularTotalVariation(y), reference(y))).to.be.below(1e-6);
+    const got = tf.grad((v: tf.Tensor) => circularTotalVariation(v as tf.Tensor4D))(y);
+    const want = tf.grad((v: tf.Tensor) => reference(v as tf.Tensor4D))(y);
+    expect(relativeL2(got, want)).to.be.below(1e-6);
+    tf.dispose([x, y, got, want]);
+  });
+
+  it('the loss is the same for the image rolled by the pooling grid (16 px), and not without seamless', async () => {
+    const shifts: [number, number][] = [[16, 32], [32, 16]];
+    const torus = await lossesRolled({ seamless: true }, shifts);
+    for (const loss of torus.slice(1)) expect(Math.abs(loss - torus[0]) / torus[0]).to.be.below(1e-5);
+    const plain = await lossesRolled({}, shifts);
+    expect(Math.abs(plain[1] - plain[0]) / plain[0], 'without seamless').to.be.above(1e-3);
+  });
+
+  it('the loss is the same for any roll when no layer is pooled (conv1_1, TV)', async () => {
+    const torus = await lossesRolled({ seamless: true, styleLayers: ['conv1_1'], styleLayerWeights: [1],
+      contentLayer: 'conv1_1', tvWeight: 10 }, [[5, 3], [1, 40]]);
+    for (const loss of torus.slice(1)) expect(Math.abs(loss - torus[0]) / torus[0]).to.be.below(1e-5);
+  });
+});
