@@ -6,7 +6,12 @@ import { uniformNoise } from '../../../packages/engine/src/core/image/noise';
 import { prepareConv } from '../../../packages/engine/src/core/ops/conv';
 import { conv3x3Relu } from '../../../packages/engine/src/core/ops/conv-relu';
 import { onTorus, wrapPad1 } from '../../../packages/engine/src/core/ops/wrap';
+import {
+  circularUpsample2x, circularUpsample2xAdjoint, upsample2x,
+} from '../../../packages/engine/src/core/optim/pyramid';
 import { StylizeOptions } from '../../../packages/engine/src/core/options';
+import { RgbImage } from '../../../packages/engine/src/core/pixels';
+import { stylize } from '../../../packages/engine/src/core/stylize';
 import { planStylization } from '../../../packages/engine/src/core/plan';
 import { circularTotalVariation } from '../../../packages/engine/src/core/seamless';
 import { validateOptions } from '../../../packages/engine/src/core/validate';
@@ -64,6 +69,29 @@ async function lossesRolled(options: Partial<StylizeOptions>, shifts: [number, n
     objective.dispose();
   }
   return losses;
+}
+
+/**
+ * Mean |difference| of neighbouring pixels across the wrap lines (last column to first, last row to first) over the
+ * same across the interior lines of the 16 px pooling grid: the wrap lines are such lines too, and VGG's 2x2
+ * poolings make pixels across a grid line differ more than others, on the torus as well.
+ */
+function seamRatio(image: RgbImage): number {
+  const { width: w, height: h, data } = image;
+  const at = (r: number, c: number, k: number) => data[(r * w + c) * 3 + k];
+  const sums = { wrap: 0, wraps: 0, grid: 0, grids: 0 };
+  const add = (wrap: boolean, d: number) => {
+    if (wrap) { sums.wrap += d; sums.wraps++; } else { sums.grid += d; sums.grids++; }
+  };
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) {
+      for (let k = 0; k < 3; k++) {
+        if ((c + 1) % 16 === 0) add(c === w - 1, Math.abs(at(r, (c + 1) % w, k) - at(r, c, k)));
+        if ((r + 1) % 16 === 0) add(r === h - 1, Math.abs(at((r + 1) % h, c, k) - at(r, c, k)));
+      }
+    }
+  }
+  return (sums.wrap / sums.wraps) / (sums.grid / sums.grids);
 }
 
 describe('seamless: the objective on a torus', () => {
@@ -136,5 +164,28 @@ describe('seamless: the objective on a torus', () => {
     const torus = await lossesRolled({ seamless: true, styleLayers: ['conv1_1'], styleLayerWeights: [1],
       contentLayer: 'conv1_1', tvWeight: 10 }, [[5, 3], [1, 40]]);
     for (const loss of torus.slice(1)) expect(Math.abs(loss - torus[0]) / torus[0]).to.be.below(1e-5);
+  });
+
+  it('the pyramid\'s circular upsampling equals the 3x3 tiling\'s, and its adjoint is its transpose', () => {
+    const x = tf.randomNormal([1, 3, 4, 3], 0, 1, 'float32', 8) as tf.Tensor4D;
+    const y = tf.randomNormal([1, 6, 8, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
+    // The torus by brute force: the coarse image tiled 3x3, upsampled with zero padding, the centre cut out.
+    const tiled = tf.slice(upsample2x(tf.tile(x, [1, 3, 3, 1]) as tf.Tensor4D, 18, 24), [0, 6, 8, 0], [1, 6, 8, 3]);
+    expect(relativeL2(circularUpsample2x(x), tiled)).to.be.below(1e-6);
+    const forward = tf.sum(tf.mul(circularUpsample2x(x), y)).dataSync()[0];
+    const adjoint = tf.sum(tf.mul(x, circularUpsample2xAdjoint(y))).dataSync()[0];
+    expect(Math.abs(forward - adjoint) / Math.abs(forward)).to.be.below(1e-5);
+    tf.dispose([x, y, tiled]);
+  });
+
+  it('a texture from noise tiles without a seam; without seamless it has one (64 px, 20 iterations)', async () => {
+    const engine = await testEngine();
+    const { content, style } = await fixtureImages();
+    const ratio = async (seamless: boolean) => seamRatio((await stylize(engine.vgg, { content, styles: [style],
+      options: { size: 64, multiScale: false, previewEvery: 0, iterations: 20, init: 'noise', contentWeight: 0,
+        seed: 1, seamless } })).image);
+    const [torus, plain] = [await ratio(true), await ratio(false)];
+    expect(torus, `seamless: wrap / grid lines ${torus}`).to.be.below(1.1);
+    expect(plain, `not seamless: wrap / grid lines ${plain}`).to.be.above(1.1);
   });
 });

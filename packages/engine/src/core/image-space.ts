@@ -34,13 +34,13 @@ const LOW = MEAN_BGR.map((m) => -m);
 const HIGH = MEAN_BGR.map((m) => 255 - m);
 
 /** A whole image on the backend; L-BFGS may move a Laplacian pyramid of it instead of its pixels. */
-export function tensorImageSpace(pyramid: boolean): ImageSpace<tf.Tensor, tf.Tensor4D> {
+export function tensorImageSpace(pyramid: boolean, circular = false): ImageSpace<tf.Tensor, tf.Tensor4D> {
   const low = tf.tensor1d(LOW);
   const high = tf.tensor1d(HIGH);
   return {
     memory: 'backend',
     vectors: TENSOR_SPACE,
-    variable: (start) => new ImageVariable(start, pyramid ? new PyramidBasis(start.shape[1], start.shape[2]) : null),
+    variable: (start) => new ImageVariable(start, pyramid ? new PyramidBasis(start.shape[1], start.shape[2], undefined, circular) : null),
     clip: (x) => tf.tidy(() => tf.minimum(tf.maximum(x, low), high)),
     upload: toTensor,
     download: fromTensor,

@@ -81,7 +81,7 @@ async function runScale(vgg: FeatureExtractor, plan: Plan, scale: ScalePlan, inp
     const objective = await createTiledObjective(vgg, inputs, plan, scale, tileShapes(scale.tileSize));
     return optimizeIn(hostImageSpace(pyramid), objective, plan, scale, inputs, clock, hooks);
   }
-  const space = tensorImageSpace(pyramid);
+  const space = tensorImageSpace(pyramid, o.seamless);
   return optimizeIn(space, await createWholeImageObjective(vgg, inputs, plan, scale), plan, scale, inputs, clock, hooks);
 }
 

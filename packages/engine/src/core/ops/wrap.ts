@@ -35,7 +35,7 @@ function wrapPadValue(x: tf.Tensor4D): tf.Tensor4D {
  * The adjoint of wrapPadValue: the gradient of each padded border row or
  * column goes back to the edge it was copied from (the opposite edge).
  */
-function foldWrapped(dy: tf.Tensor4D): tf.Tensor4D {
+export function foldWrapped(dy: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
     const [, hp, wp, c] = dy.shape;
     const [h, w] = [hp - 2, wp - 2];
