@@ -12,6 +12,7 @@ import {
 import { StylizeOptions } from '../../../packages/engine/src/core/options';
 import { RgbImage } from '../../../packages/engine/src/core/pixels';
 import { stylize } from '../../../packages/engine/src/core/stylize';
+import { NeuralStyleError } from '../../../packages/engine/src/core/errors';
 import { planStylization } from '../../../packages/engine/src/core/plan';
 import { circularTotalVariation } from '../../../packages/engine/src/core/seamless';
 import { validateOptions } from '../../../packages/engine/src/core/validate';
@@ -55,6 +56,8 @@ async function lossesRolled(options: Partial<StylizeOptions>, shifts: [number, n
   const plan = planStylization(o, contentRgb, [styleRgb], tf.getBackend());
   const scale = plan.scales[0];
   const image: HostImage = { ...uniformNoise(scale.height, scale.width, 3, 7) };
+  engine.vgg.prepare(plan.layers, o.pooling); // layers keep their transforms from their first use on
+  const before = tf.memory().numTensors;
   const objective = await createWholeImageObjective(engine.vgg, { content: image, styles: [toVggImage(styleRgb)] },
     plan, scale);
   const losses: number[] = [];
@@ -68,6 +71,7 @@ async function lossesRolled(options: Partial<StylizeOptions>, shifts: [number, n
   } finally {
     objective.dispose();
   }
+  expect(tf.memory().numTensors, 'tensors left').to.equal(before);
   return losses;
 }
 
@@ -187,5 +191,20 @@ describe('seamless: the objective on a torus', () => {
     const [torus, plain] = [await ratio(true), await ratio(false)];
     expect(torus, `seamless: wrap / grid lines ${torus}`).to.be.below(1.1);
     expect(plain, `not seamless: wrap / grid lines ${plain}`).to.be.above(1.1);
+  });
+
+  it('plans sizes on the 16 px grid, the output\'s too, and refuses a tiled scale naming what asked for it', () => {
+    const plan = (options: Partial<StylizeOptions>) => planStylization(validateOptions({ seamless: true, ...options }),
+      { width: 451, height: 300 }, [{ width: 451, height: 300 }], 'wasm');
+    const sizes = (options: Partial<StylizeOptions>) => plan(options).scales.map((s) => `${s.width}×${s.height}`);
+    expect(sizes({ size: 100 })).to.deep.equal(['96×64']);
+    expect(sizes({ size: 512 })).to.deep.equal(['512×336']);
+    // To the nearest multiple: 600×399 becomes 608×400; the draft, 300×197 fitted to that, 304×192.
+    expect(sizes({ size: 600, draftSize: 300 })).to.deep.equal(['304×192', '608×400']);
+    expect(plan({ size: 600, draftSize: 300 }).final).to.deep.equal({ width: 608, height: 400 });
+    const whole = /^seamless is computed on the whole image only, and with size 1024 the 1024×688 px scale would be/;
+    expect(() => plan({ size: 1024 })).to.throw(NeuralStyleError, whole);
+    expect(() => plan({ size: 128, tileSize: 64 })).to.throw(NeuralStyleError,
+      /with size 128 the 128×80 px scale .*\(tileSize 64 asks for tiles\)/);
   });
 });

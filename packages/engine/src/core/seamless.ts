@@ -39,8 +39,8 @@ export function checkSeamlessWhole(options: StylizeOptions, scales: readonly Sca
   const why = options.tileSize > 0 ? `tileSize ${options.tileSize} asks for tiles`
     : 'it does not fit the backend whole';
   throw new NeuralStyleError(`seamless is computed on the whole image only, and with size ${options.size} the `
-    + `${tiled.width}×${tiled.height} px scale would be tiled (${why}). Lower size (about 640 px fits whole on `
-    + 'every backend) or leave tileSize at 0.');
+    + `${tiled.width}×${tiled.height} px scale would be tiled (${why}). Lower size (up to about 640 px fits whole `
+    + 'on wasm) or leave tileSize at 0.');
 }
 
 /**
