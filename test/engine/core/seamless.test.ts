@@ -3,18 +3,23 @@ import { expect } from 'chai';
 import { toVggImage } from '../../../packages/engine/src/core/image/convert';
 import { HostImage } from '../../../packages/engine/src/core/image/host-image';
 import { uniformNoise } from '../../../packages/engine/src/core/image/noise';
+import { resizeHost } from '../../../packages/engine/src/core/image/resize';
 import { prepareConv } from '../../../packages/engine/src/core/ops/conv';
 import { conv3x3Relu } from '../../../packages/engine/src/core/ops/conv-relu';
 import { onTorus, wrapPad1 } from '../../../packages/engine/src/core/ops/wrap';
+import { hostImage } from '../../../packages/engine/src/core/image/host-image';
+import { HostPyramid } from '../../../packages/engine/src/core/optim/host-pyramid';
 import {
-  circularUpsample2x, circularUpsample2xAdjoint, upsample2x,
+  circularUpsample2x, circularUpsample2xAdjoint, PyramidBasis, upsample2x,
 } from '../../../packages/engine/src/core/optim/pyramid';
 import { StylizeOptions } from '../../../packages/engine/src/core/options';
 import { RgbImage } from '../../../packages/engine/src/core/pixels';
 import { stylize } from '../../../packages/engine/src/core/stylize';
-import { NeuralStyleError } from '../../../packages/engine/src/core/errors';
 import { planStylization } from '../../../packages/engine/src/core/plan';
 import { circularTotalVariation } from '../../../packages/engine/src/core/seamless';
+import { fromTensor, toTensor } from '../../../packages/engine/src/core/pixels';
+import { Stage } from '../../../packages/engine/src/core/tiling/stages';
+import { createTiledObjective } from '../../../packages/engine/src/core/tiling/tiled-objective';
 import { validateOptions } from '../../../packages/engine/src/core/validate';
 import { createWholeImageObjective } from '../../../packages/engine/src/core/whole-objective';
 import { conv3x3ReluReference } from '../references';
@@ -193,7 +198,7 @@ describe('seamless: the objective on a torus', () => {
     expect(plain, `not seamless: wrap / grid lines ${plain}`).to.be.above(1.1);
   });
 
-  it('plans sizes on the 16 px grid, the output\'s too, and refuses a tiled scale naming what asked for it', () => {
+  it('plans sizes on the 16 px grid, the output\'s too, whole or tiled', () => {
     const plan = (options: Partial<StylizeOptions>) => planStylization(validateOptions({ seamless: true, ...options }),
       { width: 451, height: 300 }, [{ width: 451, height: 300 }], 'wasm');
     const sizes = (options: Partial<StylizeOptions>) => plan(options).scales.map((s) => `${s.width}×${s.height}`);
@@ -202,9 +207,69 @@ describe('seamless: the objective on a torus', () => {
     // To the nearest multiple: 600×399 becomes 608×400; the draft, 300×197 fitted to that, 304×192.
     expect(sizes({ size: 600, draftSize: 300 })).to.deep.equal(['304×192', '608×400']);
     expect(plan({ size: 600, draftSize: 300 }).final).to.deep.equal({ width: 608, height: 400 });
-    const whole = /^seamless is computed on the whole image only, and with size 1024 the 1024×688 px scale would be/;
-    expect(() => plan({ size: 1024 })).to.throw(NeuralStyleError, whole);
-    expect(() => plan({ size: 128, tileSize: 64 })).to.throw(NeuralStyleError,
-      /with size 128 the 128×80 px scale .*\(tileSize 64 asks for tiles\)/);
+    // A scale too large for the backend is tiled, as without seamless (its halos wrap: tiled-objective's tests below).
+    expect(plan({ size: 1024 }).scales.map((s) => s.tileSize)).to.deep.equal([null, 0]);
+  });
+
+  const tiledCases: [string, Partial<StylizeOptions>, number][] = [['style, content and TV', {}, 16],
+    ['max pooling, every 2nd layer', {
+      pooling: 'max', styleLayers: ['conv1_2', 'conv2_2', 'conv3_2', 'conv4_2', 'conv5_2'], contentLayer: 'conv3_1',
+    }, 24]];
+  for (const [what, options, side] of tiledCases) {
+    it(`tiled on the torus equals whole on the torus: ${what}, tiles of ${side} px at every stage`, async () => {
+      const engine = await testEngine();
+      const { content: contentRgb, style: styleRgb } = await fixtureImages();
+      const o = validateOptions({ size: 64, seamless: true, ...options });
+      const plan = planStylization(o, contentRgb, [styleRgb], tf.getBackend());
+      const scale = plan.scales[plan.scales.length - 1];
+      const content = resizeHost(toVggImage(contentRgb), scale.height, scale.width);
+      const inputs = { content, styles: [toVggImage(styleRgb)] };
+      const image: HostImage = { ...content, data: uniformNoise(scale.height, scale.width, 3, 5).data
+        .map((v, i) => 0.5 * v + 0.5 * content.data[i]) };
+      engine.vgg.prepare(plan.layers, o.pooling);
+      const before = tf.memory().numTensors;
+      const whole = await createWholeImageObjective(engine.vgg, inputs, plan, scale);
+      const tiles = (stage: Stage) => {
+        const n = Math.max(1, Math.round(side / (stage.inputScale * stage.factor)));
+        return { rows: n, cols: n };
+      };
+      const tiled = await createTiledObjective(engine.vgg, inputs, plan, scale, tiles);
+      const x = toTensor(image);
+      const want = await whole.evaluate(x);
+      const got = await tiled.evaluate(image);
+      const wantGradient = toTensor({ ...image, data: (await fromTensor(want.gradient)).data });
+      const gotGradient = toTensor(got.gradient);
+      const gradientError = relativeL2(gotGradient, wantGradient);
+      tf.dispose([x, want.gradient, wantGradient, gotGradient]);
+      whole.dispose();
+      tiled.dispose();
+      expect(tf.memory().numTensors, 'tensors left').to.equal(before);
+      expect(tiled.tiles(scale.height, scale.width), 'tiles per evaluation').to.be.above(8);
+      for (const term of ['content', 'style', 'tv', 'total'] as const) {
+        const [a, b] = [got.terms[term], want.terms[term]];
+        expect(Math.abs(a - b), `${term}: ${a} vs ${b}`).to.be.at.most(1e-4 * Math.abs(b) + 1e-9);
+      }
+      expect(gradientError, 'gradient, relative L2').to.be.below(1e-3);
+    });
+  }
+
+  it('the circular pyramid stops at an odd level; its gradient is the adjoint; the host twin equals it', () => {
+    expect(new PyramidBasis(48, 20, 8, true).levels.map((l) => `${l.height}×${l.width}`))
+      .to.deep.equal(['48×20', '24×10', '12×5']);
+    const [h, w] = [32, 16];
+    const basis = new PyramidBasis(h, w, 8, true);
+    const z = tf.randomNormal([basis.length], 0, 1, 'float32', 11);
+    const dx = tf.randomNormal([1, h, w, 3], 0, 1, 'float32', 12) as tf.Tensor4D;
+    const image = basis.toImage(z);
+    const gradient = basis.gradient(dx);
+    const forward = tf.sum(tf.mul(image, dx)).dataSync()[0];
+    const adjoint = tf.sum(tf.mul(z, gradient)).dataSync()[0];
+    expect(Math.abs(forward - adjoint) / Math.abs(forward), 'adjoint').to.be.below(1e-5);
+    const host = new HostPyramid(hostImage(h, w, 3), true);
+    host.moveTo(z.dataSync() as Float32Array);
+    const hostGradient = host.gradient(hostImage(h, w, 3, dx.dataSync() as Float32Array));
+    expect(relativeL2(tf.tensor(host.image.data), tf.reshape(image, [-1])), 'host image').to.be.below(1e-6);
+    expect(relativeL2(tf.tensor(hostGradient), gradient), 'host gradient').to.be.below(1e-6);
+    tf.dispose([z, dx, image, gradient]);
   });
 });

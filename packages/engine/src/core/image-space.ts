@@ -74,11 +74,11 @@ function clipHost(image: HostImage): HostImage {
 }
 
 /** An image in ordinary memory (a tiled scale); L-BFGS may move a Laplacian pyramid of it instead of its pixels. */
-export function hostImageSpace(pyramid: boolean): ImageSpace<Float32Array, HostImage> {
+export function hostImageSpace(pyramid: boolean, circular = false): ImageSpace<Float32Array, HostImage> {
   return {
     memory: 'host',
     vectors: HOST_SPACE,
-    variable: (start) => (pyramid ? new HostPyramid(start) : new HostPixels(start)),
+    variable: (start) => (pyramid ? new HostPyramid(start, circular) : new HostPixels(start)),
     clip: clipHost,
     upload: (image) => image,
     download: async (image) => image,

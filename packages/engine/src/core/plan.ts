@@ -2,7 +2,7 @@ import { NeuralStyleError } from './errors';
 import { deepestLayer, minimumSide } from './geometry';
 import { StylizeOptions, VggLayer } from './options';
 import { fitLongestSide } from './pixels';
-import { checkSeamlessWhole, seamlessSize, seamlessSizes } from './seamless';
+import { seamlessSize, seamlessSizes } from './seamless';
 import { styleBlend } from './validate';
 import { checkHostMemory, DEFAULT_LIMITS, gpuTileSize, MemoryLimits, wholeImageFits } from './memory-limits';
 import { vggStages } from './tiling/stages';
@@ -138,7 +138,6 @@ export function planStylization(options: StylizeOptions, content: Size, styles: 
   const iterations = scaleIterations(options, sizes.length);
   const lowMemory = lowMemoryRun(options, final, backend);
   const scales = sizes.map((d, index) => ({ ...d, index, iterations: iterations[index], tileSize: tilingOf(options, d, layers, backend, limits, lowMemory) }));
-  checkSeamlessWhole(options, scales);
   const weightSum = options.styleLayerWeights.reduce((a, b) => a + b, 0);
   return {
     options, final, scales, layers, styleBlend: blend, limits,

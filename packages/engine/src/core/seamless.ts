@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { NeuralStyleError } from './errors';
 import { minimumSide } from './geometry';
 import { StylizeOptions, VggLayer } from './options';
-import type { ScalePlan, Size } from './plan';
+import type { Size } from './plan';
 
 /*
  * Seamless textures (option seamless): the objective of the image on a torus,
@@ -11,7 +10,9 @@ import type { ScalePlan, Size } from './plan';
  * and total variation compares the last row and column with the first. A 2x2
  * pooling of an odd size would drop a row, which has no place on a torus: the
  * sizes are rounded so that every pooling sees even sizes. The style images are
- * not periodic: their targets keep the paper's zero padding.
+ * not periodic: their targets keep the paper's zero padding. A tiled scale
+ * cuts its tiles' halos around the edges (tiling/wrap-host.ts), and its
+ * pyramid and TV wrap too: the same objective, tile by tile.
  */
 
 /** With seamless, `size` rounded to the nearest multiple of the pooling grid (16 px up to conv5_1), at least one. */
@@ -30,17 +31,6 @@ export function seamlessSizes(options: StylizeOptions, sizes: Size[], final: Siz
   layers: readonly VggLayer[]): Size[] {
   if (!options.seamless) return sizes;
   return sizes.map((d, i) => (i === sizes.length - 1 ? final : seamlessSize(options, d, layers)));
-}
-
-/** Refuses a seamless run with a tiled scale: the tiled objective's halos do not wrap (yet). */
-export function checkSeamlessWhole(options: StylizeOptions, scales: readonly ScalePlan[]): void {
-  const tiled = options.seamless ? scales.find((s) => s.tileSize !== null) : undefined;
-  if (!tiled) return;
-  const why = options.tileSize > 0 ? `tileSize ${options.tileSize} asks for tiles`
-    : 'it does not fit the backend whole';
-  throw new NeuralStyleError(`seamless is computed on the whole image only, and with size ${options.size} the `
-    + `${tiled.width}×${tiled.height} px scale would be tiled (${why}). Lower size (up to about 640 px fits whole `
-    + 'on wasm) or leave tileSize at 0.');
 }
 
 /**
