@@ -97,7 +97,7 @@ class Vgg19 implements FeatureExtractor {
     let x = input;
     for (const layer of layers) {
       const conv = (input: tf.Tensor4D) => conv3x3Relu(input, this.conv(layer), arena, mask);
-      const y = this.wrap ? onTorus(x, conv, arena !== undefined) : conv(x);
+      const y = this.wrap ? onTorus(x, conv) : conv(x);
       tf.dispose(consumed);
       consumed = [];
       if (wanted.has(layer)) features.set(layer, y);

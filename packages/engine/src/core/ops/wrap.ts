@@ -70,13 +70,16 @@ export function crop1(x: tf.Tensor4D): tf.Tensor4D {
   }))(x);
 }
 
-/** `f` (a 3x3 'same' convolution) on the torus: wrap-pad, convolve, crop. */
-export function onTorus(x: tf.Tensor4D, f: (padded: tf.Tensor4D) => tf.Tensor4D, free: boolean): tf.Tensor4D {
+/**
+ * `f` (a 3x3 'same' convolution) on the torus: wrap-pad, convolve, crop. The padded input and the uncropped output
+ * are freed at once, inside a gradient too: no gradient reads them (conv3x3Relu keeps a mask or its own copy of its
+ * output, and these two ops keep nothing), so a layer costs no more memory than without wrapping.
+ */
+export function onTorus(x: tf.Tensor4D, f: (padded: tf.Tensor4D) => tf.Tensor4D): tf.Tensor4D {
   const padded = wrapPad1(x);
   const full = f(padded);
-  // With an arena the convolution keeps only its ReLU mask, so neither is read again (see Vgg19.runSegment).
-  if (free) padded.dispose();
+  padded.dispose();
   const y = crop1(full);
-  if (free) full.dispose();
+  full.dispose();
   return y;
 }
