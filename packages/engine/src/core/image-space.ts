@@ -34,13 +34,13 @@ const LOW = MEAN_BGR.map((m) => -m);
 const HIGH = MEAN_BGR.map((m) => 255 - m);
 
 /** A whole image on the backend; L-BFGS may move a Laplacian pyramid of it instead of its pixels. */
-export function tensorImageSpace(pyramid: boolean): ImageSpace<tf.Tensor, tf.Tensor4D> {
+export function tensorImageSpace(pyramid: boolean, circular = false): ImageSpace<tf.Tensor, tf.Tensor4D> {
   const low = tf.tensor1d(LOW);
   const high = tf.tensor1d(HIGH);
   return {
     memory: 'backend',
     vectors: TENSOR_SPACE,
-    variable: (start) => new ImageVariable(start, pyramid ? new PyramidBasis(start.shape[1], start.shape[2]) : null),
+    variable: (start) => new ImageVariable(start, pyramid ? new PyramidBasis(start.shape[1], start.shape[2], undefined, circular) : null),
     clip: (x) => tf.tidy(() => tf.minimum(tf.maximum(x, low), high)),
     upload: toTensor,
     download: fromTensor,
@@ -74,11 +74,11 @@ function clipHost(image: HostImage): HostImage {
 }
 
 /** An image in ordinary memory (a tiled scale); L-BFGS may move a Laplacian pyramid of it instead of its pixels. */
-export function hostImageSpace(pyramid: boolean): ImageSpace<Float32Array, HostImage> {
+export function hostImageSpace(pyramid: boolean, circular = false): ImageSpace<Float32Array, HostImage> {
   return {
     memory: 'host',
     vectors: HOST_SPACE,
-    variable: (start) => (pyramid ? new HostPyramid(start) : new HostPixels(start)),
+    variable: (start) => (pyramid ? new HostPyramid(start, circular) : new HostPixels(start)),
     clip: clipHost,
     upload: (image) => image,
     download: async (image) => image,

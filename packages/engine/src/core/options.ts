@@ -92,6 +92,10 @@ export const OPTION_SPECS = {
   preserveColors: { type: 'boolean', default: false,
     description: 'Keep the content photo\'s colours: only luminance is '
       + 'transferred (like jcjohnson\'s -original_colors 1).' },
+  seamless: { type: 'boolean', default: false,
+    description: 'A seamless texture: the result tiles without a seam in both directions (the network sees the '
+      + 'picture on a torus, wrapping around its edges). Sizes are rounded to the nearest multiple of 16 px. '
+      + 'For a pure texture: contentWeight 0, init noise.' },
   parameterization: { type: 'enum', values: ['pyramid', 'pixels'], default: 'pyramid',
     description: 'What L-BFGS optimises: a Laplacian pyramid of the image (the same picture, reached in fewer '
       + 'iterations) or its pixels directly, as in the paper. Adam always uses pixels.' },

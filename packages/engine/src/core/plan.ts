@@ -2,6 +2,7 @@ import { NeuralStyleError } from './errors';
 import { deepestLayer, minimumSide } from './geometry';
 import { StylizeOptions, VggLayer } from './options';
 import { fitLongestSide } from './size';
+import { seamlessSize, seamlessSizes } from './seamless';
 import { styleBlend } from './validate';
 import { checkHostMemory, DEFAULT_LIMITS, gpuTileSize, MemoryLimits, wholeImageFits } from './memory-limits';
 import { vggStages } from './tiling/stages';
@@ -127,15 +128,15 @@ export function planStylization(options: StylizeOptions, content: Size, styles: 
   limits: MemoryLimits = DEFAULT_LIMITS): Plan {
   const blend = styleBlend(options, styles.length);
   styles.forEach((style, i) => checkStyleShape(options, style, options.size, `image ${i + 1}`));
-  const final = fitLongestSide(content.width, content.height, options.size);
   const layers = [...options.styleLayers, options.contentLayer];
+  const final = seamlessSize(options, fitLongestSide(content.width, content.height, options.size), layers);
   const minSide = minimumSide(layers);
   if (Math.min(final.width, final.height) < minSide) {
     throw new NeuralStyleError(`The output would be ${final.width}×${final.height} px; VGG19 needs at least ${minSide} px on the shorter side for these layers. Raise size.`);
   }
   // Coarse scales too small for the network are left out.
-  const sizes = scaleSizes(options).map((s) => fitLongestSide(final.width, final.height, s))
-    .filter((d) => Math.min(d.width, d.height) >= minSide);
+  const sizes = seamlessSizes(options, scaleSizes(options).map((s) => fitLongestSide(final.width, final.height, s))
+    .filter((d) => Math.min(d.width, d.height) >= minSide), final, layers);
   const iterations = scaleIterations(options, sizes.length);
   const lowMemory = lowMemoryRun(options, final, backend);
   const scales = sizes.map((d, index) => ({ ...d, index, iterations: iterations[index], tileSize: tilingOf(options, d, layers, backend, limits, lowMemory) }));

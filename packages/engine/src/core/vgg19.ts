@@ -4,6 +4,7 @@ import { ConvAlgorithm, convAlgorithmFor, ConvLayer, ConvolutionChoice, prepareC
 import { conv3x3Relu, ReluMask } from './ops/conv-relu';
 import { GradientArena, withArena } from './ops/gradient-arena';
 import { avgPool2x2 } from './ops/pool';
+import { onTorus } from './ops/wrap';
 import { Pooling, VGG_LAYERS, VggLayer } from './options';
 import { FLOAT_MASK_ELEMENTS } from './tuning';
 import { Vgg19Weights } from './weights';
@@ -32,6 +33,12 @@ export interface FeatureExtractor {
   prepare(layers: readonly VggLayer[], pooling?: Pooling): void;
   /** Which algorithm each layer convolves (or will convolve) with. */
   algorithms(): Map<VggLayer, ConvAlgorithm>;
+  /**
+   * The same network on the torus (seamless textures): every convolution wraps around the edges instead of
+   * reading zeros. It shares this one's layers; disposing it frees nothing. Pooling does not wrap: the caller
+   * keeps every pooled size even (seamless.ts).
+   */
+  circular(): FeatureExtractor;
   dispose(): void;
 }
 
@@ -40,9 +47,8 @@ export interface Segment { readonly layers: readonly VggLayer[]; readonly poolAf
 export interface SegmentResult { features: Map<VggLayer, tf.Tensor4D>; output: tf.Tensor4D }
 
 class Vgg19 implements FeatureExtractor {
-  private readonly convs = new Map<VggLayer, ConvLayer>();
-
-  constructor(private readonly weights: Vgg19Weights, private readonly convolution: ConvolutionChoice) {}
+  constructor(private readonly weights: Vgg19Weights, private readonly convolution: ConvolutionChoice,
+    private readonly convs = new Map<VggLayer, ConvLayer>(), private readonly wrap = false) {}
 
   /**
    * A layer is prepared (its Winograd transforms built, its raw kernel freed)
@@ -90,7 +96,8 @@ class Vgg19 implements FeatureExtractor {
     let consumed: tf.Tensor4D[] = [];
     let x = input;
     for (const layer of layers) {
-      const y = conv3x3Relu(x, this.conv(layer), arena, mask);
+      const conv = (input: tf.Tensor4D) => conv3x3Relu(input, this.conv(layer), arena, mask);
+      const y = this.wrap ? onTorus(x, conv) : conv(x);
       tf.dispose(consumed);
       consumed = [];
       if (wanted.has(layer)) features.set(layer, y);
@@ -123,6 +130,12 @@ class Vgg19 implements FeatureExtractor {
     } finally {
       image.dispose();
     }
+  }
+
+  circular(): FeatureExtractor {
+    const view = new Vgg19(this.weights, this.convolution, this.convs, true);
+    view.dispose = () => {}; // the layers are this one's
+    return view;
   }
 
   dispose(): void {

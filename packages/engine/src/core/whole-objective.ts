@@ -7,6 +7,7 @@ import { readValues } from './optim/tensor-space';
 import { StylizeOptions, VggLayer } from './options';
 import { Plan, ScalePlan } from './plan';
 import { toTensor } from './pixels';
+import { circularTotalVariation } from './seamless';
 import { LossTerms } from './progress';
 import { FeatureExtractor } from './vgg19';
 
@@ -28,7 +29,7 @@ function terms(o: StylizeOptions, weights: TermWeights, grams: Map<VggLayer, tf.
     value: (features, _image, arena) => tf.addN(o.styleLayers.map((layer, i) =>
       tf.mul(styleLayerLoss(features.get(layer)!, grams.get(layer)!, arena), weights.styleLayers[i]))) as tf.Scalar,
   });
-  if (weights.tv > 0) list.push({ name: 'tv', weight: weights.tv, value: (_features, image) => totalVariationLoss(image) });
+  if (weights.tv > 0) list.push({ name: 'tv', weight: weights.tv, value: (_features, image) => (o.seamless ? circularTotalVariation(image) : totalVariationLoss(image)) });
   return list;
 }
 
@@ -88,6 +89,8 @@ class WholeImageObjective implements Objective<tf.Tensor4D> {
 export async function createWholeImageObjective(vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan, scale: ScalePlan): Promise<Objective<tf.Tensor4D>> {
   const o = plan.options;
   const grams = await styleTargets(inputs.styles, plan, scale, wholeImageGrams(vgg, o.styleLayers, o.pooling));
-  const content = o.contentWeight > 0 ? tf.tidy(() => vgg.extract(toTensor(inputs.content), [o.contentLayer], o.pooling).get(o.contentLayer)!) : null;
-  return new WholeImageObjective(vgg, grams, content, plan, scale);
+  // Seamless: the image (and so the photo it is compared with) on the torus; the paintings keep zero padding.
+  const net = o.seamless ? vgg.circular() : vgg;
+  const content = o.contentWeight > 0 ? tf.tidy(() => net.extract(toTensor(inputs.content), [o.contentLayer], o.pooling).get(o.contentLayer)!) : null;
+  return new WholeImageObjective(net, grams, content, plan, scale);
 }

@@ -12,11 +12,14 @@ import { Projection } from './vector-space';
  * phases: y[2j] = ¾ x[j] + ¼ x[j−1], y[2j+1] = ¾ x[j] + ¼ x[j+1].
  * Not pyramid.ts's code: that runs on the backend, and a tiled scale's image
  * is in ordinary memory because the backend cannot hold it whole. The levels
- * and the weight are shared; pyramid.test.ts holds the two equal.
+ * and the weight are shared; pyramid.test.ts holds the two equal. `circular`
+ * (seamless): the neighbour past an edge is the opposite edge's, as in
+ * pyramid.ts's circularUpsample2x (seamless.test.ts holds the two equal).
  */
 
 /** Upsamples `src` (rows × cols × 3) 2× along one axis, to `length` along it. */
-function upAxis(src: Float32Array, rows: number, cols: number, axis: 0 | 1, length: number): Float32Array {
+function upAxis(src: Float32Array, rows: number, cols: number, axis: 0 | 1, length: number,
+  circular: boolean): Float32Array {
   const outRows = axis === 0 ? length : rows;
   const outCols = axis === 1 ? length : cols;
   const out = new Float32Array(outRows * outCols * 3);
@@ -26,7 +29,8 @@ function upAxis(src: Float32Array, rows: number, cols: number, axis: 0 | 1, leng
     for (let c = 0; c < outCols; c++) {
       const i = axis === 0 ? r : c;
       const j = i >> 1;
-      const neighbour = i % 2 === 0 ? j - 1 : j + 1;
+      const step = i % 2 === 0 ? j - 1 : j + 1;
+      const neighbour = circular ? (step + n) % n : step;
       for (let k = 0; k < 3; k++) {
         const near = axis === 0 ? at(j, c, k) : at(r, j, k);
         const far = neighbour < 0 || neighbour >= n ? 0 : axis === 0 ? at(neighbour, c, k) : at(r, neighbour, k);
@@ -38,13 +42,15 @@ function upAxis(src: Float32Array, rows: number, cols: number, axis: 0 | 1, leng
 }
 
 /** The adjoint of upAxis: from `length` along the axis back to `n`. */
-function upAxisAdjoint(g: Float32Array, rows: number, cols: number, axis: 0 | 1, n: number): Float32Array {
+function upAxisAdjoint(g: Float32Array, rows: number, cols: number, axis: 0 | 1, n: number,
+  circular: boolean): Float32Array {
   const outRows = axis === 0 ? n : rows;
   const outCols = axis === 1 ? n : cols;
   const length = axis === 0 ? rows : cols;
   const out = new Float32Array(outRows * outCols * 3);
-  const at = (i: number, r: number, c: number, k: number) => (i < 0 || i >= length ? 0
+  const read = (i: number, r: number, c: number, k: number) => (i < 0 || i >= length ? 0
     : axis === 0 ? g[(i * cols + c) * 3 + k] : g[(r * cols + i) * 3 + k]);
+  const at = (i: number, r: number, c: number, k: number) => read(circular ? (i + length) % length : i, r, c, k);
   for (let r = 0; r < outRows; r++) {
     for (let c = 0; c < outCols; c++) {
       const j = axis === 0 ? r : c;
@@ -58,12 +64,14 @@ function upAxisAdjoint(g: Float32Array, rows: number, cols: number, axis: 0 | 1,
 }
 
 /** Bilinear 2× upsampling of level `from` to the size of level `to` (one level finer). */
-function upsample(data: Float32Array, from: PyramidLevel, to: PyramidLevel): Float32Array {
-  return upAxis(upAxis(data, from.height, from.width, 0, to.height), to.height, from.width, 1, to.width);
+function upsample(data: Float32Array, from: PyramidLevel, to: PyramidLevel, circular: boolean): Float32Array {
+  const rows = upAxis(data, from.height, from.width, 0, to.height, circular);
+  return upAxis(rows, to.height, from.width, 1, to.width, circular);
 }
 
-function upsampleAdjoint(data: Float32Array, to: PyramidLevel, from: PyramidLevel): Float32Array {
-  return upAxisAdjoint(upAxisAdjoint(data, to.height, to.width, 1, from.width), to.height, from.width, 0, from.height);
+function upsampleAdjoint(data: Float32Array, to: PyramidLevel, from: PyramidLevel, circular: boolean): Float32Array {
+  const cols = upAxisAdjoint(data, to.height, to.width, 1, from.width, circular);
+  return upAxisAdjoint(cols, to.height, from.width, 0, from.height, circular);
 }
 
 /** The pyramid over an image in ordinary memory; owns nothing that needs freeing. */
@@ -74,8 +82,8 @@ export class HostPyramid implements Parameterization<Float32Array, HostImage> {
   /** The image of the last projected candidate: the optimiser's next value is always one. */
   private pending: { z: Float32Array; image: HostImage } | null = null;
 
-  constructor(start: HostImage) {
-    this.levels = pyramidLevels(start.height, start.width);
+  constructor(start: HostImage, private readonly circular = false) {
+    this.levels = pyramidLevels(start.height, start.width, undefined, circular);
     const total = this.levels.reduce((sum, l) => sum + l.size, 0);
     this.z = new Float32Array(total);
     this.z.set(start.data);
@@ -91,7 +99,7 @@ export class HostPyramid implements Parameterization<Float32Array, HostImage> {
     let x: Float32Array = z.slice(this.levels[last].offset, this.levels[last].offset + this.levels[last].size);
     for (let k = last - 1; k >= 0; k--) {
       const level = this.levels[k];
-      const up = upsample(x, this.levels[k + 1], level);
+      const up = upsample(x, this.levels[k + 1], level, this.circular);
       for (let i = 0; i < up.length; i++) up[i] = z[level.offset + i] + LEVEL_WEIGHT * up[i];
       x = up;
     }
@@ -104,7 +112,7 @@ export class HostPyramid implements Parameterization<Float32Array, HostImage> {
     let r: Float32Array = imageGradient.data;
     out.set(r, 0);
     for (let k = 1; k < this.levels.length; k++) {
-      r = upsampleAdjoint(r, this.levels[k - 1], this.levels[k]);
+      r = upsampleAdjoint(r, this.levels[k - 1], this.levels[k], this.circular);
       for (let i = 0; i < r.length; i++) r[i] *= LEVEL_WEIGHT;
       out.set(r, this.levels[k].offset);
     }

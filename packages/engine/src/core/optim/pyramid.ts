@@ -1,18 +1,23 @@
 import * as tf from '@tensorflow/tfjs';
 import { PYRAMID_LEVEL_WEIGHT as LEVEL_WEIGHT, PYRAMID_MAX_LEVELS as MAX_LEVELS } from '../tuning';
+import { foldWrapped, wrapPad1 } from '../ops/wrap';
 
 
 /** One level of a pyramid: its size, and where it sits in the flat vector of all levels. */
 export interface PyramidLevel { height: number; width: number; size: number; offset: number }
 
-/** The levels of a pyramid over a height × width image, finest first; the coarsest stops at 2 px (or MAX_LEVELS). */
-export function pyramidLevels(height: number, width: number, maxLevels = MAX_LEVELS): PyramidLevel[] {
+/**
+ * The levels of a pyramid over a height × width image, finest first; the coarsest stops at 2 px (or MAX_LEVELS).
+ * A circular pyramid (seamless) also stops at an odd size: only an exact halving wraps around the torus.
+ */
+export function pyramidLevels(height: number, width: number, maxLevels = MAX_LEVELS, circular = false): PyramidLevel[] {
   const levels: PyramidLevel[] = [];
   let offset = 0;
   let h = height;
   let w = width;
   for (let k = 0; k < maxLevels && (k === 0 || (h >= 2 && w >= 2)); k++) {
     levels.push({ height: h, width: w, size: h * w * 3, offset });
+    if (circular && (h % 2 !== 0 || w % 2 !== 0)) break;
     offset += h * w * 3;
     h = Math.ceil(h / 2);
     w = Math.ceil(w / 2);
@@ -41,8 +46,10 @@ export class PyramidBasis {
   readonly levels: PyramidLevel[];
   readonly length: number;
 
-  constructor(readonly height: number, readonly width: number, maxLevels = MAX_LEVELS) {
-    this.levels = pyramidLevels(height, width, maxLevels);
+  /** `circular` (seamless): the upsamplings wrap around the edges, so no border of the image is favoured. */
+  constructor(readonly height: number, readonly width: number, maxLevels = MAX_LEVELS,
+    private readonly circular = false) {
+    this.levels = pyramidLevels(height, width, maxLevels, circular);
     this.length = this.levels.reduce((sum, l) => sum + l.size, 0);
   }
 
@@ -68,7 +75,8 @@ export class PyramidBasis {
       let x = level(this.levels.length - 1);
       for (let k = this.levels.length - 2; k >= 0; k--) {
         const { height, width } = this.levels[k];
-        x = tf.add(level(k), tf.mul(upsample2x(x, height, width), LEVEL_WEIGHT)) as tf.Tensor4D;
+        const up = this.circular ? circularUpsample2x(x) : upsample2x(x, height, width);
+        x = tf.add(level(k), tf.mul(up, LEVEL_WEIGHT)) as tf.Tensor4D;
       }
       return x;
     });
@@ -87,7 +95,8 @@ export class PyramidBasis {
       let r: tf.Tensor4D = imageGradient;
       for (let k = 1; k < this.levels.length; k++) {
         const { height, width } = this.levels[k];
-        r = tf.mul(upsample2xAdjoint(r, height, width), LEVEL_WEIGHT) as tf.Tensor4D;
+        const down = this.circular ? circularUpsample2xAdjoint(r) : upsample2xAdjoint(r, height, width);
+        r = tf.mul(down, LEVEL_WEIGHT) as tf.Tensor4D;
         parts.push(tf.reshape(r, [-1]));
       }
       return tf.concat(parts) as tf.Tensor1D;
@@ -134,6 +143,32 @@ export function upsample2xAdjoint(y: tf.Tensor4D, h: number, w: number): tf.Tens
     const [, height, width] = y.shape;
     const padded = tf.pad(asPlanes(y), [[0, 0], [0, 2 * h - height], [0, 2 * w - width], [0, 0]]) as tf.Tensor4D;
     return fromPlanes(tf.conv2d(padded, upsamplingKernel(), 2, 'same'));
+  });
+}
+
+/*
+ * The pyramid's 2× bilinear upsampling on the torus (seamless): the coarse
+ * level wrap-padded by 1 px, upsampled, and the 2 px its padding became cut
+ * off. Each output pixel reads only its two nearest coarse pixels, so the
+ * cut keeps no zero padding: the border weighs as the interior does, and a
+ * coarse step moves the opposite edges together. Needs an exact halving (2h × 2w).
+ */
+
+/** [1, h, w, 3] → [1, 2h, 2w, 3], wrapping around the edges. */
+export function circularUpsample2x(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [, h, w, c] = x.shape;
+    const up = upsample2x(wrapPad1(x), 2 * h + 4, 2 * w + 4);
+    return tf.slice(up, [0, 2, 2, 0], [1, 2 * h, 2 * w, c]);
+  });
+}
+
+/** The adjoint of circularUpsample2x: [1, 2h, 2w, 3] → [1, h, w, 3]. */
+export function circularUpsample2xAdjoint(y: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [, height, width] = y.shape;
+    const padded = tf.pad(y, [[0, 0], [2, 2], [2, 2], [0, 0]]) as tf.Tensor4D;
+    return foldWrapped(upsample2xAdjoint(padded, height / 2 + 2, width / 2 + 2));
   });
 }
 

@@ -7,6 +7,7 @@ import { fromTensor, toTensor } from '../pixels';
 import { FeatureExtractor } from '../vgg19';
 import { Stage } from './stages';
 import { stageOutputLength, StageTile, stageTiles } from './tile-grid';
+import { addIntoHostWrapped, cropWrapped } from './wrap-host';
 
 /*
  * The network run over an image in ordinary memory, stage by stage and tile
@@ -36,6 +37,8 @@ export interface Sweep {
   pooling: Pooling;
   /** The largest interior, at its stage's output resolution, of each stage's tiles. */
   tileShape: (stage: Stage) => { rows: number; cols: number };
+  /** On a torus (seamless): tiles' halos wrap around the image's edges (tile-grid.ts). */
+  circular?: boolean;
 }
 
 /** The part `rect` of NHWC features (no copy when it is all of them). */
@@ -54,7 +57,12 @@ function layerRect(tile: StageTile, stage: Stage, layer: VggLayer): LayerRect {
 
 function tilesOf(sweep: Sweep, stage: Stage, input: HostImage): StageTile[] {
   const { rows, cols } = sweep.tileShape(stage);
-  return stageTiles(stage, input.height, input.width, rows, cols);
+  return stageTiles(stage, input.height, input.width, rows, cols, sweep.circular);
+}
+
+/** A tile's crop of a stage's input (wrapping on a torus). */
+function cropOf(sweep: Sweep, input: HostImage, tile: StageTile): HostImage {
+  return sweep.circular ? cropWrapped(input, tile.crop) : cropHost(input, tile.crop);
 }
 
 /** How many tiles a forward and a backward sweep over an image of height × width visit, together. */
@@ -102,7 +110,7 @@ export async function forwardSweep(sweep: Sweep, image: HostImage, wanted: Reado
     const stageWanted = new Set(stage.layers.filter((l) => wanted.has(l)));
     for (const tile of tilesOf(sweep, stage, input)) {
       await betweenTiles(hooks);
-      const { layers, features, interior } = forwardTile(sweep, stage, tile, cropHost(input, tile.crop), stageWanted, output !== null);
+      const { layers, features, interior } = forwardTile(sweep, stage, tile, cropOf(sweep, input, tile), stageWanted, output !== null);
       try {
         for (const [i, layer] of layers.entries()) await visit(layer, features[i], layerRect(tile, stage, layer));
         if (interior) writeIntoHost(output!, await fromTensor(interior), tile.output.top, tile.output.left);
@@ -134,8 +142,8 @@ export async function backwardSweep(sweep: Sweep, inputs: HostImage[], wanted: R
     for (const tile of tilesOf(sweep, stage, input)) {
       await betweenTiles(hooks);
       const seed = outputGradient ? cropHost(outputGradient, tile.output) : null;
-      const dx = await tileGradient(sweep, stage, tile, cropHost(input, tile.crop), stageWanted, loss, seed);
-      addIntoHost(gradient, dx, tile.crop.top, tile.crop.left);
+      const dx = await tileGradient(sweep, stage, tile, cropOf(sweep, input, tile), stageWanted, loss, seed);
+      (sweep.circular ? addIntoHostWrapped : addIntoHost)(gradient, dx, tile.crop.top, tile.crop.left);
       hooks.onTile?.();
     }
     outputGradient = gradient;

@@ -32,7 +32,11 @@ export function stageOutputLength(stage: Stage, length: number): number {
   return Math.floor(length / stage.factor);
 }
 
-function spans(stage: Stage, inputLength: number, tileLength: number): Span[] {
+/**
+ * On a torus (`circular`, seamless) a crop is not clamped to the input: its halo runs past the edge and is read from
+ * the opposite one (wrap-host.ts), so every tile's interior is the torus's.
+ */
+function spans(stage: Stage, inputLength: number, tileLength: number, circular: boolean): Span[] {
   const f = stage.factor;
   const outputLength = stageOutputLength(stage, inputLength);
   const before = Math.ceil(stage.before / f) * f;
@@ -44,6 +48,11 @@ function spans(stage: Stage, inputLength: number, tileLength: number): Span[] {
     const interiorStart = Math.round((t * outputLength) / count);
     const interiorEnd = Math.round(((t + 1) * outputLength) / count);
     const last = t === count - 1;
+    if (circular) {
+      const [cropStart, cropEnd] = [f * interiorStart - before, f * interiorEnd + after];
+      out.push({ interiorStart, interiorEnd, last, cropStart, cropEnd });
+      continue;
+    }
     out.push({
       interiorStart, interiorEnd, last,
       cropStart: Math.max(0, f * interiorStart - before),
@@ -66,9 +75,10 @@ function layerSpan(span: Span, stage: Stage, layerScale: number, inputLength: nu
  * The tiles of `stage` over an input of height × width, each interior at
  * most `tileRows` × `tileCols` at the stage's output resolution.
  */
-export function stageTiles(stage: Stage, height: number, width: number, tileRows: number, tileCols: number): StageTile[] {
-  const rows = spans(stage, height, tileRows);
-  const cols = spans(stage, width, tileCols);
+export function stageTiles(stage: Stage, height: number, width: number, tileRows: number, tileCols: number,
+  circular = false): StageTile[] {
+  const rows = spans(stage, height, tileRows, circular);
+  const cols = spans(stage, width, tileCols, circular);
   const f = stage.factor;
   const tiles: StageTile[] = [];
   for (const r of rows) {

@@ -30,8 +30,10 @@ import { addTotalVariation } from './total-variation';
 /** The largest interior of a stage's tiles, at the stage's output resolution. */
 export type TileShape = (stage: Stage) => { rows: number; cols: number };
 
-function sweepOf(vgg: FeatureExtractor, layers: readonly VggLayer[], plan: Plan, tileShape: TileShape): Sweep {
-  return { vgg, stages: vggStages(deepestLayer(layers)), pooling: plan.options.pooling, tileShape };
+/** `circular`: the image's sweep on a torus (seamless); the paintings' sweeps keep zero padding. */
+function sweepOf(vgg: FeatureExtractor, layers: readonly VggLayer[], plan: Plan, tileShape: TileShape,
+  circular = false): Sweep {
+  return { vgg, stages: vggStages(deepestLayer(layers)), pooling: plan.options.pooling, tileShape, circular };
 }
 
 /** The Grams G/M of an image of any size, summed tile by tile. */
@@ -111,7 +113,7 @@ class TiledObjective implements Objective<HostImage> {
         style += this.weights.styleLayers[i] * await readScalar(() => tf.sum(tf.square(d))) / (4 * CHANNELS[layer] ** 2);
       }
       const gradient = await backwardSweep(this.sweep, inputs, this.wanted, (layer, features, at) => this.localLoss(layer, features, at, differences, image), sweepHooks);
-      const tv = this.weights.tv > 0 ? addTotalVariation(image, gradient.data, this.weights.tv) : 0;
+      const tv = this.weights.tv > 0 ? addTotalVariation(image, gradient.data, this.weights.tv, o.seamless) : 0;
       const totalLoss = this.weights.content * content + this.weights.style * style + this.weights.tv * tv;
       return { terms: { content, style, tv, total: totalLoss }, gradient };
     } finally {
@@ -152,6 +154,8 @@ export async function createTiledObjective(vgg: FeatureExtractor, inputs: Object
   const o = plan.options;
   const layers = o.contentWeight > 0 ? plan.layers : o.styleLayers;
   const targets = await styleTargets(inputs.styles, plan, scale, tiledGrams(vgg, o.styleLayers, plan, tileShape));
-  const content = o.contentWeight > 0 ? await tiledFeatures(sweepOf(vgg, [o.contentLayer], plan, tileShape), inputs.content, o.contentLayer) : null;
-  return new TiledObjective(sweepOf(vgg, layers, plan, tileShape), targets, content, plan, scale);
+  const torus = o.seamless; // the image, and so the photo it is compared with, on a torus (as whole-objective.ts)
+  const contentSweep = sweepOf(vgg, [o.contentLayer], plan, tileShape, torus);
+  const content = o.contentWeight > 0 ? await tiledFeatures(contentSweep, inputs.content, o.contentLayer) : null;
+  return new TiledObjective(sweepOf(vgg, layers, plan, tileShape, torus), targets, content, plan, scale);
 }

@@ -6,9 +6,11 @@ import { HostImage } from '../image/host-image';
  * `weight` × its gradient added into `gradient`. Local, so a tiled run
  * computes it on the whole image at once; by hand rather than with losses.ts's
  * tensors, which would put the whole image on the backend that tiling keeps
- * it off (tiled-objective.test.ts holds the two equal).
+ * it off (tiled-objective.test.ts holds the two equal). `circular` (seamless):
+ * the last row's lower neighbour is the first row, and the same for columns,
+ * as in seamless.ts's circularTotalVariation.
  */
-export function addTotalVariation(image: HostImage, gradient: Float32Array, weight: number): number {
+export function addTotalVariation(image: HostImage, gradient: Float32Array, weight: number, circular = false): number {
   const { height, width, channels: c, data } = image;
   const row = width * c;
   let value = 0;
@@ -16,16 +18,14 @@ export function addTotalVariation(image: HostImage, gradient: Float32Array, weig
     for (let x = 0; x < width; x++) {
       for (let k = 0; k < c; k++) {
         const i = y * row + x * c + k;
-        if (y + 1 < height) {
-          const d = data[i + row] - data[i];
+        // The neighbour below and the one to the right, wrapping around on a torus (else none at the edge).
+        const below = y + 1 < height ? i + row : circular ? x * c + k : -1;
+        const right = x + 1 < width ? i + c : circular ? y * row + k : -1;
+        for (const j of [below, right]) {
+          if (j < 0) continue;
+          const d = data[j] - data[i];
           value += d * d;
-          gradient[i + row] += 2 * weight * d;
-          gradient[i] -= 2 * weight * d;
-        }
-        if (x + 1 < width) {
-          const d = data[i + c] - data[i];
-          value += d * d;
-          gradient[i + c] += 2 * weight * d;
+          gradient[j] += 2 * weight * d;
           gradient[i] -= 2 * weight * d;
         }
       }
