@@ -25,6 +25,8 @@ export const jobSpec = object({
   maxInputPixels: optional(number),
   /** GB of GPU memory a run on WebGPU may use (RUN_OPTION_SPECS.gpuMemory). */
   gpuMemory: optional(number),
+  /** GB of memory the run may use (RUN_OPTION_SPECS.memory; 0 or absent: the machine's free memory). */
+  memory: optional(number),
   /** When the output exists: refuse (the default), replace it, or write the first free `name-N` beside it. */
   ifExists: optional(oneOf(['refuse', 'replace', 'number'])),
 });

@@ -79,7 +79,7 @@ async function runScale(vgg: FeatureExtractor, plan: Plan, scale: ScalePlan, inp
   const pyramid = o.parameterization === 'pyramid' && o.optimizer === 'lbfgs';
   if (scale.tileSize !== null) {
     const objective = await createTiledObjective(vgg, inputs, plan, scale, tileShapes(scale.tileSize));
-    return optimizeIn(hostImageSpace(pyramid), objective, plan, scale, inputs, clock, hooks);
+    return optimizeIn(hostImageSpace(pyramid, plan.limits.vectorFiles), objective, plan, scale, inputs, clock, hooks);
   }
   const space = tensorImageSpace(pyramid);
   return optimizeIn(space, await createWholeImageObjective(vgg, inputs, plan, scale), plan, scale, inputs, clock, hooks);
