@@ -13,7 +13,7 @@ import {
 export { ProtocolError } from './schema';
 
 /** The wire format's version: bump it when a message changes shape; a host refuses an engine of another. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4; // 4: a job carries `memory`
 
 /** One stylization of image files: what a start message carries and `stylizeFiles` runs. */
 export const jobSpec = object({
