@@ -97,7 +97,8 @@ describe('bad input: one clear error each, nothing written', () => {
     expect((await failure(CONTENT, {}, path.join(out, 'result.bmp'))).message).to.match(/unknown output format/);
     const content = await decodeImageFile(CONTENT, { maxInputPixels: 1e8 });
     const tooLarge = await stylize((await testEngine()).vgg, { content, styles: [content], options: { size: 4096 }, limits: { hostBytes: 1e9 } }).catch((e) => e);
-    expect(tooLarge.message).to.match(new RegExp('^A 4096×2752 picture needs about \\d+\\.\\d GB of memory at its peak \\(estimated\\), '
+    expect(tooLarge.message).to.match(new RegExp('^A 4096×2752 picture needs about \\d+\\.\\d GB of memory '
+      + 'at its peak \\(estimated\\), '
       + 'more than the 1\\.0 GB this run may use \\(the memory option: --memory, neuralStyle\\.memory\\)\\. '
       + 'Lower size to \\d+ or less, or raise memory\\.$'));
     expect((await failure(CONTENT, { size: 16 })).message).to.equal('The output would be 16×11 px; VGG19 needs at least 16 px on the shorter side for these layers. Raise size.');

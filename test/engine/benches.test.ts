@@ -79,7 +79,8 @@ describe('bench scripts (a smoke run of each)', () => {
     for (const mode of ['file', 'memory']) {
       const r = run('history-file.mjs', mode, '1000', '4', '2');
       expect(r.status, r.stderr).to.equal(0);
-      expect(records(r.stdout).at(-1)).to.include({ mode, values: 1000, history: 2 }).and.to.have.property('peak_rss_mb').above(0);
+      expect(records(r.stdout).at(-1)).to.include({ mode, values: 1000, history: 2 })
+        .and.to.have.property('peak_rss_mb').above(0);
     }
   });
 

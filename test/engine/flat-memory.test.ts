@@ -24,9 +24,11 @@ const ITERATIONS = 8;
 interface Sample { iteration?: number; rss_mb: number; array_buffers_mb: number; tensors: number; wasm_heap_mb: number }
 
 describe('memory at a tiled scale stays flat over many iterations (issue 26)', () => {
-  it(`${ITERATIONS} iterations at 128 px in 64 px tiles: the same tensors and heap, ArrayBuffers within 0.5 MB, RSS within 24 MB`, () => {
+  it(`${ITERATIONS} iterations at 128 px in 64 px tiles: the same tensors and heap, ArrayBuffers within 0.5 MB, `
+    + 'RSS within 24 MB', () => {
     const options = JSON.stringify({ size: 128, multiScale: false, iterations: ITERATIONS, tileSize: 64, lbfgsHistory: 100 });
-    const r = spawnSync(process.execPath, ['--expose-gc', TRACE, CONTENT, STYLE, path.join(tempDir(), 'out.png'), options],
+    const out = path.join(tempDir(), 'out.png');
+    const r = spawnSync(process.execPath, ['--expose-gc', TRACE, CONTENT, STYLE, out, options],
       { encoding: 'utf8', timeout: 170_000 });
     expect(r.status, r.stderr + r.stdout).to.equal(0);
     const samples: Sample[] = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));

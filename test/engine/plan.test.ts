@@ -36,28 +36,33 @@ describe('the plan: whole or tiled, and the tiles of a large picture', () => {
     const inFile = () => ({ write() {}, read() {}, close() {} });
     /** The plan of a `size` px run of a 4:3 photo within `gb` GB, its history in a file unless `inMemory`. */
     const planned = (size: number, gb: number, inMemory = false) => planStylization(validateOptions({ size }),
-      { width: 4096, height: 3072 }, [{ width: 400, height: 300 }], 'wasm', { hostBytes: gb * 1e9, ...(inMemory ? {} : { vectorFiles: inFile }) });
+      { width: 4096, height: 3072 }, [{ width: 400, height: 300 }], 'wasm',
+      { hostBytes: gb * 1e9, ...(inMemory ? {} : { vectorFiles: inFile }) });
     const tiles = (size: number, gb: number) => planned(size, gb).scales.map((s) => s.tileSize);
 
-    it('estimates the peak before the run: the issue\'s 4096 px run at ~7 GB with its history in memory, less in a file', () => {
+    it('estimates the peak up front: the issue\'s 4096 px run ~7 GB with its history in memory, less in a file', () => {
       expect(planned(4096, 100, true).peakBytes / 1e9).to.be.closeTo(6.7, 0.05); // measured: 7.0 GB (issue 26)
       expect(planned(4096, 100).peakBytes / 1e9).to.be.closeTo(4.9, 0.05);
       expect(planned(8192, 100).peakBytes / 1e9).to.be.closeTo(15.6, 0.1);
     });
 
-    it('takes smaller tiles, the draft tiled too, where the usual ones would not fit, and refuses what nothing fits', () => {
+    it('takes smaller tiles, the draft tiled too, where the usual ones would not fit', () => {
       expect(tiles(2048, 8)).to.deep.equal([256, 256, 256]);
       expect(tiles(2048, 2.0)).to.deep.equal([128, 128, 128]);
       expect(tiles(1024, 8)).to.deep.equal([null, 0]); // the draft whole, 384 px tiles
       expect(tiles(1024, 1.5)).to.deep.equal([192, 192]);
-      for (const plan of [planned(2048, 2.0), planned(1024, 1.5)]) expect(plan.peakBytes).to.be.at.most(plan.limits.hostBytes);
+      for (const plan of [planned(2048, 2.0), planned(1024, 1.5)]) {
+        expect(plan.peakBytes).to.be.at.most(plan.limits.hostBytes);
+      }
     });
 
     it('refuses a run whose estimate is over the budget, naming the largest size that fits, and that size fits', () => {
-      expect(() => planned(4096, 2.5)).to.throw(NeuralStyleError, new RegExp('^A 4096×3072 picture needs about 4\\.5 GB of memory at '
-        + 'its peak \\(estimated\\), more than the 2\\.5 GB this run may use \\(the memory option: --memory, '
+      expect(() => planned(4096, 2.5)).to.throw(NeuralStyleError, new RegExp('^A 4096×3072 picture needs about '
+        + '4\\.5 GB of memory at its peak \\(estimated\\), more than the 2\\.5 GB this run may use '
+        + '\\(the memory option: --memory, '
         + 'neuralStyle\\.memory\\)\\. Lower size to (\\d+) or less, or raise memory\\.$'));
-      const largest = Number(/Lower size to (\d+)/.exec(String((() => { try { planned(4096, 2.5); } catch (e) { return e; } })()))![1]);
+      const refusal = (() => { try { planned(4096, 2.5); } catch (e) { return String(e); } })();
+      const largest = Number(/Lower size to (\d+)/.exec(refusal ?? '')![1]);
       expect(planned(largest, 2.5).peakBytes).to.be.at.most(2.5e9);
       expect(() => planned(largest + 1, 2.5)).to.throw(NeuralStyleError);
       expect(() => planned(64, 0.1)).to.throw(NeuralStyleError, /Not even the smallest picture fits: raise memory\.$/);

@@ -26,8 +26,8 @@ function sample() {
   const m = process.memoryUsage();
   return {
     rss_mb: Math.round(m.rss / MB), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-    v8_heap_mb: Math.round(m.heapUsed / MB), array_buffers_mb: Math.round(m.arrayBuffers / MB * 100) / 100, wasm_heap_mb: wasmHeapMb(),
-    tensors: tf.memory().numTensors,
+    v8_heap_mb: Math.round(m.heapUsed / MB), array_buffers_mb: Math.round(m.arrayBuffers / MB * 100) / 100,
+    wasm_heap_mb: wasmHeapMb(), tensors: tf.memory().numTensors,
   };
 }
 

@@ -41,7 +41,8 @@ function tileHeapBytes(tileSize: number): number {
 /** The L-BFGS pairs a tiled scale keeps in ordinary memory (as loop.ts caps them: HOST_HISTORY). */
 function hostHistoryBytes(values: number, context: EstimateContext): number {
   if (context.historyOnDisk) return 4 * values; // the one vector a pair is read back into
-  const pairs = Math.max(HOST_HISTORY.minHistory, Math.min(context.history, Math.floor(HOST_HISTORY.bytes / (8 * values))));
+  const allowed = Math.floor(HOST_HISTORY.bytes / (8 * values));
+  const pairs = Math.max(HOST_HISTORY.minHistory, Math.min(context.history, allowed));
   return pairs * 8 * values;
 }
 
@@ -57,7 +58,7 @@ export function scalePeakBytes(scale: ScaleShape, context: EstimateContext): num
   return PEAK_MEMORY.runtimeBytes + heap + pixels * PEAK_MEMORY.tiledHostBytesPerPixel + history;
 }
 
-/** The estimated peak of a run: the largest of its scales', each with the largest wasm heap grown so far (it never shrinks). */
+/** A run's estimated peak: the largest of its scales', each with the largest wasm heap so far (it never shrinks). */
 export function runPeakBytes(scales: readonly ScaleShape[], context: EstimateContext): number {
   let heap = 0;
   let peak = 0;

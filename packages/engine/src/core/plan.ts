@@ -122,12 +122,13 @@ export function estimateContext(options: StylizeOptions, backend: string, limits
  * whenever it fits the run's GPU memory (a GPU is fastest on large
  * dispatches), else with the largest tiles that fit.
  */
-function tilingOf(options: StylizeOptions, size: Size, layers: readonly VggLayer[], backend: string, limits: MemoryLimits,
-  lowTile: number | null): number | null {
+function tilingOf(options: StylizeOptions, size: Size, layers: readonly VggLayer[], backend: string,
+  limits: MemoryLimits, lowTile: number | null): number | null {
   const texture = limits.maxTextureSize;
   const stages = vggStages(deepestLayer(layers));
   const small = limits.gpu !== undefined || size.width * size.height <= TILING.wholeImagePixels;
-  const whole = lowTile === null && options.tileSize === 0 && small && wholeImageFits(size.width, size.height, backend, limits)
+  const whole = lowTile === null && options.tileSize === 0 && small
+    && wholeImageFits(size.width, size.height, backend, limits)
     && (!texture || wholeImageTexturesFit(stages, size.width, size.height, texture));
   if (whole) return null;
   const asked = lowTile ?? options.tileSize;
@@ -158,7 +159,8 @@ function scalesWithinBudget(options: StylizeOptions, final: Size, layers: readon
   limits: MemoryLimits): ScalePlan[] {
   const context = estimateContext(options, backend, limits);
   const usual = lowMemoryTileOf(options, final, backend);
-  const tries = options.tileSize === 0 && !limits.gpu ? [usual, ...TILING.lowMemoryTiles.filter((t) => t !== usual)] : [usual];
+  const engineTiles = options.tileSize === 0 && !limits.gpu;
+  const tries = engineTiles ? [usual, ...TILING.lowMemoryTiles.filter((t) => t !== usual)] : [usual];
   let scales: ScalePlan[] = [];
   for (const lowTile of tries) {
     scales = planScales(options, final, layers, backend, limits, lowTile);
@@ -172,7 +174,8 @@ function peakOf(options: StylizeOptions, content: Size, layers: readonly VggLaye
   limits: MemoryLimits): number {
   const final = fitLongestSide(content.width, content.height, options.size);
   if (Math.min(final.width, final.height) < minimumSide(layers)) return Number.POSITIVE_INFINITY; // no such run
-  return runPeakBytes(scalesWithinBudget(options, final, layers, backend, limits), estimateContext(options, backend, limits));
+  const scales = scalesWithinBudget(options, final, layers, backend, limits);
+  return runPeakBytes(scales, estimateContext(options, backend, limits));
 }
 
 /** Plans a run of `options` (validated) on a content image of `content`'s size with style images of `styles`' sizes. */
@@ -188,7 +191,8 @@ export function planStylization(options: StylizeOptions, content: Size, styles: 
   }
   const scales = scalesWithinBudget(options, final, layers, backend, limits);
   const peakBytes = runPeakBytes(scales, estimateContext(options, backend, limits));
-  checkPeak(final, peakBytes, limits.hostBytes, (size) => peakOf({ ...options, size }, content, layers, backend, limits));
+  const peakAt = (size: number) => peakOf({ ...options, size }, content, layers, backend, limits);
+  checkPeak(final, peakBytes, limits.hostBytes, peakAt);
   const iterations = scales.map((s) => s.iterations);
   const weightSum = options.styleLayerWeights.reduce((a, b) => a + b, 0);
   return {

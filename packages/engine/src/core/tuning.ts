@@ -55,7 +55,7 @@ export const TILING = {
    * with 256 px first-stage tiles, whose heap is ~0.4 GB smaller.
    */
   lowMemoryPixels: 1.5e6,
-  /** The tiles a low-memory run may take, largest first: the largest whose scale fits the memory budget (smaller: slower). */
+  /** A low-memory run's tiles, largest first: it takes the largest whose run fits the budget (smaller: slower). */
   lowMemoryTiles: [256, 192, 128],
 } as const;
 
