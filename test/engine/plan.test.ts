@@ -44,6 +44,11 @@ describe('the plan: whole or tiled, and the tiles of a large picture', () => {
       expect(planned(4096, 100, true).peakBytes / 1e9).to.be.closeTo(6.7, 0.05); // measured: 7.0 GB (issue 26)
       expect(planned(4096, 100).peakBytes / 1e9).to.be.closeTo(4.9, 0.05);
       expect(planned(8192, 100).peakBytes / 1e9).to.be.closeTo(15.6, 0.1);
+      // Adam keeps its two moments of the pixels (3 values a pixel) in memory, L-BFGS 5 pairs of the pyramid's (4).
+      const adam = planStylization(validateOptions({ size: 4096, optimizer: 'adam' }), { width: 4096, height: 3072 },
+        [{ width: 400, height: 300 }], 'wasm', { hostBytes: 100e9 });
+      const pixels = 4096 * 3072;
+      expect(planned(4096, 100, true).peakBytes - adam.peakBytes).to.be.closeTo(5 * 8 * 4 * pixels - 8 * 3 * pixels, 1e6);
     });
 
     it('takes smaller tiles, the draft tiled too, where the usual ones would not fit', () => {

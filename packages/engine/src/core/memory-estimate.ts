@@ -21,7 +21,7 @@ export interface EstimateContext {
   backend: string;
   /** L-BFGS on a Laplacian pyramid (4/3 of the pixels' values), else the pixels. */
   pyramid: boolean;
-  /** The lbfgsHistory option (0 for Adam, which keeps two vectors, counted as pairs would be). */
+  /** The lbfgsHistory option; 0 for Adam, which keeps two vectors, its moments, in memory. */
   history: number;
   /** Whether a tiled scale's L-BFGS history goes to a file (MemoryLimits.vectorFiles). */
   historyOnDisk: boolean;
@@ -40,6 +40,7 @@ function tileHeapBytes(tileSize: number): number {
 
 /** The L-BFGS pairs a tiled scale keeps in ordinary memory (as loop.ts caps them: HOST_HISTORY). */
 function hostHistoryBytes(values: number, context: EstimateContext): number {
+  if (context.history === 0) return 8 * values;
   if (context.historyOnDisk) return 4 * values; // the one vector a pair is read back into
   const allowed = Math.floor(HOST_HISTORY.bytes / (8 * values));
   const pairs = Math.max(HOST_HISTORY.minHistory, Math.min(context.history, allowed));

@@ -109,7 +109,7 @@ function lowMemoryTileOf(options: StylizeOptions, final: Size, backend: string):
 export function estimateContext(options: StylizeOptions, backend: string, limits: MemoryLimits): EstimateContext {
   const lbfgs = options.optimizer === 'lbfgs';
   return {
-    backend, pyramid: lbfgs && options.parameterization === 'pyramid', history: lbfgs ? options.lbfgsHistory : 1,
+    backend, pyramid: lbfgs && options.parameterization === 'pyramid', history: lbfgs ? options.lbfgsHistory : 0,
     historyOnDisk: lbfgs && limits.vectorFiles !== undefined,
   };
 }
