@@ -86,7 +86,7 @@ async function onEngine({ job, engine }: RunPlan, signal: AbortSignal, context: 
       // The name is free now; should another program take it before the engine's last step,
       // the engine takes the next free one.
       job: { content: request.content, styles: stylePaths(request), output, options, maxInputPixels: run.maxInputPixels,
-        gpuMemory: run.gpuMemory, ifExists: 'number' },
+        gpuMemory: run.gpuMemory, memory: run.memory, ifExists: 'number' },
       signal,
       speeds: context.speeds?.all(),
       events: {

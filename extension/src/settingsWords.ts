@@ -106,6 +106,11 @@ export const SETTING_WORDS = {
       + 'it protects against files built to exhaust memory.',
   },
   gpuMemory: { section: 'engine', plain: 'How much of the GPU\'s memory a picture may use, in GB. Raise it on a large GPU (faster); lower it if the GPU runs out of memory.' },
+  memory: {
+    section: 'engine',
+    plain: 'How much of the computer\'s memory a picture may use, in GB (0: what is free when it starts). '
+      + 'A picture too large for it is refused with the largest size that fits.',
+  },
   optimizer: {
     section: 'advanced', plain: 'The method that improves the picture step by step.', note: '',
     choices: { lbfgs: 'L-BFGS: the best picture per iteration (the paper\'s choice).', adam: 'Adam: steadier memory use, needs more iterations.' },

@@ -202,7 +202,7 @@ async function request(argv: string[]): Promise<Request> {
   checkStyleCount(styles.length); // more than a start message carries: said as the engine would say it
   const job: JobSpec = {
     content, styles, output: values.output, options: given,
-    maxInputPixels: runOptions.maxInputPixels, gpuMemory: runOptions.gpuMemory,
+    maxInputPixels: runOptions.maxInputPixels, gpuMemory: runOptions.gpuMemory, memory: runOptions.memory,
     ifExists: values.overwrite ? 'replace' : 'refuse',
   };
   const weights = values.weights as string | undefined;

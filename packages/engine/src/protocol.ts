@@ -14,7 +14,7 @@ import {
 export { ProtocolError } from './schema';
 
 /** The wire format's version: bump it when a message changes shape; a host refuses an engine of another. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5; // 4: the plan, speeds and a cancel's answer; 5: a job carries `memory`
 
 /** One stylization of image files: what a start message carries and `stylizeFiles` runs. */
 export const jobSpec = object({
@@ -26,6 +26,8 @@ export const jobSpec = object({
   maxInputPixels: optional(number),
   /** GB of GPU memory a run on WebGPU may use (RUN_OPTION_SPECS.gpuMemory). */
   gpuMemory: optional(number),
+  /** GB of memory the run may use (RUN_OPTION_SPECS.memory; 0 or absent: the machine's free memory). */
+  memory: optional(number),
   /** When the output exists: refuse (the default), replace it, or write the first free `name-N` beside it. */
   ifExists: optional(oneOf(['refuse', 'replace', 'number'])),
 });

@@ -75,6 +75,15 @@ describe('bench scripts (a smoke run of each)', () => {
     });
   });
 
+  it('history-file.mjs: L-BFGS steps with the history in a file, then in memory', () => {
+    for (const mode of ['file', 'memory']) {
+      const r = run('history-file.mjs', mode, '1000', '4', '2');
+      expect(r.status, r.stderr).to.equal(0);
+      expect(records(r.stdout).at(-1)).to.include({ mode, values: 1000, history: 2 })
+        .and.to.have.property('peak_rss_mb').above(0);
+    }
+  });
+
   it('profile.mjs: one gradient\'s kernels, largest first', () => {
     const r = run('profile.mjs', '32', '32');
     expect(r.status, r.stderr).to.equal(0);

@@ -1,16 +1,16 @@
 import { expect } from 'chai';
 import {
   defaultSpeed, estimateRun, forwardMacs, iterationMs, MachineSpeed, planWork, RunWork, scaleMs,
-} from '../../packages/engine/src/core/cost';
-import { layersUpTo } from '../../packages/engine/src/core/geometry';
-import { planStylization } from '../../packages/engine/src/core/plan';
-import { RunClock } from '../../packages/engine/src/core/run-clock';
-import { fitSpeed } from '../../packages/engine/src/core/speed-fit';
-import { vggStages } from '../../packages/engine/src/core/tiling/stages';
-import { tilesPerEvaluation } from '../../packages/engine/src/core/tiling/sweep';
-import { tileShapes } from '../../packages/engine/src/core/tiling/tile-shapes';
-import { validateOptions } from '../../packages/engine/src/core/validate';
-import { StylizeOptions } from '../../packages/engine/src/core/options';
+} from '../../../packages/engine/src/core/cost';
+import { layersUpTo } from '../../../packages/engine/src/core/geometry';
+import { planStylization } from '../../../packages/engine/src/core/plan';
+import { RunClock } from '../../../packages/engine/src/core/run-clock';
+import { fitSpeed } from '../../../packages/engine/src/core/speed-fit';
+import { vggStages } from '../../../packages/engine/src/core/tiling/stages';
+import { tilesPerEvaluation } from '../../../packages/engine/src/core/tiling/sweep';
+import { tileShapes } from '../../../packages/engine/src/core/tiling/tile-shapes';
+import { validateOptions } from '../../../packages/engine/src/core/validate';
+import { StylizeOptions } from '../../../packages/engine/src/core/options';
 
 const PHOTO = { width: 800, height: 533 };
 const planOf = (options: Partial<StylizeOptions>, photo = PHOTO, backend = 'wasm') =>

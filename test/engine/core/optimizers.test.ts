@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
+import * as fs from 'fs';
+import { FilePairs } from '../../../packages/engine/src/core/optim/curvature-pairs';
 import { HOST_SPACE } from '../../../packages/engine/src/core/optim/host-space';
+import { openVectorFile } from '../../../packages/engine/src/node/vector-file';
 import { Adam, Lbfgs, Optimizer } from '../../../packages/engine/src/core/optim/optimizers';
 import { TENSOR_SPACE } from '../../../packages/engine/src/core/optim/tensor-space';
-import { testEngine } from '../helpers';
+import { tempDir, testEngine } from '../helpers';
 
 const D = [1, 10, 100, 0.5];
 const C = [3, -3, 0.5, 2];
@@ -63,6 +66,20 @@ describe('optimizers on tensors and on host arrays', function () {
       a.forEach((x, i) => x.forEach((v, j) => expect(b[i][j], `iteration ${i}`).to.be.closeTo(v, 1e-4)));
     });
   }
+
+  it('L-BFGS takes the same steps with its history in a file, a ring that forgets the oldest pair', async () => {
+    const inMemory = await onHost((p) => new Lbfgs(HOST_SPACE, 3, p), 25);
+    const dir = tempDir();
+    let opened = 0;
+    const files = (length: number, slots: number) => {
+      opened += 1;
+      return openVectorFile(length, slots, dir);
+    };
+    const inFile = await onHost((p) => new Lbfgs(HOST_SPACE, 3, p, 1, new FilePairs(files, 4, 3)), 25);
+    expect(opened).to.equal(1);
+    expect(inFile).to.deep.equal(inMemory); // the same float32 values, read back bit for bit
+    expect(fs.readdirSync(dir)).to.deep.equal([]); // removed, its folder too
+  });
 
   it('takes a step back when the loss more than doubles, and frees everything', async () => {
     const before = tf.memory().numTensors;

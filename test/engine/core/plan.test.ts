@@ -32,6 +32,48 @@ describe('the plan: whole or tiled, and the tiles of a large picture', () => {
     expect(historyFor(100, values(4096, 2724), 'host', 'wasm')).to.equal(5);
   });
 
+  describe('the memory budget (the memory option: MemoryLimits.hostBytes)', () => {
+    const inFile = () => ({ write() {}, read() {}, close() {} });
+    /** The plan of a `size` px run of a 4:3 photo within `gb` GB, its history in a file unless `inMemory`. */
+    const planned = (size: number, gb: number, inMemory = false) => planStylization(validateOptions({ size }),
+      { width: 4096, height: 3072 }, [{ width: 400, height: 300 }], 'wasm',
+      { hostBytes: gb * 1e9, ...(inMemory ? {} : { vectorFiles: inFile }) });
+    const tiles = (size: number, gb: number) => planned(size, gb).scales.map((s) => s.tileSize);
+
+    it('estimates the peak up front: the issue\'s 4096 px run ~7 GB with its history in memory, less in a file', () => {
+      expect(planned(4096, 100, true).peakBytes / 1e9).to.be.closeTo(7.3, 0.05); // measured: 7.0 GB (issue 26)
+      expect(planned(4096, 100).peakBytes / 1e9).to.be.closeTo(5.5, 0.05);
+      expect(planned(8192, 100).peakBytes / 1e9).to.be.closeTo(17.8, 0.1);
+      // Adam keeps its two moments of the pixels (3 values a pixel) in memory, L-BFGS 5 pairs of the pyramid's (4).
+      const adam = planStylization(validateOptions({ size: 4096, optimizer: 'adam' }), { width: 4096, height: 3072 },
+        [{ width: 400, height: 300 }], 'wasm', { hostBytes: 100e9 });
+      const pixels = 4096 * 3072;
+      expect(planned(4096, 100, true).peakBytes - adam.peakBytes).to.be.closeTo(5 * 8 * 4 * pixels - 8 * 3 * pixels, 1e6);
+    });
+
+    it('takes smaller tiles, the draft tiled too, where the usual ones would not fit', () => {
+      expect(tiles(2048, 8)).to.deep.equal([256, 256, 256]);
+      expect(tiles(2048, 2.0)).to.deep.equal([128, 128, 128]);
+      expect(tiles(1024, 8)).to.deep.equal([null, 0]); // the draft whole, 384 px tiles
+      expect(tiles(1024, 1.5)).to.deep.equal([192, 192]);
+      for (const plan of [planned(2048, 2.0), planned(1024, 1.5)]) {
+        expect(plan.peakBytes).to.be.at.most(plan.limits.hostBytes);
+      }
+    });
+
+    it('refuses a run whose estimate is over the budget, naming the largest size that fits, and that size fits', () => {
+      expect(() => planned(4096, 2.5)).to.throw(NeuralStyleError, new RegExp('^A 4096×3072 picture needs about '
+        + '5\\.0 GB of memory at its peak \\(estimated\\), more than the 2\\.5 GB this run may use '
+        + '\\(the memory option: --memory, '
+        + 'neuralStyle\\.memory\\)\\. Lower size to (\\d+) or less, or raise memory\\.$'));
+      const refusal = (() => { try { planned(4096, 2.5); } catch (e) { return String(e); } })();
+      const largest = Number(/Lower size to (\d+)/.exec(refusal ?? '')![1]);
+      expect(planned(largest, 2.5).peakBytes).to.be.at.most(2.5e9);
+      expect(() => planned(largest + 1, 2.5)).to.throw(NeuralStyleError);
+      expect(() => planned(64, 0.1)).to.throw(NeuralStyleError, /Not even the smallest picture fits: raise memory\.$/);
+    });
+  });
+
   it('a style too small for the style layers is enlarged until the deepest has a position; one too thin to enlarge is refused by name', () => {
     // styles fitted to 16 px, and conv5_1 needs 16 on the shorter side
     const o = validateOptions({ size: 56, styleScale: 0.1 });

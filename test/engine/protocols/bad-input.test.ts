@@ -101,7 +101,10 @@ describe('bad input: one clear error each, nothing written', () => {
     const content = await decodeImageFile(CONTENT, { maxInputPixels: 1e8 });
     const tooLarge = await stylize((await testEngine()).vgg,
       { content, styles: [content], options: { size: 4096 }, limits: { hostBytes: 1e9 } }).catch((e) => e);
-    expect(tooLarge.message).to.match(/^A 4096×2752 output needs about \d+\.\d GB of memory, more than the 1\.0 GB this run may use\. Lower size \(up to about \d+×\d+ pixels fits\)\.$/);
+    expect(tooLarge.message).to.match(new RegExp('^A 4096×2752 picture needs about \\d+\\.\\d GB of memory '
+      + 'at its peak \\(estimated\\), '
+      + 'more than the 1\\.0 GB this run may use \\(the memory option: --memory, neuralStyle\\.memory\\)\\. '
+      + 'Lower size to \\d+ or less, or raise memory\\.$'));
     expect((await failure(CONTENT, { size: 16 })).message).to.equal('The output would be 16×11 px; VGG19 needs at least 16 px on the shorter side for these layers. Raise size.');
     expect(() => validateOptions({ styleLayers: ['conv1_1', 'conv2_1'], styleLayerWeights: [1, 2, 3] })).to.throw(/3 weights for 2 style layers/);
     expect(validateOptions({ styleLayers: ['conv1_1'], styleLayerWeights: [1, 1, 1, 1, 1] }).styleLayerWeights).to.deep.equal([1]);

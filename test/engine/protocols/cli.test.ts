@@ -78,6 +78,17 @@ describe('CLI (built bin, end to end)', () => {
     expect(verbose.stderr).to.match(/\n\s+at /);
   });
 
+  it('--memory: a picture whose estimated peak is over it is refused up front, with the largest size that fits', () => {
+    const out = path.join(tempDir(), 'print.png');
+    const r = cli(EXAMPLE, PRESET, '-o', out, '--size', '4096', '--memory', '2.5', '--backend', 'wasm', '--json');
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/^Error: A 4096×\d+ picture needs about \d+\.\d GB of memory at its peak \(estimated\)/m)
+      .and.to.match(/more than the 2\.5 GB this run may use .* Lower size to \d+ or less, or raise memory\.$/m);
+    expect(r.stdout).to.not.contain('"progress"');
+    expect(fs.existsSync(out)).to.equal(false);
+    expect(cli(EXAMPLE, PRESET, '-o', out, '--memory', '-1').stderr).to.match(/^Error: .*memory/m);
+  });
+
   it('bad flags and values say what is allowed', () => {
     expect(cli(EXAMPLE, PRESET, '-o', 'x.png', '--optimizer', 'sgd').stderr.trim()).to.equal('Error: Invalid '
       + '--optimizer "sgd". Use one of: lbfgs, adam.');

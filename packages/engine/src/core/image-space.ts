@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MEAN_BGR } from './image/convert';
 import { HostImage, hostImage } from './image/host-image';
+import { CurvaturePairs, FilePairs, MemoryPairs, VectorFiles } from './optim/curvature-pairs';
 import { HostPyramid } from './optim/host-pyramid';
 import { HOST_SPACE } from './optim/host-space';
 import { ImageVariable } from './optim/image-variable';
@@ -19,6 +20,8 @@ export interface ImageSpace<V, I> {
   /** Where the image and the optimiser's vectors live. */
   readonly memory: 'backend' | 'host';
   readonly vectors: VectorSpace<V>;
+  /** A home for at most `capacity` L-BFGS pairs of vectors of `values` values. */
+  pairs(values: number, capacity: number): CurvaturePairs<V>;
   /** The optimiser's view of `start`, which it takes over. */
   variable(start: I): Parameterization<V, I>;
   /** Onto 0..255 (in the network's units): every step stays inside, so what is optimised is what is saved. */
@@ -40,7 +43,9 @@ export function tensorImageSpace(pyramid: boolean, circular = false): ImageSpace
   return {
     memory: 'backend',
     vectors: TENSOR_SPACE,
-    variable: (start) => new ImageVariable(start, pyramid ? new PyramidBasis(start.shape[1], start.shape[2], undefined, circular) : null),
+    pairs: () => new MemoryPairs(TENSOR_SPACE),
+    variable: (start) =>
+      new ImageVariable(start, pyramid ? new PyramidBasis(start.shape[1], start.shape[2], undefined, circular) : null),
     clip: (x) => tf.tidy(() => tf.minimum(tf.maximum(x, low), high)),
     upload: toTensor,
     download: fromTensor,
@@ -73,11 +78,16 @@ function clipHost(image: HostImage): HostImage {
   return hostImage(image.height, image.width, c, out);
 }
 
-/** An image in ordinary memory (a tiled scale); L-BFGS may move a Laplacian pyramid of it instead of its pixels. */
-export function hostImageSpace(pyramid: boolean, circular = false): ImageSpace<Float32Array, HostImage> {
+/**
+ * An image in ordinary memory (a tiled scale); L-BFGS may move a Laplacian pyramid of it instead of its pixels, and
+ * keeps its history in `files` where the program gives them.
+ */
+export function hostImageSpace(pyramid: boolean, circular = false,
+  files?: VectorFiles): ImageSpace<Float32Array, HostImage> {
   return {
     memory: 'host',
     vectors: HOST_SPACE,
+    pairs: (values, capacity) => (files ? new FilePairs(files, values, capacity) : new MemoryPairs(HOST_SPACE)),
     variable: (start) => (pyramid ? new HostPyramid(start, circular) : new HostPixels(start)),
     clip: clipHost,
     upload: (image) => image,

@@ -1,4 +1,5 @@
 import { NeuralStyleError } from './errors';
+import type { VectorFiles } from './optim/curvature-pairs';
 import { GPU_MEMORY, HOST_HISTORY, WASM_MEMORY, WIDEST_TENSOR_BYTES_PER_PIXEL } from './tuning';
 
 /*
@@ -15,6 +16,8 @@ export interface MemoryLimits {
   maxTextureSize?: number;
   /** Where the backend is WebGPU: what the run may keep on the GPU, and its adapter's largest buffer. */
   gpu?: GpuLimits;
+  /** Files for a tiled scale's L-BFGS history (the program gives them where it has a disk; else it stays in memory). */
+  vectorFiles?: VectorFiles;
 }
 
 export interface GpuLimits {
@@ -30,14 +33,6 @@ export function gpuLimits(gpuMemory: number, adapter: { maxBufferSize: number; m
 }
 
 export const DEFAULT_LIMITS: MemoryLimits = { hostBytes: 8e9 };
-
-/**
- * Bytes per output pixel a tiled scale keeps in ordinary memory: the image,
- * its gradient and the optimiser's vectors (3 floats a pixel each, ~6 of
- * them), the stages' outputs (8 + 4 + 2 floats) and their gradients (up to
- * 8 + 3), the content target at conv4_2 (8). The L-BFGS history comes on top.
- */
-const HOST_BYTES_PER_PIXEL = 4 * (6 * 3 + 14 + 11 + 8);
 
 /**
  * The L-BFGS history for `values` optimised values: capped by HOST_HISTORY in
@@ -74,16 +69,6 @@ export function gpuTileSize(gpu: GpuLimits): number {
   const side = Math.min(Math.sqrt(gpuIterationBytes(gpu) / GPU_MEMORY.bytesPerPixel), Math.sqrt(gpu.maxBufferBytes / WIDEST_TENSOR_BYTES_PER_PIXEL));
   // A tile has halos of about 100 px at its first stage: below this, most of its work would be halo.
   return Math.max(128, Math.floor(side));
-}
-
-/** Throws when a tiled width × height scale would not fit `limits`, naming the largest square that would. */
-export function checkHostMemory(width: number, height: number, limits: MemoryLimits): void {
-  const history = HOST_HISTORY.minHistory * 8 * 3;
-  const perPixel = HOST_BYTES_PER_PIXEL + history;
-  if (width * height * perPixel > limits.hostBytes) {
-    const side = Math.floor(Math.sqrt(limits.hostBytes / perPixel));
-    throw new NeuralStyleError(`A ${width}×${height} output needs about ${(width * height * perPixel / 1e9).toFixed(1)} GB of memory, more than the ${(limits.hostBytes / 1e9).toFixed(1)} GB this run may use. Lower size (up to about ${side}×${side} pixels fits).`, 'ENOMEM');
-  }
 }
 
 /** wasm aborts with a bare "Aborted()" when it runs out of memory: say what happened. */

@@ -133,6 +133,10 @@ export const RUN_OPTION_SPECS = {
     description: 'GPU memory a run on WebGPU may use, in GB (WebGPU does not say how much a GPU has). A picture that '
       + 'does not fit whole is computed tile by tile, and the L-BFGS history is shortened to its share. '
       + 'Raise it on a large GPU for speed; lower it if the GPU runs out of memory.' },
+  memory: { type: 'number', min: 0, max: 1024, default: 0,
+    description: 'Memory a run may use, in GB (0: what the machine has free when the run starts). The run\'s peak '
+      + 'is estimated before it starts: a picture that would not fit is refused, naming the largest size that '
+      + 'would, and a large one is computed with smaller tiles where that makes it fit.' },
 } as const satisfies Record<string, OptionSpec>;
 
 /** The value an option of spec S takes: an enum's union comes from its values, so each value is written once. */

@@ -4,7 +4,8 @@ import { StylizeOptions, VggLayer } from './options';
 import { fitLongestSide } from './size';
 import { seamlessSize, seamlessSizes } from './seamless';
 import { styleBlend } from './validate';
-import { checkHostMemory, DEFAULT_LIMITS, gpuTileSize, MemoryLimits, wholeImageFits } from './memory-limits';
+import { DEFAULT_LIMITS, gpuTileSize, MemoryLimits, wholeImageFits } from './memory-limits';
+import { checkPeak, EstimateContext, runPeakBytes } from './memory-estimate';
 import { vggStages } from './tiling/stages';
 import { textureTileSize, wholeImageTexturesFit } from './tiling/texture-limit';
 import { TILING } from './tuning';
@@ -42,6 +43,8 @@ export interface Plan {
   styleBlend: number[];
   /** What the run may use. */
   limits: MemoryLimits;
+  /** The run's estimated peak memory in bytes (memory-estimate.ts), within limits.hostBytes. */
+  peakBytes: number;
 }
 
 /** Longest sides of the scales, coarse to fine: with multiScale, halving from size down to a draft of at most draftSize. */
@@ -96,31 +99,86 @@ export function checkStyleShape(options: StylizeOptions, style: Size, size: numb
   }
 }
 
-/** A large output on wasm: every scale tiled with small tiles (TILING.lowMemoryPixels), unless tileSize says otherwise. */
-function lowMemoryRun(options: StylizeOptions, final: Size, backend: string): boolean {
-  return backend === 'wasm' && options.tileSize === 0 && final.width * final.height >= TILING.lowMemoryPixels;
+/**
+ * The first-stage tile of every scale of a low-memory run (TILING.lowMemoryPixels: a large output on wasm), or
+ * null for none; tileSize, when given, is the user's.
+ */
+function lowMemoryTileOf(options: StylizeOptions, final: Size, backend: string): number | null {
+  const large = backend === 'wasm' && final.width * final.height >= TILING.lowMemoryPixels;
+  return options.tileSize === 0 && large ? TILING.lowMemoryTiles[0] : null;
+}
+
+/** What the memory estimate needs to know of a run of `options` within `limits`. */
+export function estimateContext(options: StylizeOptions, backend: string, limits: MemoryLimits): EstimateContext {
+  const lbfgs = options.optimizer === 'lbfgs';
+  return {
+    backend, pyramid: lbfgs && options.parameterization === 'pyramid', history: lbfgs ? options.lbfgsHistory : 0,
+    historyOnDisk: lbfgs && limits.vectorFiles !== undefined,
+  };
 }
 
 /**
  * Whole while the image is small enough to be fastest that way and fits the
  * backend (its memory, and WebGL's texture limit); tile by tile otherwise,
  * or whenever tileSize asks for tiles, with tiles whose textures fit; in a
- * low-memory run, every scale with small tiles. On WebGPU, whole whenever it
- * fits the run's GPU memory (a GPU is fastest on large dispatches), else
- * with the largest tiles that fit.
+ * low-memory run (`lowTile`), every scale with those tiles. On WebGPU, whole
+ * whenever it fits the run's GPU memory (a GPU is fastest on large
+ * dispatches), else with the largest tiles that fit.
  */
-function tilingOf(options: StylizeOptions, size: Size, layers: readonly VggLayer[], backend: string, limits: MemoryLimits, lowMemory: boolean): number | null {
+function tilingOf(options: StylizeOptions, size: Size, layers: readonly VggLayer[], backend: string,
+  limits: MemoryLimits, lowTile: number | null): number | null {
   const texture = limits.maxTextureSize;
   const stages = vggStages(deepestLayer(layers));
   const small = limits.gpu !== undefined || size.width * size.height <= TILING.wholeImagePixels;
-  const whole = !lowMemory && options.tileSize === 0 && small && wholeImageFits(size.width, size.height, backend, limits)
+  const whole = lowTile === null && options.tileSize === 0 && small
+    && wholeImageFits(size.width, size.height, backend, limits)
     && (!texture || wholeImageTexturesFit(stages, size.width, size.height, texture));
   if (whole) return null;
-  checkHostMemory(size.width, size.height, limits);
-  const asked = lowMemory ? TILING.lowMemoryTile : options.tileSize;
+  const asked = lowTile ?? options.tileSize;
   if (limits.gpu) return Math.min(asked || Number.POSITIVE_INFINITY, gpuTileSize(limits.gpu));
   if (!texture) return asked;
   return Math.min(asked || TILING.firstStageTile, textureTileSize(stages, texture));
+}
+
+/** The scales of a run of `options` whose output is `final`: sizes, iterations and tiling (no memory check). */
+function planScales(options: StylizeOptions, final: Size, layers: readonly VggLayer[], backend: string,
+  limits: MemoryLimits, lowTile: number | null): ScalePlan[] {
+  const minSide = minimumSide(layers);
+  // Coarse scales too small for the network are left out.
+  const sizes = seamlessSizes(options, scaleSizes(options).map((s) => fitLongestSide(final.width, final.height, s))
+    .filter((d) => Math.min(d.width, d.height) >= minSide), final, layers);
+  const iterations = scaleIterations(options, sizes.length);
+  return sizes.map((d, index) => ({
+    ...d, index, iterations: iterations[index], tileSize: tilingOf(options, d, layers, backend, limits, lowTile),
+  }));
+}
+
+/**
+ * The scales as the engine would plan them, or, where their estimated peak is over the memory budget and the engine
+ * chooses the tiles, those of a low-memory run with the largest of TILING.lowMemoryTiles that fits (smaller tiles
+ * hold a smaller heap and take longer); the last tried when none fits (the plan then refuses).
+ */
+function scalesWithinBudget(options: StylizeOptions, final: Size, layers: readonly VggLayer[], backend: string,
+  limits: MemoryLimits): ScalePlan[] {
+  const context = estimateContext(options, backend, limits);
+  const usual = lowMemoryTileOf(options, final, backend);
+  const engineTiles = options.tileSize === 0 && !limits.gpu;
+  const tries = engineTiles ? [usual, ...TILING.lowMemoryTiles.filter((t) => t !== usual)] : [usual];
+  let scales: ScalePlan[] = [];
+  for (const lowTile of tries) {
+    scales = planScales(options, final, layers, backend, limits, lowTile);
+    if (runPeakBytes(scales, context) <= limits.hostBytes) break;
+  }
+  return scales;
+}
+
+/** The estimated peak of a run of `options` (its size included) on a content image of `content`'s size. */
+function peakOf(options: StylizeOptions, content: Size, layers: readonly VggLayer[], backend: string,
+  limits: MemoryLimits): number {
+  const final = seamlessSize(options, fitLongestSide(content.width, content.height, options.size), layers);
+  if (Math.min(final.width, final.height) < minimumSide(layers)) return Number.POSITIVE_INFINITY; // no such run
+  const scales = scalesWithinBudget(options, final, layers, backend, limits);
+  return runPeakBytes(scales, estimateContext(options, backend, limits));
 }
 
 /** Plans a run of `options` (validated) on a content image of `content`'s size with style images of `styles`' sizes. */
@@ -134,15 +192,14 @@ export function planStylization(options: StylizeOptions, content: Size, styles: 
   if (Math.min(final.width, final.height) < minSide) {
     throw new NeuralStyleError(`The output would be ${final.width}×${final.height} px; VGG19 needs at least ${minSide} px on the shorter side for these layers. Raise size.`);
   }
-  // Coarse scales too small for the network are left out.
-  const sizes = seamlessSizes(options, scaleSizes(options).map((s) => fitLongestSide(final.width, final.height, s))
-    .filter((d) => Math.min(d.width, d.height) >= minSide), final, layers);
-  const iterations = scaleIterations(options, sizes.length);
-  const lowMemory = lowMemoryRun(options, final, backend);
-  const scales = sizes.map((d, index) => ({ ...d, index, iterations: iterations[index], tileSize: tilingOf(options, d, layers, backend, limits, lowMemory) }));
+  const scales = scalesWithinBudget(options, final, layers, backend, limits);
+  const peakBytes = runPeakBytes(scales, estimateContext(options, backend, limits));
+  const peakAt = (size: number) => peakOf({ ...options, size }, content, layers, backend, limits);
+  checkPeak(final, peakBytes, limits.hostBytes, peakAt);
+  const iterations = scales.map((s) => s.iterations);
   const weightSum = options.styleLayerWeights.reduce((a, b) => a + b, 0);
   return {
-    options, final, scales, layers, styleBlend: blend, limits,
+    options, final, scales, layers, styleBlend: blend, limits, peakBytes,
     content: { width: content.width, height: content.height },
     totalSteps: iterations.reduce((a, b) => a + b, 0),
     styleLayerWeights: options.styleLayerWeights.map((w) => w / weightSum),

@@ -91,7 +91,8 @@ async function runScale(vgg: FeatureExtractor, plan: Plan, scale: ScalePlan, inp
   const pyramid = o.parameterization === 'pyramid' && o.optimizer === 'lbfgs';
   if (scale.tileSize !== null) {
     const objective = await createTiledObjective(vgg, inputs, plan, scale, tileShapes(scale.tileSize));
-    return optimizeIn(hostImageSpace(pyramid, o.seamless), objective, plan, scale, inputs, clock, hooks);
+    return optimizeIn(hostImageSpace(pyramid, o.seamless, plan.limits.vectorFiles), objective, plan, scale, inputs,
+      clock, hooks);
   }
   const space = tensorImageSpace(pyramid, o.seamless);
   return optimizeIn(space, await createWholeImageObjective(vgg, inputs, plan, scale), plan, scale, inputs, clock, hooks);

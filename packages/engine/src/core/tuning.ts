@@ -52,10 +52,35 @@ export const TILING = {
    * On wasm, the heap a whole draft grows is never given back, and the finest
    * scale's image, gradients and L-BFGS pairs come on top in ordinary memory.
    * From this many output pixels on, every scale (the draft too) is tiled,
-   * with lowMemoryTile-px first-stage tiles, whose heap is ~0.4 GB smaller.
+   * with 256 px first-stage tiles, whose heap is ~0.4 GB smaller.
    */
   lowMemoryPixels: 1.5e6,
-  lowMemoryTile: 256,
+  /** A low-memory run's tiles, largest first: it takes the largest whose run fits the budget (smaller: slower). */
+  lowMemoryTiles: [256, 192, 128],
+} as const;
+
+/**
+ * A run's peak resident memory, for the estimate that checks it against the
+ * memory budget up front (memory-estimate.ts), measured on wasm with
+ * bench/memory-trace.mjs and /usr/bin/time (docs/PERFORMANCE.md, "Print
+ * sizes"): Node, tfjs and the weights outside the heap; the wasm heap a tiled
+ * scale grows, ~0.49 GB plus ~8.6 KB per pixel of a first-stage tile (128 px
+ * tiles 0.63 GB, 256 px ~1.05, 384 px ~1.7); a tiled scale's ordinary memory
+ * per output pixel: the content target at conv4_2 (32 B), the stage outputs
+ * kept between the sweeps (56), two stage gradients at a time (48), the image,
+ * its gradient and a candidate (36), the optimiser's six pyramid vectors (96),
+ * all float32: 268, raised to 310 by a 4096×2725 run's second iteration (peak
+ * 4.74 GB: garbage the collector had not yet freed, a resident read buffer);
+ * a whole scale on wasm, ~0.6 GB and ~3.2 KB per pixel (512² px:
+ * 1.43 GB). The L-BFGS history comes on top where it stays in memory.
+ */
+export const PEAK_MEMORY = {
+  runtimeBytes: 0.3e9,
+  tiledHeapBytes: 0.49e9,
+  tiledHeapBytesPerTilePixel: 8_600,
+  tiledHostBytesPerPixel: 310,
+  wholeBytes: 0.6e9,
+  wholeBytesPerPixel: 3_200,
 } as const;
 
 /** Ordinary memory a tiled run may use for its L-BFGS history (8 bytes per value per pair), and the shortest history it leaves. */

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { MachineSpeed } from '../core/cost';
 import { gpuLimits, MemoryLimits } from '../core/memory-limits';
+import { openVectorFile } from './vector-file';
 import { RunOptions } from '../core/options';
 import type { JobSpec } from '../protocol';
 import { stylize, StylizeHooks, StylizeResult } from '../core/stylize';
@@ -52,13 +53,15 @@ export async function loadEngine(config: LoadEngineOptions = {}): Promise<Engine
 }
 
 /**
- * What a run on this machine may use: three quarters of its memory (the rest
- * for the system and the backend's own heap), and on WebGPU `gpuMemory` GB
- * of the GPU, in buffers as large as its adapter allows.
+ * What a run on this machine may use: `memory` GB (0: what the machine has
+ * free now; the plan refuses a run whose estimated peak is larger), a
+ * temporary file for a tiled scale's L-BFGS history, and on WebGPU
+ * `gpuMemory` GB of the GPU, in buffers as large as its adapter allows.
  */
-export function machineLimits(engine: Engine, gpuMemory: number): MemoryLimits {
+export function machineLimits(engine: Engine, gpuMemory: number, memory = 0): MemoryLimits {
   const { adapter } = engine.backend;
-  return { hostBytes: 0.75 * os.totalmem(), ...(adapter ? { gpu: gpuLimits(gpuMemory, adapter) } : {}) };
+  const hostBytes = memory > 0 ? memory * 1e9 : os.freemem();
+  return { hostBytes, vectorFiles: openVectorFile, ...(adapter ? { gpu: gpuLimits(gpuMemory, adapter) } : {}) };
 }
 
 /**
@@ -79,9 +82,9 @@ export async function stylizeFiles(engine: Engine, job: JobSpec,
  */
 export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked: CheckedJob,
   hooks: StylizeHooks = {}, speed?: MachineSpeed): Promise<StylizeResult & { output: string }> {
-  const { options, maxInputPixels, gpuMemory, ifExists, styleSizes } = checked;
+  const { options, maxInputPixels, gpuMemory, memory, ifExists, styleSizes } = checked;
   const { content, styles } = await decodeJobImages(job.content, job.styles, options, maxInputPixels, styleSizes);
-  const request = { content, styles, options, limits: machineLimits(engine, gpuMemory), speed };
+  const request = { content, styles, options, limits: machineLimits(engine, gpuMemory, memory), speed };
   const result = await watchingTheGpu((signal) => stylize(engine.vgg, request, { ...hooks, signal }), hooks.signal);
   const parameters = formatResultParameters({
     content: path.basename(job.content), styles: job.styles.map((s) => path.basename(s)),

@@ -11,6 +11,8 @@ export interface CheckedJob {
   options: StylizeOptions;
   maxInputPixels: number;
   gpuMemory: number;
+  /** GB the run may use (RUN_OPTION_SPECS.memory; 0: the machine's free memory). */
+  memory: number;
   ifExists: IfExists;
   /** The style images' sizes, from their headers (oriented). */
   styleSizes: Size[];
@@ -26,8 +28,8 @@ export interface CheckedJob {
 export async function checkJob(job: JobSpec): Promise<CheckedJob> {
   checkStyleCount(job.styles.length);
   const options = validateOptions(job.options);
-  const { maxInputPixels, gpuMemory } = validateRunOptions({
-    maxInputPixels: job.maxInputPixels, gpuMemory: job.gpuMemory,
+  const { maxInputPixels, gpuMemory, memory } = validateRunOptions({
+    maxInputPixels: job.maxInputPixels, gpuMemory: job.gpuMemory, memory: job.memory,
   });
   const content = await imageSize(job.content, maxInputPixels);
   const styleSizes: Size[] = [];
@@ -39,5 +41,5 @@ export async function checkJob(job: JobSpec): Promise<CheckedJob> {
   planStylization(options, content, styleSizes, 'cpu', { hostBytes: Number.POSITIVE_INFINITY });
   const ifExists = job.ifExists ?? 'refuse';
   checkOutputPath(job.output, { inputs: [job.content, ...job.styles], ifExists });
-  return { options, maxInputPixels, gpuMemory, ifExists, styleSizes };
+  return { options, maxInputPixels, gpuMemory, memory, ifExists, styleSizes };
 }

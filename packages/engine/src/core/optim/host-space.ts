@@ -26,6 +26,10 @@ export const HOST_SPACE: VectorSpace<Float32Array> = {
     for (let i = 0; i < x.length; i++) out[i] = a * x[i];
     return out;
   },
+  update: (a, x, b, y) => {
+    for (let i = 0; i < x.length; i++) x[i] = a * x[i] + b * y[i];
+    return x;
+  },
   clone: (x) => x.slice(),
   decayedSquare: (previous, x, beta) => {
     const out = new Float32Array(x.length);

@@ -1,4 +1,5 @@
 import { LBFGS_FIRST_STEP, LBFGS_RETREAT_ABOVE, LBFGS_RETREAT_FACTOR } from '../tuning';
+import { CurvaturePairs, MemoryPairs } from './curvature-pairs';
 import { Projection, VectorSpace } from './vector-space';
 
 /**
@@ -64,8 +65,6 @@ export class Adam<V> implements Optimizer<V> {
  *   here, a wasted evaluation. Later steps are `stepScale` (1 = the classic step).
  */
 export class Lbfgs<V> implements Optimizer<V> {
-  private readonly dirs: V[] = []; // y_k = g_{k+1} − g_k
-  private readonly steps: V[] = []; // s_k = x_{k+1} − x_k
   private readonly rho: number[] = [];
   private hDiag = 1;
   private prevGrad: V | null = null;
@@ -75,9 +74,13 @@ export class Lbfgs<V> implements Optimizer<V> {
   /** Steps taken back so far (for tests and traces). */
   retreats = 0;
 
+  /**
+   * `pairs` keeps y_k = g_{k+1} − g_k and s_k = x_{k+1} − x_k, at most `history` of them: in memory unless the
+   * caller gives another home (a file, for a tiled scale).
+   */
   constructor(private readonly space: VectorSpace<V>, private readonly history: number,
     private readonly project: Projection<V>,
-    private readonly stepScale = 1) {}
+    private readonly stepScale = 1, private readonly pairs: CurvaturePairs<V> = new MemoryPairs(space)) {}
 
   async next(x: V, loss: number, grad: V): Promise<V> {
     if (this.lastStep && this.previousLoss !== null
@@ -126,13 +129,11 @@ export class Lbfgs<V> implements Optimizer<V> {
       throw error;
     }
     if (ys > 1e-10) {
-      if (this.dirs.length === this.history) {
-        space.dispose(this.dirs.shift()!);
-        space.dispose(this.steps.shift()!);
+      if (this.pairs.length === this.history) {
+        this.pairs.dropOldest();
         this.rho.shift();
       }
-      this.dirs.push(y);
-      this.steps.push(space.clone(s));
+      this.pairs.add(y, s);
       this.rho.push(1 / ys);
       this.hDiag = ys / yy;
     } else {
@@ -143,29 +144,25 @@ export class Lbfgs<V> implements Optimizer<V> {
   /** The two-loop recursion: d = −H g. */
   private async direction(grad: V): Promise<V> {
     const { space } = this;
-    if (this.dirs.length === 0) return space.scale(-1, grad);
-    const alpha: number[] = new Array(this.dirs.length);
-    let v = space.scale(-1, grad); // q in the first loop, r in the second
+    const { pairs } = this;
+    if (pairs.length === 0) return space.scale(-1, grad);
+    const alpha: number[] = new Array(pairs.length);
+    let v = space.scale(-1, grad); // q in the first loop, r in the second; updated in place where the space can
     try {
-      for (let i = this.dirs.length - 1; i >= 0; i--) {
-        alpha[i] = await space.dot(this.steps[i], v) * this.rho[i];
-        v = this.swap(v, space.combine(1, v, -alpha[i], this.dirs[i]));
+      for (let i = pairs.length - 1; i >= 0; i--) {
+        alpha[i] = await pairs.read(i, 's', (s) => space.dot(s, v)) * this.rho[i];
+        v = await pairs.read(i, 'y', async (y) => space.update(1, v, -alpha[i], y));
       }
-      v = this.swap(v, space.scale(this.hDiag, v));
-      for (let i = 0; i < this.dirs.length; i++) {
-        const beta = await space.dot(this.dirs[i], v) * this.rho[i];
-        v = this.swap(v, space.combine(1, v, alpha[i] - beta, this.steps[i]));
+      v = space.update(this.hDiag, v, 0, v);
+      for (let i = 0; i < pairs.length; i++) {
+        const beta = await pairs.read(i, 'y', (y) => space.dot(y, v)) * this.rho[i];
+        v = await pairs.read(i, 's', async (s) => space.update(1, v, alpha[i] - beta, s));
       }
       return v;
     } catch (error) {
       space.dispose(v); // a read back failed (a lost GPU): free what is ours
       throw error;
     }
-  }
-
-  private swap(old: V, fresh: V): V {
-    this.space.dispose(old);
-    return fresh;
   }
 
   private replacePrevGrad(grad: V): void {
@@ -179,8 +176,8 @@ export class Lbfgs<V> implements Optimizer<V> {
   }
 
   dispose(): void {
-    for (const t of [...this.dirs, ...this.steps]) this.space.dispose(t);
-    this.dirs.length = this.steps.length = this.rho.length = 0;
+    this.pairs.dispose();
+    this.rho.length = 0;
     if (this.prevGrad) this.space.dispose(this.prevGrad);
     if (this.lastStep) this.space.dispose(this.lastStep);
     this.prevGrad = this.lastStep = null;
@@ -189,6 +186,7 @@ export class Lbfgs<V> implements Optimizer<V> {
 }
 
 export function createOptimizer<V>(space: VectorSpace<V>, kind: 'lbfgs' | 'adam', options: { learningRate: number; lbfgsHistory: number },
-  project: Projection<V>): Optimizer<V> {
-  return kind === 'adam' ? new Adam(space, options.learningRate, project) : new Lbfgs(space, options.lbfgsHistory, project);
+  project: Projection<V>, pairs?: (capacity: number) => CurvaturePairs<V>): Optimizer<V> {
+  if (kind === 'adam') return new Adam(space, options.learningRate, project);
+  return new Lbfgs(space, options.lbfgsHistory, project, 1, pairs?.(options.lbfgsHistory));
 }

@@ -28,6 +28,11 @@ export const TENSOR_SPACE: VectorSpace<tf.Tensor> = {
     const left = a === 1 ? x : tf.mul(x, a);
     return b === 1 ? tf.add(left, y) : b === -1 ? tf.sub(left, y) : tf.add(left, tf.mul(y, b));
   }),
+  update: (a, x, b, y) => {
+    const out = TENSOR_SPACE.combine(a, x, b, y);
+    x.dispose();
+    return out;
+  },
   scale: (a, x) => (a === -1 ? tf.neg(x) : tf.mul(x, a)),
   clone: (x) => tf.clone(x),
   decayedSquare: (previous, x, beta) => tf.tidy(() => {

@@ -1,0 +1,44 @@
+// What keeping a tiled scale's L-BFGS history in a file costs: L-BFGS steps
+// on host vectors of VALUES values (default 50.3 M: a 4096×3072 pyramid) with
+// `history` pairs (default 5, what a print keeps), the pairs in a temporary
+// file (`file`) or in memory (`memory`); one JSON line per step (its ms, RSS)
+// and the median. One mode per process, so each peak RSS is its own.
+//   node packages/engine/bench/history-file.mjs file|memory [VALUES] [STEPS] [HISTORY]
+import { bench, engine } from './engine.mjs';
+
+const [mode = 'file', valuesArg = String(4096 * 3072 * 4), stepsArg = '8', historyArg = '5'] = process.argv.slice(2);
+const values = Number(valuesArg);
+const history = Number(historyArg);
+const MB = 2 ** 20;
+if (!['file', 'memory'].includes(mode)) throw new Error(`The mode is file or memory, got ${mode}`);
+
+/** A gradient that changes from step to step (random, seeded by the step), so every pair is a real secant. */
+function gradient(x, step) {
+  const g = new Float32Array(values);
+  let seed = step * 2654435761;
+  for (let i = 0; i < values; i += 1) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    g[i] = x[i] * (1 + (seed % 7)) + ((seed >>> 16) % 3) - 1;
+  }
+  return g;
+}
+
+const { Lbfgs, HOST_SPACE, FilePairs, MemoryPairs } = bench;
+const pairs = mode === 'file' ? new FilePairs(engine.openVectorFile, values, history) : new MemoryPairs(HOST_SPACE);
+const lbfgs = new Lbfgs(HOST_SPACE, history, (x) => x.slice(), 1, pairs);
+let x = new Float32Array(values).fill(1);
+const times = [];
+for (let step = 1; step <= Number(stepsArg); step += 1) {
+  const g = gradient(x, step);
+  const started = performance.now();
+  x = await lbfgs.next(x, 1, g);
+  const ms = performance.now() - started;
+  times.push(ms);
+  console.log(JSON.stringify({ mode, step, ms: Math.round(ms), rss_mb: Math.round(process.memoryUsage().rss / MB) }));
+}
+lbfgs.dispose();
+const later = times.slice(history + 1).sort((a, b) => a - b); // once the history is full
+console.log(JSON.stringify({
+  mode, values, history, median_full_ms: later.length ? Math.round(later[Math.floor(later.length / 2)]) : null,
+  peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+}));

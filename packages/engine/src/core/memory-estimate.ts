@@ -1,0 +1,96 @@
+import { NeuralStyleError } from './errors';
+import { HOST_HISTORY, PEAK_MEMORY, TILING } from './tuning';
+
+/*
+ * A run's peak memory (the process's resident set), estimated per scale
+ * before anything is allocated, so that a run which would not fit the
+ * memory budget is refused up front. The figures are measured on wasm
+ * (PEAK_MEMORY in tuning.ts; docs/PERFORMANCE.md, "Print sizes"); on other
+ * backends a tiled scale's ordinary memory is the same, their own heaps are
+ * not counted.
+ */
+
+export interface ScaleShape {
+  width: number;
+  height: number;
+  /** null: whole on the backend; else the first-stage tile side (0: the default). */
+  tileSize: number | null;
+}
+
+export interface EstimateContext {
+  backend: string;
+  /** L-BFGS on a Laplacian pyramid (4/3 of the pixels' values), else the pixels. */
+  pyramid: boolean;
+  /** The lbfgsHistory option; 0 for Adam, which keeps two vectors, its moments, in memory. */
+  history: number;
+  /** Whether a tiled scale's L-BFGS history goes to a file (MemoryLimits.vectorFiles). */
+  historyOnDisk: boolean;
+}
+
+/** Values L-BFGS optimises at a width × height scale. */
+export function optimisedValues(width: number, height: number, pyramid: boolean): number {
+  return width * height * 3 * (pyramid ? 4 / 3 : 1);
+}
+
+/** The wasm heap a tiled scale grows: the runtime's, the weights' and one tile's tensors (the heap never shrinks). */
+function tileHeapBytes(tileSize: number): number {
+  const side = tileSize || TILING.firstStageTile;
+  return PEAK_MEMORY.tiledHeapBytes + side * side * PEAK_MEMORY.tiledHeapBytesPerTilePixel;
+}
+
+/** The L-BFGS pairs a tiled scale keeps in ordinary memory (as loop.ts caps them: HOST_HISTORY). */
+function hostHistoryBytes(values: number, context: EstimateContext): number {
+  if (context.history === 0) return 8 * values;
+  if (context.historyOnDisk) return 4 * values; // the one vector a pair is read back into
+  const allowed = Math.floor(HOST_HISTORY.bytes / (8 * values));
+  const pairs = Math.max(HOST_HISTORY.minHistory, Math.min(context.history, allowed));
+  return pairs * 8 * values;
+}
+
+/** The estimated peak of one scale, in bytes. */
+export function scalePeakBytes(scale: ScaleShape, context: EstimateContext): number {
+  const pixels = scale.width * scale.height;
+  const wasm = context.backend === 'wasm';
+  if (scale.tileSize === null) {
+    return wasm ? PEAK_MEMORY.wholeBytes + pixels * PEAK_MEMORY.wholeBytesPerPixel : PEAK_MEMORY.runtimeBytes;
+  }
+  const heap = wasm ? tileHeapBytes(scale.tileSize) : 0;
+  const history = hostHistoryBytes(optimisedValues(scale.width, scale.height, context.pyramid), context);
+  return PEAK_MEMORY.runtimeBytes + heap + pixels * PEAK_MEMORY.tiledHostBytesPerPixel + history;
+}
+
+/** A run's estimated peak: the largest of its scales', each with the largest wasm heap so far (it never shrinks). */
+export function runPeakBytes(scales: readonly ScaleShape[], context: EstimateContext): number {
+  let heap = 0;
+  let peak = 0;
+  for (const scale of scales) {
+    const own = scalePeakBytes(scale, context);
+    const ownHeap = context.backend !== 'wasm' ? 0
+      : scale.tileSize === null ? own - PEAK_MEMORY.runtimeBytes : tileHeapBytes(scale.tileSize);
+    heap = Math.max(heap, ownHeap);
+    peak = Math.max(peak, own - ownHeap + heap);
+  }
+  return peak;
+}
+
+const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+
+/**
+ * Throws when a run's estimated `peak` is over `budget` (bytes), naming the
+ * largest size (longest side) whose run would fit; `peakAt` estimates the
+ * same run at another size.
+ */
+export function checkPeak(final: { width: number; height: number }, peak: number, budget: number,
+  peakAt: (size: number) => number): void {
+  if (peak <= budget) return;
+  const asked = `A ${final.width}×${final.height} picture needs about ${gb(peak)} of memory at its peak (estimated), `
+    + `more than the ${gb(budget)} this run may use (the memory option: --memory, neuralStyle.memory).`;
+  let [fits, fails] = [0, Math.max(final.width, final.height)];
+  for (let lo = 16; fails - lo > 0;) { // the largest size that fits, by bisection: the peak grows with the size
+    const mid = Math.floor((lo + fails) / 2);
+    if (peakAt(mid) <= budget) [fits, lo] = [mid, mid + 1];
+    else fails = mid;
+  }
+  if (fits === 0) throw new NeuralStyleError(`${asked} Not even the smallest picture fits: raise memory.`, 'ENOMEM');
+  throw new NeuralStyleError(`${asked} Lower size to ${fits} or less, or raise memory.`, 'ENOMEM');
+}
