@@ -12,7 +12,8 @@ import { TEST_BUILD } from './testBuild';
 import { rgbPixels } from '@neural-style/engine/image-protocol';
 import { lossTerms, machineSpeed, progressReport, ProgressReport, runEstimate } from '@neural-style/engine/protocol';
 import {
-  array, Assert, boolean, Infer, isRecord, Message, messageParser, MessageSchemas, number, object, oneOf, optional, parse, Same, someOf, string, tuple,
+  array, Assert, boolean, Infer, isRecord, Message, messageParser, MessageSchemas, number, object, oneOf, optional,
+  parse, Same, someOf, string, tuple,
 } from '@neural-style/engine/schema';
 
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
@@ -28,7 +29,10 @@ const controls = object({
 // The controls of shared/controls.ts and this schema are one shape.
 type ControlsMatch = Assert<Same<Infer<typeof controls>, Controls>>;
 
-/** A second style as the webview picks it (shared/secondStyle.ts): an index into the offered styles, the blend in percent. */
+/**
+ * A second style as the webview picks it (shared/secondStyle.ts): an index into the offered styles, the blend in
+ * percent.
+ */
 const secondStylePick = object({ choice: number, blend: number });
 type PickMatch = Assert<Same<Infer<typeof secondStylePick>, SecondStylePick>>;
 
@@ -45,7 +49,10 @@ const jobView = object({
   /** Absolute paths, for the host after a reload. */
   contentPath: string,
   stylePath: string,
-  /** The second style of a blend (its path absolute, src its webview URI) and how much of it, in percent; absent: one style. */
+  /**
+   * The second style of a blend (its path absolute, src its webview URI) and how much of it, in percent; absent: one
+   * style.
+   */
   secondStyle: optional(object({ path: string, name: string, id: string, src: string, blend: number })),
   /** Empty until the job starts and its settings are read. */
   outputPath: string,
@@ -80,7 +87,10 @@ const runView = object({
 });
 export type RunView = Infer<typeof runView>;
 
-/** Where a job's batch is: which photo of how many this job is, how the batch's photos stand, its ETA (batchProgress.ts). */
+/**
+ * Where a job's batch is: which photo of how many this job is, how the batch's photos stand, its ETA
+ * (batchProgress.ts).
+ */
 const batchView = object({
   index: number, total: number, made: number, failed: number, cancelled: number, etaMs: optional(number),
 });
@@ -144,7 +154,10 @@ const adapterView = object({
 });
 export type AdapterView = Infer<typeof adapterView>;
 
-/** Why a compute run failed: ECANCELLED (asked to stop), EGPULOST (the context or device was lost), else the core's code. */
+/**
+ * Why a compute run failed: ECANCELLED (asked to stop), EGPULOST (the context or device was lost), else the core's
+ * code.
+ */
 export const COMPUTE_FAILURES = ['ECANCELLED', 'EGPULOST', 'EGPU', 'EWEIGHTS', 'EINVAL', 'EDIVERGED', 'EINTERNAL'] as const;
 
 /** Loses the running job's GPU context or device, as a driver reset would: for the tests of that path. */
@@ -175,7 +188,8 @@ const TO_COMPUTE = {
 } satisfies MessageSchemas;
 
 const FROM_COMPUTE = {
-  adapters: { webgpu: optional(adapterView), webgl: optional(adapterView), webgpuProblem: optional(string), webglProblem: optional(string) },
+  adapters: { webgpu: optional(adapterView), webgl: optional(adapterView), webgpuProblem: optional(string),
+    webglProblem: optional(string) },
   computeStarted: { backend: oneOf(WEBVIEW_BACKENDS), adapter: adapterView },
   /** Planned, before the first progress: what the run will do and take (the engine's plan message). */
   computePlan: { estimate: runEstimate },
@@ -233,7 +247,8 @@ export const isToCompute = (m: ToWebview): m is ToCompute => Object.hasOwn(TO_CO
 /** A message from the host to a panel; `ToWebview<'done'>` is the done message. */
 export type ToWebview<K extends keyof typeof TO_WEBVIEW = keyof typeof TO_WEBVIEW> = Message<typeof TO_WEBVIEW, K>;
 /** A message from a panel to the host. */
-export type FromWebview<K extends keyof typeof FROM_WEBVIEW = keyof typeof FROM_WEBVIEW> = Message<typeof FROM_WEBVIEW, K>;
+export type FromWebview<K extends keyof typeof FROM_WEBVIEW = keyof typeof FROM_WEBVIEW> =
+  Message<typeof FROM_WEBVIEW, K>;
 
 /** Validates a message the webview received from the host (throws a ProtocolError naming the field). */
 export const parseToWebview = messageParser('to the webview', TO_WEBVIEW);
@@ -253,5 +268,6 @@ export function parsePanelState(value: unknown, onInvalid?: (why: string) => voi
 /** A state saved before the rows had a total: 0 (the chart leaves it out) for each row's unknown total. */
 function withTotals(value: unknown): unknown {
   if (!isRecord(value) || !Array.isArray(value.losses)) return value;
-  return { ...value, losses: value.losses.map((row: unknown) => (Array.isArray(row) && row.length === 4 ? [...row, 0] : row)) };
+  return { ...value, losses: value.losses.map((row: unknown) => (Array.isArray(row) && row.length === 4
+    ? [...row, 0] : row)) };
 }

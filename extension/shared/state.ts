@@ -70,7 +70,8 @@ export function restoredState(state: PanelState): PanelState {
 
 function runOf(state: PanelState, done: DoneView): RunView {
   const second = state.job.secondStyle;
-  return { ...done, outputPath: state.job.outputPath, controls: state.controls, ...(second ? { secondStyle: { name: second.name, blend: second.blend } } : {}) };
+  return { ...done, outputPath: state.job.outputPath, controls: state.controls,
+    ...(second ? { secondStyle: { name: second.name, blend: second.blend } } : {}) };
 }
 
 /**

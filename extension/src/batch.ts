@@ -112,7 +112,8 @@ export class Batch {
   }
 
   summary(): BatchSummary {
-    return { ...this.counts(), total: this.size, elapsedMs: this.firstStart === undefined ? 0 : this.lastEnd - this.firstStart };
+    return { ...this.counts(), total: this.size, elapsedMs: this.firstStart === undefined ? 0
+      : this.lastEnd - this.firstStart };
   }
 
   /** The mean time of the photos that were made (a failure or a cancel says nothing about how long a photo takes). */

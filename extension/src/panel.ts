@@ -63,7 +63,8 @@ function resourceFolders(presetsDir: string, state: PanelState): string[] {
  * panel without it loses its page (the run with it). The panel is the job:
  * closing it cancels, and its memory is freed with it.
  */
-export function webviewOptions(context: PanelContext, state: PanelState, extraRoots: readonly string[] = []): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+export function webviewOptions(context: PanelContext, state: PanelState,
+  extraRoots: readonly string[] = []): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
     enableScripts: true,
     retainContextWhenHidden: true,
@@ -156,7 +157,8 @@ export class JobPanel extends Disposable {
     return this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
   }
 
-  // The output folder is settled when the job starts (settings may have changed since it was queued): let the panel show it.
+  // The output folder is settled when the job starts (settings may have changed since it was queued): let the panel
+  // show it.
   private updateRoots(): void {
     const roots = [...resourceFolders(this.context.presetsDir, this.model.state), ...this.extraRoots].join('\n');
     if (roots !== this.roots) {
@@ -202,7 +204,9 @@ export class JobPanel extends Disposable {
     if (message.type === 'snapshot') {
       const s = message.state;
       const secondStyle = s.job.secondStyle && { ...s.job.secondStyle, src: uri(s.job.secondStyle.path) };
-      return { ...message, state: { ...s, job: { ...s.job, contentSrc: uri(s.job.contentPath), styleSrc: uri(s.job.stylePath), ...(secondStyle ? { secondStyle } : {}) },
+      return { ...message, state: { ...s,
+        job: { ...s.job, contentSrc: uri(s.job.contentPath), styleSrc: uri(s.job.stylePath),
+          ...(secondStyle ? { secondStyle } : {}) },
         done: s.done && { ...s.done, outputSrc: uri(s.job.outputPath) },
         history: s.history?.map((run) => ({ ...run, outputSrc: uri(run.outputPath) })) } };
     }

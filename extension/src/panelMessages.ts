@@ -87,7 +87,9 @@ function outputOf(record: JobRecord, run: number | undefined): string | undefine
   return record.state.history?.[run]?.outputPath;
 }
 
-/** The backend a Run again asks for: the CPU, the GPU the panel offered (only the host's own offer), or the setting's. */
+/**
+ * The backend a Run again asks for: the CPU, the GPU the panel offered (only the host's own offer), or the setting's.
+ */
 function backendOf(record: JobRecord, message: FromWebview<'runAgain'>): BackendChoice | undefined {
   if (message.onCpu) return 'wasm';
   return message.onGpu ? record.state.where?.gpuChoice?.backend : undefined;

@@ -20,8 +20,12 @@ async function pickTarget(): Promise<SettingsTarget | undefined> {
   return picked?.target;
 }
 
-/** Resolves to what was written where, or undefined when the user cancelled; bad values are reported, nothing is written. */
-export async function saveAsDefaults(contentPath: string, controls: Controls, log: vscode.LogOutputChannel): Promise<string | undefined> {
+/**
+ * Resolves to what was written where, or undefined when the user cancelled; bad values are reported, nothing is
+ * written.
+ */
+export async function saveAsDefaults(contentPath: string, controls: Controls,
+  log: vscode.LogOutputChannel): Promise<string | undefined> {
   try {
     checkControls(controls);
   } catch (e) {

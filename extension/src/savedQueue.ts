@@ -15,7 +15,8 @@ export const SAVED_QUEUE_KEY = 'neuralStyle.queue';
 const styleChoice = object({ path: string, id: string, label: string });
 
 /** The job's batch: which photo of how many, and how the batch's photos stood when it was saved. */
-const savedBatch = object({ key: string, index: number, size: number, made: number, failed: number, cancelled: number });
+const savedBatch = object({ key: string, index: number, size: number, made: number, failed: number,
+  cancelled: number });
 
 const savedJob = object({
   id: string,

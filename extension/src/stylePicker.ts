@@ -98,7 +98,9 @@ interface StyleItem extends vscode.QuickPickItem {
   image?: vscode.Uri;
 }
 
-/** Where a style image lives, as people read it: its workspace folder and subfolder, else the folder with ~ for home. */
+/**
+ * Where a style image lives, as people read it: its workspace folder and subfolder, else the folder with ~ for home.
+ */
 export function locationOf(file: string): string {
   const dir = path.dirname(file);
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
@@ -140,7 +142,8 @@ async function styleItems(presetsDir: string, memory: StyleMemory, exclude: stri
   const isPreset = (c: StyleChoice) => presets.some((p) => samePath(presetChoice(presetsDir, p).path, c.path));
   const recent = memory.recent.filter((c) => !isPreset(c));
   const images = (await workspaceImages(exclude)).filter((u) => !recent.some((c) => samePath(c.path, u.fsPath)));
-  const section = (label: string, items: StyleItem[]): StyleItem[] => (items.length ? [{ label, kind: vscode.QuickPickItemKind.Separator }, ...items] : []);
+  const section = (label: string, items: StyleItem[]): StyleItem[] => (items.length
+    ? [{ label, kind: vscode.QuickPickItemKind.Separator }, ...items] : []);
   return [
     ...section(vscode.l10n.t('Paintings'), presetItems(presetsDir, presets)),
     ...section(vscode.l10n.t('Recently used'), recent.map(fileItem)),
@@ -165,7 +168,8 @@ function showStylePick(items: StyleItem[]): Promise<StyleItem | undefined> {
 }
 
 /** Shows the picker; undefined when dismissed. `exclude`: the images being stylized. */
-export async function pickStyle(presetsDir: string, memory: StyleMemory, exclude: string[] = []): Promise<StyleChoice | undefined> {
+export async function pickStyle(presetsDir: string, memory: StyleMemory,
+  exclude: string[] = []): Promise<StyleChoice | undefined> {
   const picked = await showStylePick(await styleItems(presetsDir, memory, exclude));
   if (!picked) return undefined;
   if (!picked.browse) return picked.choice;

@@ -9,7 +9,10 @@ import * as l10n from '@vscode/l10n';
 
 export type LossRow = [step: number, content: number, style: number, tv: number, total: number];
 
-/** Index into a LossRow, its name (a CSS class), its legend label and the theme variable of its colour; the total is drawn thickest. */
+/**
+ * Index into a LossRow, its name (a CSS class), its legend label and the theme variable of its colour; the total is
+ * drawn thickest.
+ */
 export const SERIES = [
   { index: 4, name: 'total', label: () => l10n.t('total'), color: '--vscode-foreground', width: 2.5 },
   { index: 1, name: 'content', label: () => l10n.t('content'), color: '--vscode-charts-blue', width: 1.5 },
@@ -38,7 +41,9 @@ export function logTicks(min: number, max: number): number[] {
 const positive = (v: number) => v > 0 && Number.isFinite(v);
 
 /** Each series divided by its own peak (so in (0, 1]); a term that is never positive (e.g. TV off) is left out. */
-export function normalised(rows: LossRow[]): Array<{ name: string; color: string; width: number; points: Array<[number, number]> }> {
+type Series = { name: string; color: string; width: number; points: Array<[number, number]> };
+
+export function normalised(rows: LossRow[]): Series[] {
   return SERIES.flatMap((s) => {
     const peak = Math.max(0, ...rows.map((r) => r[s.index]).filter(positive));
     if (!peak) return [];
@@ -68,9 +73,14 @@ export function lossSummary(rows: LossRow[]): string {
   return l10n.t('Step {0} to {1}: {2}.', first[0], last[0], parts.join('; '));
 }
 
-interface Plot { ctx: CanvasRenderingContext2D; left: number; top: number; w: number; h: number; x: (step: number) => number; y: (v: number) => number }
+interface Plot {
+  ctx: CanvasRenderingContext2D; left: number; top: number; w: number; h: number;
+  x: (step: number) => number; y: (v: number) => number;
+}
 
-function prepare(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; width: number; height: number } | undefined {
+type Canvas = { ctx: CanvasRenderingContext2D; width: number; height: number };
+
+function prepare(canvas: HTMLCanvasElement): Canvas | undefined {
   const ratio = window.devicePixelRatio || 1;
   const width = canvas.clientWidth, height = canvas.clientHeight;
   if (!width || !height) return undefined;

@@ -69,7 +69,9 @@ function showChoices(choices: NonNullable<PanelState['styleChoices']>, selected:
   shown = select.value;
 }
 
-/** The form's second style for Run again: `{}` for none; undefined (the reason shown) when the blend is out of range. */
+/**
+ * The form's second style for Run again: `{}` for none; undefined (the reason shown) when the blend is out of range.
+ */
 export function readSecondStyle(): { secondStyle?: SecondStylePick } | undefined {
   const value = $<HTMLSelectElement>('control-secondStyle').value;
   if (value === NONE) return {};

@@ -7,7 +7,9 @@ import * as l10n from '@vscode/l10n';
 import { adapterName } from '@neural-style/engine/core';
 import type { AdapterView, FromCompute } from '../../shared/protocol';
 
-interface GpuAdapterInfoLike { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean }
+interface GpuAdapterInfoLike {
+  vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean;
+}
 export interface GpuAdapterLike {
   info?: GpuAdapterInfoLike;
   isFallbackAdapter?: boolean;
@@ -26,8 +28,10 @@ export function describeAdapter(adapter: GpuAdapterLike): AdapterView {
   const info = adapter.info ?? {};
   const name = adapterName(info) || l10n.t('unnamed adapter');
   const { maxTextureDimension2D, maxBufferSize, maxStorageBufferBindingSize } = adapter.limits;
-  const maxBufferBytes = maxBufferSize && maxStorageBufferBindingSize ? { maxBufferBytes: Math.min(maxBufferSize, maxStorageBufferBindingSize) } : {};
-  return { name, fallback: !!(adapter.isFallbackAdapter ?? info.isFallbackAdapter), maxTextureSize: maxTextureDimension2D, ...maxBufferBytes };
+  const maxBufferBytes = maxBufferSize && maxStorageBufferBindingSize
+    ? { maxBufferBytes: Math.min(maxBufferSize, maxStorageBufferBindingSize) } : {};
+  return { name, fallback: !!(adapter.isFallbackAdapter ?? info.isFallbackAdapter),
+    maxTextureSize: maxTextureDimension2D, ...maxBufferBytes };
 }
 
 async function probeWebGpu(): Promise<{ webgpu?: AdapterView; webgpuProblem?: string }> {

@@ -32,7 +32,8 @@ const WEBVIEW_HOST_BYTES = 2e9;
  * fit the GPU's MAX_TEXTURE_SIZE; on WebGPU `gpuMemory` GB of the GPU in
  * buffers as large as its adapter allows (as the engine process's Dawn).
  */
-function webviewLimits(backend: WebviewBackend, adapter: AdapterView, gpuMemory = RUN_DEFAULTS.gpuMemory): MemoryLimits {
+function webviewLimits(backend: WebviewBackend, adapter: AdapterView,
+  gpuMemory = RUN_DEFAULTS.gpuMemory): MemoryLimits {
   const limits: MemoryLimits = { hostBytes: WEBVIEW_HOST_BYTES };
   if (backend === 'webgl' && adapter.maxTextureSize > 0) return { ...limits, maxTextureSize: adapter.maxTextureSize };
   if (backend === 'webgpu' && adapter.maxBufferBytes) return { ...limits, gpu: { budgetBytes: gpuMemory * 1e9, maxBufferBytes: adapter.maxBufferBytes } };

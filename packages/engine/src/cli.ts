@@ -127,7 +127,8 @@ function planLine(e: RunEstimate): string {
 }
 
 /**
- * The exit codes (docs/CLI.md, "Exit codes"): 0 done, 1 a bad request or input (the message says what), 70 a bug, 128 + signal
+ * The exit codes (docs/CLI.md, "Exit codes"): 0 done, 1 a bad request or input (the message says what), 70 a bug, 128 +
+ * signal
  * when cancelled (SIGPIPE: stdout's reader went away, as a shell reports a program that signal ended).
  */
 export const EXIT = {

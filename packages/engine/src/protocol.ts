@@ -8,7 +8,8 @@ import { MAX_STYLES, OPTION_SPECS, RUN_OPTION_SPECS, StylizeOptions } from './co
 import type { MachineSpeed, RunEstimate } from './core/cost';
 import type { LossTerms, Progress } from './core/progress';
 import {
-  array, Assert, boolean, Infer, Message, messageParser, MessageSchemas, number, object, oneOf, optional, Same, someOf, string,
+  array, Assert, boolean, Infer, Message, messageParser, MessageSchemas, number, object, oneOf, optional, Same, someOf,
+  string,
 } from './schema';
 
 export { ProtocolError } from './schema';
@@ -90,7 +91,10 @@ const TO_ENGINE = {
 
 const FROM_ENGINE = {
   ready: { version: number, pid: number },
-  /** The backend a job runs on (sent before its first progress), the GPU adapter on webgpu, and why each better one was skipped. */
+  /**
+   * The backend a job runs on (sent before its first progress), the GPU adapter on webgpu, and why each better one was
+   * skipped.
+   */
   backend: { id: string, name: string, detail: string, skipped: array(string), adapter: optional(string) },
   log: { level: oneOf(['info', 'warn', 'error']), message: string, id: optional(string) },
   /** Once the job is planned, before its first progress: what it will do and take. */
@@ -107,7 +111,8 @@ const FROM_ENGINE = {
   error: { id: optional(string), message: string, code: string, retiring: optional(boolean) },
   cancelled: { id: string },
   /** The answer to a probe: Dawn's adapter (`software`: why it is one, slower than wasm), or why there is none. */
-  gpu: { id: string, adapter: optional(object({ name: string, software: optional(string) })), problem: optional(string) },
+  gpu: { id: string, adapter: optional(object({ name: string, software: optional(string) })),
+    problem: optional(string) },
   /**
    * A request the engine did not act on: a start while a job runs, a cancel for
    * no running job. It names the request and its id, and is never the end of

@@ -50,7 +50,8 @@ describe('the cost model: a run\'s work before it starts', () => {
     const work = planWork(plan);
     const e = estimateRun(plan, 'wasm', speed);
     expect(e.estimateMs).to.be.closeTo(scaleMs(work.scales[0], speed) + scaleMs(work.scales[1], speed), 1e-6);
-    expect(e.estimateMs).to.be.closeTo((9.5 * iterationMs(work.scales[0], speed)) + 2.5 * iterationMs(work.scales[1], speed), 1e-6);
+    expect(e.estimateMs).to.be.closeTo((9.5 * iterationMs(work.scales[0], speed)) + 2.5
+      * iterationMs(work.scales[1], speed), 1e-6);
     expect(e.measured).to.equal(true);
     const guess = estimateRun(plan, 'webgl');
     expect([guess.measured, guess.speed]).to.deep.equal([false, defaultSpeed('webgl')]);

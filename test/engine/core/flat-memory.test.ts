@@ -26,7 +26,8 @@ interface Sample { iteration?: number; rss_mb: number; array_buffers_mb: number;
 describe('memory at a tiled scale stays flat over many iterations (issue 26)', () => {
   it(`${ITERATIONS} iterations at 128 px in 64 px tiles: the same tensors and heap, ArrayBuffers within 0.5 MB, `
     + 'RSS within 24 MB', () => {
-    const options = JSON.stringify({ size: 128, multiScale: false, iterations: ITERATIONS, tileSize: 64, lbfgsHistory: 100 });
+    const options = JSON.stringify({ size: 128, multiScale: false, iterations: ITERATIONS, tileSize: 64,
+      lbfgsHistory: 100 });
     const out = path.join(tempDir(), 'out.png');
     const r = spawnSync(process.execPath, ['--expose-gc', TRACE, CONTENT, STYLE, out, options],
       { encoding: 'utf8', timeout: 170_000 });

@@ -48,7 +48,8 @@ describe('the plan: whole or tiled, and the tiles of a large picture', () => {
       const adam = planStylization(validateOptions({ size: 4096, optimizer: 'adam' }), { width: 4096, height: 3072 },
         [{ width: 400, height: 300 }], 'wasm', { hostBytes: 100e9 });
       const pixels = 4096 * 3072;
-      expect(planned(4096, 100, true).peakBytes - adam.peakBytes).to.be.closeTo(5 * 8 * 4 * pixels - 8 * 3 * pixels, 1e6);
+      expect(planned(4096, 100, true).peakBytes - adam.peakBytes).to.be.closeTo(5 * 8 * 4 * pixels - 8 * 3
+        * pixels, 1e6);
     });
 
     it('takes smaller tiles, the draft tiled too, where the usual ones would not fit', () => {

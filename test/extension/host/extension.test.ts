@@ -57,7 +57,8 @@ suite('Neural Style in VS Code', () => {
     // Sample the engine pids while jobs run, to check later that none is left.
     setInterval(() => api.liveEnginePids().forEach((p) => enginePids.add(p)), 20).unref();
     // No warm engine but in its own test: the others check that a job's process is gone when it ends.
-    await setSettings({ size: 32, iterations: 4, multiScale: false, previewEvery: 2, previewSize: 32, openWhenDone: false, engineIdleMinutes: 0 });
+    await setSettings({ size: 32, iterations: 4, multiScale: false, previewEvery: 2, previewSize: 32,
+      openWhenDone: false, engineIdleMinutes: 0 });
   });
 
   suiteTeardown(async () => {
@@ -113,7 +114,9 @@ suite('Neural Style in VS Code', () => {
     const lines = [...batchLines];
     assert.ok(lines.some((l) => /^0 of 2 made, 2 to go, about \d+:\d\d left for the batch$/.test(l)), `the batch's ETA while the first photo ran: ${lines.join(' | ')}`);
     assert.ok(lines.some((l) => l.startsWith('1 of 2 made, 1 to go')), `the batch's progress while the second ran: ${lines.join(' | ')}`);
-    const openResults = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputCustom && [a.output, b.output].includes(t.input.uri.fsPath));
+    const isResult = (t: vscode.Tab) =>
+      t.input instanceof vscode.TabInputCustom && [a.output, b.output].includes(t.input.uri.fsPath);
+    const openResults = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter(isResult);
     const [opened] = await waitFor('the batch\'s result editor', () => (openResults().length ? openResults() : undefined), 10_000);
     assert.strictEqual((opened.input as vscode.TabInputCustom).uri.fsPath, a.output, 'the first result opens');
     // One group for the panels, and the result in it: not a group per panel or per result.
@@ -133,7 +136,8 @@ suite('Neural Style in VS Code', () => {
     const told = (messagesOf(ids[1], 'toWebview') as ToWebview[]).flatMap((m) => (m.type === 'batch' ? [m.batch] : []));
     assert.ok(told.some((t) => t.made === 0 && t.etaMs !== undefined), `the waiting photo's panel heard the batch's ETA: ${JSON.stringify(told)}`);
     const over = { total: 2, made: 2, failed: 0, cancelled: 0 };
-    assert.deepStrictEqual(ids.map((id) => api.jobs.stateOf(id)?.batch), [{ index: 1, ...over }, { index: 2, ...over }]);
+    assert.deepStrictEqual(ids.map((id) => api.jobs.stateOf(id)?.batch),
+      [{ index: 1, ...over }, { index: 2, ...over }]);
   });
 
   test('a BMP (which sharp cannot read) is stylized too', async () => {
@@ -286,7 +290,8 @@ suite('Neural Style in VS Code', () => {
     const state = api.jobs.stateOf(id);
     assert.ok(state, 'no panel state');
     assert.deepStrictEqual([state.job.status, state.job.contentPath, state.done?.outputName, state.history?.length], ['done', path.join(ws, 'chelsea.png'), 'chelsea.starry.png', 1]);
-    assert.deepStrictEqual([state.controls?.styleWeight, state.controls?.iterations, state.controls?.seed], [chunk.styleWeight, chunk.iterations, chunk.seed]);
+    assert.deepStrictEqual([state.controls?.styleWeight, state.controls?.iterations, state.controls?.seed],
+      [chunk.styleWeight, chunk.iterations, chunk.seed]);
     assert.strictEqual(busy(), before, 'a job was queued');
     await waitFor('the panel to show it', () => messagesOf(id, 'toWebview').find((m) => m.type === 'snapshot' && m.state.done?.outputSrc));
     const panels = api.jobs.panelCount();
@@ -316,7 +321,10 @@ suite('Neural Style in VS Code', () => {
 
   /** The controls the panel of `id` was last sent (from the settings, then what ran). */
   const controlsOf = (id: string) => (messagesOf(id, 'toWebview') as ToWebview[]).flatMap((m) => (m.type === 'snapshot' && m.state.controls ? [m.state.controls] : [])).pop();
-  /** Where a test starts, and the next job of its own to end: a job of an earlier test (one that timed out, say) may still end after it. */
+  /**
+   * Where a test starts, and the next job of its own to end: a job of an earlier test (one that timed out, say) may
+   * still end after it.
+   */
   const mark = () => ({ seen: finished.length, earlier: new Set(api.jobs.jobStates.map((s) => s.job.id)) });
   const nextFinish = ({ seen, earlier }: ReturnType<typeof mark>) =>
     waitFor('the next job to end', () => finished.slice(seen).find((f) => !earlier.has(f.id)));
@@ -361,7 +369,8 @@ suite('Neural Style in VS Code', () => {
   test('Save as defaults writes the panel\'s values to the settings the user picks', async () => {
     const { id } = finished[finished.length - 1]; // the last test's panel
     const scaleDefault = config().inspect<number>('styleScale')!.defaultValue!;
-    const controls: Controls = { ...api.jobs.stateOf(id)!.controls!, styleWeight: 4200, seed: 11, styleScale: scaleDefault };
+    const controls: Controls = { ...api.jobs.stateOf(id)!.controls!, styleWeight: 4200, seed: 11,
+      styleScale: scaleDefault };
     try {
       api.jobs.receiveFromPanel(id, { type: 'saveDefaults', controls });
       // The quick pick offers the user's settings first: accept it once it shows.
@@ -415,7 +424,8 @@ suite('Neural Style in VS Code', () => {
       const again = await vscode.commands.executeCommand<string>('neuralStyle.stylizeAgain', vscode.Uri.file(blend.output!));
       const made = await finishOf(again);
       assert.strictEqual(made.outcome, 'done', made.message);
-      assert.deepStrictEqual([chunkOf(made.output!).styles, chunkOf(made.output!).styleBlendWeights], [chunk.styles, [50, 50]]);
+      assert.deepStrictEqual([chunkOf(made.output!).styles, chunkOf(made.output!).styleBlendWeights],
+        [chunk.styles, [50, 50]]);
       assert.strictEqual(api.jobs.stateOf(again)?.job.secondStyle?.blend, 50);
       assert.deepStrictEqual(api.liveEnginePids(), []);
     } finally {
@@ -474,7 +484,8 @@ suite('Neural Style in VS Code', () => {
     assert.strictEqual(api.jobs.stateOf(ids[1])?.note, undefined);
     // The photo made before the reload still counts, and each keeps its place in the batch.
     const over = { total: 3, made: 3, failed: 0, cancelled: 0 };
-    assert.deepStrictEqual(resumed.map((id) => api.jobs.stateOf(id)?.batch), [{ index: 2, ...over }, { index: 3, ...over }]);
+    assert.deepStrictEqual(resumed.map((id) => api.jobs.stateOf(id)?.batch),
+      [{ index: 2, ...over }, { index: 3, ...over }]);
     assert.strictEqual(api.reload().length, 0, 'a finished batch is not resumed again');
     api.jobs.onDidFinish((f) => finished.push(f));
     await setSettings({ engineIdleMinutes: 0 });

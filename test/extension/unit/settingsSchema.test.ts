@@ -16,7 +16,8 @@ const resolve = (value: unknown): unknown => {
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
   return value;
 };
-const sections = resolve(pkg.contributes.configuration) as Array<{ title: string; properties: Record<string, Record<string, unknown>> }>;
+type Section = { title: string; properties: Record<string, Record<string, unknown>> };
+const sections = resolve(pkg.contributes.configuration) as Section[];
 const properties = Object.assign({}, ...sections.map((c) => c.properties)) as Record<string, Record<string, unknown>>;
 
 describe('settings derived from the engine defaults', () => {
@@ -79,7 +80,8 @@ describe('settings derived from the engine defaults', () => {
   it('settings that point at files or programs are machine-scoped, and only those', () => {
     const machine = Object.entries(properties).filter(([, p]) => p.scope === 'machine').map(([k]) => k).sort();
     assert.deepStrictEqual(machine, ['neuralStyle.enginePath', 'neuralStyle.weightsPath']);
-    // outputFolder may differ per workspace folder; a workspace's value is checked to stay inside it (outputPath.test.ts).
+    // outputFolder may differ per workspace folder; a workspace's value is checked to stay inside it
+    // (outputPath.test.ts).
     assert.strictEqual(properties['neuralStyle.outputFolder'].scope, 'resource');
   });
 
@@ -89,7 +91,8 @@ describe('settings derived from the engine defaults', () => {
       const name = key.replace('neuralStyle.', '') as keyof typeof SETTING_WORDS;
       assert.ok((prop.description as string).startsWith(SETTING_WORDS[name].plain), key);
       const values = (prop.enum ?? (prop.items as { enum?: string[] } | undefined)?.enum) as string[] | undefined;
-      const lines = (prop.enumDescriptions ?? (prop.items as { enumDescriptions?: string[] } | undefined)?.enumDescriptions) as string[] | undefined;
+      const lines = (prop.enumDescriptions
+        ?? (prop.items as { enumDescriptions?: string[] } | undefined)?.enumDescriptions) as string[] | undefined;
       if (!values) continue;
       assert.strictEqual(lines?.length, values.length, `${key}: one enumDescription per value`);
       lines!.forEach((line, i) => assert.ok(line.length > 8 && line !== values[i], `${key}: ${values[i]} has no words`));
@@ -117,7 +120,8 @@ describe('settings derived from the engine defaults', () => {
     for (const n of ['size', 'iterations', 'optimizer', 'learningRate', 'contentWeight', 'styleWeight', 'tvWeight', 'contentLayer', 'styleLayers',
       'styleLayerWeights', 'init', 'noiseRatio', 'seed', 'styleScale', 'preserveColors', 'pooling', 'multiScale', 'backend', 'previewEvery',
       'outputFolder', 'fileNamePattern', 'outputFormat', 'openWhenDone']) assert.ok(names.includes(n as never), n);
-    assert.strictEqual(configurationContribution().reduce((n, c) => n + Object.keys(c.properties).length, 0), names.length);
+    assert.strictEqual(configurationContribution().reduce((n, c) => n + Object.keys(c.properties).length,
+      0), names.length);
     assert.strictEqual(Object.keys(properties).length, names.length);
   });
 });

@@ -11,7 +11,8 @@ import { panelState } from './fakeJobPanel';
 
 const estimate: FromEngine<'plan'>['estimate'] = {
   content: { width: 450, height: 300 }, final: { width: 900, height: 600 }, upscaled: true,
-  scales: [{ width: 450, height: 300, iterations: 12, tiles: 0, work: 500 }, { width: 900, height: 600, iterations: 4, tiles: 18, work: 800 }],
+  scales: [{ width: 450, height: 300, iterations: 12, tiles: 0, work: 500 },
+    { width: 900, height: 600, iterations: 4, tiles: 18, work: 800 }],
   work: 1300, estimateMs: 754_000, backend: 'wasm', speed: { msPerWork: 20, msPerIteration: 300, warmupIterations: 1 },
   measured: true,
 };
@@ -19,7 +20,8 @@ const estimate: FromEngine<'plan'>['estimate'] = {
 /** A Memento in memory, as the extension's global state is one on disk. */
 function memento(initial?: unknown) {
   const values = new Map<string, unknown>(initial === undefined ? [] : [[SPEEDS_KEY, initial]]);
-  return { get: (key: string) => values.get(key), update: async (key: string, value: unknown) => { values.set(key, value); } };
+  return { get: (key: string) => values.get(key),
+    update: async (key: string, value: unknown) => { values.set(key, value); } };
 }
 
 describe('honest waiting: the estimate, the clock between reports, the kept speed', () => {
@@ -42,7 +44,8 @@ describe('honest waiting: the estimate, the clock between reports, the kept spee
   });
 
   it('between reports the clock runs on: elapsed grows and the time left shrinks, never below nothing', () => {
-    assert.deepStrictEqual(runningClock({ elapsedMs: 61_000, etaMs: 7_000 }, 4_000), { elapsedMs: 65_000, etaMs: 3_000 });
+    assert.deepStrictEqual(runningClock({ elapsedMs: 61_000, etaMs: 7_000 }, 4_000),
+      { elapsedMs: 65_000, etaMs: 3_000 });
     assert.deepStrictEqual(runningClock({ elapsedMs: 61_000, etaMs: 7_000 }, 9_500), { elapsedMs: 70_500, etaMs: 0 });
   });
 

@@ -10,7 +10,8 @@ import { show, STATES, usePanelPages } from './panelPage';
 
 const estimate = {
   content: { width: 300, height: 200 }, final: { width: 480, height: 320 }, upscaled: true,
-  scales: [{ width: 240, height: 160, iterations: 9, tiles: 0, work: 90 }, { width: 480, height: 320, iterations: 3, tiles: 0, work: 120 }],
+  scales: [{ width: 240, height: 160, iterations: 9, tiles: 0, work: 90 },
+    { width: 480, height: 320, iterations: 3, tiles: 0, work: 120 }],
   work: 210, estimateMs: 95_000, backend: 'wasm', speed: { msPerWork: 40, msPerIteration: 600, warmupIterations: 1 },
   measured: true,
 };

@@ -53,11 +53,13 @@ class Convergence {
 }
 
 /** Runs one scale's iterations; returns the last image evaluated (the caller owns it) and its loss terms. */
-export async function optimizeScale<V, I>(run: ScaleRun<V, I>, hooks: LoopHooks): Promise<{ image: I; terms: LossTerms }> {
+export async function optimizeScale<V, I>(run: ScaleRun<V, I>,
+  hooks: LoopHooks): Promise<{ image: I; terms: LossTerms }> {
   const { plan, scale, objective, space } = run;
   const o = plan.options;
   const variable = space.variable(run.start);
-  const history = historyFor(o.lbfgsHistory, space.vectors.size(variable.value), space.memory, run.backend, plan.limits);
+  const history = historyFor(o.lbfgsHistory, space.vectors.size(variable.value), space.memory,
+    run.backend, plan.limits);
   const values = space.vectors.size(variable.value);
   const optimizer = createOptimizer(space.vectors, o.optimizer, { ...o, lbfgsHistory: history },
     variable.projection(space.clip), (capacity) => space.pairs(values, capacity));
@@ -88,7 +90,8 @@ export async function optimizeScale<V, I>(run: ScaleRun<V, I>, hooks: LoopHooks)
         // point evaluated is the result: a final step would be unmeasured.
         // The run's first step has one too, so a panel never waits previewEvery steps on a placeholder.
         const first = i === 1 && scale.index === 0;
-        const shown = o.previewEvery > 0 && (i % o.previewEvery === 0 || last || first) ? await run.preview(variable.image) : undefined;
+        const shown = o.previewEvery > 0 && (i % o.previewEvery === 0 || last || first)
+          ? await run.preview(variable.image) : undefined;
         if (!last) variable.moveTo(await optimizer.next(variable.value, terms.total, grad));
         // Counted whether or not anyone listens (`?.()` would skip the tick): the result's steps come from it.
         const progress = run.clock.tick(scale, i, terms, shown, tiles);
@@ -105,7 +108,8 @@ export async function optimizeScale<V, I>(run: ScaleRun<V, I>, hooks: LoopHooks)
   }
 }
 
-async function evaluate<I>(objective: Objective<I>, image: I, scale: ScalePlan, backend: string, hooks: EvaluationHooks): Promise<Evaluation<I>> {
+async function evaluate<I>(objective: Objective<I>, image: I, scale: ScalePlan, backend: string,
+  hooks: EvaluationHooks): Promise<Evaluation<I>> {
   try {
     return await objective.evaluate(image, hooks);
   } catch (error) {

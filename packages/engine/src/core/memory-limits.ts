@@ -12,7 +12,9 @@ import { GPU_MEMORY, HOST_HISTORY, WASM_MEMORY, WIDEST_TENSOR_BYTES_PER_PIXEL } 
 export interface MemoryLimits {
   /** Ordinary memory a run may use (a tiled scale keeps its image and state there). */
   hostBytes: number;
-  /** WebGL's MAX_TEXTURE_SIZE, where the backend is WebGL: no tensor's texture may be larger (tiling/texture-limit.ts). */
+  /**
+   * WebGL's MAX_TEXTURE_SIZE, where the backend is WebGL: no tensor's texture may be larger (tiling/texture-limit.ts).
+   */
   maxTextureSize?: number;
   /** Where the backend is WebGPU: what the run may keep on the GPU, and its adapter's largest buffer. */
   gpu?: GpuLimits;
@@ -27,9 +29,14 @@ export interface GpuLimits {
   maxBufferBytes: number;
 }
 
-/** What a run on a WebGPU adapter with these limits may keep on it: `gpuMemory` GB, and buffers as large as the adapter allows. */
-export function gpuLimits(gpuMemory: number, adapter: { maxBufferSize: number; maxStorageBufferBindingSize: number }): GpuLimits {
-  return { budgetBytes: gpuMemory * 1e9, maxBufferBytes: Math.min(adapter.maxBufferSize, adapter.maxStorageBufferBindingSize) };
+/**
+ * What a run on a WebGPU adapter with these limits may keep on it: `gpuMemory` GB, and buffers as large as the adapter
+ * allows.
+ */
+export function gpuLimits(gpuMemory: number,
+  adapter: { maxBufferSize: number; maxStorageBufferBindingSize: number }): GpuLimits {
+  return { budgetBytes: gpuMemory * 1e9,
+    maxBufferBytes: Math.min(adapter.maxBufferSize, adapter.maxStorageBufferBindingSize) };
 }
 
 export const DEFAULT_LIMITS: MemoryLimits = { hostBytes: 8e9 };
@@ -40,7 +47,8 @@ export const DEFAULT_LIMITS: MemoryLimits = { hostBytes: 8e9 };
  * memory on WebGPU.
  */
 export function historyFor(requested: number, values: number, where: 'backend' | 'host', backend: string, limits: MemoryLimits = DEFAULT_LIMITS): number {
-  const capped = (bytes: number, least: number) => Math.max(least, Math.min(requested, Math.floor(bytes / (8 * values))));
+  const capped = (bytes: number, least: number) =>
+    Math.max(least, Math.min(requested, Math.floor(bytes / (8 * values))));
   if (where === 'host') return capped(HOST_HISTORY.bytes, HOST_HISTORY.minHistory);
   if (backend === 'wasm') return capped(WASM_MEMORY.historyBytes, WASM_MEMORY.minHistory);
   if (limits.gpu) return capped(limits.gpu.budgetBytes * GPU_MEMORY.historyShare, GPU_MEMORY.minHistory);
@@ -53,11 +61,13 @@ function gpuIterationBytes(gpu: GpuLimits): number {
 }
 
 /** Whether a width × height image can be optimised whole on `backend` within `limits`. */
-export function wholeImageFits(width: number, height: number, backend: string, limits: MemoryLimits = DEFAULT_LIMITS): boolean {
+export function wholeImageFits(width: number, height: number, backend: string,
+  limits: MemoryLimits = DEFAULT_LIMITS): boolean {
   const pixels = width * height;
   if (backend === 'wasm') return WASM_MEMORY.fixedBytes + pixels * WASM_MEMORY.bytesPerPixel <= WASM_MEMORY.limitBytes;
   if (!limits.gpu) return true;
-  return pixels * GPU_MEMORY.bytesPerPixel <= gpuIterationBytes(limits.gpu) && pixels * WIDEST_TENSOR_BYTES_PER_PIXEL <= limits.gpu.maxBufferBytes;
+  return pixels * GPU_MEMORY.bytesPerPixel <= gpuIterationBytes(limits.gpu)
+    && pixels * WIDEST_TENSOR_BYTES_PER_PIXEL <= limits.gpu.maxBufferBytes;
 }
 
 /**
@@ -66,7 +76,8 @@ export function wholeImageFits(width: number, height: number, backend: string, l
  * its widest tensor within one buffer.
  */
 export function gpuTileSize(gpu: GpuLimits): number {
-  const side = Math.min(Math.sqrt(gpuIterationBytes(gpu) / GPU_MEMORY.bytesPerPixel), Math.sqrt(gpu.maxBufferBytes / WIDEST_TENSOR_BYTES_PER_PIXEL));
+  const side = Math.min(Math.sqrt(gpuIterationBytes(gpu) / GPU_MEMORY.bytesPerPixel),
+    Math.sqrt(gpu.maxBufferBytes / WIDEST_TENSOR_BYTES_PER_PIXEL));
   // A tile has halos of about 100 px at its first stage: below this, most of its work would be halo.
   return Math.max(128, Math.floor(side));
 }

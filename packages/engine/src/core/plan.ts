@@ -47,7 +47,9 @@ export interface Plan {
   peakBytes: number;
 }
 
-/** Longest sides of the scales, coarse to fine: with multiScale, halving from size down to a draft of at most draftSize. */
+/**
+ * Longest sides of the scales, coarse to fine: with multiScale, halving from size down to a draft of at most draftSize.
+ */
 export function scaleSizes(options: StylizeOptions): number[] {
   const sizes = [options.size];
   while (options.multiScale && sizes[0] > options.draftSize) sizes.unshift(Math.round(sizes[0] / 2));
@@ -72,12 +74,17 @@ export function styleLongestSide(options: StylizeOptions, scaleSide: number): nu
  * until it has one, rather than refused: its brush strokes stop getting finer.
  */
 export function styleSize(options: StylizeOptions, style: Size, scale: Size): Size {
-  return enlargedStyle(options, style, scale) ?? fitLongestSide(style.width, style.height, styleLongestSide(options, Math.max(scale.width, scale.height)));
+  return enlargedStyle(options, style, scale)
+    ?? fitLongestSide(style.width, style.height, styleLongestSide(options, Math.max(scale.width, scale.height)));
 }
 
-/** The style's size with its shorter side raised to what the style layers need, or null when its fitted size already has it. */
+/**
+ * The style's size with its shorter side raised to what the style layers need, or null when its fitted size already has
+ * it.
+ */
 function enlargedStyle(options: StylizeOptions, style: Size, scale: Size): Size | null {
-  const fitted = fitLongestSide(style.width, style.height, styleLongestSide(options, Math.max(scale.width, scale.height)));
+  const fitted = fitLongestSide(style.width, style.height,
+    styleLongestSide(options, Math.max(scale.width, scale.height)));
   const need = minimumSide(options.styleLayers);
   if (Math.min(fitted.width, fitted.height) >= need) return null;
   const enlarge = need / Math.min(style.width, style.height);
@@ -89,7 +96,10 @@ function enlargedStyle(options: StylizeOptions, style: Size, scale: Size): Size 
 /** How many times longer than wide an enlarged style may be: a thinner strip would grow without end. */
 export const MAX_STYLE_ASPECT = 32;
 
-/** Refuses a style too thin to enlarge (styleSize) for an output of longest side `size`; `name` is how the user knows it. */
+/**
+ * Refuses a style too thin to enlarge (styleSize) for an output of longest side `size`; `name` is how the user knows
+ * it.
+ */
 export function checkStyleShape(options: StylizeOptions, style: Size, size: number, name: string): void {
   const need = minimumSide(options.styleLayers);
   const enlarged = enlargedStyle(options, style, { width: size, height: size });

@@ -56,7 +56,8 @@ export interface StylizeResult {
  * Runs on the current tfjs backend; frees every tensor it made, also when
  * cancelled or failing.
  */
-export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, hooks: StylizeHooks = {}): Promise<StylizeResult> {
+export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
+  hooks: StylizeHooks = {}): Promise<StylizeResult> {
   const o = validateOptions(request.options);
   if (request.styles.length === 0) throw new NeuralStyleError('At least one style image is needed.');
   const backend = tf.getBackend();
@@ -75,7 +76,8 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
     const start = x ? upscaleWithContentDetail(x, content) : initialImage(plan, content, styles);
     ({ image: x, terms } = await runScale(vgg, plan, scale, { content, styles, start }, clock, hooks));
   }
-  const result = o.preserveColors ? keepContentColors(x!, resizeHost(contentFull, plan.final.height, plan.final.width), MEAN_BGR) : x!;
+  const result = o.preserveColors
+    ? keepContentColors(x!, resizeHost(contentFull, plan.final.height, plan.final.width), MEAN_BGR) : x!;
   const { steps, elapsedMs, speed } = clock;
   const measured = speed ? { speed } : {};
   return { image: toRgbImage(result), losses: terms, steps, elapsedMs, backend, options: o, ...measured };
@@ -83,7 +85,10 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest, ho
 
 interface ScaleInputs { content: HostImage; styles: HostImage[]; start: HostImage }
 
-/** One scale: its objective and image space (whole on the backend, or tiled in ordinary memory), the optimisation, the result in ordinary memory. */
+/**
+ * One scale: its objective and image space (whole on the backend, or tiled in ordinary memory), the optimisation, the
+ * result in ordinary memory.
+ */
 async function runScale(vgg: FeatureExtractor, plan: Plan, scale: ScalePlan, inputs: ScaleInputs, clock: RunClock,
   hooks: LoopHooks): Promise<{ image: HostImage; terms: LossTerms }> {
   const o = plan.options;
@@ -95,16 +100,18 @@ async function runScale(vgg: FeatureExtractor, plan: Plan, scale: ScalePlan, inp
       clock, hooks);
   }
   const space = tensorImageSpace(pyramid, o.seamless);
-  return optimizeIn(space, await createWholeImageObjective(vgg, inputs, plan, scale), plan, scale, inputs, clock, hooks);
+  return optimizeIn(space, await createWholeImageObjective(vgg, inputs, plan, scale), plan, scale,
+    inputs, clock, hooks);
 }
 
 /** Optimises one scale in `space`; frees the objective and the space's own tensors, however it ends. */
-async function optimizeIn<V, I>(space: ImageSpace<V, I>, objective: Objective<I>, plan: Plan, scale: ScalePlan, inputs: ScaleInputs,
-  clock: RunClock, hooks: LoopHooks): Promise<{ image: HostImage; terms: LossTerms }> {
+async function optimizeIn<V, I>(space: ImageSpace<V, I>, objective: Objective<I>, plan: Plan, scale: ScalePlan,
+  inputs: ScaleInputs, clock: RunClock, hooks: LoopHooks): Promise<{ image: HostImage; terms: LossTerms }> {
   try {
     const start = clipped(space, inputs.start);
     const preview = async (image: I) => previewOf(await space.download(image), inputs.content, plan.options);
-    const result = await optimizeScale({ plan, scale, objective, space, start, clock, backend: tf.getBackend(), preview }, hooks);
+    const result = await optimizeScale({ plan, scale, objective, space, start, clock, backend: tf.getBackend(),
+      preview }, hooks);
     let image: HostImage;
     try {
       image = await space.download(result.image);
@@ -132,7 +139,9 @@ function initialImage(plan: Plan, content: HostImage, styles: HostImage[]): Host
   if (o.init === 'content') return hostImage(content.height, content.width, 3, content.data.slice());
   const noise = uniformNoise(content.height, content.width, 3, o.seed);
   if (o.init === 'blend') {
-    for (let i = 0; i < noise.data.length; i++) noise.data[i] = noise.data[i] * o.noiseRatio + content.data[i] * (1 - o.noiseRatio);
+    for (let i = 0; i < noise.data.length; i++) {
+      noise.data[i] = noise.data[i] * o.noiseRatio + content.data[i] * (1 - o.noiseRatio);
+    }
   }
   return noise;
 }
@@ -140,5 +149,6 @@ function initialImage(plan: Plan, content: HostImage, styles: HostImage[]): Host
 function previewOf(image: HostImage, content: HostImage, o: StylizeOptions): RgbImage {
   const dims = fitLongestSide(image.width, image.height, Math.min(o.previewSize, Math.max(image.width, image.height)));
   const small = resizeHost(image, dims.height, dims.width);
-  return toRgbImage(o.preserveColors ? keepContentColors(small, resizeHost(content, dims.height, dims.width), MEAN_BGR) : small);
+  return toRgbImage(o.preserveColors
+    ? keepContentColors(small, resizeHost(content, dims.height, dims.width), MEAN_BGR) : small);
 }

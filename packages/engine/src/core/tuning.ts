@@ -4,18 +4,30 @@
  * docs/PERFORMANCE.md (section "Design choices").
  */
 
-/** F(4x4) Winograd only while a layer's activations are at most this many values: above it, their transients raise the wasm heap's peak more than the speed is worth. */
+/**
+ * F(4x4) Winograd only while a layer's activations are at most this many values: above it, their transients raise the
+ * wasm heap's peak more than the speed is worth.
+ */
 export const WINOGRAD_SMALL_ELEMENTS = 4 * 1024 * 1024;
 
-/** A network whose activations total at most this many values keeps float32 ReLU masks (fast on wasm); above it, 1-byte bool masks (memory). */
+/**
+ * A network whose activations total at most this many values keeps float32 ReLU masks (fast on wasm); above it, 1-byte
+ * bool masks (memory).
+ */
 export const FLOAT_MASK_ELEMENTS = 32 * 1024 * 1024;
 
-/** Pyramid: how much each coarser level counts (wᵏ for level k); 0.6 beat 0.5 and 0.7, 1.0 overshoots without a line search. */
+/**
+ * Pyramid: how much each coarser level counts (wᵏ for level k); 0.6 beat 0.5 and 0.7, 1.0 overshoots without a line
+ * search.
+ */
 export const PYRAMID_LEVEL_WEIGHT = 0.6;
 /** Pyramid levels, finest included: the coarsest is ~1/128 of the image. */
 export const PYRAMID_MAX_LEVELS = 8;
 
-/** L-BFGS's first step moves the coordinate with the largest gradient by this much (torch's rule moves ~1e-9 here: a wasted evaluation). */
+/**
+ * L-BFGS's first step moves the coordinate with the largest gradient by this much (torch's rule moves ~1e-9 here: a
+ * wasted evaluation).
+ */
 export const LBFGS_FIRST_STEP = 4;
 /** L-BFGS takes a step back when the loss more than multiplies by this... */
 export const LBFGS_RETREAT_ABOVE = 2;
@@ -83,7 +95,10 @@ export const PEAK_MEMORY = {
   wholeBytesPerPixel: 3_200,
 } as const;
 
-/** Ordinary memory a tiled run may use for its L-BFGS history (8 bytes per value per pair), and the shortest history it leaves. */
+/**
+ * Ordinary memory a tiled run may use for its L-BFGS history (8 bytes per value per pair), and the shortest history it
+ * leaves.
+ */
 export const HOST_HISTORY = { bytes: 0.5e9, minHistory: 5 } as const;
 
 /**
@@ -95,5 +110,8 @@ export const HOST_HISTORY = { bytes: 0.5e9, minHistory: 5 } as const;
  */
 export const GPU_MEMORY = { bytesPerPixel: 6_000, fixedBytes: 0.25e9, historyShare: 0.25, minHistory: 5 } as const;
 
-/** The widest tensor of an iteration per pixel of its input: conv1's 64 channels, float32. A GPU buffer must hold it whole. */
+/**
+ * The widest tensor of an iteration per pixel of its input: conv1's 64 channels, float32. A GPU buffer must hold it
+ * whole.
+ */
 export const WIDEST_TENSOR_BYTES_PER_PIXEL = 64 * 4;

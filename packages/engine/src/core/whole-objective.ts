@@ -20,8 +20,11 @@ interface Term {
   value(features: Map<VggLayer, tf.Tensor4D>, image: tf.Tensor4D, arena: GradientArena): tf.Scalar;
 }
 
-/** The loss as a weighted sum of terms, in the paper's order (content, style) and TV's; a term of weight 0 is left out. */
-function terms(o: StylizeOptions, weights: TermWeights, grams: Map<VggLayer, tf.Tensor2D>, content: tf.Tensor4D | null): Term[] {
+/**
+ * The loss as a weighted sum of terms, in the paper's order (content, style) and TV's; a term of weight 0 is left out.
+ */
+function terms(o: StylizeOptions, weights: TermWeights, grams: Map<VggLayer, tf.Tensor2D>,
+  content: tf.Tensor4D | null): Term[] {
   const list: Term[] = [];
   if (content) list.push({ name: 'content', weight: weights.content, value: (features) => contentLoss(features.get(o.contentLayer)!, content) });
   list.push({
@@ -69,7 +72,8 @@ class WholeImageObjective implements Objective<tf.Tensor4D> {
     })(image));
     try {
       // One read back for the four: on a GPU each is a round trip.
-      const all = tf.tidy(() => tf.stack([value, values.content ?? tf.scalar(0), values.style ?? tf.scalar(0), values.tv ?? tf.scalar(0)]));
+      const all = tf.tidy(() => tf.stack([value, values.content ?? tf.scalar(0), values.style ?? tf.scalar(0),
+        values.tv ?? tf.scalar(0)]));
       const [total, content, style, tv] = await readValues(all).finally(() => all.dispose());
       return { terms: { content, style, tv, total }, gradient: grad as tf.Tensor4D };
     } catch (error) {
@@ -86,11 +90,13 @@ class WholeImageObjective implements Objective<tf.Tensor4D> {
 }
 
 /** The objective of `scale` on the whole image: its targets computed from `inputs` (which it does not take over). */
-export async function createWholeImageObjective(vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan, scale: ScalePlan): Promise<Objective<tf.Tensor4D>> {
+export async function createWholeImageObjective(vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan,
+  scale: ScalePlan): Promise<Objective<tf.Tensor4D>> {
   const o = plan.options;
   const grams = await styleTargets(inputs.styles, plan, scale, wholeImageGrams(vgg, o.styleLayers, o.pooling));
   // Seamless: the image (and so the photo it is compared with) on the torus; the paintings keep zero padding.
   const net = o.seamless ? vgg.circular() : vgg;
-  const content = o.contentWeight > 0 ? tf.tidy(() => net.extract(toTensor(inputs.content), [o.contentLayer], o.pooling).get(o.contentLayer)!) : null;
+  const content = o.contentWeight > 0
+    ? tf.tidy(() => net.extract(toTensor(inputs.content), [o.contentLayer], o.pooling).get(o.contentLayer)!) : null;
   return new WholeImageObjective(net, grams, content, plan, scale);
 }

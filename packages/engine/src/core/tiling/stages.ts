@@ -10,7 +10,10 @@ import { VGG_LAYERS, VggLayer } from '../options';
  * value inside a tile is the whole image's (see tile-grid.ts).
  */
 
-/** Stages end after these layers' pools: blocks 1-2, 3, 4 and 5 (the first two together: block 1's output is the largest to keep). */
+/**
+ * Stages end after these layers' pools: blocks 1-2, 3, 4 and 5 (the first two together: block 1's output is the largest
+ * to keep).
+ */
 const STAGE_ENDS: ReadonlySet<VggLayer> = new Set<VggLayer>(['conv2_2', 'conv3_4', 'conv4_4']);
 
 export interface Stage {
@@ -32,7 +35,8 @@ export interface Stage {
 }
 
 /** Input rows [lo, hi] (relative to factor·i) that output row i of `layers` (pooled where VGG pools) reads. */
-function receptiveField(layers: readonly VggLayer[], endsWithPool: boolean): { lo: number; hi: number; factor: number } {
+function receptiveField(layers: readonly VggLayer[],
+  endsWithPool: boolean): { lo: number; hi: number; factor: number } {
   let lo = 0;
   let hi = 0;
   let factor = 1;

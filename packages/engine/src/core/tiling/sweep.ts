@@ -19,7 +19,10 @@ import { addIntoHostWrapped, cropWrapped } from './wrap-host';
 /** A tile's interior at a layer: rows and columns of the whole layer's features. */
 export type LayerRect = Rect;
 
-/** What the forward sweep hands over for a wanted layer: the interior's features (freed once the call settles) and where they are. */
+/**
+ * What the forward sweep hands over for a wanted layer: the interior's features (freed once the call settles) and where
+ * they are.
+ */
 export type FeatureVisitor = (layer: VggLayer, features: tf.Tensor4D, at: LayerRect) => void | Promise<void>;
 
 /** A tile-local loss term at a wanted layer, for the backward sweep (inside its gradient tape), or null for none. */
@@ -71,7 +74,9 @@ export function tilesPerEvaluation(sweep: Sweep, height: number, width: number):
   let total = 0;
   for (const stage of sweep.stages) {
     const { rows, cols } = sweep.tileShape(stage);
-    total += 2 * Math.max(1, Math.ceil(stageOutputLength(stage, h) / rows)) * Math.max(1, Math.ceil(stageOutputLength(stage, w) / cols));
+    const tilesAlong = (length: number, parts: number) =>
+      Math.max(1, Math.ceil(stageOutputLength(stage, length) / parts));
+    total += 2 * tilesAlong(h, rows) * tilesAlong(w, cols);
     [h, w] = [stageOutputLength(stage, h), stageOutputLength(stage, w)];
   }
   return total;
@@ -83,7 +88,8 @@ async function betweenTiles(hooks: SweepHooks): Promise<void> {
 }
 
 /** One tile forward: the wanted layers' interiors and (with `withOutput`) the stage output's, the caller's to free. */
-function forwardTile(sweep: Sweep, stage: Stage, tile: StageTile, crop: HostImage, wanted: ReadonlySet<VggLayer>, withOutput: boolean) {
+function forwardTile(sweep: Sweep, stage: Stage, tile: StageTile, crop: HostImage, wanted: ReadonlySet<VggLayer>,
+  withOutput: boolean) {
   const layers = stage.layers.filter((l) => wanted.has(l));
   // Returned from the tidy and read outside it: a GPU backend reads back asynchronously, and a tidy cannot await.
   const { features, interior } = tf.tidy(() => {
@@ -106,11 +112,13 @@ export async function forwardSweep(sweep: Sweep, image: HostImage, wanted: Reado
   for (const [s, stage] of sweep.stages.entries()) {
     const input = inputs[s];
     const last = s === sweep.stages.length - 1;
-    const output = last ? null : hostImage(stageOutputLength(stage, input.height), stageOutputLength(stage, input.width), stage.outputChannels);
+    const output = last ? null : hostImage(stageOutputLength(stage, input.height),
+      stageOutputLength(stage, input.width), stage.outputChannels);
     const stageWanted = new Set(stage.layers.filter((l) => wanted.has(l)));
     for (const tile of tilesOf(sweep, stage, input)) {
       await betweenTiles(hooks);
-      const { layers, features, interior } = forwardTile(sweep, stage, tile, cropOf(sweep, input, tile), stageWanted, output !== null);
+      const { layers, features, interior } = forwardTile(sweep, stage, tile, cropOf(sweep, input, tile), stageWanted,
+        output !== null);
       try {
         for (const [i, layer] of layers.entries()) await visit(layer, features[i], layerRect(tile, stage, layer));
         if (interior) writeIntoHost(output!, await fromTensor(interior), tile.output.top, tile.output.left);
@@ -151,7 +159,8 @@ export async function backwardSweep(sweep: Sweep, inputs: HostImage[], wanted: R
   return outputGradient!;
 }
 
-async function tileGradient(sweep: Sweep, stage: Stage, tile: StageTile, crop: HostImage, wanted: ReadonlySet<VggLayer>, loss: LocalLoss,
+async function tileGradient(sweep: Sweep, stage: Stage, tile: StageTile, crop: HostImage,
+  wanted: ReadonlySet<VggLayer>, loss: LocalLoss,
   seed: HostImage | null): Promise<HostImage> {
   const dx = withArena((arena) => tf.tidy(() => {
     const seedTensor = seed ? toTensor(seed) : null;

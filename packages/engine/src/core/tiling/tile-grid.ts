@@ -89,7 +89,8 @@ export function stageTiles(stage: Stage, height: number, width: number, tileRows
         const [left, right] = layerSpan(c, stage, scale, width);
         layers.set(layer, { top, left, height: bottom - top, width: right - left });
       }
-      const output = { top: r.interiorStart, left: c.interiorStart, height: r.interiorEnd - r.interiorStart, width: c.interiorEnd - c.interiorStart };
+      const output = { top: r.interiorStart, left: c.interiorStart, height: r.interiorEnd - r.interiorStart,
+        width: c.interiorEnd - c.interiorStart };
       tiles.push({
         crop: { top: r.cropStart, left: c.cropStart, height: r.cropEnd - r.cropStart, width: c.cropEnd - c.cropStart },
         output,

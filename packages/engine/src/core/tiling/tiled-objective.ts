@@ -37,7 +37,8 @@ function sweepOf(vgg: FeatureExtractor, layers: readonly VggLayer[], plan: Plan,
 }
 
 /** The Grams G/M of an image of any size, summed tile by tile. */
-export function tiledGrams(vgg: FeatureExtractor, layers: readonly VggLayer[], plan: Plan, tileShape: TileShape, hooks: SweepHooks = {}): GramsOf {
+export function tiledGrams(vgg: FeatureExtractor, layers: readonly VggLayer[], plan: Plan, tileShape: TileShape,
+  hooks: SweepHooks = {}): GramsOf {
   return async (image: HostImage) => {
     const { grams: sums } = await sumGrams(sweepOf(vgg, layers, plan, tileShape), image, layers, hooks);
     for (const layer of layers) {
@@ -50,8 +51,10 @@ export function tiledGrams(vgg: FeatureExtractor, layers: readonly VggLayer[], p
 }
 
 /** Σ over tiles of FᵀF at the tiles' interiors, per layer; with `visit`, also what a forward sweep shows it. */
+type SummedGrams = { grams: Map<VggLayer, tf.Tensor2D>; inputs: HostImage[] };
+
 async function sumGrams(sweep: Sweep, image: HostImage, layers: readonly VggLayer[], hooks: SweepHooks,
-  visit?: FeatureVisitor, wanted = new Set(layers)): Promise<{ grams: Map<VggLayer, tf.Tensor2D>; inputs: HostImage[] }> {
+  visit?: FeatureVisitor, wanted = new Set(layers)): Promise<SummedGrams> {
   const sums = new Map(layers.map((l) => [l, tf.zeros([CHANNELS[l], CHANNELS[l]]) as tf.Tensor2D] as const));
   try {
     const inputs = await forwardSweep(sweep, image, wanted, async (layer, features, at) => {
@@ -74,7 +77,8 @@ async function sumGrams(sweep: Sweep, image: HostImage, layers: readonly VggLaye
 async function tiledFeatures(sweep: Sweep, image: HostImage, layer: VggLayer): Promise<HostImage> {
   const size = featureSize(layer, image.height, image.width);
   const out = hostImage(size.height, size.width, CHANNELS[layer]);
-  await forwardSweep(sweep, image, new Set([layer]), async (_layer, features, at) => writeIntoHost(out, await fromTensor(features), at.top, at.left));
+  await forwardSweep(sweep, image, new Set([layer]),
+    async (_layer, features, at) => writeIntoHost(out, await fromTensor(features), at.top, at.left));
   return out;
 }
 
@@ -82,7 +86,8 @@ class TiledObjective implements Objective<HostImage> {
   private readonly weights: TermWeights;
   private readonly wanted: Set<VggLayer>;
 
-  constructor(private readonly sweep: Sweep, private readonly targets: Map<VggLayer, tf.Tensor2D>, private readonly content: HostImage | null,
+  constructor(private readonly sweep: Sweep, private readonly targets: Map<VggLayer, tf.Tensor2D>,
+    private readonly content: HostImage | null,
     private readonly plan: Plan, scale: ScalePlan) {
     this.weights = termWeights(plan, scale);
     this.wanted = new Set(content ? plan.layers : plan.options.styleLayers);
@@ -99,7 +104,8 @@ class TiledObjective implements Objective<HostImage> {
     let done = 0;
     const sweepHooks: SweepHooks = { signal: hooks.signal, onTile: () => hooks.onTile?.(++done, total) };
     let content = 0;
-    const { grams: sums, inputs } = await sumGrams(this.sweep, image, o.styleLayers, sweepHooks, async (layer, features, at) => {
+    const { grams: sums, inputs } = await sumGrams(this.sweep, image, o.styleLayers, sweepHooks,
+      async (layer, features, at) => {
       if (!this.content || layer !== o.contentLayer) return;
       const here = await readScalar(() => contentLoss(features, this.contentAt(at)));
       content += here;
@@ -108,11 +114,14 @@ class TiledObjective implements Objective<HostImage> {
     let style = 0;
     try {
       for (const [i, layer] of o.styleLayers.entries()) {
-        const d = tf.tidy(() => tf.sub(tf.div(sums.get(layer)!, positions(layer, image.height, image.width)), this.targets.get(layer)!)) as tf.Tensor2D;
+        const d = tf.tidy(() => tf.sub(tf.div(sums.get(layer)!, positions(layer, image.height, image.width)),
+          this.targets.get(layer)!)) as tf.Tensor2D;
         differences.set(layer, d);
-        style += this.weights.styleLayers[i] * await readScalar(() => tf.sum(tf.square(d))) / (4 * CHANNELS[layer] ** 2);
+        const distance = await readScalar(() => tf.sum(tf.square(d)));
+        style += this.weights.styleLayers[i] * distance / (4 * CHANNELS[layer] ** 2);
       }
-      const gradient = await backwardSweep(this.sweep, inputs, this.wanted, (layer, features, at) => this.localLoss(layer, features, at, differences, image), sweepHooks);
+      const gradient = await backwardSweep(this.sweep, inputs, this.wanted,
+        (layer, features, at) => this.localLoss(layer, features, at, differences, image), sweepHooks);
       const tv = this.weights.tv > 0 ? addTotalVariation(image, gradient.data, this.weights.tv, o.seamless) : 0;
       const totalLoss = this.weights.content * content + this.weights.style * style + this.weights.tv * tv;
       return { terms: { content, style, tv, total: totalLoss }, gradient };
@@ -127,15 +136,18 @@ class TiledObjective implements Objective<HostImage> {
    * gradient of β w_l Σ (G/M − A)² / (4C²) with respect to F_p is
    * β w_l / (C² M) · F_p D; for the content layer α' · ½ Σ (F − P)².
    */
-  private localLoss(layer: VggLayer, features: tf.Tensor4D, at: LayerRect, differences: Map<VggLayer, tf.Tensor2D>, image: HostImage): tf.Scalar | null {
+  private localLoss(layer: VggLayer, features: tf.Tensor4D, at: LayerRect, differences: Map<VggLayer, tf.Tensor2D>,
+    image: HostImage): tf.Scalar | null {
     const o = this.plan.options;
     const terms: tf.Scalar[] = [];
     const i = o.styleLayers.indexOf(layer);
     if (i >= 0) {
-      const k = (this.weights.style * this.weights.styleLayers[i]) / (2 * CHANNELS[layer] ** 2 * positions(layer, image.height, image.width));
+      const layerPositions = positions(layer, image.height, image.width);
+      const k = (this.weights.style * this.weights.styleLayers[i]) / (2 * CHANNELS[layer] ** 2 * layerPositions);
       terms.push(tf.mul(gramTrace(features, differences.get(layer)!), k) as tf.Scalar);
     }
-    if (this.content && layer === o.contentLayer) terms.push(tf.mul(contentLoss(features, this.contentAt(at)), this.weights.content) as tf.Scalar);
+    if (this.content && layer === o.contentLayer) terms.push(tf.mul(contentLoss(features, this.contentAt(at)),
+      this.weights.content) as tf.Scalar);
     return terms.length === 0 ? null : terms.length === 1 ? terms[0] : tf.add(terms[0], terms[1]) as tf.Scalar;
   }
 
@@ -148,7 +160,10 @@ class TiledObjective implements Objective<HostImage> {
   }
 }
 
-/** The tiled objective of `scale`: its targets computed (tile by tile where large) from `inputs`, which it does not take over. */
+/**
+ * The tiled objective of `scale`: its targets computed (tile by tile where large) from `inputs`, which it does not take
+ * over.
+ */
 export async function createTiledObjective(vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan, scale: ScalePlan,
   tileShape: TileShape): Promise<Objective<HostImage> & { tiles(height: number, width: number): number }> {
   const o = plan.options;
