@@ -288,7 +288,7 @@ describe('VGG19 weights', () => {
       const locked = tempDir('ns-cache-locked-');
       fs.chmodSync(locked, 0o555);
       giveAway(locked);
-      const script = `require('../packages/engine/src/node/weights-source').loadWeightFiles(${JSON.stringify(`${base}/vgg19/model.json`)}, { onWarning: (w) => console.log(w) })
+      const script = `require('./packages/engine/src/node/weights-source').loadWeightFiles(${JSON.stringify(`${base}/vgg19/model.json`)}, { onWarning: (w) => console.log(w) })
         .then((files) => console.log(files.shards.size + ' shards'))`;
       const child = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: ROOT, env: { ...process.env, NEURAL_STYLE_CACHE: locked }, ...UNPRIVILEGED });
       let out = '';

@@ -173,8 +173,8 @@ describe('unreadable inputs: a named error, never a raw EACCES', () => {
     fs.chmodSync(dir, 0o777);
     giveAway(dir, ...Object.values(files));
     const script = `
-      const { checkJob } = require('../packages/engine/src/node/job-check');
-      const { decodeJobImages } = require('../packages/engine/src/node/job-images');
+      const { checkJob } = require('./packages/engine/src/node/job-check');
+      const { decodeJobImages } = require('./packages/engine/src/node/job-images');
       const fs = require('fs');
       const files = ${JSON.stringify(files)};
       const job = (content, style) => ({ content, styles: [style], output: ${JSON.stringify(path.join(dir, 'out.png'))}, options: { size: 32 } });
