@@ -96,7 +96,14 @@ export function registerCommands(context: vscode.ExtensionContext, jobsOf: () =>
 }
 
 /** The commands that queue pictures: on images, on a folder, on a result. */
-function registerStylizeCommands({ register, stylize, jobsOf, resources, memory, log }: CommandKit): void {
+function registerStylizeCommands(kit: CommandKit): void {
+  registerImageCommands(kit);
+  registerFolderCommand(kit);
+  registerResultCommands(kit);
+}
+
+/** Stylize an image (with a style picked, or the last one), or take it as the style. */
+function registerImageCommands({ register, stylize, resources, memory }: CommandKit): void {
   register('neuralStyle.stylize', async (clicked, selected) => {
     const contents = await targetImages(clicked, selected, vscode.l10n.t('Stylize'));
     if (!contents.length) return [];
@@ -130,7 +137,10 @@ function registerStylizeCommands({ register, stylize, jobsOf, resources, memory,
       && vscode.commands.executeCommand('neuralStyle.stylizeWithLastStyle'));
     return choice;
   });
+}
 
+/** Every photo of a folder in one style. */
+function registerFolderCommand({ register, stylize, resources, memory }: CommandKit): void {
   // From the explorer (folder, selection); from a keybinding or another extension also (folder, style image).
   register('neuralStyle.stylizeFolder', async (clicked, styleImage) => {
     const ask = { canSelectFiles: false, canSelectFolders: true, openLabel: vscode.l10n.t('Stylize Images in Folder') };
@@ -145,7 +155,10 @@ function registerStylizeCommands({ register, stylize, jobsOf, resources, memory,
     const style = given ?? await pickStyle(resources.presetsDir, memory, photos);
     return style ? stylize(photos, style) : [];
   });
+}
 
+/** A result made again with its parameters, or opened in a panel. */
+function registerResultCommands({ register, jobsOf, resources, memory, log }: CommandKit): void {
   register('neuralStyle.stylizeAgain', async (clicked) => {
     const [result] = await targetImages(clicked, undefined, vscode.l10n.t('Stylize Again with Its Parameters'), false);
     if (!result) return undefined;

@@ -55,12 +55,7 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   const memory = new StyleMemory(context.globalState);
   const workspaceStyles = new WorkspaceStyles(resources.presetsDir);
   workspaceStyles.current(); // the first panel finds them already
-  // The jobs' lines go to the log, and to the tests' onDidLog.
-  const jobLines = new vscode.EventEmitter<string>();
-  const jobLog = (level: 'info' | 'warn' | 'error', line: string) => {
-    log[level](line);
-    jobLines.fire(line);
-  };
+  const { jobLines, jobLog } = jobLogOf(log);
   // This machine's speed, kept from earlier runs: the next run's estimate.
   const speeds = new SpeedStore(context.globalState, (why) => log.warn(`${why}; estimating from a guess`));
   const open = (): WindowJobs => {
@@ -74,16 +69,7 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
     };
     return { jobs, views, test: jobsTestApi(jobs, views, jobLines.event), dispose };
   };
-  /** Queues again the jobs a reload interrupted (the running one first), and says so. */
-  const resume = (): string[] => {
-    const ids = current.jobs.enqueueAll(store.take().map(orderOfSaved));
-    if (ids.length) {
-      const jobs = `${ids.length} job${ids.length === 1 ? '' : 's'}`;
-      log.info(`resumed ${jobs} that the reload interrupted: ${ids.join(', ')}`);
-      showResumed(ids.length);
-    }
-    return ids;
-  };
+  const resume = () => resumeInterrupted(current.jobs, store, log);
   let current = open();
   const queueView = registerQueueView(context, () => current.jobs, () => current.views.batches.line);
   context.subscriptions.push(log, jobLines, { dispose: () => current.dispose() }, panelTraffic,
@@ -106,6 +92,27 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
       return resume();
     },
   };
+}
+
+/** The jobs' lines go to the log, and to the tests' onDidLog. */
+function jobLogOf(log: vscode.LogOutputChannel) {
+  const jobLines = new vscode.EventEmitter<string>();
+  const jobLog = (level: 'info' | 'warn' | 'error', line: string) => {
+    log[level](line);
+    jobLines.fire(line);
+  };
+  return { jobLines, jobLog };
+}
+
+/** Queues again the jobs a reload interrupted (the running one first), and says so. */
+function resumeInterrupted(jobs: JobManager, store: QueueStore, log: vscode.LogOutputChannel): string[] {
+  const ids = jobs.enqueueAll(store.take().map(orderOfSaved));
+  if (ids.length) {
+    const count = `${ids.length} job${ids.length === 1 ? '' : 's'}`;
+    log.info(`resumed ${count} that the reload interrupted: ${ids.join(', ')}`);
+    showResumed(ids.length);
+  }
+  return ids;
 }
 
 export function deactivate(): void {
