@@ -5,6 +5,8 @@ import * as path from 'path';
 import { Engine, loadEngine, Progress, stylize } from '../../packages/engine/src/index';
 import { RgbImage } from '../../packages/engine/src/core/pixels';
 import { decodeImageFile } from '../../packages/engine/src/node/image';
+import type { ScratchFiles } from '../../packages/engine/src/core/scratch-file';
+import { openScratchFile } from '../../packages/engine/src/node/scratch-file';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -76,4 +78,17 @@ export function tinyDisk(options: string): { dir: string; unmount: () => void } 
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
   if (r.status !== 0) return { skip: `cannot mount a tmpfs here (${(r.stderr || r.error?.message || '').trim()})` };
   return { dir, unmount: () => spawnSync('umount', [dir]) };
+}
+
+/** Scratch files in a fresh folder, counted: `open()` is how many are not yet closed. */
+export function countedScratchFiles(): { files: ScratchFiles; open: () => number; dir: string } {
+  const dir = tempDir('ns-scratch-');
+  let open = 0;
+  const files: ScratchFiles = (values) => {
+    const file = openScratchFile(values, dir);
+    open += 1;
+    let closed = false;
+    return { ...file, close: () => { if (!closed) open -= 1; closed = true; file.close(); } };
+  };
+  return { files, open: () => open, dir };
 }

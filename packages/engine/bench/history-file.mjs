@@ -1,8 +1,9 @@
-// What keeping a tiled scale's L-BFGS history in a file costs: L-BFGS steps
-// on host vectors of VALUES values (default 50.3 M: a 4096×3072 pyramid) with
-// `history` pairs (default 5, what a print keeps), the pairs in a temporary
-// file (`file`) or in memory (`memory`); one JSON line per step (its ms, RSS)
-// and the median. One mode per process, so each peak RSS is its own.
+// What keeping a tiled scale's optimiser in files costs: L-BFGS steps on
+// vectors of VALUES values (default 50.3 M: a 4096×3072 pyramid) with
+// `history` pairs (default 5, what a print keeps), every vector (the iterate,
+// gradients, steps, pairs) in temporary files (`file`, FileSpace) or in memory
+// (`memory`); one JSON line per step (its ms, RSS) and the median. One mode
+// per process, so each peak RSS is its own.
 //   node packages/engine/bench/history-file.mjs file|memory [VALUES] [STEPS] [HISTORY]
 import { bench, engine } from './engine.mjs';
 
@@ -23,19 +24,25 @@ function gradient(x, step) {
   return g;
 }
 
-const { Lbfgs, HOST_SPACE, FilePairs, MemoryPairs } = bench;
-const pairs = mode === 'file' ? new FilePairs(engine.openVectorFile, values, history) : new MemoryPairs(HOST_SPACE);
-const lbfgs = new Lbfgs(HOST_SPACE, history, (x) => x.slice(), 1, pairs);
-let x = new Float32Array(values).fill(1);
+const { Lbfgs, HOST_SPACE, FileSpace } = bench;
+const space = mode === 'file' ? new FileSpace(engine.openScratchFile) : HOST_SPACE;
+const inMemory = (v) => (mode === 'file' ? space.toArray(v) : v);
+const stored = (a) => (mode === 'file' ? space.fromArray(a) : a);
+const lbfgs = new Lbfgs(space, history, (x) => space.clone(x));
+let x = stored(new Float32Array(values).fill(1));
 const times = [];
 for (let step = 1; step <= Number(stepsArg); step += 1) {
-  const g = gradient(x, step);
+  const g = stored(gradient(inMemory(x), step)); // the objective's part, not timed
   const started = performance.now();
-  x = await lbfgs.next(x, 1, g);
+  const next = await lbfgs.next(x, 1, g);
   const ms = performance.now() - started;
+  space.dispose(g);
+  space.dispose(x);
+  x = next;
   times.push(ms);
   console.log(JSON.stringify({ mode, step, ms: Math.round(ms), rss_mb: Math.round(process.memoryUsage().rss / MB) }));
 }
+space.dispose(x);
 lbfgs.dispose();
 const later = times.slice(history + 1).sort((a, b) => a - b); // once the history is full
 console.log(JSON.stringify({

@@ -16,4 +16,4 @@ export { createWholeImageObjective } from './core/whole-objective';
 export { toVggImage } from './core/image/convert';
 export { Lbfgs } from './core/optim/optimizers';
 export { HOST_SPACE } from './core/optim/host-space';
-export { FilePairs, MemoryPairs } from './core/optim/curvature-pairs';
+export { FileSpace } from './core/optim/file-space';

@@ -7,8 +7,8 @@ export { formatDuration } from './duration';
 export { chooseBackend, describeBackend } from './node/backend';
 export type { BackendReport } from './node/backend';
 export { loadEngine, stylizeFiles } from './node/engine';
-/** For `stylize`'s limits.vectorFiles: a tiled scale's L-BFGS history in a temporary file (stylizeFiles gives it). */
-export { openVectorFile } from './node/vector-file';
+/** For `stylize`'s limits.scratchFiles: a tiled scale's image-sized vectors in temporary files (as stylizeFiles). */
+export { openScratchFile } from './node/scratch-file';
 export type { Engine, LoadEngineOptions } from './node/engine';
 export { decodeImageFile, encodeImage, writeImageFile } from './node/image';
 export { loadWeightFiles, BUNDLED_WEIGHTS_DIR } from './node/weights-source';

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import * as fs from 'fs';
-import { FilePairs } from '../../../packages/engine/src/core/optim/curvature-pairs';
+import { FileSpace, FileVector } from '../../../packages/engine/src/core/optim/file-space';
 import { HOST_SPACE } from '../../../packages/engine/src/core/optim/host-space';
-import { openVectorFile } from '../../../packages/engine/src/node/vector-file';
+import { openScratchFile } from '../../../packages/engine/src/node/scratch-file';
 import { Adam, Lbfgs, Optimizer } from '../../../packages/engine/src/core/optim/optimizers';
 import { TENSOR_SPACE } from '../../../packages/engine/src/core/optim/tensor-space';
-import { tempDir, testEngine } from '../helpers';
+import { countedScratchFiles, tempDir, testEngine } from '../helpers';
 
 const D = [1, 10, 100, 0.5];
 const C = [3, -3, 0.5, 2];
@@ -67,18 +67,23 @@ describe('optimizers on tensors and on host arrays', function () {
     });
   }
 
-  it('L-BFGS takes the same steps with its history in a file, a ring that forgets the oldest pair', async () => {
+  it('L-BFGS takes the same steps with every vector in a file, its history a ring that forgets the oldest', async () => {
     const inMemory = await onHost((p) => new Lbfgs(HOST_SPACE, 3, p), 25);
     const dir = tempDir();
-    let opened = 0;
-    const files = (length: number, slots: number) => {
-      opened += 1;
-      return openVectorFile(length, slots, dir);
+    let open = 0;
+    const files = (values: number) => {
+      open += 1;
+      const file = openScratchFile(values, dir);
+      return { ...file, close: () => { open -= 1; file.close(); } };
     };
-    const inFile = await onHost((p) => new Lbfgs(HOST_SPACE, 3, p, 1, new FilePairs(files, 4, 3)), 25);
-    expect(opened).to.equal(1);
-    expect(inFile).to.deep.equal(inMemory); // the same float32 values, read back bit for bit
-    expect(fs.readdirSync(dir)).to.deep.equal([]); // removed, its folder too
+    const space = new FileSpace(files);
+    const clip = (x: FileVector) => space.fromArray(space.toArray(x).map((v) => Math.min(1, Math.max(-1, v))));
+    const onFiles = () => iterates((p) => new Lbfgs(space, 3, p), (a) => space.fromArray(Float32Array.from(a)),
+      (v) => Array.from(space.toArray(v)), clip, (v) => space.dispose(v), 25);
+    const inFiles = await onFiles();
+    expect(inFiles).to.deep.equal(inMemory); // the same float32 values, read back bit for bit
+    expect(open).to.equal(0); // every vector's file closed
+    expect(fs.readdirSync(dir)).to.deep.equal([]); // removed, their folders too
   });
 
   it('takes a step back when the loss more than doubles, and frees everything', async () => {
@@ -97,5 +102,32 @@ describe('optimizers on tensors and on host arrays', function () {
     opt.dispose();
     tf.dispose([x0, g0, x1, g1, x2, x3]);
     expect(tf.memory().numTensors).to.equal(before);
+  });
+});
+
+describe('vectors in scratch files (a print\'s optimiser)', () => {
+  it('computes what host arrays do, bit for bit, across several chunks, and closes every file', async () => {
+    const scratch = countedScratchFiles();
+    const space = new FileSpace(scratch.files);
+    const n = 2_500_003; // three chunks, the last a short one
+    const random = (seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 0.37) * 3);
+    const [a, b, c] = [random(1), random(2), random(3).map(Math.abs)];
+    const [fa, fb, fc] = [a, b, c].map((v) => space.fromArray(v));
+    const same = (file: FileVector, host: Float32Array, what: string) =>
+      expect(Buffer.compare(Buffer.from(space.toArray(file).buffer), Buffer.from(host.buffer)), what).to.equal(0);
+    expect(await space.dot(fa, fb)).to.equal(await HOST_SPACE.dot(a, b));
+    expect(await space.maxAbs(fa)).to.equal(await HOST_SPACE.maxAbs(a));
+    const made = [
+      [space.combine(2, fa, -0.5, fb), HOST_SPACE.combine(2, a, -0.5, b), 'combine'],
+      [space.scale(-3, fa), HOST_SPACE.scale(-3, a), 'scale'],
+      [space.clone(fb), b, 'clone'],
+      [space.decayedSquare(fc, fa, 0.9), HOST_SPACE.decayedSquare(c, a, 0.9), 'decayedSquare'],
+      [space.decayedSquare(null, fa, 0.9), HOST_SPACE.decayedSquare(null, a, 0.9), 'decayedSquare, first'],
+      [space.adamUpdate(fa, fb, fc, 0.01, 0.3, 1e-8), HOST_SPACE.adamUpdate(a, b, c, 0.01, 0.3, 1e-8), 'adamUpdate'],
+    ] as const;
+    for (const [file, host, what] of made) same(file, host, what);
+    same(space.update(0.5, fa, 2, fb), HOST_SPACE.update(0.5, a.slice(), 2, b), 'update, in place');
+    for (const v of [fa, fb, fc, ...made.map(([file]) => file)]) space.dispose(v);
+    expect(scratch.open()).to.equal(0);
   });
 });

@@ -37,13 +37,14 @@ describe('the plan: whole or tiled, and the tiles of a large picture', () => {
     /** The plan of a `size` px run of a 4:3 photo within `gb` GB, its history in a file unless `inMemory`. */
     const planned = (size: number, gb: number, inMemory = false) => planStylization(validateOptions({ size }),
       { width: 4096, height: 3072 }, [{ width: 400, height: 300 }], 'wasm',
-      { hostBytes: gb * 1e9, ...(inMemory ? {} : { vectorFiles: inFile }) });
+      { hostBytes: gb * 1e9, ...(inMemory ? {} : { scratchFiles: inFile }) });
     const tiles = (size: number, gb: number) => planned(size, gb).scales.map((s) => s.tileSize);
 
-    it('estimates the peak up front: the issue\'s 4096 px run ~7 GB with its history in memory, less in a file', () => {
+    it('estimates the peak up front: the issue\'s 4096 px run ~7 GB in memory, under 3 GB with scratch files', () => {
       expect(planned(4096, 100, true).peakBytes / 1e9).to.be.closeTo(7.3, 0.05); // measured: 7.0 GB (issue 26)
-      expect(planned(4096, 100).peakBytes / 1e9).to.be.closeTo(5.5, 0.05);
-      expect(planned(8192, 100).peakBytes / 1e9).to.be.closeTo(17.8, 0.1);
+      // 0.3 GB of runtime, the wasm heap of 256 px tiles (1.05 GB) and 120 bytes a pixel.
+      expect(planned(4096, 100).peakBytes / 1e9).to.be.closeTo(2.86, 0.01);
+      expect(planned(8192, 100).peakBytes / 1e9).to.be.closeTo(7.39, 0.01);
       // Adam keeps its two moments of the pixels (3 values a pixel) in memory, L-BFGS 5 pairs of the pyramid's (4).
       const adam = planStylization(validateOptions({ size: 4096, optimizer: 'adam' }), { width: 4096, height: 3072 },
         [{ width: 400, height: 300 }], 'wasm', { hostBytes: 100e9 });
@@ -52,25 +53,39 @@ describe('the plan: whole or tiled, and the tiles of a large picture', () => {
         * pixels, 1e6);
     });
 
+    it('refuses up front a run whose temporary files would not fit their disk, naming the folder and both sizes', () => {
+      const onDisk = (size: number, freeGb: number) => planStylization(validateOptions({ size }),
+        { width: 4096, height: 3072 }, [{ width: 400, height: 300 }], 'wasm',
+        { hostBytes: 100e9, scratchFiles: inFile, scratchSpace: { folder: '/mnt/small', freeBytes: freeGb * 1e9 } });
+      // 4096×3072: 18 pyramid vectors (8 + 5 pairs) of 50.3 M values, and 136 bytes a pixel of stage images.
+      expect(onDisk(4096, 100).scratchBytes / 1e9).to.be.closeTo(18 * 4 * 4096 * 3072 * 4 / 1e9 + 136 * 4096 * 3072
+        / 1e9, 0.001);
+      expect(() => onDisk(4096, 2)).to.throw(NeuralStyleError, 'A 4096×3072 picture needs about 5.3 GB of temporary '
+        + 'files at its peak (estimated) in /mnt/small, where 2.0 GB is free. Free space there, set TMPDIR to a folder '
+        + 'on a larger disk, or lower size.');
+      expect(onDisk(512, 0).scratchBytes).to.equal(0); // whole on the backend: no files, no check
+    });
+
     it('takes smaller tiles, the draft tiled too, where the usual ones would not fit', () => {
       expect(tiles(2048, 8)).to.deep.equal([256, 256, 256]);
-      expect(tiles(2048, 2.0)).to.deep.equal([128, 128, 128]);
+      expect(tiles(2048, 1.4)).to.deep.equal([128, 128, 128]);
       expect(tiles(1024, 8)).to.deep.equal([null, 0]); // the draft whole, 384 px tiles
-      expect(tiles(1024, 1.5)).to.deep.equal([192, 192]);
-      for (const plan of [planned(2048, 2.0), planned(1024, 1.5)]) {
+      expect(tiles(1024, 1.3)).to.deep.equal([192, 192]);
+      expect(tiles(4096, 2.5)).to.deep.equal([128, 128, 128, 128]); // a 4096 px print within 2.5 GB
+      for (const plan of [planned(2048, 1.4), planned(1024, 1.3), planned(4096, 2.5)]) {
         expect(plan.peakBytes).to.be.at.most(plan.limits.hostBytes);
       }
     });
 
     it('refuses a run whose estimate is over the budget, naming the largest size that fits, and that size fits', () => {
-      expect(() => planned(4096, 2.5)).to.throw(NeuralStyleError, new RegExp('^A 4096×3072 picture needs about '
-        + '5\\.0 GB of memory at its peak \\(estimated\\), more than the 2\\.5 GB this run may use '
+      expect(() => planned(4096, 2)).to.throw(NeuralStyleError, new RegExp('^A 4096×3072 picture needs about '
+        + '2\\.4 GB of memory at its peak \\(estimated\\), more than the 2\\.0 GB this run may use '
         + '\\(the memory option: --memory, '
         + 'neuralStyle\\.memory\\)\\. Lower size to (\\d+) or less, or raise memory\\.$'));
-      const refusal = (() => { try { planned(4096, 2.5); } catch (e) { return String(e); } })();
+      const refusal = (() => { try { planned(4096, 2); } catch (e) { return String(e); } })();
       const largest = Number(/Lower size to (\d+)/.exec(refusal ?? '')![1]);
-      expect(planned(largest, 2.5).peakBytes).to.be.at.most(2.5e9);
-      expect(() => planned(largest + 1, 2.5)).to.throw(NeuralStyleError);
+      expect(planned(largest, 2).peakBytes).to.be.at.most(2e9);
+      expect(() => planned(largest + 1, 2)).to.throw(NeuralStyleError);
       expect(() => planned(64, 0.1)).to.throw(NeuralStyleError, /Not even the smallest picture fits: raise memory\.$/);
     });
   });

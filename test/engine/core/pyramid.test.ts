@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { hostImage } from '../../../packages/engine/src/core/image/host-image';
-import { HostPyramid } from '../../../packages/engine/src/core/optim/host-pyramid';
+import { HostPyramidMaps } from '../../../packages/engine/src/core/optim/host-pyramid';
+import { HostVariable } from '../../../packages/engine/src/core/optim/host-variable';
 import { PyramidBasis, upsample2x } from '../../../packages/engine/src/core/optim/pyramid';
 import { testEngine } from '../helpers';
 
@@ -74,7 +75,7 @@ describe('the pyramid in ordinary memory (tiled scales)', function () {
       const dx = tf.randomNormal([1, h, w, 3], 0, 1, 'float32', h + w) as tf.Tensor4D;
       const wantImage = tensorPyramid.toImage(z);
       const wantGradient = tensorPyramid.gradient(dx);
-      const host = new HostPyramid(hostImage(h, w, 3));
+      const host = new HostVariable(new HostPyramidMaps(h, w), hostImage(h, w, 3));
       host.moveTo(z.dataSync() as Float32Array);
       const gotGradient = host.gradient(hostImage(h, w, 3, dx.dataSync() as Float32Array));
       const close = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(b)

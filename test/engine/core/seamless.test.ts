@@ -8,7 +8,8 @@ import { prepareConv } from '../../../packages/engine/src/core/ops/conv';
 import { conv3x3Relu } from '../../../packages/engine/src/core/ops/conv-relu';
 import { onTorus, wrapPad1 } from '../../../packages/engine/src/core/ops/wrap';
 import { hostImage } from '../../../packages/engine/src/core/image/host-image';
-import { HostPyramid } from '../../../packages/engine/src/core/optim/host-pyramid';
+import { HostPyramidMaps } from '../../../packages/engine/src/core/optim/host-pyramid';
+import { HostVariable } from '../../../packages/engine/src/core/optim/host-variable';
 import {
   circularUpsample2x, circularUpsample2xAdjoint, PyramidBasis, upsample2x,
 } from '../../../packages/engine/src/core/optim/pyramid';
@@ -23,7 +24,8 @@ import { createTiledObjective } from '../../../packages/engine/src/core/tiling/t
 import { validateOptions } from '../../../packages/engine/src/core/validate';
 import { createWholeImageObjective } from '../../../packages/engine/src/core/whole-objective';
 import { conv3x3ReluReference } from '../references';
-import { fixtureImages, testEngine } from '../helpers';
+import { fileStore } from '../../../packages/engine/src/core/image/stored-image';
+import { countedScratchFiles, fixtureImages, testEngine } from '../helpers';
 
 /** ‖a − b‖ / ‖b‖ of two tensors, read back. */
 const relativeL2 = (a: tf.Tensor, b: tf.Tensor) =>
@@ -211,11 +213,12 @@ describe('seamless: the objective on a torus', () => {
     expect(plan({ size: 1024 }).scales.map((s) => s.tileSize)).to.deep.equal([null, 0]);
   });
 
-  const tiledCases: [string, Partial<StylizeOptions>, number][] = [['style, content and TV', {}, 16],
-    ['max pooling, every 2nd layer', {
+  // The second keeps its stage images in scratch files, whose crops and sums wrap around the edges as memory's do.
+  const tiledCases: [string, Partial<StylizeOptions>, number, boolean][] = [['style, content and TV', {}, 16, false],
+    ['max pooling, every 2nd layer, the stage images in files', {
       pooling: 'max', styleLayers: ['conv1_2', 'conv2_2', 'conv3_2', 'conv4_2', 'conv5_2'], contentLayer: 'conv3_1',
-    }, 24]];
-  for (const [what, options, side] of tiledCases) {
+    }, 24, true]];
+  for (const [what, options, side, inFiles] of tiledCases) {
     it(`tiled on the torus equals whole on the torus: ${what}, tiles of ${side} px at every stage`, async () => {
       const engine = await testEngine();
       const { content: contentRgb, style: styleRgb } = await fixtureImages();
@@ -233,7 +236,9 @@ describe('seamless: the objective on a torus', () => {
         const n = Math.max(1, Math.round(side / (stage.inputScale * stage.factor)));
         return { rows: n, cols: n };
       };
-      const tiled = await createTiledObjective(engine.vgg, inputs, plan, scale, tiles);
+      const scratch = countedScratchFiles();
+      const tiled = await createTiledObjective(engine.vgg, inputs, plan, scale, tiles,
+        inFiles ? fileStore(scratch.files) : undefined);
       const x = toTensor(image);
       const want = await whole.evaluate(x);
       const got = await tiled.evaluate(image);
@@ -244,6 +249,7 @@ describe('seamless: the objective on a torus', () => {
       whole.dispose();
       tiled.dispose();
       expect(tf.memory().numTensors, 'tensors left').to.equal(before);
+      expect(scratch.open(), 'scratch files left open').to.equal(0);
       expect(tiled.tiles(scale.height, scale.width), 'tiles per evaluation').to.be.above(8);
       for (const term of ['content', 'style', 'tv', 'total'] as const) {
         const [a, b] = [got.terms[term], want.terms[term]];
@@ -265,7 +271,7 @@ describe('seamless: the objective on a torus', () => {
     const forward = tf.sum(tf.mul(image, dx)).dataSync()[0];
     const adjoint = tf.sum(tf.mul(z, gradient)).dataSync()[0];
     expect(Math.abs(forward - adjoint) / Math.abs(forward), 'adjoint').to.be.below(1e-5);
-    const host = new HostPyramid(hostImage(h, w, 3), true);
+    const host = new HostVariable(new HostPyramidMaps(h, w, true), hostImage(h, w, 3));
     host.moveTo(z.dataSync() as Float32Array);
     const hostGradient = host.gradient(hostImage(h, w, 3, dx.dataSync() as Float32Array));
     expect(relativeL2(tf.tensor(host.image.data), tf.reshape(image, [-1])), 'host image').to.be.below(1e-6);

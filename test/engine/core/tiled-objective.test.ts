@@ -12,7 +12,8 @@ import { createTiledObjective } from '../../../packages/engine/src/core/tiling/t
 import { validateOptions } from '../../../packages/engine/src/core/validate';
 import { createWholeImageObjective } from '../../../packages/engine/src/core/whole-objective';
 import { decodeImageFile } from '../../../packages/engine/src/node/image';
-import { CONTENT, STYLE, testEngine } from '../helpers';
+import { fileStore } from '../../../packages/engine/src/core/image/stored-image';
+import { CONTENT, countedScratchFiles, STYLE, testEngine } from '../helpers';
 
 /** Interiors of `side` pixels at full resolution: many tiles per stage at these sizes. */
 const tilesOf = (side: number) => (stage: Stage) => {
@@ -27,7 +28,9 @@ const relativeL2 = (a: Float32Array, b: Float32Array) => {
   return Math.sqrt(d / n);
 };
 
-async function compare(size: number, options: Partial<StylizeOptions>, tileSide: number, styles = 1): Promise<void> {
+/** Compares at `size` px; with `inFiles`, the tiled objective keeps its stage images in scratch files. */
+async function compare(size: number, options: Partial<StylizeOptions>, tileSide: number, styles = 1,
+  inFiles = false): Promise<void> {
   const engine = await testEngine();
   const o = validateOptions({ size, ...options, styleBlendWeights: styles > 1 ? [2, 1] : [] });
   const contentRgb = await decodeImageFile(CONTENT, { longestSide: size, maxInputPixels: 1e8 });
@@ -42,15 +45,19 @@ async function compare(size: number, options: Partial<StylizeOptions>, tileSide:
   engine.vgg.prepare(plan.layers, o.pooling); // layers keep their transforms from their first use on
   const before = tf.memory().numTensors;
   const whole = await createWholeImageObjective(engine.vgg, inputs, plan, scale);
-  const tiled = await createTiledObjective(engine.vgg, inputs, plan, scale, tilesOf(tileSide));
+  const scratch = countedScratchFiles();
+  const store = inFiles ? fileStore(scratch.files) : undefined;
+  const tiled = await createTiledObjective(engine.vgg, inputs, plan, scale, tilesOf(tileSide), store);
   const x = toTensor(image);
   const expected = await whole.evaluate(x);
   const got = await tiled.evaluate(image);
   const expectedGradient = (await fromTensor(expected.gradient)).data;
   tf.dispose([x, expected.gradient]);
   whole.dispose();
+  if (inFiles) expect(scratch.open(), 'the content target\'s file, kept').to.equal(1);
   tiled.dispose();
   expect(tf.memory().numTensors, 'tensors left').to.equal(before);
+  expect(scratch.open(), 'scratch files left open').to.equal(0);
   expect(tiled.tiles(scale.height, scale.width), 'tiles per evaluation').to.be.above(8);
   for (const term of ['content', 'style', 'tv', 'total'] as const) {
     const want = expected.terms[term];
@@ -83,5 +90,9 @@ describe('tiled objective: the whole image\'s loss and gradient, tile by tile', 
 
   it('… with the content layer deeper than every style layer', async () => {
     await compare(70, { styleLayers: ['conv1_1', 'conv2_1'], contentLayer: 'conv4_2' }, 18);
+  });
+
+  it('… with the stage outputs, their gradients and the content target in scratch files (a print\'s)', async () => {
+    await compare(64, { styleScale: 0.8 }, 16, 1, true);
   });
 });

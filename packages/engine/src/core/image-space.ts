@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { MEAN_BGR } from './image/convert';
 import { HostImage, hostImage } from './image/host-image';
-import { CurvaturePairs, FilePairs, MemoryPairs, VectorFiles } from './optim/curvature-pairs';
-import { HostPyramid } from './optim/host-pyramid';
+import { FileSpace, FileVector } from './optim/file-space';
+import { FileVariable } from './optim/file-variable';
+import { HostPyramidMaps } from './optim/host-pyramid';
+import { HostMaps, HostVariable, pixelMaps } from './optim/host-variable';
 import { HOST_SPACE } from './optim/host-space';
 import { ImageVariable } from './optim/image-variable';
 import { Parameterization } from './optim/parameterization';
@@ -10,6 +12,7 @@ import { PyramidBasis } from './optim/pyramid';
 import { TENSOR_SPACE } from './optim/tensor-space';
 import { fromTensor, toTensor } from './pixels';
 import { Projection, VectorSpace } from './optim/vector-space';
+import { ScratchFiles } from './scratch-file';
 
 /*
  * Where one scale's image lives while it is optimised: as a tensor on the
@@ -20,8 +23,6 @@ export interface ImageSpace<V, I> {
   /** Where the image and the optimiser's vectors live. */
   readonly memory: 'backend' | 'host';
   readonly vectors: VectorSpace<V>;
-  /** A home for at most `capacity` L-BFGS pairs of vectors of `values` values. */
-  pairs(values: number, capacity: number): CurvaturePairs<V>;
   /** The optimiser's view of `start`, which it takes over. */
   variable(start: I): Parameterization<V, I>;
   /** Onto 0..255 (in the network's units): every step stays inside, so what is optimised is what is saved. */
@@ -43,7 +44,6 @@ export function tensorImageSpace(pyramid: boolean, circular = false): ImageSpace
   return {
     memory: 'backend',
     vectors: TENSOR_SPACE,
-    pairs: () => new MemoryPairs(TENSOR_SPACE),
     variable: (start) =>
       new ImageVariable(start, pyramid ? new PyramidBasis(start.shape[1], start.shape[2], undefined, circular) : null),
     clip: (x) => tf.tidy(() => tf.minimum(tf.maximum(x, low), high)),
@@ -54,23 +54,6 @@ export function tensorImageSpace(pyramid: boolean, circular = false): ImageSpace
   };
 }
 
-/** The pixels of an image in ordinary memory (a tiled scale). */
-class HostPixels implements Parameterization<Float32Array, HostImage> {
-  constructor(private current: HostImage) {}
-  get value(): Float32Array { return this.current.data; }
-  get image(): HostImage { return this.current; }
-  gradient(imageGradient: HostImage): Float32Array { return imageGradient.data; }
-  projection(clip: Projection<HostImage>): Projection<Float32Array> {
-    const { height, width, channels } = this.current;
-    return (candidate) => clip(hostImage(height, width, channels, candidate)).data;
-  }
-  moveTo(next: Float32Array): void {
-    this.current = hostImage(this.current.height, this.current.width, this.current.channels, next);
-  }
-  release(): HostImage { return this.current; }
-  dispose(): void {}
-}
-
 function clipHost(image: HostImage): HostImage {
   const out = new Float32Array(image.data.length);
   const c = image.channels;
@@ -78,21 +61,32 @@ function clipHost(image: HostImage): HostImage {
   return hostImage(image.height, image.width, c, out);
 }
 
-/**
- * An image in ordinary memory (a tiled scale); L-BFGS may move a Laplacian pyramid of it instead of its pixels, and
- * keeps its history in `files` where the program gives them.
- */
-export function hostImageSpace(pyramid: boolean, circular = false,
-  files?: VectorFiles): ImageSpace<Float32Array, HostImage> {
+function hostMaps(image: HostImage, pyramid: boolean, circular: boolean): HostMaps {
+  return pyramid ? new HostPyramidMaps(image.height, image.width, circular)
+    : pixelMaps(image.height, image.width, image.channels);
+}
+
+/** An image in ordinary memory (a tiled scale); L-BFGS may move a Laplacian pyramid of it instead of its pixels. */
+export function hostImageSpace(pyramid: boolean, circular = false): ImageSpace<Float32Array, HostImage> {
   return {
     memory: 'host',
     vectors: HOST_SPACE,
-    pairs: (values, capacity) => (files ? new FilePairs(files, values, capacity) : new MemoryPairs(HOST_SPACE)),
-    variable: (start) => (pyramid ? new HostPyramid(start, circular) : new HostPixels(start)),
+    variable: (start) => new HostVariable(hostMaps(start, pyramid, circular), start),
     clip: clipHost,
     upload: (image) => image,
     download: async (image) => image,
     disposeImage: () => {},
     dispose: () => {},
   };
+}
+
+/**
+ * As hostImageSpace, but the optimiser's vectors (its value, gradients, steps and L-BFGS pairs) in scratch files: a
+ * print's memory is then its image's, not a dozen image-sized vectors'.
+ */
+export function fileImageSpace(pyramid: boolean, circular: boolean,
+  files: ScratchFiles): ImageSpace<FileVector, HostImage> {
+  const vectors = new FileSpace(files);
+  return { ...hostImageSpace(pyramid, circular), vectors,
+    variable: (start) => new FileVariable(hostMaps(start, pyramid, circular), start, vectors) };
 }

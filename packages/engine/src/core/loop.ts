@@ -60,9 +60,8 @@ export async function optimizeScale<V, I>(run: ScaleRun<V, I>,
   const variable = space.variable(run.start);
   const history = historyFor(o.lbfgsHistory, space.vectors.size(variable.value), space.memory,
     run.backend, plan.limits);
-  const values = space.vectors.size(variable.value);
   const optimizer = createOptimizer(space.vectors, o.optimizer, { ...o, lbfgsHistory: history },
-    variable.projection(space.clip), (capacity) => space.pairs(values, capacity));
+    variable.projection(space.clip));
   const convergence = new Convergence(o.tolerance);
   let terms: LossTerms = { content: 0, style: 0, tv: 0, total: 0 };
   try {

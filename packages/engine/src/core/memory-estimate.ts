@@ -23,8 +23,11 @@ export interface EstimateContext {
   pyramid: boolean;
   /** The lbfgsHistory option; 0 for Adam, which keeps two vectors, its moments, in memory. */
   history: number;
-  /** Whether a tiled scale's L-BFGS history goes to a file (MemoryLimits.vectorFiles). */
-  historyOnDisk: boolean;
+  /**
+   * Whether a tiled scale keeps its image-sized vectors (the optimiser's, the stage outputs and gradients, the content
+   * target) in scratch files (MemoryLimits.scratchFiles).
+   */
+  onDisk: boolean;
 }
 
 /** Values L-BFGS optimises at a width × height scale. */
@@ -38,13 +41,15 @@ function tileHeapBytes(tileSize: number): number {
   return PEAK_MEMORY.tiledHeapBytes + side * side * PEAK_MEMORY.tiledHeapBytesPerTilePixel;
 }
 
-/** The L-BFGS pairs a tiled scale keeps in ordinary memory (as loop.ts caps them: HOST_HISTORY). */
-function hostHistoryBytes(values: number, context: EstimateContext): number {
-  if (context.history === 0) return 8 * values;
-  if (context.historyOnDisk) return 4 * values; // the one vector a pair is read back into
+/** The L-BFGS pairs a tiled scale keeps (as loop.ts caps them: HOST_HISTORY), in memory or in files. */
+function hostPairs(values: number, context: EstimateContext): number {
   const allowed = Math.floor(HOST_HISTORY.bytes / (8 * values));
-  const pairs = Math.max(HOST_HISTORY.minHistory, Math.min(context.history, allowed));
-  return pairs * 8 * values;
+  return Math.max(HOST_HISTORY.minHistory, Math.min(context.history, allowed));
+}
+
+/** What a tiled scale's optimiser keeps in ordinary memory beyond its vectors: Adam's moments or L-BFGS's pairs. */
+function hostHistoryBytes(values: number, context: EstimateContext): number {
+  return context.history === 0 ? 8 * values : hostPairs(values, context) * 8 * values;
 }
 
 /** The estimated peak of one scale, in bytes. */
@@ -55,6 +60,7 @@ export function scalePeakBytes(scale: ScaleShape, context: EstimateContext): num
     return wasm ? PEAK_MEMORY.wholeBytes + pixels * PEAK_MEMORY.wholeBytesPerPixel : PEAK_MEMORY.runtimeBytes;
   }
   const heap = wasm ? tileHeapBytes(scale.tileSize) : 0;
+  if (context.onDisk) return PEAK_MEMORY.runtimeBytes + heap + pixels * PEAK_MEMORY.tiledOnDiskBytesPerPixel;
   const history = hostHistoryBytes(optimisedValues(scale.width, scale.height, context.pyramid), context);
   return PEAK_MEMORY.runtimeBytes + heap + pixels * PEAK_MEMORY.tiledHostBytesPerPixel + history;
 }
@@ -73,7 +79,36 @@ export function runPeakBytes(scales: readonly ScaleShape[], context: EstimateCon
   return peak;
 }
 
+/**
+ * What a tiled scale keeps in scratch files at its peak, in bytes: the
+ * optimiser's vectors (its value, the gradient and the previous one, the last
+ * step, the direction, a candidate and its projection, a new pair's y: 8, Adam
+ * about as many) and L-BFGS's pairs, and the stage images (the stage outputs,
+ * 14 values a pixel, the content target at conv4_2, 8, two stage gradients at
+ * once, 12: 136 bytes a pixel).
+ */
+function scaleScratchBytes(scale: ScaleShape, context: EstimateContext): number {
+  if (scale.tileSize === null || !context.onDisk) return 0;
+  const values = optimisedValues(scale.width, scale.height, context.pyramid);
+  const pairs = context.history === 0 ? 0 : hostPairs(values, context);
+  return (8 + 2 * pairs) * 4 * values + 136 * scale.width * scale.height;
+}
+
+/** A run's scratch files at their peak (the largest scale's: each scale's files go when it ends). */
+export function runScratchBytes(scales: readonly ScaleShape[], context: EstimateContext): number {
+  return Math.max(0, ...scales.map((scale) => scaleScratchBytes(scale, context)));
+}
+
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+
+/** Throws when a run's scratch files (`needed` bytes, estimated) would not fit the `free` bytes where they go. */
+export function checkScratch(final: { width: number; height: number }, needed: number,
+  where: { freeBytes: number; folder: string } | undefined): void {
+  if (!where || needed <= where.freeBytes) return;
+  throw new NeuralStyleError(`A ${final.width}×${final.height} picture needs about ${gb(needed)} of temporary files `
+    + `at its peak (estimated) in ${where.folder}, where ${gb(where.freeBytes)} is free. Free space there, set TMPDIR `
+    + 'to a folder on a larger disk, or lower size.', 'ENOSPC');
+}
 
 /**
  * Throws when a run's estimated `peak` is over `budget` (bytes), naming the

@@ -1,5 +1,5 @@
 import { NeuralStyleError } from './errors';
-import type { VectorFiles } from './optim/curvature-pairs';
+import type { ScratchFiles } from './scratch-file';
 import { GPU_MEMORY, HOST_HISTORY, WASM_MEMORY, WIDEST_TENSOR_BYTES_PER_PIXEL } from './tuning';
 
 /*
@@ -18,8 +18,13 @@ export interface MemoryLimits {
   maxTextureSize?: number;
   /** Where the backend is WebGPU: what the run may keep on the GPU, and its adapter's largest buffer. */
   gpu?: GpuLimits;
-  /** Files for a tiled scale's L-BFGS history (the program gives them where it has a disk; else it stays in memory). */
-  vectorFiles?: VectorFiles;
+  /**
+   * Files for what a tiled scale keeps image-sized (the optimiser's vectors, the activations between stages, the
+   * content target): the program gives them where it has a disk; else they stay in memory.
+   */
+  scratchFiles?: ScratchFiles;
+  /** Where scratchFiles go, and the space free there (the plan refuses a run whose files would not fit). */
+  scratchSpace?: { folder: string; freeBytes: number };
 }
 
 export interface GpuLimits {

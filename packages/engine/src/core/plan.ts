@@ -5,7 +5,7 @@ import { fitLongestSide } from './size';
 import { seamlessSize, seamlessSizes } from './seamless';
 import { styleBlend } from './validate';
 import { DEFAULT_LIMITS, gpuTileSize, MemoryLimits, wholeImageFits } from './memory-limits';
-import { checkPeak, EstimateContext, runPeakBytes } from './memory-estimate';
+import { checkPeak, checkScratch, EstimateContext, runPeakBytes, runScratchBytes } from './memory-estimate';
 import { vggStages } from './tiling/stages';
 import { textureTileSize, wholeImageTexturesFit } from './tiling/texture-limit';
 import { TILING } from './tuning';
@@ -45,6 +45,8 @@ export interface Plan {
   limits: MemoryLimits;
   /** The run's estimated peak memory in bytes (memory-estimate.ts), within limits.hostBytes. */
   peakBytes: number;
+  /** Its estimated scratch files at their peak, in bytes (0: none). */
+  scratchBytes: number;
 }
 
 /**
@@ -123,7 +125,7 @@ export function estimateContext(options: StylizeOptions, backend: string, limits
   const lbfgs = options.optimizer === 'lbfgs';
   return {
     backend, pyramid: lbfgs && options.parameterization === 'pyramid', history: lbfgs ? options.lbfgsHistory : 0,
-    historyOnDisk: lbfgs && limits.vectorFiles !== undefined,
+    onDisk: limits.scratchFiles !== undefined,
   };
 }
 
@@ -206,10 +208,12 @@ export function planStylization(options: StylizeOptions, content: Size, styles: 
   const peakBytes = runPeakBytes(scales, estimateContext(options, backend, limits));
   const peakAt = (size: number) => peakOf({ ...options, size }, content, layers, backend, limits);
   checkPeak(final, peakBytes, limits.hostBytes, peakAt);
+  const scratchBytes = runScratchBytes(scales, estimateContext(options, backend, limits));
+  checkScratch(final, scratchBytes, limits.scratchSpace);
   const iterations = scales.map((s) => s.iterations);
   const weightSum = options.styleLayerWeights.reduce((a, b) => a + b, 0);
   return {
-    options, final, scales, layers, styleBlend: blend, limits, peakBytes,
+    options, final, scales, layers, styleBlend: blend, limits, peakBytes, scratchBytes,
     content: { width: content.width, height: content.height },
     totalSteps: iterations.reduce((a, b) => a + b, 0),
     styleLayerWeights: options.styleLayerWeights.map((w) => w / weightSum),

@@ -11,7 +11,7 @@ import type { Size } from './plan';
  * pooling of an odd size would drop a row, which has no place on a torus: the
  * sizes are rounded so that every pooling sees even sizes. The style images are
  * not periodic: their targets keep the paper's zero padding. A tiled scale
- * cuts its tiles' halos around the edges (tiling/wrap-host.ts), and its
+ * cuts its tiles' halos around the edges (image/stored-image.ts), and its
  * pyramid and TV wrap too: the same objective, tile by tile.
  */
 

@@ -6,7 +6,8 @@ import { MEAN_BGR, toRgbImage, toVggImage } from './image/convert';
 import { HostImage, hostImage, RgbImage } from './image/host-image';
 import { uniformNoise } from './image/noise';
 import { resizeHost, upscaleWithContentDetail } from './image/resize';
-import { hostImageSpace, ImageSpace, tensorImageSpace } from './image-space';
+import { fileStore, MEMORY_STORE } from './image/stored-image';
+import { fileImageSpace, hostImageSpace, ImageSpace, tensorImageSpace } from './image-space';
 import { LoopHooks, optimizeScale, RunClock, throwIfCancelled } from './loop';
 import { MemoryLimits } from './memory-limits';
 import { Objective } from './objective';
@@ -65,25 +66,36 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
   const clock = new RunClock(plan, backend, request.speed);
   hooks.onPlan?.(estimateRun(plan, backend, request.speed));
   vgg.prepare(plan.layers, o.pooling);
-  const contentFull = toVggImage(request.content);
   const styles = request.styles.map(toVggImage);
   let x: HostImage | null = null;
   let terms: LossTerms = { content: 0, style: 0, tv: 0, total: 0 };
   for (const scale of plan.scales) {
     throwIfCancelled(hooks.signal);
     clock.beginScale();
-    const content = resizeHost(contentFull, scale.height, scale.width);
-    const start = x ? upscaleWithContentDetail(x, content) : initialImage(plan, content, styles);
+    const content = vggImageAt(request.content, scale.height, scale.width);
+    const previous = x;
+    // Made when the scale starts, and not kept once clipped: at a print's size it is as large as the image.
+    const start = () => previous ? upscaleWithContentDetail(previous, content) : initialImage(plan, content, styles);
+    x = null;
     ({ image: x, terms } = await runScale(vgg, plan, scale, { content, styles, start }, clock, hooks));
   }
   const result = o.preserveColors
-    ? keepContentColors(x!, resizeHost(contentFull, plan.final.height, plan.final.width), MEAN_BGR) : x!;
+    ? keepContentColors(x!, vggImageAt(request.content, plan.final.height, plan.final.width), MEAN_BGR) : x!;
   const { steps, elapsedMs, speed } = clock;
   const measured = speed ? { speed } : {};
   return { image: toRgbImage(result), losses: terms, steps, elapsedMs, backend, options: o, ...measured };
 }
 
-interface ScaleInputs { content: HostImage; styles: HostImage[]; start: HostImage }
+interface ScaleInputs { content: HostImage; styles: HostImage[]; start: () => HostImage }
+
+/**
+ * The photo in the network's units at height × width, without a second full-size copy (the photo is converted per
+ * scale rather than kept converted: at a print's size that copy is as large as the image).
+ */
+function vggImageAt(photo: RgbImage, height: number, width: number): HostImage {
+  const full = toVggImage(photo);
+  return full.height === height && full.width === width ? full : resizeHost(full, height, width);
+}
 
 /**
  * One scale: its objective and image space (whole on the backend, or tiled in ordinary memory), the optimisation, the
@@ -95,9 +107,12 @@ async function runScale(vgg: FeatureExtractor, plan: Plan, scale: ScalePlan, inp
   // Adam adapts its step per coordinate, which undoes what the pyramid is for: pixels.
   const pyramid = o.parameterization === 'pyramid' && o.optimizer === 'lbfgs';
   if (scale.tileSize !== null) {
-    const objective = await createTiledObjective(vgg, inputs, plan, scale, tileShapes(scale.tileSize));
-    return optimizeIn(hostImageSpace(pyramid, o.seamless, plan.limits.vectorFiles), objective, plan, scale, inputs,
-      clock, hooks);
+    const files = plan.limits.scratchFiles;
+    const objective = await createTiledObjective(vgg, inputs, plan, scale, tileShapes(scale.tileSize),
+      files ? fileStore(files) : MEMORY_STORE);
+    const inSpace = <V>(space: ImageSpace<V, HostImage>) => optimizeIn(space, objective, plan, scale, inputs, clock,
+      hooks);
+    return files ? inSpace(fileImageSpace(pyramid, o.seamless, files)) : inSpace(hostImageSpace(pyramid, o.seamless));
   }
   const space = tensorImageSpace(pyramid, o.seamless);
   return optimizeIn(space, await createWholeImageObjective(vgg, inputs, plan, scale), plan, scale,
@@ -108,7 +123,7 @@ async function runScale(vgg: FeatureExtractor, plan: Plan, scale: ScalePlan, inp
 async function optimizeIn<V, I>(space: ImageSpace<V, I>, objective: Objective<I>, plan: Plan, scale: ScalePlan,
   inputs: ScaleInputs, clock: RunClock, hooks: LoopHooks): Promise<{ image: HostImage; terms: LossTerms }> {
   try {
-    const start = clipped(space, inputs.start);
+    const start = clipped(space, inputs.start());
     const preview = async (image: I) => previewOf(await space.download(image), inputs.content, plan.options);
     const result = await optimizeScale({ plan, scale, objective, space, start, clock, backend: tf.getBackend(),
       preview }, hooks);

@@ -2,6 +2,7 @@ import { HostImage, hostImage } from '../image/host-image';
 import { Parameterization } from './parameterization';
 import { pyramidLevels, PyramidLevel } from './pyramid';
 import { PYRAMID_LEVEL_WEIGHT as LEVEL_WEIGHT } from '../tuning';
+import { HostMaps } from './host-variable';
 import { Projection } from './vector-space';
 
 /*
@@ -74,27 +75,25 @@ function upsampleAdjoint(data: Float32Array, to: PyramidLevel, from: PyramidLeve
   return upAxisAdjoint(cols, to.height, from.width, 0, from.height, circular);
 }
 
-/** The pyramid over an image in ordinary memory; owns nothing that needs freeing. */
-export class HostPyramid implements Parameterization<Float32Array, HostImage> {
+/** The pyramid's maps for an image of height × width in ordinary memory. */
+export class HostPyramidMaps implements HostMaps {
   private readonly levels: PyramidLevel[];
-  private z: Float32Array;
-  private current: HostImage;
-  /** The image of the last projected candidate: the optimiser's next value is always one. */
-  private pending: { z: Float32Array; image: HostImage } | null = null;
 
-  constructor(start: HostImage, private readonly circular = false) {
-    this.levels = pyramidLevels(start.height, start.width, undefined, circular);
-    const total = this.levels.reduce((sum, l) => sum + l.size, 0);
-    this.z = new Float32Array(total);
-    this.z.set(start.data);
-    this.current = start;
+  readonly length: number;
+
+  constructor(height: number, width: number, private readonly circular = false) {
+    this.levels = pyramidLevels(height, width, undefined, circular);
+    this.length = this.levels.reduce((sum, l) => sum + l.size, 0);
   }
 
-  get value(): Float32Array { return this.z; }
-  get image(): HostImage { return this.current; }
+  /** The image in level 0, the coarser levels zero. */
+  fromImage(image: HostImage): Float32Array {
+    const z = new Float32Array(this.length);
+    z.set(image.data);
+    return z;
+  }
 
-  /** The image of z. */
-  private toImage(z: Float32Array): HostImage {
+  toImage(z: Float32Array): HostImage {
     const last = this.levels.length - 1;
     let x: Float32Array = z.slice(this.levels[last].offset, this.levels[last].offset + this.levels[last].size);
     for (let k = last - 1; k >= 0; k--) {
@@ -106,37 +105,33 @@ export class HostPyramid implements Parameterization<Float32Array, HostImage> {
     return hostImage(this.levels[0].height, this.levels[0].width, 3, x);
   }
 
-  /** d/dz from d/d(image): the adjoint of toImage. */
+  /** The adjoint of toImage. */
   gradient(imageGradient: HostImage): Float32Array {
-    const out = new Float32Array(this.z.length);
-    let r: Float32Array = imageGradient.data;
-    out.set(r, 0);
-    for (let k = 1; k < this.levels.length; k++) {
-      r = upsampleAdjoint(r, this.levels[k - 1], this.levels[k], this.circular);
-      for (let i = 0; i < r.length; i++) r[i] *= LEVEL_WEIGHT;
-      out.set(r, this.levels[k].offset);
-    }
+    const out = new Float32Array(this.length);
+    this.gradientParts(imageGradient, (offset, values) => out.set(values, offset));
     return out;
   }
 
-  /** A z whose image is clip(image(z)): the difference goes into level 0, so the coarse levels keep what they hold. */
-  projection(clip: Projection<HostImage>): Projection<Float32Array> {
-    return (candidate) => {
-      const image = this.toImage(candidate);
-      const clipped = clip(image);
-      const z = candidate.slice();
-      for (let i = 0; i < clipped.data.length; i++) z[i] += clipped.data[i] - image.data[i];
-      this.pending = { z, image: clipped };
-      return z;
-    };
+  /** The gradient level by level, the finest first: level 0 is the image's gradient itself. */
+  gradientParts(imageGradient: HostImage, visit: (offset: number, values: Float32Array) => void): void {
+    let r: Float32Array = imageGradient.data;
+    visit(0, r);
+    for (let k = 1; k < this.levels.length; k++) {
+      r = upsampleAdjoint(r, this.levels[k - 1], this.levels[k], this.circular);
+      for (let i = 0; i < r.length; i++) r[i] *= LEVEL_WEIGHT;
+      visit(this.levels[k].offset, r);
+    }
   }
 
-  moveTo(next: Float32Array): void {
-    this.current = this.pending?.z === next ? this.pending.image : this.toImage(next);
-    this.pending = null;
-    this.z = next;
+  /**
+   * A z whose image is clip(image(candidate)): the difference goes into level 0, so the coarse levels keep what they
+   * hold. With `reuse`, in the candidate's own values (the caller's copy).
+   */
+  project(candidate: Float32Array, clip: Projection<HostImage>, reuse = false): { z: Float32Array; image: HostImage } {
+    const image = this.toImage(candidate);
+    const clipped = clip(image);
+    const z = reuse ? candidate : candidate.slice();
+    for (let i = 0; i < clipped.data.length; i++) z[i] += clipped.data[i] - image.data[i];
+    return { z, image: clipped };
   }
-
-  release(): HostImage { return this.current; }
-  dispose(): void {}
 }

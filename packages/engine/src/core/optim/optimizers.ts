@@ -1,5 +1,5 @@
 import { LBFGS_FIRST_STEP, LBFGS_RETREAT_ABOVE, LBFGS_RETREAT_FACTOR } from '../tuning';
-import { CurvaturePairs, MemoryPairs } from './curvature-pairs';
+import { CurvaturePairs } from './curvature-pairs';
 import { Projection, VectorSpace } from './vector-space';
 
 /**
@@ -74,13 +74,13 @@ export class Lbfgs<V> implements Optimizer<V> {
   /** Steps taken back so far (for tests and traces). */
   retreats = 0;
 
-  /**
-   * `pairs` keeps y_k = g_{k+1} − g_k and s_k = x_{k+1} − x_k, at most `history` of them: in memory unless the
-   * caller gives another home (a file, for a tiled scale).
-   */
+  /** y_k = g_{k+1} − g_k and s_k = x_{k+1} − x_k, at most `history` of them, where the space keeps its vectors. */
+  private readonly pairs: CurvaturePairs<V>;
+
   constructor(private readonly space: VectorSpace<V>, private readonly history: number,
-    private readonly project: Projection<V>,
-    private readonly stepScale = 1, private readonly pairs: CurvaturePairs<V> = new MemoryPairs(space)) {}
+    private readonly project: Projection<V>, private readonly stepScale = 1) {
+    this.pairs = new CurvaturePairs(space);
+  }
 
   async next(x: V, loss: number, grad: V): Promise<V> {
     if (this.lastStep && this.previousLoss !== null
@@ -134,6 +134,7 @@ export class Lbfgs<V> implements Optimizer<V> {
         this.rho.shift();
       }
       this.pairs.add(y, s);
+      this.lastStep = null; // the pairs' now; next() replaces it before it is read again
       this.rho.push(1 / ys);
       this.hDiag = ys / yy;
     } else {
@@ -186,7 +187,7 @@ export class Lbfgs<V> implements Optimizer<V> {
 }
 
 export function createOptimizer<V>(space: VectorSpace<V>, kind: 'lbfgs' | 'adam', options: { learningRate: number; lbfgsHistory: number },
-  project: Projection<V>, pairs?: (capacity: number) => CurvaturePairs<V>): Optimizer<V> {
+  project: Projection<V>): Optimizer<V> {
   if (kind === 'adam') return new Adam(space, options.learningRate, project);
-  return new Lbfgs(space, options.lbfgsHistory, project, 1, pairs?.(options.lbfgsHistory));
+  return new Lbfgs(space, options.lbfgsHistory, project);
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { addIntoHost, cropHost, HostImage, hostImage, Rect, writeIntoHost } from '../image/host-image';
+import { HostImage, hostImage, Rect } from '../image/host-image';
+import { ImageStore, MEMORY_STORE, StoredImage, storedInMemory } from '../image/stored-image';
 import { throwIfCancelled, yieldToEventLoop } from '../loop';
 import { withArena } from '../ops/gradient-arena';
 import { Pooling, VggLayer } from '../options';
@@ -7,13 +8,14 @@ import { fromTensor, toTensor } from '../pixels';
 import { FeatureExtractor } from '../vgg19';
 import { Stage } from './stages';
 import { stageOutputLength, StageTile, stageTiles } from './tile-grid';
-import { addIntoHostWrapped, cropWrapped } from './wrap-host';
 
 /*
  * The network run over an image in ordinary memory, stage by stage and tile
  * by tile: forward (features and each stage's output), and backward (the
  * gradient of tile-local loss terms, plus the next stage's gradient, with
- * respect to the image). Only one tile's tensors exist at a time.
+ * respect to the image). Only one tile's tensors exist at a time; the stage
+ * outputs and gradients kept between tiles are the sweep's `store`'s (in
+ * memory, or in scratch files at print sizes).
  */
 
 /** A tile's interior at a layer: rows and columns of the whole layer's features. */
@@ -42,6 +44,8 @@ export interface Sweep {
   tileShape: (stage: Stage) => { rows: number; cols: number };
   /** On a torus (seamless): tiles' halos wrap around the image's edges (tile-grid.ts). */
   circular?: boolean;
+  /** Where the stage outputs and gradients live between tiles (default: memory). */
+  store?: ImageStore;
 }
 
 /** The part `rect` of NHWC features (no copy when it is all of them). */
@@ -58,14 +62,14 @@ function layerRect(tile: StageTile, stage: Stage, layer: VggLayer): LayerRect {
   return { ...inCrop, top: inCrop.top + tile.crop.top / scale, left: inCrop.left + tile.crop.left / scale };
 }
 
-function tilesOf(sweep: Sweep, stage: Stage, input: HostImage): StageTile[] {
+function tilesOf(sweep: Sweep, stage: Stage, input: StoredImage): StageTile[] {
   const { rows, cols } = sweep.tileShape(stage);
   return stageTiles(stage, input.height, input.width, rows, cols, sweep.circular);
 }
 
 /** A tile's crop of a stage's input (wrapping on a torus). */
-function cropOf(sweep: Sweep, input: HostImage, tile: StageTile): HostImage {
-  return sweep.circular ? cropWrapped(input, tile.crop) : cropHost(input, tile.crop);
+function cropOf(sweep: Sweep, input: StoredImage, tile: StageTile): HostImage {
+  return input.crop(tile.crop, sweep.circular);
 }
 
 /** How many tiles a forward and a backward sweep over an image of height × width visit, together. */
@@ -104,59 +108,87 @@ function forwardTile(sweep: Sweep, stage: Stage, tile: StageTile, crop: HostImag
 /**
  * Runs every stage forward over `image`, visiting the interiors of the
  * `wanted` layers; returns each stage's input (the image, then every stage's
- * output but the last's) for a backward sweep.
+ * output but the last's) for a backward sweep, which frees them
+ * (`disposeInputs` where none follows).
  */
 export async function forwardSweep(sweep: Sweep, image: HostImage, wanted: ReadonlySet<VggLayer>, visit: FeatureVisitor,
-  hooks: SweepHooks = {}): Promise<HostImage[]> {
-  const inputs: HostImage[] = [image];
-  for (const [s, stage] of sweep.stages.entries()) {
-    const input = inputs[s];
-    const last = s === sweep.stages.length - 1;
-    const output = last ? null : hostImage(stageOutputLength(stage, input.height),
-      stageOutputLength(stage, input.width), stage.outputChannels);
-    const stageWanted = new Set(stage.layers.filter((l) => wanted.has(l)));
-    for (const tile of tilesOf(sweep, stage, input)) {
-      await betweenTiles(hooks);
-      const { layers, features, interior } = forwardTile(sweep, stage, tile, cropOf(sweep, input, tile), stageWanted,
-        output !== null);
-      try {
-        for (const [i, layer] of layers.entries()) await visit(layer, features[i], layerRect(tile, stage, layer));
-        if (interior) writeIntoHost(output!, await fromTensor(interior), tile.output.top, tile.output.left);
-      } finally {
-        tf.dispose([...features, ...(interior ? [interior] : [])]);
+  hooks: SweepHooks = {}): Promise<StoredImage[]> {
+  const inputs: StoredImage[] = [storedInMemory(image)];
+  try {
+    for (const [s, stage] of sweep.stages.entries()) {
+      const input = inputs[s];
+      const last = s === sweep.stages.length - 1;
+      const output = last ? null : (sweep.store ?? MEMORY_STORE)(stageOutputLength(stage, input.height),
+        stageOutputLength(stage, input.width), stage.outputChannels);
+      if (output) inputs.push(output);
+      const stageWanted = new Set(stage.layers.filter((l) => wanted.has(l)));
+      for (const tile of tilesOf(sweep, stage, input)) {
+        await betweenTiles(hooks);
+        const { layers, features, interior } = forwardTile(sweep, stage, tile, cropOf(sweep, input, tile),
+          stageWanted, output !== null);
+        try {
+          for (const [i, layer] of layers.entries()) await visit(layer, features[i], layerRect(tile, stage, layer));
+          if (interior) output!.write(await fromTensor(interior), tile.output.top, tile.output.left);
+        } finally {
+          tf.dispose([...features, ...(interior ? [interior] : [])]);
+        }
+        hooks.onTile?.();
       }
-      hooks.onTile?.();
     }
-    if (output) inputs.push(output);
+    return inputs;
+  } catch (error) {
+    disposeInputs(inputs); // cancelled or failed mid-sweep
+    throw error;
   }
-  return inputs;
+}
+
+/** Frees what a forward sweep kept (the stage outputs; the image stays the caller's). */
+export function disposeInputs(inputs: readonly StoredImage[]): void {
+  for (const input of inputs) input.dispose();
 }
 
 /**
  * The gradient with respect to the image of Σ over tiles of the local loss
- * terms at their interiors, given each stage's input from a forward sweep.
- * Stage by stage from the last: a tile's gradient is that of its own terms
- * plus ⟨its output interior, the next stage's gradient there⟩, and the
- * tiles' crop gradients add up (their halos overlap) into the stage input's.
+ * terms at their interiors, given each stage's input from a forward sweep
+ * (which it frees). Stage by stage from the last: a tile's gradient is that
+ * of its own terms plus ⟨its output interior, the next stage's gradient
+ * there⟩, and the tiles' crop gradients add up (their halos overlap) into the
+ * stage input's. The image's own gradient is in memory: the optimiser takes it.
  */
-export async function backwardSweep(sweep: Sweep, inputs: HostImage[], wanted: ReadonlySet<VggLayer>, loss: LocalLoss,
-  hooks: SweepHooks = {}): Promise<HostImage> {
-  let outputGradient: HostImage | null = null;
-  for (let s = sweep.stages.length - 1; s >= 0; s--) {
-    const stage = sweep.stages[s];
-    const input = inputs[s];
-    const gradient = hostImage(input.height, input.width, input.channels);
-    const stageWanted = new Set(stage.layers.filter((l) => wanted.has(l)));
-    for (const tile of tilesOf(sweep, stage, input)) {
-      await betweenTiles(hooks);
-      const seed = outputGradient ? cropHost(outputGradient, tile.output) : null;
-      const dx = await tileGradient(sweep, stage, tile, cropOf(sweep, input, tile), stageWanted, loss, seed);
-      (sweep.circular ? addIntoHostWrapped : addIntoHost)(gradient, dx, tile.crop.top, tile.crop.left);
-      hooks.onTile?.();
+export async function backwardSweep(sweep: Sweep, inputs: StoredImage[], wanted: ReadonlySet<VggLayer>,
+  loss: LocalLoss, hooks: SweepHooks = {}): Promise<HostImage> {
+  let outputGradient: StoredImage | null = null;
+  let imageGradient: HostImage | null = null;
+  try {
+    for (let s = sweep.stages.length - 1; s >= 0; s--) {
+      const stage = sweep.stages[s];
+      const input = inputs[s];
+      // The image's own gradient in memory (the optimiser takes it), the stages' where the store keeps them.
+      if (s === 0) imageGradient = hostImage(input.height, input.width, input.channels);
+      const gradient = imageGradient ? storedInMemory(imageGradient)
+        : (sweep.store ?? MEMORY_STORE)(input.height, input.width, input.channels);
+      const stageWanted = new Set(stage.layers.filter((l) => wanted.has(l)));
+      try {
+        for (const tile of tilesOf(sweep, stage, input)) {
+          await betweenTiles(hooks);
+          const seed = outputGradient ? outputGradient.crop(tile.output) : null;
+          const dx = await tileGradient(sweep, stage, tile, cropOf(sweep, input, tile), stageWanted, loss, seed);
+          gradient.add(dx, tile.crop.top, tile.crop.left, sweep.circular);
+          hooks.onTile?.();
+        }
+      } catch (error) {
+        gradient.dispose();
+        throw error;
+      }
+      outputGradient?.dispose();
+      outputGradient = gradient;
+      if (s > 0) inputs[s].dispose(); // no tile reads this stage's input again
     }
-    outputGradient = gradient;
+    return imageGradient!;
+  } finally {
+    outputGradient?.dispose();
+    disposeInputs(inputs);
   }
-  return outputGradient!;
 }
 
 async function tileGradient(sweep: Sweep, stage: Stage, tile: StageTile, crop: HostImage,

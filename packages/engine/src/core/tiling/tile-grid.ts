@@ -34,7 +34,7 @@ export function stageOutputLength(stage: Stage, length: number): number {
 
 /**
  * On a torus (`circular`, seamless) a crop is not clamped to the input: its halo runs past the edge and is read from
- * the opposite one (wrap-host.ts), so every tile's interior is the torus's.
+ * the opposite one (image/stored-image.ts), so every tile's interior is the torus's.
  */
 function spans(stage: Stage, inputLength: number, tileLength: number, circular: boolean): Span[] {
   const f = stage.factor;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CHANNELS, deepestLayer, featureSize, positions } from '../geometry';
-import { cropHost, HostImage, hostImage, writeIntoHost } from '../image/host-image';
+import { HostImage } from '../image/host-image';
+import { ImageStore, MEMORY_STORE, StoredImage } from '../image/stored-image';
 import { contentLoss } from '../losses';
 import { EvaluationHooks, Evaluation, GramsOf, Objective, ObjectiveInputs, styleTargets, TermWeights, termWeights } from '../objective';
 import { gram, gramTrace } from '../ops/gram';
@@ -10,7 +11,9 @@ import { Plan, ScalePlan } from '../plan';
 import { fromTensor, toTensor } from '../pixels';
 import { FeatureExtractor } from '../vgg19';
 import { Stage, vggStages } from './stages';
-import { backwardSweep, FeatureVisitor, forwardSweep, LayerRect, Sweep, SweepHooks, tilesPerEvaluation } from './sweep';
+import {
+  backwardSweep, disposeInputs, FeatureVisitor, forwardSweep, LayerRect, Sweep, SweepHooks, tilesPerEvaluation,
+} from './sweep';
 import { addTotalVariation } from './total-variation';
 
 /*
@@ -32,15 +35,17 @@ export type TileShape = (stage: Stage) => { rows: number; cols: number };
 
 /** `circular`: the image's sweep on a torus (seamless); the paintings' sweeps keep zero padding. */
 function sweepOf(vgg: FeatureExtractor, layers: readonly VggLayer[], plan: Plan, tileShape: TileShape,
-  circular = false): Sweep {
-  return { vgg, stages: vggStages(deepestLayer(layers)), pooling: plan.options.pooling, tileShape, circular };
+  circular = false, store: ImageStore = MEMORY_STORE): Sweep {
+  return { vgg, stages: vggStages(deepestLayer(layers)), pooling: plan.options.pooling, tileShape, circular, store };
 }
 
 /** The Grams G/M of an image of any size, summed tile by tile. */
 export function tiledGrams(vgg: FeatureExtractor, layers: readonly VggLayer[], plan: Plan, tileShape: TileShape,
-  hooks: SweepHooks = {}): GramsOf {
+  hooks: SweepHooks = {}, store: ImageStore = MEMORY_STORE): GramsOf {
   return async (image: HostImage) => {
-    const { grams: sums } = await sumGrams(sweepOf(vgg, layers, plan, tileShape), image, layers, hooks);
+    const sweep = sweepOf(vgg, layers, plan, tileShape, false, store);
+    const { grams: sums, inputs } = await sumGrams(sweep, image, layers, hooks);
+    disposeInputs(inputs);
     for (const layer of layers) {
       const sum = sums.get(layer)!;
       sums.set(layer, tf.div(sum, positions(layer, image.height, image.width)));
@@ -50,8 +55,11 @@ export function tiledGrams(vgg: FeatureExtractor, layers: readonly VggLayer[], p
   };
 }
 
-/** Σ over tiles of FᵀF at the tiles' interiors, per layer; with `visit`, also what a forward sweep shows it. */
-type SummedGrams = { grams: Map<VggLayer, tf.Tensor2D>; inputs: HostImage[] };
+/**
+ * Σ over tiles of FᵀF at the tiles' interiors, per layer; with `visit`, also what a forward sweep shows it; the
+ * sweep's stage inputs, the caller's to free.
+ */
+type SummedGrams = { grams: Map<VggLayer, tf.Tensor2D>; inputs: StoredImage[] };
 
 async function sumGrams(sweep: Sweep, image: HostImage, layers: readonly VggLayer[], hooks: SweepHooks,
   visit?: FeatureVisitor, wanted = new Set(layers)): Promise<SummedGrams> {
@@ -73,13 +81,18 @@ async function sumGrams(sweep: Sweep, image: HostImage, layers: readonly VggLaye
   }
 }
 
-/** The content layer's features of an image, assembled tile by tile in ordinary memory. */
-async function tiledFeatures(sweep: Sweep, image: HostImage, layer: VggLayer): Promise<HostImage> {
+/** The content layer's features of an image, assembled tile by tile where the sweep's store keeps images. */
+async function tiledFeatures(sweep: Sweep, image: HostImage, layer: VggLayer): Promise<StoredImage> {
   const size = featureSize(layer, image.height, image.width);
-  const out = hostImage(size.height, size.width, CHANNELS[layer]);
-  await forwardSweep(sweep, image, new Set([layer]),
-    async (_layer, features, at) => writeIntoHost(out, await fromTensor(features), at.top, at.left));
-  return out;
+  const out = (sweep.store ?? MEMORY_STORE)(size.height, size.width, CHANNELS[layer]);
+  try {
+    disposeInputs(await forwardSweep(sweep, image, new Set([layer]),
+      async (_layer, features, at) => out.write(await fromTensor(features), at.top, at.left)));
+    return out;
+  } catch (error) {
+    out.dispose();
+    throw error;
+  }
 }
 
 class TiledObjective implements Objective<HostImage> {
@@ -87,7 +100,7 @@ class TiledObjective implements Objective<HostImage> {
   private readonly wanted: Set<VggLayer>;
 
   constructor(private readonly sweep: Sweep, private readonly targets: Map<VggLayer, tf.Tensor2D>,
-    private readonly content: HostImage | null,
+    private readonly content: StoredImage | null,
     private readonly plan: Plan, scale: ScalePlan) {
     this.weights = termWeights(plan, scale);
     this.wanted = new Set(content ? plan.layers : plan.options.styleLayers);
@@ -112,6 +125,7 @@ class TiledObjective implements Objective<HostImage> {
     }, this.wanted);
     const differences = new Map<VggLayer, tf.Tensor2D>();
     let style = 0;
+    let swept = false;
     try {
       for (const [i, layer] of o.styleLayers.entries()) {
         const d = tf.tidy(() => tf.sub(tf.div(sums.get(layer)!, positions(layer, image.height, image.width)),
@@ -120,6 +134,7 @@ class TiledObjective implements Objective<HostImage> {
         const distance = await readScalar(() => tf.sum(tf.square(d)));
         style += this.weights.styleLayers[i] * distance / (4 * CHANNELS[layer] ** 2);
       }
+      swept = true; // the backward sweep frees the inputs, however it ends
       const gradient = await backwardSweep(this.sweep, inputs, this.wanted,
         (layer, features, at) => this.localLoss(layer, features, at, differences, image), sweepHooks);
       const tv = this.weights.tv > 0 ? addTotalVariation(image, gradient.data, this.weights.tv, o.seamless) : 0;
@@ -127,6 +142,7 @@ class TiledObjective implements Objective<HostImage> {
       return { terms: { content, style, tv, total: totalLoss }, gradient };
     } finally {
       tf.dispose([...sums.values(), ...differences.values()]);
+      if (!swept) disposeInputs(inputs);
     }
   }
 
@@ -152,25 +168,34 @@ class TiledObjective implements Objective<HostImage> {
   }
 
   private contentAt(at: LayerRect): tf.Tensor4D {
-    return toTensor(cropHost(this.content!, at));
+    return toTensor(this.content!.crop(at));
   }
 
   dispose(): void {
     tf.dispose([...this.targets.values()]);
+    this.content?.dispose();
   }
 }
 
 /**
  * The tiled objective of `scale`: its targets computed (tile by tile where large) from `inputs`, which it does not take
- * over.
+ * over; what it keeps image-sized between tiles lives in `store`.
  */
-export async function createTiledObjective(vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan, scale: ScalePlan,
-  tileShape: TileShape): Promise<Objective<HostImage> & { tiles(height: number, width: number): number }> {
+export async function createTiledObjective(vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan,
+  scale: ScalePlan, tileShape: TileShape,
+  store: ImageStore = MEMORY_STORE): Promise<Objective<HostImage> & { tiles(height: number, width: number): number }> {
   const o = plan.options;
   const layers = o.contentWeight > 0 ? plan.layers : o.styleLayers;
-  const targets = await styleTargets(inputs.styles, plan, scale, tiledGrams(vgg, o.styleLayers, plan, tileShape));
+  const targets = await styleTargets(inputs.styles, plan, scale,
+    tiledGrams(vgg, o.styleLayers, plan, tileShape, {}, store));
   const torus = o.seamless; // the image, and so the photo it is compared with, on a torus (as whole-objective.ts)
-  const contentSweep = sweepOf(vgg, [o.contentLayer], plan, tileShape, torus);
-  const content = o.contentWeight > 0 ? await tiledFeatures(contentSweep, inputs.content, o.contentLayer) : null;
-  return new TiledObjective(sweepOf(vgg, layers, plan, tileShape, torus), targets, content, plan, scale);
+  const contentSweep = sweepOf(vgg, [o.contentLayer], plan, tileShape, torus, store);
+  let content: StoredImage | null = null;
+  try {
+    content = o.contentWeight > 0 ? await tiledFeatures(contentSweep, inputs.content, o.contentLayer) : null;
+  } catch (error) {
+    tf.dispose([...targets.values()]);
+    throw error;
+  }
+  return new TiledObjective(sweepOf(vgg, layers, plan, tileShape, torus, store), targets, content, plan, scale);
 }
