@@ -6,11 +6,12 @@ import { gpuLimits, MemoryLimits } from '../core/memory-limits';
 import { openVectorFile } from './vector-file';
 import { RunOptions } from '../core/options';
 import type { JobSpec } from '../protocol';
-import { stylize, StylizeHooks, StylizeResult } from '../core/stylize';
+import { stylize, StylizeHooks, StylizeRequest, StylizeResult } from '../core/stylize';
 import { validateRunOptions } from '../core/validate';
 import { createVgg19, FeatureExtractor } from '../core/vgg19';
 import { decodeVgg19, verifyWeightFiles } from '../core/weights';
 import { BackendReport, chooseBackend } from './backend';
+import { readCheckpoint } from './checkpoint';
 import { watchGpu } from './gpu-loss';
 import { encodeImage } from './image';
 import { decodeJobImages } from './job-images';
@@ -84,7 +85,8 @@ export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked:
   hooks: StylizeHooks = {}, speed?: MachineSpeed): Promise<StylizeResult & { output: string }> {
   const { options, maxInputPixels, gpuMemory, memory, ifExists, styleSizes } = checked;
   const { content, styles } = await decodeJobImages(job.content, job.styles, options, maxInputPixels, styleSizes);
-  const request = { content, styles, options, limits: machineLimits(engine, gpuMemory, memory), speed };
+  const resume = await resumeOf(job, hooks);
+  const request = { content, styles, options, limits: machineLimits(engine, gpuMemory, memory), speed, resume };
   const result = await watchingTheGpu((signal) => stylize(engine.vgg, request, { ...hooks, signal }), hooks.signal);
   const parameters = formatResultParameters({
     content: path.basename(job.content), styles: job.styles.map((s) => path.basename(s)),
@@ -92,6 +94,18 @@ export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked:
   });
   const output = await writeOutputFile(job.output, await encodeImage(result.image, job.output, parameters), ifExists);
   return { ...result, output };
+}
+
+/** The job's resume with its checkpoint's pixels; none when it cannot be read (the hooks hear why: a start over). */
+async function resumeOf(job: JobSpec, hooks: StylizeHooks): Promise<StylizeRequest['resume']> {
+  if (!job.resume) return undefined;
+  const { fromScale, image, steps } = job.resume;
+  try {
+    return { fromScale, steps, image: await readCheckpoint(image) };
+  } catch (e) {
+    hooks.onStartOver?.(`the checkpoint ${image} cannot be read (${(e as Error).message})`);
+    return undefined;
+  }
 }
 
 /**
