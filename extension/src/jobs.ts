@@ -10,16 +10,18 @@ import { samePath } from '@neural-style/engine/file-names';
 import { type BackendChoice, DEFAULTS, type ResultParameters } from '@neural-style/engine/options';
 import { type Controls, controlsOf } from '../shared/controls';
 import { type PanelState, parsePanelState } from '../shared/protocol';
+import { jobName } from '../shared/state';
 import type { SecondStylePick } from '../shared/secondStyle';
+import { type Checkpoint, checkpointSrc, removeCheckpointsOf } from './checkpoints';
 import { Disposable } from './dispose';
 import { type BatchTag, changeOfEntry, type JobChange, type JobOutcome, panelMessageOf, runEndOf } from './jobChange';
 import { JobRecord } from './jobRecord';
 import { type JobRequest, stylePaths } from './jobRequest';
-import type { PanelContext } from './panel';
+import { type PanelContext, tabLabels, VIEW_TYPE } from './panel';
 import { panelOpener } from './panelMessages';
 import { newPanelState, restoredPanelState, resultPanelState, runAgainRequest, runAgainState } from './panelRuns';
 import { JobQueue, type QueueEntry, type RunEnd } from './queue';
-import { resumedNote, resumeInto } from './resume';
+import { awaitsRestoredTab, resumedNote, resumeInto } from './resume';
 import { type RunContext, runJob } from './runJob';
 import { browseSecondStyle } from './secondStyleBrowse';
 import { samePick } from './secondStyleChoices';
@@ -35,6 +37,10 @@ export interface JobOrder {
   resumedId?: string;
   /** The batch it was of before a reload. */
   batch?: BatchTag;
+  /** Its last finished scale before a reload: it goes on from the next. */
+  resume?: Checkpoint;
+  /** Its panel was open before the reload: VS Code restores that tab, which the job waits for. */
+  restoredTab?: boolean;
 }
 
 export interface QueuedJob {
@@ -45,6 +51,10 @@ export interface QueuedJob {
   queuedAt: number;
   resumed: boolean;
   batch?: BatchTag;
+  /** Where its run starts: after this scale of a run before a reload. */
+  resume?: Checkpoint;
+  /** Its last finished scale (the resume's, then its run's own): what a reload goes on from. */
+  checkpoint?: Checkpoint;
   /** How its run ended, once runJob has returned (the queue then says that it ended). */
   end?: JobOutcome;
 }
@@ -60,6 +70,8 @@ export class JobManager extends Disposable {
   /** Names batches, and the panels of results opened from their files (no job made them in this window). */
   private readonly stamp = Date.now().toString(36);
   private counter = 0;
+  /** The window closes: its jobs stop, but their checkpoints stay for the reload to resume from. */
+  private closing = false;
 
   /** `offeredStyles`: what the panels offer as a second style (the presets and the remembered styles). */
   constructor(private readonly panelContext: PanelContext,
@@ -74,8 +86,11 @@ export class JobManager extends Disposable {
     });
     // Ids must not repeat across reloads: a restored panel may still name an old one.
     this.queue = new JobQueue((job, id, signal) => this.runQueued(job, id, signal), `ns${this.stamp}`);
-    this.register(this.queue.onDidChange((entry) =>
-      this.changed(entry.job, changeOfEntry(entry, this.queue.position(entry.id), entry.job.end))));
+    this.register(this.queue.onDidChange((entry) => {
+      const ended = entry.state !== 'queued' && entry.state !== 'running';
+      if (ended && !this.closing) removeCheckpointsOf(runContext.checkpoints, entry.id);
+      this.changed(entry.job, changeOfEntry(entry, this.queue.position(entry.id), entry.job.end));
+    }));
     // Registered last, so it runs first: the jobs stop while their panels still exist.
     this.register({ dispose: () => this.closeAll() });
   }
@@ -100,18 +115,24 @@ export class JobManager extends Disposable {
   }
 
   /** Adds a job to the queue, shown in `record` (a new panel's, or the panel of a Run again). */
-  private add({ request, backend, resumedId }: JobOrder, batch?: BatchTag,
+  private add({ request, backend, resumedId, resume, restoredTab }: JobOrder, batch?: BatchTag,
     record = this.newRecord(newPanelState(request, this.offeredStyles()))): string {
     const resumed = resumedId !== undefined;
-    const id = this.queue.add({ request, record, backend, queuedAt: Date.now(), resumed, batch }, resumedId);
+    // Before the queue may start it: a resumed job whose tab VS Code restored waits for that tab.
+    if (restoredTab) record.awaitingTab = this.awaitsTab(record);
+    const job = { request, record, backend, queuedAt: Date.now(), resumed, batch, resume, checkpoint: resume };
+    const id = this.queue.add(job, resumedId);
     // The id exists only now; a queued job's panel opens right away so the queue is visible
     // (a resumed one's comes back by itself).
     record.state = { ...record.state, job: { ...record.state.job, id } };
     this.records.set(id, record);
     if (!resumed) record.show();
+    // Where it goes on from, at once rather than a blank panel until its next preview.
+    const src = resume && checkpointSrc(resume.file);
+    if (src) record.post({ type: 'preview', step: resume.steps, src });
     const position = this.queue.position(id);
     record.post({ type: 'status', status: position === 0 ? 'running' : 'queued', position: position || undefined,
-      message: resumed ? resumedNote() : undefined });
+      message: resumed ? resumedNote(resume) : undefined });
     this.runContext.log('info', `${resumed ? 'queued again after a reload' : 'queued'} ${id}: ${request.content} `
       + `in the style of ${stylePaths(request).join(' + ')}`);
     return id;
@@ -227,6 +248,14 @@ export class JobManager extends Disposable {
     return [...this.records.values()].map((record) => record.state);
   }
 
+  /** Whether a tab VS Code restored, not yet revived, is `record`'s (by its title: resume.ts awaitsRestoredTab). */
+  private awaitsTab(record: JobRecord): boolean {
+    const records = this.allRecords;
+    const claimed = [...records.flatMap((r) => r.livePanel ? [r.livePanel.panel.title] : []),
+      ...records.filter((r) => r.awaitingTab).map((r) => jobName(r.state))];
+    return awaitsRestoredTab(jobName(record.state), tabLabels(), VIEW_TYPE, claimed);
+  }
+
   private newRecord(state: PanelState): JobRecord {
     return new JobRecord(state, this.panels.create);
   }
@@ -239,8 +268,8 @@ export class JobManager extends Disposable {
   private async runQueued(job: QueuedJob, id: string, signal: AbortSignal): Promise<RunEnd> {
     // A resumed job's panel comes back when it runs, unless VS Code restored it already.
     if (job.resumed) job.record.open();
-    const { request, backend, queuedAt } = job;
-    const end = await runJob({ id, request, backend, queuedAt }, job.record, signal, this.runContext,
+    const { request, backend, queuedAt, resume } = job;
+    const end = await runJob({ id, request, backend, queuedAt, resume }, job.record, signal, this.runContext,
       (report) => this.changed(job, report));
     // The panel and the notification name the workspace's files as the user does (the log keeps the full paths).
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
@@ -251,6 +280,11 @@ export class JobManager extends Disposable {
   /** The job's panel hears of the change first, then everything else. */
   private changed(job: QueuedJob, change: JobChange): void {
     const { record } = job;
+    if (change.kind === 'checkpoint') {
+      // The newest is what a reload goes on from; the older ones are of no more use.
+      job.checkpoint = change.checkpoint;
+      removeCheckpointsOf(this.runContext.checkpoints, change.id, change.checkpoint.file);
+    }
     const message = panelMessageOf(change, record.state);
     if (message) record.post(message);
     // The running job's panel comes to the front (without the focus: the user may be typing elsewhere);
@@ -260,6 +294,7 @@ export class JobManager extends Disposable {
   }
 
   private closeAll(): void {
+    this.closing = true;
     this.queue.cancelAll();
     void this.runContext.dispose();
     for (const record of this.records.values()) record.panel?.dispose();

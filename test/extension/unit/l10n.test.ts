@@ -31,6 +31,8 @@ const NOT_SHOWN: Array<{ file: string; starts: string; why: string }> = [
   { file: 'src/backendRoute.ts', starts: 'no adapter', why: 'a skipped backend: the log\'s route line' },
   { file: 'src/warmEngine.ts', starts: 'the engine did not', why: 'why the engine has no GPU: the log\'s route line' },
   { file: 'src/speedStore.ts', starts: 'the kept machine speeds', why: 'a broken kept speed: a log line' },
+  { file: 'src/checkpoints.ts', starts: 'this window has no storage', why: 'why a job starts over: a log line' },
+  { file: 'src/checkpoints.ts', starts: 'its checkpoint', why: 'why a saved checkpoint is not used: a log line' },
   { file: 'src/warmEngine.ts', starts: 'no adapter', why: 'why the engine has no GPU: the log\'s route line' },
   { file: 'src/extension.ts', starts: 'Neural Style',
     why: 'the product\'s name as the output channel\'s (VS Code\'s own channels keep their names)' },

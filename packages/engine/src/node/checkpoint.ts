@@ -4,18 +4,16 @@ import sharp from 'sharp';
 import { NeuralStyleError } from '../core/errors';
 import type { RgbImage } from '../core/pixels';
 import type { ScaleCheckpoint } from '../core/resume';
+import { checkpointName } from '../file-names';
 import { writeFileAtomic } from './atomic';
+
+export { checkpointName };
 
 /*
  * Checkpoints on disk: the image a scale ended with, written where the host
  * asked (its own folder), named after the job and the scale, so that a run of
  * the job after a reload or a crash starts at the next scale (core/resume.ts).
  */
-
-/** `ns1a2b-3.scale-2.png`: the job's id, kept to file-name-safe characters, and the scale. */
-export function checkpointName(id: string, scale: number): string {
-  return `${id.replace(/[^A-Za-z0-9_-]/g, '_')}.scale-${scale}.png`;
-}
 
 /** Writes `checkpoint` into `dir` atomically (a reader sees the whole PNG or none); returns its path. */
 export async function writeCheckpoint(dir: string, id: string, checkpoint: ScaleCheckpoint): Promise<string> {
