@@ -10,7 +10,6 @@ import { samePath } from '@neural-style/engine/file-names';
 import { type BackendChoice, DEFAULTS, type ResultParameters } from '@neural-style/engine/options';
 import { type Controls, controlsOf } from '../shared/controls';
 import { type PanelState, parsePanelState } from '../shared/protocol';
-import { jobName } from '../shared/state';
 import type { SecondStylePick } from '../shared/secondStyle';
 import { type Checkpoint, checkpointSrc, removeCheckpointsOf } from './checkpoints';
 import { Disposable } from './dispose';
@@ -21,7 +20,8 @@ import { type PanelContext, tabLabels, VIEW_TYPE } from './panel';
 import { panelOpener } from './panelMessages';
 import { newPanelState, restoredPanelState, resultPanelState, runAgainRequest, runAgainState } from './panelRuns';
 import { JobQueue, type QueueEntry, type RunEnd } from './queue';
-import { awaitsRestoredTab, resumedNote, resumeInto } from './resume';
+import { RestoredTabs } from './restoredTabs';
+import { resumedNote, resumeInto } from './resume';
 import { type RunContext, runJob } from './runJob';
 import { browseSecondStyle } from './secondStyleBrowse';
 import { samePick } from './secondStyleChoices';
@@ -72,6 +72,7 @@ export class JobManager extends Disposable {
   private counter = 0;
   /** The window closes: its jobs stop, but their checkpoints stay for the reload to resume from. */
   private closing = false;
+  private readonly restoredTabs = new RestoredTabs(() => this.allRecords, tabLabels, VIEW_TYPE);
 
   /** `offeredStyles`: what the panels offer as a second style (the presets and the remembered styles). */
   constructor(private readonly panelContext: PanelContext,
@@ -91,6 +92,9 @@ export class JobManager extends Disposable {
       if (ended && !this.closing) removeCheckpointsOf(runContext.checkpoints, entry.id);
       this.changed(entry.job, changeOfEntry(entry, this.queue.position(entry.id), entry.job.end));
     }));
+    // A resumed job whose restored tab went before it was shown opens its panel when it runs (at once if it does).
+    this.register(vscode.window.tabGroups.onDidChangeTabs(() => this.restoredTabs.recheck()
+      .forEach((record) => { if (this.queue.running?.job.record === record) record.open(); })));
     // Registered last, so it runs first: the jobs stop while their panels still exist.
     this.register({ dispose: () => this.closeAll() });
   }
@@ -119,7 +123,7 @@ export class JobManager extends Disposable {
     record = this.newRecord(newPanelState(request, this.offeredStyles()))): string {
     const resumed = resumedId !== undefined;
     // Before the queue may start it: a resumed job whose tab VS Code restored waits for that tab.
-    if (restoredTab) record.awaitingTab = this.awaitsTab(record);
+    if (restoredTab) record.awaitingTab = this.restoredTabs.awaits(record);
     const job = { request, record, backend, queuedAt: Date.now(), resumed, batch, resume, checkpoint: resume };
     const id = this.queue.add(job, resumedId);
     // The id exists only now; a queued job's panel opens right away so the queue is visible
@@ -133,8 +137,9 @@ export class JobManager extends Disposable {
     const position = this.queue.position(id);
     record.post({ type: 'status', status: position === 0 ? 'running' : 'queued', position: position || undefined,
       message: resumed ? resumedNote(resume) : undefined });
+    const waits = record.awaitingTab ? ' (its panel is the tab VS Code restored, once shown)' : '';
     this.runContext.log('info', `${resumed ? 'queued again after a reload' : 'queued'} ${id}: ${request.content} `
-      + `in the style of ${stylePaths(request).join(' + ')}`);
+      + `in the style of ${stylePaths(request).join(' + ')}${waits}`);
     return id;
   }
 
@@ -248,14 +253,6 @@ export class JobManager extends Disposable {
     return [...this.records.values()].map((record) => record.state);
   }
 
-  /** Whether a tab VS Code restored, not yet revived, is `record`'s (by its title: resume.ts awaitsRestoredTab). */
-  private awaitsTab(record: JobRecord): boolean {
-    const records = this.allRecords;
-    const claimed = [...records.flatMap((r) => r.livePanel ? [r.livePanel.panel.title] : []),
-      ...records.filter((r) => r.awaitingTab).map((r) => jobName(r.state))];
-    return awaitsRestoredTab(jobName(record.state), tabLabels(), VIEW_TYPE, claimed);
-  }
-
   private newRecord(state: PanelState): JobRecord {
     return new JobRecord(state, this.panels.create);
   }
@@ -282,8 +279,10 @@ export class JobManager extends Disposable {
     const { record } = job;
     if (change.kind === 'checkpoint') {
       // The newest is what a reload goes on from; the older ones are of no more use.
-      job.checkpoint = change.checkpoint;
-      removeCheckpointsOf(this.runContext.checkpoints, change.id, change.checkpoint.file);
+      const { scale, scales, steps, file } = job.checkpoint = change.checkpoint;
+      removeCheckpointsOf(this.runContext.checkpoints, change.id, file);
+      this.runContext.log('info', `${change.id}: scale ${scale} of ${scales} finished at step ${steps}; `
+        + `a reload goes on from ${file}`);
     }
     const message = panelMessageOf(change, record.state);
     if (message) record.post(message);

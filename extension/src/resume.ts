@@ -30,7 +30,7 @@ interface Saveable {
   backend?: BackendChoice;
   batch?: BatchTag;
   checkpoint?: Checkpoint;
-  record?: { readonly livePanel?: unknown };
+  record?: { readonly livePanel?: unknown; readonly awaitingTab?: boolean };
 }
 
 /**
@@ -50,7 +50,8 @@ export function savedJobsOf<T extends Saveable>(
     ...(request.secondStyle ? { secondStyle: choice(request.secondStyle) } : {}),
     ...(backend ? { backend } : {}), ...(request.options ? { options: request.options } : {}),
     ...(batch ? { batch: batchOf(batch) } : {}), ...(checkpoint ? { checkpoint } : {}),
-    ...(record?.livePanel ? { panel: true } : {}),
+    // A tab VS Code restored and has not revived yet comes back after the next reload too.
+    ...(record?.livePanel || record?.awaitingTab ? { panel: true } : {}),
   }));
 }
 

@@ -491,6 +491,48 @@ suite('Neural Style in VS Code', () => {
     await setSettings({ engineIdleMinutes: 0 });
   });
 
+  test('a reload mid-run resumes from the last finished scale, its checkpoint shown at once, in one tab', async function () {
+    this.timeout(300_000);
+    await api.jobs.queue.idle();
+    await vscode.commands.executeCommand('neuralStyle.useAsStyle', file('starry.png'));
+    // Two scales, 32 then 64 px: the draft's 3 steps, then 40 at 64 px, time enough to reload in.
+    await setSettings({ multiScale: true, draftSize: 32, size: 64, iterations: 3, fineIterations: 40 });
+    const lines: string[] = [];
+    const logged = api.jobs.onDidLog((line) => lines.push(line));
+    try {
+      const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea-copy.png'));
+      const line = await waitFor('the first scale\'s checkpoint', () => lines.find((l) => l.startsWith(`${id}: scale 1 of 2 finished at step 3`)));
+      const checkpoint = /goes on from (.*)$/.exec(line)![1];
+      assert.ok(fs.existsSync(checkpoint), checkpoint);
+      const webviewTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputWebview);
+      const title = webviewTabs().find((t) => t.label.startsWith('chelsea-copy.png'))!.label;
+      const tabsOfJob = () => webviewTabs().filter((t) => t.label === title).length;
+      // The tab VS Code restores after a reload, revived only once shown: a panel of the job's title no job owns yet.
+      const restored = vscode.window.createWebviewPanel('neuralStyle.job', title, { viewColumn: vscode.ViewColumn.One, preserveFocus: true });
+      assert.deepStrictEqual(api.reload(), [id]);
+      const ends: Finish[] = [];
+      api.jobs.onDidFinish((f) => ends.push(f));
+      api.jobs.onDidFinish((f) => finished.push(f));
+      assert.strictEqual(tabsOfJob(), 1, 'the job waits for its restored tab instead of opening a second');
+      assert.match(api.jobs.stateOf(id)?.preview ?? '', /^data:image\/png;base64,/, 'the checkpoint, shown at once');
+      assert.match(api.jobs.stateOf(id)?.note ?? '', /after scale 1 of 2 \(step 3\)/);
+      api.jobs.revivePanel(restored, JSON.parse(JSON.stringify(api.jobs.stateOf(id))));
+      assert.strictEqual(api.jobs.panelCount(), 1);
+      const end = await waitFor(`resumed job ${id} to end`, () => ends.find((f) => f.id === id));
+      assert.strictEqual(end.outcome, 'done', JSON.stringify(end));
+      const steps = api.jobs.stateOf(id)!.losses.map(([step]) => step);
+      assert.deepStrictEqual([steps[0], steps[steps.length - 1]], [4, 43], 'it went on from step 4, not from 1');
+      assert.ok(!fs.existsSync(checkpoint), 'its checkpoint went when it ended');
+      assert.strictEqual(tabsOfJob(), 1);
+      restored.dispose();
+    } finally {
+      logged.dispose();
+      await setSettings({ multiScale: false, draftSize: undefined, size: 32, iterations: 4,
+        fineIterations: undefined });
+    }
+  });
+
   test('the queue view\'s commands: move a queued job up, cancel one, each job named by photo and style', async function () {
     this.timeout(180_000);
     await api.jobs.queue.idle();

@@ -6,8 +6,9 @@
 import * as assert from 'assert';
 import type * as vscode from 'vscode';
 import type { JobPanel } from '../../../extension/src/panel';
-import { awaitsRestoredTab, resumeInto } from '../../../extension/src/resume';
-import { recordWithPanels } from './fakeJobPanel';
+import { RestoredTabs } from '../../../extension/src/restoredTabs';
+import { awaitsRestoredTab, resumeInto, savedJobsOf, type TabLabel } from '../../../extension/src/resume';
+import { panelState, recordWithPanels } from './fakeJobPanel';
 
 const VIEW = 'neuralStyle.job';
 const nothing = () => undefined;
@@ -49,6 +50,37 @@ describe('one tab per job through a reload', () => {
     assert.strictEqual(tab.webview.disposed, false);
     record.show();
     assert.deepStrictEqual([panels.opened, tab.shown.revealed], [0, 1], 'shown, not opened anew');
+  });
+
+  it('a waiting job whose restored tab goes before it was shown stops waiting; one whose tab is there waits on', () => {
+    // Two resumed jobs of one photo and style (one title), and their two restored tabs.
+    const state = (id: string) => ({ ...panelState(id), job: { ...panelState(id).job, contentName: 'moss.png',
+      styleName: 'Ink' } });
+    const [a, b] = ['ns5-1', 'ns5-2'].map((id) => recordWithPanels(nothing, { open: false, state: state(id) }).record);
+    const tab = { viewType: `mainThreadWebview-${VIEW}`, label: 'moss.png · Ink' };
+    const tabs: TabLabel[] = [tab, { ...tab }];
+    const restoredTabs = new RestoredTabs(() => [a, b], () => tabs, VIEW);
+    a.awaitingTab = restoredTabs.awaits(a);
+    b.awaitingTab = restoredTabs.awaits(b);
+    assert.deepStrictEqual([a.awaitingTab, b.awaitingTab], [true, true], 'one tab each');
+    assert.deepStrictEqual(restoredTabs.recheck(), [], 'both tabs are there');
+    tabs.pop(); // the user closed one before it was shown
+    assert.deepStrictEqual(restoredTabs.recheck().length, 1);
+    assert.deepStrictEqual([a.awaitingTab, b.awaitingTab].filter(Boolean).length, 1, 'the other still waits for its tab');
+    tabs.pop();
+    restoredTabs.recheck();
+    assert.deepStrictEqual([a.awaitingTab, b.awaitingTab], [false, false]);
+  });
+
+  it('a job still waiting for its tab at the next reload is saved as having one, so it waits again', () => {
+    const { record } = recordWithPanels(nothing, { open: false });
+    record.awaitingTab = true;
+    const request = { content: '/photos/pier.jpg', style: { path: '/s/ink.png', id: 'ink', label: 'Ink' } };
+    const [saved] = savedJobsOf({ running: { id: 'ns7-2', state: 'running', job: { request, record } }, queued: [] });
+    assert.strictEqual(saved.panel, true);
+    record.awaitingTab = false;
+    const [closed] = savedJobsOf({ running: { id: 'ns7-2', state: 'running', job: { request, record } }, queued: [] });
+    assert.strictEqual(closed.panel, undefined, 'no panel and no tab: none is restored');
   });
 
   it('a restored tab of a job that has its panel already closes: one tab, never two', () => {
