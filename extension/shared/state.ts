@@ -44,9 +44,12 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
       return { ...state, engine: message.engine };
     case 'preview':
       return { ...state, preview: message.src };
-    case 'done':
+    case 'done': {
+      // The photo's results found on disk may already name this run's file: it is listed once, as this run.
+      const earlier = (state.history ?? []).filter((run) => run.outputPath !== state.job.outputPath);
       return { ...state, job: { ...state.job, status: 'done', position: undefined }, note: undefined, done: message.done,
-        history: [...state.history ?? [], runOf(state, message.done)] };
+        history: [...earlier, runOf(state, message.done)] };
+    }
     case 'failed':
       return { ...state, job: { ...state.job, status: 'failed', position: undefined }, note: undefined, error: message.message,
         errorCode: message.code };

@@ -16,6 +16,7 @@ import { type BatchTag, changeOfEntry, type JobChange, type JobOutcome, panelMes
 import { JobRecord } from './jobRecord';
 import { type JobRequest, stylePaths } from './jobRequest';
 import type { PanelContext } from './panel';
+import { fillHistory } from './panelHistory';
 import { panelOpener } from './panelMessages';
 import { newPanelState, restoredPanelState, resultPanelState, runAgainRequest, runAgainState } from './panelRuns';
 import { JobQueue, type QueueEntry, type RunEnd } from './queue';
@@ -35,6 +36,8 @@ export interface JobOrder {
   resumedId?: string;
   /** The batch it was of before a reload. */
   batch?: BatchTag;
+  /** Folders beyond the photo's where its results may be (the folder of the result Stylize Again remakes). */
+  historyFolders?: string[];
 }
 
 export interface QueuedJob {
@@ -59,6 +62,8 @@ export class JobManager extends Disposable {
   private readonly panels: ReturnType<typeof panelOpener>;
   /** Names batches, and the panels of results opened from their files (no job made them in this window). */
   private readonly stamp = Date.now().toString(36);
+  /** The history reads under way (fillHistory). */
+  private readonly historyFills = new Set<Promise<void>>();
   private counter = 0;
 
   /** `offeredStyles`: what the panels offer as a second style (the presets and the remembered styles). */
@@ -95,13 +100,13 @@ export class JobManager extends Disposable {
   }
 
   /** Queues one image and opens its panel; returns the job id. */
-  enqueue(request: JobRequest): string {
-    return this.add({ request });
+  enqueue(request: JobRequest, historyFolders?: string[]): string {
+    return this.add({ request, historyFolders });
   }
 
   /** Adds a job to the queue, shown in `record` (a new panel's, or the panel of a Run again). */
-  private add({ request, backend, resumedId }: JobOrder, batch?: BatchTag,
-    record = this.newRecord(newPanelState(request, this.offeredStyles()))): string {
+  private add({ request, backend, resumedId, historyFolders }: JobOrder, batch?: BatchTag, again?: JobRecord): string {
+    const record = again ?? this.newRecord(newPanelState(request, this.offeredStyles()));
     const resumed = resumedId !== undefined;
     const id = this.queue.add({ request, record, backend, queuedAt: Date.now(), resumed, batch }, resumedId);
     // The id exists only now; a queued job's panel opens right away so the queue is visible
@@ -114,6 +119,8 @@ export class JobManager extends Disposable {
       message: resumed ? resumedNote() : undefined });
     this.runContext.log('info', `${resumed ? 'queued again after a reload' : 'queued'} ${id}: ${request.content} `
       + `in the style of ${stylePaths(request).join(' + ')}`);
+    // A new panel of a photo shows the photo's earlier results; a Run again keeps the history its panel has.
+    if (!again) this.fillHistory(record, historyFolders);
     return id;
   }
 
@@ -182,8 +189,10 @@ export class JobManager extends Disposable {
   openResultPanel(result: string, request: JobRequest, parameters: ResultParameters): string {
     // By samePath: the Explorer's c:\… and a setting's C:\… name one file on Windows.
     const shows = (file: string | undefined) => !!file && samePath(file, result);
-    const showing = this.allRecords.find((r) => r.livePanel
-      && (shows(r.state.job.outputPath) || r.state.history?.some((run) => shows(run.outputPath))));
+    // The panel whose job made it first: every panel of its photo lists it in its history.
+    const open = this.allRecords.filter((r) => r.livePanel);
+    const showing = open.find((r) => shows(r.state.job.outputPath))
+      ?? open.find((r) => r.state.history?.some((run) => shows(run.outputPath)));
     if (showing) {
       showing.show();
       return showing.state.job.id;
@@ -193,6 +202,7 @@ export class JobManager extends Disposable {
     this.records.set(id, record);
     record.open();
     this.forgetWhenClosed(record);
+    this.fillHistory(record);
     this.changes.fire({ id, kind: 'opened' });
     return id;
   }
@@ -210,6 +220,7 @@ export class JobManager extends Disposable {
     record.panel = revive(record);
     this.records.set(state.job.id, record);
     this.forgetWhenClosed(record);
+    this.fillHistory(record);
   }
 
   /** The record of the panel whose current job is `id`. */
@@ -225,6 +236,18 @@ export class JobManager extends Disposable {
   /** Every job of this window with its panel state, in the order queued (the queue view). */
   get jobStates(): PanelState[] {
     return [...this.records.values()].map((record) => record.state);
+  }
+
+  /** The photo's results on disk join the panel's history when read (panelHistory.ts); `historyFilled` says when. */
+  private fillHistory(record: JobRecord, folders: readonly string[] = []): void {
+    const filling = fillHistory(record, this.offeredStyles(), (m) => this.runContext.log('info', m), folders);
+    this.historyFills.add(filling);
+    void filling.finally(() => this.historyFills.delete(filling));
+  }
+
+  /** Resolves once every panel's history read so far is in its state (for the tests). */
+  async historyFilled(): Promise<void> {
+    while (this.historyFills.size) await Promise.all([...this.historyFills]);
   }
 
   private newRecord(state: PanelState): JobRecord {

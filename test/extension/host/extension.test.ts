@@ -31,6 +31,19 @@ let cancelledJob = '';
 /** The suite's jobs are small, but the machine may be busy. */
 const waitFor = <T>(what: string, find: () => T | undefined, timeoutMs = 90_000) => waitUntil(what, find, timeoutMs);
 
+/** The PNGs in `folders` whose parameters chunk names `photo`: the results a panel of it must list. */
+function photoResults(photo: string, folders: string[]): string[] {
+  const namesIt = (f: string) => {
+    try {
+      return JSON.parse(readPngText(fs.readFileSync(f))['neural-style'] ?? '{}').content === photo;
+    } catch {
+      return false; // no PNG, or no chunk
+    }
+  };
+  return folders.flatMap((dir) => fs.readdirSync(dir).filter((name) => name.endsWith('.png'))
+    .map((name) => path.join(dir, name)).filter(namesIt));
+}
+
 const finishOf = (id: string) => waitFor(`job ${id} to end`, () => finished.find((f) => f.id === id));
 const messagesOf = (id: string, direction: Traffic['direction']) => traffic.filter((t) => t.jobId === id && t.direction === direction).map((t) => t.message);
 
@@ -238,7 +251,14 @@ suite('Neural Style in VS Code', () => {
     assert.deepStrictEqual(snapshot.state.losses, [[1, 1, 2, 3, 0]], 'a row saved without its total gets 0 (unknown)');
     assert.ok(snapshot.state.job.contentSrc.length > 0, 'the panel gives its images webview URIs');
     // A saved run is kept only when its result is there: a path in saved data must not widen what the webview may read.
-    assert.deepStrictEqual(snapshot.state.history?.map((r) => r.outputName), ['chelsea.starry.png']);
+    assert.strictEqual(snapshot.state.history?.[0].outputPath, path.join(ws, 'chelsea.starry.png'));
+    const names = snapshot.state.history?.map((r) => r.outputName) ?? [];
+    assert.ok(!names.includes('passwd') && !names.includes('gone.starry.png'), names.join());
+    // Then the photo's results join it: each once, the saved run (with no time) first.
+    await api.jobs.historyFilled();
+    const listed = api.jobs.stateOf('earlier-1')?.history?.map((r) => r.outputPath) ?? [];
+    assert.deepStrictEqual([...listed].sort(), photoResults('chelsea.png', [ws]).sort());
+    assert.strictEqual(listed[0], path.join(ws, 'chelsea.starry.png'));
     assert.ok(snapshot.state.history?.[0].outputSrc, 'a run\'s thumbnail gets its webview URI');
     assert.strictEqual(snapshot.state.controls?.size, 32, 'a state saved without controls gets the settings\' values');
     panel.dispose();
@@ -258,6 +278,11 @@ suite('Neural Style in VS Code', () => {
     await setSettings({ iterations: 2, seed: 9, styleWeight: 5 });
     try {
       const id = await vscode.commands.executeCommand<string>('neuralStyle.stylizeAgain', vscode.Uri.file(moved));
+      // Its panel lists the photo's results made before, by other panels: those beside the photo, and the moved one.
+      await api.jobs.historyFilled();
+      const listed = api.jobs.stateOf(id)?.history?.map((run) => run.outputPath) ?? [];
+      assert.deepStrictEqual([...listed].sort(), photoResults('chelsea.png', [ws, path.dirname(moved)]).sort());
+      assert.ok(listed.includes(moved) && listed.includes(path.join(ws, 'chelsea.starry.png')), listed.join());
       const result = await finishOf(id);
       assert.strictEqual(result.outcome, 'done', result.message);
       assert.notStrictEqual(result.output, path.join(ws, 'chelsea.starry.png'), 'it wrote over the first result');
@@ -287,11 +312,22 @@ suite('Neural Style in VS Code', () => {
     const busy = () => api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0);
     const before = busy();
     const id = await vscode.commands.executeCommand<string>('neuralStyle.openInPanel', vscode.Uri.file(result));
+    await api.jobs.historyFilled();
     const state = api.jobs.stateOf(id);
     assert.ok(state, 'no panel state');
-    assert.deepStrictEqual([state.job.status, state.job.contentPath, state.done?.outputName, state.history?.length], ['done', path.join(ws, 'chelsea.png'), 'chelsea.starry.png', 1]);
+    assert.deepStrictEqual([state.job.status, state.job.contentPath, state.done?.outputName], ['done', path.join(ws, 'chelsea.png'), 'chelsea.starry.png']);
     assert.deepStrictEqual([state.controls?.styleWeight, state.controls?.iterations, state.controls?.seed],
       [chunk.styleWeight, chunk.iterations, chunk.seed]);
+    // The chart from the picture's loss trace: one point per iteration it ran.
+    assert.deepStrictEqual(state.losses, chunk.losses);
+    assert.deepStrictEqual(state.losses.map(([step]) => step), [1, 2, 3, 4]);
+    // Its history is the photo's: every result of chelsea.png in its folder and in this one, whichever panel made it.
+    const expected = photoResults('chelsea.png', [ws, path.dirname(result)]);
+    assert.ok(expected.length >= 2 && expected.includes(path.join(ws, 'chelsea.starry.png')), expected.join());
+    const listed = state.history?.map((run) => run.outputPath) ?? [];
+    assert.deepStrictEqual([...listed].sort(), expected.sort());
+    const times = state.history?.map((run) => run.finishedAt ?? 0) ?? [];
+    assert.ok(times.every((t, i) => i === 0 || t >= times[i - 1]), 'oldest first');
     assert.strictEqual(busy(), before, 'a job was queued');
     await waitFor('the panel to show it', () => messagesOf(id, 'toWebview').find((m) => m.type === 'snapshot' && m.state.done?.outputSrc));
     const panels = api.jobs.panelCount();

@@ -1,0 +1,60 @@
+/**
+ * A panel's history is its photo's: once a panel opens (a new Stylize, Stylize
+ * Again, Open in Neural Style Panel, a panel restored after a reload), the
+ * photo's results on disk (photoHistory.ts) join its runs. The panel opens
+ * without waiting for them.
+ */
+import * as path from 'path';
+import { outputFolder, workspaceOutputFolderProblem } from './outputPath';
+import { jobConfigOf } from './jobConfig';
+import type { JobRecord } from './jobRecord';
+import { findPhotoResults, mergeHistory, photoFolders, runOfResult } from './photoHistory';
+import { readSettings } from './settings';
+import type { StyleChoice } from './stylePicker';
+
+/**
+ * The folder the settings send `photo`'s results to now; undefined when the
+ * setting is unreadable or a workspace's value leads outside it (a job would
+ * refuse it too: its folder is read from no more than a job would write to).
+ */
+export function configuredOutputFolder(photo: string): string | undefined {
+  try {
+    const config = jobConfigOf(photo);
+    const folder = readSettings(config.get).outputFolder;
+    if (!folder) return undefined;
+    const request = { content: photo, folder, workspaceFolder: config.workspaceFolder };
+    if (config.outputFolderFromWorkspace && workspaceOutputFolderProblem(request)) return undefined;
+    return outputFolder(request);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A style file's name as the panel says it: the title of an offered style of that file name, else the name. */
+export function styleLabelOf(offered: readonly StyleChoice[]): (file: string) => string {
+  return (file) => offered.find((choice) => path.basename(choice.path) === file)?.label ?? file;
+}
+
+/**
+ * Adds the photo's results on disk to `record`'s history, in one snapshot
+ * once they are read; nothing is sent when none is new. `extraFolders`: where
+ * else the caller knows a result of it is. `log` hears what was found, and a
+ * failure (the panel keeps the runs it has).
+ */
+export async function fillHistory(record: JobRecord, offered: readonly StyleChoice[],
+  log: (message: string) => void, extraFolders: readonly string[] = []): Promise<void> {
+  const photo = record.state.job.contentPath;
+  try {
+    const folders = [...photoFolders(photo, configuredOutputFolder(photo), record.state.history), ...extraFolders];
+    const label = styleLabelOf(offered);
+    const found = (await findPhotoResults(photo, folders)).map((result) => runOfResult(result, label));
+    // Read now, not before the files were: the panel may have finished a run meanwhile.
+    const own = record.state.history ?? [];
+    const history = mergeHistory(own, found);
+    if (history.length === own.length) return;
+    record.post({ type: 'snapshot', state: { ...record.state, history } });
+    log(`history of ${photo}: ${history.length - own.length} result(s) found in ${folders.join(', ')}`);
+  } catch (e) {
+    log(`the results of ${photo} were not listed: ${(e as Error).message}`);
+  }
+}
