@@ -9,14 +9,14 @@ import * as vscode from 'vscode';
 import { samePath } from '@neural-style/engine/file-names';
 import { type BackendChoice, DEFAULTS, type ResultParameters } from '@neural-style/engine/options';
 import { type Controls, controlsOf } from '../shared/controls';
-import { type PanelState, parsePanelState } from '../shared/protocol';
+import { type PanelState, parsePanelState, type RunView } from '../shared/protocol';
 import type { SecondStylePick } from '../shared/secondStyle';
 import { Disposable } from './dispose';
 import { type BatchTag, changeOfEntry, type JobChange, type JobOutcome, panelMessageOf, runEndOf } from './jobChange';
 import { JobRecord } from './jobRecord';
 import { type JobRequest, stylePaths } from './jobRequest';
 import type { PanelContext } from './panel';
-import { fillHistory } from './panelHistory';
+import { addToHistory, photoHistoryRuns } from './panelHistory';
 import { panelOpener } from './panelMessages';
 import { newPanelState, restoredPanelState, resultPanelState, runAgainRequest, runAgainState } from './panelRuns';
 import { JobQueue, type QueueEntry, type RunEnd } from './queue';
@@ -238,9 +238,25 @@ export class JobManager extends Disposable {
     return [...this.records.values()].map((record) => record.state);
   }
 
-  /** The photo's results on disk join the panel's history when read (panelHistory.ts); `historyFilled` says when. */
+  /**
+   * The photo's results on disk join the panel's history when read (panelHistory.ts); `historyFilled` says when.
+   * While its job runs, those in a folder the panel cannot show yet wait for the run's end: a new folder reloads
+   * the page, which would end a run on the GPU there.
+   */
   private fillHistory(record: JobRecord, folders: readonly string[] = []): void {
-    const filling = fillHistory(record, this.offeredStyles(), (m) => this.runContext.log('info', m), folders);
+    const log = (m: string) => this.runContext.log('info', m);
+    const filling = photoHistoryRuns(record.state, this.offeredStyles(), log, folders).then((found) => {
+      const { id, status } = record.state.job;
+      const showable = (run: RunView) => status !== 'running' || (record.livePanel?.mayShow(run.outputPath) ?? true);
+      addToHistory(record, found.filter(showable));
+      const later = found.filter((run) => !showable(run));
+      if (!later.length) return;
+      const ended = this.onDidChangeJob((change) => {
+        if (change.id !== id || change.kind !== 'ended') return;
+        ended.dispose();
+        addToHistory(record, later);
+      });
+    });
     this.historyFills.add(filling);
     void filling.finally(() => this.historyFills.delete(filling));
   }

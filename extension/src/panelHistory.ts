@@ -2,11 +2,12 @@
  * A panel's history is its photo's: once a panel opens (a new Stylize, Stylize
  * Again, Open in Neural Style Panel, a panel restored after a reload), the
  * photo's results on disk (photoHistory.ts) join its runs. The panel opens
- * without waiting for them.
+ * without waiting for them; the job manager says when they join.
  */
 import * as path from 'path';
 import { outputFolder, workspaceOutputFolderProblem } from './outputPath';
 import { jobConfigOf } from './jobConfig';
+import type { PanelState, RunView } from '../shared/protocol';
 import type { JobRecord } from './jobRecord';
 import { findPhotoResults, mergeHistory, photoFolders, runOfResult } from './photoHistory';
 import { readSettings } from './settings';
@@ -36,25 +37,28 @@ export function styleLabelOf(offered: readonly StyleChoice[]): (file: string) =>
 }
 
 /**
- * Adds the photo's results on disk to `record`'s history, in one snapshot
- * once they are read; nothing is sent when none is new. `extraFolders`: where
- * else the caller knows a result of it is. `log` hears what was found, and a
- * failure (the panel keeps the runs it has).
+ * The photo's results on disk as runs of `state`'s panel, those it already
+ * lists left out. `extraFolders`: where else the caller knows a result of it
+ * is. `log` hears what was found, and a failure (then none are).
  */
-export async function fillHistory(record: JobRecord, offered: readonly StyleChoice[],
-  log: (message: string) => void, extraFolders: readonly string[] = []): Promise<void> {
-  const photo = record.state.job.contentPath;
+export async function photoHistoryRuns(state: PanelState, offered: readonly StyleChoice[],
+  log: (message: string) => void, extraFolders: readonly string[] = []): Promise<RunView[]> {
+  const photo = state.job.contentPath;
   try {
-    const folders = [...photoFolders(photo, configuredOutputFolder(photo), record.state.history), ...extraFolders];
+    const folders = [...photoFolders(photo, configuredOutputFolder(photo), state.history), ...extraFolders];
     const label = styleLabelOf(offered);
     const found = (await findPhotoResults(photo, folders)).map((result) => runOfResult(result, label));
-    // Read now, not before the files were: the panel may have finished a run meanwhile.
-    const own = record.state.history ?? [];
-    const history = mergeHistory(own, found);
-    if (history.length === own.length) return;
-    record.post({ type: 'snapshot', state: { ...record.state, history } });
-    log(`history of ${photo}: ${history.length - own.length} result(s) found in ${folders.join(', ')}`);
+    if (found.length) log(`history of ${photo}: ${found.length} result(s) found in ${folders.join(', ')}`);
+    return found;
   } catch (e) {
     log(`the results of ${photo} were not listed: ${(e as Error).message}`);
+    return [];
   }
+}
+
+/** Adds `found` to `record`'s history in one snapshot, merged with the runs it has now; none new, nothing is sent. */
+export function addToHistory(record: JobRecord, found: readonly RunView[]): void {
+  const own = record.state.history ?? [];
+  const history = mergeHistory(own, found);
+  if (history.length !== own.length) record.post({ type: 'snapshot', state: { ...record.state, history } });
 }
