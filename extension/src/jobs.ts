@@ -5,6 +5,7 @@
  * the job's panel, then to onDidChangeJob, which everything else that shows
  * jobs subscribes to (jobViews.ts).
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { samePath } from '@neural-style/engine/file-names';
 import { type BackendChoice, DEFAULTS, type ResultParameters } from '@neural-style/engine/options';
@@ -245,10 +246,10 @@ export class JobManager extends Disposable {
    */
   private fillHistory(record: JobRecord, folders: readonly string[] = []): void {
     const log = (m: string) => this.runContext.log('info', m);
-    const filling = photoHistoryRuns(record.state, this.offeredStyles(), log, folders).then((found) => {
+    const filling = photoHistoryRuns(record.state, this.offeredStyles(), log, folders).then(({ found, gone }) => {
       const { id, status } = record.state.job;
       const showable = (run: RunView) => status !== 'running' || (record.livePanel?.mayShow(run.outputPath) ?? true);
-      addToHistory(record, found.filter(showable));
+      addToHistory(record, found.filter(showable), gone);
       const later = found.filter((run) => !showable(run));
       if (!later.length) return;
       const ended = this.onDidChangeJob((change) => {
@@ -259,6 +260,16 @@ export class JobManager extends Disposable {
     });
     this.historyFills.add(filling);
     void filling.finally(() => this.historyFills.delete(filling));
+  }
+
+  /**
+   * A result of `made`'s photo was written: the photo's other open panels list it too, and each of its panels
+   * (`made`'s included) takes out the results deleted since it last looked.
+   */
+  private refreshPanelsOfPhoto(made: JobRecord): void {
+    const photo = made.state.job.contentPath;
+    const panels = this.allRecords.filter((r) => r.livePanel && samePath(r.state.job.contentPath, photo));
+    panels.forEach((record) => this.fillHistory(record, [path.dirname(made.state.job.outputPath)]));
   }
 
   /** Resolves once every panel's history read so far is in its state (for the tests). */
@@ -284,6 +295,7 @@ export class JobManager extends Disposable {
     // The panel and the notification name the workspace's files as the user does (the log keeps the full paths).
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     job.end = 'message' in end ? { ...end, message: withRelativePaths(end.message, folders) } : end;
+    if (job.end.outcome === 'done') this.refreshPanelsOfPhoto(job.record);
     return runEndOf(job.end);
   }
 

@@ -4,6 +4,7 @@
  * photo's results on disk (photoHistory.ts) join its runs. The panel opens
  * without waiting for them; the job manager says when they join.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { outputFolder, workspaceOutputFolderProblem } from './outputPath';
 import { jobConfigOf } from './jobConfig';
@@ -36,29 +37,44 @@ export function styleLabelOf(offered: readonly StyleChoice[]): (file: string) =>
   return (file) => offered.find((choice) => path.basename(choice.path) === file)?.label ?? file;
 }
 
+/** What the disk says of a panel's history: the photo's results found, and the files of its runs that are gone. */
+export interface HistoryNews {
+  found: RunView[];
+  gone: string[];
+}
+
 /**
- * The photo's results on disk as runs of `state`'s panel, those it already
- * lists left out. `extraFolders`: where else the caller knows a result of it
- * is. `log` hears what was found, and a failure (then none are).
+ * The photo's results on disk as runs of `state`'s panel (merged with its own
+ * by addToHistory), and which of its runs' files were deleted since.
+ * `extraFolders`: where else the caller knows a result of it is. `log` hears
+ * what was found, and a failure (then nothing is).
  */
 export async function photoHistoryRuns(state: PanelState, offered: readonly StyleChoice[],
-  log: (message: string) => void, extraFolders: readonly string[] = []): Promise<RunView[]> {
+  log: (message: string) => void, extraFolders: readonly string[] = []): Promise<HistoryNews> {
   const photo = state.job.contentPath;
   try {
     const folders = [...photoFolders(photo, configuredOutputFolder(photo), state.history), ...extraFolders];
     const label = styleLabelOf(offered);
     const found = (await findPhotoResults(photo, folders)).map((result) => runOfResult(result, label));
     if (found.length) log(`history of ${photo}: ${found.length} result(s) found in ${folders.join(', ')}`);
-    return found;
+    const files = (state.history ?? []).map((run) => run.outputPath);
+    const there = await Promise.all(files.map((f) => fs.promises.lstat(f).then(() => true, () => false)));
+    return { found, gone: files.filter((_, i) => !there[i]) };
   } catch (e) {
     log(`the results of ${photo} were not listed: ${(e as Error).message}`);
-    return [];
+    return { found: [], gone: [] };
   }
 }
 
-/** Adds `found` to `record`'s history in one snapshot, merged with the runs it has now; none new, nothing is sent. */
-export function addToHistory(record: JobRecord, found: readonly RunView[]): void {
+/**
+ * Adds `found` to `record`'s history and takes the `gone` files out, in one
+ * snapshot, merged with the runs it has now; when nothing changes, nothing is sent.
+ */
+export function addToHistory(record: JobRecord, found: readonly RunView[], gone: readonly string[] = []): void {
   const own = record.state.history ?? [];
-  const history = mergeHistory(own, found);
-  if (history.length !== own.length) record.post({ type: 'snapshot', state: { ...record.state, history } });
+  const kept = own.filter((run) => !gone.includes(run.outputPath));
+  const history = mergeHistory(kept, found);
+  if (history.length !== own.length || kept.length !== own.length) {
+    record.post({ type: 'snapshot', state: { ...record.state, history } });
+  }
 }

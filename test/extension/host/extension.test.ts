@@ -27,6 +27,8 @@ const enginePids = new Set<number>();
 /** Panels that later tests run again: the first done job's, the cancelled job's. */
 let doneJob = '';
 let cancelledJob = '';
+/** The panel Open in Neural Style Panel opened on a copy of the first result (another panel of its photo). */
+let openedPanel = '';
 
 /** The suite's jobs are small, but the machine may be busy. */
 const waitFor = <T>(what: string, find: () => T | undefined, timeoutMs = 90_000) => waitUntil(what, find, timeoutMs);
@@ -315,6 +317,7 @@ suite('Neural Style in VS Code', () => {
     const busy = () => api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0);
     const before = busy();
     const id = await vscode.commands.executeCommand<string>('neuralStyle.openInPanel', vscode.Uri.file(result));
+    openedPanel = id;
     await api.jobs.historyFilled();
     const state = api.jobs.stateOf(id);
     assert.ok(state, 'no panel state');
@@ -387,9 +390,16 @@ suite('Neural Style in VS Code', () => {
     assert.strictEqual(JSON.parse(readPngText(fs.readFileSync(a.output))['neural-style']).styleWeight, ran.styleWeight);
     assert.strictEqual(api.jobs.panelCount(), panels, 'the same panel shows the new run');
     assert.ok((messagesOf(b.id, 'toWebview') as ToWebview[]).some((m) => m.type === 'done'), 'the new run is shown in the panel');
+    // The panel's history is the photo's: its two runs last, and every other result of chelsea.png other panels made.
+    await api.jobs.historyFilled();
     const history = api.jobs.stateOf(b.id)?.history ?? [];
-    assert.deepStrictEqual(history.map((r) => r.outputPath), [a.output, b.output]);
-    assert.strictEqual(history[1].controls?.styleWeight, 20000);
+    const listed = history.map((r) => r.outputPath);
+    assert.ok(listed.includes(a.output), listed.join());
+    assert.strictEqual(listed.at(-1), b.output);
+    assert.deepStrictEqual([...listed].sort(), photoResults('chelsea.png', [ws]).sort(), 'each result once, none gone');
+    assert.strictEqual(history.at(-1)?.controls?.styleWeight, 20000);
+    // Another open panel of the photo lists the new result too.
+    assert.ok(api.jobs.stateOf(openedPanel)?.history?.some((r) => r.outputPath === b.output), 'the opened panel');
     // Outside values are checked by the engine's checks; nothing runs.
     api.jobs.receiveFromPanel(b.id, { type: 'runAgain', controls: { ...tweaked, size: 5 } });
     assert.strictEqual(api.jobs.stateOf(b.id)?.job.status, 'done');
@@ -402,7 +412,11 @@ suite('Neural Style in VS Code', () => {
     const again = await nextFinish(seen);
     assert.strictEqual(again.outcome, 'done', again.message);
     assert.ok(fs.statSync(again.output!).size > 0);
-    assert.deepStrictEqual(api.jobs.stateOf(again.id)?.history?.map((r) => r.outputPath), [again.output]);
+    // Its run joins the photo's results (the batch's chelsea-copy.starry.png among them), as the newest.
+    await api.jobs.historyFilled();
+    const listed = api.jobs.stateOf(again.id)?.history?.map((r) => r.outputPath) ?? [];
+    assert.strictEqual(listed.at(-1), again.output);
+    assert.deepStrictEqual([...listed].sort(), photoResults('chelsea-copy.png', [ws]).sort());
   });
 
   test('Save as defaults writes the panel\'s values to the settings the user picks', async () => {
@@ -455,7 +469,9 @@ suite('Neural Style in VS Code', () => {
       const chunk = chunkOf(blend.output!);
       assert.deepStrictEqual([chunk.styles, chunk.styleBlendWeights, chunk.size, chunk.iterations], [['starry.png', 'hokusai_great_wave.jpg'], [50, 50], 32, 2]);
       const state = api.jobs.stateOf(blend.id)!;
-      assert.deepStrictEqual(state.history?.map((r) => r.secondStyle?.blend), [undefined, 50], 'the history says which run blended');
+      // The panel's two runs are the newest of the photo's results it lists.
+      assert.deepStrictEqual(state.history?.slice(-2).map((r) => r.secondStyle?.blend), [undefined, 50],
+        'the history says which run blended');
       const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
       assert.ok(tabs.includes('chelsea.png · starry.png + The Great Wave off Kanagawa'), `the tab names both styles: ${tabs.join(', ')}`);
       // The picture's parameters find both styles by file name and blend them as before.
