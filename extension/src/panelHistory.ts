@@ -16,8 +16,8 @@ import type { StyleChoice } from './stylePicker';
 
 /**
  * The folder the settings send `photo`'s results to now; undefined when the
- * setting is unreadable or a workspace's value leads outside it (a job would
- * refuse it too: its folder is read from no more than a job would write to).
+ * setting is unreadable or a workspace's value leads outside the workspace: a
+ * job refuses such a folder, so the history does not read it either.
  */
 export function configuredOutputFolder(photo: string): string | undefined {
   try {
