@@ -5,11 +5,12 @@
  * the job's panel, then to onDidChangeJob, which everything else that shows
  * jobs subscribes to (jobViews.ts).
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { samePath } from '@neural-style/engine/file-names';
 import { type BackendChoice, DEFAULTS, type ResultParameters } from '@neural-style/engine/options';
 import { type Controls, controlsOf } from '../shared/controls';
-import { type PanelState, parsePanelState } from '../shared/protocol';
+import { type PanelState, parsePanelState, type RunView } from '../shared/protocol';
 import type { SecondStylePick } from '../shared/secondStyle';
 import { type Checkpoint, checkpointSrc, removeCheckpointsOf } from './checkpoints';
 import { Disposable } from './dispose';
@@ -17,6 +18,7 @@ import { type BatchTag, changeOfEntry, type JobChange, type JobOutcome, panelMes
 import { JobRecord } from './jobRecord';
 import { type JobRequest, stylePaths } from './jobRequest';
 import { type PanelContext, tabLabels, VIEW_TYPE } from './panel';
+import { addToHistory, photoHistoryRuns } from './panelHistory';
 import { panelOpener } from './panelMessages';
 import { newPanelState, restoredPanelState, resultPanelState, runAgainRequest, runAgainState } from './panelRuns';
 import { JobQueue, type QueueEntry, type RunEnd } from './queue';
@@ -41,6 +43,8 @@ export interface JobOrder {
   resume?: Checkpoint;
   /** Its panel was open before the reload: VS Code restores that tab, which the job waits for. */
   restoredTab?: boolean;
+  /** Folders beyond the photo's where its results may be (the folder of the result Stylize Again remakes). */
+  historyFolders?: string[];
 }
 
 export interface QueuedJob {
@@ -69,6 +73,8 @@ export class JobManager extends Disposable {
   private readonly panels: ReturnType<typeof panelOpener>;
   /** Names batches, and the panels of results opened from their files (no job made them in this window). */
   private readonly stamp = Date.now().toString(36);
+  /** The history reads under way (fillHistory). */
+  private readonly historyFills = new Set<Promise<void>>();
   private counter = 0;
   /** The window closes: its jobs stop, but their checkpoints stay for the reload to resume from. */
   private closing = false;
@@ -114,13 +120,14 @@ export class JobManager extends Disposable {
   }
 
   /** Queues one image and opens its panel; returns the job id. */
-  enqueue(request: JobRequest): string {
-    return this.add({ request });
+  enqueue(request: JobRequest, historyFolders?: string[]): string {
+    return this.add({ request, historyFolders });
   }
 
   /** Adds a job to the queue, shown in `record` (a new panel's, or the panel of a Run again). */
-  private add({ request, backend, resumedId, resume, restoredTab }: JobOrder, batch?: BatchTag,
-    record = this.newRecord(newPanelState(request, this.offeredStyles()))): string {
+  private add({ request, backend, resumedId, resume, restoredTab, historyFolders }: JobOrder, batch?: BatchTag,
+    again?: JobRecord): string {
+    const record = again ?? this.newRecord(newPanelState(request, this.offeredStyles()));
     const resumed = resumedId !== undefined;
     // Before the queue may start it: a resumed job whose tab VS Code restored waits for that tab.
     if (restoredTab) record.awaitingTab = this.restoredTabs.awaits(record);
@@ -140,6 +147,8 @@ export class JobManager extends Disposable {
     const waits = record.awaitingTab ? ' (its panel is the tab VS Code restored, once shown)' : '';
     this.runContext.log('info', `${resumed ? 'queued again after a reload' : 'queued'} ${id}: ${request.content} `
       + `in the style of ${stylePaths(request).join(' + ')}${waits}`);
+    // A new panel of a photo shows the photo's earlier results; a Run again keeps the history its panel has.
+    if (!again) this.fillHistory(record, historyFolders);
     return id;
   }
 
@@ -208,8 +217,10 @@ export class JobManager extends Disposable {
   openResultPanel(result: string, request: JobRequest, parameters: ResultParameters): string {
     // By samePath: the Explorer's c:\… and a setting's C:\… name one file on Windows.
     const shows = (file: string | undefined) => !!file && samePath(file, result);
-    const showing = this.allRecords.find((r) => r.livePanel
-      && (shows(r.state.job.outputPath) || r.state.history?.some((run) => shows(run.outputPath))));
+    // The panel whose job made it first: every panel of its photo lists it in its history.
+    const open = this.allRecords.filter((r) => r.livePanel);
+    const showing = open.find((r) => shows(r.state.job.outputPath))
+      ?? open.find((r) => r.state.history?.some((run) => shows(run.outputPath)));
     if (showing) {
       showing.show();
       return showing.state.job.id;
@@ -219,6 +230,7 @@ export class JobManager extends Disposable {
     this.records.set(id, record);
     record.open();
     this.forgetWhenClosed(record);
+    this.fillHistory(record);
     this.changes.fire({ id, kind: 'opened' });
     return id;
   }
@@ -236,6 +248,7 @@ export class JobManager extends Disposable {
     record.panel = revive(record);
     this.records.set(state.job.id, record);
     this.forgetWhenClosed(record);
+    this.fillHistory(record);
   }
 
   /** The record of the panel whose current job is `id`. */
@@ -251,6 +264,44 @@ export class JobManager extends Disposable {
   /** Every job of this window with its panel state, in the order queued (the queue view). */
   get jobStates(): PanelState[] {
     return [...this.records.values()].map((record) => record.state);
+  }
+
+  /**
+   * The photo's results on disk join the panel's history when read (panelHistory.ts); `historyFilled` says when.
+   * While its job runs, those in a folder the panel cannot show yet wait for the run's end: a new folder reloads
+   * the page, which would end a run on the GPU there.
+   */
+  private fillHistory(record: JobRecord, folders: readonly string[] = []): void {
+    const log = (m: string) => this.runContext.log('info', m);
+    const filling = photoHistoryRuns(record.state, this.offeredStyles(), log, folders).then(({ found, gone }) => {
+      const { id, status } = record.state.job;
+      const showable = (run: RunView) => status !== 'running' || (record.livePanel?.mayShow(run.outputPath) ?? true);
+      addToHistory(record, found.filter(showable), gone);
+      const later = found.filter((run) => !showable(run));
+      if (!later.length) return;
+      const ended = this.onDidChangeJob((change) => {
+        if (change.id !== id || change.kind !== 'ended') return;
+        ended.dispose();
+        addToHistory(record, later);
+      });
+    });
+    this.historyFills.add(filling);
+    void filling.finally(() => this.historyFills.delete(filling));
+  }
+
+  /**
+   * A result of `made`'s photo was written: the photo's other open panels list it too, and each of its panels
+   * (`made`'s included) takes out the results deleted since it last looked.
+   */
+  private refreshPanelsOfPhoto(made: JobRecord): void {
+    const photo = made.state.job.contentPath;
+    const panels = this.allRecords.filter((r) => r.livePanel && samePath(r.state.job.contentPath, photo));
+    panels.forEach((record) => this.fillHistory(record, [path.dirname(made.state.job.outputPath)]));
+  }
+
+  /** Resolves once every panel's history read so far is in its state (for the tests). */
+  async historyFilled(): Promise<void> {
+    while (this.historyFills.size) await Promise.all([...this.historyFills]);
   }
 
   private newRecord(state: PanelState): JobRecord {
@@ -271,6 +322,7 @@ export class JobManager extends Disposable {
     // The panel and the notification name the workspace's files as the user does (the log keeps the full paths).
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     job.end = 'message' in end ? { ...end, message: withRelativePaths(end.message, folders) } : end;
+    if (job.end.outcome === 'done') this.refreshPanelsOfPhoto(job.record);
     return runEndOf(job.end);
   }
 

@@ -161,6 +161,11 @@ export class JobPanel extends Disposable {
     return new Promise((resolve) => this.loadWaiters.push(resolve));
   }
 
+  /** Whether the webview may load `file` now: its folder is a root already (a new root reloads the page). */
+  mayShow(file: string): boolean {
+    return this.roots.split('\n').includes(path.dirname(file));
+  }
+
   webviewUri(file: string): string {
     return this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
   }
