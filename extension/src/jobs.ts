@@ -5,63 +5,30 @@
  * the job's panel, then to onDidChangeJob, which everything else that shows
  * jobs subscribes to (jobViews.ts).
  */
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { samePath } from '@neural-style/engine/file-names';
-import { type BackendChoice, DEFAULTS, type ResultParameters } from '@neural-style/engine/options';
-import { type Controls, controlsOf } from '../shared/controls';
-import { type PanelState, parsePanelState, type RunView } from '../shared/protocol';
-import type { SecondStylePick } from '../shared/secondStyle';
-import { type Checkpoint, checkpointSrc, removeCheckpointsOf } from './checkpoints';
+import type { ResultParameters } from '@neural-style/engine/options';
+import { type PanelState, parsePanelState } from '../shared/protocol';
 import { Disposable } from './dispose';
-import { type BatchTag, changeOfEntry, type JobChange, type JobOutcome, panelMessageOf, runEndOf } from './jobChange';
+import { HistoryFills } from './historyFills';
+import { type BatchTag, changeOfEntry, type JobChange, panelMessageOf, runEndOf } from './jobChange';
+import type { JobOrder, QueuedJob } from './jobOrder';
 import { JobRecord } from './jobRecord';
 import { type JobRequest, stylePaths } from './jobRequest';
-import { type PanelContext, tabLabels, VIEW_TYPE } from './panel';
-import { addToHistory, photoHistoryRuns } from './panelHistory';
+import { JobResume } from './jobResume';
+import type { PanelContext } from './panel';
 import { panelOpener } from './panelMessages';
-import { newPanelState, restoredPanelState, resultPanelState, runAgainRequest, runAgainState } from './panelRuns';
-import { JobQueue, type QueueEntry, type RunEnd } from './queue';
-import { RestoredTabs } from './restoredTabs';
+import { newPanelState, restoredPanelState, resultPanelState } from './panelRuns';
+import { JobQueue, type RunEnd } from './queue';
+import { Reruns } from './reruns';
 import { resumedNote, resumeInto } from './resume';
 import { type RunContext, runJob } from './runJob';
 import { browseSecondStyle } from './secondStyleBrowse';
-import { samePick } from './secondStyleChoices';
 import { withRelativePaths } from './shownPaths';
 import type { StyleChoice } from './stylePicker';
 
-/** One job to queue; a job resumed after a reload keeps its id and its backend. */
-export interface JobOrder {
-  request: JobRequest;
-  /** Instead of the backend setting ("Run on CPU instead"). */
-  backend?: BackendChoice;
-  /** The id it had before a reload: its panel comes back by itself, or opens when the job runs. */
-  resumedId?: string;
-  /** The batch it was of before a reload. */
-  batch?: BatchTag;
-  /** Its last finished scale before a reload: it goes on from the next. */
-  resume?: Checkpoint;
-  /** Its panel was open before the reload: VS Code restores that tab, which the job waits for. */
-  restoredTab?: boolean;
-  /** Folders beyond the photo's where its results may be (the folder of the result Stylize Again remakes). */
-  historyFolders?: string[];
-}
-
-export interface QueuedJob {
-  request: JobRequest;
-  record: JobRecord;
-  backend?: BackendChoice;
-  /** When *Stylize* queued it (Date.now()). */
-  queuedAt: number;
-  resumed: boolean;
-  batch?: BatchTag;
-  /** Where its run starts: after this scale of a run before a reload. */
-  resume?: Checkpoint;
-  /** Its last finished scale (the resume's, then its run's own): what a reload goes on from. */
-  checkpoint?: Checkpoint;
-  /** How its run ended, once runJob has returned (the queue then says that it ended). */
-  end?: JobOutcome;
-}
+/** The orders' types live in jobOrder.ts; they are still the manager's to its callers. */
+export type { JobOrder, QueuedJob };
 
 export class JobManager extends Disposable {
   readonly queue: JobQueue<QueuedJob>;
@@ -73,34 +40,38 @@ export class JobManager extends Disposable {
   private readonly panels: ReturnType<typeof panelOpener>;
   /** Names batches, and the panels of results opened from their files (no job made them in this window). */
   private readonly stamp = Date.now().toString(36);
-  /** The history reads under way (fillHistory). */
-  private readonly historyFills = new Set<Promise<void>>();
+  /** The photo's results on disk in each panel's history. */
+  private readonly history: HistoryFills;
+  /** A panel's job run again: Run again, on the CPU, at the photo's size. */
+  private readonly reruns: Reruns;
+  /** A resumed job's start (its restored tab, its checkpoint shown) and every job's checkpoints. */
+  private readonly resume: JobResume;
   private counter = 0;
-  /** The window closes: its jobs stop, but their checkpoints stay for the reload to resume from. */
-  private closing = false;
-  private readonly restoredTabs = new RestoredTabs(() => this.allRecords, tabLabels, VIEW_TYPE);
 
   /** `offeredStyles`: what the panels offer as a second style (the presets and the remembered styles). */
   constructor(private readonly panelContext: PanelContext,
     private readonly runContext: RunContext & { dispose(): unknown },
     private readonly offeredStyles: () => StyleChoice[] = () => []) {
     super();
+    const log = runContext.log;
+    this.history = new HistoryFills(this.onDidChangeJob, offeredStyles, (message) => log('info', message));
+    this.reruns = new Reruns({ record: (id) => this.records.get(id), forget: (id) => this.records.delete(id),
+      queueIn: (record, request, backend) => this.add({ request, backend }, undefined, record),
+      cancel: (id) => this.cancel(id), onDidChangeJob: this.onDidChangeJob, log, offeredStyles });
     this.panels = panelOpener(panelContext, {
       cancel: (id) => this.cancel(id),
-      runAgain: (record, controls, backend, second) => this.runAgain(record, controls, backend, second),
+      runAgain: (record, controls, backend, second) => this.reruns.runAgain(record, controls, backend, second),
       browseSecondStyle: (record) => browseSecondStyle(record, panelContext.presetsDir),
       log: panelContext.log,
     });
     // Ids must not repeat across reloads: a restored panel may still name an old one.
     this.queue = new JobQueue((job, id, signal) => this.runQueued(job, id, signal), `ns${this.stamp}`);
     this.register(this.queue.onDidChange((entry) => {
-      const ended = entry.state !== 'queued' && entry.state !== 'running';
-      if (ended && !this.closing) removeCheckpointsOf(runContext.checkpoints, entry.id);
+      if (entry.state !== 'queued' && entry.state !== 'running') this.resume.ended(entry.id);
       this.changed(entry.job, changeOfEntry(entry, this.queue.position(entry.id), entry.job.end));
     }));
-    // A resumed job whose restored tab went before it was shown opens its panel when it runs (at once if it does).
-    this.register(vscode.window.tabGroups.onDidChangeTabs(() => this.restoredTabs.recheck()
-      .forEach((record) => { if (this.queue.running?.job.record === record) record.open(); })));
+    this.resume = this.register(new JobResume(() => this.allRecords, () => this.queue.running?.job.record,
+      runContext));
     // Registered last, so it runs first: the jobs stop while their panels still exist.
     this.register({ dispose: () => this.closeAll() });
   }
@@ -129,8 +100,7 @@ export class JobManager extends Disposable {
     again?: JobRecord): string {
     const record = again ?? this.newRecord(newPanelState(request, this.offeredStyles()));
     const resumed = resumedId !== undefined;
-    // Before the queue may start it: a resumed job whose tab VS Code restored waits for that tab.
-    if (restoredTab) record.awaitingTab = this.restoredTabs.awaits(record);
+    this.resume.awaitTab(record, restoredTab); // before the queue may start it
     const job = { request, record, backend, queuedAt: Date.now(), resumed, batch, resume, checkpoint: resume };
     const id = this.queue.add(job, resumedId);
     // The id exists only now; a queued job's panel opens right away so the queue is visible
@@ -138,9 +108,7 @@ export class JobManager extends Disposable {
     record.state = { ...record.state, job: { ...record.state.job, id } };
     this.records.set(id, record);
     if (!resumed) record.show();
-    // Where it goes on from, at once rather than a blank panel until its next preview.
-    const src = resume && checkpointSrc(resume.file);
-    if (src) record.post({ type: 'preview', step: resume.steps, src });
+    this.resume.showStart(record, resume);
     const position = this.queue.position(id);
     record.post({ type: 'status', status: position === 0 ? 'running' : 'queued', position: position || undefined,
       message: resumed ? resumedNote(resume) : undefined });
@@ -148,56 +116,18 @@ export class JobManager extends Disposable {
     this.runContext.log('info', `${resumed ? 'queued again after a reload' : 'queued'} ${id}: ${request.content} `
       + `in the style of ${stylePaths(request).join(' + ')}${waits}`);
     // A new panel of a photo shows the photo's earlier results; a Run again keeps the history its panel has.
-    if (!again) this.fillHistory(record, historyFolders);
+    if (!again) this.history.fill(record, historyFolders);
     return id;
   }
 
-  /** Run again (or on the CPU) in the same panel: a new job, a new output beside the earlier ones. */
-  private runAgain(record: JobRecord, controls: Controls, backend: BackendChoice | undefined,
-    second?: SecondStylePick): void {
-    const { job } = record.state;
-    if (job.status === 'queued' || job.status === 'running') {
-      this.runContext.log('info', `run again ${job.id}: the job is still ${job.status}`);
-      return;
-    }
-    let request: JobRequest;
-    try {
-      request = runAgainRequest(record.state, controls, second);
-    } catch (e) {
-      this.runContext.log('warn', `run again ${job.id}: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: {0}', (e as Error).message));
-      return;
-    }
-    this.records.delete(job.id);
-    record.post({ type: 'snapshot', state: runAgainState(record.state, request, controls, this.offeredStyles()) });
-    this.add({ request, backend }, undefined, record);
-  }
-
-  /**
-   * Job `id` again at `size` px (the photo's own size, offered when a run would enlarge it): the running job is
-   * cancelled first, and runs again in its panel once it has ended.
-   */
+  /** Job `id` again at `size` px (the photo's own size, offered when a run would enlarge it). */
   runAtSize(id: string, size: number): void {
-    const record = this.records.get(id);
-    if (record?.state.job.id !== id) return;
-    const controls = { ...(record.state.controls ?? controlsOf(DEFAULTS)), size };
-    const again = () => this.runAgain(record, controls, undefined, samePick(record.state));
-    if (!this.cancel(id)) {
-      again();
-      return;
-    }
-    const ended = this.onDidChangeJob((change) => {
-      if (change.id !== id || change.kind !== 'ended') return;
-      ended.dispose();
-      again();
-    });
+    this.reruns.runAtSize(id, size);
   }
 
   /** "Run on CPU instead" after a lost GPU: job `id` again on wasm in its panel, unless it has run again since. */
   runOnCpu(id: string): void {
-    const record = this.records.get(id);
-    if (record?.state.job.id !== id) return;
-    this.runAgain(record, record.state.controls ?? controlsOf(DEFAULTS), 'wasm', samePick(record.state));
+    this.reruns.runOnCpu(id);
   }
 
   cancel(id?: string): boolean {
@@ -230,7 +160,7 @@ export class JobManager extends Disposable {
     this.records.set(id, record);
     record.open();
     this.forgetWhenClosed(record);
-    this.fillHistory(record);
+    this.history.fill(record);
     this.changes.fire({ id, kind: 'opened' });
     return id;
   }
@@ -248,7 +178,7 @@ export class JobManager extends Disposable {
     record.panel = revive(record);
     this.records.set(state.job.id, record);
     this.forgetWhenClosed(record);
-    this.fillHistory(record);
+    this.history.fill(record);
   }
 
   /** The record of the panel whose current job is `id`. */
@@ -266,42 +196,9 @@ export class JobManager extends Disposable {
     return [...this.records.values()].map((record) => record.state);
   }
 
-  /**
-   * The photo's results on disk join the panel's history when read (panelHistory.ts); `historyFilled` says when.
-   * While its job runs, those in a folder the panel cannot show yet wait for the run's end: a new folder reloads
-   * the page, which would end a run on the GPU there.
-   */
-  private fillHistory(record: JobRecord, folders: readonly string[] = []): void {
-    const log = (m: string) => this.runContext.log('info', m);
-    const filling = photoHistoryRuns(record.state, this.offeredStyles(), log, folders).then(({ found, gone }) => {
-      const { id, status } = record.state.job;
-      const showable = (run: RunView) => status !== 'running' || (record.livePanel?.mayShow(run.outputPath) ?? true);
-      addToHistory(record, found.filter(showable), gone);
-      const later = found.filter((run) => !showable(run));
-      if (!later.length) return;
-      const ended = this.onDidChangeJob((change) => {
-        if (change.id !== id || change.kind !== 'ended') return;
-        ended.dispose();
-        addToHistory(record, later);
-      });
-    });
-    this.historyFills.add(filling);
-    void filling.finally(() => this.historyFills.delete(filling));
-  }
-
-  /**
-   * A result of `made`'s photo was written: the photo's other open panels list it too, and each of its panels
-   * (`made`'s included) takes out the results deleted since it last looked.
-   */
-  private refreshPanelsOfPhoto(made: JobRecord): void {
-    const photo = made.state.job.contentPath;
-    const panels = this.allRecords.filter((r) => r.livePanel && samePath(r.state.job.contentPath, photo));
-    panels.forEach((record) => this.fillHistory(record, [path.dirname(made.state.job.outputPath)]));
-  }
-
   /** Resolves once every panel's history read so far is in its state (for the tests). */
-  async historyFilled(): Promise<void> {
-    while (this.historyFills.size) await Promise.all([...this.historyFills]);
+  historyFilled(): Promise<void> {
+    return this.history.filled();
   }
 
   private newRecord(state: PanelState): JobRecord {
@@ -322,7 +219,7 @@ export class JobManager extends Disposable {
     // The panel and the notification name the workspace's files as the user does (the log keeps the full paths).
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     job.end = 'message' in end ? { ...end, message: withRelativePaths(end.message, folders) } : end;
-    if (job.end.outcome === 'done') this.refreshPanelsOfPhoto(job.record);
+    if (job.end.outcome === 'done') this.history.refreshPhotoOf(job.record, this.allRecords);
     return runEndOf(job.end);
   }
 
@@ -330,11 +227,8 @@ export class JobManager extends Disposable {
   private changed(job: QueuedJob, change: JobChange): void {
     const { record } = job;
     if (change.kind === 'checkpoint') {
-      // The newest is what a reload goes on from; the older ones are of no more use.
-      const { scale, scales, steps, file } = job.checkpoint = change.checkpoint;
-      removeCheckpointsOf(this.runContext.checkpoints, change.id, file);
-      this.runContext.log('info', `${change.id}: scale ${scale} of ${scales} finished at step ${steps}; `
-        + `a reload goes on from ${file}`);
+      job.checkpoint = change.checkpoint; // what the saved queue resumes from after a reload
+      this.resume.checkpointed(change.id, change.checkpoint);
     }
     const message = panelMessageOf(change, record.state);
     if (message) record.post(message);
@@ -345,7 +239,7 @@ export class JobManager extends Disposable {
   }
 
   private closeAll(): void {
-    this.closing = true;
+    this.resume.close();
     this.queue.cancelAll();
     void this.runContext.dispose();
     for (const record of this.records.values()) record.panel?.dispose();
