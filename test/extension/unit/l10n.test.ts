@@ -40,6 +40,7 @@ const NOT_SHOWN: Array<{ file: string; starts: string; why: string }> = [
   { file: 'src/routeJob.ts', starts: 'the engine process (backend', why: 'the log\'s route line' },
   { file: 'src/testApi.ts', starts: 'no panel for job', why: 'an error of the tests\' API' },
   { file: 'src/runJob.ts', starts: 'waited ', why: 'the log\'s first-progress line' },
+  { file: 'src/jobs.ts', starts: ' (its panel is the tab VS Code restored', why: 'the log\'s line of a job queued' },
   { file: 'src/panel.ts', starts: '<!DOCTYPE html>', why: 'the page\'s markup (its title is localized)' },
   { file: 'src/saveDefaults.ts', starts: 'saved ', why: 'the log\'s line of what was written' },
   { file: 'src/savedQueue.ts', starts: '', why: 'why a saved job was dropped: QueueStore reports it to the log' },
