@@ -84,6 +84,8 @@ const runView = object({
   controls: optional(controls),
   /** The run's second style and its blend in percent; absent: one style. */
   secondStyle: optional(object({ name: string, blend: number })),
+  /** The run's style, for a result of this photo found on disk (it may be another style); absent: the panel's. */
+  styleName: optional(string),
 });
 export type RunView = Infer<typeof runView>;
 

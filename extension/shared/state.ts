@@ -6,12 +6,15 @@
 import { endsIteration } from '@neural-style/engine/protocol';
 import { Controls } from './controls';
 import { stylesLabel } from './secondStyle';
-import { DoneView, JobView, PanelState, RunView, ToWebview } from './protocol';
+import { DoneView, JobStatus, JobView, PanelState, RunView, ToWebview } from './protocol';
 
 /** "chelsea.png · The Starry Night + wave.jpg": which photo, in which style(s); a panel's tab and a queue entry. */
 export function jobName({ job }: Pick<PanelState, 'job'>): string {
   return `${job.contentName} · ${stylesLabel(job.styleName, job.secondStyle)}`;
 }
+
+/** A job's states after its run: a progress report no longer changes them. */
+const ENDED: readonly JobStatus[] = ['done', 'failed', 'cancelled'];
 
 /** Loss points kept for the chart; beyond this, every other one is dropped. */
 export const MAX_LOSS_POINTS = 1000;
@@ -29,6 +32,9 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
         errorCode: message.status === 'failed' ? state.errorCode : undefined,
       };
     case 'progress': {
+      // A step that ended as the job was cancelled (or failed) reports after it: the job stays ended, and Run again
+      // stays offered.
+      if (ENDED.includes(state.job.status)) return state;
       const p = message.progress;
       // A note belongs to the state it was said in ("queued again after a reload"): a running job has none.
       const running = { ...state, job: { ...state.job, status: 'running' as const, position: undefined }, note: undefined };
@@ -44,9 +50,12 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
       return { ...state, engine: message.engine };
     case 'preview':
       return { ...state, preview: message.src };
-    case 'done':
+    case 'done': {
+      // The photo's results found on disk may already name this run's file: it is listed once, as this run.
+      const earlier = (state.history ?? []).filter((run) => run.outputPath !== state.job.outputPath);
       return { ...state, job: { ...state.job, status: 'done', position: undefined }, note: undefined, done: message.done,
-        history: [...state.history ?? [], runOf(state, message.done)] };
+        history: [...earlier, runOf(state, message.done)] };
+    }
     case 'failed':
       return { ...state, job: { ...state.job, status: 'failed', position: undefined }, note: undefined, error: message.message,
         errorCode: message.code };

@@ -168,7 +168,8 @@ function registerResultCommands({ register, jobsOf, resources, memory, log }: Co
     log.info(`stylize again ${result}: ${parameters.content} in the style of ${parameters.styles.join(', ')}, `
       + `its options (it ran on ${parameters.backend})`);
     void memory.remember(request.style);
-    return jobsOf().enqueue(request);
+    // The panel lists the photo's results, the one made again among them wherever it is.
+    return jobsOf().enqueue(request, [path.dirname(result)]);
   });
 
   register('neuralStyle.openInPanel', async (clicked) => {

@@ -8,6 +8,7 @@
 import { removeTempsOf } from '@neural-style/engine/atomic';
 import { pathKey } from '@neural-style/engine/file-names';
 import type { FromEngine } from '@neural-style/engine/protocol';
+import type { Checkpoint } from './checkpoints';
 import type { EngineClient, EngineEvents, EngineOutcome } from './engineTypes';
 import type { JobPanelPort } from './jobRecord';
 import { stylePaths } from './jobRequest';
@@ -25,6 +26,8 @@ export interface ExecuteContext {
   engineIdleMinutes: number;
   /** This machine's speeds: given to the engine's estimate, and what a run measured kept. */
   speeds?: Pick<SpeedStore, 'all' | 'keep'>;
+  /** The folder the engine writes the jobs' checkpoints to (checkpoints.ts); none: no checkpoints. */
+  checkpoints?: string;
   log: JobLog;
 }
 
@@ -36,9 +39,14 @@ export interface ExecuteEvents {
   progress(progress: FromEngine<'progress'>): void;
   /** A preview as a PNG data URL. */
   preview(step: number, src: string): void;
+  /** A scale finished and the engine wrote its image: what a reload goes on from. */
+  checkpoint?(checkpoint: Checkpoint): void;
 }
 
-export function executeJob(plan: RunPlan, panel: JobPanelPort, signal: AbortSignal, context: ExecuteContext,
+/** A job's route, and the checkpoint it resumes from. */
+export type ExecutePlan = RunPlan & { resume?: Checkpoint };
+
+export function executeJob(plan: ExecutePlan, panel: JobPanelPort, signal: AbortSignal, context: ExecuteContext,
   events: ExecuteEvents): Promise<EngineOutcome> {
   const { route, job } = plan;
   let device = route.where === 'webview' ? `${route.backend}: ${route.adapter.name}` : '';
@@ -50,8 +58,11 @@ export function executeJob(plan: RunPlan, panel: JobPanelPort, signal: AbortSign
       plan: (m) => events.plan?.(m.estimate),
       preview: (p) => events.preview(p.step, `data:image/png;base64,${p.png}`),
       backend: (m) => { device = m.adapter ? `${m.name}: ${m.adapter}` : ''; },
+      checkpoint: ({ scale, scales, steps, file }) => events.checkpoint?.({ scale, scales, steps, file }),
     });
   }
+  // The webview's run keeps no checkpoints: the engine process writes them (it has the files).
+  if (plan.resume) context.log('info', `${job.id}: runs in the panel's webview, which starts over from scale 1`);
   const { request, settings } = job;
   const kept = context.speeds?.all().find((s) => s.backend === route.backend)?.speed;
   const outcome = runInWebview({
@@ -68,10 +79,17 @@ export function executeJob(plan: RunPlan, panel: JobPanelPort, signal: AbortSign
   });
 }
 
+/** The job's checkpoints folder, and where it resumes: the scale after its checkpoint's. */
+function checkpointsOf(checkpoints: string | undefined, resume: Checkpoint | undefined) {
+  if (checkpoints === undefined) return {};
+  if (!resume) return { checkpoints };
+  return { checkpoints, resume: { fromScale: resume.scale + 1, image: resume.file, steps: resume.steps } };
+}
+
 /** Runs the job on the warm engine; a stopped engine's temp files are removed. */
-async function onEngine({ job, engine }: RunPlan, signal: AbortSignal, context: ExecuteContext,
-  events: Pick<EngineEvents, 'progress' | 'preview' | 'backend' | 'plan'> & { started(warm: boolean): void })
-  : Promise<EngineOutcome> {
+async function onEngine({ job, engine, resume }: ExecutePlan, signal: AbortSignal, context: ExecuteContext,
+  events: Pick<EngineEvents, 'progress' | 'preview' | 'backend' | 'plan' | 'checkpoint'>
+    & { started(warm: boolean): void }): Promise<EngineOutcome> {
   const { id, request, settings: { options, run }, output } = job;
   const { log } = context;
   log('info', `${id}: ${request.content} + ${stylePaths(request).join(' + ')} → ${output} `
@@ -86,7 +104,7 @@ async function onEngine({ job, engine }: RunPlan, signal: AbortSignal, context: 
       // The name is free now; should another program take it before the engine's last step,
       // the engine takes the next free one.
       job: { content: request.content, styles: stylePaths(request), output, options, maxInputPixels: run.maxInputPixels,
-        gpuMemory: run.gpuMemory, memory: run.memory, ifExists: 'number' },
+        gpuMemory: run.gpuMemory, memory: run.memory, ifExists: 'number', ...checkpointsOf(context.checkpoints, resume) },
       signal,
       speeds: context.speeds?.all(),
       events: {

@@ -6,6 +6,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
+import { checkpointProblem, checkpointsDir, removeStaleCheckpoints } from './checkpoints';
 import { registerCommands } from './commands';
 import { killAllEngines, liveEnginePids } from './engineProcess';
 import { jobConfigOf } from './jobConfig';
@@ -16,7 +17,7 @@ import { registerQueueView } from './queueView';
 import { orderOfSaved } from './resume';
 import { windowRunContext } from './runJob';
 import { SpeedStore } from './speedStore';
-import { QueueStore } from './savedQueue';
+import { QueueStore, type SavedJob } from './savedQueue';
 import { panelTraffic, VIEW_TYPE } from './panel';
 import { findResources } from './resources';
 import { watchResults } from './resultIndex';
@@ -58,9 +59,11 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   const { jobLines, jobLog } = jobLogOf(log);
   // This machine's speed, kept from earlier runs: the next run's estimate.
   const speeds = new SpeedStore(context.globalState, (why) => log.warn(`${why}; estimating from a guess`));
+  // The running job's image at its last finished scale, for a reload to go on from: this workspace's storage.
+  const checkpoints = checkpointsDir(context.storageUri?.fsPath);
   const open = (): WindowJobs => {
     const jobs = new JobManager({ extensionUri: context.extensionUri, presetsDir: resources.presetsDir, log },
-      windowRunContext(resources, jobLog, jobConfigOf, speeds),
+      windowRunContext(resources, jobLog, jobConfigOf, speeds, checkpoints),
       () => offeredStyles(resources.presetsDir, memory, workspaceStyles.current()));
     const views = watchJobs(jobs, log, store, () => queueView.refresh());
     const dispose = () => {
@@ -69,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
     };
     return { jobs, views, test: jobsTestApi(jobs, views, jobLines.event), dispose };
   };
-  const resume = () => resumeInterrupted(current.jobs, store, log);
+  const resume = () => resumeInterrupted(current.jobs, store, log, checkpoints);
   let current = open();
   const queueView = registerQueueView(context, () => current.jobs, () => current.views.batches.line);
   context.subscriptions.push(log, jobLines, { dispose: () => current.dispose() }, panelTraffic,
@@ -104,15 +107,33 @@ function jobLogOf(log: vscode.LogOutputChannel) {
   return { jobLines, jobLog };
 }
 
-/** Queues again the jobs a reload interrupted (the running one first), and says so. */
-function resumeInterrupted(jobs: JobManager, store: QueueStore, log: vscode.LogOutputChannel): string[] {
-  const ids = jobs.enqueueAll(store.take().map(orderOfSaved));
+/**
+ * Queues again the jobs a reload interrupted (the running one first, from its checkpoint), and says so; the
+ * checkpoints no saved job names are removed.
+ */
+function resumeInterrupted(jobs: JobManager, store: QueueStore, log: vscode.LogOutputChannel,
+  checkpoints: string | undefined): string[] {
+  const saved = store.take().map((job) => withUsableCheckpoint(job, checkpoints, log));
+  const kept = saved.flatMap((job) => job.checkpoint ? [job.checkpoint.file] : []);
+  const stale = removeStaleCheckpoints(checkpoints, kept);
+  if (stale.length) log.info(`removed ${stale.length} checkpoint(s) no job resumes from: ${stale.join(', ')}`);
+  const ids = jobs.enqueueAll(saved.map(orderOfSaved));
   if (ids.length) {
     const count = `${ids.length} job${ids.length === 1 ? '' : 's'}`;
     log.info(`resumed ${count} that the reload interrupted: ${ids.join(', ')}`);
     showResumed(ids.length);
   }
   return ids;
+}
+
+/** The saved job, without its checkpoint when that cannot be resumed from (it then starts over, as the log says). */
+function withUsableCheckpoint(job: SavedJob, dir: string | undefined, log: vscode.LogOutputChannel): SavedJob {
+  if (!job.checkpoint) return job;
+  const problem = checkpointProblem(job.checkpoint, job.id, dir);
+  if (problem === null) return job;
+  log.warn(`saved job ${job.id} starts over: ${problem}`);
+  const { checkpoint: _dropped, ...rest } = job;
+  return rest;
 }
 
 export function deactivate(): void {

@@ -7,6 +7,7 @@
 import * as path from 'path';
 import type { FromEngine } from '@neural-style/engine/protocol';
 import type { BatchCounts } from '../shared/batchProgress';
+import type { Checkpoint } from './checkpoints';
 import { controlsOf } from '../shared/controls';
 import type { PanelState, ToWebview, WhereView } from '../shared/protocol';
 import type { PreparedJob } from './prepareJob';
@@ -38,7 +39,9 @@ export type RunReport = { id: string } & (
   /** Planned, before its first progress: what it will do and take. */
   | { kind: 'plan'; estimate: FromEngine<'plan'>['estimate'] }
   | { kind: 'progress'; progress: FromEngine<'progress'> }
-  | { kind: 'preview'; step: number; src: string });
+  | { kind: 'preview'; step: number; src: string }
+  /** A scale finished and its image is on disk: what a reload goes on from. */
+  | { kind: 'checkpoint'; checkpoint: Checkpoint });
 
 export type JobChange = { id: string; batch?: BatchTag } & (
   /** Queued, or moved in the line: `position` 1 is next. */
@@ -93,6 +96,7 @@ export function panelMessageOf(change: JobChange, state: PanelState, now = Date.
     case 'ended': return endMessageOf(change.end, now);
     case 'starting':
     case 'opened':
+    case 'checkpoint':
       return undefined;
   }
 }

@@ -18,6 +18,11 @@ export interface JobPanelPort {
 
 export class JobRecord implements JobPanelPort {
   panel?: JobPanel;
+  /**
+   * A resumed job whose tab VS Code restored but has not revived yet (it does when the tab is shown): opening
+   * another would make two tabs of one job, so open and show wait for it (resume.ts resumeInto).
+   */
+  awaitingTab = false;
   readonly computeListeners = new Set<ComputeListener>();
   readonly channel: ComputeChannel = computeChannelOf(this);
 
@@ -35,10 +40,10 @@ export class JobRecord implements JobPanelPort {
   }
 
   open(): void {
-    if (!this.livePanel) this.panel = this.create(this);
+    if (!this.livePanel && !this.awaitingTab) this.panel = this.create(this);
   }
 
-  /** Brings the panel to the front (without the focus), opening it when it is closed. */
+  /** Brings the panel to the front (without the focus), opening it when it is closed (not one VS Code restores). */
   show(): void {
     if (this.livePanel) this.livePanel.reveal();
     else this.open();

@@ -39,7 +39,7 @@ export function watchJobs(jobs: JobManager, log: vscode.LogOutputChannel, store:
   const subscription = jobs.onDidChangeJob((change: JobChange) => {
     batches.onChange(change);
     statusBar.onChange(change);
-    if (change.kind === 'queued' || change.kind === 'starting' || change.kind === 'ended') {
+    if (['queued', 'starting', 'ended', 'checkpoint'].includes(change.kind)) {
       const { running, queued } = jobs.queue;
       void vscode.commands.executeCommand('setContext', 'neuralStyle.busy', !!running || queued.length > 0);
       store?.save(savedJobsOf(jobs.queue, (key) => batches.counts(key)));

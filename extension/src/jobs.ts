@@ -7,47 +7,28 @@
  */
 import * as vscode from 'vscode';
 import { samePath } from '@neural-style/engine/file-names';
-import { type BackendChoice, DEFAULTS, type ResultParameters } from '@neural-style/engine/options';
-import { type Controls, controlsOf } from '../shared/controls';
+import type { ResultParameters } from '@neural-style/engine/options';
 import { type PanelState, parsePanelState } from '../shared/protocol';
-import type { SecondStylePick } from '../shared/secondStyle';
 import { Disposable } from './dispose';
-import { type BatchTag, changeOfEntry, type JobChange, type JobOutcome, panelMessageOf, runEndOf } from './jobChange';
+import { HistoryFills } from './historyFills';
+import { type BatchTag, changeOfEntry, type JobChange, panelMessageOf, runEndOf } from './jobChange';
+import type { JobOrder, QueuedJob } from './jobOrder';
 import { JobRecord } from './jobRecord';
 import { type JobRequest, stylePaths } from './jobRequest';
+import { JobResume } from './jobResume';
 import type { PanelContext } from './panel';
 import { panelOpener } from './panelMessages';
-import { newPanelState, restoredPanelState, resultPanelState, runAgainRequest, runAgainState } from './panelRuns';
-import { JobQueue, type QueueEntry, type RunEnd } from './queue';
+import { newPanelState, restoredPanelState, resultPanelState } from './panelRuns';
+import { JobQueue, type RunEnd } from './queue';
+import { Reruns } from './reruns';
 import { resumedNote, resumeInto } from './resume';
 import { type RunContext, runJob } from './runJob';
 import { browseSecondStyle } from './secondStyleBrowse';
-import { samePick } from './secondStyleChoices';
 import { withRelativePaths } from './shownPaths';
 import type { StyleChoice } from './stylePicker';
 
-/** One job to queue; a job resumed after a reload keeps its id and its backend. */
-export interface JobOrder {
-  request: JobRequest;
-  /** Instead of the backend setting ("Run on CPU instead"). */
-  backend?: BackendChoice;
-  /** The id it had before a reload: its panel comes back by itself, or opens when the job runs. */
-  resumedId?: string;
-  /** The batch it was of before a reload. */
-  batch?: BatchTag;
-}
-
-export interface QueuedJob {
-  request: JobRequest;
-  record: JobRecord;
-  backend?: BackendChoice;
-  /** When *Stylize* queued it (Date.now()). */
-  queuedAt: number;
-  resumed: boolean;
-  batch?: BatchTag;
-  /** How its run ended, once runJob has returned (the queue then says that it ended). */
-  end?: JobOutcome;
-}
+/** The orders' types live in jobOrder.ts; they are still the manager's to its callers. */
+export type { JobOrder, QueuedJob };
 
 export class JobManager extends Disposable {
   readonly queue: JobQueue<QueuedJob>;
@@ -59,6 +40,12 @@ export class JobManager extends Disposable {
   private readonly panels: ReturnType<typeof panelOpener>;
   /** Names batches, and the panels of results opened from their files (no job made them in this window). */
   private readonly stamp = Date.now().toString(36);
+  /** The photo's results on disk in each panel's history. */
+  private readonly history: HistoryFills;
+  /** A panel's job run again: Run again, on the CPU, at the photo's size. */
+  private readonly reruns: Reruns;
+  /** A resumed job's start (its restored tab, its checkpoint shown) and every job's checkpoints. */
+  private readonly resume: JobResume;
   private counter = 0;
 
   /** `offeredStyles`: what the panels offer as a second style (the presets and the remembered styles). */
@@ -66,16 +53,25 @@ export class JobManager extends Disposable {
     private readonly runContext: RunContext & { dispose(): unknown },
     private readonly offeredStyles: () => StyleChoice[] = () => []) {
     super();
+    const log = runContext.log;
+    this.history = new HistoryFills(this.onDidChangeJob, offeredStyles, (message) => log('info', message));
+    this.reruns = new Reruns({ record: (id) => this.records.get(id), forget: (id) => this.records.delete(id),
+      queueIn: (record, request, backend) => this.add({ request, backend }, undefined, record),
+      cancel: (id) => this.cancel(id), onDidChangeJob: this.onDidChangeJob, log, offeredStyles });
     this.panels = panelOpener(panelContext, {
       cancel: (id) => this.cancel(id),
-      runAgain: (record, controls, backend, second) => this.runAgain(record, controls, backend, second),
+      runAgain: (record, controls, backend, second) => this.reruns.runAgain(record, controls, backend, second),
       browseSecondStyle: (record) => browseSecondStyle(record, panelContext.presetsDir),
       log: panelContext.log,
     });
     // Ids must not repeat across reloads: a restored panel may still name an old one.
     this.queue = new JobQueue((job, id, signal) => this.runQueued(job, id, signal), `ns${this.stamp}`);
-    this.register(this.queue.onDidChange((entry) =>
-      this.changed(entry.job, changeOfEntry(entry, this.queue.position(entry.id), entry.job.end))));
+    this.register(this.queue.onDidChange((entry) => {
+      if (entry.state !== 'queued' && entry.state !== 'running') this.resume.ended(entry.id);
+      this.changed(entry.job, changeOfEntry(entry, this.queue.position(entry.id), entry.job.end));
+    }));
+    this.resume = this.register(new JobResume(() => this.allRecords, () => this.queue.running?.job.record,
+      runContext));
     // Registered last, so it runs first: the jobs stop while their panels still exist.
     this.register({ dispose: () => this.closeAll() });
   }
@@ -95,74 +91,43 @@ export class JobManager extends Disposable {
   }
 
   /** Queues one image and opens its panel; returns the job id. */
-  enqueue(request: JobRequest): string {
-    return this.add({ request });
+  enqueue(request: JobRequest, historyFolders?: string[]): string {
+    return this.add({ request, historyFolders });
   }
 
   /** Adds a job to the queue, shown in `record` (a new panel's, or the panel of a Run again). */
-  private add({ request, backend, resumedId }: JobOrder, batch?: BatchTag,
-    record = this.newRecord(newPanelState(request, this.offeredStyles()))): string {
+  private add({ request, backend, resumedId, resume, restoredTab, historyFolders }: JobOrder, batch?: BatchTag,
+    again?: JobRecord): string {
+    const record = again ?? this.newRecord(newPanelState(request, this.offeredStyles()));
     const resumed = resumedId !== undefined;
-    const id = this.queue.add({ request, record, backend, queuedAt: Date.now(), resumed, batch }, resumedId);
+    this.resume.awaitTab(record, restoredTab); // before the queue may start it
+    const job = { request, record, backend, queuedAt: Date.now(), resumed, batch, resume, checkpoint: resume };
+    const id = this.queue.add(job, resumedId);
     // The id exists only now; a queued job's panel opens right away so the queue is visible
     // (a resumed one's comes back by itself).
     record.state = { ...record.state, job: { ...record.state.job, id } };
     this.records.set(id, record);
     if (!resumed) record.show();
+    this.resume.showStart(record, resume);
     const position = this.queue.position(id);
     record.post({ type: 'status', status: position === 0 ? 'running' : 'queued', position: position || undefined,
-      message: resumed ? resumedNote() : undefined });
+      message: resumed ? resumedNote(resume) : undefined });
+    const waits = record.awaitingTab ? ' (its panel is the tab VS Code restored, once shown)' : '';
     this.runContext.log('info', `${resumed ? 'queued again after a reload' : 'queued'} ${id}: ${request.content} `
-      + `in the style of ${stylePaths(request).join(' + ')}`);
+      + `in the style of ${stylePaths(request).join(' + ')}${waits}`);
+    // A new panel of a photo shows the photo's earlier results; a Run again keeps the history its panel has.
+    if (!again) this.history.fill(record, historyFolders);
     return id;
   }
 
-  /** Run again (or on the CPU) in the same panel: a new job, a new output beside the earlier ones. */
-  private runAgain(record: JobRecord, controls: Controls, backend: BackendChoice | undefined,
-    second?: SecondStylePick): void {
-    const { job } = record.state;
-    if (job.status === 'queued' || job.status === 'running') {
-      this.runContext.log('info', `run again ${job.id}: the job is still ${job.status}`);
-      return;
-    }
-    let request: JobRequest;
-    try {
-      request = runAgainRequest(record.state, controls, second);
-    } catch (e) {
-      this.runContext.log('warn', `run again ${job.id}: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Neural Style: {0}', (e as Error).message));
-      return;
-    }
-    this.records.delete(job.id);
-    record.post({ type: 'snapshot', state: runAgainState(record.state, request, controls, this.offeredStyles()) });
-    this.add({ request, backend }, undefined, record);
-  }
-
-  /**
-   * Job `id` again at `size` px (the photo's own size, offered when a run would enlarge it): the running job is
-   * cancelled first, and runs again in its panel once it has ended.
-   */
+  /** Job `id` again at `size` px (the photo's own size, offered when a run would enlarge it). */
   runAtSize(id: string, size: number): void {
-    const record = this.records.get(id);
-    if (record?.state.job.id !== id) return;
-    const controls = { ...(record.state.controls ?? controlsOf(DEFAULTS)), size };
-    const again = () => this.runAgain(record, controls, undefined, samePick(record.state));
-    if (!this.cancel(id)) {
-      again();
-      return;
-    }
-    const ended = this.onDidChangeJob((change) => {
-      if (change.id !== id || change.kind !== 'ended') return;
-      ended.dispose();
-      again();
-    });
+    this.reruns.runAtSize(id, size);
   }
 
   /** "Run on CPU instead" after a lost GPU: job `id` again on wasm in its panel, unless it has run again since. */
   runOnCpu(id: string): void {
-    const record = this.records.get(id);
-    if (record?.state.job.id !== id) return;
-    this.runAgain(record, record.state.controls ?? controlsOf(DEFAULTS), 'wasm', samePick(record.state));
+    this.reruns.runOnCpu(id);
   }
 
   cancel(id?: string): boolean {
@@ -182,8 +147,10 @@ export class JobManager extends Disposable {
   openResultPanel(result: string, request: JobRequest, parameters: ResultParameters): string {
     // By samePath: the Explorer's c:\… and a setting's C:\… name one file on Windows.
     const shows = (file: string | undefined) => !!file && samePath(file, result);
-    const showing = this.allRecords.find((r) => r.livePanel
-      && (shows(r.state.job.outputPath) || r.state.history?.some((run) => shows(run.outputPath))));
+    // The panel whose job made it first: every panel of its photo lists it in its history.
+    const open = this.allRecords.filter((r) => r.livePanel);
+    const showing = open.find((r) => shows(r.state.job.outputPath))
+      ?? open.find((r) => r.state.history?.some((run) => shows(run.outputPath)));
     if (showing) {
       showing.show();
       return showing.state.job.id;
@@ -193,6 +160,7 @@ export class JobManager extends Disposable {
     this.records.set(id, record);
     record.open();
     this.forgetWhenClosed(record);
+    this.history.fill(record);
     this.changes.fire({ id, kind: 'opened' });
     return id;
   }
@@ -210,6 +178,7 @@ export class JobManager extends Disposable {
     record.panel = revive(record);
     this.records.set(state.job.id, record);
     this.forgetWhenClosed(record);
+    this.history.fill(record);
   }
 
   /** The record of the panel whose current job is `id`. */
@@ -227,6 +196,11 @@ export class JobManager extends Disposable {
     return [...this.records.values()].map((record) => record.state);
   }
 
+  /** Resolves once every panel's history read so far is in its state (for the tests). */
+  historyFilled(): Promise<void> {
+    return this.history.filled();
+  }
+
   private newRecord(state: PanelState): JobRecord {
     return new JobRecord(state, this.panels.create);
   }
@@ -239,18 +213,23 @@ export class JobManager extends Disposable {
   private async runQueued(job: QueuedJob, id: string, signal: AbortSignal): Promise<RunEnd> {
     // A resumed job's panel comes back when it runs, unless VS Code restored it already.
     if (job.resumed) job.record.open();
-    const { request, backend, queuedAt } = job;
-    const end = await runJob({ id, request, backend, queuedAt }, job.record, signal, this.runContext,
+    const { request, backend, queuedAt, resume } = job;
+    const end = await runJob({ id, request, backend, queuedAt, resume }, job.record, signal, this.runContext,
       (report) => this.changed(job, report));
     // The panel and the notification name the workspace's files as the user does (the log keeps the full paths).
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     job.end = 'message' in end ? { ...end, message: withRelativePaths(end.message, folders) } : end;
+    if (job.end.outcome === 'done') this.history.refreshPhotoOf(job.record, this.allRecords);
     return runEndOf(job.end);
   }
 
   /** The job's panel hears of the change first, then everything else. */
   private changed(job: QueuedJob, change: JobChange): void {
     const { record } = job;
+    if (change.kind === 'checkpoint') {
+      job.checkpoint = change.checkpoint; // what the saved queue resumes from after a reload
+      this.resume.checkpointed(change.id, change.checkpoint);
+    }
     const message = panelMessageOf(change, record.state);
     if (message) record.post(message);
     // The running job's panel comes to the front (without the focus: the user may be typing elsewhere);
@@ -260,6 +239,7 @@ export class JobManager extends Disposable {
   }
 
   private closeAll(): void {
+    this.resume.close();
     this.queue.cancelAll();
     void this.runContext.dispose();
     for (const record of this.records.values()) record.panel?.dispose();

@@ -12,6 +12,7 @@ import { encodeBundle, escapeAttribute } from '../shared/l10nBundle';
 import { FromWebview, PanelState, parseFromWebview, ToCompute, ToWebview } from '../shared/protocol';
 import { jobName } from '../shared/state';
 import { Disposable } from './dispose';
+import type { TabLabel } from './resume';
 
 export const VIEW_TYPE = 'neuralStyle.job';
 
@@ -28,6 +29,13 @@ export function editorTabs(): TabPlace[] {
   return vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => ({
     viewType: tab.input instanceof vscode.TabInputWebview ? tab.input.viewType : undefined,
     column: group.viewColumn,
+  })));
+}
+
+/** The editor's tabs with their titles, for a resumed job to find the tab VS Code restored (resume.ts). */
+export function tabLabels(): TabLabel[] {
+  return vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => ({
+    viewType: tab.input instanceof vscode.TabInputWebview ? tab.input.viewType : undefined, label: tab.label,
   })));
 }
 
@@ -151,6 +159,11 @@ export class JobPanel extends Disposable {
   whenLoaded(): Promise<void> {
     if (this.loaded || this.isDisposed) return Promise.resolve();
     return new Promise((resolve) => this.loadWaiters.push(resolve));
+  }
+
+  /** Whether the webview may load `file` now: its folder is a root already (a new root reloads the page). */
+  mayShow(file: string): boolean {
+    return this.roots.split('\n').includes(path.dirname(file));
   }
 
   webviewUri(file: string): string {

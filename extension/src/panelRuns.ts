@@ -68,13 +68,18 @@ export function runAgainState(state: PanelState, request: JobRequest, controls: 
   return { ...next, styleChoices: styleChoicesFor(next.job, offered) };
 }
 
-/** A panel for a result opened from its file: done, its parameters as the controls, itself the only run. */
+/**
+ * A panel for a result opened from its file: done, its parameters as the
+ * controls, its loss trace as the chart (pictures made before it was kept
+ * have none), itself the first run (the photo's other results join later:
+ * panelHistory.ts).
+ */
 export function resultPanelState(id: string, result: string, request: JobRequest, parameters: ResultParameters,
   offered: readonly StyleChoice[]): PanelState {
   const options = validateOptions(parameters.options);
   const base = newPanelState(request, offered);
   const job = { ...base.job, id, outputPath: result, size: options.size, iterations: options.iterations };
-  const ran: PanelState = { ...base, job, controls: controlsOf(options) };
+  const ran: PanelState = { ...base, job, controls: controlsOf(options), losses: parameters.losses ?? [] };
   // As if its run had just ended here: the same history entry a run in the panel gets.
   const { steps, backend } = parameters;
   const finishedAt = fs.statSync(result).mtimeMs;

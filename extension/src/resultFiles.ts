@@ -32,20 +32,40 @@ function headText(file: string): Record<string, string> {
   return head.subarray(0, 8).equals(PNG_SIGNATURE) ? readPngText(head) : {};
 }
 
-/** Whether `file` is a picture Neural Style made, read without blocking (the menus' index of results reads many). */
-export async function isResultFileAsync(file: string): Promise<boolean> {
-  if (path.extname(file).toLowerCase() !== '.png') return false;
+/** The PNG's text chunks found in its first 64 KB, read without blocking; empty as headText's. */
+async function headTextAsync(file: string): Promise<Record<string, string>> {
+  if (path.extname(file).toLowerCase() !== '.png') return {};
   let handle: fs.promises.FileHandle | undefined;
   try {
     handle = await fs.promises.open(file, 'r');
     const head = Buffer.alloc(HEAD_BYTES);
     const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
     const read = head.subarray(0, bytesRead);
-    return read.subarray(0, 8).equals(PNG_SIGNATURE) && Object.hasOwn(readPngText(read), PARAMETERS_KEYWORD);
+    return read.subarray(0, 8).equals(PNG_SIGNATURE) ? readPngText(read) : {};
   } catch {
-    return false;
+    return {};
   } finally {
     await handle?.close();
+  }
+}
+
+/** Whether `file` is a picture Neural Style made, read without blocking (the menus' index of results reads many). */
+export async function isResultFileAsync(file: string): Promise<boolean> {
+  return Object.hasOwn(await headTextAsync(file), PARAMETERS_KEYWORD);
+}
+
+/**
+ * What made `file`, read without blocking and checked as readResultParameters
+ * does; undefined for a file that is no result or whose parameters are not
+ * usable (a photo's history leaves those out rather than failing).
+ */
+export async function readResultParametersAsync(file: string): Promise<ResultParameters | undefined> {
+  const text = await headTextAsync(file);
+  if (!Object.hasOwn(text, PARAMETERS_KEYWORD)) return undefined;
+  try {
+    return parseResultParameters(text[PARAMETERS_KEYWORD]);
+  } catch {
+    return undefined;
   }
 }
 

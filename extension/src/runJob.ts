@@ -9,6 +9,7 @@
 import type { BackendChoice } from '@neural-style/engine/options';
 import { formatDuration } from '@neural-style/engine/options';
 import { AdapterMemory } from './adapterMemory';
+import type { Checkpoint } from './checkpoints';
 import type { EngineOutcome } from './engineTypes';
 import { type ExecuteContext, executeJob } from './executeJob';
 import type { JobOutcome, RunReport } from './jobChange';
@@ -35,16 +36,18 @@ export interface JobToRun {
   backend?: BackendChoice;
   /** When *Stylize* queued it (Date.now()): the log says how long the first progress took. */
   queuedAt: number;
+  /** Start after this scale of a run a reload interrupted (on the engine process; a webview run starts over). */
+  resume?: Checkpoint;
 }
 
 /** The window's context: one engine process kept warm between jobs, stopped by `dispose`. */
 export function windowRunContext(resources: Resources, log: JobLog, configOf: RunContext['configOf'],
-  speeds?: SpeedStore): RunContext & { dispose(): Promise<void> } {
+  speeds?: SpeedStore, checkpoints?: string): RunContext & { dispose(): Promise<void> } {
   const engine: WarmEngine = new WarmEngine(() => context.engineIdleMinutes * 60_000,
     (level, message) => log(level, `engine: ${message}`));
   const context: RunContext & { dispose(): Promise<void> } = {
     engine, adapters: new AdapterMemory(), resources, reserved: new Set<string>(), engineIdleMinutes: 10, log, configOf,
-    speeds,
+    speeds, checkpoints,
     dispose: () => engine.stop(),
   };
   return context;
@@ -68,7 +71,7 @@ export async function runJob(job: JobToRun, panel: JobPanelPort, signal: AbortSi
   // Where the wait before the first progress goes: the queue, the settings and the route, the engine's first step.
   const waited = `waited ${startedAt - queuedAt} ms, prepared and routed in ${started - startedAt} ms`;
   let first = true;
-  const outcome = await executeJob(plan, panel, signal, context, {
+  const outcome = await executeJob({ ...plan, resume: job.resume }, panel, signal, context, {
     engine: (warm) => report({ id, kind: 'engine', warm }),
     plan: (estimate) => report({ id, kind: 'plan', estimate }),
     progress: (progress) => {
@@ -80,6 +83,7 @@ export async function runJob(job: JobToRun, panel: JobPanelPort, signal: AbortSi
       report({ id, kind: 'progress', progress });
     },
     preview: (step, src) => report({ id, kind: 'preview', step, src }),
+    checkpoint: (checkpoint) => report({ id, kind: 'checkpoint', checkpoint }),
   });
   return outcomeOf(id, outcome, Date.now() - started, context);
 }

@@ -7,7 +7,9 @@
  */
 import { isFullPath } from '@neural-style/engine/file-names';
 import { OPTION_SPECS, RUN_OPTION_SPECS, styleBlend, StylizeOptions, validateOptions } from '@neural-style/engine/options';
-import { array, Infer, number, object, oneOf, optional, parse, Schema, someOf, string } from '@neural-style/engine/schema';
+import {
+  array, boolean, Infer, number, object, oneOf, optional, parse, Schema, someOf, string,
+} from '@neural-style/engine/schema';
 import { isImagePath } from './resources';
 
 export const SAVED_QUEUE_KEY = 'neuralStyle.queue';
@@ -28,6 +30,10 @@ const savedJob = object({
   /** The job's own options over the settings (Run again's controls, a result's parameters). */
   options: optional(someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>)),
   batch: optional(savedBatch),
+  /** The running job's last finished scale: it resumes from the next (checked against the folder: checkpoints.ts). */
+  checkpoint: optional(object({ scale: number, scales: number, steps: number, file: string })),
+  /** Its panel was open: VS Code restores that tab, which becomes the job's panel (no second one). */
+  panel: optional(boolean),
 });
 export type SavedJob = Infer<typeof savedJob>;
 

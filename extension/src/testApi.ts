@@ -40,6 +40,8 @@ export interface JobsTestApi {
   loseGpu(id: string): void;
   /** The running batch's progress, as the status bar and the queue view say it. */
   readonly batchStatus: string | undefined;
+  /** Resolves once the panels opened so far have the photo's results on disk in their history. */
+  historyFilled(): Promise<void>;
 }
 
 export function jobsTestApi(jobs: JobManager, views: JobViews, onDidLog: vscode.Event<string>): JobsTestApi {
@@ -63,5 +65,6 @@ export function jobsTestApi(jobs: JobManager, views: JobViews, onDidLog: vscode.
       if (TEST_BUILD) jobs.record(id)?.panel?.postCompute({ type: 'loseGpu' });
     },
     get batchStatus() { return views.batches.line; },
+    historyFilled: () => jobs.historyFilled(),
   };
 }

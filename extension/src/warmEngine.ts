@@ -25,6 +25,8 @@ export interface EngineEvents {
   plan?(message: FromEngine<'plan'>): void;
   progress?(message: FromEngine<'progress'>): void;
   preview?(message: FromEngine<'preview'>): void;
+  /** A scale's checkpoint is written (the job's checkpoints folder). */
+  checkpoint?(message: FromEngine<'checkpoint'>): void;
   /** The job is on its process (pid), about to start; `warm`: that process ran a job before. */
   started?(pid: number, warm: boolean): void;
 }

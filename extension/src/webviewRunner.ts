@@ -9,7 +9,8 @@
  * No `vscode` here: the panel is reached through a ComputeChannel.
  */
 import * as l10n from '@vscode/l10n';
-import type { FromEngine } from '@neural-style/engine/protocol';
+import { endsIteration, type FromEngine } from '@neural-style/engine/protocol';
+import { lossPointOf, lossTrace, type LossPoint } from '@neural-style/engine/result-parameters';
 import type { StylizeOptions, WebviewBackend } from '@neural-style/engine/options';
 import type { AdapterView, FromCompute, ToCompute } from '../shared/protocol';
 import type { AdapterProbe } from './backendRoute';
@@ -100,7 +101,7 @@ type Computed = { kind: 'computed'; done: FromCompute & { type: 'computeDone' } 
   | Exclude<EngineOutcome, { kind: 'done' }>;
 
 /** Posts the compute message and waits for the run's end, however it ends. */
-function computeInPanel(run: WebviewRun, message: ToCompute & { type: 'compute' }): Promise<Computed> {
+function computeInPanel(run: WebviewRun, message: ToCompute & { type: 'compute' }, trace: LossPoint[]): Promise<Computed> {
   const { channel, signal, events, id } = run;
   return new Promise((resolve) => {
     const cleanups: Array<() => void> = [];
@@ -126,6 +127,7 @@ function computeInPanel(run: WebviewRun, message: ToCompute & { type: 'compute' 
           break;
         case 'computeProgress':
           events.progress({ type: 'progress', id, ...m.progress });
+          if (endsIteration(m.progress)) trace.push(lossPointOf(m.progress));
           if (m.preview) events.preview(m.progress.step, m.preview);
           break;
         case 'computeDone':
@@ -164,8 +166,10 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
     // A run posted to a page that is about to be replaced would be lost with it.
     await pageLoaded;
     if (signal.aborted) return { kind: 'cancelled' };
+    // The loss at each iteration's end goes into the picture, as the engine's own runs keep it.
+    const trace: LossPoint[] = [];
     const computed = await computeInPanel(run, { type: 'compute', backend: run.backend, weights, content: decoded.content,
-      styles: decoded.styles, options, gpuMemory: run.gpuMemory, ...(run.speed ? { speed: run.speed } : {}) });
+      styles: decoded.styles, options, gpuMemory: run.gpuMemory, ...(run.speed ? { speed: run.speed } : {}) }, trace);
     if (computed.kind !== 'computed') return computed;
     // Cancelled after the last iteration: still nothing is written.
     if (signal.aborted) return { kind: 'cancelled' };
@@ -176,7 +180,9 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
       return { kind: 'error', code: 'EPROTOCOL', message };
     }
     const backend = `${run.backend}: ${run.adapter.name}`;
-    await images.write({ image, output: run.output, content, styles, backend, steps, options });
+    // Thinned here: a diverged step's NaN would not survive the way to the image process.
+    const kept = lossTrace(trace);
+    await images.write({ image, output: run.output, content, styles, backend, steps, options, losses: kept });
     const done = { type: 'done' as const, id, output: run.output, steps, elapsedMs, losses, backend };
     return { kind: 'done', done: { ...done, ...(speed ? { speed } : {}) } };
   } catch (e) {

@@ -22,21 +22,23 @@ let runsShown = -1;
 let shownKey = '';
 
 /** One line for a run: what it ran with, how long, on what. */
-export function runSummary(run: RunView, index: number): string {
+export function runSummary(run: RunView, index: number, styleName = ''): string {
   const c = run.controls;
   const params = c ? [
     l10n.t('style weight {0}', c.styleWeight), l10n.t('{0} px', c.size), l10n.t({ message: '{0} it.', args: [c.iterations], comment: ['iterations, abbreviated'] }),
     ...(c.preserveColors ? [l10n.t('photo colours')] : []), l10n.t('seed {0}', c.seed),
   ] : [l10n.t('{0} steps', run.steps)];
+  // A result of this photo another panel made may be of another style: it says which.
+  const style = run.styleName && run.styleName !== styleName ? [run.styleName] : [];
   const second = run.secondStyle ? [`+ ${run.secondStyle.name} ${run.secondStyle.blend} %`] : [];
   const when = run.finishedAt ? [new Date(run.finishedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })] : [];
   const on = whereText(run.backend);
   const where = run.elapsedMs === undefined ? l10n.t('on {0}', on) : l10n.t('{0} on {1}', formatDuration(run.elapsedMs), on);
-  return [`#${index + 1}`, ...params, ...second, where, ...when].join(' · ');
+  return [`#${index + 1}`, ...style, ...second, ...params, where, ...when].join(' · ');
 }
 
-function thumbnail(run: RunView, index: number, onPick: (index: number) => void): HTMLElement {
-  const summary = runSummary(run, index);
+function thumbnail(run: RunView, index: number, styleName: string, onPick: (index: number) => void): HTMLElement {
+  const summary = runSummary(run, index, styleName);
   const b = el('button', { class: 'run', 'aria-pressed': String(index === compareView.after), title: `${run.outputName}\n${summary}` },
     el('img', { src: run.outputSrc, alt: '' }), el('span', { class: 'run-caption' }, summary));
   b.addEventListener('click', () => onPick(index));
@@ -52,7 +54,11 @@ function options(select: HTMLSelectElement, history: RunView[], withContent: boo
 /** Shows the history strip and the compare view of `s`; `onChange` re-renders after a pick. */
 export function renderHistory(s: PanelState, onChange: () => void): void {
   const history = s.history ?? [];
-  if (history.length !== runsShown || compareView.after >= history.length) compareView.after = history.length - 1;
+  // New runs: the panel's own result is shown (a result opened from its file need not be the newest), else the newest.
+  if (history.length !== runsShown || compareView.after >= history.length) {
+    const own = history.findIndex((run) => run.outputPath === s.job.outputPath);
+    compareView.after = own >= 0 ? own : history.length - 1;
+  }
   runsShown = history.length;
   if (compareView.before >= history.length) compareView.before = -1;
   $('history').hidden = history.length === 0;
@@ -60,7 +66,7 @@ export function renderHistory(s: PanelState, onChange: () => void): void {
   const key = JSON.stringify([history.map((r) => r.outputSrc), compareView.before, compareView.after]);
   if (key !== shownKey) {
     shownKey = key;
-    $('history-list').replaceChildren(...history.map((run, i) => thumbnail(run, i, (index) => { compareView.after = index; onChange(); })));
+    $('history-list').replaceChildren(...history.map((run, i) => thumbnail(run, i, s.job.styleName, (index) => { compareView.after = index; onChange(); })));
     options($<HTMLSelectElement>('compare-before'), history, true, compareView.before);
     options($<HTMLSelectElement>('compare-after'), history, false, compareView.after);
   }

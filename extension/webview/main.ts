@@ -191,6 +191,15 @@ function renderControls(s: PanelState): void {
   fillSecondStyle(s);
 }
 
+/** The chart's last step: the run's, or the steps a result opened from its file says it ran. */
+const totalStepsOf = (s: PanelState) => s.progress?.totalSteps ?? s.done?.steps ?? 0;
+
+/** The chart's sentence; a result that ended with no losses is one whose picture keeps none (made before they were). */
+function chartSummary(s: PanelState): string {
+  if (s.losses.length || !s.done) return lossSummary(s.losses);
+  return l10n.t('No loss chart: this picture does not keep its losses (it was made by an earlier version of Neural Style).');
+}
+
 /** Shows `s`; the loss chart only when the losses may have changed (drawing it is the costly part). */
 function render(s: PanelState, drawChart = true): void {
   if (!$('title')) build($('app'));
@@ -202,8 +211,8 @@ function render(s: PanelState, drawChart = true): void {
   renderWhere(s);
   renderControls(s);
   if (drawChart) {
-    drawLossChart($<HTMLCanvasElement>('chart'), s.losses, s.progress?.totalSteps ?? 0);
-    $('chart-summary').textContent = lossSummary(s.losses);
+    drawLossChart($<HTMLCanvasElement>('chart'), s.losses, totalStepsOf(s));
+    $('chart-summary').textContent = chartSummary(s);
   }
 }
 
@@ -333,7 +342,7 @@ function saveState(now: boolean): void {
   }
 }
 
-const redrawChart = () => state && $('chart') && drawLossChart($<HTMLCanvasElement>('chart'), state.losses, state.progress?.totalSteps ?? 0);
+const redrawChart = () => state && $('chart') && drawLossChart($<HTMLCanvasElement>('chart'), state.losses, totalStepsOf(state));
 new ResizeObserver(redrawChart).observe(document.body);
 // A theme change swaps the body's class and the --vscode-* variables: the canvas must be redrawn in the new colours.
 new MutationObserver(redrawChart).observe(document.body, { attributes: true, attributeFilter: ['class'] });

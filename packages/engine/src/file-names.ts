@@ -68,3 +68,16 @@ export function pathKey(file: string, platform: NodeJS.Platform = process.platfo
 export function samePath(a: string, b: string, platform: NodeJS.Platform = process.platform): boolean {
   return pathKey(a, platform) === pathKey(b, platform);
 }
+
+/**
+ * A job's checkpoint of `scale` (node/checkpoint.ts writes it, a host removes it): `ns1a2b-3.scale-2.png`, the job's
+ * id kept to file-name-safe characters.
+ */
+export function checkpointName(id: string, scale: number): string {
+  return `${checkpointPrefix(id)}${scale}.png`;
+}
+
+/** How the names of job `id`'s checkpoints begin. */
+export function checkpointPrefix(id: string): string {
+  return `${id.replace(/[^A-Za-z0-9_-]/g, '_')}.scale-`;
+}

@@ -6,7 +6,7 @@
  * 8-bit RGB; every message is validated on arrival, in both directions.
  */
 import { MAX_STYLES, OPTION_SPECS, StylizeOptions } from './core/options';
-import { messageParser, MessageSchemas, Message, number, object, optional, someOf, string, array } from './schema';
+import { messageParser, MessageSchemas, Message, number, object, optional, someOf, string, array, tuple } from './schema';
 
 /** 8-bit RGB pixels, row-major, base64: width × height × 3 bytes. */
 export const rgbPixels = object({ width: number, height: number, data: string });
@@ -22,7 +22,9 @@ const TO_IMAGES = {
    * (result-parameters.ts: the file names, never their folders).
    */
   write: { id: string, image: rgbPixels, output: string, content: string, styles: array(string, 1, MAX_STYLES),
-    backend: string, steps: number, options: someOptions },
+    backend: string, steps: number, options: someOptions,
+    /** The loss at each iteration's end ([step, content, style, tv, total]); thinned and checked as it is written. */
+    losses: optional(array(tuple(number, number, number, number, number))) },
   shutdown: {},
 } satisfies MessageSchemas;
 

@@ -29,9 +29,10 @@ async function decode(message: ToImages<'decode'>): Promise<void> {
 async function write(message: ToImages<'write'>): Promise<void> {
   outputFormat(message.output);
   const image = decodePixels(message.image, 'the result');
-  const { content, styles, backend, steps } = message;
+  const { content, styles, backend, steps, losses } = message;
   const names = { content: path.basename(content), styles: styles.map((s) => path.basename(s)) };
-  const parameters = formatResultParameters({ ...names, backend, steps, options: validateOptions(message.options) });
+  const options = validateOptions(message.options);
+  const parameters = formatResultParameters({ ...names, backend, steps, options, losses });
   await writeImageFile(image, message.output, [content, ...styles], parameters);
   send({ type: 'written', id: message.id, output: message.output });
 }

@@ -19,6 +19,8 @@ export interface JobMessageEvents {
   plan?(message: FromEngine<'plan'>): void;
   progress?(message: FromEngine<'progress'>): void;
   preview?(message: FromEngine<'preview'>): void;
+  /** A scale's checkpoint is written: where a later run may resume. */
+  checkpoint?(message: FromEngine<'checkpoint'>): void;
   /** A refusal of another request (a late cancel): worth a log line, not the end of the job. */
   refused?(message: FromEngine<'refused'>): void;
 }
@@ -48,6 +50,9 @@ export function jobMessage(message: FromEngine, id: string, events: JobMessageEv
       return undefined;
     case 'preview':
       events.preview?.(message);
+      return undefined;
+    case 'checkpoint':
+      events.checkpoint?.(message);
       return undefined;
     case 'refused':
       // A refusal answers one request; only a refused start of this job ends it.

@@ -15,7 +15,8 @@ import {
 export { ProtocolError } from './schema';
 
 /** The wire format's version: bump it when a message changes shape; a host refuses an engine of another. */
-export const PROTOCOL_VERSION = 5; // 4: the plan, speeds and a cancel's answer; 5: a job carries `memory`
+export const PROTOCOL_VERSION = 6;
+// 4: the plan, speeds and a cancel's answer; 5: a job carries `memory`; 6: checkpoints and `resume`
 
 /** One stylization of image files: what a start message carries and `stylizeFiles` runs. */
 export const jobSpec = object({
@@ -31,6 +32,13 @@ export const jobSpec = object({
   memory: optional(number),
   /** When the output exists: refuse (the default), replace it, or write the first free `name-N` beside it. */
   ifExists: optional(oneOf(['refuse', 'replace', 'number'])),
+  /** A folder (the host's) for each finished scale's image but the last: a checkpoint, PNG, named after the job. */
+  checkpoints: optional(string),
+  /**
+   * Start at scale `fromScale` (1-based) from `image`, a checkpoint in `checkpoints` of an earlier run of this job,
+   * `steps` steps done; a checkpoint that does not fit the plan is said in a log line, and the run starts over.
+   */
+  resume: optional(object({ fromScale: number, image: string, steps: number })),
 });
 export type JobSpec = Infer<typeof jobSpec>;
 
@@ -100,6 +108,8 @@ const FROM_ENGINE = {
   /** Once the job is planned, before its first progress: what it will do and take. */
   plan: { id: string, estimate: runEstimate },
   progress: { id: string, ...progressReport.fields },
+  /** A scale finished and its image is written (jobSpec.checkpoints): a later run may resume from it. */
+  checkpoint: { id: string, scale: number, scales: number, steps: number, file: string },
   /** A small preview, PNG, base64. */
   preview: { id: string, step: number, width: number, height: number, png: string },
   /** `speed`: what the run measured, for the host to keep for the next estimates. */

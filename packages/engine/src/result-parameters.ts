@@ -8,6 +8,7 @@
  */
 import { NeuralStyleError } from './core/errors';
 import { OPTION_SPECS, type StylizeOptions } from './core/options';
+import type { LossTerms } from './core/progress';
 import { checkStyleCount, validateOptions } from './core/validate';
 
 /** The PNG text chunk's keyword. */
@@ -21,6 +22,32 @@ export interface ResultParameters {
   backend: string;
   steps: number;
   options: StylizeOptions;
+  /** The loss trace, thinned (lossTrace); absent in pictures made before it was kept, or by a run that kept none. */
+  losses?: LossPoint[];
+}
+
+/** One point of the loss trace, as the panel's chart draws it: [step, content, style, tv, total]. */
+export type LossPoint = [number, number, number, number, number];
+
+/** The trace's point of a progress report that ends an iteration. */
+export function lossPointOf(p: { step: number; losses: LossTerms }): LossPoint {
+  return [p.step, p.losses.content, p.losses.style, p.losses.tv, p.losses.total];
+}
+
+/** At most this many points of the trace go into a picture (about 3 KB): enough for the chart's shape. */
+export const MAX_TRACE_POINTS = 64;
+
+/**
+ * `points` thinned to at most `max`, evenly by index with the first and last
+ * kept, each value to 4 significant digits (the chart draws a curve, not a
+ * table). Points with a value that is not finite are left out: JSON cannot
+ * say them, and a diverged step must not keep the picture from being written.
+ */
+export function lossTrace(points: readonly LossPoint[], max = MAX_TRACE_POINTS): LossPoint[] {
+  const finite = points.filter((point) => point.every(Number.isFinite));
+  const picked = finite.length <= max ? finite
+    : Array.from({ length: max }, (_, i) => finite[Math.round((i * (finite.length - 1)) / (max - 1))]);
+  return picked.map(([step, ...terms]) => [step, ...terms.map((v) => Number(v.toPrecision(4)))] as LossPoint);
 }
 
 /**
@@ -43,9 +70,12 @@ export function fileNameOf(file: string): string {
  */
 export function formatResultParameters(p: {
   content: string; styles: readonly string[]; backend: string; steps: number; options: StylizeOptions;
+  losses?: readonly LossPoint[];
 }): string {
+  const losses = lossTrace(p.losses ?? []);
   const text = JSON.stringify({
     software: 'neural-style', content: fileNameOf(p.content), styles: p.styles.map(fileNameOf), backend: p.backend, ...p.options, steps: p.steps,
+    ...(losses.length ? { losses } : {}),
   });
   try {
     checkedParameters(JSON.parse(text));
@@ -89,7 +119,7 @@ function jsonOf(text: string): unknown {
 
 function checkedParameters(raw: unknown): ResultParameters {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail('they are not an object.');
-  const { software, content, styles, backend, steps, ...rest } = raw as Record<string, unknown>;
+  const { software, content, styles, backend, steps, losses, ...rest } = raw as Record<string, unknown>;
   if (software !== 'neural-style') throw fail(`"software" is ${JSON.stringify(software)?.slice(0, 40)}, not "neural-style".`);
   if (!Array.isArray(styles) || styles.length === 0) throw fail('"styles" is not a list of file names.');
   checkStyleCount(styles.length);
@@ -98,5 +128,31 @@ function checkedParameters(raw: unknown): ResultParameters {
   // Pictures from older versions may carry fields that are no options (e.g. "seconds"): only options drive a run.
   const given = Object.fromEntries(Object.entries(rest).filter(([key]) => Object.hasOwn(OPTION_SPECS, key)));
   const options = validateOptions(given as Partial<StylizeOptions>);
-  return { content: fileName(content, '"content"'), styles: styles.map((s, i) => fileName(s, `style ${i + 1}`)), backend, steps, options };
+  const trace = losses === undefined ? {} : { losses: checkedTrace(losses, steps) };
+  return {
+    content: fileName(content, '"content"'), styles: styles.map((s, i) => fileName(s, `style ${i + 1}`)), backend, steps,
+    options, ...trace,
+  };
+}
+
+/**
+ * A trace as the writer makes it: 1 to MAX_TRACE_POINTS points of five
+ * finite numbers, each loss at least 0, the steps whole, rising, and within
+ * the run's `steps`. Anything else is refused, like a bad option.
+ */
+function checkedTrace(raw: unknown, steps: number): LossPoint[] {
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_TRACE_POINTS) {
+    throw fail(`"losses" is not a list of 1 to ${MAX_TRACE_POINTS} points.`);
+  }
+  let last = -1;
+  return raw.map((point: unknown, i) => {
+    const ok = Array.isArray(point) && point.length === 5
+      && point.every((v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0);
+    const step = ok ? (point as number[])[0] : NaN;
+    if (!ok || !Number.isInteger(step) || step <= last || step > steps) {
+      throw fail(`"losses" point ${i + 1} is not [step, content, style, tv, total] with a step after the last one.`);
+    }
+    last = step;
+    return [...point] as LossPoint;
+  });
 }

@@ -11,7 +11,9 @@
 import sharp from 'sharp';
 import { RgbImage } from './core/pixels';
 import { CancelledError } from './core/errors';
+import type { StylizeHooks } from './core/stylize';
 import type { Engine } from './node/engine';
+import { writeCheckpoint } from './node/checkpoint';
 import { checkJob } from './node/job-check';
 import { probeDawn } from './node/dawn';
 import { errorFields, send as sendToHost, serve } from './node/process-entry';
@@ -86,6 +88,8 @@ async function run(message: ToEngine<'start'>, abort: AbortController): Promise<
   const result = await loaded!.stylizeCheckedFiles(ready, job, checked, {
     signal: abort.signal,
     onPlan: (estimate) => send({ type: 'plan', id, estimate }),
+    onScaleDone: job.checkpoints ? checkpointWriter(job.checkpoints, id) : undefined,
+    onStartOver: (why) => send({ type: 'log', level: 'warn', id, message: `could not resume: ${why}; starting over` }),
     onProgress: ({ preview, ...p }) => {
       if (faultFor(id) === 'unexpected') throw new Error('injected fault (NEURAL_STYLE_TEST_FAULT=unexpected)');
       if (loseGpu && p.step === 1) loseGpu();
@@ -99,6 +103,23 @@ async function run(message: ToEngine<'start'>, abort: AbortController): Promise<
   const { output, steps, elapsedMs, losses, backend } = result;
   const measured = result.speed ? { speed: result.speed } : {};
   return { type: 'done', id, output, steps, elapsedMs, losses, backend, ...measured };
+}
+
+/**
+ * Writes each scale's checkpoint into `dir` and tells the host where; one that cannot be written is a warning, not the
+ * end of the run (it only loses the resume).
+ */
+function checkpointWriter(dir: string, id: string): NonNullable<StylizeHooks['onScaleDone']> {
+  return async (checkpoint) => {
+    try {
+      const file = await writeCheckpoint(dir, id, checkpoint);
+      const { scale, scales, steps } = checkpoint;
+      send({ type: 'checkpoint', id, scale, scales, steps, file });
+    } catch (e) {
+      send({ type: 'log', level: 'warn', id, message: `the checkpoint of scale ${checkpoint.scale} was not written: `
+        + `${(e as Error).message}` });
+    }
+  };
 }
 
 async function start(message: ToEngine<'start'>): Promise<void> {

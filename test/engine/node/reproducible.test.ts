@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stylizeFiles } from '../../../packages/engine/src/index';
 import { readPngText } from '../../../packages/engine/src/node/png-text';
+import { parseResultParameters } from '../../../packages/engine/src/result-parameters';
 import { CONTENT, STYLE, tempDir, testEngine } from '../helpers';
 
 describe('reproducible: the same seed on the same backend gives the same bytes', () => {
@@ -22,5 +23,9 @@ describe('reproducible: the same seed on the same backend gives the same bytes',
     expect(parameters.styles).to.deep.equal([path.basename(STYLE)]);
     expect(Object.keys(parameters)).to.not.include.members(['seconds', 'elapsedMs']);
     expect(JSON.stringify(parameters)).to.not.include(path.dirname(CONTENT));
+    // The loss at each iteration's end, for a panel opened on the picture later: the same in both runs.
+    const { losses } = parseResultParameters(readPngText(a)['neural-style']);
+    expect(losses?.map(([step]) => step)).to.deep.equal([1, 2, 3]);
+    expect(losses?.every(([, content, style, , total]) => content > 0 && style > 0 && total > 0)).to.equal(true);
   });
 });

@@ -6,6 +6,7 @@ import * as path from 'path';
 import sharp from 'sharp';
 import { DEFAULTS, formatResultParameters, PARAMETERS_KEYWORD, parseResultParameters, validateOptions } from '../../../packages/engine/src/options';
 import { readPngText, withPngText } from '../../../packages/engine/src/node/png-text';
+import { lossTrace, MAX_TRACE_POINTS, type LossPoint } from '../../../packages/engine/src/result-parameters';
 
 const options = validateOptions({ size: 48, styleWeight: 3e4, seed: 5, preserveColors: true });
 const written = (extra: Record<string, unknown> = {}) => JSON.stringify({ ...JSON.parse(formatResultParameters({
@@ -46,6 +47,58 @@ describe('result parameters (what a PNG says of the run that made it)', () => {
     expect(() => parseResultParameters(written({ constructor: 1 }))).to.not.throw();
     expect(parseResultParameters(written({ constructor: 1 })).options).to.not.have.own.property('constructor');
     expect(DEFAULTS.size).to.not.equal(48); // the round trip above is not the defaults' echo
+  });
+});
+
+describe('result parameters: the loss trace a panel draws its chart from', () => {
+  const base = { content: 'dog.jpg', styles: ['ink.png'], backend: 'cpu', options };
+  // 150 iterations of a falling loss: more than a picture keeps.
+  const run: LossPoint[] = Array.from({ length: 150 },
+    (_, i) => [i + 1, 900 / (i + 1), 7e5 / (i + 2), 31.25, 1234.5678 / (i + 1)]);
+
+  it('keeps at most MAX_TRACE_POINTS points, the first and last among them, and reads them back', () => {
+    const back = parseResultParameters(formatResultParameters({ ...base, steps: 150, losses: run }));
+    expect(back.losses).to.have.length(MAX_TRACE_POINTS);
+    expect(back.losses?.[0]).to.deep.equal([1, 900, 3.5e5, 31.25, 1235]);
+    expect(back.losses?.at(-1)?.[0]).to.equal(150);
+    const steps = back.losses?.map(([step]) => step) ?? [];
+    expect(steps.every((s, i) => i === 0 || s > steps[i - 1]), steps.join()).to.equal(true);
+  });
+
+  it('a short run keeps every point; a picture without a trace reads as one (older pictures)', () => {
+    const short = run.slice(0, 5);
+    const back = parseResultParameters(formatResultParameters({ ...base, steps: 5, losses: short }));
+    expect(back.losses?.map(([s]) => s)).to.deep.equal([1, 2, 3, 4, 5]);
+    expect(parseResultParameters(formatResultParameters({ ...base, steps: 5 }))).to.not.have.property('losses');
+    expect(parseResultParameters(formatResultParameters({ ...base, steps: 5, losses: [] }))).to.not.have.property('losses');
+  });
+
+  it('a diverged step (NaN, Infinity) is left out, and the picture is still written', () => {
+    const losses: LossPoint[] = [[1, 2, 3, 4, 9], [2, Number.NaN, 3, 4, 9], [3, 1, Infinity, 4, 9], [4, 1, 1, 1, 3]];
+    expect(lossTrace(losses).map(([s]) => s)).to.deep.equal([1, 4]);
+    expect(parseResultParameters(formatResultParameters({ ...base, steps: 4, losses })).losses).to.have.length(2);
+  });
+
+  it('refuses a trace its writer would not make, saying what is wrong', () => {
+    const point = (step: number, ...terms: unknown[]) => [step, ...(terms.length ? terms : [1, 2, 3, 6])];
+    const cases: Array<[unknown, RegExp]> = [
+      ['falling', /"losses" is not a list of 1 to 64 points/],
+      [[], /not a list of 1 to 64/],
+      [Array.from({ length: MAX_TRACE_POINTS + 1 }, (_, i) => point(i + 1)), /not a list of 1 to 64/],
+      [[point(1), [2, 1, 2, 3]], /point 2 is not \[step, content, style, tv, total\]/],
+      [[point(1, 1, -2, 3, 2)], /point 1/],
+      [[point(1, 1, '2', 3, 6)], /point 1/],
+      [[point(1, 1, null, 3, 6)], /point 1/],
+      [[point(3), point(2)], /point 2/],
+      [[point(3), point(3)], /point 2/],
+      [[point(1.5)], /point 1/],
+      [[point(13)], /point 1/], // past the run's 12 steps
+    ];
+    for (const [losses, expected] of cases) {
+      expect(() => parseResultParameters(written({ losses })), JSON.stringify(losses).slice(0, 60))
+        .to.throw(/^The picture's neural-style parameters are not usable: /).and.satisfy((e: Error) => expected.test(e.message) || expect.fail(e.message));
+    }
+    expect(parseResultParameters(written({ losses: [point(0), point(12)] })).losses).to.have.length(2);
   });
 });
 

@@ -27,9 +27,24 @@ const enginePids = new Set<number>();
 /** Panels that later tests run again: the first done job's, the cancelled job's. */
 let doneJob = '';
 let cancelledJob = '';
+/** The panel Open in Neural Style Panel opened on a copy of the first result (another panel of its photo). */
+let openedPanel = '';
 
 /** The suite's jobs are small, but the machine may be busy. */
 const waitFor = <T>(what: string, find: () => T | undefined, timeoutMs = 90_000) => waitUntil(what, find, timeoutMs);
+
+/** The PNGs in `folders` whose parameters chunk names `photo`: the results a panel of it must list. */
+function photoResults(photo: string, folders: string[]): string[] {
+  const namesIt = (f: string) => {
+    try {
+      return JSON.parse(readPngText(fs.readFileSync(f))['neural-style'] ?? '{}').content === photo;
+    } catch {
+      return false; // no PNG, or no chunk
+    }
+  };
+  return folders.flatMap((dir) => fs.readdirSync(dir).filter((name) => name.endsWith('.png'))
+    .map((name) => path.join(dir, name)).filter(namesIt));
+}
 
 const finishOf = (id: string) => waitFor(`job ${id} to end`, () => finished.find((f) => f.id === id));
 const messagesOf = (id: string, direction: Traffic['direction']) => traffic.filter((t) => t.jobId === id && t.direction === direction).map((t) => t.message);
@@ -238,7 +253,14 @@ suite('Neural Style in VS Code', () => {
     assert.deepStrictEqual(snapshot.state.losses, [[1, 1, 2, 3, 0]], 'a row saved without its total gets 0 (unknown)');
     assert.ok(snapshot.state.job.contentSrc.length > 0, 'the panel gives its images webview URIs');
     // A saved run is kept only when its result is there: a path in saved data must not widen what the webview may read.
-    assert.deepStrictEqual(snapshot.state.history?.map((r) => r.outputName), ['chelsea.starry.png']);
+    assert.strictEqual(snapshot.state.history?.[0].outputPath, path.join(ws, 'chelsea.starry.png'));
+    const names = snapshot.state.history?.map((r) => r.outputName) ?? [];
+    assert.ok(!names.includes('passwd') && !names.includes('gone.starry.png'), names.join());
+    // Then the photo's results join it: each once, the saved run (with no time) first.
+    await api.jobs.historyFilled();
+    const listed = api.jobs.stateOf('earlier-1')?.history?.map((r) => r.outputPath) ?? [];
+    assert.deepStrictEqual([...listed].sort(), photoResults('chelsea.png', [ws]).sort());
+    assert.strictEqual(listed[0], path.join(ws, 'chelsea.starry.png'));
     assert.ok(snapshot.state.history?.[0].outputSrc, 'a run\'s thumbnail gets its webview URI');
     assert.strictEqual(snapshot.state.controls?.size, 32, 'a state saved without controls gets the settings\' values');
     panel.dispose();
@@ -258,7 +280,15 @@ suite('Neural Style in VS Code', () => {
     await setSettings({ iterations: 2, seed: 9, styleWeight: 5 });
     try {
       const id = await vscode.commands.executeCommand<string>('neuralStyle.stylizeAgain', vscode.Uri.file(moved));
+      // Its panel lists the photo's results made before, by other panels: those beside the photo at once, the moved
+      // one's (a folder new to the panel, whose page would reload) once the run has ended.
+      await api.jobs.historyFilled();
+      const listed = () => api.jobs.stateOf(id)?.history?.map((run) => run.outputPath) ?? [];
+      const beside = photoResults('chelsea.png', [ws]);
+      assert.ok(beside.length > 0 && beside.every((f) => listed().includes(f)), listed().join());
       const result = await finishOf(id);
+      assert.deepStrictEqual([...listed()].sort(), photoResults('chelsea.png', [ws, path.dirname(moved)]).sort());
+      assert.ok(listed().includes(moved) && listed().includes(result.output!), listed().join());
       assert.strictEqual(result.outcome, 'done', result.message);
       assert.notStrictEqual(result.output, path.join(ws, 'chelsea.starry.png'), 'it wrote over the first result');
       // The picture's own options (4 iterations, seed 0), the same backend: byte for byte the same picture.
@@ -287,11 +317,23 @@ suite('Neural Style in VS Code', () => {
     const busy = () => api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0);
     const before = busy();
     const id = await vscode.commands.executeCommand<string>('neuralStyle.openInPanel', vscode.Uri.file(result));
+    openedPanel = id;
+    await api.jobs.historyFilled();
     const state = api.jobs.stateOf(id);
     assert.ok(state, 'no panel state');
-    assert.deepStrictEqual([state.job.status, state.job.contentPath, state.done?.outputName, state.history?.length], ['done', path.join(ws, 'chelsea.png'), 'chelsea.starry.png', 1]);
+    assert.deepStrictEqual([state.job.status, state.job.contentPath, state.done?.outputName], ['done', path.join(ws, 'chelsea.png'), 'chelsea.starry.png']);
     assert.deepStrictEqual([state.controls?.styleWeight, state.controls?.iterations, state.controls?.seed],
       [chunk.styleWeight, chunk.iterations, chunk.seed]);
+    // The chart from the picture's loss trace: one point per iteration it ran.
+    assert.deepStrictEqual(state.losses, chunk.losses);
+    assert.deepStrictEqual(state.losses.map(([step]) => step), [1, 2, 3, 4]);
+    // Its history is the photo's: every result of chelsea.png in its folder and in this one, whichever panel made it.
+    const expected = photoResults('chelsea.png', [ws, path.dirname(result)]);
+    assert.ok(expected.length >= 2 && expected.includes(path.join(ws, 'chelsea.starry.png')), expected.join());
+    const listed = state.history?.map((run) => run.outputPath) ?? [];
+    assert.deepStrictEqual([...listed].sort(), expected.sort());
+    const times = state.history?.map((run) => run.finishedAt ?? 0) ?? [];
+    assert.ok(times.every((t, i) => i === 0 || t >= times[i - 1]), 'oldest first');
     assert.strictEqual(busy(), before, 'a job was queued');
     await waitFor('the panel to show it', () => messagesOf(id, 'toWebview').find((m) => m.type === 'snapshot' && m.state.done?.outputSrc));
     const panels = api.jobs.panelCount();
@@ -348,9 +390,16 @@ suite('Neural Style in VS Code', () => {
     assert.strictEqual(JSON.parse(readPngText(fs.readFileSync(a.output))['neural-style']).styleWeight, ran.styleWeight);
     assert.strictEqual(api.jobs.panelCount(), panels, 'the same panel shows the new run');
     assert.ok((messagesOf(b.id, 'toWebview') as ToWebview[]).some((m) => m.type === 'done'), 'the new run is shown in the panel');
+    // The panel's history is the photo's: its two runs last, and every other result of chelsea.png other panels made.
+    await api.jobs.historyFilled();
     const history = api.jobs.stateOf(b.id)?.history ?? [];
-    assert.deepStrictEqual(history.map((r) => r.outputPath), [a.output, b.output]);
-    assert.strictEqual(history[1].controls?.styleWeight, 20000);
+    const listed = history.map((r) => r.outputPath);
+    assert.ok(listed.includes(a.output), listed.join());
+    assert.strictEqual(listed.at(-1), b.output);
+    assert.deepStrictEqual([...listed].sort(), photoResults('chelsea.png', [ws]).sort(), 'each result once, none gone');
+    assert.strictEqual(history.at(-1)?.controls?.styleWeight, 20000);
+    // Another open panel of the photo lists the new result too.
+    assert.ok(api.jobs.stateOf(openedPanel)?.history?.some((r) => r.outputPath === b.output), 'the opened panel');
     // Outside values are checked by the engine's checks; nothing runs.
     api.jobs.receiveFromPanel(b.id, { type: 'runAgain', controls: { ...tweaked, size: 5 } });
     assert.strictEqual(api.jobs.stateOf(b.id)?.job.status, 'done');
@@ -363,7 +412,11 @@ suite('Neural Style in VS Code', () => {
     const again = await nextFinish(seen);
     assert.strictEqual(again.outcome, 'done', again.message);
     assert.ok(fs.statSync(again.output!).size > 0);
-    assert.deepStrictEqual(api.jobs.stateOf(again.id)?.history?.map((r) => r.outputPath), [again.output]);
+    // Its run joins the photo's results (the batch's chelsea-copy.starry.png among them), as the newest.
+    await api.jobs.historyFilled();
+    const listed = api.jobs.stateOf(again.id)?.history?.map((r) => r.outputPath) ?? [];
+    assert.strictEqual(listed.at(-1), again.output);
+    assert.deepStrictEqual([...listed].sort(), photoResults('chelsea-copy.png', [ws]).sort());
   });
 
   test('Save as defaults writes the panel\'s values to the settings the user picks', async () => {
@@ -416,7 +469,9 @@ suite('Neural Style in VS Code', () => {
       const chunk = chunkOf(blend.output!);
       assert.deepStrictEqual([chunk.styles, chunk.styleBlendWeights, chunk.size, chunk.iterations], [['starry.png', 'hokusai_great_wave.jpg'], [50, 50], 32, 2]);
       const state = api.jobs.stateOf(blend.id)!;
-      assert.deepStrictEqual(state.history?.map((r) => r.secondStyle?.blend), [undefined, 50], 'the history says which run blended');
+      // The panel's two runs are the newest of the photo's results it lists.
+      assert.deepStrictEqual(state.history?.slice(-2).map((r) => r.secondStyle?.blend), [undefined, 50],
+        'the history says which run blended');
       const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
       assert.ok(tabs.includes('chelsea.png · starry.png + The Great Wave off Kanagawa'), `the tab names both styles: ${tabs.join(', ')}`);
       // The picture's parameters find both styles by file name and blend them as before.
@@ -489,6 +544,51 @@ suite('Neural Style in VS Code', () => {
     assert.strictEqual(api.reload().length, 0, 'a finished batch is not resumed again');
     api.jobs.onDidFinish((f) => finished.push(f));
     await setSettings({ engineIdleMinutes: 0 });
+  });
+
+  test('a reload mid-run resumes from the last finished scale, its checkpoint shown at once, in one tab', async function () {
+    this.timeout(300_000);
+    await api.jobs.queue.idle();
+    await vscode.commands.executeCommand('neuralStyle.useAsStyle', file('starry.png'));
+    // Two scales, 32 then 64 px: the draft's 3 steps, then 24 at 64 px, time enough to reload in; on wasm, so that no
+    // GPU probe adds to the wait on a busy machine.
+    await setSettings({ multiScale: true, draftSize: 32, size: 64, iterations: 3, fineIterations: 24, backend: 'wasm' });
+    const lines: string[] = [];
+    const logged = api.jobs.onDidLog((line) => lines.push(line));
+    try {
+      const [id] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', file('chelsea-copy.png'));
+      const line = await waitFor('the first scale\'s checkpoint', () => lines.find((l) => l.startsWith(`${id}: scale 1 of 2 finished at step 3`)));
+      const checkpoint = /goes on from (.*)$/.exec(line)![1];
+      assert.ok(fs.existsSync(checkpoint), checkpoint);
+      const webviewTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputWebview);
+      const title = webviewTabs().find((t) => t.label.startsWith('chelsea-copy.png'))!.label;
+      const tabsOfJob = () => webviewTabs().filter((t) => t.label === title).length;
+      // The tab VS Code restores after a reload, revived only once shown: a panel of the job's title no job owns yet.
+      const restored = vscode.window.createWebviewPanel('neuralStyle.job', title, { viewColumn: vscode.ViewColumn.One, preserveFocus: true });
+      assert.deepStrictEqual(api.reload(), [id]);
+      const ends: Finish[] = [];
+      api.jobs.onDidFinish((f) => ends.push(f));
+      api.jobs.onDidFinish((f) => finished.push(f));
+      assert.match(api.jobs.stateOf(id)?.preview ?? '', /^data:image\/png;base64,/, 'the checkpoint, shown at once');
+      assert.match(api.jobs.stateOf(id)?.note ?? '', /after scale 1 of 2 \(step 3\)/);
+      // It runs while its tab waits to be shown (VS Code revives a restored tab only then), and opens no second one.
+      await waitFor('the resumed job\'s first step', () => api.jobs.stateOf(id)!.losses.length > 0 || undefined, 240_000);
+      assert.deepStrictEqual([tabsOfJob(), api.jobs.panelCount()], [1, 0], 'the job waits for its restored tab');
+      api.jobs.revivePanel(restored, JSON.parse(JSON.stringify(api.jobs.stateOf(id))));
+      assert.deepStrictEqual([tabsOfJob(), api.jobs.panelCount()], [1, 1], 'the restored tab is the job\'s panel');
+      const end = await waitFor(`resumed job ${id} to end`, () => ends.find((f) => f.id === id), 240_000);
+      assert.strictEqual(end.outcome, 'done', JSON.stringify(end));
+      const steps = api.jobs.stateOf(id)!.losses.map(([step]) => step);
+      assert.deepStrictEqual([steps[0], steps[steps.length - 1]], [4, 27], 'it went on from step 4, not from 1');
+      assert.ok(!fs.existsSync(checkpoint), 'its checkpoint went when it ended');
+      assert.strictEqual(tabsOfJob(), 1);
+      restored.dispose();
+    } finally {
+      logged.dispose();
+      await setSettings({ multiScale: false, draftSize: undefined, size: 32, iterations: 4,
+        fineIterations: undefined, backend: undefined });
+    }
   });
 
   test('the queue view\'s commands: move a queued job up, cancel one, each job named by photo and style', async function () {

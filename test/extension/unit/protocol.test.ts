@@ -88,6 +88,28 @@ describe('runs in one panel (history)', () => {
     assert.strictEqual(applyMessage(lost, { type: 'status', status: 'queued', position: 1 }).errorCode, undefined);
   });
 
+  it('a step reported after the job was cancelled or failed leaves it ended (Run again stays offered)', () => {
+    for (const status of ['cancelled', 'failed', 'done'] as const) {
+      const ended = applyMessage(applyMessage(state, { type: 'progress', progress: progress(1) }), { type: 'status', status });
+      const late = applyMessage(ended, { type: 'progress', progress: progress(2) });
+      assert.deepStrictEqual([late.job.status, late.losses.length], [status, 1], status);
+    }
+    // A job queued again (Run again, a resume) runs again.
+    const again = applyMessage(nextRunState(state, 'ns-3', controls), { type: 'progress', progress: progress(2) });
+    assert.strictEqual(again.job.status, 'running');
+  });
+
+  it('a run whose file the photo\'s history already listed (found on disk) is listed once, as this run', () => {
+    const found = { ...doneView, outputPath: job.outputPath, styleName: 'starry.jpg', elapsedMs: undefined };
+    const other = { ...doneView, outputPath: '/ws/cat.wave.png', styleName: 'wave.jpg', finishedAt: 2 };
+    const done = applyMessage({ ...state, controls, history: [other, found] }, { type: 'done', done: doneView });
+    assert.deepStrictEqual(done.history?.map((r) => [r.outputPath, r.styleName, r.elapsedMs]),
+      [['/ws/cat.wave.png', 'wave.jpg', 1200], [job.outputPath, undefined, 1200]]);
+    // The style of a found run is part of the saved state, and checked with it.
+    assert.deepStrictEqual(parsePanelState(done)?.history?.[0].styleName, 'wave.jpg');
+    assert.strictEqual(parsePanelState({ ...done, history: [{ ...other, styleName: 7 }] }), undefined);
+  });
+
   it('a saved history is validated with the state', () => {
     const saved = { ...state, controls, history: [{ ...doneView, outputPath: '/ws/a.png', controls }] };
     assert.deepStrictEqual(parsePanelState(saved), saved);

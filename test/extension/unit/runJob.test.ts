@@ -107,6 +107,25 @@ describe('a job\'s path (runJob: prepare → route → execute)', () => {
     assert.ok(lines.includes(`j1: done in 0:00 (2 iterations on wasm); wrote ${output}`), lines.join('\n'));
   });
 
+  it('a resumed job asks the engine to start after its checkpoint\'s scale; each new checkpoint is reported', async () => {
+    const checkpoints = path.join(dir, 'storage', 'checkpoints');
+    const resume = { scale: 1, scales: 3, steps: 12, file: path.join(checkpoints, 'j1.scale-1.png') };
+    const { engine, runs } = fakeEngine((j) => {
+      const file = path.join(checkpoints, 'j1.scale-2.png');
+      j.events?.checkpoint?.({ type: 'checkpoint', id: j.id, scale: 2, scales: 3, steps: 16, file });
+      return runsToTheEnd(j);
+    });
+    const reports: RunReport[] = [];
+    await run({ ...contextWith(engine, { backend: 'wasm' }), checkpoints }, { given: { resume }, reports });
+    assert.deepStrictEqual([runs[0].job.job.checkpoints, runs[0].job.job.resume],
+      [checkpoints, { fromScale: 2, image: resume.file, steps: 12 }]);
+    const reported = reports.flatMap((r) => (r.kind === 'checkpoint' ? [r.checkpoint] : []));
+    assert.deepStrictEqual(reported, [{ scale: 2, scales: 3, steps: 16, file: path.join(checkpoints, 'j1.scale-2.png') }]);
+    // Without a storage folder there are no checkpoints, and nothing to resume from.
+    await run(contextWith(engine, { backend: 'wasm' }), { given: { resume } });
+    assert.deepStrictEqual([runs[1].job.job.checkpoints, runs[1].job.job.resume], [undefined, undefined]);
+  });
+
   it('a progress names the GPU the engine said it runs on', async () => {
     const { engine } = fakeEngine((j) => {
       j.events?.backend?.({ type: 'backend', id: j.id, name: 'webgpu', adapter: 'Test GPU' } as FromEngine<'backend'>);

@@ -86,9 +86,10 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
     // What made it, with file names only: a shared picture tells nothing of its owner's folders.
     const chunk = readPngText(png)['neural-style'];
     assert.ok(!chunk.includes(fixtures) && !chunk.includes(root), chunk);
+    // The loss trace too, from the progress the page sent, so a panel opened on it later draws its chart.
     assert.deepStrictEqual({ ...parseResultParameters(chunk), options: undefined },
       { content: 'chelsea-64.png', styles: ['starry-64.png'], backend: 'webgl: Test GPU', steps: 2,
-        options: undefined });
+        options: undefined, losses: [[1, 1, 2, 3, 6]] });
   });
 
   it('the kept speed goes to the panel\'s compute; its plan comes back before the first progress, its measured speed with done', async () => {

@@ -7,6 +7,8 @@ export { NeuralStyleError, CancelledError } from './errors';
 export { validateOptions, validateRunOptions, checkOption, checkStyleCount, styleBlend } from './validate';
 export { stylize } from './stylize';
 export type { StylizeRequest, StylizeHooks, StylizeResult } from './stylize';
+export { resumeProblem } from './resume';
+export type { ResumePoint, ScaleCheckpoint } from './resume';
 export type { Progress, LossTerms } from './progress';
 export { checkStyleShape, planStylization, scaleSizes, scaleIterations, styleLongestSide, styleSize } from './plan';
 export type { Plan, ScalePlan, Size } from './plan';

@@ -26,10 +26,16 @@ export class RunClock {
   private readonly warmups: number[] = [];
   private step = 0;
   private shown = 0;
+  /** What the scales an earlier run finished would take at the prior speed: time done before this run began. */
+  private readonly doneMs: number;
 
-  constructor(private readonly plan: Plan, private readonly backend: string, prior?: MachineSpeed) {
+  /** `resumed`: the run takes over after that many scales and steps of an earlier one (its checkpoint). */
+  constructor(private readonly plan: Plan, private readonly backend: string, prior?: MachineSpeed,
+    resumed?: { scales: number; steps: number }) {
     this.work = planWork(plan);
     this.base = prior ?? defaultSpeed(backend);
+    this.step = resumed?.steps ?? 0;
+    this.doneMs = this.work.scales.slice(0, resumed?.scales ?? 0).reduce((sum, s) => sum + scaleMs(s, this.base), 0);
   }
 
   get steps(): number { return this.step; }
@@ -103,8 +109,10 @@ export class RunClock {
     const elapsedMs = this.elapsedMs;
     const last = scale.index === this.plan.scales.length - 1 && iterationsDone >= scale.iterations;
     const etaMs = last ? 0 : this.etaMs(scale, iterationsDone);
-    // Time done over time in all, never going back: the share of the wait that is over.
-    this.shown = Math.max(this.shown, last ? 1 : elapsedMs / (elapsedMs + etaMs));
+    // Time done over time in all, never going back: the share of the wait that is over (a resumed run's earlier
+    // scales counted done).
+    const done = elapsedMs + this.doneMs;
+    this.shown = Math.max(this.shown, last ? 1 : done / (done + etaMs));
     return {
       scale: scale.index + 1, scales: this.plan.scales.length, width, height, iteration, iterations: scale.iterations,
       step: this.step, totalSteps: this.plan.totalSteps, losses, elapsedMs, etaMs, backend: this.backend,

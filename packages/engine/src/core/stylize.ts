@@ -17,12 +17,13 @@ import { createWholeImageObjective } from './whole-objective';
 import { releaseFreeGpuBuffers } from './ops/gpu-pool';
 import { StylizeOptions } from './options';
 import { Plan, planStylization, ScalePlan } from './plan';
+import { ResumePoint, resumeProblem, ScaleCheckpoint } from './resume';
 import { fitLongestSide } from './pixels';
 import { LossTerms, Progress } from './progress';
 import { validateOptions } from './validate';
 import { FeatureExtractor } from './vgg19';
 
-export type { LossTerms, MachineSpeed, Progress, RunEstimate };
+export type { LossTerms, MachineSpeed, Progress, ResumePoint, RunEstimate, ScaleCheckpoint };
 
 export interface StylizeRequest {
   content: RgbImage;
@@ -33,11 +34,17 @@ export interface StylizeRequest {
   limits?: MemoryLimits;
   /** This machine's speed on the backend, as earlier runs measured it (StylizeResult.speed): the estimate's. */
   speed?: MachineSpeed;
+  /** Take over where an earlier run of the same request stopped (its checkpoint): start at a later scale. */
+  resume?: ResumePoint;
 }
 
 export interface StylizeHooks extends LoopHooks {
   /** Once planned, before the first step: what the run will do and take. */
   onPlan?: (estimate: RunEstimate) => void;
+  /** Each scale but the last, once it has finished: its image, from which a later run may resume. Awaited. */
+  onScaleDone?: (checkpoint: ScaleCheckpoint) => void | Promise<void>;
+  /** The request's resume did not fit its plan (why): the run starts at its first scale instead. */
+  onStartOver?: (why: string) => void;
 }
 
 export interface StylizeResult {
@@ -63,13 +70,15 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
   if (request.styles.length === 0) throw new NeuralStyleError('At least one style image is needed.');
   const backend = tf.getBackend();
   const plan = planStylization(o, request.content, request.styles, backend, request.limits);
-  const clock = new RunClock(plan, backend, request.speed);
+  const resume = resumeOf(plan, request.resume, hooks);
+  const resumed = resume && { scales: resume.fromScale - 1, steps: resume.steps };
+  const clock = new RunClock(plan, backend, request.speed, resumed);
   hooks.onPlan?.(estimateRun(plan, backend, request.speed));
   vgg.prepare(plan.layers, o.pooling);
   const styles = request.styles.map(toVggImage);
-  let x: HostImage | null = null;
+  let x: HostImage | null = resume ? toVggImage(resume.image) : null;
   let terms: LossTerms = { content: 0, style: 0, tv: 0, total: 0 };
-  for (const scale of plan.scales) {
+  for (const scale of plan.scales.slice(resume ? resume.fromScale - 1 : 0)) {
     throwIfCancelled(hooks.signal);
     clock.beginScale();
     const content = vggImageAt(request.content, scale.height, scale.width);
@@ -78,12 +87,25 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
     const start = () => previous ? upscaleWithContentDetail(previous, content) : initialImage(plan, content, styles);
     x = null;
     ({ image: x, terms } = await runScale(vgg, plan, scale, { content, styles, start }, clock, hooks));
+    if (scale.index < plan.scales.length - 1 && hooks.onScaleDone) {
+      const checkpoint = { scale: scale.index + 1, scales: plan.scales.length, steps: clock.steps };
+      await hooks.onScaleDone({ ...checkpoint, image: toRgbImage(x) });
+    }
   }
   const result = o.preserveColors
     ? keepContentColors(x!, vggImageAt(request.content, plan.final.height, plan.final.width), MEAN_BGR) : x!;
   const { steps, elapsedMs, speed } = clock;
   const measured = speed ? { speed } : {};
   return { image: toRgbImage(result), losses: terms, steps, elapsedMs, backend, options: o, ...measured };
+}
+
+/** The request's resume when it fits the plan; else none, and the hooks hear why the run starts over. */
+function resumeOf(plan: Plan, resume: ResumePoint | undefined, hooks: StylizeHooks): ResumePoint | undefined {
+  if (!resume) return undefined;
+  const problem = resumeProblem(plan, resume);
+  if (problem === null) return resume;
+  hooks.onStartOver?.(problem);
+  return undefined;
 }
 
 interface ScaleInputs { content: HostImage; styles: HostImage[]; start: () => HostImage }

@@ -6,18 +6,20 @@ import type { MachineSpeed } from '../core/cost';
 import { gpuLimits, MemoryLimits } from '../core/memory-limits';
 import { openScratchFile } from './scratch-file';
 import { RunOptions } from '../core/options';
-import type { JobSpec } from '../protocol';
-import { stylize, StylizeHooks, StylizeResult } from '../core/stylize';
+import { endsIteration, type JobSpec } from '../protocol';
+import type { Progress } from '../core/progress';
+import { stylize, StylizeHooks, StylizeRequest, StylizeResult } from '../core/stylize';
 import { validateRunOptions } from '../core/validate';
 import { createVgg19, FeatureExtractor } from '../core/vgg19';
 import { decodeVgg19, verifyWeightFiles } from '../core/weights';
 import { BackendReport, chooseBackend } from './backend';
+import { readCheckpoint } from './checkpoint';
 import { watchGpu } from './gpu-loss';
 import { encodeImage } from './image';
 import { decodeJobImages } from './job-images';
 import { CheckedJob, checkJob } from './job-check';
 import { writeOutputFile } from './output-file';
-import { formatResultParameters } from '../result-parameters';
+import { formatResultParameters, lossPointOf, type LossPoint } from '../result-parameters';
 import { DownloadProgress, loadWeightFiles } from './weights-source';
 
 /** How loadEngine loads: the backend, the weights, and what it tells while it does. */
@@ -98,14 +100,34 @@ export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked:
   hooks: StylizeHooks = {}, speed?: MachineSpeed): Promise<StylizeResult & { output: string }> {
   const { options, maxInputPixels, gpuMemory, memory, ifExists, styleSizes } = checked;
   const { content, styles } = await decodeJobImages(job.content, job.styles, options, maxInputPixels, styleSizes);
-  const request = { content, styles, options, limits: machineLimits(engine, gpuMemory, memory), speed };
-  const result = await watchingTheGpu((signal) => stylize(engine.vgg, request, { ...hooks, signal }), hooks.signal);
+  const resume = await resumeOf(job, hooks);
+  const request = { content, styles, options, limits: machineLimits(engine, gpuMemory, memory), speed, resume };
+  // The loss at each iteration's end, kept in the picture so a panel opened on it later can draw its chart.
+  const trace: LossPoint[] = [];
+  const onProgress = (p: Progress) => {
+    if (endsIteration(p)) trace.push(lossPointOf(p));
+    hooks.onProgress?.(p);
+  };
+  const run = (signal: AbortSignal) => stylize(engine.vgg, request, { ...hooks, onProgress, signal });
+  const result = await watchingTheGpu(run, hooks.signal);
   const parameters = formatResultParameters({
     content: path.basename(job.content), styles: job.styles.map((s) => path.basename(s)),
-    backend: engine.backend.name, options, steps: result.steps,
+    backend: engine.backend.name, options, steps: result.steps, losses: trace,
   });
   const output = await writeOutputFile(job.output, await encodeImage(result.image, job.output, parameters), ifExists);
   return { ...result, output };
+}
+
+/** The job's resume with its checkpoint's pixels; none when it cannot be read (the hooks hear why: a start over). */
+async function resumeOf(job: JobSpec, hooks: StylizeHooks): Promise<StylizeRequest['resume']> {
+  if (!job.resume) return undefined;
+  const { fromScale, image, steps } = job.resume;
+  try {
+    return { fromScale, steps, image: await readCheckpoint(image) };
+  } catch (e) {
+    hooks.onStartOver?.(`the checkpoint ${image} cannot be read (${(e as Error).message})`);
+    return undefined;
+  }
 }
 
 /**

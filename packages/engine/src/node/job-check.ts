@@ -3,6 +3,7 @@ import { StylizeOptions } from '../core/options';
 import { checkStyleCount, validateOptions, validateRunOptions } from '../core/validate';
 import { shown } from '../core/text';
 import type { JobSpec } from '../protocol';
+import { checkResumeFile } from './checkpoint';
 import { imageSize } from './image';
 import { checkOutputPath, IfExists } from './output-file';
 
@@ -39,6 +40,7 @@ export async function checkJob(job: JobSpec): Promise<CheckedJob> {
   }
   // The backend, and so its memory, is not known yet: plan without a memory limit to check sizes and weights now.
   planStylization(options, content, styleSizes, 'cpu', { hostBytes: Number.POSITIVE_INFINITY });
+  if (job.resume) checkResumeFile(job.resume.image, job.checkpoints);
   const ifExists = job.ifExists ?? 'refuse';
   checkOutputPath(job.output, { inputs: [job.content, ...job.styles], ifExists });
   return { options, maxInputPixels, gpuMemory, memory, ifExists, styleSizes };
