@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkpointPrefix } from '@neural-style/engine/file-names';
+import { removeFilesWhere } from '@neural-style/engine/atomic';
 
 /** A job's last finished scale (1-based, of `scales`), the steps done by then, and its image. */
 export interface Checkpoint {
@@ -50,23 +51,9 @@ export function removeStaleCheckpoints(dir: string | undefined, keep: readonly s
   return removeWhere(dir, (name) => !kept.has(name));
 }
 
+/** As removeFilesWhere, for a storage folder that may not exist (no workspace). */
 function removeWhere(dir: string | undefined, test: (name: string) => boolean): string[] {
-  if (dir === undefined) return [];
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.filter((name) => {
-    if (!test(name)) return false;
-    try {
-      fs.rmSync(path.join(dir, name), { force: true });
-      return true;
-    } catch {
-      return false; // another window's process may hold it; the next activation tries again
-    }
-  });
+  return dir === undefined ? [] : removeFilesWhere(dir, test);
 }
 
 /** The checkpoint as a PNG data URL, for the panel to show at once; undefined when it cannot be read. */

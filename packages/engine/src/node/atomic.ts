@@ -93,9 +93,10 @@ export function isRunning(pid: number): boolean {
 }
 
 /**
- * Removes the temp files in `dir` whose writer's pid passes `test`; returns their names. One we may not remove is left.
+ * Removes the files in `dir` whose names pass `test`; returns their names. A missing folder removes nothing, and a
+ * file we may not remove (another process may hold it) is left for a later try.
  */
-function removeTemps(dir: string, test: (pid: number) => boolean): string[] {
+export function removeFilesWhere(dir: string, test: (name: string) => boolean): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -103,14 +104,21 @@ function removeTemps(dir: string, test: (pid: number) => boolean): string[] {
     return [];
   }
   return names.filter((name) => {
-    const pid = Number(TEMP_NAME.exec(name)?.[1]);
-    if (!pid || !test(pid)) return false;
+    if (!test(name)) return false;
     try {
       fs.rmSync(path.join(dir, name), { force: true });
       return true;
     } catch {
       return false;
     }
+  });
+}
+
+/** Removes the temp files in `dir` whose writer's pid passes `test`; returns their names. */
+function removeTemps(dir: string, test: (pid: number) => boolean): string[] {
+  return removeFilesWhere(dir, (name) => {
+    const pid = Number(TEMP_NAME.exec(name)?.[1]);
+    return pid > 0 && test(pid);
   });
 }
 
