@@ -8,7 +8,9 @@ import { checkOption, OPTION_SPECS, StylizeOptions } from '@neural-style/engine/
 import * as l10n from '@vscode/l10n';
 
 /** In the order the panel shows them. */
-export const CONTROL_NAMES = ['styleWeight', 'size', 'iterations', 'preserveColors', 'styleScale', 'init', 'seed'] as const;
+export const CONTROL_NAMES = [
+  'styleWeight', 'size', 'iterations', 'preserveColors', 'seamless', 'styleScale', 'init', 'seed',
+] as const;
 export type ControlName = (typeof CONTROL_NAMES)[number];
 export type Controls = Pick<StylizeOptions, ControlName>;
 
@@ -19,7 +21,7 @@ export type Controls = Pick<StylizeOptions, ControlName>;
 export function controlLabels(): Record<ControlName, string> {
   return {
     styleWeight: l10n.t('Style weight'), size: l10n.t('Size (px)'), iterations: l10n.t('Iterations'),
-    preserveColors: l10n.t('Preserve colors'), styleScale: l10n.t('Style scale'), init: l10n.t('Init'), seed: l10n.t('Seed'),
+    preserveColors: l10n.t('Preserve colors'), seamless: l10n.t('Seamless'), styleScale: l10n.t('Style scale'), init: l10n.t('Init'), seed: l10n.t('Seed'),
   };
 }
 
@@ -33,6 +35,7 @@ export function controlHints(): Record<ControlName, string> {
     iterations: l10n.t('How long to paint: more iterations make a more finished picture and take longer.'),
     styleWeight: l10n.t('How much paint: more looks more like the painting, less keeps more of the photo.'),
     preserveColors: l10n.t('Keep the photo\'s colours and take only the brushwork from the painting.'),
+    seamless: l10n.t('Make a texture that tiles: no seam where copies of the result meet, side by side or one above the other.'),
     styleScale: l10n.t('The brush size: below 1 paints finer strokes, above 1 bolder ones.'),
     init: l10n.t('What the painting starts from.'),
     seed: l10n.t('A number that fixes the randomness: the same number gives the same picture again.'),

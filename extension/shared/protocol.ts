@@ -23,7 +23,7 @@ const jobStatus = oneOf(JOB_STATUSES);
 
 /** The panel's controls (shared/controls.ts); their ranges are the engine's to check (checkControls). */
 const controls = object({
-  styleWeight: number, size: number, iterations: number, preserveColors: boolean, styleScale: number,
+  styleWeight: number, size: number, iterations: number, preserveColors: boolean, seamless: boolean, styleScale: number,
   init: oneOf(OPTION_SPECS.init.values), seed: number,
 });
 // The controls of shared/controls.ts and this schema are one shape.
@@ -260,11 +260,21 @@ export const parseFromWebview = messageParser('from the webview', FROM_WEBVIEW);
 /** Validates a saved panel state (it comes back from disk after a reload): undefined when it is not one. */
 export function parsePanelState(value: unknown, onInvalid?: (why: string) => void): PanelState | undefined {
   try {
-    return parse(panelState, withTotals(value), 'a saved panel state');
+    return parse(panelState, withSeamless(withTotals(value)), 'a saved panel state');
   } catch (e) {
     onInvalid?.((e as Error).message);
     return undefined;
   }
+}
+
+/** A state saved before the panel had a Seamless box: its controls (and its runs') were not seamless. */
+function withSeamless(value: unknown): unknown {
+  const filled = (holder: Record<string, unknown>) => (isRecord(holder.controls) && !Object.hasOwn(holder.controls, 'seamless')
+    ? { ...holder, controls: { ...holder.controls, seamless: false } } : holder);
+  if (!isRecord(value)) return value;
+  const state = filled(value);
+  return Array.isArray(state.history)
+    ? { ...state, history: state.history.map((run: unknown) => (isRecord(run) ? filled(run) : run)) } : state;
 }
 
 /** A state saved before the rows had a total: 0 (the chart leaves it out) for each row's unknown total. */

@@ -72,7 +72,7 @@ export const SETTING_WORDS = {
     },
   },
   seed: { section: 'picture', plain: HINTS.seed },
-  seamless: { section: 'picture', plain: 'Make a texture that tiles: no seam where copies of the result meet, side by side or one above the other.' },
+  seamless: { section: 'picture', plain: HINTS.seamless },
   outputFolder: { section: 'results', plain: 'Where results go. Empty: beside the photo. A relative folder (e.g. "stylized") is taken from the photo\'s workspace folder.' },
   fileNamePattern: { section: 'results', plain: 'How results are named.' },
   outputFormat: {

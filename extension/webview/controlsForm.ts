@@ -75,6 +75,7 @@ export function buildControls(browseSecondStyle: () => void): HTMLElement {
     field('init', init),
     field('seed', numberInput('seed')),
     field('preserveColors', el('input', { id: 'control-preserveColors', type: 'checkbox' })),
+    field('seamless', el('input', { id: 'control-seamless', type: 'checkbox' })),
     el('div', { id: 'controls-error', class: 'error', role: 'alert', hidden: '' }));
 }
 
@@ -91,6 +92,7 @@ export function fillControls(c: Controls): void {
   for (const name of ['size', 'iterations', 'styleScale', 'seed'] as const) $<HTMLInputElement>(`control-${name}`).value = String(c[name]);
   $<HTMLSelectElement>('control-init').value = c.init;
   $<HTMLInputElement>('control-preserveColors').checked = c.preserveColors;
+  $<HTMLInputElement>('control-seamless').checked = c.seamless;
 }
 
 /** The form's values, checked; undefined (and the reason shown by the form) when one is out of range. */
@@ -100,7 +102,8 @@ export function readControls(): Controls | undefined {
   try {
     const controls = checkControls({
       styleWeight: num('styleWeight-number'), size: num('size'), iterations: num('iterations'), styleScale: num('styleScale'),
-      seed: num('seed'), init: $<HTMLSelectElement>('control-init').value as Controls['init'], preserveColors: $<HTMLInputElement>('control-preserveColors').checked,
+      seed: num('seed'), init: $<HTMLSelectElement>('control-init').value as Controls['init'],
+      preserveColors: $<HTMLInputElement>('control-preserveColors').checked, seamless: $<HTMLInputElement>('control-seamless').checked,
     });
     error.hidden = true;
     return controls;

@@ -26,7 +26,8 @@ export function runSummary(run: RunView, index: number, styleName = ''): string 
   const c = run.controls;
   const params = c ? [
     l10n.t('style weight {0}', c.styleWeight), l10n.t('{0} px', c.size), l10n.t({ message: '{0} it.', args: [c.iterations], comment: ['iterations, abbreviated'] }),
-    ...(c.preserveColors ? [l10n.t('photo colours')] : []), l10n.t('seed {0}', c.seed),
+    ...(c.preserveColors ? [l10n.t('photo colours')] : []), ...(c.seamless ? [l10n.t('tiles without a seam')] : []),
+    l10n.t('seed {0}', c.seed),
   ] : [l10n.t('{0} steps', run.steps)];
   // A result of this photo another panel made may be of another style: it says which.
   const style = run.styleName && run.styleName !== styleName ? [run.styleName] : [];

@@ -437,7 +437,7 @@ suite('Neural Style in VS Code', () => {
       assert.strictEqual(config().inspect('styleWeight')?.workspaceValue, undefined);
       assert.strictEqual(config().inspect('styleScale')?.globalValue, undefined, 'a value equal to the default is not written');
     } finally {
-      for (const k of ['styleWeight', 'styleScale', 'init', 'seed', 'preserveColors', 'size', 'iterations']) {
+      for (const k of ['styleWeight', 'styleScale', 'init', 'seed', 'preserveColors', 'seamless', 'size', 'iterations']) {
         await config().update(k, undefined, vscode.ConfigurationTarget.Global);
       }
       await setSettings({ size: 32, iterations: 4 });

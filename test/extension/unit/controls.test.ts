@@ -9,7 +9,7 @@ import { readSettings, withJobOptions } from '../../../extension/src/settings';
 /** Settings as VS Code keeps them: a map of the values set; the rest read as not set. */
 const settingsOf = (values: Record<string, unknown>) => (name: string) => values[name];
 
-const tweaked: Controls = { styleWeight: 20000, size: 48, iterations: 4, preserveColors: true, styleScale: 0.5, init: 'noise', seed: 7 };
+const tweaked: Controls = { styleWeight: 20000, size: 48, iterations: 4, preserveColors: true, seamless: true, styleScale: 0.5, init: 'noise', seed: 7 };
 
 describe('panel controls ⇄ settings', () => {
   it('start from the settings\' values (the defaults where none is set)', () => {
@@ -53,6 +53,13 @@ describe('panel controls ⇄ settings', () => {
       [['styleWeight', DEFAULTS.styleWeight], ['styleScale', 0.75]], 'the workspace keeps what differs from the user\'s');
   });
 
+  it('Seamless ticked is saved alone, and unticked again removes the entry', () => {
+    const ticked = settingWrites({ ...controlsOf(DEFAULTS), seamless: true }, 'user', () => false, levelsOf({}, {}));
+    assert.deepStrictEqual(ticked.map((w) => [w.name, w.value, w.target]), [['seamless', true, 'user']]);
+    const unticked = settingWrites(controlsOf(DEFAULTS), 'user', () => false, levelsOf({ seamless: true }, {}));
+    assert.deepStrictEqual(unticked.map((w) => [w.name, w.value]), [['seamless', undefined]]);
+  });
+
   it('a machine-scoped setting never goes to the workspace', () => {
     const writes = settingWrites(tweaked, 'workspace', (name) => name === 'seed', levelsOf({}, {}));
     assert.deepStrictEqual(writes.filter((w) => w.target === 'user').map((w) => w.name), ['seed']);
@@ -65,6 +72,7 @@ describe('panel controls ⇄ settings', () => {
     assert.throws(() => checkControls({ ...tweaked, iterations: 2.5 }), /Iterations: Invalid iterations 2\.5/);
     assert.throws(() => checkControls({ ...tweaked, styleWeight: -1 }), /Style weight: Invalid styleWeight -1/);
     assert.throws(() => checkControls({ ...tweaked, init: 'paint' as Controls['init'] }), /Init: Invalid init "paint"\. Use one of: content-in-style-colors/);
+    assert.throws(() => checkControls({ ...tweaked, seamless: 'yes' as unknown as boolean }), /^Error: Seamless: Invalid seamless/);
     assert.throws(() => settingWrites({ ...tweaked, seed: -3 }, 'user', () => false, levelsOf({}, {})), /Seed: Invalid seed -3/);
   });
 
@@ -72,6 +80,9 @@ describe('panel controls ⇄ settings', () => {
     const settings = readSettings((name) => (name === 'tvWeight' ? 2 : undefined));
     const { options } = withJobOptions(settings, checkControls(tweaked));
     assert.deepStrictEqual(controlsOf(options), tweaked);
+    assert.strictEqual(options.seamless, true, 'Run again with Seamless ticked makes a seamless job');
+    const unticked = withJobOptions(settings, checkControls({ ...tweaked, seamless: false }));
+    assert.strictEqual(unticked.options.seamless, false);
     assert.strictEqual(options.tvWeight, 2);
     assert.throws(() => withJobOptions(settings, { ...tweaked, styleScale: 9 }), /Invalid styleScale 9/);
     assert.strictEqual(withJobOptions(settings, undefined), settings);

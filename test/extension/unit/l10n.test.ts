@@ -97,8 +97,8 @@ describe('l10n', () => {
         pseudo['about {0} left for the batch'].replace('{0}', '1:30')].join(', ');
       assert.strictEqual(text, expected);
       // The control's name is the bundle's; what is wrong with the value is the engine's (in English).
-      const controls = { styleWeight: 1e3, size: 5, iterations: 10, preserveColors: false, styleScale: 1,
-        init: 'content' as const, seed: 1 };
+      const controls = { styleWeight: 1e3, size: 5, iterations: 10, preserveColors: false, seamless: false,
+        styleScale: 1, init: 'content' as const, seed: 1 };
       assert.throws(() => checkControls(controls),
         (e: Error) => e.message.startsWith(`${pseudo['Size (px)']}: Invalid size 5`));
     });

@@ -28,7 +28,7 @@ const job = {
   stylePath: '/s/starry.jpg', outputPath: '/ws/chelsea.starry.png', size: 64, iterations: 4, status: 'running' as const,
   secondStyle: { path: '/s/wave.jpg', name: 'The Great Wave', id: 'wave', src: 'data:,', blend: 30 },
 };
-const controls = { styleWeight: 1000, size: 64, iterations: 4, preserveColors: true, styleScale: 1, init: 'content' as const, seed: 7 };
+const controls = { styleWeight: 1000, size: 64, iterations: 4, preserveColors: true, seamless: false, styleScale: 1, init: 'content' as const, seed: 7 };
 const done = { outputSrc: 'data:,', outputName: 'chelsea.starry.png', elapsedMs: 61_000, steps: 4, backend: 'wasm', finishedAt: 0 };
 const run = { ...done, outputPath: '/ws/chelsea.starry.png', controls, secondStyle: { name: 'The Great Wave', blend: 30 } };
 const progress = {

@@ -40,7 +40,7 @@ describe('webview → host messages', () => {
 });
 
 describe('the panel\'s run messages (Run again, Save as defaults)', () => {
-  const controls = { styleWeight: 20000, size: 48, iterations: 4, preserveColors: false, styleScale: 1, init: 'content' as const, seed: 0 };
+  const controls = { styleWeight: 20000, size: 48, iterations: 4, preserveColors: false, seamless: false, styleScale: 1, init: 'content' as const, seed: 0 };
 
   it('carry the controls, every one of them, typed', () => {
     assert.deepStrictEqual(parseFromWebview({ type: 'runAgain', controls }), { type: 'runAgain', controls });
@@ -52,6 +52,14 @@ describe('the panel\'s run messages (Run again, Save as defaults)', () => {
     assert.throws(() => parseFromWebview({ type: 'runAgain', controls: { ...controls, init: 'paint' } }), /Bad field "controls\.init".*got "paint"/);
     assert.throws(() => parseFromWebview({ type: 'saveDefaults', controls: { ...controls, outputFolder: '/etc' } }), /Unexpected field "controls\.outputFolder"/);
     assert.throws(() => parseFromWebview({ type: 'runAgain', controls, onCpu: 'yes' }), /Bad field "onCpu"/);
+    // Seamless: a boolean, and required (a webview that leaves it out is not this panel's).
+    const seamless = { ...controls, seamless: true };
+    assert.strictEqual((parseFromWebview({ type: 'runAgain', controls: seamless }) as { controls: { seamless: boolean } })
+      .controls.seamless, true);
+    assert.throws(() => parseFromWebview({ type: 'runAgain', controls: { ...controls, seamless: 'true' } }), /Bad field "controls\.seamless"/);
+    assert.throws(() => parseFromWebview({ type: 'saveDefaults', controls: { ...controls, seamless: 1 } }), /Bad field "controls\.seamless"/);
+    const { seamless: _seamless, ...noSeamless } = controls;
+    assert.throws(() => parseFromWebview({ type: 'runAgain', controls: noSeamless }), /Missing field "controls\.seamless"/);
   });
 
   it('open and reveal name a run by its index, never a path', () => {
@@ -61,7 +69,7 @@ describe('the panel\'s run messages (Run again, Save as defaults)', () => {
 });
 
 describe('runs in one panel (history)', () => {
-  const controls = { styleWeight: 300, size: 48, iterations: 4, preserveColors: true, styleScale: 1, init: 'content' as const, seed: 1 };
+  const controls = { styleWeight: 300, size: 48, iterations: 4, preserveColors: true, seamless: false, styleScale: 1, init: 'content' as const, seed: 1 };
   const doneView = { outputSrc: 'o', outputName: 'cat.starry.png', elapsedMs: 1200, steps: 4, backend: 'wasm', finishedAt: 5 };
 
   it('each done run joins the history with its output and controls; Run again keeps them and starts afresh', () => {
@@ -118,6 +126,11 @@ describe('runs in one panel (history)', () => {
       (why) => reasons.push(why)), undefined);
     assert.match(reasons[0], /Missing field "history\[0\]\.outputPath" in a saved panel state/);
     assert.strictEqual(parsePanelState({ ...saved, controls: { ...controls, size: 'big' } }), undefined);
+    // A state saved before the Seamless box: its controls and its runs' read as not seamless.
+    const { seamless: _seamless, ...before } = controls;
+    assert.deepStrictEqual(parsePanelState({ ...saved, controls: before, history: [{ ...doneView, outputPath: '/ws/a.png', controls: before }] }),
+      saved);
+    assert.strictEqual(parsePanelState({ ...saved, controls: { ...controls, seamless: 'no' } }), undefined);
   });
 });
 

@@ -9,7 +9,7 @@ import { applyMessage, jobName, nextRunState } from '../../../extension/shared/s
 import { pickedSecondStyle, samePick, secondStyleView, styleChoicesFor } from '../../../extension/src/secondStyleChoices';
 
 const choice = (name: string, dir = '/styles') => ({ path: path.join(dir, `${name}.jpg`), id: name, label: `${name}.jpg` });
-const controls = { styleWeight: 300, size: 32, iterations: 2, preserveColors: false, styleScale: 1, init: 'content' as const, seed: 0 };
+const controls = { styleWeight: 300, size: 32, iterations: 2, preserveColors: false, seamless: false, styleScale: 1, init: 'content' as const, seed: 0 };
 const job = {
   id: 'ns-1', contentName: 'cat.png', styleName: 'The Starry Night', contentSrc: '', styleSrc: '', contentPath: '/ws/cat.png',
   stylePath: '/styles/starry.jpg', outputPath: '', status: 'done' as const,

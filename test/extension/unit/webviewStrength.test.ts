@@ -95,3 +95,32 @@ describe('style strength in the panel (headless Chromium)', function () {
     await tab.close();
   });
 });
+
+describe('the Seamless box in the panel (headless Chromium)', function () {
+  this.timeout(120_000);
+  const pages = usePanelPages();
+  type Sent = Array<{ type: string; controls?: { seamless: boolean; preserveColors: boolean } }>;
+  const sent = (tab: Page) => tab.evaluate(() => (window as unknown as { posted: Sent }).posted);
+
+  it('shows the controls\' value, is ticked by its label from the keyboard, and Run again and Save as defaults send it',
+    async () => {
+      const { tab, errors } = await pages().open();
+      await show(tab, { ...STATES.done, controls: { ...STATES.done.controls, seamless: true } });
+      const box = tab.getByRole('checkbox', { name: 'Seamless' });
+      assert.strictEqual(await box.isChecked(), true, 'the state\'s seamless: true');
+      // The form is filled once per job (what the painter changed stays): the next run's job fills it again.
+      await show(tab, { ...STATES.done, job: { ...STATES.done.job, id: 'ns-2' } });
+      assert.strictEqual(await box.isChecked(), false, 'the state\'s seamless: false');
+      assert.match(await tab.locator('label.control', { has: box }).getAttribute('title') ?? '',
+        /^Make a texture that tiles: .*\(neuralStyle\.seamless\)$/);
+      await box.focus();
+      await tab.keyboard.press('Space');
+      await tab.locator('#run-again').click();
+      await tab.locator('#save-defaults').click();
+      const messages = (await sent(tab)).filter((m) => m.type === 'runAgain' || m.type === 'saveDefaults');
+      assert.deepStrictEqual(messages.map((m) => [m.type, m.controls?.seamless, m.controls?.preserveColors]),
+        [['runAgain', true, true], ['saveDefaults', true, true]], 'Seamless ticked, Preserve colors left as it was');
+      assert.deepStrictEqual(errors, []);
+      await tab.close();
+    });
+});
