@@ -27,9 +27,9 @@ export class CurvaturePairs<V> {
     this.space.dispose(this.ss.shift()!);
   }
 
-  /** Runs `use` on pair i's y or s (0: the oldest); the vector is valid during the call only. */
-  read<T>(i: number, which: 'y' | 's', use: (v: V) => Promise<T>): Promise<T> {
-    return use((which === 'y' ? this.ys : this.ss)[i]);
+  /** Pair i (0: the oldest), still the pairs'. */
+  at(i: number): { y: V; s: V } {
+    return { y: this.ys[i], s: this.ss[i] };
   }
 
   dispose(): void {

@@ -151,13 +151,15 @@ export class Lbfgs<V> implements Optimizer<V> {
     let v = space.scale(-1, grad); // q in the first loop, r in the second; updated in place where the space can
     try {
       for (let i = pairs.length - 1; i >= 0; i--) {
-        alpha[i] = await pairs.read(i, 's', (s) => space.dot(s, v)) * this.rho[i];
-        v = await pairs.read(i, 'y', async (y) => space.update(1, v, -alpha[i], y));
+        const { y, s } = pairs.at(i);
+        alpha[i] = await space.dot(s, v) * this.rho[i];
+        v = space.update(1, v, -alpha[i], y);
       }
       v = space.update(this.hDiag, v, 0, v);
       for (let i = 0; i < pairs.length; i++) {
-        const beta = await pairs.read(i, 'y', (y) => space.dot(y, v)) * this.rho[i];
-        v = await pairs.read(i, 's', async (s) => space.update(1, v, alpha[i] - beta, s));
+        const { y, s } = pairs.at(i);
+        const beta = await space.dot(y, v) * this.rho[i];
+        v = space.update(1, v, alpha[i] - beta, s);
       }
       return v;
     } catch (error) {

@@ -125,7 +125,6 @@ class TiledObjective implements Objective<HostImage> {
     }, this.wanted);
     const differences = new Map<VggLayer, tf.Tensor2D>();
     let style = 0;
-    let swept = false;
     try {
       for (const [i, layer] of o.styleLayers.entries()) {
         const d = tf.tidy(() => tf.sub(tf.div(sums.get(layer)!, positions(layer, image.height, image.width)),
@@ -134,7 +133,6 @@ class TiledObjective implements Objective<HostImage> {
         const distance = await readScalar(() => tf.sum(tf.square(d)));
         style += this.weights.styleLayers[i] * distance / (4 * CHANNELS[layer] ** 2);
       }
-      swept = true; // the backward sweep frees the inputs, however it ends
       const gradient = await backwardSweep(this.sweep, inputs, this.wanted,
         (layer, features, at) => this.localLoss(layer, features, at, differences, image), sweepHooks);
       const tv = this.weights.tv > 0 ? addTotalVariation(image, gradient.data, this.weights.tv, o.seamless) : 0;
@@ -142,7 +140,7 @@ class TiledObjective implements Objective<HostImage> {
       return { terms: { content, style, tv, total: totalLoss }, gradient };
     } finally {
       tf.dispose([...sums.values(), ...differences.values()]);
-      if (!swept) disposeInputs(inputs);
+      disposeInputs(inputs); // the backward sweep frees them as it goes; a second dispose does nothing
     }
   }
 
