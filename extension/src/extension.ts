@@ -62,7 +62,8 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   // The running job's image at its last finished scale, for a reload to go on from: this workspace's storage.
   const checkpoints = checkpointsDir(context.storageUri?.fsPath);
   const open = (): WindowJobs => {
-    const jobs = new JobManager({ extensionUri: context.extensionUri, presetsDir: resources.presetsDir, log },
+    const warn = (line: string) => jobLog('warn', line);
+    const jobs = new JobManager({ extensionUri: context.extensionUri, presetsDir: resources.presetsDir, log, warn },
       windowRunContext(resources, jobLog, jobConfigOf, speeds, checkpoints),
       () => offeredStyles(resources.presetsDir, memory, workspaceStyles.current()));
     const views = watchJobs(jobs, log, store, () => queueView.refresh());

@@ -167,7 +167,7 @@ export class JobManager extends Disposable {
 
   /** A panel VS Code restored after a reload: its job resumed, or did not survive the reload and its state did. */
   revivePanel(panel: vscode.WebviewPanel, saved: unknown): void {
-    const state = parsePanelState(saved, (why) => this.panelContext.log.warn(`a restored panel was closed: ${why}`));
+    const state = parsePanelState(saved, (why) => this.panelContext.warn(`a restored panel was closed: ${why}`));
     if (!state) {
       panel.dispose(); // nothing we can show
       return;

@@ -11,7 +11,8 @@ import { panelColumn, type TabPlace } from './panelPlacement';
 import { encodeBundle, escapeAttribute } from '../shared/l10nBundle';
 import { FromWebview, PanelState, parseFromWebview, ToCompute, ToWebview } from '../shared/protocol';
 import { jobName } from '../shared/state';
-import { Disposable } from './dispose';
+import { Disposable, disposeAll } from './dispose';
+import { TEST_BUILD } from '../shared/testBuild';
 import type { TabLabel } from './resume';
 
 export const VIEW_TYPE = 'neuralStyle.job';
@@ -42,20 +43,29 @@ export function tabLabels(): TabLabel[] {
 export interface PanelContext {
   extensionUri: vscode.Uri;
   presetsDir: string;
-  /** Where a panel reports a message that broke the protocol. */
+  /** The log, which a panel's button shows. */
   log: vscode.LogOutputChannel;
+  /** Where a panel reports what went wrong with its page or a message (the log; the tests hear it too). */
+  warn(line: string): void;
 }
 
 export type PanelHandler = (message: FromWebview) => void;
 
 /**
  * A page that has not said ready this long after it was set, while its panel
- * is visible, is set again, up to PAGE_RELOADS times: a webview's service
- * worker can leave a page blank (seen in code-server after a reload), and a
- * blank panel would wait for ever.
+ * is visible, is set again once, then shown in a new tab, up to PAGE_RELOADS
+ * tries in all: a webview's frame can stay blank for good when its service
+ * worker has no controller (seen in code-server after a reload), and setting
+ * the page again goes to the same frame.
  */
 const PAGE_READY_MS = 10_000;
 const PAGE_RELOADS = 3;
+
+/** The tests' blank pages: how many pages set after a panel's first say ready unheard (a test build only). */
+let blankPages = 0;
+export function blankNextPages(count: number): void {
+  if (TEST_BUILD) blankPages = count;
+}
 
 function resourceFolders(presetsDir: string, state: PanelState): string[] {
   const { contentPath, stylePath, secondStyle, outputPath } = state.job;
@@ -114,16 +124,47 @@ export class JobPanel extends Disposable {
     return new JobPanel(panel, context, model, handler);
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, private readonly context: PanelContext,
+  /** The webview panel showing the job now (a new one replaces a panel whose page stays blank). */
+  private webviewPanel: vscode.WebviewPanel;
+  private webviewListeners: vscode.Disposable[] = [];
+
+  private constructor(panel: vscode.WebviewPanel, private readonly context: PanelContext,
     private readonly model: PanelModel, private readonly handler: PanelHandler) {
     super();
-    this.register(panel);
+    this.webviewPanel = panel;
+    this.register({ dispose: () => {
+      disposeAll(this.webviewListeners);
+      this.webviewPanel.dispose();
+    } });
     this.roots = resourceFolders(context.presetsDir, model.state).join('\n');
-    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'icon.svg');
+    this.attach(panel);
     this.setPage();
-    this.register(panel.onDidDispose(() => this.dispose()));
     this.register({ dispose: () => this.pageLoaded() });
-    this.register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+  }
+
+  get panel(): vscode.WebviewPanel {
+    return this.webviewPanel;
+  }
+
+  /** Shows the job in `panel` from now on: closing it closes the job, and its messages are the job's. */
+  private attach(panel: vscode.WebviewPanel): void {
+    this.webviewPanel = panel;
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'icon.svg');
+    this.webviewListeners = [
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+    ];
+  }
+
+  /** Opens a new tab for the job, beside the one whose page stays blank, and closes that one (not the job). */
+  private replacePanel(): void {
+    const blank = this.webviewPanel;
+    disposeAll(this.webviewListeners);
+    const viewColumn = blank.viewColumn ?? vscode.ViewColumn.Beside;
+    this.attach(vscode.window.createWebviewPanel(VIEW_TYPE, blank.title, { viewColumn, preserveFocus: true },
+      webviewOptions(this.context, this.model.state, [...this.extraRoots])));
+    blank.dispose();
+    this.load();
   }
 
   get jobId(): string {
@@ -200,8 +241,10 @@ export class JobPanel extends Disposable {
       if (this.loaded || this.isDisposed || this.reloads >= PAGE_RELOADS) return;
       if (!this.panel.visible) return this.watchPage();
       this.reloads += 1;
-      this.context.log.warn(`panel ${this.jobId}: its page did not say ready within ${PAGE_READY_MS / 1000} s; setting it again (${this.reloads} of ${PAGE_RELOADS})`);
-      this.load();
+      const how = this.reloads === 1 ? 'setting it again' : 'opening it in a new tab';
+      this.context.warn(`panel ${this.jobId}: its page did not say ready within ${PAGE_READY_MS / 1000} s; ${how} (${this.reloads} of ${PAGE_RELOADS})`);
+      if (this.reloads === 1) this.load();
+      else this.replacePanel();
     }, PAGE_READY_MS);
   }
 
@@ -238,13 +281,17 @@ export class JobPanel extends Disposable {
       message = parseFromWebview(raw);
     } catch (e) {
       // A webview only sends what its protocol allows; anything else is dropped.
-      this.context.log.warn(`panel ${this.jobId}: dropped a message: ${(e as Error).message}`);
+      this.context.warn(`panel ${this.jobId}: dropped a message: ${(e as Error).message}`);
       return;
     }
     panelTraffic.fire({ jobId: this.jobId, direction: 'fromWebview', message });
     if (message.type === 'ready') {
       // A page the roots have since replaced: its successor will say ready.
       if (message.generation !== this.generation) return;
+      if (message.generation > 0 && blankPages > 0) {
+        blankPages -= 1;
+        return;
+      }
       this.pageLoaded();
       this.post({ type: 'snapshot', state: this.model.state });
     }

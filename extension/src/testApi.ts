@@ -8,6 +8,7 @@ import type { PanelState } from '../shared/protocol';
 import { TEST_BUILD } from '../shared/testBuild';
 import type { JobManager } from './jobs';
 import type { JobViews } from './jobViews';
+import { blankNextPages } from './panel';
 
 /** How a job ended, flat for the tests' asserts. */
 export interface JobFinish {
@@ -38,6 +39,8 @@ export interface JobsTestApi {
   revivePanel(panel: vscode.WebviewPanel, saved: unknown): void;
   /** Loses the GPU of the job running in `id`'s panel, as a driver reset would (a test build only). */
   loseGpu(id: string): void;
+  /** The next `count` pages set in a panel after its first stay blank: their ready goes unheard (a test build only). */
+  blankPages(count: number): void;
   /** The running batch's progress, as the status bar and the queue view say it. */
   readonly batchStatus: string | undefined;
   /** Resolves once the panels opened so far have the photo's results on disk in their history. */
@@ -64,6 +67,7 @@ export function jobsTestApi(jobs: JobManager, views: JobViews, onDidLog: vscode.
     loseGpu: (id) => {
       if (TEST_BUILD) jobs.record(id)?.panel?.postCompute({ type: 'loseGpu' });
     },
+    blankPages: (count) => blankNextPages(count),
     get batchStatus() { return views.batches.line; },
     historyFilled: () => jobs.historyFilled(),
   };

@@ -21,7 +21,7 @@ const SETTINGS = {
 };
 
 let api: NeuralStyleApi;
-const traffic: Array<{ jobId: string; direction: string; message: ToWebview | FromWebview }> = [];
+const traffic: Array<{ jobId: string; direction: string; message: ToWebview | FromWebview; at: number }> = [];
 const finished: JobFinish[] = [];
 const logLines: string[] = [];
 
@@ -32,6 +32,23 @@ const sentTo = (id: string) => traffic.filter((t) => t.jobId === id && t.directi
   .map((t) => t.message as ToWebview);
 const finishOf = (id: string) => waitFor(`job ${id} to end`, () => finished.find((f) => f.id === id));
 const linesOf = (id: string) => logLines.filter((l) => l.startsWith(`${id}:`));
+
+/**
+ * What a job's page did, for a failure's message: when each page said ready (and its generation), when the run
+ * was posted, and the job's log lines. A page that never loads is told apart from a run that failed.
+ */
+function pageStory(id: string): string {
+  const ofJob = traffic.filter((t) => t.jobId === id);
+  const start = ofJob[0]?.at ?? Date.now();
+  const events = ofJob.flatMap((t) => {
+    const when = `+${((t.at - start) / 1000).toFixed(1)} s`;
+    if (t.direction === 'fromWebview' && t.message.type === 'ready') return [`${when} ready (generation ${t.message.generation})`];
+    if (t.direction === 'toWebview' && t.message.type === 'compute') return [`${when} compute posted`];
+    return [];
+  });
+  const lines = logLines.filter((l) => l.includes(id));
+  return [`panel of ${id}:`, ...(events.length ? events : ['no page said ready']), ...lines].join('\n  ');
+}
 
 /** The total loss of the last iteration (the result's: the last image evaluated is the result). */
 function finalLoss(id: string, iterations = SETTINGS.iterations): number {
@@ -97,7 +114,7 @@ suite('Neural Style on the GPU in the webview', function () {
 
   suiteSetup(async () => {
     api = await vscode.extensions.getExtension<NeuralStyleApi>('neural-style.neural-style')!.activate();
-    api.panelTraffic((t) => traffic.push(t));
+    api.panelTraffic((t) => traffic.push({ ...t, at: Date.now() }));
     api.jobs.onDidFinish((f) => finished.push(f));
     api.jobs.onDidLog((line) => logLines.push(line));
     for (const [k, v] of Object.entries(SETTINGS)) await config().update(k, v, vscode.ConfigurationTarget.Global);
@@ -123,7 +140,7 @@ suite('Neural Style on the GPU in the webview', function () {
     test(title, async () => {
       assert.ok(wasmLoss[backend] > 0, 'the wasm reference did not run');
       const { id, end } = await withSettings(COMPARED[backend], () => stylize(backend));
-      assert.strictEqual(end.outcome, 'done', end.message);
+      assert.strictEqual(end.outcome, 'done', `${end.message}\n${pageStory(id)}`);
       assert.match(end.backend!, new RegExp(`^${backend}: .*SwiftShader`, 'i'));
       const bytes = fs.readFileSync(end.output!);
       assert.strictEqual(bytes.subarray(1, 4).toString('latin1'), 'PNG');
@@ -143,6 +160,28 @@ suite('Neural Style on the GPU in the webview', function () {
       assertPostedToLastPage(id);
     });
   }
+
+  test('webgl: a page that stays blank is set again, then shown in a new tab, and the run goes on there', async () => {
+    const jobTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('neuralStyle.job'));
+    const before = jobTabs().length;
+    // The page the weights' folder loads and the one set again stay blank: only a new tab's page says ready.
+    api.jobs.blankPages(2);
+    try {
+      const { id, end } = await withSettings(COMPARED.webgl, () => stylize('webgl'));
+      assert.strictEqual(end.outcome, 'done', `${end.message}\n${pageStory(id)}`);
+      assertPostedToLastPage(id);
+      const generations = traffic.flatMap((t) =>
+        (t.jobId === id && t.message.type === 'ready' ? [(t.message as { generation: number }).generation] : []));
+      assert.ok(new Set(generations).size >= 3, `pages that said ready: ${generations.join(', ')}\n${pageStory(id)}`);
+      const tries = logLines.filter((l) => l.startsWith(`panel ${id}: its page did not say ready`));
+      assert.deepStrictEqual(tries.map((l) => /; (setting it again|opening it in a new tab) \(/.exec(l)?.[1]),
+        ['setting it again', 'opening it in a new tab'], pageStory(id));
+      assert.strictEqual(jobTabs().length, before + 1, 'the blank tab was not closed, or no new one opened');
+    } finally {
+      api.jobs.blankPages(0);
+    }
+  });
 
   test('webgl: cancel mid-run stops within an iteration, leaves no file, and the panel says cancelled', async () => {
     await config().update('iterations', 300, vscode.ConfigurationTarget.Global);
