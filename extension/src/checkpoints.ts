@@ -10,6 +10,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { checkpointPrefix } from '@neural-style/engine/file-names';
 import { removeFilesWhere } from '@neural-style/engine/atomic';
+import { readPngText } from '@neural-style/engine/png-text';
+import {
+  CHECKPOINT_TRACE_KEYWORD, type LossPoint, parseCheckpointTrace,
+} from '@neural-style/engine/result-parameters';
 
 /** A job's last finished scale (1-based, of `scales`), the steps done by then, and its image. */
 export interface Checkpoint {
@@ -56,11 +60,23 @@ function removeWhere(dir: string | undefined, test: (name: string) => boolean): 
   return dir === undefined ? [] : removeFilesWhere(dir, test);
 }
 
-/** The checkpoint as a PNG data URL, for the panel to show at once; undefined when it cannot be read. */
-export function checkpointSrc(file: string): string | undefined {
+/**
+ * What a resumed job's panel shows at once: the checkpoint as a PNG data URL, and the loss trace up to it for the
+ * chart (none when it has none, or one that is not its steps'); undefined when the file cannot be read.
+ */
+export function checkpointView({ file, steps }: Pick<Checkpoint, 'file' | 'steps'>):
+  { src: string; losses: LossPoint[] } | undefined {
+  let png: Buffer;
   try {
-    return `data:image/png;base64,${fs.readFileSync(file).toString('base64')}`;
+    png = fs.readFileSync(file);
   } catch {
     return undefined;
   }
+  let losses: LossPoint[] = [];
+  try {
+    losses = parseCheckpointTrace(readPngText(png)[CHECKPOINT_TRACE_KEYWORD], steps);
+  } catch {
+    // Not a trace of its steps: the engine refuses the checkpoint too, and the log says why the job starts over.
+  }
+  return { src: `data:image/png;base64,${png.toString('base64')}`, losses };
 }

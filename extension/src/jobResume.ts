@@ -6,7 +6,7 @@
  * when the window closes (the reload then resumes from them).
  */
 import * as vscode from 'vscode';
-import { type Checkpoint, checkpointSrc, removeCheckpointsOf } from './checkpoints';
+import { type Checkpoint, checkpointView, removeCheckpointsOf } from './checkpoints';
 import { Disposable } from './dispose';
 import type { JobRecord } from './jobRecord';
 import { tabLabels, VIEW_TYPE } from './panel';
@@ -33,10 +33,15 @@ export class JobResume extends Disposable {
     if (restoredTab) record.awaitingTab = this.restoredTabs.awaits(record);
   }
 
-  /** Where a resumed job goes on from, in its panel at once rather than a blank one until its next preview. */
+  /**
+   * Where a resumed job goes on from, in its panel at once rather than a blank one until its next preview, and its
+   * chart up to there.
+   */
   showStart(record: JobRecord, resume: Checkpoint | undefined): void {
-    const src = resume && checkpointSrc(resume.file);
-    if (src) record.post({ type: 'preview', step: resume.steps, src });
+    const view = resume && checkpointView(resume);
+    if (!view) return;
+    if (view.losses.length) record.post({ type: 'snapshot', state: { ...record.state, losses: view.losses } });
+    record.post({ type: 'preview', step: resume.steps, src: view.src });
   }
 
   /** Job `id` finished a scale: its newest checkpoint is what a reload goes on from; the older ones are of no use. */

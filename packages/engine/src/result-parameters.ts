@@ -135,6 +135,22 @@ function checkedParameters(raw: unknown): ResultParameters {
   };
 }
 
+/** The PNG text chunk with a checkpoint's loss trace up to it: a resumed run's chart and picture go on from it. */
+export const CHECKPOINT_TRACE_KEYWORD = 'neural-style-trace';
+
+/**
+ * The loss trace of a checkpoint of `steps` steps from its chunk's text, checked as a picture's (no chunk: none);
+ * throws saying what is wrong.
+ */
+export function parseCheckpointTrace(text: string | undefined, steps: number): LossPoint[] {
+  if (text === undefined) return [];
+  try {
+    return checkedTrace(jsonOf(text), steps);
+  } catch (e) {
+    throw new Error(`its loss trace is not usable: ${(e as Error).message}`);
+  }
+}
+
 /**
  * A trace as the writer makes it: 1 to MAX_TRACE_POINTS points of five
  * finite numbers, each loss at least 0, the steps whole, rising, and within

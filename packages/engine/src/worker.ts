@@ -11,8 +11,7 @@
 import sharp from 'sharp';
 import { RgbImage } from './core/pixels';
 import { CancelledError } from './core/errors';
-import type { StylizeHooks } from './core/stylize';
-import type { Engine } from './node/engine';
+import type { Engine, FileHooks } from './node/engine';
 import { writeCheckpoint } from './node/checkpoint';
 import { checkJob } from './node/job-check';
 import { probeDawn } from './node/dawn';
@@ -109,10 +108,10 @@ async function run(message: ToEngine<'start'>, abort: AbortController): Promise<
  * Writes each scale's checkpoint into `dir` and tells the host where; one that cannot be written is a warning, not the
  * end of the run (it only loses the resume).
  */
-function checkpointWriter(dir: string, id: string): NonNullable<StylizeHooks['onScaleDone']> {
-  return async (checkpoint) => {
+function checkpointWriter(dir: string, id: string): NonNullable<FileHooks['onScaleDone']> {
+  return async (checkpoint, losses) => {
     try {
-      const file = await writeCheckpoint(dir, id, checkpoint);
+      const file = await writeCheckpoint(dir, id, checkpoint, losses);
       const { scale, scales, steps } = checkpoint;
       send({ type: 'checkpoint', id, scale, scales, steps, file });
     } catch (e) {

@@ -3,7 +3,14 @@ import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FromEngine, parseFromEngine, ToEngine } from '../../../packages/engine/src/protocol';
-import { checkpointName, checkResumeFile, readCheckpoint } from '../../../packages/engine/src/node/checkpoint';
+import {
+  CHECKPOINT_TRACE_KEYWORD, checkpointName, checkpointTrace, checkResumeFile, readCheckpoint,
+} from '../../../packages/engine/src/node/checkpoint';
+import { readPngText, withPngText } from '../../../packages/engine/src/node/png-text';
+import { parseResultParameters, PARAMETERS_KEYWORD } from '../../../packages/engine/src/result-parameters';
+
+const readResultParameters = (file: string) =>
+  parseResultParameters(readPngText(fs.readFileSync(file))[PARAMETERS_KEYWORD]);
 import { CONTENT, STYLE, tempDir } from '../helpers';
 
 const WORKER = require.resolve('@neural-style/engine/worker');
@@ -45,11 +52,29 @@ describe('engine process: checkpoints and resume', () => {
       expect([image.width, image.height]).to.deep.equal([40, 27]);
       expect(fs.readdirSync(checkpoints), 'no temp file is left').to.deep.equal(['ns-a_1.scale-1.png']);
 
+      // The trace so far goes with it: the resumed run's chart and picture go on from it.
+      const stepsOf = (trace: number[][] | undefined) => trace?.map(([step]) => step);
+      expect(stepsOf(checkpointTrace(fs.readFileSync(written[0].file), 2))).to.deep.equal([1, 2]);
+
       const resume = { fromScale: 2, image: written[0].file, steps: 2 };
       const again = await runJob({ type: 'start', id: 'ns-a/1', job: { ...job, output: path.join(dir, 'b.png'), resume } });
       expect(of(again, 'progress').map((p) => [p.scale, p.step])).to.deep.equal([[2, 3], [2, 4], [2, 5]]);
       expect(of(again, 'done')[0]).to.include({ steps: 5 });
+      const whole = readResultParameters(path.join(dir, 'a.png')).losses;
+      const resumed = readResultParameters(path.join(dir, 'b.png')).losses;
+      expect(stepsOf(resumed)).to.deep.equal(stepsOf(whole)).and.to.deep.equal([1, 2, 3, 4, 5]);
+      expect(resumed!.slice(0, 2), 'the steps before the checkpoint are the first run\'s').to.deep.equal(whole!.slice(0, 2));
     });
+
+  it('a checkpoint\'s trace is checked: one that is not a trace of its steps is refused, saying why', async () => {
+    const png = fs.readFileSync(STYLE);
+    expect(checkpointTrace(png, 2), 'a checkpoint written without one').to.deep.equal([]);
+    const withTrace = (text: string) => withPngText(png, CHECKPOINT_TRACE_KEYWORD, text);
+    expect(checkpointTrace(withTrace('[[1,5,4,0,9],[2,4,3,0,7]]'), 2)).to.have.length(2);
+    expect(() => checkpointTrace(withTrace('[[1,5,4,0,9],[3,4,3,0,7]]'), 2)).to.throw(/loss trace is not usable/);
+    expect(() => checkpointTrace(withTrace('[[1,-5,4,0,9]]'), 2)).to.throw(/point 1/);
+    expect(() => checkpointTrace(withTrace('{'), 2)).to.throw(/loss trace is not usable/);
+  });
 
   it('a checkpoint of another size starts over, and says why in a warning', async () => {
     const dir = tempDir();

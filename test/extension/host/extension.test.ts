@@ -573,15 +573,17 @@ suite('Neural Style in VS Code', () => {
       api.jobs.onDidFinish((f) => finished.push(f));
       assert.match(api.jobs.stateOf(id)?.preview ?? '', /^data:image\/png;base64,/, 'the checkpoint, shown at once');
       assert.match(api.jobs.stateOf(id)?.note ?? '', /after scale 1 of 2 \(step 3\)/);
+      const chartSteps = () => api.jobs.stateOf(id)!.losses.map(([step]) => step);
+      assert.deepStrictEqual(chartSteps(), [1, 2, 3], 'the chart up to the checkpoint, shown at once');
       // It runs while its tab waits to be shown (VS Code revives a restored tab only then), and opens no second one.
-      await waitFor('the resumed job\'s first step', () => api.jobs.stateOf(id)!.losses.length > 0 || undefined, 240_000);
+      await waitFor('the resumed job\'s first step', () => chartSteps().length > 3 || undefined, 240_000);
       assert.deepStrictEqual([tabsOfJob(), api.jobs.panelCount()], [1, 0], 'the job waits for its restored tab');
       api.jobs.revivePanel(restored, JSON.parse(JSON.stringify(api.jobs.stateOf(id))));
       assert.deepStrictEqual([tabsOfJob(), api.jobs.panelCount()], [1, 1], 'the restored tab is the job\'s panel');
       const end = await waitFor(`resumed job ${id} to end`, () => ends.find((f) => f.id === id), 240_000);
       assert.strictEqual(end.outcome, 'done', JSON.stringify(end));
-      const steps = api.jobs.stateOf(id)!.losses.map(([step]) => step);
-      assert.deepStrictEqual([steps[0], steps[steps.length - 1]], [4, 27], 'it went on from step 4, not from 1');
+      assert.deepStrictEqual(chartSteps(), Array.from({ length: 27 }, (_, i) => i + 1),
+        'the chart: the first scale\'s steps from the checkpoint, then the resumed run\'s from step 4, not from 1');
       assert.ok(!fs.existsSync(checkpoint), 'its checkpoint went when it ended');
       assert.strictEqual(tabsOfJob(), 1);
       restored.dispose();

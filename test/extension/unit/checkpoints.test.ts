@@ -8,9 +8,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  type Checkpoint, checkpointProblem, checkpointSrc, removeCheckpointsOf, removeStaleCheckpoints,
+  type Checkpoint, checkpointProblem, checkpointView, removeCheckpointsOf, removeStaleCheckpoints,
 } from '../../../extension/src/checkpoints';
 import type { JobOrder } from '../../../extension/src/jobs';
+import { withPngText } from '../../../packages/engine/src/node/png-text';
+import { CHECKPOINT_TRACE_KEYWORD } from '../../../packages/engine/src/result-parameters';
 import { orderOfSaved, resumedNote, savedJobsOf } from '../../../extension/src/resume';
 import { parseSavedQueue } from '../../../extension/src/savedQueue';
 
@@ -70,10 +72,22 @@ describe('checkpoints of a running job, through a reload', () => {
     assert.deepStrictEqual(removeStaleCheckpoints(path.join(dir, 'none'), []), [], 'no folder yet: nothing to do');
   });
 
+  it('the chart of a resumed job goes on from its checkpoint\'s loss trace, checked against its steps', () => {
+    const png = fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'chelsea-64.png'));
+    const file = path.join(dir, 'ns9-4.scale-2.png');
+    const withTrace = (trace: unknown) => fs.writeFileSync(file,
+      withPngText(png, CHECKPOINT_TRACE_KEYWORD, JSON.stringify(trace)));
+    withTrace([[1, 9, 8, 0, 17], [36, 5, 4, 0, 9]]);
+    assert.deepStrictEqual(checkpointView(checkpoint(file))?.losses, [[1, 9, 8, 0, 17], [36, 5, 4, 0, 9]]);
+    withTrace([[1, 9, 8, 0, 17], [37, 5, 4, 0, 9]]);
+    assert.deepStrictEqual(checkpointView(checkpoint(file))?.losses, [], 'a step after the checkpoint\'s 36');
+  });
+
   it('the resumed job\'s panel shows the checkpoint at once and says where the job goes on from', () => {
     const file = write('ns9-4.scale-2.png');
-    assert.strictEqual(checkpointSrc(file), `data:image/png;base64,${Buffer.from('png').toString('base64')}`);
-    assert.strictEqual(checkpointSrc(path.join(dir, 'gone.png')), undefined);
+    assert.deepStrictEqual(checkpointView(checkpoint(file)),
+      { src: `data:image/png;base64,${Buffer.from('png').toString('base64')}`, losses: [] });
+    assert.strictEqual(checkpointView(checkpoint(path.join(dir, 'gone.png'))), undefined);
     assert.strictEqual(resumedNote(checkpoint(file)),
       'Interrupted by a window reload, and queued again: it goes on after scale 2 of 4 (step 36).');
     assert.strictEqual(resumedNote(), 'Interrupted by a window reload, and queued again.');

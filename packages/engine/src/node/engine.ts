@@ -8,12 +8,13 @@ import { openScratchFile } from './scratch-file';
 import { RunOptions } from '../core/options';
 import { endsIteration, type JobSpec } from '../protocol';
 import type { Progress } from '../core/progress';
+import type { ScaleCheckpoint } from '../core/resume';
 import { stylize, StylizeHooks, StylizeRequest, StylizeResult } from '../core/stylize';
 import { validateRunOptions } from '../core/validate';
 import { createVgg19, FeatureExtractor } from '../core/vgg19';
 import { decodeVgg19, verifyWeightFiles } from '../core/weights';
 import { BackendReport, chooseBackend } from './backend';
-import { readCheckpoint } from './checkpoint';
+import { readCheckpointFile } from './checkpoint';
 import { watchGpu } from './gpu-loss';
 import { encodeImage } from './image';
 import { decodeJobImages } from './job-images';
@@ -86,8 +87,13 @@ function scratchSpace(): { folder: string; freeBytes: number } | undefined {
  * the path written.
  */
 export async function stylizeFiles(engine: Engine, job: JobSpec,
-  hooks: StylizeHooks = {}): Promise<StylizeResult & { output: string }> {
+  hooks: FileHooks = {}): Promise<StylizeResult & { output: string }> {
   return stylizeCheckedFiles(engine, job, await checkJob(job), hooks); // a bad path or input fails before any work
+}
+
+/** What a run of files tells as it goes: a finished scale's checkpoint comes with the loss trace so far. */
+export interface FileHooks extends Omit<StylizeHooks, 'onScaleDone'> {
+  onScaleDone?: (checkpoint: ScaleCheckpoint, losses: readonly LossPoint[]) => void | Promise<void>;
 }
 
 /**
@@ -97,18 +103,25 @@ export async function stylizeFiles(engine: Engine, job: JobSpec,
  * `speed`: this machine's on the engine's backend, as earlier runs measured it (the estimate's).
  */
 export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked: CheckedJob,
-  hooks: StylizeHooks = {}, speed?: MachineSpeed): Promise<StylizeResult & { output: string }> {
+  hooks: FileHooks = {}, speed?: MachineSpeed): Promise<StylizeResult & { output: string }> {
   const { options, maxInputPixels, gpuMemory, memory, ifExists, styleSizes } = checked;
   const { content, styles } = await decodeJobImages(job.content, job.styles, options, maxInputPixels, styleSizes);
-  const resume = await resumeOf(job, hooks);
+  const { resume, losses } = await resumeOf(job, hooks);
   const request = { content, styles, options, limits: machineLimits(engine, gpuMemory, memory), speed, resume };
-  // The loss at each iteration's end, kept in the picture so a panel opened on it later can draw its chart.
-  const trace: LossPoint[] = [];
+  // The loss at each iteration's end, kept in the picture so a panel opened on it later can draw its chart; a resumed
+  // run's begins with its checkpoint's.
+  let trace: LossPoint[] = [...losses];
   const onProgress = (p: Progress) => {
     if (endsIteration(p)) trace.push(lossPointOf(p));
     hooks.onProgress?.(p);
   };
-  const run = (signal: AbortSignal) => stylize(engine.vgg, request, { ...hooks, onProgress, signal });
+  const onStartOver = (why: string) => {
+    trace = [];
+    hooks.onStartOver?.(why);
+  };
+  const onScaleDone = hooks.onScaleDone && ((checkpoint: ScaleCheckpoint) => hooks.onScaleDone!(checkpoint, trace));
+  const run = (signal: AbortSignal) => stylize(engine.vgg, request,
+    { ...hooks, onProgress, onStartOver, onScaleDone, signal });
   const result = await watchingTheGpu(run, hooks.signal);
   const parameters = formatResultParameters({
     content: path.basename(job.content), styles: job.styles.map((s) => path.basename(s)),
@@ -118,15 +131,19 @@ export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked:
   return { ...result, output };
 }
 
-/** The job's resume with its checkpoint's pixels; none when it cannot be read (the hooks hear why: a start over). */
-async function resumeOf(job: JobSpec, hooks: StylizeHooks): Promise<StylizeRequest['resume']> {
-  if (!job.resume) return undefined;
+/**
+ * The job's resume with its checkpoint's pixels, and the loss trace up to it; none when it cannot be read (the hooks
+ * hear why: a start over).
+ */
+async function resumeOf(job: JobSpec, hooks: FileHooks): Promise<{ resume?: StylizeRequest['resume']; losses: LossPoint[] }> {
+  if (!job.resume) return { losses: [] };
   const { fromScale, image, steps } = job.resume;
   try {
-    return { fromScale, steps, image: await readCheckpoint(image) };
+    const checkpoint = await readCheckpointFile(image, steps);
+    return { resume: { fromScale, steps, image: checkpoint.image }, losses: checkpoint.losses };
   } catch (e) {
     hooks.onStartOver?.(`the checkpoint ${image} cannot be read (${(e as Error).message})`);
-    return undefined;
+    return { losses: [] };
   }
 }
 
