@@ -241,10 +241,14 @@ export class JobPanel extends Disposable {
       if (this.loaded || this.isDisposed || this.reloads >= PAGE_RELOADS) return;
       if (!this.panel.visible) return this.watchPage();
       this.reloads += 1;
-      const how = this.reloads === 1 ? 'setting it again' : 'opening it in a new tab';
-      this.context.warn(`panel ${this.jobId}: its page did not say ready within ${PAGE_READY_MS / 1000} s; ${how} (${this.reloads} of ${PAGE_RELOADS})`);
-      if (this.reloads === 1) this.load();
-      else this.replacePanel();
+      const [id, seconds, tries] = [this.jobId, PAGE_READY_MS / 1000, `${this.reloads} of ${PAGE_RELOADS}`];
+      if (this.reloads === 1) {
+        this.context.warn(`panel ${id}: its page did not say ready within ${seconds} s; setting it again (${tries})`);
+        this.load();
+      } else {
+        this.context.warn(`panel ${id}: its page did not say ready within ${seconds} s; opening it in a new tab (${tries})`);
+        this.replacePanel();
+      }
     }, PAGE_READY_MS);
   }
 

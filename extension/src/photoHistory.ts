@@ -62,7 +62,7 @@ export async function findPhotoResults(photo: string, folders: readonly string[]
     const read = await Promise.all(batch.map((c) => readParameters(c.file)));
     batch.forEach((c, j) => {
       const parameters = read[j];
-      if (parameters && samePath(parameters.content, name)) found.push({ ...c, parameters });
+      if (parameters?.content !== undefined && samePath(parameters.content, name)) found.push({ ...c, parameters });
     });
   }
   return found.slice(0, HISTORY_LIMIT).reverse();

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { samePath } from '@neural-style/engine/file-names';
-import type { ResultParameters } from '@neural-style/engine/options';
+import { NeuralStyleError, type ResultParameters } from '@neural-style/engine/options';
 import type { JobRequest } from './jobRequest';
 import { IMAGE_EXTENSIONS, readPresets } from './resources';
 import { readResultParameters, stylesToFind } from './resultFiles';
@@ -81,6 +81,15 @@ async function locateStyles(names: string[], presetsDir: string, memory: StyleMe
   return found;
 }
 
+/** A texture has no photo to paint again: it is made again by the CLI, which the message spells out. */
+function textureResult(result: string, parameters: ResultParameters): NeuralStyleError {
+  const { width, height } = parameters.texture!;
+  const styles = parameters.styles.join(' ');
+  return new NeuralStyleError(vscode.l10n.t(
+    '{0} is a texture ({1}×{2} px, made without a photo), and the panel paints photos. Make it again with the CLI: neural-style --texture {1}x{2} {3} -o <file>',
+    path.basename(result), width, height, styles), 'EPARAMETERS');
+}
+
 /**
  * The job that makes `result` again, or undefined when a file was not found;
  * throws what is wrong with the picture's parameters.
@@ -91,6 +100,7 @@ export async function requestFromResult(result: string, presetsDir: string,
   // One style, or two blended by the options' styleBlendWeights (kept as the picture says).
   const names = stylesToFind(result, parameters);
   const here = path.dirname(result);
+  if (parameters.content === undefined) throw textureResult(result, parameters);
   const content = await locate(parameters.content, photo(), [here], here);
   if (!content) return undefined;
   const styles = await locateStyles(names, presetsDir, memory, here, content);

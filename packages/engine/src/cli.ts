@@ -9,6 +9,7 @@ import { OPTION_SPECS, OptionSpec, RUN_OPTION_SPECS, StylizeOptions } from './co
 import { CancelledError, NeuralStyleError } from './core/errors';
 import { checkOption, checkStyleCount, validateRunOptions } from './core/validate';
 import { printable, shown } from './core/text';
+import { parseTextureSize } from './core/texture';
 import { ChildJob, ChildJobEvents, runJobInChild } from './node/child-job';
 import type { RunEstimate } from './core/cost';
 import { formatDuration } from './duration';
@@ -33,12 +34,15 @@ const row = (flag: string, text: string) =>
 function usage(): string {
   const lines = [
     'Usage: neural-style <content> <style> [<style2> …] -o <output> [options]',
+    '       neural-style --texture <WxH> <style> [<style2> …] -o <output> [options]',
     '',
     'Paints <content> in the style of the style image(s) (Gatys et al. 2015) and writes <output>',
     '(png, jpg, webp, avif or tiff, from its extension). The inputs are never modified.',
+    'With --texture, paints a texture of the style(s) from noise, with no photo (add --seamless for one that tiles).',
     '',
     'Options:',
     row('-o, --output <file>', 'Output image (required; never one of the inputs).'),
+    row('    --texture <WxH|N>', 'A texture of this size (N: N×N) in place of a content image.'),
     row('    --overwrite', 'Replace the output file if it exists (without it, an existing output is refused).'),
     row('    --weights <dir|url>', 'VGG19 weights: a folder (or its model.json, or a file:// URL of either), '
       + 'or an https URL of a model.json (default: the bundled ones).'),
@@ -78,7 +82,8 @@ function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig
 
 function parse(argv: string[]) {
   const options: ParseArgsConfig['options'] = {
-    output: { type: 'string', short: 'o' }, weights: { type: 'string' }, json: { type: 'boolean' },
+    output: { type: 'string', short: 'o' }, texture: { type: 'string' }, weights: { type: 'string' },
+    json: { type: 'boolean' },
     overwrite: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   };
   for (const [name, spec] of Object.entries(ALL_SPECS)) {
@@ -190,8 +195,10 @@ type Request = { help: true } | { help: false; run: ChildJob; json: boolean; ver
 async function request(argv: string[]): Promise<Request> {
   const { values, positionals, stylize: given, run } = parse(argv);
   if (values.help) return { help: true };
-  if (positionals.length < 2) {
-    throw new NeuralStyleError('Give a content image and at least one style image. Run with --help for usage.');
+  const texture = typeof values.texture === 'string' ? parseTextureSize(values.texture) : undefined;
+  if (positionals.length < (texture ? 1 : 2)) {
+    throw new NeuralStyleError(texture ? 'Give at least one style image for the texture. Run with --help for usage.'
+      : 'Give a content image and at least one style image. Run with --help for usage.');
   }
   if (typeof values.output !== 'string') throw new NeuralStyleError('Give the output file with -o <file>.');
   if (values.weights === '') {
@@ -199,10 +206,12 @@ async function request(argv: string[]): Promise<Request> {
       + 'model.json (or leave the flag out for the bundled weights).', 'EWEIGHTS');
   }
   const runOptions = validateRunOptions(run);
-  const [content, ...styles] = positionals;
+  // A texture's images are all styles.
+  const content = texture ? undefined : positionals[0];
+  const styles = texture ? positionals : positionals.slice(1);
   checkStyleCount(styles.length); // more than a start message carries: said as the engine would say it
   const job: JobSpec = {
-    content, styles, output: values.output, options: given,
+    ...(texture ? { texture } : { content }), styles, output: values.output, options: given,
     maxInputPixels: runOptions.maxInputPixels, gpuMemory: runOptions.gpuMemory, memory: runOptions.memory,
     ifExists: values.overwrite ? 'replace' : 'refuse',
   };

@@ -15,12 +15,15 @@ import {
 export { ProtocolError } from './schema';
 
 /** The wire format's version: bump it when a message changes shape; a host refuses an engine of another. */
-export const PROTOCOL_VERSION = 6;
-// 4: the plan, speeds and a cancel's answer; 5: a job carries `memory`; 6: checkpoints and `resume`
+export const PROTOCOL_VERSION = 7;
+// 4: the plan, speeds and a cancel's answer; 5: a job carries `memory`; 6: checkpoints and `resume`; 7: `texture`
 
 /** One stylization of image files: what a start message carries and `stylizeFiles` runs. */
 export const jobSpec = object({
-  content: string,
+  /** The photo; absent for a texture. */
+  content: optional(string),
+  /** A texture of this size, from noise, in place of a photo (core/texture.ts). */
+  texture: optional(object({ width: number, height: number })),
   styles: array(string, 1, MAX_STYLES),
   output: string,
   /** Checked by validateOptions, which names a bad value; here only the names. */

@@ -15,8 +15,10 @@ import { checkStyleCount, validateOptions } from './core/validate';
 export const PARAMETERS_KEYWORD = 'neural-style';
 
 export interface ResultParameters {
-  /** The content image's file name. */
-  content: string;
+  /** The content image's file name; absent in a texture. */
+  content?: string;
+  /** A texture's size as asked for (it has no photo). */
+  texture?: { width: number; height: number };
   /** The style images' file names. */
   styles: string[];
   backend: string;
@@ -69,13 +71,14 @@ export function fileNameOf(file: string): string {
  * name that is no file name).
  */
 export function formatResultParameters(p: {
-  content: string; styles: readonly string[]; backend: string; steps: number; options: StylizeOptions;
+  styles: readonly string[]; backend: string; steps: number; options: StylizeOptions;
   losses?: readonly LossPoint[];
-}): string {
+} & ({ content: string } | { texture: { width: number; height: number } })): string {
   const losses = lossTrace(p.losses ?? []);
+  const made = 'content' in p ? { content: fileNameOf(p.content) } : { texture: [p.texture.width, p.texture.height] };
   const text = JSON.stringify({
-    software: 'neural-style', content: fileNameOf(p.content), styles: p.styles.map(fileNameOf), backend: p.backend, ...p.options, steps: p.steps,
-    ...(losses.length ? { losses } : {}),
+    software: 'neural-style', ...made, styles: p.styles.map(fileNameOf), backend: p.backend, ...p.options,
+    steps: p.steps, ...(losses.length ? { losses } : {}),
   });
   try {
     checkedParameters(JSON.parse(text));
@@ -119,7 +122,7 @@ function jsonOf(text: string): unknown {
 
 function checkedParameters(raw: unknown): ResultParameters {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail('they are not an object.');
-  const { software, content, styles, backend, steps, losses, ...rest } = raw as Record<string, unknown>;
+  const { software, content, texture, styles, backend, steps, losses, ...rest } = raw as Record<string, unknown>;
   if (software !== 'neural-style') throw fail(`"software" is ${JSON.stringify(software)?.slice(0, 40)}, not "neural-style".`);
   if (!Array.isArray(styles) || styles.length === 0) throw fail('"styles" is not a list of file names.');
   checkStyleCount(styles.length);
@@ -130,9 +133,21 @@ function checkedParameters(raw: unknown): ResultParameters {
   const options = validateOptions(given as Partial<StylizeOptions>);
   const trace = losses === undefined ? {} : { losses: checkedTrace(losses, steps) };
   return {
-    content: fileName(content, '"content"'), styles: styles.map((s, i) => fileName(s, `style ${i + 1}`)), backend, steps,
+    ...madeFrom(content, texture), styles: styles.map((s, i) => fileName(s, `style ${i + 1}`)), backend, steps,
     options, ...trace,
   };
+}
+
+/** A picture of a photo names its file; a texture says its size, [width, height], and names no photo. */
+function madeFrom(content: unknown, texture: unknown): Pick<ResultParameters, 'content' | 'texture'> {
+  if (texture === undefined) return { content: fileName(content, '"content"') };
+  const [width, height] = Array.isArray(texture) ? texture : [];
+  const side = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
+  if (!Array.isArray(texture) || texture.length !== 2 || !side(width) || !side(height)) {
+    throw fail('"texture" is not [width, height] in pixels.');
+  }
+  if (content !== undefined) throw fail('a texture names no "content".');
+  return { texture: { width, height } };
 }
 
 /** The PNG text chunk with a checkpoint's loss trace up to it: a resumed run's chart and picture go on from it. */

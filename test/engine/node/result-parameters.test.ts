@@ -50,6 +50,31 @@ describe('result parameters (what a PNG says of the run that made it)', () => {
   });
 });
 
+describe('result parameters of a texture (no photo)', () => {
+  const texture = (extra: Record<string, unknown> = {}) => {
+    const { content: _, ...rest } = JSON.parse(formatResultParameters({
+      texture: { width: 96, height: 64 }, styles: ['wave.jpg'], backend: 'wasm', steps: 12, options,
+    }));
+    return JSON.stringify({ ...rest, ...extra });
+  };
+
+  it('say its size and name no photo, and read back so', () => {
+    const text = texture();
+    expect(JSON.parse(text)).to.deep.include({ texture: [96, 64] }).and.not.have.property('content');
+    const back = parseResultParameters(text);
+    expect(back.texture).to.deep.equal({ width: 96, height: 64 });
+    expect(back).to.not.have.property('content');
+  });
+
+  it('refuse a texture that is not [width, height], or that names a photo too', () => {
+    for (const bad of [[96], [96, 0], [96, 1.5], '96x64', [96, 64, 1]]) {
+      expect(() => parseResultParameters(texture({ texture: bad })), JSON.stringify(bad))
+        .to.throw(/"texture" is not \[width, height\] in pixels/);
+    }
+    expect(() => parseResultParameters(texture({ content: 'cat.png' }))).to.throw(/a texture names no "content"/);
+  });
+});
+
 describe('result parameters: the loss trace a panel draws its chart from', () => {
   const base = { content: 'dog.jpg', styles: ['ink.png'], backend: 'cpu', options };
   // 150 iterations of a falling loss: more than a picture keeps.

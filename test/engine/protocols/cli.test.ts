@@ -67,6 +67,43 @@ describe('CLI (built bin, end to end)', () => {
     return sharp(out).metadata().then((m) => expect([m.width, m.height]).to.deep.equal([32, 21]));
   });
 
+  it('--texture: a texture of the size asked for, from noise, with no photo; its picture says so', async () => {
+    const out = path.join(tempDir(), 'texture.png');
+    const r = cli('--texture', '48x32', PRESET, '-o', out, '--iterations', '2', '--seed', '3', '--json');
+    expect(r.status, r.stderr).to.equal(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.find((e) => e.event === 'plan')).to.deep.include({ final: { width: 48, height: 32 }, upscaled: false });
+    const done = events.find((e) => e.event === 'done');
+    expect(done.losses.content, 'no content loss: there is no photo').to.equal(0);
+    expect(done.losses.style).to.be.above(0);
+    const parameters = JSON.parse(readPngText(fs.readFileSync(out))['neural-style']);
+    expect(parameters).to.include({ contentWeight: 0, init: 'noise', size: 48 }).and.not.have.property('content');
+    expect(parameters.texture).to.deep.equal([48, 32]);
+    const { width, height } = await sharp(out).metadata();
+    expect([width, height]).to.deep.equal([48, 32]);
+  });
+
+  it('--texture: a bad size, or an option a texture sets itself, is refused before the engine loads', () => {
+    const out = path.join(tempDir(), 'texture.png');
+    const error = (...args: string[]) => {
+      const r = cli(...args);
+      expect(r.status, r.stderr).to.equal(1);
+      expect(r.stderr, 'no backend was loaded').to.not.match(/backend:/);
+      return r.stderr.trim();
+    };
+    for (const size of ['8', '64x9000', 'big', '64x']) {
+      expect(error('--texture', size, PRESET, '-o', out)).to.equal(`Error: Invalid texture size "${size}": give `
+        + 'WIDTHxHEIGHT or one side for a square, each from 16 to 8192 px (e.g. 1024x512).');
+    }
+    expect(error('--texture', '64', PRESET, '-o', out, '--content-weight', '5')).to.equal('Error: contentWeight 5 '
+      + 'does not go with a texture: a texture has no photo (its content weight is 0, it starts from noise, and its '
+      + 'size is the texture\'s, 64x64).');
+    expect(error('--texture', '64', PRESET, '-o', out, '--preserve-colors')).to.match(/^Error: preserveColors true /);
+    expect(error('--texture', '64', '-o', out)).to.equal('Error: Give at least one style image for the texture. '
+      + 'Run with --help for usage.');
+    expect(fs.existsSync(out)).to.equal(false);
+  });
+
   it('a bad input gives one "Error:" line on stderr, a non-zero exit and no stack trace', () => {
     const dir = tempDir();
     const r = cli(path.join(dir, 'nope.png'), PRESET, '-o', path.join(dir, 'out.png'));

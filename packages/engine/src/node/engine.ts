@@ -105,7 +105,8 @@ export interface FileHooks extends Omit<StylizeHooks, 'onScaleDone'> {
 export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked: CheckedJob,
   hooks: FileHooks = {}, speed?: MachineSpeed): Promise<StylizeResult & { output: string }> {
   const { options, maxInputPixels, gpuMemory, memory, ifExists, styleSizes } = checked;
-  const { content, styles } = await decodeJobImages(job.content, job.styles, options, maxInputPixels, styleSizes);
+  const { content, styles } = await decodeJobImages(job.content ?? job.texture!, job.styles, options,
+    maxInputPixels, styleSizes);
   const { resume, losses } = await resumeOf(job, hooks);
   const request = { content, styles, options, limits: machineLimits(engine, gpuMemory, memory), speed, resume };
   // The loss at each iteration's end, kept in the picture so a panel opened on it later can draw its chart; a resumed
@@ -124,7 +125,8 @@ export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked:
     { ...hooks, onProgress, onStartOver, onScaleDone, signal });
   const result = await watchingTheGpu(run, hooks.signal);
   const parameters = formatResultParameters({
-    content: path.basename(job.content), styles: job.styles.map((s) => path.basename(s)),
+    ...(job.content !== undefined ? { content: path.basename(job.content) } : { texture: job.texture! }),
+    styles: job.styles.map((s) => path.basename(s)),
     backend: engine.backend.name, options, steps: result.steps, losses: trace,
   });
   const output = await writeOutputFile(job.output, await encodeImage(result.image, job.output, parameters), ifExists);

@@ -2,7 +2,9 @@ import { checkStyleShape, planStylization, Size } from '../core/plan';
 import { StylizeOptions } from '../core/options';
 import { checkStyleCount, validateOptions, validateRunOptions } from '../core/validate';
 import { shown } from '../core/text';
+import { checkTextureSize, textureOptions } from '../core/texture';
 import type { JobSpec } from '../protocol';
+import { NeuralStyleError } from '../core/errors';
 import { checkResumeFile } from './checkpoint';
 import { imageSize } from './image';
 import { checkOutputPath, IfExists } from './output-file';
@@ -28,11 +30,12 @@ export interface CheckedJob {
  */
 export async function checkJob(job: JobSpec): Promise<CheckedJob> {
   checkStyleCount(job.styles.length);
-  const options = validateOptions(job.options);
+  if (job.texture) checkTextureSize(job.texture);
+  const options = job.texture ? textureOptions(job.options, job.texture) : validateOptions(job.options);
   const { maxInputPixels, gpuMemory, memory } = validateRunOptions({
     maxInputPixels: job.maxInputPixels, gpuMemory: job.gpuMemory, memory: job.memory,
   });
-  const content = await imageSize(job.content, maxInputPixels);
+  const content = await contentSize(job, maxInputPixels);
   const styleSizes: Size[] = [];
   for (const style of job.styles) { // in order: the first bad file is the one named
     styleSizes.push(await imageSize(style, maxInputPixels));
@@ -42,6 +45,16 @@ export async function checkJob(job: JobSpec): Promise<CheckedJob> {
   planStylization(options, content, styleSizes, 'cpu', { hostBytes: Number.POSITIVE_INFINITY });
   if (job.resume) checkResumeFile(job.resume.image, job.checkpoints);
   const ifExists = job.ifExists ?? 'refuse';
-  checkOutputPath(job.output, { inputs: [job.content, ...job.styles], ifExists });
+  checkOutputPath(job.output, { inputs: [...(job.content ? [job.content] : []), ...job.styles], ifExists });
   return { options, maxInputPixels, gpuMemory, memory, ifExists, styleSizes };
+}
+
+/** The size the output is planned from: the photo's header, or the texture's. A job has one or the other. */
+async function contentSize(job: JobSpec, maxInputPixels: number): Promise<Size> {
+  if (job.content !== undefined && job.texture) {
+    throw new NeuralStyleError('A job has a content image or a texture size, not both.');
+  }
+  if (job.texture) return job.texture;
+  if (job.content === undefined) throw new NeuralStyleError('Give a content image, or a texture size for a texture.');
+  return imageSize(job.content, maxInputPixels);
 }
