@@ -179,6 +179,8 @@ try {
   }
   log(`${OUTPUT} written`);
   await frame.locator('#status', { hasText: 'Done' }).waitFor({ timeout: 30000 });
+  // The result opens in the panels' group, in front of the panel: the panel's tab brings it back for its pictures.
+  await page.locator('.tabs-container .tab', { hasText: '· The Starry Night' }).click();
   await frame.locator('#after').evaluate((img) => img.complete || new Promise((r) => { img.onload = r; }));
   await page.waitForTimeout(800);
   await page.screenshot({ path: join(shots, 'panel-done-light.png') });
