@@ -180,6 +180,8 @@ const TO_COMPUTE = {
     options: someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>),
     /** GB of GPU memory the run may use on WebGPU (the gpuMemory setting). */
     gpuMemory: optional(number),
+    /** GB of ordinary memory the run may use (the memory setting; 0 or absent: the webview's own cap). */
+    memory: optional(number),
     /** This machine's speed on the backend, as earlier runs measured it: the estimate's. */
     speed: optional(machineSpeed),
   },

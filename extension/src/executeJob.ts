@@ -68,7 +68,8 @@ export function executeJob(plan: ExecutePlan, panel: JobPanelPort, signal: Abort
   const outcome = runInWebview({
     id: job.id, backend: route.backend, adapter: route.adapter, content: request.content, styles: stylePaths(request),
     output: job.output, options: settings.options, maxInputPixels: settings.run.maxInputPixels,
-    gpuMemory: settings.run.gpuMemory, weightsDir: plan.weightsDir, imageWorkerPath: context.resources.imageWorkerPath,
+    gpuMemory: settings.run.gpuMemory, memory: settings.run.memory,
+    weightsDir: plan.weightsDir, imageWorkerPath: context.resources.imageWorkerPath,
     channel: panel.channel, signal, ...(kept ? { speed: kept } : {}),
     events: { plan: events.plan, progress, preview: events.preview, log: context.log },
   });

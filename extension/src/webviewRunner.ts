@@ -43,6 +43,8 @@ export interface WebviewRun {
   maxInputPixels: number;
   /** GB of GPU memory the run may use on WebGPU. */
   gpuMemory: number;
+  /** GB of ordinary memory the run may use (0: the webview's own cap). */
+  memory?: number;
   weightsDir: string;
   imageWorkerPath: string;
   channel: ComputeChannel;
@@ -169,7 +171,8 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
     // The loss at each iteration's end goes into the picture, as the engine's own runs keep it.
     const trace: LossPoint[] = [];
     const computed = await computeInPanel(run, { type: 'compute', backend: run.backend, weights, content: decoded.content,
-      styles: decoded.styles, options, gpuMemory: run.gpuMemory, ...(run.speed ? { speed: run.speed } : {}) }, trace);
+      styles: decoded.styles, options, gpuMemory: run.gpuMemory, memory: run.memory ?? 0,
+      ...(run.speed ? { speed: run.speed } : {}) }, trace);
     if (computed.kind !== 'computed') return computed;
     // Cancelled after the last iteration: still nothing is written.
     if (signal.aborted) return { kind: 'cancelled' };

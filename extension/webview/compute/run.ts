@@ -28,13 +28,15 @@ type ComputeMessage = ToCompute & { type: 'compute' };
 const WEBVIEW_HOST_BYTES = 2e9;
 
 /**
- * What a run here may use: WEBVIEW_HOST_BYTES; on WebGL tiles whose textures
+ * What a run here may use: `memory` GB of ordinary memory, at most
+ * WEBVIEW_HOST_BYTES (0: that much); on WebGL tiles whose textures
  * fit the GPU's MAX_TEXTURE_SIZE; on WebGPU `gpuMemory` GB of the GPU in
  * buffers as large as its adapter allows (as the engine process's Dawn).
  */
 function webviewLimits(backend: WebviewBackend, adapter: AdapterView,
-  gpuMemory = RUN_DEFAULTS.gpuMemory): MemoryLimits {
-  const limits: MemoryLimits = { hostBytes: WEBVIEW_HOST_BYTES };
+  gpuMemory = RUN_DEFAULTS.gpuMemory, memory = 0): MemoryLimits {
+  const hostBytes = memory > 0 ? Math.min(memory * 1e9, WEBVIEW_HOST_BYTES) : WEBVIEW_HOST_BYTES;
+  const limits: MemoryLimits = { hostBytes };
   if (backend === 'webgl' && adapter.maxTextureSize > 0) return { ...limits, maxTextureSize: adapter.maxTextureSize };
   if (backend === 'webgpu' && adapter.maxBufferBytes) return { ...limits, gpu: { budgetBytes: gpuMemory * 1e9, maxBufferBytes: adapter.maxBufferBytes } };
   return limits;
@@ -108,7 +110,7 @@ export async function runCompute(message: ComputeMessage, signal: AbortSignal, p
       if (!ended) post({ type: 'computeProgress', progress, preview: preview && pngDataUrl(preview) });
     };
     const onPlan = (estimate: RunEstimate) => post({ type: 'computePlan', estimate });
-    const limits = webviewLimits(message.backend, adapter, message.gpuMemory);
+    const limits = webviewLimits(message.backend, adapter, message.gpuMemory, message.memory);
     const request = { content, styles, options: message.options, limits, speed: message.speed };
     const result = await stylize(vgg, request, { signal, onProgress, onPlan });
     const image = { width: result.image.width, height: result.image.height, data: encodePixels(result.image.data) };

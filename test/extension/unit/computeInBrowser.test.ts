@@ -93,6 +93,25 @@ describe('the compute in a browser page (headless Chromium, software GPU)', func
     assert.ok(result.afterLossMs < 10_000, `the run ended ${result.afterLossMs} ms after the loss`);
   });
 
+  it('the memory setting holds in the webview too: a picture over it is refused before its first step', async () => {
+    const page = await browser.newPage();
+    await page.goto(origin);
+    const seen = await page.evaluate(async ([weights, image]) => {
+      type Message = { type: string; code?: string; message?: string };
+      const bench = (globalThis as unknown as { neuralStyleBench: { runCompute(m: unknown, s: AbortSignal,
+        post: (m: Message) => void): Promise<void> } }).neuralStyleBench;
+      const messages: Message[] = [];
+      await bench.runCompute({ type: 'compute', backend: 'webgl', weights, content: image, styles: [image], memory: 0.04,
+        options: { size: 32, iterations: 2, multiScale: false, previewEvery: 0 } },
+      new AbortController().signal, (m) => { messages.push({ type: m.type, code: m.code, message: m.message }); });
+      return messages;
+    }, [{ manifestUrl: `${origin}/w/model.json`, shards: shards() }, pixels(32)] as const);
+    await page.close();
+    assert.deepStrictEqual(seen.map((m) => m.type), ['computeStarted', 'computeFailed'], JSON.stringify(seen));
+    assert.match(seen[1].message!, /needs about .* GB of memory at its peak .* more than the 0\.04 GB this run may use/,
+      seen[1].message);
+  });
+
   it('WebGPU (read back asynchronously) runs a job to the losses WebGL gets, on the same inputs and seed', async function () {
     const page = await browser.newPage();
     await page.goto(origin);

@@ -99,7 +99,8 @@ export function runScratchBytes(scales: readonly ScaleShape[], context: Estimate
   return Math.max(0, ...scales.map((scale) => scaleScratchBytes(scale, context)));
 }
 
-const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+/** GB to one decimal, or two significant digits below 0.1 GB (a budget of 0.04 GB must not read as 0.0). */
+const gb = (bytes: number) => `${bytes >= 1e8 ? (bytes / 1e9).toFixed(1) : Number((bytes / 1e9).toPrecision(2))} GB`;
 
 /** Throws when a run's scratch files (`needed` bytes, estimated) would not fit the `free` bytes where they go. */
 export function checkScratch(final: { width: number; height: number }, needed: number,
