@@ -184,6 +184,8 @@ const TO_COMPUTE = {
     memory: optional(number),
     /** This machine's speed on the backend, as earlier runs measured it: the estimate's. */
     speed: optional(machineSpeed),
+    /** Start at scale `fromScale` (1-based) from `image`, the scale before's checkpoint, `steps` steps done. */
+    resume: optional(object({ fromScale: number, steps: number, image: rgbPixels })),
   },
   /** Cancel: the core stops within one iteration (one tile at a tiled scale). */
   stopCompute: {},
@@ -199,6 +201,10 @@ const FROM_COMPUTE = {
   computePlan: { estimate: runEstimate },
   /** A progress report; `preview` a PNG data URL when the step has one. */
   computeProgress: { progress: progressReport, preview: optional(string) },
+  /** A scale but the last finished (1-based `scale` of `scales`, `steps` steps done): its image, for the host. */
+  computeCheckpoint: { scale: number, scales: number, steps: number, image: rgbPixels },
+  /** The resume did not fit the run's plan (why): it starts at its first scale. */
+  computeStartOver: { why: string },
   computeDone: {
     image: rgbPixels, losses: lossTerms, steps: number, elapsedMs: number, backend: string,
     speed: optional(machineSpeed),

@@ -61,8 +61,6 @@ export function executeJob(plan: ExecutePlan, panel: JobPanelPort, signal: Abort
       checkpoint: ({ scale, scales, steps, file }) => events.checkpoint?.({ scale, scales, steps, file }),
     });
   }
-  // The webview's run keeps no checkpoints: the engine process writes them (it has the files).
-  if (plan.resume) context.log('info', `${job.id}: runs in the panel's webview, which starts over from scale 1`);
   const { request, settings } = job;
   const kept = context.speeds?.all().find((s) => s.backend === route.backend)?.speed;
   const outcome = runInWebview({
@@ -71,7 +69,9 @@ export function executeJob(plan: ExecutePlan, panel: JobPanelPort, signal: Abort
     gpuMemory: settings.run.gpuMemory, memory: settings.run.memory,
     weightsDir: plan.weightsDir, imageWorkerPath: context.resources.imageWorkerPath,
     channel: panel.channel, signal, ...(kept ? { speed: kept } : {}),
-    events: { plan: events.plan, progress, preview: events.preview, log: context.log },
+    ...(context.checkpoints !== undefined ? { checkpoints: context.checkpoints } : {}),
+    ...(plan.resume ? { resume: plan.resume } : {}),
+    events: { plan: events.plan, progress, preview: events.preview, log: context.log, checkpoint: events.checkpoint },
   });
   // Kept by the backend's name ("webgpu"), as the next run on it asks; the done's backend names the device too.
   return outcome.then((end) => {

@@ -10,8 +10,15 @@ import { ExitWords, explainExit, ProcessClient } from '@neural-style/engine/engi
 import { FromImages, parseFromImages, ToImages } from '@neural-style/engine/image-protocol';
 import { vscodeNode } from './nodeProcess';
 
-type Request = ToImages<'decode'> | ToImages<'write'>;
-type Answer<R extends Request> = R extends ToImages<'decode'> ? FromImages<'decoded'> : FromImages<'written'>;
+type Request = Exclude<ToImages, { type: 'shutdown' }>;
+/** What answers each request. */
+interface Answers {
+  decode: FromImages<'decoded'>;
+  write: FromImages<'written'>;
+  writeCheckpoint: FromImages<'checkpointWritten'>;
+  readCheckpoint: FromImages<'checkpointRead'>;
+}
+type Answer<R extends Request> = Answers[R['type']];
 
 export class ImageProcessError extends Error {
   constructor(message: string, readonly code: string) {
@@ -47,6 +54,14 @@ export class ImageProcess {
 
   write(request: Omit<ToImages<'write'>, 'type' | 'id'>): Promise<FromImages<'written'>> {
     return this.request({ type: 'write', id: this.id(), ...request });
+  }
+
+  writeCheckpoint(request: Omit<ToImages<'writeCheckpoint'>, 'type' | 'id'>): Promise<FromImages<'checkpointWritten'>> {
+    return this.request({ type: 'writeCheckpoint', id: this.id(), ...request });
+  }
+
+  readCheckpoint(request: Omit<ToImages<'readCheckpoint'>, 'type' | 'id'>): Promise<FromImages<'checkpointRead'>> {
+    return this.request({ type: 'readCheckpoint', id: this.id(), ...request });
   }
 
   dispose(): void {

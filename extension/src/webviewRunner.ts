@@ -16,6 +16,7 @@ import type { AdapterView, FromCompute, ToCompute } from '../shared/protocol';
 import type { AdapterProbe } from './backendRoute';
 import type { EngineOutcome } from './engineTypes';
 import { ImageProcess } from './imageProcess';
+import { type CheckpointsOfRun, WebviewCheckpoints } from './webviewCheckpoints';
 import { webviewWeights } from './webviewWeights';
 
 /** A job's panel as the compute sees it. */
@@ -31,7 +32,7 @@ export interface ComputeChannel {
   allowFolder(dir: string): Promise<void>;
 }
 
-export interface WebviewRun {
+export interface WebviewRun extends CheckpointsOfRun {
   id: string;
   backend: WebviewBackend;
   adapter: AdapterView;
@@ -51,11 +52,10 @@ export interface WebviewRun {
   signal: AbortSignal;
   /** This machine's speed on the backend, for the estimate. */
   speed?: FromEngine<'plan'>['estimate']['speed'];
-  events: {
+  events: CheckpointsOfRun['events'] & {
     plan?(estimate: FromEngine<'plan'>['estimate']): void;
     progress(message: FromEngine<'progress'>): void;
     preview(step: number, src: string): void;
-    log(level: 'info' | 'warn' | 'error', message: string): void;
   };
   /** How long a cancelled run may take to say so before the job ends anyway (nothing is written either way). */
   cancelGraceMs?: number;
@@ -103,7 +103,8 @@ type Computed = { kind: 'computed'; done: FromCompute & { type: 'computeDone' } 
   | Exclude<EngineOutcome, { kind: 'done' }>;
 
 /** Posts the compute message and waits for the run's end, however it ends. */
-function computeInPanel(run: WebviewRun, message: ToCompute & { type: 'compute' }, trace: LossPoint[]): Promise<Computed> {
+function computeInPanel(run: WebviewRun, message: ToCompute & { type: 'compute' }, trace: LossPoint[],
+  checkpoints: WebviewCheckpoints): Promise<Computed> {
   const { channel, signal, events, id } = run;
   return new Promise((resolve) => {
     const cleanups: Array<() => void> = [];
@@ -131,6 +132,13 @@ function computeInPanel(run: WebviewRun, message: ToCompute & { type: 'compute' 
           events.progress({ type: 'progress', id, ...m.progress });
           if (endsIteration(m.progress)) trace.push(lossPointOf(m.progress));
           if (m.preview) events.preview(m.progress.step, m.preview);
+          break;
+        case 'computeCheckpoint':
+          checkpoints.keep(m, trace);
+          break;
+        case 'computeStartOver':
+          events.log('warn', `${id}: could not resume: ${m.why}; starting over`);
+          trace.splice(0);
           break;
         case 'computeDone':
           settle({ kind: 'computed', done: m });
@@ -168,11 +176,15 @@ export async function runInWebview(run: WebviewRun): Promise<EngineOutcome> {
     // A run posted to a page that is about to be replaced would be lost with it.
     await pageLoaded;
     if (signal.aborted) return { kind: 'cancelled' };
-    // The loss at each iteration's end goes into the picture, as the engine's own runs keep it.
-    const trace: LossPoint[] = [];
+    const checkpoints = new WebviewCheckpoints(run, images);
+    const { resume, losses: before } = await checkpoints.resumeFrom();
+    // The loss at each iteration's end goes into the picture, as the engine's own runs keep it (a resumed run's
+    // begins with its checkpoint's).
+    const trace: LossPoint[] = [...before];
     const computed = await computeInPanel(run, { type: 'compute', backend: run.backend, weights, content: decoded.content,
       styles: decoded.styles, options, gpuMemory: run.gpuMemory, memory: run.memory ?? 0,
-      ...(run.speed ? { speed: run.speed } : {}) }, trace);
+      ...(run.speed ? { speed: run.speed } : {}), ...(resume ? { resume } : {}) }, trace, checkpoints);
+    await checkpoints.settled();
     if (computed.kind !== 'computed') return computed;
     // Cancelled after the last iteration: still nothing is written.
     if (signal.aborted) return { kind: 'cancelled' };

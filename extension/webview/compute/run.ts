@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import * as l10n from '@vscode/l10n';
 import {
   CancelledError, createVgg19, decodeVgg19, NeuralStyleError, readbackProblem, stylize,
-  type FeatureExtractor, type MemoryLimits, type Progress, type RunEstimate,
+  type FeatureExtractor, type MemoryLimits, type Progress, type RunEstimate, type ScaleCheckpoint,
 } from '@neural-style/engine/core';
 import { RUN_DEFAULTS, type WebviewBackend } from '@neural-style/engine/options';
 import { decodePixels, encodePixels } from '@neural-style/engine/image-protocol';
@@ -111,8 +111,15 @@ export async function runCompute(message: ComputeMessage, signal: AbortSignal, p
     };
     const onPlan = (estimate: RunEstimate) => post({ type: 'computePlan', estimate });
     const limits = webviewLimits(message.backend, adapter, message.gpuMemory, message.memory);
-    const request = { content, styles, options: message.options, limits, speed: message.speed };
-    const result = await stylize(vgg, request, { signal, onProgress, onPlan });
+    const resume = message.resume && { fromScale: message.resume.fromScale, steps: message.resume.steps,
+      image: decodePixels(message.resume.image, l10n.t('the checkpoint')) };
+    const request = { content, styles, options: message.options, limits, speed: message.speed, resume };
+    // Each finished scale's image goes to the host, which keeps it for a reload to resume from.
+    const onScaleDone = ({ image, ...at }: ScaleCheckpoint) => {
+      if (!ended) post({ type: 'computeCheckpoint', ...at, image: { ...image, data: encodePixels(image.data) } });
+    };
+    const onStartOver = (why: string) => post({ type: 'computeStartOver', why });
+    const result = await stylize(vgg, request, { signal, onProgress, onPlan, onScaleDone, onStartOver });
     const image = { width: result.image.width, height: result.image.height, data: encodePixels(result.image.data) };
     const { losses, steps, elapsedMs, backend, speed } = result;
     end({ type: 'computeDone', image, losses, steps, elapsedMs, backend, ...(speed ? { speed } : {}) });

@@ -25,6 +25,14 @@ const TO_IMAGES = {
     backend: string, steps: number, options: someOptions,
     /** The loss at each iteration's end ([step, content, style, tv, total]); thinned and checked as it is written. */
     losses: optional(array(tuple(number, number, number, number, number))) },
+  /**
+   * Writes a finished scale's image as job `job`'s checkpoint in the host's folder `dir` (node/checkpoint.ts), with
+   * the loss trace so far: what a run in the webview resumes from after a reload.
+   */
+  writeCheckpoint: { id: string, dir: string, job: string, scale: number, scales: number, steps: number,
+    image: rgbPixels, losses: optional(array(tuple(number, number, number, number, number))) },
+  /** Reads checkpoint `file` (a PNG in `dir` only) of `steps` steps: its pixels and its loss trace. */
+  readCheckpoint: { id: string, dir: string, file: string, steps: number },
   shutdown: {},
 } satisfies MessageSchemas;
 
@@ -32,6 +40,8 @@ const FROM_IMAGES = {
   ready: { pid: number },
   decoded: { id: string, content: rgbPixels, styles: array(rgbPixels, 1, MAX_STYLES) },
   written: { id: string, output: string },
+  checkpointWritten: { id: string, file: string },
+  checkpointRead: { id: string, image: rgbPixels, losses: array(tuple(number, number, number, number, number)) },
   error: { id: optional(string), message: string, code: string },
 } satisfies MessageSchemas;
 

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { validateOptions, validateRunOptions } from './core/validate';
 import { RgbImage } from './core/pixels';
 import { outputFormat, writeImageFile } from './node/image';
+import { checkResumeFile, readCheckpointFile, writeCheckpoint } from './node/checkpoint';
 import { decodeJobImages } from './node/job-images';
 import { errorFields, send as sendToHost, serve } from './node/process-entry';
 import { formatResultParameters } from './result-parameters';
@@ -37,13 +38,35 @@ async function write(message: ToImages<'write'>): Promise<void> {
   send({ type: 'written', id: message.id, output: message.output });
 }
 
+async function saveCheckpoint(message: ToImages<'writeCheckpoint'>): Promise<void> {
+  const { dir, job, scale, scales, steps, losses } = message;
+  const image = decodePixels(message.image, `the checkpoint of scale ${scale}`);
+  const file = await writeCheckpoint(dir, job, { scale, scales, steps, image }, losses);
+  send({ type: 'checkpointWritten', id: message.id, file });
+}
+
+async function loadCheckpoint(message: ToImages<'readCheckpoint'>): Promise<void> {
+  checkResumeFile(message.file, message.dir);
+  const { image, losses } = await readCheckpointFile(message.file, message.steps);
+  send({ type: 'checkpointRead', id: message.id, image: asMessage(image), losses });
+}
+
+/** The work a request asks for (shutdown is the entry's own). */
+function work(message: Exclude<ToImages, { type: 'shutdown' }>): Promise<void> {
+  switch (message.type) {
+    case 'decode': return decode(message);
+    case 'write': return write(message);
+    case 'writeCheckpoint': return saveCheckpoint(message);
+    case 'readCheckpoint': return loadCheckpoint(message);
+  }
+}
+
 serve<ToImages, FromImages>({
   name: 'image process',
   parse: parseToImages,
   handle: (message) => {
     const { id } = message;
-    const work = message.type === 'decode' ? decode(message) : write(message);
-    work.catch((error: Error) => {
+    work(message).catch((error: Error) => {
       const { code, message: text } = errorFields(error);
       send({ type: 'error', id, code, message: text });
     });

@@ -112,6 +112,34 @@ describe('the compute in a browser page (headless Chromium, software GPU)', func
       seen[1].message);
   });
 
+  it('hands each finished scale but the last to the host, and a run given it starts at the next scale', async () => {
+    type Seen = { type: string; scale?: number; steps?: number; image?: { width: number; height: number; data: string };
+      progress?: { scale: number; step: number } };
+    const page = await browser.newPage();
+    await page.goto(origin);
+    const run = (resume?: unknown) => page.evaluate(async ([weights, image, resumeFrom]) => {
+      const bench = (globalThis as unknown as { neuralStyleBench: { runCompute(m: unknown, s: AbortSignal,
+        post: (m: Seen) => void): Promise<void> } }).neuralStyleBench;
+      const options = { size: 64, draftSize: 32, multiScale: true, iterations: 2, fineIterations: 1, previewEvery: 0 };
+      const seen: Seen[] = [];
+      await bench.runCompute({ type: 'compute', backend: 'webgl', weights, content: image, styles: [image], options,
+        ...(resumeFrom ? { resume: resumeFrom } : {}) }, new AbortController().signal, (m) => { seen.push(m); });
+      return seen;
+    }, [{ manifestUrl: `${origin}/w/model.json`, shards: shards() }, pixels(64), resume] as const);
+    const shape = (seen: Seen[]) => seen.flatMap((m) => {
+      if (m.type === 'computeProgress') return [`progress ${m.progress!.scale}:${m.progress!.step}`];
+      if (m.type === 'computeCheckpoint') return [`checkpoint ${m.scale}:${m.steps} ${m.image!.width}×${m.image!.height}`];
+      return m.type === 'computePlan' || m.type === 'computeStarted' ? [] : [m.type];
+    });
+    const first = await run();
+    const checkpoint = first.find((m) => m.type === 'computeCheckpoint')!;
+    const again = await run({ fromScale: 2, steps: checkpoint.steps, image: checkpoint.image });
+    await page.close();
+    assert.deepStrictEqual(shape(first), ['progress 1:1', 'progress 1:2', 'checkpoint 1:2 32×32', 'progress 2:3',
+      'computeDone']);
+    assert.deepStrictEqual(shape(again), ['progress 2:3', 'computeDone']);
+  });
+
   it('WebGPU (read back asynchronously) runs a job to the losses WebGL gets, on the same inputs and seed', async function () {
     const page = await browser.newPage();
     await page.goto(origin);

@@ -117,6 +117,55 @@ describe('a job in the panel\'s webview (webviewRunner, with a stand-in panel)',
     assert.deepStrictEqual(outcome.done.speed, measured);
   });
 
+  it('keeps each finished scale as a checkpoint, and a run resumed from it starts at the next with its pixels and '
+    + 'its trace', async () => {
+    const checkpoints = path.join(dir, 'checkpoints');
+    const scale1 = { width: 16, height: 16, data: Buffer.alloc(16 * 16 * 3, 77).toString('base64') };
+    const first = fakePanel((m, send) => {
+      if (m.type !== 'compute') return;
+      send({ type: 'computeProgress', progress });
+      send({ type: 'computeCheckpoint', scale: 1, scales: 2, steps: 1, image: scale1 });
+      send({ type: 'computeProgress', progress: { ...progress, scale: 2, step: 2, iteration: 1 } });
+      send(greyResult(m.content));
+    });
+    const kept: Array<{ scale: number; steps: number; file: string }> = [];
+    const events = { progress: () => undefined, preview: () => undefined, log: () => undefined,
+      checkpoint: (c: { scale: number; steps: number; file: string }) => kept.push(c) };
+    const outcome = await runWith(first, dir, undefined, undefined, { id: 'ns1-7', checkpoints, events });
+    assert.strictEqual(outcome.kind, 'done', JSON.stringify(outcome));
+    assert.deepStrictEqual(kept, [{ scale: 1, scales: 2, steps: 1, file: path.join(checkpoints, 'ns1-7.scale-1.png') }]);
+
+    // After a reload: the page gets the checkpoint's pixels and goes on at scale 2; the picture's trace is whole.
+    fs.rmSync(path.join(dir, 'out.png'));
+    const again = fakePanel((m, send) => {
+      if (m.type !== 'compute') return;
+      send({ type: 'computeProgress', progress: { ...progress, scale: 2, step: 2, iteration: 1 } });
+      send(greyResult(m.content));
+    });
+    const resumed = await runWith(again, dir, undefined, undefined,
+      { id: 'ns1-7', checkpoints, resume: { scale: 1, scales: 2, steps: 1, file: kept[0].file } });
+    assert.strictEqual(resumed.kind, 'done', JSON.stringify(resumed));
+    const compute = again.posted.find((m) => m.type === 'compute');
+    assert.ok(compute?.type === 'compute' && compute.resume);
+    assert.deepStrictEqual({ ...compute.resume, image: { ...compute.resume.image, data: '' } },
+      { fromScale: 2, steps: 1, image: { width: 16, height: 16, data: '' } });
+    assert.strictEqual(compute.resume.image.data, scale1.data, 'the checkpoint\'s pixels, exactly');
+    const chunk = parseResultParameters(readPngText(fs.readFileSync(path.join(dir, 'out.png')))['neural-style']);
+    assert.deepStrictEqual(chunk.losses?.map(([step]) => step), [1, 2], 'the trace from before the reload, then after');
+
+    // A checkpoint outside the job's folder is not read: the run starts over and says why.
+    const lines: string[] = [];
+    const outside = fakePanel((m, send) => { if (m.type === 'compute') send(greyResult(m.content)); });
+    fs.rmSync(path.join(dir, 'out.png'));
+    await runWith(outside, dir, undefined, undefined, { id: 'ns1-7', checkpoints,
+      resume: { scale: 1, scales: 2, steps: 1, file: path.join(fixtures, 'chelsea-64.png') },
+      events: { progress: () => undefined, preview: () => undefined, log: (_level, line) => lines.push(line) } });
+    const posted = outside.posted.find((m) => m.type === 'compute');
+    assert.ok(posted?.type === 'compute' && posted.resume === undefined);
+    assert.ok(lines.some((l) => /could not resume: .*not a PNG in the job's checkpoints folder.*starting over/.test(l)),
+      lines.join('\n'));
+  });
+
   it('a blend of two styles: both decoded and sent, both named in the result with their weights', async () => {
     const panel = fakePanel((m, send) => {
       if (m.type !== 'compute') return;
