@@ -38,7 +38,7 @@ function usage(): string {
     '',
     'Paints <content> in the style of the style image(s) (Gatys et al. 2015) and writes <output>',
     '(png, jpg, webp, avif or tiff, from its extension). The inputs are never modified.',
-    'With --texture, paints a texture of the style(s) from noise, with no photo (add --seamless for one that tiles).',
+    'With --texture, paints a texture of the style(s) from noise, with no photo (seamless: one that tiles).',
     '',
     'Options:',
     row('-o, --output <file>', 'Output image (required; never one of the inputs).'),
