@@ -90,6 +90,14 @@ function textureResult(result: string, parameters: ResultParameters): NeuralStyl
     path.basename(result), width, height, styles), 'EPARAMETERS');
 }
 
+/** A picture painted in regions needs its masks, which the panel does not take yet: the CLI does, as spelled out. */
+function regionsResult(result: string, parameters: ResultParameters): NeuralStyleError {
+  const masks = parameters.styles.map((style, i) => `--mask ${style}=${parameters.masks![i]}`).join(' ');
+  return new NeuralStyleError(vscode.l10n.t(
+    '{0} was painted in regions, one mask a style, and the panel does not paint regions yet. Make it again with the CLI: neural-style {1} {2} {3} -o <file>',
+    path.basename(result), parameters.content ?? '', parameters.styles.join(' '), masks), 'EPARAMETERS');
+}
+
 /**
  * The job that makes `result` again, or undefined when a file was not found;
  * throws what is wrong with the picture's parameters.
@@ -101,6 +109,7 @@ export async function requestFromResult(result: string, presetsDir: string,
   const names = stylesToFind(result, parameters);
   const here = path.dirname(result);
   if (parameters.content === undefined) throw textureResult(result, parameters);
+  if (parameters.masks) throw regionsResult(result, parameters);
   const content = await locate(parameters.content, photo(), [here], here);
   if (!content) return undefined;
   const styles = await locateStyles(names, presetsDir, memory, here, content);

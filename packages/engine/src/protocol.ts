@@ -15,8 +15,9 @@ import {
 export { ProtocolError } from './schema';
 
 /** The wire format's version: bump it when a message changes shape; a host refuses an engine of another. */
-export const PROTOCOL_VERSION = 7;
-// 4: the plan, speeds and a cancel's answer; 5: a job carries `memory`; 6: checkpoints and `resume`; 7: `texture`
+export const PROTOCOL_VERSION = 8;
+// 4: the plan, speeds and a cancel's answer; 5: a job carries `memory`; 6: checkpoints and `resume`; 7: `texture`;
+// 8: `masks`
 
 /** One stylization of image files: what a start message carries and `stylizeFiles` runs. */
 export const jobSpec = object({
@@ -25,6 +26,8 @@ export const jobSpec = object({
   /** A texture of this size, from noise, in place of a photo (core/texture.ts). */
   texture: optional(object({ width: number, height: number })),
   styles: array(string, 1, MAX_STYLES),
+  /** A region per style (core/regions.ts): grey images the photo's size, white where each style goes. */
+  masks: optional(array(string, 1, MAX_STYLES)),
   output: string,
   /** Checked by validateOptions, which names a bad value; here only the names. */
   options: optional(someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>)),

@@ -21,6 +21,8 @@ export interface ResultParameters {
   texture?: { width: number; height: number };
   /** The style images' file names. */
   styles: string[];
+  /** The region masks' file names, one per style (core/regions.ts); absent without regions. */
+  masks?: string[];
   backend: string;
   steps: number;
   options: StylizeOptions;
@@ -71,13 +73,14 @@ export function fileNameOf(file: string): string {
  * name that is no file name).
  */
 export function formatResultParameters(p: {
-  styles: readonly string[]; backend: string; steps: number; options: StylizeOptions;
+  styles: readonly string[]; masks?: readonly string[]; backend: string; steps: number; options: StylizeOptions;
   losses?: readonly LossPoint[];
 } & ({ content: string } | { texture: { width: number; height: number } })): string {
   const losses = lossTrace(p.losses ?? []);
   const made = 'content' in p ? { content: fileNameOf(p.content) } : { texture: [p.texture.width, p.texture.height] };
   const text = JSON.stringify({
-    software: 'neural-style', ...made, styles: p.styles.map(fileNameOf), backend: p.backend, ...p.options,
+    software: 'neural-style', ...made, styles: p.styles.map(fileNameOf),
+    ...(p.masks ? { masks: p.masks.map(fileNameOf) } : {}), backend: p.backend, ...p.options,
     steps: p.steps, ...(losses.length ? { losses } : {}),
   });
   try {
@@ -122,7 +125,7 @@ function jsonOf(text: string): unknown {
 
 function checkedParameters(raw: unknown): ResultParameters {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail('they are not an object.');
-  const { software, content, texture, styles, backend, steps, losses, ...rest } = raw as Record<string, unknown>;
+  const { software, content, texture, styles, masks, backend, steps, losses, ...rest } = raw as Record<string, unknown>;
   if (software !== 'neural-style') throw fail(`"software" is ${JSON.stringify(software)?.slice(0, 40)}, not "neural-style".`);
   if (!Array.isArray(styles) || styles.length === 0) throw fail('"styles" is not a list of file names.');
   checkStyleCount(styles.length);
@@ -133,9 +136,16 @@ function checkedParameters(raw: unknown): ResultParameters {
   const options = validateOptions(given as Partial<StylizeOptions>);
   const trace = losses === undefined ? {} : { losses: checkedTrace(losses, steps) };
   return {
-    ...madeFrom(content, texture), styles: styles.map((s, i) => fileName(s, `style ${i + 1}`)), backend, steps,
-    options, ...trace,
+    ...madeFrom(content, texture), styles: styles.map((s, i) => fileName(s, `style ${i + 1}`)),
+    ...regionsOf(masks, styles.length), backend, steps, options, ...trace,
   };
+}
+
+/** A picture painted in regions names one mask file per style. */
+function regionsOf(masks: unknown, styles: number): Pick<ResultParameters, 'masks'> {
+  if (masks === undefined) return {};
+  if (!Array.isArray(masks) || masks.length !== styles) throw fail('"masks" is not a list of one file name a style.');
+  return { masks: masks.map((m, i) => fileName(m, `mask ${i + 1}`)) };
 }
 
 /** A picture of a photo names its file; a texture says its size, [width, height], and names no photo. */

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { toVggImage } from '../../../packages/engine/src/core/image/convert';
-import { HostImage } from '../../../packages/engine/src/core/image/host-image';
+import { HostImage, hostImage } from '../../../packages/engine/src/core/image/host-image';
 import { uniformNoise } from '../../../packages/engine/src/core/image/noise';
 import { resizeHost } from '../../../packages/engine/src/core/image/resize';
 import { StylizeOptions } from '../../../packages/engine/src/core/options';
 import { planStylization } from '../../../packages/engine/src/core/plan';
+import { styleRegion } from '../../../packages/engine/src/core/regions';
 import { fromTensor, toTensor } from '../../../packages/engine/src/core/pixels';
 import { Stage } from '../../../packages/engine/src/core/tiling/stages';
 import { createTiledObjective } from '../../../packages/engine/src/core/tiling/tiled-objective';
@@ -28,18 +29,38 @@ const relativeL2 = (a: Float32Array, b: Float32Array) => {
   return Math.sqrt(d / n);
 };
 
-/** Compares at `size` px; with `inFiles`, the tiled objective keeps its stage images in scratch files. */
+/**
+ * Two regions of an image, for its two styles: the left ~third all the first's, the rest the second's with a soft edge
+ * between, and the bottom-right corner neither's (kept).
+ */
+function twoRegions(height: number, width: number): HostImage[] {
+  const [first, second] = [new Float32Array(height * width), new Float32Array(height * width)];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const t = Math.min(1, Math.max(0, (x - width / 3) / 6));
+      first[y * width + x] = 1 - t;
+      second[y * width + x] = y > height * 0.7 && x > width * 0.7 ? 0 : t;
+    }
+  }
+  return [hostImage(height, width, 1, first), hostImage(height, width, 1, second)];
+}
+
+/**
+ * Compares at `size` px; with `inFiles`, the tiled objective keeps its stage images in scratch files; with `regions`,
+ * two styles each in its region (twoRegions) in place of blended.
+ */
 async function compare(size: number, options: Partial<StylizeOptions>, tileSide: number, styles = 1,
-  inFiles = false): Promise<void> {
+  inFiles = false, regions = false): Promise<void> {
   const engine = await testEngine();
-  const o = validateOptions({ size, ...options, styleBlendWeights: styles > 1 ? [2, 1] : [] });
+  const o = validateOptions({ size, ...options, styleBlendWeights: styles > 1 && !regions ? [2, 1] : [] });
   const contentRgb = await decodeImageFile(CONTENT, { longestSide: size, maxInputPixels: 1e8 });
   const styleRgb = await decodeImageFile(STYLE, { longestSide: Math.round(size * o.styleScale), maxInputPixels: 1e8 });
   const plan = planStylization(o, contentRgb, Array(styles).fill(styleRgb), tf.getBackend());
   const scale = plan.scales[plan.scales.length - 1];
   const content = resizeHost(toVggImage(contentRgb), scale.height, scale.width);
   const style = toVggImage(styleRgb);
-  const inputs = { content, styles: styles > 1 ? [style, resizeHost(style, 20, 37)] : [style] };
+  const inputs = { content, styles: styles > 1 ? [style, resizeHost(style, 20, 37)] : [style],
+    ...regions ? { regions: twoRegions(scale.height, scale.width).map((m) => styleRegion(m, o.styleLayers)) } : {} };
   const image: HostImage = { ...content,
     data: uniformNoise(content.height, content.width, 3, 5).data.map((v, i) => 0.5 * v + 0.5 * content.data[i]) };
   engine.vgg.prepare(plan.layers, o.pooling); // layers keep their transforms from their first use on
@@ -94,5 +115,13 @@ describe('tiled objective: the whole image\'s loss and gradient, tile by tile', 
 
   it('… with the stage outputs, their gradients and the content target in scratch files (a print\'s)', async () => {
     await compare(64, { styleScale: 0.8 }, 16, 1, true);
+  });
+
+  it('… with two styles each in its own region (masks with a soft edge and a kept corner)', async () => {
+    await compare(64, {}, 16, 2, false, true);
+  });
+
+  it('… with regions on a torus (seamless), the stage images in scratch files', async () => {
+    await compare(61, { seamless: true, styleScale: 0.7 }, 20, 2, true, true);
   });
 });

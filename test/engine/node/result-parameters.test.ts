@@ -75,6 +75,25 @@ describe('result parameters of a texture (no photo)', () => {
   });
 });
 
+describe('result parameters of a picture painted in regions', () => {
+  const painted = (masks: unknown) => JSON.stringify({ ...JSON.parse(formatResultParameters({
+    content: 'dog.jpg', styles: ['wave.jpg', 'ink.png'], masks: ['/home/me/sky.png', 'ground.png'], backend: 'wasm',
+    steps: 3, options,
+  })), ...masks === undefined ? {} : { masks } });
+
+  it('name one mask file a style, no folders, and read them back', () => {
+    expect(JSON.parse(painted(undefined)).masks).to.deep.equal(['sky.png', 'ground.png']);
+    expect(parseResultParameters(painted(undefined)).masks).to.deep.equal(['sky.png', 'ground.png']);
+  });
+
+  it('refuse masks that are not one file name a style', () => {
+    for (const bad of [['sky.png'], 'sky.png', ['sky.png', 7], ['sky.png', '..']]) {
+      expect(() => parseResultParameters(painted(bad)), JSON.stringify(bad))
+        .to.throw(/"masks" is not a list of one file name a style|mask 2 is not a file name/);
+    }
+  });
+});
+
 describe('result parameters: the loss trace a panel draws its chart from', () => {
   const base = { content: 'dog.jpg', styles: ['ink.png'], backend: 'cpu', options };
   // 150 iterations of a falling loss: more than a picture keeps.

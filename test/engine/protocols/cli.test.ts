@@ -104,6 +104,54 @@ describe('CLI (built bin, end to end)', () => {
     expect(fs.existsSync(out)).to.equal(false);
   });
 
+  it('--mask: each style paints its region; the picture names its masks', async () => {
+    const dir = tempDir();
+    const { width, height } = await sharp(EXAMPLE).metadata();
+    const half = (right: boolean) => sharp({ create: { width: width!, height: height!, channels: 3,
+      background: right ? '#000' : '#fff' } })
+      .composite([{ input: { create: { width: Math.floor(width! / 2), height: height!, channels: 3,
+        background: right ? '#fff' : '#000' } }, left: Math.ceil(width! / 2), top: 0 }]).png();
+    await half(false).toFile(path.join(dir, 'left.png'));
+    await half(true).toFile(path.join(dir, 'right.png'));
+    const second = path.join(ROOT, 'media', 'styles', 'kandinsky_composition_vii.jpg');
+    const out = path.join(dir, 'regions.png');
+    // Given in the other order than the styles: each mask goes with the style it names.
+    const r = cli(EXAMPLE, PRESET, second, '--mask', `${second}=${path.join(dir, 'right.png')}`,
+      '--mask', `${PRESET}=${path.join(dir, 'left.png')}`, '-o', out, '--size', '48', '--iterations', '2', '--json');
+    expect(r.status, r.stderr).to.equal(0);
+    const parameters = JSON.parse(readPngText(fs.readFileSync(out))['neural-style']);
+    expect(parameters.masks).to.deep.equal(['left.png', 'right.png']);
+    expect(parameters.styles).to.deep.equal(['van_gogh_starry_night.jpg', 'kandinsky_composition_vii.jpg']);
+  });
+
+  it('--mask: the wrong count, size or file, or a mask without a photo, is refused before the engine loads', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out.png');
+    const small = path.join(dir, 'small.png');
+    await sharp({ create: { width: 30, height: 20, channels: 3, background: '#fff' } }).png().toFile(small);
+    const notImage = path.join(dir, 'notes.png');
+    fs.writeFileSync(notImage, 'not a picture');
+    const error = (...args: string[]) => {
+      const r = cli(...args);
+      expect(r.status, r.stderr).to.equal(1);
+      expect(r.stderr, 'no backend was loaded').to.not.match(/backend:/);
+      return r.stderr.trim();
+    };
+    const { width, height } = await sharp(EXAMPLE).metadata();
+    expect(error(EXAMPLE, PRESET, '--mask', small, '-o', out)).to.equal(`Error: The mask ${small} is 30×20; a mask `
+      + `must be the photo's size, ${width}×${height} (${EXAMPLE}).`);
+    expect(error(EXAMPLE, PRESET, PRESET, '--mask', small, '-o', out)).to.equal('Error: Give one mask per style: '
+      + '2 styles, 1 mask.');
+    expect(error(EXAMPLE, PRESET, '--mask', notImage, '-o', out)).to.match(/^Error: .*notes\.png.* not an image/);
+    expect(error(EXAMPLE, PRESET, '--mask', small, '--style-blend-weights', '1', '-o', out))
+      .to.match(/^Error: styleBlendWeights and masks do not go together/);
+    expect(error('--texture', '64', PRESET, '--mask', small, '-o', out)).to.equal('Error: A texture has no photo for '
+      + 'masks to divide: leave out the masks.');
+    expect(error(EXAMPLE, PRESET, '--mask', `${PRESET}=${small}`, '--mask', small, '-o', out))
+      .to.match(/^Error: --mask .*small\.png names no style of this command/);
+    expect(listFiles(dir)).to.deep.equal(['notes.png', 'small.png']);
+  });
+
   it('a bad input gives one "Error:" line on stderr, a non-zero exit and no stack trace', () => {
     const dir = tempDir();
     const r = cli(path.join(dir, 'nope.png'), PRESET, '-o', path.join(dir, 'out.png'));

@@ -11,7 +11,7 @@ import { waitFor as waitUntil } from './helpers';
 import type { NeuralStyleApi } from '../../../extension/src/extension';
 import type { FromWebview, ToWebview } from '../../../extension/shared/protocol';
 import type { Controls } from '../../../extension/shared/controls';
-import { readPngText } from '../../../packages/engine/src/node/png-text';
+import { readPngText, withPngText } from '../../../packages/engine/src/node/png-text';
 
 const ws = process.env.NS_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
 const file = (name: string) => vscode.Uri.file(path.join(ws, name));
@@ -306,6 +306,23 @@ suite('Neural Style in VS Code', () => {
     const id = await vscode.commands.executeCommand<string | undefined>('neuralStyle.stylizeAgain', file('chelsea.png'));
     assert.strictEqual(id, undefined);
     assert.strictEqual(api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0), before);
+  });
+
+  test('a picture painted in regions (masks, from the CLI) is refused with its CLI command, before any job', async () => {
+    const painted = path.join(ws, 'regions', 'chelsea.regions.png');
+    fs.mkdirSync(path.dirname(painted), { recursive: true });
+    const source = fs.readFileSync(path.join(ws, 'chelsea.starry.png'));
+    const chunk = JSON.parse(readPngText(source)['neural-style']);
+    fs.writeFileSync(painted, withPngText(source, 'neural-style', JSON.stringify({ ...chunk, masks: ['sky.png'] })));
+    const before = api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0);
+    try {
+      const id = await vscode.commands.executeCommand<string | undefined>('neuralStyle.stylizeAgain',
+        vscode.Uri.file(painted));
+      assert.strictEqual(id, undefined);
+      assert.strictEqual(api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0), before);
+    } finally {
+      fs.rmSync(path.dirname(painted), { recursive: true, force: true });
+    }
   });
 
   test('Open in Neural Style Panel shows a result with its parameters, ready to run again, and queues nothing', async () => {

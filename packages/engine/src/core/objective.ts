@@ -5,6 +5,7 @@ import { resizeHost } from './image/resize';
 import { VggLayer } from './options';
 import { Plan, ScalePlan, styleSize } from './plan';
 import { LossTerms } from './progress';
+import { StyleRegion } from './regions';
 
 /** The loss terms at an image, and the gradient of their weighted sum with respect to it (the caller owns it). */
 export interface Evaluation<I> { terms: LossTerms; gradient: I }
@@ -27,8 +28,14 @@ export interface Objective<I> {
   dispose(): void;
 }
 
-/** The images one scale compares with: the content at the scale's size, the styles at any size. */
-export interface ObjectiveInputs { content: HostImage; styles: HostImage[] }
+/**
+ * The images one scale compares with: the content at the scale's size, the styles at any size, and with regions
+ * (regions.ts) each style's region at the scale's size.
+ */
+export interface ObjectiveInputs { content: HostImage; styles: HostImage[]; regions?: StyleRegion[] }
+
+/** What pulls the image towards a style: its target Grams A/M', and where (null: the whole image). */
+export interface StylePull { targets: Map<VggLayer, tf.Tensor2D>; region: StyleRegion | null }
 
 /** The weights of the loss's terms at one scale. */
 export interface TermWeights { content: number; style: number; tv: number; styleLayers: readonly number[] }
@@ -71,12 +78,36 @@ export function termWeights(plan: Plan, scale: ScalePlan): TermWeights {
 export type GramsOf = (image: HostImage) => Promise<Map<VggLayer, tf.Tensor2D>>;
 
 /**
- * The blended style target A/M' of each style layer, each style image at its
- * size for the scale. With normalization 'paper' a target is scaled by M'/M
- * (its positions over the output's): the paper's E_l, which divides both
- * Grams by the output's M (see losses.ts).
+ * The style pulls of one scale: one of the blended styles over the whole
+ * image, or with regions one per style in its own region.
  */
-export async function styleTargets(styles: HostImage[], plan: Plan, scale: ScalePlan,
+export async function stylePulls(inputs: ObjectiveInputs, plan: Plan, scale: ScalePlan,
+  gramsOf: GramsOf): Promise<StylePull[]> {
+  const { styles, regions } = inputs;
+  if (!regions) return [{ targets: await styleTargets(styles, plan.styleBlend, plan, scale, gramsOf), region: null }];
+  const pulls: StylePull[] = [];
+  try {
+    for (const [i, style] of styles.entries()) {
+      pulls.push({ targets: await styleTargets([style], [1], plan, scale, gramsOf), region: regions[i] });
+    }
+    return pulls;
+  } catch (error) {
+    disposePulls(pulls);
+    throw error;
+  }
+}
+
+export function disposePulls(pulls: readonly StylePull[]): void {
+  for (const pull of pulls) tf.dispose([...pull.targets.values()]);
+}
+
+/**
+ * The style target A/M' of each style layer, the styles blended by `blend`,
+ * each style image at its size for the scale. With normalization 'paper' a
+ * target is scaled by M'/M (its positions over the output's): the paper's
+ * E_l, which divides both Grams by the output's M (see losses.ts).
+ */
+async function styleTargets(styles: HostImage[], blend: readonly number[], plan: Plan, scale: ScalePlan,
   gramsOf: GramsOf): Promise<Map<VggLayer, tf.Tensor2D>> {
   const o = plan.options;
   const targets = new Map<VggLayer, tf.Tensor2D>();
@@ -85,7 +116,7 @@ export async function styleTargets(styles: HostImage[], plan: Plan, scale: Scale
     const grams = await gramsOf(resizeHost(style, dims.height, dims.width));
     for (const layer of o.styleLayers) {
       const paper = o.normalization === 'paper' ? positions(layer, dims.height, dims.width) / positions(layer, scale.height, scale.width) : 1;
-      const weighted = tf.mul(grams.get(layer)!, plan.styleBlend[i] * paper) as tf.Tensor2D;
+      const weighted = tf.mul(grams.get(layer)!, blend[i] * paper) as tf.Tensor2D;
       const previous = targets.get(layer);
       targets.set(layer, previous ? tf.add(previous, weighted) : weighted);
       if (previous) tf.dispose([previous, weighted]);

@@ -10,25 +10,28 @@ import { fileStore, MEMORY_STORE } from './image/stored-image';
 import { fileImageSpace, hostImageSpace, ImageSpace, tensorImageSpace } from './image-space';
 import { LoopHooks, optimizeScale, RunClock, throwIfCancelled } from './loop';
 import { MemoryLimits } from './memory-limits';
-import { Objective } from './objective';
+import { Objective, ObjectiveInputs } from './objective';
 import { createTiledObjective } from './tiling/tiled-objective';
 import { tileShapes } from './tiling/tile-shapes';
 import { createWholeImageObjective } from './whole-objective';
 import { releaseFreeGpuBuffers } from './ops/gpu-pool';
 import { StylizeOptions } from './options';
 import { Plan, planStylization, ScalePlan } from './plan';
+import { checkMasks, checkRegionOptions, MaskImage, masksAt, recolourByRegion, styleRegion } from './regions';
 import { ResumePoint, resumeProblem, ScaleCheckpoint } from './resume';
 import { fitLongestSide } from './pixels';
 import { LossTerms, Progress } from './progress';
 import { validateOptions } from './validate';
 import { FeatureExtractor } from './vgg19';
 
-export type { LossTerms, MachineSpeed, Progress, ResumePoint, RunEstimate, ScaleCheckpoint };
+export type { LossTerms, MachineSpeed, MaskImage, Progress, ResumePoint, RunEstimate, ScaleCheckpoint };
 
 export interface StylizeRequest {
   content: RgbImage;
-  /** One or more style images; blended by options.styleBlendWeights. */
+  /** One or more style images; blended by options.styleBlendWeights, or each in its region (masks). */
   styles: RgbImage[];
+  /** A region per style (regions.ts): grey masks the content's size, white where each style goes. */
+  masks?: MaskImage[];
   options?: Partial<StylizeOptions>;
   /** What the run may use; default DEFAULT_LIMITS. */
   limits?: MemoryLimits;
@@ -68,6 +71,10 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
   hooks: StylizeHooks = {}): Promise<StylizeResult> {
   const o = validateOptions(request.options);
   if (request.styles.length === 0) throw new NeuralStyleError('At least one style image is needed.');
+  if (request.masks) {
+    checkMasks(request.masks, request.styles.length, request.content);
+    checkRegionOptions(o);
+  }
   const backend = tf.getBackend();
   const plan = planStylization(o, request.content, request.styles, backend, request.limits);
   const resume = resumeOf(plan, request.resume, hooks);
@@ -82,11 +89,14 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
     throwIfCancelled(hooks.signal);
     clock.beginScale();
     const content = vggImageAt(request.content, scale.height, scale.width);
+    const masks = request.masks && masksAt(request.masks, scale.height, scale.width);
+    const regions = masks?.map((mask) => styleRegion(mask, o.styleLayers));
     const previous = x;
     // Made when the scale starts, and not kept once clipped: at a print's size it is as large as the image.
-    const start = () => previous ? upscaleWithContentDetail(previous, content) : initialImage(plan, content, styles);
+    const start = () => previous ? upscaleWithContentDetail(previous, content)
+      : initialImage(plan, content, styles, masks);
     x = null;
-    ({ image: x, terms } = await runScale(vgg, plan, scale, { content, styles, start }, clock, hooks));
+    ({ image: x, terms } = await runScale(vgg, plan, scale, { content, styles, regions, start }, clock, hooks));
     if (scale.index < plan.scales.length - 1 && hooks.onScaleDone) {
       const checkpoint = { scale: scale.index + 1, scales: plan.scales.length, steps: clock.steps };
       await hooks.onScaleDone({ ...checkpoint, image: toRgbImage(x) });
@@ -108,7 +118,8 @@ function resumeOf(plan: Plan, resume: ResumePoint | undefined, hooks: StylizeHoo
   return undefined;
 }
 
-interface ScaleInputs { content: HostImage; styles: HostImage[]; start: () => HostImage }
+interface ScaleInputs extends ObjectiveInputs { start: () => HostImage }
+
 
 /**
  * The photo in the network's units at height × width, without a second full-size copy (the photo is converted per
@@ -170,9 +181,11 @@ function clipped<V, I>(space: ImageSpace<V, I>, image: HostImage): I {
   return start;
 }
 
-function initialImage(plan: Plan, content: HostImage, styles: HostImage[]): HostImage {
+function initialImage(plan: Plan, content: HostImage, styles: HostImage[], masks?: HostImage[]): HostImage {
   const o = plan.options;
-  if (o.init === 'content-in-style-colors') return matchColourStatistics(content, styles, plan.styleBlend);
+  if (o.init === 'content-in-style-colors') {
+    return masks ? recolourByRegion(content, styles, masks) : matchColourStatistics(content, styles, plan.styleBlend);
+  }
   if (o.init === 'content') return hostImage(content.height, content.width, 3, content.data.slice());
   const noise = uniformNoise(content.height, content.width, 3, o.seed);
   if (o.init === 'blend') {

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { HostImage } from './image/host-image';
 import { contentLoss, normalizedGram, styleLayerLoss, totalVariationLoss } from './losses';
-import { Evaluation, GramsOf, Objective, ObjectiveInputs, styleTargets, TermWeights, termWeights } from './objective';
+import {
+  disposePulls, Evaluation, GramsOf, Objective, ObjectiveInputs, StylePull, stylePulls, TermWeights, termWeights,
+} from './objective';
 import { GradientArena, withArena } from './ops/gradient-arena';
 import { readValues } from './optim/tensor-space';
 import { StylizeOptions, VggLayer } from './options';
@@ -9,6 +11,7 @@ import { Plan, ScalePlan } from './plan';
 import { toTensor } from './pixels';
 import { circularTotalVariation } from './seamless';
 import { LossTerms } from './progress';
+import { maskedFeatures } from './region-features';
 import { FeatureExtractor } from './vgg19';
 
 type TermName = Exclude<keyof LossTerms, 'total'>;
@@ -23,14 +26,20 @@ interface Term {
 /**
  * The loss as a weighted sum of terms, in the paper's order (content, style) and TV's; a term of weight 0 is left out.
  */
-function terms(o: StylizeOptions, weights: TermWeights, grams: Map<VggLayer, tf.Tensor2D>,
+function terms(o: StylizeOptions, weights: TermWeights, pulls: readonly StylePull[],
   content: tf.Tensor4D | null): Term[] {
   const list: Term[] = [];
   if (content) list.push({ name: 'content', weight: weights.content, value: (features) => contentLoss(features.get(o.contentLayer)!, content) });
   list.push({
     name: 'style', weight: weights.style,
-    value: (features, _image, arena) => tf.addN(o.styleLayers.map((layer, i) =>
-      tf.mul(styleLayerLoss(features.get(layer)!, grams.get(layer)!, arena), weights.styleLayers[i]))) as tf.Scalar,
+    value: (features, _image, arena) => tf.addN(pulls.flatMap((pull) => o.styleLayers.map((layer, i) => {
+      // A region's loss counts by its share of the positions (regions.ts); the whole image's share is 1.
+      const region = pull.region?.get(layer);
+      const pulled = region ? maskedFeatures(features.get(layer)!, region) : features.get(layer)!;
+      if (!pulled) return tf.scalar(0);
+      const distance = styleLayerLoss(pulled, pull.targets.get(layer)!, arena);
+      return tf.mul(distance, weights.styleLayers[i] * (region?.share ?? 1));
+    }))) as tf.Scalar,
   });
   if (weights.tv > 0) list.push({ name: 'tv', weight: weights.tv, value: (_features, image) => (o.seamless ? circularTotalVariation(image) : totalVariationLoss(image)) });
   return list;
@@ -53,9 +62,9 @@ class WholeImageObjective implements Objective<tf.Tensor4D> {
   private readonly terms: Term[];
   private readonly layers: VggLayer[];
 
-  constructor(private readonly vgg: FeatureExtractor, private readonly grams: Map<VggLayer, tf.Tensor2D>,
+  constructor(private readonly vgg: FeatureExtractor, private readonly pulls: StylePull[],
     private readonly content: tf.Tensor4D | null, private readonly plan: Plan, scale: ScalePlan) {
-    this.terms = terms(plan.options, termWeights(plan, scale), grams, content);
+    this.terms = terms(plan.options, termWeights(plan, scale), pulls, content);
     this.layers = content ? plan.layers : plan.options.styleLayers;
   }
 
@@ -85,7 +94,8 @@ class WholeImageObjective implements Objective<tf.Tensor4D> {
   }
 
   dispose(): void {
-    tf.dispose([...this.grams.values(), ...(this.content ? [this.content] : [])]);
+    disposePulls(this.pulls);
+    this.content?.dispose();
   }
 }
 
@@ -93,10 +103,10 @@ class WholeImageObjective implements Objective<tf.Tensor4D> {
 export async function createWholeImageObjective(vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan,
   scale: ScalePlan): Promise<Objective<tf.Tensor4D>> {
   const o = plan.options;
-  const grams = await styleTargets(inputs.styles, plan, scale, wholeImageGrams(vgg, o.styleLayers, o.pooling));
+  const pulls = await stylePulls(inputs, plan, scale, wholeImageGrams(vgg, o.styleLayers, o.pooling));
   // Seamless: the image (and so the photo it is compared with) on the torus; the paintings keep zero padding.
   const net = o.seamless ? vgg.circular() : vgg;
   const content = o.contentWeight > 0
     ? tf.tidy(() => net.extract(toTensor(inputs.content), [o.contentLayer], o.pooling).get(o.contentLayer)!) : null;
-  return new WholeImageObjective(net, grams, content, plan, scale);
+  return new WholeImageObjective(net, pulls, content, plan, scale);
 }

@@ -105,10 +105,11 @@ export interface FileHooks extends Omit<StylizeHooks, 'onScaleDone'> {
 export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked: CheckedJob,
   hooks: FileHooks = {}, speed?: MachineSpeed): Promise<StylizeResult & { output: string }> {
   const { options, maxInputPixels, gpuMemory, memory, ifExists, styleSizes } = checked;
-  const { content, styles } = await decodeJobImages(job.content ?? job.texture!, job.styles, options,
-    maxInputPixels, styleSizes);
+  const { content, styles, masks } = await decodeJobImages(job.content ?? job.texture!, job.styles, options,
+    maxInputPixels, styleSizes, job.masks);
   const { resume, losses } = await resumeOf(job, hooks);
-  const request = { content, styles, options, limits: machineLimits(engine, gpuMemory, memory), speed, resume };
+  const limits = machineLimits(engine, gpuMemory, memory);
+  const request = { content, styles, ...masks ? { masks } : {}, options, limits, speed, resume };
   // The loss at each iteration's end, kept in the picture so a panel opened on it later can draw its chart; a resumed
   // run's begins with its checkpoint's.
   let trace: LossPoint[] = [...losses];
@@ -127,6 +128,7 @@ export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked:
   const parameters = formatResultParameters({
     ...(job.content !== undefined ? { content: path.basename(job.content) } : { texture: job.texture! }),
     styles: job.styles.map((s) => path.basename(s)),
+    ...job.masks ? { masks: job.masks.map((m) => path.basename(m)) } : {},
     backend: engine.backend.name, options, steps: result.steps, losses: trace,
   });
   const output = await writeOutputFile(job.output, await encodeImage(result.image, job.output, parameters), ifExists);

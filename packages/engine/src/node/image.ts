@@ -13,6 +13,8 @@ export interface DecodeOptions {
   longestSide?: number;
   /** Refuse images with more pixels than this, from the header alone (decompression bombs). */
   maxInputPixels: number;
+  /** What transparent pixels become (default white, as a photo shown on a page; a mask's is black: no style). */
+  background?: string;
 }
 
 /*
@@ -143,7 +145,7 @@ export async function decodeImageFile(file: string, options: DecodeOptions): Pro
   try {
     let pipeline = sharp(input, { limitInputPixels: options.maxInputPixels, failOn: 'truncated', pages: 1, raw })
       .rotate()
-      .flatten({ background: '#ffffff' })
+      .flatten({ background: options.background ?? '#ffffff' })
       .toColourspace('srgb');
     if (options.longestSide) {
       pipeline = pipeline.resize(options.longestSide, options.longestSide, { fit: 'inside', kernel: 'lanczos3' });

@@ -2,6 +2,7 @@ import { checkStyleShape, planStylization, Size } from '../core/plan';
 import { StylizeOptions } from '../core/options';
 import { checkStyleCount, validateOptions, validateRunOptions } from '../core/validate';
 import { shown } from '../core/text';
+import { checkMaskCount, checkRegionOptions } from '../core/regions';
 import { checkTextureSize, textureOptions } from '../core/texture';
 import type { JobSpec } from '../protocol';
 import { NeuralStyleError } from '../core/errors';
@@ -41,11 +42,13 @@ export async function checkJob(job: JobSpec): Promise<CheckedJob> {
     styleSizes.push(await imageSize(style, maxInputPixels));
     checkStyleShape(options, styleSizes[styleSizes.length - 1], options.size, shown(style));
   }
+  if (job.masks) await checkMaskFiles(job, content, options, maxInputPixels);
   // The backend, and so its memory, is not known yet: plan without a memory limit to check sizes and weights now.
   planStylization(options, content, styleSizes, 'cpu', { hostBytes: Number.POSITIVE_INFINITY });
   if (job.resume) checkResumeFile(job.resume.image, job.checkpoints);
   const ifExists = job.ifExists ?? 'refuse';
-  checkOutputPath(job.output, { inputs: [...(job.content ? [job.content] : []), ...job.styles], ifExists });
+  checkOutputPath(job.output, { inputs: [...(job.content ? [job.content] : []), ...job.styles, ...job.masks ?? []],
+    ifExists });
   return { options, maxInputPixels, gpuMemory, memory, ifExists, styleSizes };
 }
 
@@ -57,4 +60,23 @@ async function contentSize(job: JobSpec, maxInputPixels: number): Promise<Size> 
   if (job.texture) return job.texture;
   if (job.content === undefined) throw new NeuralStyleError('Give a content image, or a texture size for a texture.');
   return imageSize(job.content, maxInputPixels);
+}
+
+/**
+ * Region masks (core/regions.ts) from their headers: one per style, each the photo's size, and a photo to mask. That
+ * a mask is not black everywhere is the core's check, on its pixels.
+ */
+async function checkMaskFiles(job: JobSpec, photo: Size, options: StylizeOptions,
+  maxInputPixels: number): Promise<void> {
+  const masks = job.masks!;
+  if (job.texture) throw new NeuralStyleError('A texture has no photo for masks to divide: leave out the masks.');
+  checkMaskCount(masks.length, job.styles.length);
+  checkRegionOptions(options);
+  for (const mask of masks) {
+    const size = await imageSize(mask, maxInputPixels);
+    if (size.width !== photo.width || size.height !== photo.height) {
+      throw new NeuralStyleError(`The mask ${shown(mask)} is ${size.width}×${size.height}; a mask must be the photo's `
+        + `size, ${photo.width}×${photo.height} (${shown(job.content!)}).`);
+    }
+  }
 }

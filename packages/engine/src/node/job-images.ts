@@ -1,11 +1,12 @@
 import { StylizeOptions } from '../core/options';
 import { Size, styleSize } from '../core/plan';
 import { RgbImage } from '../core/pixels';
+import { MaskImage } from '../core/regions';
 import { textureCanvas } from '../core/texture';
 import { checkStyleCount } from '../core/validate';
 import { decodeImageFile, imageSize } from './image';
 
-export interface JobImages { content: RgbImage; styles: RgbImage[] }
+export interface JobImages { content: RgbImage; styles: RgbImage[]; masks?: MaskImage[] }
 
 /**
  * A job's images as pixels at the sizes its finest scale needs: the content
@@ -15,16 +16,30 @@ export interface JobImages { content: RgbImage; styles: RgbImage[] }
  */
 export async function decodeJobImages(content: string | Size, styles: readonly string[], options: StylizeOptions,
   maxInputPixels: number,
-  styleSizes?: readonly Size[]): Promise<JobImages> {
+  styleSizes?: readonly Size[], masks?: readonly string[]): Promise<JobImages> {
   checkStyleCount(styles.length); // before any decoding: the image process gets no checkJob
   const final = { width: options.size, height: options.size };
   const decodeStyle = async (file: string, i: number) => {
     const dims = styleSize(options, styleSizes?.[i] ?? await imageSize(file, maxInputPixels), final);
     return decodeImageFile(file, { longestSide: Math.max(dims.width, dims.height), maxInputPixels });
   };
+  const photo = typeof content === 'string' ? await decodeImageFile(content, { longestSide: options.size, maxInputPixels })
+    : textureCanvas(content);
+  // A mask has the photo's size (checkJob), so at the same longest side it has the decoded photo's.
+  const decodeMask = async (file: string) => greyOf(await decodeImageFile(file,
+    { longestSide: options.size, maxInputPixels, background: '#000000' }));
   return {
-    content: typeof content === 'string' ? await decodeImageFile(content, { longestSide: options.size, maxInputPixels })
-      : textureCanvas(content),
+    content: photo,
     styles: await Promise.all(styles.map(decodeStyle)),
+    ...(masks ? { masks: await Promise.all(masks.map(decodeMask)) } : {}),
   };
+}
+
+/** A mask's grey: the mean of its channels (a mask painted in colours counts by its brightness). */
+function greyOf(image: RgbImage): MaskImage {
+  const grey = new Uint8Array(image.width * image.height);
+  for (let p = 0; p < grey.length; p++) {
+    grey[p] = Math.round((image.data[3 * p] + image.data[3 * p + 1] + image.data[3 * p + 2]) / 3);
+  }
+  return { width: image.width, height: image.height, data: grey };
 }

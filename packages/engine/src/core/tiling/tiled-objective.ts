@@ -3,12 +3,17 @@ import { CHANNELS, deepestLayer, featureSize, positions } from '../geometry';
 import { HostImage } from '../image/host-image';
 import { ImageStore, MEMORY_STORE, StoredImage } from '../image/stored-image';
 import { contentLoss } from '../losses';
-import { EvaluationHooks, Evaluation, GramsOf, Objective, ObjectiveInputs, styleTargets, TermWeights, termWeights } from '../objective';
+import {
+  disposePulls, EvaluationHooks, Evaluation, GramsOf, Objective, ObjectiveInputs, StylePull, stylePulls, TermWeights,
+  termWeights,
+} from '../objective';
 import { gram, gramTrace } from '../ops/gram';
 import { VggLayer } from '../options';
 import { readScalar } from '../optim/tensor-space';
 import { Plan, ScalePlan } from '../plan';
 import { fromTensor, toTensor } from '../pixels';
+import { maskedFeatures } from '../region-features';
+import { StyleRegion } from '../regions';
 import { FeatureExtractor } from '../vgg19';
 import { Stage, vggStages } from './stages';
 import {
@@ -44,7 +49,7 @@ export function tiledGrams(vgg: FeatureExtractor, layers: readonly VggLayer[], p
   hooks: SweepHooks = {}, store: ImageStore = MEMORY_STORE): GramsOf {
   return async (image: HostImage) => {
     const sweep = sweepOf(vgg, layers, plan, tileShape, false, store);
-    const { grams: sums, inputs } = await sumGrams(sweep, image, layers, hooks);
+    const { grams: [sums], inputs } = await sumGrams(sweep, image, layers, hooks);
     disposeInputs(inputs);
     for (const layer of layers) {
       const sum = sums.get(layer)!;
@@ -56,27 +61,32 @@ export function tiledGrams(vgg: FeatureExtractor, layers: readonly VggLayer[], p
 }
 
 /**
- * Σ over tiles of FᵀF at the tiles' interiors, per layer; with `visit`, also what a forward sweep shows it; the
- * sweep's stage inputs, the caller's to free.
+ * Σ over tiles of FᵀF at the tiles' interiors, per region (null: the whole image; else its masked features,
+ * regions.ts) and layer; with `visit`, also what a forward sweep shows it; the sweep's stage inputs, the caller's to
+ * free.
  */
-type SummedGrams = { grams: Map<VggLayer, tf.Tensor2D>; inputs: StoredImage[] };
+type SummedGrams = { grams: Map<VggLayer, tf.Tensor2D>[]; inputs: StoredImage[] };
 
 async function sumGrams(sweep: Sweep, image: HostImage, layers: readonly VggLayer[], hooks: SweepHooks,
-  visit?: FeatureVisitor, wanted = new Set(layers)): Promise<SummedGrams> {
-  const sums = new Map(layers.map((l) => [l, tf.zeros([CHANNELS[l], CHANNELS[l]]) as tf.Tensor2D] as const));
+  visit?: FeatureVisitor, wanted = new Set(layers),
+  regions: readonly (StyleRegion | null)[] = [null]): Promise<SummedGrams> {
+  const sums = regions.map(() =>
+    new Map(layers.map((l) => [l, tf.zeros([CHANNELS[l], CHANNELS[l]]) as tf.Tensor2D] as const)));
   try {
     const inputs = await forwardSweep(sweep, image, wanted, async (layer, features, at) => {
-      const sum = sums.get(layer);
-      if (sum) {
+      for (const [r, region] of regions.entries()) {
+        const sum = sums[r].get(layer);
+        if (!sum || region?.get(layer)!.area === 0) continue;
         // Its own tidy: the visitor runs outside the sweep's (the sweep awaits between).
-        sums.set(layer, tf.tidy(() => tf.add(sum, gram(features)) as tf.Tensor2D));
+        sums[r].set(layer, tf.tidy(() =>
+          tf.add(sum, gram(region ? maskedFeatures(features, region.get(layer)!, at)! : features)) as tf.Tensor2D));
         sum.dispose();
       }
       await visit?.(layer, features, at);
     }, hooks);
     return { grams: sums, inputs };
   } catch (error) {
-    tf.dispose([...sums.values()]); // cancelled or failed mid-sweep
+    for (const sum of sums) tf.dispose([...sum.values()]); // cancelled or failed mid-sweep
     throw error;
   }
 }
@@ -99,7 +109,7 @@ class TiledObjective implements Objective<HostImage> {
   private readonly weights: TermWeights;
   private readonly wanted: Set<VggLayer>;
 
-  constructor(private readonly sweep: Sweep, private readonly targets: Map<VggLayer, tf.Tensor2D>,
+  constructor(private readonly sweep: Sweep, private readonly pulls: StylePull[],
     private readonly content: StoredImage | null,
     private readonly plan: Plan, scale: ScalePlan) {
     this.weights = termWeights(plan, scale);
@@ -122,16 +132,20 @@ class TiledObjective implements Objective<HostImage> {
       if (!this.content || layer !== o.contentLayer) return;
       const here = await readScalar(() => contentLoss(features, this.contentAt(at)));
       content += here;
-    }, this.wanted);
-    const differences = new Map<VggLayer, tf.Tensor2D>();
+    }, this.wanted, this.pulls.map((pull) => pull.region));
+    const differences = this.pulls.map(() => new Map<VggLayer, tf.Tensor2D>());
     let style = 0;
     try {
-      for (const [i, layer] of o.styleLayers.entries()) {
-        const d = tf.tidy(() => tf.sub(tf.div(sums.get(layer)!, positions(layer, image.height, image.width)),
-          this.targets.get(layer)!)) as tf.Tensor2D;
-        differences.set(layer, d);
-        const distance = await readScalar(() => tf.sum(tf.square(d)));
-        style += this.weights.styleLayers[i] * distance / (4 * CHANNELS[layer] ** 2);
+      for (const [r, pull] of this.pulls.entries()) {
+        for (const [i, layer] of o.styleLayers.entries()) {
+          const d = tf.tidy(() => tf.sub(tf.div(sums[r].get(layer)!, positions(layer, image.height, image.width)),
+            pull.targets.get(layer)!)) as tf.Tensor2D;
+          differences[r].set(layer, d);
+          const share = pull.region?.get(layer)!.share ?? 1;
+          if (share === 0) continue;
+          const distance = await readScalar(() => tf.sum(tf.square(d)));
+          style += this.weights.styleLayers[i] * share * distance / (4 * CHANNELS[layer] ** 2);
+        }
       }
       const gradient = await backwardSweep(this.sweep, inputs, this.wanted,
         (layer, features, at) => this.localLoss(layer, features, at, differences, image), sweepHooks);
@@ -139,7 +153,7 @@ class TiledObjective implements Objective<HostImage> {
       const totalLoss = this.weights.content * content + this.weights.style * style + this.weights.tv * tv;
       return { terms: { content, style, tv, total: totalLoss }, gradient };
     } finally {
-      tf.dispose([...sums.values(), ...differences.values()]);
+      for (const [r, sum] of sums.entries()) tf.dispose([...sum.values(), ...differences[r].values()]);
       disposeInputs(inputs); // the backward sweep frees them as it goes; a second dispose does nothing
     }
   }
@@ -148,21 +162,28 @@ class TiledObjective implements Objective<HostImage> {
    * The terms of a tile at `layer` whose gradient is the whole loss's there:
    * for a style layer k·Σ_p F_p D F_pᵀ with k = β w_l / (2 C² M), as the
    * gradient of β w_l Σ (G/M − A)² / (4C²) with respect to F_p is
-   * β w_l / (C² M) · F_p D; for the content layer α' · ½ Σ (F − P)².
+   * β w_l / (C² M) · F_p D; for the content layer α' · ½ Σ (F − P)². A
+   * region's term takes its masked features (scaled by √(M/a)) and k times its
+   * share a/M: the gradient of share · β w_l Σ (G_r − A)² / (4C²).
    */
-  private localLoss(layer: VggLayer, features: tf.Tensor4D, at: LayerRect, differences: Map<VggLayer, tf.Tensor2D>,
-    image: HostImage): tf.Scalar | null {
+  private localLoss(layer: VggLayer, features: tf.Tensor4D, at: LayerRect,
+    differences: readonly Map<VggLayer, tf.Tensor2D>[], image: HostImage): tf.Scalar | null {
     const o = this.plan.options;
     const terms: tf.Scalar[] = [];
     const i = o.styleLayers.indexOf(layer);
     if (i >= 0) {
       const layerPositions = positions(layer, image.height, image.width);
       const k = (this.weights.style * this.weights.styleLayers[i]) / (2 * CHANNELS[layer] ** 2 * layerPositions);
-      terms.push(tf.mul(gramTrace(features, differences.get(layer)!), k) as tf.Scalar);
+      for (const [r, pull] of this.pulls.entries()) {
+        const region = pull.region?.get(layer);
+        const pulled = region ? maskedFeatures(features, region, at) : features;
+        const share = region?.share ?? 1;
+        if (pulled) terms.push(tf.mul(gramTrace(pulled, differences[r].get(layer)!), k * share) as tf.Scalar);
+      }
     }
     if (this.content && layer === o.contentLayer) terms.push(tf.mul(contentLoss(features, this.contentAt(at)),
       this.weights.content) as tf.Scalar);
-    return terms.length === 0 ? null : terms.length === 1 ? terms[0] : tf.add(terms[0], terms[1]) as tf.Scalar;
+    return terms.length === 0 ? null : tf.addN(terms) as tf.Scalar;
   }
 
   private contentAt(at: LayerRect): tf.Tensor4D {
@@ -170,7 +191,7 @@ class TiledObjective implements Objective<HostImage> {
   }
 
   dispose(): void {
-    tf.dispose([...this.targets.values()]);
+    disposePulls(this.pulls);
     this.content?.dispose();
   }
 }
@@ -184,16 +205,15 @@ export async function createTiledObjective(vgg: FeatureExtractor, inputs: Object
   store: ImageStore = MEMORY_STORE): Promise<Objective<HostImage> & { tiles(height: number, width: number): number }> {
   const o = plan.options;
   const layers = o.contentWeight > 0 ? plan.layers : o.styleLayers;
-  const targets = await styleTargets(inputs.styles, plan, scale,
-    tiledGrams(vgg, o.styleLayers, plan, tileShape, {}, store));
+  const pulls = await stylePulls(inputs, plan, scale, tiledGrams(vgg, o.styleLayers, plan, tileShape, {}, store));
   const torus = o.seamless; // the image, and so the photo it is compared with, on a torus (as whole-objective.ts)
   const contentSweep = sweepOf(vgg, [o.contentLayer], plan, tileShape, torus, store);
   let content: StoredImage | null = null;
   try {
     content = o.contentWeight > 0 ? await tiledFeatures(contentSweep, inputs.content, o.contentLayer) : null;
   } catch (error) {
-    tf.dispose([...targets.values()]);
+    disposePulls(pulls);
     throw error;
   }
-  return new TiledObjective(sweepOf(vgg, layers, plan, tileShape, torus, store), targets, content, plan, scale);
+  return new TiledObjective(sweepOf(vgg, layers, plan, tileShape, torus, store), pulls, content, plan, scale);
 }
