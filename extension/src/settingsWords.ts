@@ -127,6 +127,13 @@ export const SETTING_WORDS = {
   },
   styleLayers: { section: 'advanced', plain: 'Which levels of the network the style is taken from: low levels carry colour and texture, high ones larger shapes.' },
   styleLayerWeights: { section: 'advanced', plain: 'How much each of those levels counts.' },
+  styleLoss: {
+    section: 'advanced', plain: 'How the picture\'s brushwork is compared with the painting\'s.', note: '',
+    choices: {
+      gram: 'Gram matrices: which features occur together (the 2015 paper\'s).',
+      'sliced-wasserstein': 'Sliced Wasserstein: how often each kind of feature occurs, and how strongly (Heitz et al. 2021). Pictures the GPU or CPU holds whole only; not with regions.',
+    },
+  },
   noiseRatio: { section: 'advanced', plain: 'With the "blend" start: how much noise is mixed into the photo.' },
   pooling: {
     section: 'advanced', plain: 'How the network summarises neighbouring pixels.', note: '',

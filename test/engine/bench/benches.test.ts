@@ -127,6 +127,19 @@ describe('bench scripts (a smoke run of each)', () => {
     }
   });
 
+  it('style-loss.mjs: a pair painted with the Gram and the sliced-Wasserstein losses, each measured by both', () => {
+    const out = tempDir();
+    const r = run('style-loss.mjs', out, '32', `${CONTENT}:${STYLE}`);
+    expect(r.status, r.stderr).to.equal(0);
+    const rows = records(r.stdout);
+    expect(rows.map((x: { styleLoss: string }) => x.styleLoss)).to.deep.equal(['gram', 'sliced-wasserstein']);
+    for (const x of rows) {
+      const figures = [x.gramStyle, x.slicedStyle, x.contentTerm, x.seconds];
+      expect(figures.every((v) => v > 0), JSON.stringify(x)).to.equal(true);
+      expect(fs.existsSync(x.output), x.output).to.equal(true);
+    }
+  });
+
   it('look.mjs without PyTorch says it skipped', () => {
     const r = run('look.mjs', CONTENT, STYLE, CONTENT);
     expect(r.status, r.stderr).to.equal(0);

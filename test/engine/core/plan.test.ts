@@ -53,6 +53,13 @@ describe('the plan: whole or tiled, and the tiles of a large picture', () => {
         * pixels, 1e6);
     });
 
+    it('counts the sliced-Wasserstein loss\'s projections and residuals on a whole scale', () => {
+      const whole = (styleLoss: 'gram' | 'sliced-wasserstein') => planStylization(validateOptions({ size: 512,
+        styleLoss }), { width: 4096, height: 3072 }, [{ width: 400, height: 300 }], 'wasm', { hostBytes: 100e9 });
+      expect(whole('gram').scales.map((s) => s.tileSize)).to.deep.equal([null]);
+      expect(whole('sliced-wasserstein').peakBytes - whole('gram').peakBytes).to.equal(1500 * 512 * 384);
+    });
+
     it('refuses up front a run whose temporary files would not fit their disk, naming the folder and both sizes', () => {
       const onDisk = (size: number, freeGb: number) => planStylization(validateOptions({ size }),
         { width: 4096, height: 3072 }, [{ width: 400, height: 300 }], 'wasm',

@@ -28,6 +28,8 @@ export interface EstimateContext {
    * target) in scratch files (MemoryLimits.scratchFiles).
    */
   onDisk: boolean;
+  /** The sliced-Wasserstein style loss: its projections and residuals on a whole scale (sliced-style.ts). */
+  sliced?: boolean;
 }
 
 /** Values L-BFGS optimises at a width × height scale. */
@@ -57,7 +59,9 @@ export function scalePeakBytes(scale: ScaleShape, context: EstimateContext): num
   const pixels = scale.width * scale.height;
   const wasm = context.backend === 'wasm';
   if (scale.tileSize === null) {
-    return wasm ? PEAK_MEMORY.wholeBytes + pixels * PEAK_MEMORY.wholeBytesPerPixel : PEAK_MEMORY.runtimeBytes;
+    const sliced = context.sliced ? pixels * PEAK_MEMORY.slicedBytesPerPixel : 0;
+    const own = wasm ? PEAK_MEMORY.wholeBytes + pixels * PEAK_MEMORY.wholeBytesPerPixel : PEAK_MEMORY.runtimeBytes;
+    return own + sliced;
   }
   const heap = wasm ? tileHeapBytes(scale.tileSize) : 0;
   if (context.onDisk) return PEAK_MEMORY.runtimeBytes + heap + pixels * PEAK_MEMORY.tiledOnDiskBytesPerPixel;

@@ -66,6 +66,9 @@ export const OPTION_SPECS = {
   styleLayers: {
     type: 'layers', maxItems: VGG_LAYERS.length, default: ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1'],
     description: 'VGG19 layers whose Gram matrices the result takes from the style image(s).' },
+  styleLoss: { type: 'enum', values: ['gram', 'sliced-wasserstein'], default: 'gram',
+    description: 'How the style is compared: Gram matrices (the paper\'s), or each feature direction\'s whole '
+      + 'distribution (sliced Wasserstein, Heitz et al. 2021).' },
   styleLayerWeights: { type: 'numbers', min: 0, maxItems: VGG_LAYERS.length, default: [1, 1, 1, 1, 1],
     description: 'Relative weight of each style layer (normalised to sum to 1: the paper\'s w_l = 1/5).' },
   styleBlendWeights: { type: 'numbers', min: 0, maxItems: MAX_STYLES, default: [] as number[],

@@ -125,7 +125,7 @@ export function estimateContext(options: StylizeOptions, backend: string, limits
   const lbfgs = options.optimizer === 'lbfgs';
   return {
     backend, pyramid: lbfgs && options.parameterization === 'pyramid', history: lbfgs ? options.lbfgsHistory : 0,
-    onDisk: limits.scratchFiles !== undefined,
+    onDisk: limits.scratchFiles !== undefined, sliced: options.styleLoss === 'sliced-wasserstein',
   };
 }
 

@@ -98,6 +98,12 @@ export const PEAK_MEMORY = {
   tiledOnDiskBytesPerPixel: 120,
   wholeBytes: 0.6e9,
   wholeBytesPerPixel: 3_200,
+  /**
+   * The sliced-Wasserstein loss's extra on a whole scale (sliced-style.ts): each style layer's projections, 122 values
+   * an output pixel at VGG19's five, read back to ordinary memory and sent back as residuals, with the first pass's
+   * projections on the backend: three copies of 488 bytes.
+   */
+  slicedBytesPerPixel: 1_500,
 } as const;
 
 /**

@@ -11,6 +11,7 @@ import { Plan, ScalePlan } from './plan';
 import { toTensor } from './pixels';
 import { circularTotalVariation } from './seamless';
 import { LossTerms } from './progress';
+import { SlicedResiduals, SlicedStyle } from './sliced-style';
 import { maskedFeatures } from './region-features';
 import { FeatureExtractor } from './vgg19';
 
@@ -26,23 +27,26 @@ interface Term {
 /**
  * The loss as a weighted sum of terms, in the paper's order (content, style) and TV's; a term of weight 0 is left out.
  */
-function terms(o: StylizeOptions, weights: TermWeights, pulls: readonly StylePull[],
-  content: tf.Tensor4D | null): Term[] {
+function terms(o: StylizeOptions, weights: TermWeights, style: StyleTerm, content: tf.Tensor4D | null): Term[] {
   const list: Term[] = [];
   if (content) list.push({ name: 'content', weight: weights.content, value: (features) => contentLoss(features.get(o.contentLayer)!, content) });
-  list.push({
-    name: 'style', weight: weights.style,
-    value: (features, _image, arena) => tf.addN(pulls.flatMap((pull) => o.styleLayers.map((layer, i) => {
+  list.push({ name: 'style', weight: weights.style, value: style });
+  if (weights.tv > 0) list.push({ name: 'tv', weight: weights.tv, value: (_features, image) => (o.seamless ? circularTotalVariation(image) : totalVariationLoss(image)) });
+  return list;
+}
+
+type StyleTerm = Term['value'];
+
+/** The Gram style term (losses.ts) of each style pull, in its region where it has one. */
+function gramTerm(o: StylizeOptions, weights: TermWeights, pulls: readonly StylePull[]): StyleTerm {
+  return (features, _image, arena) => tf.addN(pulls.flatMap((pull) => o.styleLayers.map((layer, i) => {
       // A region's loss counts by its share of the positions (regions.ts); the whole image's share is 1.
       const region = pull.region?.get(layer);
       const pulled = region ? maskedFeatures(features.get(layer)!, region) : features.get(layer)!;
       if (!pulled) return tf.scalar(0);
       const distance = styleLayerLoss(pulled, pull.targets.get(layer)!, arena);
       return tf.mul(distance, weights.styleLayers[i] * (region?.share ?? 1));
-    }))) as tf.Scalar,
-  });
-  if (weights.tv > 0) list.push({ name: 'tv', weight: weights.tv, value: (_features, image) => (o.seamless ? circularTotalVariation(image) : totalVariationLoss(image)) });
-  return list;
+    }))) as tf.Scalar;
 }
 
 /** The Grams G/M of a whole image's features, on the backend. */
@@ -61,14 +65,34 @@ export function wholeImageGrams(vgg: FeatureExtractor, layers: readonly VggLayer
 class WholeImageObjective implements Objective<tf.Tensor4D> {
   private readonly terms: Term[];
   private readonly layers: VggLayer[];
+  private readonly weights: TermWeights;
+  /** The sliced-Wasserstein term's residuals of the image being evaluated. */
+  private residuals: SlicedResiduals | null = null;
 
-  constructor(private readonly vgg: FeatureExtractor, private readonly pulls: StylePull[],
+  constructor(private readonly vgg: FeatureExtractor, private readonly style: StylePull[] | SlicedStyle,
     private readonly content: tf.Tensor4D | null, private readonly plan: Plan, scale: ScalePlan) {
-    this.terms = terms(plan.options, termWeights(plan, scale), pulls, content);
-    this.layers = content ? plan.layers : plan.options.styleLayers;
+    const o = plan.options;
+    this.weights = termWeights(plan, scale);
+    const styleTerm = style instanceof SlicedStyle
+      ? (features: Map<VggLayer, tf.Tensor4D>) => style.gradientTerm(features, this.residuals!.gradients)
+      : gramTerm(o, this.weights, style);
+    this.terms = terms(o, this.weights, styleTerm, content);
+    this.layers = content ? plan.layers : o.styleLayers;
   }
 
   async evaluate(image: tf.Tensor4D): Promise<Evaluation<tf.Tensor4D>> {
+    if (this.style instanceof SlicedStyle) {
+      this.residuals = await this.style.residualsOf(this.vgg, image, this.plan.options.pooling);
+    }
+    try {
+      return await this.evaluateTerms(image);
+    } finally {
+      if (this.residuals) tf.dispose([...this.residuals.gradients.values()]);
+      this.residuals = null;
+    }
+  }
+
+  private async evaluateTerms(image: tf.Tensor4D): Promise<Evaluation<tf.Tensor4D>> {
     const values: Partial<Record<TermName, tf.Scalar>> = {};
     const { value, grad } = withArena((arena) => tf.valueAndGrad((x: tf.Tensor4D) => {
       const features = this.vgg.extract(x, this.layers, this.plan.options.pooling, arena);
@@ -84,7 +108,12 @@ class WholeImageObjective implements Objective<tf.Tensor4D> {
       const all = tf.tidy(() => tf.stack([value, values.content ?? tf.scalar(0), values.style ?? tf.scalar(0),
         values.tv ?? tf.scalar(0)]));
       const [total, content, style, tv] = await readValues(all).finally(() => all.dispose());
-      return { terms: { content, style, tv, total }, gradient: grad as tf.Tensor4D };
+      if (!this.residuals) return { terms: { content, style, tv, total }, gradient: grad as tf.Tensor4D };
+      // The sliced term's value was the ranking's (its gradient term's value is not the loss's).
+      const sliced = this.residuals.value;
+      const w = this.weights;
+      return { terms: { content, style: sliced, tv, total: w.content * content + w.style * sliced + w.tv * tv },
+        gradient: grad as tf.Tensor4D };
     } catch (error) {
       grad.dispose();
       throw error;
@@ -94,7 +123,8 @@ class WholeImageObjective implements Objective<tf.Tensor4D> {
   }
 
   dispose(): void {
-    disposePulls(this.pulls);
+    if (this.style instanceof SlicedStyle) this.style.dispose();
+    else disposePulls(this.style);
     this.content?.dispose();
   }
 }
@@ -103,10 +133,11 @@ class WholeImageObjective implements Objective<tf.Tensor4D> {
 export async function createWholeImageObjective(vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan,
   scale: ScalePlan): Promise<Objective<tf.Tensor4D>> {
   const o = plan.options;
-  const pulls = await stylePulls(inputs, plan, scale, wholeImageGrams(vgg, o.styleLayers, o.pooling));
+  const style = o.styleLoss === 'sliced-wasserstein' ? await SlicedStyle.create(vgg, inputs.styles, plan, scale)
+    : await stylePulls(inputs, plan, scale, wholeImageGrams(vgg, o.styleLayers, o.pooling));
   // Seamless: the image (and so the photo it is compared with) on the torus; the paintings keep zero padding.
   const net = o.seamless ? vgg.circular() : vgg;
   const content = o.contentWeight > 0
     ? tf.tidy(() => net.extract(toTensor(inputs.content), [o.contentLayer], o.pooling).get(o.contentLayer)!) : null;
-  return new WholeImageObjective(net, pulls, content, plan, scale);
+  return new WholeImageObjective(net, style, content, plan, scale);
 }
