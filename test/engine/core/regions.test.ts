@@ -106,10 +106,13 @@ describe('regions: a style per mask (Gatys et al. 2017)', function () {
       stylize(engine.vgg, { content: photo, styles: [starry], masks, options: { ...options, ...more } });
     await expectRefusal(run([]), /Give one mask per style: 1 style, 0 masks\./);
     await expectRefusal(run([{ width: 10, height: 10, data: new Uint8Array(100).fill(255) }]),
-      /The mask mask 1 is 10×10; a mask must be the photo's size, 64×43\./);
-    await expectRefusal(run([{ ...halfMask(photo, 0.5), data: new Uint8Array(64 * 43) }]), /black everywhere/);
+      /The mask #1 is 10×10; a mask must be the photo's size, 64×43\./);
+    await expectRefusal(run([{ ...halfMask(photo, 0.5), data: new Uint8Array(64 * 43) }]),
+      /^The mask #1 is black everywhere: its style would paint nothing\./);
     await expectRefusal(run([halfMask(photo, 0.5)], { styleBlendWeights: [1] }), /styleBlendWeights and masks/);
     expect(() => checkMasks([halfMask(photo, 0.5)], 1, photo, ['sky.png'])).not.to.throw();
+    expect(() => checkMasks([{ ...halfMask(photo, 0.5), data: new Uint8Array(64 * 43) }], 1, photo, ['sky.png']))
+      .to.throw(/^The mask sky\.png is black everywhere/);
   });
 });
 

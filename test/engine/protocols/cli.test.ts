@@ -150,6 +150,14 @@ describe('CLI (built bin, end to end)', () => {
     expect(error(EXAMPLE, PRESET, '--mask', `${PRESET}=${small}`, '--mask', small, '-o', out))
       .to.match(/^Error: --mask .*small\.png names no style of this command/);
     expect(listFiles(dir)).to.deep.equal(['notes.png', 'small.png']);
+    // Black everywhere is known from the pixels: said once they are decoded, before any step, naming the file.
+    const black = path.join(dir, 'black.png');
+    await sharp({ create: { width: width!, height: height!, channels: 3, background: '#000' } }).png().toFile(black);
+    const r = cli(EXAMPLE, PRESET, '--mask', black, '-o', out, '--json');
+    expect(r.status, r.stderr).to.equal(1);
+    expect(r.stderr).to.contain(`Error: The mask ${black} is black everywhere: its style would paint nothing.`);
+    expect(r.stdout).to.not.contain('"progress"');
+    expect(listFiles(dir)).to.deep.equal(['black.png', 'notes.png', 'small.png']);
   });
 
   it('a bad input gives one "Error:" line on stderr, a non-zero exit and no stack trace', () => {

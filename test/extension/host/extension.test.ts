@@ -12,6 +12,8 @@ import type { NeuralStyleApi } from '../../../extension/src/extension';
 import type { FromWebview, ToWebview } from '../../../extension/shared/protocol';
 import type { Controls } from '../../../extension/shared/controls';
 import { readPngText, withPngText } from '../../../packages/engine/src/node/png-text';
+import { formatResultParameters } from '../../../packages/engine/src/result-parameters';
+import { validateOptions } from '../../../packages/engine/src/core/validate';
 
 const ws = process.env.NS_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
 const file = (name: string) => vscode.Uri.file(path.join(ws, name));
@@ -311,9 +313,12 @@ suite('Neural Style in VS Code', () => {
   test('a picture painted in regions (masks, from the CLI) is refused with its CLI command, before any job', async () => {
     const painted = path.join(ws, 'regions', 'chelsea.regions.png');
     fs.mkdirSync(path.dirname(painted), { recursive: true });
-    const source = fs.readFileSync(path.join(ws, 'chelsea.starry.png'));
-    const chunk = JSON.parse(readPngText(source)['neural-style']);
-    fs.writeFileSync(painted, withPngText(source, 'neural-style', JSON.stringify({ ...chunk, masks: ['sky.png'] })));
+    // A result's parameters with a mask, in a PNG that has no parameters of its own (the photo's pixels).
+    const photo = fs.readFileSync(path.join(ws, 'chelsea.png'));
+    assert.strictEqual(readPngText(photo)['neural-style'], undefined);
+    const parameters = formatResultParameters({ content: 'chelsea.png', styles: ['van_gogh_starry_night.jpg'],
+      masks: ['sky.png'], backend: 'wasm', steps: 4, options: validateOptions({ size: 64 }) });
+    fs.writeFileSync(painted, withPngText(photo, 'neural-style', parameters));
     const before = api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0);
     try {
       const id = await vscode.commands.executeCommand<string | undefined>('neuralStyle.stylizeAgain',

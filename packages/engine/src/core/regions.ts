@@ -36,7 +36,7 @@ export type StyleRegion = Map<VggLayer, LayerRegion>;
  * everywhere. `names`: how the user gave each mask (its file), for the message.
  */
 export function checkMasks(masks: readonly MaskImage[], styleCount: number, photo: { width: number; height: number },
-  names: readonly string[] = masks.map((_, i) => `mask ${i + 1}`)): void {
+  names: readonly string[] = masks.map((_, i) => `#${i + 1}`)): void {
   checkMaskCount(masks.length, styleCount);
   for (const [i, mask] of masks.entries()) {
     if (mask.width !== photo.width || mask.height !== photo.height) {

@@ -10,6 +10,8 @@ import { endsIteration, type JobSpec } from '../protocol';
 import type { Progress } from '../core/progress';
 import type { ScaleCheckpoint } from '../core/resume';
 import { stylize, StylizeHooks, StylizeRequest, StylizeResult } from '../core/stylize';
+import { checkMasks } from '../core/regions';
+import { shown } from '../core/text';
 import { validateRunOptions } from '../core/validate';
 import { createVgg19, FeatureExtractor } from '../core/vgg19';
 import { decodeVgg19, verifyWeightFiles } from '../core/weights';
@@ -107,6 +109,7 @@ export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked:
   const { options, maxInputPixels, gpuMemory, memory, ifExists, styleSizes } = checked;
   const { content, styles, masks } = await decodeJobImages(job.content ?? job.texture!, job.styles, options,
     maxInputPixels, styleSizes, job.masks);
+  if (masks) checkMasks(masks, styles.length, content, job.masks!.map((m) => shown(m))); // named by their files
   const { resume, losses } = await resumeOf(job, hooks);
   const limits = machineLimits(engine, gpuMemory, memory);
   const request = { content, styles, ...masks ? { masks } : {}, options, limits, speed, resume };
