@@ -7,6 +7,9 @@ import { RgbImage } from '../../packages/engine/src/core/pixels';
 import { decodeImageFile } from '../../packages/engine/src/node/image';
 import type { ScratchFiles } from '../../packages/engine/src/core/scratch-file';
 import { openScratchFile } from '../../packages/engine/src/node/scratch-file';
+import { hostImage } from '../../packages/engine/src/core/image/host-image';
+import { arrayValues, MEMORY_STORE, storedInMemory, wholeOf } from '../../packages/engine/src/core/image/stored-image';
+import { StoredPyramidMaps } from '../../packages/engine/src/core/optim/stored-pyramid';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -91,4 +94,15 @@ export function countedScratchFiles(): { files: ScratchFiles; open: () => number
     return { ...file, close: () => { if (!closed) open -= 1; closed = true; file.close(); } };
   };
   return { files, open: () => open, dir };
+}
+
+/** The image of z and the gradient of dx through the stored pyramid's maps, bands of `bandValues` values. */
+export function storedPyramid(h: number, w: number, z: Float32Array, dx: Float32Array, circular = false,
+  bandValues?: number): { image: Float32Array; gradient: Float32Array } {
+  const maps = new StoredPyramidMaps(h, w, circular, undefined, bandValues);
+  const image = MEMORY_STORE(h, w, 3);
+  maps.toImage(arrayValues(z), image);
+  const gradient = new Float32Array(maps.length);
+  maps.gradient(storedInMemory(hostImage(h, w, 3, dx)), arrayValues(gradient));
+  return { image: wholeOf(image).data, gradient };
 }

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { hostImage } from '../../../packages/engine/src/core/image/host-image';
-import { HostPyramidMaps } from '../../../packages/engine/src/core/optim/host-pyramid';
-import { HostVariable } from '../../../packages/engine/src/core/optim/host-variable';
+import { arrayValues, mapBands, MEMORY_STORE, storedInMemory, wholeOf } from '../../../packages/engine/src/core/image/stored-image';
+import { StoredPyramidMaps } from '../../../packages/engine/src/core/optim/stored-pyramid';
+import { StoredVariable } from '../../../packages/engine/src/core/optim/stored-variable';
 import { PyramidBasis, upsample2x } from '../../../packages/engine/src/core/optim/pyramid';
-import { testEngine } from '../helpers';
+import { storedPyramid, testEngine } from '../helpers';
 
 const sum = (t: tf.Tensor) => { const v = t.dataSync()[0]; t.dispose(); return v; };
 
@@ -65,24 +66,51 @@ describe('pyramid parameterization', function () {
   });
 });
 
-describe('the pyramid in ordinary memory (tiled scales)', function () {
+describe('the pyramid of a tiled scale (stored, a band of rows at a time)', function () {
   before(async () => { await testEngine(); });
 
   for (const [h, w] of [[13, 9], [32, 20], [7, 7]]) {
-    it(`equals the tensor pyramid's image and gradient at ${h}x${w}`, () => {
+    it(`equals the tensor pyramid's image and gradient at ${h}x${w}, whatever the bands`, () => {
       const tensorPyramid = new PyramidBasis(h, w);
       const z = tf.randomNormal([tensorPyramid.length], 0, 10, 'float32', h * w) as tf.Tensor1D;
       const dx = tf.randomNormal([1, h, w, 3], 0, 1, 'float32', h + w) as tf.Tensor4D;
       const wantImage = tensorPyramid.toImage(z);
       const wantGradient = tensorPyramid.gradient(dx);
-      const host = new HostVariable(new HostPyramidMaps(h, w), hostImage(h, w, 3));
-      host.moveTo(z.dataSync() as Float32Array);
-      const gotGradient = host.gradient(hostImage(h, w, 3, dx.dataSync() as Float32Array));
       const close = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(b)
         .forEach((v, i) => expect(a[i], `value ${i}`).to.be.closeTo(v, 1e-4 * (1 + Math.abs(v))));
-      close(host.image.data, wantImage.dataSync());
-      close(gotGradient, wantGradient.dataSync());
+      const whole = storedPyramid(h, w, z.dataSync() as Float32Array, dx.dataSync() as Float32Array);
+      close(whole.image, wantImage.dataSync());
+      close(whole.gradient, wantGradient.dataSync());
+      for (const rows of [1, 2, 5]) { // a band of one row, of two, of five: the same values, to the bit
+        const banded = storedPyramid(h, w, z.dataSync() as Float32Array, dx.dataSync() as Float32Array, false,
+          rows * w * 3);
+        expect(Array.from(banded.image), `image, ${rows}-row bands`).to.deep.equal(Array.from(whole.image));
+        expect(Array.from(banded.gradient), `gradient, ${rows}-row bands`).to.deep.equal(Array.from(whole.gradient));
+      }
       tf.dispose([z, dx, wantImage, wantGradient]);
     });
   }
+
+  it('projects a value onto the clipped image, keeping its coarse levels', () => {
+    const [h, w] = [13, 9];
+    const start = storedInMemory(hostImage(h, w, 3));
+    const maps = new StoredPyramidMaps(h, w, false, undefined, 2 * w * 3);
+    const vectors = { create: (n: number) => new Float32Array(n), values: arrayValues, dispose: () => {} };
+    const variable = new StoredVariable(maps, start, vectors, MEMORY_STORE);
+    const candidate = Float32Array.from({ length: maps.length }, (_, i) => 40 * Math.sin(i));
+    const clip = (image: ReturnType<typeof storedInMemory>) => mapBands(image, MEMORY_STORE, (band) =>
+      hostImage(band.height, band.width, 3, band.data.map((v) => Math.min(20, Math.max(-20, v)))));
+    const projected = variable.projection(clip)(candidate);
+    variable.moveTo(projected);
+    const image = wholeOf(variable.image).data;
+    expect(Math.max(...image.map(Math.abs)), 'inside the clip').to.be.at.most(20);
+    const again = MEMORY_STORE(h, w, 3);
+    maps.toImage(arrayValues(projected), again);
+    const recomputed = wholeOf(again).data;
+    image.forEach((v, i) => expect(recomputed[i], `pixel value ${i}`).to.be.closeTo(v, 1e-4));
+    const fine = maps.levels[0].size;
+    expect(Array.from(projected.subarray(fine)), 'coarse levels').to.deep.equal(Array.from(candidate.subarray(fine)));
+    expect(Array.from(candidate.subarray(0, 3)), 'the candidate stays the caller\'s')
+      .to.deep.equal([0, 40 * Math.sin(1), 40 * Math.sin(2)].map(Math.fround));
+  });
 });

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { cropHost, hostImage, HostImage } from '../../../packages/engine/src/core/image/host-image';
-import { fileStore, MEMORY_STORE, StoredImage } from '../../../packages/engine/src/core/image/stored-image';
+import { resizeHost, shrinkStored } from '../../../packages/engine/src/core/image/resize';
+import {
+  fileStore, mapBands, MEMORY_STORE, rowBands, StoredImage, storedInMemory, wholeOf,
+} from '../../../packages/engine/src/core/image/stored-image';
 import { countedScratchFiles } from '../helpers';
 
 /** Values that say where they are: 1000·row + 10·column + channel. */
@@ -52,4 +55,31 @@ describe('stored images: a tile\'s rectangle read and written, in memory or in a
       expect(scratch.open()).to.equal(0);
     });
   }
+});
+
+describe('stored images a band of rows at a time (a tiled scale\'s image)', () => {
+  it('cuts rows into bands of at most the values asked, one row at least, covering every row once', () => {
+    expect(rowBands(10, 30, 90)).to.deep.equal([{ top: 0, count: 3 }, { top: 3, count: 3 }, { top: 6, count: 3 },
+      { top: 9, count: 1 }]);
+    expect(rowBands(3, 30, 10)).to.deep.equal([{ top: 0, count: 1 }, { top: 1, count: 1 }, { top: 2, count: 1 }]);
+    expect(rowBands(4, 30)).to.deep.equal([{ top: 0, count: 4 }]);
+  });
+
+  it('maps every band into a new image, and shrinks as resizeHost does without reading it whole', () => {
+    const image = labelled(37, 23, 3);
+    const doubled = wholeOf(mapBands(storedInMemory(image), MEMORY_STORE, (band) =>
+      hostImage(band.height, band.width, 3, band.data.map((v) => 2 * v))));
+    expect(Array.from(doubled.data)).to.deep.equal(Array.from(image.data.map((v) => 2 * v)));
+    for (const [h, w] of [[9, 5], [18, 11], [30, 20]]) { // halved twice, once, and not at all
+      const reads: number[] = [];
+      const stored = storedInMemory(image);
+      const counted: StoredImage = { ...stored, crop: (rect, wrapping) => {
+        reads.push(rect.height);
+        return stored.crop(rect, wrapping);
+      } };
+      const got = shrinkStored(counted, h, w, 4 * 23 * 3); // bands of 4 rows: 2 halved rows each
+      expect(Array.from(got.data), `${h}x${w}`).to.deep.equal(Array.from(resizeHost(image, h, w).data));
+      expect(Math.max(...reads), `rows read at once, ${h}x${w}`).to.equal(h <= 18 ? 4 : 37);
+    }
+  });
 });

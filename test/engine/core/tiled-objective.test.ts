@@ -13,7 +13,7 @@ import { createTiledObjective } from '../../../packages/engine/src/core/tiling/t
 import { validateOptions } from '../../../packages/engine/src/core/validate';
 import { createWholeImageObjective } from '../../../packages/engine/src/core/whole-objective';
 import { decodeImageFile } from '../../../packages/engine/src/node/image';
-import { fileStore } from '../../../packages/engine/src/core/image/stored-image';
+import { fileStore, storedInMemory, wholeOf } from '../../../packages/engine/src/core/image/stored-image';
 import { CONTENT, countedScratchFiles, STYLE, testEngine } from '../helpers';
 
 /** Interiors of `side` pixels at full resolution: many tiles per stage at these sizes. */
@@ -71,7 +71,9 @@ async function compare(size: number, options: Partial<StylizeOptions>, tileSide:
   const tiled = await createTiledObjective(engine.vgg, inputs, plan, scale, tilesOf(tileSide), store);
   const x = toTensor(image);
   const expected = await whole.evaluate(x);
-  const got = await tiled.evaluate(image);
+  const got = await tiled.evaluate(storedInMemory(image));
+  const gotGradient = wholeOf(got.gradient).data;
+  got.gradient.dispose();
   const expectedGradient = (await fromTensor(expected.gradient)).data;
   tf.dispose([x, expected.gradient]);
   whole.dispose();
@@ -84,7 +86,7 @@ async function compare(size: number, options: Partial<StylizeOptions>, tileSide:
     const want = expected.terms[term];
     expect(Math.abs(got.terms[term] - want), `${term}: ${got.terms[term]} vs ${want}`).to.be.at.most(1e-4 * Math.abs(want) + 1e-9);
   }
-  expect(relativeL2(got.gradient.data, expectedGradient), 'gradient, relative L2').to.be.below(1e-3);
+  expect(relativeL2(gotGradient, expectedGradient), 'gradient, relative L2').to.be.below(1e-3);
 }
 
 describe('tiled objective: the whole image\'s loss and gradient, tile by tile', function () {

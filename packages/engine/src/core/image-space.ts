@@ -2,21 +2,24 @@ import * as tf from '@tensorflow/tfjs';
 import { MEAN_BGR } from './image/convert';
 import { HostImage, hostImage } from './image/host-image';
 import { FileSpace, FileVector } from './optim/file-space';
-import { FileVariable } from './optim/file-variable';
-import { HostPyramidMaps } from './optim/host-pyramid';
-import { HostMaps, HostVariable, pixelMaps } from './optim/host-variable';
+import {
+  arrayValues, fileStore, ImageStore, mapBands, MEMORY_STORE, StoredImage, storeImage, wholeOf,
+} from './image/stored-image';
+import { StoredPyramidMaps } from './optim/stored-pyramid';
+import { StoredVariable, VectorStore } from './optim/stored-variable';
 import { HOST_SPACE } from './optim/host-space';
 import { ImageVariable } from './optim/image-variable';
 import { Parameterization } from './optim/parameterization';
 import { PyramidBasis } from './optim/pyramid';
 import { TENSOR_SPACE } from './optim/tensor-space';
 import { fromTensor, toTensor } from './pixels';
+import { resizeHost, shrinkStored } from './image/resize';
 import { Projection, VectorSpace } from './optim/vector-space';
 import { ScratchFiles } from './scratch-file';
 
 /*
  * Where one scale's image lives while it is optimised: as a tensor on the
- * backend (it fits whole), or in ordinary memory (a tiled scale), with the
+ * backend (it fits whole), or where a tiled scale keeps it, with the
  * optimiser's vectors, the pixel range and the moves between the two.
  */
 export interface ImageSpace<V, I> {
@@ -30,6 +33,8 @@ export interface ImageSpace<V, I> {
   upload(image: HostImage): I;
   /** The image in ordinary memory (a GPU backend reads it back asynchronously). */
   download(image: I): Promise<HostImage>;
+  /** The image resized to height × width (smaller: a preview), in ordinary memory; the image stays where it is. */
+  shrink(image: I, height: number, width: number): Promise<HostImage>;
   disposeImage(image: I): void;
   dispose(): void;
 }
@@ -49,6 +54,7 @@ export function tensorImageSpace(pyramid: boolean, circular = false): ImageSpace
     clip: (x) => tf.tidy(() => tf.minimum(tf.maximum(x, low), high)),
     upload: toTensor,
     download: fromTensor,
+    shrink: async (image, height, width) => resizeHost(await fromTensor(image), height, width),
     disposeImage: (image) => image.dispose(),
     dispose: () => tf.dispose([low, high]),
   };
@@ -61,32 +67,43 @@ function clipHost(image: HostImage): HostImage {
   return hostImage(image.height, image.width, c, out);
 }
 
-function hostMaps(image: HostImage, pyramid: boolean, circular: boolean): HostMaps {
-  return pyramid ? new HostPyramidMaps(image.height, image.width, circular)
-    : pixelMaps(image.height, image.width, image.channels);
-}
+const ARRAY_VECTORS: VectorStore<Float32Array> = {
+  create: (length) => new Float32Array(length),
+  values: arrayValues,
+  dispose: () => {},
+};
 
-/** An image in ordinary memory (a tiled scale); L-BFGS may move a Laplacian pyramid of it instead of its pixels. */
-export function hostImageSpace(pyramid: boolean, circular = false): ImageSpace<Float32Array, HostImage> {
+/**
+ * An image too large for the backend (a tiled scale), kept by `store`, with the optimiser's vectors; L-BFGS may move a
+ * Laplacian pyramid of it instead of its pixels.
+ */
+function storedImageSpace<V>(pyramid: boolean, circular: boolean, store: ImageStore,
+  vectors: VectorSpace<V> & VectorStore<V>): ImageSpace<V, StoredImage> {
+  const maps = (image: StoredImage) =>
+    new StoredPyramidMaps(image.height, image.width, circular, pyramid ? undefined : 1);
   return {
     memory: 'host',
-    vectors: HOST_SPACE,
-    variable: (start) => new HostVariable(hostMaps(start, pyramid, circular), start),
-    clip: clipHost,
-    upload: (image) => image,
-    download: async (image) => image,
-    disposeImage: () => {},
+    vectors,
+    variable: (start) => new StoredVariable(maps(start), start, vectors, store),
+    clip: (image) => mapBands(image, store, clipHost),
+    upload: (image) => storeImage(image, store),
+    download: async (image) => wholeOf(image),
+    shrink: async (image, height, width) => shrinkStored(image, height, width),
+    disposeImage: (image) => image.dispose(),
     dispose: () => {},
   };
 }
 
+/** A tiled scale's image and vectors in ordinary memory. */
+export function hostImageSpace(pyramid: boolean, circular = false): ImageSpace<Float32Array, StoredImage> {
+  return storedImageSpace(pyramid, circular, MEMORY_STORE, { ...HOST_SPACE, ...ARRAY_VECTORS });
+}
+
 /**
- * As hostImageSpace, but the optimiser's vectors (its value, gradients, steps and L-BFGS pairs) in scratch files: a
- * print's memory is then its image's, not a dozen image-sized vectors'.
+ * A tiled scale's image and the optimiser's vectors (its value, gradients, steps and L-BFGS pairs) in scratch files:
+ * a print's memory is then the network's, not a dozen image-sized arrays'.
  */
 export function fileImageSpace(pyramid: boolean, circular: boolean,
-  files: ScratchFiles): ImageSpace<FileVector, HostImage> {
-  const vectors = new FileSpace(files);
-  return { ...hostImageSpace(pyramid, circular), vectors,
-    variable: (start) => new FileVariable(hostMaps(start, pyramid, circular), start, vectors) };
+  files: ScratchFiles): ImageSpace<FileVector, StoredImage> {
+  return storedImageSpace(pyramid, circular, fileStore(files), new FileSpace(files));
 }

@@ -38,9 +38,9 @@ export function styleLayerLoss(features: tf.Tensor4D, targetGram: tf.Tensor2D, a
  * Total variation: the sum of squared differences between neighbouring pixels
  * (in the optimiser's 0..255 units). Not in the 2015 paper; added, as in
  * jcjohnson/neural-style, to suppress high-frequency noise. A tiled scale
- * computes the same sum by hand (tiling/total-variation.ts): its image is in
- * ordinary memory because the backend cannot hold it whole, and the tiled
- * objective's tests hold the two equal.
+ * computes the same sum by hand, a band of rows at a time
+ * (tiling/total-variation.ts): the backend cannot hold its image whole, and
+ * the tests hold the two equal.
  */
 export function totalVariationLoss(image: tf.Tensor4D): tf.Scalar {
   const [, h, w, c] = image.shape;

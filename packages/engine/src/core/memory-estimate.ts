@@ -87,15 +87,16 @@ export function runPeakBytes(scales: readonly ScaleShape[], context: EstimateCon
  * What a tiled scale keeps in scratch files at its peak, in bytes: the
  * optimiser's vectors (its value, the gradient and the previous one, the last
  * step, the direction, a candidate and its projection, a new pair's y: 8, Adam
- * about as many) and L-BFGS's pairs, and the stage images (the stage outputs,
- * 14 values a pixel, the content target at conv4_2, 8, two stage gradients at
- * once, 12: 136 bytes a pixel).
+ * about as many) and L-BFGS's pairs, and the images (the stage outputs, 14
+ * values a pixel, the content target at conv4_2, 8, two stage gradients at
+ * once, 12, and the image's own: the current one, a candidate's, its clipped
+ * copy and the gradient, 12: 184 bytes a pixel).
  */
 function scaleScratchBytes(scale: ScaleShape, context: EstimateContext): number {
   if (scale.tileSize === null || !context.onDisk) return 0;
   const values = optimisedValues(scale.width, scale.height, context.pyramid);
   const pairs = context.history === 0 ? 0 : hostPairs(values, context);
-  return (8 + 2 * pairs) * 4 * values + 136 * scale.width * scale.height;
+  return (8 + 2 * pairs) * 4 * values + 184 * scale.width * scale.height;
 }
 
 /** A run's scratch files at their peak (the largest scale's: each scale's files go when it ends). */

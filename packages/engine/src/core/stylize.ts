@@ -6,7 +6,7 @@ import { MEAN_BGR, toRgbImage, toVggImage } from './image/convert';
 import { HostImage, hostImage, RgbImage } from './image/host-image';
 import { uniformNoise } from './image/noise';
 import { resizeHost, upscaleWithContentDetail } from './image/resize';
-import { fileStore, MEMORY_STORE } from './image/stored-image';
+import { fileStore, MEMORY_STORE, StoredImage } from './image/stored-image';
 import { fileImageSpace, hostImageSpace, ImageSpace, tensorImageSpace } from './image-space';
 import { LoopHooks, optimizeScale, RunClock, throwIfCancelled } from './loop';
 import { MemoryLimits } from './memory-limits';
@@ -83,21 +83,14 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
   const clock = new RunClock(plan, backend, request.speed, resumed);
   hooks.onPlan?.(estimateRun(plan, backend, request.speed));
   vgg.prepare(plan.layers, o.pooling);
-  const styles = request.styles.map(toVggImage);
   let x: HostImage | null = resume ? toVggImage(resume.image) : null;
   let terms: LossTerms = { content: 0, style: 0, tv: 0, total: 0 };
   for (const scale of plan.scales.slice(resume ? resume.fromScale - 1 : 0)) {
     throwIfCancelled(hooks.signal);
     clock.beginScale();
-    const content = vggImageAt(request.content, scale.height, scale.width);
-    const masks = request.masks && masksAt(request.masks, scale.height, scale.width);
-    const regions = masks?.map((mask) => styleRegion(mask, o.styleLayers));
-    const previous = x;
-    // Made when the scale starts, and not kept once clipped: at a print's size it is as large as the image.
-    const start = () => previous ? upscaleWithContentDetail(previous, content)
-      : initialImage(plan, content, styles, masks);
-    x = null;
-    ({ image: x, terms } = await runScale(vgg, plan, scale, { content, styles, regions, start }, clock, hooks));
+    const source: ScaleSource = { photo: request.content, styles: request.styles, masks: request.masks, previous: x };
+    x = null; // the scale takes the previous image over, and lets it go once its start is made
+    ({ image: x, terms } = await runScale(vgg, plan, scale, source, clock, hooks));
     if (scale.index < plan.scales.length - 1 && hooks.onScaleDone) {
       const checkpoint = { scale: scale.index + 1, scales: plan.scales.length, steps: clock.steps };
       await hooks.onScaleDone({ ...checkpoint, image: toRgbImage(x) });
@@ -132,8 +125,15 @@ function resumeOf(plan: Plan, resume: ResumePoint | undefined, hooks: StylizeHoo
   return undefined;
 }
 
-interface ScaleInputs extends ObjectiveInputs { start: () => HostImage }
+/**
+ * What a scale is made from. `previous` (the coarser scale's result) is the scale's: it lets it go once its start is
+ * made, as it does the photo and the paintings in the network's units once its targets are computed; at a print's
+ * size each is as large as the image (4 bytes a value against the RGB's 1).
+ */
+interface ScaleSource { photo: RgbImage; styles: RgbImage[]; masks?: MaskImage[]; previous: HostImage | null }
 
+/** A scale ready to optimise: its objective, its start in its space, and the photo at the preview's size. */
+interface PreparedScale<I> { objective: Objective<I>; start: I; previewPhoto: HostImage | null }
 
 /**
  * The photo in the network's units at height × width, without a second full-size copy (the photo is converted per
@@ -145,33 +145,68 @@ function vggImageAt(photo: RgbImage, height: number, width: number): HostImage {
 }
 
 /**
- * One scale: its objective and image space (whole on the backend, or tiled in ordinary memory), the optimisation, the
- * result in ordinary memory.
+ * One scale: its objective and image space (whole on the backend, or tiled where its store keeps it), the
+ * optimisation, the result in ordinary memory.
  */
-async function runScale(vgg: FeatureExtractor, plan: Plan, scale: ScalePlan, inputs: ScaleInputs, clock: RunClock,
+async function runScale(vgg: FeatureExtractor, plan: Plan, scale: ScalePlan, source: ScaleSource, clock: RunClock,
   hooks: LoopHooks): Promise<{ image: HostImage; terms: LossTerms }> {
   const o = plan.options;
   // Adam adapts its step per coordinate, which undoes what the pyramid is for: pixels.
   const pyramid = o.parameterization === 'pyramid' && o.optimizer === 'lbfgs';
+  const runIn = async <V, I>(space: ImageSpace<V, I>,
+    objective: (inputs: ObjectiveInputs) => Promise<Objective<I>>) => {
+    let prepared: PreparedScale<I>;
+    try {
+      prepared = await prepareScale(space, plan, scale, source, objective);
+    } catch (error) {
+      space.dispose(); // cancelled or failed before the optimisation, which frees it otherwise
+      throw error;
+    }
+    return optimizeIn(space, prepared, plan, scale, clock, hooks);
+  };
   if (scale.tileSize !== null) {
     const files = plan.limits.scratchFiles;
-    const objective = await createTiledObjective(vgg, inputs, plan, scale, tileShapes(scale.tileSize),
-      files ? fileStore(files) : MEMORY_STORE);
-    const inSpace = <V>(space: ImageSpace<V, HostImage>) => optimizeIn(space, objective, plan, scale, inputs, clock,
-      hooks);
-    return files ? inSpace(fileImageSpace(pyramid, o.seamless, files)) : inSpace(hostImageSpace(pyramid, o.seamless));
+    const tiles = tileShapes(scale.tileSize);
+    const tiled = (inputs: ObjectiveInputs) =>
+      createTiledObjective(vgg, inputs, plan, scale, tiles, files ? fileStore(files) : MEMORY_STORE);
+    return files ? runIn(fileImageSpace(pyramid, o.seamless, files), tiled)
+      : runIn(hostImageSpace(pyramid, o.seamless), tiled);
   }
-  const space = tensorImageSpace(pyramid, o.seamless);
-  return optimizeIn(space, await createWholeImageObjective(vgg, inputs, plan, scale), plan, scale,
-    inputs, clock, hooks);
+  return runIn(tensorImageSpace(pyramid, o.seamless),
+    (inputs) => createWholeImageObjective(vgg, inputs, plan, scale));
+}
+
+/**
+ * The scale's photo, masks and regions at its size, its objective and its start (the previous result enlarged, or the
+ * first start), in `space`. What is image-sized here is gone when it returns, but for the start itself.
+ */
+async function prepareScale<V, I>(space: ImageSpace<V, I>, plan: Plan, scale: ScalePlan, source: ScaleSource,
+  makeObjective: (inputs: ObjectiveInputs) => Promise<Objective<I>>): Promise<PreparedScale<I>> {
+  const content = vggImageAt(source.photo, scale.height, scale.width);
+  const masks = source.masks && masksAt(source.masks, scale.height, scale.width);
+  const regions = masks?.map((mask) => styleRegion(mask, plan.options.styleLayers));
+  const styles = source.styles.map(toVggImage);
+  const objective = await makeObjective({ content, styles, regions });
+  try {
+    const previous = source.previous;
+    source.previous = null;
+    const start = clipped(space, previous ? upscaleWithContentDetail(previous, content)
+      : initialImage(plan, content, styles, masks));
+    const { height, width } = previewSize(scale, plan.options);
+    return { objective, start, previewPhoto: plan.options.preserveColors ? resizeHost(content, height, width) : null };
+  } catch (error) {
+    objective.dispose();
+    throw error;
+  }
 }
 
 /** Optimises one scale in `space`; frees the objective and the space's own tensors, however it ends. */
-async function optimizeIn<V, I>(space: ImageSpace<V, I>, objective: Objective<I>, plan: Plan, scale: ScalePlan,
-  inputs: ScaleInputs, clock: RunClock, hooks: LoopHooks): Promise<{ image: HostImage; terms: LossTerms }> {
+async function optimizeIn<V, I>(space: ImageSpace<V, I>, prepared: PreparedScale<I>, plan: Plan, scale: ScalePlan,
+  clock: RunClock, hooks: LoopHooks): Promise<{ image: HostImage; terms: LossTerms }> {
+  const { objective, start, previewPhoto } = prepared;
   try {
-    const start = clipped(space, inputs.start());
-    const preview = async (image: I) => previewOf(await space.download(image), inputs.content, plan.options);
+    const { height, width } = previewSize(scale, plan.options);
+    const preview = async (image: I) => previewOf(await space.shrink(image, height, width), previewPhoto);
     const result = await optimizeScale({ plan, scale, objective, space, start, clock, backend: tf.getBackend(),
       preview }, hooks);
     let image: HostImage;
@@ -210,9 +245,12 @@ function initialImage(plan: Plan, content: HostImage, styles: HostImage[], masks
   return noise;
 }
 
-function previewOf(image: HostImage, content: HostImage, o: StylizeOptions): RgbImage {
-  const dims = fitLongestSide(image.width, image.height, Math.min(o.previewSize, Math.max(image.width, image.height)));
-  const small = resizeHost(image, dims.height, dims.width);
-  return toRgbImage(o.preserveColors
-    ? keepContentColors(small, resizeHost(content, dims.height, dims.width), MEAN_BGR) : small);
+/** A preview's size: the scale's, its longest side at most previewSize. */
+function previewSize(scale: ScalePlan, o: StylizeOptions): { height: number; width: number } {
+  return fitLongestSide(scale.width, scale.height, Math.min(o.previewSize, Math.max(scale.width, scale.height)));
+}
+
+/** A preview from the image at its size, in the photo's colours where they are kept (`photo` at the same size). */
+function previewOf(small: HostImage, photo: HostImage | null): RgbImage {
+  return toRgbImage(photo ? keepContentColors(small, photo, MEAN_BGR) : small);
 }

@@ -1,4 +1,5 @@
 import { HostImage, hostImage } from './host-image';
+import { cropRows, rowBands, StoredImage, wholeOf } from './stored-image';
 
 /*
  * Resizing in ordinary memory, the way the tensor path did it with tfjs:
@@ -78,6 +79,19 @@ export function resizeHost(image: HostImage, height: number, width: number): Hos
   if (y.height === height && y.width === width) return y === image
     ? hostImage(height, width, y.channels, y.data.slice()) : y;
   return resizeBilinear(y, height, width);
+}
+
+/**
+ * A stored image resized as resizeHost resizes it, without holding it whole where it is at least twice the size: its
+ * first halving goes a band of rows at a time (a tiled scale's preview).
+ */
+export function shrinkStored(image: StoredImage, height: number, width: number, bandValues?: number): HostImage {
+  if (image.height < 2 * height || image.width < 2 * width) return resizeHost(wholeOf(image), height, width);
+  const half = hostImage(Math.floor(image.height / 2), Math.floor(image.width / 2), image.channels);
+  for (const { top, count } of rowBands(half.height, 2 * image.width * image.channels, bandValues)) {
+    half.data.set(halve(cropRows(image, 2 * top, 2 * count)).data, top * half.width * half.channels);
+  }
+  return resizeHost(half, height, width);
 }
 
 /**

@@ -26,10 +26,59 @@ export interface StoredImage {
 /** Makes a StoredImage of height × width × channels zeros. */
 export type ImageStore = (height: number, width: number, channels: number) => StoredImage;
 
-/** Where rows of values live: `read`/`write` move `into.length` values at value `offset` of the whole. */
-interface Values {
+/** Where values live (an array, a scratch file): `read`/`write` move `into.length` values at value `offset`. */
+export interface Values {
   read(offset: number, into: Float32Array): void;
   write(offset: number, from: Float32Array): void;
+}
+
+/** A Float32Array seen as Values. */
+export function arrayValues(data: Float32Array): Values {
+  return {
+    read: (offset, into) => into.set(data.subarray(offset, offset + into.length)),
+    write: (offset, from) => data.set(from, offset),
+  };
+}
+
+/** Values a band of rows holds at most (one row at least): megabytes, small beside any image at a print's size. */
+const BAND_VALUES = 1 << 20;
+
+/** Rows [top, top + count) of an image of `height` rows of `rowValues` values each, a band at a time. */
+export function rowBands(height: number, rowValues: number,
+  bandValues = BAND_VALUES): { top: number; count: number }[] {
+  const rows = Math.max(1, Math.floor(bandValues / rowValues));
+  const bands = [];
+  for (let top = 0; top < height; top += rows) bands.push({ top, count: Math.min(rows, height - top) });
+  return bands;
+}
+
+/** Rows [top, top + count) of `image`, all its columns (a copy). */
+export function cropRows(image: StoredImage, top: number, count: number, wrapping = false): HostImage {
+  return image.crop({ top, left: 0, height: count, width: image.width }, wrapping);
+}
+
+/** The whole of `image` in memory (a copy). */
+export function wholeOf(image: StoredImage): HostImage {
+  return cropRows(image, 0, image.height);
+}
+
+/** A new image of `store`'s holding f(band) for each band of rows of `image`; f keeps each value's place. */
+export function mapBands(image: StoredImage, store: ImageStore, f: (band: HostImage) => HostImage): StoredImage {
+  const out = store(image.height, image.width, image.channels);
+  try {
+    for (const { top, count } of rowBands(image.height, image.width * image.channels)) {
+      out.write(f(cropRows(image, top, count)), top, 0);
+    }
+    return out;
+  } catch (error) {
+    out.dispose();
+    throw error;
+  }
+}
+
+/** A copy of `image` in `store`. */
+export function storeImage(image: HostImage, store: ImageStore): StoredImage {
+  return mapBands(storedInMemory(image), store, (band) => band);
 }
 
 const wrap = (i: number, n: number) => ((i % n) + n) % n;
@@ -107,11 +156,7 @@ class RowStoredImage implements StoredImage {
 
 /** A HostImage seen as a StoredImage (no copy: it reads and writes the image's own values). */
 export function storedInMemory(image: HostImage): StoredImage {
-  const { data } = image;
-  return new RowStoredImage(image.height, image.width, image.channels, {
-    read: (offset, into) => into.set(data.subarray(offset, offset + into.length)),
-    write: (offset, from) => data.set(from, offset),
-  });
+  return new RowStoredImage(image.height, image.width, image.channels, arrayValues(image.data));
 }
 
 export const MEMORY_STORE: ImageStore = (height, width, channels) =>

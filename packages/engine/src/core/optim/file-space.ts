@@ -30,6 +30,11 @@ export class FileSpace implements VectorSpace<FileVector> {
     return { file: this.files(length), length };
   }
 
+  /** Where v's values are. */
+  values(v: FileVector): ScratchFile {
+    return v.file;
+  }
+
   /** A new vector holding `data`. */
   fromArray(data: Float32Array): FileVector {
     const v = this.create(data.length);

@@ -37,10 +37,10 @@ export function pyramidLevels(height: number, width: number, maxLevels = MAX_LEV
  * Distill 2017. Not in Gatys et al.) The basis only: ImageVariable is the
  * Parameterization that moves on it.
  *
- * Its twin, host-pyramid.ts, does the same arithmetic in ordinary memory for a
- * tiled scale, whose image is there because the backend cannot hold it whole:
- * they share the levels and the weight, not the code, and pyramid.test.ts
- * holds them equal.
+ * Its twin, stored-pyramid.ts, does the same arithmetic for a tiled scale,
+ * whose image and value live in stores (scratch files at a print's size)
+ * because the backend cannot hold them whole: they share the levels and the
+ * weight, not the code, and pyramid.test.ts holds them equal.
  */
 export class PyramidBasis {
   readonly levels: PyramidLevel[];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { HostImage, hostImage, Rect } from '../image/host-image';
-import { ImageStore, MEMORY_STORE, StoredImage, storedInMemory } from '../image/stored-image';
+import { HostImage, Rect } from '../image/host-image';
+import { ImageStore, MEMORY_STORE, StoredImage } from '../image/stored-image';
 import { throwIfCancelled, yieldToEventLoop } from '../loop';
 import { withArena } from '../ops/gradient-arena';
 import { Pooling, VggLayer } from '../options';
@@ -10,12 +10,12 @@ import { Stage } from './stages';
 import { stageOutputLength, StageTile, stageTiles } from './tile-grid';
 
 /*
- * The network run over an image in ordinary memory, stage by stage and tile
- * by tile: forward (features and each stage's output), and backward (the
- * gradient of tile-local loss terms, plus the next stage's gradient, with
- * respect to the image). Only one tile's tensors exist at a time; the stage
- * outputs and gradients kept between tiles are the sweep's `store`'s (in
- * memory, or in scratch files at print sizes).
+ * The network run over an image too large for the backend, stage by stage
+ * and tile by tile: forward (features and each stage's output), and backward
+ * (the gradient of tile-local loss terms, plus the next stage's gradient,
+ * with respect to the image). Only one tile's tensors exist at a time; the
+ * image, the stage outputs and the gradients are StoredImages, in the
+ * sweep's `store` (in memory, or in scratch files at print sizes).
  */
 
 /** A tile's interior at a layer: rows and columns of the whole layer's features. */
@@ -106,14 +106,14 @@ function forwardTile(sweep: Sweep, stage: Stage, tile: StageTile, crop: HostImag
 }
 
 /**
- * Runs every stage forward over `image`, visiting the interiors of the
+ * Runs every stage forward over `image` (which stays the caller's), visiting the interiors of the
  * `wanted` layers; returns each stage's input (the image, then every stage's
  * output but the last's) for a backward sweep, which frees them
  * (`disposeInputs` where none follows).
  */
-export async function forwardSweep(sweep: Sweep, image: HostImage, wanted: ReadonlySet<VggLayer>, visit: FeatureVisitor,
-  hooks: SweepHooks = {}): Promise<StoredImage[]> {
-  const inputs: StoredImage[] = [storedInMemory(image)];
+export async function forwardSweep(sweep: Sweep, image: StoredImage, wanted: ReadonlySet<VggLayer>,
+  visit: FeatureVisitor, hooks: SweepHooks = {}): Promise<StoredImage[]> {
+  const inputs: StoredImage[] = [image];
   try {
     for (const [s, stage] of sweep.stages.entries()) {
       const input = inputs[s];
@@ -142,9 +142,9 @@ export async function forwardSweep(sweep: Sweep, image: HostImage, wanted: Reado
   }
 }
 
-/** Frees what a forward sweep kept (the stage outputs; the image stays the caller's). */
+/** Frees what a forward sweep kept (the stage outputs; the image, the first input, stays the caller's). */
 export function disposeInputs(inputs: readonly StoredImage[]): void {
-  for (const input of inputs) input.dispose();
+  for (const input of inputs.slice(1)) input.dispose();
 }
 
 /**
@@ -153,20 +153,16 @@ export function disposeInputs(inputs: readonly StoredImage[]): void {
  * (which it frees). Stage by stage from the last: a tile's gradient is that
  * of its own terms plus ⟨its output interior, the next stage's gradient
  * there⟩, and the tiles' crop gradients add up (their halos overlap) into the
- * stage input's. The image's own gradient is in memory: the optimiser takes it.
+ * stage input's. The image's gradient is the caller's, where the store keeps images.
  */
 export async function backwardSweep(sweep: Sweep, inputs: StoredImage[], wanted: ReadonlySet<VggLayer>,
-  loss: LocalLoss, hooks: SweepHooks = {}): Promise<HostImage> {
+  loss: LocalLoss, hooks: SweepHooks = {}): Promise<StoredImage> {
   let outputGradient: StoredImage | null = null;
-  let imageGradient: HostImage | null = null;
   try {
     for (let s = sweep.stages.length - 1; s >= 0; s--) {
       const stage = sweep.stages[s];
       const input = inputs[s];
-      // The image's own gradient in memory (the optimiser takes it), the stages' where the store keeps them.
-      if (s === 0) imageGradient = hostImage(input.height, input.width, input.channels);
-      const gradient = imageGradient ? storedInMemory(imageGradient)
-        : (sweep.store ?? MEMORY_STORE)(input.height, input.width, input.channels);
+      const gradient = (sweep.store ?? MEMORY_STORE)(input.height, input.width, input.channels);
       const stageWanted = new Set(stage.layers.filter((l) => wanted.has(l)));
       try {
         for (const tile of tilesOf(sweep, stage, input)) {
@@ -184,7 +180,9 @@ export async function backwardSweep(sweep: Sweep, inputs: StoredImage[], wanted:
       outputGradient = gradient;
       if (s > 0) inputs[s].dispose(); // no tile reads this stage's input again
     }
-    return imageGradient!;
+    const imageGradient = outputGradient!;
+    outputGradient = null;
+    return imageGradient;
   } finally {
     outputGradient?.dispose();
     disposeInputs(inputs);

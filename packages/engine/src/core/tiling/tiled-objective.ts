@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CHANNELS, deepestLayer, featureSize, positions } from '../geometry';
 import { HostImage } from '../image/host-image';
-import { ImageStore, MEMORY_STORE, StoredImage } from '../image/stored-image';
+import { ImageStore, MEMORY_STORE, StoredImage, storedInMemory } from '../image/stored-image';
 import { contentLoss } from '../losses';
 import {
   disposePulls, EvaluationHooks, Evaluation, GramsOf, Objective, ObjectiveInputs, StylePull, stylePulls, TermWeights,
@@ -32,7 +32,8 @@ import { addTotalVariation } from './total-variation';
  * sweep then differentiates, per tile, Σ_l k_l Σ_p F_p D_l F_pᵀ with the whole
  * image's D_l = G_l/M_l − A_l, whose gradient at the tile's positions is the
  * image's style gradient there, plus the content term at the tile's
- * positions; TV is local and computed on the whole image.
+ * positions; TV is local and computed band by band. The image and its
+ * gradient are StoredImages, in scratch files at a print's size.
  */
 
 /** The largest interior of a stage's tiles, at the stage's output resolution. */
@@ -49,7 +50,7 @@ export function tiledGrams(vgg: FeatureExtractor, layers: readonly VggLayer[], p
   hooks: SweepHooks = {}, store: ImageStore = MEMORY_STORE): GramsOf {
   return async (image: HostImage) => {
     const sweep = sweepOf(vgg, layers, plan, tileShape, false, store);
-    const { grams: [sums], inputs } = await sumGrams(sweep, image, layers, hooks);
+    const { grams: [sums], inputs } = await sumGrams(sweep, storedInMemory(image), layers, hooks);
     disposeInputs(inputs);
     for (const layer of layers) {
       const sum = sums.get(layer)!;
@@ -67,7 +68,7 @@ export function tiledGrams(vgg: FeatureExtractor, layers: readonly VggLayer[], p
  */
 type SummedGrams = { grams: Map<VggLayer, tf.Tensor2D>[]; inputs: StoredImage[] };
 
-async function sumGrams(sweep: Sweep, image: HostImage, layers: readonly VggLayer[], hooks: SweepHooks,
+async function sumGrams(sweep: Sweep, image: StoredImage, layers: readonly VggLayer[], hooks: SweepHooks,
   visit?: FeatureVisitor, wanted = new Set(layers),
   regions: readonly (StyleRegion | null)[] = [null]): Promise<SummedGrams> {
   const sums = regions.map(() =>
@@ -96,7 +97,7 @@ async function tiledFeatures(sweep: Sweep, image: HostImage, layer: VggLayer): P
   const size = featureSize(layer, image.height, image.width);
   const out = (sweep.store ?? MEMORY_STORE)(size.height, size.width, CHANNELS[layer]);
   try {
-    disposeInputs(await forwardSweep(sweep, image, new Set([layer]),
+    disposeInputs(await forwardSweep(sweep, storedInMemory(image), new Set([layer]),
       async (_layer, features, at) => out.write(await fromTensor(features), at.top, at.left)));
     return out;
   } catch (error) {
@@ -105,7 +106,7 @@ async function tiledFeatures(sweep: Sweep, image: HostImage, layer: VggLayer): P
   }
 }
 
-class TiledObjective implements Objective<HostImage> {
+class TiledObjective implements Objective<StoredImage> {
   private readonly weights: TermWeights;
   private readonly wanted: Set<VggLayer>;
 
@@ -121,7 +122,7 @@ class TiledObjective implements Objective<HostImage> {
     return tilesPerEvaluation(this.sweep, height, width);
   }
 
-  async evaluate(image: HostImage, hooks: EvaluationHooks = {}): Promise<Evaluation<HostImage>> {
+  async evaluate(image: StoredImage, hooks: EvaluationHooks = {}): Promise<Evaluation<StoredImage>> {
     const o = this.plan.options;
     const total = this.tiles(image.height, image.width);
     let done = 0;
@@ -149,9 +150,14 @@ class TiledObjective implements Objective<HostImage> {
       }
       const gradient = await backwardSweep(this.sweep, inputs, this.wanted,
         (layer, features, at) => this.localLoss(layer, features, at, differences, image), sweepHooks);
-      const tv = this.weights.tv > 0 ? addTotalVariation(image, gradient.data, this.weights.tv, o.seamless) : 0;
-      const totalLoss = this.weights.content * content + this.weights.style * style + this.weights.tv * tv;
-      return { terms: { content, style, tv, total: totalLoss }, gradient };
+      try {
+        const tv = this.weights.tv > 0 ? addTotalVariation(image, gradient, this.weights.tv, o.seamless) : 0;
+        const totalLoss = this.weights.content * content + this.weights.style * style + this.weights.tv * tv;
+        return { terms: { content, style, tv, total: totalLoss }, gradient };
+      } catch (error) {
+        gradient.dispose();
+        throw error;
+      }
     } finally {
       for (const [r, sum] of sums.entries()) tf.dispose([...sum.values(), ...differences[r].values()]);
       disposeInputs(inputs); // the backward sweep frees them as it goes; a second dispose does nothing
@@ -167,7 +173,7 @@ class TiledObjective implements Objective<HostImage> {
    * share a/M: the gradient of share · β w_l Σ (G_r − A)² / (4C²).
    */
   private localLoss(layer: VggLayer, features: tf.Tensor4D, at: LayerRect,
-    differences: readonly Map<VggLayer, tf.Tensor2D>[], image: HostImage): tf.Scalar | null {
+    differences: readonly Map<VggLayer, tf.Tensor2D>[], image: StoredImage): tf.Scalar | null {
     const o = this.plan.options;
     const terms: tf.Scalar[] = [];
     const i = o.styleLayers.indexOf(layer);
@@ -202,7 +208,8 @@ class TiledObjective implements Objective<HostImage> {
  */
 export async function createTiledObjective(vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan,
   scale: ScalePlan, tileShape: TileShape,
-  store: ImageStore = MEMORY_STORE): Promise<Objective<HostImage> & { tiles(height: number, width: number): number }> {
+  store: ImageStore = MEMORY_STORE,
+): Promise<Objective<StoredImage> & { tiles(height: number, width: number): number }> {
   const o = plan.options;
   const layers = o.contentWeight > 0 ? plan.layers : o.styleLayers;
   const pulls = await stylePulls(inputs, plan, scale, tiledGrams(vgg, o.styleLayers, plan, tileShape, {}, store));

@@ -1,35 +1,44 @@
-import { HostImage } from '../image/host-image';
+import { hostImage } from '../image/host-image';
+import { cropRows, rowBands, StoredImage } from '../image/stored-image';
 
-/**
- * The total-variation term (see losses.ts) of an image in ordinary memory:
+/*
+ * The total-variation term (see losses.ts) of a tiled scale's image:
  * Σ (x[i+1, j] − x[i, j])² + Σ (x[i, j+1] − x[i, j])² over every channel, and
- * `weight` × its gradient added into `gradient`. Local, so a tiled run
- * computes it on the whole image at once; by hand rather than with losses.ts's
- * tensors, which would put the whole image on the backend that tiling keeps
- * it off (tiled-objective.test.ts holds the two equal). `circular` (seamless):
- * the last row's lower neighbour is the first row, and the same for columns,
- * as in seamless.ts's circularTotalVariation.
+ * `weight` × its gradient added into `gradient`. Local, so it goes a band of
+ * rows at a time (each with the row below it); by hand rather than with
+ * losses.ts's tensors, which would put the whole image on the backend that
+ * tiling keeps it off (total-variation.test.ts, tiled-objective.test.ts hold
+ * the two equal). `circular` (seamless): the last row's lower neighbour is
+ * the first row, and the same for columns, as in seamless.ts's
+ * circularTotalVariation.
  */
-export function addTotalVariation(image: HostImage, gradient: Float32Array, weight: number, circular = false): number {
-  const { height, width, channels: c, data } = image;
+export function addTotalVariation(image: StoredImage, gradient: StoredImage, weight: number, circular = false,
+  bandValues?: number): number {
+  const { height, width, channels: c } = image;
   const row = width * c;
   let value = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      for (let k = 0; k < c; k++) {
-        const i = y * row + x * c + k;
-        // The neighbour below and the one to the right, wrapping around on a torus (else none at the edge).
-        const below = y + 1 < height ? i + row : circular ? x * c + k : -1;
-        const right = x + 1 < width ? i + c : circular ? y * row + k : -1;
-        for (const j of [below, right]) {
-          if (j < 0) continue;
-          const d = data[j] - data[i];
-          value += d * d;
-          gradient[j] += 2 * weight * d;
-          gradient[i] -= 2 * weight * d;
+  for (const { top, count } of rowBands(height, row, bandValues)) {
+    // The band's rows and the one below its last: the first row on a torus, none past the last row otherwise.
+    const rows = count + (top + count < height || circular ? 1 : 0);
+    const data = cropRows(image, top, rows, circular).data;
+    const change = hostImage(rows, width, c);
+    for (let y = 0; y < count; y++) {
+      for (let x = 0; x < width; x++) {
+        for (let k = 0; k < c; k++) {
+          const i = y * row + x * c + k;
+          const below = y + 1 < rows ? i + row : -1;
+          const right = x + 1 < width ? i + c : circular ? y * row + k : -1;
+          for (const j of [below, right]) {
+            if (j < 0) continue;
+            const d = data[j] - data[i];
+            value += d * d;
+            change.data[j] += 2 * weight * d;
+            change.data[i] -= 2 * weight * d;
+          }
         }
       }
     }
+    gradient.add(change, top, 0, circular);
   }
   return value;
 }
