@@ -42,9 +42,9 @@ describe('the plan: whole or tiled, and the tiles of a large picture', () => {
 
     it('estimates the peak up front: the issue\'s 4096 px run ~7 GB in memory, under 3 GB with scratch files', () => {
       expect(planned(4096, 100, true).peakBytes / 1e9).to.be.closeTo(7.3, 0.05); // measured: 7.0 GB (issue 26)
-      // 0.3 GB of runtime, the wasm heap of 256 px tiles (1.05 GB) and 120 bytes a pixel.
-      expect(planned(4096, 100).peakBytes / 1e9).to.be.closeTo(2.86, 0.01);
-      expect(planned(8192, 100).peakBytes / 1e9).to.be.closeTo(7.39, 0.01);
+      // 0.3 GB of runtime, the wasm heap of 256 px tiles (1.05 GB) and 30 bytes a pixel.
+      expect(planned(4096, 100).peakBytes / 1e9).to.be.closeTo(1.73, 0.01);
+      expect(planned(8192, 100).peakBytes / 1e9).to.be.closeTo(2.86, 0.01);
       // Adam keeps its two moments of the pixels (3 values a pixel) in memory, L-BFGS 5 pairs of the pyramid's (4).
       const adam = planStylization(validateOptions({ size: 4096, optimizer: 'adam' }), { width: 4096, height: 3072 },
         [{ width: 400, height: 300 }], 'wasm', { hostBytes: 100e9 });
@@ -75,21 +75,23 @@ describe('the plan: whole or tiled, and the tiles of a large picture', () => {
 
     it('takes smaller tiles, the draft tiled too, where the usual ones would not fit', () => {
       expect(tiles(2048, 8)).to.deep.equal([256, 256, 256]);
-      expect(tiles(2048, 1.4)).to.deep.equal([128, 128, 128]);
+      expect(tiles(2048, 1.4)).to.deep.equal([192, 192, 192]);
+      expect(tiles(2048, 1.2)).to.deep.equal([128, 128, 128]);
       expect(tiles(1024, 8)).to.deep.equal([null, 0]); // the draft whole, 384 px tiles
       expect(tiles(1024, 1.3)).to.deep.equal([192, 192]);
-      expect(tiles(4096, 2.5)).to.deep.equal([128, 128, 128, 128]); // a 4096 px print within 2.5 GB
-      for (const plan of [planned(2048, 1.4), planned(1024, 1.3), planned(4096, 2.5)]) {
+      expect(tiles(4096, 2.5)).to.deep.equal([256, 256, 256, 256]); // a 4096 px print within 2.5 GB
+      expect(tiles(8192, 2.5)).to.deep.equal([128, 128, 128, 128, 128]); // and an 8192 px one, in smaller tiles
+      for (const plan of [planned(2048, 1.2), planned(1024, 1.3), planned(4096, 2.5), planned(8192, 2.5)]) {
         expect(plan.peakBytes).to.be.at.most(plan.limits.hostBytes);
       }
     });
 
     it('refuses a run whose estimate is over the budget, naming the largest size that fits, and that size fits', () => {
-      expect(() => planned(4096, 2)).to.throw(NeuralStyleError, new RegExp('^A 4096×3072 picture needs about '
+      expect(() => planned(8192, 2)).to.throw(NeuralStyleError, new RegExp('^A 8192×6144 picture needs about '
         + '2\\.4 GB of memory at its peak \\(estimated\\), more than the 2\\.0 GB this run may use '
         + '\\(the memory option: --memory, '
         + 'neuralStyle\\.memory\\)\\. Lower size to (\\d+) or less, or raise memory\\.$'));
-      const refusal = (() => { try { planned(4096, 2); } catch (e) { return String(e); } })();
+      const refusal = (() => { try { planned(8192, 2); } catch (e) { return String(e); } })();
       const largest = Number(/Lower size to (\d+)/.exec(refusal ?? '')![1]);
       expect(planned(largest, 2).peakBytes).to.be.at.most(2e9);
       expect(() => planned(largest + 1, 2)).to.throw(NeuralStyleError);

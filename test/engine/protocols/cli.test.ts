@@ -173,11 +173,12 @@ describe('CLI (built bin, end to end)', () => {
 
   it('--memory: a picture whose estimated peak is over it is refused up front, with the largest size that fits', () => {
     const out = path.join(tempDir(), 'print.png');
-    // 8192 px: a 4096 px print fits 2.5 GB since its image-sized vectors went to scratch files (issue 26).
-    const r = cli(EXAMPLE, PRESET, '-o', out, '--size', '8192', '--memory', '2.5', '--backend', 'wasm', '--json');
+    // 8192 px within 2 GB: an 8192 px print is planned within 2.5 GB since nothing image-sized stays in memory
+    // (issue 26), not within 2.
+    const r = cli(EXAMPLE, PRESET, '-o', out, '--size', '8192', '--memory', '2', '--backend', 'wasm', '--json');
     expect(r.status).to.equal(1);
     expect(r.stderr).to.match(/^Error: A 8192×\d+ picture needs about \d+\.\d GB of memory at its peak \(estimated\)/m)
-      .and.to.match(/more than the 2\.5 GB this run may use .* Lower size to \d+ or less, or raise memory\.$/m);
+      .and.to.match(/more than the 2\.0 GB this run may use .* Lower size to \d+ or less, or raise memory\.$/m);
     expect(r.stdout).to.not.contain('"progress"');
     expect(fs.existsSync(out)).to.equal(false);
     expect(cli(EXAMPLE, PRESET, '-o', out, '--memory', '-1').stderr).to.match(/^Error: .*memory/m);

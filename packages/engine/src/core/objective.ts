@@ -113,7 +113,10 @@ async function styleTargets(styles: HostImage[], blend: readonly number[], plan:
   const targets = new Map<VggLayer, tf.Tensor2D>();
   for (const [i, style] of styles.entries()) {
     const dims = styleSize(o, style, scale);
-    const grams = await gramsOf(resizeHost(style, dims.height, dims.width));
+    // Not copied where it has its size already: at a print's size it is as large as the image.
+    const sized = dims.height === style.height && dims.width === style.width ? style
+      : resizeHost(style, dims.height, dims.width);
+    const grams = await gramsOf(sized);
     for (const layer of o.styleLayers) {
       const paper = o.normalization === 'paper' ? positions(layer, dims.height, dims.width) / positions(layer, scale.height, scale.width) : 1;
       const weighted = tf.mul(grams.get(layer)!, blend[i] * paper) as tf.Tensor2D;

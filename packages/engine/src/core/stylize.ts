@@ -3,7 +3,7 @@ import { NeuralStyleError } from './errors';
 import { estimateRun, MachineSpeed, RunEstimate } from './cost';
 import { keepContentColors, matchColourStatistics } from './image/colour';
 import { MEAN_BGR, toRgbImage, toVggImage } from './image/convert';
-import { HostImage, hostImage, RgbImage } from './image/host-image';
+import { HostImage, RgbImage } from './image/host-image';
 import { uniformNoise } from './image/noise';
 import { resizeHost, upscaleWithContentDetail } from './image/resize';
 import { fileStore, MEMORY_STORE, StoredImage } from './image/stored-image';
@@ -178,22 +178,25 @@ async function runScale(vgg: FeatureExtractor, plan: Plan, scale: ScalePlan, sou
 
 /**
  * The scale's photo, masks and regions at its size, its objective and its start (the previous result enlarged, or the
- * first start), in `space`. What is image-sized here is gone when it returns, but for the start itself.
+ * first start), in `space`. What is image-sized here is gone when it returns, but for the start itself; the start is
+ * made in the photo's values, which the targets no longer need (at a print's size, one copy fewer at the peak).
  */
 async function prepareScale<V, I>(space: ImageSpace<V, I>, plan: Plan, scale: ScalePlan, source: ScaleSource,
   makeObjective: (inputs: ObjectiveInputs) => Promise<Objective<I>>): Promise<PreparedScale<I>> {
   const content = vggImageAt(source.photo, scale.height, scale.width);
   const masks = source.masks && masksAt(source.masks, scale.height, scale.width);
   const regions = masks?.map((mask) => styleRegion(mask, plan.options.styleLayers));
-  const styles = source.styles.map(toVggImage);
+  let styles: HostImage[] | null = source.styles.map(toVggImage);
   const objective = await makeObjective({ content, styles, regions });
   try {
+    const { height, width } = previewSize(scale, plan.options);
+    const previewPhoto = plan.options.preserveColors ? resizeHost(content, height, width) : null;
     const previous = source.previous;
     source.previous = null;
+    if (previous) styles = null; // only a first start takes the paintings' colours
     const start = clipped(space, previous ? upscaleWithContentDetail(previous, content)
-      : initialImage(plan, content, styles, masks));
-    const { height, width } = previewSize(scale, plan.options);
-    return { objective, start, previewPhoto: plan.options.preserveColors ? resizeHost(content, height, width) : null };
+      : initialImage(plan, content, styles!, masks));
+    return { objective, start, previewPhoto };
   } catch (error) {
     objective.dispose();
     throw error;
@@ -230,12 +233,14 @@ function clipped<V, I>(space: ImageSpace<V, I>, image: HostImage): I {
   return start;
 }
 
+/** The first scale's start, as `init` says; made in `content`'s values where it can (content is consumed). */
 function initialImage(plan: Plan, content: HostImage, styles: HostImage[], masks?: HostImage[]): HostImage {
   const o = plan.options;
   if (o.init === 'content-in-style-colors') {
-    return masks ? recolourByRegion(content, styles, masks) : matchColourStatistics(content, styles, plan.styleBlend);
+    return masks ? recolourByRegion(content, styles, masks)
+      : matchColourStatistics(content, styles, plan.styleBlend, true);
   }
-  if (o.init === 'content') return hostImage(content.height, content.width, 3, content.data.slice());
+  if (o.init === 'content') return content;
   const noise = uniformNoise(content.height, content.width, 3, o.seed);
   if (o.init === 'blend') {
     for (let i = 0; i < noise.data.length; i++) {

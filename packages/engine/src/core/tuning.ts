@@ -85,17 +85,20 @@ export const TILING = {
  * 4.74 GB: garbage the collector had not yet freed, a resident read buffer);
  * a whole scale on wasm, ~0.6 GB and ~3.2 KB per pixel (512² px:
  * 1.43 GB). The L-BFGS history comes on top where it stays in memory.
- * Where the program gives scratch files, a tiled scale keeps only the photo
- * at its size, the image and its gradient (36 B), and the transients of the
- * maps between the pyramid and the image and of the collector's lag: 120 B a
- * pixel, from a 4096×2725 run's peak (2.49 GB with 256 px tiles, ~102 B).
+ * Where the program gives scratch files, a tiled scale keeps nothing of the
+ * image's size in memory between two uses; its peak is when the scale is
+ * prepared, the photo and the painting in the network's units (12 B each,
+ * the painting at the scale's size) with their RGB (6 B) while the targets
+ * are computed: 30 B a pixel, measured at 2048×1362 (848 MiB, 80 MiB above
+ * the runtime and the heap of 128 px tiles; the runtime figure above is
+ * 0.13 GB more than that run's).
  */
 export const PEAK_MEMORY = {
   runtimeBytes: 0.3e9,
   tiledHeapBytes: 0.49e9,
   tiledHeapBytesPerTilePixel: 8_600,
   tiledHostBytesPerPixel: 310,
-  tiledOnDiskBytesPerPixel: 120,
+  tiledOnDiskBytesPerPixel: 30,
   wholeBytes: 0.6e9,
   wholeBytesPerPixel: 3_200,
   /**

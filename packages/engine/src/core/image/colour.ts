@@ -84,21 +84,23 @@ function blendedStatistics(images: HostImage[], blend: number[]): Statistics {
 }
 
 /** y = A x + b for every pixel of a 3-channel image. */
-function affine(image: HostImage, a: Matrix3, b: number[]): HostImage {
-  const out = new Float32Array(image.data.length);
+/** a·x + b at every pixel, into a new image or (`inPlace`) into image's own values. */
+function affine(image: HostImage, a: Matrix3, b: number[], inPlace = false): HostImage {
   const d = image.data;
+  const out = inPlace ? d : new Float32Array(d.length);
   for (let i = 0; i < d.length; i += 3) {
-    for (let r = 0; r < 3; r++) out[i + r] = a[r][0] * d[i] + a[r][1] * d[i + 1] + a[r][2] * d[i + 2] + b[r];
+    const [x0, x1, x2] = [d[i], d[i + 1], d[i + 2]];
+    for (let r = 0; r < 3; r++) out[i + r] = a[r][0] * x0 + a[r][1] * x1 + a[r][2] * x2 + b[r];
   }
   return hostImage(image.height, image.width, 3, out);
 }
 
 /**
  * `content` recoloured so that its pixels' mean and covariance are those of `styles` (blended by `blend`); sizes may
- * differ.
+ * differ. `inPlace`: in content's own values (at a print's size a second copy would be the scale's peak).
  */
 export function matchColourStatistics(content: HostImage, styles: HostImage[],
-  blend: number[] = styles.map(() => 1)): HostImage {
+  blend: number[] = styles.map(() => 1), inPlace = false): HostImage {
   const c = colourStatistics(content);
   const s = blendedStatistics(styles, blend);
   // A small ridge keeps a flat (single-colour) photo from dividing by zero.
@@ -108,7 +110,7 @@ export function matchColourStatistics(content: HostImage, styles: HostImage[],
     matrixFunction(withRidge(c.covariance), (x) => 1 / Math.sqrt(Math.max(x, ridge))));
   // y = T (x − μc) + μs = T x + (μs − T μc).
   const offset = [0, 1, 2].map((r) => s.mean[r] - [0, 1, 2].reduce((sum, k) => sum + transform[r][k] * c.mean[k], 0));
-  return affine(content, transform, offset);
+  return affine(content, transform, offset, inPlace);
 }
 
 // YIQ, for colour preservation. The pixels are BGR, so the RGB matrices' channel order is reversed.

@@ -98,13 +98,21 @@ export function shrinkStored(image: StoredImage, height: number, width: number, 
  * The start of a finer scale: the coarser result upsampled, plus the
  * content's detail that upsampling cannot bring back (content −
  * up(down(content))). A plain upsample is blurred, which the finer scale's
- * style (conv1_1 Grams) and content terms both punish.
+ * style (conv1_1 Grams) and content terms both punish. `content` is consumed:
+ * the detail is made in its values, so that no more than two arrays of the
+ * image's size exist at once (at a print's size, the scale's peak).
  */
 export function upscaleWithContentDetail(coarse: HostImage, content: HostImage): HostImage {
-  const { height, width } = content;
-  const up = resizeHost(coarse, height, width);
-  const blurred = resizeHost(resizeHost(content, coarse.height, coarse.width), height, width);
+  keepDetail(content, coarse.height, coarse.width);
+  const up = resizeHost(coarse, content.height, content.width);
   const out = up.data;
-  for (let i = 0; i < out.length; i++) out[i] += content.data[i] - blurred.data[i];
+  for (let i = 0; i < out.length; i++) out[i] += content.data[i];
   return up;
+}
+
+/** content − up(down(content)), in content's values: the blurred copy goes when this returns. */
+function keepDetail(content: HostImage, coarseHeight: number, coarseWidth: number): void {
+  const blurred = resizeHost(resizeHost(content, coarseHeight, coarseWidth), content.height, content.width).data;
+  const detail = content.data;
+  for (let i = 0; i < detail.length; i++) detail[i] -= blurred[i];
 }
