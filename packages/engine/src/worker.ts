@@ -79,7 +79,8 @@ async function getEngine(message: ToEngine<'start'>, signal: AbortSignal): Promi
 /** Runs the checked job on the engine, sending its progress and previews; resolves with its done message. */
 async function run(message: ToEngine<'start'>, abort: AbortController): Promise<FromEngine<'done'>> {
   const { id, job } = message;
-  const checked = await checkJob(job); // a bad input or output path fails in milliseconds, before the weights load
+  // A bad input or output path, or a print over the memory budget on a CPU backend, fails before the weights load.
+  const checked = await checkJob(job, message.backend);
   const ready = await getEngine(message, abort.signal);
   const loseGpu = faultFor(id) === 'lose-gpu' ? (await import('./node/gpu-loss')).loseGpu : null;
   const previews: Promise<void>[] = [];

@@ -180,6 +180,8 @@ describe('CLI (built bin, end to end)', () => {
     expect(r.stderr).to.match(/^Error: A 8192×\d+ picture needs about \d+\.\d GB of memory at its peak \(estimated\)/m)
       .and.to.match(/more than the 2\.0 GB this run may use .* Lower size to \d+ or less, or raise memory\.$/m);
     expect(r.stdout).to.not.contain('"progress"');
+    // With the backend named wasm the budget is checked before the weights load and the backend starts.
+    expect(r.stdout, 'no backend started').to.not.contain('"backend"');
     expect(fs.existsSync(out)).to.equal(false);
     expect(cli(EXAMPLE, PRESET, '-o', out, '--memory', '-1').stderr).to.match(/^Error: .*memory/m);
   });

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import type { MachineSpeed } from '../core/cost';
 import { gpuLimits, MemoryLimits } from '../core/memory-limits';
-import { openScratchFile } from './scratch-file';
+import { hostLimits } from './host-limits';
 import { RunOptions } from '../core/options';
 import { endsIteration, type JobSpec } from '../protocol';
 import type { Progress } from '../core/progress';
@@ -59,28 +57,14 @@ export async function loadEngine(config: LoadEngineOptions = {}): Promise<Engine
 }
 
 /**
- * What a run on this machine may use: `memory` GB (0: what the machine has
- * free now; the plan refuses a run whose estimated peak is larger), temporary
- * files for what a tiled scale keeps image-sized (the plan refuses a run whose
- * files would not fit the space free there), and on WebGPU `gpuMemory` GB of
- * the GPU, in buffers as large as its adapter allows.
+ * What a run on this machine may use: its memory and temporary files
+ * (hostLimits; the plan refuses a run whose estimated peak or files would not
+ * fit), and on WebGPU `gpuMemory` GB of the GPU, in buffers as large as its
+ * adapter allows.
  */
 export function machineLimits(engine: Engine, gpuMemory: number, memory = 0): MemoryLimits {
   const { adapter } = engine.backend;
-  const hostBytes = memory > 0 ? memory * 1e9 : os.freemem();
-  return { hostBytes, scratchFiles: (values) => openScratchFile(values), scratchSpace: scratchSpace(),
-    ...(adapter ? { gpu: gpuLimits(gpuMemory, adapter) } : {}) };
-}
-
-/** The temporary folder and its free space (unknown where the system does not say: no check then). */
-function scratchSpace(): { folder: string; freeBytes: number } | undefined {
-  const folder = os.tmpdir();
-  try {
-    const stats = fs.statfsSync(folder);
-    return { folder, freeBytes: stats.bavail * stats.bsize };
-  } catch {
-    return undefined;
-  }
+  return { ...hostLimits(memory), ...(adapter ? { gpu: gpuLimits(gpuMemory, adapter) } : {}) };
 }
 
 /**

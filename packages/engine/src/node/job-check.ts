@@ -7,8 +7,12 @@ import { checkTextureSize, textureOptions } from '../core/texture';
 import type { JobSpec } from '../protocol';
 import { NeuralStyleError } from '../core/errors';
 import { checkResumeFile } from './checkpoint';
+import { hostLimits } from './host-limits';
 import { imageSize } from './image';
 import { checkOutputPath, IfExists } from './output-file';
+
+/** Backends that compute in the process's own memory, which the memory budget covers. */
+const CPU_BACKENDS = new Set(['wasm', 'cpu']);
 
 /** A job whose options are merged over the defaults and whose files have passed every check that needs no weights. */
 export interface CheckedJob {
@@ -26,10 +30,11 @@ export interface CheckedJob {
  * Everything about a job that can be known before the weights load, in
  * milliseconds: the options, each input's header (exists, is an image, within
  * the pixel limit), the output's size for the network (from the content's
- * header) and the output path. No tfjs here: the CLI runs it before it starts
- * the engine. Throws a NeuralStyleError naming the bad value.
+ * header) and the output path, and with `backend` named wasm or cpu, the
+ * memory budget. No tfjs here: the CLI runs it before it starts the engine.
+ * Throws a NeuralStyleError naming the bad value.
  */
-export async function checkJob(job: JobSpec): Promise<CheckedJob> {
+export async function checkJob(job: JobSpec, backend?: string): Promise<CheckedJob> {
   checkStyleCount(job.styles.length);
   if (job.texture) checkTextureSize(job.texture);
   const options = job.texture ? textureOptions(job.options, job.texture) : validateOptions(job.options);
@@ -43,8 +48,11 @@ export async function checkJob(job: JobSpec): Promise<CheckedJob> {
     checkStyleShape(options, styleSizes[styleSizes.length - 1], options.size, shown(style));
   }
   if (job.masks) await checkMaskFiles(job, content, options, maxInputPixels);
-  // The backend, and so its memory, is not known yet: plan without a memory limit to check sizes and weights now.
-  planStylization(options, content, styleSizes, 'cpu', { hostBytes: Number.POSITIVE_INFINITY });
+  // With a CPU backend named, the run's memory is the machine's: its budget is checked now. Otherwise the backend, and
+  // so its memory, is not known yet: plan without a memory limit to check sizes and weights.
+  const known = backend !== undefined && CPU_BACKENDS.has(backend);
+  planStylization(options, content, styleSizes, known ? backend : 'cpu',
+    known ? hostLimits(memory) : { hostBytes: Number.POSITIVE_INFINITY });
   if (job.resume) checkResumeFile(job.resume.image, job.checkpoints);
   const ifExists = job.ifExists ?? 'refuse';
   checkOutputPath(job.output, { inputs: [...(job.content ? [job.content] : []), ...job.styles, ...job.masks ?? []],
