@@ -39,15 +39,20 @@ export function checkMasks(masks: readonly MaskImage[], styleCount: number, phot
   names: readonly string[] = masks.map((_, i) => `#${i + 1}`)): void {
   checkMaskCount(masks.length, styleCount);
   for (const [i, mask] of masks.entries()) {
-    if (mask.width !== photo.width || mask.height !== photo.height) {
-      throw new NeuralStyleError(`The mask ${names[i]} is ${mask.width}×${mask.height}; a mask must be the photo's `
-        + `size, ${photo.width}×${photo.height}.`);
-    }
+    checkMaskSize(names[i], mask, photo);
     if (mask.data.every((v) => v === 0)) {
       throw new NeuralStyleError(`The mask ${names[i]} is black everywhere: its style would paint nothing. `
         + 'Paint white where the style goes.');
     }
   }
+}
+
+/** Throws unless the mask `name` has the photo's size; `photoName`: how the user knows the photo, where known. */
+export function checkMaskSize(name: string, mask: { width: number; height: number },
+  photo: { width: number; height: number }, photoName?: string): void {
+  if (mask.width === photo.width && mask.height === photo.height) return;
+  throw new NeuralStyleError(`The mask ${name} is ${mask.width}×${mask.height}; a mask must be the photo's size, `
+    + `${photo.width}×${photo.height}${photoName ? ` (${photoName})` : ''}.`);
 }
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { CHANNELS } from './geometry';
+import { channelsFirst } from './ops/gram';
 import { HostImage } from './image/host-image';
 import { resizeHost } from './image/resize';
 import { VGG_LAYERS, VggLayer } from './options';
@@ -29,9 +30,7 @@ export interface SlicedResiduals { gradients: Map<VggLayer, tf.Tensor2D>; value:
  * reads in order.
  */
 function project(features: tf.Tensor4D, transposed: tf.Tensor2D): tf.Tensor2D {
-  const [, h, w, c] = features.shape;
-  const channelsFirst = tf.reshape(tf.transpose(tf.reshape(features, [h, w, c]), [2, 0, 1]), [c, h * w]);
-  return tf.matMul(transposed, channelsFirst as tf.Tensor2D);
+  return tf.matMul(transposed, channelsFirst(features));
 }
 
 export class SlicedStyle {

@@ -2,7 +2,7 @@ import { checkStyleShape, planStylization, Size } from '../core/plan';
 import { StylizeOptions } from '../core/options';
 import { checkStyleCount, validateOptions, validateRunOptions } from '../core/validate';
 import { shown } from '../core/text';
-import { checkMaskCount, checkRegionOptions } from '../core/regions';
+import { checkMaskCount, checkMaskSize, checkRegionOptions } from '../core/regions';
 import { checkTextureSize, textureOptions } from '../core/texture';
 import type { JobSpec } from '../protocol';
 import { NeuralStyleError } from '../core/errors';
@@ -81,10 +81,6 @@ async function checkMaskFiles(job: JobSpec, photo: Size, options: StylizeOptions
   checkMaskCount(masks.length, job.styles.length);
   checkRegionOptions(options);
   for (const mask of masks) {
-    const size = await imageSize(mask, maxInputPixels);
-    if (size.width !== photo.width || size.height !== photo.height) {
-      throw new NeuralStyleError(`The mask ${shown(mask)} is ${size.width}×${size.height}; a mask must be the photo's `
-        + `size, ${photo.width}×${photo.height} (${shown(job.content!)}).`);
-    }
+    checkMaskSize(shown(mask), await imageSize(mask, maxInputPixels), photo, shown(job.content!));
   }
 }

@@ -61,14 +61,18 @@ export function gramDistance(features: tf.Tensor4D, target: tf.Tensor2D, arena?:
 }
 
 /**
- * FᵀF of [1, H, W, C] features, Fᵀ made as [C, H, W]: the same values transposed as [H·W, C] are ~6x slower on wasm.
+ * Fᵀ of [1, H, W, C] features as [C, H·W], made by a transpose: as a matMul's transposed operand it is ~6x slower on
+ * wasm.
  */
+export function channelsFirst(features: tf.Tensor4D): tf.Tensor2D {
+  const [, h, w, c] = features.shape;
+  return tf.reshape(tf.transpose(tf.reshape(features, [h, w, c]), [2, 0, 1]), [c, h * w]);
+}
+
+/** FᵀF of [1, H, W, C] features. */
 function transposedTimesSelf(features: tf.Tensor4D): tf.Tensor2D {
   const [, h, w, c] = features.shape;
-  return tf.tidy(() => {
-    const transposed = tf.reshape(tf.transpose(tf.reshape(features, [h, w, c]), [2, 0, 1]), [c, h * w]) as tf.Tensor2D;
-    return tf.matMul(transposed, tf.reshape(features, [h * w, c]) as tf.Tensor2D);
-  });
+  return tf.tidy(() => tf.matMul(channelsFirst(features), tf.reshape(features, [h * w, c]) as tf.Tensor2D));
 }
 
 /**
