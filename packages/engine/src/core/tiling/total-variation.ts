@@ -21,24 +21,25 @@ export function addTotalVariation(image: StoredImage, gradient: StoredImage, wei
     // The band's rows and the one below its last: the first row on a torus, none past the last row otherwise.
     const rows = count + (top + count < height || circular ? 1 : 0);
     const data = cropRows(image, top, rows, circular).data;
-    const change = hostImage(rows, width, c);
+    const change = hostImage(rows, width, c).data;
+    // One pair (i, its neighbour j): no array per value, this runs over every value of a print.
+    const pair = (i: number, j: number) => {
+      const d = data[j] - data[i];
+      value += d * d;
+      change[j] += 2 * weight * d;
+      change[i] -= 2 * weight * d;
+    };
     for (let y = 0; y < count; y++) {
       for (let x = 0; x < width; x++) {
         for (let k = 0; k < c; k++) {
           const i = y * row + x * c + k;
-          const below = y + 1 < rows ? i + row : -1;
-          const right = x + 1 < width ? i + c : circular ? y * row + k : -1;
-          for (const j of [below, right]) {
-            if (j < 0) continue;
-            const d = data[j] - data[i];
-            value += d * d;
-            change.data[j] += 2 * weight * d;
-            change.data[i] -= 2 * weight * d;
-          }
+          if (y + 1 < rows) pair(i, i + row);
+          if (x + 1 < width) pair(i, i + c);
+          else if (circular) pair(i, y * row + k);
         }
       }
     }
-    gradient.add(change, top, 0, circular);
+    gradient.add(hostImage(rows, width, c, change), top, 0, circular);
   }
   return value;
 }
