@@ -1,25 +1,17 @@
 // End to end, as a person would: install the built .vsix into code-server, open a
 // folder with a photo, right-click it → Stylize Image… → pick a painting, and wait for
 // the result file. Saves screenshots of the panel mid-run and when done, in the dark
-// and the light theme (when done also in both high-contrast themes), to media/screenshots/. Needs: pnpm package (the
-// .vsix),
-// bash ../shared/vscode-test/install-code-server.sh, Debian's chromium.
+// and the light theme (when done also in both high-contrast themes), to media/screenshots/. Needs what rig.mjs
+// says.
 // Usage: node test/extension/e2e/ui.mjs [path/to.vsix]      (pnpm test:e2e)
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { targetOf, vsixName } from '../../../extension/scripts/targets.mjs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  contextMenuItem, enginePids as enginePidsIn, explorerRow, installVsix, logger, makeWorkspace, openWorkbench,
+  panelFrame, pickerRow, repo, runCommand, vsixPath,
+} from './rig.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..', '..', '..');
-const extensionDir = join(repo, 'extension');
-const rig = process.env.VSCODE_TEST_RIG ?? resolve(repo, '..', 'shared', 'vscode-test');
-const { startCodeServer, launchBrowser, CS_BIN } = createRequire(import.meta.url)(join(rig, 'cs-lib.js'));
-// By default this machine's package, as `pnpm package` names it.
-const vsix = resolve(process.argv[2] ?? join(extensionDir, vsixName(JSON.parse(readFileSync(join(extensionDir, 'package.json'), 'utf8')), targetOf())));
+const vsix = vsixPath(process.argv[2]);
 const shots = resolve(process.env.NS_SCREENSHOTS ?? join(repo, 'media', 'screenshots'));
 mkdirSync(shots, { recursive: true });
 const OUTPUT = 'chelsea.van_gogh_starry_night.png';
@@ -30,44 +22,13 @@ if (!existsSync(vsix)) {
   console.error(`e2e: ${vsix} not found; run pnpm package first.`);
   process.exit(1);
 }
-const t0 = Date.now();
-const log = (m) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
-const dataDir = mkdtempSync(join(tmpdir(), 'ns-e2e-'));
-const ws = join(dataDir, 'photos');
-mkdirSync(join(ws, '.vscode'), { recursive: true });
-copyFileSync(join(repo, 'media', 'examples', 'chelsea.png'), join(ws, 'chelsea.png'));
+const log = logger();
 // Small and quick, but big enough to see the painting happen.
-writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({
-  'neuralStyle.size': 128, 'neuralStyle.iterations': 30, 'neuralStyle.multiScale': true, 'neuralStyle.previewEvery': 2, 'neuralStyle.previewSize': 256,
-}, null, 2));
-const userSettings = join(dataDir, 'user', 'User', 'settings.json');
-mkdirSync(dirname(userSettings), { recursive: true });
-writeFileSync(userSettings, JSON.stringify({
-    'workbench.colorTheme': 'Default Dark Modern', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false,
-    'workbench.startupEditor': 'none', 'git.enabled': false, 'update.mode': 'none', 'workbench.tips.enabled': false,
-    'chat.commandCenter.enabled': false, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  }, null, 2));
-
-// The webview's inner frame: the one with the panel's #title.
-async function panelFrame(page, timeoutMs = 30000) {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
-    for (const f of page.frames()) {
-      try { if (await f.locator('#title').count()) return f; } catch { /* a frame going away */ }
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error('the job panel did not open');
-}
-
-async function runCommand(page, title) {
-  const input = page.locator('.quick-input-widget input');
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: 5000 });
-  await input.fill(`>${title}`);
-  const command = page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${title}`) }).first();
-  await command.waitFor({ timeout: 5000 });
-  await command.click();
-}
+const workspace = makeWorkspace({
+  photos: [join(repo, 'media', 'examples', 'chelsea.png')],
+  settings: { 'neuralStyle.size': 128, 'neuralStyle.iterations': 30, 'neuralStyle.multiScale': true, 'neuralStyle.previewEvery': 2, 'neuralStyle.previewSize': 256 },
+});
+const { dataDir, ws } = workspace;
 
 // Switches the colour theme the way a person does: Preferences: Color Theme.
 async function setTheme(page, theme) {
@@ -87,16 +48,13 @@ async function setTheme(page, theme) {
   await page.mouse.move(0, 0);
 }
 
-const env = { ...process.env, XDG_CONFIG_HOME: join(dataDir, 'xdg-config'), XDG_DATA_HOME: join(dataDir, 'xdg-data') };
-execFileSync(process.execPath, [CS_BIN, '--user-data-dir', join(dataDir, 'user'), '--extensions-dir', join(dataDir, 'extensions'), '--install-extension', vsix], { stdio: 'inherit', env });
+installVsix(vsix, dataDir);
 log('installed the .vsix');
-const cs = await startCodeServer({ dataDir, folder: ws });
 let ctx;
 let failed = false;
 let stopped = false;
-// Engine processes of the extension installed for this run.
-const enginePids = () => execFileSync('ps', ['-eo', 'pid=,args=']).toString().split('\n')
-  .filter((l) => l.includes(join(dataDir, 'extensions')) && l.includes('worker.js')).map((l) => Number(l.trim().split(/\s+/)[0]));
+const enginePids = () => enginePidsIn(dataDir);
+let cs;
 
 /**
  * Right-click chelsea.png → Stylize with Last Style, until an engine process runs. A click on a menu
@@ -110,7 +68,7 @@ async function startSecondJob(page) {
   const before = await tabs.count();
   const again = page.locator('.context-view .action-label', { hasText: 'Stylize with Last Style' });
   for (let attempt = 1; attempt <= 3; attempt++) {
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'chelsea.png' }).first().click({ button: 'right' });
+    await explorerRow(page, 'chelsea.png').click({ button: 'right' });
     await again.waitFor({ timeout: 10000 });
     await page.waitForTimeout(500);
     await again.click();
@@ -130,34 +88,16 @@ async function startSecondJob(page) {
 }
 const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 try {
-  ctx = await launchBrowser(join(dataDir, 'chromium'));
-  const page = ctx.pages()[0] ?? await ctx.newPage();
-  page.on('pageerror', (e) => console.log('[pageerror]', e.message));
-  page.on('console', (m) => { if (/neural|webview|serializ/i.test(m.text())) console.log(`[console.${m.type()}]`, m.text().slice(0, 300)); });
-  await page.goto(`${cs.url}?folder=${encodeURIComponent(ws)}`);
-  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'chelsea.png' });
-  await row.waitFor({ timeout: 60000 });
+  let page;
+  ({ cs, ctx, page } = await openWorkbench(workspace, 'chelsea.png'));
   log('workbench ready');
 
-  // Right-click → Stylize Image…: retried, the menu entry appears once the extension host is up.
-  const menuItem = page.locator('.context-view .action-label', { hasText: 'Stylize Image…' });
-  for (let i = 0; ; i++) {
-    await row.click({ button: 'right' });
-    try {
-      await menuItem.waitFor({ timeout: 2000 });
-      break;
-    } catch (e) {
-      if (i >= 20) throw e;
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(500);
-    }
-  }
+  // Right-click → Stylize Image…: the menu entry appears once the extension host is up.
+  const menuItem = await contextMenuItem(page, 'chelsea.png', 'Stylize Image…');
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(shots, 'context-menu.png') });
   await menuItem.click();
-  const preset = page.locator('.quick-input-list .monaco-list-row', { hasText: 'The Starry Night' });
-  await preset.waitFor({ timeout: 20000 });
+  const preset = await pickerRow(page, 'The Starry Night');
   await page.waitForTimeout(500); // let the thumbnails load
   await page.screenshot({ path: join(shots, 'style-picker.png') });
   await preset.click();
@@ -218,7 +158,7 @@ try {
   log('the panel came back after a window reload');
 
   // The image preview's title bar offers Stylize Image… too.
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'chelsea.png' }).first().click();
+  await explorerRow(page, 'chelsea.png').click();
   const titleAction = page.locator('.editor-actions .action-label[aria-label^="Stylize Image"]').first();
   await titleAction.waitFor({ timeout: 20000 });
   // The hover names the action; the preview paints its image a moment after the tab opens.
@@ -247,7 +187,7 @@ try {
   try { await ctx?.pages()[0]?.screenshot({ path: join(dataDir, 'failure.png') }); console.error(`failure screenshot: ${join(dataDir, 'failure.png')}`); } catch { /* no page */ }
 } finally {
   await ctx?.close().catch(() => {});
-  if (!stopped) await cs.stop();
+  if (!stopped) await cs?.stop();
   if (!failed) rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
