@@ -60,6 +60,18 @@ describe('the plan: whole or tiled, and the tiles of a large picture', () => {
       expect(whole('sliced-wasserstein').peakBytes - whole('gram').peakBytes).to.equal(1500 * 512 * 384);
     });
 
+    it('counts the sliced loss\'s projections on a tiled scale: in memory, or in the files beside one direction', () => {
+      const tiled = (styleLoss: 'gram' | 'sliced-wasserstein', scratchFiles?: typeof inFile) => planStylization(
+        validateOptions({ size: 2048, multiScale: false, styleLoss }), { width: 4096, height: 3072 },
+        [{ width: 400, height: 300 }], 'wasm', { hostBytes: 100e9, scratchFiles });
+      const pixels = 2048 * 1536;
+      expect(tiled('sliced-wasserstein').scales.map((s) => s.tileSize !== null)).to.deep.equal([true]);
+      expect(tiled('sliced-wasserstein').peakBytes - tiled('gram').peakBytes).to.equal((488 + 20) * pixels);
+      const [slicedOnDisk, gramOnDisk] = [tiled('sliced-wasserstein', inFile), tiled('gram', inFile)];
+      expect(slicedOnDisk.peakBytes - gramOnDisk.peakBytes).to.equal(20 * pixels);
+      expect(slicedOnDisk.scratchBytes - gramOnDisk.scratchBytes).to.equal(488 * pixels);
+    });
+
     it('refuses up front a run whose temporary files would not fit their disk, naming the folder and both sizes', () => {
       const onDisk = (size: number, freeGb: number) => planStylization(validateOptions({ size }),
         { width: 4096, height: 3072 }, [{ width: 400, height: 300 }], 'wasm',

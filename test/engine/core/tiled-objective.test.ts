@@ -126,4 +126,13 @@ describe('tiled objective: the whole image\'s loss and gradient, tile by tile', 
   it('… with regions on a torus (seamless), the stage images in scratch files', async () => {
     await compare(61, { seamless: true, styleScale: 0.7 }, 20, 2, true, true);
   });
+
+  // The sliced loss ranks every position of a layer: tiles rank the same values, up to the last bits of the features.
+  it('… with the sliced-Wasserstein loss (each direction ranked over every tile\'s projections)', async () => {
+    await compare(64, { styleLoss: 'sliced-wasserstein' }, 16);
+  });
+
+  it('… with the sliced-Wasserstein loss, two styles blended, on a torus, its projections in scratch files', async () => {
+    await compare(61, { styleLoss: 'sliced-wasserstein', seamless: true, styleScale: 0.7 }, 20, 2, true);
+  });
 });

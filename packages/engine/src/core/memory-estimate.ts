@@ -28,7 +28,7 @@ export interface EstimateContext {
    * target) in scratch files (MemoryLimits.scratchFiles).
    */
   onDisk: boolean;
-  /** The sliced-Wasserstein style loss: its projections and residuals on a whole scale (sliced-style.ts). */
+  /** The sliced-Wasserstein style loss: its projections and residuals (sliced-style.ts, tiling/sliced-term.ts). */
   sliced?: boolean;
 }
 
@@ -64,9 +64,11 @@ export function scalePeakBytes(scale: ScaleShape, context: EstimateContext): num
     return own + sliced;
   }
   const heap = wasm ? tileHeapBytes(scale.tileSize) : 0;
-  if (context.onDisk) return PEAK_MEMORY.runtimeBytes + heap + pixels * PEAK_MEMORY.tiledOnDiskBytesPerPixel;
+  const sliced = !context.sliced ? 0 : pixels * (PEAK_MEMORY.slicedTiledRankBytesPerPixel
+    + (context.onDisk ? 0 : PEAK_MEMORY.slicedTiledProjectionBytesPerPixel));
+  if (context.onDisk) return PEAK_MEMORY.runtimeBytes + heap + pixels * PEAK_MEMORY.tiledOnDiskBytesPerPixel + sliced;
   const history = hostHistoryBytes(optimisedValues(scale.width, scale.height, context.pyramid), context);
-  return PEAK_MEMORY.runtimeBytes + heap + pixels * PEAK_MEMORY.tiledHostBytesPerPixel + history;
+  return PEAK_MEMORY.runtimeBytes + heap + pixels * PEAK_MEMORY.tiledHostBytesPerPixel + history + sliced;
 }
 
 /** A run's estimated peak: the largest of its scales', each with the largest wasm heap so far (it never shrinks). */
@@ -90,13 +92,15 @@ export function runPeakBytes(scales: readonly ScaleShape[], context: EstimateCon
  * about as many) and L-BFGS's pairs, and the images (the stage outputs, 14
  * values a pixel, the content target at conv4_2, 8, two stage gradients at
  * once, 12, and the image's own: the current one, a candidate's, its clipped
- * copy and the gradient, 12: 184 bytes a pixel).
+ * copy and the gradient, 12: 184 bytes a pixel), and the sliced loss's
+ * projections.
  */
 function scaleScratchBytes(scale: ScaleShape, context: EstimateContext): number {
   if (scale.tileSize === null || !context.onDisk) return 0;
   const values = optimisedValues(scale.width, scale.height, context.pyramid);
   const pairs = context.history === 0 ? 0 : hostPairs(values, context);
-  return (8 + 2 * pairs) * 4 * values + 184 * scale.width * scale.height;
+  const sliced = context.sliced ? PEAK_MEMORY.slicedTiledProjectionBytesPerPixel : 0;
+  return (8 + 2 * pairs) * 4 * values + (184 + sliced) * scale.width * scale.height;
 }
 
 /** A run's scratch files at their peak (the largest scale's: each scale's files go when it ends). */

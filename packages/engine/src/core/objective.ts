@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { positions } from './geometry';
 import { HostImage } from './image/host-image';
 import { resizeHost } from './image/resize';
-import { VggLayer } from './options';
+import { StylizeOptions, VggLayer } from './options';
 import { Plan, ScalePlan, styleSize } from './plan';
 import { LossTerms } from './progress';
 import { StyleRegion } from './regions';
@@ -112,13 +112,10 @@ async function styleTargets(styles: HostImage[], blend: readonly number[], plan:
   const o = plan.options;
   const targets = new Map<VggLayer, tf.Tensor2D>();
   for (const [i, style] of styles.entries()) {
-    const dims = styleSize(o, style, scale);
-    // Not copied where it has its size already: at a print's size it is as large as the image.
-    const sized = dims.height === style.height && dims.width === style.width ? style
-      : resizeHost(style, dims.height, dims.width);
+    const sized = styleAtScale(o, style, scale);
     const grams = await gramsOf(sized);
     for (const layer of o.styleLayers) {
-      const paper = o.normalization === 'paper' ? positions(layer, dims.height, dims.width) / positions(layer, scale.height, scale.width) : 1;
+      const paper = o.normalization === 'paper' ? positions(layer, sized.height, sized.width) / positions(layer, scale.height, scale.width) : 1;
       const weighted = tf.mul(grams.get(layer)!, blend[i] * paper) as tf.Tensor2D;
       const previous = targets.get(layer);
       targets.set(layer, previous ? tf.add(previous, weighted) : weighted);
@@ -127,4 +124,11 @@ async function styleTargets(styles: HostImage[], blend: readonly number[], plan:
     tf.dispose([...grams.values()]);
   }
   return targets;
+}
+
+/** A style image at its size for `scale`; not copied where it has that size (at a print's, it is the image's). */
+export function styleAtScale(o: StylizeOptions, style: HostImage, scale: ScalePlan): HostImage {
+  const dims = styleSize(o, style, scale);
+  return dims.height === style.height && dims.width === style.width ? style
+    : resizeHost(style, dims.height, dims.width);
 }

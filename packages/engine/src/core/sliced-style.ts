@@ -2,22 +2,54 @@ import * as tf from '@tensorflow/tfjs';
 import { CHANNELS } from './geometry';
 import { channelsFirst } from './ops/gram';
 import { HostImage } from './image/host-image';
-import { resizeHost } from './image/resize';
 import { VGG_LAYERS, VggLayer } from './options';
-import { Plan, ScalePlan, styleSize } from './plan';
+import { styleAtScale } from './objective';
+import { Plan, ScalePlan } from './plan';
 import { toTensor } from './pixels';
-import { blendTables, meanSquare, quantileTable, residualsInPlace, sliceDirections } from './sliced-wasserstein';
+import {
+  blendTables, meanSquare, quantileTable, rankScratch, residualsInPlace, SLICE_QUANTILES, sliceDirections,
+} from './sliced-wasserstein';
 import { FeatureExtractor } from './vgg19';
 
 /*
  * The sliced-Wasserstein style term of one scale on the backend
  * (sliced-wasserstein.ts has the loss): the style's quantiles along each
  * layer's directions, computed once, and per evaluation the image's
- * residuals, read back and ranked in ordinary memory and taken back to the
- * features (R Wᵀ), then a term whose gradient is the loss's.
+ * projections, ranked in ordinary memory into residuals and taken back to
+ * the features (R Wᵀ), in a term whose gradient is the loss's. The
+ * projections come whole from the backend, or tile by tile
+ * (tiling/sliced-term.ts): the ranks are global, so every tile's
+ * projections are gathered before any residual is known.
  */
 
 interface LayerSlices { directions: tf.Tensor2D; transposed: tf.Tensor2D; quantiles: Float32Array; kappa: number }
+
+/**
+ * A layer's projections on its K directions, N values each, a direction's row at a time: in memory, or in a store
+ * at a tiled scale. The residuals replace them in place (setRow).
+ */
+export interface Projections {
+  readonly n: number;
+  readonly k: number;
+  row(j: number): Float32Array;
+  setRow(j: number, values: Float32Array): void;
+}
+
+/** Projections K × N in one array (a direction's values in a row). */
+export function arrayProjections(values: Float32Array, n: number, k: number): Projections {
+  return {
+    n, k,
+    row: (j) => values.subarray(j * n, (j + 1) * n),
+    setRow: (j, row) => { if (row.buffer !== values.buffer) values.set(row, j * n); },
+  };
+}
+
+/**
+ * Each style layer's projections of an image (a painting at its size for the scale), given how a layer's features
+ * project (K × n); whole on the backend, or tile by tile. `release` frees them.
+ */
+export type Projector = (image: HostImage, project: (layer: VggLayer, features: tf.Tensor4D) => tf.Tensor2D,
+  layers: readonly VggLayer[]) => Promise<{ projections: Map<VggLayer, Projections>; release: () => void }>;
 
 /**
  * The style term's value at an image, and its gradient with respect to each style layer's features (N × C on the
@@ -33,6 +65,25 @@ function project(features: tf.Tensor4D, transposed: tf.Tensor2D): tf.Tensor2D {
   return tf.matMul(transposed, channelsFirst(features));
 }
 
+/** The whole image's projections at `layers`, on the backend at once, read back. */
+export const wholeProjector = (vgg: FeatureExtractor, pooling: Plan['options']['pooling']): Projector =>
+  async (image, projectLayer, layers) => {
+    const projected = tf.tidy(() => {
+      const features = vgg.extract(toTensor(image), layers, pooling);
+      return layers.map((layer) => projectLayer(layer, features.get(layer)!));
+    });
+    try {
+      const projections = new Map<VggLayer, Projections>();
+      for (const [i, layer] of layers.entries()) {
+        const [k, n] = projected[i].shape;
+        projections.set(layer, arrayProjections(await projected[i].data() as Float32Array, n, k));
+      }
+      return { projections, release: () => {} };
+    } finally {
+      tf.dispose(projected);
+    }
+  };
+
 export class SlicedStyle {
   private constructor(private readonly layers: Map<VggLayer, LayerSlices>, private readonly weights: readonly number[],
     private readonly styleLayers: readonly VggLayer[]) {}
@@ -42,11 +93,12 @@ export class SlicedStyle {
    * plan.styleBlend; the directions drawn from the seed, the scale and the layer.
    */
   static async create(vgg: FeatureExtractor, styles: readonly HostImage[], plan: Plan,
-    scale: ScalePlan): Promise<SlicedStyle> {
+    scale: ScalePlan, projector: Projector = wholeProjector(vgg, plan.options.pooling)): Promise<SlicedStyle> {
     const o = plan.options;
     const layers = drawDirections(plan, scale);
     try {
-      const tables = await styleTables(vgg, styles, plan, scale, layers);
+      const projectLayer = (layer: VggLayer, features: tf.Tensor4D) => project(features, layers.get(layer)!.transposed);
+      const tables = await styleTables(styles, plan, scale, projector, projectLayer);
       for (const layer of o.styleLayers) {
         const quantiles = blendTables(tables.get(layer)!, plan.styleBlend);
         // In the Gram loss's units: squared feature values times feature values squared (sliced-wasserstein.ts).
@@ -59,26 +111,69 @@ export class SlicedStyle {
     }
   }
 
+  /** A style layer's features (1 × h × w × C) projected on its directions: K × hw. */
+  project(layer: VggLayer, features: tf.Tensor4D): tf.Tensor2D {
+    return project(features, this.layers.get(layer)!.transposed);
+  }
+
+  /**
+   * The term's value Σ_l w_l E_l given the image's projections at every style layer, each replaced by its residuals
+   * (v − t(rank v)) in place.
+   */
+  residualsIn(projections: ReadonlyMap<VggLayer, Projections>): number {
+    let value = 0;
+    for (const [i, layer] of this.styleLayers.entries()) {
+      const rows = projections.get(layer)!;
+      const { quantiles } = this.layers.get(layer)!;
+      const scratch = rankScratch(rows.n);
+      let sum = 0;
+      for (let j = 0; j < rows.k; j++) {
+        const row = rows.row(j);
+        const table = quantiles.subarray(j * SLICE_QUANTILES, (j + 1) * SLICE_QUANTILES);
+        sum += residualsInPlace(row, rows.n, 1, table, SLICE_QUANTILES, scratch);
+        rows.setRow(j, row);
+      }
+      value += this.factor(i, layer, rows) * sum;
+    }
+    return value;
+  }
+
+  /** w_l κ_l / (N K): the layer's weight in the value; twice it in the gradient. */
+  private factor(i: number, layer: VggLayer, rows: { n: number; k: number }): number {
+    return this.weights[i] * this.layers.get(layer)!.kappa / (rows.n * rows.k);
+  }
+
+  /**
+   * The gradient with respect to features of n positions given their residuals (K × n) of a layer of N positions:
+   * 2κ_l w_l/(NK) · R Wᵀ, as n × C ((W R)ᵀ, the product untransposed).
+   */
+  featureGradient(layer: VggLayer, residuals: Float32Array, positions: number): tf.Tensor2D {
+    const slices = this.layers.get(layer)!;
+    const k = slices.directions.shape[1];
+    const factor = this.factor(this.styleLayers.indexOf(layer), layer, { n: positions, k });
+    return tf.tidy(() => tf.transpose(tf.mul(
+      tf.matMul(slices.directions, tf.tensor2d(residuals, [k, residuals.length / k])), 2 * factor)) as tf.Tensor2D);
+  }
+
   /** The term's value Σ_l w_l E_l at `image` (whole, on the backend) and its feature gradients, the caller's. */
   async residualsOf(net: FeatureExtractor, image: tf.Tensor4D,
     pooling: Plan['options']['pooling']): Promise<SlicedResiduals> {
     const projected = tf.tidy(() => {
       const features = net.extract(image, this.styleLayers, pooling);
-      return this.styleLayers.map((layer) => project(features.get(layer)!, this.layers.get(layer)!.transposed));
+      return this.styleLayers.map((layer) => this.project(layer, features.get(layer)!));
     });
     const gradients = new Map<VggLayer, tf.Tensor2D>();
-    let value = 0;
     try {
+      const values = new Map<VggLayer, Float32Array>();
+      const projections = new Map<VggLayer, Projections>();
       for (const [i, layer] of this.styleLayers.entries()) {
         const [k, n] = projected[i].shape;
-        const values = await projected[i].data() as Float32Array;
-        const slices = this.layers.get(layer)!;
-        const sum = residualsInPlace(values, n, k, slices.quantiles);
-        const factor = this.weights[i] * slices.kappa / (n * k);
-        value += factor * sum;
-        // (R Wᵀ) as N × C from R as K × N: (W R)ᵀ, the product untransposed.
-        gradients.set(layer, tf.tidy(() =>
-          tf.transpose(tf.mul(tf.matMul(slices.directions, tf.tensor2d(values, [k, n])), 2 * factor)) as tf.Tensor2D));
+        values.set(layer, await projected[i].data() as Float32Array);
+        projections.set(layer, arrayProjections(values.get(layer)!, n, k));
+      }
+      const value = this.residualsIn(projections);
+      for (const [layer, residuals] of values) {
+        gradients.set(layer, this.featureGradient(layer, residuals, projections.get(layer)!.n));
       }
       return { gradients, value };
     } catch (error) {
@@ -119,27 +214,26 @@ function drawDirections(plan: Plan, scale: ScalePlan): Map<VggLayer, LayerSlices
 }
 
 /** Each style's quantile table along each layer's directions, the style at its size for the scale. */
-async function styleTables(vgg: FeatureExtractor, styles: readonly HostImage[], plan: Plan, scale: ScalePlan,
-  layers: Map<VggLayer, LayerSlices>): Promise<Map<VggLayer, Float32Array[]>> {
+async function styleTables(styles: readonly HostImage[], plan: Plan, scale: ScalePlan, projector: Projector,
+  projectLayer: (layer: VggLayer, features: tf.Tensor4D) => tf.Tensor2D): Promise<Map<VggLayer, Float32Array[]>> {
   const o = plan.options;
   const tables = new Map<VggLayer, Float32Array[]>(o.styleLayers.map((layer) => [layer, []]));
   for (const style of styles) {
-    const dims = styleSize(o, style, scale);
-    const resized = resizeHost(style, dims.height, dims.width);
-    const projected = tf.tidy(() => {
-      const features = vgg.extract(toTensor(resized), o.styleLayers, o.pooling);
-      return o.styleLayers.map((layer) => project(features.get(layer)!, layers.get(layer)!.transposed));
-    });
+    const { projections, release } = await projector(styleAtScale(o, style, scale), projectLayer, o.styleLayers);
     try {
-      for (const [i, layer] of o.styleLayers.entries()) {
-        const [k, n] = projected[i].shape;
-        tables.get(layer)!.push(quantileTable(await projected[i].data() as Float32Array, n, k));
-      }
+      for (const layer of o.styleLayers) tables.get(layer)!.push(quantileRows(projections.get(layer)!));
     } finally {
-      tf.dispose(projected);
+      release();
     }
   }
   return tables;
+}
+
+/** S quantiles of each direction's values, K × S. */
+function quantileRows(rows: Projections): Float32Array {
+  const table = new Float32Array(rows.k * SLICE_QUANTILES);
+  for (let j = 0; j < rows.k; j++) table.set(quantileTable(rows.row(j), rows.n, 1), j * SLICE_QUANTILES);
+  return table;
 }
 
 function disposeSlices(layers: Map<VggLayer, LayerSlices>): void {

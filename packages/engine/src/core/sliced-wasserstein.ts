@@ -104,7 +104,15 @@ function radixSort(keys: Uint32Array, order: Uint32Array, scratch: RadixScratch)
   // An even number of passes: the sorted keys and positions are back in `keys` and `order`.
 }
 
+/** What ranking a direction of n values uses besides the values: reused from one direction to the next. */
+export interface RankScratch { keys: Uint32Array; order: Uint32Array; scratch: RadixScratch }
+
 interface RadixScratch { keys: Uint32Array; order: Uint32Array; counts: Uint32Array }
+
+export function rankScratch(n: number): RankScratch {
+  return { keys: new Uint32Array(n), order: new Uint32Array(n),
+    scratch: { keys: new Uint32Array(n), order: new Uint32Array(n), counts: new Uint32Array(0x10001) } };
+}
 
 /** A float32's bits as an unsigned integer that sorts as the float does (negative ones flipped whole). */
 function sortableKey(bits: number): number {
@@ -117,11 +125,8 @@ function sortableKey(bits: number): number {
  * Σ residual². Ranks are exact: each column is sorted (ties in position order).
  */
 export function residualsInPlace(values: Float32Array, n: number, k: number, table: Float32Array,
-  s = SLICE_QUANTILES): number {
+  s = SLICE_QUANTILES, { keys, order, scratch }: RankScratch = rankScratch(n)): number {
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  const keys = new Uint32Array(n);
-  const order = new Uint32Array(n);
-  const scratch = { keys: new Uint32Array(n), order: new Uint32Array(n), counts: new Uint32Array(0x10001) };
   let sum = 0;
   for (let j = 0; j < k; j++) {
     for (let p = 0; p < n; p++) {

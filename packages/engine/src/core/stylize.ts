@@ -77,7 +77,6 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
   }
   const backend = tf.getBackend();
   const plan = planStylization(o, request.content, request.styles, backend, request.limits);
-  checkSlicedPlan(plan);
   const resume = resumeOf(plan, request.resume, hooks);
   const resumed = resume && { scales: resume.fromScale - 1, steps: resume.steps };
   const clock = new RunClock(plan, backend, request.speed, resumed);
@@ -101,19 +100,6 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
   const { steps, elapsedMs, speed } = clock;
   const measured = speed ? { speed } : {};
   return { image: toRgbImage(result), losses: terms, steps, elapsedMs, backend, options: o, ...measured };
-}
-
-/**
- * The sliced-Wasserstein loss ranks every position of a layer at once: it runs on scales the backend holds whole
- * (sliced-wasserstein.ts). A tiled scale would need its projections gathered from every tile before any tile's
- * gradient, which the tiled objective does not do yet.
- */
-function checkSlicedPlan(plan: Plan): void {
-  if (plan.options.styleLoss !== 'sliced-wasserstein') return;
-  const tiled = plan.scales.find((scale) => scale.tileSize !== null);
-  if (!tiled) return;
-  throw new NeuralStyleError(`styleLoss sliced-wasserstein paints pictures the backend holds whole, and a `
-    + `${tiled.width}×${tiled.height} scale is painted in tiles here. Lower size, or use styleLoss gram.`);
 }
 
 /** The request's resume when it fits the plan; else none, and the hooks hear why the run starts over. */

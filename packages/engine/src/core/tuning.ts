@@ -107,6 +107,13 @@ export const PEAK_MEMORY = {
    * projections on the backend: three copies of 488 bytes.
    */
   slicedBytesPerPixel: 1_500,
+  /**
+   * The sliced loss on a tiled scale (tiling/sliced-term.ts): the projections of every tile, one copy of 488 bytes an
+   * output pixel, in the store (scratch files at a print's size), and one direction ranked at a time: its values,
+   * their sort keys and positions and the radix sort's scratch, 20 bytes a conv1_1 position (an output pixel).
+   */
+  slicedTiledProjectionBytesPerPixel: 488,
+  slicedTiledRankBytesPerPixel: 20,
 } as const;
 
 /**
