@@ -73,16 +73,24 @@ export const wholeProjector = (vgg: FeatureExtractor, pooling: Plan['options']['
       return layers.map((layer) => projectLayer(layer, features.get(layer)!));
     });
     try {
-      const projections = new Map<VggLayer, Projections>();
-      for (const [i, layer] of layers.entries()) {
-        const [k, n] = projected[i].shape;
-        projections.set(layer, arrayProjections(await projected[i].data() as Float32Array, n, k));
-      }
-      return { projections, release: () => {} };
+      const read = await readProjections(projected, layers);
+      return { projections: new Map([...read].map(([layer, { rows }]) => [layer, rows])), release: () => {} };
     } finally {
       tf.dispose(projected);
     }
   };
+
+/** Each layer's projections (K × N on the backend) read back: their values, and the same values as rows. */
+async function readProjections(projected: readonly tf.Tensor2D[], layers: readonly VggLayer[]):
+  Promise<Map<VggLayer, { values: Float32Array; rows: Projections }>> {
+  const read = new Map<VggLayer, { values: Float32Array; rows: Projections }>();
+  for (const [i, layer] of layers.entries()) {
+    const [k, n] = projected[i].shape;
+    const values = await projected[i].data() as Float32Array;
+    read.set(layer, { values, rows: arrayProjections(values, n, k) });
+  }
+  return read;
+}
 
 export class SlicedStyle {
   private constructor(private readonly layers: Map<VggLayer, LayerSlices>, private readonly weights: readonly number[],
@@ -164,17 +172,9 @@ export class SlicedStyle {
     });
     const gradients = new Map<VggLayer, tf.Tensor2D>();
     try {
-      const values = new Map<VggLayer, Float32Array>();
-      const projections = new Map<VggLayer, Projections>();
-      for (const [i, layer] of this.styleLayers.entries()) {
-        const [k, n] = projected[i].shape;
-        values.set(layer, await projected[i].data() as Float32Array);
-        projections.set(layer, arrayProjections(values.get(layer)!, n, k));
-      }
-      const value = this.residualsIn(projections);
-      for (const [layer, residuals] of values) {
-        gradients.set(layer, this.featureGradient(layer, residuals, projections.get(layer)!.n));
-      }
+      const read = await readProjections(projected, this.styleLayers);
+      const value = this.residualsIn(new Map([...read].map(([layer, { rows }]) => [layer, rows])));
+      for (const [layer, { values, rows }] of read) gradients.set(layer, this.featureGradient(layer, values, rows.n));
       return { gradients, value };
     } catch (error) {
       tf.dispose([...gradients.values()]);
