@@ -13,6 +13,7 @@ import { parseTextureSize } from './core/texture';
 import { ChildJob, ChildJobEvents, runJobInChild } from './node/child-job';
 import type { RunEstimate } from './core/cost';
 import { formatDuration } from './duration';
+import { regionMasksOf, styleMasksOf } from './mask-flags';
 import { ProgressBar } from './node/progress-bar';
 import { watchStdout } from './node/stdout-watch';
 import { backendLine, FromEngine, JobSpec, progressFraction, ProgressReport } from './protocol';
@@ -46,6 +47,8 @@ function usage(): string {
     row('    --texture <WxH|N>', 'A texture of this size (N: N×N) in place of a content image.'),
     row('    --mask <style>=<mask>', 'A region for that style: a grey image the photo\'s size, white where the style '
       + 'goes. One per style; or give the masks alone, in the styles\' order.'),
+    row('    --style-mask <style>=<mask>', 'The part of that painting its style is taken from: a grey image the '
+      + 'painting\'s size, white there. Any styles; with one style, the mask alone.'),
     row('    --overwrite', 'Replace the output file if it exists (without it, an existing output is refused).'),
     row('    --weights <dir|url>', 'VGG19 weights: a folder (or its model.json, or a file:// URL of either), '
       + 'or an https URL of a model.json (default: the bundled ones).'),
@@ -86,7 +89,7 @@ function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig
 function parse(argv: string[]) {
   const options: ParseArgsConfig['options'] = {
     output: { type: 'string', short: 'o' }, texture: { type: 'string' }, weights: { type: 'string' },
-    mask: { type: 'string', multiple: true },
+    mask: { type: 'string', multiple: true }, 'style-mask': { type: 'string', multiple: true },
     json: { type: 'boolean' },
     overwrite: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   };
@@ -214,40 +217,17 @@ async function request(argv: string[]): Promise<Request> {
   const content = texture ? undefined : positionals[0];
   const styles = texture ? positionals : positionals.slice(1);
   checkStyleCount(styles.length); // more than a start message carries: said as the engine would say it
-  const masks = masksOf(values.mask as string[] | undefined, styles);
+  const masks = regionMasksOf(values.mask as string[] | undefined, styles);
+  const styleMasks = styleMasksOf(values['style-mask'] as string[] | undefined, styles);
   const job: JobSpec = {
-    ...(texture ? { texture } : { content }), styles, ...masks ? { masks } : {}, output: values.output, options: given,
+    ...(texture ? { texture } : { content }), styles, ...masks ? { masks } : {}, ...styleMasks ? { styleMasks } : {},
+    output: values.output, options: given,
     maxInputPixels: runOptions.maxInputPixels, gpuMemory: runOptions.gpuMemory, memory: runOptions.memory,
     ifExists: values.overwrite ? 'replace' : 'refuse',
   };
   const weights = values.weights as string | undefined;
   const child: ChildJob = { job, backend: runOptions.backend, weights };
   return { help: false, run: child, json: Boolean(values.json), verbose: Boolean(values.verbose) };
-}
-
-/**
- * The --mask values in the styles' order: each `<style>=<mask>` (the style as given on the command line), or all of
- * them masks alone, already in that order. How many there must be is the job check's.
- */
-function masksOf(values: string[] | undefined, styles: readonly string[]): string[] | undefined {
-  if (!values) return undefined;
-  const paired = values.map((value) => {
-    const style = styles.find((s) => value.startsWith(`${s}=`));
-    return style === undefined ? null : { style, mask: value.slice(style.length + 1) };
-  });
-  if (paired.every((p) => p === null)) return values;
-  const unpaired = values.find((_, i) => paired[i] === null);
-  if (unpaired !== undefined) {
-    throw new NeuralStyleError(`--mask ${shown(unpaired)} names no style of this command (${styles.map((s) => shown(s))
-      .join(', ')}): give every mask as <style>=<mask>, or all of them alone in the styles' order.`);
-  }
-  return styles.map((style) => {
-    const mine = paired.filter((p) => p!.style === style);
-    if (mine.length !== 1) {
-      throw new NeuralStyleError(`The style ${shown(style)} has ${mine.length} masks; give it one: --mask ${shown(style)}=<mask>.`);
-    }
-    return mine[0]!.mask;
-  });
 }
 
 export async function main(argv: string[]): Promise<number> {

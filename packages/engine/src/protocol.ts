@@ -8,16 +8,16 @@ import { MAX_STYLES, OPTION_SPECS, RUN_OPTION_SPECS, StylizeOptions } from './co
 import type { MachineSpeed, RunEstimate } from './core/cost';
 import type { LossTerms, Progress } from './core/progress';
 import {
-  array, Assert, boolean, Infer, Message, messageParser, MessageSchemas, number, object, oneOf, optional, Same, someOf,
-  string,
+  array, Assert, boolean, Infer, Message, messageParser, MessageSchemas, nullable, number, object, oneOf, optional,
+  Same, someOf, string,
 } from './schema';
 
 export { ProtocolError } from './schema';
 
 /** The wire format's version: bump it when a message changes shape; a host refuses an engine of another. */
-export const PROTOCOL_VERSION = 8;
+export const PROTOCOL_VERSION = 9;
 // 4: the plan, speeds and a cancel's answer; 5: a job carries `memory`; 6: checkpoints and `resume`; 7: `texture`;
-// 8: `masks`
+// 8: `masks`; 9: `styleMasks`
 
 /** One stylization of image files: what a start message carries and `stylizeFiles` runs. */
 export const jobSpec = object({
@@ -28,6 +28,8 @@ export const jobSpec = object({
   styles: array(string, 1, MAX_STYLES),
   /** A region per style (core/regions.ts): grey images the photo's size, white where each style goes. */
   masks: optional(array(string, 1, MAX_STYLES)),
+  /** Per style, the part of its painting its style is taken from (core/style-masks.ts): a mask its size, or null. */
+  styleMasks: optional(array(nullable(string), 1, MAX_STYLES)),
   output: string,
   /** Checked by validateOptions, which names a bad value; here only the names. */
   options: optional(someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>)),

@@ -23,6 +23,8 @@ export interface ResultParameters {
   styles: string[];
   /** The region masks' file names, one per style (core/regions.ts); absent without regions. */
   masks?: string[];
+  /** Per style, its painting's mask's file name, or null (core/style-masks.ts); absent without style masks. */
+  styleMasks?: (string | null)[];
   backend: string;
   steps: number;
   options: StylizeOptions;
@@ -73,14 +75,17 @@ export function fileNameOf(file: string): string {
  * name that is no file name).
  */
 export function formatResultParameters(p: {
-  styles: readonly string[]; masks?: readonly string[]; backend: string; steps: number; options: StylizeOptions;
+  styles: readonly string[]; masks?: readonly string[]; styleMasks?: readonly (string | null)[]; backend: string;
+  steps: number; options: StylizeOptions;
   losses?: readonly LossPoint[];
 } & ({ content: string } | { texture: { width: number; height: number } })): string {
   const losses = lossTrace(p.losses ?? []);
   const made = 'content' in p ? { content: fileNameOf(p.content) } : { texture: [p.texture.width, p.texture.height] };
   const text = JSON.stringify({
     software: 'neural-style', ...made, styles: p.styles.map(fileNameOf),
-    ...(p.masks ? { masks: p.masks.map(fileNameOf) } : {}), backend: p.backend, ...p.options,
+    ...(p.masks ? { masks: p.masks.map(fileNameOf) } : {}),
+    ...(p.styleMasks ? { styleMasks: p.styleMasks.map((m) => m && fileNameOf(m)) } : {}),
+    backend: p.backend, ...p.options,
     steps: p.steps, ...(losses.length ? { losses } : {}),
   });
   try {
@@ -125,7 +130,8 @@ function jsonOf(text: string): unknown {
 
 function checkedParameters(raw: unknown): ResultParameters {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail('they are not an object.');
-  const { software, content, texture, styles, masks, backend, steps, losses, ...rest } = raw as Record<string, unknown>;
+  const { software, content, texture, styles, masks, styleMasks, backend, steps, losses, ...rest } =
+    raw as Record<string, unknown>;
   if (software !== 'neural-style') throw fail(`"software" is ${JSON.stringify(software)?.slice(0, 40)}, not "neural-style".`);
   if (!Array.isArray(styles) || styles.length === 0) throw fail('"styles" is not a list of file names.');
   checkStyleCount(styles.length);
@@ -137,7 +143,7 @@ function checkedParameters(raw: unknown): ResultParameters {
   const trace = losses === undefined ? {} : { losses: checkedTrace(losses, steps) };
   return {
     ...madeFrom(content, texture), styles: styles.map((s, i) => fileName(s, `style ${i + 1}`)),
-    ...regionsOf(masks, styles.length), backend, steps, options, ...trace,
+    ...regionsOf(masks, styles.length), ...styleMasksOf(styleMasks, styles.length), backend, steps, options, ...trace,
   };
 }
 
@@ -146,6 +152,15 @@ function regionsOf(masks: unknown, styles: number): Pick<ResultParameters, 'mask
   if (masks === undefined) return {};
   if (!Array.isArray(masks) || masks.length !== styles) throw fail('"masks" is not a list of one file name a style.');
   return { masks: masks.map((m, i) => fileName(m, `mask ${i + 1}`)) };
+}
+
+/** A picture whose styles were taken from parts of their paintings names one mask file (or null) per style. */
+function styleMasksOf(masks: unknown, styles: number): Pick<ResultParameters, 'styleMasks'> {
+  if (masks === undefined) return {};
+  if (!Array.isArray(masks) || masks.length !== styles) {
+    throw fail('"styleMasks" is not a list of one file name (or null) a style.');
+  }
+  return { styleMasks: masks.map((m, i) => (m === null ? null : fileName(m, `style mask ${i + 1}`))) };
 }
 
 /** A picture of a photo names its file; a texture says its size, [width, height], and names no photo. */

@@ -83,6 +83,23 @@ export function optional<T>(schema: Schema<T>): OptionalSchema<T> {
   };
 }
 
+/** `schema`'s value, or null (an entry of a list that says "none here"). */
+export function nullable<T>(schema: Schema<T>): Schema<T | null> {
+  const expected = `${schema.expected} or null`;
+  return {
+    expected,
+    check(value, path) {
+      if (value === null) return;
+      try {
+        schema.check(value, path);
+      } catch (e) {
+        // A value that is wrong as a whole was expected to be null too; a field inside it keeps its own words.
+        throw e instanceof FieldError && e.path === path && e.problem === 'bad' ? mismatch(path, value, expected) : e;
+      }
+    },
+  };
+}
+
 /** A list of `item`s, `minLength` to `maxLength` long. */
 export function array<T>(item: Schema<T>, minLength = 0, maxLength = Number.POSITIVE_INFINITY): Schema<T[]> {
   const bounds = [minLength ? `at least ${minLength}` : '', Number.isFinite(maxLength) ? `at most ${maxLength}` : '']

@@ -51,6 +51,18 @@ describe('colour statistics transfer (init content-in-style-colors)', () => {
     twice.data.forEach((v, i) => expect(v).to.be.closeTo(out.data[i], 1e-2));
   });
 
+  it('takes a masked painting\'s colours from its masked part alone (a style mask)', () => {
+    const content = colourful(20, 30, [[1, 0.2, 0], [0, 0.5, 0.3], [0.1, 0, 1.5]], [10, -20, 5], 1);
+    const top = colourful(10, 24, [[0.3, 1, 0.2], [1, 0, 0], [0, 0.2, 0.7]], [-40, 30, 60], 2);
+    const bottom = colourful(14, 24, [[1, 0, 0], [0, 0.1, 0], [0, 0, 2]], [70, 0, -50], 3);
+    const painting = hostImage(24, 24, 3, Float32Array.from([...top.data, ...bottom.data]));
+    const topOnly = hostImage(24, 24, 1, Float32Array.from({ length: 24 * 24 }, (_, p) => (p < 10 * 24 ? 1 : 0)));
+    const got = statistics(matchColourStatistics(content, [painting], [1], false, [topOnly]));
+    const want = statistics(top);
+    got.mean.forEach((m, i) => expect(m, `mean ${i}`).to.be.closeTo(want.mean[i], 0.05));
+    got.cov.forEach((c, i) => expect(c, `covariance ${i}`).to.be.closeTo(want.cov[i], 0.01 * Math.abs(want.cov[0]) + 0.05));
+  });
+
   it('survives a flat, single-colour photo', () => {
     const flat = hostImage(8, 8, 3, new Float32Array(8 * 8 * 3).fill(12));
     const style = colourful(8, 8, [[1, 0, 0], [0, 1, 0], [0, 0, 1]], [0, 0, 0], 3);

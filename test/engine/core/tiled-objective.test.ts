@@ -46,11 +46,35 @@ function twoRegions(height: number, width: number): HostImage[] {
 }
 
 /**
- * Compares at `size` px; with `inFiles`, the tiled objective keeps its stage images in scratch files; with `regions`,
- * two styles each in its region (twoRegions) in place of blended.
+ * A mask over a painting: a soft-edged disc off its centre, so that tiles at the painting's border meet both the part
+ * and the rest.
  */
-async function compare(size: number, options: Partial<StylizeOptions>, tileSide: number, styles = 1,
-  inFiles = false, regions = false): Promise<void> {
+function paintingPart(height: number, width: number): HostImage {
+  const data = new Float32Array(height * width);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const r = Math.hypot((x - 0.4 * width) / width, (y - 0.6 * height) / height);
+      data[y * width + x] = Math.min(1, Math.max(0, (0.4 - r) * 8));
+    }
+  }
+  return hostImage(height, width, 1, data);
+}
+
+/** What a comparison adds to one style over the whole photo. */
+interface Setting {
+  /** Styles blended (or with `regions`, each in its own). */
+  styles?: number;
+  /** The tiled objective keeps its stage images in scratch files. */
+  inFiles?: boolean;
+  /** Two styles each in its region (twoRegions) in place of blended. */
+  regions?: boolean;
+  /** Each painting's style taken from a part of it (paintingPart). */
+  styleMasks?: boolean;
+}
+
+/** Compares at `size` px, tiles of about `tileSide`. */
+async function compare(size: number, options: Partial<StylizeOptions>, tileSide: number,
+  { styles = 1, inFiles = false, regions = false, styleMasks = false }: Setting = {}): Promise<void> {
   const engine = await testEngine();
   const o = validateOptions({ size, ...options, styleBlendWeights: styles > 1 && !regions ? [2, 1] : [] });
   const contentRgb = await decodeImageFile(CONTENT, { longestSide: size, maxInputPixels: 1e8 });
@@ -59,8 +83,10 @@ async function compare(size: number, options: Partial<StylizeOptions>, tileSide:
   const scale = plan.scales[plan.scales.length - 1];
   const content = resizeHost(toVggImage(contentRgb), scale.height, scale.width);
   const style = toVggImage(styleRgb);
-  const inputs = { content, styles: styles > 1 ? [style, resizeHost(style, 20, 37)] : [style],
-    ...regions ? { regions: twoRegions(scale.height, scale.width).map((m) => styleRegion(m, o.styleLayers)) } : {} };
+  const paintings = styles > 1 ? [style, resizeHost(style, 20, 37)] : [style];
+  const inputs = { content, styles: paintings,
+    ...regions ? { regions: twoRegions(scale.height, scale.width).map((m) => styleRegion(m, o.styleLayers)) } : {},
+    ...styleMasks ? { styleMasks: paintings.map((p, i) => (i === 1 ? null : paintingPart(p.height, p.width))) } : {} };
   const image: HostImage = { ...content,
     data: uniformNoise(content.height, content.width, 3, 5).data.map((v, i) => 0.5 * v + 0.5 * content.data[i]) };
   engine.vgg.prepare(plan.layers, o.pooling); // layers keep their transforms from their first use on
@@ -108,7 +134,7 @@ describe('tiled objective: the whole image\'s loss and gradient, tile by tile', 
   });
 
   it('… with two styles blended, a style scale, no content term and conv5_1 as the content layer', async () => {
-    await compare(61, { styleScale: 0.6, contentWeight: 0, contentLayer: 'conv5_1' }, 16, 2);
+    await compare(61, { styleScale: 0.6, contentWeight: 0, contentLayer: 'conv5_1' }, 16, { styles: 2 });
   });
 
   it('… with the content layer deeper than every style layer', async () => {
@@ -116,15 +142,23 @@ describe('tiled objective: the whole image\'s loss and gradient, tile by tile', 
   });
 
   it('… with the stage outputs, their gradients and the content target in scratch files (a print\'s)', async () => {
-    await compare(64, { styleScale: 0.8 }, 16, 1, true);
+    await compare(64, { styleScale: 0.8 }, 16, { inFiles: true });
   });
 
   it('… with two styles each in its own region (masks with a soft edge and a kept corner)', async () => {
-    await compare(64, {}, 16, 2, false, true);
+    await compare(64, {}, 16, { styles: 2, regions: true });
   });
 
   it('… with regions on a torus (seamless), the stage images in scratch files', async () => {
-    await compare(61, { seamless: true, styleScale: 0.7 }, 20, 2, true, true);
+    await compare(61, { seamless: true, styleScale: 0.7 }, 20, { styles: 2, inFiles: true, regions: true });
+  });
+
+  it('… with a part of each painting its style is taken from (a style mask), the paper\'s normalisation', async () => {
+    await compare(64, { normalization: 'paper', styleScale: 0.8 }, 16, { styleMasks: true });
+  });
+
+  it('… with style masks on two styles in their regions: one painting masked, one whole', async () => {
+    await compare(61, {}, 20, { styles: 2, regions: true, styleMasks: true });
   });
 
   // The sliced loss ranks every position of a layer: tiles rank the same values, up to the last bits of the features.
@@ -133,6 +167,7 @@ describe('tiled objective: the whole image\'s loss and gradient, tile by tile', 
   });
 
   it('… with the sliced-Wasserstein loss, two styles blended, on a torus, its projections in scratch files', async () => {
-    await compare(61, { styleLoss: 'sliced-wasserstein', seamless: true, styleScale: 0.7 }, 20, 2, true);
+    await compare(61, { styleLoss: 'sliced-wasserstein', seamless: true, styleScale: 0.7 }, 20,
+      { styles: 2, inFiles: true });
   });
 });

@@ -94,6 +94,25 @@ describe('result parameters of a picture painted in regions', () => {
   });
 });
 
+describe('result parameters of a picture whose style was taken from a part of its painting', () => {
+  const made = (styleMasks: unknown) => JSON.stringify({ ...JSON.parse(formatResultParameters({
+    content: 'dog.jpg', styles: ['wave.jpg', 'ink.png'], styleMasks: [null, 'C:\\me\\ink-top.png'], backend: 'wasm',
+    steps: 3, options,
+  })), ...styleMasks === undefined ? {} : { styleMasks } });
+
+  it('name one style mask file (or null) a style, no folders, and read them back', () => {
+    expect(JSON.parse(made(undefined)).styleMasks).to.deep.equal([null, 'ink-top.png']);
+    expect(parseResultParameters(made(undefined)).styleMasks).to.deep.equal([null, 'ink-top.png']);
+  });
+
+  it('refuse style masks that are not one file name or null a style', () => {
+    for (const bad of [[null], 'top.png', [null, 7], ['..', null], [null, '']]) {
+      expect(() => parseResultParameters(made(bad)), JSON.stringify(bad))
+        .to.throw(/"styleMasks" is not a list of one file name \(or null\) a style|style mask \d is not a file name/);
+    }
+  });
+});
+
 describe('result parameters: the loss trace a panel draws its chart from', () => {
   const base = { content: 'dog.jpg', styles: ['ink.png'], backend: 'cpu', options };
   // 150 iterations of a falling loss: more than a picture keeps.

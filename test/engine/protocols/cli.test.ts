@@ -160,6 +160,39 @@ describe('CLI (built bin, end to end)', () => {
     expect(listFiles(dir)).to.deep.equal(['black.png', 'notes.png', 'small.png']);
   });
 
+  it('--style-mask: a texture from part of a painting; the picture names the mask; bad ones refused first', async () => {
+    const dir = tempDir();
+    const second = path.join(ROOT, 'media', 'styles', 'kandinsky_composition_vii.jpg');
+    const { width, height } = await sharp(second).metadata();
+    const part = path.join(dir, 'top-left.png');
+    await sharp({ create: { width: width!, height: height!, channels: 3, background: '#000' } })
+      .composite([{ input: { create: { width: Math.floor(width! / 2), height: Math.floor(height! / 2), channels: 3,
+        background: '#fff' } }, left: 0, top: 0 }]).png().toFile(part);
+    const out = path.join(dir, 'texture.png');
+    const r = cli('--texture', '48', PRESET, second, '--style-mask', `${second}=${part}`, '-o', out,
+      '--iterations', '2', '--json');
+    expect(r.status, r.stderr).to.equal(0);
+    const parameters = JSON.parse(readPngText(fs.readFileSync(out))['neural-style']);
+    expect(parameters.styleMasks).to.deep.equal([null, 'top-left.png']);
+    const error = (...args: string[]) => {
+      const failed = cli(...args);
+      expect(failed.status, failed.stderr).to.equal(1);
+      expect(failed.stderr, 'no backend was loaded').to.not.match(/backend:/);
+      return failed.stderr.trim();
+    };
+    const other = path.join(dir, 'other.png');
+    const { width: w, height: h } = await sharp(PRESET).metadata();
+    expect(error(EXAMPLE, PRESET, '--style-mask', part, '-o', other)).to.equal(`Error: The style mask ${part} is `
+      + `${width}×${height}; a style mask must be its painting's size, ${w}×${h} (${PRESET}).`);
+    expect(error(EXAMPLE, PRESET, second, '--style-mask', part, '-o', other))
+      .to.match(/^Error: --style-mask .*top-left\.png names no style of this command .*alone only with one style/);
+    expect(error(EXAMPLE, second, '--style-mask', `${second}=${part}`, '--style-mask', `${second}=${part}`,
+      '-o', other)).to.match(/^Error: The style .*kandinsky.* has 2 masks; give it one: --style-mask /);
+    expect(error(EXAMPLE, second, '--style-mask', part, '--style-loss', 'sliced-wasserstein', '-o', other))
+      .to.match(/^Error: styleLoss sliced-wasserstein and style masks do not go together yet/);
+    expect(listFiles(dir)).to.deep.equal(['texture.png', 'top-left.png']);
+  });
+
   it('a bad input gives one "Error:" line on stderr, a non-zero exit and no stack trace', () => {
     const dir = tempDir();
     const r = cli(path.join(dir, 'nope.png'), PRESET, '-o', path.join(dir, 'out.png'));

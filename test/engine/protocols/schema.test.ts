@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
-  array, boolean, messageParser, number, object, oneOf, optional, parse, ProtocolError, quote, someOf, string, tuple,
+  array, boolean, messageParser, nullable, number, object, oneOf, optional, parse, ProtocolError, quote, someOf, string,
+  tuple,
 } from '../../../packages/engine/src/schema';
 
 const point = object({ x: number, y: number, label: optional(string) });
@@ -54,6 +55,14 @@ describe('schema kit', () => {
       + 'expected one of "a", "b", got "c".');
     expect(failure(() => parse(shape, { ...good, nested: { p: { x: 0, y: 0, w: 1 } } }, 'a shape')))
       .to.match(/^Unexpected field "nested\.p\.w"/);
+  });
+
+  it('nullable takes null or its schema\'s value, nothing else', () => {
+    const masks = array(nullable(string), 1);
+    expect(parse(masks, [null, 'm.png'], 'masks')).to.deep.equal([null, 'm.png']);
+    expect(failure(() => parse(masks, [null, 3], 'masks'))).to.equal('Bad field "[1]" in masks: expected a string '
+      + 'or null, got 3.');
+    expect(failure(() => parse(masks, [undefined], 'masks'))).to.match(/^Missing field "\[0\]" in masks/);
   });
 
   it('someOf allows only the named fields, with any values', () => {

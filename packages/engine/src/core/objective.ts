@@ -6,6 +6,7 @@ import { StylizeOptions, VggLayer } from './options';
 import { Plan, ScalePlan, styleSize } from './plan';
 import { LossTerms } from './progress';
 import { StyleRegion } from './regions';
+import { styleMaskRegion } from './style-masks';
 
 /** The loss terms at an image, and the gradient of their weighted sum with respect to it (the caller owns it). */
 export interface Evaluation<I> { terms: LossTerms; gradient: I }
@@ -29,10 +30,16 @@ export interface Objective<I> {
 }
 
 /**
- * The images one scale compares with: the content at the scale's size, the styles at any size, and with regions
- * (regions.ts) each style's region at the scale's size.
+ * The images one scale compares with: the content at the scale's size, the styles at any size, with regions
+ * (regions.ts) each style's region at the scale's size, and with style masks (style-masks.ts) each painting's part
+ * its style is taken from, at the painting's size (null: the whole painting).
  */
-export interface ObjectiveInputs { content: HostImage; styles: HostImage[]; regions?: StyleRegion[] }
+export interface ObjectiveInputs {
+  content: HostImage;
+  styles: HostImage[];
+  regions?: StyleRegion[];
+  styleMasks?: (HostImage | null)[];
+}
 
 /** What pulls the image towards a style: its target Grams A/M', and where (null: the whole image). */
 export interface StylePull { targets: Map<VggLayer, tf.Tensor2D>; region: StyleRegion | null }
@@ -74,8 +81,11 @@ export function termWeights(plan: Plan, scale: ScalePlan): TermWeights {
   };
 }
 
-/** The Grams G/M of an image's features at `layers` (M: each layer's positions). */
-export type GramsOf = (image: HostImage) => Promise<Map<VggLayer, tf.Tensor2D>>;
+/**
+ * The Grams G/M of an image's features at `layers` (M: each layer's positions); with `region`, over its positions
+ * alone, Σ m² F Fᵀ / Σ m² (a painting's part, style-masks.ts).
+ */
+export type GramsOf = (image: HostImage, region?: StyleRegion) => Promise<Map<VggLayer, tf.Tensor2D>>;
 
 /**
  * The style pulls of one scale: one of the blended styles over the whole
@@ -83,12 +93,15 @@ export type GramsOf = (image: HostImage) => Promise<Map<VggLayer, tf.Tensor2D>>;
  */
 export async function stylePulls(inputs: ObjectiveInputs, plan: Plan, scale: ScalePlan,
   gramsOf: GramsOf): Promise<StylePull[]> {
-  const { styles, regions } = inputs;
-  if (!regions) return [{ targets: await styleTargets(styles, plan.styleBlend, plan, scale, gramsOf), region: null }];
+  const { styles, regions, styleMasks } = inputs;
+  const paintings = styles.map((image, i) => ({ image, mask: styleMasks?.[i] ?? null }));
+  if (!regions) {
+    return [{ targets: await styleTargets(paintings, plan.styleBlend, plan, scale, gramsOf), region: null }];
+  }
   const pulls: StylePull[] = [];
   try {
-    for (const [i, style] of styles.entries()) {
-      pulls.push({ targets: await styleTargets([style], [1], plan, scale, gramsOf), region: regions[i] });
+    for (const [i, painting] of paintings.entries()) {
+      pulls.push({ targets: await styleTargets([painting], [1], plan, scale, gramsOf), region: regions[i] });
     }
     return pulls;
   } catch (error) {
@@ -101,21 +114,27 @@ export function disposePulls(pulls: readonly StylePull[]): void {
   for (const pull of pulls) tf.dispose([...pull.targets.values()]);
 }
 
+/** A style image and the part of it its style is taken from (null: all of it). */
+interface Painting { image: HostImage; mask: HostImage | null }
+
 /**
  * The style target A/M' of each style layer, the styles blended by `blend`,
- * each style image at its size for the scale. With normalization 'paper' a
- * target is scaled by M'/M (its positions over the output's): the paper's
- * E_l, which divides both Grams by the output's M (see losses.ts).
+ * each style image at its size for the scale (M': its positions, or its
+ * part's Σ m² where it has a mask). With normalization 'paper' a target is
+ * scaled by M'/M (over the output's positions): the paper's E_l, which
+ * divides both Grams by the output's M (see losses.ts).
  */
-async function styleTargets(styles: HostImage[], blend: readonly number[], plan: Plan, scale: ScalePlan,
+async function styleTargets(paintings: readonly Painting[], blend: readonly number[], plan: Plan, scale: ScalePlan,
   gramsOf: GramsOf): Promise<Map<VggLayer, tf.Tensor2D>> {
   const o = plan.options;
   const targets = new Map<VggLayer, tf.Tensor2D>();
-  for (const [i, style] of styles.entries()) {
-    const sized = styleAtScale(o, style, scale);
-    const grams = await gramsOf(sized);
+  for (const [i, painting] of paintings.entries()) {
+    const sized = styleAtScale(o, painting.image, scale);
+    const part = painting.mask ? styleMaskRegion(painting.mask, sized, o.styleLayers) : undefined;
+    const grams = await gramsOf(sized, part);
     for (const layer of o.styleLayers) {
-      const paper = o.normalization === 'paper' ? positions(layer, sized.height, sized.width) / positions(layer, scale.height, scale.width) : 1;
+      const counted = part ? part.get(layer)!.area : positions(layer, sized.height, sized.width);
+      const paper = o.normalization === 'paper' ? counted / positions(layer, scale.height, scale.width) : 1;
       const weighted = tf.mul(grams.get(layer)!, blend[i] * paper) as tf.Tensor2D;
       const previous = targets.get(layer);
       targets.set(layer, previous ? tf.add(previous, weighted) : weighted);

@@ -98,12 +98,14 @@ export function styleRegion(mask: HostImage, layers: readonly VggLayer[]): Style
 
 /**
  * The photo recoloured per region, the start of 'content-in-style-colors':
- * where a mask is white the photo in its style's colours, where none is the
- * photo as it is, and blends between (masks that overlap share the pixel).
+ * where a mask is white the photo in its style's colours (its painting's
+ * part's, with `styleMasks`), where none is the photo as it is, and blends
+ * between (masks that overlap share the pixel).
  */
 export function recolourByRegion(content: HostImage, styles: readonly HostImage[],
-  masks: readonly HostImage[]): HostImage {
-  const recoloured = styles.map((style) => matchColourStatistics(content, [style]));
+  masks: readonly HostImage[], styleMasks?: readonly (HostImage | null)[]): HostImage {
+  const recoloured = styles.map((style, i) =>
+    matchColourStatistics(content, [style], [1], false, [styleMasks?.[i] ?? null]));
   const out = new Float32Array(content.data.length);
   for (let p = 0; p < content.width * content.height; p++) {
     let covered = 0;

@@ -19,12 +19,13 @@ import { StylizeOptions } from './options';
 import { Plan, planStylization, ScalePlan } from './plan';
 import { checkMasks, checkRegionOptions, MaskImage, masksAt, recolourByRegion, styleRegion } from './regions';
 import { ResumePoint, resumeProblem, ScaleCheckpoint } from './resume';
+import { checkStyleMaskOptions, checkStyleMasks, styleMaskImages, StyleMasks } from './style-masks';
 import { fitLongestSide } from './pixels';
 import { LossTerms, Progress } from './progress';
 import { validateOptions } from './validate';
 import { FeatureExtractor } from './vgg19';
 
-export type { LossTerms, MachineSpeed, MaskImage, Progress, ResumePoint, RunEstimate, ScaleCheckpoint };
+export type { LossTerms, MachineSpeed, MaskImage, Progress, ResumePoint, RunEstimate, ScaleCheckpoint, StyleMasks };
 
 export interface StylizeRequest {
   content: RgbImage;
@@ -32,6 +33,8 @@ export interface StylizeRequest {
   styles: RgbImage[];
   /** A region per style (regions.ts): grey masks the content's size, white where each style goes. */
   masks?: MaskImage[];
+  /** Per style, the part of its painting its style is taken from (style-masks.ts): a mask its size, or null. */
+  styleMasks?: StyleMasks;
   options?: Partial<StylizeOptions>;
   /** What the run may use; default DEFAULT_LIMITS. */
   limits?: MemoryLimits;
@@ -75,6 +78,10 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
     checkMasks(request.masks, request.styles.length, request.content);
     checkRegionOptions(o);
   }
+  if (request.styleMasks) {
+    checkStyleMasks(request.styleMasks, request.styles);
+    checkStyleMaskOptions(o);
+  }
   const backend = tf.getBackend();
   const plan = planStylization(o, request.content, request.styles, backend, request.limits);
   const resume = resumeOf(plan, request.resume, hooks);
@@ -87,7 +94,8 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
   for (const scale of plan.scales.slice(resume ? resume.fromScale - 1 : 0)) {
     throwIfCancelled(hooks.signal);
     clock.beginScale();
-    const source: ScaleSource = { photo: request.content, styles: request.styles, masks: request.masks, previous: x };
+    const { content: photo, styles, masks, styleMasks } = request;
+    const source: ScaleSource = { photo, styles, masks, styleMasks, previous: x };
     x = null; // the scale takes the previous image over, and lets it go once its start is made
     ({ image: x, terms } = await runScale(vgg, plan, scale, source, clock, hooks));
     if (scale.index < plan.scales.length - 1 && hooks.onScaleDone) {
@@ -116,7 +124,13 @@ function resumeOf(plan: Plan, resume: ResumePoint | undefined, hooks: StylizeHoo
  * made, as it does the photo and the paintings in the network's units once its targets are computed; at a print's
  * size each is as large as the image (4 bytes a value against the RGB's 1).
  */
-interface ScaleSource { photo: RgbImage; styles: RgbImage[]; masks?: MaskImage[]; previous: HostImage | null }
+interface ScaleSource {
+  photo: RgbImage;
+  styles: RgbImage[];
+  masks?: MaskImage[];
+  styleMasks?: StyleMasks;
+  previous: HostImage | null;
+}
 
 /** A scale ready to optimise: its objective, its start in its space, and the photo at the preview's size. */
 interface PreparedScale<I> { objective: Objective<I>; start: I; previewPhoto: HostImage | null }
@@ -173,7 +187,8 @@ async function prepareScale<V, I>(space: ImageSpace<V, I>, plan: Plan, scale: Sc
   const masks = source.masks && masksAt(source.masks, scale.height, scale.width);
   const regions = masks?.map((mask) => styleRegion(mask, plan.options.styleLayers));
   let styles: HostImage[] | null = source.styles.map(toVggImage);
-  const objective = await makeObjective({ content, styles, regions });
+  const styleMasks = source.styleMasks && styleMaskImages(source.styleMasks);
+  const objective = await makeObjective({ content, styles, regions, styleMasks });
   try {
     const { height, width } = previewSize(scale, plan.options);
     const previewPhoto = plan.options.preserveColors ? resizeHost(content, height, width) : null;
@@ -181,7 +196,7 @@ async function prepareScale<V, I>(space: ImageSpace<V, I>, plan: Plan, scale: Sc
     source.previous = null;
     if (previous) styles = null; // only a first start takes the paintings' colours
     const start = clipped(space, previous ? upscaleWithContentDetail(previous, content)
-      : initialImage(plan, content, styles!, masks));
+      : initialImage(plan, content, { images: styles!, masks: styleMasks }, masks));
     return { objective, start, previewPhoto };
   } catch (error) {
     objective.dispose();
@@ -219,12 +234,16 @@ function clipped<V, I>(space: ImageSpace<V, I>, image: HostImage): I {
   return start;
 }
 
-/** The first scale's start, as `init` says; made in `content`'s values where it can (content is consumed). */
-function initialImage(plan: Plan, content: HostImage, styles: HostImage[], masks?: HostImage[]): HostImage {
+/**
+ * The first scale's start, as `init` says; made in `content`'s values where it can (content is consumed). `styles`:
+ * the paintings and the parts of them their styles are taken from.
+ */
+function initialImage(plan: Plan, content: HostImage, styles: { images: HostImage[]; masks?: (HostImage | null)[] },
+  masks?: HostImage[]): HostImage {
   const o = plan.options;
   if (o.init === 'content-in-style-colors') {
-    return masks ? recolourByRegion(content, styles, masks)
-      : matchColourStatistics(content, styles, plan.styleBlend, true);
+    return masks ? recolourByRegion(content, styles.images, masks, styles.masks)
+      : matchColourStatistics(content, styles.images, plan.styleBlend, true, styles.masks);
   }
   if (o.init === 'content') return content;
   const noise = uniformNoise(content.height, content.width, 3, o.seed);

@@ -13,6 +13,7 @@ import { circularTotalVariation } from './seamless';
 import { LossTerms } from './progress';
 import { SlicedResiduals, SlicedStyle } from './sliced-style';
 import { maskedFeatures } from './region-features';
+import { StyleRegion } from './regions';
 import { FeatureExtractor } from './vgg19';
 
 type TermName = Exclude<keyof LossTerms, 'total'>;
@@ -51,11 +52,14 @@ function gramTerm(o: StylizeOptions, weights: TermWeights, pulls: readonly Style
 
 /** The Grams G/M of a whole image's features, on the backend. */
 export function wholeImageGrams(vgg: FeatureExtractor, layers: readonly VggLayer[], pooling: StylizeOptions['pooling']): GramsOf {
-  return async (image: HostImage) => {
+  return async (image: HostImage, region?: StyleRegion) => {
     // One tidy per image: a forward pass holds every activation until its tidy ends.
     const grams = tf.tidy(() => {
       const features = vgg.extract(toTensor(image), layers, pooling);
-      return layers.map((layer) => normalizedGram(features.get(layer)!));
+      // Features masked and scaled by √(M/a) (region-features.ts): their G/M is the part's Σ m² F Fᵀ / a.
+      const counted = (layer: VggLayer) => region ? maskedFeatures(features.get(layer)!, region.get(layer)!)!
+        : features.get(layer)!;
+      return layers.map((layer) => normalizedGram(counted(layer)));
     });
     return new Map(layers.map((layer, i) => [layer, grams[i]] as const));
   };

@@ -9,6 +9,7 @@ import type { Progress } from '../core/progress';
 import type { ScaleCheckpoint } from '../core/resume';
 import { stylize, StylizeHooks, StylizeRequest, StylizeResult } from '../core/stylize';
 import { checkMasks } from '../core/regions';
+import { checkStyleMasks } from '../core/style-masks';
 import { shown } from '../core/text';
 import { validateRunOptions } from '../core/validate';
 import { createVgg19, FeatureExtractor } from '../core/vgg19';
@@ -91,12 +92,15 @@ export interface FileHooks extends Omit<StylizeHooks, 'onScaleDone'> {
 export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked: CheckedJob,
   hooks: FileHooks = {}, speed?: MachineSpeed): Promise<StylizeResult & { output: string }> {
   const { options, maxInputPixels, gpuMemory, memory, ifExists, styleSizes } = checked;
-  const { content, styles, masks } = await decodeJobImages(job.content ?? job.texture!, job.styles, options,
-    maxInputPixels, styleSizes, job.masks);
-  if (masks) checkMasks(masks, styles.length, content, job.masks!.map((m) => shown(m))); // named by their files
+  const { content, styles, masks, styleMasks } = await decodeJobImages(job.content ?? job.texture!, job.styles,
+    options, maxInputPixels, styleSizes, job.masks, job.styleMasks);
+  // Named by their files.
+  if (masks) checkMasks(masks, styles.length, content, job.masks!.map((m) => shown(m)));
+  if (styleMasks) checkStyleMasks(styleMasks, styles, job.styleMasks!.map((m) => m && shown(m)));
   const { resume, losses } = await resumeOf(job, hooks);
   const limits = machineLimits(engine, gpuMemory, memory);
-  const request = { content, styles, ...masks ? { masks } : {}, options, limits, speed, resume };
+  const request = { content, styles, ...masks ? { masks } : {}, ...styleMasks ? { styleMasks } : {}, options, limits,
+    speed, resume };
   // The loss at each iteration's end, kept in the picture so a panel opened on it later can draw its chart; a resumed
   // run's begins with its checkpoint's.
   let trace: LossPoint[] = [...losses];
@@ -116,6 +120,7 @@ export async function stylizeCheckedFiles(engine: Engine, job: JobSpec, checked:
     ...(job.content !== undefined ? { content: path.basename(job.content) } : { texture: job.texture! }),
     styles: job.styles.map((s) => path.basename(s)),
     ...job.masks ? { masks: job.masks.map((m) => path.basename(m)) } : {},
+    ...job.styleMasks ? { styleMasks: job.styleMasks.map((m) => m && path.basename(m)) } : {},
     backend: engine.backend.name, options, steps: result.steps, losses: trace,
   });
   const output = await writeOutputFile(job.output, await encodeImage(result.image, job.output, parameters), ifExists);

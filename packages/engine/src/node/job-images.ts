@@ -2,11 +2,12 @@ import { StylizeOptions } from '../core/options';
 import { Size, styleSize } from '../core/plan';
 import { RgbImage } from '../core/pixels';
 import { MaskImage } from '../core/regions';
+import { StyleMasks } from '../core/style-masks';
 import { textureCanvas } from '../core/texture';
 import { checkStyleCount } from '../core/validate';
 import { decodeImageFile, imageSize } from './image';
 
-export interface JobImages { content: RgbImage; styles: RgbImage[]; masks?: MaskImage[] }
+export interface JobImages { content: RgbImage; styles: RgbImage[]; masks?: MaskImage[]; styleMasks?: StyleMasks }
 
 /**
  * A job's images as pixels at the sizes its finest scale needs: the content
@@ -16,13 +17,19 @@ export interface JobImages { content: RgbImage; styles: RgbImage[]; masks?: Mask
  */
 export async function decodeJobImages(content: string | Size, styles: readonly string[], options: StylizeOptions,
   maxInputPixels: number,
-  styleSizes?: readonly Size[], masks?: readonly string[]): Promise<JobImages> {
+  styleSizes?: readonly Size[], masks?: readonly string[],
+  styleMasks?: readonly (string | null)[]): Promise<JobImages> {
   checkStyleCount(styles.length); // before any decoding: the image process gets no checkJob
   const final = { width: options.size, height: options.size };
-  const decodeStyle = async (file: string, i: number) => {
-    const dims = styleSize(options, styleSizes?.[i] ?? await imageSize(file, maxInputPixels), final);
-    return decodeImageFile(file, { longestSide: Math.max(dims.width, dims.height), maxInputPixels });
+  const styleSide = async (i: number) => {
+    const dims = styleSize(options, styleSizes?.[i] ?? await imageSize(styles[i], maxInputPixels), final);
+    return Math.max(dims.width, dims.height);
   };
+  const decodeStyle = async (file: string, i: number) =>
+    decodeImageFile(file, { longestSide: await styleSide(i), maxInputPixels });
+  // A style mask has its painting's size (checkJob), so at the same longest side it has the decoded painting's.
+  const decodeStyleMask = async (file: string | null, i: number) => (file === null ? null : greyOf(
+    await decodeImageFile(file, { longestSide: await styleSide(i), maxInputPixels, background: '#000000' })));
   const photo = typeof content === 'string' ? await decodeImageFile(content, { longestSide: options.size, maxInputPixels })
     : textureCanvas(content);
   // A mask has the photo's size (checkJob), so at the same longest side it has the decoded photo's.
@@ -32,6 +39,7 @@ export async function decodeJobImages(content: string | Size, styles: readonly s
     content: photo,
     styles: await Promise.all(styles.map(decodeStyle)),
     ...(masks ? { masks: await Promise.all(masks.map(decodeMask)) } : {}),
+    ...(styleMasks ? { styleMasks: await Promise.all(styleMasks.map(decodeStyleMask)) } : {}),
   };
 }
 

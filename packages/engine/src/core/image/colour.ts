@@ -15,17 +15,26 @@ import { HostImage, hostImage } from './host-image';
 type Matrix3 = number[][];
 interface Statistics { mean: number[]; covariance: Matrix3 }
 
-/** Mean and covariance of a 3-channel image's pixels. */
-function colourStatistics(image: HostImage): Statistics {
+/**
+ * Mean and covariance of a 3-channel image's pixels; with `weights` (a mask, one 0..1 value a pixel), each pixel counts
+ * by its weight squared, as a masked painting's Gram counts it (style-masks.ts).
+ */
+function colourStatistics(image: HostImage, weights?: HostImage | null): Statistics {
   const { data } = image;
-  const n = data.length / 3;
+  const weight = (p: number) => (weights ? weights.data[p] * weights.data[p] : 1);
+  let n = 0;
   const mean = [0, 0, 0];
-  for (let i = 0; i < data.length; i += 3) for (let k = 0; k < 3; k++) mean[k] += data[i + k];
+  for (let i = 0; i < data.length; i += 3) {
+    const w = weight(i / 3);
+    n += w;
+    for (let k = 0; k < 3; k++) mean[k] += w * data[i + k];
+  }
   for (let k = 0; k < 3; k++) mean[k] /= n;
   const covariance = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
   for (let i = 0; i < data.length; i += 3) {
+    const w = weight(i / 3);
     const d = [data[i] - mean[0], data[i + 1] - mean[1], data[i + 2] - mean[2]];
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) covariance[a][b] += d[a] * d[b];
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) covariance[a][b] += w * d[a] * d[b];
   }
   return { mean, covariance: covariance.map((row) => row.map((x) => x / n)) };
 }
@@ -72,9 +81,12 @@ function multiply(a: Matrix3, b: Matrix3): Matrix3 {
   return [0, 1, 2].map((i) => [0, 1, 2].map((j) => [0, 1, 2].reduce((sum, k) => sum + a[i][k] * b[k][j], 0)));
 }
 
-/** The colour statistics of several images taken together, each counting with its weight (a mixture's moments). */
-function blendedStatistics(images: HostImage[], blend: number[]): Statistics {
-  const stats = images.map(colourStatistics);
+/**
+ * The colour statistics of several images taken together, each counting with its weight (a mixture's moments), each in
+ * its part where `masks` gives one.
+ */
+function blendedStatistics(images: HostImage[], blend: number[], masks?: readonly (HostImage | null)[]): Statistics {
+  const stats = images.map((image, i) => colourStatistics(image, masks?.[i]));
   const total = blend.reduce((a, b) => a + b, 0) || 1;
   const weights = blend.map((b) => b / total);
   const mean = [0, 1, 2].map((i) => stats.reduce((sum, s, n) => sum + weights[n] * s.mean[i], 0));
@@ -96,13 +108,14 @@ function affine(image: HostImage, a: Matrix3, b: number[], inPlace = false): Hos
 }
 
 /**
- * `content` recoloured so that its pixels' mean and covariance are those of `styles` (blended by `blend`); sizes may
- * differ. `inPlace`: in content's own values (at a print's size a second copy would be the scale's peak).
+ * `content` recoloured so that its pixels' mean and covariance are those of `styles` (blended by `blend`; each in its
+ * part where `styleMasks`, at its size, gives one); sizes may differ. `inPlace`: in content's own values (at a
+ * print's size a second copy would be the scale's peak).
  */
 export function matchColourStatistics(content: HostImage, styles: HostImage[],
-  blend: number[] = styles.map(() => 1), inPlace = false): HostImage {
+  blend: number[] = styles.map(() => 1), inPlace = false, styleMasks?: readonly (HostImage | null)[]): HostImage {
   const c = colourStatistics(content);
-  const s = blendedStatistics(styles, blend);
+  const s = blendedStatistics(styles, blend, styleMasks);
   // A small ridge keeps a flat (single-colour) photo from dividing by zero.
   const ridge = 1e-3;
   const withRidge = (m: Matrix3) => m.map((row, i) => row.map((x, j) => x + (i === j ? ridge : 0)));

@@ -40,13 +40,13 @@ function addGrams(sums: GramSums, regions: readonly (StyleRegion | null)[], laye
   }
 }
 
-/** The Grams G/M of an image of any size (a painting), summed tile by tile by `sweep`. */
+/** The Grams G/M of an image of any size (a painting; in `region`, its part's), summed tile by tile by `sweep`. */
 export function tiledGrams(sweep: Sweep, layers: readonly VggLayer[], hooks: SweepHooks = {}): GramsOf {
-  return async (image: HostImage) => {
+  return async (image: HostImage, region?: StyleRegion) => {
     const sums = zeroSums(1, layers);
     try {
       disposeInputs(await forwardSweep(sweep, storedInMemory(image), new Set(layers),
-        (layer, features, at) => addGrams(sums, [null], layer, features, at), hooks));
+        (layer, features, at) => addGrams(sums, [region ?? null], layer, features, at), hooks));
     } catch (error) {
       tf.dispose([...sums[0].values()]); // cancelled or failed mid-sweep
       throw error;
