@@ -131,7 +131,7 @@ export const SETTING_WORDS = {
     section: 'advanced', plain: 'How the picture\'s brushwork is compared with the painting\'s.', note: '',
     choices: {
       gram: 'Gram matrices: which features occur together (the 2015 paper\'s).',
-      'sliced-wasserstein': 'Sliced Wasserstein: how often each kind of feature occurs, and how strongly (Heitz et al. 2021). Not with regions.',
+      'sliced-wasserstein': 'Sliced Wasserstein: how often each kind of feature occurs, and how strongly (Heitz et al. 2021).',
     },
   },
   noiseRatio: { section: 'advanced', plain: 'With the "blend" start: how much noise is mixed into the photo.' },

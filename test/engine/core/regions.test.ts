@@ -71,11 +71,16 @@ describe('regions: a style per mask (Gatys et al. 2017)', function () {
   });
 
   // From the photo itself: the start, recoloured per region by default, must not be what sets the halves apart.
-  it('paints each half in its own style: each half\'s Grams are nearer its style\'s than the other style\'s', async () => {
+  for (const styleLoss of ['gram', 'sliced-wasserstein'] as const) {
+    it(`paints each half in its own style (${styleLoss}): each half's Grams are nearer its style's than the other's`,
+      async () => { await paintsHalves(styleLoss); });
+  }
+
+  async function paintsHalves(styleLoss: 'gram' | 'sliced-wasserstein'): Promise<void> {
     const engine = await testEngine();
     const before = tf.memory().numTensors;
     const result = await stylize(engine.vgg, { content: photo, styles: [starry, kandinsky],
-      masks: [halfMask(photo, 0.5), halfMask(photo, 0.5, true)], options: { ...options, init: 'content' } });
+      masks: [halfMask(photo, 0.5), halfMask(photo, 0.5, true)], options: { ...options, init: 'content', styleLoss } });
     expect(tf.memory().numTensors, 'tensors left').to.equal(before);
     const half = photo.width / 2;
     const [left, right] = [columns(result.image, 0, half), columns(result.image, half, photo.width)];
@@ -84,7 +89,7 @@ describe('regions: a style per mask (Gatys et al. 2017)', function () {
     const rightTo = { starry: await gramDistance(right, s), kandinsky: await gramDistance(right, k) };
     expect(leftTo.starry, `left half: ${JSON.stringify(leftTo)}`).to.be.below(leftTo.kandinsky);
     expect(rightTo.kandinsky, `right half: ${JSON.stringify(rightTo)}`).to.be.below(rightTo.starry);
-  });
+  }
 
   it('keeps the photo where no mask is white: far nearer it there than where the style paints', async () => {
     const engine = await testEngine();

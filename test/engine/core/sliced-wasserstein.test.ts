@@ -6,8 +6,10 @@ import { uniformNoise } from '../../../packages/engine/src/core/image/noise';
 import { resizeHost } from '../../../packages/engine/src/core/image/resize';
 import { planStylization } from '../../../packages/engine/src/core/plan';
 import { toTensor } from '../../../packages/engine/src/core/pixels';
+import { hostImage, HostImage } from '../../../packages/engine/src/core/image/host-image';
+import { styleRegion } from '../../../packages/engine/src/core/regions';
 import {
-  quantileTable, residualsInPlace, sliceDirections, SLICE_QUANTILES,
+  quantileTable, residualsInPlace, sliceDirections, SLICE_QUANTILES, weightedQuantiles,
 } from '../../../packages/engine/src/core/sliced-wasserstein';
 import { validateOptions } from '../../../packages/engine/src/core/validate';
 import { createWholeImageObjective } from '../../../packages/engine/src/core/whole-objective';
@@ -36,6 +38,28 @@ describe('sliced-Wasserstein style loss (Heitz et al. 2021)', function () {
     expect(mean).to.be.closeTo(5, resolution);
   });
 
+  it('weighs positions: weights all 1 are the unweighted ranks and quantiles, weight 0 leaves a position out', () => {
+    const n = 3000;
+    const values = new Float32Array(n).map((_, i) => Math.sin(i * 12.9898) * 43.7);
+    const table = quantileTable(values, n, 1);
+    const ones = new Float32Array(n).fill(1);
+    expect(Array.from(weightedQuantiles(values, ones))).to.deep.equal(Array.from(table));
+    const [plain, weighted] = [values.slice(), values.slice()];
+    expect(residualsInPlace(weighted, n, 1, table, SLICE_QUANTILES, undefined, ones))
+      .to.equal(residualsInPlace(plain, n, 1, table));
+    expect(Array.from(weighted)).to.deep.equal(Array.from(plain));
+    // The first half alone: its own quantiles, and the second half's residuals 0.
+    const firstHalf = new Float32Array(n).map((_, i) => (i < n / 2 ? 1 : 0));
+    expect(Array.from(weightedQuantiles(values, firstHalf)))
+      .to.deep.equal(Array.from(quantileTable(values.slice(0, n / 2), n / 2, 1)));
+    const half = values.slice();
+    const sum = residualsInPlace(half, n, 1, table, SLICE_QUANTILES, undefined, firstHalf);
+    const own = values.slice(0, n / 2);
+    expect(sum).to.be.closeTo(residualsInPlace(own, n / 2, 1, table), 1e-6 * sum);
+    expect(Array.from(half.subarray(0, n / 2))).to.deep.equal(Array.from(own));
+    expect(half.subarray(n / 2).every((r) => r === 0)).to.equal(true);
+  });
+
   it('draws unit directions from the seed: the same seed the same, another seed others', () => {
     const a = sliceDirections(8, 3);
     expect(sliceDirections(8, 3)).to.deep.equal(a);
@@ -48,17 +72,29 @@ describe('sliced-Wasserstein style loss (Heitz et al. 2021)', function () {
   });
 
   it('its gradient matches finite differences of its value (the Gram\'s check)', async () => {
+    await gradientCheck(false);
+  });
+
+  it('… with two styles each in its region (soft masks, weighted ranks), one from a part of its painting', async () => {
+    await gradientCheck(true);
+  });
+
+  async function gradientCheck(regions: boolean): Promise<void> {
     const engine = await testEngine();
     const { content: photo, style: painting } = await fixtureImages();
     const o = validateOptions({ size: 32, multiScale: false, styleLoss: 'sliced-wasserstein', contentWeight: 0,
       tvWeight: 0 });
-    const plan = planStylization(o, photo, [painting], tf.getBackend());
+    const styles = regions ? [toVggImage(painting), resizeHost(toVggImage(painting), 20, 30)] : [toVggImage(painting)];
+    const plan = planStylization(o, photo, styles, tf.getBackend());
     const scale = plan.scales[0];
     const content = resizeHost(toVggImage(photo), scale.height, scale.width);
     engine.vgg.prepare(plan.layers, o.pooling);
     const before = tf.memory().numTensors;
-    const objective = await createWholeImageObjective(engine.vgg, { content, styles: [toVggImage(painting)] }, plan,
-      scale);
+    const masked = regions ? {
+      regions: softHalves(scale.height, scale.width).map((mask) => styleRegion(mask, o.styleLayers)),
+      styleMasks: [softHalves(styles[0].height, styles[0].width)[0], null],
+    } : {};
+    const objective = await createWholeImageObjective(engine.vgg, { content, styles, ...masked }, plan, scale);
     const x0 = toTensor({ ...content, data: uniformNoise(content.height, content.width, 3, 5).data
       .map((v, i) => 0.5 * v + 0.5 * content.data[i]) });
     const loss = async (x: tf.Tensor4D) => {
@@ -91,6 +127,37 @@ describe('sliced-Wasserstein style loss (Heitz et al. 2021)', function () {
     tf.dispose([x0, gradient]);
     objective.dispose();
     expect(tf.memory().numTensors, 'tensors left').to.equal(before);
+  }
+
+  it('with a white mask (a region, a painting\'s part) is exactly the loss without one', async () => {
+    const engine = await testEngine();
+    const { content: photo, style: painting } = await fixtureImages();
+    const o = validateOptions({ size: 40, multiScale: false, styleLoss: 'sliced-wasserstein' });
+    const plan = planStylization(o, photo, [painting], tf.getBackend());
+    const scale = plan.scales[0];
+    const content = resizeHost(toVggImage(photo), scale.height, scale.width);
+    const style = toVggImage(painting);
+    const white = (h: number, w: number) => hostImage(h, w, 1, new Float32Array(h * w).fill(1));
+    engine.vgg.prepare(plan.layers, o.pooling);
+    const evaluate = async (inputs: Parameters<typeof createWholeImageObjective>[1]) => {
+      const objective = await createWholeImageObjective(engine.vgg, inputs, plan, scale);
+      const { terms, gradient } = await objective.evaluate(toTensor(content));
+      const values = await gradient.data();
+      gradient.dispose();
+      objective.dispose();
+      return { style: terms.style, gradient: values };
+    };
+    const plain = await evaluate({ content, styles: [style] });
+    const masked = await evaluate({ content, styles: [style],
+      regions: [styleRegion(white(scale.height, scale.width), o.styleLayers)],
+      styleMasks: [white(style.height, style.width)] });
+    expect(masked.style).to.be.closeTo(plain.style, 1e-6 * plain.style);
+    let [d, norm] = [0, 0];
+    for (let i = 0; i < plain.gradient.length; i++) {
+      d += (masked.gradient[i] - plain.gradient[i]) ** 2;
+      norm += plain.gradient[i] ** 2;
+    }
+    expect(Math.sqrt(d / norm), 'gradient, relative L2').to.be.below(1e-5);
   });
 
   it('paints: the loss falls, and the same seed gives the same picture', async () => {
@@ -127,16 +194,14 @@ describe('sliced-Wasserstein style loss (Heitz et al. 2021)', function () {
     expect(tf.memory().numTensors, 'tensors left').to.equal(before);
     expect(Buffer.from(again.image.data).equals(Buffer.from(first.image.data))).to.equal(true);
   });
-
-  it('is refused with masks, before any work, saying why', async () => {
-    const engine = await testEngine();
-    const { content, style } = await fixtureImages();
-    const refused = async (request: Parameters<typeof stylize>[1]) =>
-      stylize(engine.vgg, request).then(() => null, (e: Error) => e.message);
-    const options = { size: 64, multiScale: false, iterations: 1, styleLoss: 'sliced-wasserstein' as const };
-    const white = new Uint8Array(content.width * content.height).fill(255);
-    const mask = { width: content.width, height: content.height, data: white };
-    expect(await refused({ content, styles: [style], masks: [mask], options }))
-      .to.match(/^styleLoss sliced-wasserstein and masks do not go together yet/);
-  });
 });
+
+/** Two masks of height × width: the left part the first's, the right the second's, a soft edge between. */
+function softHalves(height: number, width: number): HostImage[] {
+  const [left, right] = [new Float32Array(height * width), new Float32Array(height * width)];
+  for (let p = 0; p < left.length; p++) {
+    const t = Math.min(1, Math.max(0, ((p % width) - width / 2) / 4 + 0.5));
+    [left[p], right[p]] = [1 - t, t];
+  }
+  return [hostImage(height, width, 1, left), hostImage(height, width, 1, right)];
+}

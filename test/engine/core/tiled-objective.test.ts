@@ -166,6 +166,10 @@ describe('tiled objective: the whole image\'s loss and gradient, tile by tile', 
     await compare(64, { styleLoss: 'sliced-wasserstein' }, 16);
   });
 
+  it('… with the sliced-Wasserstein loss, two styles each in its region (weighted ranks), one from a part', async () => {
+    await compare(64, { styleLoss: 'sliced-wasserstein' }, 16, { styles: 2, regions: true, styleMasks: true });
+  });
+
   it('… with the sliced-Wasserstein loss, two styles blended, on a torus, its projections in scratch files', async () => {
     await compare(61, { styleLoss: 'sliced-wasserstein', seamless: true, styleScale: 0.7 }, 20,
       { styles: 2, inFiles: true });

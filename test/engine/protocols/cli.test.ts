@@ -188,8 +188,6 @@ describe('CLI (built bin, end to end)', () => {
       .to.match(/^Error: --style-mask .*top-left\.png names no style of this command .*alone only with one style/);
     expect(error(EXAMPLE, second, '--style-mask', `${second}=${part}`, '--style-mask', `${second}=${part}`,
       '-o', other)).to.match(/^Error: The style .*kandinsky.* has 2 masks; give it one: --style-mask /);
-    expect(error(EXAMPLE, second, '--style-mask', part, '--style-loss', 'sliced-wasserstein', '-o', other))
-      .to.match(/^Error: styleLoss sliced-wasserstein and style masks do not go together yet/);
     expect(listFiles(dir)).to.deep.equal(['texture.png', 'top-left.png']);
   });
 

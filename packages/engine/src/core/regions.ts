@@ -63,10 +63,6 @@ export function checkMaskCount(masks: number, styles: number): void {
 
 /** Masks say where each style goes: a blend of the styles everywhere says otherwise. */
 export function checkRegionOptions(o: StylizeOptions): void {
-  if (o.styleLoss !== 'gram') {
-    throw new NeuralStyleError(`styleLoss ${o.styleLoss} and masks do not go together yet: regions compare Grams. `
-      + 'Use styleLoss gram.');
-  }
   if (o.styleBlendWeights.length === 0) return;
   throw new NeuralStyleError('styleBlendWeights and masks do not go together: with masks each style paints its own '
     + 'region. Leave out styleBlendWeights.');

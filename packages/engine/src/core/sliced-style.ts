@@ -3,12 +3,14 @@ import { CHANNELS } from './geometry';
 import { channelsFirst } from './ops/gram';
 import { HostImage } from './image/host-image';
 import { VGG_LAYERS, VggLayer } from './options';
-import { styleAtScale } from './objective';
+import { ObjectiveInputs, styleAtScale } from './objective';
 import { Plan, ScalePlan } from './plan';
 import { toTensor } from './pixels';
 import {
-  blendTables, meanSquare, quantileTable, rankScratch, residualsInPlace, SLICE_QUANTILES, sliceDirections,
+  blendTables, meanSquare, quantileTable, rankScratch, RankScratch, residualsInPlace, SLICE_QUANTILES, sliceDirections,
+  weightedQuantiles,
 } from './sliced-wasserstein';
+import { styleMaskRegion } from './style-masks';
 import { FeatureExtractor } from './vgg19';
 
 /*
@@ -22,7 +24,16 @@ import { FeatureExtractor } from './vgg19';
  * projections are gathered before any residual is known.
  */
 
-interface LayerSlices { directions: tf.Tensor2D; transposed: tf.Tensor2D; quantiles: Float32Array; kappa: number }
+/**
+ * What a layer's projections are ranked against: a style's quantiles (or the blend's), κ, and with regions the
+ * positions' weights (the region's m² at the layer, regions.ts; null: every position counts 1).
+ */
+interface SlicePull { quantiles: Float32Array; kappa: number; weights: Float32Array | null }
+
+interface LayerSlices { directions: tf.Tensor2D; transposed: tf.Tensor2D; pulls: SlicePull[] }
+
+/** The images a scale's sliced targets come from: ObjectiveInputs' styles, regions and style masks. */
+export type SlicedInputs = Pick<ObjectiveInputs, 'styles' | 'regions' | 'styleMasks'>;
 
 /**
  * A layer's projections on its K directions, N values each, a direction's row at a time: in memory, or in a store
@@ -97,20 +108,26 @@ export class SlicedStyle {
     private readonly styleLayers: readonly VggLayer[]) {}
 
   /**
-   * The targets of `scale`: each style image at its size for the scale, its projections' quantiles blended by
-   * plan.styleBlend; the directions drawn from the seed, the scale and the layer.
+   * The targets of `scale`: each style image at its size for the scale (in its part, with a style mask), its
+   * projections' quantiles blended by plan.styleBlend, or with regions each style's in its region; the directions
+   * drawn from the seed, the scale and the layer.
    */
-  static async create(vgg: FeatureExtractor, styles: readonly HostImage[], plan: Plan,
+  static async create(vgg: FeatureExtractor, inputs: SlicedInputs, plan: Plan,
     scale: ScalePlan, projector: Projector = wholeProjector(vgg, plan.options.pooling)): Promise<SlicedStyle> {
     const o = plan.options;
     const layers = drawDirections(plan, scale);
     try {
       const projectLayer = (layer: VggLayer, features: tf.Tensor4D) => project(features, layers.get(layer)!.transposed);
-      const tables = await styleTables(styles, plan, scale, projector, projectLayer);
+      const tables = await styleTables(inputs, plan, scale, projector, projectLayer);
+      // κ in the Gram loss's units: squared feature values times feature values squared (sliced-wasserstein.ts).
+      const pull = (quantiles: Float32Array, weights: Float32Array | null) =>
+        ({ quantiles, kappa: meanSquare(quantiles), weights });
       for (const layer of o.styleLayers) {
-        const quantiles = blendTables(tables.get(layer)!, plan.styleBlend);
-        // In the Gram loss's units: squared feature values times feature values squared (sliced-wasserstein.ts).
-        layers.set(layer, { ...layers.get(layer)!, quantiles, kappa: meanSquare(quantiles) });
+        const styles = tables.get(layer)!;
+        const pulls = inputs.regions
+          ? styles.map((table, r) => pull(table, squares(inputs.regions![r].get(layer)!.mask.data)))
+          : [pull(blendTables(styles, plan.styleBlend), null)];
+        layers.set(layer, { ...layers.get(layer)!, pulls });
       }
       return new SlicedStyle(layers, plan.styleLayerWeights, o.styleLayers);
     } catch (error) {
@@ -132,23 +149,50 @@ export class SlicedStyle {
     let value = 0;
     for (const [i, layer] of this.styleLayers.entries()) {
       const rows = projections.get(layer)!;
-      const { quantiles } = this.layers.get(layer)!;
-      const scratch = rankScratch(rows.n);
+      const ranking = { scratch: rankScratch(rows.n), copy: new Float32Array(rows.n), sum: new Float32Array(rows.n) };
       let sum = 0;
       for (let j = 0; j < rows.k; j++) {
         const row = rows.row(j);
-        const table = quantiles.subarray(j * SLICE_QUANTILES, (j + 1) * SLICE_QUANTILES);
-        sum += residualsInPlace(row, rows.n, 1, table, SLICE_QUANTILES, scratch);
+        sum += this.residualsOfRow(layer, j, row, ranking);
         rows.setRow(j, row);
       }
-      value += this.factor(i, layer, rows) * sum;
+      value += this.factor(i, rows) * sum;
     }
     return value;
   }
 
-  /** w_l κ_l / (N K): the layer's weight in the value; twice it in the gradient. */
-  private factor(i: number, layer: VggLayer, rows: { n: number; k: number }): number {
-    return this.weights[i] * this.layers.get(layer)!.kappa / (rows.n * rows.k);
+  /**
+   * Replaces a direction's projections by Σ_r κ_r w_r (v − t_r): each pull's residuals (regions.ts's weights, as
+   * residualsInPlace takes them) in its style's units; returns Σ_r κ_r Σ w_r (v − t_r)².
+   */
+  private residualsOfRow(layer: VggLayer, j: number, row: Float32Array,
+    ranking: { scratch: RankScratch; copy: Float32Array; sum: Float32Array }): number {
+    const { pulls } = this.layers.get(layer)!;
+    const table = (pull: SlicePull) => pull.quantiles.subarray(j * SLICE_QUANTILES, (j + 1) * SLICE_QUANTILES);
+    const n = row.length;
+    let value = 0;
+    if (pulls.length === 1) {
+      const [pull] = pulls;
+      const weights = pull.weights ?? undefined;
+      value = pull.kappa * residualsInPlace(row, n, 1, table(pull), SLICE_QUANTILES, ranking.scratch, weights);
+      for (let p = 0; p < n; p++) row[p] *= pull.kappa;
+      return value;
+    }
+    const { copy, sum } = ranking;
+    sum.fill(0);
+    for (const pull of pulls) {
+      copy.set(row);
+      value += pull.kappa * residualsInPlace(copy, n, 1, table(pull), SLICE_QUANTILES, ranking.scratch,
+        pull.weights ?? undefined);
+      for (let p = 0; p < n; p++) sum[p] += pull.kappa * copy[p];
+    }
+    row.set(sum);
+    return value;
+  }
+
+  /** w_l / (N K): the layer's weight in the value (its pulls' κ are in their residuals); twice it in the gradient. */
+  private factor(i: number, rows: { n: number; k: number }): number {
+    return this.weights[i] / (rows.n * rows.k);
   }
 
   /**
@@ -158,7 +202,7 @@ export class SlicedStyle {
   featureGradient(layer: VggLayer, residuals: Float32Array, positions: number): tf.Tensor2D {
     const slices = this.layers.get(layer)!;
     const k = slices.directions.shape[1];
-    const factor = this.factor(this.styleLayers.indexOf(layer), layer, { n: positions, k });
+    const factor = this.factor(this.styleLayers.indexOf(layer), { n: positions, k });
     return tf.tidy(() => tf.transpose(tf.mul(
       tf.matMul(slices.directions, tf.tensor2d(residuals, [k, residuals.length / k])), 2 * factor)) as tf.Tensor2D);
   }
@@ -208,20 +252,29 @@ function drawDirections(plan: Plan, scale: ScalePlan): Map<VggLayer, LayerSlices
     const seed = plan.options.seed * 7919 + scale.index * 101 + VGG_LAYERS.indexOf(layer);
     // Wᵀ made once: a matMul with a transposed operand is ~6x slower on wasm (ops/gram.ts).
     const w = tf.tensor2d(sliceDirections(c, seed), [c, c]);
-    layers.set(layer, { directions: w, transposed: tf.transpose(w), quantiles: new Float32Array(), kappa: 0 });
+    layers.set(layer, { directions: w, transposed: tf.transpose(w), pulls: [] });
   }
   return layers;
 }
 
-/** Each style's quantile table along each layer's directions, the style at its size for the scale. */
-async function styleTables(styles: readonly HostImage[], plan: Plan, scale: ScalePlan, projector: Projector,
+/**
+ * Each style's quantile table along each layer's directions, the style at its size for the scale; with a style mask,
+ * of its part (each position counting with its m² there, style-masks.ts).
+ */
+async function styleTables(inputs: SlicedInputs, plan: Plan, scale: ScalePlan, projector: Projector,
   projectLayer: (layer: VggLayer, features: tf.Tensor4D) => tf.Tensor2D): Promise<Map<VggLayer, Float32Array[]>> {
   const o = plan.options;
   const tables = new Map<VggLayer, Float32Array[]>(o.styleLayers.map((layer) => [layer, []]));
-  for (const style of styles) {
-    const { projections, release } = await projector(styleAtScale(o, style, scale), projectLayer, o.styleLayers);
+  for (const [i, style] of inputs.styles.entries()) {
+    const sized = styleAtScale(o, style, scale);
+    const mask = inputs.styleMasks?.[i];
+    const part = mask ? styleMaskRegion(mask, sized, o.styleLayers) : null;
+    const { projections, release } = await projector(sized, projectLayer, o.styleLayers);
     try {
-      for (const layer of o.styleLayers) tables.get(layer)!.push(quantileRows(projections.get(layer)!));
+      for (const layer of o.styleLayers) {
+        const weights = part && squares(part.get(layer)!.mask.data);
+        tables.get(layer)!.push(quantileRows(projections.get(layer)!, weights));
+      }
     } finally {
       release();
     }
@@ -229,12 +282,20 @@ async function styleTables(styles: readonly HostImage[], plan: Plan, scale: Scal
   return tables;
 }
 
-/** S quantiles of each direction's values, K × S. */
-function quantileRows(rows: Projections): Float32Array {
+/** S quantiles of each direction's values, K × S; each value counting with its weight where `weights` are given. */
+function quantileRows(rows: Projections, weights: Float32Array | null): Float32Array {
   const table = new Float32Array(rows.k * SLICE_QUANTILES);
-  for (let j = 0; j < rows.k; j++) table.set(quantileTable(rows.row(j), rows.n, 1), j * SLICE_QUANTILES);
+  const scratch = weights && rankScratch(rows.n);
+  for (let j = 0; j < rows.k; j++) {
+    const row = rows.row(j);
+    table.set(weights ? weightedQuantiles(row, weights, SLICE_QUANTILES, scratch!) : quantileTable(row, rows.n, 1),
+      j * SLICE_QUANTILES);
+  }
   return table;
 }
+
+/** m² of each mask value: the weight a position of a region (or of a painting's part) counts with. */
+const squares = (mask: Float32Array): Float32Array => mask.map((m) => m * m);
 
 function disposeSlices(layers: Map<VggLayer, LayerSlices>): void {
   tf.dispose([...layers.values()].flatMap((l) => [l.directions, l.transposed]));

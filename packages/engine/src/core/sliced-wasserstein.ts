@@ -7,7 +7,9 @@
  * Gram matches second moments, this matches each projection's whole
  * distribution. Its gradient with respect to v_pk is 2κ_l/(NK) times the
  * residual v_pk − t_k(rank_k p) (the sort is a permutation, constant where
- * no two values cross).
+ * no two values cross). The sum is taken as the integral of the two
+ * quantile functions' squared difference (residualsInPlace), which also
+ * serves positions that count with a weight (a region's).
  *
  * Departures from the paper, each for a reason:
  * - The directions are drawn once per scale from the seed, not every step:
@@ -66,6 +68,26 @@ export function quantileTable(values: Float32Array, n: number, k: number, s = SL
   return table;
 }
 
+/**
+ * S quantiles of one direction's N values, each counting with its weight (a masked painting's m², style-masks.ts):
+ * the value where the weights below reach each level. Weights all 1 give quantileTable's.
+ */
+export function weightedQuantiles(values: Float32Array, weights: Float32Array, s = SLICE_QUANTILES,
+  scratch: RankScratch = rankScratch(values.length)): Float32Array {
+  const n = values.length;
+  const order = sortedOrder(values, scratch);
+  let total = 0;
+  for (let p = 0; p < n; p++) total += weights[p];
+  const out = new Float32Array(s);
+  let [below, rank] = [0, 0];
+  for (let i = 0; i < s; i++) {
+    const level = ((i + 0.5) / s) * total;
+    while (rank < n - 1 && below + weights[order[rank]] <= level) below += weights[order[rank++]];
+    out[i] = values[order[rank]];
+  }
+  return out;
+}
+
 /** Quantile tables averaged with `weights` (summing to 1): the blend of several styles' distributions. */
 export function blendTables(tables: readonly Float32Array[], weights: readonly number[]): Float32Array {
   const out = new Float32Array(tables[0].length);
@@ -119,30 +141,89 @@ function sortableKey(bits: number): number {
   return (bits & 0x80000000 ? ~bits : bits | 0x80000000) >>> 0;
 }
 
+/** The positions of `values` (n of them) in the order of their values, ties in position order: `scratch.order`. */
+function sortedOrder(values: Float32Array, { keys, order, scratch }: RankScratch): Uint32Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  for (let p = 0; p < values.length; p++) {
+    keys[p] = sortableKey(bits[p]);
+    order[p] = p;
+  }
+  radixSort(keys, order, scratch);
+  return order;
+}
+
 /**
- * Overwrites `values` (K × N: the image's projections, a direction's in a row) with their
- * residuals v − t(rank v) against the quantile `table` (K × S), and returns
- * Σ residual². Ranks are exact: each column is sorted (ties in position order).
+ * The target quantile function t(u) of one direction (`table`: S quantiles,
+ * linear between them at u = (i + ½)/S, flat beyond the first and last) as
+ * its integrals from 0: u ↦ [∫₀ᵘ t, ∫₀ᵘ t²], exact, in float64.
+ */
+function quantileIntegrals(table: Float32Array, s: number): (u: number) => [number, number] {
+  const [first, last] = [table[0], table[s - 1]];
+  const [one, two] = [new Float64Array(s), new Float64Array(s)];
+  one[0] = first * (0.5 / s);
+  two[0] = first * first * (0.5 / s);
+  for (let i = 0; i + 1 < s; i++) {
+    const [p, q] = [table[i], table[i + 1]];
+    one[i + 1] = one[i] + (p + q) / (2 * s);
+    two[i + 1] = two[i] + (p * p + p * q + q * q) / (3 * s);
+  }
+  return (u) => {
+    const at = u * s - 0.5;
+    if (at <= 0) return [first * u, first * first * u];
+    if (at >= s - 1) return [one[s - 1] + last * (at - s + 1) / s, two[s - 1] + last * last * (at - s + 1) / s];
+    const i = Math.floor(at);
+    const f = at - i;
+    const [p, q] = [table[i], table[i] * (1 - f) + table[i + 1] * f];
+    return [one[i] + (f / s) * (p + q) / 2, two[i] + (f / s) * (p * p + p * q + q * q) / 3];
+  };
+}
+
+/**
+ * Overwrites `values` (K × N: the image's projections, a direction's in a
+ * row) with their residuals against the quantile `table` (K × S), and
+ * returns the loss's sum. Ranks are exact: each row is sorted (ties in
+ * position order). The sorted values are the image's quantile function, a
+ * step each on an interval of u of width w/W (`weights`: a region's m² a
+ * position, regions.ts; without them 1 each, W = N), and the sum is
+ * W ∫₀¹ (v(u) − t(u))² du: a position's residual is w (v − t̄), t̄ the
+ * target's mean over its interval, half the sum's gradient. The integral
+ * is continuous where two values cross, whatever their weights (a sum of
+ * w (v − t(midpoint))² would jump there); a position of weight 0 has no
+ * interval and a residual of 0.
  */
 export function residualsInPlace(values: Float32Array, n: number, k: number, table: Float32Array,
-  s = SLICE_QUANTILES, { keys, order, scratch }: RankScratch = rankScratch(n)): number {
-  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  s = SLICE_QUANTILES, scratch: RankScratch = rankScratch(n), weights?: Float32Array): number {
+  let total = n;
+  if (weights) {
+    total = 0;
+    for (let p = 0; p < n; p++) total += weights[p];
+  }
+  if (total === 0) {
+    values.fill(0);
+    return 0;
+  }
   let sum = 0;
   for (let j = 0; j < k; j++) {
-    for (let p = 0; p < n; p++) {
-      keys[p] = sortableKey(bits[j * n + p]);
-      order[p] = p;
-    }
-    radixSort(keys, order, scratch);
+    const row = values.subarray(j * n, (j + 1) * n);
+    const integrals = quantileIntegrals(table.subarray(j * s, (j + 1) * s), s);
+    const order = sortedOrder(row, scratch);
+    let below = 0;
+    let [one, two] = [0, 0]; // the integrals up to the weight below
     for (let rank = 0; rank < n; rank++) {
-      const at = ((rank + 0.5) / n) * s - 0.5; // the rank as a position in the table
-      const i = Math.min(s - 2, Math.max(0, Math.floor(at)));
-      const f = Math.min(1, Math.max(0, at - i));
-      const target = table[j * s + i] * (1 - f) + table[j * s + i + 1] * f;
-      const x = j * n + order[rank];
-      const r = values[x] - target;
-      values[x] = r;
-      sum += r * r;
+      const x = order[rank];
+      const w = weights ? weights[x] : 1;
+      if (w === 0) {
+        row[x] = 0;
+        continue;
+      }
+      below += w;
+      const [oneTo, twoTo] = integrals(Math.min(1, below / total));
+      const mean = (total * (oneTo - one)) / w; // t̄
+      const v = row[x];
+      // W ∫ (v − t)² over the interval: w (v − t̄)² and the target's spread within it.
+      sum += w * (v - mean) ** 2 + (total * (twoTo - two) - w * mean * mean);
+      row[x] = w * (v - mean);
+      [one, two] = [oneTo, twoTo];
     }
   }
   return sum;

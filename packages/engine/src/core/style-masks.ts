@@ -1,7 +1,6 @@
 import { NeuralStyleError } from './errors';
 import { HostImage } from './image/host-image';
 import { resizeHost } from './image/resize';
-import { StylizeOptions } from './options';
 import { MaskImage, masksAt, StyleRegion, styleRegion } from './regions';
 import { Size } from './plan';
 
@@ -47,13 +46,6 @@ export function checkStyleMaskSize(name: string, mask: Size, style: Size, styleN
   if (mask.width === style.width && mask.height === style.height) return;
   throw new NeuralStyleError(`The style mask ${name} is ${mask.width}×${mask.height}; a style mask must be its `
     + `painting's size, ${style.width}×${style.height}${styleName ? ` (${styleName})` : ''}.`);
-}
-
-/** The Gram's per-part targets are what style masks change: the sliced loss's quantiles do not take them yet. */
-export function checkStyleMaskOptions(o: StylizeOptions): void {
-  if (o.styleLoss === 'gram') return;
-  throw new NeuralStyleError(`styleLoss ${o.styleLoss} and style masks do not go together yet: a style mask picks `
-    + 'the positions of a Gram. Use styleLoss gram.');
 }
 
 /** Each mask as 0..1 values at its painting's size (null where the style has none). */

@@ -19,7 +19,7 @@ import { StylizeOptions } from './options';
 import { Plan, planStylization, ScalePlan } from './plan';
 import { checkMasks, checkRegionOptions, MaskImage, masksAt, recolourByRegion, styleRegion } from './regions';
 import { ResumePoint, resumeProblem, ScaleCheckpoint } from './resume';
-import { checkStyleMaskOptions, checkStyleMasks, styleMaskImages, StyleMasks } from './style-masks';
+import { checkStyleMasks, styleMaskImages, StyleMasks } from './style-masks';
 import { fitLongestSide } from './pixels';
 import { LossTerms, Progress } from './progress';
 import { validateOptions } from './validate';
@@ -78,10 +78,7 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
     checkMasks(request.masks, request.styles.length, request.content);
     checkRegionOptions(o);
   }
-  if (request.styleMasks) {
-    checkStyleMasks(request.styleMasks, request.styles);
-    checkStyleMaskOptions(o);
-  }
+  if (request.styleMasks) checkStyleMasks(request.styleMasks, request.styles);
   const backend = tf.getBackend();
   const plan = planStylization(o, request.content, request.styles, backend, request.limits);
   const resume = resumeOf(plan, request.resume, hooks);

@@ -137,7 +137,7 @@ class WholeImageObjective implements Objective<tf.Tensor4D> {
 export async function createWholeImageObjective(vgg: FeatureExtractor, inputs: ObjectiveInputs, plan: Plan,
   scale: ScalePlan): Promise<Objective<tf.Tensor4D>> {
   const o = plan.options;
-  const style = o.styleLoss === 'sliced-wasserstein' ? await SlicedStyle.create(vgg, inputs.styles, plan, scale)
+  const style = o.styleLoss === 'sliced-wasserstein' ? await SlicedStyle.create(vgg, inputs, plan, scale)
     : await stylePulls(inputs, plan, scale, wholeImageGrams(vgg, o.styleLayers, o.pooling));
   // Seamless: the image (and so the photo it is compared with) on the torus; the paintings keep zero padding.
   const net = o.seamless ? vgg.circular() : vgg;

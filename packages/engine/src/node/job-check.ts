@@ -3,7 +3,7 @@ import { StylizeOptions } from '../core/options';
 import { checkStyleCount, validateOptions, validateRunOptions } from '../core/validate';
 import { shown } from '../core/text';
 import { checkMaskCount, checkMaskSize, checkRegionOptions } from '../core/regions';
-import { checkStyleMaskCount, checkStyleMaskOptions, checkStyleMaskSize } from '../core/style-masks';
+import { checkStyleMaskCount, checkStyleMaskSize } from '../core/style-masks';
 import { checkTextureSize, textureOptions } from '../core/texture';
 import type { JobSpec } from '../protocol';
 import { NeuralStyleError } from '../core/errors';
@@ -49,7 +49,7 @@ export async function checkJob(job: JobSpec, backend?: string): Promise<CheckedJ
     checkStyleShape(options, styleSizes[styleSizes.length - 1], options.size, shown(style));
   }
   if (job.masks) await checkMaskFiles(job, content, options, maxInputPixels);
-  if (job.styleMasks) await checkStyleMaskFiles(job, styleSizes, options, maxInputPixels);
+  if (job.styleMasks) await checkStyleMaskFiles(job, styleSizes, maxInputPixels);
   // With a CPU backend named, the run's memory is the machine's: its budget is checked now. Otherwise the backend, and
   // so its memory, is not known yet: plan without a memory limit to check sizes and weights.
   const known = backend !== undefined && CPU_BACKENDS.has(backend);
@@ -93,11 +93,9 @@ async function checkMaskFiles(job: JobSpec, photo: Size, options: StylizeOptions
  * Style masks (core/style-masks.ts) from their headers: one entry a style (null: its whole painting), each mask its
  * painting's size. That a mask is not black everywhere is the core's check, on its pixels.
  */
-async function checkStyleMaskFiles(job: JobSpec, styleSizes: readonly Size[], options: StylizeOptions,
-  maxInputPixels: number): Promise<void> {
+async function checkStyleMaskFiles(job: JobSpec, styleSizes: readonly Size[], maxInputPixels: number): Promise<void> {
   const masks = job.styleMasks!;
   checkStyleMaskCount(masks.length, job.styles.length);
-  checkStyleMaskOptions(options);
   for (const [i, mask] of masks.entries()) {
     if (mask === null) continue;
     checkStyleMaskSize(shown(mask), await imageSize(mask, maxInputPixels), styleSizes[i], shown(job.styles[i]));

@@ -136,7 +136,7 @@ async function tiledStyleTerm(vgg: FeatureExtractor, inputs: ObjectiveInputs, pl
   const weights = termWeights(plan, scale);
   const paintings = sweepOf(vgg, o.styleLayers, plan, tileShape, false, store);
   if (o.styleLoss === 'sliced-wasserstein') {
-    const style = await SlicedStyle.create(vgg, inputs.styles, plan, scale, tiledProjector(paintings, store));
+    const style = await SlicedStyle.create(vgg, inputs, plan, scale, tiledProjector(paintings, store));
     return new TiledSlicedTerm(style, o.styleLayers, store, weights.style);
   }
   return new TiledGramTerm(await stylePulls(inputs, plan, scale, tiledGrams(paintings, o.styleLayers)), o, weights);
