@@ -70,11 +70,13 @@ interface Setting {
   regions?: boolean;
   /** Each painting's style taken from a part of it (paintingPart). */
   styleMasks?: boolean;
+  /** A clip frame's temporal target: another image, held where a soft mask says (temporal.ts). */
+  temporal?: boolean;
 }
 
 /** Compares at `size` px, tiles of about `tileSide`. */
 async function compare(size: number, options: Partial<StylizeOptions>, tileSide: number,
-  { styles = 1, inFiles = false, regions = false, styleMasks = false }: Setting = {}): Promise<void> {
+  { styles = 1, inFiles = false, regions = false, styleMasks = false, temporal = false }: Setting = {}): Promise<void> {
   const engine = await testEngine();
   const o = validateOptions({ size, ...options, styleBlendWeights: styles > 1 && !regions ? [2, 1] : [] });
   const contentRgb = await decodeImageFile(CONTENT, { longestSide: size, maxInputPixels: 1e8 });
@@ -86,7 +88,9 @@ async function compare(size: number, options: Partial<StylizeOptions>, tileSide:
   const paintings = styles > 1 ? [style, resizeHost(style, 20, 37)] : [style];
   const inputs = { content, styles: paintings,
     ...regions ? { regions: twoRegions(scale.height, scale.width).map((m) => styleRegion(m, o.styleLayers)) } : {},
-    ...styleMasks ? { styleMasks: paintings.map((p, i) => (i === 1 ? null : paintingPart(p.height, p.width))) } : {} };
+    ...styleMasks ? { styleMasks: paintings.map((p, i) => (i === 1 ? null : paintingPart(p.height, p.width))) } : {},
+    ...temporal ? { temporal: { weight: 1000, weights: paintingPart(scale.height, scale.width),
+      image: { ...content, data: uniformNoise(content.height, content.width, 3, 9).data } } } : {} };
   const image: HostImage = { ...content,
     data: uniformNoise(content.height, content.width, 3, 5).data.map((v, i) => 0.5 * v + 0.5 * content.data[i]) };
   engine.vgg.prepare(plan.layers, o.pooling); // layers keep their transforms from their first use on
@@ -159,6 +163,10 @@ describe('tiled objective: the whole image\'s loss and gradient, tile by tile', 
 
   it('… with style masks on two styles in their regions: one painting masked, one whole', async () => {
     await compare(61, {}, 20, { styles: 2, regions: true, styleMasks: true });
+  });
+
+  it('… with a clip frame\'s temporal target held where a soft mask says, in scratch files', async () => {
+    await compare(61, {}, 20, { inFiles: true, temporal: true });
   });
 
   // The sliced loss ranks every position of a layer: tiles rank the same values, up to the last bits of the features.

@@ -7,6 +7,7 @@ import { Plan, ScalePlan, styleSize } from './plan';
 import { LossTerms } from './progress';
 import { StyleRegion } from './regions';
 import { styleMaskRegion } from './style-masks';
+import type { TemporalTarget } from './temporal';
 
 /** The loss terms at an image, and the gradient of their weighted sum with respect to it (the caller owns it). */
 export interface Evaluation<I> { terms: LossTerms; gradient: I }
@@ -39,6 +40,8 @@ export interface ObjectiveInputs {
   styles: HostImage[];
   regions?: StyleRegion[];
   styleMasks?: (HostImage | null)[];
+  /** A clip's frame: the previous frame's result warped to this one, where the flow holds (temporal.ts). */
+  temporal?: TemporalTarget;
 }
 
 /** What pulls the image towards a style: its target Grams A/M', and where (null: the whole image). */

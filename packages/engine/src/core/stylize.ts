@@ -3,7 +3,7 @@ import { NeuralStyleError } from './errors';
 import { estimateRun, MachineSpeed, RunEstimate } from './cost';
 import { keepContentColors, matchColourStatistics } from './image/colour';
 import { MEAN_BGR, toRgbImage, toVggImage } from './image/convert';
-import { HostImage, RgbImage } from './image/host-image';
+import { HostImage, hostImage, RgbImage } from './image/host-image';
 import { uniformNoise } from './image/noise';
 import { resizeHost, upscaleWithContentDetail } from './image/resize';
 import { fileStore, MEMORY_STORE, StoredImage } from './image/stored-image';
@@ -20,6 +20,7 @@ import { Plan, planStylization, ScalePlan } from './plan';
 import { checkMasks, checkRegionOptions, MaskImage, masksAt, recolourByRegion, styleRegion } from './regions';
 import { ResumePoint, resumeProblem, ScaleCheckpoint } from './resume';
 import { checkStyleMasks, styleMaskImages, StyleMasks } from './style-masks';
+import { TemporalTarget } from './temporal';
 import { fitLongestSide } from './pixels';
 import { LossTerms, Progress } from './progress';
 import { validateOptions } from './validate';
@@ -35,6 +36,10 @@ export interface StylizeRequest {
   masks?: MaskImage[];
   /** Per style, the part of its painting its style is taken from (style-masks.ts): a mask its size, or null. */
   styleMasks?: StyleMasks;
+  /** The first scale's start in place of options.init, at any size: a clip's frame starts from the last, warped. */
+  start?: RgbImage;
+  /** A clip's frame (temporal.ts): the previous frame's result warped to this one, and where the flow holds. */
+  temporal?: ClipTemporal;
   options?: Partial<StylizeOptions>;
   /** What the run may use; default DEFAULT_LIMITS. */
   limits?: MemoryLimits;
@@ -43,6 +48,9 @@ export interface StylizeRequest {
   /** Take over where an earlier run of the same request stopped (its checkpoint): start at a later scale. */
   resume?: ResumePoint;
 }
+
+/** A clip frame's temporal target at the output's size: the warped previous result, c a pixel (0..1), the weight. */
+export interface ClipTemporal { image: RgbImage; weights: Float32Array; weight: number }
 
 export interface StylizeHooks extends LoopHooks {
   /** Once planned, before the first step: what the run will do and take. */
@@ -81,6 +89,7 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
   if (request.styleMasks) checkStyleMasks(request.styleMasks, request.styles);
   const backend = tf.getBackend();
   const plan = planStylization(o, request.content, request.styles, backend, request.limits);
+  if (request.temporal) checkTemporal(request.temporal, plan.final);
   const resume = resumeOf(plan, request.resume, hooks);
   const resumed = resume && { scales: resume.fromScale - 1, steps: resume.steps };
   const clock = new RunClock(plan, backend, request.speed, resumed);
@@ -91,8 +100,8 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
   for (const scale of plan.scales.slice(resume ? resume.fromScale - 1 : 0)) {
     throwIfCancelled(hooks.signal);
     clock.beginScale();
-    const { content: photo, styles, masks, styleMasks } = request;
-    const source: ScaleSource = { photo, styles, masks, styleMasks, previous: x };
+    const { content: photo, styles, masks, styleMasks, start, temporal } = request;
+    const source: ScaleSource = { photo, styles, masks, styleMasks, start, temporal, previous: x };
     x = null; // the scale takes the previous image over, and lets it go once its start is made
     ({ image: x, terms } = await runScale(vgg, plan, scale, source, clock, hooks));
     if (scale.index < plan.scales.length - 1 && hooks.onScaleDone) {
@@ -126,6 +135,8 @@ interface ScaleSource {
   styles: RgbImage[];
   masks?: MaskImage[];
   styleMasks?: StyleMasks;
+  start?: RgbImage;
+  temporal?: ClipTemporal;
   previous: HostImage | null;
 }
 
@@ -185,15 +196,17 @@ async function prepareScale<V, I>(space: ImageSpace<V, I>, plan: Plan, scale: Sc
   const regions = masks?.map((mask) => styleRegion(mask, plan.options.styleLayers));
   let styles: HostImage[] | null = source.styles.map(toVggImage);
   const styleMasks = source.styleMasks && styleMaskImages(source.styleMasks);
-  const objective = await makeObjective({ content, styles, regions, styleMasks });
+  const temporal = source.temporal && temporalAt(source.temporal, scale);
+  const objective = await makeObjective({ content, styles, regions, styleMasks, temporal });
   try {
     const { height, width } = previewSize(scale, plan.options);
     const previewPhoto = plan.options.preserveColors ? resizeHost(content, height, width) : null;
     const previous = source.previous;
     source.previous = null;
     if (previous) styles = null; // only a first start takes the paintings' colours
-    const start = clipped(space, previous ? upscaleWithContentDetail(previous, content)
+    const first = () => (source.start ? vggImageAt(source.start, scale.height, scale.width)
       : initialImage(plan, content, { images: styles!, masks: styleMasks }, masks));
+    const start = clipped(space, previous ? upscaleWithContentDetail(previous, content) : first());
     return { objective, start, previewPhoto };
   } catch (error) {
     objective.dispose();
@@ -250,6 +263,32 @@ function initialImage(plan: Plan, content: HostImage, styles: { images: HostImag
     }
   }
   return noise;
+}
+
+/** A clip frame's temporal target at a scale's size. */
+function temporalAt(temporal: ClipTemporal, scale: ScalePlan): TemporalTarget {
+  const { width, height } = temporal.image;
+  const weights = hostImage(height, width, 1, temporal.weights);
+  return {
+    image: vggImageAt(temporal.image, scale.height, scale.width),
+    weights: height === scale.height && width === scale.width ? weights
+      : resizeHost(weights, scale.height, scale.width),
+    weight: temporal.weight,
+  };
+}
+
+/** A temporal target must be the output's size, c one value a pixel in 0..1, the weight not negative. */
+function checkTemporal({ image, weights, weight }: ClipTemporal, final: { width: number; height: number }): void {
+  if (image.width !== final.width || image.height !== final.height) {
+    throw new NeuralStyleError(`The temporal target is ${image.width}×${image.height}; it must be the output's size, `
+      + `${final.width}×${final.height}.`);
+  }
+  if (weights.length !== image.width * image.height || weights.some((c) => !(c >= 0 && c <= 1))) {
+    throw new NeuralStyleError('The temporal weights must be one value from 0 to 1 a pixel of the output.');
+  }
+  if (!(weight >= 0 && Number.isFinite(weight))) {
+    throw new NeuralStyleError(`Invalid temporal weight ${weight}: give a number from 0 up.`);
+  }
 }
 
 /** A preview's size: the scale's, its longest side at most previewSize. */

@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { HostImage } from './image/host-image';
 import { contentLoss, normalizedGram, styleLayerLoss, totalVariationLoss } from './losses';
 import {
-  disposePulls, Evaluation, GramsOf, Objective, ObjectiveInputs, StylePull, stylePulls, TermWeights, termWeights,
+  disposePulls, Evaluation, GramsOf, Objective, ObjectiveInputs, REFERENCE_SIDE, StylePull, stylePulls, TermWeights,
+  termWeights,
 } from './objective';
+import { temporalLoss, temporalTermWeight } from './temporal';
 import { GradientArena, withArena } from './ops/gradient-arena';
 import { readValues } from './optim/tensor-space';
 import { StylizeOptions, VggLayer } from './options';
@@ -16,7 +18,7 @@ import { maskedFeatures } from './region-features';
 import { StyleRegion } from './regions';
 import { FeatureExtractor } from './vgg19';
 
-type TermName = Exclude<keyof LossTerms, 'total'>;
+type TermName = Exclude<keyof LossTerms, 'total'> | 'temporal';
 
 /** One weighted term of the loss, reading the features of the layers it needs (or the image itself). */
 interface Term {
@@ -25,14 +27,23 @@ interface Term {
   value(features: Map<VggLayer, tf.Tensor4D>, image: tf.Tensor4D, arena: GradientArena): tf.Scalar;
 }
 
+/** A clip frame's temporal target on the backend (temporal.ts): the warped previous result, c, the term's weight. */
+interface TemporalTensors { target: tf.Tensor4D; weights: tf.Tensor4D; weight: number }
+
 /**
- * The loss as a weighted sum of terms, in the paper's order (content, style) and TV's; a term of weight 0 is left out.
+ * The loss as a weighted sum of terms, in the paper's order (content, style), TV's and a clip frame's temporal term;
+ * a term of weight 0 is left out.
  */
-function terms(o: StylizeOptions, weights: TermWeights, style: StyleTerm, content: tf.Tensor4D | null): Term[] {
+function terms(o: StylizeOptions, weights: TermWeights, style: StyleTerm, content: tf.Tensor4D | null,
+  temporal: TemporalTensors | null): Term[] {
   const list: Term[] = [];
   if (content) list.push({ name: 'content', weight: weights.content, value: (features) => contentLoss(features.get(o.contentLayer)!, content) });
   list.push({ name: 'style', weight: weights.style, value: style });
   if (weights.tv > 0) list.push({ name: 'tv', weight: weights.tv, value: (_features, image) => (o.seamless ? circularTotalVariation(image) : totalVariationLoss(image)) });
+  if (temporal) {
+    list.push({ name: 'temporal', weight: temporal.weight,
+      value: (_features, image) => temporalLoss(image, temporal.target, temporal.weights) });
+  }
   return list;
 }
 
@@ -74,13 +85,14 @@ class WholeImageObjective implements Objective<tf.Tensor4D> {
   private residuals: SlicedResiduals | null = null;
 
   constructor(private readonly vgg: FeatureExtractor, private readonly style: StylePull[] | SlicedStyle,
-    private readonly content: tf.Tensor4D | null, private readonly plan: Plan, scale: ScalePlan) {
+    private readonly content: tf.Tensor4D | null, private readonly temporal: TemporalTensors | null,
+    private readonly plan: Plan, scale: ScalePlan) {
     const o = plan.options;
     this.weights = termWeights(plan, scale);
     const styleTerm = style instanceof SlicedStyle
       ? (features: Map<VggLayer, tf.Tensor4D>) => style.gradientTerm(features, this.residuals!.gradients)
       : gramTerm(o, this.weights, style);
-    this.terms = terms(o, this.weights, styleTerm, content);
+    this.terms = terms(o, this.weights, styleTerm, content, temporal);
     this.layers = content ? plan.layers : o.styleLayers;
   }
 
@@ -110,14 +122,14 @@ class WholeImageObjective implements Objective<tf.Tensor4D> {
     try {
       // One read back for the four: on a GPU each is a round trip.
       const all = tf.tidy(() => tf.stack([value, values.content ?? tf.scalar(0), values.style ?? tf.scalar(0),
-        values.tv ?? tf.scalar(0)]));
-      const [total, content, style, tv] = await readValues(all).finally(() => all.dispose());
+        values.tv ?? tf.scalar(0), values.temporal ?? tf.scalar(0)]));
+      const [total, content, style, tv, temporal] = await readValues(all).finally(() => all.dispose());
       if (!this.residuals) return { terms: { content, style, tv, total }, gradient: grad as tf.Tensor4D };
       // The sliced term's value was the ranking's (its gradient term's value is not the loss's).
       const sliced = this.residuals.value;
       const w = this.weights;
-      return { terms: { content, style: sliced, tv, total: w.content * content + w.style * sliced + w.tv * tv },
-        gradient: grad as tf.Tensor4D };
+      const rest = w.content * content + w.tv * tv + (this.temporal?.weight ?? 0) * temporal;
+      return { terms: { content, style: sliced, tv, total: rest + w.style * sliced }, gradient: grad as tf.Tensor4D };
     } catch (error) {
       grad.dispose();
       throw error;
@@ -130,6 +142,7 @@ class WholeImageObjective implements Objective<tf.Tensor4D> {
     if (this.style instanceof SlicedStyle) this.style.dispose();
     else disposePulls(this.style);
     this.content?.dispose();
+    if (this.temporal) tf.dispose([this.temporal.target, this.temporal.weights]);
   }
 }
 
@@ -143,5 +156,8 @@ export async function createWholeImageObjective(vgg: FeatureExtractor, inputs: O
   const net = o.seamless ? vgg.circular() : vgg;
   const content = o.contentWeight > 0
     ? tf.tidy(() => net.extract(toTensor(inputs.content), [o.contentLayer], o.pooling).get(o.contentLayer)!) : null;
-  return new WholeImageObjective(net, style, content, plan, scale);
+  const { temporal } = inputs;
+  const temporalTensors = temporal ? { target: toTensor(temporal.image), weights: toTensor(temporal.weights),
+    weight: temporalTermWeight(temporal.weight, scale.height, scale.width, REFERENCE_SIDE) } : null;
+  return new WholeImageObjective(net, style, content, temporalTensors, plan, scale);
 }

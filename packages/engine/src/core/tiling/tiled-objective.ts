@@ -3,7 +3,10 @@ import { CHANNELS, deepestLayer, featureSize } from '../geometry';
 import { HostImage } from '../image/host-image';
 import { ImageStore, MEMORY_STORE, StoredImage, storedInMemory } from '../image/stored-image';
 import { contentLoss } from '../losses';
-import { EvaluationHooks, Evaluation, Objective, ObjectiveInputs, stylePulls, TermWeights, termWeights } from '../objective';
+import {
+  EvaluationHooks, Evaluation, Objective, ObjectiveInputs, REFERENCE_SIDE, stylePulls, TermWeights, termWeights,
+} from '../objective';
+import { addTemporalLoss, TemporalTarget, temporalTermWeight } from '../temporal';
 import { VggLayer } from '../options';
 import { readScalar } from '../optim/tensor-space';
 import { Plan, ScalePlan } from '../plan';
@@ -59,10 +62,16 @@ class TiledObjective implements Objective<StoredImage> {
   private readonly wanted: Set<VggLayer>;
   private readonly styleLayers: Set<VggLayer>;
 
+  /** A clip frame's temporal target (temporal.ts) and its term's weight at this scale. */
+  private readonly temporal: { target: TemporalTarget; weight: number } | null;
+
   constructor(private readonly sweep: Sweep, private readonly style: TiledStyleTerm,
-    private readonly content: StoredImage | null,
+    private readonly content: StoredImage | null, temporal: TemporalTarget | undefined,
     private readonly plan: Plan, scale: ScalePlan) {
     this.weights = termWeights(plan, scale);
+    this.temporal = temporal
+      ? { target: temporal, weight: temporalTermWeight(temporal.weight, scale.height, scale.width, REFERENCE_SIDE) }
+      : null;
     this.wanted = new Set(content ? plan.layers : plan.options.styleLayers);
     this.styleLayers = new Set(plan.options.styleLayers);
   }
@@ -97,7 +106,10 @@ class TiledObjective implements Objective<StoredImage> {
       }
       try {
         const tv = this.weights.tv > 0 ? addTotalVariation(image, gradient, this.weights.tv, o.seamless) : 0;
-        const totalLoss = this.weights.content * content + this.weights.style * style + this.weights.tv * tv;
+        const temporal = this.temporal
+          ? this.temporal.weight * addTemporalLoss(image, gradient, this.temporal.target, this.temporal.weight) : 0;
+        const totalLoss = this.weights.content * content + this.weights.style * style + this.weights.tv * tv
+          + temporal;
         return { terms: { content, style, tv, total: totalLoss }, gradient };
       } catch (error) {
         gradient.dispose();
@@ -162,5 +174,6 @@ export async function createTiledObjective(vgg: FeatureExtractor, inputs: Object
     style.dispose();
     throw error;
   }
-  return new TiledObjective(sweepOf(vgg, layers, plan, tileShape, torus, store), style, content, plan, scale);
+  return new TiledObjective(sweepOf(vgg, layers, plan, tileShape, torus, store), style, content, inputs.temporal,
+    plan, scale);
 }

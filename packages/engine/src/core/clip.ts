@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs';
+import { NeuralStyleError } from './errors';
+import { consistencyMask } from './flow/consistency';
+import { tvL1Flow } from './flow/tv-l1';
+import { warp } from './flow/warp';
+import { hostImage } from './image/host-image';
+import { resizeHost } from './image/resize';
+import { throwIfCancelled } from './loop';
+import { StylizeOptions } from './options';
+import { RgbImage } from './pixels';
+import { ClipTemporal, stylize, StylizeHooks, StylizeRequest, StylizeResult } from './stylize';
+import { FeatureExtractor } from './vgg19';
+
+/*
+ * A clip stylized frame by frame without flicker (Ruder, Dosovitskiy and
+ * Brox 2016, "Artistic style transfer for videos"): the first frame is
+ * painted as a still; each next one at the output's size (one scale),
+ * started from the previous result warped to it by the optical flow, and
+ * held to it by the temporal loss where the flow holds (temporal.ts; the
+ * flow and its mask, flow/).
+ */
+
+/**
+ * The temporal loss's weight a pixel, at REFERENCE_SIDE (temporal.ts). Measured by the flicker test
+ * (test/engine/core/clip.test.ts) against the default content and style weights.
+ */
+export const DEFAULT_TEMPORAL_WEIGHT = 1000;
+
+export interface ClipRequest extends Omit<StylizeRequest, 'content' | 'start' | 'temporal' | 'resume'> {
+  /** The frames in order, each the same size. */
+  frames: RgbImage[];
+  /** The temporal loss's weight (default DEFAULT_TEMPORAL_WEIGHT; 0: each frame only starts from the last). */
+  temporalWeight?: number;
+}
+
+export interface ClipHooks extends StylizeHooks {
+  /** A frame begins (0-based), of `count`: its progress follows through onProgress. */
+  onFrameStart?: (index: number, count: number) => void;
+  /** A frame is done: its result (the caller keeps or writes it; the clip keeps only the last). Awaited. */
+  onFrame?: (index: number, result: StylizeResult) => void | Promise<void>;
+}
+
+/** Stylizes `request.frames` in order; returns each frame's result without its image (onFrame had it). */
+export async function stylizeClip(vgg: FeatureExtractor, request: ClipRequest,
+  hooks: ClipHooks = {}): Promise<Omit<StylizeResult, 'image'>[]> {
+  const { frames, temporalWeight = DEFAULT_TEMPORAL_WEIGHT, ...still } = request;
+  checkFrames(frames);
+  const done: Omit<StylizeResult, 'image'>[] = [];
+  let previous: { frame: RgbImage; result: RgbImage } | null = null;
+  for (const [index, frame] of frames.entries()) {
+    throwIfCancelled(hooks.signal);
+    hooks.onFrameStart?.(index, frames.length);
+    const options: Partial<StylizeOptions> = previous ? { ...still.options, multiScale: false } : { ...still.options };
+    const temporal = previous && warpedPrevious(previous.frame, previous.result, frame, temporalWeight);
+    const result = await stylize(vgg, { ...still, content: frame, options,
+      ...(temporal ? { start: temporal.image, temporal } : {}) }, hooks);
+    await hooks.onFrame?.(index, result);
+    const { image, ...summary } = result;
+    done.push(summary);
+    previous = { frame, result: image };
+  }
+  return done;
+}
+
+function checkFrames(frames: readonly RgbImage[]): void {
+  if (frames.length === 0) throw new NeuralStyleError('A clip needs at least one frame.');
+  const [{ width, height }] = frames;
+  const other = frames.findIndex((f) => f.width !== width || f.height !== height);
+  if (other >= 0) {
+    throw new NeuralStyleError(`Frame ${other + 1} is ${frames[other].width}×${frames[other].height}; every frame `
+      + `of a clip must be the first's size, ${width}×${height}.`);
+  }
+}
+
+/**
+ * The previous frame's result brought to `frame` by the flow from `frame` to `previousFrame` (for each of its pixels,
+ * where it was), and where that flow holds (the flow back agrees: consistency.ts), at the result's size.
+ */
+function warpedPrevious(previousFrame: RgbImage, previousResult: RgbImage, frame: RgbImage,
+  weight: number): ClipTemporal {
+  const { width, height } = previousResult;
+  const [image, weights] = tf.tidy(() => {
+    const [now, before] = [greyAt(frame, height, width), greyAt(previousFrame, height, width)];
+    const back = tvL1Flow(now, before);
+    const forward = tvL1Flow(before, now);
+    const mask = consistencyMask(back, forward);
+    const result = tf.tensor3d(Float32Array.from(previousResult.data), [height, width, 3]);
+    return [tf.clipByValue(tf.round(warp(result, back)), 0, 255), mask];
+  });
+  try {
+    const warped = { width, height, data: Uint8Array.from(image.dataSync()) };
+    return { image: warped, weights: weights.dataSync() as Float32Array, weight };
+  } finally {
+    tf.dispose([image, weights]);
+  }
+}
+
+/** A frame's luminance (0..255) at height × width, on the backend. */
+function greyAt(frame: RgbImage, height: number, width: number): tf.Tensor2D {
+  const { data } = frame;
+  const grey = Float32Array.from({ length: frame.width * frame.height },
+    (_, p) => 0.299 * data[3 * p] + 0.587 * data[3 * p + 1] + 0.114 * data[3 * p + 2]);
+  const sized = resizeHost(hostImage(frame.height, frame.width, 1, grey), height, width);
+  return tf.tensor2d(sized.data as Float32Array<ArrayBuffer>, [height, width]);
+}
