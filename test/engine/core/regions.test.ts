@@ -5,14 +5,10 @@ import { stylize } from '../../../packages/engine/src/index';
 import { toVggImage } from '../../../packages/engine/src/core/image/convert';
 import { cropHost } from '../../../packages/engine/src/core/image/host-image';
 import { RgbImage } from '../../../packages/engine/src/core/pixels';
-import { normalizedGram } from '../../../packages/engine/src/core/losses';
 import { checkMasks, MaskImage } from '../../../packages/engine/src/core/regions';
-import { toTensor } from '../../../packages/engine/src/core/pixels';
-import { VggLayer } from '../../../packages/engine/src/core/options';
 import { decodeImageFile } from '../../../packages/engine/src/node/image';
 import { fixtureImages, ROOT, testEngine } from '../helpers';
-
-const LAYERS: VggLayer[] = ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1'];
+import { expectRefusal, gramDistance } from '../style-distance';
 
 /** A mask the photo's size, white left of `split` (a fraction of the width) or, with `right`, right of it. */
 function halfMask(photo: RgbImage, split: number, right = false): MaskImage {
@@ -24,21 +20,6 @@ function halfMask(photo: RgbImage, split: number, right = false): MaskImage {
 /** The columns [from, to) of an RGB picture, in the network's units. */
 function columns(image: RgbImage, from: number, to: number) {
   return cropHost(toVggImage(image), { top: 0, left: from, height: image.height, width: to - from });
-}
-
-/** The style loss's distance (Σ_l Σ (G − A)² / 4C², unweighted) between two pictures' Grams at the style layers. */
-async function gramDistance(a: ReturnType<typeof columns>, b: ReturnType<typeof columns>): Promise<number> {
-  const engine = await testEngine();
-  const grams = (image: typeof a) => tf.tidy(() => {
-    const features = engine.vgg.extract(toTensor(image), LAYERS, 'avg');
-    return LAYERS.map((layer) => normalizedGram(features.get(layer)!));
-  });
-  const [ga, gb] = [grams(a), grams(b)];
-  const distance = tf.tidy(() => tf.addN(ga.map((g, i) =>
-    tf.div(tf.sum(tf.squaredDifference(g, gb[i])), 4 * g.shape[0] ** 2))));
-  const value = (await distance.data())[0];
-  tf.dispose([...ga, ...gb, distance]);
-  return value;
 }
 
 /** Mean absolute difference, in 0..255 levels, between two pictures' columns [from, to). */
@@ -120,11 +101,3 @@ describe('regions: a style per mask (Gatys et al. 2017)', function () {
       .to.throw(/^The mask sky\.png is black everywhere/);
   });
 });
-
-async function expectRefusal(run: Promise<unknown>, message: RegExp): Promise<void> {
-  const started = Date.now();
-  const error = await run.then(() => null, (e: Error) => e);
-  expect(error, 'refused').to.be.instanceOf(Error);
-  expect(error!.message).to.match(message);
-  expect(Date.now() - started, 'refused before the work').to.be.below(500);
-}

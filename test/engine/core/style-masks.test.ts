@@ -3,14 +3,11 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { stylize } from '../../../packages/engine/src/index';
 import { toVggImage } from '../../../packages/engine/src/core/image/convert';
-import { normalizedGram } from '../../../packages/engine/src/core/losses';
-import { VggLayer } from '../../../packages/engine/src/core/options';
-import { RgbImage, toTensor } from '../../../packages/engine/src/core/pixels';
+import { RgbImage } from '../../../packages/engine/src/core/pixels';
 import { MaskImage } from '../../../packages/engine/src/core/regions';
 import { decodeImageFile } from '../../../packages/engine/src/node/image';
 import { fixtureImages, ROOT, testEngine } from '../helpers';
-
-const LAYERS: VggLayer[] = ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1'];
+import { expectRefusal, gramDistance } from '../style-distance';
 
 /** Two pictures side by side, at the shorter one's height (each cut at its bottom). */
 function sideBySide(a: RgbImage, b: RgbImage): RgbImage {
@@ -29,21 +26,6 @@ function columnsMask(image: RgbImage, from: number, to: number): MaskImage {
   const data = new Uint8Array(image.width * image.height);
   for (let p = 0; p < data.length; p++) data[p] = p % image.width >= from && p % image.width < to ? 255 : 0;
   return { width: image.width, height: image.height, data };
-}
-
-/** The style loss's distance (Σ_l Σ (G − A)² / 4C², unweighted) between two pictures' Grams at the style layers. */
-async function gramDistance(a: RgbImage, b: RgbImage): Promise<number> {
-  const engine = await testEngine();
-  const grams = (image: RgbImage) => tf.tidy(() => {
-    const features = engine.vgg.extract(toTensor(toVggImage(image)), LAYERS, 'avg');
-    return LAYERS.map((layer) => normalizedGram(features.get(layer)!));
-  });
-  const [ga, gb] = [grams(a), grams(b)];
-  const distance = tf.tidy(() => tf.addN(ga.map((g, i) =>
-    tf.div(tf.sum(tf.squaredDifference(g, gb[i])), 4 * g.shape[0] ** 2))));
-  const value = (await distance.data())[0];
-  tf.dispose([...ga, ...gb, distance]);
-  return value;
 }
 
 describe('style masks: a style taken from a part of its painting (Gatys et al. 2017)', function () {
@@ -79,8 +61,9 @@ describe('style masks: a style taken from a part of its painting (Gatys et al. 2
     const left = await from(columnsMask(both, 0, starry.width));
     const right = await from(columnsMask(both, starry.width, both.width));
     expect(tf.memory().numTensors, 'tensors left').to.equal(before);
-    const leftTo = { starry: await gramDistance(left, starry), kandinsky: await gramDistance(left, kandinsky) };
-    const rightTo = { starry: await gramDistance(right, starry), kandinsky: await gramDistance(right, kandinsky) };
+    const to = async (image: RgbImage) => ({ starry: await gramDistance(toVggImage(image), toVggImage(starry)),
+      kandinsky: await gramDistance(toVggImage(image), toVggImage(kandinsky)) });
+    const [leftTo, rightTo] = [await to(left), await to(right)];
     expect(leftTo.starry, `the left part's: ${JSON.stringify(leftTo)}`).to.be.below(leftTo.kandinsky);
     expect(rightTo.kandinsky, `the right part's: ${JSON.stringify(rightTo)}`).to.be.below(rightTo.starry);
   }
@@ -99,11 +82,3 @@ describe('style masks: a style taken from a part of its painting (Gatys et al. 2
       /^The style mask #1 is black everywhere: it would take nothing from its painting\./);
   });
 });
-
-async function expectRefusal(run: Promise<unknown>, message: RegExp): Promise<void> {
-  const started = Date.now();
-  const error = await run.then(() => null, (e: Error) => e);
-  expect(error, 'refused').to.be.instanceOf(Error);
-  expect(error!.message).to.match(message);
-  expect(Date.now() - started, 'refused before the work').to.be.below(500);
-}
