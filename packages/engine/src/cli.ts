@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
-import { OPTION_SPECS, OptionSpec, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
+import { DEFAULT_TEMPORAL_WEIGHT, OPTION_SPECS, OptionSpec, RUN_OPTION_SPECS, StylizeOptions } from './core/options';
 import { CancelledError, NeuralStyleError } from './core/errors';
 import { checkOption, checkStyleCount, validateRunOptions } from './core/validate';
 import { printable, shown } from './core/text';
@@ -36,11 +36,14 @@ function usage(): string {
   const lines = [
     'Usage: neural-style <content> <style> [<style2> …] -o <output> [options]',
     '       neural-style --texture <WxH> <style> [<style2> …] -o <output> [options]',
+    '       neural-style <frames/|clip.gif|clip.webp> <style> [<style2> …] -o <clip.gif|clip.webp|frames/> [options]',
     '',
     'Paints <content> in the style of the style image(s) (Gatys et al. 2015) and writes <output>',
     '(png, jpg, webp, avif or tiff, from its extension). The inputs are never modified.',
     'With --texture, paints a texture of the style(s) from noise, with no photo (seamless: one that tiles).',
     'With masks, each style paints its own region of the photo: white in its mask; the photo stays where no mask is.',
+    'A clip (a folder of frames, an animated GIF or WebP) is painted frame by frame without flicker: -o a .gif or .webp,',
+    'or a folder for the frames.',
     '',
     'Options:',
     row('-o, --output <file>', 'Output image (required; never one of the inputs).'),
@@ -49,6 +52,8 @@ function usage(): string {
       + 'goes. One per style; or give the masks alone, in the styles\' order.'),
     row('    --style-mask <style>=<mask>', 'The part of that painting its style is taken from: a grey image the '
       + 'painting\'s size, white there. Any styles; with one style, the mask alone.'),
+    row('    --temporal-weight <n>', 'A clip: how strongly each frame holds to the last where the motion is known '
+      + `(default ${DEFAULT_TEMPORAL_WEIGHT}; 0: it only starts from it).`),
     row('    --overwrite', 'Replace the output file if it exists (without it, an existing output is refused).'),
     row('    --weights <dir|url>', 'VGG19 weights: a folder (or its model.json, or a file:// URL of either), '
       + 'or an https URL of a model.json (default: the bundled ones).'),
@@ -90,6 +95,7 @@ function parse(argv: string[]) {
   const options: ParseArgsConfig['options'] = {
     output: { type: 'string', short: 'o' }, texture: { type: 'string' }, weights: { type: 'string' },
     mask: { type: 'string', multiple: true }, 'style-mask': { type: 'string', multiple: true },
+    'temporal-weight': { type: 'string' },
     json: { type: 'boolean' },
     overwrite: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   };
@@ -123,7 +129,8 @@ function printProgress(json: boolean, bar: ProgressBar | null, p: ProgressReport
     process.stdout.write(`${JSON.stringify({ event: 'progress', ...p })}\n`);
   } else {
     const tile = p.tiles ? `  tile ${p.tile}/${p.tiles}` : '';
-    const where = `scale ${p.scale}/${p.scales} ${p.width}×${p.height}  it ${p.iteration}/${p.iterations}${tile}`;
+    const frame = p.frames ? `frame ${p.frame}/${p.frames}  ` : '';
+    const where = `${frame}scale ${p.scale}/${p.scales} ${p.width}×${p.height}  it ${p.iteration}/${p.iterations}${tile}`;
     const loss = p.losses.total.toExponential(3);
     bar?.update(progressFraction(p), `${where}  loss ${loss}  ETA ${formatDuration(p.etaMs)}`);
   }
@@ -219,15 +226,35 @@ async function request(argv: string[]): Promise<Request> {
   checkStyleCount(styles.length); // more than a start message carries: said as the engine would say it
   const masks = regionMasksOf(values.mask as string[] | undefined, styles);
   const styleMasks = styleMasksOf(values['style-mask'] as string[] | undefined, styles);
+  const clip = await clipOf(content, values['temporal-weight'] as string | undefined);
   const job: JobSpec = {
     ...(texture ? { texture } : { content }), styles, ...masks ? { masks } : {}, ...styleMasks ? { styleMasks } : {},
-    output: values.output, options: given,
+    ...clip ? { clip } : {}, output: values.output, options: given,
     maxInputPixels: runOptions.maxInputPixels, gpuMemory: runOptions.gpuMemory, memory: runOptions.memory,
     ifExists: values.overwrite ? 'replace' : 'refuse',
   };
   const weights = values.weights as string | undefined;
   const child: ChildJob = { job, backend: runOptions.backend, weights };
   return { help: false, run: child, json: Boolean(values.json), verbose: Boolean(values.verbose) };
+}
+
+/**
+ * A clip's part of the job where the content is one (a folder of frames, an animated GIF or WebP: sharp, loaded only
+ * to look), with its --temporal-weight; that flag without a clip is refused.
+ */
+async function clipOf(content: string | undefined, weight: string | undefined): Promise<JobSpec['clip']> {
+  const { isClip } = await import('./node/clip-files');
+  const clip = content !== undefined && await isClip(content);
+  if (!clip) {
+    if (weight === undefined) return undefined;
+    throw new NeuralStyleError(`--temporal-weight is for a clip (a folder of frames or an animated GIF or WebP), `
+      + `and ${shown(content ?? '--texture')} is a still picture.`);
+  }
+  const temporalWeight = weight === undefined ? undefined : Number(weight);
+  if (temporalWeight !== undefined && !(Number.isFinite(temporalWeight) && temporalWeight >= 0)) {
+    throw new NeuralStyleError(`Invalid --temporal-weight ${shown(weight!)}: give a number from 0 up.`);
+  }
+  return temporalWeight === undefined ? {} : { temporalWeight };
 }
 
 export async function main(argv: string[]): Promise<number> {

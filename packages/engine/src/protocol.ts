@@ -15,9 +15,9 @@ import {
 export { ProtocolError } from './schema';
 
 /** The wire format's version: bump it when a message changes shape; a host refuses an engine of another. */
-export const PROTOCOL_VERSION = 9;
+export const PROTOCOL_VERSION = 10;
 // 4: the plan, speeds and a cancel's answer; 5: a job carries `memory`; 6: checkpoints and `resume`; 7: `texture`;
-// 8: `masks`; 9: `styleMasks`
+// 8: `masks`; 9: `styleMasks`; 10: `clip`
 
 /** One stylization of image files: what a start message carries and `stylizeFiles` runs. */
 export const jobSpec = object({
@@ -30,6 +30,11 @@ export const jobSpec = object({
   masks: optional(array(string, 1, MAX_STYLES)),
   /** Per style, the part of its painting its style is taken from (core/style-masks.ts): a mask its size, or null. */
   styleMasks: optional(array(nullable(string), 1, MAX_STYLES)),
+  /**
+   * A clip (core/clip.ts): `content` is a folder of frames or an animated GIF or WebP, `output` a folder for the frames
+   * or an animation; the temporal loss's weight.
+   */
+  clip: optional(object({ temporalWeight: optional(number) })),
   output: string,
   /** Checked by validateOptions, which names a bad value; here only the names. */
   options: optional(someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>)),
@@ -56,7 +61,7 @@ export const lossTerms = object({ content: number, style: number, tv: number, to
 export const progressReport = object({
   scale: number, scales: number, width: number, height: number, iteration: number, iterations: number,
   step: number, totalSteps: number, losses: lossTerms, elapsedMs: number, etaMs: number, backend: string,
-  fraction: number, tile: optional(number), tiles: optional(number),
+  fraction: number, tile: optional(number), tiles: optional(number), frame: optional(number), frames: optional(number),
 });
 export type ProgressReport = Infer<typeof progressReport>;
 

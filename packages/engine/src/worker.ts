@@ -85,7 +85,8 @@ async function run(message: ToEngine<'start'>, abort: AbortController): Promise<
   const loseGpu = faultFor(id) === 'lose-gpu' ? (await import('./node/gpu-loss')).loseGpu : null;
   const previews: Promise<void>[] = [];
   const speed = message.speeds?.find((s) => s.backend === ready.backend.name)?.speed;
-  const result = await loaded!.stylizeCheckedFiles(ready, job, checked, {
+  const paint = job.clip ? loaded!.stylizeClipFiles : loaded!.stylizeCheckedFiles;
+  const result = await paint(ready, job, checked, {
     signal: abort.signal,
     onPlan: (estimate) => send({ type: 'plan', id, estimate }),
     onScaleDone: job.checkpoints ? checkpointWriter(job.checkpoints, id) : undefined,

@@ -191,6 +191,51 @@ describe('CLI (built bin, end to end)', () => {
     expect(listFiles(dir)).to.deep.equal(['texture.png', 'top-left.png']);
   });
 
+  it('a clip: an animated GIF in, a GIF of as many frames with its delays out; frames from a folder into a folder',
+    async () => {
+      const dir = tempDir();
+      const { data, info } = await sharp(EXAMPLE).resize(120).raw().toBuffer({ resolveWithObject: true });
+      // Three frames of a pan: 48×32 crops, 3 px apart.
+      const crops = [0, 3, 6].map((dx) => {
+        const out = Buffer.alloc(48 * 32 * 3);
+        for (let y = 0; y < 32; y++) {
+          const row = (y + 10) * info.width + 20 + dx;
+          data.copy(out, y * 48 * 3, row * 3, (row + 48) * 3);
+        }
+        return out;
+      });
+      const gif = path.join(dir, 'pan.gif');
+      await sharp(Buffer.concat(crops), { raw: { width: 48, height: 96, channels: 3, pageHeight: 32 } })
+        .gif({ delay: [120, 80, 200], loop: 2 }).toFile(gif);
+      const out = path.join(dir, 'pan.starry.gif');
+      const r = cli(gif, PRESET, '-o', out, '--size', '32', '--iterations', '2', '--json');
+      expect(r.status, r.stderr).to.equal(0);
+      const meta = await sharp(out, { pages: -1 }).metadata();
+      expect([meta.pages, meta.width, meta.pageHeight, meta.delay, meta.loop])
+        .to.deep.equal([3, 32, 21, [120, 80, 200], 2]);
+      const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line));
+      const frames = events.filter((e) => e.event === 'progress').map((e) => e.frame);
+      expect([...new Set(frames)], 'frames the progress names').to.deep.equal([1, 2, 3]);
+      expect(events.at(-1)).to.include({ event: 'done', output: out });
+      // The same frames as files, in natural order, into a folder.
+      const folder = path.join(dir, 'frames');
+      fs.mkdirSync(folder);
+      for (const [i, crop] of crops.entries()) {
+        const raw = { width: 48, height: 32, channels: 3 as const };
+        await sharp(crop, { raw }).png().toFile(path.join(folder, `f${i + 8}.png`));
+      }
+      const painted = path.join(dir, 'painted');
+      const f = cli(folder, PRESET, '-o', painted, '--size', '32', '--iterations', '1', '--temporal-weight', '50');
+      expect(f.status, f.stderr).to.equal(0);
+      expect(listFiles(painted)).to.deep.equal(['frame_00001.png', 'frame_00002.png', 'frame_00003.png']);
+      const again = cli(folder, PRESET, '-o', painted, '--size', '32', '--iterations', '1');
+      expect(again.status).to.equal(1);
+      expect(again.stderr).to.contain('already has frames');
+      const still = cli(EXAMPLE, PRESET, '-o', path.join(dir, 'x.png'), '--temporal-weight', '5');
+      expect(still.status).to.equal(1);
+      expect(still.stderr).to.match(/--temporal-weight is for a clip .* is a still picture\./);
+    });
+
   it('a bad input gives one "Error:" line on stderr, a non-zero exit and no stack trace', () => {
     const dir = tempDir();
     const r = cli(path.join(dir, 'nope.png'), PRESET, '-o', path.join(dir, 'out.png'));

@@ -6,7 +6,7 @@ import { warp } from './flow/warp';
 import { hostImage } from './image/host-image';
 import { resizeHost } from './image/resize';
 import { throwIfCancelled } from './loop';
-import { StylizeOptions } from './options';
+import { DEFAULT_TEMPORAL_WEIGHT, StylizeOptions } from './options';
 import { RgbImage } from './pixels';
 import { ClipTemporal, stylize, StylizeHooks, StylizeRequest, StylizeResult } from './stylize';
 import { FeatureExtractor } from './vgg19';
@@ -20,11 +20,7 @@ import { FeatureExtractor } from './vgg19';
  * flow and its mask, flow/).
  */
 
-/**
- * The temporal loss's weight a pixel, at REFERENCE_SIDE (temporal.ts). Measured by the flicker test
- * (test/engine/core/clip.test.ts) against the default content and style weights.
- */
-export const DEFAULT_TEMPORAL_WEIGHT = 1000;
+export { DEFAULT_TEMPORAL_WEIGHT };
 
 export interface ClipRequest extends Omit<StylizeRequest, 'content' | 'start' | 'temporal' | 'resume'> {
   /** The frames in order, each the same size. */
@@ -52,8 +48,11 @@ export async function stylizeClip(vgg: FeatureExtractor, request: ClipRequest,
     hooks.onFrameStart?.(index, frames.length);
     const options: Partial<StylizeOptions> = previous ? { ...still.options, multiScale: false } : { ...still.options };
     const temporal = previous && warpedPrevious(previous.frame, previous.result, frame, temporalWeight);
+    // Each report says its frame; the plan is the first frame's (the next ones are its last scale's, once each).
+    const frameHooks: StylizeHooks = { ...hooks, onPlan: index === 0 ? hooks.onPlan : undefined,
+      onProgress: hooks.onProgress && ((p) => hooks.onProgress!({ ...p, frame: index + 1, frames: frames.length })) };
     const result = await stylize(vgg, { ...still, content: frame, options,
-      ...(temporal ? { start: temporal.image, temporal } : {}) }, hooks);
+      ...(temporal ? { start: temporal.image, temporal } : {}) }, frameHooks);
     await hooks.onFrame?.(index, result);
     const { image, ...summary } = result;
     done.push(summary);

@@ -172,3 +172,9 @@ function defaultsOf<T extends Record<string, OptionSpec>>(specs: T): ValuesOf<T>
 
 export const DEFAULTS: Readonly<StylizeOptions> = Object.freeze(defaultsOf(OPTION_SPECS));
 export const RUN_DEFAULTS: Readonly<RunOptions> = Object.freeze(defaultsOf(RUN_OPTION_SPECS));
+
+/**
+ * A clip's temporal loss weight a pixel, at REFERENCE_SIDE (temporal.ts, clip.ts): the flicker test's
+ * (test/engine/core/clip.test.ts) choice against the default content and style weights.
+ */
+export const DEFAULT_TEMPORAL_WEIGHT = 1000;

@@ -29,4 +29,7 @@ export interface Progress {
   tiles?: number;
   /** At the first step, every options.previewEvery iterations and at the end of a scale: a small RGB preview. */
   preview?: RgbImage;
+  /** A clip's frame (1-based) this run paints, and the clip's frame count (clip.ts). */
+  frame?: number;
+  frames?: number;
 }

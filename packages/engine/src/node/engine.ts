@@ -163,3 +163,4 @@ async function watchingTheGpu<T>(run: (signal: AbortSignal) => Promise<T>, signa
 }
 
 export { tf };
+export { stylizeClipFiles } from './clip-job';

@@ -8,6 +8,7 @@ import { checkTextureSize, textureOptions } from '../core/texture';
 import type { JobSpec } from '../protocol';
 import { NeuralStyleError } from '../core/errors';
 import { checkResumeFile } from './checkpoint';
+import { checkClipJob } from './clip-check';
 import { hostLimits } from './host-limits';
 import { imageSize } from './image';
 import { checkOutputPath, IfExists } from './output-file';
@@ -42,7 +43,8 @@ export async function checkJob(job: JobSpec, backend?: string): Promise<CheckedJ
   const { maxInputPixels, gpuMemory, memory } = validateRunOptions({
     maxInputPixels: job.maxInputPixels, gpuMemory: job.gpuMemory, memory: job.memory,
   });
-  const content = await contentSize(job, maxInputPixels);
+  const ifExists = job.ifExists ?? 'refuse';
+  const content = job.clip ? await checkClipJob(job, maxInputPixels, ifExists) : await contentSize(job, maxInputPixels);
   const styleSizes: Size[] = [];
   for (const style of job.styles) { // in order: the first bad file is the one named
     styleSizes.push(await imageSize(style, maxInputPixels));
@@ -56,11 +58,12 @@ export async function checkJob(job: JobSpec, backend?: string): Promise<CheckedJ
   planStylization(options, content, styleSizes, known ? backend : 'cpu',
     known ? hostLimits(memory) : { hostBytes: Number.POSITIVE_INFINITY });
   if (job.resume) checkResumeFile(job.resume.image, job.checkpoints);
-  const ifExists = job.ifExists ?? 'refuse';
   const styleMasks = (job.styleMasks ?? []).filter((m): m is string => m !== null);
-  checkOutputPath(job.output, {
-    inputs: [...(job.content ? [job.content] : []), ...job.styles, ...job.masks ?? [], ...styleMasks], ifExists,
-  });
+  if (!job.clip) {
+    checkOutputPath(job.output, {
+      inputs: [...(job.content ? [job.content] : []), ...job.styles, ...job.masks ?? [], ...styleMasks], ifExists,
+    });
+  }
   return { options, maxInputPixels, gpuMemory, memory, ifExists, styleSizes };
 }
 

@@ -20,6 +20,22 @@ export async function decodeJobImages(content: string | Size, styles: readonly s
   styleSizes?: readonly Size[], masks?: readonly string[],
   styleMasks?: readonly (string | null)[]): Promise<JobImages> {
   checkStyleCount(styles.length); // before any decoding: the image process gets no checkJob
+  const photo = typeof content === 'string' ? await decodeImageFile(content, { longestSide: options.size, maxInputPixels })
+    : textureCanvas(content);
+  // A mask has the photo's size (checkJob), so at the same longest side it has the decoded photo's.
+  const decodeMask = async (file: string) => greyOf(await decodeImageFile(file,
+    { longestSide: options.size, maxInputPixels, background: '#000000' }));
+  return {
+    content: photo,
+    ...await decodeStyleImages(styles, options, maxInputPixels, styleSizes, styleMasks),
+    ...(masks ? { masks: await Promise.all(masks.map(decodeMask)) } : {}),
+  };
+}
+
+/** The styles (and their masks) of a job as decodeJobImages decodes them: for a clip, whose frames come apart. */
+export async function decodeStyleImages(styles: readonly string[], options: StylizeOptions, maxInputPixels: number,
+  styleSizes?: readonly Size[], styleMasks?: readonly (string | null)[])
+  : Promise<Pick<JobImages, 'styles' | 'styleMasks'>> {
   const final = { width: options.size, height: options.size };
   const styleSide = async (i: number) => {
     const dims = styleSize(options, styleSizes?.[i] ?? await imageSize(styles[i], maxInputPixels), final);
@@ -30,15 +46,8 @@ export async function decodeJobImages(content: string | Size, styles: readonly s
   // A style mask has its painting's size (checkJob), so at the same longest side it has the decoded painting's.
   const decodeStyleMask = async (file: string | null, i: number) => (file === null ? null : greyOf(
     await decodeImageFile(file, { longestSide: await styleSide(i), maxInputPixels, background: '#000000' })));
-  const photo = typeof content === 'string' ? await decodeImageFile(content, { longestSide: options.size, maxInputPixels })
-    : textureCanvas(content);
-  // A mask has the photo's size (checkJob), so at the same longest side it has the decoded photo's.
-  const decodeMask = async (file: string) => greyOf(await decodeImageFile(file,
-    { longestSide: options.size, maxInputPixels, background: '#000000' }));
   return {
-    content: photo,
     styles: await Promise.all(styles.map(decodeStyle)),
-    ...(masks ? { masks: await Promise.all(masks.map(decodeMask)) } : {}),
     ...(styleMasks ? { styleMasks: await Promise.all(styleMasks.map(decodeStyleMask)) } : {}),
   };
 }

@@ -22,6 +22,8 @@ export interface OutputCheck {
   inputs: readonly string[];
   /** What to do when the output exists: refuse (the default), replace it, or number the name (-1, -2, …). */
   ifExists?: IfExists;
+  /** The output is an animation (a clip's GIF or WebP, clip-files.ts), not a picture of outputFormat's. */
+  animation?: boolean;
 }
 
 /** The format the output's extension asks for, or a named error. */
@@ -108,10 +110,10 @@ function probeWritable(file: string, name: string): void {
  * replaced, and that the folder takes a new file. Also removes the debris
  * of killed writers beside it. Throws a NeuralStyleError naming the path.
  */
-export function checkOutputPath(file: string, { inputs, ifExists = 'refuse' }: OutputCheck): void {
+export function checkOutputPath(file: string, { inputs, ifExists = 'refuse', animation = false }: OutputCheck): void {
   if (typeof file !== 'string' || file.length === 0) throw new NeuralStyleError('Give an output file name.', 'EINVAL');
   checkOutputName(file);
-  outputFormat(file);
+  if (!animation) outputFormat(file);
   const target = path.resolve(file);
   checkFolder(file, path.dirname(target));
   const stat = statOrNull(target);

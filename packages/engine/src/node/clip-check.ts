@@ -1,0 +1,58 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { NeuralStyleError } from '../core/errors';
+import { Size } from '../core/plan';
+import { shown } from '../core/text';
+import type { JobSpec } from '../protocol';
+import { animationFormat, frameFiles, frameName, isClip } from './clip-files';
+import { imageSize } from './image';
+import { checkOutputPath, IfExists } from './output-file';
+
+/* What checkJob knows of a clip job (clip-job.ts) before any work. No tfjs here, as in job-check.ts. */
+
+/**
+ * The clip's part of checkJob: no texture, masks or resume with it (not yet), a clip to read, an output to write;
+ * returns the first frame's size, which the output is planned from.
+ */
+export async function checkClipJob(job: JobSpec, maxInputPixels: number, ifExists: IfExists): Promise<Size> {
+  if (job.texture || job.masks || job.resume || job.checkpoints) {
+    throw new NeuralStyleError('A clip is painted without a texture size, masks, checkpoints or a resume (not yet).');
+  }
+  const weight = job.clip!.temporalWeight;
+  if (weight !== undefined && !(Number.isFinite(weight) && weight >= 0)) {
+    throw new NeuralStyleError(`Invalid temporal weight ${weight}: give a number from 0 up (0: frames only start from `
+      + 'the last).');
+  }
+  const source = job.content;
+  if (source === undefined || !(await isClip(source))) {
+    throw new NeuralStyleError(`${shown(source ?? '')} is not a clip: give a folder of frames or an animated GIF or `
+      + 'WebP.', 'EIMAGE');
+  }
+  checkClipOutput(job.output, [source, ...job.styles], ifExists);
+  const stat = fs.statSync(source);
+  if (!stat.isDirectory()) return imageSize(source, maxInputPixels);
+  const [first] = frameFiles(source);
+  if (!first) throw new NeuralStyleError(`${shown(source)} has no frames.`, 'EIMAGE');
+  return imageSize(first, maxInputPixels);
+}
+
+/** An animation's file (as any output), or a folder for the frames: new, or without frames unless they may go. */
+function checkClipOutput(output: string, inputs: string[], ifExists: IfExists): void {
+  if (animationFormat(output)) {
+    checkOutputPath(output, { inputs, ifExists, animation: true });
+    return;
+  }
+  if (path.extname(output) !== '' && !fs.existsSync(output)) {
+    throw new NeuralStyleError(`${shown(output)}: a clip is written as a .gif or .webp animation, or into a folder `
+      + '(a name without an extension).', 'EOUTPUT');
+  }
+  const stat = fs.statSync(output, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory()) throw new NeuralStyleError(`${shown(output)} is a file, not a folder.`, 'EOUTPUT');
+  if (stat && ifExists === 'refuse' && fs.existsSync(path.join(output, frameName(0)))) {
+    throw new NeuralStyleError(`${shown(output)} already has frames. Choose another folder, or allow replacing them `
+      + '(CLI: --overwrite).', 'EEXIST');
+  }
+  if (!fs.existsSync(path.dirname(path.resolve(output)))) {
+    throw new NeuralStyleError(`Cannot write ${shown(output)}: its folder does not exist.`, 'ENOENT');
+  }
+}
