@@ -1,7 +1,7 @@
 /**
  * What a panel's webview asks of the host: compute messages go to the run in
- * it; the buttons (cancel, open, reveal, run again, save as defaults, the log)
- * act on the job the panel shows now.
+ * it; the buttons (cancel, open, reveal, run again, save as defaults, the log,
+ * the regions brush) act on the job the panel shows now.
  */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
@@ -11,6 +11,7 @@ import type { Controls } from '../shared/controls';
 import type { SecondStylePick } from '../shared/secondStyle';
 import type { JobRecord } from './jobRecord';
 import { JobPanel, type PanelContext } from './panel';
+import { clearRegions, saveRegions } from './panelRegions';
 import { openResultBeside } from './resultEditors';
 import { saveAsDefaults } from './saveDefaults';
 
@@ -73,6 +74,12 @@ export function handlePanelMessage(record: JobRecord, message: FromWebview, acti
       break;
     case 'browseSecondStyle':
       void actions.browseSecondStyle(record);
+      break;
+    case 'saveRegions':
+      void saveRegions(record, message, actions.log);
+      break;
+    case 'clearRegions':
+      clearRegions(record);
       break;
     default: {
       const never: never = message;

@@ -12,6 +12,7 @@ import { JobView, PanelState } from '../shared/protocol';
 import { SecondStylePick } from '../shared/secondStyle';
 import { applyMessage, nextRunState, restoredState } from '../shared/state';
 import type { JobRequest } from './jobRequest';
+import { masksProblem } from './regionMasks';
 import { pickedSecondStyle, secondStyleView, styleChoicesFor } from './secondStyleChoices';
 import { StyleChoice } from './stylePicker';
 import { readSettings } from './settings';
@@ -35,7 +36,9 @@ export function newPanelState(request: JobRequest, offered: readonly StyleChoice
     contentSrc: '', styleSrc: '', contentPath: request.content, stylePath: request.style.path, outputPath: '',
     status: 'queued', ...(secondStyle ? { secondStyle } : {}),
   };
-  return { job, losses: [], controls: settingsControls(request.content), styleChoices: styleChoicesFor(job, offered) };
+  const regions = request.masks?.map((mask) => ({ path: mask, src: '' }));
+  return { job, losses: [], controls: settingsControls(request.content), styleChoices: styleChoicesFor(job, offered),
+    ...(regions ? { regions } : {}) };
 }
 
 /**
@@ -53,9 +56,25 @@ export function runAgainRequest(state: PanelState, controls: Controls, pick?: Se
   if (missing) throw new Error(vscode.l10n.t('cannot run again: {0} no longer exists.', missing));
   const id = job.styleId ?? path.basename(job.stylePath, path.extname(job.stylePath));
   const style = { path: job.stylePath, label: job.styleName, id };
+  const masks = regionsOf(state, second ? 2 : 1);
+  // With regions each style paints its own: the blend does not apply (the engine refuses both).
+  if (masks) {
+    return { content: job.contentPath, style, ...(second ? { secondStyle: second.style } : {}), masks, options };
+  }
   if (!second) return { content: job.contentPath, style, options };
   const blended = { ...options, styleBlendWeights: second.weights };
   return { content: job.contentPath, style, secondStyle: second.style, options: blended };
+}
+
+/** The panel's regions for a run of `styles` styles, checked; throws what is wrong with them. */
+function regionsOf({ job, regions }: PanelState, styles: number): string[] | undefined {
+  if (!regions) return undefined;
+  const masks = regions.map((r) => r.path);
+  const problem = masksProblem(masks, job.contentPath, styles);
+  if (problem) throw new Error(vscode.l10n.t('cannot run again with these regions: {0} Paint the regions again, or clear them.', problem));
+  const missing = masks.find((f) => !fs.existsSync(f));
+  if (missing) throw new Error(vscode.l10n.t('cannot run again: the regions\' mask {0} no longer exists. Paint the regions again, or clear them.', missing));
+  return masks;
 }
 
 /**

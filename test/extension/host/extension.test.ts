@@ -310,7 +310,7 @@ suite('Neural Style in VS Code', () => {
     assert.strictEqual(api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0), before);
   });
 
-  test('a picture painted in regions (masks, from the CLI) is refused with its CLI command, before any job', async () => {
+  test('a picture painted in regions whose mask is not beside its photo is refused, naming the mask, before any job', async () => {
     const painted = path.join(ws, 'regions', 'chelsea.regions.png');
     fs.mkdirSync(path.dirname(painted), { recursive: true });
     // A result's parameters with a mask, in a PNG that has no parameters of its own (the photo's pixels).
