@@ -22,6 +22,8 @@ export interface PanelActions {
   runAgain(record: JobRecord, controls: Controls, backend: BackendChoice | undefined, second?: SecondStylePick): void;
   /** Asks for an image to offer as the record's second style (Browse… in its list). */
   browseSecondStyle(record: JobRecord): Promise<void>;
+  /** The size of a photo as the engine reads it (oriented), measured off the extension host: masks must have it. */
+  photoSize(file: string): Promise<{ width: number; height: number }>;
   log: vscode.LogOutputChannel;
 }
 
@@ -76,7 +78,7 @@ export function handlePanelMessage(record: JobRecord, message: FromWebview, acti
       void actions.browseSecondStyle(record);
       break;
     case 'saveRegions':
-      void saveRegions(record, message, actions.log);
+      void saveRegions(record, message, actions);
       break;
     case 'clearRegions':
       clearRegions(record);

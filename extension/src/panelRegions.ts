@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { FromWebview } from '../shared/protocol';
 import type { JobRecord } from './jobRecord';
+import type { PanelActions } from './panelMessages';
 import { checkPostedMasks, writeMasks } from './regionMasks';
 
 /** Asks whether the files `foreign` (not masks the panel wrote) may be replaced by the new masks. */
@@ -22,10 +23,11 @@ async function mayReplace(foreign: string[]): Promise<boolean> {
 
 /** Saves the posted masks as the record's regions; the page hears the files, or why they were not saved. */
 export async function saveRegions(record: JobRecord, message: FromWebview<'saveRegions'>,
-  log: vscode.LogOutputChannel): Promise<void> {
+  { log, photoSize }: Pick<PanelActions, 'log' | 'photoSize'>): Promise<void> {
   const { job, styleChoices = [] } = record.state;
   try {
-    const pngs = checkPostedMasks(message, styleChoices.length ? 2 : 1);
+    const photo = { name: job.contentName, ...await photoSize(job.contentPath) };
+    const pngs = checkPostedMasks(message, styleChoices.length ? 2 : 1, photo);
     const inputs = [job.stylePath, ...styleChoices.map((c) => c.path)];
     const files = await writeMasks(job.contentPath, pngs, inputs, mayReplace, fs.existsSync);
     if (!files) {

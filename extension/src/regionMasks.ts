@@ -1,6 +1,6 @@
 /**
  * The panel's region masks on disk: what a webview posts is checked (PNG data
- * URLs, one a style, of the size the page painted at, within limits), then
+ * URLs, one a style, of the photo's size as the engine reads it, within limits), then
  * written atomically beside the photo as `<photo>.region-<n>.png`, n the
  * style's place (shared/regions.ts). Each file carries a `neural-style-region`
  * text chunk: a mask this extension wrote is replaced by a new painting
@@ -53,9 +53,11 @@ function maskPng(url: string, n: number, width: number, height: number): Buffer 
 
 /**
  * The posted masks as PNG files' bytes, in the styles' order; throws a message naming what is wrong. `styles`: how
- * many styles the panel can paint (its first, and a second when it offers one).
+ * many styles the panel can paint (its first, and a second when it offers one); `photo`: the photo's size as the
+ * engine reads it (the image process measures it), which the page must have painted at.
  */
-export function checkPostedMasks(posted: PostedMasks, styles: number): Buffer[] {
+export function checkPostedMasks(posted: PostedMasks, styles: number,
+  photo: { name: string; width: number; height: number }): Buffer[] {
   const { width, height, masks } = posted;
   const most = Math.min(styles, MAX_REGION_STYLES);
   if (masks.length < 1 || masks.length > most) {
@@ -65,6 +67,10 @@ export function checkPostedMasks(posted: PostedMasks, styles: number): Buffer[] 
   if (!whole(width) || !whole(height) || width * height > MAX_REGION_PIXELS) {
     throw new Error(l10n.t('Regions: {0}×{1} is not a size the panel paints (1 to {2} megapixels).', width, height,
       MAX_REGION_PIXELS / 1e6));
+  }
+  if (width !== photo.width || height !== photo.height) {
+    throw new Error(l10n.t('Regions: they were painted at {0}×{1}, and the photo {2} is {3}×{4} (did it change?). Paint them again.',
+      width, height, photo.name, photo.width, photo.height));
   }
   return masks.map((url, i) => maskPng(url, i + 1, width, height));
 }

@@ -10,41 +10,66 @@ import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
 import { readPngText } from '../../../packages/engine/src/node/png-text';
+import { measureImage } from '../../../extension/src/imageProcess';
 import { checkPostedMasks, maskPaths, masksProblem, writeMasks } from '../../../extension/src/regionMasks';
 import { isRegionMask, REGION_KEYWORD } from '../../../extension/src/resultFiles';
 
 const png = (width: number, height: number, grey = 255) =>
   sharp({ create: { width, height, channels: 3, background: { r: grey, g: grey, b: grey } } }).png().toBuffer();
 const url = (bytes: Buffer) => `data:image/png;base64,${bytes.toString('base64')}`;
+/** The photo as the image process measured it. */
+const PHOTO = { name: 'chelsea.png', width: 6, height: 4 };
 
 describe('region masks posted by the panel', () => {
   it('are taken as PNG bytes when each is a PNG of the painted size, one a style', async () => {
     const [white, black] = [await png(6, 4), await png(6, 4, 0)];
-    const pngs = checkPostedMasks({ width: 6, height: 4, masks: [url(white), url(black)] }, 2);
+    const pngs = checkPostedMasks({ width: 6, height: 4, masks: [url(white), url(black)] }, 2, PHOTO);
     assert.deepStrictEqual(pngs.map((b, i) => b.equals([white, black][i])), [true, true]);
   });
 
   it('refuse what is not a PNG data URL, or not a PNG, naming the mask', async () => {
     const jpeg = await sharp(await png(6, 4)).jpeg().toBuffer();
-    assert.throws(() => checkPostedMasks({ width: 6, height: 4, masks: [url(jpeg)] }, 1), /mask 1 is not a PNG image/);
-    assert.throws(() => checkPostedMasks({ width: 6, height: 4, masks: ['data:image/jpeg;base64,AAAA'] }, 1),
+    assert.throws(() => checkPostedMasks({ width: 6, height: 4, masks: [url(jpeg)] }, 1, PHOTO), /mask 1 is not a PNG image/);
+    assert.throws(() => checkPostedMasks({ width: 6, height: 4, masks: ['data:image/jpeg;base64,AAAA'] }, 1, PHOTO),
       /mask 1 is not a PNG data URL \(it starts "data:image\/jpeg/);
-    assert.throws(() => checkPostedMasks({ width: 6, height: 4, masks: [url(Buffer.from('not a png at all, not at all, no'))] }, 1),
+    assert.throws(() => checkPostedMasks({ width: 6, height: 4, masks: [url(Buffer.from('not a png at all, not at all, no'))] }, 1, PHOTO),
       /mask 1 is not a PNG image/);
   });
 
   it('refuse a mask of another size than the one painted', async () => {
     const masks = [url(await png(6, 4)), url(await png(4, 6))];
-    assert.throws(() => checkPostedMasks({ width: 6, height: 4, masks }, 2),
+    assert.throws(() => checkPostedMasks({ width: 6, height: 4, masks }, 2, PHOTO),
       /mask 2 is 4×6; a mask must be the photo's size, 6×4/);
+  });
+
+  it('refuse masks painted at another size than the photo\'s, naming both', async () => {
+    const masks = [url(await png(4, 6))];
+    assert.throws(() => checkPostedMasks({ width: 4, height: 6, masks }, 1, PHOTO),
+      /painted at 4×6, and the photo chelsea.png is 6×4/);
   });
 
   it('refuse more masks than the panel has styles, and a size that is none or too large', async () => {
     const one = url(await png(6, 4));
-    assert.throws(() => checkPostedMasks({ width: 6, height: 4, masks: [one, one] }, 1),
+    assert.throws(() => checkPostedMasks({ width: 6, height: 4, masks: [one, one] }, 1, PHOTO),
       /2 masks were sent; this panel paints 1 to 1/);
-    assert.throws(() => checkPostedMasks({ width: 0, height: 4, masks: [one] }, 1), /0×4 is not a size/);
-    assert.throws(() => checkPostedMasks({ width: 10_000, height: 10_000, masks: [one] }, 1), /10000×10000 is not a size/);
+    assert.throws(() => checkPostedMasks({ width: 0, height: 4, masks: [one] }, 1, PHOTO), /0×4 is not a size/);
+    assert.throws(() => checkPostedMasks({ width: 10_000, height: 10_000, masks: [one] }, 1, PHOTO), /10000×10000 is not a size/);
+  });
+});
+
+describe('the photo\'s size the masks must have (the image process)', function () {
+  this.timeout(60_000);
+  const worker = path.resolve(__dirname, '..', '..', '..', 'packages', 'engine', 'dist', 'image-worker.js');
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-measure-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('is the engine\'s: a photo its EXIF turns upright is measured upright; a file that is none says so', async () => {
+    const turned = path.join(dir, 'turned.jpg');
+    await sharp(await png(6, 4)).withMetadata({ orientation: 6 }).jpeg().toFile(turned);
+    assert.deepStrictEqual(await measureImage(worker, turned, 1e6, () => undefined), { width: 4, height: 6 });
+    fs.writeFileSync(path.join(dir, 'notes.png'), 'not an image');
+    await assert.rejects(measureImage(worker, path.join(dir, 'notes.png'), 1e6, () => undefined), /notes\.png is not an image/);
   });
 });
 
