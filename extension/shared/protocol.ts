@@ -60,6 +60,8 @@ const jobView = object({
   size: optional(number),
   iterations: optional(number),
   status: jobStatus,
+  /** The job paints in regions (one mask a style): its styles are not blended. */
+  regions: optional(boolean),
   /** 1 = next after the running job. */
   position: optional(number),
 });
@@ -87,6 +89,8 @@ const runView = object({
   secondStyle: optional(object({ name: string, blend: number })),
   /** The run's style, for a result of this photo found on disk (it may be another style); absent: the panel's. */
   styleName: optional(string),
+  /** The run painted in regions (its second style, if any, was not blended). */
+  regions: optional(boolean),
 });
 export type RunView = Infer<typeof runView>;
 

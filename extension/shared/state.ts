@@ -85,7 +85,8 @@ export function restoredState(state: PanelState): PanelState {
 function runOf(state: PanelState, done: DoneView): RunView {
   const second = state.job.secondStyle;
   return { ...done, outputPath: state.job.outputPath, controls: state.controls,
-    ...(second ? { secondStyle: { name: second.name, blend: second.blend } } : {}) };
+    ...(second ? { secondStyle: { name: second.name, blend: second.blend } } : {}),
+    ...(state.job.regions ? { regions: true } : {}) };
 }
 
 /**

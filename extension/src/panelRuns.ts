@@ -34,7 +34,7 @@ export function newPanelState(request: JobRequest, offered: readonly StyleChoice
   const job: JobView = {
     id: '', contentName: path.basename(request.content), styleName: request.style.label, styleId: request.style.id,
     contentSrc: '', styleSrc: '', contentPath: request.content, stylePath: request.style.path, outputPath: '',
-    status: 'queued', ...(secondStyle ? { secondStyle } : {}),
+    status: 'queued', ...(secondStyle ? { secondStyle } : {}), ...(request.masks ? { regions: true } : {}),
   };
   const regions = request.masks?.map((mask) => ({ path: mask, src: '' }));
   return { job, losses: [], controls: settingsControls(request.content), styleChoices: styleChoicesFor(job, offered),
@@ -84,7 +84,8 @@ function regionsOf({ job, regions }: PanelState, styles: number): string[] | und
 export function runAgainState(state: PanelState, request: JobRequest, controls: Controls,
   offered: readonly StyleChoice[]): PanelState {
   const next = nextRunState(state, '', controls, secondStyleView(request));
-  return { ...next, styleChoices: styleChoicesFor(next.job, offered) };
+  const job = request.masks ? { ...next.job, regions: true } : next.job;
+  return { ...next, job, styleChoices: styleChoicesFor(job, offered) };
 }
 
 /**

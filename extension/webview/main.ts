@@ -132,12 +132,19 @@ function updateCompare(): void {
   $('divider').style.left = `${value}%`;
 }
 
+/** "chelsea.png in the style of …": with regions the styles are not blended, and the title says regions instead. */
+function titleOf(job: PanelState['job']): string {
+  const second = job.secondStyle;
+  if (second && job.regions) return l10n.t('{0} in the styles of {1} and {2}, in regions', job.contentName, job.styleName, second.name);
+  if (second) return l10n.t('{0} in the styles of {1} and {2} (blend {3} %)', job.contentName, job.styleName, second.name, second.blend);
+  return job.regions ? l10n.t('{0} in the style of {1}, in regions', job.contentName, job.styleName)
+    : l10n.t('{0} in the style of {1}', job.contentName, job.styleName);
+}
+
 function renderHeader({ job }: PanelState): void {
   document.body.dataset.status = job.status;
   const second = job.secondStyle;
-  $('title').textContent = second
-    ? l10n.t('{0} in the styles of {1} and {2} (blend {3} %)', job.contentName, job.styleName, second.name, second.blend)
-    : l10n.t('{0} in the style of {1}', job.contentName, job.styleName);
+  $('title').textContent = titleOf(job);
   $('status').textContent = job.status === 'queued' && job.position ? l10n.t('Queued (#{0})', job.position) : statusText(job.status);
   $('status').className = `badge badge-${job.status}`;
   setSrc('content', job.contentSrc);
@@ -147,7 +154,7 @@ function renderHeader({ job }: PanelState): void {
   $('second-style-plus').hidden = !second;
   $('second-style-figure').hidden = !second;
   setSrc('second-style', second?.src);
-  $('second-style-caption').textContent = second ? `${second.name} · ${second.blend} %` : '';
+  $('second-style-caption').textContent = !second ? '' : job.regions ? second.name : `${second.name} · ${second.blend} %`;
 }
 
 /** "Photo 2 of 5 of this batch · 1 of 5 done, about 3:10 left for the batch". */

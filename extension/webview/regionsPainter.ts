@@ -33,6 +33,8 @@ let styles: string[] = [];
 let cursor = { x: 0, y: 0 };
 let last: { x: number; y: number } | undefined;
 let post: (message: FromWebview) => void = () => undefined;
+/** Done was sent and the host has not answered: the painting is what it saves, so Cancel waits. */
+let saving = false;
 
 const dialog = () => $<HTMLDialogElement>('regions-dialog');
 const canvas = () => $<HTMLCanvasElement>('regions-canvas');
@@ -168,7 +170,7 @@ function photoPoint(e: PointerEvent): { x: number; y: number } {
 }
 
 function paint(from: { x: number; y: number }, to: { x: number; y: number }): void {
-  if (!painting || !overlay) return;
+  if (!painting || !overlay || saving) return;
   overlay.draw(painting.stroke(from.x, from.y, to.x, to.y, radius(), label()));
   moveCursor(to);
 }
@@ -209,12 +211,14 @@ function clear(): void {
 }
 
 function cancel(): void {
+  if (saving) return;
   if (painting && before) painting.labels.set(before);
   dialog().close();
 }
 
 function setBusy(busy: boolean): void {
-  $<HTMLButtonElement>('regions-done').disabled = busy;
+  saving = busy;
+  for (const id of ['regions-done', 'regions-cancel', 'regions-clear']) $<HTMLButtonElement>(id).disabled = busy;
   dialog().setAttribute('aria-busy', String(busy));
 }
 

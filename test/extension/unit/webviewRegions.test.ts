@@ -62,7 +62,9 @@ describe('the regions brush (headless Chromium)', function () {
       for (const x of [0, 10, 19]) assert.deepStrictEqual([first.at(x, y), second.at(x, y)], [255, 0], `left (${x}, ${y})`);
       for (const x of [24, 30, 39]) assert.deepStrictEqual([first.at(x, y), second.at(x, y)], [0, 255], `right (${x}, ${y})`);
     }
+    await tab.keyboard.press('Escape'); // while the host saves, the painting is what it saves: no cancelling it
     assert.ok(await tab.locator('#regions-dialog').evaluate((d: HTMLDialogElement) => d.open), 'open until the host answers');
+    assert.ok(await tab.locator('#regions-cancel').isDisabled());
     assert.deepStrictEqual(errors, []);
     await tab.close();
   });
@@ -102,6 +104,20 @@ describe('the regions brush (headless Chromium)', function () {
     await tab.locator('#regions-done').click();
     assert.deepStrictEqual((await posted(tab)).filter((m) => m.type.endsWith('Regions')).map((m) => m.type),
       ['clearRegions'], 'the painting was back to the whole photo in the first style');
+    await tab.close();
+  });
+
+  it('a job and a run painted in regions say so, and give no blend', async () => {
+    const { tab } = await pages().open();
+    const job = { ...STATES.done.job, regions: true };
+    const history = STATES.done.history.map((run) => ({ ...run, regions: true }));
+    await show(tab, { ...STATES.done, job, history });
+    assert.strictEqual(await tab.locator('#title').innerText(),
+      'chelsea.png in the styles of The Starry Night and The Great Wave, in regions');
+    assert.strictEqual(await tab.locator('#second-style-caption').innerText(), 'The Great Wave');
+    const caption = await tab.locator('.run-caption').first().innerText();
+    assert.match(caption, /\+ The Great Wave · in regions ·/);
+    assert.doesNotMatch(caption, /%/);
     await tab.close();
   });
 
