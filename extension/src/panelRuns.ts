@@ -12,7 +12,7 @@ import { JobView, PanelState } from '../shared/protocol';
 import { SecondStylePick } from '../shared/secondStyle';
 import { applyMessage, nextRunState, restoredState } from '../shared/state';
 import type { JobRequest } from './jobRequest';
-import { masksProblem } from './regionMasks';
+import { masksForRun } from './regionMasks';
 import { pickedSecondStyle, secondStyleView, styleChoicesFor } from './secondStyleChoices';
 import { StyleChoice } from './stylePicker';
 import { readSettings } from './settings';
@@ -66,16 +66,9 @@ export function runAgainRequest(state: PanelState, controls: Controls, pick?: Se
   return { content: job.contentPath, style, secondStyle: second.style, options: blended };
 }
 
-/** The panel's regions for a run of `styles` styles, checked; throws what is wrong with them. */
-function regionsOf({ job, regions }: PanelState, styles: number): string[] | undefined {
-  if (!regions) return undefined;
-  const masks = regions.map((r) => r.path);
-  const problem = masksProblem(masks, job.contentPath, styles);
-  if (problem) throw new Error(vscode.l10n.t('cannot run again with these regions: {0} Paint the regions again, or clear them.', problem));
-  const missing = masks.find((f) => !fs.existsSync(f));
-  if (missing) throw new Error(vscode.l10n.t('cannot run again: the regions\' mask {0} no longer exists. Paint the regions again, or clear them.', missing));
-  return masks;
-}
+/** The panel's regions for a run of `styles` styles, checked (a restored panel's come from its saved state). */
+const regionsOf = ({ job, regions }: PanelState, styles: number): string[] | undefined =>
+  regions && masksForRun(regions.map((r) => r.path), job.contentPath, styles, fs.existsSync);
 
 /**
  * The panel's state for the run of `request` (Run again): the history stays,

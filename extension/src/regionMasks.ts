@@ -92,6 +92,20 @@ export function masksProblem(masks: readonly string[], photo: string, styles: nu
   return null;
 }
 
+/** `masks` for a run of `styles` styles (Run again), checked; throws the message to show, which says what to do. */
+export function masksForRun(masks: string[], photo: string, styles: number,
+  exists: (file: string) => boolean): string[] {
+  const problem = masksProblem(masks, photo, styles);
+  if (problem) {
+    throw new Error(l10n.t('cannot run again with these regions: {0} Paint the regions again, or clear them.', problem));
+  }
+  const missing = masks.find((f) => !exists(f));
+  if (missing) {
+    throw new Error(l10n.t('cannot run again: the regions\' mask {0} no longer exists. Paint the regions again, or clear them.', missing));
+  }
+  return masks;
+}
+
 /**
  * Writes `pngs` as `photo`'s masks, atomically, each marked as the panel's; `mayReplace` hears the files of those
  * names the panel did not write (false: nothing is written, undefined returned). Never over the photo or a style.

@@ -11,7 +11,7 @@ import * as path from 'path';
 import sharp from 'sharp';
 import { readPngText } from '../../../packages/engine/src/node/png-text';
 import { measureImage } from '../../../extension/src/imageProcess';
-import { checkPostedMasks, maskPaths, masksProblem, writeMasks } from '../../../extension/src/regionMasks';
+import { checkPostedMasks, maskPaths, masksForRun, masksProblem, writeMasks } from '../../../extension/src/regionMasks';
 import { isRegionMask, REGION_KEYWORD } from '../../../extension/src/resultFiles';
 
 const png = (width: number, height: number, grey = 255) =>
@@ -93,6 +93,15 @@ describe('a job\'s masks as paths (saved queue, Run again)', () => {
     assert.match(masksProblem([path.resolve('/photos', 'mask.jpg')], photo, 1)!, /is not a PNG file/);
     assert.match(masksProblem([path.resolve('/photos', 'chelsea.png')], path.resolve('/photos', 'chelsea.png'), 1)!,
       /is not a PNG file beside the photo/);
+  });
+
+  it('Run again takes them only for as many styles as it has, and only while they are there', () => {
+    const there = () => true;
+    assert.deepStrictEqual(masksForRun(beside, photo, 2, there), beside);
+    assert.throws(() => masksForRun(beside, photo, 1, there),
+      /cannot run again with these regions: 2 masks for 1 styles: give one mask a style\. Paint the regions again, or clear/);
+    assert.throws(() => masksForRun(beside, photo, 2, (f) => f !== beside[1]),
+      /the regions' mask .*chelsea\.region-2\.png no longer exists\. Paint the regions again, or clear them/);
   });
 
   it('on Windows, a path in another folder is refused by its drive and backslashes', () => {
