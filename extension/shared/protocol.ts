@@ -7,6 +7,7 @@
  */
 import { OPTION_SPECS, StylizeOptions, WEBVIEW_BACKENDS } from '@neural-style/engine/options';
 import { Controls } from './controls';
+import { MAX_REGION_STYLES } from './regions';
 import { SecondStylePick } from './secondStyle';
 import { TEST_BUILD } from './testBuild';
 import { rgbPixels } from '@neural-style/engine/image-protocol';
@@ -59,6 +60,8 @@ const jobView = object({
   size: optional(number),
   iterations: optional(number),
   status: jobStatus,
+  /** The job paints in regions (one mask a style): its styles are not blended. */
+  regions: optional(boolean),
   /** 1 = next after the running job. */
   position: optional(number),
 });
@@ -86,6 +89,8 @@ const runView = object({
   secondStyle: optional(object({ name: string, blend: number })),
   /** The run's style, for a result of this photo found on disk (it may be another style); absent: the panel's. */
   styleName: optional(string),
+  /** The run painted in regions (its second style, if any, was not blended). */
+  regions: optional(boolean),
 });
 export type RunView = Infer<typeof runView>;
 
@@ -114,6 +119,10 @@ export type WhereView = Infer<typeof whereView>;
 /** A style the host offers; the webview shows its label and names it by its index. */
 const styleChoice = object({ path: string, id: string, label: string });
 
+/** A region mask of the panel (shared/regions.ts): its file beside the photo, its webview URI (the panel's). */
+const regionMask = object({ path: string, src: string });
+export type RegionMaskView = Infer<typeof regionMask>;
+
 /** What the webview keeps with setState, and the serializer gets back after a reload. */
 const panelState = object({
   job: jobView,
@@ -140,6 +149,8 @@ const panelState = object({
   /** The job is one photo of a batch: how the batch goes. */
   batch: optional(batchView),
   where: optional(whereView),
+  /** The regions the next run paints, one mask a style in the styles' order; absent: the whole photo in the styles. */
+  regions: optional(array(regionMask, 1, MAX_REGION_STYLES)),
 });
 export type PanelState = Infer<typeof panelState>;
 
@@ -228,6 +239,8 @@ const TO_WEBVIEW = {
   batch: { batch: batchView },
   /** The second styles offered changed (Browse… added one): `selected` is the one to show chosen. */
   styleChoices: { choices: array(styleChoice), selected: optional(number) },
+  /** The regions were saved (`masks`), cleared (none), or not saved (`error`, the painting stays open). */
+  regions: { masks: optional(array(regionMask, 1, MAX_REGION_STYLES)), error: optional(string) },
 } satisfies MessageSchemas;
 
 const FROM_WEBVIEW = {
@@ -245,6 +258,13 @@ const FROM_WEBVIEW = {
   runAgain: { controls, onCpu: optional(boolean), onGpu: optional(boolean), secondStyle: optional(secondStylePick) },
   /** Writes the controls to the user's or the workspace's settings (the host asks which). */
   saveDefaults: { controls },
+  /**
+   * The painted regions, one mask a style in the styles' order, as PNG data URLs of the photo's size (`width` ×
+   * `height`, as the page shows it): the host checks them and writes them beside the photo (regionMasks.ts).
+   */
+  saveRegions: { width: number, height: number, masks: array(string, 1, MAX_REGION_STYLES) },
+  /** Back to the whole photo in the styles: the next run sends no masks (the files stay on disk). */
+  clearRegions: {},
   ...FROM_COMPUTE,
 } satisfies MessageSchemas;
 

@@ -63,6 +63,11 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
       return { ...state, batch: message.batch };
     case 'styleChoices':
       return { ...state, styleChoices: message.choices };
+    case 'regions': {
+      if (message.error) return state; // the painting stays as it was: only the page shows why
+      const { regions: _old, ...rest } = state;
+      return message.masks ? { ...rest, regions: message.masks } : rest;
+    }
     case 'probe':
     case 'compute':
     case 'stopCompute':
@@ -80,18 +85,20 @@ export function restoredState(state: PanelState): PanelState {
 function runOf(state: PanelState, done: DoneView): RunView {
   const second = state.job.secondStyle;
   return { ...done, outputPath: state.job.outputPath, controls: state.controls,
-    ...(second ? { secondStyle: { name: second.name, blend: second.blend } } : {}) };
+    ...(second ? { secondStyle: { name: second.name, blend: second.blend } } : {}),
+    ...(state.job.regions ? { regions: true } : {}) };
 }
 
 /**
  * The state of a new run in the same panel: the photo, the style, the history
  * and the controls stay; the second style is the new run's; the job, its
- * progress and its result start afresh.
+ * progress and its result start afresh. The regions stay: Run again paints them again.
  */
 export function nextRunState(state: PanelState, id: string, controls: Controls, secondStyle?: JobView['secondStyle']): PanelState {
   const { contentPath, contentName, stylePath, styleName, styleId, contentSrc, styleSrc } = state.job;
   return {
     job: { id, contentPath, contentName, stylePath, styleName, styleId, contentSrc, styleSrc, outputPath: '', status: 'queued', ...(secondStyle ? { secondStyle } : {}) },
     losses: [], controls, history: state.history, styleChoices: state.styleChoices,
+    ...(state.regions ? { regions: state.regions } : {}),
   };
 }

@@ -93,7 +93,8 @@ async function onEngine({ job, engine, resume }: ExecutePlan, signal: AbortSigna
     & { started(warm: boolean): void }): Promise<EngineOutcome> {
   const { id, request, settings: { options, run }, output } = job;
   const { log } = context;
-  log('info', `${id}: ${request.content} + ${stylePaths(request).join(' + ')} → ${output} `
+  const regions = request.masks ? ` masked by ${request.masks.join(', ')}` : '';
+  log('info', `${id}: ${request.content} + ${stylePaths(request).join(' + ')}${regions} → ${output} `
     + `(size ${options.size}, ${options.iterations} iterations, ${options.optimizer}, backend ${run.backend})`);
   context.reserved.add(pathKey(output));
   context.engineIdleMinutes = job.settings.engineIdleMinutes;
@@ -104,8 +105,9 @@ async function onEngine({ job, engine, resume }: ExecutePlan, signal: AbortSigna
       id,
       // The name is free now; should another program take it before the engine's last step,
       // the engine takes the next free one.
-      job: { content: request.content, styles: stylePaths(request), output, options, maxInputPixels: run.maxInputPixels,
-        gpuMemory: run.gpuMemory, memory: run.memory, ifExists: 'number', ...checkpointsOf(context.checkpoints, resume) },
+      job: { content: request.content, styles: stylePaths(request), ...(request.masks ? { masks: request.masks } : {}),
+        output, options, maxInputPixels: run.maxInputPixels, gpuMemory: run.gpuMemory, memory: run.memory,
+        ifExists: 'number', ...checkpointsOf(context.checkpoints, resume) },
       signal,
       speeds: context.speeds?.all(),
       events: {

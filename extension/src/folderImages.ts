@@ -1,21 +1,22 @@
 /**
  * The photos of a folder, for *Stylize Images in Folder…*: image files by
  * name, without results of Neural Style (they would be painted over again),
- * hidden folders or node_modules; sorted, so a batch runs in a stable order.
+ * the region masks its panel saved beside a photo, hidden folders or
+ * node_modules; sorted, so a batch runs in a stable order.
  * Symbolic links are not followed: a folder's batch stays inside it.
  * Pure: no `vscode`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { isImagePath } from './resources';
-import { isResultFile } from './resultFiles';
+import { isMadeByNeuralStyle } from './resultFiles';
 
 /** More than this is refused: a batch of thousands is a mistake more often than a wish. */
 export const MAX_FOLDER_IMAGES = 500;
 
 export interface FolderImages {
   images: string[];
-  /** Results of Neural Style that were left out. */
+  /** Results and region masks of Neural Style that were left out. */
   results: number;
   /** Whether MAX_FOLDER_IMAGES was reached (the list is cut there). */
   truncated: boolean;
@@ -31,7 +32,7 @@ export function imagesInFolder(dir: string, recursive: boolean): FolderImages {
       if (entry.isDirectory()) {
         if (recursive && !entry.name.startsWith('.') && entry.name !== 'node_modules') visit(file);
       } else if (entry.isFile() && isImagePath(entry.name)) {
-        if (isResultFile(file)) out.results += 1;
+        if (isMadeByNeuralStyle(file)) out.results += 1;
         else if (out.images.length === MAX_FOLDER_IMAGES) out.truncated = true;
         else out.images.push(file);
       }

@@ -15,6 +15,7 @@ type Request = Exclude<ToImages, { type: 'shutdown' }>;
 interface Answers {
   decode: FromImages<'decoded'>;
   write: FromImages<'written'>;
+  measure: FromImages<'measured'>;
   writeCheckpoint: FromImages<'checkpointWritten'>;
   readCheckpoint: FromImages<'checkpointRead'>;
 }
@@ -54,6 +55,11 @@ export class ImageProcess {
 
   write(request: Omit<ToImages<'write'>, 'type' | 'id'>): Promise<FromImages<'written'>> {
     return this.request({ type: 'write', id: this.id(), ...request });
+  }
+
+  /** The size of an image as the engine reads it (oriented by its EXIF). */
+  measure(request: Omit<ToImages<'measure'>, 'type' | 'id'>): Promise<FromImages<'measured'>> {
+    return this.request({ type: 'measure', id: this.id(), ...request });
   }
 
   writeCheckpoint(request: Omit<ToImages<'writeCheckpoint'>, 'type' | 'id'>): Promise<FromImages<'checkpointWritten'>> {
@@ -96,5 +102,17 @@ export class ImageProcess {
     this.exited ??= error;
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
+  }
+}
+
+/** The size of `file` as the engine reads it, from an image process of its own (ended when it answers). */
+export async function measureImage(workerPath: string, file: string, maxInputPixels: number,
+  log: (message: string) => void): Promise<{ width: number; height: number }> {
+  const images = new ImageProcess(workerPath, log);
+  try {
+    const { width, height } = await images.measure({ file, maxInputPixels });
+    return { width, height };
+  } finally {
+    images.dispose();
   }
 }

@@ -11,6 +11,11 @@ export interface JobRequest {
   secondStyle?: StyleChoice;
   /** Options that override the settings for this job (a result's own, when made again). */
   options?: Partial<StylizeOptions>;
+  /**
+   * Regions: one mask a style, in the styles' order, PNGs beside the photo (regionMasks.ts); each style paints where
+   * its mask is white, the photo stays where none is. The styles are then not blended (no styleBlendWeights).
+   */
+  masks?: string[];
 }
 
 /** The request's styles, the first first: what the engine blends. */

@@ -16,6 +16,8 @@ import type { JobOrder, QueuedJob } from './jobOrder';
 import { JobRecord } from './jobRecord';
 import { type JobRequest, stylePaths } from './jobRequest';
 import { JobResume } from './jobResume';
+import { measureImage } from './imageProcess';
+import { MAX_REGION_PIXELS } from '../shared/regions';
 import type { PanelContext } from './panel';
 import { panelOpener } from './panelMessages';
 import { newPanelState, restoredPanelState, resultPanelState } from './panelRuns';
@@ -62,6 +64,8 @@ export class JobManager extends Disposable {
       cancel: (id) => this.cancel(id),
       runAgain: (record, controls, backend, second) => this.reruns.runAgain(record, controls, backend, second),
       browseSecondStyle: (record) => browseSecondStyle(record, panelContext.presetsDir),
+      photoSize: (file) => measureImage(runContext.resources.imageWorkerPath, file, MAX_REGION_PIXELS,
+        (line) => log('warn', line)),
       log: panelContext.log,
     });
     // Ids must not repeat across reloads: a restored panel may still name an old one.

@@ -268,7 +268,11 @@ export class JobPanel extends Disposable {
         job: { ...s.job, contentSrc: uri(s.job.contentPath), styleSrc: uri(s.job.stylePath),
           ...(secondStyle ? { secondStyle } : {}) },
         done: s.done && { ...s.done, outputSrc: uri(s.job.outputPath) },
-        history: s.history?.map((run) => ({ ...run, outputSrc: uri(run.outputPath) })) } };
+        history: s.history?.map((run) => ({ ...run, outputSrc: uri(run.outputPath) })),
+        ...(s.regions ? { regions: s.regions.map((r) => ({ ...r, src: uri(r.path) })) } : {}) } };
+    }
+    if (message.type === 'regions' && message.masks) {
+      return { ...message, masks: message.masks.map((r) => ({ ...r, src: uri(r.path) })) };
     }
     if (message.type === 'done') return { ...message, done: { ...message.done, outputSrc: uri(this.model.state.job.outputPath) } };
     return message;

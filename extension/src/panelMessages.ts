@@ -1,7 +1,7 @@
 /**
  * What a panel's webview asks of the host: compute messages go to the run in
- * it; the buttons (cancel, open, reveal, run again, save as defaults, the log)
- * act on the job the panel shows now.
+ * it; the buttons (cancel, open, reveal, run again, save as defaults, the log,
+ * the regions brush) act on the job the panel shows now.
  */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
@@ -11,6 +11,7 @@ import type { Controls } from '../shared/controls';
 import type { SecondStylePick } from '../shared/secondStyle';
 import type { JobRecord } from './jobRecord';
 import { JobPanel, type PanelContext } from './panel';
+import { clearRegions, saveRegions } from './panelRegions';
 import { openResultBeside } from './resultEditors';
 import { saveAsDefaults } from './saveDefaults';
 
@@ -21,6 +22,8 @@ export interface PanelActions {
   runAgain(record: JobRecord, controls: Controls, backend: BackendChoice | undefined, second?: SecondStylePick): void;
   /** Asks for an image to offer as the record's second style (Browse… in its list). */
   browseSecondStyle(record: JobRecord): Promise<void>;
+  /** The size of a photo as the engine reads it (oriented), measured off the extension host: masks must have it. */
+  photoSize(file: string): Promise<{ width: number; height: number }>;
   log: vscode.LogOutputChannel;
 }
 
@@ -73,6 +76,12 @@ export function handlePanelMessage(record: JobRecord, message: FromWebview, acti
       break;
     case 'browseSecondStyle':
       void actions.browseSecondStyle(record);
+      break;
+    case 'saveRegions':
+      void saveRegions(record, message, actions);
+      break;
+    case 'clearRegions':
+      clearRegions(record);
       break;
     default: {
       const never: never = message;

@@ -12,6 +12,7 @@ import { JobView, PanelState } from '../shared/protocol';
 import { SecondStylePick } from '../shared/secondStyle';
 import { applyMessage, nextRunState, restoredState } from '../shared/state';
 import type { JobRequest } from './jobRequest';
+import { masksForRun } from './regionMasks';
 import { pickedSecondStyle, secondStyleView, styleChoicesFor } from './secondStyleChoices';
 import { StyleChoice } from './stylePicker';
 import { readSettings } from './settings';
@@ -33,9 +34,11 @@ export function newPanelState(request: JobRequest, offered: readonly StyleChoice
   const job: JobView = {
     id: '', contentName: path.basename(request.content), styleName: request.style.label, styleId: request.style.id,
     contentSrc: '', styleSrc: '', contentPath: request.content, stylePath: request.style.path, outputPath: '',
-    status: 'queued', ...(secondStyle ? { secondStyle } : {}),
+    status: 'queued', ...(secondStyle ? { secondStyle } : {}), ...(request.masks ? { regions: true } : {}),
   };
-  return { job, losses: [], controls: settingsControls(request.content), styleChoices: styleChoicesFor(job, offered) };
+  const regions = request.masks?.map((mask) => ({ path: mask, src: '' }));
+  return { job, losses: [], controls: settingsControls(request.content), styleChoices: styleChoicesFor(job, offered),
+    ...(regions ? { regions } : {}) };
 }
 
 /**
@@ -53,10 +56,19 @@ export function runAgainRequest(state: PanelState, controls: Controls, pick?: Se
   if (missing) throw new Error(vscode.l10n.t('cannot run again: {0} no longer exists.', missing));
   const id = job.styleId ?? path.basename(job.stylePath, path.extname(job.stylePath));
   const style = { path: job.stylePath, label: job.styleName, id };
+  const masks = regionsOf(state, second ? 2 : 1);
+  // With regions each style paints its own: the blend does not apply (the engine refuses both).
+  if (masks) {
+    return { content: job.contentPath, style, ...(second ? { secondStyle: second.style } : {}), masks, options };
+  }
   if (!second) return { content: job.contentPath, style, options };
   const blended = { ...options, styleBlendWeights: second.weights };
   return { content: job.contentPath, style, secondStyle: second.style, options: blended };
 }
+
+/** The panel's regions for a run of `styles` styles, checked (a restored panel's come from its saved state). */
+const regionsOf = ({ job, regions }: PanelState, styles: number): string[] | undefined =>
+  regions && masksForRun(regions.map((r) => r.path), job.contentPath, styles, fs.existsSync);
 
 /**
  * The panel's state for the run of `request` (Run again): the history stays,
@@ -65,7 +77,8 @@ export function runAgainRequest(state: PanelState, controls: Controls, pick?: Se
 export function runAgainState(state: PanelState, request: JobRequest, controls: Controls,
   offered: readonly StyleChoice[]): PanelState {
   const next = nextRunState(state, '', controls, secondStyleView(request));
-  return { ...next, styleChoices: styleChoicesFor(next.job, offered) };
+  const job = request.masks ? { ...next.job, regions: true } : next.job;
+  return { ...next, job, styleChoices: styleChoicesFor(job, offered) };
 }
 
 /**

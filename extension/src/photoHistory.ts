@@ -93,6 +93,7 @@ export function runOfResult({ file, parameters, mtimeMs }: FoundResult, styleLab
     outputSrc: '', outputName: path.basename(file), outputPath: file, steps, backend, finishedAt: mtimeMs,
     controls: controlsOf(options), styleName: styleLabel(styles[0]),
     ...(second ? { secondStyle: { name: styleLabel(second), blend: blendOf(options.styleBlendWeights ?? []) } } : {}),
+    ...(parameters.masks ? { regions: true } : {}),
   };
 }
 

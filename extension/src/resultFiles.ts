@@ -69,6 +69,18 @@ export async function readResultParametersAsync(file: string): Promise<ResultPar
   }
 }
 
+/** The text chunk that marks a region mask the panel wrote (regionMasks.ts); its text names the photo and style. */
+export const REGION_KEYWORD = 'neural-style-region';
+
+/** Whether `file` is a region mask the panel wrote. */
+export const isRegionMask = (file: string): boolean => Object.hasOwn(headText(file), REGION_KEYWORD);
+
+/** Whether `file` is a result or a region mask of Neural Style: not a photo of its own (a folder's batch skips it). */
+export function isMadeByNeuralStyle(file: string): boolean {
+  const text = headText(file);
+  return Object.hasOwn(text, PARAMETERS_KEYWORD) || Object.hasOwn(text, REGION_KEYWORD);
+}
+
 /** Whether `file` is a picture Neural Style made. */
 export function isResultFile(file: string): boolean {
   return Object.hasOwn(headText(file), PARAMETERS_KEYWORD);

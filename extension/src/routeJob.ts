@@ -7,7 +7,7 @@
 import * as l10n from '@vscode/l10n';
 import * as os from 'os';
 import * as path from 'path';
-import { softwareReason } from '@neural-style/engine/options';
+import { type BackendChoice, softwareReason } from '@neural-style/engine/options';
 import type { WhereView } from '../shared/protocol';
 import { gpuName } from '../shared/where';
 import type { AdapterMemory } from './adapterMemory';
@@ -52,8 +52,11 @@ export async function routeJob(job: PreparedJob, panel: JobPanelPort, context: R
   // The engine's GPU first: it is on the machine with the files (the remote one under Remote-SSH),
   // and asking needs no panel.
   const engineGpu = needsEngineGpu(choice, nodeGpu) ? await context.engine.probeGpu(engine) : undefined;
+  // Regions are the engine process's: the webview's compute takes no masks, so such a job is never routed there.
+  const regions = job.request.masks !== undefined;
+  if (regions) checkRegionsBackend(choice, engineGpu);
   let probe: AdapterProbe | undefined;
-  if (needsProbe(choice, nodeGpu, engineGpu)) probe = await context.adapters.probe(panel);
+  if (!regions && needsProbe(choice, nodeGpu, engineGpu)) probe = await context.adapters.probe(panel);
   const route = chooseRoute(choice, nodeGpu, probe, engineGpu);
   // The webview runs it: its page must be there.
   if (route.where === 'webview') panel.open();
@@ -63,6 +66,17 @@ export async function routeJob(job: PreparedJob, panel: JobPanelPort, context: R
   context.log('info', `${job.id}: runs in ${where}${skipped}`);
   const weightsDir = route.where === 'webview' ? webviewWeightsDir(job, context.resources) : '';
   return { job, route, engine, weightsDir, where: whereOf(route, engineGpu, probe ?? context.adapters.last) };
+}
+
+/**
+ * A job with regions runs in the engine process: a backend that would run it in the webview (WebGL2 there, or WebGPU
+ * when the engine has none) is refused, naming the setting.
+ */
+function checkRegionsBackend(choice: BackendChoice, engineGpu?: EngineGpu): void {
+  if (choice !== 'webgl' && (choice !== 'webgpu' || engineGpu?.adapter)) return;
+  throw new SettingsError('neuralStyle.backend', l10n.t(
+    'Setting {0}: regions are painted by the engine process, and {1} would run the job in the panel\'s webview, which takes no masks yet. Set {0} to auto, or clear the regions.',
+    'neuralStyle.backend', choice));
 }
 
 /**

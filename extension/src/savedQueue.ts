@@ -10,6 +10,8 @@ import { OPTION_SPECS, RUN_OPTION_SPECS, styleBlend, StylizeOptions, validateOpt
 import {
   array, boolean, Infer, number, object, oneOf, optional, parse, Schema, someOf, string,
 } from '@neural-style/engine/schema';
+import { MAX_REGION_STYLES } from '../shared/regions';
+import { masksProblem } from './regionMasks';
 import { isImagePath } from './resources';
 
 export const SAVED_QUEUE_KEY = 'neuralStyle.queue';
@@ -27,6 +29,8 @@ const savedJob = object({
   /** The second style of a blend (its weights are in the options). */
   secondStyle: optional(styleChoice),
   backend: optional(oneOf(RUN_OPTION_SPECS.backend.values)),
+  /** Regions: one mask a style, PNGs in the photo's folder (checked: regionMasks.ts masksProblem). */
+  masks: optional(array(string, 1, MAX_REGION_STYLES)),
   /** The job's own options over the settings (Run again's controls, a result's parameters). */
   options: optional(someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>)),
   batch: optional(savedBatch),
@@ -54,6 +58,8 @@ function problemOf(job: SavedJob, platform: NodeJS.Platform): string | null {
     if (!isFullPath(file, platform)) return `its ${what} ${JSON.stringify(file)} is not an absolute path`;
     if (!isImagePath(file)) return `its ${what} ${JSON.stringify(file)} is not an image file`;
   }
+  const masks = job.masks && masksProblem(job.masks, job.content, job.secondStyle ? 2 : 1, platform);
+  if (masks) return `its regions are not valid: ${masks}`;
   try {
     // The blend weights, if any, must be one per style.
     if (job.options) styleBlend(validateOptions(job.options), job.secondStyle ? 2 : 1);

@@ -3,7 +3,8 @@
  * names and options, resultFiles.ts); the photo and the style (or the two
  * styles of a blend) are looked up by name — beside the result, among the
  * presets and the remembered styles, then in the workspace — and the job is
- * queued with the picture's options, its blend weights with them.
+ * queued with the picture's options, its blend weights with them, and the
+ * masks of a picture painted in regions (beside its photo).
  * The backend stays the user's choice: it is a property of this machine.
  */
 import * as fs from 'fs';
@@ -90,12 +91,32 @@ function textureResult(result: string, parameters: ResultParameters): NeuralStyl
     path.basename(result), width, height, styles), 'EPARAMETERS');
 }
 
-/** A picture painted in regions needs its masks, which the panel does not take yet: the CLI does, as spelled out. */
-function regionsResult(result: string, parameters: ResultParameters): NeuralStyleError {
-  const masks = parameters.styles.map((style, i) => `--mask ${style}=${parameters.masks![i]}`).join(' ');
-  return new NeuralStyleError(vscode.l10n.t(
-    '{0} was painted in regions, one mask a style, and the panel does not paint regions yet. Make it again with the CLI: neural-style {1} {2} {3} -o <file>',
-    path.basename(result), parameters.content ?? '', parameters.styles.join(' '), masks), 'EPARAMETERS');
+/**
+ * The masks a picture painted in regions names, found beside its photo (only there: a mask is that photo's). A mask
+ * that is gone refuses the job, naming it: without it the picture would be another. A mask changed since the picture
+ * was made is said, and used only when the user says so. Undefined: the user declined.
+ */
+async function locateMasks(result: string, parameters: ResultParameters,
+  content: string): Promise<{ masks?: string[] } | undefined> {
+  const names = parameters.masks;
+  if (!names) return {};
+  const found = names.map((name) => findBeside(name, [path.dirname(content)]));
+  const missing = names.filter((_, i) => !found[i]);
+  if (missing.length) {
+    throw new NeuralStyleError(vscode.l10n.t(
+      '{0} was painted in regions, and its mask {1} is not beside the photo {2}. Put the mask back there, or paint the regions again in the panel.',
+      path.basename(result), missing.join(', '), content), 'EPARAMETERS');
+  }
+  const made = fs.statSync(result).mtimeMs;
+  const changed = found.filter((f) => fs.statSync(f!).mtimeMs > made);
+  if (changed.length) {
+    const use = vscode.l10n.t('Use the masks as they are now');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t(
+      'Neural Style: the mask {0} changed after {1} was made: the regions may differ from the picture\'s.',
+      changed.map((f) => path.basename(f!)).join(', '), path.basename(result)), { modal: true }, use);
+    if (choice !== use) return undefined;
+  }
+  return { masks: found as string[] };
 }
 
 /**
@@ -109,13 +130,14 @@ export async function requestFromResult(result: string, presetsDir: string,
   const names = stylesToFind(result, parameters);
   const here = path.dirname(result);
   if (parameters.content === undefined) throw textureResult(result, parameters);
-  if (parameters.masks) throw regionsResult(result, parameters);
   const content = await locate(parameters.content, photo(), [here], here);
   if (!content) return undefined;
   const styles = await locateStyles(names, presetsDir, memory, here, content);
   if (!styles) return undefined;
+  const regions = await locateMasks(result, parameters, content);
+  if (!regions) return undefined;
   const presets = readPresets(presetsDir);
   const [style, second] = styles.map((file) => fileChoice(file, presetsDir, presets));
   const { options } = parameters;
-  return { request: { content, style, ...(second ? { secondStyle: second } : {}), options }, parameters };
+  return { request: { content, style, ...(second ? { secondStyle: second } : {}), ...regions, options }, parameters };
 }

@@ -64,11 +64,13 @@ function strengthField(): HTMLElement {
     el('div', { class: 'strength-track' }, slider, words, list), number);
 }
 
-export function buildControls(browseSecondStyle: () => void): HTMLElement {
+/** The form; `regions`: the Regions row (regionsForm.ts), after the second style it goes with. */
+export function buildControls(browseSecondStyle: () => void, regions: HTMLElement): HTMLElement {
   const init = el('select', { id: 'control-init' }, ...OPTION_SPECS.init.values.map((v) => el('option', { value: v }, initLabels()[v])));
   return el('fieldset', { id: 'controls', class: 'controls' }, el('legend', {}, l10n.t('Next run')),
     strengthField(),
     ...buildSecondStyle(browseSecondStyle),
+    regions,
     field('size', numberInput('size')),
     field('iterations', numberInput('iterations')),
     field('styleScale', numberInput('styleScale')),

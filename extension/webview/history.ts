@@ -31,11 +31,13 @@ export function runSummary(run: RunView, index: number, styleName = ''): string 
   ] : [l10n.t('{0} steps', run.steps)];
   // A result of this photo another panel made may be of another style: it says which.
   const style = run.styleName && run.styleName !== styleName ? [run.styleName] : [];
-  const second = run.secondStyle ? [`+ ${run.secondStyle.name} ${run.secondStyle.blend} %`] : [];
+  const blend = run.regions ? '' : ` ${run.secondStyle?.blend} %`;
+  const second = run.secondStyle ? [`+ ${run.secondStyle.name}${blend}`] : [];
+  const regions = run.regions ? [l10n.t('in regions')] : [];
   const when = run.finishedAt ? [new Date(run.finishedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })] : [];
   const on = whereText(run.backend);
   const where = run.elapsedMs === undefined ? l10n.t('on {0}', on) : l10n.t('{0} on {1}', formatDuration(run.elapsedMs), on);
-  return [`#${index + 1}`, ...style, ...second, ...params, where, ...when].join(' · ');
+  return [`#${index + 1}`, ...style, ...second, ...regions, ...params, where, ...when].join(' · ');
 }
 
 function thumbnail(run: RunView, index: number, styleName: string, onPick: (index: number) => void): HTMLElement {

@@ -15,7 +15,9 @@ import { drawLossChart, lossSummary, SERIES } from './chart';
 import { buildControls, fillControls, readControls } from './controlsForm';
 import { $, el, setSrc } from './dom';
 import { buildCompareControls, compareView, renderHistory } from './history';
-import { fillSecondStyle, readSecondStyle, refillSecondStyle } from './secondStyleForm';
+import { chosenSecondStyle, fillSecondStyle, readSecondStyle, refillSecondStyle } from './secondStyleForm';
+import { buildRegions, regionsProblem, renderRegions } from './regionsForm';
+import { buildRegionsDialog, forgetPainting, openRegions, regionsReply } from './regionsPainter';
 import { buildWhere, renderWhere } from './whereView';
 import { whereText } from '../shared/where';
 import { probeAdapters } from './compute/adapters';
@@ -52,7 +54,19 @@ function runAgain(on?: 'cpu' | 'gpu'): void {
   const controls = readControls();
   const second = controls && readSecondStyle();
   const where = on === 'cpu' ? { onCpu: true } : on === 'gpu' ? { onGpu: true } : {};
+  const problem = second && state && regionsProblem(state, second.secondStyle ? 2 : 1);
+  if (problem) {
+    $('controls-error').textContent = problem;
+    $('controls-error').hidden = false;
+    return;
+  }
   if (controls && second) vscode.postMessage({ type: 'runAgain', controls, ...second, ...where });
+}
+
+function buildRegionsRow(): HTMLElement {
+  const paint = () => { if (state) void openRegions(state, chosenSecondStyle()); };
+  const clear = () => { forgetPainting(); vscode.postMessage({ type: 'clearRegions' }); };
+  return buildRegions(paint, clear);
 }
 
 function saveDefaults(): void {
@@ -92,7 +106,7 @@ function build(app: HTMLElement): void {
     el('p', { id: 'note', class: 'note', hidden: '' }),
     buildResult(),
     el('section', { id: 'history', class: 'history', hidden: '' }, el('h2', {}, l10n.t('Runs of this photo')), el('div', { id: 'history-list', class: 'history-list' })),
-    el('section', { class: 'next' }, buildControls(send({ type: 'browseSecondStyle' })),
+    el('section', { class: 'next' }, buildControls(send({ type: 'browseSecondStyle' }), buildRegionsRow()),
       el('div', { class: 'actions' },
         button('run-again', l10n.t('Run again'), () => runAgain()),
         button('run-on-cpu', l10n.t('Run on CPU instead'), () => runAgain('cpu'), true),
@@ -107,6 +121,7 @@ function build(app: HTMLElement): void {
       button('open', l10n.t('Open'), () => vscode.postMessage({ type: 'open', run: compareView.after })),
       button('reveal', l10n.t('Reveal in Explorer'), () => vscode.postMessage({ type: 'reveal', run: compareView.after }), true),
       button('log', l10n.t('Show Log'), send({ type: 'showLog' }), true)),
+    buildRegionsDialog((m) => vscode.postMessage(m)),
   );
 }
 
@@ -117,12 +132,19 @@ function updateCompare(): void {
   $('divider').style.left = `${value}%`;
 }
 
+/** "chelsea.png in the style of …": with regions the styles are not blended, and the title says regions instead. */
+function titleOf(job: PanelState['job']): string {
+  const second = job.secondStyle;
+  if (second && job.regions) return l10n.t('{0} in the styles of {1} and {2}, in regions', job.contentName, job.styleName, second.name);
+  if (second) return l10n.t('{0} in the styles of {1} and {2} (blend {3} %)', job.contentName, job.styleName, second.name, second.blend);
+  return job.regions ? l10n.t('{0} in the style of {1}, in regions', job.contentName, job.styleName)
+    : l10n.t('{0} in the style of {1}', job.contentName, job.styleName);
+}
+
 function renderHeader({ job }: PanelState): void {
   document.body.dataset.status = job.status;
   const second = job.secondStyle;
-  $('title').textContent = second
-    ? l10n.t('{0} in the styles of {1} and {2} (blend {3} %)', job.contentName, job.styleName, second.name, second.blend)
-    : l10n.t('{0} in the style of {1}', job.contentName, job.styleName);
+  $('title').textContent = titleOf(job);
   $('status').textContent = job.status === 'queued' && job.position ? l10n.t('Queued (#{0})', job.position) : statusText(job.status);
   $('status').className = `badge badge-${job.status}`;
   setSrc('content', job.contentSrc);
@@ -132,7 +154,7 @@ function renderHeader({ job }: PanelState): void {
   $('second-style-plus').hidden = !second;
   $('second-style-figure').hidden = !second;
   setSrc('second-style', second?.src);
-  $('second-style-caption').textContent = second ? `${second.name} · ${second.blend} %` : '';
+  $('second-style-caption').textContent = !second ? '' : job.regions ? second.name : `${second.name} · ${second.blend} %`;
 }
 
 /** "Photo 2 of 5 of this batch · 1 of 5 done, about 3:10 left for the batch". */
@@ -210,6 +232,7 @@ function render(s: PanelState, drawChart = true): void {
   renderButtons(s);
   renderWhere(s);
   renderControls(s);
+  renderRegions(s);
   if (drawChart) {
     drawLossChart($<HTMLCanvasElement>('chart'), s.losses, totalStepsOf(s));
     $('chart-summary').textContent = chartSummary(s);
@@ -325,6 +348,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   if (message.type === 'progress' || message.type === 'estimate') reportedAt = Date.now();
   state = applyMessage(state!, message);
   if (message.type === 'styleChoices') refillSecondStyle(message.choices, message.selected);
+  if (message.type === 'regions') regionsReply(message);
   saveState(message.type !== 'progress' && message.type !== 'batch'); // both come every iteration
   render(state, message.type === 'progress' || message.type === 'snapshot');
 });

@@ -33,6 +33,7 @@ export function buildSecondStyle(browse: () => void): HTMLElement[] {
     el('div', { id: 'control-blend-field', class: 'control-group', hidden: '' },
       el('label', { class: 'control', title: l10n.t('How much of the second style: 0 % the first style only, 100 % the second only (styleBlendWeights).') },
         el('span', { class: 'control-label' }, l10n.t('Blend')), blend, el('output', { id: 'control-blend-value', for: 'control-blend' })),
+      el('p', { id: 'control-blend-regions', class: 'muted control-note', hidden: '' }, l10n.t('With regions each style paints its own region: the blend does not apply.')),
       el('p', { class: 'muted control-note' }, l10n.t('The second style is for this panel\'s runs only: Save as defaults leaves it out.'))),
   ];
 }
@@ -85,4 +86,10 @@ export function readSecondStyle(): { secondStyle?: SecondStylePick } | undefined
     error.hidden = false;
     return undefined;
   }
+}
+
+/** The name of the form's second style, or undefined when it has none. */
+export function chosenSecondStyle(): string | undefined {
+  const select = $<HTMLSelectElement>('control-secondStyle');
+  return select.value === NONE ? undefined : select.selectedOptions[0]?.textContent ?? undefined;
 }

@@ -31,6 +31,8 @@ const TO_IMAGES = {
    */
   writeCheckpoint: { id: string, dir: string, job: string, scale: number, scales: number, steps: number,
     image: rgbPixels, losses: optional(array(tuple(number, number, number, number, number))) },
+  /** The size of image `file` as the engine reads it (oriented): a mask drawn for it must have that size. */
+  measure: { id: string, file: string, maxInputPixels: optional(number) },
   /** Reads checkpoint `file` (a PNG in `dir` only) of `steps` steps: its pixels and its loss trace. */
   readCheckpoint: { id: string, dir: string, file: string, steps: number },
   shutdown: {},
@@ -40,6 +42,7 @@ const FROM_IMAGES = {
   ready: { pid: number },
   decoded: { id: string, content: rgbPixels, styles: array(rgbPixels, 1, MAX_STYLES) },
   written: { id: string, output: string },
+  measured: { id: string, width: number, height: number },
   checkpointWritten: { id: string, file: string },
   checkpointRead: { id: string, image: rgbPixels, losses: array(tuple(number, number, number, number, number)) },
   error: { id: optional(string), message: string, code: string },

@@ -9,7 +9,7 @@
 import * as path from 'path';
 import { validateOptions, validateRunOptions } from './core/validate';
 import { RgbImage } from './core/pixels';
-import { outputFormat, writeImageFile } from './node/image';
+import { imageSize, outputFormat, writeImageFile } from './node/image';
 import { checkResumeFile, readCheckpointFile, writeCheckpoint } from './node/checkpoint';
 import { decodeJobImages } from './node/job-images';
 import { errorFields, send as sendToHost, serve } from './node/process-entry';
@@ -38,6 +38,12 @@ async function write(message: ToImages<'write'>): Promise<void> {
   send({ type: 'written', id: message.id, output: message.output });
 }
 
+async function measure(message: ToImages<'measure'>): Promise<void> {
+  const { maxInputPixels } = validateRunOptions({ maxInputPixels: message.maxInputPixels });
+  const { width, height } = await imageSize(message.file, maxInputPixels);
+  send({ type: 'measured', id: message.id, width, height });
+}
+
 async function saveCheckpoint(message: ToImages<'writeCheckpoint'>): Promise<void> {
   const { dir, job, scale, scales, steps, losses } = message;
   const image = decodePixels(message.image, `the checkpoint of scale ${scale}`);
@@ -56,6 +62,7 @@ function work(message: Exclude<ToImages, { type: 'shutdown' }>): Promise<void> {
   switch (message.type) {
     case 'decode': return decode(message);
     case 'write': return write(message);
+    case 'measure': return measure(message);
     case 'writeCheckpoint': return saveCheckpoint(message);
     case 'readCheckpoint': return loadCheckpoint(message);
   }

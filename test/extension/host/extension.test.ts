@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { waitFor as waitUntil } from './helpers';
+import { greyPng, waitFor as waitUntil } from './helpers';
 import type { NeuralStyleApi } from '../../../extension/src/extension';
 import type { FromWebview, ToWebview } from '../../../extension/shared/protocol';
 import type { Controls } from '../../../extension/shared/controls';
@@ -310,7 +310,7 @@ suite('Neural Style in VS Code', () => {
     assert.strictEqual(api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0), before);
   });
 
-  test('a picture painted in regions (masks, from the CLI) is refused with its CLI command, before any job', async () => {
+  test('a picture painted in regions whose mask is not beside its photo is refused, naming the mask, before any job', async () => {
     const painted = path.join(ws, 'regions', 'chelsea.regions.png');
     fs.mkdirSync(path.dirname(painted), { recursive: true });
     // A result's parameters with a mask, in a PNG that has no parameters of its own (the photo's pixels).
@@ -507,6 +507,53 @@ suite('Neural Style in VS Code', () => {
       assert.deepStrictEqual(api.liveEnginePids(), []);
     } finally {
       await setSettings({ iterations: 4, engineIdleMinutes: 0 });
+    }
+  });
+
+  test('regions: masks the panel sends are saved beside the photo; Run again paints in them, not blended; Stylize Again uses them again', async function () {
+    this.timeout(150_000);
+    await api.jobs.queue.idle();
+    const photo = path.join(ws, 'brush', 'photo.png');
+    fs.mkdirSync(path.dirname(photo), { recursive: true });
+    fs.copyFileSync(path.join(ws, 'chelsea.png'), photo);
+    const [width, height] = [fs.readFileSync(photo).readUInt32BE(16), fs.readFileSync(photo).readUInt32BE(20)];
+    await setSettings({ iterations: 2 });
+    try {
+      await vscode.commands.executeCommand('neuralStyle.useAsStyle', file('starry.png'));
+      const [first] = await vscode.commands.executeCommand<string[]>('neuralStyle.stylizeWithLastStyle', vscode.Uri.file(photo));
+      assert.strictEqual((await finishOf(first)).outcome, 'done');
+      const { controls, styleChoices = [] } = api.jobs.stateOf(first)!;
+      const url = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
+      const half = (left: boolean) => url(greyPng(width, height, (x) => ((x < width / 2) === left ? 255 : 0)));
+      // Masks of another size are refused, naming both sizes; nothing is written.
+      api.jobs.receiveFromPanel(first, { type: 'saveRegions', width: 8, height: 8, masks: [url(greyPng(8, 8, () => 255))] });
+      const refused = await waitFor('the refusal', () => (messagesOf(first, 'toWebview') as ToWebview[])
+        .find((m): m is ToWebview<'regions'> => m.type === 'regions' && !!m.error));
+      assert.match(refused.error!, new RegExp(`painted at 8×8, and the photo photo.png is ${width}×${height}`));
+      assert.ok(!fs.existsSync(path.join(ws, 'brush', 'photo.region-1.png')));
+      api.jobs.receiveFromPanel(first, { type: 'saveRegions', width, height, masks: [half(true), half(false)] });
+      const regions = await waitFor('the saved regions', () => api.jobs.stateOf(first)?.regions);
+      const masks = ['photo.region-1.png', 'photo.region-2.png'];
+      assert.deepStrictEqual(regions.map((r) => r.path), masks.map((m) => path.join(ws, 'brush', m)));
+      assert.ok(regions.every((r) => readPngText(fs.readFileSync(r.path))['neural-style-region']));
+      const wave = styleChoices.findIndex((c) => path.basename(c.path) === 'hokusai_great_wave.jpg');
+      const seen = mark();
+      api.jobs.receiveFromPanel(first, { type: 'runAgain', controls, secondStyle: { choice: wave, blend: 30 } });
+      const painted = await nextFinish(seen);
+      assert.strictEqual(painted.outcome, 'done', painted.message);
+      const chunkOf = (f: string) => JSON.parse(readPngText(fs.readFileSync(f))['neural-style']);
+      const chunk = chunkOf(painted.output!);
+      assert.deepStrictEqual([chunk.styles, chunk.masks, chunk.styleBlendWeights],
+        [['starry.png', 'hokusai_great_wave.jpg'], masks, []]);
+      assert.strictEqual(api.jobs.stateOf(painted.id)?.job.regions, true);
+      const again = await vscode.commands.executeCommand<string>('neuralStyle.stylizeAgain', vscode.Uri.file(painted.output!));
+      const made = await finishOf(again);
+      assert.strictEqual(made.outcome, 'done', made.message);
+      assert.deepStrictEqual(chunkOf(made.output!).masks, masks);
+      assert.deepStrictEqual(api.jobs.stateOf(again)?.regions?.map((r) => path.basename(r.path)), masks);
+    } finally {
+      await setSettings({ iterations: 4 });
+      fs.rmSync(path.dirname(photo), { recursive: true, force: true });
     }
   });
 

@@ -27,6 +27,15 @@ describe('the photos of a folder (Stylize Images in Folder…)', () => {
     assert.deepStrictEqual(imagesInFolder(dir, true).images.map((f) => path.relative(dir, f)), ['a.JPG', 'b.png', path.join('sub', 'c.webp')]);
   });
 
+  it('leaves out the region masks the panel saved beside a photo, and counts them with the results', () => {
+    put('a.png');
+    put('a.region-1.png', withPngText(photo, 'neural-style-region', '{"photo":"a.png","style":1}'));
+    put('mine.region-1.png'); // named like a mask, but the user's own picture
+    const found = imagesInFolder(dir, false);
+    assert.deepStrictEqual(found.images.map((f) => path.basename(f)), ['a.png', 'mine.region-1.png']);
+    assert.strictEqual(found.results, 1);
+  });
+
   it('stops at the limit and says so; does not follow links out of the folder', () => {
     for (let i = 0; i <= MAX_FOLDER_IMAGES; i++) put(`many/${String(i).padStart(4, '0')}.png`, Buffer.alloc(1));
     const many = imagesInFolder(path.join(dir, 'many'), false);

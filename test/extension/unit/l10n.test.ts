@@ -43,6 +43,7 @@ const NOT_SHOWN: Array<{ file: string; starts: string; why: string }> = [
   { file: 'src/jobs.ts', starts: ' (its panel is the tab VS Code restored', why: 'the log\'s line of a job queued' },
   { file: 'src/panel.ts', starts: '<!DOCTYPE html>', why: 'the page\'s markup (its title is localized)' },
   { file: 'src/saveDefaults.ts', starts: 'saved ', why: 'the log\'s line of what was written' },
+  { file: 'src/executeJob.ts', starts: ' masked by ', why: 'the log\'s line of a job started on the engine' },
   { file: 'src/savedQueue.ts', starts: '', why: 'why a saved job was dropped: QueueStore reports it to the log' },
   { file: 'shared/protocol.ts', starts: '',
     why: 'where a message failed validation: such messages are dropped and logged' },

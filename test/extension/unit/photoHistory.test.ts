@@ -95,6 +95,9 @@ describe('a photo\'s history: its results on disk, whatever panel made them', ()
       secondStyle: { name: 'The Great Wave', blend: 75 },
     });
     assert.deepStrictEqual([run.controls?.styleWeight, run.controls?.size], [4e4, 96]);
+    assert.strictEqual(run.regions, undefined, 'a blend is not painted in regions');
+    const masks = { ...found, parameters: { ...found.parameters, masks: ['pier.region-1.png', 'pier.region-2.png'] } };
+    assert.strictEqual(runOfResult(masks, label).regions, true);
   });
 });
 

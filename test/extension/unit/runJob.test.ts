@@ -126,6 +126,28 @@ describe('a job\'s path (runJob: prepare → route → execute)', () => {
     assert.deepStrictEqual([runs[1].job.job.checkpoints, runs[1].job.job.resume], [undefined, undefined]);
   });
 
+  it('a job painted in regions gives the engine its masks, and is never routed to the panel\'s webview', async () => {
+    const masks = [path.join(dir, 'photo.region-1.png')];
+    const { engine, runs, probes } = fakeEngine(runsToTheEnd);
+    const end = await run(contextWith(engine), { given: { request: { ...request, masks } } });
+    assert.strictEqual(end.outcome, 'done');
+    assert.deepStrictEqual([runs[0].job.job.masks, runs[0].config.backend], [masks, 'auto']);
+    assert.strictEqual(probes.length, 1, 'the engine\'s GPU is asked; the panel is not (noPage would fail)');
+    assert.ok(lines.some((l) => l.includes(`masked by ${masks[0]}`)), lines.join('\n'));
+    // Without regions the engine hears no masks.
+    await run(contextWith(engine, { backend: 'wasm' }));
+    assert.strictEqual(runs[1].job.job.masks, undefined);
+  });
+
+  it('regions with a backend only the webview has end the job invalid, naming the setting', async () => {
+    const { engine, runs } = fakeEngine(runsToTheEnd);
+    const given = { request: { ...request, masks: [path.join(dir, 'photo.region-1.png')] } };
+    const end = await run(contextWith(engine, { backend: 'webgl' }), { given });
+    assert.ok(end.outcome === 'invalid' && end.setting === 'neuralStyle.backend', JSON.stringify(end));
+    assert.match(end.message, /regions are painted by the engine process, and webgl would run the job in the panel/);
+    assert.deepStrictEqual(runs, []);
+  });
+
   it('a progress names the GPU the engine said it runs on', async () => {
     const { engine } = fakeEngine((j) => {
       j.events?.backend?.({ type: 'backend', id: j.id, name: 'webgpu', adapter: 'Test GPU' } as FromEngine<'backend'>);

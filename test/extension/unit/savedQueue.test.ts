@@ -74,6 +74,26 @@ describe('saved queue', () => {
     assert.deepStrictEqual(saved.map(orderOfSaved), orders);
   });
 
+  it('a job painted in regions keeps its masks through a reload; masks outside the photo\'s folder drop the job', () => {
+    const second = { path: abs('wave.jpg'), id: 'wave', label: 'wave.jpg' };
+    const masks = [abs('a.region-1.png'), abs('a.region-2.png')];
+    const request = { content: abs('a.png'), style: job('a').style, secondStyle: second, masks };
+    const saved = savedJobsOf<JobOrder>({ running: { id: 'a', state: 'running' as const, job: { request } }, queued: [] });
+    assert.deepStrictEqual(saved[0].masks, masks);
+    const again = parseSavedQueue(JSON.parse(JSON.stringify(saved)), (why) => assert.fail(why));
+    assert.deepStrictEqual(again.map(orderOfSaved), [{ request, resumedId: 'a' }]);
+    const warnings: string[] = [];
+    const outside = path.resolve('/elsewhere', 'a.region-2.png');
+    const bad = [{ ...saved[0], id: 'b', masks: [masks[0], outside] }, { ...saved[0], id: 'c', masks: [masks[0]] },
+      { ...saved[0], id: 'd', masks: ['a.region-1.png', masks[1]] }, { ...saved[0], id: 'e', masks: [] }];
+    assert.deepStrictEqual(parseSavedQueue(bad, (why) => warnings.push(why)), []);
+    assert.strictEqual(warnings.length, 4, warnings.join('\n'));
+    assert.match(warnings[0], /\(b\) was dropped: its regions are not valid: the mask ".*elsewhere.*" is not a PNG file beside/);
+    assert.match(warnings[1], /\(c\) was dropped: its regions are not valid: 1 masks for 2 styles/);
+    assert.match(warnings[2], /\(d\) was dropped: its regions are not valid: the mask "a.region-1.png"/);
+    assert.match(warnings[3], /saved job 4 was dropped: .*masks/);
+  });
+
   it('a job of a batch keeps its place and the batch\'s counts through a reload', () => {
     const tag = (index: number) => ({ key: 'batch-x-1', index, size: 4 });
     const request = (name: string) => ({ content: abs(name), style: job('a').style });
