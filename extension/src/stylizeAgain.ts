@@ -92,6 +92,20 @@ function textureResult(result: string, parameters: ResultParameters): NeuralStyl
 }
 
 /**
+ * A picture whose styles came from parts of their paintings (style masks): the panel does not take them, so it is made
+ * again by the CLI, which the message spells out; painted without them it would be another picture.
+ */
+function styleMasksResult(result: string, parameters: ResultParameters): NeuralStyleError {
+  const flags = parameters.styles.flatMap((style, i) => {
+    const mask = parameters.styleMasks![i];
+    return mask ? [`--style-mask ${style}=${mask}`] : [];
+  }).join(' ');
+  return new NeuralStyleError(vscode.l10n.t(
+    '{0} took its style from a part of its painting (a style mask), which the panel does not take yet. Make it again with the CLI: neural-style {1} {2} {3} -o <file>',
+    path.basename(result), parameters.content ?? '', parameters.styles.join(' '), flags), 'EPARAMETERS');
+}
+
+/**
  * The masks a picture painted in regions names, found beside its photo (only there: a mask is that photo's). A mask
  * that is gone refuses the job, naming it: without it the picture would be another. A mask changed since the picture
  * was made is said, and used only when the user says so. Undefined: the user declined.
@@ -130,6 +144,7 @@ export async function requestFromResult(result: string, presetsDir: string,
   const names = stylesToFind(result, parameters);
   const here = path.dirname(result);
   if (parameters.content === undefined) throw textureResult(result, parameters);
+  if (parameters.styleMasks) throw styleMasksResult(result, parameters);
   const content = await locate(parameters.content, photo(), [here], here);
   if (!content) return undefined;
   const styles = await locateStyles(names, presetsDir, memory, here, content);

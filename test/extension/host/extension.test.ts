@@ -330,6 +330,24 @@ suite('Neural Style in VS Code', () => {
     }
   });
 
+  test('a picture whose style came from a part of its painting (a style mask) is refused, before any job', async () => {
+    const painted = path.join(ws, 'parts', 'chelsea.part.png');
+    fs.mkdirSync(path.dirname(painted), { recursive: true });
+    const photo = fs.readFileSync(path.join(ws, 'chelsea.png'));
+    const parameters = formatResultParameters({ content: 'chelsea.png', styles: ['van_gogh_starry_night.jpg'],
+      styleMasks: ['sky.png'], backend: 'wasm', steps: 4, options: validateOptions({ size: 64 }) });
+    fs.writeFileSync(painted, withPngText(photo, 'neural-style', parameters));
+    const before = api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0);
+    try {
+      const id = await vscode.commands.executeCommand<string | undefined>('neuralStyle.stylizeAgain',
+        vscode.Uri.file(painted));
+      assert.strictEqual(id, undefined);
+      assert.strictEqual(api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0), before);
+    } finally {
+      fs.rmSync(path.dirname(painted), { recursive: true, force: true });
+    }
+  });
+
   test('Open in Neural Style Panel shows a result with its parameters, ready to run again, and queues nothing', async () => {
     // A copy away from its photo, which no panel shows yet.
     const result = path.join(ws, 'opened', 'chelsea.starry.png');
