@@ -310,14 +310,17 @@ suite('Neural Style in VS Code', () => {
     assert.strictEqual(api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0), before);
   });
 
-  test('a picture painted in regions whose mask is not beside its photo is refused, naming the mask, before any job', async () => {
-    const painted = path.join(ws, 'regions', 'chelsea.regions.png');
+  /**
+   * Stylize Again of a picture made with `made` (a result's parameters, in a PNG of the photo's pixels, which has none
+   * of its own) at `name` in a folder of its own: refused, no job queued.
+   */
+  async function refusedAgain(name: string, made: { masks?: string[]; styleMasks?: string[] }): Promise<void> {
+    const painted = path.join(ws, path.parse(name).name, name);
     fs.mkdirSync(path.dirname(painted), { recursive: true });
-    // A result's parameters with a mask, in a PNG that has no parameters of its own (the photo's pixels).
     const photo = fs.readFileSync(path.join(ws, 'chelsea.png'));
     assert.strictEqual(readPngText(photo)['neural-style'], undefined);
     const parameters = formatResultParameters({ content: 'chelsea.png', styles: ['van_gogh_starry_night.jpg'],
-      masks: ['sky.png'], backend: 'wasm', steps: 4, options: validateOptions({ size: 64 }) });
+      ...made, backend: 'wasm', steps: 4, options: validateOptions({ size: 64 }) });
     fs.writeFileSync(painted, withPngText(photo, 'neural-style', parameters));
     const before = api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0);
     try {
@@ -328,24 +331,14 @@ suite('Neural Style in VS Code', () => {
     } finally {
       fs.rmSync(path.dirname(painted), { recursive: true, force: true });
     }
+  }
+
+  test('a picture painted in regions whose mask is not beside its photo is refused, naming the mask, before any job', async () => {
+    await refusedAgain('chelsea.regions.png', { masks: ['sky.png'] });
   });
 
   test('a picture whose style came from a part of its painting (a style mask) is refused, before any job', async () => {
-    const painted = path.join(ws, 'parts', 'chelsea.part.png');
-    fs.mkdirSync(path.dirname(painted), { recursive: true });
-    const photo = fs.readFileSync(path.join(ws, 'chelsea.png'));
-    const parameters = formatResultParameters({ content: 'chelsea.png', styles: ['van_gogh_starry_night.jpg'],
-      styleMasks: ['sky.png'], backend: 'wasm', steps: 4, options: validateOptions({ size: 64 }) });
-    fs.writeFileSync(painted, withPngText(photo, 'neural-style', parameters));
-    const before = api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0);
-    try {
-      const id = await vscode.commands.executeCommand<string | undefined>('neuralStyle.stylizeAgain',
-        vscode.Uri.file(painted));
-      assert.strictEqual(id, undefined);
-      assert.strictEqual(api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0), before);
-    } finally {
-      fs.rmSync(path.dirname(painted), { recursive: true, force: true });
-    }
+    await refusedAgain('chelsea.part.png', { styleMasks: ['sky.png'] });
   });
 
   test('Open in Neural Style Panel shows a result with its parameters, ready to run again, and queues nothing', async () => {

@@ -6,7 +6,7 @@ import { StylizeResult } from '../core/stylize';
 import type { JobSpec } from '../protocol';
 import { animationFormat, frameName, readClip, Timing, writeAnimation } from './clip-files';
 import type { Engine, FileHooks } from './engine';
-import { machineLimits } from './engine';
+import { machineLimits, watchingTheGpu } from './engine';
 import { encodeImage } from './image';
 import { decodeStyleImages } from './job-images';
 import type { CheckedJob } from './job-check';
@@ -39,8 +39,11 @@ export async function stylizeClipFiles(engine: Engine, job: JobSpec, checked: Ch
     else await writeOutputFile(path.join(folder, frameName(index)), await encodeImage(result.image, 'frame.png'),
       ifExists === 'replace' ? 'replace' : 'refuse');
   };
-  const summaries = await stylizeClip(engine.vgg, { frames, styles, ...styleMasks ? { styleMasks } : {}, options,
-    limits, speed, temporalWeight: job.clip!.temporalWeight }, { ...hooks, onScaleDone: undefined, onFrame });
+  const request = { frames, styles, ...styleMasks ? { styleMasks } : {}, options, limits, speed,
+    temporalWeight: job.clip!.temporalWeight };
+  // A lost GPU ends the clip at once, as it ends a picture (gpu-loss.ts); the frames written so far stay.
+  const summaries = await watchingTheGpu((signal) => stylizeClip(engine.vgg, request,
+    { ...hooks, signal, onScaleDone: undefined, onFrame }), hooks.signal);
   const played: Timing = timing ?? { delays: frames.map(() => FOLDER_FRAME_MS), loop: 0 };
   const output = folder ?? await writeAnimation(painted, job.output, played, ifExists);
   const last = summaries[summaries.length - 1];

@@ -147,7 +147,7 @@ async function resumeOf(job: JobSpec, hooks: FileHooks): Promise<{ resume?: Styl
  * Runs `run`, ended at once with EGPULOST when the GPU is lost or fails under it (gpu-loss.ts); the run is then
  * told to stop.
  */
-async function watchingTheGpu<T>(run: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+export async function watchingTheGpu<T>(run: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
   const gpu = watchGpu();
   const stop = new AbortController();
   const running = run(signal ? AbortSignal.any([signal, stop.signal]) : stop.signal);
