@@ -14,9 +14,8 @@ import { writeFileAtomic } from '@neural-style/engine/atomic';
 import { isFullPath, pathFor, samePath } from '@neural-style/engine/file-names';
 import { withPngText } from '@neural-style/engine/png-text';
 import { MAX_MASK_URL_CHARS, MAX_REGION_PIXELS, MAX_REGION_STYLES, maskFileName } from '../shared/regions';
-import { isRegionMask, REGION_KEYWORD } from './resultFiles';
+import { isRegionMask, PNG_SIGNATURE, REGION_KEYWORD } from './resultFiles';
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const DATA_URL_PREFIX = 'data:image/png;base64,';
 
 /** What a webview posts (the saveRegions message). */

@@ -12,7 +12,7 @@ import { NeuralStyleError, PARAMETERS_KEYWORD, parseResultParameters, ResultPara
 import { readPngText } from '@neural-style/engine/png-text';
 
 const HEAD_BYTES = 64 * 1024;
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** The PNG's text chunks found in its first 64 KB; empty for anything else, or a file that cannot be read. */
 function headText(file: string): Record<string, string> {
