@@ -54,6 +54,8 @@ function usage(): string {
       + 'painting\'s size, white there. Any styles; with one style, the mask alone.'),
     row('    --temporal-weight <n>', 'A clip: how strongly each frame holds to the last where the motion is known '
       + `(default ${DEFAULT_TEMPORAL_WEIGHT}; 0: it only starts from it).`),
+    row('    --resume', 'A clip: go on from the frames an interrupted run of the same command left (in the output '
+      + 'folder, or in <output>.frames beside an animation).'),
     row('    --overwrite', 'Replace the output file if it exists (without it, an existing output is refused).'),
     row('    --weights <dir|url>', 'VGG19 weights: a folder (or its model.json, or a file:// URL of either), '
       + 'or an https URL of a model.json (default: the bundled ones).'),
@@ -95,7 +97,7 @@ function parse(argv: string[]) {
   const options: ParseArgsConfig['options'] = {
     output: { type: 'string', short: 'o' }, texture: { type: 'string' }, weights: { type: 'string' },
     mask: { type: 'string', multiple: true }, 'style-mask': { type: 'string', multiple: true },
-    'temporal-weight': { type: 'string' },
+    'temporal-weight': { type: 'string' }, resume: { type: 'boolean' },
     json: { type: 'boolean' },
     overwrite: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   };
@@ -190,6 +192,10 @@ function engineEvents(json: boolean, verbose: boolean, bar: ProgressBar | null):
       if (json) process.stdout.write(`${JSON.stringify({ event: 'plan', ...estimate })}\n`);
       else process.stderr.write(`${planLine(estimate)}\n`);
     },
+    frame: ({ frame, frames, file }) => {
+      if (json) process.stdout.write(`${JSON.stringify({ event: 'frame', frame, frames, file: path.resolve(file) })}\n`);
+      else if (!bar) process.stderr.write(`frame ${frame}/${frames}: ${shown(file)}\n`);
+    },
     progress: ({ type: _type, id: _id, ...p }) => {
       printProgress(json, bar, p);
       if (!json && !bar && (p.step === p.totalSteps || performance.now() - lastLine > 10_000)) {
@@ -226,7 +232,7 @@ async function request(argv: string[]): Promise<Request> {
   checkStyleCount(styles.length); // more than a start message carries: said as the engine would say it
   const masks = regionMasksOf(values.mask as string[] | undefined, styles);
   const styleMasks = styleMasksOf(values['style-mask'] as string[] | undefined, styles);
-  const clip = await clipOf(content, values['temporal-weight'] as string | undefined);
+  const clip = await clipOf(content, values['temporal-weight'] as string | undefined, values.resume === true);
   const job: JobSpec = {
     ...(texture ? { texture } : { content }), styles, ...masks ? { masks } : {}, ...styleMasks ? { styleMasks } : {},
     ...clip ? { clip } : {}, output: values.output, options: given,
@@ -240,21 +246,37 @@ async function request(argv: string[]): Promise<Request> {
 
 /**
  * A clip's part of the job where the content is one (a folder of frames, an animated GIF or WebP: sharp, loaded only
- * to look), with its --temporal-weight; that flag without a clip is refused.
+ * to look), with its --temporal-weight and --resume; those flags without a clip are refused.
  */
-async function clipOf(content: string | undefined, weight: string | undefined): Promise<JobSpec['clip']> {
+async function clipOf(content: string | undefined, weight: string | undefined,
+  resume: boolean): Promise<JobSpec['clip']> {
   const { isClip } = await import('./node/clip-files');
   const clip = content !== undefined && await isClip(content);
   if (!clip) {
-    if (weight === undefined) return undefined;
-    throw new NeuralStyleError(`--temporal-weight is for a clip (a folder of frames or an animated GIF or WebP), `
-      + `and ${shown(content ?? '--texture')} is a still picture.`);
+    if (weight === undefined && !resume) return undefined;
+    throw new NeuralStyleError(`${weight === undefined ? '--resume' : '--temporal-weight'} is for a clip (a folder of `
+      + `frames or an animated GIF or WebP), and ${shown(content ?? '--texture')} is a still picture.`);
   }
   const temporalWeight = weight === undefined ? undefined : Number(weight);
   if (temporalWeight !== undefined && !(Number.isFinite(temporalWeight) && temporalWeight >= 0)) {
     throw new NeuralStyleError(`Invalid --temporal-weight ${shown(weight!)}: give a number from 0 up.`);
   }
-  return temporalWeight === undefined ? {} : { temporalWeight };
+  return { ...temporalWeight === undefined ? {} : { temporalWeight }, ...resume ? { resume } : {} };
+}
+
+/** What an interrupted clip left: its frames and how to go on from them (nothing where it painted none). */
+async function framesKept(job: JobSpec): Promise<string> {
+  if (!job.clip) return '';
+  const { clipFramesFolder, frameFiles } = await import('./node/clip-files');
+  const folder = clipFramesFolder(job.output);
+  let count = 0;
+  try {
+    count = frameFiles(folder).length;
+  } catch {
+    // No folder (nothing was painted), or one that cannot be read: nothing to say of it.
+  }
+  return count === 0 ? '' : ` The ${count} frame${count === 1 ? '' : 's'} painted are kept in ${shown(folder)}: run `
+    + 'the same command with --resume to go on.';
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -270,6 +292,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const name of signals) process.on(name, onSignal);
   const stdout = watchStdout(() => abort.abort());
   let output = '';
+  let job: JobSpec | null = null;
   let before: string | null = null;
   // Killed between its last write and its answer, the engine may have written the output after all: say so.
   const written = () => output !== '' && identity(output) !== null && identity(output) !== before;
@@ -282,6 +305,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     verbose = asked.verbose;
     output = asked.run.job.output;
+    job = asked.run.job;
     before = identity(output);
     const bar = !asked.json && process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
     const done = await runJobInChild(asked.run, abort.signal, engineEvents(asked.json, verbose, bar));
@@ -290,13 +314,15 @@ export async function main(argv: string[]): Promise<number> {
     await stdout.flushed();
     return stdout.failure ? outputFailed(stdout.failure, `${shown(done.output)} was written`) : EXIT.done;
   } catch (error) {
+    const kept = job ? await framesKept(job) : '';
     if (error instanceof CancelledError) {
       const outcome = written() ? `${shown(output)} had already been written` : 'nothing was written';
       if (stdout.failure) return outputFailed(stdout.failure, outcome);
-      process.stderr.write(written() ? `\nCancelled, but ${outcome}.\n` : '\nCancelled; nothing was written.\n');
+      process.stderr.write(written() ? `\nCancelled, but ${outcome}.\n`
+        : kept ? `\nCancelled.${kept}\n` : '\nCancelled; nothing was written.\n');
       return EXIT[signalName];
     }
-    return reportError(error as Error, verbose);
+    return reportError(error as Error, verbose, kept);
   } finally {
     for (const name of signals) process.off(name, onSignal);
   }
@@ -313,11 +339,14 @@ function outputFailed(error: NodeJS.ErrnoException, outcome: string): number {
   return EXIT.refused;
 }
 
-/** One "Error:" line (a bug's whole message and every stack only with --verbose); the exit code says which kind. */
-function reportError(e: Error, verbose: boolean): number {
+/**
+ * One "Error:" line (a bug's whole message and every stack only with --verbose), and what a clip kept; the exit code
+ * says which kind.
+ */
+function reportError(e: Error, verbose: boolean, kept = ''): number {
   const known = e instanceof NeuralStyleError;
   const message = known || verbose ? e.message : e.message.split('\n')[0];
-  process.stderr.write(`${known ? '' : '\n'}Error: ${lines(message)}\n`);
+  process.stderr.write(`${known ? '' : '\n'}Error: ${lines(message)}${kept}\n`);
   if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
   return known ? EXIT.refused : EXIT.internal;
 }

@@ -21,6 +21,8 @@ export interface JobMessageEvents {
   preview?(message: FromEngine<'preview'>): void;
   /** A scale's checkpoint is written: where a later run may resume. */
   checkpoint?(message: FromEngine<'checkpoint'>): void;
+  /** A clip's frame is painted and written. */
+  frame?(message: FromEngine<'frame'>): void;
   /** A refusal of another request (a late cancel): worth a log line, not the end of the job. */
   refused?(message: FromEngine<'refused'>): void;
 }
@@ -53,6 +55,9 @@ export function jobMessage(message: FromEngine, id: string, events: JobMessageEv
       return undefined;
     case 'checkpoint':
       events.checkpoint?.(message);
+      return undefined;
+    case 'frame':
+      events.frame?.(message);
       return undefined;
     case 'refused':
       // A refusal answers one request; only a refused start of this job ends it.

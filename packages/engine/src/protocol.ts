@@ -15,9 +15,9 @@ import {
 export { ProtocolError } from './schema';
 
 /** The wire format's version: bump it when a message changes shape; a host refuses an engine of another. */
-export const PROTOCOL_VERSION = 10;
+export const PROTOCOL_VERSION = 11;
 // 4: the plan, speeds and a cancel's answer; 5: a job carries `memory`; 6: checkpoints and `resume`; 7: `texture`;
-// 8: `masks`; 9: `styleMasks`; 10: `clip`
+// 8: `masks`; 9: `styleMasks`; 10: `clip`; 11: `clip.resume` and the `frame` message
 
 /** One stylization of image files: what a start message carries and `stylizeFiles` runs. */
 export const jobSpec = object({
@@ -32,9 +32,10 @@ export const jobSpec = object({
   styleMasks: optional(array(nullable(string), 1, MAX_STYLES)),
   /**
    * A clip (core/clip.ts): `content` is a folder of frames or an animated GIF or WebP, `output` a folder for the frames
-   * or an animation; the temporal loss's weight.
+   * or an animation; the temporal loss's weight; `resume`: go on from the frames an interrupted run of this job left
+   * (in the output folder, or in the animation's frames folder beside it: node/clip-job.ts).
    */
-  clip: optional(object({ temporalWeight: optional(number) })),
+  clip: optional(object({ temporalWeight: optional(number), resume: optional(boolean) })),
   output: string,
   /** Checked by validateOptions, which names a bad value; here only the names. */
   options: optional(someOf<StylizeOptions>(Object.keys(OPTION_SPECS) as Array<keyof StylizeOptions>)),
@@ -123,6 +124,11 @@ const FROM_ENGINE = {
   progress: { id: string, ...progressReport.fields },
   /** A scale finished and its image is written (jobSpec.checkpoints): a later run may resume from it. */
   checkpoint: { id: string, scale: number, scales: number, steps: number, file: string },
+  /**
+   * A clip's frame (1-based) of `frames` is painted and written to `file`: a small preview of it, PNG, base64. A clip's
+   * progress says its frame, and its fraction and ETA are the clip's.
+   */
+  frame: { id: string, frame: number, frames: number, file: string, width: number, height: number, png: string },
   /** A small preview, PNG, base64. */
   preview: { id: string, step: number, width: number, height: number, png: string },
   /** `speed`: what the run measured, for the host to keep for the next estimates. */

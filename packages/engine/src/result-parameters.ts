@@ -30,7 +30,11 @@ export interface ResultParameters {
   options: StylizeOptions;
   /** The loss trace, thinned (lossTrace); absent in pictures made before it was kept, or by a run that kept none. */
   losses?: LossPoint[];
+  /** A clip's frame (core/clip.ts): which (1-based) of how many, and the temporal loss's weight. */
+  clip?: ClipFrame;
 }
+
+export interface ClipFrame { frame: number; frames: number; temporalWeight: number }
 
 /** One point of the loss trace, as the panel's chart draws it: [step, content, style, tv, total]. */
 export type LossPoint = [number, number, number, number, number];
@@ -77,7 +81,7 @@ export function fileNameOf(file: string): string {
 export function formatResultParameters(p: {
   styles: readonly string[]; masks?: readonly string[]; styleMasks?: readonly (string | null)[]; backend: string;
   steps: number; options: StylizeOptions;
-  losses?: readonly LossPoint[];
+  losses?: readonly LossPoint[]; clip?: ClipFrame;
 } & ({ content: string } | { texture: { width: number; height: number } })): string {
   const losses = lossTrace(p.losses ?? []);
   const made = 'content' in p ? { content: fileNameOf(p.content) } : { texture: [p.texture.width, p.texture.height] };
@@ -86,7 +90,7 @@ export function formatResultParameters(p: {
     ...(p.masks ? { masks: p.masks.map(fileNameOf) } : {}),
     ...(p.styleMasks ? { styleMasks: p.styleMasks.map((m) => m && fileNameOf(m)) } : {}),
     backend: p.backend, ...p.options,
-    steps: p.steps, ...(losses.length ? { losses } : {}),
+    steps: p.steps, ...(losses.length ? { losses } : {}), ...(p.clip ? { clip: p.clip } : {}),
   });
   try {
     checkedParameters(JSON.parse(text));
@@ -130,7 +134,7 @@ function jsonOf(text: string): unknown {
 
 function checkedParameters(raw: unknown): ResultParameters {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail('they are not an object.');
-  const { software, content, texture, styles, masks, styleMasks, backend, steps, losses, ...rest } =
+  const { software, content, texture, styles, masks, styleMasks, backend, steps, losses, clip, ...rest } =
     raw as Record<string, unknown>;
   if (software !== 'neural-style') throw fail(`"software" is ${JSON.stringify(software)?.slice(0, 40)}, not "neural-style".`);
   if (!Array.isArray(styles) || styles.length === 0) throw fail('"styles" is not a list of file names.');
@@ -144,7 +148,21 @@ function checkedParameters(raw: unknown): ResultParameters {
   return {
     ...madeFrom(content, texture), styles: styles.map((s, i) => fileName(s, `style ${i + 1}`)),
     ...regionsOf(masks, styles.length), ...styleMasksOf(styleMasks, styles.length), backend, steps, options, ...trace,
+    ...clipFrameOf(clip),
   };
+}
+
+/** A clip's frame says which of how many it is, and the temporal weight it was held to its last by. */
+function clipFrameOf(clip: unknown): Pick<ResultParameters, 'clip'> {
+  if (clip === undefined) return {};
+  const { frame, frames, temporalWeight } = (typeof clip === 'object' && clip !== null ? clip : {}) as
+    Record<string, unknown>;
+  const count = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1;
+  if (!count(frame) || !count(frames) || frame > frames || typeof temporalWeight !== 'number'
+    || !Number.isFinite(temporalWeight) || temporalWeight < 0) {
+    throw fail('"clip" is not { frame, frames, temporalWeight } of a clip.');
+  }
+  return { clip: { frame, frames, temporalWeight } };
 }
 
 /** A picture painted in regions names one mask file per style. */

@@ -99,6 +99,11 @@ async function run(message: ToEngine<'start'>, abort: AbortController): Promise<
       const { width, height } = preview;
       previews.push(pngBase64(preview).then((png) => send({ type: 'preview', id, step: p.step, width, height, png })));
     },
+    onFrameDone: ({ frame, frames, file, preview }) => {
+      const { width, height } = preview;
+      previews.push(pngBase64(preview).then((png) => send({ type: 'frame', id, frame, frames, file, width, height,
+        png })));
+    },
   }, speed);
   await Promise.all(previews);
   const { output, steps, elapsedMs, losses, backend } = result;

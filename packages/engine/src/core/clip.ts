@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ClipClock } from './clip-clock';
 import { NeuralStyleError } from './errors';
 import { consistencyMask } from './flow/consistency';
 import { tvL1Flow } from './flow/tv-l1';
@@ -8,6 +9,7 @@ import { resizeHost } from './image/resize';
 import { throwIfCancelled } from './loop';
 import { DEFAULT_TEMPORAL_WEIGHT, StylizeOptions } from './options';
 import { RgbImage } from './pixels';
+import { validateOptions } from './validate';
 import { ClipTemporal, stylize, StylizeHooks, StylizeRequest, StylizeResult } from './stylize';
 import { FeatureExtractor } from './vgg19';
 
@@ -27,36 +29,67 @@ export interface ClipRequest extends Omit<StylizeRequest, 'content' | 'start' | 
   frames: RgbImage[];
   /** The temporal loss's weight (default DEFAULT_TEMPORAL_WEIGHT; 0: each frame only starts from the last). */
   temporalWeight?: number;
+  /**
+   * Go on after an interrupted run of this request: its first `done` frames are painted, `last` the last one's result
+   * (as it was written: a lossless file gives back the very pixels, so the clip goes on as if never stopped).
+   */
+  resume?: { done: number; last: RgbImage };
 }
 
 export interface ClipHooks extends StylizeHooks {
-  /** A frame begins (0-based), of `count`: its progress follows through onProgress. */
+  /**
+   * A frame begins (0-based), of `count`: its progress follows through onProgress, with the frame said and the
+   * fraction and ETA the clip's (clip-clock.ts).
+   */
   onFrameStart?: (index: number, count: number) => void;
   /** A frame is done: its result (the caller keeps or writes it; the clip keeps only the last). Awaited. */
   onFrame?: (index: number, result: StylizeResult) => void | Promise<void>;
 }
 
-/** Stylizes `request.frames` in order; returns each frame's result without its image (onFrame had it). */
+/**
+ * Stylizes `request.frames` in order (from the first not done, resumed); returns each painted frame's result without
+ * its image (onFrame had it).
+ */
 export async function stylizeClip(vgg: FeatureExtractor, request: ClipRequest,
   hooks: ClipHooks = {}): Promise<Omit<StylizeResult, 'image'>[]> {
-  const { frames, temporalWeight = DEFAULT_TEMPORAL_WEIGHT, ...still } = request;
+  const { frames, temporalWeight = DEFAULT_TEMPORAL_WEIGHT, resume, ...still } = request;
   checkFrames(frames);
+  const first = resume ? checkResume(resume, frames.length) : 0;
+  const clock = new ClipClock(frames.length, validateOptions(still.options).iterations);
   const done: Omit<StylizeResult, 'image'>[] = [];
-  let previous: { frame: RgbImage; result: RgbImage } | null = null;
-  for (const [index, frame] of frames.entries()) {
+  let previous = resume && first > 0 ? { frame: frames[first - 1], result: resume.last } : null;
+  for (let index = first; index < frames.length; index++) {
     throwIfCancelled(hooks.signal);
+    const began = Date.now();
+    const frame = frames[index];
     hooks.onFrameStart?.(index, frames.length);
     const options: Partial<StylizeOptions> = previous ? { ...still.options, multiScale: false } : { ...still.options };
     const temporal = previous && warpedPrevious(previous.frame, previous.result, frame, temporalWeight);
-    // Each report says its frame; the plan is the first frame's (the next ones are its last scale's, once each).
-    const frameHooks: StylizeHooks = { ...hooks, onPlan: index === 0 ? hooks.onPlan : undefined,
-      onProgress: hooks.onProgress && ((p) => hooks.onProgress!({ ...p, frame: index + 1, frames: frames.length })) };
+    // The plan the hooks hear is the first frame's (the next ones are one scale each); the reports are the clip's.
+    const frameHooks: StylizeHooks = { ...hooks,
+      onPlan: (estimate) => {
+        clock.plan(index, estimate);
+        if (index === first) hooks.onPlan?.(estimate);
+      },
+      onProgress: hooks.onProgress && ((p) => hooks.onProgress!(clock.report(index, p))) };
     const result = await stylize(vgg, { ...still, content: frame, options,
       ...(temporal ? { start: temporal.image, temporal } : {}) }, frameHooks);
     await hooks.onFrame?.(index, result);
+    clock.frameDone(index, Date.now() - began);
     const { image, ...summary } = result;
     done.push(summary);
     previous = { frame, result: image };
+  }
+  return done;
+}
+
+/** The first frame to paint of a resumed clip of `count` frames. */
+function checkResume({ done, last }: NonNullable<ClipRequest['resume']>, count: number): number {
+  if (!Number.isInteger(done) || done < 0 || done > count) {
+    throw new NeuralStyleError(`A clip of ${count} frames cannot go on after ${done} frames.`);
+  }
+  if (done > 0 && (last.width === 0 || last.data.length !== last.width * last.height * 3)) {
+    throw new NeuralStyleError('The last painted frame of a resumed clip is not an RGB image.');
   }
   return done;
 }

@@ -22,7 +22,7 @@ export interface ChildJob {
   weights?: string;
 }
 
-export interface ChildJobEvents extends Pick<JobMessageEvents, 'backend' | 'plan' | 'progress' | 'log'> {
+export interface ChildJobEvents extends Pick<JobMessageEvents, 'backend' | 'plan' | 'progress' | 'frame' | 'log'> {
   /** The engine process's own stderr (tfjs, native libraries). */
   stderr?(text: string): void;
 }

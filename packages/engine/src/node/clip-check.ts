@@ -4,14 +4,15 @@ import { NeuralStyleError } from '../core/errors';
 import { Size } from '../core/plan';
 import { shown } from '../core/text';
 import type { JobSpec } from '../protocol';
-import { animationFormat, frameFiles, frameName, isClip } from './clip-files';
+import { animationFormat, clipFramesFolder, frameFiles, frameName, isClip } from './clip-files';
 import { imageSize } from './image';
 import { checkOutputPath, IfExists } from './output-file';
 
 /* What checkJob knows of a clip job (clip-job.ts) before any work. No tfjs here, as in job-check.ts. */
 
 /**
- * The clip's part of checkJob: no texture, masks or resume with it (not yet), a clip to read, an output to write;
+ * The clip's part of checkJob: no texture, masks or a still's resume with it (not yet), a clip to read, an output to
+ * write (or its frames to go on from, clip.resume);
  * returns the first frame's size, which the output is planned from.
  */
 export async function checkClipJob(job: JobSpec, maxInputPixels: number, ifExists: IfExists): Promise<Size> {
@@ -28,7 +29,7 @@ export async function checkClipJob(job: JobSpec, maxInputPixels: number, ifExist
     throw new NeuralStyleError(`${shown(source ?? '')} is not a clip: give a folder of frames or an animated GIF or `
       + 'WebP.', 'EIMAGE');
   }
-  checkClipOutput(job.output, [source, ...job.styles], ifExists);
+  checkClipOutput(job.output, [source, ...job.styles], ifExists, job.clip!.resume === true);
   const stat = fs.statSync(source);
   if (!stat.isDirectory()) return imageSize(source, maxInputPixels);
   const [first] = frameFiles(source);
@@ -36,10 +37,14 @@ export async function checkClipJob(job: JobSpec, maxInputPixels: number, ifExist
   return imageSize(first, maxInputPixels);
 }
 
-/** An animation's file (as any output), or a folder for the frames: new, or without frames unless they may go. */
-function checkClipOutput(output: string, inputs: string[], ifExists: IfExists): void {
+/**
+ * An animation's file (as any output), or a folder for the frames: new, or without frames unless the run goes on from
+ * them (`resume`) or they may go. An animation's frames folder beside it is checked as the folder.
+ */
+function checkClipOutput(output: string, inputs: string[], ifExists: IfExists, resume: boolean): void {
   if (animationFormat(output)) {
     checkOutputPath(output, { inputs, ifExists, animation: true });
+    checkFramesLeft(clipFramesFolder(output), ifExists, resume, 'holds the frames of an interrupted run of this clip');
     return;
   }
   if (path.extname(output) !== '' && !fs.existsSync(output)) {
@@ -48,11 +53,15 @@ function checkClipOutput(output: string, inputs: string[], ifExists: IfExists): 
   }
   const stat = fs.statSync(output, { throwIfNoEntry: false });
   if (stat && !stat.isDirectory()) throw new NeuralStyleError(`${shown(output)} is a file, not a folder.`, 'EOUTPUT');
-  if (stat && ifExists === 'refuse' && fs.existsSync(path.join(output, frameName(0)))) {
-    throw new NeuralStyleError(`${shown(output)} already has frames. Choose another folder, or allow replacing them `
-      + '(CLI: --overwrite).', 'EEXIST');
-  }
+  checkFramesLeft(output, ifExists, resume, 'already has frames');
   if (!fs.existsSync(path.dirname(path.resolve(output)))) {
     throw new NeuralStyleError(`Cannot write ${shown(output)}: its folder does not exist.`, 'ENOENT');
   }
+}
+
+/** Frames in `folder` are gone on from (resume), or replaced where they may be; else the run is refused. */
+function checkFramesLeft(folder: string, ifExists: IfExists, resume: boolean, what: string): void {
+  if (resume || ifExists === 'replace' || !fs.existsSync(path.join(folder, frameName(0)))) return;
+  throw new NeuralStyleError(`${shown(folder)} ${what}. Go on from them (CLI: --resume), choose another output, or `
+    + 'allow replacing them (CLI: --overwrite).', 'EEXIST');
 }

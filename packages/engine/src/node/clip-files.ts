@@ -132,5 +132,14 @@ export async function writeAnimation(frames: readonly RgbImage[], file: string, 
   return writeOutputFile(file, bytes, ifExists);
 }
 
+/**
+ * Where a clip's frames are written as each is painted: the output when it is a folder, else a folder beside the
+ * animation (clip.starry.gif.frames), removed once the animation is written. An interrupted run's frames stay in it,
+ * and a run with `resume` goes on from them.
+ */
+export function clipFramesFolder(output: string): string {
+  return animationFormat(output) ? `${output}.frames` : output;
+}
+
 /** The name of frame `index` (0-based) of a clip written as a folder: frame_00001.png, … */
 export const frameName = (index: number): string => `frame_${String(index + 1).padStart(5, '0')}.png`;

@@ -1,51 +1,160 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { stylizeClip } from '../core/clip';
+import sharp from 'sharp';
+import { ClipRequest, DEFAULT_TEMPORAL_WEIGHT, stylizeClip } from '../core/clip';
 import type { MachineSpeed } from '../core/cost';
+import { NeuralStyleError } from '../core/errors';
+import { fitLongestSide, RgbImage } from '../core/pixels';
 import { StylizeResult } from '../core/stylize';
+import type { StylizeOptions } from '../core/options';
+import { shown } from '../core/text';
 import type { JobSpec } from '../protocol';
-import { animationFormat, frameName, readClip, Timing, writeAnimation } from './clip-files';
+import { ClipFrame, formatResultParameters, PARAMETERS_KEYWORD, parseResultParameters } from '../result-parameters';
+import { readCheckpoint } from './checkpoint';
+import { animationFormat, clipFramesFolder, frameName, readClip, Timing, writeAnimation } from './clip-files';
 import type { Engine, FileHooks } from './engine';
 import { machineLimits, watchingTheGpu } from './engine';
 import { encodeImage } from './image';
 import { decodeStyleImages } from './job-images';
 import type { CheckedJob } from './job-check';
 import { writeOutputFile } from './output-file';
+import { readPngText } from './png-text';
 
 /*
  * A clip job (core/clip.ts) from files: its frames from a folder or an
- * animated GIF or WebP (clip-files.ts), its output a folder of frames
- * (written as each is done, frame_00001.png, …) or an animation (written at
- * the end with the input's timing, or 10 frames a second from a folder).
+ * animated GIF or WebP (clip-files.ts); each painted frame is written at once
+ * (frame_00001.png, …) into the output folder, or into a frames folder
+ * beside an animation, which is written from them at the end (with the
+ * input's timing, or 10 frames a second from a folder). Each frame carries
+ * the job's parameters: an interrupted run keeps its frames, and a run with
+ * clip.resume goes on after the last one that belongs to the job.
  * Checked first by checkJob (clip-check.ts).
  */
 
 /** How long a frame shows when the frames came from a folder. */
 const FOLDER_FRAME_MS = 100;
 
+type ClipResult = Omit<StylizeResult, 'image'> & { output: string };
+
 /** Paints a checked clip job; each frame's progress says its frame. Resolves with the clip's output and totals. */
 export async function stylizeClipFiles(engine: Engine, job: JobSpec, checked: CheckedJob, hooks: FileHooks = {},
-  speed?: MachineSpeed): Promise<Omit<StylizeResult, 'image'> & { output: string }> {
+  speed?: MachineSpeed): Promise<ClipResult> {
   const { options, maxInputPixels, gpuMemory, memory, ifExists, styleSizes } = checked;
   const { frames, timing } = await readClip(job.content!, { longestSide: options.size, maxInputPixels });
   const { styles, styleMasks } = await decodeStyleImages(job.styles, options, maxInputPixels, styleSizes,
     job.styleMasks);
-  const limits = machineLimits(engine, gpuMemory, memory);
-  const folder = animationFormat(job.output) ? null : job.output;
-  if (folder) fs.mkdirSync(folder, { recursive: true });
-  const painted: StylizeResult['image'][] = [];
+  const folder = clipFramesFolder(job.output);
+  const parameters = (frame: number, steps: number, backend: string) => formatResultParameters({
+    content: path.basename(job.content!), styles: job.styles.map((s) => path.basename(s)),
+    ...job.styleMasks ? { styleMasks: job.styleMasks.map((m) => m && path.basename(m)) } : {},
+    backend, options, steps, clip: clipFrame(job, frame, frames.length),
+  });
+  const resume = job.clip!.resume ? await framesDone(folder, job, options, frames.length) : undefined;
+  if (job.clip!.resume && !resume?.done) hooks.onStartOver?.(`${shown(folder)} has no frames of this clip`);
+  fs.mkdirSync(folder, { recursive: true });
   const onFrame = async (index: number, result: StylizeResult) => {
-    if (!folder) painted.push(result.image);
-    else await writeOutputFile(path.join(folder, frameName(index)), await encodeImage(result.image, 'frame.png'),
-      ifExists === 'replace' ? 'replace' : 'refuse');
+    const file = path.join(folder, frameName(index));
+    const png = await encodeImage(result.image, file, parameters(index + 1, result.steps, result.backend));
+    // A resumed run paints over what it did not take (a frame after a gap); a new one replaces only when allowed.
+    await writeOutputFile(file, png, resume || ifExists === 'replace' ? 'replace' : 'refuse');
+    hooks.onFrameDone?.({ frame: index + 1, frames: frames.length, file, preview: await previewOf(result.image,
+      options.previewSize) });
   };
-  const request = { frames, styles, ...styleMasks ? { styleMasks } : {}, options, limits, speed,
-    temporalWeight: job.clip!.temporalWeight };
+  const request: ClipRequest = { frames, styles, ...styleMasks ? { styleMasks } : {}, options, speed,
+    limits: machineLimits(engine, gpuMemory, memory), temporalWeight: job.clip!.temporalWeight,
+    ...resume?.done ? { resume } : {} };
   // A lost GPU ends the clip at once, as it ends a picture (gpu-loss.ts); the frames written so far stay.
   const summaries = await watchingTheGpu((signal) => stylizeClip(engine.vgg, request,
     { ...hooks, signal, onScaleDone: undefined, onFrame }), hooks.signal);
-  const played: Timing = timing ?? { delays: frames.map(() => FOLDER_FRAME_MS), loop: 0 };
-  const output = folder ?? await writeAnimation(painted, job.output, played, ifExists);
+  const output = folder === job.output ? folder
+    : await writeAnimationFrom(folder, frames.length, job.output, timing, ifExists);
+  return totals(summaries, output, { backend: engine.backend.name, options });
+}
+
+function clipFrame(job: JobSpec, frame: number, frames: number): ClipFrame {
+  return { frame, frames, temporalWeight: job.clip!.temporalWeight ?? DEFAULT_TEMPORAL_WEIGHT };
+}
+
+/**
+ * The frames an earlier run of this job left in `folder`: how many in a row from the first carry its parameters
+ * (the same photo, styles, options and frame count: the backend may differ), and the last one's pixels. A frame of
+ * another job is refused, not painted over.
+ */
+async function framesDone(folder: string, job: JobSpec, options: StylizeOptions,
+  count: number): Promise<{ done: number; last: RgbImage }> {
+  let last: RgbImage | null = null;
+  let done = 0;
+  for (; done < count; done++) {
+    const file = path.join(folder, frameName(done));
+    const png = await fs.promises.readFile(file).catch(() => null);
+    if (!png) break;
+    const problem = frameProblem(png, job, options, clipFrame(job, done + 1, count));
+    if (problem) {
+      throw new NeuralStyleError(`Cannot go on from ${shown(file)}: ${problem}. Choose another output, or paint the `
+        + 'clip again over it (CLI: --overwrite without --resume).', 'EEXIST');
+    }
+    last = await readCheckpoint(png);
+  }
+  return { done, last: last ?? { width: 0, height: 0, data: new Uint8Array(0) } };
+}
+
+/** Why a frame's file is not frame `expected` of this job (`options`: its options, checked), or null. */
+function frameProblem(png: Buffer, job: JobSpec, options: StylizeOptions, expected: ClipFrame): string | null {
+  const text = readPngText(png)[PARAMETERS_KEYWORD];
+  if (text === undefined) return 'it is not a frame painted by neural-style';
+  const made = parseResultParameters(text);
+  const names = (files?: readonly (string | null)[]) => JSON.stringify(files?.map((f) => f && path.basename(f)));
+  if (made.content !== path.basename(job.content!) || names(made.styles) !== names(job.styles)
+    || names(made.styleMasks) !== names(job.styleMasks)) {
+    return `it was painted from ${made.content} in the style of ${made.styles.join(', ')}`;
+  }
+  if (sortedJson(made.options) !== sortedJson(options)) return 'it was painted with other options';
+  if (sortedJson(made.clip) !== sortedJson(expected)) {
+    return made.clip ? `it is frame ${made.clip.frame} of ${made.clip.frames}, painted with temporal weight `
+      + `${made.clip.temporalWeight}` : 'it is a still picture, not a frame';
+  }
+  return null;
+}
+
+/** A record's JSON with its keys in order: two equal records give the same text. */
+const sortedJson = (value: object | undefined): string =>
+  JSON.stringify(value && Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))));
+
+/** A frame at the preview's size (its longest side at most `side`). */
+async function previewOf(image: RgbImage, side: number): Promise<RgbImage> {
+  const { width, height } = fitLongestSide(image.width, image.height, Math.min(side, Math.max(image.width,
+    image.height)));
+  const raw = { width: image.width, height: image.height, channels: 3 as const };
+  const data = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw })
+    .resize(width, height).raw().toBuffer();
+  return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+/** Writes the animation from the frames in `folder`, then removes them and the folder (it held only those). */
+async function writeAnimationFrom(folder: string, count: number, output: string, timing: Timing | null,
+  ifExists: CheckedJob['ifExists']): Promise<string> {
+  const files = Array.from({ length: count }, (_, i) => path.join(folder, frameName(i)));
+  const painted = await Promise.all(files.map((file) => readCheckpoint(file)));
+  const played: Timing = timing ?? { delays: painted.map(() => FOLDER_FRAME_MS), loop: 0 };
+  const written = await writeAnimation(painted, output, played, ifExists);
+  for (const file of files) fs.rmSync(file, { force: true });
+  try {
+    fs.rmdirSync(folder);
+  } catch {
+    // Something else was put in it: it stays, with that.
+  }
+  return written;
+}
+
+/**
+ * The clip's totals: the last frame's losses and backend, the steps and time of the frames this run painted (none
+ * where an interrupted run had painted them all, and only its animation was left to write).
+ */
+function totals(summaries: Omit<StylizeResult, 'image'>[], output: string,
+  none: Pick<StylizeResult, 'backend' | 'options'>): ClipResult {
+  if (summaries.length === 0) {
+    return { ...none, output, steps: 0, elapsedMs: 0, losses: { content: 0, style: 0, tv: 0, total: 0 } };
+  }
   const last = summaries[summaries.length - 1];
   return {
     ...last, output,

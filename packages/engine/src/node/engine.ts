@@ -6,6 +6,7 @@ import { hostLimits } from './host-limits';
 import { RunOptions } from '../core/options';
 import { endsIteration, type JobSpec } from '../protocol';
 import type { Progress } from '../core/progress';
+import type { RgbImage } from '../core/pixels';
 import type { ScaleCheckpoint } from '../core/resume';
 import { stylize, StylizeHooks, StylizeRequest, StylizeResult } from '../core/stylize';
 import { checkMasks } from '../core/regions';
@@ -81,6 +82,8 @@ export async function stylizeFiles(engine: Engine, job: JobSpec,
 /** What a run of files tells as it goes: a finished scale's checkpoint comes with the loss trace so far. */
 export interface FileHooks extends Omit<StylizeHooks, 'onScaleDone'> {
   onScaleDone?: (checkpoint: ScaleCheckpoint, losses: readonly LossPoint[]) => void | Promise<void>;
+  /** A clip's frame (1-based) of `frames` is written to `file`; `preview`: it at the preview's size (clip-job.ts). */
+  onFrameDone?: (done: { frame: number; frames: number; file: string; preview: RgbImage }) => void;
 }
 
 /**
