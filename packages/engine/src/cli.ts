@@ -275,8 +275,8 @@ async function framesKept(job: JobSpec): Promise<string> {
   } catch {
     // No folder (nothing was painted), or one that cannot be read: nothing to say of it.
   }
-  return count === 0 ? '' : ` The ${count} frame${count === 1 ? '' : 's'} painted are kept in ${shown(folder)}: run `
-    + 'the same command with --resume to go on.';
+  const frames = count === 1 ? 'The frame painted is' : `The ${count} frames painted are`;
+  return count === 0 ? '' : ` ${frames} kept in ${shown(folder)}: run the same command with --resume to go on.`;
 }
 
 export async function main(argv: string[]): Promise<number> {

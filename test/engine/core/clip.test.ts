@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { stylizeClip } from '../../../packages/engine/src/core/clip';
 import { stylize } from '../../../packages/engine/src/index';
 import { RgbImage } from '../../../packages/engine/src/core/pixels';
+import type { Progress } from '../../../packages/engine/src/core/progress';
 import { decodeImageFile } from '../../../packages/engine/src/node/image';
 import { CONTENT, STYLE, testEngine } from '../helpers';
 
@@ -55,10 +56,21 @@ describe('a clip without flicker: the temporal loss on the flow (Ruder et al. 20
     const before = tf.memory().numTensors;
     const clip: RgbImage[] = [];
     const started: number[] = [];
+    const reports: Progress[] = [];
     const summaries = await stylizeClip(engine.vgg, { frames, styles: [style], options },
-      { onFrameStart: (i) => started.push(i), onFrame: (_, result) => { clip.push(result.image); } });
+      { onFrameStart: (i) => started.push(i), onFrame: (_, result) => { clip.push(result.image); },
+        onProgress: (p) => reports.push(p) });
     expect(tf.memory().numTensors, 'tensors left').to.equal(before);
     expect(started).to.deep.equal([0, 1, 2, 3, 4]);
+    // The reports are the clip's: its frame, its fraction rising to 1, its ETA (the frames after this one in it).
+    expect([...new Set(reports.map((p) => `${p.frame}/${p.frames}`))]).to.deep.equal(['1/5', '2/5', '3/5', '4/5', '5/5']);
+    expect(reports.every((p, i) => i === 0 || p.fraction >= reports[i - 1].fraction), 'the fraction rises').to.equal(true);
+    expect(reports[reports.length - 1].fraction).to.be.closeTo(1, 1e-9);
+    const firstOfLast = reports.find((p) => p.frame === 5)!;
+    expect(firstOfLast.fraction, 'four frames of five done').to.be.within(0.6, 0.85);
+    const lastOfFirst = reports.filter((p) => p.frame === 1).pop()!;
+    expect(lastOfFirst.etaMs, 'after frame 1: four more frames to go').to.be.above(0);
+    expect(reports[reports.length - 1].etaMs).to.equal(0);
     const [painted, temporal] = [flicker(alone, step), flicker(clip, step)];
     expect(temporal * 3, `flicker: frames alone ${painted.toFixed(2)}, as a clip ${temporal.toFixed(2)}`)
       .to.be.below(painted);

@@ -216,6 +216,10 @@ describe('CLI (built bin, end to end)', () => {
       const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line));
       const frames = events.filter((e) => e.event === 'progress').map((e) => e.frame);
       expect([...new Set(frames)], 'frames the progress names').to.deep.equal([1, 2, 3]);
+      const written = events.filter((e) => e.event === 'frame');
+      expect(written.map((e) => [e.frame, e.frames, path.basename(path.dirname(e.file))])).to.deep.equal(
+        [1, 2, 3].map((n) => [n, 3, 'pan.starry.gif.frames']));
+      expect(fs.existsSync(`${out}.frames`), 'the frames folder goes once the animation is written').to.equal(false);
       expect(events.at(-1)).to.include({ event: 'done', output: out });
       // The same frames as files, in natural order, into a folder.
       const folder = path.join(dir, 'frames');
@@ -230,11 +234,42 @@ describe('CLI (built bin, end to end)', () => {
       expect(listFiles(painted)).to.deep.equal(['frame_00001.png', 'frame_00002.png', 'frame_00003.png']);
       const again = cli(folder, PRESET, '-o', painted, '--size', '32', '--iterations', '1');
       expect(again.status).to.equal(1);
-      expect(again.stderr).to.contain('already has frames');
+      expect(again.stderr).to.contain('already has frames. Go on from them (CLI: --resume)');
+      const resumed = cli(folder, PRESET, '-o', painted, '--size', '32', '--iterations', '1', '--temporal-weight', '50',
+        '--resume');
+      expect(resumed.status, resumed.stderr).to.equal(0);
+      expect(resumed.stderr, 'every frame was painted: nothing to do').to.contain('(0 iterations');
+      const otherWeight = cli(folder, PRESET, '-o', painted, '--size', '32', '--iterations', '1', '--resume');
+      expect(otherWeight.status).to.equal(1);
+      expect(otherWeight.stderr).to.match(/Cannot go on from .*frame_00001\.png: it is frame 1 of 3, painted with temporal weight 50/);
+      const stillResume = cli(EXAMPLE, PRESET, '-o', path.join(dir, 'y.png'), '--resume');
+      expect(stillResume.stderr).to.match(/--resume is for a clip .* is a still picture\./);
       const still = cli(EXAMPLE, PRESET, '-o', path.join(dir, 'x.png'), '--temporal-weight', '5');
       expect(still.status).to.equal(1);
       expect(still.stderr).to.match(/--temporal-weight is for a clip .* is a still picture\./);
     });
+
+  it('a clip cancelled (Ctrl-C) keeps its frames and says how to go on from them', async () => {
+    const dir = tempDir();
+    const folder = path.join(dir, 'frames');
+    fs.mkdirSync(folder);
+    for (const dx of [0, 2, 4]) {
+      await sharp(EXAMPLE).resize(80).extract({ left: 10 + dx, top: 10, width: 40, height: 30 }).png()
+        .toFile(path.join(folder, `f${dx}.png`));
+    }
+    const gif = path.join(dir, 'clip.gif');
+    const child = spawn(process.execPath, [BIN, folder, PRESET, '-o', gif, '--size', '32', '--iterations', '60',
+      '--no-multi-scale', '--json']);
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d: Buffer) => { if (String(d).includes('"event":"frame"')) child.kill('SIGINT'); });
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code, stderr).to.equal(130);
+    expect(stderr).to.contain(`Cancelled. The frame painted is kept in ${gif}.frames: run the same command with `
+      + '--resume to go on.');
+    expect(listFiles(dir)).to.deep.equal(['clip.gif.frames', 'frames']);
+    expect(listFiles(`${gif}.frames`)).to.deep.equal(['frame_00001.png']);
+  });
 
   it('a bad input gives one "Error:" line on stderr, a non-zero exit and no stack trace', () => {
     const dir = tempDir();
