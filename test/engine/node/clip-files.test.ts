@@ -3,6 +3,7 @@ import * as path from 'path';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import { frameFiles, isClip, readClip, writeAnimation } from '../../../packages/engine/src/node/clip-files';
+import { findFfmpeg, requireFfmpeg } from '../../../packages/engine/src/node/ffmpeg';
 import { RgbImage } from '../../../packages/engine/src/core/pixels';
 import { tempDir } from '../helpers';
 
@@ -39,7 +40,7 @@ describe('clip files: a folder of frames, an animated GIF or WebP, in and out', 
     }
     await expectRejection(writeAnimation(frames, path.join(dir, 'clip.gif'), timing), /already exists|exists/);
     await expectRejection(writeAnimation(frames, path.join(dir, 'clip.png'), timing),
-      /an animation is written as \.gif or \.webp/);
+      /an animation is written as \.gif, \.webp or \.mp4/);
   });
 
   it('reads a folder of frames in natural order, resized; refuses frames of another size and an empty folder', async () => {
@@ -68,6 +69,32 @@ describe('clip files: a folder of frames, an animated GIF or WebP, in and out', 
     fs.copyFileSync(path.join(dir, 'frame_1.png'), still);
     expect(await isClip(still)).to.equal(false);
     await expectRejection(readClip(still, { longestSide: 24, maxInputPixels: 1e8 }), /is a still picture/);
+  });
+
+  it('MP4 in and out through an ffmpeg on the PATH: the frames, their rate; without one, a clear refusal', async function () {
+    const dir = tempDir();
+    const file = path.join(dir, 'clip.mp4');
+    expect(() => requireFfmpeg('Writing clip.mp4', dir)).to.throw(/Writing clip\.mp4 needs ffmpeg \(with ffprobe\) on the PATH, and none was found\. Install ffmpeg/);
+    expect(await isClip(dir), 'a folder').to.equal(true);
+    if (!findFfmpeg()) {
+      console.log('      (skipped the MP4 round trip: no ffmpeg on the PATH; .ci/run installs it)');
+      return;
+    }
+    const frames = [0, 1, 2, 3, 4].map((i) => frame(48, 32, i));
+    await writeAnimation(frames, file, { delays: [80, 80, 80, 80, 80], loop: 0 });
+    expect(await isClip(file)).to.equal(true);
+    const read = await readClip(file, { longestSide: 48, maxInputPixels: 1e8 });
+    expect(read.frames.length).to.equal(5);
+    expect(read.timing).to.deep.equal({ delays: [80, 80, 80, 80, 80], loop: 0, fps: 12.5 });
+    expect(read.frames.map(squareAt), 'each frame is its own, in order').to.deep.equal([4, 8, 12, 16, 20]);
+    // H.264 is lossy: the pixels are near, not equal.
+    const levels = (f: RgbImage, i: number) => f.data.reduce((s, v, k) => s + Math.abs(v - frames[i].data[k]), 0);
+    const error = read.frames.reduce((sum, f, i) => sum + levels(f, i), 0) / (5 * 48 * 32 * 3);
+    expect(error, 'mean level error').to.be.below(6);
+    const half = await readClip(file, { longestSide: 24, maxInputPixels: 1e8 });
+    expect(half.frames.map((f) => [f.width, f.height])[0]).to.deep.equal([24, 16]);
+    await expectRejection(readClip(file, { longestSide: 48, maxInputPixels: 1000 }), /clip\.mp4 is too large/);
+    await expectRejection(writeAnimation(frames, file, { delays: [80], loop: 0 }), /already exists/);
   });
 });
 

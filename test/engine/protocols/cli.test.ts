@@ -3,6 +3,8 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
+import { writeAnimation } from '../../../packages/engine/src/node/clip-files';
+import { findFfmpeg } from '../../../packages/engine/src/node/ffmpeg';
 import { OPTION_SPECS, RUN_OPTION_SPECS } from '../../../packages/engine/src/index';
 import { readPngText } from '../../../packages/engine/src/node/png-text';
 import { listFiles, ROOT, tempDir, tinyDisk } from '../helpers';
@@ -248,6 +250,25 @@ describe('CLI (built bin, end to end)', () => {
       expect(still.status).to.equal(1);
       expect(still.stderr).to.match(/--temporal-weight is for a clip .* is a still picture\./);
     });
+
+  it('a clip from a video to an MP4 through ffmpeg: as many frames, the same rate', async function () {
+    if (!findFfmpeg()) {
+      console.log('      (skipped: no ffmpeg on the PATH; .ci/run installs it)');
+      this.skip();
+    }
+    const dir = tempDir();
+    const frames = await Promise.all([0, 3, 6].map((dx) => sharp(EXAMPLE).resize(80)
+      .extract({ left: 10 + dx, top: 10, width: 48, height: 32 }).raw().toBuffer()));
+    const video = path.join(dir, 'pan.mp4');
+    await writeAnimation(frames.map((data) => ({ width: 48, height: 32, data })), video, { delays: [40], loop: 0,
+      fps: 25 });
+    const out = path.join(dir, 'pan.starry.mp4');
+    const r = cli(video, PRESET, '-o', out, '--size', '32', '--iterations', '2');
+    expect(r.status, r.stderr).to.equal(0);
+    const probe = spawnSync(findFfmpeg()!.ffprobe, ['-v', 'error', '-count_frames', '-show_entries',
+      'stream=width,height,nb_read_frames,avg_frame_rate', '-of', 'csv=p=0', out], { encoding: 'utf8' });
+    expect(probe.stdout.trim(), 'the odd side cropped to even').to.equal('32,20,25/1,3');
+  });
 
   it('a clip cancelled (Ctrl-C) keeps its frames and says how to go on from them', async () => {
     const dir = tempDir();

@@ -5,6 +5,7 @@ import { Size } from '../core/plan';
 import { shown } from '../core/text';
 import type { JobSpec } from '../protocol';
 import { animationFormat, clipFramesFolder, frameFiles, frameName, isClip } from './clip-files';
+import { isVideoFile, probeVideo, requireFfmpeg } from './ffmpeg';
 import { imageSize } from './image';
 import { checkOutputPath, IfExists } from './output-file';
 
@@ -26,10 +27,18 @@ export async function checkClipJob(job: JobSpec, maxInputPixels: number, ifExist
   }
   const source = job.content;
   if (source === undefined || !(await isClip(source))) {
-    throw new NeuralStyleError(`${shown(source ?? '')} is not a clip: give a folder of frames or an animated GIF or `
-      + 'WebP.', 'EIMAGE');
+    throw new NeuralStyleError(`${shown(source ?? '')} is not a clip: give a folder of frames, an animated GIF or `
+      + 'WebP, or a video (with ffmpeg).', 'EIMAGE');
   }
   checkClipOutput(job.output, [source, ...job.styles], ifExists, job.clip!.resume === true);
+  if (isVideoFile(source)) {
+    const { width, height } = await probeVideo(source, requireFfmpeg(`Reading ${shown(source)}`));
+    if (width * height > maxInputPixels) {
+      throw new NeuralStyleError(`${shown(source)} is too large: its frames have more pixels than the limit of the `
+        + 'maxInputPixels option.', 'ETOOBIG');
+    }
+    return { width, height };
+  }
   const stat = fs.statSync(source);
   if (!stat.isDirectory()) return imageSize(source, maxInputPixels);
   const [first] = frameFiles(source);
@@ -42,13 +51,15 @@ export async function checkClipJob(job: JobSpec, maxInputPixels: number, ifExist
  * them (`resume`) or they may go. An animation's frames folder beside it is checked as the folder.
  */
 function checkClipOutput(output: string, inputs: string[], ifExists: IfExists, resume: boolean): void {
-  if (animationFormat(output)) {
+  const format = animationFormat(output);
+  if (format) {
+    if (format === 'mp4') requireFfmpeg(`Writing ${shown(output)}`);
     checkOutputPath(output, { inputs, ifExists, animation: true });
     checkFramesLeft(clipFramesFolder(output), ifExists, resume, 'holds the frames of an interrupted run of this clip');
     return;
   }
   if (path.extname(output) !== '' && !fs.existsSync(output)) {
-    throw new NeuralStyleError(`${shown(output)}: a clip is written as a .gif or .webp animation, or into a folder `
+    throw new NeuralStyleError(`${shown(output)}: a clip is written as a .gif, .webp or .mp4 animation, or into a folder `
       + '(a name without an extension).', 'EOUTPUT');
   }
   const stat = fs.statSync(output, { throwIfNoEntry: false });

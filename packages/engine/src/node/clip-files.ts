@@ -4,13 +4,15 @@ import sharp from 'sharp';
 import { NeuralStyleError } from '../core/errors';
 import { RgbImage } from '../core/pixels';
 import { shown } from '../core/text';
+import { decodeVideo, encodeMp4, isVideoFile, probeVideo, requireFfmpeg, videoFrameSize } from './ffmpeg';
 import { decodeImageFile } from './image';
 import { IfExists, writeOutputFile } from './output-file';
 
 /*
  * A clip's frames from files, and back: a folder of frames (sorted
  * naturally, frame_2 before frame_10), or an animated GIF or WebP (sharp
- * reads its pages, their delays and its loop count, and writes them again).
+ * reads its pages, their delays and its loop count, and writes them again),
+ * or a video through an ffmpeg on the PATH (ffmpeg.ts), in and out as MP4.
  * libvips reads no APNG animation: a PNG is one picture.
  */
 
@@ -20,18 +22,18 @@ export const MAX_CLIP_FRAMES = 1000;
 /** The file names a folder of frames takes as frames. */
 const FRAME_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.bmp', '.gif', '.avif']);
 
-/** How an animation plays: each frame's delay in ms, and how many times it loops (0: for ever). */
-export interface Timing { delays: number[]; loop: number }
+/** How an animation plays: each frame's delay in ms, how many times it loops (0: for ever), a video's frame rate. */
+export interface Timing { delays: number[]; loop: number; fps?: number }
 
 export interface ClipFrames { frames: RgbImage[]; timing: Timing | null }
 
 export interface ClipReadOptions { longestSide: number; maxInputPixels: number }
 
-/** Whether `source` is a clip: a folder, or an image file of two or more pages (frames). */
+/** Whether `source` is a clip: a folder, a video (by its extension), or an image file of two or more pages (frames). */
 export async function isClip(source: string): Promise<boolean> {
   const stat = await fs.promises.stat(source).catch(() => null);
   if (!stat) return false;
-  if (stat.isDirectory()) return true;
+  if (stat.isDirectory() || isVideoFile(source)) return true;
   const pages = await sharp(source).metadata().then((m) => m.pages ?? 1, () => 1);
   return pages > 1;
 }
@@ -40,8 +42,25 @@ export async function isClip(source: string): Promise<boolean> {
 export async function readClip(source: string, options: ClipReadOptions): Promise<ClipFrames> {
   const stat = await fs.promises.stat(source).catch(() => null);
   if (!stat) throw new NeuralStyleError(`${shown(source)} does not exist.`, 'ENOENT');
-  return stat.isDirectory() ? { frames: await readFrameFolder(source, options), timing: null }
-    : readAnimation(source, options);
+  if (stat.isDirectory()) return { frames: await readFrameFolder(source, options), timing: null };
+  return isVideoFile(source) ? readVideo(source, options) : readAnimation(source, options);
+}
+
+/** A video's frames through ffmpeg, each resized, and its frame rate. */
+async function readVideo(file: string, { longestSide, maxInputPixels }: ClipReadOptions): Promise<ClipFrames> {
+  const tools = requireFfmpeg(`Reading ${shown(file)}`);
+  const info = await probeVideo(file, tools);
+  if (info.width * info.height > maxInputPixels) {
+    throw new NeuralStyleError(`${shown(file)} is too large: its frames have more pixels than the limit of the `
+      + 'maxInputPixels option.', 'ETOOBIG');
+  }
+  if (info.frames !== null) checkFrameCount(info.frames, file);
+  const { width, height } = videoFrameSize(info, longestSide);
+  const frames = await decodeVideo(file, tools, width, height, MAX_CLIP_FRAMES);
+  checkFrameCount(frames.length, file);
+  if (frames.length === 0) throw new NeuralStyleError(`${shown(file)} has no frames ffmpeg can read.`, 'EIMAGE');
+  const delay = Math.round(1000 / info.fps);
+  return { frames, timing: { delays: frames.map(() => delay), loop: 0, fps: info.fps } };
 }
 
 /** The frame files of a folder, in natural order (the numbers in their names compared as numbers). */
@@ -110,19 +129,24 @@ async function readAnimation(file: string, { longestSide, maxInputPixels }: Clip
   return { frames, timing: { delays, loop: meta.loop ?? 0 } };
 }
 
-/** The formats an animation is written in, by the output's extension. */
-export function animationFormat(file: string): 'gif' | 'webp' | null {
+/** The formats an animation is written in, by the output's extension (MP4 through ffmpeg). */
+export function animationFormat(file: string): 'gif' | 'webp' | 'mp4' | null {
   const extension = path.extname(file).toLowerCase();
-  return extension === '.gif' ? 'gif' : extension === '.webp' ? 'webp' : null;
+  return extension === '.gif' ? 'gif' : extension === '.webp' ? 'webp' : extension === '.mp4' ? 'mp4' : null;
 }
 
-/** Writes `frames` as an animation (GIF or WebP, by `file`'s extension) with `timing`, atomically. */
+/** Writes `frames` as an animation (GIF, WebP or MP4, by `file`'s extension) with `timing`, atomically. */
 export async function writeAnimation(frames: readonly RgbImage[], file: string, timing: Timing,
   ifExists: IfExists = 'refuse'): Promise<string> {
   const format = animationFormat(file);
   if (!format) {
-    throw new NeuralStyleError(`${shown(file)}: an animation is written as .gif or .webp (or give a folder for the `
-      + 'frames).', 'EOUTPUT');
+    throw new NeuralStyleError(`${shown(file)}: an animation is written as .gif, .webp or .mp4 (or give a folder for `
+      + 'the frames).', 'EOUTPUT');
+  }
+  if (format === 'mp4') {
+    // A video plays at one rate: the source's, or the mean of the delays an animation had.
+    const fps = timing.fps ?? 1000 / (timing.delays.reduce((a, b) => a + b, 0) / timing.delays.length);
+    return writeOutputFile(file, await encodeMp4(frames, fps, requireFfmpeg(`Writing ${shown(file)}`)), ifExists);
   }
   const [{ width, height }] = frames;
   const stacked = Buffer.concat(frames.map((f) => Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength)));

@@ -21,8 +21,8 @@ import { writeOutputFile } from './output-file';
 import { readPngText } from './png-text';
 
 /*
- * A clip job (core/clip.ts) from files: its frames from a folder or an
- * animated GIF or WebP (clip-files.ts); each painted frame is written at once
+ * A clip job (core/clip.ts) from files: its frames from a folder, an
+ * animated GIF or WebP, or a video (clip-files.ts); each painted frame is written at once
  * (frame_00001.png, …) into the output folder, or into a frames folder
  * beside an animation, which is written from them at the end (with the
  * input's timing, or 10 frames a second from a folder). Each frame carries
