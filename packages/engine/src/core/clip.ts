@@ -9,6 +9,7 @@ import { resizeHost } from './image/resize';
 import { throwIfCancelled } from './loop';
 import { DEFAULT_TEMPORAL_WEIGHT, StylizeOptions } from './options';
 import { RgbImage } from './pixels';
+import { StyleTargetCache } from './style-cache';
 import { validateOptions } from './validate';
 import { ClipTemporal, stylize, StylizeHooks, StylizeRequest, StylizeResult } from './stylize';
 import { FeatureExtractor } from './vgg19';
@@ -56,8 +57,28 @@ export async function stylizeClip(vgg: FeatureExtractor, request: ClipRequest,
   checkFrames(frames);
   const first = resume ? checkResume(resume, frames.length) : 0;
   const clock = new ClipClock(frames.length, validateOptions(still.options).iterations);
+  const styleCache = new StyleTargetCache();
+  try {
+    const run: ClipRun = { frames, still: { ...still, styleCache }, temporalWeight, clock };
+    return await paintFrames(vgg, run, first, resume?.last ?? null, hooks);
+  } finally {
+    styleCache.dispose();
+  }
+}
+
+/** What every frame of a clip is painted with. */
+interface ClipRun {
+  frames: RgbImage[];
+  still: Omit<StylizeRequest, 'content' | 'start' | 'temporal' | 'resume'>;
+  temporalWeight: number;
+  clock: ClipClock;
+}
+
+/** Paints frames `first`… in order, each from the last one's result (`last`: the one before `first`, resumed). */
+async function paintFrames(vgg: FeatureExtractor, { frames, still, temporalWeight, clock }: ClipRun, first: number,
+  last: RgbImage | null, hooks: ClipHooks): Promise<Omit<StylizeResult, 'image'>[]> {
   const done: Omit<StylizeResult, 'image'>[] = [];
-  let previous = resume && first > 0 ? { frame: frames[first - 1], result: resume.last } : null;
+  let previous = last && first > 0 ? { frame: frames[first - 1], result: last } : null;
   for (let index = first; index < frames.length; index++) {
     throwIfCancelled(hooks.signal);
     const began = Date.now();

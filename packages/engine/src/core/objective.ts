@@ -7,6 +7,7 @@ import { Plan, ScalePlan, styleSize } from './plan';
 import { LossTerms } from './progress';
 import { StyleRegion } from './regions';
 import { styleMaskRegion } from './style-masks';
+import type { StyleTargetCache } from './style-cache';
 import type { TemporalTarget } from './temporal';
 
 /** The loss terms at an image, and the gradient of their weighted sum with respect to it (the caller owns it). */
@@ -42,6 +43,8 @@ export interface ObjectiveInputs {
   styleMasks?: (HostImage | null)[];
   /** A clip's frame: the previous frame's result warped to this one, where the flow holds (temporal.ts). */
   temporal?: TemporalTarget;
+  /** A clip's style targets, computed once for all its frames (style-cache.ts); the Gram's without regions. */
+  styleCache?: StyleTargetCache;
 }
 
 /** What pulls the image towards a style: its target Grams A/M', and where (null: the whole image). */
@@ -99,7 +102,10 @@ export async function stylePulls(inputs: ObjectiveInputs, plan: Plan, scale: Sca
   const { styles, regions, styleMasks } = inputs;
   const paintings = styles.map((image, i) => ({ image, mask: styleMasks?.[i] ?? null }));
   if (!regions) {
-    return [{ targets: await styleTargets(paintings, plan.styleBlend, plan, scale, gramsOf), region: null }];
+    const compute = () => styleTargets(paintings, plan.styleBlend, plan, scale, gramsOf);
+    const cache = inputs.styleCache;
+    return [{ targets: cache ? await cache.targets(`${scale.width}×${scale.height}`, compute) : await compute(),
+      region: null }];
   }
   const pulls: StylePull[] = [];
   try {

@@ -19,6 +19,7 @@ import { StylizeOptions } from './options';
 import { Plan, planStylization, ScalePlan } from './plan';
 import { checkMasks, checkRegionOptions, MaskImage, masksAt, recolourByRegion, styleRegion } from './regions';
 import { ResumePoint, resumeProblem, ScaleCheckpoint } from './resume';
+import type { StyleTargetCache } from './style-cache';
 import { checkStyleMasks, styleMaskImages, StyleMasks } from './style-masks';
 import { TemporalTarget } from './temporal';
 import { fitLongestSide } from './pixels';
@@ -47,6 +48,8 @@ export interface StylizeRequest {
   speed?: MachineSpeed;
   /** Take over where an earlier run of the same request stopped (its checkpoint): start at a later scale. */
   resume?: ResumePoint;
+  /** A clip's style targets, kept from one frame to the next (style-cache.ts; the clip disposes it). */
+  styleCache?: StyleTargetCache;
 }
 
 /** A clip frame's temporal target at the output's size: the warped previous result, c a pixel (0..1), the weight. */
@@ -100,8 +103,8 @@ export async function stylize(vgg: FeatureExtractor, request: StylizeRequest,
   for (const scale of plan.scales.slice(resume ? resume.fromScale - 1 : 0)) {
     throwIfCancelled(hooks.signal);
     clock.beginScale();
-    const { content: photo, styles, masks, styleMasks, start, temporal } = request;
-    const source: ScaleSource = { photo, styles, masks, styleMasks, start, temporal, previous: x };
+    const { content: photo, styles, masks, styleMasks, start, temporal, styleCache } = request;
+    const source: ScaleSource = { photo, styles, masks, styleMasks, start, temporal, styleCache, previous: x };
     x = null; // the scale takes the previous image over, and lets it go once its start is made
     ({ image: x, terms } = await runScale(vgg, plan, scale, source, clock, hooks));
     if (scale.index < plan.scales.length - 1 && hooks.onScaleDone) {
@@ -137,6 +140,7 @@ interface ScaleSource {
   styleMasks?: StyleMasks;
   start?: RgbImage;
   temporal?: ClipTemporal;
+  styleCache?: StyleTargetCache;
   previous: HostImage | null;
 }
 
@@ -197,7 +201,8 @@ async function prepareScale<V, I>(space: ImageSpace<V, I>, plan: Plan, scale: Sc
   let styles: HostImage[] | null = source.styles.map(toVggImage);
   const styleMasks = source.styleMasks && styleMaskImages(source.styleMasks);
   const temporal = source.temporal && temporalAt(source.temporal, scale);
-  const objective = await makeObjective({ content, styles, regions, styleMasks, temporal });
+  const objective = await makeObjective({ content, styles, regions, styleMasks, temporal,
+    styleCache: source.styleCache });
   try {
     const { height, width } = previewSize(scale, plan.options);
     const previewPhoto = plan.options.preserveColors ? resizeHost(content, height, width) : null;
