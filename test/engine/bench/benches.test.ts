@@ -140,6 +140,22 @@ describe('bench scripts (a smoke run of each)', () => {
     }
   });
 
+  it('clip.mjs: a made clip painted alone, as a clip without and with the temporal loss; flow, flicker', () => {
+    const out = tempDir();
+    const r = run('clip.mjs', '--json', '--out', out);
+    expect(r.status, r.stderr).to.equal(0);
+    const rows = records(r.stdout);
+    expect(rows.map((x: { way: string }) => x.way)).to.deep.equal(['alone', 'clip, temporal weight 0',
+      'clip, temporal weight 1000']);
+    for (const x of rows) {
+      const figures = [x.s_first_frame, x.s_per_frame, x.flicker, x.flicker_of_the_photo, x.style_term];
+      expect(figures.every((v) => v > 0), JSON.stringify(x)).to.equal(true);
+      expect(x.way === 'alone' ? x.flow_share === null : x.flow_share > 0 && x.flow_share < 1, JSON.stringify(x))
+        .to.equal(true);
+    }
+    expect(fs.readdirSync(out).length, 'three ways of three frames').to.equal(9);
+  });
+
   it('look.mjs without PyTorch says it skipped', () => {
     const r = run('look.mjs', CONTENT, STYLE, CONTENT);
     expect(r.status, r.stderr).to.equal(0);

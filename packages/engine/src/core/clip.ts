@@ -127,9 +127,10 @@ function checkFrames(frames: readonly RgbImage[]): void {
 
 /**
  * The previous frame's result brought to `frame` by the flow from `frame` to `previousFrame` (for each of its pixels,
- * where it was), and where that flow holds (the flow back agrees: consistency.ts), at the result's size.
+ * where it was), and where that flow holds (the flow back agrees: consistency.ts), at the result's size. All a frame
+ * spends on the optical flow (bench/clip.mjs times it).
  */
-function warpedPrevious(previousFrame: RgbImage, previousResult: RgbImage, frame: RgbImage,
+export function warpedPrevious(previousFrame: RgbImage, previousResult: RgbImage, frame: RgbImage,
   weight: number): ClipTemporal {
   const { width, height } = previousResult;
   const [image, weights] = tf.tidy(() => {
