@@ -1,33 +1,31 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
-import { ClipRequest, DEFAULT_TEMPORAL_WEIGHT, stylizeClip } from '../core/clip';
+import { ClipRequest, stylizeClip } from '../core/clip';
 import type { MachineSpeed } from '../core/cost';
-import { NeuralStyleError } from '../core/errors';
 import { fitLongestSide, RgbImage } from '../core/pixels';
 import { StylizeResult } from '../core/stylize';
-import type { StylizeOptions } from '../core/options';
 import { shown } from '../core/text';
 import type { JobSpec } from '../protocol';
-import { ClipFrame, formatResultParameters, PARAMETERS_KEYWORD, parseResultParameters } from '../result-parameters';
+import { formatResultParameters } from '../result-parameters';
 import { readCheckpoint } from './checkpoint';
-import { animationFormat, clipFramesFolder, frameName, readClip, Timing, writeAnimation } from './clip-files';
+import { clipFrame, framesDone } from './clip-resume';
+import { clipFramesFolder, frameName, readClip, Timing, writeAnimation } from './clip-files';
 import type { Engine, FileHooks } from './engine';
 import { machineLimits, watchingTheGpu } from './engine';
 import { encodeImage } from './image';
 import { decodeStyleImages } from './job-images';
 import type { CheckedJob } from './job-check';
 import { writeOutputFile } from './output-file';
-import { readPngText } from './png-text';
 
 /*
  * A clip job (core/clip.ts) from files: its frames from a folder, an
- * animated GIF or WebP, or a video (clip-files.ts); each painted frame is written at once
- * (frame_00001.png, …) into the output folder, or into a frames folder
- * beside an animation, which is written from them at the end (with the
- * input's timing, or 10 frames a second from a folder). Each frame carries
- * the job's parameters: an interrupted run keeps its frames, and a run with
- * clip.resume goes on after the last one that belongs to the job.
+ * animated GIF or WebP, or a video (clip-files.ts). Each painted frame is
+ * written at once (frame_00001.png, …) into the output folder, or into a
+ * frames folder beside an animation, which is written from them at the end
+ * (with the input's timing, or 10 frames a second from a folder). Each frame
+ * carries the job's parameters: an interrupted run keeps its frames, and a
+ * run with clip.resume goes on after the last one of the job (clip-resume.ts).
  * Checked first by checkJob (clip-check.ts).
  */
 
@@ -70,55 +68,6 @@ export async function stylizeClipFiles(engine: Engine, job: JobSpec, checked: Ch
     : await writeAnimationFrom(folder, frames.length, job.output, timing, ifExists);
   return totals(summaries, output, { backend: engine.backend.name, options });
 }
-
-function clipFrame(job: JobSpec, frame: number, frames: number): ClipFrame {
-  return { frame, frames, temporalWeight: job.clip!.temporalWeight ?? DEFAULT_TEMPORAL_WEIGHT };
-}
-
-/**
- * The frames an earlier run of this job left in `folder`: how many in a row from the first carry its parameters
- * (the same photo, styles, options and frame count: the backend may differ), and the last one's pixels. A frame of
- * another job is refused, not painted over.
- */
-async function framesDone(folder: string, job: JobSpec, options: StylizeOptions,
-  count: number): Promise<{ done: number; last: RgbImage }> {
-  let last: RgbImage | null = null;
-  let done = 0;
-  for (; done < count; done++) {
-    const file = path.join(folder, frameName(done));
-    const png = await fs.promises.readFile(file).catch(() => null);
-    if (!png) break;
-    const problem = frameProblem(png, job, options, clipFrame(job, done + 1, count));
-    if (problem) {
-      throw new NeuralStyleError(`Cannot go on from ${shown(file)}: ${problem}. Choose another output, or paint the `
-        + 'clip again over it (CLI: --overwrite without --resume).', 'EEXIST');
-    }
-    last = await readCheckpoint(png);
-  }
-  return { done, last: last ?? { width: 0, height: 0, data: new Uint8Array(0) } };
-}
-
-/** Why a frame's file is not frame `expected` of this job (`options`: its options, checked), or null. */
-function frameProblem(png: Buffer, job: JobSpec, options: StylizeOptions, expected: ClipFrame): string | null {
-  const text = readPngText(png)[PARAMETERS_KEYWORD];
-  if (text === undefined) return 'it is not a frame painted by neural-style';
-  const made = parseResultParameters(text);
-  const names = (files?: readonly (string | null)[]) => JSON.stringify(files?.map((f) => f && path.basename(f)));
-  if (made.content !== path.basename(job.content!) || names(made.styles) !== names(job.styles)
-    || names(made.styleMasks) !== names(job.styleMasks)) {
-    return `it was painted from ${made.content} in the style of ${made.styles.join(', ')}`;
-  }
-  if (sortedJson(made.options) !== sortedJson(options)) return 'it was painted with other options';
-  if (sortedJson(made.clip) !== sortedJson(expected)) {
-    return made.clip ? `it is frame ${made.clip.frame} of ${made.clip.frames}, painted with temporal weight `
-      + `${made.clip.temporalWeight}` : 'it is a still picture, not a frame';
-  }
-  return null;
-}
-
-/** A record's JSON with its keys in order: two equal records give the same text. */
-const sortedJson = (value: object | undefined): string =>
-  JSON.stringify(value && Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))));
 
 /** A frame at the preview's size (its longest side at most `side`). */
 async function previewOf(image: RgbImage, side: number): Promise<RgbImage> {
