@@ -36,14 +36,15 @@ function usage(): string {
   const lines = [
     'Usage: neural-style <content> <style> [<style2> …] -o <output> [options]',
     '       neural-style --texture <WxH> <style> [<style2> …] -o <output> [options]',
-    '       neural-style <frames/|clip.gif|clip.webp|clip.mp4> <style> [<style2> …] -o <clip.gif|clip.webp|clip.mp4|frames/>',
+    '       neural-style <frames/|clip.gif|.webp|.png|.mp4> <style> [<style2> …] -o <clip.gif|.webp|.png|.mp4|frames/>',
     '',
     'Paints <content> in the style of the style image(s) (Gatys et al. 2015) and writes <output>',
     '(png, jpg, webp, avif or tiff, from its extension). The inputs are never modified.',
     'With --texture, paints a texture of the style(s) from noise, with no photo (seamless: one that tiles).',
     'With masks, each style paints its own region of the photo: white in its mask; the photo stays where no mask is.',
-    'A clip (a folder of frames, an animated GIF or WebP, a video) is painted frame by frame without flicker: -o a .gif,',
-    '.webp or .mp4, or a folder for the frames. Videos (mp4, mov, mkv, webm, avi) in and MP4 out need ffmpeg on the PATH.',
+    'A clip (a folder of frames, an animated GIF, WebP or PNG, a video) is painted frame by frame without flicker: -o a',
+    '.gif, .webp, .png or .mp4, or a folder for the frames. Videos (mp4, mov, mkv, webm, avi) in and MP4 out need ffmpeg',
+    'on the PATH.',
     '',
     'Options:',
     row('-o, --output <file>', 'Output image (required; never one of the inputs).'),
@@ -255,7 +256,7 @@ async function clipOf(content: string | undefined, weight: string | undefined,
   if (!clip) {
     if (weight === undefined && !resume) return undefined;
     throw new NeuralStyleError(`${weight === undefined ? '--resume' : '--temporal-weight'} is for a clip (a folder of `
-      + `frames, an animated GIF or WebP, or a video), and ${shown(content ?? '--texture')} is a still picture.`);
+      + `frames, an animated GIF, WebP or PNG, or a video), and ${shown(content ?? '--texture')} is a still picture.`);
   }
   const temporalWeight = weight === undefined ? undefined : Number(weight);
   if (temporalWeight !== undefined && !(Number.isFinite(temporalWeight) && temporalWeight >= 0)) {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import { frameFiles, isClip, readClip, writeAnimation } from '../../../packages/engine/src/node/clip-files';
+import { apngHeader } from '../../../packages/engine/src/node/apng';
 import { findFfmpeg, requireFfmpeg } from '../../../packages/engine/src/node/ffmpeg';
 import { RgbImage } from '../../../packages/engine/src/core/pixels';
 import { tempDir } from '../helpers';
@@ -39,8 +40,21 @@ describe('clip files: a folder of frames, an animated GIF or WebP, in and out', 
       expect(read.frames.every((f) => f.width === 48 && f.height === 32), name).to.equal(true);
     }
     await expectRejection(writeAnimation(frames, path.join(dir, 'clip.gif'), timing), /already exists|exists/);
-    await expectRejection(writeAnimation(frames, path.join(dir, 'clip.png'), timing),
-      /an animation is written as \.gif, \.webp or \.mp4/);
+    await expectRejection(writeAnimation(frames, path.join(dir, 'clip.tif'), timing),
+      /an animation is written as \.gif, \.webp, \.png or \.mp4/);
+    // An animated PNG, which libvips reads as its first frame: through UPNG, lossless.
+    const apng = path.join(dir, 'clip.png');
+    await writeAnimation(frames, apng, timing);
+    expect(apngHeader(apng)).to.deep.equal({ frames: 4, loop: 3 });
+    expect(await isClip(apng)).to.equal(true);
+    const read = await readClip(apng, { longestSide: 48, maxInputPixels: 1e8 });
+    expect(read.timing).to.deep.equal(timing);
+    expect(read.frames.map((f, i) => Buffer.compare(Buffer.from(f.data), Buffer.from(frames[i].data))), 'lossless')
+      .to.deep.equal([0, 0, 0, 0]);
+    await expectRejection(readClip(apng, { longestSide: 48, maxInputPixels: 1000 }), /clip\.png is too large|exceeds/);
+    const still = path.join(dir, 'still.png');
+    await sharp(Buffer.from(frames[0].data), { raw: { width: 48, height: 32, channels: 3 } }).png().toFile(still);
+    expect([apngHeader(still), await isClip(still)]).to.deep.equal([null, false]);
   });
 
   it('reads a folder of frames in natural order, resized; refuses frames of another size and an empty folder', async () => {

@@ -27,8 +27,8 @@ export async function checkClipJob(job: JobSpec, maxInputPixels: number, ifExist
   }
   const source = job.content;
   if (source === undefined || !(await isClip(source))) {
-    throw new NeuralStyleError(`${shown(source ?? '')} is not a clip: give a folder of frames, an animated GIF or `
-      + 'WebP, or a video (with ffmpeg).', 'EIMAGE');
+    throw new NeuralStyleError(`${shown(source ?? '')} is not a clip: give a folder of frames, an animated GIF, `
+      + 'WebP or PNG, or a video (with ffmpeg).', 'EIMAGE');
   }
   checkClipOutput(job.output, [source, ...job.styles], ifExists, job.clip!.resume === true);
   if (isVideoFile(source)) {
@@ -59,8 +59,8 @@ function checkClipOutput(output: string, inputs: string[], ifExists: IfExists, r
     return;
   }
   if (path.extname(output) !== '' && !fs.existsSync(output)) {
-    throw new NeuralStyleError(`${shown(output)}: a clip is written as a .gif, .webp or .mp4 animation, or into a folder `
-      + '(a name without an extension).', 'EOUTPUT');
+    throw new NeuralStyleError(`${shown(output)}: a clip is written as a .gif, .webp, .png or .mp4 animation, or into a `
+      + 'folder (a name without an extension).', 'EOUTPUT');
   }
   const stat = fs.statSync(output, { throwIfNoEntry: false });
   if (stat && !stat.isDirectory()) throw new NeuralStyleError(`${shown(output)} is a file, not a folder.`, 'EOUTPUT');

@@ -4,16 +4,17 @@ import sharp from 'sharp';
 import { NeuralStyleError } from '../core/errors';
 import { RgbImage } from '../core/pixels';
 import { shown } from '../core/text';
+import { apngHeader, decodeApng, encodeApng } from './apng';
 import { decodeVideo, encodeMp4, isVideoFile, probeVideo, requireFfmpeg, videoFrameSize } from './ffmpeg';
-import { decodeImageFile } from './image';
+import { decodeImageFile, imageSize } from './image';
 import { IfExists, writeOutputFile } from './output-file';
 
 /*
  * A clip's frames from files, and back: a folder of frames (sorted
- * naturally, frame_2 before frame_10), or an animated GIF or WebP (sharp
- * reads its pages, their delays and its loop count, and writes them again),
- * or a video through an ffmpeg on the PATH (ffmpeg.ts), in and out as MP4.
- * libvips reads no APNG animation: a PNG is one picture.
+ * naturally, frame_2 before frame_10), an animated GIF or WebP (sharp reads
+ * its pages, their delays and its loop count, and writes them again), an
+ * animated PNG (apng.ts: libvips reads only its first frame), or a video
+ * through an ffmpeg on the PATH (ffmpeg.ts), in and out as MP4.
  */
 
 /** Frames a clip may have: each is held in memory as RGB while the clip is painted. */
@@ -29,11 +30,14 @@ export interface ClipFrames { frames: RgbImage[]; timing: Timing | null }
 
 export interface ClipReadOptions { longestSide: number; maxInputPixels: number }
 
-/** Whether `source` is a clip: a folder, a video (by its extension), or an image file of two or more pages (frames). */
+/**
+ * Whether `source` is a clip: a folder, a video (by its extension), an animated PNG, or an image file of two or more
+ * pages (frames).
+ */
 export async function isClip(source: string): Promise<boolean> {
   const stat = await fs.promises.stat(source).catch(() => null);
   if (!stat) return false;
-  if (stat.isDirectory() || isVideoFile(source)) return true;
+  if (stat.isDirectory() || isVideoFile(source) || (apngHeader(source)?.frames ?? 0) > 1) return true;
   const pages = await sharp(source).metadata().then((m) => m.pages ?? 1, () => 1);
   return pages > 1;
 }
@@ -43,7 +47,25 @@ export async function readClip(source: string, options: ClipReadOptions): Promis
   const stat = await fs.promises.stat(source).catch(() => null);
   if (!stat) throw new NeuralStyleError(`${shown(source)} does not exist.`, 'ENOENT');
   if (stat.isDirectory()) return { frames: await readFrameFolder(source, options), timing: null };
-  return isVideoFile(source) ? readVideo(source, options) : readAnimation(source, options);
+  if (isVideoFile(source)) return readVideo(source, options);
+  return apngHeader(source) ? readApng(source, options) : readAnimation(source, options);
+}
+
+/** An animated PNG's frames, each resized, and its timing; its size and frame count checked before it is decoded. */
+async function readApng(file: string, { longestSide, maxInputPixels }: ClipReadOptions): Promise<ClipFrames> {
+  const { frames: count, loop } = apngHeader(file)!;
+  checkFrameCount(count, file);
+  await imageSize(file, maxInputPixels);
+  const { frames, delays } = await decodeApng(await fs.promises.readFile(file));
+  return { frames: await Promise.all(frames.map((f) => sizedFrame(f, longestSide))), timing: { delays, loop } };
+}
+
+/** A frame with its longest side `longestSide` (lanczos3, as a still's photo). */
+async function sizedFrame(frame: RgbImage, longestSide: number): Promise<RgbImage> {
+  const raw = { width: frame.width, height: frame.height, channels: 3 as const };
+  const { data, info } = await sharp(frame.data, { raw })
+    .resize(longestSide, longestSide, { fit: 'inside', kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
 
 /** A video's frames through ffmpeg, each resized, and its frame rate. */
@@ -121,28 +143,30 @@ async function readAnimation(file: string, { longestSide, maxInputPixels }: Clip
   const frames: RgbImage[] = [];
   for (let i = 0; i < pages; i++) {
     const page = data.subarray(i * frameBytes, (i + 1) * frameBytes);
-    const sized = await sharp(page, { raw: { width: info.width, height: pageHeight, channels: 3 } })
-      .resize(longestSide, longestSide, { fit: 'inside', kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
-    frames.push({ width: sized.info.width, height: sized.info.height, data: new Uint8Array(sized.data) });
+    frames.push(await sizedFrame({ width: info.width, height: pageHeight, data: page }, longestSide));
   }
   const delays = Array.from({ length: pages }, (_, i) => meta.delay?.[i] ?? 100);
   return { frames, timing: { delays, loop: meta.loop ?? 0 } };
 }
 
-/** The formats an animation is written in, by the output's extension (MP4 through ffmpeg). */
-export function animationFormat(file: string): 'gif' | 'webp' | 'mp4' | null {
+const ANIMATION_FORMATS = { '.gif': 'gif', '.webp': 'webp', '.png': 'apng', '.mp4': 'mp4' } as const;
+
+/** The formats an animation is written in, by the output's extension (a .png: an animated PNG; MP4 through ffmpeg). */
+export function animationFormat(file: string): 'gif' | 'webp' | 'apng' | 'mp4' | null {
   const extension = path.extname(file).toLowerCase();
-  return extension === '.gif' ? 'gif' : extension === '.webp' ? 'webp' : extension === '.mp4' ? 'mp4' : null;
+  return Object.hasOwn(ANIMATION_FORMATS, extension)
+    ? ANIMATION_FORMATS[extension as keyof typeof ANIMATION_FORMATS] : null;
 }
 
-/** Writes `frames` as an animation (GIF, WebP or MP4, by `file`'s extension) with `timing`, atomically. */
+/** Writes `frames` as an animation (GIF, WebP, APNG or MP4, by `file`'s extension) with `timing`, atomically. */
 export async function writeAnimation(frames: readonly RgbImage[], file: string, timing: Timing,
   ifExists: IfExists = 'refuse'): Promise<string> {
   const format = animationFormat(file);
   if (!format) {
-    throw new NeuralStyleError(`${shown(file)}: an animation is written as .gif, .webp or .mp4 (or give a folder for `
-      + 'the frames).', 'EOUTPUT');
+    throw new NeuralStyleError(`${shown(file)}: an animation is written as .gif, .webp, .png or .mp4 (or give a `
+      + 'folder for the frames).', 'EOUTPUT');
   }
+  if (format === 'apng') return writeOutputFile(file, encodeApng(frames, timing.delays, timing.loop), ifExists);
   if (format === 'mp4') {
     // A video plays at one rate: the source's, or the mean of the delays an animation had.
     const fps = timing.fps ?? 1000 / (timing.delays.reduce((a, b) => a + b, 0) / timing.delays.length);

@@ -45,7 +45,7 @@ export function requireFfmpeg(what: string, searchPath?: string): Ffmpeg {
   if (found) return found;
   throw new NeuralStyleError(`${what} needs ffmpeg (with ffprobe) on the PATH, and none was found. Install ffmpeg `
     + '(e.g. apt install ffmpeg, brew install ffmpeg, winget install ffmpeg), or use a folder of frames or an '
-    + 'animated GIF or WebP.', 'ENOFFMPEG');
+    + 'animated GIF, WebP or PNG.', 'ENOFFMPEG');
 }
 
 export interface VideoInfo { width: number; height: number; frames: number | null; fps: number }

@@ -12,7 +12,8 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   return c >>> 0;
 });
 
-function crc32(bytes: Uint8Array): number {
+/** A PNG chunk's CRC (of its type and data). */
+export function crc32(bytes: Uint8Array): number {
   const native = (zlib as unknown as { crc32?: (b: Uint8Array) => number }).crc32;
   if (native) return native(bytes);
   let c = 0xffffffff;
