@@ -10,7 +10,8 @@
 // frame (the flow both ways, the consistency mask and the warp, timed on
 // their own) and its share, the flicker, the mean style term. wasm, seed 1,
 // the defaults otherwise. One JSON line a row with --json, else a table.
-//   node packages/engine/bench/clip.mjs [--sizes 256,512] [--frames 6] [--out DIR] [--json]
+//   node packages/engine/bench/clip.mjs [--sizes 256,512] [--frames 6] [--ways alone,0,1000] [--out DIR] [--json]
+// (--ways: alone, and the temporal weights of the clips)
 // Loads the built engine through its exports map: `pnpm build` first.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,16 +25,19 @@ const PAN = 0.01;
 const ZOOM = 1.01;
 
 function parseArgs(argv) {
-  const args = { sizes: SMOKE ? [32] : [256, 512], frames: SMOKE ? 3 : 6, out: null, json: false };
+  const args = { sizes: SMOKE ? [32] : [256, 512], frames: SMOKE ? 3 : 6, out: null, json: false,
+    ways: ['alone', 0, engine.DEFAULT_TEMPORAL_WEIGHT] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--sizes') args.sizes = argv[++i].split(',').map(Number);
     else if (a === '--frames') args.frames = Number(argv[++i]);
     else if (a === '--out') args.out = argv[++i];
+    else if (a === '--ways') args.ways = argv[++i].split(',').map((w) => (w === 'alone' ? w : Number(w)));
     else if (a === '--json') args.json = true;
-    else throw new Error(`Unknown option "${a}". Use --sizes 256,512, --frames N, --out DIR, --json.`);
+    else throw new Error(`Unknown option "${a}". Use --sizes 256,512, --frames N, --ways alone,0,1000, --out DIR, --json.`);
   }
   if (!(args.frames >= 2)) throw new Error('--frames: at least 2');
+  if (!args.ways.every((w) => w === 'alone' || w >= 0)) throw new Error('--ways: alone, or temporal weights from 0 up');
   return args;
 }
 
@@ -144,12 +148,8 @@ async function main() {
     const frames = makeFrames(photo, args.frames, size);
     const style = await engine.decodeImageFile(STYLE, { longestSide: size, maxInputPixels: 1e8 });
     const options = { size, seed: 1, previewEvery: 0, ...(SMOKE ? { iterations: 1, fineIterations: 1 } : {}) };
-    const ways = [
-      ['alone', () => paintAlone(loaded.vgg, frames, style, options)],
-      ['clip, temporal weight 0', () => paintClip(loaded.vgg, frames, style, options, 0)],
-      [`clip, temporal weight ${engine.DEFAULT_TEMPORAL_WEIGHT}`,
-        () => paintClip(loaded.vgg, frames, style, options, engine.DEFAULT_TEMPORAL_WEIGHT)],
-    ];
+    const ways = args.ways.map((w) => (w === 'alone' ? ['alone', () => paintAlone(loaded.vgg, frames, style, options)]
+      : [`clip, temporal weight ${w}`, () => paintClip(loaded.vgg, frames, style, options, w)]));
     const floor = flicker(frames, photo);
     for (const [way, paint] of ways) {
       const run = await paint();
