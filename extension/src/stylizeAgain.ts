@@ -106,6 +106,17 @@ function styleMasksResult(result: string, parameters: ResultParameters): NeuralS
 }
 
 /**
+ * A frame of a clip was painted held to the frame before it (the temporal loss): painted again alone it would be
+ * another picture, so the clip is painted again, as the message says.
+ */
+function clipFrameResult(result: string, parameters: ResultParameters): NeuralStyleError {
+  const { frame, frames } = parameters.clip!;
+  return new NeuralStyleError(vscode.l10n.t(
+    '{0} is frame {1} of {2} of a clip painted from {3}, each frame held to the one before it. Paint the clip again: right-click {3} → Stylize as Animation…, or neural-style {3} {4} -o <output>',
+    path.basename(result), frame, frames, parameters.content ?? '', parameters.styles.join(' ')), 'EPARAMETERS');
+}
+
+/**
  * The masks a picture painted in regions names, found beside its photo (only there: a mask is that photo's). A mask
  * that is gone refuses the job, naming it: without it the picture would be another. A mask changed since the picture
  * was made is said, and used only when the user says so. Undefined: the user declined.
@@ -145,6 +156,7 @@ export async function requestFromResult(result: string, presetsDir: string,
   const here = path.dirname(result);
   if (parameters.content === undefined) throw textureResult(result, parameters);
   if (parameters.styleMasks) throw styleMasksResult(result, parameters);
+  if (parameters.clip) throw clipFrameResult(result, parameters);
   const content = await locate(parameters.content, photo(), [here], here);
   if (!content) return undefined;
   const styles = await locateStyles(names, presetsDir, memory, here, content);

@@ -341,6 +341,24 @@ suite('Neural Style in VS Code', () => {
     await refusedAgain('chelsea.part.png', { styleMasks: ['sky.png'] });
   });
 
+  test('a frame of a clip is refused, before any job, though its photo is beside it', async () => {
+    // Beside its "photo" (a frame's chunk names the clip's source): without the refusal, a still would be queued.
+    const painted = path.join(ws, 'frame_00002.png');
+    const parameters = formatResultParameters({ content: 'chelsea.png', styles: ['van_gogh_starry_night.jpg'],
+      backend: 'wasm', steps: 4, options: validateOptions({ size: 64, iterations: 4 }),
+      clip: { frame: 2, frames: 3, temporalWeight: 1000 } });
+    fs.writeFileSync(painted, withPngText(fs.readFileSync(path.join(ws, 'chelsea.png')), 'neural-style', parameters));
+    const before = api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0);
+    try {
+      const id = await vscode.commands.executeCommand<string | undefined>('neuralStyle.stylizeAgain',
+        vscode.Uri.file(painted));
+      assert.strictEqual(id, undefined);
+      assert.strictEqual(api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0), before);
+    } finally {
+      fs.rmSync(painted, { force: true });
+    }
+  });
+
   test('Open in Neural Style Panel shows a result with its parameters, ready to run again, and queues nothing', async () => {
     // A copy away from its photo, which no panel shows yet.
     const result = path.join(ws, 'opened', 'chelsea.starry.png');
