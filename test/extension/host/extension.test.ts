@@ -12,7 +12,7 @@ import type { NeuralStyleApi } from '../../../extension/src/extension';
 import type { FromWebview, ToWebview } from '../../../extension/shared/protocol';
 import type { Controls } from '../../../extension/shared/controls';
 import { readPngText, withPngText } from '../../../packages/engine/src/node/png-text';
-import { formatResultParameters } from '../../../packages/engine/src/result-parameters';
+import { formatResultParameters, type ResultParameters } from '../../../packages/engine/src/result-parameters';
 import { validateOptions } from '../../../packages/engine/src/core/validate';
 
 const ws = process.env.NS_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
@@ -312,10 +312,11 @@ suite('Neural Style in VS Code', () => {
 
   /**
    * Stylize Again of a picture made with `made` (a result's parameters, in a PNG of the photo's pixels, which has none
-   * of its own) at `name` in a folder of its own: refused, no job queued.
+   * of its own) at `name` in a folder of its own (or `beside` its photo): refused, no job queued.
    */
-  async function refusedAgain(name: string, made: { masks?: string[]; styleMasks?: string[] }): Promise<void> {
-    const painted = path.join(ws, path.parse(name).name, name);
+  async function refusedAgain(name: string, made: Partial<Pick<ResultParameters, 'masks' | 'styleMasks' | 'clip'>>,
+    beside = false): Promise<void> {
+    const painted = beside ? path.join(ws, name) : path.join(ws, path.parse(name).name, name);
     fs.mkdirSync(path.dirname(painted), { recursive: true });
     const photo = fs.readFileSync(path.join(ws, 'chelsea.png'));
     assert.strictEqual(readPngText(photo)['neural-style'], undefined);
@@ -329,7 +330,7 @@ suite('Neural Style in VS Code', () => {
       assert.strictEqual(id, undefined);
       assert.strictEqual(api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0), before);
     } finally {
-      fs.rmSync(path.dirname(painted), { recursive: true, force: true });
+      fs.rmSync(beside ? painted : path.dirname(painted), { recursive: true, force: true });
     }
   }
 
@@ -343,20 +344,7 @@ suite('Neural Style in VS Code', () => {
 
   test('a frame of a clip is refused, before any job, though its photo is beside it', async () => {
     // Beside its "photo" (a frame's chunk names the clip's source): without the refusal, a still would be queued.
-    const painted = path.join(ws, 'frame_00002.png');
-    const parameters = formatResultParameters({ content: 'chelsea.png', styles: ['van_gogh_starry_night.jpg'],
-      backend: 'wasm', steps: 4, options: validateOptions({ size: 64, iterations: 4 }),
-      clip: { frame: 2, frames: 3, temporalWeight: 1000 } });
-    fs.writeFileSync(painted, withPngText(fs.readFileSync(path.join(ws, 'chelsea.png')), 'neural-style', parameters));
-    const before = api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0);
-    try {
-      const id = await vscode.commands.executeCommand<string | undefined>('neuralStyle.stylizeAgain',
-        vscode.Uri.file(painted));
-      assert.strictEqual(id, undefined);
-      assert.strictEqual(api.jobs.queue.queued.length + (api.jobs.queue.running ? 1 : 0), before);
-    } finally {
-      fs.rmSync(painted, { force: true });
-    }
+    await refusedAgain('frame_00002.png', { clip: { frame: 2, frames: 3, temporalWeight: 1000 } }, true);
   });
 
   test('Open in Neural Style Panel shows a result with its parameters, ready to run again, and queues nothing', async () => {
