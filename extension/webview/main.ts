@@ -273,9 +273,9 @@ function startingText({ job, estimate, engine }: PanelState): string {
 /** Where a job that ended early stopped: no time left, no "appears after" to wait for. */
 function endedText({ job, progress: p, frames }: PanelState): string {
   const clip = clipFrameOf(p);
-  if (clip && frames?.length && (job.status === 'cancelled' || job.status === 'interrupted')) {
-    return l10n.t('Stopped at frame {0} of {1}; the finished frames are kept, and a new run goes on after them.',
-      clip.frame, clip.frames);
+  // A clip's finished frames are files already: a cancel keeps them (a reload goes on after them).
+  if (clip && frames?.length && job.status === 'cancelled') {
+    return l10n.t('Cancelled at frame {0} of {1}; the finished frames are kept.', clip.frame, clip.frames);
   }
   const args = p && [p.step, p.totalSteps, formatDuration(p.elapsedMs)] as const;
   if (job.status === 'cancelled') return args ? l10n.t('Cancelled at step {0} of {1}, after {2}; nothing was written.', ...args) : l10n.t('Cancelled; nothing was written.');

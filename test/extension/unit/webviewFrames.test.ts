@@ -50,7 +50,7 @@ describe('a clip on the panel (headless Chromium)', function () {
   it('a cancelled clip says its frames are kept', async () => {
     const { tab } = await pages().open();
     await show(tab, { ...clip, job: { ...clip.job, status: 'cancelled' }, frames: [{ frame: 1, frames: 3, src: PNG }] });
-    assert.match(await tab.locator('#progress-text').textContent() ?? '', /^Stopped at frame 2 of 3; the finished frames are kept/);
+    assert.match(await tab.locator('#progress-text').textContent() ?? '', /^Cancelled at frame 2 of 3; the finished frames are kept\.$/);
     assert.deepStrictEqual(await strip(tab), ['1']);
     await tab.close();
   });
