@@ -114,11 +114,11 @@ function jobNotification(title: string, cancel: () => void): Following {
     plan = (estimate) => progress.report({ message: estimateText(estimate, formatDuration) });
     report = (p) => {
       const fraction = progressFraction(p);
-      progress.report({
-        increment: Math.max(0, (fraction - reported) * 100),
-        message: vscode.l10n.t('{0}/{1} · scale {2}/{3} · {4} left', p.step, p.totalSteps, p.scale, p.scales,
-          formatDuration(p.etaMs)),
-      });
+      const steps = vscode.l10n.t('{0}/{1} · scale {2}/{3} · {4} left', p.step, p.totalSteps, p.scale, p.scales,
+        formatDuration(p.etaMs));
+      // A clip's time left is the whole clip's: say which frame the steps are of.
+      const message = p.frames ? vscode.l10n.t('Frame {0} of {1} · {2}', p.frame ?? 0, p.frames, steps) : steps;
+      progress.report({ increment: Math.max(0, (fraction - reported) * 100), message });
       reported = fraction;
     };
     return ended;
