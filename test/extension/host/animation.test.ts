@@ -70,4 +70,15 @@ suite('Stylize as Animation', () => {
     await waitFor('the animation to open', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
       .find((t) => (t.input as { uri?: vscode.Uri } | undefined)?.uri?.fsPath === output), 20_000);
   });
+
+  test('a GIF of one frame is refused by the engine\'s check, in its words, and nothing is written', async () => {
+    const gif = path.join(ws, 'still.gif');
+    await writeGif(gif, 1);
+    const style = vscode.Uri.file(path.join(ws, 'starry.png'));
+    const id = await vscode.commands.executeCommand<string>('neuralStyle.stylizeAnimation', vscode.Uri.file(gif), style);
+    const end = await waitFor(`clip ${id} to end`, () => finished.find((f) => f.id === id), 60_000);
+    assert.strictEqual(end.outcome, 'error');
+    assert.match(end.message ?? '', /still\.gif is not a clip: give a folder of frames or an animated GIF or WebP/);
+    assert.deepStrictEqual(fs.readdirSync(ws).filter((f) => f.startsWith('still.')), ['still.gif']);
+  });
 });
