@@ -62,6 +62,8 @@ const jobView = object({
   status: jobStatus,
   /** The job paints in regions (one mask a style): its styles are not blended. */
   regions: optional(boolean),
+  /** The job paints a clip (a folder of frames, an animated GIF or WebP) frame by frame. */
+  clip: optional(boolean),
   /** 1 = next after the running job. */
   position: optional(number),
 });
@@ -123,6 +125,10 @@ const styleChoice = object({ path: string, id: string, label: string });
 const regionMask = object({ path: string, src: string });
 export type RegionMaskView = Infer<typeof regionMask>;
 
+/** A finished frame in a clip's strip (frameStrip.ts): `frame` (1-based) of `frames`, a PNG data URL. */
+const frameThumb = object({ frame: number, frames: number, src: string });
+export type FrameThumb = Infer<typeof frameThumb>;
+
 /** What the webview keeps with setState, and the serializer gets back after a reload. */
 const panelState = object({
   job: jobView,
@@ -151,6 +157,8 @@ const panelState = object({
   where: optional(whereView),
   /** The regions the next run paints, one mask a style in the styles' order; absent: the whole photo in the styles. */
   regions: optional(array(regionMask, 1, MAX_REGION_STYLES)),
+  /** A clip's finished frames, in order, the newest last (at most MAX_STRIP_FRAMES); absent: a picture. */
+  frames: optional(array(frameThumb)),
 });
 export type PanelState = Infer<typeof panelState>;
 
@@ -234,6 +242,8 @@ const TO_WEBVIEW = {
   engine: { engine: oneOf(['warm', 'new']) },
   progress: { progress: progressReport },
   preview: { step: number, src: string },
+  /** A clip's frame is painted: its thumbnail joins the strip. */
+  frame: frameThumb.fields,
   done: { done: doneView },
   failed: { message: string, code: optional(string) },
   batch: { batch: batchView },

@@ -5,6 +5,7 @@
  */
 import { endsIteration } from '@neural-style/engine/protocol';
 import { Controls } from './controls';
+import { withFrame } from './frameStrip';
 import { stylesLabel } from './secondStyle';
 import { DoneView, JobStatus, JobView, PanelState, RunView, ToWebview } from './protocol';
 
@@ -50,6 +51,10 @@ export function applyMessage(state: PanelState, message: ToWebview): PanelState 
       return { ...state, engine: message.engine };
     case 'preview':
       return { ...state, preview: message.src };
+    case 'frame': {
+      const { type: _type, ...thumb } = message;
+      return { ...state, frames: withFrame(state.frames, thumb) };
+    }
     case 'done': {
       // The photo's results found on disk may already name this run's file: it is listed once, as this run.
       const earlier = (state.history ?? []).filter((run) => run.outputPath !== state.job.outputPath);
@@ -97,7 +102,8 @@ function runOf(state: PanelState, done: DoneView): RunView {
 export function nextRunState(state: PanelState, id: string, controls: Controls, secondStyle?: JobView['secondStyle']): PanelState {
   const { contentPath, contentName, stylePath, styleName, styleId, contentSrc, styleSrc } = state.job;
   return {
-    job: { id, contentPath, contentName, stylePath, styleName, styleId, contentSrc, styleSrc, outputPath: '', status: 'queued', ...(secondStyle ? { secondStyle } : {}) },
+    job: { id, contentPath, contentName, stylePath, styleName, styleId, contentSrc, styleSrc, outputPath: '', status: 'queued', ...(secondStyle ? { secondStyle } : {}),
+      ...(state.job.clip ? { clip: true } : {}) },
     losses: [], controls, history: state.history, styleChoices: state.styleChoices,
     ...(state.regions ? { regions: state.regions } : {}),
   };

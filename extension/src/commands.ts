@@ -1,4 +1,4 @@
-/** The commands: Stylize Image…, Stylize with Last Style, Use as Style Image, Cancel. */
+/** The commands: Stylize Image…, Stylize as Animation…, Stylize with Last Style, Use as Style Image, Cancel. */
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { sortImageFiles } from './imageHeader';
@@ -9,6 +9,7 @@ import { fileChoice, pickStyle, StyleChoice, StyleMemory } from './stylePicker';
 import { isExpectedRefusal } from './refusal';
 import { requestFromResult } from './stylizeAgain';
 import { folderPhotos } from './stylizeFolder';
+import { registerClipCommand } from './stylizeAnimation';
 
 /**
  * The images a command was run on. Explorer menus pass (clicked, selected[]);
@@ -58,7 +59,7 @@ export async function readableImages(files: string[]): Promise<string[]> {
   return good;
 }
 
-interface CommandKit {
+export interface CommandKit {
   register(id: string, fn: (...args: unknown[]) => unknown): void;
   /** Queues each photo in `style`, remembering the style. */
   stylize(contents: string[], style: StyleChoice): string[];
@@ -99,6 +100,7 @@ export function registerCommands(context: vscode.ExtensionContext, jobsOf: () =>
 function registerStylizeCommands(kit: CommandKit): void {
   registerImageCommands(kit);
   registerFolderCommand(kit);
+  registerClipCommand(kit);
   registerResultCommands(kit);
 }
 

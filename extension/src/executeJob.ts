@@ -41,6 +41,16 @@ export interface ExecuteEvents {
   preview(step: number, src: string): void;
   /** A scale finished and the engine wrote its image: what a reload goes on from. */
   checkpoint?(checkpoint: Checkpoint): void;
+  /** A clip's frame (1-based, of `frames`) is painted and written to `file`; `src` its small preview, a data URL. */
+  frame?(frame: ClipFrameView): void;
+}
+
+/** A clip's finished frame, as the panel's strip shows it. */
+export interface ClipFrameView {
+  frame: number;
+  frames: number;
+  file: string;
+  src: string;
 }
 
 /** A job's route, and the checkpoint it resumes from. */
@@ -59,6 +69,7 @@ export function executeJob(plan: ExecutePlan, panel: JobPanelPort, signal: Abort
       preview: (p) => events.preview(p.step, `data:image/png;base64,${p.png}`),
       backend: (m) => { device = m.adapter ? `${m.name}: ${m.adapter}` : ''; },
       checkpoint: ({ scale, scales, steps, file }) => events.checkpoint?.({ scale, scales, steps, file }),
+      frame: ({ frame, frames, file, png }) => events.frame?.({ frame, frames, file, src: `data:image/png;base64,${png}` }),
     });
   }
   const { request, settings } = job;
@@ -87,14 +98,20 @@ function checkpointsOf(checkpoints: string | undefined, resume: Checkpoint | und
   return { checkpoints, resume: { fromScale: resume.scale + 1, image: resume.file, steps: resume.steps } };
 }
 
+/** A clip's part of the engine's job: `resume` only when it goes on, as the CLI's --resume. */
+function clipSpec({ temporalWeight, resume }: NonNullable<ExecutePlan['job']['clip']>) {
+  return { temporalWeight, ...(resume ? { resume: true } : {}) };
+}
+
 /** Runs the job on the warm engine; a stopped engine's temp files are removed. */
 async function onEngine({ job, engine, resume }: ExecutePlan, signal: AbortSignal, context: ExecuteContext,
-  events: Pick<EngineEvents, 'progress' | 'preview' | 'backend' | 'plan' | 'checkpoint'>
+  events: Pick<EngineEvents, 'progress' | 'preview' | 'backend' | 'plan' | 'checkpoint' | 'frame'>
     & { started(warm: boolean): void }): Promise<EngineOutcome> {
   const { id, request, settings: { options, run }, output } = job;
   const { log } = context;
   const regions = request.masks ? ` masked by ${request.masks.join(', ')}` : '';
-  log('info', `${id}: ${request.content} + ${stylePaths(request).join(' + ')}${regions} → ${output} `
+  log('info', `${id}: ${request.content} + ${stylePaths(request).join(' + ')}${regions}`
+    + (job.clip ? ` as a clip${job.clip.resume ? ', going on after its last finished frame' : ''}` : '') + ` → ${output} `
     + `(size ${options.size}, ${options.iterations} iterations, ${options.optimizer}, backend ${run.backend})`);
   context.reserved.add(pathKey(output));
   context.engineIdleMinutes = job.settings.engineIdleMinutes;
@@ -107,7 +124,8 @@ async function onEngine({ job, engine, resume }: ExecutePlan, signal: AbortSigna
       // the engine takes the next free one.
       job: { content: request.content, styles: stylePaths(request), ...(request.masks ? { masks: request.masks } : {}),
         output, options, maxInputPixels: run.maxInputPixels, gpuMemory: run.gpuMemory, memory: run.memory,
-        ifExists: 'number', ...checkpointsOf(context.checkpoints, resume) },
+        // A clip keeps its frames instead of checkpoints: it goes on after its last frame.
+        ifExists: 'number', ...(job.clip ? { clip: clipSpec(job.clip) } : checkpointsOf(context.checkpoints, resume)) },
       signal,
       speeds: context.speeds?.all(),
       events: {

@@ -8,6 +8,7 @@ import * as path from 'path';
 import type { FromEngine } from '@neural-style/engine/protocol';
 import type { BatchCounts } from '../shared/batchProgress';
 import type { Checkpoint } from './checkpoints';
+import type { ClipFrameView } from './executeJob';
 import { controlsOf } from '../shared/controls';
 import type { PanelState, ToWebview, WhereView } from '../shared/protocol';
 import type { PreparedJob } from './prepareJob';
@@ -25,7 +26,8 @@ export interface BatchTag {
 /** How a job ended; 'invalid': it never ran (a setting to fix, a backend it cannot have). */
 export type JobOutcome =
   | { outcome: 'done'; output: string; elapsedMs: number; steps: number; backend: string }
-  | { outcome: 'cancelled' }
+  /** `framesKept`: a clip's folder of the frames it finished, which a later run may go on from. */
+  | { outcome: 'cancelled'; framesKept?: string }
   | { outcome: 'invalid'; message: string; setting?: string }
   | { outcome: 'error'; message: string; code: string }
   | { outcome: 'crashed'; message: string };
@@ -41,7 +43,9 @@ export type RunReport = { id: string } & (
   | { kind: 'progress'; progress: FromEngine<'progress'> }
   | { kind: 'preview'; step: number; src: string }
   /** A scale finished and its image is on disk: what a reload goes on from. */
-  | { kind: 'checkpoint'; checkpoint: Checkpoint });
+  | { kind: 'checkpoint'; checkpoint: Checkpoint }
+  /** A clip's frame is painted and on disk (its preview a data URL). */
+  | ({ kind: 'frame' } & ClipFrameView));
 
 export type JobChange = { id: string; batch?: BatchTag } & (
   /** Queued, or moved in the line: `position` 1 is next. */
@@ -93,6 +97,7 @@ export function panelMessageOf(change: JobChange, state: PanelState, now = Date.
     case 'engine': return { type: 'engine', engine: change.warm ? 'warm' : 'new' };
     case 'plan': return { type: 'estimate', estimate: change.estimate };
     case 'preview': return { type: 'preview', step: change.step, src: change.src };
+    case 'frame': return { type: 'frame', frame: change.frame, frames: change.frames, src: change.src };
     case 'ended': return endMessageOf(change.end, now);
     case 'starting':
     case 'opened':

@@ -16,6 +16,11 @@ export interface JobRequest {
    * its mask is white, the photo stays where none is. The styles are then not blended (no styleBlendWeights).
    */
   masks?: string[];
+  /**
+   * A clip: `content` is a folder of frames or an animated GIF or WebP, painted frame by frame (clipOutput.ts).
+   * `output`: where a run of it painted before a reload or a crash; it goes on from the frames there.
+   */
+  clip?: { output?: string };
 }
 
 /** The request's styles, the first first: what the engine blends. */

@@ -39,7 +39,8 @@ export function watchJobs(jobs: JobManager, log: vscode.LogOutputChannel, store:
   const subscription = jobs.onDidChangeJob((change: JobChange) => {
     batches.onChange(change);
     statusBar.onChange(change);
-    if (['queued', 'starting', 'ended', 'checkpoint'].includes(change.kind)) {
+    // 'running': a clip's output is settled then, which a reload goes on at.
+    if (['queued', 'starting', 'running', 'ended', 'checkpoint'].includes(change.kind)) {
       const { running, queued } = jobs.queue;
       void vscode.commands.executeCommand('setContext', 'neuralStyle.busy', !!running || queued.length > 0);
       store?.save(savedJobsOf(jobs.queue, (key) => batches.counts(key)));

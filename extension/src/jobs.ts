@@ -234,6 +234,10 @@ export class JobManager extends Disposable {
       job.checkpoint = change.checkpoint; // what the saved queue resumes from after a reload
       this.resume.checkpointed(change.id, change.checkpoint);
     }
+    // A clip goes on where it paints: a reload or a restart after this resumes there, after its last frame.
+    if (change.kind === 'running' && job.request.clip) {
+      job.request = { ...job.request, clip: { output: change.job.output } };
+    }
     const message = panelMessageOf(change, record.state);
     if (message) record.post(message);
     // The running job's panel comes to the front (without the focus: the user may be typing elsewhere);

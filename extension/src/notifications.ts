@@ -95,6 +95,8 @@ export class JobNotifications {
       void showJobError(end.message, this.log, end.setting);
     } else if (end.outcome === 'error' || end.outcome === 'crashed') {
       void showJobError(end.message, this.log);
+    } else if (end.outcome === 'cancelled' && end.framesKept) {
+      void showFramesKept(end.framesKept);
     }
   }
 }
@@ -112,11 +114,11 @@ function jobNotification(title: string, cancel: () => void): Following {
     plan = (estimate) => progress.report({ message: estimateText(estimate, formatDuration) });
     report = (p) => {
       const fraction = progressFraction(p);
-      progress.report({
-        increment: Math.max(0, (fraction - reported) * 100),
-        message: vscode.l10n.t('{0}/{1} · scale {2}/{3} · {4} left', p.step, p.totalSteps, p.scale, p.scales,
-          formatDuration(p.etaMs)),
-      });
+      const steps = vscode.l10n.t('{0}/{1} · scale {2}/{3} · {4} left', p.step, p.totalSteps, p.scale, p.scales,
+        formatDuration(p.etaMs));
+      // A clip's time left is the whole clip's: say which frame the steps are of.
+      const message = p.frames ? vscode.l10n.t('Frame {0} of {1} · {2}', p.frame ?? 0, p.frames, steps) : steps;
+      progress.report({ increment: Math.max(0, (fraction - reported) * 100), message });
       reported = fraction;
     };
     return ended;
@@ -158,6 +160,16 @@ export async function showGpuLostError(message: string, log: vscode.LogOutputCha
   const choice = await vscode.window.showErrorMessage(firstLine(message), onCpu, showLog);
   if (choice === showLog) log.show(true);
   return choice === onCpu;
+}
+
+/** A cancelled clip: its finished frames stay, and where they are is one click away. */
+async function showFramesKept(folder: string): Promise<void> {
+  const reveal = vscode.l10n.t('Reveal in Explorer');
+  const says = vscode.l10n.t('Neural Style: the animation was cancelled; its finished frames are kept in {0}.',
+    vscode.workspace.asRelativePath(folder));
+  if (await vscode.window.showInformationMessage(says, reveal) === reveal) {
+    void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(folder));
+  }
 }
 
 /** The jobs a reload interrupted are queued again: say so. */

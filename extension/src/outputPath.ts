@@ -111,10 +111,13 @@ export function workspaceOutputFolderProblem(req: Pick<OutputRequest, 'content' 
     'neuralStyle.outputFolder', value, root, real);
 }
 
-/** The name the pattern gives, before collision handling. */
-export function baseName(req: Pick<OutputRequest, 'content' | 'style' | 'pattern' | 'platform'>): string {
+/**
+ * The name the pattern gives, before collision handling; `stem`: the `${name}` (default: the content's name less its
+ * extension).
+ */
+export function baseName(req: Pick<OutputRequest, 'content' | 'style' | 'pattern' | 'platform'>, stem?: string): string {
   const p = pathFor(req.platform);
-  const name = p.basename(req.content, p.extname(req.content));
+  const name = stem ?? p.basename(req.content, p.extname(req.content));
   const expanded = req.pattern.replace(/\$\{name\}/g, name).replace(/\$\{style\}/g, slug(req.style));
   return slug(expanded);
 }
@@ -124,10 +127,14 @@ export function baseName(req: Pick<OutputRequest, 'content' | 'style' | 'pattern
  * image, by any spelling the platform takes for it (`Cat.PNG` is `cat.png` on Windows and macOS).
  */
 export function freeOutputPath(req: OutputRequest, exists: (file: string) => boolean): string {
+  return firstFreePath(req, baseName(req), extensionOf(req.format), exists);
+}
+
+/** The first free `<base><ext>`, `<base>-1<ext>`, … in the request's output folder, never the content itself. */
+export function firstFreePath(req: Omit<OutputRequest, 'format' | 'style' | 'pattern'>, base: string, ext: string,
+  exists: (file: string) => boolean): string {
   const p = pathFor(req.platform);
   const dir = outputFolder(req);
-  const base = baseName(req);
-  const ext = extensionOf(req.format);
   const input = pathKey(p.resolve(req.content), req.platform);
   for (let n = 0; n < 100000; n++) {
     const candidate = p.join(dir, `${base}${n === 0 ? '' : `-${n}`}${ext}`);

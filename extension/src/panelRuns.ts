@@ -35,6 +35,7 @@ export function newPanelState(request: JobRequest, offered: readonly StyleChoice
     id: '', contentName: path.basename(request.content), styleName: request.style.label, styleId: request.style.id,
     contentSrc: '', styleSrc: '', contentPath: request.content, stylePath: request.style.path, outputPath: '',
     status: 'queued', ...(secondStyle ? { secondStyle } : {}), ...(request.masks ? { regions: true } : {}),
+    ...(request.clip ? { clip: true } : {}),
   };
   const regions = request.masks?.map((mask) => ({ path: mask, src: '' }));
   return { job, losses: [], controls: settingsControls(request.content), styleChoices: styleChoicesFor(job, offered),
@@ -57,13 +58,13 @@ export function runAgainRequest(state: PanelState, controls: Controls, pick?: Se
   const id = job.styleId ?? path.basename(job.stylePath, path.extname(job.stylePath));
   const style = { path: job.stylePath, label: job.styleName, id };
   const masks = regionsOf(state, second ? 2 : 1);
+  // A clip is painted again from its first frame, at a new output.
+  const content = job.contentPath, clip = job.clip ? { clip: {} } : {};
   // With regions each style paints its own: the blend does not apply (the engine refuses both).
-  if (masks) {
-    return { content: job.contentPath, style, ...(second ? { secondStyle: second.style } : {}), masks, options };
-  }
-  if (!second) return { content: job.contentPath, style, options };
+  if (masks) return { content, style, ...(second ? { secondStyle: second.style } : {}), masks, options, ...clip };
+  if (!second) return { content, style, options, ...clip };
   const blended = { ...options, styleBlendWeights: second.weights };
-  return { content: job.contentPath, style, secondStyle: second.style, options: blended };
+  return { content, style, secondStyle: second.style, options: blended, ...clip };
 }
 
 /** The panel's regions for a run of `styles` styles, checked (a restored panel's come from its saved state). */

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pathKey } from '@neural-style/engine/file-names';
 import type { BackendChoice } from '@neural-style/engine/options';
+import { clipStart, freeClipOutput } from './clipOutput';
 import { type JobRequest, stylesOf } from './jobRequest';
 import { freeOutputPath, stylesId, workspaceOutputFolderProblem } from './outputPath';
 import { type JobSettings, readSettings, type SettingGetter, SettingsError, withJobOptions } from './settings';
@@ -27,6 +28,8 @@ export interface PreparedJob {
   request: JobRequest;
   settings: JobSettings;
   output: string;
+  /** A clip's run: its temporal weight (the setting), and whether it goes on from the frames at `output`. */
+  clip?: { temporalWeight: number; resume: boolean };
 }
 
 /**
@@ -47,8 +50,15 @@ export function prepareJob(id: string, request: JobRequest, config: JobConfig, b
     if (problem) throw new SettingsError(`${SECTION}.outputFolder`, problem);
   }
   const style = stylesId(stylesOf(request).map((s) => s.id));
-  const output = freeOutputPath({ content, style, folder, pattern, format, workspaceFolder },
-    (f) => reserved.has(pathKey(f)) || fs.existsSync(f));
+  const taken = (f: string) => reserved.has(pathKey(f)) || fs.existsSync(f);
+  const named = { content, style, folder, pattern, workspaceFolder };
+  if (request.clip) {
+    const start = clipStart(request.clip.output, () => freeClipOutput(named, taken), fs.existsSync);
+    fs.mkdirSync(path.dirname(start.output), { recursive: true });
+    return { id, request, settings, output: start.output,
+      clip: { temporalWeight: settings.temporalWeight, resume: start.resume } };
+  }
+  const output = freeOutputPath({ ...named, format }, taken);
   fs.mkdirSync(path.dirname(output), { recursive: true });
   return { id, request, settings, output };
 }

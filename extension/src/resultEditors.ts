@@ -1,4 +1,8 @@
-/** Results in editors: next to their panel, and opened when a job is done as its settings say. */
+/**
+ * Results in editors: next to their panel, and opened when a job is done as its settings say (a clip's animation in
+ * VS Code's image preview, which plays GIF and WebP; its folder of frames revealed in the Explorer).
+ */
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { JobChange } from './jobChange';
 import { editorTabs, VIEW_TYPE } from './panel';
@@ -11,6 +15,11 @@ import type { ExtensionSettings } from './settingsSchema';
  * the panel to half the width.
  */
 export function openResultBeside(panel: vscode.WebviewPanel | undefined, output: string): void {
+  // A clip painted into a folder has no editor: its frames are shown where they are, in the Explorer.
+  if (fs.statSync(output, { throwIfNoEntry: false })?.isDirectory()) {
+    void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(output));
+    return;
+  }
   const viewColumn = resultColumn(panel?.viewColumn, editorTabs(), VIEW_TYPE);
   const options = { preview: false, viewColumn, preserveFocus: true };
   void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(output), options);

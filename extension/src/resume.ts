@@ -48,7 +48,7 @@ export function savedJobsOf<T extends Saveable>(
   return entries.map(({ id, job: { request, backend, batch, checkpoint, record } }) => ({
     id, content: request.content, style: choice(request.style),
     ...(request.secondStyle ? { secondStyle: choice(request.secondStyle) } : {}),
-    ...(request.masks ? { masks: request.masks } : {}),
+    ...(request.masks ? { masks: request.masks } : {}), ...(request.clip ? { clip: request.clip } : {}),
     ...(backend ? { backend } : {}), ...(request.options ? { options: request.options } : {}),
     ...(batch ? { batch: batchOf(batch) } : {}), ...(checkpoint ? { checkpoint } : {}),
     // A tab VS Code restored and has not revived yet comes back after the next reload too.
@@ -61,9 +61,9 @@ export function savedJobsOf<T extends Saveable>(
  * whether VS Code restores its tab.
  */
 export function orderOfSaved(saved: SavedJob): JobOrder {
-  const { content, style, secondStyle, masks, options, backend, id, batch, checkpoint, panel } = saved;
+  const { content, style, secondStyle, masks, options, backend, id, batch, checkpoint, panel, clip } = saved;
   const request = { content, style, ...(secondStyle ? { secondStyle } : {}), ...(masks ? { masks } : {}),
-    ...(options ? { options } : {}) };
+    ...(options ? { options } : {}), ...(clip ? { clip } : {}) };
   const tag = batch && { key: batch.key, index: batch.index, size: batch.size,
     earlier: { made: batch.made, failed: batch.failed, cancelled: batch.cancelled } };
   return { request, ...(backend ? { backend } : {}), resumedId: id, ...(tag ? { batch: tag } : {}),

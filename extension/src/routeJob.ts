@@ -52,11 +52,14 @@ export async function routeJob(job: PreparedJob, panel: JobPanelPort, context: R
   // The engine's GPU first: it is on the machine with the files (the remote one under Remote-SSH),
   // and asking needs no panel.
   const engineGpu = needsEngineGpu(choice, nodeGpu) ? await context.engine.probeGpu(engine) : undefined;
-  // Regions are the engine process's: the webview's compute takes no masks, so such a job is never routed there.
+  // Regions and clips are the engine process's: the webview's compute takes no masks and no frames, so such a job is
+  // never routed there.
   const regions = job.request.masks !== undefined;
+  const clip = job.request.clip !== undefined;
   if (regions) checkRegionsBackend(choice, engineGpu);
+  if (clip) checkClipBackend(choice, engineGpu);
   let probe: AdapterProbe | undefined;
-  if (!regions && needsProbe(choice, nodeGpu, engineGpu)) probe = await context.adapters.probe(panel);
+  if (!regions && !clip && needsProbe(choice, nodeGpu, engineGpu)) probe = await context.adapters.probe(panel);
   const route = chooseRoute(choice, nodeGpu, probe, engineGpu);
   // The webview runs it: its page must be there.
   if (route.where === 'webview') panel.open();
@@ -76,6 +79,17 @@ function checkRegionsBackend(choice: BackendChoice, engineGpu?: EngineGpu): void
   if (choice !== 'webgl' && (choice !== 'webgpu' || engineGpu?.adapter)) return;
   throw new SettingsError('neuralStyle.backend', l10n.t(
     'Setting {0}: regions are painted by the engine process, and {1} would run the job in the panel\'s webview, which takes no masks yet. Set {0} to auto, or clear the regions.',
+    'neuralStyle.backend', choice));
+}
+
+/**
+ * A clip runs in the engine process too (its frames are files): a backend that would run it in the webview is
+ * refused.
+ */
+function checkClipBackend(choice: BackendChoice, engineGpu?: EngineGpu): void {
+  if (choice !== 'webgl' && (choice !== 'webgpu' || engineGpu?.adapter)) return;
+  throw new SettingsError('neuralStyle.backend', l10n.t(
+    'Setting {0}: an animation is painted by the engine process, and {1} would run it in the panel\'s webview. Set {0} to auto to paint animations.',
     'neuralStyle.backend', choice));
 }
 

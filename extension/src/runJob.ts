@@ -11,11 +11,12 @@ import { formatDuration } from '@neural-style/engine/options';
 import { AdapterMemory } from './adapterMemory';
 import type { Checkpoint } from './checkpoints';
 import type { EngineOutcome } from './engineTypes';
-import { type ExecuteContext, executeJob } from './executeJob';
+import { framesKeptOf, restartsClip } from './clipRun';
+import { type ExecuteContext, type ExecuteEvents, executeJob } from './executeJob';
 import type { JobOutcome, RunReport } from './jobChange';
 import type { JobPanelPort } from './jobRecord';
 import type { JobRequest } from './jobRequest';
-import { type JobConfig, prepareJob } from './prepareJob';
+import { type JobConfig, type PreparedJob, prepareJob } from './prepareJob';
 import type { Resources } from './resources';
 import { type JobLog, type RouteContext, routeJob, type RunPlan } from './routeJob';
 import { SettingsError } from './settings';
@@ -71,7 +72,8 @@ export async function runJob(job: JobToRun, panel: JobPanelPort, signal: AbortSi
   // Where the wait before the first progress goes: the queue, the settings and the route, the engine's first step.
   const waited = `waited ${startedAt - queuedAt} ms, prepared and routed in ${started - startedAt} ms`;
   let first = true;
-  const outcome = await executeJob({ ...plan, resume: job.resume }, panel, signal, context, {
+  let frames = 0;
+  const events: ExecuteEvents = {
     engine: (warm) => report({ id, kind: 'engine', warm }),
     plan: (estimate) => report({ id, kind: 'plan', estimate }),
     progress: (progress) => {
@@ -84,12 +86,42 @@ export async function runJob(job: JobToRun, panel: JobPanelPort, signal: AbortSi
     },
     preview: (step, src) => report({ id, kind: 'preview', step, src }),
     checkpoint: (checkpoint) => report({ id, kind: 'checkpoint', checkpoint }),
-  });
-  return outcomeOf(id, outcome, Date.now() - started, context);
+    frame: (frame) => {
+      frames++;
+      report({ id, kind: 'frame', ...frame });
+    },
+  };
+  const run = (p: RunPlan) => executeJob({ ...p, resume: job.resume }, panel, signal, context, events);
+  const { outcome, last } = await runClipToEnd(plan, run, () => frames, signal, context.log);
+  return outcomeOf(id, outcome, Date.now() - started, context, last.job, frames);
 }
 
-/** The job's end, as the log says it; a lost GPU makes the next job probe the GPUs again. */
-function outcomeOf(id: string, outcome: EngineOutcome, ms: number, context: RunContext): JobOutcome {
+/**
+ * Runs `plan`; a clip whose engine died mid-clip goes on after its last finished frame on a new engine (clipRun.ts).
+ * Returns how the last run ended, and its plan.
+ */
+async function runClipToEnd(plan: RunPlan, run: (plan: RunPlan) => Promise<EngineOutcome>, frames: () => number,
+  signal: AbortSignal, log: JobLog): Promise<{ outcome: EngineOutcome; last: RunPlan }> {
+  let outcome = await run(plan);
+  let restarts = 0, before = 0;
+  while (plan.job.clip && restartsClip({ outcome: outcome.kind, framesThisRun: frames() - before, restarts,
+    cancelled: signal.aborted })) {
+    const why = outcome.kind === 'crashed' ? outcome.message : outcome.kind;
+    log('warn', `${plan.job.id}: the engine died after frame ${frames()} was written (${why}); the clip goes on after `
+      + 'its last finished frame on a new engine');
+    plan = { ...plan, job: { ...plan.job, clip: { ...plan.job.clip, resume: true } } };
+    [restarts, before] = [restarts + 1, frames()];
+    outcome = await run(plan);
+  }
+  return { outcome, last: plan };
+}
+
+/**
+ * The job's end, as the log says it; a lost GPU makes the next job probe the GPUs again. A cancelled clip keeps its
+ * frames (`frames`: those this job finished).
+ */
+function outcomeOf(id: string, outcome: EngineOutcome, ms: number, context: RunContext, job: PreparedJob,
+  frames: number): JobOutcome {
   switch (outcome.kind) {
     case 'done': {
       const { output, elapsedMs, steps, backend } = outcome.done;
@@ -97,9 +129,12 @@ function outcomeOf(id: string, outcome: EngineOutcome, ms: number, context: RunC
         + `wrote ${output}`);
       return { outcome: 'done', output, elapsedMs, steps, backend };
     }
-    case 'cancelled':
-      context.log('info', `${id}: cancelled after ${formatDuration(ms)}; nothing was written`);
-      return { outcome: 'cancelled' };
+    case 'cancelled': {
+      const framesKept = job.clip && framesKeptOf(job.output, job.clip.resume, frames);
+      context.log('info', `${id}: cancelled after ${formatDuration(ms)}; `
+        + `${framesKept ? `its finished frames are kept in ${framesKept}` : 'nothing was written'}`);
+      return framesKept ? { outcome: 'cancelled', framesKept } : { outcome: 'cancelled' };
+    }
     case 'error':
       if (outcome.code === 'EGPULOST') context.adapters.forget();
       context.log('error', `${id}: ${outcome.message}`);

@@ -11,6 +11,7 @@ import {
   array, boolean, Infer, number, object, oneOf, optional, parse, Schema, someOf, string,
 } from '@neural-style/engine/schema';
 import { MAX_REGION_STYLES } from '../shared/regions';
+import { isAnimationPath } from './clipOutput';
 import { masksProblem } from './regionMasks';
 import { isImagePath } from './resources';
 
@@ -36,6 +37,8 @@ const savedJob = object({
   batch: optional(savedBatch),
   /** The running job's last finished scale: it resumes from the next (checked against the folder: checkpoints.ts). */
   checkpoint: optional(object({ scale: number, scales: number, steps: number, file: string })),
+  /** A clip (its content a folder or an animation), and where it painted before the reload: it goes on there. */
+  clip: optional(object({ output: optional(string) })),
   /** Its panel was open: VS Code restores that tab, which becomes the job's panel (no second one). */
   panel: optional(boolean),
 });
@@ -56,8 +59,11 @@ function problemOf(job: SavedJob, platform: NodeJS.Platform): string | null {
   for (const [what, file] of files) {
     if (file === undefined) continue;
     if (!isFullPath(file, platform)) return `its ${what} ${JSON.stringify(file)} is not an absolute path`;
-    if (!isImagePath(file)) return `its ${what} ${JSON.stringify(file)} is not an image file`;
+    // A clip's content is a folder of frames or an animation (the engine checks which when it runs).
+    if (!isImagePath(file) && !(job.clip && file === job.content)) return `its ${what} ${JSON.stringify(file)} is not an image file`;
   }
+  const clipProblem = job.clip && clipOutputProblem(job, platform);
+  if (clipProblem) return clipProblem;
   const masks = job.masks && masksProblem(job.masks, job.content, job.secondStyle ? 2 : 1, platform);
   if (masks) return `its regions are not valid: ${masks}`;
   try {
@@ -67,6 +73,18 @@ function problemOf(job: SavedJob, platform: NodeJS.Platform): string | null {
     return `its options are not valid: ${(e as Error).message}`;
   }
   return null;
+}
+
+/**
+ * Why a saved clip cannot go on where it painted: its output must be an absolute path, and an animation when its
+ * content is one, else a folder (a name that is no image).
+ */
+function clipOutputProblem(job: SavedJob, platform: NodeJS.Platform): string | null {
+  const output = job.clip?.output;
+  if (output === undefined) return null;
+  if (!isFullPath(output, platform)) return `its clip output ${JSON.stringify(output)} is not an absolute path`;
+  const fits = isAnimationPath(job.content) ? isAnimationPath(output) : !isImagePath(output);
+  return fits ? null : `its clip output ${JSON.stringify(output)} is not one for ${JSON.stringify(job.content)}`;
 }
 
 /**

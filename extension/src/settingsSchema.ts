@@ -7,7 +7,7 @@
  * Pure: no `vscode`, no tfjs.
  */
 import {
-  OPTION_SPECS, OptionSpec, OUTPUT_FORMAT_NAMES, RUN_OPTION_SPECS, VGG_LAYERS,
+  DEFAULT_TEMPORAL_WEIGHT, OPTION_SPECS, OptionSpec, OUTPUT_FORMAT_NAMES, RUN_OPTION_SPECS, VGG_LAYERS,
 } from '@neural-style/engine/options';
 import { megapixels, Section, SECTIONS, SETTING_WORDS, SettingWords } from './settingsWords';
 
@@ -44,6 +44,9 @@ export const EXTENSION_SPECS = {
   engineIdleMinutes: { type: 'number', integer: true, min: 0, max: 1440, default: 10,
     description: 'Minutes the engine process stays ready after a job, so that the next one starts at once '
       + '(its weights and backend are loaded). 0: stop it after each job.' },
+  temporalWeight: { type: 'number', min: 0, max: 1_000_000, default: DEFAULT_TEMPORAL_WEIGHT,
+    description: 'For Stylize as Animation: the temporal loss\'s weight, which keeps each frame close to the one '
+      + 'before where the picture does not move. 0: each frame only starts from the one before.' },
   revealRunningPanel: { type: 'boolean', default: true,
     description: 'Bring the running job\'s panel to the front when the job starts '
       + '(the keyboard focus stays where it is).' },

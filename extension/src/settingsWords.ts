@@ -73,6 +73,7 @@ export const SETTING_WORDS = {
   },
   seed: { section: 'picture', plain: HINTS.seed },
   seamless: { section: 'picture', plain: HINTS.seamless },
+  temporalWeight: { section: 'picture', plain: 'How steady an animation is: higher values flicker less from frame to frame, 0 lets each frame change freely.' },
   outputFolder: { section: 'results', plain: 'Where results go. Empty: beside the photo. A relative folder (e.g. "stylized") is taken from the photo\'s workspace folder.' },
   fileNamePattern: { section: 'results', plain: 'How results are named.' },
   outputFormat: {

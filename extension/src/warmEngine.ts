@@ -27,6 +27,8 @@ export interface EngineEvents {
   preview?(message: FromEngine<'preview'>): void;
   /** A scale's checkpoint is written (the job's checkpoints folder). */
   checkpoint?(message: FromEngine<'checkpoint'>): void;
+  /** A clip's frame is painted and written (its small preview with it). */
+  frame?(message: FromEngine<'frame'>): void;
   /** The job is on its process (pid), about to start; `warm`: that process ran a job before. */
   started?(pid: number, warm: boolean): void;
 }

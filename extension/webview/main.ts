@@ -11,9 +11,12 @@ import { FromWebview, isToCompute, JobStatus, PanelState, parsePanelState, parse
 import { batchProgressText } from '../shared/batchProgress';
 import { enlargedText, estimateText, runningClock } from '../shared/waitText';
 import { applyMessage } from '../shared/state';
+import { stylesLabel } from '../shared/secondStyle';
 import { drawLossChart, lossSummary, SERIES } from './chart';
 import { buildControls, fillControls, readControls } from './controlsForm';
 import { $, el, setSrc } from './dom';
+import { buildFrameStrip, renderFrameStrip } from './frameStrip';
+import { clipFrameOf } from '../shared/frameStrip';
 import { buildCompareControls, compareView, renderHistory } from './history';
 import { chosenSecondStyle, fillSecondStyle, readSecondStyle, refillSecondStyle } from './secondStyleForm';
 import { buildRegions, regionsProblem, renderRegions } from './regionsForm';
@@ -105,6 +108,7 @@ function build(app: HTMLElement): void {
     el('div', { id: 'error', class: 'error', hidden: '' }),
     el('p', { id: 'note', class: 'note', hidden: '' }),
     buildResult(),
+    buildFrameStrip(),
     el('section', { id: 'history', class: 'history', hidden: '' }, el('h2', {}, l10n.t('Runs of this photo')), el('div', { id: 'history-list', class: 'history-list' })),
     el('section', { class: 'next' }, buildControls(send({ type: 'browseSecondStyle' }), buildRegionsRow()),
       el('div', { class: 'actions' },
@@ -135,6 +139,7 @@ function updateCompare(): void {
 /** "chelsea.png in the style of …": with regions the styles are not blended, and the title says regions instead. */
 function titleOf(job: PanelState['job']): string {
   const second = job.secondStyle;
+  if (job.clip) return l10n.t('{0} as an animation in the style of {1}', job.contentName, stylesLabel(job.styleName, second));
   if (second && job.regions) return l10n.t('{0} in the styles of {1} and {2}, in regions', job.contentName, job.styleName, second.name);
   if (second) return l10n.t('{0} in the styles of {1} and {2} (blend {3} %)', job.contentName, job.styleName, second.name, second.blend);
   return job.regions ? l10n.t('{0} in the style of {1}, in regions', job.contentName, job.styleName)
@@ -148,6 +153,8 @@ function renderHeader({ job }: PanelState): void {
   $('status').textContent = job.status === 'queued' && job.position ? l10n.t('Queued (#{0})', job.position) : statusText(job.status);
   $('status').className = `badge badge-${job.status}`;
   setSrc('content', job.contentSrc);
+  // A folder of frames has no picture of its own: its frames show in the preview and the strip.
+  $('content').hidden = job.clip === true && !/\.(gif|webp)$/i.test(job.contentName);
   setSrc('style', job.styleSrc);
   $('content-caption').textContent = job.contentName;
   $('style-caption').textContent = job.styleName;
@@ -229,6 +236,7 @@ function render(s: PanelState, drawChart = true): void {
   renderBatch(s);
   renderProgress(s);
   renderResult(s);
+  renderFrameStrip(s);
   renderButtons(s);
   renderWhere(s);
   renderControls(s);
@@ -263,7 +271,12 @@ function startingText({ job, estimate, engine }: PanelState): string {
 }
 
 /** Where a job that ended early stopped: no time left, no "appears after" to wait for. */
-function endedText({ job, progress: p }: PanelState): string {
+function endedText({ job, progress: p, frames }: PanelState): string {
+  const clip = clipFrameOf(p);
+  // A clip's finished frames are files already: a cancel keeps them (a reload goes on after them).
+  if (clip && frames?.length && job.status === 'cancelled') {
+    return l10n.t('Cancelled at frame {0} of {1}; the finished frames are kept.', clip.frame, clip.frames);
+  }
   const args = p && [p.step, p.totalSteps, formatDuration(p.elapsedMs)] as const;
   if (job.status === 'cancelled') return args ? l10n.t('Cancelled at step {0} of {1}, after {2}; nothing was written.', ...args) : l10n.t('Cancelled; nothing was written.');
   if (job.status === 'interrupted') {
@@ -282,7 +295,9 @@ function progressText(s: PanelState): string {
   if (job.status !== 'running' && job.status !== 'queued') return endedText(s);
   if (!p) return job.status === 'queued' ? l10n.t('Waiting for the jobs before it.') : startingText(s);
   const clock = runningClock(p, sinceReport());
+  const clip = clipFrameOf(p);
   const parts = [
+    ...(clip ? [l10n.t('Frame {0} of {1}', clip.frame, clip.frames)] : []),
     l10n.t('Step {0} / {1}', p.step, p.totalSteps),
     l10n.t('scale {0}/{1} ({2}×{3})', p.scale, p.scales, p.width, p.height),
     l10n.t('iteration {0}/{1}', p.iteration, p.iterations),

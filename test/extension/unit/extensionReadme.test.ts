@@ -21,7 +21,7 @@ describe('the extension\'s README (its Marketplace page)', () => {
     const shown = new Set(entries.map((m) => m.command));
     shown.add('neuralStyle.cancel');
     const titles = [...shown].map((id) => nls[`command.${id.replace('neuralStyle.', '')}.title`] as string);
-    assert.strictEqual(titles.length, 7);
+    assert.strictEqual(titles.length, 8);
     for (const title of titles) assert.ok(readme.includes(`**${title}**`), `"${title}" is not on the page`);
   });
 

@@ -94,6 +94,24 @@ describe('saved queue', () => {
     assert.match(warnings[3], /saved job 4 was dropped: .*masks/);
   });
 
+  it('a clip keeps where it painted through a reload, and queues again to go on there; a bad output drops it', () => {
+    const request = { content: abs('walk'), style: job('a').style, clip: { output: abs('walk.starry') } };
+    const gif = { content: abs('run.gif'), style: job('b').style, clip: { output: abs('run.starry.gif') } };
+    const saved = savedJobsOf<JobOrder>({ running: { id: 'a', state: 'running' as const, job: { request } },
+      queued: [{ id: 'b', state: 'queued' as const, job: { request: gif } }] });
+    assert.deepStrictEqual(saved.map((s) => [s.content, s.clip]),
+      [[request.content, request.clip], [gif.content, gif.clip]]);
+    assert.deepStrictEqual(parseSavedQueue(saved, (why) => assert.fail(why)), saved);
+    assert.deepStrictEqual(saved.map(orderOfSaved).map((o) => o.request), [request, gif]);
+    const warnings: string[] = [];
+    const bad = [{ ...saved[0], clip: { output: 'walk.starry' } }, { ...saved[1], clip: { output: abs('run.png') } },
+      { ...saved[0], clip: undefined }];
+    assert.deepStrictEqual(parseSavedQueue(bad, (why) => warnings.push(why)), []);
+    assert.match(warnings[0], /its clip output "walk.starry" is not an absolute path/);
+    assert.match(warnings[1], /its clip output ".*run.png" is not one for ".*run.gif"/);
+    assert.match(warnings[2], /its content image ".*walk" is not an image file/, 'only a clip\'s content may be a folder');
+  });
+
   it('a job of a batch keeps its place and the batch\'s counts through a reload', () => {
     const tag = (index: number) => ({ key: 'batch-x-1', index, size: 4 });
     const request = (name: string) => ({ content: abs(name), style: job('a').style });

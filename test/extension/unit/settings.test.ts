@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { DEFAULTS, RUN_DEFAULTS } from '@neural-style/engine/options';
+import { DEFAULT_TEMPORAL_WEIGHT, DEFAULTS, RUN_DEFAULTS } from '@neural-style/engine/options';
 import { readSettings, SettingsError } from '../../../extension/src/settings';
 
 const from = (values: Record<string, unknown>) => (name: string) => values[name];
@@ -23,6 +23,7 @@ describe('settings → engine options', () => {
     assert.deepStrictEqual(own, {
       outputFolder: '', fileNamePattern: '${name}.${style}', outputFormat: 'png', openWhenDone: true,
       openEachInBatch: false, weightsPath: '', enginePath: '', engineIdleMinutes: 10, revealRunningPanel: true,
+      temporalWeight: DEFAULT_TEMPORAL_WEIGHT,
     });
   });
 
