@@ -36,9 +36,15 @@ describe('a clip\'s output', () => {
     assert.strictEqual(clipFramesFolder('/ws/shot.starry'), '/ws/shot.starry');
   });
 
-  it('reads .gif and .webp in any case as animations, nothing else', () => {
-    assert.deepStrictEqual(['a.gif', 'b.WebP', 'c.png', 'gif', 'd.gif.txt'].map(isAnimationPath),
-      [true, true, false, false, false]);
+  it('reads .gif, .webp, .png and videos in any case as animations, nothing else', () => {
+    const names = ['a.gif', 'b.WebP', 'c.png', 'v.MOV', 'w.mp4', 'gif', 'd.gif.txt', 'e.jpg'];
+    assert.deepStrictEqual(names.map(isAnimationPath), [true, true, true, true, true, false, false, false]);
+  });
+
+  it('a video is painted into an MP4 beside it, whatever its container; its frames folder beside that', () => {
+    assert.strictEqual(freeClipOutput({ ...req, content: '/ws/clips/walk.MOV' }, none), '/ws/clips/walk.starry.mp4');
+    assert.strictEqual(freeClipOutput({ ...req, content: '/ws/clips/walk.mp4' }, none), '/ws/clips/walk.starry.mp4');
+    assert.strictEqual(clipFramesFolder('/ws/walk.starry.mp4'), '/ws/walk.starry.mp4.frames');
   });
 });
 

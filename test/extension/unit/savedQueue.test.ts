@@ -104,11 +104,11 @@ describe('saved queue', () => {
     assert.deepStrictEqual(parseSavedQueue(saved, (why) => assert.fail(why)), saved);
     assert.deepStrictEqual(saved.map(orderOfSaved).map((o) => o.request), [request, gif]);
     const warnings: string[] = [];
-    const bad = [{ ...saved[0], clip: { output: 'walk.starry' } }, { ...saved[1], clip: { output: abs('run.png') } },
+    const bad = [{ ...saved[0], clip: { output: 'walk.starry' } }, { ...saved[1], clip: { output: abs('run.jpg') } },
       { ...saved[0], clip: undefined }];
     assert.deepStrictEqual(parseSavedQueue(bad, (why) => warnings.push(why)), []);
     assert.match(warnings[0], /its clip output "walk.starry" is not an absolute path/);
-    assert.match(warnings[1], /its clip output ".*run.png" is not one for ".*run.gif"/);
+    assert.match(warnings[1], /its clip output ".*run.jpg" is not one for ".*run.gif"/);
     assert.match(warnings[2], /its content image ".*walk" is not an image file/, 'only a clip\'s content may be a folder');
   });
 
