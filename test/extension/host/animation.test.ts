@@ -78,7 +78,7 @@ suite('Stylize as Animation', () => {
     const id = await vscode.commands.executeCommand<string>('neuralStyle.stylizeAnimation', vscode.Uri.file(gif), style);
     const end = await waitFor(`clip ${id} to end`, () => finished.find((f) => f.id === id), 60_000);
     assert.strictEqual(end.outcome, 'error');
-    assert.match(end.message ?? '', /still\.gif is not a clip: give a folder of frames or an animated GIF or WebP/);
+    assert.match(end.message ?? '', /still\.gif is not a clip: give a folder of frames, an animated GIF, WebP or PNG, or a video/);
     assert.deepStrictEqual(fs.readdirSync(ws).filter((f) => f.startsWith('still.')), ['still.gif']);
   });
 });
